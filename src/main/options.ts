@@ -1,0 +1,124 @@
+/**
+ * Host agent options: flags, or a JSON `--config` file with the same keys
+ * (flags given after --config override it). Parsing never exits; it returns an
+ * error string and the entry point exits with code 2.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { validateEndpointId, EndpointIdError } from '../usp/endpoint-id.ts';
+
+export interface ControllerOption {
+  readonly endpointId: string;
+  /** Where the controller listens, e.g. coap://127.0.0.1:5684/usp. */
+  readonly uri: string;
+}
+
+export interface AgentOptions {
+  readonly endpointId: string;
+  readonly host: string;
+  readonly coapPort: number;
+  readonly coapPath: string;
+  readonly controllers: readonly ControllerOption[];
+  readonly stateDir: string;
+  readonly board: string;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const USAGE = `usage: npm start -- [options]
+  --endpoint-id <eid>          the agent's USP Endpoint ID (default os::<OUI>-<serial> of the board)
+  --host <address>             address to listen on (default 127.0.0.1)
+  --coap-port <port>           CoAP UDP port (default 5683)
+  --coap-path <path>           the agent's CoAP resource (default /usp)
+  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI (repeatable)
+  --state <dir>                persistent state directory (default ~/.tinyusp/<endpoint-id>)
+  --board <name>               board description from boards/ (default sim)
+  --log-level <level>          error | warn | info | debug (default info)
+  --config <file.json>         read these options from a JSON file
+  --help                       show this text`;
+
+const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+type Raw = Record<string, unknown>;
+
+function parsePort(v: unknown, name: string): number | string {
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) return `${name} must be a port number 0..65535, got ${String(v)}`;
+  return n;
+}
+
+function parseController(v: string): ControllerOption | string {
+  const eq = v.indexOf('=');
+  if (eq <= 0) return `--controller expects <endpointId>=<coap URI>, got "${v}"`;
+  const endpointId = v.slice(0, eq);
+  const uri = v.slice(eq + 1);
+  if (validateEndpointId(endpointId) !== EndpointIdError.Ok) return `--controller: "${endpointId}" is not a valid USP Endpoint ID`;
+  if (!/^coaps?:\/\/[^/?#]+(\/[^?#]*)?$/.test(uri)) return `--controller: "${uri}" is not a coap:// or coaps:// URI`;
+  return { endpointId, uri };
+}
+
+export function parseAgentOptions(argv: readonly string[], defaultEndpointId: string): { options: AgentOptions } | { error: string } | { help: true } {
+  const raw: Raw = {};
+  const controllers: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (!arg.startsWith('--')) return { error: `unexpected argument "${arg}"` };
+    const eq = arg.indexOf('=');
+    const key = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) return { error: `${arg} needs a value` };
+    if (key === 'config') {
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(value, 'utf8'));
+      } catch (e) {
+        return { error: `--config ${value}: ${(e as Error).message}` };
+      }
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) return { error: `--config ${value}: expected a JSON object` };
+      for (const [k, v] of Object.entries(json as Raw)) {
+        if (k === 'controller' || k === 'controllers') {
+          if (!Array.isArray(v)) return { error: `--config: "${k}" must be an array of "<eid>=<uri>" strings` };
+          controllers.push(...v.map(String));
+        } else raw[k] = v;
+      }
+    } else if (key === 'controller') {
+      controllers.push(value);
+    } else if (['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(key)) {
+      raw[key] = value;
+    } else {
+      return { error: `unknown option --${key}` };
+    }
+  }
+  for (const k of Object.keys(raw)) {
+    if (!['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(k)) return { error: `--config: unknown key "${k}"` };
+  }
+  const endpointId = String(raw['endpoint-id'] ?? defaultEndpointId);
+  if (validateEndpointId(endpointId) !== EndpointIdError.Ok) return { error: `--endpoint-id: "${endpointId}" is not a valid USP Endpoint ID (TR-369 R-ARC.2a)` };
+  const coapPort = parsePort(raw['coap-port'] ?? 5683, '--coap-port');
+  if (typeof coapPort === 'string') return { error: coapPort };
+  const coapPath = String(raw['coap-path'] ?? '/usp');
+  if (!coapPath.startsWith('/') || coapPath.includes('?')) return { error: `--coap-path must start with "/" and have no query, got "${coapPath}"` };
+  const logLevel = String(raw['log-level'] ?? 'info');
+  if (!(LEVELS as readonly string[]).includes(logLevel)) return { error: `--log-level must be one of ${LEVELS.join(', ')}` };
+  const parsed: ControllerOption[] = [];
+  for (const c of controllers) {
+    const r = parseController(c);
+    if (typeof r === 'string') return { error: r };
+    parsed.push(r);
+  }
+  const board = String(raw.board ?? 'sim');
+  if (!/^[a-z0-9-]+$/.test(board)) return { error: `--board: "${board}" is not a board name` };
+  return {
+    options: {
+      endpointId,
+      host: String(raw.host ?? '127.0.0.1'),
+      coapPort,
+      coapPath,
+      controllers: parsed,
+      stateDir: String(raw.state ?? join(homedir(), '.tinyusp', endpointId.replace(/[^A-Za-z0-9._-]/g, '_'))),
+      board,
+      logLevel: logLevel as AgentOptions['logLevel'],
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * Entry of the XS bundle (dist/xs/tinyusp.js): the portable core as an ES module
+ * for the XS engine (xsnap on the host, Moddable on devices). It imports nothing
+ * from Node or Moddable; platform adapters bind it to a device.
+ */
+export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX } from '../usp/endpoint-id.ts';

@@ -1,0 +1,147 @@
+/**
+ * USP Endpoint IDs (TR-369 "Endpoint Identifier"):
+ *   authority-scheme ":" [authority-id] ":" instance-id
+ * R-ARC.2a per-scheme rules, R-ARC.5 instance-id characters, R-ARC.6 length.
+ * No regular expressions: this also runs on XS where regex costs RAM.
+ */
+
+export const EndpointIdError = {
+  Ok: 0,
+  /** Not `scheme:authority:instance`. */
+  Syntax: 1,
+  UnknownScheme: 2,
+  /** authority-id has the wrong form for its scheme (R-ARC.2a). */
+  AuthorityId: 3,
+  /** instance-id has characters outside unreserved / pct-encoded (R-ARC.5). */
+  InstanceIdCharacters: 4,
+  /** instance-id longer than 50 characters (R-ARC.6). */
+  InstanceIdLength: 5,
+  /** instance-id has the wrong form for its scheme (os, ops, uuid, imei). */
+  InstanceIdForm: 6,
+} as const;
+export type EndpointIdError = (typeof EndpointIdError)[keyof typeof EndpointIdError];
+
+export const MAX_INSTANCE_ID_LENGTH = 50;
+
+const SCHEMES = ['oui', 'cid', 'pen', 'self', 'user', 'os', 'ops', 'uuid', 'imei', 'proto', 'doc', 'fqdn'];
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+/** RFC 3986 unreserved minus "~", as R-ARC.5 lists it. */
+function isUnreserved(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 45 || c === 46 || c === 95;
+}
+function allHex(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isHex(s.charCodeAt(i))) return false;
+  return true;
+}
+function allDigits(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+function allUnreserved(s: string, from: number, to: number, exceptDot: boolean): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!isUnreserved(c) || (exceptDot && c === 46)) return false;
+  }
+  return true;
+}
+function isOui(s: string, from: number, to: number): boolean {
+  const n = to - from;
+  return (n === 6 || n === 7 || n === 9) && allHex(s, from, to);
+}
+
+/** Index of `s[from, to)` in SCHEMES, compared in place (no substring is made). */
+function schemeIndex(s: string, from: number, to: number): number {
+  for (let k = 0; k < SCHEMES.length; k++) {
+    const name = SCHEMES[k]!;
+    if (name.length !== to - from) continue;
+    let i = 0;
+    while (i < name.length && name.charCodeAt(i) === s.charCodeAt(from + i)) i++;
+    if (i === name.length) return k;
+  }
+  return -1;
+}
+
+const OUI = 0, CID = 1, PEN = 2, SELF = 3, USER = 4, OS = 5, OPS = 6, UUID = 7, IMEI = 8, PROTO = 9, DOC = 10, FQDN = 11;
+
+function checkAuthority(scheme: number, s: string, from: number, to: number): boolean {
+  const n = to - from;
+  switch (scheme) {
+    case OUI: return isOui(s, from, to);
+    case CID: return n === 6 && allHex(s, from, to);
+    case PEN: return allDigits(s, from, to);
+    case SELF:
+    case USER:
+    case DOC: return n <= 6 && allUnreserved(s, from, to, false);
+    case PROTO: return n <= 6 && allUnreserved(s, from, to, true);
+    default: return n === 0; // os, ops, uuid, imei, fqdn
+  }
+}
+
+function checkInstanceForm(scheme: number, s: string, from: number, to: number): boolean {
+  switch (scheme) {
+    case OS: { // <OUI>-<SerialNumber>
+      const dash = s.indexOf('-', from);
+      return dash > from && dash < to - 1 && isOui(s, from, dash);
+    }
+    case OPS: { // <OUI>-<ProductClass>-<SerialNumber>
+      const d1 = s.indexOf('-', from);
+      const d2 = d1 < 0 ? -1 : s.indexOf('-', d1 + 1);
+      return d1 > from && d2 > d1 && d2 < to - 1 && isOui(s, from, d1);
+    }
+    case UUID: { // 8-4-4-4-12 hex
+      if (to - from !== 36) return false;
+      for (let i = 0; i < 36; i++) {
+        const c = s.charCodeAt(from + i);
+        const dash = i === 8 || i === 13 || i === 18 || i === 23;
+        if (dash ? c !== 45 : !isHex(c)) return false;
+      }
+      return true;
+    }
+    case IMEI: return (to - from === 15 || to - from === 16) && allDigits(s, from, to);
+    case FQDN: return to > from && s.indexOf('*', from) < 0 && s.charCodeAt(from) !== 46;
+    default: return to > from;
+  }
+}
+
+/**
+ * Validates an Endpoint ID; returns EndpointIdError.Ok or the first rule it breaks.
+ * Works on indices into `eid`: no substrings, so it allocates nothing (checked in XS).
+ */
+export function validateEndpointId(eid: string): EndpointIdError {
+  const c1 = eid.indexOf(':');
+  const c2 = c1 < 0 ? -1 : eid.indexOf(':', c1 + 1);
+  if (c1 <= 0 || c2 < 0) return EndpointIdError.Syntax;
+  const scheme = schemeIndex(eid, 0, c1);
+  if (scheme < 0) return EndpointIdError.UnknownScheme;
+  if (!checkAuthority(scheme, eid, c1 + 1, c2)) return EndpointIdError.AuthorityId;
+  const from = c2 + 1;
+  const to = eid.length;
+  if (to - from > MAX_INSTANCE_ID_LENGTH) return EndpointIdError.InstanceIdLength;
+  for (let i = from; i < to; i++) {
+    const c = eid.charCodeAt(i);
+    if (c === 37) { // "%" HEXDIG HEXDIG
+      if (i + 2 >= to || !isHex(eid.charCodeAt(i + 1)) || !isHex(eid.charCodeAt(i + 2))) {
+        return EndpointIdError.InstanceIdCharacters;
+      }
+      i += 2;
+    } else if (!isUnreserved(c)) {
+      return EndpointIdError.InstanceIdCharacters;
+    }
+  }
+  return checkInstanceForm(scheme, eid, from, to) ? EndpointIdError.Ok : EndpointIdError.InstanceIdForm;
+}
+
+/** The form used in certificates' subjectAltName (TR-369 §EID): `urn:bbf:usp:id:<eid>`. */
+export const EID_URN_PREFIX = 'urn:bbf:usp:id:';
+
+/** Extracts the EID from a SAN URI, or undefined when it is not a USP endpoint URN. */
+export function endpointIdFromUrn(uri: string): string | undefined {
+  return uri.startsWith(EID_URN_PREFIX) ? uri.slice(EID_URN_PREFIX.length) : undefined;
+}

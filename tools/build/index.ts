@@ -1,0 +1,41 @@
+/**
+ * npm run build — builds every target in targets.ts and prints a size report
+ * (bytes and gzip bytes) per bundle.
+ */
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { ROOT, TARGETS, type Target } from './targets.ts';
+
+export interface BundleSize {
+  readonly target: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+}
+
+export async function buildTarget(t: Target): Promise<BundleSize> {
+  await build({ ...t.options, entryPoints: [t.entry], outfile: t.outfile });
+  const code = readFileSync(t.outfile);
+  return { target: t.name, file: relative(ROOT, t.outfile), bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+export async function buildAll(): Promise<BundleSize[]> {
+  const sizes: BundleSize[] = [];
+  for (const t of TARGETS) sizes.push(await buildTarget(t));
+  return sizes;
+}
+
+async function main(): Promise<void> {
+  const sizes = await buildAll();
+  console.log('target  bundle                       bytes   gzip');
+  for (const s of sizes) {
+    console.log(`${s.target.padEnd(7)} ${s.file.padEnd(26)} ${String(s.bytes).padStart(8)} ${String(s.gzipBytes).padStart(6)}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e: unknown) => { console.error(e); process.exit(1); });
+}

@@ -1,0 +1,57 @@
+/**
+ * The esbuild targets. Both bundles are tree-shaken and minified.
+ * - node: the host agent and tools (platform=node, ESM).
+ * - xs:   the same core as an ESM module for the XS engine (Moddable and xsnap):
+ *         platform=neutral, es2022, every Moddable specifier external (MODDABLE.md).
+ */
+import type { BuildOptions } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Module specifiers the Moddable SDK provides at link time. */
+export const MODDABLE_EXTERNALS = [
+  'embedded:*', 'timer', 'preference', 'crypt', 'hmac', 'gcm', 'instrumentation', 'debug',
+  'socket', 'net', 'sntp', 'wifi', 'mc/config', 'modules', 'flash', 'ota', 'resource', 'time',
+];
+
+export interface Target {
+  readonly name: string;
+  readonly entry: string;
+  readonly outfile: string;
+  readonly options: BuildOptions;
+}
+
+const common: BuildOptions = {
+  bundle: true,
+  minify: true,
+  treeShaking: true,
+  format: 'esm',
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/** Options for any bundle that must run inside XS (used by tools/xs for test bundles too). */
+export const XS_OPTIONS: BuildOptions = {
+  ...common,
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  external: MODDABLE_EXTERNALS,
+};
+
+export const TARGETS: readonly Target[] = [
+  {
+    name: 'node',
+    entry: join(ROOT, 'src/main/node.ts'),
+    outfile: join(ROOT, 'dist/node/tinyusp.js'),
+    options: { ...common, platform: 'node', packages: 'bundle' },
+  },
+  {
+    name: 'xs',
+    entry: join(ROOT, 'src/main/xs.ts'),
+    outfile: join(ROOT, 'dist/xs/tinyusp.js'),
+    options: XS_OPTIONS,
+  },
+];

@@ -1,0 +1,174 @@
+/**
+ * protogen — generates the USP protobuf codec from proto/*.proto with pbf.
+ *
+ *   npm run protogen            write src/usp/generated/*.js and *.d.ts
+ *   npm run protogen -- --check exit 1 if the committed files are stale
+ *
+ * pbf emits plain `readX(pbf, end)` / `writeX(obj, pbf)` functions (tree-shakeable, no
+ * run-time schema). Its parser (protocol-buffers-schema) chokes on some comment forms
+ * (block comments spanning lines, comments inside option lists), so comments are
+ * stripped here first — never by editing the output. The `.d.ts` beside each file is
+ * written from the same parsed schema, so strict TypeScript sees every message.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import schema from 'protocol-buffers-schema';
+import { compileRaw } from 'pbf/compile';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PROTO_FILES = ['usp-record.proto', 'usp-msg.proto'];
+export const OUT_DIR = join(ROOT, 'src', 'usp', 'generated');
+
+/** Removes `//` and `/* *\/` comments, keeping string literals and line numbers intact. */
+export function stripComments(src: string): string {
+  let out = '';
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    const n = src[i + 1];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '/' && n === '/') {
+      while (i < src.length && src[i] !== '\n') i++;
+    } else if (c === '/' && n === '*') {
+      const end = src.indexOf('*/', i + 2);
+      const stop = end < 0 ? src.length : end + 2;
+      out += src.slice(i, stop).replace(/[^\n]/g, ''); // keep newlines
+      i = stop;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+interface Field {
+  name: string; type: string; tag: number; repeated: boolean; oneof: string | null;
+  map: { from: string; to: string } | null;
+}
+interface Message { name: string; fields: Field[]; messages: Message[]; enums: Enum[] }
+interface Enum { name: string; values: Record<string, { value: number }> }
+interface Schema { package: string; messages: Message[]; enums: Enum[] }
+
+const SCALAR_TS: Record<string, string> = {
+  string: 'string', bytes: 'Uint8Array', bool: 'boolean',
+  int32: 'number', uint32: 'number', sint32: 'number', fixed32: 'number', sfixed32: 'number',
+  int64: 'number', uint64: 'number', sint64: 'number', fixed64: 'number', sfixed64: 'number',
+  float: 'number', double: 'number',
+};
+
+/** Flattened names as pbf gives them: nested `GetResp.RequestedPathResult` → `GetRespRequestedPathResult`. */
+function collectNames(msgs: Message[], enums: Enum[], prefix: string, scope: Map<string, string>, kinds: Map<string, 'm' | 'e'>): void {
+  for (const e of enums) { scope.set(prefix + e.name, prefix.replace(/\./g, '') + e.name); kinds.set(prefix.replace(/\./g, '') + e.name, 'e'); }
+  for (const m of msgs) {
+    const flat = prefix.replace(/\./g, '') + m.name;
+    scope.set(prefix + m.name, flat);
+    kinds.set(flat, 'm');
+    collectNames(m.messages, m.enums, prefix + m.name + '.', scope, kinds);
+  }
+}
+
+function resolveType(type: string, scopePath: string, names: Map<string, string>): string | undefined {
+  // protobuf scoping: innermost enclosing scope first.
+  const parts = scopePath ? scopePath.split('.') : [];
+  for (let k = parts.length; k >= 0; k--) {
+    const candidate = [...parts.slice(0, k), type].join('.');
+    const hit = names.get(candidate);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function tsFieldType(f: Field, scopePath: string, names: Map<string, string>, kinds: Map<string, 'm' | 'e'>, init: boolean): string {
+  if (f.type === 'map') return `Record<string, ${SCALAR_TS[f.map!.to] ?? 'string'}>`;
+  let t = SCALAR_TS[f.type];
+  if (!t) {
+    const flat = resolveType(f.type, scopePath, names);
+    if (!flat) throw new Error(`unknown type ${f.type} in ${scopePath}`);
+    t = kinds.get(flat) === 'e' ? 'number' : flat + (init ? 'Init' : '');
+  }
+  return f.repeated ? `${t}[]` : t;
+}
+
+function declarations(s: Schema): string {
+  const names = new Map<string, string>();
+  const kinds = new Map<string, 'm' | 'e'>();
+  collectNames(s.messages, s.enums, '', names, kinds);
+  let out = '';
+  const walk = (msgs: Message[], enums: Enum[], scopePath: string): void => {
+    for (const e of enums) {
+      const flat = scopePath.replace(/\./g, '') + e.name;
+      const entries = Object.entries(e.values).map(([k, v]) => `  readonly ${k}: ${v.value};`).join('\n');
+      out += `export declare const ${flat}: {\n${entries}\n};\n`;
+    }
+    for (const m of msgs) {
+      const flat = scopePath.replace(/\./g, '') + m.name;
+      const inner = scopePath + m.name;
+      const oneofs = new Map<string, string[]>();
+      for (const f of m.fields) if (f.oneof) oneofs.set(f.oneof, [...(oneofs.get(f.oneof) ?? []), f.name]);
+      const readFields = m.fields.map((f) => {
+        const t = tsFieldType(f, inner, names, kinds, false);
+        const optional = f.oneof !== null || f.type === 'bytes' || (!f.repeated && f.type !== 'map' && !SCALAR_TS[f.type] && kinds.get(resolveType(f.type, inner, names)!) === 'm');
+        return `  ${f.name}${optional ? '?' : ''}: ${t}${optional ? ' | undefined' : ''};`;
+      });
+      const initFields = m.fields.map((f) => `  ${f.name}?: ${tsFieldType(f, inner, names, kinds, true)} | undefined;`);
+      for (const [o, members] of oneofs) {
+        readFields.push(`  /** Which member of oneof ${o} is set. */\n  ${o}?: ${members.map((x) => JSON.stringify(x)).join(' | ')} | undefined;`);
+        initFields.push(`  ${o}?: ${members.map((x) => JSON.stringify(x)).join(' | ')} | undefined;`);
+      }
+      out += `/** ${s.package}.${inner} as read. */\nexport interface ${flat} {\n${readFields.join('\n')}\n}\n`;
+      out += `/** ${s.package}.${inner} to write; absent fields take their proto3 defaults. */\nexport interface ${flat}Init {\n${initFields.join('\n')}\n}\n`;
+      out += `export declare function read${flat}(pbf: PbfReader, end?: number): ${flat};\n`;
+      out += `export declare function write${flat}(obj: ${flat}Init, pbf: PbfWriter): void;\n`;
+      walk(m.messages, m.enums, inner + '.');
+    }
+  };
+  walk(s.messages, s.enums, '');
+  return out;
+}
+
+const HEADER = (proto: string) =>
+  `// GENERATED by tools/protogen from proto/${proto} — do not edit; run \`npm run protogen\`.\n`;
+
+export function generate(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const proto of PROTO_FILES) {
+    const source = readFileSync(join(ROOT, 'proto', proto), 'utf8');
+    const parsed = schema.parse(stripComments(source)) as unknown as Schema;
+    const base = proto.replace(/\.proto$/, '');
+    files.set(join(OUT_DIR, `${base}.js`), HEADER(proto) + compileRaw(parsed as never));
+    files.set(join(OUT_DIR, `${base}.d.ts`),
+      HEADER(proto) + `import type { PbfReader, PbfWriter } from 'pbf';\n\n` + declarations(parsed));
+  }
+  return files;
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const files = generate();
+  let stale = 0;
+  for (const [path, text] of files) {
+    let current = '';
+    try { current = readFileSync(path, 'utf8'); } catch { /* missing */ }
+    if (current === text) continue;
+    if (check) {
+      stale++;
+      console.error(`stale: ${relative(ROOT, path)}`);
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+      console.log(`wrote ${relative(ROOT, path)}`);
+    }
+  }
+  if (check && stale) {
+    console.error('generated codec is stale: run `npm run protogen`');
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
