@@ -1,0 +1,112 @@
+/**
+ * Block-wise transfers (RFC 7959): the Block1/Block2 option value codec (§2.2) and
+ * BlockAssembler, the server side of a Block1 request body (§2.5, §2.9).
+ *
+ * Invariants: a body never grows past `maxBodyBytes` (4.13 with Size1 instead,
+ * §2.9.3); a block whose offset is not the next expected one is answered 4.08
+ * (§2.9.2) and drops the partial body; the buffer grows by doubling, only once a
+ * first block (NUM 0) has been accepted.
+ */
+import { CoapCode } from './constants.ts';
+import type { CoapPeer } from './peer.ts';
+
+/** Block option value: NUM (up to 20 bits) << 4 | M << 3 | SZX (RFC 7959 §2.2). */
+export function encodeBlock(num: number, more: boolean, szx: number): number {
+  return num * 16 + (more ? 8 : 0) + szx;
+}
+export function blockNum(value: number): number {
+  return Math.floor(value / 16);
+}
+export function blockMore(value: number): boolean {
+  return (value & 8) !== 0;
+}
+export function blockSzx(value: number): number {
+  return value & 7;
+}
+/** Block size in bytes: 2^(SZX + 4) (RFC 7959 §2.2). */
+export function blockSize(szx: number): number {
+  return 16 << szx;
+}
+/** Largest SZX whose block fits `bytes`. */
+export function szxFor(bytes: number): number {
+  let szx = 6;
+  while (szx > 0 && blockSize(szx) > bytes) szx--;
+  return szx;
+}
+
+/** What the server answers to one Block1 block. */
+export const BlockResult = {
+  /** More blocks expected: answer 2.31 Continue (§2.3). */
+  Continue: 0,
+  /** The last block arrived: the body is complete. */
+  Complete: 1,
+  /** Out of sequence or no first block: 4.08 (§2.9.2). */
+  Incomplete: 2,
+  /** Body larger than allowed: 4.13 with Size1 (§2.9.3). */
+  TooLarge: 3,
+  /** SZX 7 or a non-last block of the wrong size: 4.00 (§2.2). */
+  BadRequest: 4,
+} as const;
+export type BlockResult = (typeof BlockResult)[keyof typeof BlockResult];
+
+/** Maps a BlockResult that ends the exchange with an error to its response code. */
+export function blockErrorCode(r: BlockResult): number {
+  return r === BlockResult.TooLarge ? CoapCode.RequestEntityTooLarge
+    : r === BlockResult.Incomplete ? CoapCode.RequestEntityIncomplete : CoapCode.BadRequest;
+}
+
+export class BlockAssembler {
+  peer: CoapPeer | null = null;
+  body = new Uint8Array(0);
+  length = 0;
+  /** Ends a stale reassembly (RFC 7959 §2.4: the server may discard after EXCHANGE_LIFETIME). */
+  expires = 0;
+
+  constructor(readonly maxBodyBytes: number) {}
+
+  /**
+   * Takes block `value` carrying `payload[s, e)`, with the Size1 hint `size1` (−1 when
+   * absent). On Complete the body is `body[0, length)`.
+   */
+  handleBlock(value: number, payload: Uint8Array, s: number, e: number, size1: number, now: number, lifetimeMs: number): BlockResult {
+    const szx = blockSzx(value);
+    if (szx === 7) return BlockResult.BadRequest;
+    const num = blockNum(value);
+    const more = blockMore(value);
+    const len = e - s;
+    const size = blockSize(szx);
+    if (more ? len !== size : len > size) return this.fail(BlockResult.BadRequest);
+    if (num === 0) {
+      this.length = 0;
+      if (size1 > this.maxBodyBytes) return this.fail(BlockResult.TooLarge);
+    } else if (num * size !== this.length) {
+      return this.fail(BlockResult.Incomplete);
+    }
+    const total = this.length + len;
+    if (total > this.maxBodyBytes) return this.fail(BlockResult.TooLarge);
+    if (total > this.body.length) {
+      let cap = this.body.length === 0 ? 2048 : this.body.length * 2;
+      while (cap < total) cap *= 2;
+      const grown = new Uint8Array(cap < this.maxBodyBytes ? cap : this.maxBodyBytes);
+      grown.set(this.body.subarray(0, this.length));
+      this.body = grown;
+    }
+    this.body.set(payload.subarray(s, e), this.length);
+    this.length = total;
+    this.expires = now + lifetimeMs;
+    if (more) return BlockResult.Continue;
+    return BlockResult.Complete;
+  }
+
+  private fail(r: BlockResult): BlockResult {
+    this.length = 0;
+    this.peer = null;
+    return r;
+  }
+
+  /** Frees the slot (keeps the buffer for the next body). */
+  release(): void {
+    this.peer = null;
+    this.length = 0;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * CoapEvent: what the endpoint reports to its user (the USP binding), from a fixed
+ * ring of preallocated records. A Request event's `message` and body bytes stay valid
+ * only until the next `handleDatagram` (they point into the datagram or a reassembly
+ * buffer): drain events after every input (STYLE.md rule 6).
+ */
+import type { CoapMessageView } from './message-view.ts';
+import type { CoapPeer } from './peer.ts';
+
+export const CoapEventKind = {
+  /** A request for our resources: answer it with `respond()` before the next input. */
+  Request: 1,
+  /** The final response to one of our requests (any code). */
+  Response: 2,
+  /** One of our requests failed without a response (`failure` says why). */
+  Failed: 3,
+} as const;
+export type CoapEventKind = (typeof CoapEventKind)[keyof typeof CoapEventKind];
+
+/** Why a request of ours ended without a response (R-COAP.9). */
+export const CoapFailure = {
+  None: 0,
+  /** MAX_RETRANSMIT exhausted, or no separate response in time (RFC 7252 §4.2). */
+  Timeout: 1,
+  /** The peer answered with RST (RFC 7252 §4.2). */
+  Reset: 2,
+  /** Block-wise transfer out of step or a response body larger than allowed (RFC 7959). */
+  Protocol: 3,
+} as const;
+export type CoapFailure = (typeof CoapFailure)[keyof typeof CoapFailure];
+
+export class CoapEvent {
+  kind: CoapEventKind = CoapEventKind.Request;
+  /** Our request handle (Response/Failed). */
+  handle = 0;
+  peer: CoapPeer | null = null;
+  /** Request method or response code. */
+  code = 0;
+  failure: CoapFailure = CoapFailure.None;
+  /** The request (Request events only). */
+  message: CoapMessageView | null = null;
+  /** Body: `buf[start, end)` (the reassembled body for block-wise transfers). */
+  buf: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+}
+
+export class CoapEventQueue {
+  private readonly ring: CoapEvent[] = [];
+  private head = 0;
+  private count = 0;
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) this.ring.push(new CoapEvent());
+  }
+
+  /** The next free record to fill, or null when full (the caller then drops / fails). */
+  push(): CoapEvent | null {
+    if (this.count === this.ring.length) return null;
+    const e = this.ring[(this.head + this.count) % this.ring.length]!;
+    this.count++;
+    e.message = null;
+    e.failure = CoapFailure.None;
+    return e;
+  }
+
+  poll(): CoapEvent | null {
+    if (this.count === 0) return null;
+    const e = this.ring[this.head]!;
+    this.head = (this.head + 1) % this.ring.length;
+    this.count--;
+    return e;
+  }
+}

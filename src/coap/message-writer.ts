@@ -1,0 +1,125 @@
+/**
+ * CoapMessageWriter: emits one CoAP message (RFC 7252 §3, §3.1) into a caller buffer.
+ * Options must be added in ascending number order (a programmer error otherwise: the
+ * writer records `failed`). Overflowing the buffer also sets `failed`; `finish()` then
+ * returns −1 instead of a length. Nothing is allocated.
+ */
+export class CoapMessageWriter {
+  buf: Uint8Array = new Uint8Array(0);
+  pos = 0;
+  start = 0;
+  lastOption = 0;
+  failed = false;
+
+  /** Writes the header and token; `token[tokenStart, tokenStart+tokenLength)`. */
+  begin(buf: Uint8Array, offset: number, type: number, code: number, messageId: number,
+    token: Uint8Array, tokenStart: number, tokenLength: number): this {
+    this.buf = buf;
+    this.start = offset;
+    this.lastOption = 0;
+    this.failed = buf.length - offset < 4 + tokenLength || tokenLength > 8;
+    if (this.failed) return this;
+    buf[offset] = 0x40 | ((type & 3) << 4) | tokenLength;
+    buf[offset + 1] = code;
+    buf[offset + 2] = (messageId >> 8) & 0xff;
+    buf[offset + 3] = messageId & 0xff;
+    for (let k = 0; k < tokenLength; k++) buf[offset + 4 + k] = token[tokenStart + k]!;
+    this.pos = offset + 4 + tokenLength;
+    return this;
+  }
+
+  private head(num: number, len: number): boolean {
+    if (this.failed || num < this.lastOption) { this.failed = true; return false; }
+    const delta = num - this.lastOption;
+    const need = 1 + (delta >= 269 ? 2 : delta >= 13 ? 1 : 0) + (len >= 269 ? 2 : len >= 13 ? 1 : 0) + len;
+    if (this.pos + need > this.buf.length) { this.failed = true; return false; }
+    const b = this.buf;
+    const at = this.pos++;
+    const dn = delta >= 269 ? 14 : delta >= 13 ? 13 : delta;
+    const ln = len >= 269 ? 14 : len >= 13 ? 13 : len;
+    b[at] = (dn << 4) | ln;
+    if (dn === 13) b[this.pos++] = delta - 13;
+    else if (dn === 14) { b[this.pos++] = (delta - 269) >> 8; b[this.pos++] = (delta - 269) & 0xff; }
+    if (ln === 13) b[this.pos++] = len - 13;
+    else if (ln === 14) { b[this.pos++] = (len - 269) >> 8; b[this.pos++] = (len - 269) & 0xff; }
+    this.lastOption = num;
+    return true;
+  }
+
+  option(num: number, src: Uint8Array, s: number, e: number): this {
+    if (!this.head(num, e - s)) return this;
+    for (let k = s; k < e; k++) this.buf[this.pos++] = src[k]!;
+    return this;
+  }
+
+  /** uint option in the fewest bytes (RFC 7252 §3.2: 0 is the empty value). */
+  optionUint(num: number, value: number): this {
+    const len = value === 0 ? 0 : value < 0x100 ? 1 : value < 0x10000 ? 2 : value < 0x1000000 ? 3 : 4;
+    if (!this.head(num, len)) return this;
+    for (let k = len - 1; k >= 0; k--) this.buf[this.pos++] = Math.floor(value / 2 ** (8 * k)) & 0xff;
+    return this;
+  }
+
+  /** String option, UTF-8 encoded here (no TextEncoder in the core). */
+  optionString(num: number, value: string): this {
+    if (!this.head(num, utf8Length(value))) return this;
+    this.pos = writeUtf8(value, this.buf, this.pos);
+    return this;
+  }
+
+  /** Payload marker and payload; nothing is written for an empty payload (RFC 7252 §3). */
+  payload(src: Uint8Array, s: number, e: number): this {
+    if (this.failed || e <= s) return this;
+    if (this.pos + 1 + (e - s) > this.buf.length) { this.failed = true; return this; }
+    this.buf[this.pos++] = 0xff;
+    this.buf.set(src.subarray(s, e), this.pos);
+    this.pos += e - s;
+    return this;
+  }
+
+  /** Message length, or −1 when an option was out of order or the buffer overflowed. */
+  finish(): number {
+    return this.failed ? -1 : this.pos - this.start;
+  }
+}
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
+export function writeUtf8(s: string, out: Uint8Array, pos: number): number {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) out[pos++] = c;
+    else if (c < 0x800) { out[pos++] = 0xc0 | (c >> 6); out[pos++] = 0x80 | (c & 63); }
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+      out[pos++] = 0xf0 | (c >> 18); out[pos++] = 0x80 | ((c >> 12) & 63);
+      out[pos++] = 0x80 | ((c >> 6) & 63); out[pos++] = 0x80 | (c & 63);
+    } else { out[pos++] = 0xe0 | (c >> 12); out[pos++] = 0x80 | ((c >> 6) & 63); out[pos++] = 0x80 | (c & 63); }
+  }
+  return pos;
+}
+
+/** Decodes UTF-8 bytes to a string (used once a value is accepted; no TextDecoder in the core). */
+export function readUtf8(b: Uint8Array, s: number, e: number): string {
+  let out = '';
+  let i = s;
+  while (i < e) {
+    const c = b[i++]!;
+    let cp = c;
+    if (c >= 0xf0 && i + 2 < e) { cp = ((c & 7) << 18) | ((b[i]! & 63) << 12) | ((b[i + 1]! & 63) << 6) | (b[i + 2]! & 63); i += 3; }
+    else if (c >= 0xe0 && i + 1 < e) { cp = ((c & 15) << 12) | ((b[i]! & 63) << 6) | (b[i + 1]! & 63); i += 2; }
+    else if (c >= 0xc0 && i < e) { cp = ((c & 31) << 6) | (b[i]! & 63); i += 1; }
+    out += String.fromCodePoint(cp);
+  }
+  return out;
+}

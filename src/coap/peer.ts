@@ -1,0 +1,60 @@
+/**
+ * CoapPeer and PeerTable: the remote UDP endpoints (address + port) a CoAP endpoint
+ * talks to. Peers are small records compared by identity; the table finds the record
+ * for a received datagram without allocating (a Map keyed by the platform's address
+ * string, then a scan over that address's ports). New peers are created only for
+ * addresses not seen before, up to `maxPeers`; the least recently used idle peer is
+ * evicted to make room.
+ */
+export class CoapPeer {
+  /** Exchanges, queued requests and reassemblies that refer to this peer (eviction guard). */
+  busy = 0;
+  lastSeen = 0;
+  constructor(readonly address: string, readonly port: number) {}
+}
+
+export class PeerTable {
+  private readonly byAddress = new Map<string, CoapPeer[]>();
+  private count = 0;
+
+  constructor(readonly maxPeers: number) {}
+
+  /** The known peer at address:port, or null. Allocates nothing. */
+  lookup(address: string, port: number): CoapPeer | null {
+    const list = this.byAddress.get(address);
+    if (list === undefined) return null;
+    for (let i = 0; i < list.length; i++) if (list[i]!.port === port) return list[i]!;
+    return null;
+  }
+
+  /** The peer at address:port, created if needed; null when the table is full of busy peers. */
+  intern(address: string, port: number, now: number): CoapPeer | null {
+    const known = this.lookup(address, port);
+    if (known !== null) { known.lastSeen = now; return known; }
+    if (this.count >= this.maxPeers && !this.evictIdle()) return null;
+    const peer = new CoapPeer(address, port);
+    peer.lastSeen = now;
+    const list = this.byAddress.get(address);
+    if (list === undefined) this.byAddress.set(address, [peer]);
+    else list.push(peer);
+    this.count++;
+    return peer;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  private evictIdle(): boolean {
+    let victim: CoapPeer | null = null;
+    for (const list of this.byAddress.values()) {
+      for (const p of list) if (p.busy === 0 && (victim === null || p.lastSeen < victim.lastSeen)) victim = p;
+    }
+    if (victim === null) return false;
+    const list = this.byAddress.get(victim.address)!;
+    list.splice(list.indexOf(victim), 1);
+    if (list.length === 0) this.byAddress.delete(victim.address);
+    this.count--;
+    return true;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Outgoing datagrams waiting for the driver: a fixed ring of preallocated buffers
+ * (`pollTransmit` copies one into the caller's buffer). Bounded: when the ring is full
+ * the newest datagram is dropped, as a full NIC queue would; CON retransmission and
+ * duplicate replay recover from it (RFC 7252 §4.2).
+ */
+import type { CoapPeer } from './peer.ts';
+
+/** Room for one message: RFC 7252 §4.6's 1152 plus a long reply-to query. */
+export const SLOT_BYTES = 1400;
+
+/** A reused record: `out[0, length)` goes to `peer`. */
+export class Transmit {
+  peer: CoapPeer | null = null;
+  length = 0;
+}
+
+export class TransmitQueue {
+  private readonly slots: Uint8Array[] = [];
+  private readonly peers: Array<CoapPeer | null> = [];
+  private readonly lengths: Int32Array;
+  private head = 0;
+  private count = 0;
+  private readonly transmit = new Transmit();
+  dropped = 0;
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) { this.slots.push(new Uint8Array(SLOT_BYTES)); this.peers.push(null); }
+    this.lengths = new Int32Array(size);
+  }
+
+  /** The buffer to write the next datagram into, or null when the ring is full. */
+  reserve(): Uint8Array | null {
+    if (this.count === this.slots.length) { this.dropped++; return null; }
+    return this.slots[(this.head + this.count) % this.slots.length]!;
+  }
+
+  /** Queues the datagram written into the buffer `reserve()` returned. */
+  commit(peer: CoapPeer, length: number): void {
+    const i = (this.head + this.count) % this.slots.length;
+    this.peers[i] = peer;
+    this.lengths[i] = length;
+    this.count++;
+  }
+
+  /** Copies the oldest datagram into `out`; null when none waits. */
+  poll(out: Uint8Array): Transmit | null {
+    if (this.count === 0) return null;
+    const i = this.head;
+    const len = this.lengths[i]!;
+    const src = this.slots[i]!;
+    for (let k = 0; k < len; k++) out[k] = src[k]!;
+    this.transmit.peer = this.peers[i]!;
+    this.transmit.length = len;
+    this.peers[i] = null;
+    this.head = (i + 1) % this.slots.length;
+    this.count--;
+    return this.transmit;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * coap:// and coaps:// URIs (RFC 7252 §6.1, §6.2) as USP uses them: the reply-to
+ * value of R-COAP.2 and the controller addresses we POST Records to.
+ *
+ * Accepted: `coap[s]://host[:port]/path…` with a host that is an IPv4 address, a
+ * bracketed IPv6 literal or a reg-name, no userinfo, no fragment and — R-COAP.2 —
+ * no query. Hosts are not resolved here (sans-I/O): the driver sends to them as given.
+ * Validation works on bytes of the received option (no strings until accepted).
+ */
+
+export const COAP_DEFAULT_PORT = 5683;
+export const COAPS_DEFAULT_PORT = 5684;
+
+export interface CoapUri {
+  readonly secure: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** Uri-Path segments (RFC 7252 §6.4), e.g. ['usp']. */
+  readonly path: readonly string[];
+}
+
+/**
+ * Checks `b[s, e)` is a coap/coaps URI acceptable as reply-to (R-COAP.2): returns the
+ * offset where the host starts, or −1. Allocates nothing.
+ */
+export function checkCoapUri(b: Uint8Array, s: number, e: number): number {
+  let p = s;
+  // "coap"
+  if (e - s < 8 || b[p] !== 0x63 || b[p + 1] !== 0x6f || b[p + 2] !== 0x61 || b[p + 3] !== 0x70) return -1;
+  p += 4;
+  if (b[p] === 0x73) p++; // "s"
+  if (b[p] !== 0x3a || b[p + 1] !== 0x2f || b[p + 2] !== 0x2f) return -1; // "://"
+  p += 3;
+  const host = p;
+  if (b[p] === 0x5b) { // "[" IPv6 literal "]"
+    p++;
+    while (p < e && b[p] !== 0x5d) { if (!isHex(b[p]!) && b[p] !== 0x3a && b[p] !== 0x2e) return -1; p++; }
+    if (p === e || p === host + 1) return -1;
+    p++;
+  } else {
+    while (p < e && b[p] !== 0x3a && b[p] !== 0x2f) { if (!isHostChar(b[p]!)) return -1; p++; }
+    if (p === host) return -1;
+  }
+  if (p < e && b[p] === 0x3a) {
+    p++;
+    let port = 0;
+    const ps = p;
+    while (p < e && b[p] !== 0x2f) { const c = b[p]!; if (c < 0x30 || c > 0x39) return -1; port = port * 10 + c - 0x30; p++; }
+    if (p === ps || port === 0 || port > 65535) return -1;
+  }
+  // path: pchar and "/" only — in particular no "?" (R-COAP.2) and no "#".
+  for (; p < e; p++) { const c = b[p]!; if (c <= 0x20 || c === 0x3f || c === 0x23 || c >= 0x7f) return -1; }
+  return host;
+}
+
+/** Parses a coap/coaps URI string; null when it is not acceptable (see checkCoapUri). */
+export function parseCoapUri(uri: string): CoapUri | null {
+  const bytes = new Uint8Array(uri.length);
+  for (let i = 0; i < uri.length; i++) { const c = uri.charCodeAt(i); if (c > 0x7e) return null; bytes[i] = c; }
+  const host = checkCoapUri(bytes, 0, bytes.length);
+  if (host < 0) return null;
+  const secure = bytes[4] === 0x73;
+  let p = host;
+  let hostEnd: number;
+  if (bytes[p] === 0x5b) { hostEnd = uri.indexOf(']', p) + 1; p = hostEnd; }
+  else { while (p < bytes.length && bytes[p] !== 0x3a && bytes[p] !== 0x2f) p++; hostEnd = p; }
+  let port = secure ? COAPS_DEFAULT_PORT : COAP_DEFAULT_PORT;
+  if (bytes[p] === 0x3a) {
+    const slash = uri.indexOf('/', p);
+    const pe = slash < 0 ? uri.length : slash;
+    port = Number(uri.slice(p + 1, pe));
+    p = pe;
+  }
+  const hostText = bytes[host] === 0x5b ? uri.slice(host + 1, hostEnd - 1) : uri.slice(host, hostEnd);
+  const path = uri.slice(p).split('/').filter((seg) => seg.length > 0);
+  return { secure, host: hostText, port, path };
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+/** RFC 3986 reg-name / IPv4 characters (unreserved, sub-delims, pct-encoded). */
+function isHostChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+    || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x25 || c === 0x21 || c === 0x24
+    || (c >= 0x26 && c <= 0x2c) || c === 0x3b || c === 0x3d;
+}
