@@ -234,7 +234,7 @@ export class CoapEndpoint {
     this.reqBlock1 = -1;
     this.reqBlock2 = v.uintOption(CoapOption.Block2, -1);
     const dedup = this.reqDedup;
-    if (dedup !== null) dedup.reprocess = v.code === CoapCode.Get;
+    if (dedup !== null) dedup.reprocess = v.code === CoapCode.Get && v.type === CoapType.Con;
     if (v.unrecognizedCriticalOption() !== 0) {
       // §5.4.1: 4.02 for a CON; a NON is rejected (silently here).
       if (v.type === CoapType.Con) this.respond(CoapCode.BadOption, -1, null, 0, 0);

@@ -16,7 +16,7 @@ export interface CoapEndpointOptions {
   readonly port: number;
   readonly address?: string;
   /** Binding settings; `replyTo` may be a function of the bound port (for port 0). */
-  readonly binding: Partial<UspCoapConfig> & Pick<UspCoapConfig, 'validateRecord'> & { readonly replyTo: string | ((port: number) => string) };
+  readonly binding: Omit<Partial<UspCoapConfig>, 'replyTo'> & Pick<UspCoapConfig, 'validateRecord'> & { readonly replyTo: string | ((port: number) => string) };
   /** Receives `record` and `sent` events (may call sendRecord re-entrantly). */
   readonly onEvent: (event: UspCoapEvent) => void;
   /** Called once the socket is bound, with the binding ready for sendRecord. */

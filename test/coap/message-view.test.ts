@@ -1,0 +1,85 @@
+/** CoapMessageView: deconstruct / parse fixtures and one bad vector per CoapParseError (RFC 7252 §3, §3.1). */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CoapMessageView, CoapParseError, CoapOption, CoapType, CoapCode, MAX_OPTIONS } from '../../src/coap/index.ts';
+
+const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
+
+const view = suite('coap/message-view');
+
+// RFC 7252 Appendix-A-style GET: CON, code 0.01, MID 0x7d34, no token, Uri-Path "temperature".
+const GET_TEMPERATURE = hex('40 01 7d 34 bb 74 65 6d 70 65 72 61 74 75 72 65');
+
+view('RFC 7252 §3 deconstruct a CON GET with one Uri-Path option', () => {
+  const v = new CoapMessageView();
+  assert.is(v.wrap(GET_TEMPERATURE, 0, GET_TEMPERATURE.length), CoapParseError.Ok);
+  assert.is(v.type, CoapType.Con);
+  assert.is(v.code, CoapCode.Get);
+  assert.is(v.messageId, 0x7d34);
+  assert.is(v.tokenLength, 0);
+  assert.is(v.optionCount, 1);
+  assert.is(v.optionNumber[0], CoapOption.UriPath);
+  assert.is(v.optionLength[0], 11);
+  assert.is(v.hasPayload(), false);
+});
+
+view('RFC 7252 §3.1 extended delta/length forms (13 and 14) and repeated options', () => {
+  // token aabb; Uri-Path "a", "b" (repeat: delta 0); Size1 (60): delta 49 = 13+0x24; option 329: delta 269+0, length 269+31 = 300.
+  const long = 'ab'.repeat(300);
+  const bytes = hex(`42 02 00 01 aa bb b1 61 01 62 d1 24 05 ee 00 00 00 1f ${long} ff 01 02`);
+  const v = new CoapMessageView();
+  assert.is(v.wrap(bytes, 0, bytes.length), CoapParseError.Ok);
+  assert.equal([...v.optionNumber.subarray(0, v.optionCount)], [11, 11, 60, 60 + 269]);
+  assert.is(v.uintOption(CoapOption.Size1, -1), 5);
+  assert.is(v.optionLength[3], 300);
+  assert.is(v.end - v.payloadStart, 2);
+  assert.is(v.findOption(CoapOption.UriPath, 1), 1);
+  assert.is(v.unrecognizedCriticalOption(), 60 + 269); // 329 is odd (critical) and unknown
+});
+
+view('RFC 7252 §5.4.5 a repeated non-repeatable critical option counts as unrecognised', () => {
+  const bytes = hex('40 02 00 01 c1 2a 01 2a'); // Content-Format twice (12 is elective) then ...
+  const v = new CoapMessageView();
+  assert.is(v.wrap(bytes, 0, bytes.length), CoapParseError.Ok);
+  assert.is(v.unrecognizedCriticalOption(), 0, 'Content-Format is elective: ignored');
+  const b2 = hex('40 02 00 01 d1 0e 10 01 10'); // Block1 (27) twice
+  assert.is(v.wrap(b2, 0, b2.length), CoapParseError.Ok);
+  assert.is(v.unrecognizedCriticalOption(), CoapOption.Block1);
+});
+
+view('RFC 7252 §3 parse at an offset inside a larger buffer', () => {
+  const big = new Uint8Array(40);
+  big.set(GET_TEMPERATURE, 7);
+  const v = new CoapMessageView();
+  assert.is(v.wrap(big, 7, 7 + GET_TEMPERATURE.length), CoapParseError.Ok);
+  assert.is(v.messageId, 0x7d34);
+});
+
+const BAD: Array<[string, string, CoapParseError]> = [
+  ['RFC 7252 §3 fewer than 4 bytes', '40 01 00', CoapParseError.TooShort],
+  ['RFC 7252 §3 version 2 is ignored', '80 01 00 01', CoapParseError.Version],
+  ['RFC 7252 §3 TKL 9 is a format error', '49 01 00 01 01 02 03 04 05 06 07 08 09', CoapParseError.TokenLength],
+  ['RFC 7252 §3 token longer than the message', '44 01 00 01 01 02', CoapParseError.TokenLength],
+  ['RFC 7252 §3.1 delta nibble 15 without payload marker', '40 01 00 01 f1 00', CoapParseError.Option],
+  ['RFC 7252 §3.1 length nibble 15', '40 01 00 01 bf 00', CoapParseError.Option],
+  ['RFC 7252 §3.1 option value past the end', '40 01 00 01 b5 61 62', CoapParseError.Option],
+  ['RFC 7252 §3.1 extended delta byte missing', '40 01 00 01 d0', CoapParseError.Option],
+  ['RFC 7252 §3 payload marker with empty payload', '40 02 00 01 ff', CoapParseError.EmptyPayload],
+  ['RFC 7252 §4.1 empty message with a token', '41 00 00 01 aa', CoapParseError.EmptyMessage],
+];
+for (const [title, bytes, code] of BAD) {
+  view(title, () => {
+    const b = hex(bytes);
+    assert.is(new CoapMessageView().wrap(b, 0, b.length), code);
+  });
+}
+
+view('implementation bound: more than MAX_OPTIONS options → TooManyOptions', () => {
+  const b = new Uint8Array(4 + MAX_OPTIONS + 1);
+  b.set([0x40, 0x01, 0, 1]);
+  b.fill(0xb0, 4, 5); // Uri-Path "" then repeats with delta 0
+  b.fill(0x00, 5);
+  assert.is(new CoapMessageView().wrap(b, 0, b.length), CoapParseError.TooManyOptions);
+});
+
+view.run();
