@@ -7,6 +7,7 @@
  * ring's insertion order is also expiry order and overwriting the oldest entry is the
  * right eviction (it shortens protection only under a flood, a documented limit).
  */
+import { copyBytes } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 
 /** Responses up to this size are cached for duplicates (2.04, 2.31, RST, errors). */
@@ -55,7 +56,7 @@ export class DedupTable {
   /** Caches `bytes[s, e)` as the response to replay; too big → not cached. */
   static cache(entry: DedupEntry, bytes: Uint8Array, s: number, e: number): void {
     if (e - s > RESPONSE_CACHE_BYTES) { entry.responseLength = -1; return; }
-    entry.response.set(bytes.subarray(s, e));
+    copyBytes(entry.response, 0, bytes, s, e);
     entry.responseLength = e - s;
   }
 }

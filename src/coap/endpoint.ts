@@ -22,7 +22,7 @@ import { DedupTable, type DedupEntry } from './dedup.ts';
 import { CoapEventKind, CoapEventQueue, CoapFailure, type CoapEvent } from './event.ts';
 import { ClientExchange, ExchangeState, isSuccess, type CoapRequestFields } from './exchange.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
-import { CoapMessageWriter } from './message-writer.ts';
+import { CoapMessageWriter, copyBytes } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 import { TransmitQueue, type Transmit } from './transmit.ts';
 import { sendEmpty, sendRst } from './reply.ts';
@@ -109,7 +109,8 @@ export class CoapEndpoint {
 
   handleTimeout(now: number): void {
     this.lastNow = now;
-    for (const ex of this.exchanges) {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const ex = this.exchanges[i]!;
       if (ex.deadline > now) continue;
       if (ex.state === ExchangeState.Sent && ex.retransmits < this.config.maxRetransmit) {
         // §4.2: retransmit, doubling the timeout each time.
@@ -136,7 +137,8 @@ export class CoapEndpoint {
     let active = 0;
     let queued = 0;
     let peerBusy = false;
-    for (const x of this.exchanges) {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const x = this.exchanges[i]!;
       if (x.state === ExchangeState.Free) { if (ex === null) ex = x; continue; }
       if (x.state === ExchangeState.Queued) queued++; else active++;
       if (x.peer === peer) peerBusy = true;
@@ -218,7 +220,7 @@ export class CoapEndpoint {
   /** Earliest deadline (ms), Infinity when idle. */
   pollTimeout(): number {
     let t = Infinity;
-    for (const ex of this.exchanges) if (ex.deadline < t) t = ex.deadline;
+    for (let i = 0; i < this.exchanges.length; i++) if (this.exchanges[i]!.deadline < t) t = this.exchanges[i]!.deadline;
     return t;
   }
 
@@ -300,7 +302,8 @@ export class CoapEndpoint {
 
   private assemblerFor(peer: CoapPeer, first: boolean, now: number): BlockAssembler | null {
     let free: BlockAssembler | null = null;
-    for (const a of this.assemblers) {
+    for (let i = 0; i < this.assemblers.length; i++) {
+      const a = this.assemblers[i]!;
       if (a.peer === peer) return a;
       if (a.peer === null || a.expires <= now) free = a;
     }
@@ -313,7 +316,7 @@ export class CoapEndpoint {
   private replay(peer: CoapPeer, entry: DedupEntry): void {
     const out = this.transmits.reserve();
     if (out === null) return;
-    out.set(entry.response.subarray(0, entry.responseLength));
+    copyBytes(out, 0, entry.response, 0, entry.responseLength);
     this.transmits.commit(peer, entry.responseLength);
   }
 
@@ -321,7 +324,8 @@ export class CoapEndpoint {
 
   private handleEmptyReply(now: number, peer: CoapPeer, type: number): void {
     const mid = this.view.messageId;
-    for (const ex of this.exchanges) {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const ex = this.exchanges[i]!;
       if (ex.state !== ExchangeState.Sent || ex.peer !== peer || ex.messageId !== mid) continue;
       if (type === CoapType.Rst) { this.fail(now, ex, CoapFailure.Reset); return; }
       // §5.2.2: empty ACK — a separate response follows; wait MAX_TRANSMIT_WAIT for it.
@@ -334,7 +338,8 @@ export class CoapEndpoint {
   private handleResponse(now: number, peer: CoapPeer): void {
     const v = this.view;
     let match: ClientExchange | null = null;
-    for (const ex of this.exchanges) {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const ex = this.exchanges[i]!;
       if ((ex.state !== ExchangeState.Sent && ex.state !== ExchangeState.Waiting) || ex.peer !== peer) continue;
       if (v.type === CoapType.Ack && ex.messageId !== v.messageId) continue;
       if (!v.tokenEquals(ex.token, ex.tokenLength)) continue;
@@ -412,7 +417,8 @@ export class CoapEndpoint {
     ex.reset();
     if (!wasActive) return;
     let nextEx: ClientExchange | null = null;
-    for (const x of this.exchanges) {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const x = this.exchanges[i]!;
       if (x.state === ExchangeState.Queued && (nextEx === null || x.handle < nextEx.handle) && this.startable(x)) nextEx = x;
     }
     if (nextEx !== null) this.start(this.lastNow, nextEx);
@@ -420,7 +426,8 @@ export class CoapEndpoint {
 
   private startable(x: ClientExchange): boolean {
     let active = 0;
-    for (const y of this.exchanges) {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const y = this.exchanges[i]!;
       if (y.state !== ExchangeState.Sent && y.state !== ExchangeState.Waiting) continue;
       if (y.peer === x.peer) return false;
       active++;

@@ -72,8 +72,7 @@ export class CoapMessageWriter {
     if (this.failed || e <= s) return this;
     if (this.pos + 1 + (e - s) > this.buf.length) { this.failed = true; return this; }
     this.buf[this.pos++] = 0xff;
-    this.buf.set(src.subarray(s, e), this.pos);
-    this.pos += e - s;
+    this.pos = copyBytes(this.buf, this.pos, src, s, e);
     return this;
   }
 
@@ -81,6 +80,12 @@ export class CoapMessageWriter {
   finish(): number {
     return this.failed ? -1 : this.pos - this.start;
   }
+}
+
+/** Copies `src[s, e)` to `dst` at `at`; returns the end offset. A loop, not `subarray`: no view allocated (XS). */
+export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, s: number, e: number): number {
+  for (let k = s; k < e; k++) dst[at++] = src[k]!;
+  return at;
 }
 
 export function utf8Length(s: string): number {

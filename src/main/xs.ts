@@ -4,3 +4,7 @@
  * from Node or Moddable; platform adapters bind it to a device.
  */
 export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX } from '../usp/endpoint-id.ts';
+export {
+  CoapMessageView, CoapMessageWriter, CoapEndpoint, CoapPeer, PeerTable, CoapCode, CoapOption, CoapType, ContentFormat,
+} from '../coap/index.ts';
+export { UspCoapBinding, SendOutcome } from '../mtp/coap-binding.ts';
