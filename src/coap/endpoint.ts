@@ -22,8 +22,9 @@ import { DedupTable, type DedupEntry } from './dedup.ts';
 import { CoapEventKind, CoapEventQueue, CoapFailure, type CoapEvent } from './event.ts';
 import { ClientExchange, ExchangeState, isSuccess, type CoapRequestFields } from './exchange.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
-import { CoapMessageWriter, copyBytes } from './message-writer.ts';
+import { copyBytes } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
+import { Responder } from './responder.ts';
 import { TransmitQueue, type Transmit } from './transmit.ts';
 import { sendEmpty, sendRst } from './reply.ts';
 
@@ -36,7 +37,6 @@ export type RandomSource = (out: Uint8Array) => void;
 export class CoapEndpoint {
   readonly config: CoapConfig;
   readonly view = new CoapMessageView();
-  private readonly writer = new CoapMessageWriter();
   private readonly dedup: DedupTable;
   private readonly events = new CoapEventQueue(16);
   private readonly transmits = new TransmitQueue(8);
@@ -47,14 +47,8 @@ export class CoapEndpoint {
   private nextHandle = 1;
   private readonly lifetimeMs: number;
   private readonly nonLifetime: number;
-  // The request being answered (valid from its Request event until respond()).
-  private reqPeer: CoapPeer | null = null;
-  private reqType = 0;
-  private reqMessageId = 0;
-  private readonly reqToken = new Uint8Array(8);
-  private reqTokenLength = 0;
-  private reqBlock1 = -1;
-  private reqBlock2 = -1;
+  /** Answers the request of the current Request event. */
+  private readonly responder: Responder;
   private reqDedup: DedupEntry | null = null;
   /** The `now` of the current input (queued requests start at it). */
   private lastNow = 0;
@@ -64,6 +58,7 @@ export class CoapEndpoint {
     this.dedup = new DedupTable(this.config.dedupEntries);
     for (let i = 0; i < this.config.maxExchanges + this.config.maxQueuedRequests; i++) this.exchanges.push(new ClientExchange());
     for (let i = 0; i < this.config.maxReassemblies; i++) this.assemblers.push(new BlockAssembler(this.config.maxBodyBytes));
+    this.responder = new Responder(this.transmits, this.config.preferredSzx, () => this.takeMessageId());
     this.lifetimeMs = exchangeLifetimeMs(this.config);
     this.nonLifetime = nonLifetimeMs(this.config);
     random(this.scratch);
@@ -78,7 +73,7 @@ export class CoapEndpoint {
     peer.lastSeen = now;
     this.lastNow = now;
     this.reqDedup = null;
-    this.reqPeer = null;
+    this.responder.peer = null;
     if (rc !== CoapParseError.Ok) {
       // §4.2/§4.3: reject a malformed CON with RST; ignore everything else.
       if (rc !== CoapParseError.TooShort && rc !== CoapParseError.Version && v.type === CoapType.Con) sendRst(this.transmits, peer, v.messageId);
@@ -173,38 +168,7 @@ export class CoapEndpoint {
    * payload the caller regenerates for each request).
    */
   respond(code: number, contentFormat: number, payload: Uint8Array | null, s: number, e: number): void {
-    const peer = this.reqPeer;
-    if (peer === null) return;
-    this.reqPeer = null;
-    const out = this.transmits.reserve();
-    if (out === null) return;
-    const piggy = this.reqType === CoapType.Con;
-    let bs = s;
-    let be = e;
-    const len = e - s;
-    let b2 = -1;
-    if (payload !== null && (this.reqBlock2 >= 0 || len > blockSize(this.config.preferredSzx))) {
-      let szx = this.config.preferredSzx;
-      let num = 0;
-      if (this.reqBlock2 >= 0) {
-        if (blockSzx(this.reqBlock2) < szx) szx = blockSzx(this.reqBlock2);
-        num = Math.floor(blockNum(this.reqBlock2) * blockSize(blockSzx(this.reqBlock2)) / blockSize(szx));
-      }
-      bs = s + num * blockSize(szx);
-      if (bs > e || (bs === e && num > 0)) { code = CoapCode.BadOption; payload = null; } // RFC 7959 §2.4: block out of range
-      else { be = bs + blockSize(szx) < e ? bs + blockSize(szx) : e; b2 = encodeBlock(num, be < e, szx); }
-    }
-    const w = this.writer.begin(out, 0, piggy ? CoapType.Ack : CoapType.Non, code,
-      piggy ? this.reqMessageId : this.takeMessageId(), this.reqToken, 0, this.reqTokenLength);
-    if (payload !== null && len > 0 && contentFormat >= 0) w.optionUint(CoapOption.ContentFormat, contentFormat);
-    if (b2 >= 0) w.optionUint(CoapOption.Block2, b2);
-    if (this.reqBlock1 >= 0) w.optionUint(CoapOption.Block1, this.reqBlock1);
-    if (b2 >= 0 && blockNum(b2) === 0) w.optionUint(CoapOption.Size2, len);
-    if (payload !== null) w.payload(payload, bs, be);
-    const n = w.finish();
-    if (n < 0) return;
-    this.transmits.commit(peer, n);
-    if (piggy && this.reqDedup !== null) DedupTable.cache(this.reqDedup, out, 0, n);
+    this.responder.respond(code, contentFormat, payload, s, e);
   }
 
   // ---- output ------------------------------------------------------------------------
@@ -228,19 +192,13 @@ export class CoapEndpoint {
 
   private handleRequest(now: number, peer: CoapPeer): void {
     const v = this.view;
-    this.reqPeer = peer;
-    this.reqType = v.type;
-    this.reqMessageId = v.messageId;
-    this.reqTokenLength = v.tokenLength;
-    for (let k = 0; k < v.tokenLength; k++) this.reqToken[k] = v.buf[v.tokenStart + k]!;
-    this.reqBlock1 = -1;
-    this.reqBlock2 = v.uintOption(CoapOption.Block2, -1);
+    this.responder.begin(v, peer, this.reqDedup);
     const dedup = this.reqDedup;
     if (dedup !== null) dedup.reprocess = v.code === CoapCode.Get && v.type === CoapType.Con;
     if (v.unrecognizedCriticalOption() !== 0) {
       // §5.4.1: 4.02 for a CON; a NON is rejected (silently here).
       if (v.type === CoapType.Con) this.respond(CoapCode.BadOption, -1, null, 0, 0);
-      this.reqPeer = null;
+      this.responder.peer = null;
       return;
     }
     let buf = v.buf;
@@ -254,7 +212,7 @@ export class CoapEndpoint {
       if (r === BlockResult.Continue) {
         // RFC 7959 §2.3: 2.31 echoing NUM; a smaller SZX asks the client to shrink blocks.
         const szx = blockSzx(block1) < this.config.preferredSzx ? blockSzx(block1) : this.config.preferredSzx;
-        this.reqBlock1 = encodeBlock(blockNum(block1), true, szx);
+        this.responder.block1 = encodeBlock(blockNum(block1), true, szx);
         asm!.peer = peer;
         this.respond(CoapCode.Continue, -1, null, 0, 0);
         return;
@@ -264,7 +222,7 @@ export class CoapEndpoint {
         this.respondError(blockErrorCode(r), r === BlockResult.TooLarge);
         return;
       }
-      this.reqBlock1 = encodeBlock(blockNum(block1), false, blockSzx(block1));
+      this.responder.block1 = encodeBlock(blockNum(block1), false, blockSzx(block1));
       buf = asm!.body;
       s = 0;
       e = asm!.length;
@@ -286,18 +244,8 @@ export class CoapEndpoint {
   }
 
   private respondError(code: number, withSize1: boolean): void {
-    if (!withSize1) { this.respond(code, -1, null, 0, 0); return; }
     // RFC 7959 §2.9.3: 4.13 carries Size1 = the largest body we accept.
-    const peer = this.reqPeer!;
-    this.reqPeer = null;
-    const out = this.transmits.reserve();
-    if (out === null) return;
-    const con = this.reqType === CoapType.Con;
-    const n = this.writer.begin(out, 0, con ? CoapType.Ack : CoapType.Non, code, con ? this.reqMessageId : this.takeMessageId(),
-      this.reqToken, 0, this.reqTokenLength).optionUint(CoapOption.Size1, this.config.maxBodyBytes).finish();
-    if (n < 0) return;
-    this.transmits.commit(peer, n);
-    if (con && this.reqDedup !== null) DedupTable.cache(this.reqDedup, out, 0, n);
+    this.responder.respond(code, -1, null, 0, 0, withSize1 ? this.config.maxBodyBytes : -1);
   }
 
   private assemblerFor(peer: CoapPeer, first: boolean, now: number): BlockAssembler | null {
