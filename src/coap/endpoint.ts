@@ -87,7 +87,8 @@ export class CoapEndpoint {
     if (v.type === CoapType.Con || v.type === CoapType.Non) {
       const seen = this.dedup.find(peer, v.messageId, now);
       if (seen !== null) {
-        if (seen.responseLength >= 0) this.replay(peer, seen);
+        // §4.5: replay the cached response; without one, only a safe GET is processed again.
+        if (seen.responseLength >= 0) { this.replay(peer, seen); return; }
         if (!seen.reprocess) return;
       } else if (v.code < 224) {
         this.reqDedup = this.dedup.insert(peer, v.messageId, now, v.type === CoapType.Con ? this.lifetimeMs : this.nonLifetime);

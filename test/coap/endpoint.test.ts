@@ -207,5 +207,21 @@ server('RFC 7252 §4.2/§4.3 format errors: RST for a CON, silence for NON and A
   assert.is(ep.pollEvent(), null);
 });
 
+server('RFC 7252 §4.5 a duplicate GET whose response was too big to cache is processed again (GET is safe)', () => {
+  const ep = new CoapEndpoint(constantRandom(0));
+  const p = peer();
+  const get = msg({ type: CoapType.Con, code: CoapCode.Get, mid: 0x77, token: [3], options: [[CoapOption.UriPath, 'doc']] });
+  const doc = new Uint8Array(500).fill(0x61);
+  feed(ep, 0, p, get);
+  assert.is(ep.pollEvent()!.kind, CoapEventKind.Request);
+  ep.respond(CoapCode.Content, 0, doc, 0, doc.length);
+  assert.is(transmits(ep).length, 1);
+  feed(ep, 10, p, get);
+  assert.is(ep.pollEvent()!.kind, CoapEventKind.Request, 'processed again');
+  ep.respond(CoapCode.Content, 0, doc, 0, doc.length);
+  const again = transmits(ep);
+  assert.equal(again.map((t) => t.bytes.length), [4 + 1 + 1 + 1 + 500], 'header, token, Content-Format 0 (empty), marker, payload: one response, no replay');
+});
+
 client.run();
 server.run();
