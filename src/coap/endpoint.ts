@@ -34,6 +34,13 @@ export const CoapSendError = { QueueFull: -1, TooBig: -2 } as const;
 /** Fills `out` with random bytes (the platform's `randomBytes`; seeded in tests). */
 export type RandomSource = (out: Uint8Array) => void;
 
+/**
+ * Looks at the first block of a Block1 upload before the body is gathered: ≤ 0 to go on,
+ * or the final response code to end the transfer at once (RFC 7959 §2.3 lets the server
+ * answer any block with a final response) — no reassembly of bodies that will be refused.
+ */
+export type RequestScreen = (request: CoapMessageView) => number;
+
 export class CoapEndpoint {
   readonly config: CoapConfig;
   readonly view = new CoapMessageView();
@@ -53,7 +60,7 @@ export class CoapEndpoint {
   /** The `now` of the current input (queued requests start at it). */
   private lastNow = 0;
 
-  constructor(private readonly random: RandomSource, config: Partial<CoapConfig> = {}) {
+  constructor(private readonly random: RandomSource, config: Partial<CoapConfig> = {}, private readonly screen: RequestScreen | null = null) {
     this.config = createCoapConfig(config);
     this.dedup = new DedupTable(this.config.dedupEntries);
     for (let i = 0; i < this.config.maxExchanges + this.config.maxQueuedRequests; i++) this.exchanges.push(new ClientExchange());
@@ -207,6 +214,8 @@ export class CoapEndpoint {
     let e = v.end;
     const block1 = v.uintOption(CoapOption.Block1, -1);
     if (block1 >= 0) {
+      const refused = blockNum(block1) === 0 && this.screen !== null ? this.screen(v) : 0;
+      if (refused > 0) { this.respondError(refused, false); return; }
       const asm = this.assemblerFor(peer, blockNum(block1) === 0, now);
       const r = asm === null ? BlockResult.Incomplete
         : asm.handleBlock(block1, v.buf, s, e, v.uintOption(CoapOption.Size1, -1), now, this.lifetimeMs);

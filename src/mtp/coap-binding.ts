@@ -75,7 +75,7 @@ export class UspCoapBinding {
     const c = Object.freeze({ ...DEFAULT_USP_COAP_CONFIG, ...config });
     if (parseCoapUri(c.replyTo) === null) throw new RangeError('replyTo must be a coap:// or coaps:// URI without a query');
     this.config = c;
-    this.coap = new CoapEndpoint(random, c.coap);
+    this.coap = new CoapEndpoint(random, c.coap, (m) => this.screen(m, m.code));
     this.peers = new PeerTable(this.coap.config.maxPeers);
     this.uspPath = c.path.split('/').filter((s) => s.length > 0);
     if (this.uspPath.length === 0) throw new RangeError('path must name a resource, e.g. /usp');
@@ -152,27 +152,36 @@ export class UspCoapBinding {
     this.events.push({ kind: 'sent', handle: ev.handle, outcome, code: ev.code });
   }
 
+  /**
+   * What the options alone decide (R-COAP.11, R-COAP.12, R-COAP.2): 0 to go on, else the
+   * error code. Also run on the first block of a Block1 upload, before reassembly.
+   * /.well-known/core answers with −1 (handled by the caller).
+   */
+  private screen(m: CoapMessageView, method: number): number {
+    if (this.pathIs(m, WELL_KNOWN)) return method === CoapCode.Get ? -1 : CoapCode.MethodNotAllowed;
+    if (!this.pathIs(m, this.pathSegments)) return CoapCode.NotFound;
+    if (method !== CoapCode.Post) return CoapCode.MethodNotAllowed; // R-COAP.11
+    if (m.uintOption(CoapOption.ContentFormat, -1) !== ContentFormat.OctetStream) return CoapCode.UnsupportedContentFormat; // R-COAP.12
+    if (this.replyToOption(m) < 0) return CoapCode.BadRequest; // R-COAP.2
+    return 0;
+  }
+
   private handleRequest(ev: CoapEvent): void {
     const m = ev.message!;
-    if (this.pathIs(m, WELL_KNOWN)) {
-      if (ev.code !== CoapCode.Get) { this.coap.respond(CoapCode.MethodNotAllowed, -1, null, 0, 0); return; }
+    const refused = this.screen(m, ev.code);
+    if (refused === -1) { // R-COAP.1, RFC 6690 §4
       this.coap.respond(CoapCode.Content, ContentFormat.LinkFormat, this.linkFormat, 0, this.linkFormat.length);
       return;
     }
-    if (!this.pathIs(m, this.pathSegments)) { this.coap.respond(CoapCode.NotFound, -1, null, 0, 0); return; }
-    if (ev.code !== CoapCode.Post) { this.coap.respond(CoapCode.MethodNotAllowed, -1, null, 0, 0); return; } // R-COAP.11
-    if (m.uintOption(CoapOption.ContentFormat, -1) !== ContentFormat.OctetStream) { // R-COAP.12
-      this.coap.respond(CoapCode.UnsupportedContentFormat, -1, null, 0, 0);
-      return;
-    }
-    const q = this.replyToOption(m);
-    if (q < 0 || ev.end <= ev.start || !this.config.validateRecord(ev.buf, ev.start, ev.end)) { // R-COAP.2, R-COAP.13
+    if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
+    if (ev.end <= ev.start || !this.config.validateRecord(ev.buf, ev.start, ev.end)) { // R-COAP.13
       this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0);
       return;
     }
     if (this.pendingRecords >= this.config.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
     this.coap.respond(CoapCode.Changed, -1, null, 0, 0); // R-COAP.7
     // Accepted: from here the Record leaves the datagram buffer.
+    const q = this.replyToOption(m);
     const s = m.optionStart[q]! + REPLY_TO.length;
     const replyTo = readUtf8(m.buf, s, m.optionStart[q]! + m.optionLength[q]!);
     this.pendingRecords++;

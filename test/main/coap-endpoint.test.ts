@@ -96,6 +96,9 @@ libcoap('R-COAP.11 coap-client PUT → 4.05; R-COAP.12 CF 0 → 4.15; R-COAP.13 
   const uri = `coap://127.0.0.1:${agent.port}/usp?reply-to=coap://127.0.0.1:7777/ctl`;
   assert.is((await coapClient(['-m', 'put', '-t', '42', '-f', join(dir, 'small.bin'), uri])).out, '4.05');
   assert.is((await coapClient(['-m', 'post', '-t', '0', '-f', join(dir, 'small.bin'), uri])).out, '4.15');
+  const before = datagramsIn;
+  assert.is((await coapClient(['-m', 'post', '-b', '64', '-t', '0', '-f', join(dir, 'big.bin'), uri])).out, '4.15');
+  assert.is(datagramsIn - before, 1, 'a block-wise upload is refused at its first block');
   assert.is((await coapClient(['-m', 'post', '-t', '42', '-f', join(dir, 'junk.bin'), uri])).out, '4.00');
   assert.is((await coapClient(['-m', 'post', '-t', '42', '-f', join(dir, 'small.bin'), `coap://127.0.0.1:${agent.port}/nope`])).out, '4.04');
   assert.is(agent.events.length, 0);

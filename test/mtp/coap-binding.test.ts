@@ -105,6 +105,18 @@ server('R-COAP.5 a Record sent in Block1 blocks is reassembled, then accepted wi
   assert.ok(e!.kind === 'record' && e!.bytes.length === rec.length);
 });
 
+server('RFC 7959 §2.3 R-COAP.12 a Block1 upload with the wrong Content-Format is refused at its first block (4.15, no 2.31)', () => {
+  const b = make();
+  feed(b, peer(), msg({ type: CoapType.Con, code: CoapCode.Post, mid: 20, token: [1], payload: new Uint8Array(1024),
+    options: [[CoapOption.UriPath, 'usp'], [CoapOption.ContentFormat, 0], [CoapOption.UriQuery, `reply-to=${REPLY}`], [CoapOption.Block1, encodeBlock(0, true, 6)], [CoapOption.Size1, 3000]] }));
+  assert.equal(responses(b).map((r) => r.code), [CoapCode.UnsupportedContentFormat]);
+  // the next block finds no transfer in progress
+  feed(b, peer(), msg({ type: CoapType.Con, code: CoapCode.Post, mid: 21, token: [1], payload: new Uint8Array(1024),
+    options: [[CoapOption.UriPath, 'usp'], [CoapOption.ContentFormat, 0], [CoapOption.UriQuery, `reply-to=${REPLY}`], [CoapOption.Block1, encodeBlock(1, true, 6)]] }));
+  assert.equal(responses(b).map((r) => r.code), [CoapCode.RequestEntityIncomplete]);
+  assert.equal(events(b), []);
+});
+
 const client = suite('mtp/coap-binding client');
 
 client('R-COAP.2 sendRecord POSTs a new CON to the controller path with CF 42 and our own reply-to', () => {
