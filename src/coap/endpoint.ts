@@ -13,26 +13,23 @@
  * Randomness (Message-ID start, tokens, ACK_RANDOM_FACTOR jitter) comes from the
  * caller's `random` function, never Math.random.
  */
-import { BlockAssembler, BlockResult, blockErrorCode, blockNum, blockSize, blockSzx, encodeBlock } from './block.ts';
+import { BlockAssembler, BlockResult, blockErrorCode, blockNum, blockSzx, encodeBlock } from './block.ts';
 import {
-  CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs,
+  CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, nonLifetimeMs,
   type CoapConfig,
 } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
-import { CoapEventKind, CoapEventQueue, CoapFailure, type CoapEvent } from './event.ts';
-import { ClientExchange, ExchangeState, isSuccess, type CoapRequestFields } from './exchange.ts';
+import { CoapEventKind, CoapEventQueue, type CoapEvent } from './event.ts';
+import type { CoapRequestFields } from './exchange.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
 import { copyBytes } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 import { Responder } from './responder.ts';
+import { sendRst } from './reply.ts';
+import { Requester, type RandomSource } from './requester.ts';
 import { TransmitQueue, type Transmit } from './transmit.ts';
-import { sendEmpty, sendRst } from './reply.ts';
 
-/** Why `sendRequest` refused (negative, so any handle > 0 is a success). */
-export const CoapSendError = { QueueFull: -1, TooBig: -2 } as const;
-
-/** Fills `out` with random bytes (the platform's `randomBytes`; seeded in tests). */
-export type RandomSource = (out: Uint8Array) => void;
+export { CoapSendError, type RandomSource } from './requester.ts';
 
 /**
  * Looks at the first block of a Block1 upload before the body is gathered: ≤ 0 to go on,
@@ -47,23 +44,22 @@ export class CoapEndpoint {
   private readonly dedup: DedupTable;
   private readonly events = new CoapEventQueue(16);
   private readonly transmits = new TransmitQueue(8);
-  private readonly exchanges: ClientExchange[] = [];
   private readonly assemblers: BlockAssembler[] = [];
   private readonly scratch = new Uint8Array(4);
   private nextMessageId: number;
-  private nextHandle = 1;
   private readonly lifetimeMs: number;
   private readonly nonLifetime: number;
   /** Answers the request of the current Request event. */
   private readonly responder: Responder;
+  /** Our requests: retransmission, NSTART, block-wise sending. */
+  private readonly requester: Requester;
+  /** The dedup entry of the message being handled (its response is cached there). */
   private reqDedup: DedupEntry | null = null;
-  /** The `now` of the current input (queued requests start at it). */
-  private lastNow = 0;
 
-  constructor(private readonly random: RandomSource, config: Partial<CoapConfig> = {}, private readonly screen: RequestScreen | null = null) {
+  constructor(random: RandomSource, config: Partial<CoapConfig> = {}, private readonly screen: RequestScreen | null = null) {
     this.config = createCoapConfig(config);
     this.dedup = new DedupTable(this.config.dedupEntries);
-    for (let i = 0; i < this.config.maxExchanges + this.config.maxQueuedRequests; i++) this.exchanges.push(new ClientExchange());
+    this.requester = new Requester(this.config, this.transmits, this.events, random, () => this.takeMessageId());
     for (let i = 0; i < this.config.maxReassemblies; i++) this.assemblers.push(new BlockAssembler(this.config.maxBodyBytes));
     this.responder = new Responder(this.transmits, this.config.preferredSzx, () => this.takeMessageId());
     this.lifetimeMs = exchangeLifetimeMs(this.config);
@@ -78,7 +74,6 @@ export class CoapEndpoint {
     const v = this.view;
     const rc = v.wrap(data, start, end);
     peer.lastSeen = now;
-    this.lastNow = now;
     this.reqDedup = null;
     this.responder.peer = null;
     if (rc !== CoapParseError.Ok) {
@@ -88,7 +83,7 @@ export class CoapEndpoint {
     }
     if (v.isEmpty()) {
       if (v.type === CoapType.Con) sendRst(this.transmits, peer, v.messageId);
-      else if (v.type === CoapType.Ack || v.type === CoapType.Rst) this.handleEmptyReply(now, peer, v.type);
+      else if (v.type === CoapType.Ack || v.type === CoapType.Rst) this.requester.handleEmptyReply(now, v, peer);
       return;
     }
     if (v.type === CoapType.Con || v.type === CoapType.Non) {
@@ -104,27 +99,14 @@ export class CoapEndpoint {
     if (v.isRequest()) {
       if (v.type === CoapType.Con || v.type === CoapType.Non) this.handleRequest(now, peer);
     } else if (v.isResponse()) {
-      this.handleResponse(now, peer);
+      this.requester.handleResponse(now, v, peer, this.reqDedup);
     } else if (v.type === CoapType.Con) {
       sendRst(this.transmits, peer, v.messageId); // reserved code class (1, 6, 7) in a CON
     }
   }
 
   handleTimeout(now: number): void {
-    this.lastNow = now;
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const ex = this.exchanges[i]!;
-      if (ex.deadline > now) continue;
-      if (ex.state === ExchangeState.Sent && ex.retransmits < this.config.maxRetransmit) {
-        // §4.2: retransmit, doubling the timeout each time.
-        ex.retransmits++;
-        ex.timeoutMs *= 2;
-        ex.deadline = now + ex.timeoutMs;
-        this.queueMessage(ex);
-      } else if (ex.state === ExchangeState.Sent || ex.state === ExchangeState.Waiting) {
-        this.fail(now, ex, CoapFailure.Timeout);
-      }
-    }
+    this.requester.handleTimeout(now);
   }
 
   // ---- commands ----------------------------------------------------------------------
@@ -133,40 +115,10 @@ export class CoapEndpoint {
    * Sends a CON request (bodies larger than one block go as Block1, RFC 7959 §2.5).
    * Returns a handle > 0 reported again in the Response/Failed event, or a CoapSendError.
    * NSTART = 1 (§4.7): a request to a peer with one outstanding waits in a bounded queue.
+   * The body is not copied: keep it unchanged until the outcome.
    */
   sendRequest(now: number, peer: CoapPeer, request: CoapRequestFields, body: Uint8Array | null, start: number, end: number): number {
-    this.lastNow = now;
-    let ex: ClientExchange | null = null;
-    let active = 0;
-    let queued = 0;
-    let peerBusy = false;
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const x = this.exchanges[i]!;
-      if (x.state === ExchangeState.Free) { if (ex === null) ex = x; continue; }
-      if (x.state === ExchangeState.Queued) queued++; else active++;
-      if (x.peer === peer) peerBusy = true;
-    }
-    if (ex === null) return CoapSendError.QueueFull;
-    const startNow = !peerBusy && active < this.config.maxExchanges;
-    if (!startNow && queued >= this.config.maxQueuedRequests) return CoapSendError.QueueFull;
-    ex.handle = this.nextHandle++;
-    ex.peer = peer;
-    ex.request = request;
-    ex.body = body;
-    ex.bodyStart = start;
-    ex.bodyEnd = end;
-    ex.szx = this.config.preferredSzx;
-    ex.block1 = body !== null && end - start > blockSize(ex.szx);
-    ex.offset = 0;
-    ex.block2Szx = this.config.preferredSzx;
-    this.random(this.scratch);
-    ex.token.set(this.scratch);
-    ex.tokenLength = 4;
-    if (!ex.encode(0)) { ex.reset(); return CoapSendError.TooBig; }
-    peer.busy++;
-    ex.state = ExchangeState.Queued;
-    if (startNow) this.start(now, ex);
-    return ex.handle;
+    return this.requester.sendRequest(now, peer, request, body, start, end);
   }
 
   /**
@@ -191,9 +143,7 @@ export class CoapEndpoint {
 
   /** Earliest deadline (ms), Infinity when idle. */
   pollTimeout(): number {
-    let t = Infinity;
-    for (let i = 0; i < this.exchanges.length; i++) if (this.exchanges[i]!.deadline < t) t = this.exchanges[i]!.deadline;
-    return t;
+    return this.requester.pollTimeout();
   }
 
   // ---- server side -------------------------------------------------------------------
@@ -276,146 +226,6 @@ export class CoapEndpoint {
     if (out === null) return;
     copyBytes(out, 0, entry.response, 0, entry.responseLength);
     this.transmits.commit(peer, entry.responseLength);
-  }
-
-  // ---- client side -------------------------------------------------------------------
-
-  private handleEmptyReply(now: number, peer: CoapPeer, type: number): void {
-    const mid = this.view.messageId;
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const ex = this.exchanges[i]!;
-      if (ex.state !== ExchangeState.Sent || ex.peer !== peer || ex.messageId !== mid) continue;
-      if (type === CoapType.Rst) { this.fail(now, ex, CoapFailure.Reset); return; }
-      // §5.2.2: empty ACK — a separate response follows; wait MAX_TRANSMIT_WAIT for it.
-      ex.state = ExchangeState.Waiting;
-      ex.deadline = now + maxTransmitWaitMs(this.config);
-      return;
-    }
-  }
-
-  private handleResponse(now: number, peer: CoapPeer): void {
-    const v = this.view;
-    let match: ClientExchange | null = null;
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const ex = this.exchanges[i]!;
-      if ((ex.state !== ExchangeState.Sent && ex.state !== ExchangeState.Waiting) || ex.peer !== peer) continue;
-      if (v.type === CoapType.Ack && ex.messageId !== v.messageId) continue;
-      if (!v.tokenEquals(ex.token, ex.tokenLength)) continue;
-      match = ex;
-      break;
-    }
-    if (v.type === CoapType.Con) {
-      // §5.3.2: ACK a separate response we expect; RST one we do not.
-      if (match === null) { sendRst(this.transmits, peer, v.messageId); return; }
-      sendEmpty(this.transmits, peer, CoapType.Ack, v.messageId, this.reqDedup);
-    }
-    if (match === null) return;
-    const ex = match;
-    const code = v.code;
-    if (ex.block1 && code === CoapCode.Continue && ex.blockEnd() < ex.bodyEnd) {
-      // RFC 7959 §2.5: next block; adopt a smaller SZX the server asked for.
-      const acked = ex.blockEnd() - ex.bodyStart;
-      const b1 = v.uintOption(CoapOption.Block1, -1);
-      if (b1 >= 0 && blockSzx(b1) < ex.szx) ex.szx = blockSzx(b1);
-      ex.offset = acked;
-      this.next(now, ex);
-      return;
-    }
-    const b2 = v.uintOption(CoapOption.Block2, -1);
-    if (b2 >= 0 && isSuccess(code) && (ex.block2Num > 0 || blockNum(b2) === 0)) {
-      const szx = blockSzx(b2);
-      if (szx === 7 || !ex.appendBlock2(blockNum(b2) * blockSize(szx), v.buf, v.payloadStart, v.end, this.config.maxBodyBytes)) {
-        this.fail(now, ex, CoapFailure.Protocol);
-        return;
-      }
-      if ((b2 & 8) !== 0) {
-        ex.block2Szx = szx;
-        ex.block2Num = blockNum(b2) + 1;
-        this.next(now, ex);
-        return;
-      }
-      this.complete(ex, code, ex.received, 0, ex.receivedLength);
-      return;
-    }
-    this.complete(ex, code, v.buf, v.payloadStart, v.end);
-  }
-
-  private complete(ex: ClientExchange, code: number, buf: Uint8Array, s: number, e: number): void {
-    const ev = this.events.push();
-    if (ev !== null) {
-      ev.kind = CoapEventKind.Response;
-      ev.handle = ex.handle;
-      ev.peer = ex.peer;
-      ev.code = code;
-      ev.buf = buf;
-      ev.start = s;
-      ev.end = e;
-    }
-    this.finish(ex);
-  }
-
-  private fail(_now: number, ex: ClientExchange, failure: CoapFailure): void {
-    const ev = this.events.push();
-    if (ev !== null) {
-      ev.kind = CoapEventKind.Failed;
-      ev.handle = ex.handle;
-      ev.peer = ex.peer;
-      ev.code = 0;
-      ev.failure = failure;
-      ev.start = ev.end = 0;
-    }
-    this.finish(ex);
-  }
-
-  /** Frees the exchange and starts the next queued request to the same peer (NSTART = 1). */
-  private finish(ex: ClientExchange): void {
-    const peer = ex.peer!;
-    peer.busy--;
-    const wasActive = ex.state !== ExchangeState.Queued;
-    ex.reset();
-    if (!wasActive) return;
-    let nextEx: ClientExchange | null = null;
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const x = this.exchanges[i]!;
-      if (x.state === ExchangeState.Queued && (nextEx === null || x.handle < nextEx.handle) && this.startable(x)) nextEx = x;
-    }
-    if (nextEx !== null) this.start(this.lastNow, nextEx);
-  }
-
-  private startable(x: ClientExchange): boolean {
-    let active = 0;
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const y = this.exchanges[i]!;
-      if (y.state !== ExchangeState.Sent && y.state !== ExchangeState.Waiting) continue;
-      if (y.peer === x.peer) return false;
-      active++;
-    }
-    return active < this.config.maxExchanges;
-  }
-
-  /** First transmission of an exchange: new Message ID, randomised ACK timeout (§4.2). */
-  private start(now: number, ex: ClientExchange): void {
-    ex.state = ExchangeState.Sent;
-    this.next(now, ex);
-  }
-
-  private next(now: number, ex: ClientExchange): void {
-    ex.state = ExchangeState.Sent;
-    if (!ex.encode(this.takeMessageId())) { this.fail(now, ex, CoapFailure.Protocol); return; }
-    // §4.2: initial timeout is random in [ACK_TIMEOUT, ACK_TIMEOUT × ACK_RANDOM_FACTOR).
-    this.random(this.scratch);
-    const r = ((this.scratch[0]! << 8) | this.scratch[1]!) / 65536;
-    ex.timeoutMs = Math.floor(this.config.ackTimeoutMs * (1 + (this.config.ackRandomFactor - 1) * r));
-    ex.retransmits = 0;
-    ex.deadline = now + ex.timeoutMs;
-    this.queueMessage(ex);
-  }
-
-  private queueMessage(ex: ClientExchange): void {
-    const out = this.transmits.reserve();
-    if (out === null) return;
-    for (let k = 0; k < ex.messageLength; k++) out[k] = ex.message[k]!;
-    this.transmits.commit(ex.peer!, ex.messageLength);
   }
 
   private takeMessageId(): number {

@@ -1,0 +1,245 @@
+/**
+ * Requester: the client half of a CoAP endpoint — our requests from first transmission
+ * to outcome (RFC 7252 §4.2 retransmission with exponential back-off, §4.7 NSTART = 1
+ * with a bounded queue, §5.2 piggybacked and separate responses; RFC 7959 §2.5 Block1
+ * sending and §2.4 Block2 following).
+ *
+ * Invariants: at most one exchange per peer is Sent/Waiting; every Sent/Waiting
+ * exchange has a finite deadline and every other one Infinity; every exchange ends in
+ * exactly one Response or Failed event (unless the event ring is full).
+ */
+import { blockNum, blockSize, blockSzx } from './block.ts';
+import { CoapCode, CoapOption, CoapType, maxTransmitWaitMs, type CoapConfig } from './constants.ts';
+import type { DedupEntry } from './dedup.ts';
+import { CoapEventKind, CoapFailure, type CoapEventQueue } from './event.ts';
+import { ClientExchange, ExchangeState, isSuccess, type CoapRequestFields } from './exchange.ts';
+import type { CoapMessageView } from './message-view.ts';
+import type { CoapPeer } from './peer.ts';
+import { sendEmpty, sendRst } from './reply.ts';
+import type { TransmitQueue } from './transmit.ts';
+
+/** Why `sendRequest` refused (negative, so any handle > 0 is a success). */
+export const CoapSendError = { QueueFull: -1, TooBig: -2 } as const;
+
+/** Fills `out` with random bytes (the platform's `randomBytes`; seeded in tests). */
+export type RandomSource = (out: Uint8Array) => void;
+
+export class Requester {
+  private readonly exchanges: ClientExchange[] = [];
+  private readonly scratch = new Uint8Array(4);
+  private nextHandle = 1;
+
+  constructor(
+    private readonly config: CoapConfig,
+    private readonly transmits: TransmitQueue,
+    private readonly events: CoapEventQueue,
+    private readonly random: RandomSource,
+    private readonly takeMessageId: () => number,
+  ) {
+    for (let i = 0; i < config.maxExchanges + config.maxQueuedRequests; i++) this.exchanges.push(new ClientExchange());
+  }
+
+  /**
+   * Sends a CON request (bodies larger than one block go as Block1, RFC 7959 §2.5).
+   * Returns a handle > 0 reported again in the Response/Failed event, or a CoapSendError.
+   * NSTART = 1 (§4.7): a request to a peer with one outstanding waits in a bounded queue.
+   */
+  sendRequest(now: number, peer: CoapPeer, request: CoapRequestFields, body: Uint8Array | null, start: number, end: number): number {
+    let ex: ClientExchange | null = null;
+    let active = 0;
+    let queued = 0;
+    let peerBusy = false;
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const x = this.exchanges[i]!;
+      if (x.state === ExchangeState.Free) { if (ex === null) ex = x; continue; }
+      if (x.state === ExchangeState.Queued) queued++; else active++;
+      if (x.peer === peer) peerBusy = true;
+    }
+    if (ex === null) return CoapSendError.QueueFull;
+    const startNow = !peerBusy && active < this.config.maxExchanges;
+    if (!startNow && queued >= this.config.maxQueuedRequests) return CoapSendError.QueueFull;
+    ex.handle = this.nextHandle++;
+    ex.peer = peer;
+    ex.request = request;
+    ex.body = body;
+    ex.bodyStart = start;
+    ex.bodyEnd = end;
+    ex.szx = this.config.preferredSzx;
+    ex.block1 = body !== null && end - start > blockSize(ex.szx);
+    ex.offset = 0;
+    ex.block2Szx = this.config.preferredSzx;
+    this.random(this.scratch);
+    ex.token.set(this.scratch);
+    ex.tokenLength = 4;
+    if (!ex.encode(0)) { ex.reset(); return CoapSendError.TooBig; }
+    peer.busy++;
+    ex.state = ExchangeState.Queued;
+    if (startNow) this.start(now, ex);
+    return ex.handle;
+  }
+
+
+  handleTimeout(now: number): void {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const ex = this.exchanges[i]!;
+      if (ex.deadline > now) continue;
+      if (ex.state === ExchangeState.Sent && ex.retransmits < this.config.maxRetransmit) {
+        // §4.2: retransmit, doubling the timeout each time.
+        ex.retransmits++;
+        ex.timeoutMs *= 2;
+        ex.deadline = now + ex.timeoutMs;
+        this.queueMessage(ex);
+      } else if (ex.state === ExchangeState.Sent || ex.state === ExchangeState.Waiting) {
+        this.fail(now, ex, CoapFailure.Timeout);
+      }
+    }
+  }
+
+
+  /** An empty ACK or RST (RFC 7252 §4.2, §5.2.2) for one of our CONs. */
+  handleEmptyReply(now: number, v: CoapMessageView, peer: CoapPeer): void {
+    const mid = v.messageId;
+    const type = v.type;
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const ex = this.exchanges[i]!;
+      if (ex.state !== ExchangeState.Sent || ex.peer !== peer || ex.messageId !== mid) continue;
+      if (type === CoapType.Rst) { this.fail(now, ex, CoapFailure.Reset); return; }
+      // §5.2.2: empty ACK — a separate response follows; wait MAX_TRANSMIT_WAIT for it.
+      ex.state = ExchangeState.Waiting;
+      ex.deadline = now + maxTransmitWaitMs(this.config);
+      return;
+    }
+  }
+
+  /** A response (piggybacked or separate); `dedup` caches the empty ACK of a separate CON response. */
+  handleResponse(now: number, v: CoapMessageView, peer: CoapPeer, dedup: DedupEntry | null): void {
+    let match: ClientExchange | null = null;
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const ex = this.exchanges[i]!;
+      if ((ex.state !== ExchangeState.Sent && ex.state !== ExchangeState.Waiting) || ex.peer !== peer) continue;
+      if (v.type === CoapType.Ack && ex.messageId !== v.messageId) continue;
+      if (!v.tokenEquals(ex.token, ex.tokenLength)) continue;
+      match = ex;
+      break;
+    }
+    if (v.type === CoapType.Con) {
+      // §5.3.2: ACK a separate response we expect; RST one we do not.
+      if (match === null) { sendRst(this.transmits, peer, v.messageId); return; }
+      sendEmpty(this.transmits, peer, CoapType.Ack, v.messageId, dedup);
+    }
+    if (match === null) return;
+    const ex = match;
+    const code = v.code;
+    if (ex.block1 && code === CoapCode.Continue && ex.blockEnd() < ex.bodyEnd) {
+      // RFC 7959 §2.5: next block; adopt a smaller SZX the server asked for.
+      const acked = ex.blockEnd() - ex.bodyStart;
+      const b1 = v.uintOption(CoapOption.Block1, -1);
+      if (b1 >= 0 && blockSzx(b1) < ex.szx) ex.szx = blockSzx(b1);
+      ex.offset = acked;
+      this.next(now, ex);
+      return;
+    }
+    const b2 = v.uintOption(CoapOption.Block2, -1);
+    if (b2 >= 0 && isSuccess(code) && (ex.block2Num > 0 || blockNum(b2) === 0)) {
+      const szx = blockSzx(b2);
+      if (szx === 7 || !ex.appendBlock2(blockNum(b2) * blockSize(szx), v.buf, v.payloadStart, v.end, this.config.maxBodyBytes)) {
+        this.fail(now, ex, CoapFailure.Protocol);
+        return;
+      }
+      if ((b2 & 8) !== 0) {
+        ex.block2Szx = szx;
+        ex.block2Num = blockNum(b2) + 1;
+        this.next(now, ex);
+        return;
+      }
+      this.complete(now, ex, code, ex.received, 0, ex.receivedLength);
+      return;
+    }
+    this.complete(now, ex, code, v.buf, v.payloadStart, v.end);
+  }
+
+  private complete(now: number, ex: ClientExchange, code: number, buf: Uint8Array, s: number, e: number): void {
+    const ev = this.events.push();
+    if (ev !== null) {
+      ev.kind = CoapEventKind.Response;
+      ev.handle = ex.handle;
+      ev.peer = ex.peer;
+      ev.code = code;
+      ev.buf = buf;
+      ev.start = s;
+      ev.end = e;
+    }
+    this.finish(now, ex);
+  }
+
+  private fail(now: number, ex: ClientExchange, failure: CoapFailure): void {
+    const ev = this.events.push();
+    if (ev !== null) {
+      ev.kind = CoapEventKind.Failed;
+      ev.handle = ex.handle;
+      ev.peer = ex.peer;
+      ev.code = 0;
+      ev.failure = failure;
+      ev.start = ev.end = 0;
+    }
+    this.finish(now, ex);
+  }
+
+  /** Frees the exchange and starts the next queued request to the same peer (NSTART = 1). */
+  private finish(now: number, ex: ClientExchange): void {
+    const peer = ex.peer!;
+    peer.busy--;
+    const wasActive = ex.state !== ExchangeState.Queued;
+    ex.reset();
+    if (!wasActive) return;
+    let nextEx: ClientExchange | null = null;
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const x = this.exchanges[i]!;
+      if (x.state === ExchangeState.Queued && (nextEx === null || x.handle < nextEx.handle) && this.startable(x)) nextEx = x;
+    }
+    if (nextEx !== null) this.start(now, nextEx);
+  }
+
+  private startable(x: ClientExchange): boolean {
+    let active = 0;
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const y = this.exchanges[i]!;
+      if (y.state !== ExchangeState.Sent && y.state !== ExchangeState.Waiting) continue;
+      if (y.peer === x.peer) return false;
+      active++;
+    }
+    return active < this.config.maxExchanges;
+  }
+
+  /** First transmission of an exchange: new Message ID, randomised ACK timeout (§4.2). */
+  private start(now: number, ex: ClientExchange): void {
+    ex.state = ExchangeState.Sent;
+    this.next(now, ex);
+  }
+
+  private next(now: number, ex: ClientExchange): void {
+    ex.state = ExchangeState.Sent;
+    if (!ex.encode(this.takeMessageId())) { this.fail(now, ex, CoapFailure.Protocol); return; }
+    // §4.2: initial timeout is random in [ACK_TIMEOUT, ACK_TIMEOUT × ACK_RANDOM_FACTOR).
+    this.random(this.scratch);
+    const r = ((this.scratch[0]! << 8) | this.scratch[1]!) / 65536;
+    ex.timeoutMs = Math.floor(this.config.ackTimeoutMs * (1 + (this.config.ackRandomFactor - 1) * r));
+    ex.retransmits = 0;
+    ex.deadline = now + ex.timeoutMs;
+    this.queueMessage(ex);
+  }
+
+  private queueMessage(ex: ClientExchange): void {
+    const out = this.transmits.reserve();
+    if (out === null) return;
+    for (let k = 0; k < ex.messageLength; k++) out[k] = ex.message[k]!;
+    this.transmits.commit(ex.peer!, ex.messageLength);
+  }
+
+  /** Earliest retransmission / response deadline, Infinity when idle. */
+  pollTimeout(): number {
+    let t = Infinity;
+    for (let i = 0; i < this.exchanges.length; i++) if (this.exchanges[i]!.deadline < t) t = this.exchanges[i]!.deadline;
+    return t;
+  }
+}
