@@ -7,7 +7,7 @@
  * After every input (datagram, timer, command) it drains in the house order:
  * transmits, then events, then re-arms the timer.
  */
-import { UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from '../mtp/coap-binding.ts';
+import { SendRecordError, UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from '../mtp/coap-binding.ts';
 import type { Platform, TimerHandle, UdpSocket } from '../platform/types.ts';
 
 export interface CoapEndpointOptions {
@@ -109,7 +109,7 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
 
   return {
     sendRecord(uri, record) {
-      if (binding === null) return -11;
+      if (binding === null) return SendRecordError.NotReady;
       // Peers are matched by the address datagrams come from: send to the loopback literal, not a name.
       const h = binding.sendRecord(platform.now(), uri.replace('://localhost', '://127.0.0.1'), record);
       drain();

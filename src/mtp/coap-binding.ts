@@ -50,7 +50,7 @@ export const SendOutcome = { Delivered: 0, Timeout: 1, CoapFailure: 2, Reset: 3 
 export type SendOutcome = (typeof SendOutcome)[keyof typeof SendOutcome];
 
 /** Why sendRecord refused at once (returned instead of a handle). */
-export const SendRecordError = { BadUri: -10, Unsupported: -11, PeerTableFull: -12, QueueFull: -1, TooBig: -2 } as const;
+export const SendRecordError = { BadUri: -10, Unsupported: -11, PeerTableFull: -12, NotReady: -13, QueueFull: -1, TooBig: -2 } as const;
 
 export type UspCoapEvent =
   | { readonly kind: 'record'; readonly bytes: Uint8Array; readonly replyTo: string; readonly peer: CoapPeer }

@@ -1,6 +1,7 @@
 /** CoapMessageView: deconstruct / parse fixtures and one bad vector per CoapParseError (RFC 7252 §3, §3.1). */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import fc from 'fast-check';
 import { CoapMessageView, CoapParseError, CoapOption, CoapType, CoapCode, MAX_OPTIONS } from '../../src/coap/index.ts';
 
 const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
@@ -80,6 +81,20 @@ view('implementation bound: more than MAX_OPTIONS options → TooManyOptions', (
   b.fill(0xb0, 4, 5); // Uri-Path "" then repeats with delta 0
   b.fill(0x00, 5);
   assert.is(new CoapMessageView().wrap(b, 0, b.length), CoapParseError.TooManyOptions);
+});
+
+view('RFC 7252 §3 hostile bytes never throw, and an accepted view stays inside [start, end)', () => {
+  const v = new CoapMessageView();
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(8), (bytes, pad) => {
+    const buf = new Uint8Array(bytes.length + 2 * pad);
+    buf.set(bytes, pad);
+    const rc = v.wrap(buf, pad, pad + bytes.length);
+    if (rc !== CoapParseError.Ok) return true;
+    for (let i = 0; i < v.optionCount; i++) {
+      if (v.optionStart[i]! < pad || v.optionStart[i]! + v.optionLength[i]! > pad + bytes.length) return false;
+    }
+    return v.payloadStart <= v.end && v.tokenStart + v.tokenLength <= v.end;
+  }), { numRuns: 3000, seed: 7252 });
 });
 
 view.run();

@@ -1,5 +1,6 @@
 /** USP over CoAP binding (R-COAP.1–13) driven with plain calls: datagrams in, exact responses and events out. */
 import { suite } from 'uvu';
+import fc from 'fast-check';
 import * as assert from 'uvu/assert';
 import { CoapCode, CoapOption, CoapType, ContentFormat, encodeBlock, readUtf8, type CoapPeer } from '../../src/coap/index.ts';
 import { SendOutcome, SendRecordError, UspCoapBinding, type UspCoapEvent } from '../../src/mtp/coap-binding.ts';
@@ -162,6 +163,23 @@ client('R-COAP.2 bad controller URIs are refused at once; coaps waits for the DT
   assert.is(b.sendRecord(0, 'coap://h/usp?x', uspRecord()), SendRecordError.BadUri);
   assert.is(b.sendRecord(0, 'coaps://h/usp', uspRecord()), SendRecordError.Unsupported);
   assert.throws(() => make({ replyTo: 'coap://h/usp?q=1' }), /replyTo/);
+});
+
+server('RFC 7252 §4.2 hostile datagrams (random and mutated POSTs) never throw and get at most one answer each', () => {
+  const b = make();
+  const p = peer();
+  const base = post({});
+  fc.assert(fc.property(fc.oneof(
+    fc.uint8Array({ maxLength: 80 }),
+    fc.tuple(fc.nat(base.length - 1), fc.nat(255)).map(([i, x]) => { const m = base.slice(); m[i] = x; return m; }),
+    fc.nat(base.length).map((n) => base.slice(0, n)),
+  ), (bytes) => {
+    b.handleDatagram(0, bytes, 0, bytes.length, p);
+    let n = 0;
+    for (let t = b.pollTransmit(out); t !== null; t = b.pollTransmit(out)) n++;
+    events(b);
+    return n <= 1;
+  }), { numRuns: 2000, seed: 7959 });
 });
 
 server.run();
