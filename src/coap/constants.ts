@@ -44,6 +44,7 @@ export const CoapCode = {
   InternalServerError: coapCode(5, 0),
   NotImplemented: coapCode(5, 1),
   ServiceUnavailable: coapCode(5, 3),
+  ProxyingNotSupported: coapCode(5, 5),
 } as const;
 
 /** Option numbers (RFC 7252 §5.10, RFC 7959 §2.1, §4). */

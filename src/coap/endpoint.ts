@@ -159,6 +159,10 @@ export class CoapEndpoint {
       this.responder.peer = null;
       return;
     }
+    if (v.findOption(CoapOption.ProxyUri) >= 0 || v.findOption(CoapOption.ProxyScheme) >= 0) {
+      this.respondError(CoapCode.ProxyingNotSupported, false); // §5.10.2: we are no proxy
+      return;
+    }
     let buf = v.buf;
     let s = v.payloadStart;
     let e = v.end;

@@ -10,7 +10,7 @@ export { CoapMessageView, CoapParseError, MAX_OPTIONS } from './message-view.ts'
 export { CoapMessageWriter, readUtf8, writeUtf8, utf8Length } from './message-writer.ts';
 export { encodeBlock, blockNum, blockMore, blockSzx, blockSize, BlockAssembler, BlockResult } from './block.ts';
 export { CoapPeer, PeerTable } from './peer.ts';
-export { CoapEndpoint, CoapSendError, type RandomSource } from './endpoint.ts';
+export { CoapEndpoint, CoapSendError, type RandomSource, type RequestScreen } from './endpoint.ts';
 export { CoapEvent, CoapEventKind, CoapFailure } from './event.ts';
 export { Transmit } from './transmit.ts';
 export type { CoapRequestFields } from './exchange.ts';

@@ -158,7 +158,11 @@ export class UspCoapBinding {
    * /.well-known/core answers with −1 (handled by the caller).
    */
   private screen(m: CoapMessageView, method: number): number {
-    if (this.pathIs(m, WELL_KNOWN)) return method === CoapCode.Get ? -1 : CoapCode.MethodNotAllowed;
+    if (this.pathIs(m, WELL_KNOWN)) {
+      if (method !== CoapCode.Get) return CoapCode.MethodNotAllowed;
+      const accept = m.uintOption(CoapOption.Accept, ContentFormat.LinkFormat);
+      return accept === ContentFormat.LinkFormat ? -1 : CoapCode.NotAcceptable; // RFC 7252 §5.10.4
+    }
     if (!this.pathIs(m, this.pathSegments)) return CoapCode.NotFound;
     if (method !== CoapCode.Post) return CoapCode.MethodNotAllowed; // R-COAP.11
     if (m.uintOption(CoapOption.ContentFormat, -1) !== ContentFormat.OctetStream) return CoapCode.UnsupportedContentFormat; // R-COAP.12

@@ -223,5 +223,12 @@ server('RFC 7252 §4.5 a duplicate GET whose response was too big to cache is pr
   assert.equal(again.map((t) => t.bytes.length), [4 + 1 + 1 + 1 + 500], 'header, token, Content-Format 0 (empty), marker, payload: one response, no replay');
 });
 
+server('RFC 7252 §5.10.2 a request with Proxy-Uri gets 5.05: this endpoint is no proxy', () => {
+  const ep = new CoapEndpoint(constantRandom(0));
+  feed(ep, 0, peer(), msg({ type: CoapType.Con, code: CoapCode.Get, mid: 2, token: [4], options: [[CoapOption.ProxyUri, 'coap://h/x']] }));
+  assert.equal(transmits(ep).map((t) => hex(t.bytes)), ['61 a5 00 02 04']);
+  assert.is(ep.pollEvent(), null);
+});
+
 client.run();
 server.run();

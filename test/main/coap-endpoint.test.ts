@@ -67,6 +67,13 @@ libcoap('R-COAP.1 coap-client GET /.well-known/core reads the USP resource in li
   assert.equal(r, { code: 0, out: '</usp>;rt="bbf.usp.endpoint";if="bbf.usp.a"' });
 });
 
+libcoap('RFC 7959 §2.4 coap-client -b 16 reads /.well-known/core in 16-byte Block2 blocks', async () => {
+  const before = datagramsIn;
+  const r = await coapClient(['-m', 'get', '-b', '16', `coap://127.0.0.1:${agent.port}/.well-known/core`]);
+  assert.equal(r, { code: 0, out: '</usp>;rt="bbf.usp.endpoint";if="bbf.usp.a"' });
+  assert.ok(datagramsIn - before >= 3, `${datagramsIn - before} requests: one per block`);
+});
+
 libcoap('R-COAP.7 coap-client POST of a USP Record with CF 42 and reply-to → 2.04 and a record event', async () => {
   const rec = uspRecord(40);
   writeFileSync(join(dir, 'small.bin'), rec);

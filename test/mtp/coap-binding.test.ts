@@ -83,6 +83,8 @@ server('R-COAP.1 GET /.well-known/core lists the USP resource in RFC 6690 link f
   assert.is(readUtf8(r!.buf, r!.payloadStart, r!.end), '</tinyusp/agent>;rt="bbf.usp.endpoint";if="bbf.usp.a"');
   feed(b, peer(), msg({ type: CoapType.Con, code: CoapCode.Post, mid: 4, options: [[CoapOption.UriPath, '.well-known'], [CoapOption.UriPath, 'core']] }));
   assert.equal(responses(b).map((x) => x.code), [CoapCode.MethodNotAllowed]);
+  feed(b, peer(), msg({ type: CoapType.Con, code: CoapCode.Get, mid: 5, options: [[CoapOption.UriPath, '.well-known'], [CoapOption.UriPath, 'core'], [CoapOption.Accept, 50]] }));
+  assert.equal(responses(b).map((x) => x.code), [CoapCode.NotAcceptable], 'RFC 7252 §5.10.4 Accept: JSON → 4.06');
 });
 
 server('RFC 7252 §5.9.3.4 the record queue is bounded: 5.03 when the agent has not taken earlier records', () => {
