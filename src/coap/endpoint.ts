@@ -42,7 +42,7 @@ export class CoapEndpoint {
   readonly config: CoapConfig;
   readonly view = new CoapMessageView();
   private readonly dedup: DedupTable;
-  private readonly events = new CoapEventQueue(16);
+  private readonly events: CoapEventQueue;
   private readonly transmits = new TransmitQueue(8);
   private readonly assemblers: BlockAssembler[] = [];
   private readonly scratch = new Uint8Array(4);
@@ -59,6 +59,8 @@ export class CoapEndpoint {
   constructor(random: RandomSource, config: Partial<CoapConfig> = {}, private readonly screen: RequestScreen | null = null) {
     this.config = createCoapConfig(config);
     this.dedup = new DedupTable(this.config.dedupEntries);
+    // Room for every exchange's outcome plus one request: one input never loses an event.
+    this.events = new CoapEventQueue(this.config.maxExchanges + this.config.maxQueuedRequests + 1);
     this.requester = new Requester(this.config, this.transmits, this.events, random, () => this.takeMessageId());
     for (let i = 0; i < this.config.maxReassemblies; i++) this.assemblers.push(new BlockAssembler(this.config.maxBodyBytes));
     this.responder = new Responder(this.transmits, this.config.preferredSzx, () => this.takeMessageId());

@@ -42,7 +42,8 @@ export class ClientExchange {
   readonly token = new Uint8Array(8);
   tokenLength = 0;
   messageId = 0;
-  readonly message = new Uint8Array(SLOT_BYTES);
+  /** The encoded current message; allocated when the slot is first used, then kept. */
+  message = new Uint8Array(0);
   messageLength = 0;
   retransmits = 0;
   timeoutMs = 0;
@@ -79,6 +80,7 @@ export class ClientExchange {
   /** Encodes the current request message (new Message ID given); returns false if it does not fit. */
   encode(messageId: number): boolean {
     const r = this.request!;
+    if (this.message.length === 0) this.message = new Uint8Array(SLOT_BYTES);
     this.messageId = messageId;
     const w = writer.begin(this.message, 0, CoapType.Con, r.method, messageId, this.token, 0, this.tokenLength);
     for (let i = 0; i < r.uriPath.length; i++) w.optionString(CoapOption.UriPath, r.uriPath[i]!);

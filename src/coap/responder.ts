@@ -26,8 +26,8 @@ export class Responder {
   private block2 = -1;
   private dedup: DedupEntry | null = null;
   private readonly writer = new CoapMessageWriter();
-  /** Where a response goes when the ring is full (then it is only cached). */
-  private readonly spare = new Uint8Array(SLOT_BYTES);
+  /** Where a response goes when the ring is full (then it is only cached); allocated on first need. */
+  private spare = new Uint8Array(0);
 
   constructor(
     private readonly transmits: TransmitQueue,
@@ -53,6 +53,7 @@ export class Responder {
     if (peer === null) return;
     this.peer = null;
     const queued = this.transmits.reserve();
+    if (queued === null && this.spare.length === 0) this.spare = new Uint8Array(SLOT_BYTES);
     const out = queued ?? this.spare;
     const piggy = this.type === CoapType.Con;
     let bs = s;

@@ -9,6 +9,8 @@ import type { CoapPeer } from './peer.ts';
 /** Room for one message: RFC 7252 §4.6's 1152 plus a long reply-to query. */
 export const SLOT_BYTES = 1400;
 
+const EMPTY = new Uint8Array(0);
+
 /** A reused record: `out[0, length)` goes to `peer`. */
 export class Transmit {
   peer: CoapPeer | null = null;
@@ -25,14 +27,17 @@ export class TransmitQueue {
   dropped = 0;
 
   constructor(size: number) {
-    for (let i = 0; i < size; i++) { this.slots.push(new Uint8Array(SLOT_BYTES)); this.peers.push(null); }
+    // Buffers are allocated on first use: a device pays only for the depth it reaches.
+    for (let i = 0; i < size; i++) { this.slots.push(EMPTY); this.peers.push(null); }
     this.lengths = new Int32Array(size);
   }
 
   /** The buffer to write the next datagram into, or null when the ring is full. */
   reserve(): Uint8Array | null {
     if (this.count === this.slots.length) { this.dropped++; return null; }
-    return this.slots[(this.head + this.count) % this.slots.length]!;
+    const i = (this.head + this.count) % this.slots.length;
+    if (this.slots[i] === EMPTY) this.slots[i] = new Uint8Array(SLOT_BYTES);
+    return this.slots[i]!;
   }
 
   /** Queues the datagram written into the buffer `reserve()` returned. */
