@@ -230,5 +230,20 @@ server('RFC 7252 §5.10.2 a request with Proxy-Uri gets 5.05: this endpoint is n
   assert.is(ep.pollEvent(), null);
 });
 
+server('RFC 7252 §4.5 a response that found the transmit ring full is still replayed to the retransmitted request', () => {
+  const ep = new CoapEndpoint(constantRandom(0));
+  const p = peer();
+  const req = (mid: number) => msg({ type: CoapType.Con, code: CoapCode.Post, mid, token: [mid], options: [[CoapOption.UriPath, 'usp']] });
+  for (let mid = 1; mid <= 9; mid++) {
+    feed(ep, 0, p, req(mid));
+    ep.pollEvent();
+    ep.respond(CoapCode.Changed, -1, null, 0, 0);
+  }
+  assert.is(transmits(ep).length, 8, 'the ring holds 8; the 9th answer was not sent');
+  feed(ep, 2000, p, req(9));
+  assert.is(ep.pollEvent(), null);
+  assert.equal(transmits(ep).map((t) => hex(t.bytes)), ['61 44 00 09 09']);
+});
+
 client.run();
 server.run();
