@@ -120,6 +120,8 @@ export interface CoapConfig {
   readonly maxReassemblies: number;
   /** Known peers (address+port). */
   readonly maxPeers: number;
+  /** Requests whose answer is deferred to a separate response (RFC 7252 §5.2.2). */
+  readonly maxDeferred: number;
 }
 
 export const DEFAULT_COAP_CONFIG: CoapConfig = Object.freeze({
@@ -136,6 +138,7 @@ export const DEFAULT_COAP_CONFIG: CoapConfig = Object.freeze({
   dedupEntries: 32,
   maxReassemblies: 2,
   maxPeers: 16,
+  maxDeferred: 4,
 });
 
 /** Frozen configuration; throws on a bad value (programmer error at construction, STYLE.md rule 5). */

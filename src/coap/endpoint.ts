@@ -3,7 +3,8 @@
  * request/response; RFC 7959 block-wise). Client and server at once, as USP needs.
  *
  * Surface (STYLE.md rule 6): `handleDatagram(now, data, start, end, peer)`,
- * `handleTimeout(now)`, commands `sendRequest(…)` and `respond(…)`, then drain
+ * `handleTimeout(now)`, commands `sendRequest(…)`, `respond(…)` (piggybacked) or
+ * `deferResponse()` + `respondSeparately(…)` (separate response, §5.2.2), then drain
  * `pollTransmit(out)`, `pollEvent()`, and read `pollTimeout()`.
  *
  * Receive rules: format errors → RST for CON, silence otherwise (§4.2, §4.3); an
@@ -24,9 +25,9 @@ import type { CoapRequestFields } from './exchange.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
 import { copyBytes } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
-import { Responder } from './responder.ts';
+import { DeferredRequest, Responder } from './responder.ts';
 import { sendRst } from './reply.ts';
-import { Requester, type RandomSource } from './requester.ts';
+import { CoapSendError, Requester, type RandomSource } from './requester.ts';
 import { TransmitQueue, type Transmit } from './transmit.ts';
 
 export { CoapSendError, type RandomSource } from './requester.ts';
@@ -37,6 +38,8 @@ export { CoapSendError, type RandomSource } from './requester.ts';
  * answer any block with a final response) — no reassembly of bodies that will be refused.
  */
 export type RequestScreen = (request: CoapMessageView) => number;
+
+const NONE: readonly string[] = Object.freeze([]);
 
 export class CoapEndpoint {
   readonly config: CoapConfig;
@@ -51,6 +54,8 @@ export class CoapEndpoint {
   private readonly nonLifetime: number;
   /** Answers the request of the current Request event. */
   private readonly responder: Responder;
+  /** Requests answered later by separate responses (§5.2.2). */
+  private readonly deferred: DeferredRequest[] = [];
   /** Our requests: retransmission, NSTART, block-wise sending. */
   private readonly requester: Requester;
   /** The dedup entry of the message being handled (its response is cached there). */
@@ -62,6 +67,7 @@ export class CoapEndpoint {
     // Room for every exchange's outcome plus one request: one input never loses an event.
     this.events = new CoapEventQueue(this.config.maxExchanges + this.config.maxQueuedRequests + 1);
     this.requester = new Requester(this.config, this.transmits, this.events, random, () => this.takeMessageId());
+    for (let i = 0; i < this.config.maxDeferred; i++) this.deferred.push(new DeferredRequest());
     for (let i = 0; i < this.config.maxReassemblies; i++) this.assemblers.push(new BlockAssembler(this.config.maxBodyBytes));
     this.responder = new Responder(this.transmits, this.config.preferredSzx, () => this.takeMessageId());
     this.lifetimeMs = exchangeLifetimeMs(this.config);
@@ -131,6 +137,34 @@ export class CoapEndpoint {
    */
   respond(code: number, contentFormat: number, payload: Uint8Array | null, s: number, e: number): void {
     this.responder.respond(code, contentFormat, payload, s, e);
+  }
+
+  /**
+   * Answers the current request later (RFC 7252 §5.2.2): ACKs a CON now and returns a
+   * ticket > 0 for `respondSeparately`, or −1 when all `maxDeferred` tickets are taken.
+   */
+  deferResponse(): number {
+    for (let i = 0; i < this.deferred.length; i++) {
+      const d = this.deferred[i]!;
+      if (d.peer !== null) continue;
+      this.responder.defer(d);
+      return d.peer === null ? -1 : i + 1;
+    }
+    return -1;
+  }
+
+  /**
+   * Sends the separate response for `ticket` as a CON with the request's token, retransmitted
+   * like a request; its outcome is a Response event with code 0 once ACKed, or Failed.
+   * The payload must fit one message. Returns the exchange handle or a CoapSendError.
+   */
+  respondSeparately(now: number, ticket: number, code: number, contentFormat: number, payload: Uint8Array | null, s: number, e: number): number {
+    const d = this.deferred[ticket - 1];
+    if (d === undefined || d.peer === null) return CoapSendError.QueueFull;
+    const peer = d.peer;
+    d.peer = null;
+    const fields: CoapRequestFields = { method: code, uriPath: NONE, uriQuery: NONE, contentFormat };
+    return this.requester.sendRequest(now, peer, fields, payload, s, e, d.token, d.tokenLength);
   }
 
   // ---- output ------------------------------------------------------------------------

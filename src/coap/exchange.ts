@@ -55,6 +55,8 @@ export class ClientExchange {
   /** Block2 following: the next NUM to ask for (0 = not following) and its SZX. */
   block2Num = 0;
   block2Szx = 6;
+  /** A separate response of ours (RFC 7252 §5.2.2): done when ACKed, never answered. */
+  separateResponse = false;
   /** Response body gathered from Block2 blocks. */
   received = new Uint8Array(0);
   receivedLength = 0;
@@ -68,6 +70,7 @@ export class ClientExchange {
     this.block1 = false;
     this.block2Num = 0;
     this.receivedLength = 0;
+    this.separateResponse = false;
   }
 
   /** End of the current Block1 block (or of the body when not block-wise). */

@@ -44,7 +44,8 @@ export class Requester {
    * Returns a handle > 0 reported again in the Response/Failed event, or a CoapSendError.
    * NSTART = 1 (§4.7): a request to a peer with one outstanding waits in a bounded queue.
    */
-  sendRequest(now: number, peer: CoapPeer, request: CoapRequestFields, body: Uint8Array | null, start: number, end: number): number {
+  sendRequest(now: number, peer: CoapPeer, request: CoapRequestFields, body: Uint8Array | null, start: number, end: number,
+    token: Uint8Array | null = null, tokenLength = 0): number {
     let ex: ClientExchange | null = null;
     let active = 0;
     let queued = 0;
@@ -68,9 +69,17 @@ export class Requester {
     ex.block1 = body !== null && end - start > blockSize(ex.szx);
     ex.offset = 0;
     ex.block2Szx = this.config.preferredSzx;
-    this.random(this.scratch);
-    ex.token.set(this.scratch);
-    ex.tokenLength = 4;
+    if (token === null) {
+      this.random(this.scratch);
+      ex.token.set(this.scratch);
+      ex.tokenLength = 4;
+    } else {
+      // A separate response carries the request's token (§5.2.2) and must fit one message.
+      for (let k = 0; k < tokenLength; k++) ex.token[k] = token[k]!;
+      ex.tokenLength = tokenLength;
+      ex.separateResponse = true;
+      if (ex.block1) { ex.reset(); return CoapSendError.TooBig; }
+    }
     if (!ex.encode(0)) { ex.reset(); return CoapSendError.TooBig; }
     peer.busy++;
     ex.state = ExchangeState.Queued;
@@ -104,6 +113,7 @@ export class Requester {
       const ex = this.exchanges[i]!;
       if (ex.state !== ExchangeState.Sent || ex.peer !== peer || ex.messageId !== mid) continue;
       if (type === CoapType.Rst) { this.fail(now, ex, CoapFailure.Reset); return; }
+      if (ex.separateResponse) { this.complete(now, ex, 0, ex.message, 0, 0); return; } // delivered
       // §5.2.2: empty ACK — a separate response follows; wait MAX_TRANSMIT_WAIT for it.
       ex.state = ExchangeState.Waiting;
       ex.deadline = now + maxTransmitWaitMs(this.config);
@@ -116,7 +126,7 @@ export class Requester {
     let match: ClientExchange | null = null;
     for (let i = 0; i < this.exchanges.length; i++) {
       const ex = this.exchanges[i]!;
-      if ((ex.state !== ExchangeState.Sent && ex.state !== ExchangeState.Waiting) || ex.peer !== peer) continue;
+      if ((ex.state !== ExchangeState.Sent && ex.state !== ExchangeState.Waiting) || ex.peer !== peer || ex.separateResponse) continue;
       if (v.type === CoapType.Ack && ex.messageId !== v.messageId) continue;
       if (!v.tokenEquals(ex.token, ex.tokenLength)) continue;
       match = ex;

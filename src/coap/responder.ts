@@ -13,7 +13,15 @@ import { DedupTable, type DedupEntry } from './dedup.ts';
 import type { CoapMessageView } from './message-view.ts';
 import { CoapMessageWriter } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
+import { sendEmpty } from './reply.ts';
 import { SLOT_BYTES, type TransmitQueue } from './transmit.ts';
+
+/** A request whose answer comes later as a separate response (RFC 7252 §5.2.2). */
+export class DeferredRequest {
+  peer: CoapPeer | null = null;
+  readonly token = new Uint8Array(8);
+  tokenLength = 0;
+}
 
 export class Responder {
   peer: CoapPeer | null = null;
@@ -45,6 +53,20 @@ export class Responder {
     this.block1 = -1;
     this.block2 = v.uintOption(CoapOption.Block2, -1);
     this.dedup = dedup;
+  }
+
+  /**
+   * Defers the answer (RFC 7252 §5.2.2): an empty ACK now for a CON (cached for its
+   * duplicates), and the request's peer and token kept in `into` for the separate response.
+   */
+  defer(into: DeferredRequest): void {
+    const peer = this.peer;
+    if (peer === null) return;
+    this.peer = null;
+    into.peer = peer;
+    into.tokenLength = this.tokenLength;
+    for (let k = 0; k < this.tokenLength; k++) into.token[k] = this.token[k]!;
+    if (this.type === CoapType.Con) sendEmpty(this.transmits, peer, CoapType.Ack, this.messageId, this.dedup);
   }
 
   /** Answers with `code`, an optional payload `payload[s, e)` and, when ≥ 0, a Size1 option (RFC 7959 §2.9.3). */

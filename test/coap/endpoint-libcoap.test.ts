@@ -1,12 +1,13 @@
 /**
  * CoapEndpoint (the client half) against libcoap's `coap-server-notls` on real UDP: a
  * Block1 PUT of 3 kB in 256-byte blocks (RFC 7959 §2.5), then a GET whose 2.05 comes
- * back in Block2 blocks that we follow (§2.4). The loop here is the smallest driver:
+ * back in Block2 blocks that we follow (§2.4); and libcoap's `coap-client-notls` reading a
+ * separate response from us (RFC 7252 §5.2.2). The loop here is the smallest driver:
  * datagrams in, transmits out, one timer at pollTimeout().
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { CoapCode, CoapEndpoint, CoapEventKind, PeerTable, type CoapPeer } from '../../src/coap/index.ts';
 import { seededRandom } from './fixtures.ts';
@@ -20,12 +21,19 @@ const peers = new PeerTable(4);
 const waiting = new Map<number, (r: { code: number; body: Uint8Array }) => void>();
 let timer: NodeJS.Timeout | undefined;
 const out = new Uint8Array(1500);
+const LATE = Uint8Array.from('separate answer', (c) => c.charCodeAt(0));
 const t0 = performance.now();
 const now = () => performance.now() - t0;
 
 function drain() {
   for (let t = ep.pollTransmit(out); t !== null; t = ep.pollTransmit(out)) sock.send(out.slice(0, t.length), t.peer!.port, t.peer!.address);
   for (let e = ep.pollEvent(); e !== null; e = ep.pollEvent()) {
+    if (e.kind === CoapEventKind.Request) {
+      // RFC 7252 §5.2.2: answer every request separately, 150 ms later.
+      const ticket = ep.deferResponse();
+      setTimeout(() => { ep.respondSeparately(now(), ticket, CoapCode.Content, 0, LATE, 0, LATE.length); drain(); }, 150);
+      continue;
+    }
     waiting.get(e.handle)?.({ code: e.kind === CoapEventKind.Response ? e.code : -e.failure, body: e.buf.slice(e.start, e.end) });
   }
   clearTimeout(timer);
@@ -64,6 +72,14 @@ lib('RFC 7959 §2.5 a 3 kB PUT in 256-byte Block1 blocks, then §2.4 the GET ans
   const got = await request(peer, CoapCode.Get, null);
   assert.is(got.code, CoapCode.Content);
   assert.equal(got.body, data);
+});
+
+lib('RFC 7252 §5.2.2 coap-client receives our separate response (empty ACK first, CON 2.05 later)', async () => {
+  const port = sock.address().port;
+  const outText = await new Promise<string>((resolve) => {
+    execFile('coap-client-notls', ['-m', 'get', `coap://127.0.0.1:${port}/late`], { timeout: 10_000 }, (_e, stdout) => resolve(stdout.trim()));
+  });
+  assert.is(outText, 'separate answer');
 });
 
 lib.run();

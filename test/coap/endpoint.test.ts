@@ -245,5 +245,27 @@ server('RFC 7252 §4.5 a response that found the transmit ring full is still rep
   assert.equal(transmits(ep).map((t) => hex(t.bytes)), ['61 44 00 09 09']);
 });
 
+server('RFC 7252 §5.2.2 a deferred answer: empty ACK now (replayed to duplicates), later a CON response with the token, done when ACKed', () => {
+  const ep = new CoapEndpoint(constantRandom(0));
+  const p = peer();
+  const get = msg({ type: CoapType.Con, code: CoapCode.Get, mid: 0x0100, token: [7, 7], options: [[CoapOption.UriPath, 'x']] });
+  feed(ep, 0, p, get);
+  assert.is(ep.pollEvent()!.kind, CoapEventKind.Request);
+  const ticket = ep.deferResponse();
+  assert.is(ticket, 1);
+  assert.equal(transmits(ep).map((t) => hex(t.bytes)), ['60 00 01 00']);
+  feed(ep, 50, p, get);
+  assert.equal(transmits(ep).map((t) => hex(t.bytes)), ['60 00 01 00'], 'duplicate → the same empty ACK');
+  assert.is(ep.pollEvent(), null);
+  const h = ep.respondSeparately(100, ticket, CoapCode.Content, 0, Uint8Array.of(0x68, 0x69), 0, 2);
+  assert.ok(h > 0);
+  assert.equal(transmits(ep).map((t) => hex(t.bytes)), ['42 45 00 00 07 07 c0 ff 68 69']);
+  assert.is(ep.pollTimeout(), 2100);
+  assert.is(ep.respondSeparately(100, ticket, CoapCode.Content, 0, null, 0, 0), CoapSendError.QueueFull, 'a ticket is used once');
+  feed(ep, 120, p, msg({ type: CoapType.Ack, code: 0, mid: 0 }));
+  assert.equal(events(ep).map((e) => [e.kind, e.handle, e.code]), [[CoapEventKind.Response, h, 0]]);
+  assert.is(ep.pollTimeout(), Infinity);
+});
+
 client.run();
 server.run();
