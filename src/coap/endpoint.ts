@@ -148,7 +148,9 @@ export class CoapEndpoint {
       const d = this.deferred[i]!;
       if (d.peer !== null) continue;
       this.responder.defer(d);
-      return d.peer === null ? -1 : i + 1;
+      if (d.peer === null) return -1;
+      d.peer.busy++; // keeps the peer record from eviction until the answer goes out
+      return i + 1;
     }
     return -1;
   }
@@ -163,6 +165,7 @@ export class CoapEndpoint {
     if (d === undefined || d.peer === null) return CoapSendError.QueueFull;
     const peer = d.peer;
     d.peer = null;
+    peer.busy--;
     const fields: CoapRequestFields = { method: code, uriPath: NONE, uriQuery: NONE, contentFormat };
     return this.requester.sendRequest(now, peer, fields, payload, s, e, d.token, d.tokenLength);
   }
