@@ -147,9 +147,9 @@ export class CoapEndpoint {
     for (let i = 0; i < this.deferred.length; i++) {
       const d = this.deferred[i]!;
       if (d.peer !== null) continue;
-      this.responder.defer(d);
-      if (d.peer === null) return -1;
-      d.peer.busy++; // keeps the peer record from eviction until the answer goes out
+      const peer = this.responder.defer(d);
+      if (peer === null) return -1;
+      peer.busy++; // keeps the peer record from eviction until the answer goes out
       return i + 1;
     }
     return -1;

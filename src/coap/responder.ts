@@ -58,15 +58,17 @@ export class Responder {
   /**
    * Defers the answer (RFC 7252 §5.2.2): an empty ACK now for a CON (cached for its
    * duplicates), and the request's peer and token kept in `into` for the separate response.
+   * Returns the peer, or null when no request is being handled.
    */
-  defer(into: DeferredRequest): void {
+  defer(into: DeferredRequest): CoapPeer | null {
     const peer = this.peer;
-    if (peer === null) return;
+    if (peer === null) return null;
     this.peer = null;
     into.peer = peer;
     into.tokenLength = this.tokenLength;
     for (let k = 0; k < this.tokenLength; k++) into.token[k] = this.token[k]!;
     if (this.type === CoapType.Con) sendEmpty(this.transmits, peer, CoapType.Ack, this.messageId, this.dedup);
+    return peer;
   }
 
   /** Answers with `code`, an optional payload `payload[s, e)` and, when ≥ 0, a Size1 option (RFC 7959 §2.9.3). */
