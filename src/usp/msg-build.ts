@@ -18,6 +18,7 @@ import {
   type OperateRespInit, type RegisterInit, type RequestInit, type ResponseInit, type SetInit, type SetRespInit,
 } from './generated/usp-msg.js';
 import { MsgType } from './msg-decode.ts';
+import { utf8Bytes } from './wire.ts';
 
 type RequestKey = Exclude<keyof RequestInit, 'req_type'>;
 type ResponseKey = Exclude<keyof ResponseInit, 'resp_type'>;
@@ -90,9 +91,20 @@ export const operateMsg = (msgId: string, b: OperateInit): MsgInit => requestMsg
 export const registerMsg = (msgId: string, b: RegisterInit): MsgInit => requestMsg(msgId, 'register', b);
 export const deregisterMsg = (msgId: string, b: DeregisterInit): MsgInit => requestMsg(msgId, 'deregister', b);
 
+/**
+ * pbf 5.1.2's writeUtf8 combines a surrogate pair with `| 0x10000` instead of
+ * `+ 0x10000`, so code points from U+20000 on are written as the wrong character
+ * (found by the protobufjs oracle). Strings are therefore encoded by wire.ts.
+ */
+class Utf8PbfWriter extends PbfWriter {
+  override writeString(str: string): void {
+    this.writeBytes(utf8Bytes(String(str)));
+  }
+}
+
 /** Encodes a Msg with the pbf-generated writer. */
 export function encodeMsg(msg: MsgInit): Uint8Array {
-  const pbf = new PbfWriter();
+  const pbf = new Utf8PbfWriter();
   writeMsg(msg, pbf);
   return pbf.finish();
 }
