@@ -32,14 +32,12 @@ export const RecordError = {
   MultipleRecordTypes: 12,
   /** An enum value this schema does not know (R-ENC.2). */
   UnknownEnum: 13,
-  /** A uint64 above 2^53 − 1 where a number is needed (session ids). */
-  Uint64Unsafe: 14,
   /** no_session_context with an empty payload (R-E2E.26). */
-  EmptyPayload: 15,
+  EmptyPayload: 14,
   /** session_context received while E2E sessions are not supported (R-E2E.6a). */
-  SessionContextNotAllowed: 16,
+  SessionContextNotAllowed: 15,
   /** payload_security TLS12 outside a session context (R-E2E.41). */
-  InvalidValue: 17,
+  InvalidValue: 16,
 } as const;
 export type RecordError = (typeof RecordError)[keyof typeof RecordError];
 
@@ -109,7 +107,6 @@ export function recordErrorUspCode(e: RecordError): number {
     case RecordError.Ok: return 0;
     case RecordError.SessionContextNotAllowed: return UspErrorCode.SessionContextNotAllowed;
     case RecordError.UnknownEnum:
-    case RecordError.Uint64Unsafe:
     case RecordError.EmptyPayload:
     case RecordError.InvalidValue:
     case RecordError.BadVersion: return UspErrorCode.InvalidRecordValue;
