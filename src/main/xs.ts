@@ -4,3 +4,6 @@
  * from Node or Moddable; platform adapters bind it to a device.
  */
 export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX } from '../usp/endpoint-id.ts';
+export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
+export { RecordError } from '../usp/errors.ts';
+export { utf8Bytes } from '../usp/wire.ts';
