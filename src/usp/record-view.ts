@@ -122,8 +122,13 @@ export class RecordView {
       // Fast path: one-byte tag of a length-delimited field 1–13 with a one-byte length.
       let tag = buf[pos]!;
       let len = pos + 1 < end ? buf[pos + 1]! : 0x80;
-      if ((tag & 7) === WireType.Len && tag >= 8 && tag < 0x70 && len < 0x80) {
+      const fast = (tag & 7) === WireType.Len && tag >= 8 && tag < 0x70;
+      if (fast && len < 0x80) {
         pos += 2;
+        if (len > end - pos) return RecordError.LengthPastEnd;
+      } else if (fast && pos + 2 < end && buf[pos + 2]! < 0x80 && buf[pos + 2]! > 0) { // two-byte length
+        len = (len & 0x7f) | (buf[pos + 2]! << 7);
+        pos += 3;
         if (len > end - pos) return RecordError.LengthPastEnd;
       } else {
         r.reset(buf, pos, end);

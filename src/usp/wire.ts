@@ -214,7 +214,9 @@ export function writeFixed32(out: Uint8Array, pos: number, v: number): number {
 /** Compares `a[aStart, aStart+len)` with all of `b`, byte by byte (no allocation). */
 export function bytesEqual(a: Uint8Array, aStart: number, len: number, b: Uint8Array): boolean {
   if (len !== b.length) return false;
-  for (let i = 0; i < len; i++) if (a[aStart + i] !== b[i]) return false;
+  // From the end: endpoint IDs of one deployment share their prefix, so a foreign ID
+  // is usually told apart at the first byte compared.
+  for (let i = len - 1, j = aStart + len - 1; i >= 0; i--, j--) if (a[j] !== b[i]) return false;
   return true;
 }
 
