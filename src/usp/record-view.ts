@@ -202,8 +202,6 @@ export class RecordView {
   }
 
   private parseBody(): RecordError {
-    const r = this.r;
-    r.reset(this.buf, this.bodyStart, this.bodyEnd);
     const type = this.recordType;
     if (type === RecordType.None) return RecordError.MissingRecordType;
     this.clearBody(type);
@@ -223,6 +221,8 @@ export class RecordView {
         }
       }
     }
+    const r = this.r;
+    r.reset(this.buf, this.bodyStart, this.bodyEnd);
     for (;;) {
       const tag = r.tag();
       if (tag === 0) break;

@@ -216,7 +216,15 @@ export function bytesEqual(a: Uint8Array, aStart: number, len: number, b: Uint8A
   if (len !== b.length) return false;
   // From the end: endpoint IDs of one deployment share their prefix, so a foreign ID
   // is usually told apart at the first byte compared.
-  for (let i = len - 1, j = aStart + len - 1; i >= 0; i--, j--) if (a[j] !== b[i]) return false;
+  // Four bytes per step, XORs OR-ed together: one branch per word instead of per byte.
+  let i = len;
+  let j = aStart + len;
+  while (i >= 4) {
+    i -= 4;
+    j -= 4;
+    if (((a[j]! ^ b[i]!) | (a[j + 1]! ^ b[i + 1]!) | (a[j + 2]! ^ b[i + 2]!) | (a[j + 3]! ^ b[i + 3]!)) !== 0) return false;
+  }
+  while (i > 0) if (a[--j] !== b[--i]) return false;
   return true;
 }
 
