@@ -24,7 +24,7 @@ boards('the table is deeply frozen (it is preloaded into flash on Moddable)', ()
 });
 
 boards('copyBoardDescription gives a writable copy (preload trap: never JSON.stringify the original on XS)', () => {
-  const copy = copyBoardDescription(findBoard('esp32-devkitc')!) as { name: string; capabilities: Array<{ pin: number }> };
+  const copy = copyBoardDescription(findBoard('esp32-devkitc')!) as unknown as { name: string; capabilities: Array<{ pin: number }> };
   copy.name = 'changed';
   copy.capabilities[0]!.pin = 99;
   assert.is(findBoard('esp32-devkitc')!.capabilities[0]!.pin, 2);
