@@ -11,7 +11,8 @@
  * `test` then prints "skipped: no Moddable SDK ($MODDABLE unset)" and exits 0.
  * `test` builds a debug simulator app with `selfTest=1`, runs it twice headless
  * (Xvfb when there is no display) under the SDK's xsbug-log, and passes when both
- * runs report `self-test done 0 failed` and the persisted boot counter went up.
+ * runs report `self-test done 0 failed` and the persisted boot counter went up;
+ * it also prints the XS heap figures xsbug-log reports (`info instruments`).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -103,9 +104,16 @@ function runSimulatorOnce(sdk: string, bin: string, app: string, port: number): 
       resolve(out);
     };
     const timer = setTimeout(stop, 60_000);
+    let asked = false;
     const onData = (d: Buffer): void => {
       out += d.toString('utf8');
-      if (/self-test done \d+ failed/.test(out)) stop();
+      if (!asked && /self-test done \d+ failed/.test(out)) {
+        // Ask xsbug-log's console for the XS heap figures, then stop.
+        asked = true;
+        child.stdin.write('info instruments\n');
+        setTimeout(stop, 3000);
+      }
+      if (asked && /Promises settled/.test(out)) stop();
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -140,6 +148,8 @@ async function test(bin: string): Promise<number> {
       return 1;
     }
     boots.push(Number(boot[1]));
+    const figure = (name: string): string => new RegExp(`${name}\\s+(\\d+)`).exec(log)?.[1] ?? '?';
+    console.log(`moddable sim heap after self-test (64-bit; ESP32 slots are half): slots ${figure('Slot used')} B, chunks ${figure('Chunk used')} B, stack ${figure('Stack used')} B, keys ${figure('Keys used')}`);
   }
   if (boots[1] !== boots[0]! + 1) {
     console.error(`tinyusp: storage did not persist across restarts (boots ${boots.join(' → ')})`);
