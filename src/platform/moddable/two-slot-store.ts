@@ -3,24 +3,32 @@
  * JSON file): the KeyValueStore contract of platform/types.ts — after a power cut at
  * any point, `get(key)` returns the old or the new value, never a torn one.
  *
- * Limits it works within (MODDABLE.md "Preference", SDK documentation/files):
- * NVS keys and domains are at most 15 characters and a value at most 4000 bytes; a
- * single `Preference.set`/`delete` is atomic (NVS writes one entry and commits).
+ * What it works within (SDK 8.2.3: documentation/files/files.md "class Preference",
+ * modules/files/preference/esp32/modPreference.c):
+ * - NVS keys and domains are at most 15 characters, a value at most 4000 bytes;
+ * - writing or erasing one NVS entry is atomic, but Moddable's `Preference.set`
+ *   first ERASES the key and then writes it (an ESP-IDF type-change workaround), so
+ *   overwriting a key is two steps: a cut between them loses the old value. This
+ *   store therefore never overwrites a live entry — it only writes fresh keys and
+ *   deletes keys.
  *
- * Scheme (two slots plus a commit record), for a logical key K (≤ 12 characters):
- * - chunk entries `K:a0`, `K:a1`, … and `K:b0`, … hold the value of slot a or b in
- *   pieces of at most CHUNK_BYTES (chunk index in base 36, so ≤ 36 chunks);
- * - the commit record `K` is one integer `byteLength * 2 + slot` naming the slot
- *   that holds the current value and its length.
- * `set` clears the other slot, writes the new chunks there, then rewrites the commit
- * record — that single write is the commit point — and finally clears the old slot.
- * `delete` removes the commit record first (the commit point), then both slots.
- * Invariant: chunk entries outside the committed slot are garbage; they are never
- * read, and `clearSlot`/`recover` remove them (deleting the highest chunk first so
- * that an interrupted clear always leaves a prefix `0..j`, which a probe finds).
+ * Scheme, for a logical key K (≤ 12 characters), two slots s ∈ {a, b}:
+ * - chunks `K:s0`, `K:s1`, … hold a slot's value in pieces of ≤ CHUNK_BYTES (base-36
+ *   index, so ≤ 36 chunks); the header `K:s` (8 bytes: generation u32, length u32,
+ *   little-endian) marks the slot valid. The value of K is the valid slot with the
+ *   highest generation.
+ * - set: clear the other slot (header first), write its chunks, then its header with
+ *   generation + 1 — that fresh write is the commit point — then clear the old slot
+ *   (header first).
+ * - delete: remove the older header (if a crash left two), then the current one —
+ *   that is the commit point — then the chunks. Removing the current header first
+ *   would let the older value resurface after a cut.
+ * - Chunks of a slot without a valid header, or beyond its length, are garbage:
+ *   never read, removed by `recover()` at start-up.
  *
- * Pure logic over a tiny PreferenceLike, so Node tests can cut the power between
- * any two calls (test/platform/moddable/two-slot-store.test.ts).
+ * Pure logic over a tiny PreferenceLike, so Node tests can cut the power between any
+ * two Preference operations, modelling set as erase + write
+ * (test/platform/moddable/two-slot-store.test.ts).
  */
 import type { KeyValueStore } from '../types.ts';
 
@@ -47,6 +55,7 @@ export const MAX_VALUE_BYTES = CHUNK_BYTES * MAX_CHUNKS;
 
 const SLOTS = ['a', 'b'] as const;
 const SEPARATOR = ':';
+const HEADER_BYTES = 8;
 
 export interface TwoSlotStoreConfig {
   readonly preference: PreferenceLike;
@@ -68,14 +77,17 @@ export function isStoreKey(key: string): boolean {
   return true;
 }
 
-function chunkName(key: string, slot: number, index: number): string {
-  return key + SEPARATOR + SLOTS[slot] + index.toString(36);
-}
+const headerName = (key: string, slot: number): string => key + SEPARATOR + SLOTS[slot];
+const chunkName = (key: string, slot: number, index: number): string => headerName(key, slot) + index.toString(36);
 
-/** Decodes a commit record; undefined when absent or not one of ours. */
-function decodeCommit(v: PreferenceValue | undefined): { slot: number; length: number } | undefined {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_VALUE_BYTES * 2 + 1) return undefined;
-  return { slot: v % 2, length: (v - (v % 2)) / 2 };
+interface Header { readonly generation: number; readonly length: number }
+
+function encodeHeader(generation: number, length: number): ArrayBuffer {
+  const b = new ArrayBuffer(HEADER_BYTES);
+  const v = new DataView(b);
+  v.setUint32(0, generation, true);
+  v.setUint32(4, length, true);
+  return b;
 }
 
 export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & { recover(): number } {
@@ -90,28 +102,43 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
     if (!isStoreKey(key)) throw new RangeError(`invalid storage key: ${key} (1..${KEY_MAX} of [A-Za-z0-9_.-])`);
   };
 
-  /** Deletes every chunk of `slot`, highest first (see the invariant above). */
+  const readHeader = (key: string, slot: number): Header | undefined => {
+    const v = pref.get(domain, headerName(key, slot));
+    if (!(v instanceof ArrayBuffer) || v.byteLength !== HEADER_BYTES) return undefined;
+    const d = new DataView(v);
+    const length = d.getUint32(4, true);
+    return length <= maxValue ? { generation: d.getUint32(0, true), length } : undefined;
+  };
+
+  /** The slot holding the current value (highest valid generation), or -1. */
+  const currentSlot = (key: string): { slot: number; header: Header | undefined; other: Header | undefined } => {
+    const a = readHeader(key, 0);
+    const b = readHeader(key, 1);
+    if (a === undefined && b === undefined) return { slot: -1, header: undefined, other: undefined };
+    if (b === undefined || (a !== undefined && a.generation > b.generation)) return { slot: 0, header: a, other: b };
+    return { slot: 1, header: b, other: a };
+  };
+
+  /** Removes a slot: header first (it stops being valid at once), then its chunks, highest first. */
   const clearSlot = (key: string, slot: number): void => {
+    pref.delete(domain, headerName(key, slot));
     let count = 0;
     while (count < MAX_CHUNKS && pref.get(domain, chunkName(key, slot, count)) !== undefined) count++;
     for (let i = count - 1; i >= 0; i--) pref.delete(domain, chunkName(key, slot, i));
   };
 
-  const store = {
+  return {
     get(key: string): Uint8Array | undefined {
       checkKey(key);
-      const commit = decodeCommit(pref.get(domain, key));
-      if (commit === undefined) return undefined;
-      const out = new Uint8Array(commit.length);
-      let offset = 0;
-      for (let i = 0; offset < commit.length; i++) {
-        const chunk = pref.get(domain, chunkName(key, commit.slot, i));
-        if (!(chunk instanceof ArrayBuffer)) return undefined;
-        const want = Math.min(chunkBytes, commit.length - offset);
-        // A chunk of another size means the entries were changed behind our back.
-        if (chunk.byteLength !== want) return undefined;
+      const { slot, header } = currentSlot(key);
+      if (header === undefined) return undefined;
+      const out = new Uint8Array(header.length);
+      for (let i = 0, offset = 0; offset < header.length; i++, offset += chunkBytes) {
+        const chunk = pref.get(domain, chunkName(key, slot, i));
+        const want = Math.min(chunkBytes, header.length - offset);
+        // A missing or resized chunk means the entries were changed behind our back.
+        if (!(chunk instanceof ArrayBuffer) || chunk.byteLength !== want) return undefined;
         out.set(new Uint8Array(chunk), offset);
-        offset += want;
       }
       return out;
     },
@@ -119,22 +146,22 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
     set(key: string, value: Uint8Array): void {
       checkKey(key);
       if (value.length > maxValue) throw new RangeError(`value of ${value.length} B exceeds ${maxValue} B`);
-      const commit = decodeCommit(pref.get(domain, key));
-      const target = commit === undefined ? 0 : 1 - commit.slot;
+      const { slot, header } = currentSlot(key);
+      const target = slot === 0 ? 1 : 0;
       clearSlot(key, target);
       for (let i = 0, offset = 0; offset < value.length; i++, offset += chunkBytes) {
-        const end = Math.min(offset + chunkBytes, value.length);
         // A fresh ArrayBuffer per chunk: Preference stores whole ArrayBuffers.
-        pref.set(domain, chunkName(key, target, i), value.slice(offset, end).buffer);
+        pref.set(domain, chunkName(key, target, i), value.slice(offset, Math.min(offset + chunkBytes, value.length)).buffer);
       }
-      pref.set(domain, key, value.length * 2 + target); // commit point
-      if (commit !== undefined) clearSlot(key, commit.slot);
-      else clearSlot(key, 1 - target); // orphans of an earlier interrupted delete
+      pref.set(domain, headerName(key, target), encodeHeader((header?.generation ?? 0) + 1, value.length)); // commit point
+      if (slot >= 0) clearSlot(key, slot);
     },
 
     delete(key: string): void {
       checkKey(key);
-      pref.delete(domain, key); // commit point
+      const { slot } = currentSlot(key);
+      if (slot >= 0) clearSlot(key, 1 - slot); // an older value left by a cut goes first
+      if (slot >= 0) pref.delete(domain, headerName(key, slot)); // commit point
       clearSlot(key, 0);
       clearSlot(key, 1);
     },
@@ -142,23 +169,33 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
     keys(): string[] {
       const out: string[] = [];
       for (const name of pref.keys(domain)) {
-        if (name.indexOf(SEPARATOR) < 0 && decodeCommit(pref.get(domain, name)) !== undefined) out.push(name);
+        const sep = name.indexOf(SEPARATOR);
+        // Headers are `K:a` / `K:b`; list K once, from the slot that is current.
+        if (sep < 0 || name.length !== sep + 2) continue;
+        const key = name.slice(0, sep);
+        const { slot } = currentSlot(key);
+        if (slot >= 0 && name.charAt(sep + 1) === SLOTS[slot]) out.push(key);
       }
       return out;
     },
 
     /**
-     * Removes garbage an interrupted `set` or `delete` left behind (chunks outside
-     * the committed slot). Run once at start-up; returns how many entries it deleted.
+     * Removes what an interrupted set or delete left behind: a superseded slot, chunks
+     * of slots without a valid header and chunks beyond a slot's length. Run once at
+     * start-up; returns how many entries it deleted.
      */
     recover(): number {
       let removed = 0;
       for (const name of pref.keys(domain)) {
         const sep = name.indexOf(SEPARATOR);
         if (sep < 0) continue;
-        const commit = decodeCommit(pref.get(domain, name.slice(0, sep)));
+        const key = name.slice(0, sep);
         const slot = SLOTS.indexOf(name.charAt(sep + 1) as 'a' | 'b');
-        if (commit === undefined || slot !== commit.slot || parseInt(name.slice(sep + 2), 36) * chunkBytes >= commit.length) {
+        const current = currentSlot(key);
+        const isHeader = name.length === sep + 2;
+        let live = slot >= 0 && slot === current.slot;
+        if (live && !isHeader) live = parseInt(name.slice(sep + 2), 36) * chunkBytes < current.header!.length;
+        if (!live) {
           pref.delete(domain, name);
           removed++;
         }
@@ -166,5 +203,4 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
       return removed;
     },
   };
-  return store;
 }

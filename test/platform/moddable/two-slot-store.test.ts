@@ -8,9 +8,10 @@ import {
 class PowerLoss extends Error {}
 
 /**
- * An in-memory Preference with the ESP32 NVS limits (names ≤ 15 chars, values ≤ 4000 B,
- * each set/delete atomic) that can lose power before any call: after `budget` calls
- * every further call throws PowerLoss and changes nothing.
+ * An in-memory Preference with the ESP32 NVS limits (names ≤ 15 chars, values ≤ 4000 B)
+ * and Moddable's ESP32 behaviour (set = erase, then write; each entry operation atomic)
+ * that can lose power before any step: after `budget` steps every further step throws
+ * PowerLoss and changes nothing.
  */
 class FakePreference implements PreferenceLike {
   calls = 0;
@@ -29,9 +30,12 @@ class FakePreference implements PreferenceLike {
     const v = this.entries.get(this.name(domain, key));
     return v instanceof ArrayBuffer ? v.slice(0) : v;
   }
+  /** Like Moddable's ESP32 Preference.set: erase the key, then write it — two steps a cut can separate. */
   set(domain: string, key: string, value: PreferenceValue): void {
-    this.tick();
     if (value instanceof ArrayBuffer && value.byteLength > 4000) throw new Error('NVS value too large');
+    this.tick();
+    this.entries.delete(this.name(domain, key));
+    this.tick();
     this.entries.set(this.name(domain, key), value instanceof ArrayBuffer ? value.slice(0) : value);
   }
   delete(domain: string, key: string): void {
@@ -75,7 +79,7 @@ api('NVS limits: a value above 4000 B is chunked; every entry ≤ 4000 B, every 
   s.set('datamodel-12', big); // 12 chars, the longest key
   assert.equal([...s.get('datamodel-12')!], [...big]);
   const names = [...pref.entries.keys()];
-  assert.is(names.length, 4, 'commit record + 3 chunks, the old slot cleared');
+  assert.is(names.length, 4, 'header + 3 chunks, the old slot cleared');
   for (const [name, v] of pref.entries) {
     assert.ok(name.length - DOMAIN.length - 1 <= 15, name);
     if (v instanceof ArrayBuffer) assert.ok(v.byteLength <= 4000);
