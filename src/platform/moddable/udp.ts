@@ -26,7 +26,8 @@ export function openModdableUdp(options: UdpOptions): UdpSocket {
       if (!closed) onReadable(count);
     },
   });
-  // ECMA-419 binds synchronously in the constructor.
+  // ECMA-419 binds synchronously in the constructor. It has no way to report the port
+  // an ephemeral bind (port 0) got, so onReady then says 0.
   if (options.onReady) options.onReady(options.port);
   return {
     read(): Datagram | undefined {
