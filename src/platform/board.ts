@@ -30,8 +30,10 @@ export interface IoTCapabilityDescription {
   readonly name: string;
   /** The TR-181 Type enumeration value of the class sub-object (e.g. "Light", "Temperature"). */
   readonly type: string;
-  /** GPIO / ADC pin. */
+  /** GPIO / ADC pin (unique per board). */
   readonly pin: number;
+  /** Digital inputs: pull-up ("up"), pull-down ("down") or none (default: none; activeLow inputs usually "up"). */
+  readonly pull?: 'up' | 'down';
   /** Digital pins: true when the electrical level is inverted. */
   readonly activeLow?: boolean;
   /** Level capabilities: TR-181 unit (e.g. "Cel"), range and step. */
@@ -41,8 +43,16 @@ export interface IoTCapabilityDescription {
   readonly step?: number;
 }
 
+/** How the board is built with the Moddable SDK. */
+export interface ModdableBuild {
+  /** mcconfig `-p` platform, e.g. "esp32" or "esp32/m5stack_fire". */
+  readonly platform: string;
+}
+
 export interface BoardDescription {
   readonly name: string;
+  /** Absent for boards that exist only on the host (sim). */
+  readonly moddable?: ModdableBuild;
   readonly identity: BoardIdentity;
   readonly capabilities: readonly IoTCapabilityDescription[];
 }

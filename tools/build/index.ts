@@ -30,9 +30,9 @@ export async function buildAll(): Promise<BundleSize[]> {
 
 async function main(): Promise<void> {
   const sizes = await buildAll();
-  console.log('target  bundle                       bytes   gzip');
+  console.log('target             bundle                          bytes   gzip');
   for (const s of sizes) {
-    console.log(`${s.target.padEnd(7)} ${s.file.padEnd(26)} ${String(s.bytes).padStart(8)} ${String(s.gzipBytes).padStart(6)}`);
+    console.log(`${s.target.padEnd(18)} ${s.file.padEnd(28)} ${String(s.bytes).padStart(8)} ${String(s.gzipBytes).padStart(6)}`);
   }
 }
 

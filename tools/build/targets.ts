@@ -3,6 +3,10 @@
  * - node: the host agent and tools (platform=node, ESM).
  * - xs:   the same core as an ESM module for the XS engine (Moddable and xsnap):
  *         platform=neutral, es2022, every Moddable specifier external (MODDABLE.md).
+ * - moddable-*: the Moddable app's own modules, linked by manifest.json. Each is a
+ *         separate XS module so the manifest can preload the pure ones (core, boards)
+ *         and pick the board I/O per platform; `tinyusp/*` specifiers stay external
+ *         and resolve to the sibling modules at link time.
  */
 import type { BuildOptions } from 'esbuild';
 import { dirname, join } from 'node:path';
@@ -41,6 +45,17 @@ export const XS_OPTIONS: BuildOptions = {
   external: MODDABLE_EXTERNALS,
 };
 
+/** XS options for the Moddable app's modules: also leaves tinyusp's own modules to the linker. */
+export const MODDABLE_OPTIONS: BuildOptions = { ...XS_OPTIONS, external: [...MODDABLE_EXTERNALS, 'tinyusp/*'] };
+
+/** The Moddable app (manifest.json): main + boards table + board I/O per platform. The core is the `xs` target. */
+export const MODDABLE_TARGETS: readonly Target[] = [
+  ['moddable-main', 'src/main/moddable.ts', 'dist/moddable/main.js'],
+  ['moddable-boards', 'src/platform/moddable/boards.ts', 'dist/moddable/boards.js'],
+  ['moddable-board-io', 'src/platform/moddable/board-io.ts', 'dist/moddable/board-io.js'],
+  ['moddable-board-sim', 'src/platform/moddable/board-sim.ts', 'dist/moddable/board-sim.js'],
+].map(([name, entry, outfile]) => ({ name: name!, entry: join(ROOT, entry!), outfile: join(ROOT, outfile!), options: MODDABLE_OPTIONS }));
+
 export const TARGETS: readonly Target[] = [
   {
     name: 'node',
@@ -54,4 +69,5 @@ export const TARGETS: readonly Target[] = [
     outfile: join(ROOT, 'dist/xs/tinyusp.js'),
     options: XS_OPTIONS,
   },
+  ...MODDABLE_TARGETS,
 ];

@@ -42,7 +42,13 @@ export class XsError extends Error {}
 
 export class XsWorker {
   private readonly reader = new NetstringReader();
-  private readonly waiters: Array<{ resolve: (m: Buffer) => void; reject: (e: Error) => void }> = [];
+  /**
+   * Commands in order; only the head has been written to the worker. One at a time,
+   * because while XS runs a command it may call issueCommand and then reads fd 3
+   * for the host's "/" answer: a second command written early would be taken as
+   * that answer and the worker would exit.
+   */
+  private readonly waiters: Array<{ command: Buffer; resolve: (m: Buffer) => void; reject: (e: Error) => void }> = [];
   private exited: Error | undefined;
 
   private constructor(private readonly proc: ChildProcess, private readonly options: XsWorkerOptions) {
@@ -77,14 +83,17 @@ export class XsWorker {
     }
     const w = this.waiters.shift();
     if (!w) return;
+    const next = this.waiters[0];
+    if (next) (this.proc.stdio[3] as Writable).write(encodeNetstring(next.command));
     w.resolve(msg);
   }
 
   private send(command: string): Promise<Buffer> {
     if (this.exited) return Promise.reject(this.exited);
     return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      (this.proc.stdio[3] as Writable).write(encodeNetstring(Buffer.from(command, 'utf8')));
+      const entry = { command: Buffer.from(command, 'utf8'), resolve, reject };
+      this.waiters.push(entry);
+      if (this.waiters.length === 1) (this.proc.stdio[3] as Writable).write(encodeNetstring(entry.command));
     });
   }
 

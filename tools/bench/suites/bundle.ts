@@ -6,7 +6,7 @@ const suite: BenchSuite = {
   name: 'bundle',
   async run() {
     for (const s of await buildAll()) {
-      console.log(`${s.target.padEnd(5)} ${s.file.padEnd(24)} ${String(s.bytes).padStart(8)} B  ${String(s.gzipBytes).padStart(7)} B gzip`);
+      console.log(`${s.target.padEnd(18)} ${s.file.padEnd(28)} ${String(s.bytes).padStart(8)} B  ${String(s.gzipBytes).padStart(7)} B gzip`);
       console.log(`bundle ${s.target}: ${s.bytes} bytes, ${s.gzipBytes} gzip`);
     }
   },

@@ -1,0 +1,58 @@
+/**
+ * Entry of the Moddable app (`main`, dist/moddable/main.js; manifest.json links it).
+ * The runtime calls the default export after setup/network (ESP32: Wi-Fi + SNTP).
+ * It picks the board from `mc/config` (`board=` on the mcconfig line), builds the
+ * Moddable platform and board I/O, derives and validates the Endpoint ID, waits for
+ * the network, then runs the self-test (`selfTest=1`) or the agent.
+ *
+ * Module links (all external here, resolved by the manifest):
+ *   tinyusp/core     dist/xs/tinyusp    the portable core (preloaded)
+ *   tinyusp/boards   dist/moddable/boards   board table (preloaded)
+ *   tinyusp/board-io dist/moddable/board-io (ESP32) | board-sim (simulator)
+ *   tinyusp/random   src/platform/moddable/native/random (C)
+ */
+import config from 'mc/config';
+import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
+import { findBoard } from 'tinyusp/boards';
+import { validateEndpointId } from 'tinyusp/core';
+import { createModdablePlatform } from '../platform/moddable/index.ts';
+import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
+import type { BoardDescription } from '../platform/board.ts';
+import { runSelfTest } from './moddable-self-test.ts';
+
+const DEFAULT_COAP_PORT = 5683;
+
+/** M5Stack targets hold buttons A/B/C (GPIO 39/38/37) in setup/target as globalThis.button. */
+function heldM5Buttons(): Map<number, HeldInput> {
+  const held = new Map<number, HeldInput>();
+  const buttons = (globalThis as { button?: Record<string, HeldInput> }).button;
+  if (buttons?.a) held.set(39, buttons.a);
+  if (buttons?.b) held.set(38, buttons.b);
+  if (buttons?.c) held.set(37, buttons.c);
+  return held;
+}
+
+/** `os::<OUI>-<serial>` (R-ARC.2a "os" authority) unless `endpointId=` overrides it. */
+function endpointIdOf(board: BoardDescription): string {
+  if (config.endpointId) return config.endpointId;
+  const sn = board.identity.serialNumber;
+  const serial = sn.source === 'fixed' ? sn.value : (stationMac() ?? 'unknown');
+  return `os::${board.identity.manufacturerOUI}-${serial}`;
+}
+
+export default function main(): void {
+  const boardName = config.board ?? 'sim';
+  const board = findBoard(boardName);
+  const boardIo = board ? createBoardIo({ description: board, heldInputs: heldM5Buttons(), onProblem: (m) => trace(`tinyusp warn ${m}\n`) }) : undefined;
+  const platform = createModdablePlatform(boardIo ? { board: boardIo } : {});
+  if (!board) { platform.log.error(`unknown board "${boardName}" (see boards/)`); return; }
+  const eid = endpointIdOf(board);
+  const eidError = validateEndpointId(eid);
+  platform.log.info(`tinyusp on ${board.identity.modelName} (board ${board.name}), endpoint ${eid}${eidError ? ` INVALID (${eidError})` : ''}`);
+  const port = Number(config.coapPort ?? DEFAULT_COAP_PORT);
+  whenNetworkReady(platform, (address) => {
+    platform.log.info(`network ready: ${address}`);
+    if (config.selfTest) { runSelfTest(platform, port, () => undefined); return; }
+    platform.log.warn('no MTP is built yet: the agent idles (foundation placeholder)');
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * Minimal ambient typings for exactly the Moddable SDK modules tinyusp uses
+ * (checked against SDK 8.2.3 sources: modules/io/socket/{lin,lwip}/udp.*,
+ * modules/io/{digital,analog}/esp32, modules/files/preference, modules/base/timer,
+ * modules/network/net). npm's @moddable/typings is stale (MODDABLE.md), so these
+ * are written by hand and kept to what the adapter calls.
+ */
+
+/** XS global: prints to xsbug or, without a debugger, to the console. */
+declare function trace(...text: string[]): void;
+
+declare module 'embedded:io/socket/udp' {
+  /** A received datagram: the platform allocates one ArrayBuffer per read(). */
+  export type UdpPacket = ArrayBuffer & { readonly address: string; readonly port: number };
+  export default class UDP {
+    constructor(options: {
+      port?: number;
+      address?: string;
+      onReadable?: (this: UDP, packets: number) => void;
+      onError?: (this: UDP) => void;
+      format?: 'buffer';
+    });
+    /** Accepts an ArrayBuffer or a view (xsmcGetBufferReadable); throws if the stack refuses it. */
+    write(buffer: ArrayBuffer | ArrayBufferView, address: string, port: number): void;
+    /** The next datagram, or undefined when none is queued. */
+    read(): UdpPacket | undefined;
+    close(): void;
+  }
+}
+
+declare module 'embedded:io/digital' {
+  export default class Digital {
+    static readonly Input: number;
+    static readonly InputPullUp: number;
+    static readonly InputPullDown: number;
+    static readonly Output: number;
+    static readonly Rising: number;
+    static readonly Falling: number;
+    constructor(options: {
+      pin: number;
+      mode: number;
+      edge?: number;
+      onReadable?: (this: Digital) => void;
+    });
+    read(): 0 | 1;
+    write(value: 0 | 1): void;
+    close(): void;
+  }
+}
+
+declare module 'embedded:io/analog' {
+  export default class Analog {
+    constructor(options: { pin: number; resolution?: number });
+    /** Bits per sample: read() returns 0 .. 2^resolution − 1. */
+    readonly resolution: number;
+    read(): number;
+    close(): void;
+  }
+}
+
+declare module 'timer' {
+  export interface TimerId { readonly __timer: unique symbol }
+  const Timer: {
+    set(callback: (timer: TimerId) => void, ms?: number, repeat?: number): TimerId;
+    clear(timer: TimerId): void;
+  };
+  export default Timer;
+}
+
+declare module 'preference' {
+  type Value = boolean | number | string | ArrayBuffer;
+  const Preference: {
+    get(domain: string, key: string): Value | undefined;
+    set(domain: string, key: string, value: Value): void;
+    delete(domain: string, key: string): void;
+    keys(domain: string): string[];
+  };
+  export default Preference;
+}
+
+declare module 'net' {
+  const Net: {
+    /** "IP" is the station's address, undefined/empty while not connected. */
+    get(property: 'IP' | 'MAC' | 'SSID'): string | undefined;
+  };
+  export default Net;
+}
+
+declare module 'mc/config' {
+  /** manifest.json "config", overridable as key=value on the mcconfig command line. */
+  const config: {
+    readonly board?: string;
+    readonly endpointId?: string;
+    readonly coapPort?: number | string;
+    readonly ssid?: string;
+    readonly selfTest?: boolean | string | number;
+  };
+  export default config;
+}
+
+/** tinyusp's own native module (src/platform/moddable/native/random.c). */
+declare module 'tinyusp/random' {
+  /** Fills the whole buffer from the platform CSPRNG (esp_fill_random, getrandom, arc4random_buf). */
+  export function fillRandom(buffer: ArrayBuffer | ArrayBufferView): void;
+}
+
+declare module 'time' {
+  const Time: {
+    /** Milliseconds since boot; a 32-bit counter that wraps. */
+    readonly ticks: number;
+    /** Sets the wall clock, seconds since the Unix epoch (setup/network does it after SNTP). */
+    set(seconds: number): void;
+  };
+  export default Time;
+}

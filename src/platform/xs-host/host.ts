@@ -1,0 +1,158 @@
+/**
+ * Host (Node) side of the xs-host bridge: answers the XS side's `issueCommand`
+ * upcalls (protocol.ts) with a real host Platform (platform/node: dgram sockets,
+ * timers, file storage, crypto random) and pushes asynchronous events back into XS.
+ *
+ * Wiring (tools/xs): `const bridge = createXsHostBridge({ platform })`, start the
+ * worker with `onCommand: bridge.handleCommand`, then `bridge.attach(code =>
+ * worker.evaluate(code))`. Events queue here; one evaluation of
+ * `tinyuspXsHost.handleEvents()` at a time drains them (never from inside an upcall,
+ * when XS is blocked waiting for the answer).
+ */
+import type { Platform, TimerHandle, UdpSocket } from '../types.ts';
+import { EventKind, MessageReader, MessageWriter, Op, XS_HOST_GLOBAL } from './protocol.ts';
+
+export interface XsHostBridgeOptions {
+  /** The host platform that does the real I/O (createNodePlatform). */
+  readonly platform: Platform;
+  /** Called when an event evaluation fails inside XS. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface XsHostBridge {
+  /** Pass as XsWorkerOptions.onCommand. */
+  handleCommand(request: Uint8Array): Uint8Array;
+  /** Gives the bridge a way to run code in XS (worker.evaluate); events flow from then on. */
+  attach(evaluate: (code: string) => Promise<unknown>): void;
+  /** Closes every socket and timer the XS side left open. */
+  close(): void;
+}
+
+interface PendingEvent { readonly kind: EventKind; readonly id: number; readonly value: number; readonly message: string }
+
+const EMPTY = new Uint8Array(0);
+
+export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
+  const p = options.platform;
+  const sockets = new Map<number, UdpSocket>();
+  const timers = new Map<number, TimerHandle>();
+  const events: PendingEvent[] = [];
+  let evaluate: ((code: string) => Promise<unknown>) | undefined;
+  let draining = false;
+
+  const drain = (): void => {
+    if (draining || evaluate === undefined || events.length === 0) return;
+    draining = true;
+    evaluate(`${XS_HOST_GLOBAL}.handleEvents()`).then(
+      () => { draining = false; drain(); },
+      (e: unknown) => { draining = false; options.onError?.(e); drain(); },
+    );
+  };
+  const push = (kind: EventKind, id: number, value: number, message = ''): void => {
+    events.push({ kind, id, value, message });
+    // Not from inside an upcall: XS is blocked until handleCommand returns.
+    setImmediate(drain);
+  };
+  const reply = (w: MessageWriter): Uint8Array => new Uint8Array(w.finish());
+
+  const handle = (r: MessageReader): Uint8Array => {
+    const op = r.u8();
+    switch (op) {
+      case Op.Now: return reply(new MessageWriter().f64(p.now()));
+      case Op.WallClock: return reply(new MessageWriter().f64(p.wallClock() ?? Number.NaN));
+      case Op.Random: {
+        const out = new Uint8Array(r.u32());
+        p.randomBytes(out);
+        return out;
+      }
+      case Op.SetTimer: {
+        const id = r.u32();
+        timers.set(id, p.setTimer(() => { timers.delete(id); push(EventKind.TimerFired, id, 0); }, r.f64()));
+        return EMPTY;
+      }
+      case Op.ClearTimer: {
+        const id = r.u32();
+        const t = timers.get(id);
+        if (t !== undefined) { p.clearTimer(t); timers.delete(id); }
+        return EMPTY;
+      }
+      case Op.UdpOpen: {
+        const id = r.u32();
+        const port = r.u16();
+        const address = r.str();
+        try {
+          sockets.set(id, p.openUdp({
+            port,
+            ...(address !== '' ? { address } : {}),
+            onReadable: (count) => push(EventKind.UdpReadable, id, count),
+            onReady: (bound) => push(EventKind.UdpReady, id, bound),
+            onError: (message) => push(EventKind.UdpError, id, 0, message),
+          }));
+          return Uint8Array.of(0);
+        } catch {
+          return Uint8Array.of(1);
+        }
+      }
+      case Op.UdpRead: {
+        const d = sockets.get(r.u32())?.read();
+        if (d === undefined) return EMPTY;
+        return reply(new MessageWriter().u16(d.port).str(d.address).bytes(d.data, 0, d.data.length));
+      }
+      case Op.UdpWrite: {
+        const s = sockets.get(r.u32());
+        const port = r.u16();
+        const address = r.str();
+        const ok = s !== undefined && s.write(r.bytes, r.pos, r.bytes.length, address, port);
+        return Uint8Array.of(ok ? 1 : 0);
+      }
+      case Op.UdpClose: {
+        const id = r.u32();
+        sockets.get(id)?.close();
+        sockets.delete(id);
+        return EMPTY;
+      }
+      case Op.KvGet: {
+        const v = p.storage.get(r.str());
+        return v === undefined ? Uint8Array.of(0) : reply(new MessageWriter().u8(1).bytes(v, 0, v.length));
+      }
+      case Op.KvSet: { const key = r.str(); p.storage.set(key, r.rest()); return EMPTY; }
+      case Op.KvDelete: p.storage.delete(r.str()); return EMPTY;
+      case Op.KvKeys: {
+        const keys = p.storage.keys();
+        const w = new MessageWriter().u16(keys.length);
+        for (const k of keys) w.str(k);
+        return reply(w);
+      }
+      case Op.Log: {
+        const level = r.u8();
+        const message = r.str();
+        const log = p.log;
+        (level === 0 ? log.error : level === 1 ? log.warn : level === 2 ? log.info : log.debug).call(log, message);
+        return EMPTY;
+      }
+      case Op.Events: {
+        const batch = events.splice(0);
+        const w = new MessageWriter().u16(batch.length);
+        for (const e of batch) {
+          w.u8(e.kind).u32(e.id).u32(e.value);
+          if (e.kind === EventKind.UdpError) w.str(e.message);
+        }
+        return reply(w);
+      }
+      default: return EMPTY;
+    }
+  };
+
+  return {
+    handleCommand: (request) => handle(new MessageReader(request)),
+    attach(run) { evaluate = run; drain(); },
+    close() {
+      for (const s of sockets.values()) s.close();
+      for (const t of timers.values()) p.clearTimer(t);
+      sockets.clear();
+      timers.clear();
+      events.length = 0;
+      evaluate = undefined;
+    },
+  };
+}
