@@ -4,3 +4,4 @@
  * from Node or Moddable; platform adapters bind it to a device.
  */
 export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX } from '../usp/endpoint-id.ts';
+export { MqttClient, UspMqttBinding, MqttVersion, MqttError, TransportCommand, ClientState, BindingState } from '../mtp/mqtt/index.ts';
