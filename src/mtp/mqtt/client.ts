@@ -16,6 +16,7 @@ import { connectRetryDelayMs, DEFAULT_CONNECT_RETRY, type ConnectRetryConfig } f
 import { emitConnect, emitDisconnect, emitPingreq, emitPuback, emitPublish, emitSubscribe, emitUnsubscribe, type SubscriptionFields, type WillFields } from './packets.ts';
 import { BAD_LENGTH, frameLength, NEED_MORE, PacketView } from './packet-view.ts';
 import { PacketWriter } from './packet-writer.ts';
+import { SessionState } from './session-state.ts';
 import { ClientState, TransportCommand, type MqttEvent } from './events.ts';
 import { disconnectReasonFor, MqttError, MqttVersion, PacketType, type Mqtt5Properties, type UserProperty } from './types.ts';
 
@@ -51,13 +52,6 @@ export interface MqttClientConfig {
   readonly random: () => number;
 }
 
-interface Inflight {
-  topic: string; payload: Uint8Array; retain: boolean; properties: Mqtt5Properties | undefined;
-  /** Sent on the current connection; `dup` = resend of one sent earlier; `held` = wait for `resumeInflight`. */
-  sent: boolean; dup: boolean; held: boolean;
-}
-interface PendingSubscription { unsubscribe: boolean; topicFilters: string[] }
-
 export class MqttClient {
   state: ClientState = ClientState.IDLE;
   /** Effective client id: the configured one, or the Assigned Client Identifier (R-MQTT.9, R-MQTT.11). */
@@ -73,14 +67,11 @@ export class MqttClient {
   private readonly view = new PacketView();
   private readonly events: MqttEvent[] = [];
   private readonly commands: TransportCommand[] = [];
-  private readonly inflight = new Map<number, Inflight>();
-  private readonly pending = new Map<number, PendingSubscription>();
-  private nextPacketId = 1;
+  private readonly session: SessionState;
   private attempt = 0;
   private keepAliveMs: number;
-  private serverReceiveMaximum = 65_535;
-  private serverMaximumPacketSize = 268_435_460;
   private lastTxAt = 0;
+  private txPackets = 0;
   private pingDeadline = -1;
   private connectDeadline = -1;
   private retryAt = -1;
@@ -93,6 +84,7 @@ export class MqttClient {
     this.keepAliveMs = config.keepAliveS * 1000;
     this.rx = new Uint8Array(config.maximumPacketSize);
     this.tx = new PacketWriter(config.transmitLimit ?? Math.max(4096, 2 * config.maximumPacketSize));
+    this.session = new SessionState(config.maxInflight ?? 16);
   }
 
   // ---- commands ----
@@ -127,32 +119,29 @@ export class MqttClient {
     if (topic.length === 0 || hasWildcard(topic)) return MqttError.BAD_ARGUMENT;
     if (qos === 0) {
       if (this.state !== ClientState.CONNECTED) return MqttError.NOT_CONNECTED;
-      return this.sent(emitPublish(this.tx, this.version, { topic, payload, qos, retain, dup: false, packetId: 0, properties }, this.serverMaximumPacketSize));
+      return this.sent(emitPublish(this.tx, this.version, { topic, payload, qos, retain, dup: false, packetId: 0, properties }, this.session.maximumPacketSize));
     }
-    if (this.inflight.size >= (this.config.maxInflight ?? 16)) return MqttError.INFLIGHT_FULL;
-    const id = this.allocatePacketId();
-    if (id === 0) return MqttError.INFLIGHT_FULL;
-    this.inflight.set(id, { topic, payload, retain, properties, sent: false, dup: false, held: false });
-    if (this.state === ClientState.CONNECTED) return this.flushInflight();
-    return MqttError.OK;
+    const err = this.session.add(topic, payload, retain, properties);
+    if (err !== MqttError.OK || this.state !== ClientState.CONNECTED) return err;
+    return this.sent(this.session.flush(this.tx, this.version));
   }
 
   subscribe(subscriptions: readonly SubscriptionFields[], properties?: Mqtt5Properties): MqttError {
     if (this.state !== ClientState.CONNECTED) return MqttError.NOT_CONNECTED;
-    const id = this.allocatePacketId();
+    const id = this.session.allocatePacketId();
     if (id === 0) return MqttError.INFLIGHT_FULL;
     const err = this.sent(emitSubscribe(this.tx, this.version, id, subscriptions, properties));
-    if (err === MqttError.OK) this.pending.set(id, { unsubscribe: false, topicFilters: subscriptions.map((s) => s.topicFilter) });
+    if (err === MqttError.OK) this.session.expect(id, { unsubscribe: false, topicFilters: subscriptions.map((s) => s.topicFilter) });
     return err;
   }
 
   /** UNSUBSCRIBE (R-MQTT.34). */
   unsubscribe(topicFilters: readonly string[]): MqttError {
     if (this.state !== ClientState.CONNECTED) return MqttError.NOT_CONNECTED;
-    const id = this.allocatePacketId();
+    const id = this.session.allocatePacketId();
     if (id === 0) return MqttError.INFLIGHT_FULL;
     const err = this.sent(emitUnsubscribe(this.tx, this.version, id, topicFilters));
-    if (err === MqttError.OK) this.pending.set(id, { unsubscribe: true, topicFilters: topicFilters.slice() });
+    if (err === MqttError.OK) this.session.expect(id, { unsubscribe: true, topicFilters: topicFilters.slice() });
     return err;
   }
 
@@ -261,7 +250,7 @@ export class MqttClient {
 
   /** Unacknowledged QoS 1 messages (sent or queued). */
   get inflightCount(): number {
-    return this.inflight.size;
+    return this.session.inflightCount;
   }
 
   // ---- internals ----
@@ -282,17 +271,16 @@ export class MqttClient {
         return;
       }
       case PacketType.PUBACK: {
-        if (this.inflight.delete(v.packetId)) {
+        if (this.session.acknowledge(v.packetId)) {
           this.events.push({ kind: 'acknowledged', packetId: v.packetId, reasonCode: v.reasonCode });
-          this.flushInflight();
+          this.sent(this.session.flush(this.tx, this.version));
         }
         return;
       }
       case PacketType.SUBACK:
       case PacketType.UNSUBACK: {
-        const p = this.pending.get(v.packetId);
+        const p = this.session.answer(v.packetId);
         if (p === undefined) return;
-        this.pending.delete(v.packetId);
         this.events.push({ kind: p.unsubscribe ? 'unsubscribed' : 'subscribed', topicFilters: p.topicFilters, reasonCodes: v.reasonCodes.slice() });
         return;
       }
@@ -321,57 +309,24 @@ export class MqttClient {
     this.pingDeadline = -1;
     if (p.assignedClientIdentifier !== undefined) this.clientId = p.assignedClientIdentifier;
     this.keepAliveMs = (p.serverKeepAlive ?? this.config.keepAliveS) * 1000;
-    this.serverReceiveMaximum = p.receiveMaximum ?? 65_535;
-    this.serverMaximumPacketSize = p.maximumPacketSize ?? 268_435_460;
-    // 5.0 §4.4: resend unacknowledged PUBLISHes with DUP set when the session is still present.
-    const hold = this.config.holdInflightAfterConnect === true;
-    for (const m of this.inflight.values()) {
-      if (m.sent) m.dup = v.sessionPresent;
-      m.sent = false;
-      m.held = hold;
-    }
+    this.session.receiveMaximum = p.receiveMaximum ?? 65_535;
+    this.session.maximumPacketSize = p.maximumPacketSize ?? 268_435_460;
+    // 5.0 §4.4: resend unacknowledged PUBLISHes, with DUP set when the session is still present.
+    this.session.reconnected(v.sessionPresent, this.config.holdInflightAfterConnect === true);
     this.events.push({ kind: 'connected', sessionPresent: v.sessionPresent, clientId: this.clientId, properties: p });
-    this.flushInflight();
+    this.sent(this.session.flush(this.tx, this.version));
   }
 
   /** Releases the PUBLISHes kept by `holdInflightAfterConnect`. */
   resumeInflight(): MqttError {
-    for (const m of this.inflight.values()) m.held = false;
-    return this.state === ClientState.CONNECTED ? this.flushInflight() : MqttError.OK;
-  }
-
-  /** Sends queued QoS 1 PUBLISHes within the server's Receive Maximum (5.0 §4.9). */
-  private flushInflight(): MqttError {
-    let unacked = 0;
-    for (const m of this.inflight.values()) if (m.sent) unacked++;
-    let result: MqttError = MqttError.OK;
-    for (const [id, m] of this.inflight) {
-      if (m.sent || m.held) continue;
-      if (unacked >= this.serverReceiveMaximum) break;
-      const err = this.sent(emitPublish(this.tx, this.version, {
-        topic: m.topic, payload: m.payload, qos: 1, retain: m.retain, dup: m.dup, packetId: id, properties: m.properties,
-      }, this.serverMaximumPacketSize));
-      if (err === MqttError.TOO_LARGE) { this.inflight.delete(id); result = err; continue; }
-      if (err !== MqttError.OK) return err;
-      m.sent = true;
-      unacked++;
-    }
-    return result;
+    this.session.resume();
+    return this.state === ClientState.CONNECTED ? this.sent(this.session.flush(this.tx, this.version)) : MqttError.OK;
   }
 
   /** Any packet sent counts as keep-alive activity (5.0 §3.1.2.10); `now` is the last input's time, never later than the real one. */
   private sent(err: MqttError): MqttError {
-    if (err === MqttError.OK) this.lastTxAt = this.now;
+    if (this.tx.packets !== this.txPackets) { this.txPackets = this.tx.packets; this.lastTxAt = this.now; }
     return err;
-  }
-
-  private allocatePacketId(): number {
-    for (let i = 0; i < 65_535; i++) {
-      const id = this.nextPacketId;
-      this.nextPacketId = id === 65_535 ? 1 : id + 1;
-      if (!this.inflight.has(id) && !this.pending.has(id)) return id;
-    }
-    return 0;
   }
 
   /** A protocol violation by the server: 5.0 DISCONNECT with the reason, then close (5.0 §4.13). */
@@ -384,7 +339,7 @@ export class MqttClient {
   /** The connection is gone: close the stream, report, and enter the retry state (R-MQTT.10, R-MQTT.33). */
   private lose(now: number, err: MqttError, reasonCode: number, closeStream: boolean): void {
     this.stopTimers();
-    this.pending.clear();
+    this.session.dropPending();
     this.state = ClientState.WAITING_RETRY;
     if (closeStream) this.commands.push(TransportCommand.CLOSE);
     this.attempt++;

@@ -25,6 +25,8 @@ export class PacketWriter {
   start = 0;
   end = 0;
   private overflow = false;
+  /** Packets completed so far (keep-alive: did anything go out?). */
+  packets = 0;
 
   /** `limit` bounds the queue; `initial` is the first allocation. */
   constructor(readonly limit: number, initial = 512) {
@@ -87,6 +89,7 @@ export class PacketWriter {
     this.buf[mark] = first;
     this.writeVarintAt(body, mark + 1);
     this.end = mark + 1 + n + body;
+    this.packets++;
     return MqttError.OK;
   }
 
