@@ -25,6 +25,17 @@ export type ClientState = (typeof ClientState)[keyof typeof ClientState];
 export const TransportCommand = { OPEN: 1, CLOSE: 2 } as const;
 export type TransportCommand = (typeof TransportCommand)[keyof typeof TransportCommand];
 
+/** What a byte-stream driver needs from a machine; `MqttClient` and `UspMqttBinding` both fit. */
+export interface StreamMachine {
+  handleTransportUp(now: number): void;
+  handleTransportDown(now: number): void;
+  handleBytes(now: number, data: Uint8Array, start: number, end: number): void;
+  handleTimeout(now: number): void;
+  pollTransmit(out: Uint8Array): number;
+  pollTransportCommand(): TransportCommand | undefined;
+  pollTimeout(): number | undefined;
+}
+
 export type MqttEvent =
   | { readonly kind: 'connected'; readonly sessionPresent: boolean; readonly clientId: string; readonly properties: Mqtt5Properties }
   /** CONNACK refused the connection (3.1.1 return code, 5.0 reason code); a retry follows. */

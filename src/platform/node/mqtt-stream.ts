@@ -10,18 +10,9 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { TransportCommand } from '../../mtp/mqtt/events.ts';
+import { TransportCommand, type StreamMachine } from '../../mtp/mqtt/events.ts';
 
-/** What the driver needs from a machine; `MqttClient` and `UspMqttBinding` both fit. */
-export interface StreamMachine {
-  handleTransportUp(now: number): void;
-  handleTransportDown(now: number): void;
-  handleBytes(now: number, data: Uint8Array, start: number, end: number): void;
-  handleTimeout(now: number): void;
-  pollTransmit(out: Uint8Array): number;
-  pollTransportCommand(): TransportCommand | undefined;
-  pollTimeout(): number | undefined;
-}
+export type { StreamMachine };
 
 export interface MqttTlsOptions {
   /** PEM CA certificate(s) the broker certificate must chain to. */
