@@ -72,8 +72,11 @@ export class UspMqttBinding {
   /** Our "reply to" Topic (R-MQTT.21/22), known once connected. */
   replyTopic: string | undefined;
   private readonly events: UspMqttEvent[] = [];
+  /** Device.MQTT.Client.{i}.Subscription rows in force (changed by `updateSubscriptions`). */
+  private subscriptions: readonly SubscriptionFields[];
 
   constructor(readonly config: UspMqttConfig) {
+    this.subscriptions = config.subscriptions;
     const c = config.client;
     const v5 = c.version === MqttVersion.V5;
     this.client = new MqttClient({
@@ -119,6 +122,22 @@ export class UspMqttBinding {
   sendRecord(bytes: Uint8Array, topic: string, retain = false): MqttError {
     if (this.state !== BindingState.UP) return MqttError.NOT_CONNECTED;
     return this.publishRecord(bytes, topic, retain);
+  }
+
+  /**
+   * The enabled Subscription rows changed: while up, UNSUBSCRIBE the dropped filters
+   * (R-MQTT.34) and SUBSCRIBE the new ones; otherwise they apply at the next connect.
+   */
+  updateSubscriptions(subscriptions: readonly SubscriptionFields[]): MqttError {
+    const before = this.subscriptions;
+    this.subscriptions = subscriptions.slice();
+    if (this.state !== BindingState.UP) return MqttError.OK;
+    const dropped = before.filter((o) => !subscriptions.some((n) => n.topicFilter === o.topicFilter)).map((o) => o.topicFilter);
+    const added = subscriptions.filter((n) => !before.some((o) => o.topicFilter === n.topicFilter && o.qos === n.qos));
+    let err: MqttError = MqttError.OK;
+    if (dropped.length > 0) err = this.client.unsubscribe(dropped);
+    if (err === MqttError.OK && added.length > 0) err = this.client.subscribe(added);
+    return err;
   }
 
   // ---- driver side: the client's surface, plus turning its events into USP ones ----
@@ -173,7 +192,7 @@ export class UspMqttBinding {
   /** R-MQTT.15: configured filters + "subscribe-topic" User Properties + the "reply to" Topic. */
   private subscribeAll(now: number, connack: Mqtt5Properties): void {
     const v5 = this.version === MqttVersion.V5;
-    const subs: SubscriptionFields[] = this.config.subscriptions.slice();
+    const subs: SubscriptionFields[] = this.subscriptions.slice();
     if (v5) for (const [name, value] of connack.userProperties ?? []) if (name === 'subscribe-topic') subs.push({ topicFilter: value, qos: 1 });
     // R-MQTT.16: nothing configured and nothing offered by the server.
     if (subs.length === 0) return this.disable(now, 'R-MQTT.16: no subscription configured or offered');

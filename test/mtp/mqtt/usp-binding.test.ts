@@ -201,4 +201,13 @@ binding('R-MTP.8 after a reconnect the Connect Record goes out before QoS 1 Reco
   assert.equal([...second!.subarray(v.payloadStart, v.payloadEnd)], [0x42]);
 });
 
+binding('R-MQTT.34 a disabled Subscription row is UNSUBSCRIBEd, a new one SUBSCRIBEd, while the connection stays up', () => {
+  const b = upBinding(MqttVersion.V5);
+  assert.is(b.updateSubscriptions([{ topicFilter: 'usp/new', qos: 1 }]), MqttError.OK);
+  const [unsub, sub] = packets(b).map((p) => Buffer.from(p).toString('hex'));
+  assert.is(unsub, 'a2' + '0d' + '0002' + '00' + '0008' + ascii('usp/a1/#'));
+  assert.is(sub, '82' + '0d' + '0003' + '00' + '0007' + ascii('usp/new') + '01');
+  assert.is(b.state, BindingState.UP);
+});
+
 binding.run();
