@@ -90,7 +90,7 @@ function config(version: MqttVersion, over: Partial<UspMqttConfig> = {}, keepAli
 
 const mqtt = suite('platform/node-mqtt-stream');
 let broker: Broker;
-mqtt.before(async () => { broker = await startMosquitto({ tls: true }); });
+mqtt.before(async () => { broker = await startMosquitto({ tls: true, auth: ['usp-agent', 's3cret'] }); });
 mqtt.after(async () => { await broker?.close(); });
 
 mqtt('R-MQTT.13/R-MTP.6/R-MQTT.23/R-MQTT.27/R-MTP.7 MQTT 5.0: Connect Record, request→reply with Content Type usp.msg, Disconnect Record, clean DISCONNECT', async () => {
@@ -223,6 +223,28 @@ mqtt('R-MTP.4 mqtts: a broker certificate from an untrusted CA, or for another n
       assert.not.ok(agent.events.some((e) => e.kind === 'up'));
     } finally {
       agent.stop();
+    }
+  }
+});
+
+mqtt('R-MQTT.7 User Name and Password are sent in CONNECT; R-MQTT.10 a refusal (3.1.1 return code 5 / 5.0 0x87) enters the retry state', async () => {
+  const good = new AgentRun(config(MqttVersion.V3_1_1, { client: { ...config(MqttVersion.V3_1_1).client, username: 'usp-agent', password: new TextEncoder().encode('s3cret') } }), broker.authPort);
+  try {
+    good.start();
+    await good.waitFor('up');
+  } finally {
+    good.stop();
+  }
+  for (const version of [MqttVersion.V3_1_1, MqttVersion.V5]) {
+    const bad = new AgentRun(config(version, { client: { ...config(version).client, username: 'usp-agent', password: new TextEncoder().encode('wrong') } }), broker.authPort);
+    try {
+      bad.start();
+      const down = await bad.waitFor('down');
+      // mosquitto answers 3.1.1 return code 5 "not authorized" (§3.2.2.3), 5.0 reason 0x87 "Not authorized" (§3.2.2.2).
+      assert.ok(down.kind === 'down' && down.retryAt > 0 && down.reasonCode === (version === MqttVersion.V5 ? 0x87 : 5), JSON.stringify(down));
+      assert.not.ok(bad.events.some((e) => e.kind === 'up'));
+    } finally {
+      bad.stop();
     }
   }
 });

@@ -20,6 +20,8 @@ export interface Broker {
   readonly caPem: string;
   /** PEM of a CA that did not: verification against it must fail. */
   readonly untrustedCaPem: string;
+  /** Listener that requires User Name and Password (`auth` option; 0 otherwise). */
+  readonly authPort: number;
   /** Everything the broker logged so far (log_type all). */
   log(): string;
   stop(): Promise<void>;
@@ -72,16 +74,25 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
-/** `log: false` (benchmarks) keeps the broker quiet: per-packet logging costs it time. */
-export async function startMosquitto(options: { tls?: boolean; log?: boolean } = {}): Promise<Broker> {
+/**
+ * `log: false` (benchmarks) keeps the broker quiet: per-packet logging costs it time.
+ * `auth: [user, password]` adds a listener that admits only that user.
+ */
+export async function startMosquitto(options: { tls?: boolean; log?: boolean; auth?: [string, string] } = {}): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), 'tinyusp-mosquitto-'));
   const port = await freePort();
   const tlsPort = options.tls === true ? await freePort() : 0;
+  const authPort = options.auth !== undefined ? await freePort() : 0;
   // set_tcp_nodelay: without it Nagle + delayed ACK hold the broker's second small packet ~40 ms.
-  let config = `per_listener_settings false\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\n${options.log === false ? 'log_type error\n' : 'log_type all\n'}listener ${port} 127.0.0.1\n`;
+  let config = `per_listener_settings true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\n${options.log === false ? 'log_type error\n' : 'log_type all\n'}`;
+  config += `listener ${port} 127.0.0.1\nallow_anonymous true\n`;
   if (options.tls === true) {
     makeCertificates(dir);
-    config += `listener ${tlsPort} 127.0.0.1\ncafile ${dir}/ca.pem\ncertfile ${dir}/server.pem\nkeyfile ${dir}/server.key\n`;
+    config += `listener ${tlsPort} 127.0.0.1\nallow_anonymous true\ncafile ${dir}/ca.pem\ncertfile ${dir}/server.pem\nkeyfile ${dir}/server.key\n`;
+  }
+  if (options.auth !== undefined) {
+    execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), options.auth[0], options.auth[1]], { stdio: 'ignore' });
+    config += `listener ${authPort} 127.0.0.1\nallow_anonymous false\npassword_file ${dir}/passwd\n`;
   }
   writeFileSync(join(dir, 'mosquitto.conf'), config);
   // Started as root, mosquitto drops to user "mosquitto": it must read these test-only files.
@@ -90,7 +101,7 @@ export async function startMosquitto(options: { tls?: boolean; log?: boolean } =
   let proc: ChildProcess | undefined;
   let logText = '';
   const broker: Broker = {
-    port, tlsPort, dir,
+    port, tlsPort, authPort, dir,
     caPem: options.tls === true ? readFileSync(join(dir, 'ca.pem'), 'utf8') : '',
     untrustedCaPem: options.tls === true ? readFileSync(join(dir, 'other-ca.pem'), 'utf8') : '',
     log: () => logText,
@@ -100,6 +111,7 @@ export async function startMosquitto(options: { tls?: boolean; log?: boolean } =
       proc = p;
       await waitForPort(port, 5000);
       if (tlsPort !== 0) await waitForPort(tlsPort, 5000);
+      if (authPort !== 0) await waitForPort(authPort, 5000);
     },
     async stop() {
       const p = proc;

@@ -62,7 +62,8 @@ export type UspMqttEvent =
   | { readonly kind: 'up'; readonly replyTopic: string | undefined; readonly clientId: string; readonly responseTopicDiscovered: string | undefined }
   /** A received USP Record; answer on `replyTopic` (undefined: the sender gave none, R-MQTT.26a). */
   | { readonly kind: 'record'; readonly bytes: Uint8Array; readonly replyTopic: string | undefined; readonly topic: string }
-  | { readonly kind: 'down'; readonly retryAt: number }
+  /** Connection lost or refused; `reasonCode` = CONNACK refusal or server DISCONNECT reason, -1 otherwise. */
+  | { readonly kind: 'down'; readonly retryAt: number; readonly reasonCode: number }
   | { readonly kind: 'disabled'; readonly reason: string }
   | { readonly kind: 'closed' };
 
@@ -179,7 +180,7 @@ export class UspMqttBinding {
       case 'connection-lost':
         if (this.state === BindingState.STOPPED || this.state === BindingState.DISABLED) return;
         this.state = BindingState.CONNECTING;
-        this.events.push({ kind: 'down', retryAt: e.retryAt });
+        this.events.push({ kind: 'down', retryAt: e.retryAt, reasonCode: e.reasonCode });
         return;
       case 'closed':
         if (this.state !== BindingState.DISABLED) this.events.push({ kind: 'closed' });
