@@ -12,3 +12,5 @@ export { UspCoapBinding, SendOutcome } from '../mtp/coap-binding.ts';
 export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
+
+export { MqttClient, UspMqttBinding, MqttVersion, MqttError, TransportCommand, ClientState, BindingState } from '../mtp/mqtt/index.ts';
