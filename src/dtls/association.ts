@@ -50,6 +50,8 @@ export abstract class DtlsAssociation {
   /** The PSK identity used (PSK mode). */
   pskIdentity: Uint8Array | undefined;
   cipherSuite = 0;
+  /** The ECDHE group used (NamedGroup), 0 in PSK mode. */
+  ecdheGroup = 0;
   /** The alert that closed the association (ours or the peer's); -1 while open. */
   closeAlert = -1;
 

@@ -118,6 +118,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
       this.close(AlertDescription.DecryptError); return false;
     }
     if (this.config.groups.indexOf(ske.group) < 0) { this.close(AlertDescription.IllegalParameter); return false; }
+    this.ecdheGroup = ske.group;
     const mine = ske.group === NamedGroup.X25519 ? this.crypto.x25519Keygen() : this.crypto.p256Keygen();
     this.premaster = ske.group === NamedGroup.X25519
       ? this.crypto.x25519SharedSecret(mine.privateKey, ske.publicKey)

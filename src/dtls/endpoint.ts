@@ -59,6 +59,9 @@ export class DtlsEndpoint implements AssociationHost {
   /** Number of associations held (handshaking or connected). */
   get associationCount(): number { return this.peers.size; }
 
+  /** All associations (handshaking or connected). */
+  associations(): DtlsAssociation[] { return [...this.peers.values()]; }
+
   /** The association with address:port, if any. */
   peer(address: string, port: number): DtlsAssociation | undefined { return this.peers.get(peerKey(address, port)); }
 

@@ -108,6 +108,7 @@ export class DtlsServerAssociation extends DtlsAssociation {
     this.sendSeq = this.reasm.next - 1;
     this.transcript = [full];
     const ecc = suite === CipherSuite.EcdheEcdsaAes128Ccm8;
+    if (ecc) this.ecdheGroup = this.group;
     const flight = [this.message(HandshakeType.ServerHello, buildServerHello(this.serverRandom, new Uint8Array(0), suite, this.ems, reneg, ecc))];
     if (ecc) {
       const cert = this.config.certificate!;
