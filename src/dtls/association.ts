@@ -228,6 +228,15 @@ export abstract class DtlsAssociation {
     if (arm) this.retransmitAt = now + this.timeoutMs;
   }
 
+  /**
+   * R-SEC.0a: true when the peer's certificate names `fromId` (a USP Record's from_id)
+   * in its SAN URI. False in PSK mode (no Endpoint ID is bound to a PSK here; the
+   * caller maps `pskIdentity` to a controller itself) and when the IDs differ.
+   */
+  authenticates(fromId: string): boolean {
+    return this.state === DtlsState.Connected && this.endpointId !== undefined && this.endpointId === fromId;
+  }
+
   isClosed(): boolean { return this.state === DtlsState.Closed; }
 
   /** Handshake done: stop retransmitting (a server keeps its last flight for resends). */

@@ -56,6 +56,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
     if (type === HandshakeType.HelloVerifyRequest && a === Await.ServerHello) {
       const cookie = parseHelloVerifyRequest(body);
       if (cookie === undefined) { this.close(AlertDescription.DecodeError); return; }
+      this.rl.resetEpoch0Window();
       this.sendHello(now, cookie); // not part of the transcript (RFC 6347 §4.2.1)
       return;
     }

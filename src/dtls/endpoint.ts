@@ -122,7 +122,9 @@ export class DtlsEndpoint implements AssociationHost {
     if (this.peers.size >= this.options.config.maxPeers && !this.peers.has(key)) return;
     const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
     this.peers.set(key, a);
-    a.start((buf[h + 4]! << 8) | buf[h + 5]!);
+    const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +
+      (((buf[start + 7]! << 24) | (buf[start + 8]! << 16) | (buf[start + 9]! << 8) | buf[start + 10]!) >>> 0);
+    a.start((buf[h + 4]! << 8) | buf[h + 5]!, recordSeq);
     a.handleDatagram(now, buf, start, end);
   }
 

@@ -47,6 +47,9 @@ export class RecordLayer {
   private readonly aad = new Uint8Array(13);
   readonly view = new RecordView();
 
+  /** Forgets epoch-0 history: a HelloVerifyRequest restarts the server's numbering (RFC 6347 §4.2.1). */
+  resetEpoch0Window(): void { this.window0.reset(); }
+
   /** Installs the peer's keys for the next epoch (on its ChangeCipherSpec). */
   setReadKeys(cipher: Ccm8Cipher, iv: Uint8Array): void {
     this.readEpoch++;
@@ -81,7 +84,7 @@ export class RecordLayer {
     if (type < 20 || type > 23) return recEnd;
     const epoch = (buf[off + 3]! << 8) | buf[off + 4]!;
     const seq = ((buf[off + 5]! << 8) | buf[off + 6]!) * 0x100000000 +
-      ((buf[off + 7]! << 24) | (buf[off + 8]! << 16) | (buf[off + 9]! << 8) | buf[off + 10]!) >>> 0;
+      (((buf[off + 7]! << 24) | (buf[off + 8]! << 16) | (buf[off + 9]! << 8) | buf[off + 10]!) >>> 0);
     const body = off + RECORD_HEADER_BYTES;
     if (epoch === 0) {
       // Unprotected: only handshake, alerts and CCS; application data needs keys (§4.1.2.7).

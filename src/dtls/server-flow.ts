@@ -30,9 +30,14 @@ export class DtlsServerAssociation extends DtlsAssociation {
   private master: Uint8Array = new Uint8Array(0);
   private keys: TrafficKeys | undefined;
 
-  /** `helloSeq` is the message_seq of the ClientHello that carried a valid cookie. */
-  start(helloSeq: number): void {
+  /**
+   * `helloSeq` is the message_seq of the ClientHello that carried a valid cookie and
+   * `recordSeq` its record sequence number: our record numbering continues from it so
+   * that it never repeats the stateless HelloVerifyRequest's (RFC 6347 §4.2.1).
+   */
+  start(helloSeq: number, recordSeq: number): void {
     this.reasm.reset(helloSeq);
+    this.rl.writeSeq = recordSeq;
   }
 
   private chooseSuite(hello: ClientHelloFields): number {
