@@ -14,13 +14,14 @@
  * datagram for an unknown peer that is not a ClientHello is dropped.
  */
 import type { CryptoPort } from '../platform/crypto.ts';
-import { DtlsState, type AssociationHost, type DtlsAssociation } from './association.ts';
+import type { AssociationHost, DtlsAssociation } from './association.ts';
 import { DtlsClientAssociation } from './client-flow.ts';
 import type { DtlsConfig } from './config.ts';
 import { CookieJar } from './cookie.ts';
 import { buildHelloVerifyRequest, parseClientHello } from './handshake-messages.ts';
 import { DtlsServerAssociation } from './server-flow.ts';
-import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
+import { bytesEqual } from './der.ts';
+import { AlertDescription, ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
 
 export interface DtlsTransmit {
   readonly data: Uint8Array;
@@ -86,15 +87,11 @@ export class DtlsEndpoint implements AssociationHost {
   handleDatagram(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number): void {
     const key = peerKey(address, port);
     const a = this.peers.get(key);
-    if (a !== undefined && (a.state !== DtlsState.Closed)) {
-      // A new ClientHello (epoch 0, message_seq 0) from a peer whose association is
-      // connected means the peer lost its state: let it start over after a cookie round.
-      if (!(this.options.server && a.state === DtlsState.Connected && this.isInitialClientHello(buf, start, end))) {
-        a.handleDatagram(now, buf, start, end);
-        return;
-      }
+    if (this.options.server && this.isInitialClientHello(buf, start, end)) {
+      this.handleClientHello(now, buf, start, end, address, port, key, a);
+      return;
     }
-    if (this.options.server) this.handleClientHello(now, buf, start, end, address, port, key);
+    if (a !== undefined) a.handleDatagram(now, buf, start, end);
   }
 
   private isInitialClientHello(buf: Uint8Array, start: number, end: number): boolean {
@@ -102,9 +99,14 @@ export class DtlsEndpoint implements AssociationHost {
       buf[start + 3] === 0 && buf[start + 4] === 0 && buf[start + RECORD_HEADER_BYTES] === HandshakeType.ClientHello;
   }
 
-  /** Stateless cookie exchange (RFC 6347 §4.2.1); only a verified hello creates state. */
-  private handleClientHello(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number, key: string): void {
-    if (!this.isInitialClientHello(buf, start, end)) return;
+  /**
+   * Stateless cookie exchange (RFC 6347 §4.2.1); only a verified hello creates state.
+   * A retransmitted hello (same client random) goes to its association; a verified
+   * hello with a new random from a known address:port replaces the association (the
+   * peer lost its state, §4.2.8).
+   */
+  private handleClientHello(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number, key: string,
+    existing: DtlsAssociation | undefined): void {
     const recLen = (buf[start + 11]! << 8) | buf[start + 12]!;
     const h = start + RECORD_HEADER_BYTES;
     if (h + recLen > end || recLen < HANDSHAKE_HEADER_BYTES) return;
@@ -115,11 +117,16 @@ export class DtlsEndpoint implements AssociationHost {
     if (fragOff !== 0 || fragLen !== msgLen || HANDSHAKE_HEADER_BYTES + msgLen > recLen) return;
     const hello = parseClientHello(buf.subarray(h + HANDSHAKE_HEADER_BYTES, h + HANDSHAKE_HEADER_BYTES + msgLen));
     if (hello === undefined) return;
+    if (existing instanceof DtlsServerAssociation && bytesEqual(existing.clientRandom, hello.random)) {
+      existing.handleDatagram(now, buf, start, end);
+      return;
+    }
     if (!this.cookies.verify(now, address, port, hello)) {
       this.sendHelloVerifyRequest(buf, start, h, this.cookies.issue(now, address, port, hello), address, port);
       return;
     }
-    if (this.peers.size >= this.options.config.maxPeers && !this.peers.has(key)) return;
+    if (existing !== undefined) { this.peers.delete(key); existing.close(AlertDescription.InternalError); }
+    if (this.peers.size >= this.options.config.maxPeers) return;
     const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
     this.peers.set(key, a);
     const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +

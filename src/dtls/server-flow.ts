@@ -22,7 +22,8 @@ type Await = (typeof Await)[keyof typeof Await];
 export class DtlsServerAssociation extends DtlsAssociation {
   readonly isClient = false;
   private awaiting: Await = Await.ClientHello;
-  private clientRandom: Uint8Array = new Uint8Array(32);
+  /** The client random of the hello being served (tells retransmissions from new hellos). */
+  clientRandom: Uint8Array = new Uint8Array(32);
   private serverRandom = new Uint8Array(32);
   private ems = false;
   private group = 0;

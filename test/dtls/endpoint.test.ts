@@ -176,6 +176,23 @@ t('RFC 5246 §7.2.1 close_notify closes both sides', () => {
   assert.is(p.server.associationCount, 0);
 });
 
+t('RFC 6347 §4.2.8 a client that lost its state reconnects from the same address and port', () => {
+  const p = new Pair(pskClient, pskServer, crypto);
+  p.client.connect(0, SERVER_ADDR, 5684);
+  p.drive();
+  const first = p.server.peer(CLIENT_ADDR, 4000)!;
+  const again = p.client.connect(p.now, SERVER_ADDR, 5684); // a reboot: fresh association, same port
+  p.drive();
+  assert.is(again.state, DtlsState.Connected);
+  const second = p.server.peer(CLIENT_ADDR, 4000)!;
+  assert.ok(second !== first, 'the server replaced the association');
+  assert.is(first.state, DtlsState.Closed);
+  assert.is(p.server.associationCount, 1);
+  again.send(new Uint8Array(Buffer.from('after')));
+  p.drive();
+  assert.equal(p.received.map((r) => r.text), ['after']);
+});
+
 t('RFC 8422 ECDHE with X25519 preferred by the server, P-256 signatures', () => {
   const p = new Pair(createDtlsConfig({ certificate: pki.config('controller') }),
     createDtlsConfig({ certificate: pki.config('agent'), groups: [NamedGroup.X25519, NamedGroup.Secp256r1] }), crypto);
