@@ -1,0 +1,61 @@
+/**
+ * libcoap's `coap-client-openssl` and `coap-client-gnutls` (peers we did not write) in
+ * PSK mode (-k/-u) against a minimal CoAP responder behind our DTLS server endpoint:
+ * the CoAP layer here is a hand-written 2.05 echo (RFC 7252 §3), independent of
+ * src/coap.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openDtlsUdp, type DtlsUdp } from '../../src/platform/node/dtls-udp.ts';
+import { createDtlsConfig } from '../../src/dtls/config.ts';
+import type { DtlsAssociation } from '../../src/dtls/association.ts';
+import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
+import { PeerProcess } from './peer-process.ts';
+
+const KEY = 'tinyusp-psk-secret';
+const IDENTITY = 'controller-7';
+
+/** RFC 7252 §3: a piggybacked ACK 2.05 echoing the request payload; undefined for non-requests. */
+function echo(req: Uint8Array): Uint8Array | undefined {
+  if (req.length < 4 || (req[0]! >> 6) !== 1) return undefined;
+  const tkl = req[0]! & 0x0f;
+  let p = 4 + tkl;
+  while (p < req.length && req[p] !== 0xff) {
+    const d = req[p]! >> 4; let l = req[p]! & 0x0f; p++;
+    p += d === 13 ? 1 : d === 14 ? 2 : 0;
+    if (l === 13) l = req[p++]! + 13; else if (l === 14) { l = ((req[p]! << 8) | req[p + 1]!) + 269; p += 2; }
+    p += l;
+  }
+  const payload = p < req.length ? req.subarray(p + 1) : new Uint8Array(Buffer.from('tinyusp'));
+  const out = new Uint8Array(4 + tkl + 1 + payload.length);
+  out[0] = 0x60 | tkl; out[1] = 0x45; out[2] = req[2]!; out[3] = req[3]!;
+  out.set(req.subarray(4, 4 + tkl), 4);
+  out[4 + tkl] = 0xff;
+  out.set(payload, 5 + tkl);
+  return out;
+}
+
+const t = suite('dtls/coap-client interop (PSK)');
+
+for (const bin of ['coap-client-openssl', 'coap-client-gnutls']) {
+  t(`RFC 7252 §9.1.3.1 + RFC 6655 ${bin} -k/-u reaches a CoAP 2.05 echo through our DTLS server`, async () => {
+    const identities: string[] = [];
+    const udp: DtlsUdp = openDtlsUdp({
+      port: 0, address: '127.0.0.1', server: true, crypto: createNodeCrypto(),
+      config: createDtlsConfig({ pskForIdentity: (id) => {
+        identities.push(Buffer.from(id).toString());
+        return Buffer.from(id).toString() === IDENTITY ? new Uint8Array(Buffer.from(KEY)) : undefined;
+      } }),
+      onData: (peer: DtlsAssociation, buf, s, e) => { const r = echo(buf.subarray(s, e)); if (r) udp.send(peer, r); },
+    });
+    const port = await udp.ready;
+    const c = new PeerProcess(bin, ['-m', 'put', '-e', `hello from ${bin}`, '-k', KEY, '-u', IDENTITY, '-B', '5', `coaps://127.0.0.1:${port}/usp`]);
+    try {
+      await c.waitFor(`hello from ${bin}`);
+      assert.equal(identities, [IDENTITY]);
+      await c.waitExit();
+    } finally { c.stop(); udp.close(); }
+  });
+}
+
+t.run();
