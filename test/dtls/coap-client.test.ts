@@ -1,6 +1,6 @@
 /**
  * libcoap's `coap-client-openssl` and `coap-client-gnutls` (peers we did not write) in
- * PSK mode (-k/-u) against a minimal CoAP responder behind our DTLS server endpoint:
+ * PSK mode (-k/-u) and certificate mode (-c/-j/-C) against a minimal CoAP responder behind our DTLS server endpoint:
  * the CoAP layer here is a hand-written 2.05 echo (RFC 7252 §3), independent of
  * src/coap.
  */
@@ -11,6 +11,7 @@ import { createDtlsConfig } from '../../src/dtls/config.ts';
 import type { DtlsAssociation } from '../../src/dtls/association.ts';
 import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
 import { PeerProcess } from './peer-process.ts';
+import { CONTROLLER_EID, makePki, type Pki } from './pki.ts';
 
 const KEY = 'tinyusp-psk-secret';
 const IDENTITY = 'controller-7';
@@ -35,7 +36,9 @@ function echo(req: Uint8Array): Uint8Array | undefined {
   return out;
 }
 
-const t = suite('dtls/coap-client interop (PSK)');
+const t = suite('dtls/coap-client interop');
+let pki: Pki;
+t.before(() => { pki = makePki(); });
 
 for (const bin of ['coap-client-openssl', 'coap-client-gnutls']) {
   t(`RFC 7252 §9.1.3.1 + RFC 6655 ${bin} -k/-u reaches a CoAP 2.05 echo through our DTLS server`, async () => {
@@ -53,6 +56,27 @@ for (const bin of ['coap-client-openssl', 'coap-client-gnutls']) {
     try {
       await c.waitFor(`hello from ${bin}`);
       assert.equal(identities, [IDENTITY]);
+      await c.waitExit();
+    } finally { c.stop(); udp.close(); }
+  });
+}
+
+for (const bin of ['coap-client-openssl', 'coap-client-gnutls']) {
+  t(`RFC 7252 §9.1.3.3 + RFC 7251 ${bin} with an X.509 certificate: ECDHE-ECDSA-CCM8, peer EID from SAN (R-SEC.0a)`, async () => {
+    const eids: Array<string | undefined> = []; const suites: number[] = [];
+    const udp: DtlsUdp = openDtlsUdp({
+      port: 0, address: '127.0.0.1', server: true, crypto: createNodeCrypto(),
+      config: createDtlsConfig({ certificate: pki.config('agent'), wallClock: () => Date.now() }),
+      onConnected: (peer) => { eids.push(peer.endpointId); suites.push(peer.cipherSuite); },
+      onData: (peer: DtlsAssociation, buf, s, e) => { const r = echo(buf.subarray(s, e)); if (r) udp.send(peer, r); },
+    });
+    const port = await udp.ready;
+    const c = new PeerProcess(bin, ['-m', 'put', '-e', `cert ${bin}`, '-c', pki.path('controller', 'crt'), '-j', pki.path('controller', 'key'),
+      '-C', pki.path('ca', 'crt'), '-B', '5', `coaps://127.0.0.1:${port}/usp`]);
+    try {
+      await c.waitFor(`cert ${bin}`);
+      assert.equal(eids, [CONTROLLER_EID]);
+      assert.equal(suites, [0xc0ae]);
       await c.waitExit();
     } finally { c.stop(); udp.close(); }
   });
