@@ -12,7 +12,8 @@
  */
 import type { CryptoPort } from '../platform/crypto.ts';
 import type { DtlsConfig } from './config.ts';
-import type { Certificate } from './x509.ts';
+import { endpointIdOf, type Certificate } from './x509.ts';
+import { verifyPeerCertificates } from './peer-certificate.ts';
 import { RecordLayer } from './record-layer.ts';
 import { FragmentResult, HandshakeReassembler } from './reassembly.ts';
 import { frameHandshake } from './handshake-messages.ts';
@@ -162,13 +163,9 @@ export abstract class DtlsAssociation {
     return { type: ContentType.ChangeCipherSpec, bytes: CCS_BODY, epoch: 0 };
   }
 
+  /** Hash(handshake_messages) so far (RFC 5246 §7.4.9). */
   protected transcriptHash(): Uint8Array {
-    let n = 0;
-    for (const m of this.transcript) n += m.length;
-    const all = new Uint8Array(n);
-    let o = 0;
-    for (const m of this.transcript) { all.set(m, o); o += m.length; }
-    return this.crypto.sha256(all);
+    return this.crypto.sha256(this.transcriptBytes());
   }
 
   protected transcriptBytes(): Uint8Array {
@@ -178,6 +175,19 @@ export abstract class DtlsAssociation {
     let o = 0;
     for (const m of this.transcript) { all.set(m, o); o += m.length; }
     return all;
+  }
+
+  /**
+   * The peer's Certificate message (R-MTP.1–3): verifies the chain and records the
+   * leaf and its Endpoint ID (R-SEC.0a). False after closing with the alert.
+   */
+  protected acceptPeerCertificates(body: Uint8Array, full: Uint8Array): boolean {
+    this.transcript.push(full);
+    const r = verifyPeerCertificates(this.crypto, this.config, body);
+    if ('alert' in r) { this.close(r.alert); return false; }
+    this.peerCertificate = r.leaf;
+    this.endpointId = endpointIdOf(r.leaf);
+    return true;
   }
 
   /** Starts a new flight; `expectsReply` arms the retransmission timer (§4.2.4). */

@@ -10,10 +10,8 @@ import {
   parseServerHello,
 } from './handshake-messages.ts';
 import { finishedVerifyData, masterSecret, pskPremaster, trafficKeys, type TrafficKeys } from './key-schedule.ts';
-import { verifyPeerCertificates } from './peer-certificate.ts';
 import { concatBytes } from './crypto/prf.ts';
 import { bytesEqual } from './der.ts';
-import { endpointIdOf } from './x509.ts';
 import { AlertDescription, ByteWriter, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, SIG_ECDSA_SHA256 } from './wire.ts';
 
 const Await = { ServerHello: 0, Certificate: 1, KeyExchange: 2, HelloDone: 3, ChangeCipherSpec: 4, Finished: 5, Done: 6 } as const;
@@ -63,12 +61,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
     if (type === HandshakeType.ServerHello && a === Await.ServerHello) { this.onServerHello(body, full); return; }
     const ecc = this.cipherSuite === CipherSuite.EcdheEcdsaAes128Ccm8;
     if (type === HandshakeType.Certificate && a === Await.Certificate) {
-      this.transcript.push(full);
-      const r = verifyPeerCertificates(this.crypto, this.config, body);
-      if ('alert' in r) { this.close(r.alert); return; }
-      this.peerCertificate = r.leaf;
-      this.endpointId = endpointIdOf(r.leaf);
-      this.awaiting = Await.KeyExchange;
+      if (this.acceptPeerCertificates(body, full)) this.awaiting = Await.KeyExchange;
       return;
     }
     if (type === HandshakeType.ServerKeyExchange && (a === Await.KeyExchange || (!ecc && a === Await.HelloDone))) {

@@ -10,10 +10,8 @@ import {
   parseClientHello, parseDigitallySigned, parseVec, type ClientHelloFields,
 } from './handshake-messages.ts';
 import { finishedVerifyData, masterSecret, pskPremaster, trafficKeys, type TrafficKeys } from './key-schedule.ts';
-import { verifyPeerCertificates } from './peer-certificate.ts';
 import { concatBytes } from './crypto/prf.ts';
 import { bytesEqual } from './der.ts';
-import { endpointIdOf } from './x509.ts';
 import { AlertDescription, CipherSuite, HandshakeType, NamedGroup, SIG_ECDSA_SHA256 } from './wire.ts';
 
 const Await = { ClientHello: 0, Certificate: 1, KeyExchange: 2, CertificateVerify: 3, ChangeCipherSpec: 4, Finished: 5, Done: 6 } as const;
@@ -65,12 +63,7 @@ export class DtlsServerAssociation extends DtlsAssociation {
   protected handleMessage(now: number, type: number, body: Uint8Array, full: Uint8Array): void {
     if (type === HandshakeType.ClientHello && this.awaiting === Await.ClientHello) { this.onClientHello(now, body, full); return; }
     if (type === HandshakeType.Certificate && this.awaiting === Await.Certificate) {
-      this.transcript.push(full);
-      const r = verifyPeerCertificates(this.crypto, this.config, body);
-      if ('alert' in r) { this.close(r.alert); return; }
-      this.peerCertificate = r.leaf;
-      this.endpointId = endpointIdOf(r.leaf);
-      this.awaiting = Await.KeyExchange;
+      if (this.acceptPeerCertificates(body, full)) this.awaiting = Await.KeyExchange;
       return;
     }
     if (type === HandshakeType.ClientKeyExchange && this.awaiting === Await.KeyExchange) { this.onKeyExchange(body, full); return; }
