@@ -18,6 +18,8 @@ export class Pair {
   readonly server: DtlsEndpoint;
   /** Called on each datagram in flight; return false to drop it. */
   filter: (from: 'client' | 'server', data: Uint8Array) => boolean = () => true;
+  /** Rewrites a datagram in flight (fault injection); runs after `filter`. */
+  transform: (from: 'client' | 'server', data: Uint8Array) => Uint8Array = (_f, d) => d;
   datagrams = 0;
 
   constructor(clientConfig: DtlsConfig, serverConfig: DtlsConfig, crypto: CryptoPort, extra: Partial<DtlsEndpointOptions> = {}) {
@@ -35,11 +37,15 @@ export class Pair {
     let moved = 0;
     for (let t = this.client.pollTransmit(); t; t = this.client.pollTransmit()) {
       moved++; this.datagrams++;
-      if (this.filter('client', t.data)) this.server.handleDatagram(this.now, t.data.slice(), 0, t.data.length, CLIENT_ADDR, 4000);
+      if (!this.filter('client', t.data)) continue;
+      const d = this.transform('client', t.data.slice());
+      this.server.handleDatagram(this.now, d, 0, d.length, CLIENT_ADDR, 4000);
     }
     for (let t = this.server.pollTransmit(); t; t = this.server.pollTransmit()) {
       moved++; this.datagrams++;
-      if (this.filter('server', t.data)) this.client.handleDatagram(this.now, t.data.slice(), 0, t.data.length, SERVER_ADDR, 5684);
+      if (!this.filter('server', t.data)) continue;
+      const d = this.transform('server', t.data.slice());
+      this.client.handleDatagram(this.now, d, 0, d.length, SERVER_ADDR, 5684);
     }
     return moved;
   }
