@@ -55,6 +55,8 @@ export abstract class DtlsAssociation {
   ecdheGroup = 0;
   /** The alert that closed the association (ours or the peer's); -1 while open. */
   closeAlert = -1;
+  /** `now` of the last record that authenticated (or of creation): eviction picks the oldest. */
+  lastActivity = 0;
 
   readonly rl = new RecordLayer();
   readonly reasm: HandshakeReassembler;
@@ -101,6 +103,7 @@ export abstract class DtlsAssociation {
       const next = this.rl.next(buf, off, end);
       if (next < 0) return;
       const v = this.rl.view;
+      if (v.type !== 0 && v.epoch > 0) this.lastActivity = now;
       if (v.type === ContentType.Handshake) this.handleHandshakeRecord(now, buf, v.start, v.end, v.epoch);
       else if (v.type === ContentType.ChangeCipherSpec) {
         // a CCS before its keys exist is dropped: the flight will be retransmitted

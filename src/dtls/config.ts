@@ -53,13 +53,18 @@ export interface DtlsConfig {
 
 export const COAPS_DEFAULT_PORT = 5684;
 
-export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
-  const hasPsk = overrides.psk !== undefined || overrides.pskForIdentity !== undefined;
+/** The suites a configuration can use: certificates first, PSK only when configured. */
+export function suitesFor(c: Pick<DtlsConfig, 'certificate' | 'psk' | 'pskForIdentity'>): number[] {
   const suites: number[] = [];
-  if (overrides.certificate !== undefined) suites.push(CipherSuite.EcdheEcdsaAes128Ccm8);
-  if (hasPsk) suites.push(CipherSuite.PskAes128Ccm8);
+  if (c.certificate !== undefined) suites.push(CipherSuite.EcdheEcdsaAes128Ccm8);
+  if (c.psk !== undefined || c.pskForIdentity !== undefined) suites.push(CipherSuite.PskAes128Ccm8);
+  return suites;
+}
+
+/** Frozen configuration from defaults and `overrides` (STYLE.md rule 8). */
+export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
   return Object.freeze({
-    cipherSuites: suites,
+    cipherSuites: suitesFor({ certificate: overrides.certificate, psk: overrides.psk, pskForIdentity: overrides.pskForIdentity }),
     groups: [NamedGroup.Secp256r1, NamedGroup.X25519],
     certificate: undefined,
     psk: undefined,

@@ -10,13 +10,14 @@
  *
  * Invariants: before a ClientHello carries a valid cookie the server keeps no state
  * for the peer (RFC 6347 §4.2.1): the HelloVerifyRequest is computed from the
- * datagram and a rotating secret. At most `config.maxPeers` associations exist; a
- * datagram for an unknown peer that is not a ClientHello is dropped.
+ * datagram and a rotating secret. At most `config.maxPeers` associations exist (when
+ * full, a verified hello evicts the connected association idle longest); a datagram
+ * for an unknown peer that is not a ClientHello is dropped.
  */
 import type { CryptoPort } from '../platform/crypto.ts';
-import type { AssociationHost, DtlsAssociation } from './association.ts';
+import { DtlsState, type AssociationHost, type DtlsAssociation } from './association.ts';
 import { DtlsClientAssociation } from './client-flow.ts';
-import type { DtlsConfig } from './config.ts';
+import { suitesFor, type DtlsConfig } from './config.ts';
 import { CookieJar } from './cookie.ts';
 import { buildHelloVerifyRequest, parseClientHello } from './handshake-messages.ts';
 import { DtlsServerAssociation } from './server-flow.ts';
@@ -66,10 +67,23 @@ export class DtlsEndpoint implements AssociationHost {
   /** The association with address:port, if any. */
   peer(address: string, port: number): DtlsAssociation | undefined { return this.peers.get(peerKey(address, port)); }
 
-  /** Starts a client handshake to address:port (replacing any association with it). */
-  connect(now: number, address: string, port: number): DtlsAssociation {
-    const a = new DtlsClientAssociation(address, port, this.options.config, this.options.crypto, this);
-    this.peers.set(peerKey(address, port), a);
+  /**
+   * Starts a client handshake to address:port (replacing any association with it).
+   * `overrides` adjust the configuration for this controller only (its PSK, trust
+   * anchors, suites).
+   */
+  connect(now: number, address: string, port: number, overrides?: Partial<DtlsConfig>): DtlsAssociation {
+    let config = this.options.config;
+    if (overrides !== undefined) {
+      const merged = { ...config, ...overrides };
+      config = Object.freeze(overrides.cipherSuites === undefined ? { ...merged, cipherSuites: suitesFor(merged) } : merged);
+    }
+    const key = peerKey(address, port);
+    const old = this.peers.get(key);
+    if (old !== undefined) { this.peers.delete(key); old.close(); }
+    const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
+    a.lastActivity = now;
+    this.peers.set(key, a);
     a.start(now);
     return a;
   }
@@ -126,13 +140,30 @@ export class DtlsEndpoint implements AssociationHost {
       return;
     }
     if (existing !== undefined) { this.peers.delete(key); existing.close(AlertDescription.InternalError); }
-    if (this.peers.size >= this.options.config.maxPeers) return;
+    if (this.peers.size >= this.options.config.maxPeers && !this.evictOldest()) return;
     const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
+    a.lastActivity = now;
     this.peers.set(key, a);
     const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +
       (((buf[start + 7]! << 24) | (buf[start + 8]! << 16) | (buf[start + 9]! << 8) | buf[start + 10]!) >>> 0);
     a.start((buf[h + 4]! << 8) | buf[h + 5]!, recordSeq);
     a.handleDatagram(now, buf, start, end);
+  }
+
+  /**
+   * Full table and a peer that proved its address with a cookie: the association
+   * idle longest gives way (close_notify). Handshakes in progress are never evicted;
+   * they end by themselves after their retransmissions (§4.2.4).
+   */
+  private evictOldest(): boolean {
+    let oldest: DtlsAssociation | undefined;
+    for (const a of this.peers.values()) {
+      if (a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
+    }
+    if (oldest === undefined) return false;
+    this.peers.delete(peerKey(oldest.address, oldest.port));
+    oldest.close();
+    return true;
   }
 
   private sendHelloVerifyRequest(buf: Uint8Array, rec: number, h: number, cookie: Uint8Array, address: string, port: number): void {

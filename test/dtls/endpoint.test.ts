@@ -193,6 +193,47 @@ t('RFC 6347 §4.2.8 a client that lost its state reconnects from the same addres
   assert.equal(p.received.map((r) => r.text), ['after']);
 });
 
+t('RFC 6347 §4.2.4 a lost final server flight is resent when the client retransmits its flight', () => {
+  const p = new Pair(pskClient, pskServer, crypto);
+  let dropped = 0;
+  // the server's CCS + Finished datagram starts with a ChangeCipherSpec record
+  p.filter = (from, d) => !(from === 'server' && d[0] === ContentType.ChangeCipherSpec && dropped++ === 0);
+  const a = p.client.connect(0, SERVER_ADDR, 5684);
+  p.drive();
+  assert.is(dropped, 2);
+  assert.is(a.state, DtlsState.Connected);
+  assert.is(p.now, 1000, 'one client retransmission at 1 s');
+  assert.is(p.server.peer(CLIENT_ADDR, 4000)!.state, DtlsState.Connected);
+});
+
+t('per-controller PSK: connect() overrides the endpoint configuration', () => {
+  const otherKey = new Uint8Array(16).fill(0x42);
+  const server = createDtlsConfig({ pskForIdentity: (id) => (id[0] === 9 ? otherKey : undefined) });
+  const p = new Pair(createDtlsConfig({ certificate: pki.config('controller') }), server, crypto);
+  const a = p.client.connect(0, SERVER_ADDR, 5684, { psk: { identity: new Uint8Array([9]), key: otherKey } });
+  p.drive();
+  assert.is(a.state, DtlsState.Connected);
+  assert.is(a.cipherSuite, CipherSuite.PskAes128Ccm8);
+});
+
+t('RFC 6347 §4.2.1 when the association table is full a verified hello evicts the connected peer idle longest', () => {
+  const cfg = createDtlsConfig({ pskForIdentity: () => PSK, maxPeers: 2 });
+  const server = new DtlsEndpoint({ config: cfg, crypto, server: true, onData: () => {} });
+  const clients = [0, 1, 2].map(() => new DtlsEndpoint({ config: pskClient, crypto, server: false, onData: () => {} }));
+  const run = (i: number, now: number): void => {
+    const c = clients[i]!;
+    c.connect(now, SERVER_ADDR, 5684);
+    for (let k = 0; k < 10; k++) {
+      for (let t = c.pollTransmit(); t; t = c.pollTransmit()) server.handleDatagram(now, t.data, 0, t.data.length, '10.1.0.' + i, 4000);
+      for (let t = server.pollTransmit(); t; t = server.pollTransmit()) if (t.address === '10.1.0.' + i) c.handleDatagram(now, t.data, 0, t.data.length, SERVER_ADDR, 5684);
+    }
+  };
+  run(0, 10); run(1, 20); run(2, 30);
+  assert.is(server.associationCount, 2);
+  assert.is(server.peer('10.1.0.0', 4000), undefined, 'the oldest went');
+  assert.is(server.peer('10.1.0.2', 4000)?.state, DtlsState.Connected);
+});
+
 t('RFC 8422 ECDHE with X25519 preferred by the server, P-256 signatures', () => {
   const p = new Pair(createDtlsConfig({ certificate: pki.config('controller') }),
     createDtlsConfig({ certificate: pki.config('agent'), groups: [NamedGroup.X25519, NamedGroup.Secp256r1] }), crypto);
