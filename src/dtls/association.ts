@@ -12,7 +12,7 @@
  */
 import type { CryptoPort } from '../platform/crypto.ts';
 import type { DtlsConfig } from './config.ts';
-import { endpointIdOf, type Certificate } from './x509.ts';
+import { certificateNames, endpointIdOf, type Certificate } from './x509.ts';
 import { verifyPeerCertificates } from './peer-certificate.ts';
 import { RecordLayer } from './record-layer.ts';
 import { FragmentResult, HandshakeReassembler } from './reassembly.ts';
@@ -242,12 +242,13 @@ export abstract class DtlsAssociation {
   }
 
   /**
-   * R-SEC.0a: true when the peer's certificate names `fromId` (a USP Record's from_id)
-   * in its SAN URI. False in PSK mode (no Endpoint ID is bound to a PSK here; the
-   * caller maps `pskIdentity` to a controller itself) and when the IDs differ.
+   * R-SEC.0a: true when the peer's certificate names `fromId` (a USP Record's from_id):
+   * its SAN URI `urn:bbf:usp:id:<fromId>`, or for `fqdn::` IDs a matching dNSName.
+   * False in PSK mode (no Endpoint ID is bound to a PSK here; the caller maps
+   * `pskIdentity` to a controller itself) and when they differ: don't process it.
    */
   authenticates(fromId: string): boolean {
-    return this.state === DtlsState.Connected && this.endpointId !== undefined && this.endpointId === fromId;
+    return this.state === DtlsState.Connected && this.peerCertificate !== undefined && certificateNames(this.peerCertificate, fromId);
   }
 
   isClosed(): boolean { return this.state === DtlsState.Closed; }

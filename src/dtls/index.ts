@@ -4,8 +4,8 @@
  */
 export { DtlsEndpoint, type DtlsEndpointOptions, type DtlsTransmit } from './endpoint.ts';
 export { DtlsAssociation, DtlsState } from './association.ts';
-export { createDtlsConfig, COAPS_DEFAULT_PORT, type DtlsConfig, type DtlsCertificateConfig, type DtlsPskConfig } from './config.ts';
+export { createDtlsConfig, suitesFor, COAPS_DEFAULT_PORT, type DtlsConfig, type DtlsCertificateConfig, type DtlsPskConfig } from './config.ts';
 export { createPortableCrypto } from './crypto/portable.ts';
 export { pemBlocks, ecPrivateKeyFromDer, base64Decode } from './der.ts';
-export { parseCertificate, endpointIdOf, verifyChain, CertError, USP_EID_URN_PREFIX, type Certificate } from './x509.ts';
+export { parseCertificate, endpointIdOf, certificateNames, verifyChain, CertError, USP_EID_URN_PREFIX, type Certificate } from './x509.ts';
 export { AlertDescription, CipherSuite, NamedGroup } from './wire.ts';

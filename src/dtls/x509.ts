@@ -24,6 +24,8 @@ export interface Certificate {
   readonly signature: Uint8Array;
   readonly isCa: boolean;
   readonly sanUris: readonly string[];
+  /** subjectAltName dNSName entries (the `fqdn::` Endpoint ID form, R-SEC.0a). */
+  readonly sanDnsNames: readonly string[];
 }
 
 export const CertError = { Ok: 0, Malformed: 1, Unsupported: 2, UnknownCa: 3, BadSignature: 4, Expired: 5, NotCa: 6 } as const;
@@ -75,7 +77,7 @@ function ascii(buf: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-function parseExtensions(der: Uint8Array, ext: Tlv, out: { isCa: boolean; sanUris: string[] }): boolean {
+function parseExtensions(der: Uint8Array, ext: Tlv, out: { isCa: boolean; sanUris: string[]; sanDnsNames: string[] }): boolean {
   const seq = readTlv(der, ext.start, ext.end);
   const list = seq && seq.tag === 0x30 ? children(der, seq, 32) : undefined;
   if (list === undefined) return false;
@@ -88,7 +90,10 @@ function parseExtensions(der: Uint8Array, ext: Tlv, out: { isCa: boolean; sanUri
     if (oidIs(der, parts[0], OID_SAN)) {
       const names = inner && inner.tag === 0x30 ? children(der, inner, 32) : undefined;
       if (names === undefined) return false;
-      for (const n of names) if (n.tag === 0x86) out.sanUris.push(ascii(der, n.start, n.end));
+      for (const n of names) {
+        if (n.tag === 0x86) out.sanUris.push(ascii(der, n.start, n.end));
+        else if (n.tag === 0x82) out.sanDnsNames.push(ascii(der, n.start, n.end).toLowerCase());
+      }
     } else if (oidIs(der, parts[0], OID_BASIC_CONSTRAINTS)) {
       const bc = inner && inner.tag === 0x30 ? children(der, inner, 2) : undefined;
       if (bc === undefined) return false;
@@ -123,7 +128,7 @@ export function parseCertificate(der: Uint8Array): Certificate | CertError {
   if (k === undefined || alg === undefined || !oidIs(der, alg[0], OID_EC_PUBLIC_KEY) || !oidIs(der, alg[1], OID_P256)) return CertError.Unsupported;
   const bits = k[1]!;
   if (bits.tag !== 0x03 || bits.end - bits.start !== 66 || der[bits.start] !== 0 || der[bits.start + 1] !== 4) return CertError.Unsupported;
-  const ext = { isCa: false, sanUris: [] as string[] };
+  const ext = { isCa: false, sanUris: [] as string[], sanDnsNames: [] as string[] };
   for (; i < f.length; i++) {
     if (f[i]!.tag === 0xa3 && !parseExtensions(der, f[i]!, ext)) return CertError.Malformed;
   }
@@ -131,7 +136,7 @@ export function parseCertificate(der: Uint8Array): Certificate | CertError {
     der, tbs: der.subarray(top!.start, tbsT.next), // the whole TBSCertificate TLV is signed
     issuer: der.subarray(issuer.start, issuer.end), subject: der.subarray(subject.start, subject.end),
     notBefore, notAfter, publicKey: der.subarray(bits.start + 1, bits.end),
-    signature: der.subarray(sigVal.start + 1, sigVal.end), isCa: ext.isCa, sanUris: ext.sanUris,
+    signature: der.subarray(sigVal.start + 1, sigVal.end), isCa: ext.isCa, sanUris: ext.sanUris, sanDnsNames: ext.sanDnsNames,
   };
 }
 
@@ -144,6 +149,27 @@ export function endpointIdOf(cert: Certificate): string | undefined {
     if (uri.length > USP_EID_URN_PREFIX.length && uri.startsWith(USP_EID_URN_PREFIX)) return uri.slice(USP_EID_URN_PREFIX.length);
   }
   return undefined;
+}
+
+const FQDN_PREFIX = 'fqdn::';
+
+/**
+ * R-SEC.0a: does the certificate name Endpoint ID `eid`? Either the URN form in a SAN
+ * URI, or for `fqdn::` IDs the instance-id as a dNSName — a left-most `*` label
+ * matching one label (RFC 6125 §6.4.3, allowed for Controllers by R-COAP.15).
+ */
+export function certificateNames(cert: Certificate, eid: string): boolean {
+  if (cert.sanUris.indexOf(USP_EID_URN_PREFIX + eid) >= 0) return true;
+  if (!eid.startsWith(FQDN_PREFIX)) return false;
+  const host = eid.slice(FQDN_PREFIX.length).toLowerCase();
+  for (const name of cert.sanDnsNames) {
+    if (name === host) return true;
+    if (name.startsWith('*.')) {
+      const dot = host.indexOf('.');
+      if (dot > 0 && host.slice(dot) === name.slice(1)) return true;
+    }
+  }
+  return false;
 }
 
 function within(cert: Certificate, nowMs: number | undefined): boolean {

@@ -31,10 +31,10 @@ function makeCa(dir: string, name: string): void {
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign', '-out', `${name}.crt`]);
 }
 
-function makeLeaf(dir: string, name: string, ca: string, eid: string, validity: string[]): void {
+function makeLeaf(dir: string, name: string, ca: string, eid: string, validity: string[], san = `URI:urn:bbf:usp:id:${eid}`): void {
   ssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}.key`]);
   ssl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', `/CN=${name}`, '-out', `${name}.csr`]);
-  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=URI:urn:bbf:usp:id:${eid}\nbasicConstraints=CA:FALSE\n`);
+  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\n`);
   ssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial',
     '-sha256', ...validity, '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
 }
@@ -46,6 +46,7 @@ export function makePki(): Pki {
   makeLeaf(dir, 'agent', 'ca', AGENT_EID, ['-days', '365']);
   makeLeaf(dir, 'controller', 'ca', CONTROLLER_EID, ['-days', '365']);
   makeLeaf(dir, 'untrusted', 'other-ca', 'self::intruder', ['-days', '365']);
+  makeLeaf(dir, 'fqdn', 'ca', '', ['-days', '365'], 'DNS:controller.example.org,DNS:*.usp.example.org');
   // expired: valid 2020-01-01 .. 2021-01-01 (openssl x509 -not_before/-not_after need 3.4; use ca -startdate)
   makeExpired(dir);
   const path = (name: string, ext: 'crt' | 'key'): string => join(dir, `${name}.${ext}`);

@@ -4,9 +4,9 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { base64Decode, ecPrivateKeyFromDer, pemBlocks } from '../../src/dtls/der.ts';
-import { CertError, endpointIdOf, parseCertificate, verifyChain, type Certificate } from '../../src/dtls/x509.ts';
+import { CertError, certificateNames, endpointIdOf, parseCertificate, verifyChain, type Certificate } from '../../src/dtls/x509.ts';
 import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
-import { AGENT_EID, makePki, type Pki } from './pki.ts';
+import { AGENT_EID, CONTROLLER_EID, makePki, type Pki } from './pki.ts';
 
 const crypto = createNodeCrypto();
 let pki: Pki;
@@ -35,6 +35,21 @@ t('RFC 5280 §4.1 fields of an openssl certificate: validity, SAN URI, key, CA f
   assert.match(end, /Jan  1 00:00:00 2021 GMT/);
   assert.is(cert('expired').notAfter, Date.UTC(2021, 0, 1));
   assert.is(cert('expired').notBefore, Date.UTC(2020, 0, 1));
+});
+
+t('R-SEC.0a a certificate names an Endpoint ID by SAN URI, or an fqdn:: ID by dNSName (wildcard per R-COAP.15)', () => {
+  const c = cert('controller');
+  assert.ok(certificateNames(c, CONTROLLER_EID));
+  assert.not.ok(certificateNames(c, 'self::controller-2'));
+  assert.not.ok(certificateNames(c, 'self::controller'));
+  const f = cert('fqdn');
+  assert.is(endpointIdOf(f), undefined);
+  assert.ok(certificateNames(f, 'fqdn::controller.example.org'));
+  assert.ok(certificateNames(f, 'fqdn::Controller.Example.ORG'), 'DNS names compare case-insensitively');
+  assert.ok(certificateNames(f, 'fqdn::acs.usp.example.org'));
+  assert.not.ok(certificateNames(f, 'fqdn::a.b.usp.example.org'), 'a wildcard matches one label');
+  assert.not.ok(certificateNames(f, 'fqdn::other.example.org'));
+  assert.not.ok(certificateNames(f, 'self::controller.example.org'));
 });
 
 t('RFC 5915 / RFC 5208 EC private keys from SEC1 and PKCS#8 PEM agree', () => {
