@@ -41,6 +41,8 @@ export interface FlightMessage {
 }
 
 const CCS_BODY = new Uint8Array([1]);
+/** TLSPlaintext.length limit (RFC 5246 §6.2.1). */
+const MAX_PLAINTEXT_BYTES = 16384;
 
 export abstract class DtlsAssociation {
   state: DtlsState = DtlsState.Handshaking;
@@ -278,7 +280,9 @@ export abstract class DtlsAssociation {
 
   /** Sends application data `data[start, end)` (R-COAP.14: only once Connected). Returns false otherwise. */
   send(data: Uint8Array, start = 0, end = data.length): boolean {
-    if (this.state !== DtlsState.Connected) return false;
+    // one record per call: at most 2^14 bytes (RFC 5246 §6.2.1) and one datagram
+    if (this.state !== DtlsState.Connected || end - start > MAX_PLAINTEXT_BYTES ||
+        this.rl.sealedLength(end - start) > this.config.maxDatagramBytes) return false;
     const out = new Uint8Array(this.rl.sealedLength(end - start));
     const n = this.rl.seal(ContentType.ApplicationData, data, start, end, out, 0);
     if (n < 0) return false;

@@ -5,6 +5,7 @@
  * configured (closed deployments).
  */
 import { CipherSuite, NamedGroup } from './wire.ts';
+import { ecPrivateKeyFromDer, pemBlocks } from './der.ts';
 
 /** Our certificate chain and key, and the CAs we trust for peers (all DER). */
 export interface DtlsCertificateConfig {
@@ -80,4 +81,17 @@ export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
     port: COAPS_DEFAULT_PORT,
     ...overrides,
   });
+}
+
+/**
+ * Our certificate configuration from PEM text: the chain (leaf first), the P-256 key
+ * ("EC PRIVATE KEY" or PKCS#8 "PRIVATE KEY") and the trusted CA certificates.
+ * Undefined when the chain or the key is missing or unreadable.
+ */
+export function certificateConfigFromPem(chainPem: string, keyPem: string, trustPem: string): DtlsCertificateConfig | undefined {
+  const chain = pemBlocks(chainPem, 'CERTIFICATE');
+  const keyDer = pemBlocks(keyPem, 'EC PRIVATE KEY')[0] ?? pemBlocks(keyPem, 'PRIVATE KEY')[0];
+  const privateKey = keyDer === undefined ? undefined : ecPrivateKeyFromDer(keyDer);
+  if (chain.length === 0 || privateKey === undefined) return undefined;
+  return { chain, privateKey, trustAnchors: pemBlocks(trustPem, 'CERTIFICATE') };
 }

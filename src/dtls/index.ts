@@ -4,7 +4,7 @@
  */
 export { DtlsEndpoint, type DtlsEndpointOptions, type DtlsTransmit } from './endpoint.ts';
 export { DtlsAssociation, DtlsState } from './association.ts';
-export { createDtlsConfig, suitesFor, COAPS_DEFAULT_PORT, type DtlsConfig, type DtlsCertificateConfig, type DtlsPskConfig } from './config.ts';
+export { createDtlsConfig, certificateConfigFromPem, suitesFor, COAPS_DEFAULT_PORT, type DtlsConfig, type DtlsCertificateConfig, type DtlsPskConfig } from './config.ts';
 export { createPortableCrypto } from './crypto/portable.ts';
 export { pemBlocks, ecPrivateKeyFromDer, base64Decode } from './der.ts';
 export { parseCertificate, endpointIdOf, certificateNames, verifyChain, CertError, USP_EID_URN_PREFIX, type Certificate } from './x509.ts';

@@ -12,7 +12,7 @@ import {
 import { finishedVerifyData, masterSecret, pskPremaster, trafficKeys, type TrafficKeys } from './key-schedule.ts';
 import { concatBytes } from './crypto/prf.ts';
 import { bytesEqual } from './der.ts';
-import { AlertDescription, CipherSuite, HandshakeType, NamedGroup, SIG_ECDSA_SHA256 } from './wire.ts';
+import { AlertDescription, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, SIG_ECDSA_SHA256 } from './wire.ts';
 
 const Await = { ClientHello: 0, Certificate: 1, KeyExchange: 2, CertificateVerify: 3, ChangeCipherSpec: 4, Finished: 5, Done: 6 } as const;
 type Await = (typeof Await)[keyof typeof Await];
@@ -96,6 +96,8 @@ export class DtlsServerAssociation extends DtlsAssociation {
   private onClientHello(now: number, body: Uint8Array, full: Uint8Array): void {
     const hello = parseClientHello(body);
     if (hello === undefined) { this.close(AlertDescription.DecodeError); return; }
+    // DTLS versions count down: 0xfeff (1.0) is older than 0xfefd (1.2) (RFC 6347 §4.1)
+    if (hello.version > DTLS_1_2) { this.close(AlertDescription.ProtocolVersion); return; }
     const suite = this.chooseSuite(hello);
     if (suite === 0) { this.close(AlertDescription.HandshakeFailure); return; }
     this.cipherSuite = suite;

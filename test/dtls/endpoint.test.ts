@@ -234,6 +234,27 @@ t('RFC 6347 §4.2.1 when the association table is full a verified hello evicts t
   assert.is(server.peer('10.1.0.2', 4000)?.state, DtlsState.Connected);
 });
 
+t('RFC 6347 §4.1 a DTLS 1.0 ClientHello is refused with protocol_version', () => {
+  const closed: number[] = [];
+  const p = new Pair(pskClient, pskServer, crypto, { onClosed: (x) => { if (!x.isClient) closed.push(x.closeAlert); } });
+  p.transform = (from, d) => {
+    if (from === 'client' && d[0] === ContentType.Handshake && d[13] === HandshakeType.ClientHello) { d[25] = 0xfe; d[26] = 0xff; }
+    return d;
+  };
+  const a = p.client.connect(0, SERVER_ADDR, 5684);
+  p.drive(0);
+  assert.equal(closed, [AlertDescription.ProtocolVersion]);
+  assert.is(a.state, DtlsState.Closed, 'the client heard the fatal alert');
+});
+
+t('RFC 5246 §6.2.1 application data larger than one record or datagram is refused', () => {
+  const p = new Pair(pskClient, pskServer, crypto);
+  const a = p.client.connect(0, SERVER_ADDR, 5684);
+  p.drive();
+  assert.not.ok(a.send(new Uint8Array(2000)), 'over maxDatagramBytes');
+  assert.ok(a.send(new Uint8Array(1000)));
+});
+
 t('RFC 8422 ECDHE with X25519 preferred by the server, P-256 signatures', () => {
   const p = new Pair(createDtlsConfig({ certificate: pki.config('controller') }),
     createDtlsConfig({ certificate: pki.config('agent'), groups: [NamedGroup.X25519, NamedGroup.Secp256r1] }), crypto);

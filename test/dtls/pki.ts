@@ -7,8 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ecPrivateKeyFromDer, pemBlocks } from '../../src/dtls/der.ts';
-import type { DtlsCertificateConfig } from '../../src/dtls/config.ts';
+import { certificateConfigFromPem, type DtlsCertificateConfig } from '../../src/dtls/config.ts';
 
 export const AGENT_EID = 'os::00256D-0123456789';
 export const CONTROLLER_EID = 'self::controller-1';
@@ -54,10 +53,10 @@ export function makePki(): Pki {
     dir,
     path,
     config(name, trust = 'ca') {
-      const chain = pemBlocks(readFileSync(path(name, 'crt'), 'utf8'), 'CERTIFICATE');
-      const key = ecPrivateKeyFromDer(pemBlocks(readFileSync(path(name, 'key'), 'utf8'), 'EC PRIVATE KEY')[0]!)!;
-      const trustAnchors = pemBlocks(readFileSync(path(trust, 'crt'), 'utf8'), 'CERTIFICATE');
-      return { chain, privateKey: key, trustAnchors };
+      const read = (n: string, e: 'crt' | 'key'): string => readFileSync(path(n, e), 'utf8');
+      const c = certificateConfigFromPem(read(name, 'crt'), read(name, 'key'), read(trust, 'crt'));
+      if (c === undefined) throw new Error(`test PKI: cannot load ${name}`);
+      return c;
     },
   };
 }
