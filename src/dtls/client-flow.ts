@@ -51,6 +51,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
 
   protected handleMessage(now: number, type: number, body: Uint8Array, full: Uint8Array): void {
     const a = this.awaiting;
+    if (type === HandshakeType.HelloRequest) return; // ignored during a handshake (RFC 5246 §7.4.1.1)
     if (type === HandshakeType.HelloVerifyRequest && a === Await.ServerHello) {
       const cookie = parseHelloVerifyRequest(body);
       if (cookie === undefined) { this.close(AlertDescription.DecodeError); return; }
