@@ -110,7 +110,10 @@ export abstract class DtlsAssociation {
       else if (v.type === ContentType.ChangeCipherSpec) {
         // a CCS before its keys exist is dropped: the flight will be retransmitted
         if (v.end - v.start === 1 && buf[v.start] === 1) this.handleChangeCipherSpec();
-      } else if (v.type === ContentType.Alert) this.handleAlert(buf, v.start, v.end);
+      } else if (v.type === ContentType.Alert) {
+        // Once records are protected, an unprotected (epoch-0) alert could be forged by anyone: ignore it.
+        if (v.epoch > 0 || this.rl.readEpoch === 0) this.handleAlert(buf, v.start, v.end);
+      }
       else if (v.type === ContentType.ApplicationData && this.state === DtlsState.Connected && v.epoch > 0) {
         this.host.data(this, buf, v.start, v.end);
       }

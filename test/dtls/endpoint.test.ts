@@ -165,6 +165,18 @@ t('RFC 6347 §4.1.2.6/§4.1.2.7 replayed and corrupted application records are d
   assert.is(p.server.pollTransmit(), undefined, 'nothing is sent back for dropped records');
 });
 
+t('RFC 6347 §4.1.2.7 a forged epoch-0 fatal alert does not tear down a protected association', () => {
+  const p = new Pair(pskClient, pskServer, crypto);
+  const a = p.client.connect(0, SERVER_ADDR, 5684);
+  p.drive();
+  const forged = new Uint8Array([21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 99, 0, 2, 2, AlertDescription.HandshakeFailure]);
+  p.server.handleDatagram(p.now, forged, 0, forged.length, CLIENT_ADDR, 4000);
+  assert.is(p.server.peer(CLIENT_ADDR, 4000)!.state, DtlsState.Connected);
+  a.send(new Uint8Array(Buffer.from('still')));
+  p.drive();
+  assert.equal(p.received.map((r) => r.text), ['still']);
+});
+
 t('RFC 5246 §7.2.1 close_notify closes both sides', () => {
   const closed: string[] = [];
   const p = new Pair(pskClient, pskServer, crypto, { onClosed: (x) => closed.push(`${x.isClient ? 'client' : 'server'}:${x.closeAlert}`) });
