@@ -125,6 +125,7 @@ for (const crypto of CRYPTO) {
       await until(() => d.peer.state === DtlsState.Connected);
       d.udp.send(d.peer, new Uint8Array(Buffer.from('ping\n')));
       await srv.waitFor('ping');
+      assert.match(srv.out, 'CIPHER is PSK-AES128-CCM8');
       srv.write('pong\n');
       await until(() => d.got.join('').includes('pong'));
     } finally { d.udp.close(); srv.stop(); }
@@ -148,6 +149,19 @@ neg('RFC 4279 §2 + RFC 6347 §4.1.2.7 wrong PSK: the Finished record fails its 
     assert.is(s.udp.endpoint.associationCount, 0);
     await c.waitFor(/alert handshake failure/);
   } finally { c.stop(); s.udp.close(); }
+});
+
+neg('RFC 4279 §2 + RFC 6347 §4.1.2.7 our client with a wrong PSK: openssl drops our Finished, we give up after the retransmissions', async () => {
+  const port = await freeUdpPort();
+  const srv = new PeerProcess('openssl', ['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-nocert', '-cipher', 'PSK-AES128-CCM8', '-psk', PSK_HEX]);
+  await srv.waitFor('ACCEPT');
+  const d = await dial(node, createDtlsConfig({ psk: { identity: new Uint8Array(Buffer.from(PSK_ID)), key: new Uint8Array(16) },
+    initialRetransmitMs: 100, maxTransmissions: 3 }), port);
+  try {
+    await until(() => d.peer.state === DtlsState.Closed);
+    assert.is(d.peer.closeAlert, AlertDescription.HandshakeFailure);
+    assert.not.ok(srv.out.includes('CIPHER is'), 'openssl never completed either');
+  } finally { d.udp.close(); srv.stop(); }
 });
 
 for (const [name, alert, title] of [
