@@ -113,8 +113,7 @@ export abstract class DtlsAssociation {
       } else if (v.type === ContentType.Alert) {
         // Once records are protected, an unprotected (epoch-0) alert could be forged by anyone: ignore it.
         if (v.epoch > 0 || this.rl.readEpoch === 0) this.handleAlert(buf, v.start, v.end);
-      }
-      else if (v.type === ContentType.ApplicationData && this.state === DtlsState.Connected && v.epoch > 0) {
+      } else if (v.type === ContentType.ApplicationData && this.state === DtlsState.Connected && v.epoch > 0) {
         this.host.data(this, buf, v.start, v.end);
       }
       off = next;
@@ -231,6 +230,7 @@ export abstract class DtlsAssociation {
       do {
         if (max - len < overhead + HANDSHAKE_HEADER_BYTES + 64) flush();
         const room = max - len - overhead - HANDSHAKE_HEADER_BYTES;
+        if (room <= 0) return; // cannot happen with MIN_DATAGRAM_BYTES; never loop forever
         const fragLen = Math.min(room, total - fragOff);
         const frag = new Uint8Array(HANDSHAKE_HEADER_BYTES + fragLen);
         frag.set(m.bytes.subarray(0, 6));

@@ -53,6 +53,8 @@ export interface DtlsConfig {
 }
 
 export const COAPS_DEFAULT_PORT = 5684;
+/** Smallest datagram limit accepted: a 13-byte record header, 16 bytes of CCM-8, a 12-byte handshake header and some data. */
+export const MIN_DATAGRAM_BYTES = 128;
 
 /** The suites a configuration can use: certificates first, PSK only when configured. */
 export function suitesFor(c: Pick<DtlsConfig, 'certificate' | 'psk' | 'pskForIdentity'>): number[] {
@@ -72,7 +74,6 @@ export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
     pskForIdentity: undefined,
     requireClientCertificate: true,
     wallClock: () => undefined,
-    maxDatagramBytes: 1152,
     maxHandshakeMessageBytes: 8192,
     initialRetransmitMs: 1000,
     maxRetransmitMs: 60_000,
@@ -80,6 +81,7 @@ export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
     maxPeers: 16,
     port: COAPS_DEFAULT_PORT,
     ...overrides,
+    maxDatagramBytes: Math.max(MIN_DATAGRAM_BYTES, overrides.maxDatagramBytes ?? 1152),
   });
 }
 
