@@ -78,6 +78,13 @@ for (const c of PORTS) {
     assert.is(c.x25519SharedSecret(aSk, new Uint8Array(32)), undefined, 'all-zero output rejected (RFC 8422 §5.11)');
   });
 
+  t('NIST CAVS ECC CDH P-256 COUNT 0: public key and shared secret', () => {
+    const d = hex('7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534');
+    const peer = hex('04700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287db71e509e3fd9b060ddb20ba5c51dcc5948d46fbf640dfe0441782cab85fa4ac');
+    assert.is(toHex(c.p256PublicKey(d)!), '04ead218590119e8876b29146ff89ca61770c4edbbf97d38ce385ed281d8a6b23028af61281fd35e2fa7002523acc85a429cb06ee6648325389f59edfce1405141');
+    assert.is(toHex(c.p256SharedSecret(d, peer)!), '46fc62106420ff012e54a434fbdd2d25ccc5852060561e68040dd7778997bd7b');
+  });
+
   t('RFC 8422 §5.10 P-256 ECDH agrees with the other implementation; bad points give undefined', () => {
     const other = PORTS.find((p) => p !== c)!;
     const a = c.p256Keygen(); const b = other.p256Keygen();
