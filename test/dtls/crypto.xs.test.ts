@@ -38,6 +38,12 @@ xs('RFC 7748 §6.1 X25519 inside XS (tweetnacl)', async () => {
   assert.is(value, '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742');
 });
 
+xs('NIST CAVS ECC CDH P-256 COUNT 0 inside XS', async () => {
+  const { value } = await worker.call<string>(`c.toHex(c.crypto.p256SharedSecret(c.fromHex('7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534'),
+    c.fromHex('04700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287db71e509e3fd9b060ddb20ba5c51dcc5948d46fbf640dfe0441782cab85fa4ac')))`);
+  assert.is(value, '46fc62106420ff012e54a434fbdd2d25ccc5852060561e68040dd7778997bd7b');
+});
+
 xs('RFC 8422 §5.10 P-256 ECDH and §5.4 ECDSA inside XS', async () => {
   const { value } = await worker.call<boolean[]>(`(() => {
     const k = c.crypto, a = k.p256Keygen(), b = k.p256Keygen();
