@@ -19,6 +19,7 @@ import { DtlsState, type AssociationHost, type DtlsAssociation } from './associa
 import { DtlsClientAssociation } from './client-flow.ts';
 import { suitesFor, type DtlsConfig } from './config.ts';
 import { CookieJar } from './cookie.ts';
+import { PeerTable } from './peer-table.ts';
 import { buildHelloVerifyRequest, parseClientHello } from './handshake-messages.ts';
 import { DtlsServerAssociation } from './server-flow.ts';
 import { bytesEqual } from './der.ts';
@@ -43,12 +44,8 @@ export interface DtlsEndpointOptions {
   readonly onClosed?: (peer: DtlsAssociation) => void;
 }
 
-function peerKey(address: string, port: number): string {
-  return address + '|' + port;
-}
-
 export class DtlsEndpoint implements AssociationHost {
-  private readonly peers = new Map<string, DtlsAssociation>();
+  private readonly peers = new PeerTable();
   private readonly queue: DtlsTransmit[] = [];
   private readonly cookies: CookieJar;
   /** ClientHellos answered with a HelloVerifyRequest (statistics for tests). */
@@ -62,10 +59,10 @@ export class DtlsEndpoint implements AssociationHost {
   get associationCount(): number { return this.peers.size; }
 
   /** All associations (handshaking or connected). */
-  associations(): DtlsAssociation[] { return [...this.peers.values()]; }
+  associations(): DtlsAssociation[] { return this.peers.values(); }
 
   /** The association with address:port, if any. */
-  peer(address: string, port: number): DtlsAssociation | undefined { return this.peers.get(peerKey(address, port)); }
+  peer(address: string, port: number): DtlsAssociation | undefined { return this.peers.get(address, port); }
 
   /**
    * Starts a client handshake to address:port (replacing any association with it).
@@ -78,12 +75,11 @@ export class DtlsEndpoint implements AssociationHost {
       const merged = { ...config, ...overrides };
       config = Object.freeze(overrides.cipherSuites === undefined ? { ...merged, cipherSuites: suitesFor(merged) } : merged);
     }
-    const key = peerKey(address, port);
-    const old = this.peers.get(key);
-    if (old !== undefined) { this.peers.delete(key); old.close(); }
+    const old = this.peers.get(address, port);
+    if (old !== undefined) { this.peers.delete(old); old.close(); }
     const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
     a.lastActivity = now;
-    this.peers.set(key, a);
+    this.peers.set(a);
     a.start(now);
     return a;
   }
@@ -99,10 +95,9 @@ export class DtlsEndpoint implements AssociationHost {
   }
 
   handleDatagram(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number): void {
-    const key = peerKey(address, port);
-    const a = this.peers.get(key);
+    const a = this.peers.get(address, port);
     if (this.options.server && this.isInitialClientHello(buf, start, end)) {
-      this.handleClientHello(now, buf, start, end, address, port, key, a);
+      this.handleClientHello(now, buf, start, end, address, port, a);
       return;
     }
     if (a !== undefined) a.handleDatagram(now, buf, start, end);
@@ -119,7 +114,7 @@ export class DtlsEndpoint implements AssociationHost {
    * hello with a new random from a known address:port replaces the association (the
    * peer lost its state, §4.2.8).
    */
-  private handleClientHello(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number, key: string,
+  private handleClientHello(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number,
     existing: DtlsAssociation | undefined): void {
     const recLen = (buf[start + 11]! << 8) | buf[start + 12]!;
     const h = start + RECORD_HEADER_BYTES;
@@ -139,11 +134,11 @@ export class DtlsEndpoint implements AssociationHost {
       this.sendHelloVerifyRequest(buf, start, h, this.cookies.issue(now, address, port, hello), address, port);
       return;
     }
-    if (existing !== undefined) { this.peers.delete(key); existing.close(AlertDescription.InternalError); }
+    if (existing !== undefined) { this.peers.delete(existing); existing.close(AlertDescription.InternalError); }
     if (this.peers.size >= this.options.config.maxPeers && !this.evictOldest()) return;
     const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
     a.lastActivity = now;
-    this.peers.set(key, a);
+    this.peers.set(a);
     const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +
       (((buf[start + 7]! << 24) | (buf[start + 8]! << 16) | (buf[start + 9]! << 8) | buf[start + 10]!) >>> 0);
     a.start((buf[h + 4]! << 8) | buf[h + 5]!, recordSeq);
@@ -161,7 +156,7 @@ export class DtlsEndpoint implements AssociationHost {
       if (a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
     }
     if (oldest === undefined) return false;
-    this.peers.delete(peerKey(oldest.address, oldest.port));
+    this.peers.delete(oldest);
     oldest.close();
     return true;
   }
@@ -185,12 +180,13 @@ export class DtlsEndpoint implements AssociationHost {
   /** Earliest deadline over all associations (Infinity when idle). */
   pollTimeout(): number {
     let t = Infinity;
-    for (const a of this.peers.values()) t = Math.min(t, a.pollTimeout());
+    const list = this.peers.list;
+    for (let i = 0; i < list.length; i++) t = Math.min(t, list[i]!.pollTimeout());
     return t;
   }
 
   handleTimeout(now: number): void {
-    for (const a of [...this.peers.values()]) a.handleTimeout(now);
+    for (const a of this.peers.values()) a.handleTimeout(now);
   }
 
   /** The next datagram to send, or undefined. */
@@ -201,8 +197,7 @@ export class DtlsEndpoint implements AssociationHost {
   connected(a: DtlsAssociation): void { this.options.onConnected?.(a); }
   data(a: DtlsAssociation, buf: Uint8Array, start: number, end: number): void { this.options.onData(a, buf, start, end); }
   closed(a: DtlsAssociation): void {
-    const key = peerKey(a.address, a.port);
-    if (this.peers.get(key) === a) this.peers.delete(key);
+    this.peers.delete(a);
     this.options.onClosed?.(a);
   }
 }

@@ -51,4 +51,15 @@ xs('RFC 6347 §4.1.2 opening CCM-8 application records in place allocates no XS 
   assert.is(slots, 0);
 });
 
+xs('DESIGN.md zero-allocation receive path: endpoint demux + open + pollTimeout allocate no XS slots', async () => {
+  await worker.evaluate(`globalThis.q = d.handshake('psk'); globalThis.recs2 = d.sealRecords(q, 1200, 100);
+    globalThis.addr = '10.0.0.1';
+    globalThis.feed2 = (from, to) => { let t = 0; for (let i = from; i < to; i++) { q.server.handleDatagram(0, recs2[i], 0, recs2[i].length, addr, 4000); t = q.server.pollTimeout(); } return t; };
+    feed2(0, 100);`);
+  const before = (await worker.call<number>('q.received')).value;
+  const slots = await worker.allocatedSlots('feed2(100, 1100)');
+  assert.is((await worker.call<number>('q.received')).value - before, 1000);
+  assert.is(slots, 0);
+});
+
 xs.run();
