@@ -46,6 +46,7 @@ function parseExtensions(r: ByteReader): HelloExtensions | undefined {
   const ext: HelloExtensions = { groups: [], sigAlgs: [], extendedMasterSecret: false, renegotiationInfo: false, uncompressedOk: true };
   if (r.left === 0) return ext;
   const all = r.vec16();
+  if (!r.ok || r.left !== 0) return undefined;
   const e = new ByteReader(all, 0, all.length);
   while (e.ok && e.left > 0) {
     const type = e.u16();

@@ -4,7 +4,7 @@ import { CookieJar, COOKIE_SECRET_LIFETIME_MS } from '../../src/dtls/cookie.ts';
 import type { ClientHelloFields } from '../../src/dtls/handshake-messages.ts';
 import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
 
-const hello = (random: number, cookie = new Uint8Array(0)): ClientHelloFields => ({
+const hello = (random: number, cookie: Uint8Array = new Uint8Array(0)): ClientHelloFields => ({
   version: 0xfefd, random: new Uint8Array(32).fill(random), sessionId: new Uint8Array(0), cookie, suites: [0xc0a8],
   ext: { groups: [], sigAlgs: [], extendedMasterSecret: false, renegotiationInfo: false, uncompressedOk: true },
 });
