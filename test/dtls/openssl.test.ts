@@ -17,6 +17,7 @@ import { createPortableCrypto } from '../../src/dtls/crypto/portable.ts';
 import type { CryptoPort } from '../../src/platform/crypto.ts';
 import { AGENT_EID, CONTROLLER_EID, makePki, type Pki } from './pki.ts';
 import { freeUdpPort, PeerProcess, sleep } from './peer-process.ts';
+import { createSocket } from 'node:dgram';
 
 const PSK_HEX = '00112233445566778899aabbccddeeff';
 const PSK = new Uint8Array(Buffer.from(PSK_HEX, 'hex'));
@@ -222,6 +223,42 @@ neg('RFC 8422 §5.1 our client offers secp256r1 and X25519; openssl s_server pic
     await until(() => d.peer.state === DtlsState.Connected);
     assert.is(d.peer.ecdheGroup, NamedGroup.X25519);
   } finally { d.udp.close(); srv.stop(); }
+});
+
+neg('RFC 6347 §4.1.2.6/§4.1.2.7 on real sockets: replayed and corrupted copies of openssl\'s records are dropped', async () => {
+  const received: string[] = [];
+  const udp: DtlsUdp = openDtlsUdp({ port: 0, address: '127.0.0.1', server: true, crypto: node, config: createDtlsConfig({ pskForIdentity: () => PSK }),
+    onData: (peer, buf, a, b) => { const text = Buffer.from(buf.subarray(a, b)).toString(); received.push(text); udp.send(peer, new Uint8Array(Buffer.from('echo:' + text))); } });
+  const serverPort = await udp.ready;
+  // a UDP proxy between openssl and us: every application-data datagram from openssl is
+  // sent as is, then replayed, then with a flipped bit in its ciphertext
+  const proxy = createSocket('udp4');
+  let clientPort = 0; let tampered = 0;
+  proxy.on('message', (msg, rinfo) => {
+    if (rinfo.port === serverPort) { proxy.send(msg, clientPort, '127.0.0.1'); return; }
+    clientPort = rinfo.port;
+    proxy.send(msg, serverPort, '127.0.0.1');
+    if (msg[0] === 23) {
+      tampered++;
+      proxy.send(msg, serverPort, '127.0.0.1');
+      const bad = Buffer.from(msg); bad[bad.length - 3] ^= 0x10;
+      proxy.send(bad, serverPort, '127.0.0.1');
+    }
+  });
+  const proxyPort = await new Promise<number>((r) => proxy.bind(0, '127.0.0.1', () => r(proxy.address().port)));
+  const c = new PeerProcess('openssl', ['s_client', '-dtls1_2', '-connect', `127.0.0.1:${proxyPort}`, '-cipher', 'PSK-AES128-CCM8',
+    '-psk', PSK_HEX, '-psk_identity', PSK_ID]);
+  try {
+    await c.waitFor('Cipher is PSK-AES128-CCM8');
+    c.write('one\n');
+    await c.waitFor('echo:one');
+    c.write('two\n');
+    await c.waitFor('echo:two');
+    await sleep(100);
+    assert.ok(tampered >= 2);
+    assert.equal(received, ['one\n', 'two\n']);
+    assert.is(udp.endpoint.associationCount, 1, 'the association survived');
+  } finally { c.stop(); udp.close(); proxy.close(); }
 });
 
 neg.run();
