@@ -1,8 +1,8 @@
 /**
  * libcoap's `coap-client-openssl` and `coap-client-gnutls` (peers we did not write) in
- * PSK mode (-k/-u) and certificate mode (-c/-j/-C) against a minimal CoAP responder behind our DTLS server endpoint:
- * the CoAP layer here is a hand-written 2.05 echo (RFC 7252 §3), independent of
- * src/coap.
+ * PSK mode (-k/-u) and certificate mode (-c/-j/-C) against a minimal CoAP responder
+ * behind our DTLS server endpoint (a hand-written 2.05 echo, RFC 7252 §3, independent
+ * of src/coap); and our DTLS client against `coap-server-openssl`/`-gnutls`.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +10,8 @@ import { openDtlsUdp, type DtlsUdp } from '../../src/platform/node/dtls-udp.ts';
 import { createDtlsConfig } from '../../src/dtls/config.ts';
 import type { DtlsAssociation } from '../../src/dtls/association.ts';
 import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
-import { PeerProcess } from './peer-process.ts';
+import { freeUdpPort, PeerProcess, sleep } from './peer-process.ts';
+import { DtlsState } from '../../src/dtls/association.ts';
 import { CONTROLLER_EID, makePki, type Pki } from './pki.ts';
 
 const KEY = 'tinyusp-psk-secret';
@@ -36,7 +37,7 @@ function echo(req: Uint8Array): Uint8Array | undefined {
   return out;
 }
 
-const t = suite('dtls/coap-client interop');
+const t = suite('dtls/libcoap interop');
 let pki: Pki;
 t.before(() => { pki = makePki(); });
 
@@ -80,6 +81,39 @@ for (const bin of ['coap-client-openssl', 'coap-client-gnutls']) {
       await c.waitExit();
     } finally { c.stop(); udp.close(); }
   });
+}
+
+/** GET / as a CON with message ID 0x1234 and no token (RFC 7252 §3). */
+const GET_ROOT = new Uint8Array([0x40, 0x01, 0x12, 0x34]);
+
+for (const bin of ['coap-server-openssl', 'coap-server-gnutls']) {
+  for (const mode of ['psk', 'cert'] as const) {
+    t(`RFC 7252 §9.1 our DTLS client (${mode}) gets 2.05 from ${bin}`, async () => {
+      const port = await freeUdpPort();
+      const args = mode === 'psk' ? ['-k', KEY] : ['-c', pki.path('agent', 'crt'), '-j', pki.path('agent', 'key'), '-C', pki.path('ca', 'crt')];
+      // coaps listens on port + 1 (libcoap: -p is the plain CoAP port)
+      const srv = new PeerProcess(bin, ['-A', '127.0.0.1', '-p', String(port - 1), ...args]);
+      await sleep(300);
+      const got: Uint8Array[] = [];
+      const udp: DtlsUdp = openDtlsUdp({ port: 0, address: '127.0.0.1', server: false, crypto: createNodeCrypto(),
+        config: createDtlsConfig(mode === 'psk' ? { psk: { identity: new Uint8Array(Buffer.from(IDENTITY)), key: new Uint8Array(Buffer.from(KEY)) } }
+          : { certificate: pki.config('controller'), wallClock: () => Date.now() }),
+        onData: (_p, buf, a, b) => { got.push(buf.slice(a, b)); } });
+      await udp.ready;
+      try {
+        const peer = udp.connect('127.0.0.1', port);
+        for (let i = 0; i < 400 && peer.state !== DtlsState.Connected; i++) await sleep(10);
+        assert.is(peer.state, DtlsState.Connected, srv.out.slice(-500));
+        if (mode === 'cert') assert.is(peer.endpointId, 'os::00256D-0123456789');
+        udp.send(peer, GET_ROOT);
+        for (let i = 0; i < 300 && got.length === 0; i++) await sleep(10);
+        const r = got[0]!;
+        assert.is(r[1], 0x45, '2.05 Content');
+        assert.equal([r[2], r[3]], [0x12, 0x34]);
+        assert.match(Buffer.from(r).toString('latin1'), 'libcoap');
+      } finally { udp.close(); srv.stop(); }
+    });
+  }
 }
 
 t.run();
