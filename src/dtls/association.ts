@@ -258,12 +258,24 @@ export abstract class DtlsAssociation {
 
   isClosed(): boolean { return this.state === DtlsState.Closed; }
 
-  /** Handshake done: stop retransmitting (a server keeps its last flight for resends). */
+  /**
+   * Handshake done: stop retransmitting and drop handshake state (transcript, pending
+   * fragments; the flows wipe their secrets in `forgetSecrets`). A server keeps its
+   * last flight to resend it if the client's Finished is retransmitted (§4.2.4); a
+   * client needs its flight no more.
+   */
   protected established(): void {
     this.state = DtlsState.Connected;
     this.retransmitAt = Infinity;
+    this.transcript = [];
+    this.reasm.reset(this.reasm.next);
+    if (this.isClient) this.flight = [];
+    this.forgetSecrets();
     this.host.connected(this);
   }
+
+  /** Zeroes and drops ephemeral keys, premaster and master secret (forward secrecy). */
+  protected abstract forgetSecrets(): void;
 
   sendAlert(level: number, desc: number): void {
     const out = new Uint8Array(this.rl.sealedLength(2));

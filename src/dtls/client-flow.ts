@@ -92,6 +92,16 @@ export class DtlsClientAssociation extends DtlsAssociation {
     this.close(AlertDescription.UnexpectedMessage);
   }
 
+  protected forgetSecrets(): void {
+    this.premaster?.fill(0);
+    this.premaster = undefined;
+    this.master.fill(0);
+    this.master = new Uint8Array(0);
+    this.keys = undefined;
+    this.hello = new Uint8Array(0);
+    this.ephemeralPublic = undefined;
+  }
+
   private onServerHello(body: Uint8Array, full: Uint8Array): void {
     const sh = parseServerHello(body);
     if (sh === undefined) { this.close(AlertDescription.DecodeError); return; }
@@ -118,6 +128,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
     this.premaster = ske.group === NamedGroup.X25519
       ? this.crypto.x25519SharedSecret(mine.privateKey, ske.publicKey)
       : this.crypto.p256SharedSecret(mine.privateKey, ske.publicKey);
+    mine.privateKey.fill(0); // used once (ECDHE)
     if (this.premaster === undefined) { this.close(AlertDescription.IllegalParameter); return false; }
     this.ephemeralPublic = mine.publicKey;
     return true;

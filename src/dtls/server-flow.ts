@@ -93,6 +93,14 @@ export class DtlsServerAssociation extends DtlsAssociation {
     this.close(AlertDescription.UnexpectedMessage);
   }
 
+  protected forgetSecrets(): void {
+    this.ephemeral?.privateKey.fill(0);
+    this.ephemeral = undefined;
+    this.master.fill(0);
+    this.master = new Uint8Array(0);
+    this.keys = undefined;
+  }
+
   private onClientHello(now: number, body: Uint8Array, full: Uint8Array): void {
     const hello = parseClientHello(body);
     if (hello === undefined) { this.close(AlertDescription.DecodeError); return; }
