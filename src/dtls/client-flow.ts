@@ -19,6 +19,8 @@ type Await = (typeof Await)[keyof typeof Await];
 
 export class DtlsClientAssociation extends DtlsAssociation {
   readonly isClient = true;
+  /** HelloVerifyRequests answered (0 when the server skipped the cookie round). */
+  cookieRounds = 0;
   private awaiting: Await = Await.ServerHello;
   private clientRandom: Uint8Array = new Uint8Array(32);
   private serverRandom: Uint8Array = new Uint8Array(32);
@@ -56,6 +58,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
       const cookie = parseHelloVerifyRequest(body);
       if (cookie === undefined) { this.close(AlertDescription.DecodeError); return; }
       this.rl.resetEpoch0Window();
+      this.cookieRounds++;
       this.sendHello(now, cookie); // not part of the transcript (RFC 6347 §4.2.1)
       return;
     }

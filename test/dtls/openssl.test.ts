@@ -11,6 +11,7 @@ import { randomFillSync } from 'node:crypto';
 import { openDtlsUdp, type DtlsUdp } from '../../src/platform/node/dtls-udp.ts';
 import { createDtlsConfig, type DtlsConfig } from '../../src/dtls/config.ts';
 import { DtlsState, type DtlsAssociation } from '../../src/dtls/association.ts';
+import type { DtlsClientAssociation } from '../../src/dtls/client-flow.ts';
 import { AlertDescription, CipherSuite, NamedGroup } from '../../src/dtls/wire.ts';
 import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
 import { createPortableCrypto } from '../../src/dtls/crypto/portable.ts';
@@ -91,15 +92,17 @@ for (const crypto of CRYPTO) {
     } finally { c.stop(); s.udp.close(); }
   });
 
-  t('RFC 7251 our client ↔ openssl s_server, both certificates (R-COAP.16), data both ways', async () => {
+  t('RFC 7251 our client ↔ openssl s_server -listen (cookie round), both certificates (R-COAP.16), data both ways', async () => {
     const port = await freeUdpPort();
     const srv = new PeerProcess('openssl', ['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cipher', 'ECDHE-ECDSA-AES128-CCM8',
-      ...certArgs('agent'), '-Verify', '1', '-verify_return_error']);
+      // -listen: openssl answers with a HelloVerifyRequest first (RFC 6347 §4.2.1 cookie round)
+      ...certArgs('agent'), '-Verify', '1', '-verify_return_error', '-listen']);
     await srv.waitFor('ACCEPT');
     const d = await dial(crypto, createDtlsConfig({ certificate: pki.config('controller'), wallClock: () => Date.now() }), port);
     try {
       await until(() => d.peer.state === DtlsState.Connected);
       assert.is(d.peer.endpointId, AGENT_EID);
+      assert.is((d.peer as DtlsClientAssociation).cookieRounds, 1, 'HelloVerifyRequest handled');
       d.udp.send(d.peer, new Uint8Array(Buffer.from('ping\n')));
       await srv.waitFor('ping');
       srv.write('pong\n');
