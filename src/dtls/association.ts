@@ -295,13 +295,26 @@ export abstract class DtlsAssociation {
 
   /** Sends application data `data[start, end)` (R-COAP.14: only once Connected). Returns false otherwise. */
   send(data: Uint8Array, start = 0, end = data.length): boolean {
-    // one record per call: at most 2^14 bytes (RFC 5246 §6.2.1) and one datagram
-    if (this.state !== DtlsState.Connected || end - start > MAX_PLAINTEXT_BYTES ||
-        this.rl.sealedLength(end - start) > this.config.maxDatagramBytes) return false;
+    if (!this.canSeal(end - start)) return false;
     const out = new Uint8Array(this.rl.sealedLength(end - start));
-    const n = this.rl.seal(ContentType.ApplicationData, data, start, end, out, 0);
-    if (n < 0) return false;
+    if (this.rl.seal(ContentType.ApplicationData, data, start, end, out, 0) < 0) return false;
     this.host.transmit(out, this.address, this.port);
     return true;
+  }
+
+  /**
+   * The allocation-free way to send: protects `data[start, end)` into `out` at `off`
+   * and returns the datagram length, which the caller writes to this peer itself; -1
+   * when not connected, too large, or `out` too small.
+   */
+  sealInto(data: Uint8Array, start: number, end: number, out: Uint8Array, off: number): number {
+    if (!this.canSeal(end - start) || off + this.rl.sealedLength(end - start) > out.length) return -1;
+    const n = this.rl.seal(ContentType.ApplicationData, data, start, end, out, off);
+    return n < 0 ? -1 : n - off;
+  }
+
+  /** One record per datagram: at most 2^14 bytes (RFC 5246 §6.2.1) and `maxDatagramBytes`. */
+  private canSeal(len: number): boolean {
+    return this.state === DtlsState.Connected && len <= MAX_PLAINTEXT_BYTES && this.rl.sealedLength(len) <= this.config.maxDatagramBytes;
   }
 }

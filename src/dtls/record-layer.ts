@@ -16,6 +16,12 @@ import { CCM8_RECORD_OVERHEAD, DTLS_1_0, DTLS_1_2, RECORD_HEADER_BYTES } from '.
 /** 2^48 - 1: the last sequence number of an epoch (RFC 6347 §4.1). */
 const MAX_SEQ = 0xffffffffffff;
 
+/** Copies src[start, end) to out[at…] without creating a view (XS: a subarray costs 7 slots). */
+function copyBytes(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
+  if (src === out) { out.copyWithin(at, start, end); return; }
+  for (let i = start; i < end; i++) out[at++] = src[i]!;
+}
+
 /** The record just parsed by `RecordLayer.next`: header fields and the plaintext range. */
 export class RecordView {
   type = 0;
@@ -137,13 +143,13 @@ export class RecordLayer {
     const body = off + RECORD_HEADER_BYTES;
     if (epoch === 0 || this.writeCipher === undefined) {
       out[off + 11] = plainLen >>> 8; out[off + 12] = plainLen & 0xff;
-      out.set(src.subarray(start, end), body);
+      copyBytes(src, start, end, out, body);
       return body + plainLen;
     }
     const len = plainLen + CCM8_RECORD_OVERHEAD;
     out[off + 11] = len >>> 8; out[off + 12] = len & 0xff;
     for (let i = 0; i < 8; i++) out[body + i] = out[off + 3 + i]!; // explicit nonce = epoch ‖ seq
-    out.set(src.subarray(start, end), body + 8);
+    copyBytes(src, start, end, out, body + 8);
     const n = this.nonce;
     n.set(this.writeIv, 0);
     for (let i = 0; i < 8; i++) n[4 + i] = out[body + i]!;

@@ -62,4 +62,16 @@ xs('DESIGN.md zero-allocation receive path: endpoint demux + open + pollTimeout 
   assert.is(slots, 0);
 });
 
+xs('DESIGN.md zero-allocation send path: sealInto a caller buffer allocates no XS slots', async () => {
+  await worker.evaluate(`globalThis.z = d.handshake('psk'); globalThis.zout = new Uint8Array(1200); globalThis.zin = new Uint8Array(100);
+    globalThis.seal = (n) => { let len = 0; for (let i = 0; i < n; i++) len = z.peer.sealInto(zin, 0, 100, zout, 0); return len; };
+    seal(10);`);
+  assert.is((await worker.call<number>('seal(1)')).value, 13 + 8 + 100 + 8);
+  assert.is(await worker.allocatedSlots('seal(1000)'), 0);
+  // the sealed record still opens on the other side
+  const { value } = await worker.call<number>(`(() => { const n = z.peer.sealInto(zin, 0, 100, zout, 0); const before = z.received;
+    z.server.handleDatagram(0, zout, 0, n, '10.0.0.1', 4000); return z.received - before; })()`);
+  assert.is(value, 1);
+});
+
 xs.run();
