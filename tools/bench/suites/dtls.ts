@@ -93,6 +93,21 @@ const suite: BenchSuite = {
         const live = await w.retainedSlots(`globalThis.keep_${mode} = d.handshake('${mode}', ${certs})`);
         console.log(`dtls XS handshake ${mode} (portable crypto, both sides): ${(r.meter.compute / 1e6).toFixed(1)} M computrons; two connected endpoints hold ${live} slots`);
       }
+      await w.evaluate(`globalThis.kp = d.crypto.p256Keygen(); globalThis.kq = d.crypto.p256Keygen(); globalThis.xk = d.crypto.x25519Keygen(); globalThis.xq = d.crypto.x25519Keygen();
+        globalThis.msg = new Uint8Array(200); globalThis.sig = d.crypto.ecdsaP256Sign(kp.privateKey, msg);`);
+      const ops: Array<[string, string]> = [
+        ['P-256 keygen', 'd.crypto.p256Keygen()'],
+        ['P-256 ECDH', 'd.crypto.p256SharedSecret(kp.privateKey, kq.publicKey)'],
+        ['ECDSA P-256 sign', 'd.crypto.ecdsaP256Sign(kp.privateKey, msg)'],
+        ['ECDSA P-256 verify', 'd.crypto.ecdsaP256Verify(kp.publicKey, msg, sig)'],
+        ['X25519 keygen', 'd.crypto.x25519Keygen()'],
+        ['X25519 ECDH', 'd.crypto.x25519SharedSecret(xk.privateKey, xq.publicKey)'],
+      ];
+      for (const [name, code] of ops) {
+        await w.evaluate(code);
+        const m = (await w.evaluate(code)).meter.compute;
+        console.log(`dtls XS ${name} (portable): ${(m / 1e6).toFixed(2)} M computrons`);
+      }
       await w.evaluate(`globalThis.p = d.handshake('psk'); globalThis.recs = d.sealRecords(p, 1100, 1024);
         globalThis.a = p.server.associations()[0];
         globalThis.feed = (from, to) => { for (let i = from; i < to; i++) a.handleDatagram(0, recs[i], 0, recs[i].length); }; feed(0, 100);`);
