@@ -59,3 +59,32 @@ export function receiveRecords(pair: XsPair, records: Uint8Array[], from: number
   const a = pair.server.associations()[0]!;
   for (let i = from; i < to; i++) a.handleDatagram(0, records[i]!, 0, records[i]!.length);
 }
+
+let xsServer: DtlsEndpoint | undefined;
+
+/** A server endpoint living in XS that answers application data with "echo:" + data. */
+export function xsServerStart(mode: string, certs: { agent: string; agentKey: string; ca: string } | undefined): void {
+  const key = fromHex('00112233445566778899aabbccddeeff');
+  const config = mode === 'psk' ? createDtlsConfig({ pskForIdentity: () => key })
+    : createDtlsConfig({ certificate: { chain: [fromHex(certs!.agent)], privateKey: fromHex(certs!.agentKey), trustAnchors: [fromHex(certs!.ca)] } });
+  const echo = new Uint8Array(5 + 1200);
+  echo.set([101, 99, 104, 111, 58]); // "echo:"
+  xsServer = new DtlsEndpoint({
+    config, crypto, server: true,
+    onData: (peer, buf, s, e) => { echo.set(buf.subarray(s, e), 5); peer.send(echo, 0, 5 + e - s); },
+  });
+}
+
+/** Feeds one datagram (hex) and returns the datagrams to send back, as hex. */
+export function xsServerFeed(hex: string, address: string, port: number): string[] {
+  const d = fromHex(hex);
+  xsServer!.handleDatagram(0, d, 0, d.length, address, port);
+  const out: string[] = [];
+  for (let t = xsServer!.pollTransmit(); t !== undefined; t = xsServer!.pollTransmit()) out.push(toHex(t.data));
+  return out;
+}
+
+/** The connected peers' Endpoint IDs (certificate mode). */
+export function xsServerPeers(): Array<string | null> {
+  return xsServer!.associations().map((a) => a.endpointId ?? null);
+}
