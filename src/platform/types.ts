@@ -13,6 +13,8 @@
  * the composition root feeds them bytes and `now`.
  */
 
+import type { CryptoPort } from './crypto.ts';
+
 /** Milliseconds on a monotonic clock with an arbitrary origin. Never goes back. */
 export type Millis = number;
 
@@ -102,6 +104,8 @@ export interface Platform {
   openUdp(options: UdpOptions): UdpSocket;
   readonly storage: KeyValueStore;
   readonly log: Logger;
+  /** Crypto primitives for DTLS (platform/crypto.ts); a platform without native ones passes dtls/crypto/portable.ts. */
+  readonly crypto?: CryptoPort;
   /** Present when the board has I/O the data model exposes (IoT capabilities). */
   readonly board?: BoardIo;
 }

@@ -43,6 +43,11 @@ export const XS_OPTIONS: BuildOptions = {
   platform: 'neutral',
   mainFields: ['module', 'main'],
   external: MODDABLE_EXTERNALS,
+  // tweetnacl require()s Node's crypto for entropy; XS gets an empty module instead.
+  alias: { crypto: join(ROOT, 'tools/build/no-node-crypto.js') },
+  // XS (xsnap 0.15) throws "not initialized yet" when a static field initializer uses
+  // its own class (`static BASE = new Point()` in @noble/curves); lower static fields.
+  supported: { 'class-static-field': false },
 };
 
 /** XS options for the Moddable app's modules: also leaves tinyusp's own modules to the linker. */

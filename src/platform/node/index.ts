@@ -3,6 +3,7 @@ import { randomFillSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LogLevel, type BoardIo, type Logger, type Platform, type TimerHandle } from '../types.ts';
 import { createConsoleLogger } from './logger.ts';
+import { createNodeCrypto } from './crypto.ts';
 import { createFileStore } from './storage.ts';
 import { openNodeUdp } from './udp.ts';
 
@@ -33,10 +34,13 @@ export function createNodePlatform(options: NodePlatformOptions): Platform {
     },
     openUdp: openNodeUdp,
     storage: createFileStore(options.stateDir),
+    crypto: createNodeCrypto(),
     log: options.logger ?? createConsoleLogger(options.logLevel ?? LogLevel.Info),
     ...(options.board ? { board: options.board } : {}),
   };
 }
 
 export { createFileStore } from './storage.ts';
+export { createNodeCrypto } from './crypto.ts';
+export { openDtlsUdp, type DtlsUdp, type DtlsUdpOptions } from './dtls-udp.ts';
 export { createConsoleLogger, parseLogLevel } from './logger.ts';

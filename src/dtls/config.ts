@@ -1,0 +1,99 @@
+/**
+ * DTLS configuration (types and the frozen-defaults factory; CLI flags are wired by
+ * the host agent). Suites: TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 with secp256r1/X25519
+ * and X.509 (R-COAP.14–16, R-MTP.1–3), TLS_PSK_WITH_AES_128_CCM_8 only when a PSK is
+ * configured (closed deployments).
+ */
+import { CipherSuite, NamedGroup } from './wire.ts';
+import { ecPrivateKeyFromDer, pemBlocks } from './der.ts';
+
+/** Our certificate chain and key, and the CAs we trust for peers (all DER). */
+export interface DtlsCertificateConfig {
+  /** Our chain, leaf first (DER). */
+  readonly chain: readonly Uint8Array[];
+  /** Our P-256 private key: the 32-byte scalar. */
+  readonly privateKey: Uint8Array;
+  /** Trust anchors for peer chains (DER). */
+  readonly trustAnchors: readonly Uint8Array[];
+}
+
+export interface DtlsPskConfig {
+  /** Identity we send as a client. */
+  readonly identity: Uint8Array;
+  readonly key: Uint8Array;
+}
+
+export interface DtlsConfig {
+  /** Suites we offer/accept, most preferred first. */
+  readonly cipherSuites: readonly number[];
+  /** ECDHE groups, most preferred first (the server picks the first the client also lists). */
+  readonly groups: readonly number[];
+  readonly certificate: DtlsCertificateConfig | undefined;
+  /** Client: the PSK to use (global or per controller, chosen by the caller per connect). */
+  readonly psk: DtlsPskConfig | undefined;
+  /** Server: the key for a PSK identity (per controller), undefined when unknown. */
+  readonly pskForIdentity: ((identity: Uint8Array) => Uint8Array | undefined) | undefined;
+  /** Server: demand a client certificate in certificate mode (R-MTP.1). */
+  readonly requireClientCertificate: boolean;
+  /** Wall clock (Unix ms) or undefined while unknown: certificate dates are then ignored (R-MTP.2). */
+  readonly wallClock: () => number | undefined;
+  /** Largest datagram we send (handshake flights are fragmented to fit). */
+  readonly maxDatagramBytes: number;
+  /** Largest handshake message we reassemble (certificate chains). */
+  readonly maxHandshakeMessageBytes: number;
+  /** RFC 6347 §4.2.4.1: initial retransmission timer 1 s, doubled up to 60 s. */
+  readonly initialRetransmitMs: number;
+  readonly maxRetransmitMs: number;
+  /** Flight transmissions before the handshake is abandoned. */
+  readonly maxTransmissions: number;
+  /** Server: associations kept at once; more ClientHellos are dropped after the cookie check. */
+  readonly maxPeers: number;
+  /** Default coaps port (RFC 7252 §6.2). */
+  readonly port: number;
+}
+
+export const COAPS_DEFAULT_PORT = 5684;
+/** Smallest datagram limit accepted: a 13-byte record header, 16 bytes of CCM-8, a 12-byte handshake header and some data. */
+export const MIN_DATAGRAM_BYTES = 128;
+
+/** The suites a configuration can use: certificates first, PSK only when configured. */
+export function suitesFor(c: Pick<DtlsConfig, 'certificate' | 'psk' | 'pskForIdentity'>): number[] {
+  const suites: number[] = [];
+  if (c.certificate !== undefined) suites.push(CipherSuite.EcdheEcdsaAes128Ccm8);
+  if (c.psk !== undefined || c.pskForIdentity !== undefined) suites.push(CipherSuite.PskAes128Ccm8);
+  return suites;
+}
+
+/** Frozen configuration from defaults and `overrides` (STYLE.md rule 8). */
+export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
+  return Object.freeze({
+    cipherSuites: suitesFor({ certificate: overrides.certificate, psk: overrides.psk, pskForIdentity: overrides.pskForIdentity }),
+    groups: [NamedGroup.Secp256r1, NamedGroup.X25519],
+    certificate: undefined,
+    psk: undefined,
+    pskForIdentity: undefined,
+    requireClientCertificate: true,
+    wallClock: () => undefined,
+    maxHandshakeMessageBytes: 8192,
+    initialRetransmitMs: 1000,
+    maxRetransmitMs: 60_000,
+    maxTransmissions: 7,
+    maxPeers: 16,
+    port: COAPS_DEFAULT_PORT,
+    ...overrides,
+    maxDatagramBytes: Math.max(MIN_DATAGRAM_BYTES, overrides.maxDatagramBytes ?? 1152),
+  });
+}
+
+/**
+ * Our certificate configuration from PEM text: the chain (leaf first), the P-256 key
+ * ("EC PRIVATE KEY" or PKCS#8 "PRIVATE KEY") and the trusted CA certificates.
+ * Undefined when the chain or the key is missing or unreadable.
+ */
+export function certificateConfigFromPem(chainPem: string, keyPem: string, trustPem: string): DtlsCertificateConfig | undefined {
+  const chain = pemBlocks(chainPem, 'CERTIFICATE');
+  const keyDer = pemBlocks(keyPem, 'EC PRIVATE KEY')[0] ?? pemBlocks(keyPem, 'PRIVATE KEY')[0];
+  const privateKey = keyDer === undefined ? undefined : ecPrivateKeyFromDer(keyDer);
+  if (chain.length === 0 || privateKey === undefined) return undefined;
+  return { chain, privateKey, trustAnchors: pemBlocks(trustPem, 'CERTIFICATE') };
+}

@@ -1,0 +1,50 @@
+/**
+ * Stateless HelloVerifyRequest cookies (RFC 6347 §4.2.1): cookie = HMAC-SHA256(secret,
+ * peer address ‖ port ‖ ClientHello parameters) truncated to 16 bytes. The secret
+ * rotates every COOKIE_SECRET_LIFETIME_MS; the previous one is still accepted, so a
+ * cookie lives one to two lifetimes. No per-peer state is kept before a valid cookie.
+ */
+import type { CryptoPort } from '../platform/crypto.ts';
+import type { ClientHelloFields } from './handshake-messages.ts';
+import { asciiBytes, concatBytes } from './crypto/prf.ts';
+import { bytesEqual } from './der.ts';
+
+export const COOKIE_BYTES = 16;
+export const COOKIE_SECRET_LIFETIME_MS = 60_000;
+
+export class CookieJar {
+  private current = new Uint8Array(32);
+  private previous = new Uint8Array(32);
+  private rotateAt = -Infinity;
+
+  constructor(private readonly crypto: CryptoPort) {}
+
+  private rotate(now: number): void {
+    if (now < this.rotateAt) return;
+    this.previous = this.current;
+    this.current = new Uint8Array(32);
+    this.crypto.randomBytes(this.current);
+    if (this.rotateAt === -Infinity) this.previous = this.current;
+    this.rotateAt = now + COOKIE_SECRET_LIFETIME_MS;
+  }
+
+  private mac(secret: Uint8Array, address: string, port: number, hello: ClientHelloFields): Uint8Array {
+    const suites = new Uint8Array(hello.suites.length * 2);
+    hello.suites.forEach((s, i) => { suites[2 * i] = s >>> 8; suites[2 * i + 1] = s & 0xff; });
+    const input = concatBytes(asciiBytes(address), new Uint8Array([port >>> 8, port & 0xff, hello.version >>> 8, hello.version & 0xff]),
+      hello.random, hello.sessionId, suites);
+    return this.crypto.hmacSha256(secret, input).slice(0, COOKIE_BYTES);
+  }
+
+  issue(now: number, address: string, port: number, hello: ClientHelloFields): Uint8Array {
+    this.rotate(now);
+    return this.mac(this.current, address, port, hello);
+  }
+
+  verify(now: number, address: string, port: number, hello: ClientHelloFields): boolean {
+    this.rotate(now);
+    if (hello.cookie.length !== COOKIE_BYTES) return false;
+    return bytesEqual(hello.cookie, this.mac(this.current, address, port, hello)) ||
+      bytesEqual(hello.cookie, this.mac(this.previous, address, port, hello));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The TLS 1.2 PRF with SHA-256 (RFC 5246 §5): P_SHA256(secret, label + seed) on the
+ * port's HMAC. Handshake-time only, so it allocates freely.
+ */
+import type { CryptoPort } from '../../platform/crypto.ts';
+
+/** ASCII label bytes without TextEncoder (core rule: no platform text APIs). */
+export function asciiBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0x7f;
+  return out;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+/** PRF(secret, label, seed) truncated to `length` bytes (RFC 5246 §5). */
+export function prfSha256(crypto: CryptoPort, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+  const labelSeed = concatBytes(asciiBytes(label), seed);
+  const out = new Uint8Array(length);
+  let a = crypto.hmacSha256(secret, labelSeed); // A(1)
+  let o = 0;
+  while (o < length) {
+    const block = crypto.hmacSha256(secret, concatBytes(a, labelSeed));
+    const n = Math.min(block.length, length - o);
+    out.set(block.subarray(0, n), o);
+    o += n;
+    a = crypto.hmacSha256(secret, a);
+  }
+  return out;
+}

@@ -1,0 +1,203 @@
+/**
+ * A DTLS endpoint on one UDP socket (sans-I/O): the agent's coaps listener (server,
+ * default port 5684) and its client associations to controllers at coaps URIs.
+ *
+ * Drive it like quinn's Endpoint: `handleDatagram(now, bytes, address, port)` for
+ * every received datagram, `handleTimeout(now)` when `pollTimeout()` passes, and
+ * drain `pollTransmit()` after each call. Plaintext comes out through
+ * `options.onData(peer, buf, start, end)` (a range of the buffer just handed in,
+ * valid until that call returns); send with `send(peer, bytes)`.
+ *
+ * Invariants: before a ClientHello carries a valid cookie the server keeps no state
+ * for the peer (RFC 6347 §4.2.1): the HelloVerifyRequest is computed from the
+ * datagram and a rotating secret. At most `config.maxPeers` associations exist (when
+ * full, a verified hello evicts the connected association idle longest); a datagram
+ * for an unknown peer that is not a ClientHello is dropped.
+ */
+import type { CryptoPort } from '../platform/crypto.ts';
+import { DtlsState, type AssociationHost, type DtlsAssociation } from './association.ts';
+import { DtlsClientAssociation } from './client-flow.ts';
+import { suitesFor, type DtlsConfig } from './config.ts';
+import { CookieJar } from './cookie.ts';
+import { PeerTable } from './peer-table.ts';
+import { buildHelloVerifyRequest, parseClientHello } from './handshake-messages.ts';
+import { DtlsServerAssociation } from './server-flow.ts';
+import { bytesEqual } from './der.ts';
+import { AlertDescription, ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
+
+export interface DtlsTransmit {
+  readonly data: Uint8Array;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface DtlsEndpointOptions {
+  readonly config: DtlsConfig;
+  readonly crypto: CryptoPort;
+  /** Accept ClientHellos (the coaps listener). */
+  readonly server: boolean;
+  /** Decrypted application data from `peer`: `buf[start, end)`, valid during the call. */
+  readonly onData: (peer: DtlsAssociation, buf: Uint8Array, start: number, end: number) => void;
+  /** The handshake finished; `peer.endpointId` / `peer.pskIdentity` say who it is. */
+  readonly onConnected?: (peer: DtlsAssociation) => void;
+  /** The association ended (`peer.closeAlert` tells why). */
+  readonly onClosed?: (peer: DtlsAssociation) => void;
+}
+
+export class DtlsEndpoint implements AssociationHost {
+  private readonly peers = new PeerTable();
+  private readonly queue: DtlsTransmit[] = [];
+  private readonly cookies: CookieJar;
+  /** ClientHellos answered with a HelloVerifyRequest (statistics for tests). */
+  helloVerifyRequests = 0;
+
+  constructor(private readonly options: DtlsEndpointOptions) {
+    this.cookies = new CookieJar(options.crypto);
+  }
+
+  /** Number of associations held (handshaking or connected). */
+  get associationCount(): number { return this.peers.size; }
+
+  /** All associations (handshaking or connected). */
+  associations(): DtlsAssociation[] { return this.peers.values(); }
+
+  /** The association with address:port, if any. */
+  peer(address: string, port: number): DtlsAssociation | undefined { return this.peers.get(address, port); }
+
+  /**
+   * Starts a client handshake to address:port (replacing any association with it).
+   * `overrides` adjust the configuration for this controller only (its PSK, trust
+   * anchors, suites).
+   */
+  connect(now: number, address: string, port: number, overrides?: Partial<DtlsConfig>): DtlsAssociation {
+    let config = this.options.config;
+    if (overrides !== undefined) {
+      const merged = { ...config, ...overrides };
+      config = Object.freeze(overrides.cipherSuites === undefined ? { ...merged, cipherSuites: suitesFor(merged) } : merged);
+    }
+    const old = this.peers.get(address, port);
+    if (old !== undefined) { this.peers.delete(old); old.close(); }
+    const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
+    a.lastActivity = now;
+    this.peers.set(a);
+    a.start(now);
+    return a;
+  }
+
+  /** Sends application data to a connected peer; false when it is not connected. */
+  send(peer: DtlsAssociation, data: Uint8Array, start = 0, end = data.length): boolean {
+    return peer.send(data, start, end);
+  }
+
+  /** Sends close_notify and forgets the peer. */
+  close(peer: DtlsAssociation): void {
+    peer.close();
+  }
+
+  handleDatagram(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number): void {
+    const a = this.peers.get(address, port);
+    if (this.options.server && this.isInitialClientHello(buf, start, end)) {
+      this.handleClientHello(now, buf, start, end, address, port, a);
+      return;
+    }
+    if (a !== undefined) a.handleDatagram(now, buf, start, end);
+  }
+
+  private isInitialClientHello(buf: Uint8Array, start: number, end: number): boolean {
+    return end - start >= RECORD_HEADER_BYTES + HANDSHAKE_HEADER_BYTES && buf[start] === ContentType.Handshake &&
+      buf[start + 3] === 0 && buf[start + 4] === 0 && buf[start + RECORD_HEADER_BYTES] === HandshakeType.ClientHello;
+  }
+
+  /**
+   * Stateless cookie exchange (RFC 6347 §4.2.1); only a verified hello creates state.
+   * A retransmitted hello (same client random) goes to its association; a verified
+   * hello with a new random from a known address:port replaces the association (the
+   * peer lost its state, §4.2.8).
+   */
+  private handleClientHello(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number,
+    existing: DtlsAssociation | undefined): void {
+    const recLen = (buf[start + 11]! << 8) | buf[start + 12]!;
+    const h = start + RECORD_HEADER_BYTES;
+    if (h + recLen > end || recLen < HANDSHAKE_HEADER_BYTES) return;
+    const msgLen = (buf[h + 1]! << 16) | (buf[h + 2]! << 8) | buf[h + 3]!;
+    const fragOff = (buf[h + 6]! << 16) | (buf[h + 7]! << 8) | buf[h + 8]!;
+    const fragLen = (buf[h + 9]! << 16) | (buf[h + 10]! << 8) | buf[h + 11]!;
+    // The first ClientHello must come whole in one record (it always fits, RFC 6347 §4.2.3).
+    if (fragOff !== 0 || fragLen !== msgLen || HANDSHAKE_HEADER_BYTES + msgLen > recLen) return;
+    const hello = parseClientHello(buf.subarray(h + HANDSHAKE_HEADER_BYTES, h + HANDSHAKE_HEADER_BYTES + msgLen));
+    if (hello === undefined) return;
+    if (existing instanceof DtlsServerAssociation && bytesEqual(existing.clientRandom, hello.random)) {
+      existing.handleDatagram(now, buf, start, end);
+      return;
+    }
+    if (!this.cookies.verify(now, address, port, hello)) {
+      this.sendHelloVerifyRequest(buf, start, h, this.cookies.issue(now, address, port, hello), address, port);
+      return;
+    }
+    if (existing !== undefined) { this.peers.delete(existing); existing.close(AlertDescription.InternalError); }
+    if (this.peers.size >= this.options.config.maxPeers && !this.evictOldest()) return;
+    const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
+    a.lastActivity = now;
+    this.peers.set(a);
+    const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +
+      (((buf[start + 7]! << 24) | (buf[start + 8]! << 16) | (buf[start + 9]! << 8) | buf[start + 10]!) >>> 0);
+    a.start((buf[h + 4]! << 8) | buf[h + 5]!, recordSeq);
+    a.handleDatagram(now, buf, start, end);
+  }
+
+  /**
+   * Full table and a peer that proved its address with a cookie: the association
+   * idle longest gives way (close_notify). Handshakes in progress are never evicted;
+   * they end by themselves after their retransmissions (§4.2.4).
+   */
+  private evictOldest(): boolean {
+    let oldest: DtlsAssociation | undefined;
+    for (const a of this.peers.values()) {
+      if (a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
+    }
+    if (oldest === undefined) return false;
+    this.peers.delete(oldest);
+    oldest.close();
+    return true;
+  }
+
+  private sendHelloVerifyRequest(buf: Uint8Array, rec: number, h: number, cookie: Uint8Array, address: string, port: number): void {
+    const body = buildHelloVerifyRequest(cookie);
+    const out = new Uint8Array(RECORD_HEADER_BYTES + HANDSHAKE_HEADER_BYTES + body.length);
+    out[0] = ContentType.Handshake; out[1] = DTLS_1_2 >>> 8; out[2] = DTLS_1_2 & 0xff;
+    out.set(buf.subarray(rec + 3, rec + 11), 3); // epoch 0 and the ClientHello's record sequence number (§4.2.1)
+    const len = HANDSHAKE_HEADER_BYTES + body.length;
+    out[11] = len >>> 8; out[12] = len & 0xff;
+    const m = RECORD_HEADER_BYTES;
+    out[m] = HandshakeType.HelloVerifyRequest;
+    out[m + 3] = body.length; out[m + 11] = body.length;
+    out[m + 4] = buf[h + 4]!; out[m + 5] = buf[h + 5]!; // message_seq of the ClientHello
+    out.set(body, m + HANDSHAKE_HEADER_BYTES);
+    this.helloVerifyRequests++;
+    this.transmit(out, address, port);
+  }
+
+  /** Earliest deadline over all associations (Infinity when idle). */
+  pollTimeout(): number {
+    let t = Infinity;
+    const list = this.peers.list;
+    for (let i = 0; i < list.length; i++) t = Math.min(t, list[i]!.pollTimeout());
+    return t;
+  }
+
+  handleTimeout(now: number): void {
+    for (const a of this.peers.values()) a.handleTimeout(now);
+  }
+
+  /** The next datagram to send, or undefined. */
+  pollTransmit(): DtlsTransmit | undefined { return this.queue.shift(); }
+
+  // AssociationHost
+  transmit(data: Uint8Array, address: string, port: number): void { this.queue.push({ data, address, port }); }
+  connected(a: DtlsAssociation): void { this.options.onConnected?.(a); }
+  data(a: DtlsAssociation, buf: Uint8Array, start: number, end: number): void { this.options.onData(a, buf, start, end); }
+  closed(a: DtlsAssociation): void {
+    this.peers.delete(a);
+    this.options.onClosed?.(a);
+  }
+}

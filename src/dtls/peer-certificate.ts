@@ -1,0 +1,52 @@
+/**
+ * Peer authentication in certificate mode (R-MTP.1–3, R-SEC.0a): parse the peer's
+ * Certificate message, verify the chain against our trust anchors with the wall clock
+ * when known, and map failures to TLS alerts (RFC 5246 §7.2.2).
+ */
+import type { CryptoPort } from '../platform/crypto.ts';
+import type { DtlsConfig } from './config.ts';
+import { parseCertificateList } from './handshake-messages.ts';
+import { AlertDescription } from './wire.ts';
+import { CertError, parseCertificate, verifyChain, type Certificate } from './x509.ts';
+
+const MAX_PEER_CHAIN = 4;
+
+export type PeerChainResult = { readonly leaf: Certificate } | { readonly alert: number };
+
+function alertFor(e: CertError): number {
+  switch (e) {
+    case CertError.Expired: return AlertDescription.CertificateExpired;
+    case CertError.UnknownCa: return AlertDescription.UnknownCa;
+    case CertError.Unsupported: return AlertDescription.UnsupportedCertificate;
+    default: return AlertDescription.BadCertificate;
+  }
+}
+
+/** Trust anchors parsed once per config (cached by identity of the DER list). */
+const anchorCache = new WeakMap<readonly Uint8Array[], Certificate[]>();
+
+function anchorsOf(config: DtlsConfig): Certificate[] {
+  const ders = config.certificate?.trustAnchors ?? [];
+  let list = anchorCache.get(ders);
+  if (list === undefined) {
+    list = [];
+    for (const d of ders) { const c = parseCertificate(d); if (typeof c !== 'number') list.push(c); }
+    anchorCache.set(ders, list);
+  }
+  return list;
+}
+
+/** Verifies a Certificate message body; an empty list yields `{ alert: HandshakeFailure }`. */
+export function verifyPeerCertificates(crypto: CryptoPort, config: DtlsConfig, body: Uint8Array): PeerChainResult {
+  const ders = parseCertificateList(body, MAX_PEER_CHAIN);
+  if (ders === undefined) return { alert: AlertDescription.DecodeError };
+  if (ders.length === 0) return { alert: AlertDescription.HandshakeFailure };
+  const chain: Certificate[] = [];
+  for (const d of ders) {
+    const c = parseCertificate(d.slice());
+    if (typeof c === 'number') return { alert: alertFor(c) };
+    chain.push(c);
+  }
+  const e = verifyChain(crypto, chain, anchorsOf(config), config.wallClock());
+  return e === CertError.Ok ? { leaf: chain[0]! } : { alert: alertFor(e) };
+}

@@ -1,0 +1,56 @@
+/**
+ * Handshake reassembly (RFC 6347 §4.2.3): fragments of the message with the next
+ * expected message_seq and of a few messages after it are collected; complete
+ * messages are handed out strictly in message_seq order.
+ *
+ * Invariants (bounded memory): at most MAX_AHEAD messages beyond the next are kept,
+ * each at most `maxMessageBytes`; fragments for older messages are reported to the
+ * caller as retransmissions and otherwise ignored; overlapping fragments must agree
+ * on type and length or the message is discarded.
+ */
+export const MAX_AHEAD = 4;
+
+class PartialMessage {
+  received = 0;
+  readonly got: Uint8Array;
+  readonly body: Uint8Array;
+  constructor(readonly type: number, readonly length: number) {
+    this.body = new Uint8Array(length);
+    this.got = new Uint8Array(length);
+  }
+}
+
+export const FragmentResult = { Accepted: 0, Old: 1, Dropped: 2 } as const;
+export type FragmentResult = (typeof FragmentResult)[keyof typeof FragmentResult];
+
+export class HandshakeReassembler {
+  next = 0;
+  private readonly pending = new Map<number, PartialMessage>();
+
+  constructor(private readonly maxMessageBytes: number) {}
+
+  reset(next: number): void { this.next = next; this.pending.clear(); }
+
+  /** Adds one fragment whose data is `buf[start, start + fragLen)`. */
+  add(type: number, length: number, seq: number, fragOff: number, fragLen: number, buf: Uint8Array, start: number): FragmentResult {
+    if (seq < this.next) return FragmentResult.Old;
+    if (seq > this.next + MAX_AHEAD || length > this.maxMessageBytes || fragOff + fragLen > length) return FragmentResult.Dropped;
+    let p = this.pending.get(seq);
+    if (p === undefined) { p = new PartialMessage(type, length); this.pending.set(seq, p); }
+    if (p.type !== type || p.length !== length) { this.pending.delete(seq); return FragmentResult.Dropped; }
+    for (let i = 0; i < fragLen; i++) {
+      const at = fragOff + i;
+      if (p.got[at] === 0) { p.got[at] = 1; p.received++; }
+      p.body[at] = buf[start + i]!;
+    }
+    return FragmentResult.Accepted;
+  }
+
+  /** The next complete message in order, or undefined; advances `next`. */
+  poll(): { type: number; seq: number; body: Uint8Array } | undefined {
+    const p = this.pending.get(this.next);
+    if (p === undefined || p.received !== p.length) return undefined;
+    this.pending.delete(this.next);
+    return { type: p.type, seq: this.next++, body: p.body };
+  }
+}
