@@ -157,7 +157,8 @@ export function parsePath(path: string, supported = false): ParsedPath {
   for (;;) {
     const ch = path.charCodeAt(c.i);
     const prev = segments.length > 0 ? segments[segments.length - 1]! : null;
-    const afterTable = prev !== null && prev.kind === SegmentKind.Name && prev.follow === null;
+    // objpath ::= name "." (name ("." inst)? ".")*: the root name is never followed by an instance.
+    const afterTable = segments.length >= 2 && prev !== null && prev.kind === SegmentKind.Name && prev.follow === null;
     if (ch === 91 /* [ */) {
       if (supported) return fail(`search expression in a supported-DM path at ${c.i}`);
       if (!afterTable) return fail(`instance identifier without a table name at ${c.i}`);
@@ -166,6 +167,7 @@ export function parsePath(path: string, supported = false): ParsedPath {
       segments.push({ kind: SegmentKind.Search, name: '', number: 0, terms, follow: null });
       search = true;
     } else if (ch === 42 /* * */) {
+      if (supported) return fail(`wildcard in a supported-DM path at ${c.i}`);
       if (!afterTable) return fail(`wildcard without a table name at ${c.i}`);
       c.i++;
       segments.push({ kind: SegmentKind.Wildcard, name: '', number: 0, terms: NO_TERMS, follow: null });
