@@ -90,16 +90,22 @@ export class RecordView {
 
   constructor(private readonly config: RecordViewConfig = DEFAULT_CONFIG) {}
 
+  /** Resets what every Record sets; the record_type member's fields are reset by parseBody. */
   private clear(): void {
     this.versionLen = this.toIdLen = this.fromIdLen = this.macSignatureLen = this.senderCertLen = 0;
-    this.versionMajor = this.versionMinor = this.payloadSecurity = 0;
+    this.payloadSecurity = 0;
     this.recordType = RecordType.None;
-    this.payloadStart = this.payloadLen = this.payloadCount = 0;
-    this.sessionIdHi = this.sessionIdLo = this.sequenceIdHi = this.sequenceIdLo = 0;
-    this.expectedIdHi = this.expectedIdLo = this.retransmitIdHi = this.retransmitIdLo = 0;
-    this.payloadSarState = this.payloadrecSarState = 0;
-    this.reasonLen = this.reasonCode = this.connectVersion = this.subscribedLen = 0;
-    this.bodyStart = this.bodyEnd = this.segmentPos = 0;
+    this.payloadLen = this.payloadCount = 0;
+  }
+
+  private clearBody(type: RecordType): void {
+    if (type === RecordType.SessionContext) {
+      this.sessionIdHi = this.sessionIdLo = this.sequenceIdHi = this.sequenceIdLo = 0;
+      this.expectedIdHi = this.expectedIdLo = this.retransmitIdHi = this.retransmitIdLo = 0;
+      this.payloadSarState = this.payloadrecSarState = 0;
+    } else if (type !== RecordType.NoSessionContext) {
+      this.reasonLen = this.reasonCode = this.connectVersion = this.subscribedLen = 0;
+    }
   }
 
   /** Parses and validates the Record in `buf[start, end)`; RecordError.Ok when usable. */
@@ -110,41 +116,53 @@ export class RecordView {
     this.clear();
     if (end - start > this.config.maxRecordBytes) return RecordError.TooLarge;
     const r = this.r;
-    r.reset(buf, start, end);
     const maxField = this.config.maxFieldBytes;
-    for (;;) {
-      const tag = r.tag();
-      if (tag === 0) break;
-      if (tag < 0) return mapWireError(r.error);
+    let pos = start;
+    while (pos < end) {
+      // Fast path: one-byte tag of a length-delimited field 1–13 with a one-byte length.
+      let tag = buf[pos]!;
+      let len = pos + 1 < end ? buf[pos + 1]! : 0x80;
+      if ((tag & 7) === WireType.Len && tag >= 8 && tag < 0x70 && len < 0x80) {
+        pos += 2;
+        if (len > end - pos) return RecordError.LengthPastEnd;
+      } else {
+        r.reset(buf, pos, end);
+        tag = r.tag();
+        if (tag < 0) return mapWireError(r.error);
+        const field = tag >>> 3;
+        if (field > 13) {
+          if (!r.skip(tag)) return mapWireError(r.error);
+          pos = r.pos;
+          continue;
+        }
+        if (field === 4) {
+          if ((tag & 7) !== WireType.Varint) return RecordError.WireType;
+          if (!r.varint()) return mapWireError(r.error);
+          if (r.hi !== 0 || r.lo > 1) return RecordError.UnknownEnum;
+          this.payloadSecurity = r.lo;
+          pos = r.pos;
+          continue;
+        }
+        if ((tag & 7) !== WireType.Len) return RecordError.WireType;
+        len = r.length();
+        if (len < 0) return mapWireError(r.error);
+        pos = r.pos;
+      }
+      const at = pos;
+      pos += len;
       const field = tag >>> 3;
-      if (field > 13) {
-        if (!r.skip(tag)) return mapWireError(r.error);
-        continue;
-      }
-      if (field === 4) {
-        if ((tag & 7) !== WireType.Varint) return RecordError.WireType;
-        if (!r.varint()) return mapWireError(r.error);
-        if (r.hi !== 0 || r.lo > 1) return RecordError.UnknownEnum;
-        this.payloadSecurity = r.lo;
-        continue;
-      }
-      if ((tag & 7) !== WireType.Len) return RecordError.WireType;
-      const len = r.length();
-      if (len < 0) return mapWireError(r.error);
-      const at = r.pos;
-      r.pos += len;
       if (field <= 3 && len > maxField) return RecordError.FieldTooLong;
-      switch (field) {
-        case 1: this.versionStart = at; this.versionLen = len; break;
-        case 2: this.toIdStart = at; this.toIdLen = len; break;
-        case 3: this.fromIdStart = at; this.fromIdLen = len; break;
-        case 5: this.macSignatureStart = at; this.macSignatureLen = len; break;
-        case 6: this.senderCertStart = at; this.senderCertLen = len; break;
-        default:
-          if (this.recordType !== RecordType.None) return RecordError.MultipleRecordTypes;
-          this.recordType = field as RecordType;
-          this.bodyStart = at;
-          this.bodyEnd = at + len;
+      if (field === 1) { this.versionStart = at; this.versionLen = len; }
+      else if (field === 2) { this.toIdStart = at; this.toIdLen = len; }
+      else if (field === 3) { this.fromIdStart = at; this.fromIdLen = len; }
+      else if (field === 5) { this.macSignatureStart = at; this.macSignatureLen = len; }
+      else if (field === 6) { this.senderCertStart = at; this.senderCertLen = len; }
+      else if (field === 4) return RecordError.WireType; // payload_security is a varint
+      else {
+        if (this.recordType !== RecordType.None) return RecordError.MultipleRecordTypes;
+        this.recordType = field as RecordType;
+        this.bodyStart = at;
+        this.bodyEnd = at + len;
       }
     }
     if (this.versionLen === 0) return RecordError.MissingVersion;
@@ -183,8 +201,23 @@ export class RecordView {
     r.reset(this.buf, this.bodyStart, this.bodyEnd);
     const type = this.recordType;
     if (type === RecordType.None) return RecordError.MissingRecordType;
+    this.clearBody(type);
     if (type === RecordType.SessionContext && !this.config.sessionContext) return RecordError.SessionContextNotAllowed;
     if (this.payloadSecurity === PayloadSecurity.Tls12 && type !== RecordType.SessionContext) return RecordError.InvalidValue;
+    if (type === RecordType.NoSessionContext) { // fast path: the body is exactly one payload field
+      const b = this.buf;
+      const s = this.bodyStart;
+      const n = this.bodyEnd - s;
+      if (n > 2 && b[s] === 0x12) {
+        const l1 = b[s + 1]!;
+        if (l1 < 0x80 && l1 === n - 2 && l1 > 0) return this.setPayload(s + 2, l1);
+        if (l1 >= 0x80 && n > 3) {
+          const l2 = b[s + 2]!;
+          const l = (l1 & 0x7f) | (l2 << 7);
+          if (l2 < 0x80 && l2 > 0 && l === n - 3) return this.setPayload(s + 3, l);
+        }
+      }
+    }
     for (;;) {
       const tag = r.tag();
       if (tag === 0) break;
@@ -193,6 +226,13 @@ export class RecordView {
       if (e !== RecordError.Ok) return e;
     }
     if (type === RecordType.NoSessionContext && this.payloadLen === 0) return RecordError.EmptyPayload;
+    return RecordError.Ok;
+  }
+
+  private setPayload(at: number, len: number): RecordError {
+    this.payloadStart = at;
+    this.payloadLen = len;
+    this.payloadCount = 1;
     return RecordError.Ok;
   }
 

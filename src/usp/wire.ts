@@ -88,7 +88,13 @@ export class WireReader {
 
   /** Reads a tag: returns `field << 3 | wireType`, 0 at `end`, -1 on error. */
   tag(): number {
-    if (this.pos >= this.end) return 0;
+    const pos = this.pos;
+    if (pos >= this.end) return 0;
+    const b = this.buf[pos]!;
+    if (b < 0x80 && b >= 8 && (b & 7) < 6) { // fast path: one-byte tag, fields 1–15
+      this.pos = pos + 1;
+      return b;
+    }
     if (!this.varint()) return -1;
     const t = this.lo;
     // Field numbers are 1 … 2^29 − 1; wire types 6 and 7 do not exist.
@@ -101,6 +107,20 @@ export class WireReader {
 
   /** Reads a length prefix and checks it against `end`; returns the length or -1. */
   length(): number {
+    const pos = this.pos;
+    if (pos < this.end) { // fast path: one-byte length
+      const b = this.buf[pos]!;
+      if (b < 0x80) {
+        if (b > this.end - pos - 1) {
+          this.fail(WireError.LengthPastEnd);
+          return -1;
+        }
+        this.pos = pos + 1;
+        this.lo = b;
+        this.hi = 0;
+        return b;
+      }
+    }
     if (!this.varint()) return -1;
     if (this.hi !== 0 || this.lo > this.end - this.pos) {
       this.fail(WireError.LengthPastEnd);
