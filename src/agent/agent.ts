@@ -24,7 +24,7 @@ import {
   BodyKind, createRecordViewConfig, decodeMsg, emitRecord, encodedRecordLength, encodeMsg, errorMsg, msgErrorUspCode, notifyMsg,
   RecordError, RecordType, RecordView, recordErrorUspCode, UspErrorCode, utf8Bytes, type MsgInit, type Notification,
 } from '../usp/index.ts';
-import { AccessControl } from './acl.ts';
+import { AccessControl, type AccessView } from './acl.ts';
 import { CONTROLLER_TABLE, parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
 import { markOnBoarding, registerDeviceCommands } from './device-commands.ts';
 import { dispatchRequest, type DispatchContext } from './dispatch.ts';
@@ -143,7 +143,7 @@ export class Agent {
   }
 
   /** Sends `objPath` + `eventName` ("Device.", "Boot!") to every matching Event subscription. */
-  sendEvent(objPath: string, eventName: string, params: Record<string, string> | ((a: import('./acl.ts').AccessView, r: ObjectInstance) => Record<string, string>), only?: ObjectInstance): void {
+  sendEvent(objPath: string, eventName: string, params: Record<string, string> | ((a: AccessView, r: ObjectInstance) => Record<string, string>), only?: ObjectInstance): void {
     const inst = this.model.instanceAt(objPath);
     if (inst === undefined) return;
     this.subscriptions.notifyElement('Event', inst, eventName, (access, recipient) => {

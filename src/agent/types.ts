@@ -6,7 +6,8 @@
  * Invariant: nothing here is specific to CoAP or MQTT; `MtpOrigin.reply` is opaque
  * to the core and only handed back to the driver with responses (R-MSG.0a).
  */
-import type { DataModelApi } from '../dm/index.ts';
+import type { DataModelApi, ObjectInstance } from '../dm/index.ts';
+import type { AccessView } from './acl.ts';
 import type { KeyValueStore } from '../platform/types.ts';
 
 /** Where a Record came from, supplied by the MTP driver (opaque reply context + channel security). */
@@ -103,6 +104,6 @@ export interface AgentConfig {
 export interface Requester {
   readonly endpointId: string;
   /** Its Controller.{i}. row, null for an unknown Controller admitted as untrusted. */
-  readonly controller: import('../dm/index.ts').ObjectInstance | null;
-  readonly access: import('./acl.ts').AccessView;
+  readonly controller: ObjectInstance | null;
+  readonly access: AccessView;
 }
