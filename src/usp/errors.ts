@@ -8,7 +8,7 @@
  *     DisconnectRecord with reason_code 7106 (R-E2E.6a);
  *   - a Msg that cannot be parsed or breaks R-MSG.5–8 / R-ENC.2 / R-ENC.3 gets an Error
  *     7004 when its msg_id could be extracted (R-ENC.5, R-MTP.5), else it is dropped;
- *     an unknown message type gets 7001 (R-MSG.1).
+ *     an unknown message type gets 7001 (R-MSG.1), one beyond our bounds 7005.
  */
 
 export const RecordError = {
@@ -85,6 +85,7 @@ export type UspAction = (typeof UspAction)[keyof typeof UspAction];
 export const UspErrorCode = {
   MessageNotSupported: 7001,
   InvalidArguments: 7004,
+  ResourcesExceeded: 7005,
   RecordNotParsed: 7100,
   SecureSessionRequired: 7101,
   SecureSessionNotSupported: 7102,
@@ -123,5 +124,7 @@ export function msgErrorAction(e: MsgError, msgIdKnown: boolean): UspAction {
 /** The err_code of the Error message answering a MsgError. */
 export function msgErrorUspCode(e: MsgError): number {
   if (e === MsgError.Ok) return 0;
-  return e === MsgError.UnknownMessageType ? UspErrorCode.MessageNotSupported : UspErrorCode.InvalidArguments;
+  if (e === MsgError.UnknownMessageType) return UspErrorCode.MessageNotSupported;
+  // 7005: the request exceeds our memory/processing limits (06-messages "Error Codes").
+  return e === MsgError.TooLarge ? UspErrorCode.ResourcesExceeded : UspErrorCode.InvalidArguments;
 }

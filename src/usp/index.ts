@@ -4,6 +4,6 @@ export * from './errors.ts';
 export { WireReader, WireType, WireError, varintLength, writeVarint, writeFixed32, bytesEqual, utf8Bytes } from './wire.ts';
 export { RecordView, RecordType, PayloadSecurity, PayloadSarState, createRecordViewConfig, type RecordViewConfig } from './record-view.ts';
 export { encodedRecordLength, emitRecord, emitRecordHead, type RecordFields, type SessionContextFields } from './record-emit.ts';
-export { decodeMsg, MsgType, BodyKind, MAX_MSG_BYTES, type MsgDecodeResult } from './msg-decode.ts';
+export { decodeMsg, createMsgDecodeConfig, MsgType, BodyKind, type MsgDecodeConfig, type MsgDecodeResult } from './msg-decode.ts';
 export * from './msg-build.ts';
 export type * from './generated/usp-msg.js';

@@ -48,20 +48,30 @@ export interface MsgDecodeResult {
   msg: Msg | undefined;
 }
 
-/** Default bound on a Msg's size, in bytes. */
-export const MAX_MSG_BYTES = 65536;
+export interface MsgDecodeConfig {
+  /** Largest Msg accepted, in bytes. */
+  readonly maxMsgBytes: number;
+  /** Largest string field (msg_id, paths, values), in bytes. */
+  readonly maxStringBytes: number;
+}
+
+export function createMsgDecodeConfig(overrides: Partial<MsgDecodeConfig> = {}): MsgDecodeConfig {
+  return Object.freeze({ maxMsgBytes: 65536, maxStringBytes: 4096, ...overrides });
+}
+
+const DEFAULT_CONFIG = createMsgDecodeConfig();
 
 const reader = new WireReader();
 
 /** Decodes and validates the Msg in `buf[start, end)`. Never throws. */
-export function decodeMsg(buf: Uint8Array, start: number, end: number, maxBytes = MAX_MSG_BYTES): MsgDecodeResult {
+export function decodeMsg(buf: Uint8Array, start: number, end: number, config: MsgDecodeConfig = DEFAULT_CONFIG): MsgDecodeResult {
   const res: MsgDecodeResult = { error: MsgError.Ok, msgId: '', bodyKind: BodyKind.None, msgType: -1, bodyType: -1, msg: undefined };
-  res.error = decodeInto(res, buf, start, end, maxBytes);
+  res.error = decodeInto(res, buf, start, end, config);
   return res;
 }
 
-function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: number, maxBytes: number): MsgError {
-  if (end - start > maxBytes) return MsgError.TooLarge;
+function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: number, config: MsgDecodeConfig): MsgError {
+  if (end - start > config.maxMsgBytes) return MsgError.TooLarge;
   const r = reader;
   r.reset(buf, start, end);
   let headers = 0, bodies = 0, headerStart = 0, headerEnd = 0, bodyStart = 0, bodyEnd = 0;
@@ -82,12 +92,12 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
     r.pos += n;
   }
   if (headers !== 1) return MsgError.Header;
-  const he = readHeader(res, buf, headerStart, headerEnd);
+  const he = readHeader(res, buf, headerStart, headerEnd, config.maxStringBytes);
   if (bodies === 1) res.bodyKind = bodyKindOf(buf, bodyStart, bodyEnd);
   if (he !== MsgError.Ok) return he;
   if (bodies !== 1) return MsgError.Body;
   r.reset(buf, bodyStart, bodyEnd);
-  const be = validateMessage(r, bodyEnd, BODY_RULE, 0);
+  const be = validateMessage(r, bodyEnd, BODY_RULE, 0, config.maxStringBytes);
   if (be !== MsgError.Ok) return be;
   let msg: Msg;
   try {
@@ -104,7 +114,7 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   return MsgError.Ok;
 }
 
-function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: number): MsgError {
+function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: number, maxString: number): MsgError {
   const r = reader;
   r.reset(buf, start, end);
   let idLenPos = -1;
@@ -120,6 +130,7 @@ function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
       const at = r.pos;
       const n = r.length();
       if (n < 0) return MsgError.Malformed;
+      if (n > maxString) return MsgError.TooLarge;
       idLenPos = at;
       idLen = n;
       r.pos += n;

@@ -13,7 +13,8 @@ export const MAX_MSG_DEPTH = 16;
 
 const WIRE_OF_KIND = [WireType.Len, WireType.Varint, WireType.I32, WireType.Varint, WireType.Len];
 
-export function validateMessage(r: WireReader, end: number, rule: MessageRule, depth: number): MsgError {
+/** `maxString` bounds every string field (paths, values, msg_ids) in bytes. */
+export function validateMessage(r: WireReader, end: number, rule: MessageRule, depth: number, maxString: number): MsgError {
   if (depth > MAX_MSG_DEPTH) return MsgError.TooLarge;
   // Oneof groups seen (bit per group) and whether an unknown field appeared.
   let seen = 0;
@@ -46,6 +47,7 @@ export function validateMessage(r: WireReader, end: number, rule: MessageRule, d
       case FieldKind.String: {
         const n = r.length();
         if (n < 0) return MsgError.Malformed;
+        if (n > maxString) return MsgError.TooLarge;
         r.pos += n;
         break;
       }
@@ -55,7 +57,7 @@ export function validateMessage(r: WireReader, end: number, rule: MessageRule, d
         const subEnd = r.pos + n;
         const outerEnd = r.end;
         r.end = subEnd;
-        const e = validateMessage(r, subEnd, f.message!, depth + 1);
+        const e = validateMessage(r, subEnd, f.message!, depth + 1, maxString);
         r.end = outerEnd;
         if (e !== MsgError.Ok) return e;
         r.pos = subEnd;

@@ -90,8 +90,13 @@ export class RecordView {
 
   constructor(private readonly config: RecordViewConfig = DEFAULT_CONFIG) {}
 
-  /** Resets what every Record sets; the record_type member's fields are reset by parseBody. */
+  /**
+   * Resets what every Record sets, and the previous record_type member's fields: only
+   * the current member's fields are ever non-zero, even after a failed wrap.
+   */
   private clear(): void {
+    const prev = this.recordType;
+    if (prev !== RecordType.None && prev !== RecordType.NoSessionContext) this.clearBody(prev);
     this.versionLen = this.toIdLen = this.fromIdLen = this.macSignatureLen = this.senderCertLen = 0;
     this.payloadSecurity = 0;
     this.recordType = RecordType.None;
@@ -122,8 +127,13 @@ export class RecordView {
       // Fast path: one-byte tag of a length-delimited field 1–13 with a one-byte length.
       let tag = buf[pos]!;
       let len = pos + 1 < end ? buf[pos + 1]! : 0x80;
-      if ((tag & 7) === WireType.Len && tag >= 8 && tag < 0x70 && len < 0x80) {
+      const fast = (tag & 7) === WireType.Len && tag >= 8 && tag < 0x70;
+      if (fast && len < 0x80) {
         pos += 2;
+        if (len > end - pos) return RecordError.LengthPastEnd;
+      } else if (fast && pos + 2 < end && buf[pos + 2]! < 0x80 && buf[pos + 2]! > 0) { // two-byte length
+        len = (len & 0x7f) | (buf[pos + 2]! << 7);
+        pos += 3;
         if (len > end - pos) return RecordError.LengthPastEnd;
       } else {
         r.reset(buf, pos, end);
@@ -197,11 +207,8 @@ export class RecordView {
   }
 
   private parseBody(): RecordError {
-    const r = this.r;
-    r.reset(this.buf, this.bodyStart, this.bodyEnd);
     const type = this.recordType;
     if (type === RecordType.None) return RecordError.MissingRecordType;
-    this.clearBody(type);
     if (type === RecordType.SessionContext && !this.config.sessionContext) return RecordError.SessionContextNotAllowed;
     if (this.payloadSecurity === PayloadSecurity.Tls12 && type !== RecordType.SessionContext) return RecordError.InvalidValue;
     if (type === RecordType.NoSessionContext) { // fast path: the body is exactly one payload field
@@ -218,6 +225,8 @@ export class RecordView {
         }
       }
     }
+    const r = this.r;
+    r.reset(this.buf, this.bodyStart, this.bodyEnd);
     for (;;) {
       const tag = r.tag();
       if (tag === 0) break;

@@ -214,7 +214,17 @@ export function writeFixed32(out: Uint8Array, pos: number, v: number): number {
 /** Compares `a[aStart, aStart+len)` with all of `b`, byte by byte (no allocation). */
 export function bytesEqual(a: Uint8Array, aStart: number, len: number, b: Uint8Array): boolean {
   if (len !== b.length) return false;
-  for (let i = 0; i < len; i++) if (a[aStart + i] !== b[i]) return false;
+  // From the end: endpoint IDs of one deployment share their prefix, so a foreign ID
+  // is usually told apart at the first byte compared.
+  // Four bytes per step, XORs OR-ed together: one branch per word instead of per byte.
+  let i = len;
+  let j = aStart + len;
+  while (i >= 4) {
+    i -= 4;
+    j -= 4;
+    if (((a[j]! ^ b[i]!) | (a[j + 1]! ^ b[i + 1]!) | (a[j + 2]! ^ b[i + 2]!) | (a[j + 3]! ^ b[i + 3]!)) !== 0) return false;
+  }
+  while (i > 0) if (a[--j] !== b[--i]) return false;
   return true;
 }
 

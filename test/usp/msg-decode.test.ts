@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { decodeMsg, BodyKind } from '../../src/usp/msg-decode.ts';
+import { createMsgDecodeConfig, decodeMsg, BodyKind } from '../../src/usp/msg-decode.ts';
 import { encodeMsg } from '../../src/usp/msg-build.ts';
 import { MsgError, msgErrorAction, msgErrorUspCode, UspAction } from '../../src/usp/errors.ts';
 import { arbMsg, canonical, MsgT, protocEncode, protocReencode, toText } from './oracle.ts';
@@ -126,9 +126,15 @@ bad('malformed: truncated varint, 11-byte varint, length past end → Malformed'
   assert.is(codeOf([...h, 0x12, 0x05, 0x0a]).error, MsgError.Malformed);
 });
 
-bad('oversize Msg → TooLarge', () => {
+bad('bounds: oversize Msg, msg_id or string field (configurable) → TooLarge', () => {
   const b = jsEncode({ ...hdr('big', 1), ...get });
-  assert.is(decodeMsg(b, 0, b.length, 8).error, MsgError.TooLarge);
+  assert.is(decodeMsg(b, 0, b.length, createMsgDecodeConfig({ maxMsgBytes: 8 })).error, MsgError.TooLarge);
+  assert.is(decodeMsg(b, 0, b.length, createMsgDecodeConfig({ maxStringBytes: 2 })).error, MsgError.TooLarge);
+  const long = jsEncode({ ...hdr('ok', 1), body: { request: { get: { param_paths: ['Device.' + 'x'.repeat(100)] } } } });
+  const r = decodeMsg(long, 0, long.length, createMsgDecodeConfig({ maxStringBytes: 50 }));
+  assert.is(r.error, MsgError.TooLarge);
+  assert.is(r.msgId, 'ok');
+  assert.is(msgErrorUspCode(r.error), 7005);
 });
 
 bad('random mutations of valid Msgs never throw', () => {

@@ -37,11 +37,17 @@ xs.before(async () => {
     globalThis.view = new tinyusp.RecordView(tinyusp.createRecordViewConfig({ sessionContext: true }));
     globalThis.own = tinyusp.utf8Bytes(${JSON.stringify(OWN)});
     globalThis.other = tinyusp.utf8Bytes("os::00256D-other");
+    globalThis.segments = 0;
     globalThis.accept = (list, id) => {
       let ok = 0;
       for (let i = 0; i < list.length; i++) {
         const b = list[i];
-        if (view.wrap(b, 0, b.length) === 0 && view.toIdEquals(id) && view.payloadLen >= 0) ok++;
+        if (view.wrap(b, 0, b.length) === 0 && view.toIdEquals(id) && view.fromIdLen > 0) {
+          ok++;
+          // session_context payload segments and uint64 getters, also without allocating
+          for (let more = view.firstSegment(); more; more = view.nextSegment()) segments++;
+          if (view.sessionId < -1 || view.sequenceId < -1) ok = -1e9;
+        }
       }
       return ok;
     };
@@ -63,6 +69,7 @@ xs('R-E2E.1 RecordView in XS accepts exactly the Records Node accepts', async ()
   assert.ok(expected > N / 2);
   assert.is((await worker.call<number>('accept(recs, own)')).value, expected);
   assert.is((await worker.call<number>('accept(recs, other)')).value, 0);
+  assert.ok((await worker.call<number>('segments')).value > 0, 'session_context segments were iterated');
 });
 
 xs('house style rule 4: 0 slots allocated while wrapping 10,000 varied Records', async () => {
