@@ -17,7 +17,7 @@ import { PathKind, type ResolvedPath, type SupportedPath } from './path-types.ts
 import { parsePath } from './path-parser.ts';
 import { loadModel, saveModel } from './persistence.ts';
 import { resolveParsed, resolveSupportedPath } from './resolver.ts';
-import type { CommandNode, DeviceContext, ObjectNode, ParamNode, Schema } from './schema.ts';
+import { type CommandNode, type DeviceContext, type ObjectNode, ParamAccess, type ParamNode, ParamType, type Schema } from './schema.ts';
 import type { SearchContext } from './search.ts';
 import { ModelTransaction } from './transaction.ts';
 import { checkValue } from './types/value.ts';
@@ -114,6 +114,23 @@ export class DataModel implements DataModelApi, SearchContext {
     return true;
   }
 
+  /**
+   * R-ADD.5 key values for a new row: Alias and other Controller-writable string keys
+   * get "cpe-N", integer keys get N (N = instance number); references, enumerations
+   * and keys the Agent owns (read-only, like Request.Originator) are left alone.
+   */
+  fillKeys(row: ObjectInstance, put: (name: string, value: string) => void): void {
+    for (const key of row.node.uniqueKeys) {
+      for (const name of key.params) {
+        const p = row.node.params.find((q) => q.name === name);
+        if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
+        if (row.values !== null && row.values.has(name)) continue;
+        if (p.type === ParamType.String && p.enumeration === null) put(name, 'cpe-' + row.number);
+        else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, String(row.number));
+      }
+    }
+  }
+
   /** Applies the factory default to a fresh tree, then persists it. */
   private seed(): void {
     for (const row of this.factoryDefault.rows) {
@@ -123,6 +140,7 @@ export class DataModel implements DataModelApi, SearchContext {
       if (table === undefined || !(number >= 1) || table.rows.has(number)) continue;
       const inst = this.insertRow(table, number);
       for (const [name, value] of row.values) this.storeValue(inst, name, value);
+      this.fillKeys(inst, (name, v) => { this.storeValue(inst, name, v); });
     }
     for (const [path, value] of this.factoryDefault.params) {
       const dot = path.lastIndexOf('.');

@@ -130,14 +130,7 @@ export class ModelTransaction implements Transaction {
     this.journal.push({ op: OP_ADD, inst: row, name: '', old: undefined, table, oldNext });
     this.created.add(row);
     // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
-    for (const key of node.uniqueKeys) {
-      for (const name of key.params) {
-        const p = node.params.find((q) => q.name === name);
-        if (p === undefined || p.reference !== null || p.getter !== null) continue;
-        if (p.type === ParamType.String && p.enumeration === null) this.put(row, name, 'cpe-' + row.number);
-        else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) this.put(row, name, String(row.number));
-      }
-    }
+    this.model.fillKeys(row, (name, v) => this.put(row, name, v));
     this.ok();
     return row;
   }

@@ -5,7 +5,7 @@
  * IoTCapability, then filled with rows so every example has something to match.
  */
 import {
-  alias, command, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, entries, object, param, R, T, table, W,
+  alias, command, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, entries, object, param, R, T, table, W, WO,
   ObjAccess, WriteMode, type DataModel, type FactoryRow,
 } from '../../src/dm/index.ts';
 import type { KeyValueStore } from '../../src/platform/types.ts';
@@ -84,7 +84,7 @@ function exampleObjects() {
       alias(), param('SampleSeconds', T.UnsignedInt, W, { list: true }), param('Name', T.String, W),
     ])]),
     object('Object', [table('FooObject', { ...AddDelete, keys: [['KeyParam'], ['~Alias']] }, [
-      alias(), param('KeyParam', T.String, W), param('Label', T.String, W),
+      alias(), param('KeyParam', T.String, W), param('Label', T.String, W), param('Serial', T.String, WO),
     ]), param('SomeReferenceParameter', T.String, W, { ref: { strong: true, targetParent: 'Device.Object.FooObject.{i}.' } })]),
   ];
 }
