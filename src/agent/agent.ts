@@ -19,19 +19,19 @@
  * Responses carry the request's version when supported, else the highest (D1), and
  * go only back to the origin (R-MSG.0a).
  */
-import { DmError, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
 import {
-  BodyKind, createRecordViewConfig, decodeMsg, emitRecord, encodedRecordLength, encodeMsg, errorMsg, msgErrorUspCode, notifyMsg,
-  RecordError, RecordType, RecordView, recordErrorUspCode, UspErrorCode, utf8Bytes, type MsgInit, type Notification,
+  BodyKind, createRecordViewConfig, decodeMsg, emitRecord, encodedRecordLength, encodeMsg, errorMsg, msgErrorUspCode,
+  RecordError, RecordType, RecordView, recordErrorUspCode, UspErrorCode, utf8Bytes, type MsgInit,
 } from '../usp/index.ts';
-import { AccessControl, type AccessView } from './acl.ts';
+import { AccessControl } from './acl.ts';
 import { CONTROLLER_TABLE, parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
-import { markOnBoarding, registerDeviceCommands } from './device-commands.ts';
+import { registerDeviceCommands } from './device-commands.ts';
 import { dispatchRequest, type DispatchContext } from './dispatch.ts';
-import { NotifyQueue } from './notify-queue.ts';
-import { Requests, type AsyncCommandHandler, type Operation } from './requests.ts';
-import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
-import { Subscriptions } from './subscriptions.ts';
+import type { NotifyQueue } from './notify-queue.ts';
+import { Notifier } from './notifier.ts';
+import { Requests, type AsyncCommandHandler } from './requests.ts';
+import type { Subscriptions } from './subscriptions.ts';
 import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type DeliveryOutcome, type MtpOrigin, type Requester, type Transmit } from './types.ts';
 
 /** D1: the versions this agent speaks. */
@@ -58,6 +58,8 @@ export class Agent {
   readonly subscriptions: Subscriptions;
   readonly requests: Requests;
   readonly notifications: NotifyQueue;
+  /** Produces every agent-initiated Notify (Event, OnBoardRequest, OperationComplete…). */
+  readonly notifier: Notifier;
   /** Boot! information of this run (after start). */
   bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
   /** Responses refused because the response queue was full. */
@@ -70,10 +72,10 @@ export class Agent {
   /** R-MSG.4: fromId + NUL + msgId of requests whose response is still queued. */
   private readonly unanswered = new Set<string>();
   private readonly lastVersion = new Map<string, string>();
+  private readonly idBytes = new Map<string, Uint8Array>();
   private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
   private readonly periodic: PeriodicSchedule;
   private readonly dispatch: DispatchContext;
-  private msgCounter = 0;
   private nextPoll = Infinity;
   private restartAt = Infinity;
   private restartKind: 'reboot' | 'factoryReset' = 'reboot';
@@ -89,15 +91,15 @@ export class Agent {
     this.ownId = utf8Bytes(config.endpointId);
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
-    this.notifications = new NotifyQueue(this.limits.maxQueuedNotifications, (eid, n) => this.retryDelay(eid, n));
-    this.subscriptions = new Subscriptions(this.model, this.acl, (r, id, resp, exp, n) => this.queueNotify(r, id, resp, exp, n));
-    this.model.addListener(this.subscriptions);
+    this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions);
+    this.notifications = this.notifier.queue;
+    this.subscriptions = this.notifier.subscriptions;
     this.model.addListener({
       handleValueChange: () => undefined,
       handleObjectCreation: () => undefined,
       handleObjectDeletion: (path) => { if (path.startsWith(CONTROLLER_TABLE)) this.dropControllerState(); },
     });
-    this.requests = new Requests(this.model, this.limits.maxPendingRequests, (op, o) => this.operationComplete(op, o));
+    this.requests = new Requests(this.model, this.limits.maxPendingRequests, (op, o) => this.notifier.operationComplete(op, o));
     this.periodic = new PeriodicSchedule(this.model);
     this.dispatch = {
       model: this.model, requests: this.requests, limits: this.limits, policy: this.subscriptions, versions: this.versions,
@@ -106,7 +108,7 @@ export class Agent {
     registerDeviceCommands({
       model: this.model, requests: this.requests,
       restart: (kind, cause, key) => this.scheduleRestart(kind, cause, key),
-      sendOnBoardRequest: (path) => this.sendOnBoardRequest(path),
+      sendOnBoardRequest: (path) => this.notifier.sendOnBoardRequest(path),
       registerAsync: (path, h) => this.registerAsyncCommand(path, h),
     });
   }
@@ -134,22 +136,12 @@ export class Agent {
     this.setTime(now);
     this.bootInfo = takeBootInfo(this.config.store, this.config.firmwareUpdated === true);
     this.subscriptions.start(now, this.model.context.wallClock);
-    this.sendEvent('Device.', 'Boot!', (access, recipient) => ({
+    this.notifier.sendEvent('Device.', 'Boot!', (access, recipient) => ({
       CommandKey: this.bootInfo.commandKey, Cause: this.bootInfo.cause, FirmwareUpdated: String(this.bootInfo.firmwareUpdated),
       ParameterMap: parameterMap(this.model, access, recipient),
     }));
     this.periodic.due(now, this.model.context.wallClock);
     this.nextPoll = now + this.limits.pollIntervalMs;
-  }
-
-  /** Sends `objPath` + `eventName` ("Device.", "Boot!") to every matching Event subscription. */
-  sendEvent(objPath: string, eventName: string, params: Record<string, string> | ((a: AccessView, r: ObjectInstance) => Record<string, string>), only?: ObjectInstance): void {
-    const inst = this.model.instanceAt(objPath);
-    if (inst === undefined) return;
-    this.subscriptions.notifyElement('Event', inst, eventName, (access, recipient) => {
-      if (only !== undefined && recipient !== only) return null;
-      return { event: { obj_path: objPath, event_name: eventName, params: typeof params === 'function' ? params(access, recipient) : params } };
-    });
   }
 
   // Receive ----------------------------------------------------------------
@@ -175,7 +167,7 @@ export class Agent {
     const body = d.msg.body!;
     if (body.msg_body === 'response' || body.msg_body === 'error') {
       this.notifications.handleResponse(fromId, d.msgId); // R-NOT.9; unknown msg_ids are ignored (R-MSG.9)
-      if (body.msg_body === 'response' && body.response?.resp_type === 'notify_resp') this.onBoarded(req.controller);
+      if (body.msg_body === 'response' && body.response?.resp_type === 'notify_resp') this.notifier.onBoarded(req.controller);
       return;
     }
     const key = fromId + '\u0000' + d.msgId;
@@ -217,8 +209,19 @@ export class Agent {
     this.respond(origin, fromId, version, d.msgId, errorMsg(d.msgId, recordErrorUspCode(err), 'invalid record'));
   }
 
+  /** UTF-8 of Endpoint IDs and versions we send to (bounded: Controllers are few). */
+  private encoded(s: string): Uint8Array {
+    let b = this.idBytes.get(s);
+    if (b === undefined) {
+      if (this.idBytes.size >= 32) this.idBytes.clear();
+      b = utf8Bytes(s);
+      this.idBytes.set(s, b);
+    }
+    return b;
+  }
+
   private record(toId: string, version: string, payload: Uint8Array): Uint8Array {
-    const fields = { version: utf8Bytes(version), toId: utf8Bytes(toId), fromId: this.ownId, recordType: RecordType.NoSessionContext, payload };
+    const fields = { version: this.encoded(version), toId: this.encoded(toId), fromId: this.ownId, recordType: RecordType.NoSessionContext, payload };
     const bytes = new Uint8Array(encodedRecordLength(fields));
     emitRecord(bytes, 0, fields);
     return bytes;
@@ -237,65 +240,6 @@ export class Agent {
     if (this.responses.length >= this.limits.maxQueuedResponses) { this.droppedResponses++; return false; }
     this.responses.push({ t, key });
     return true;
-  }
-
-  // Notifications ----------------------------------------------------------
-  private nextMsgId(): string {
-    if (this.msgCounter === 0) this.msgCounter = 1 + Math.floor(this.config.random() * 1e6);
-    return 'N' + String(this.msgCounter++);
-  }
-
-  private queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): void {
-    const eid = param(this.model, recipient, 'EndpointID');
-    const msgId = this.nextMsgId();
-    const expiresAt = sendResp && expirationS > 0 ? this.now + expirationS * 1000 : Infinity;
-    this.notifications.enqueue(eid, msgId, encodeMsg(notifyMsg(msgId, subId, sendResp, n)), sendResp, expiresAt);
-  }
-
-  private retryDelay(endpointId: string, n: number): number {
-    const t = this.model.tableAt(CONTROLLER_TABLE);
-    let m = DEFAULT_MIN_WAIT_S;
-    let k = DEFAULT_MULTIPLIER;
-    for (const c of t === undefined ? [] : t.rows.values()) {
-      if (param(this.model, c, 'EndpointID') !== endpointId) continue;
-      m = Number(param(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
-      k = Number(param(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;
-    }
-    return retryDelayMs(n, m, k, this.config.random);
-  }
-
-  private operationComplete(op: Operation, o: { err: number; message: string; output: ReadonlyMap<string, string> | null }): void {
-    const inst = this.model.instanceAt(op.objPath);
-    if (inst === undefined) return;
-    const out: Record<string, string> = {};
-    if (o.output !== null) for (const [k, v] of o.output) out[k] = v;
-    const base = { obj_path: op.objPath, command_name: op.commandName, command_key: op.commandKey };
-    this.subscriptions.notifyElement('OperationComplete', inst, op.commandName, () => ({
-      oper_complete: o.err === 0 ? { ...base, req_output_args: { output_args: out } } : { ...base, cmd_failure: { err_code: o.err, err_msg: o.message } },
-    }));
-  }
-
-  /** R-NOT.5/6: OnBoardRequest to an enabled Controller, send_resp=true, never expires, subscription_id "". */
-  private sendOnBoardRequest(controllerPath: string): number {
-    const c = this.model.instanceAt(controllerPath);
-    if (c === undefined || param(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure;
-    markOnBoarding(this.model, controllerPath);
-    const ctx = this.model.context;
-    this.queueNotify(c, '', true, 0, {
-      on_board_req: {
-        oui: ctx.board.identity.manufacturerOUI, product_class: ctx.board.identity.productClass,
-        serial_number: ctx.serialNumber, agent_supported_protocol_versions: this.versions,
-      },
-    });
-    return 0;
-  }
-
-  /** A NotifyResp from a Controller that was on-boarding completes it (OnBoardingComplete=true). */
-  private onBoarded(controller: ObjectInstance | null): void {
-    if (controller === null || param(this.model, controller, 'OnBoardingComplete') === 'true') return;
-    const tx = this.model.begin();
-    tx.set(controller, 'OnBoardingComplete', 'true', WriteMode.Agent);
-    tx.commit();
   }
 
   private dropControllerState(): void {
@@ -333,7 +277,7 @@ export class Agent {
     this.requests.handleTimeout(now);
     this.subscriptions.expire(now);
     this.notifications.handleTimeout(now);
-    for (const c of this.periodic.due(now, this.model.context.wallClock)) this.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c);
+    for (const c of this.periodic.due(now, this.model.context.wallClock)) this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c);
     if (this.nextPoll <= now) { // getter-backed params subscribed for ValueChange (§4 item 9)
       this.subscriptions.watchGetters();
       this.model.pollWatched();
