@@ -174,6 +174,8 @@ export class Agent {
     if (this.unanswered.has(key)) return; // R-MSG.4
     const resp = dispatchRequest(this.dispatch, req, d.msg);
     if (resp !== null) this.respond(origin, fromId, replyVersion, d.msgId, resp);
+    const kind = body.request!.req_type;
+    if (kind === 'set' || kind === 'add' || kind === 'delete') this.periodicTick(now); // a new interval takes effect at once
   }
 
   /** The sender as a Requester, or null when the Record must be dropped. */
@@ -277,7 +279,7 @@ export class Agent {
     this.requests.handleTimeout(now);
     this.subscriptions.expire(now);
     this.notifications.handleTimeout(now);
-    for (const c of this.periodic.due(now, this.model.context.wallClock)) this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c);
+    this.periodicTick(now);
     if (this.nextPoll <= now) { // getter-backed params subscribed for ValueChange (§4 item 9)
       this.subscriptions.watchGetters();
       this.model.pollWatched();
@@ -289,6 +291,11 @@ export class Agent {
       if (this.restartKind === 'factoryReset') { this.model.factoryReset(); if (dev !== undefined) dev.factoryReset(); }
       else if (dev !== undefined) dev.reboot();
     }
+  }
+
+  /** §Periodic!: sends what is due and re-reads changed intervals/phases. */
+  private periodicTick(now: number): void {
+    for (const c of this.periodic.due(now, this.model.context.wallClock)) this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c);
   }
 
   pollTimeout(): number {

@@ -1,12 +1,11 @@
-/** Subscriptions and Notify delivery (R-NOT.*, §1.14 subscription semantics as R-SUB.*), Operate (R-OPR.*). */
+/** Subscriptions and Notify delivery (R-NOT.*, AGENT-REQUIREMENTS §1.14 subscription semantics, cited as R-SUB). */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addMsg, encodeMsg, errorMsg, notifyRespMsg, operateMsg, setMsg, getMsg } from '../../src/usp/index.ts';
-import { DeliveryOutcome, retryDelayMs } from '../../src/agent/index.ts';
-import { createTestAgent, drain, exchange, MemoryStore, openRecord, ORIGIN, requestRecord, type TestAgent } from './harness.ts';
+import { addMsg, encodeMsg, errorMsg, getMsg, notifyRespMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
+import { DeliveryOutcome } from '../../src/agent/index.ts';
+import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, type TestAgent } from './harness.ts';
 
 const sub = suite('agent/subscriptions');
-const opr = suite('agent/operate');
 
 function subscribe(t: TestAgent, type: string, refs: string, extra: [string, string][] = []) {
   const m = exchange(t, addMsg('sub', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
@@ -104,13 +103,6 @@ sub('§NOT codes an Error answering a Notify stops its retries', () => {
   assert.is(t.agent.notifications.size, 0);
 });
 
-sub('R-NOT.1/R-NOT.2 back-off ranges grow by k/1000 and stop growing at the 10th retry', () => {
-  assert.is(retryDelayMs(1, 5, 2000, () => 0), 5000);
-  assert.is(retryDelayMs(1, 5, 2000, () => 0.999999), 10000);
-  assert.is(retryDelayMs(3, 5, 2000, () => 0), 20000);
-  assert.is(retryDelayMs(12, 5, 2000, () => 0), retryDelayMs(10, 5, 2000, () => 0));
-});
-
 sub('R-NOT.5/R-NOT.6 SendOnBoardRequest(): OnBoardRequest with send_resp=true and subscription_id ""', () => {
   const t = createTestAgent();
   const m = exchange(t, operateMsg('o', { command: 'Device.LocalAgent.Controller.1.SendOnBoardRequest()', send_resp: true }));
@@ -130,67 +122,8 @@ sub('R-SUB TimeToLive removes the subscription after its lifetime', () => {
   assert.is(t.model.instanceAt('Device.LocalAgent.Subscription.1.'), undefined);
 });
 
-sub('§Boot! after start: CommandKey/Cause from Reboot(), ParameterMap from the recipient BootParameter table', () => {
-  const store = new MemoryStore();
-  const t = createTestAgent({ store, config: { device: { reboot: () => undefined, factoryReset: () => undefined } } });
-  subscribe(t, 'Event', 'Device.Boot!', [['Persistent', 'true']]);
-  exchange(t, addMsg('bp', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.BootParameter.', param_settings: [
-    { param: 'Enable', value: 'true' }, { param: 'ParameterName', value: 'Device.DeviceInfo.SerialNumber' }] }] }));
-  const r = exchange(t, operateMsg('rb', { command: 'Device.Reboot()', command_key: 'key-42', send_resp: true }));
-  assert.ok(r.body!.response!.operate_resp);
-  const after = createTestAgent({ store });
-  after.agent.start(0);
-  const n = drain(after.agent, 0).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.event!);
-  assert.equal(n, [{ obj_path: 'Device.', event_name: 'Boot!', params: {
-    CommandKey: 'key-42', Cause: 'RemoteReboot', FirmwareUpdated: 'false', ParameterMap: '{"Device.DeviceInfo.SerialNumber":"T0001"}' } }]);
-});
-
-opr('R-OPR.0 async: Request row (Active), req_obj_path at once, OperationComplete later, row removed', () => {
-  const t = createTestAgent();
-  subscribe(t, 'OperationComplete', 'Device.');
-  const m = exchange(t, operateMsg('o', { command: 'Device.ScheduleTimer()', command_key: 'ck', send_resp: true, input_args: { DelaySeconds: '3' } }));
-  assert.is(m.body!.response!.operate_resp!.operation_results[0]!.req_obj_path, 'Device.LocalAgent.Request.1.');
-  const g = exchange(t, getMsg('g', { param_paths: ['Device.LocalAgent.Request.1.Status', 'Device.LocalAgent.Request.1.Command'] }));
-  assert.is(g.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Status'], 'Active');
-  assert.is(t.agent.pollTimeout(), 4000);
-  t.agent.handleTimeout(4000);
-  const [n] = drain(t.agent, 4000).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.oper_complete!);
-  assert.equal([n!.obj_path, n!.command_name, n!.command_key, n!.cmd_failure], ['Device.', 'ScheduleTimer()', 'ck', undefined]);
-  assert.equal(n!.req_output_args, { output_args: {} });
-  assert.is(t.model.instanceAt('Device.LocalAgent.Request.1.'), undefined);
-});
-
-opr('R-OPR.5 a missing mandatory argument is cmd_failure 7027; §Cancel Request.{i}.Cancel() → 7023', () => {
-  const t = createTestAgent();
-  subscribe(t, 'OperationComplete', 'Device.ScheduleTimer()');
-  const m = exchange(t, operateMsg('o', { command: 'Device.ScheduleTimer()', send_resp: true }));
-  assert.is(m.body!.response!.operate_resp!.operation_results[0]!.cmd_failure!.err_code, 7027);
-  exchange(t, operateMsg('o2', { command: 'Device.ScheduleTimer()', send_resp: true, input_args: { DelaySeconds: '30' } }));
-  exchange(t, operateMsg('o3', { command: 'Device.LocalAgent.Request.1.Cancel()', send_resp: true }));
-  const n = t.notifies.map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.oper_complete!);
-  assert.is(n[0]!.cmd_failure!.err_code, 7023);
-  assert.is(t.agent.requests.size, 0);
-});
-
-opr('R-OPR.4 send_resp=false: no OperateResp; R-OPR.1 per-object failures are cmd_failure', () => {
-  const t = createTestAgent();
-  t.agent.handleRecord(1000, ...rec(requestRecord(operateMsg('o', { command: 'Device.ScheduleTimer()', send_resp: false, input_args: { DelaySeconds: '1' } }))), ORIGIN);
-  assert.is(drain(t.agent, 1000).length, 0);
-  const m = exchange(t, operateMsg('o', { command: 'Device.IP.Interface.*.Reset()', send_resp: true }));
-  const r = m.body!.response!.operate_resp!.operation_results;
-  assert.is(r.length, 3);
-  assert.is(r[0]!.cmd_failure!.err_code, 7022, 'no handler registered for Reset()');
-});
-
-opr('§OPR codes message-level faults are Errors: 7026 unknown command, 7006 no x permission', () => {
-  const t = createTestAgent();
-  assert.is(exchange(t, operateMsg('o', { command: 'Device.Nope()', send_resp: true })).body!.error!.err_code, 7026);
-  assert.is(exchange(t, operateMsg('o', { command: 'Device.Reboot()', send_resp: true }), 1000, 'proto::controller-2').body!.error!.err_code, 7006);
-});
-
 function rec(b: Uint8Array): [Uint8Array, number, number] {
   return [b, 0, b.length];
 }
 
 sub.run();
-opr.run();

@@ -1,0 +1,63 @@
+/** Operate, async operations and the Request table (R-OPR.*, AGENT-REQUIREMENTS §1.11, §4 item 12). */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { addMsg, getMsg, operateMsg } from '../../src/usp/index.ts';
+import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, type TestAgent } from './harness.ts';
+
+const opr = suite('agent/operate');
+
+function subscribe(t: TestAgent, type: string, refs: string, extra: [string, string][] = []) {
+  const m = exchange(t, addMsg('sub', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
+    { param: 'Enable', value: 'true' }, { param: 'NotifType', value: type }, { param: 'ReferenceList', value: refs }, { param: 'ID', value: 's-' + type },
+    ...extra.map(([param, value]) => ({ param, value }))] }] }));
+  return m.body!.response!.add_resp!.created_obj_results[0]!.oper_status!.oper_success!;
+}
+
+opr('R-OPR.0 async: Request row (Active), req_obj_path at once, OperationComplete later, row removed', () => {
+  const t = createTestAgent();
+  subscribe(t, 'OperationComplete', 'Device.');
+  const m = exchange(t, operateMsg('o', { command: 'Device.ScheduleTimer()', command_key: 'ck', send_resp: true, input_args: { DelaySeconds: '3' } }));
+  assert.is(m.body!.response!.operate_resp!.operation_results[0]!.req_obj_path, 'Device.LocalAgent.Request.1.');
+  const g = exchange(t, getMsg('g', { param_paths: ['Device.LocalAgent.Request.1.Status', 'Device.LocalAgent.Request.1.Command'] }));
+  assert.is(g.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Status'], 'Active');
+  assert.is(t.agent.pollTimeout(), 4000);
+  t.agent.handleTimeout(4000);
+  const [n] = drain(t.agent, 4000).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.oper_complete!);
+  assert.equal([n!.obj_path, n!.command_name, n!.command_key, n!.cmd_failure], ['Device.', 'ScheduleTimer()', 'ck', undefined]);
+  assert.equal(n!.req_output_args, { output_args: {} });
+  assert.is(t.model.instanceAt('Device.LocalAgent.Request.1.'), undefined);
+});
+
+opr('R-OPR.5 a missing mandatory argument is cmd_failure 7027; §Cancel Request.{i}.Cancel() → 7023', () => {
+  const t = createTestAgent();
+  subscribe(t, 'OperationComplete', 'Device.ScheduleTimer()');
+  const m = exchange(t, operateMsg('o', { command: 'Device.ScheduleTimer()', send_resp: true }));
+  assert.is(m.body!.response!.operate_resp!.operation_results[0]!.cmd_failure!.err_code, 7027);
+  exchange(t, operateMsg('o2', { command: 'Device.ScheduleTimer()', send_resp: true, input_args: { DelaySeconds: '30' } }));
+  exchange(t, operateMsg('o3', { command: 'Device.LocalAgent.Request.1.Cancel()', send_resp: true }));
+  const n = t.notifies.map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.oper_complete!);
+  assert.is(n[0]!.cmd_failure!.err_code, 7023);
+  assert.is(t.agent.requests.size, 0);
+});
+
+opr('R-OPR.4 send_resp=false: no OperateResp; R-OPR.1 per-object failures are cmd_failure', () => {
+  const t = createTestAgent();
+  t.agent.handleRecord(1000, ...rec(requestRecord(operateMsg('o', { command: 'Device.ScheduleTimer()', send_resp: false, input_args: { DelaySeconds: '1' } }))), ORIGIN);
+  assert.is(drain(t.agent, 1000).length, 0);
+  const m = exchange(t, operateMsg('o', { command: 'Device.IP.Interface.*.Reset()', send_resp: true }));
+  const r = m.body!.response!.operate_resp!.operation_results;
+  assert.is(r.length, 3);
+  assert.is(r[0]!.cmd_failure!.err_code, 7022, 'no handler registered for Reset()');
+});
+
+opr('§OPR codes message-level faults are Errors: 7026 unknown command, 7006 no x permission', () => {
+  const t = createTestAgent();
+  assert.is(exchange(t, operateMsg('o', { command: 'Device.Nope()', send_resp: true })).body!.error!.err_code, 7026);
+  assert.is(exchange(t, operateMsg('o', { command: 'Device.Reboot()', send_resp: true }), 1000, 'proto::controller-2').body!.error!.err_code, 7006);
+});
+
+function rec(b: Uint8Array): [Uint8Array, number, number] {
+  return [b, 0, b.length];
+}
+
+opr.run();
