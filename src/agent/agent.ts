@@ -248,7 +248,8 @@ export class Agent {
     const known = new Set<string>();
     const t = this.model.tableAt(CONTROLLER_TABLE);
     for (const c of t === undefined ? [] : t.rows.values()) known.add(param(this.model, c, 'EndpointID'));
-    for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) { this.lastVersion.delete(eid); this.notifications.dropFor(eid); }
+    for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) this.lastVersion.delete(eid);
+    this.notifications.keepOnly(known);
   }
 
   private scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {

@@ -99,4 +99,12 @@ rec('R-MSG.0a the request built by protobufjs gets a byte-exact GetResp decodabl
   assert.equal(decoded.body.response.get_resp.req_path_results[0]!.resolved_path_results[0]!.result_params, { Enable: 'true' });
 });
 
+rec('R-MTP.5 a Record with an invalid version or unknown enum is dropped without a reply (no msg_id can be read)', () => {
+  const good = requestRecord(getMsg('1', { param_paths: ['Device.'] }), CONTROLLER_ID, '1.x');
+  assert.is(feed(good).length, 0);
+  const b = RecordT.encode(RecordT.fromObject({ version: '1.3', to_id: AGENT_ID, from_id: CONTROLLER_ID, payload_security: 1,
+    no_session_context: { payload: [1, 2, 3] } })).finish();
+  assert.is(feed(b).length, 0);
+});
+
 rec.run();

@@ -56,6 +56,33 @@ opr('§OPR codes message-level faults are Errors: 7026 unknown command, 7006 no 
   assert.is(exchange(t, operateMsg('o', { command: 'Device.Reboot()', send_resp: true }), 1000, 'proto::controller-2').body!.error!.err_code, 7006);
 });
 
+opr('§Concurrency / DESIGN.md bounded: async operations beyond maxPendingRequests fail with cmd_failure 7005', () => {
+  const t = createTestAgent({ config: { limits: { maxPendingRequests: 2 } } });
+  const run = (key: string) => exchange(t, operateMsg(key, { command: 'Device.ScheduleTimer()', command_key: key, send_resp: true, input_args: { DelaySeconds: '60' } }))
+    .body!.response!.operate_resp!.operation_results[0]!;
+  assert.ok(run('a').req_obj_path);
+  assert.is(run('a').cmd_failure!.err_code, 7005, 'same CommandKey while running: denied');
+  assert.ok(run('b').req_obj_path);
+  assert.is(run('c').cmd_failure!.err_code, 7005);
+  assert.is(t.agent.requests.size, 2);
+});
+
+opr('R-OPR.2 a search command path starts one Request per matched object', () => {
+  const t = createTestAgent({ rows: [
+    { path: 'Device.DeviceInfo.FirmwareImage.1.', values: [['Alias', 'a'], ['Name', 'A']] },
+    { path: 'Device.DeviceInfo.FirmwareImage.2.', values: [['Alias', 'b'], ['Name', 'B']] }] });
+  let started = 0;
+  t.agent.registerAsyncCommand('Device.DeviceInfo.FirmwareImage.{i}.Download()', () => { started++; return null; });
+  const m = exchange(t, operateMsg('o', { command: 'Device.DeviceInfo.FirmwareImage.*.Download()', send_resp: true,
+    input_args: { URL: 'https://fw.example/img', AutoActivate: 'false' } }));
+  const r = m.body!.response!.operate_resp!.operation_results;
+  assert.equal(r.map((x) => [x.executed_command, x.req_obj_path]), [
+    ['Device.DeviceInfo.FirmwareImage.1.Download()', 'Device.LocalAgent.Request.1.'], ['Device.DeviceInfo.FirmwareImage.2.Download()', 'Device.LocalAgent.Request.2.']]);
+  assert.is(started, 2);
+  assert.ok(t.agent.completeOperation('Device.LocalAgent.Request.2.', 0, '', new Map([['Result', 'ok']])));
+  assert.is(t.agent.requests.size, 1);
+});
+
 function rec(b: Uint8Array): [Uint8Array, number, number] {
   return [b, 0, b.length];
 }

@@ -1,7 +1,8 @@
 /** Subscriptions and Notify delivery (R-NOT.*, AGENT-REQUIREMENTS §1.14 subscription semantics, cited as R-SUB). */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addMsg, encodeMsg, errorMsg, getMsg, notifyRespMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
+import { addMsg, deleteMsg, encodeMsg, errorMsg, getMsg, notifyRespMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
+import { createDeviceSchema, object, param, R, T } from '../../src/dm/index.ts';
 import { DeliveryOutcome } from '../../src/agent/index.ts';
 import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, type TestAgent } from './harness.ts';
 
@@ -120,6 +121,46 @@ sub('R-SUB TimeToLive removes the subscription after its lifetime', () => {
   assert.is(t.agent.pollTimeout(), 1000 + 60000);
   t.agent.handleTimeout(61000);
   assert.is(t.model.instanceAt('Device.LocalAgent.Subscription.1.'), undefined);
+});
+
+let temperature = 20;
+function readTemperature(): string { return String(temperature); }
+
+sub('§4 item 9 getter-backed params subscribed for ValueChange are polled on a bounded interval (R-NOT.0a ≤ 10 s)', () => {
+  const schema = createDeviceSchema([object('Sensor', [param('Temperature', T.Int, R, { get: readTemperature }), param('Ticks', T.UnsignedInt, R, { get: readTemperature, ignoreChange: true })])]);
+  const t = createTestAgent({ schema, config: { limits: { pollIntervalMs: 5000 } } });
+  t.agent.start(0);
+  subscribe(t, 'ValueChange', 'Device.Sensor.');
+  temperature = 21;
+  t.agent.handleTimeout(5000); // first poll: starts watching (baseline 21)
+  temperature = 23;
+  assert.is(t.agent.pollTimeout(), 10000);
+  t.agent.handleTimeout(10000);
+  const n = drain(t.agent, 10000).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.value_change);
+  assert.equal(n, [{ param_path: 'Device.Sensor.Temperature', param_value: '23' }], 'WILL_IGNORE params never fire');
+});
+
+sub('§4 item 18 deleting a Controller removes its Subscriptions and drops its queued notifications', () => {
+  const t = createTestAgent();
+  subscribe(t, 'ValueChange', 'Device.DSL.Line.1.Enable', [['NotifRetry', 'true']]);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.1.', param_settings: [{ param: 'Enable', value: 'false' }] }] }));
+  const [n] = notifies(t);
+  t.agent.handleDelivery(n!.n.handle, DeliveryOutcome.Timeout, 1000);
+  assert.is(t.agent.notifications.size, 1);
+  exchange(t, deleteMsg('d', { allow_partial: false, obj_paths: ['Device.LocalAgent.Controller.1.'] }));
+  assert.is(t.model.instanceAt('Device.LocalAgent.Subscription.1.'), undefined);
+  assert.is(t.agent.notifications.size, 0);
+});
+
+sub('R-SUB Enable=false on the recipient Controller stops its notifications', () => {
+  const t = createTestAgent();
+  subscribe(t, 'ObjectCreation', 'Device.DSL.Line.');
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Controller.2.', param_settings: [{ param: 'AssignedRole', value: 'Device.LocalAgent.ControllerTrust.Role.1' }] }] }));
+  exchange(t, addMsg('a', { allow_partial: false, create_objs: [{ obj_path: 'Device.DSL.Line.' }] }));
+  assert.is(notifies(t).length, 1);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.', param_settings: [{ param: 'Enable', value: 'false' }] }] }), 1000, 'proto::controller-2');
+  exchange(t, addMsg('a', { allow_partial: false, create_objs: [{ obj_path: 'Device.DSL.Line.' }] }), 1000, 'proto::controller-2');
+  assert.is(notifies(t).length, 0);
 });
 
 function rec(b: Uint8Array): [Uint8Array, number, number] {
