@@ -19,15 +19,17 @@
  * Responses carry the request's version when supported, else the highest (D1), and
  * go only back to the origin (R-MSG.0a).
  */
-import { DmError, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, type DataModelApi } from '../dm/index.ts';
 import {
   BodyKind, createRecordViewConfig, decodeMsg, emitRecord, encodedRecordLength, encodeMsg, errorMsg, msgErrorUspCode,
   RecordError, RecordType, RecordView, recordErrorUspCode, UspErrorCode, utf8Bytes, type MsgInit,
 } from '../usp/index.ts';
 import { AccessControl } from './acl.ts';
-import { CONTROLLER_TABLE, parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
+import { parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
+import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
 import { registerDeviceCommands } from './device-commands.ts';
 import { dispatchRequest, type DispatchContext } from './dispatch.ts';
+import { readParam } from './get.ts';
 import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
 import { Requests, type AsyncCommandHandler } from './requests.ts';
@@ -38,10 +40,6 @@ import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type
 export const SUPPORTED_VERSIONS = '1.0,1.1,1.2,1.3,1.4';
 const FULL_ACCESS_ROLE = 'Device.LocalAgent.ControllerTrust.Role.1';
 
-function param(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q: ParamNode) => q.name === name);
-  return p === undefined ? '' : model.read(inst, p);
-}
 
 function ascii(buf: Uint8Array, start: number, len: number): string {
   let s = '';
@@ -75,6 +73,7 @@ export class Agent {
   private readonly idBytes = new Map<string, Uint8Array>();
   private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
   private readonly periodic: PeriodicSchedule;
+  private readonly controllers: ControllerIndex;
   private readonly dispatch: DispatchContext;
   private nextPoll = Infinity;
   private restartAt = Infinity;
@@ -90,6 +89,7 @@ export class Agent {
     this.versionList = this.versions.split(',');
     this.ownId = utf8Bytes(config.endpointId);
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
+    this.controllers = new ControllerIndex(this.model);
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions);
     this.notifications = this.notifier.queue;
@@ -152,9 +152,9 @@ export class Agent {
     if (err !== RecordError.Ok) { this.recordError(err, origin); return; }
     if (!v.toIdEquals(this.ownId) || v.fromIdEquals(this.ownId)) return; // R-E2E.1, R-ARC.2
     if (v.recordType !== RecordType.NoSessionContext) return; // connect/disconnect records carry no Msg for us
-    const fromId = ascii(buf, v.fromIdStart, v.fromIdLen);
-    const req = this.requester(fromId, origin);
+    const req = this.requester(origin);
     if (req === null) return;
+    const fromId = req.endpointId;
     const version = ascii(buf, v.versionStart, v.versionLen);
     const replyVersion = this.versionList.indexOf(version) >= 0 ? version : this.versionList[this.versionList.length - 1]!;
     this.lastVersion.set(fromId, replyVersion);
@@ -178,22 +178,29 @@ export class Agent {
     if (kind === 'set' || kind === 'add' || kind === 'delete') this.periodicTick(now); // a new interval takes effect at once
   }
 
-  /** The sender as a Requester, or null when the Record must be dropped. */
-  private requester(fromId: string, origin: MtpOrigin): Requester | null {
-    if (origin.peerEndpointId !== '' && origin.peerEndpointId !== fromId) return null; // R-SEC.0a
-    const table = this.model.tableAt(CONTROLLER_TABLE);
-    let controller: ObjectInstance | null = null;
-    for (const c of table === undefined ? [] : table.rows.values()) if (param(this.model, c, 'EndpointID') === fromId) { controller = c; break; }
-    if (controller === null && this.config.acceptUnknownControllers !== true) return null;
-    if (controller !== null && param(this.model, controller, 'Enable') !== 'true') return null;
-    return { endpointId: fromId, controller, access: this.acl.viewFor(controller) };
+  /**
+   * The sender of the wrapped Record as a Requester, or null when it must be dropped:
+   * certificate EID ≠ from_id (R-SEC.0a), unknown (unless admitted as untrusted) or
+   * disabled Controller. Allocates nothing until the sender is accepted.
+   */
+  private requester(origin: MtpOrigin): Requester | null {
+    const v = this.view;
+    if (origin.peerEndpointId !== '' && !v.fromIdEquals(this.encoded(origin.peerEndpointId))) return null;
+    const c = this.controllers.bySender(v);
+    if (c === null) {
+      if (this.config.acceptUnknownControllers !== true) return null;
+      return { endpointId: ascii(v.buf, v.fromIdStart, v.fromIdLen), controller: null, access: this.acl.viewFor(null) };
+    }
+    if (!c.enabled) return null;
+    return { endpointId: c.endpointId, controller: c.row, access: this.acl.viewFor(c.row) };
   }
 
   private recordError(err: RecordError, origin: MtpOrigin): void {
     const v = this.view;
     if (!v.canReply(this.ownId) || v.fromIdEquals(this.ownId)) return;
-    const fromId = ascii(v.buf, v.fromIdStart, v.fromIdLen);
-    if (this.requester(fromId, origin) === null) return; // R-MTP.5: known Controller with a return path
+    const req = this.requester(origin);
+    if (req === null) return; // R-MTP.5: a known Controller with a return path
+    const fromId = req.endpointId;
     const version = this.versionList[this.versionList.length - 1]!;
     if (err === RecordError.SessionContextNotAllowed) { // R-E2E.6a
       const fields = {
@@ -247,7 +254,7 @@ export class Agent {
   private dropControllerState(): void {
     const known = new Set<string>();
     const t = this.model.tableAt(CONTROLLER_TABLE);
-    for (const c of t === undefined ? [] : t.rows.values()) known.add(param(this.model, c, 'EndpointID'));
+    for (const c of t === undefined ? [] : t.rows.values()) known.add(readParam(this.model, c, 'EndpointID'));
     for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) this.lastVersion.delete(eid);
     this.notifications.keepOnly(known);
   }

@@ -12,6 +12,12 @@ import { DmError, PathKind, type DataModelApi, type ObjectInstance, type ParamNo
 import type { GetInit, GetRespInit, GetRespRequestedPathResultInit, GetRespResolvedPathResultInit } from '../usp/index.ts';
 import { PermKind, Right, type AccessView } from './acl.ts';
 
+/** The agent's own read of a parameter by name ("" when the object has no such parameter). */
+export function readParam(model: DataModelApi, inst: ObjectInstance, name: string): string {
+  const p = inst.node.params.find((q) => q.name === name);
+  return p === undefined ? '' : model.read(inst, p);
+}
+
 /** Reads a value as the Controller may see it: secured params read "" without a SecuredRole (§4 item 17). */
 export function readFor(model: DataModelApi, access: AccessView, inst: ObjectInstance, p: ParamNode): string {
   return p.secured && !access.secured ? '' : model.read(inst, p);

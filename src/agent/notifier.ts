@@ -8,20 +8,17 @@
  * Invariant: nothing here touches the MTP; the Agent turns queued payloads into
  * Records when the driver polls.
  */
-import { DmError, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, WriteMode, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
 import { encodeMsg, notifyMsg, type Notification } from '../usp/index.ts';
 import type { AccessControl, AccessView } from './acl.ts';
-import { CONTROLLER_TABLE } from './boot.ts';
+import { CONTROLLER_TABLE } from './controllers.ts';
+import { readParam } from './get.ts';
 import { markOnBoarding } from './device-commands.ts';
 import { NotifyQueue } from './notify-queue.ts';
 import type { Operation } from './requests.ts';
 import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
 import { Subscriptions } from './subscriptions.ts';
 
-function param(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q: ParamNode) => q.name === name);
-  return p === undefined ? '' : model.read(inst, p);
-}
 
 export class Notifier {
   readonly queue: NotifyQueue;
@@ -53,7 +50,7 @@ export class Notifier {
   }
 
   queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): void {
-    const eid = param(this.model, recipient, 'EndpointID');
+    const eid = readParam(this.model, recipient, 'EndpointID');
     const msgId = this.nextMsgId();
     const expiresAt = sendResp && expirationS > 0 ? this.model.context.now + expirationS * 1000 : Infinity;
     this.queue.enqueue(eid, msgId, encodeMsg(notifyMsg(msgId, subId, sendResp, n)), sendResp, expiresAt);
@@ -64,9 +61,9 @@ export class Notifier {
     let m = DEFAULT_MIN_WAIT_S;
     let k = DEFAULT_MULTIPLIER;
     for (const c of t === undefined ? [] : t.rows.values()) {
-      if (param(this.model, c, 'EndpointID') !== endpointId) continue;
-      m = Number(param(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
-      k = Number(param(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;
+      if (readParam(this.model, c, 'EndpointID') !== endpointId) continue;
+      m = Number(readParam(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
+      k = Number(readParam(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;
     }
     return retryDelayMs(n, m, k, this.random);
   }
@@ -85,7 +82,7 @@ export class Notifier {
   /** R-NOT.5/6: OnBoardRequest to an enabled Controller, send_resp=true, never expires, subscription_id "". */
   sendOnBoardRequest(controllerPath: string): number {
     const c = this.model.instanceAt(controllerPath);
-    if (c === undefined || param(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure;
+    if (c === undefined || readParam(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure;
     markOnBoarding(this.model, controllerPath);
     const ctx = this.model.context;
     this.queueNotify(c, '', true, 0, {
@@ -99,7 +96,7 @@ export class Notifier {
 
   /** A NotifyResp from a Controller that was on-boarding completes it (OnBoardingComplete=true). */
   onBoarded(controller: ObjectInstance | null): void {
-    if (controller === null || param(this.model, controller, 'OnBoardingComplete') === 'true') return;
+    if (controller === null || readParam(this.model, controller, 'OnBoardingComplete') === 'true') return;
     const tx = this.model.begin();
     tx.set(controller, 'OnBoardingComplete', 'true', WriteMode.Agent);
     tx.commit();

@@ -20,7 +20,8 @@ import {
 } from '../dm/index.ts';
 import type { Notification } from '../usp/index.ts';
 import { covers, PermKind, Right, segMatches, splitPath, type AccessControl, type AccessView } from './acl.ts';
-import { readFor } from './get.ts';
+import { readFor, readParam } from './get.ts';
+import { CONTROLLER_TABLE } from './controllers.ts';
 import type { Requester } from './types.ts';
 import type { WritePolicy } from './write.ts';
 
@@ -32,10 +33,6 @@ export type NotifySink = (recipient: ObjectInstance, subscriptionId: string, sen
 /** Builds a notification for one recipient (null = not for it). */
 export type NotificationFor = (access: AccessView, recipient: ObjectInstance) => Notification | null;
 
-function param(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
-  return p === undefined ? '' : model.read(inst, p);
-}
 
 /** Exact segment match (no covering of what is below): "Device.X.*." vs "Device.X.3.". */
 function sameShape(ref: string, path: string): boolean {
@@ -49,6 +46,8 @@ function sameShape(ref: string, path: string): boolean {
 export class Subscriptions implements ChangeListener, WritePolicy {
   /** Monotonic creation time of subscriptions with a TimeToLive. */
   private readonly born = new Map<string, number>();
+  /** The Controller row being disabled by the change now being reported, if any. */
+  private disabling: ObjectInstance | null = null;
 
   constructor(private readonly model: DataModelApi, private readonly acl: AccessControl, private readonly sink: NotifySink) {}
 
@@ -58,8 +57,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (t === undefined) return;
     const gone: ObjectInstance[] = [];
     for (const row of t.rows.values()) {
-      if (Number(param(this.model, row, 'TimeToLive')) === 0) continue;
-      const cd = param(this.model, row, 'CreationDate');
+      if (Number(readParam(this.model, row, 'TimeToLive')) === 0) continue;
+      const cd = readParam(this.model, row, 'CreationDate');
       const ms = wallClock === undefined || cd === '' || cd.startsWith('0001-') ? NaN : parseDateTime(cd) * 1000;
       if (Number.isNaN(ms)) gone.push(row);
       else this.born.set(row.path, now - (wallClock! - ms));
@@ -80,7 +79,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     for (const [path, born] of this.born) {
       const row = this.model.instanceAt(path);
       if (row === undefined) { this.born.delete(path); continue; }
-      const ttl = Number(param(this.model, row, 'TimeToLive'));
+      const ttl = Number(readParam(this.model, row, 'TimeToLive'));
       if (ttl === 0) { this.born.delete(path); continue; }
       if (born + ttl * 1000 <= now) { gone.push(row); this.born.delete(path); }
     }
@@ -92,7 +91,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     for (const [path, born] of this.born) {
       const row = this.model.instanceAt(path);
       if (row === undefined) continue;
-      const ttl = Number(param(this.model, row, 'TimeToLive'));
+      const ttl = Number(readParam(this.model, row, 'TimeToLive'));
       if (ttl > 0) t = Math.min(t, born + ttl * 1000);
     }
     return t;
@@ -104,8 +103,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (t === undefined) return;
     const m = this.model;
     for (const row of t.rows.values()) {
-      if (param(m, row, 'Enable') !== 'true' || param(m, row, 'NotifType') !== 'ValueChange') continue;
-      for (const ref of splitList(param(m, row, 'ReferenceList'))) {
+      if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== 'ValueChange') continue;
+      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) {
         const r = ref === '' ? null : m.resolve(ref);
         if (r === null || r.err !== 0) continue;
         for (const inst of r.objects) {
@@ -138,18 +137,18 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (t === undefined) return;
     const m = this.model;
     for (const row of t.rows.values()) {
-      if (param(m, row, 'Enable') !== 'true' || param(m, row, 'NotifType') !== type) continue;
+      if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== type) continue;
       let hit = false;
-      for (const ref of splitList(param(m, row, 'ReferenceList'))) if (ref !== '' && matches(ref)) { hit = true; break; }
+      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) if (ref !== '' && matches(ref)) { hit = true; break; }
       if (!hit) continue;
-      const recipient = m.instanceAt(param(m, row, 'Recipient') + '.');
-      if (recipient === undefined || param(m, recipient, 'Enable') !== 'true') continue;
+      const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
+      if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
       const access = this.acl.viewFor(recipient);
       if (!access.allows(perm.path, perm.kind, Right.Notify)) continue;
       const n = build(access, recipient);
       if (n === null) continue;
-      const retry = param(m, row, 'NotifRetry') === 'true';
-      this.sink(recipient, param(m, row, 'ID'), retry, retry ? Number(param(m, row, 'NotifExpiration')) : 0, n);
+      const retry = readParam(m, row, 'NotifRetry') === 'true';
+      this.sink(recipient, readParam(m, row, 'ID'), retry, retry ? Number(readParam(m, row, 'NotifExpiration')) : 0, n);
     }
   }
 
@@ -168,8 +167,11 @@ export class Subscriptions implements ChangeListener, WritePolicy {
 
   handleValueChange(inst: ObjectInstance, p: ParamNode, value: string): void {
     const path = inst.path + p.name;
+    // TR-181 Controller.{i}.Enable: the ValueChange disabling a Controller still reaches it, as its last notification.
+    this.disabling = p.name === 'Enable' && value === 'false' && inst.node.path === CONTROLLER_TABLE + '{i}.' ? inst : null;
     this.notify('ValueChange', (ref) => this.elementMatch(ref, inst, p.name), { path, kind: PermKind.Param },
       (access) => ({ value_change: { param_path: path, param_value: p.secured && !access.secured ? '' : value } }));
+    this.disabling = null;
   }
 
   handleObjectCreation(inst: ObjectInstance): void {

@@ -152,6 +152,17 @@ sub('§4 item 18 deleting a Controller removes its Subscriptions and drops its q
   assert.is(t.agent.notifications.size, 0);
 });
 
+sub('R-SUB Controller.{i}.Enable=false: that ValueChange still reaches the disabled Controller, as its last notification', () => {
+  const t = createTestAgent();
+  subscribe(t, 'ValueChange', 'Device.LocalAgent.Controller.*.Enable');
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.', param_settings: [{ param: 'Enable', value: 'false' }] }] }));
+  const n = notifies(t);
+  assert.equal(n.map((x) => [x.n.endpointId, x.msg.body!.request!.notify!.value_change!.param_path]), [['proto::controller-1', 'Device.LocalAgent.Controller.1.Enable']]);
+  const b = requestRecord(getMsg('after', { param_paths: ['Device.'] }));
+  t.agent.handleRecord(2000, b, 0, b.length, ORIGIN);
+  assert.is(drain(t.agent, 2000).length, 0, 'then silence: its Records are dropped');
+});
+
 sub('R-SUB Enable=false on the recipient Controller stops its notifications', () => {
   const t = createTestAgent();
   subscribe(t, 'ObjectCreation', 'Device.DSL.Line.');
