@@ -2,15 +2,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
-import { createTestAgent, drain, exchange, MemoryStore, openRecord, type TestAgent } from './harness.ts';
+import { createTestAgent, drain, exchange, MemoryStore, openRecord, subscribe, type TestAgent } from './harness.ts';
 
 const boot = suite('agent/boot');
-
-function subscribe(t: TestAgent, ref: string, extra: [string, string][] = []) {
-  exchange(t, addMsg('sub', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
-    { param: 'Enable', value: 'true' }, { param: 'NotifType', value: 'Event' }, { param: 'ReferenceList', value: ref },
-    ...extra.map(([param, value]) => ({ param, value }))] }] }));
-}
 
 function events(t: TestAgent, now: number) {
   return drain(t.agent, now).map((x) => ({ to: x.endpointId, e: openRecord(x.bytes).msg!.body!.request!.notify!.event! }));
@@ -20,7 +14,7 @@ boot('§Boot! after start: CommandKey/Cause from Reboot(), ParameterMap from the
   const store = new MemoryStore();
   let reboots = 0;
   const t = createTestAgent({ store, config: { device: { reboot: () => { reboots++; }, factoryReset: () => undefined }, rebootDelayMs: 500 } });
-  subscribe(t, 'Device.Boot!', [['Persistent', 'true']]);
+  subscribe(t, 'Event', 'Device.Boot!', [['Persistent', 'true']]);
   exchange(t, addMsg('bp', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.BootParameter.', param_settings: [
     { param: 'Enable', value: 'true' }, { param: 'ParameterName', value: 'Device.DSL.Line.*.Enable' }] }] }));
   const r = exchange(t, operateMsg('rb', { command: 'Device.Reboot()', command_key: 'key-42', send_resp: true }));
@@ -43,7 +37,7 @@ boot('§Boot! after start: CommandKey/Cause from Reboot(), ParameterMap from the
 boot('§Persistent a non-persistent Boot! subscription does not survive the restart', () => {
   const store = new MemoryStore();
   const t = createTestAgent({ store });
-  subscribe(t, 'Device.Boot!');
+  subscribe(t, 'Event', 'Device.Boot!');
   const after = createTestAgent({ store });
   after.agent.start(0);
   assert.is(drain(after.agent, 0).length, 0);
@@ -66,7 +60,7 @@ const QUIET = { config: { limits: { pollIntervalMs: 1e9 } } };
 boot('§Periodic! goes to each subscribed Controller at its PeriodicNotifInterval', () => {
   const t = createTestAgent(QUIET);
   t.agent.start(0);
-  subscribe(t, 'Device.LocalAgent.Periodic!');
+  subscribe(t, 'Event', 'Device.LocalAgent.Periodic!');
   exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.', param_settings: [{ param: 'PeriodicNotifInterval', value: '10' }] }] }));
   assert.is(t.agent.pollTimeout(), 11000, 'interval counted from when it was set');
   t.agent.handleTimeout(11000);

@@ -10,7 +10,7 @@ import {
   createDataModel, createDeviceContext, createFactoryDefault, WriteMode, type DataModel, type FactoryRow, type Schema,
 } from '../../src/dm/index.ts';
 import {
-  decodeMsg, emitRecord, encodedRecordLength, encodeMsg, getMsg, RecordType, RecordView, utf8Bytes, type Msg, type MsgInit,
+  addMsg, decodeMsg, emitRecord, encodedRecordLength, encodeMsg, getMsg, RecordType, RecordView, utf8Bytes, type Msg, type MsgInit,
 } from '../../src/usp/index.ts';
 import { createAgent, type Agent, type AgentConfig, type MtpOrigin, type Transmit } from '../../src/agent/index.ts';
 import type { KeyValueStore } from '../../src/platform/types.ts';
@@ -137,4 +137,12 @@ export function valueOf(t: TestAgent, path: string): string {
   const r = exchange(t, getMsg('v', { param_paths: [path] })).body!.response!.get_resp!.req_path_results[0]!;
   const name = path.slice(path.lastIndexOf('.') + 1);
   return r.resolved_path_results[0]?.result_params[name] ?? `<${r.err_code}>`;
+}
+
+/** Adds an enabled Subscription for the Controller (ID "s-<type>"); returns the AddResp success. */
+export function subscribe(t: TestAgent, type: string, refs: string, extra: [string, string][] = []) {
+  const m = exchange(t, addMsg('sub', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
+    { param: 'Enable', value: 'true' }, { param: 'NotifType', value: type }, { param: 'ReferenceList', value: refs }, { param: 'ID', value: 's-' + type },
+    ...extra.map(([param, value]) => ({ param, value }))] }] }));
+  return m.body!.response!.add_resp!.created_obj_results[0]!.oper_status!.oper_success!;
 }

@@ -1,17 +1,10 @@
 /** Operate, async operations and the Request table (R-OPR.*, AGENT-REQUIREMENTS §1.11, §4 item 12). */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addMsg, getMsg, operateMsg } from '../../src/usp/index.ts';
-import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, type TestAgent } from './harness.ts';
+import { getMsg, operateMsg } from '../../src/usp/index.ts';
+import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, subscribe } from './harness.ts';
 
 const opr = suite('agent/operate');
-
-function subscribe(t: TestAgent, type: string, refs: string, extra: [string, string][] = []) {
-  const m = exchange(t, addMsg('sub', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
-    { param: 'Enable', value: 'true' }, { param: 'NotifType', value: type }, { param: 'ReferenceList', value: refs }, { param: 'ID', value: 's-' + type },
-    ...extra.map(([param, value]) => ({ param, value }))] }] }));
-  return m.body!.response!.add_resp!.created_obj_results[0]!.oper_status!.oper_success!;
-}
 
 opr('R-OPR.0 async: Request row (Active), req_obj_path at once, OperationComplete later, row removed', () => {
   const t = createTestAgent();

@@ -4,16 +4,9 @@ import * as assert from 'uvu/assert';
 import { addMsg, deleteMsg, encodeMsg, errorMsg, getMsg, notifyRespMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
 import { createDeviceSchema, object, param, R, T } from '../../src/dm/index.ts';
 import { DeliveryOutcome } from '../../src/agent/index.ts';
-import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, type TestAgent } from './harness.ts';
+import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, subscribe, type TestAgent } from './harness.ts';
 
 const sub = suite('agent/subscriptions');
-
-function subscribe(t: TestAgent, type: string, refs: string, extra: [string, string][] = []) {
-  const m = exchange(t, addMsg('sub', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
-    { param: 'Enable', value: 'true' }, { param: 'NotifType', value: type }, { param: 'ReferenceList', value: refs }, { param: 'ID', value: 's-' + type },
-    ...extra.map(([param, value]) => ({ param, value }))] }] }));
-  return m.body!.response!.add_resp!.created_obj_results[0]!.oper_status!.oper_success!;
-}
 
 function notifies(t: TestAgent) {
   return t.notifies.splice(0).map((n) => ({ n, msg: openRecord(n.bytes).msg! }));
