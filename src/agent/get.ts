@@ -47,7 +47,9 @@ function walk(w: GetWalk, inst: ObjectInstance, depth: number): void {
   if (depth === 1) return;
   const next = depth === 0 ? 0 : depth - 1;
   for (const c of inst.children.values()) walk(w, c, next);
-  for (const t of inst.tables.values()) for (const r of t.rows.values()) walk(w, r, next);
+  for (const t of inst.tables.values()) {
+    for (const r of t.rows.values()) if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); // §Perm: unreadable rows do not exist
+  }
 }
 
 function requested(model: DataModelApi, access: AccessView, path: string, maxDepth: number, budget: number): GetRespRequestedPathResultInit {
@@ -61,7 +63,8 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
   if (r.kind === PathKind.Param) {
     const p = r.element as ParamNode;
     for (const inst of r.objects) {
-      if (!access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
+      const visible = inst.number === 0 || !r.search || access.allows(inst.path, PermKind.InstantiatedObj, Right.Read); // §Perm strings: wildcard/search reads need InstantiatedObj-r
+      if (!visible || !access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
         if (!r.search) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
         continue;
       }
@@ -69,7 +72,13 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
     }
     return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
   }
-  for (const inst of r.objects) walk(w, inst, maxDepth);
+  for (const inst of r.objects) {
+    if (inst.number > 0 && !access.allows(inst.path, PermKind.InstantiatedObj, Right.Read)) {
+      if (!r.search && r.tables.length === 0) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
+      continue;
+    }
+    walk(w, inst, maxDepth);
+  }
   if (w.budget <= 0) return fail(DmError.ResourcesExceeded, `${path} reaches more than ${budget} objects`);
   return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
 }

@@ -127,7 +127,6 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (req.controller !== null) tx.set(row, 'Recipient', req.controller.path.slice(0, -1), WriteMode.Agent);
     const ctx = this.model.context;
     tx.set(row, 'CreationDate', ctx.wallClock === undefined ? '0001-01-01T00:00:00Z' : formatDateTime(ctx.wallClock), WriteMode.Agent);
-    this.born.set(row.path, ctx.now);
   }
 
   // Matching ---------------------------------------------------------------
@@ -175,6 +174,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
   }
 
   handleObjectCreation(inst: ObjectInstance): void {
+    // TimeToLive counts from the committed creation (a rolled-back Add leaves nothing behind).
+    if (inst.node.path === SUBSCRIPTION_TABLE + '{i}.') this.born.set(inst.path, this.model.context.now);
     const tablePath = inst.path.slice(0, inst.path.length - String(inst.number).length - 1);
     const m = this.model;
     this.notify('ObjectCreation', (ref) => {

@@ -1,7 +1,7 @@
 /** Get (TR-369 06-messages "Get", R-GET.*), against the example model. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getMsg } from '../../src/usp/index.ts';
+import { getMsg, setMsg } from '../../src/usp/index.ts';
 import { createTestAgent, exchange, OTHER_ID } from './harness.ts';
 
 const get = suite('agent/get');
@@ -37,6 +37,8 @@ get('R-GET.0 a non-search path absent from the instantiated model is 7026', () =
   const [a, b, c] = getResp(['Device.IP.Interface.9.', 'Device.Nope.', 'Device.IP.Interface.1.Nope']);
   assert.is(a!.err_code, 7026);
   assert.is(b!.err_code, 7026);
+  const d = exchange(t, getMsg('g', { param_paths: ['Device.DSL.Line.1.Enable'] }), 1000, OTHER_ID);
+  assert.is(d.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Enable'], 'true', 'a plain param path needs Param-r only');
   assert.is(c!.err_code, 7026);
 });
 
@@ -71,6 +73,19 @@ get('§Get codes: a Get reaching more objects than maxGetObjects answers 7005 fo
   const r = m.body!.response!.get_resp!.req_path_results;
   assert.is(r[0]!.err_code, 7005);
   assert.is(r[1]!.err_code, 0);
+});
+
+get('§Perm rows without InstantiatedObj read are absent from object Gets; addressed directly they are 7026', () => {
+  const t = createTestAgent();
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.ControllerTrust.Role.2.Permission.1.', param_settings: [
+    { param: 'Param', value: 'r---', required: true }] }] }));
+  const m = exchange(t, getMsg('g', { param_paths: ['Device.DSL.', 'Device.DSL.Line.1.', 'Device.DSL.Line.*.Enable'] }), 1000, OTHER_ID);
+  const [a, b, c] = m.body!.response!.get_resp!.req_path_results;
+  assert.equal(a!.resolved_path_results.map((x) => x.resolved_path), [], 'Device.DSL. itself has no params; its rows are hidden');
+  assert.is(b!.err_code, 7026);
+  const d = exchange(t, getMsg('g', { param_paths: ['Device.DSL.Line.1.Enable'] }), 1000, OTHER_ID);
+  assert.is(d.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Enable'], 'true', 'a plain param path needs Param-r only');
+  assert.is(c!.resolved_path_results.length, 0, '§Perm strings: a wildcard read also needs InstantiatedObj-r');
 });
 
 get.run();
