@@ -37,8 +37,6 @@ get('R-GET.0 a non-search path absent from the instantiated model is 7026', () =
   const [a, b, c] = getResp(['Device.IP.Interface.9.', 'Device.Nope.', 'Device.IP.Interface.1.Nope']);
   assert.is(a!.err_code, 7026);
   assert.is(b!.err_code, 7026);
-  const d = exchange(t, getMsg('g', { param_paths: ['Device.DSL.Line.1.Enable'] }), 1000, OTHER_ID);
-  assert.is(d.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Enable'], 'true', 'a plain param path needs Param-r only');
   assert.is(c!.err_code, 7026);
 });
 
@@ -86,6 +84,8 @@ get('§Perm rows without InstantiatedObj read are absent from object Gets; addre
   const d = exchange(t, getMsg('g', { param_paths: ['Device.DSL.Line.1.Enable'] }), 1000, OTHER_ID);
   assert.is(d.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Enable'], 'true', 'a plain param path needs Param-r only');
   assert.is(c!.resolved_path_results.length, 0, '§Perm strings: a wildcard read also needs InstantiatedObj-r');
+  const d = exchange(t, getMsg('g', { param_paths: ['Device.DSL.Line.1.Enable'] }), 1000, OTHER_ID);
+  assert.is(d.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Enable'], 'true', 'a plain param path needs Param-r only');
 });
 
 get.run();
