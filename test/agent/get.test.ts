@@ -81,8 +81,6 @@ get('§Perm rows without InstantiatedObj read are absent from object Gets; addre
   const [a, b, c] = m.body!.response!.get_resp!.req_path_results;
   assert.equal(a!.resolved_path_results.map((x) => x.resolved_path), [], 'Device.DSL. itself has no params; its rows are hidden');
   assert.is(b!.err_code, 7026);
-  const d = exchange(t, getMsg('g', { param_paths: ['Device.DSL.Line.1.Enable'] }), 1000, OTHER_ID);
-  assert.is(d.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Enable'], 'true', 'a plain param path needs Param-r only');
   assert.is(c!.resolved_path_results.length, 0, '§Perm strings: a wildcard read also needs InstantiatedObj-r');
   const d = exchange(t, getMsg('g', { param_paths: ['Device.DSL.Line.1.Enable'] }), 1000, OTHER_ID);
   assert.is(d.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Enable'], 'true', 'a plain param path needs Param-r only');
