@@ -91,7 +91,7 @@ export class Agent {
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
     this.controllers = new ControllerIndex(this.model);
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
-    this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions);
+    this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;
     this.model.addListener({
@@ -157,6 +157,7 @@ export class Agent {
     const fromId = req.endpointId;
     const version = ascii(buf, v.versionStart, v.versionLen);
     const replyVersion = this.versionList.indexOf(version) >= 0 ? version : this.versionList[this.versionList.length - 1]!;
+    if (this.lastVersion.size >= 32 && !this.lastVersion.has(fromId)) this.lastVersion.clear(); // bounded: unknown Controllers may be many
     this.lastVersion.set(fromId, replyVersion);
     const d = decodeMsg(buf, v.payloadStart, v.payloadStart + v.payloadLen);
     if (d.error !== 0 || d.msg === undefined) {

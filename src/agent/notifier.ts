@@ -20,6 +20,9 @@ import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts
 import { Subscriptions } from './subscriptions.ts';
 
 
+/** Record fields around a Notify payload besides the recipient's EID: version, our EID (≤ 256 bytes), tags and lengths. */
+const RECORD_OVERHEAD_BYTES = 300;
+
 export class Notifier {
   readonly queue: NotifyQueue;
   readonly subscriptions: Subscriptions;
@@ -27,7 +30,7 @@ export class Notifier {
 
   constructor(
     private readonly model: DataModelApi, acl: AccessControl, capacity: number,
-    private readonly random: () => number, private readonly versions: string,
+    private readonly random: () => number, private readonly versions: string, private readonly maxRecordBytes: number,
   ) {
     this.queue = new NotifyQueue(capacity, (eid, n) => this.retryDelay(eid, n));
     this.subscriptions = new Subscriptions(model, acl, (r, id, resp, exp, n) => this.queueNotify(r, id, resp, exp, n));
@@ -53,7 +56,10 @@ export class Notifier {
     const eid = readParam(this.model, recipient, 'EndpointID');
     const msgId = this.nextMsgId();
     const expiresAt = sendResp && expirationS > 0 ? this.model.context.now + expirationS * 1000 : Infinity;
-    this.queue.enqueue(eid, msgId, encodeMsg(notifyMsg(msgId, subId, sendResp, n)), sendResp, expiresAt);
+    const payload = encodeMsg(notifyMsg(msgId, subId, sendResp, n));
+    // A Notify that cannot fit one Record of the MTP is never sent (counted like a full queue).
+    if (payload.length + RECORD_OVERHEAD_BYTES + eid.length > this.maxRecordBytes) { this.queue.dropped++; return; }
+    this.queue.enqueue(eid, msgId, payload, sendResp, expiresAt);
   }
 
   private retryDelay(endpointId: string, n: number): number {

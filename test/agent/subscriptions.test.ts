@@ -167,6 +167,16 @@ sub('R-SUB Enable=false on the recipient Controller stops its notifications', ()
   assert.is(notifies(t).length, 0);
 });
 
+sub('DESIGN.md bounded: a Notify too large for one Record of the MTP is dropped and counted', () => {
+  const t = createTestAgent({ config: { limits: { maxRecordBytes: 480 } } });
+  subscribe(t, 'ValueChange', 'Device.DSL.Line.1.CurrentProfile');
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.1.', param_settings: [{ param: 'CurrentProfile', value: 'x'.repeat(150) }] }] }));
+  assert.is(notifies(t).length, 0);
+  assert.is(t.agent.notifications.dropped, 1);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.1.', param_settings: [{ param: 'CurrentProfile', value: 'short' }] }] }));
+  assert.is(notifies(t).length, 1);
+});
+
 function rec(b: Uint8Array): [Uint8Array, number, number] {
   return [b, 0, b.length];
 }
