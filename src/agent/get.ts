@@ -8,9 +8,9 @@
  * Unreadable = nonexistent (R-GET.1): a non-search path the Controller may not read
  * answers 7026; unreadable params are dropped (R-GET.4).
  */
-import { DmError, PathKind, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, parsePath, PathKind, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
 import type { GetInit, GetRespInit, GetRespRequestedPathResultInit, GetRespResolvedPathResultInit } from '../usp/index.ts';
-import { PermKind, Right, type AccessView } from './acl.ts';
+import { PermKind, Right, searchReadable, type AccessView } from './acl.ts';
 
 /** The agent's own read of a parameter by name ("" when the object has no such parameter). */
 export function readParam(model: DataModelApi, inst: ObjectInstance, name: string): string {
@@ -60,9 +60,11 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
   if (r.err !== 0) return fail(r.err === DmError.ObjectDoesNotExist ? DmError.InvalidPath : r.err, r.message);
   if (r.kind === PathKind.Command || r.kind === PathKind.Event) return fail(DmError.InvalidPath, `${path} is not a parameter or object path`);
   const w: GetWalk = { model, access, out: [], budget: budget + 1 };
+  const parsed = r.search ? parsePath(path) : null;
+  const objects = parsed === null ? r.objects : r.objects.filter((o) => searchReadable(access, parsed, o.path)); // R-GET.1
   if (r.kind === PathKind.Param) {
     const p = r.element as ParamNode;
-    for (const inst of r.objects) {
+    for (const inst of objects) {
       const visible = inst.number === 0 || !r.search || access.allows(inst.path, PermKind.InstantiatedObj, Right.Read); // §Perm strings: wildcard/search reads need InstantiatedObj-r
       if (!visible || !access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
         if (!r.search) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
@@ -72,7 +74,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
     }
     return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
   }
-  for (const inst of r.objects) {
+  for (const inst of objects) {
     if (inst.number > 0 && !access.allows(inst.path, PermKind.InstantiatedObj, Right.Read)) {
       if (!r.search && r.tables.length === 0) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
       continue;
