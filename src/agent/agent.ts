@@ -21,8 +21,8 @@
  */
 import { DmError, type DataModelApi } from '../dm/index.ts';
 import {
-  BodyKind, createRecordViewConfig, decodeMsg, emitRecord, encodedRecordLength, encodeMsg, errorMsg, msgErrorUspCode,
-  RecordError, RecordType, RecordView, recordErrorUspCode, UspErrorCode, utf8Bytes, type MsgInit,
+  BodyKind, createRecordViewConfig, decodeMsg, errorMsg, msgErrorUspCode, RecordError, RecordType, RecordView, recordErrorUspCode,
+  UspErrorCode, utf8Bytes,
 } from '../usp/index.ts';
 import { AccessControl } from './acl.ts';
 import { parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
@@ -32,6 +32,7 @@ import { dispatchRequest, type DispatchContext } from './dispatch.ts';
 import { readParam } from './get.ts';
 import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
+import { Outbox } from './outbox.ts';
 import { Requests, type AsyncCommandHandler } from './requests.ts';
 import type { Subscriptions } from './subscriptions.ts';
 import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type DeliveryOutcome, type MtpOrigin, type Requester, type Transmit } from './types.ts';
@@ -60,17 +61,13 @@ export class Agent {
   readonly notifier: Notifier;
   /** Boot! information of this run (after start). */
   bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
-  /** Responses refused because the response queue was full. */
-  droppedResponses = 0;
+  /** Responses waiting for pollTransmit (and their refusal count). */
+  readonly outbox: Outbox;
   private readonly config: AgentConfig;
   private readonly ownId: Uint8Array;
   private readonly view: RecordView;
   private readonly versionList: string[];
-  private readonly responses: { t: Transmit; key: string }[] = [];
-  /** R-MSG.4: fromId + NUL + msgId of requests whose response is still queued. */
-  private readonly unanswered = new Set<string>();
   private readonly lastVersion = new Map<string, string>();
-  private readonly idBytes = new Map<string, Uint8Array>();
   private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
   private readonly periodic: PeriodicSchedule;
   private readonly controllers: ControllerIndex;
@@ -89,6 +86,7 @@ export class Agent {
     this.versionList = this.versions.split(',');
     this.ownId = utf8Bytes(config.endpointId);
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
+    this.outbox = new Outbox(this.ownId, this.limits.maxQueuedResponses, this.limits.maxRecordBytes);
     this.controllers = new ControllerIndex(this.model);
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
@@ -162,7 +160,7 @@ export class Agent {
     const d = decodeMsg(buf, v.payloadStart, v.payloadStart + v.payloadLen);
     if (d.error !== 0 || d.msg === undefined) {
       // R-MTP.5 / R-ENC.5: only a Request whose msg_id we could read gets an Error.
-      if (d.msgId !== '' && d.bodyKind === BodyKind.Request) this.respond(origin, fromId, replyVersion, d.msgId, errorMsg(d.msgId, msgErrorUspCode(d.error), 'cannot decode the message'));
+      if (d.msgId !== '' && d.bodyKind === BodyKind.Request) this.outbox.respond(origin, fromId, replyVersion, d.msgId, errorMsg(d.msgId, msgErrorUspCode(d.error), 'cannot decode the message'));
       return;
     }
     const body = d.msg.body!;
@@ -171,10 +169,9 @@ export class Agent {
       if (body.msg_body === 'response' && body.response?.resp_type === 'notify_resp') this.notifier.onBoarded(req.controller);
       return;
     }
-    const key = fromId + '\u0000' + d.msgId;
-    if (this.unanswered.has(key)) return; // R-MSG.4
+    if (this.outbox.pending(fromId, d.msgId)) return; // R-MSG.4
     const resp = dispatchRequest(this.dispatch, req, d.msg);
-    if (resp !== null) this.respond(origin, fromId, replyVersion, d.msgId, resp);
+    if (resp !== null) this.outbox.respond(origin, fromId, replyVersion, d.msgId, resp);
     const kind = body.request!.req_type;
     if (kind === 'set' || kind === 'add' || kind === 'delete') this.periodicTick(now); // a new interval takes effect at once
   }
@@ -186,7 +183,7 @@ export class Agent {
    */
   private requester(origin: MtpOrigin): Requester | null {
     const v = this.view;
-    if (origin.peerEndpointId !== '' && !v.fromIdEquals(this.encoded(origin.peerEndpointId))) return null;
+    if (origin.peerEndpointId !== '' && !v.fromIdEquals(this.outbox.encoded(origin.peerEndpointId))) return null;
     const c = this.controllers.bySender(v);
     if (c === null) {
       if (this.config.acceptUnknownControllers !== true) return null;
@@ -204,52 +201,13 @@ export class Agent {
     const fromId = req.endpointId;
     const version = this.versionList[this.versionList.length - 1]!;
     if (err === RecordError.SessionContextNotAllowed) { // R-E2E.6a
-      const fields = {
-        version: utf8Bytes(version), toId: utf8Bytes(fromId), fromId: this.ownId, recordType: RecordType.Disconnect,
-        reason: utf8Bytes('session context not supported'), reasonCode: UspErrorCode.SessionContextNotAllowed,
-      };
-      const bytes = new Uint8Array(encodedRecordLength(fields));
-      emitRecord(bytes, 0, fields);
-      this.pushResponse({ bytes, origin, endpointId: fromId, handle: 0 });
+      this.outbox.disconnect(origin, fromId, version, UspErrorCode.SessionContextNotAllowed, 'session context not supported');
       return;
     }
     if (v.payloadLen === 0) return;
     const d = decodeMsg(v.buf, v.payloadStart, v.payloadStart + v.payloadLen);
     if (d.msgId === '' || d.bodyKind !== BodyKind.Request) return;
-    this.respond(origin, fromId, version, d.msgId, errorMsg(d.msgId, recordErrorUspCode(err), 'invalid record'));
-  }
-
-  /** UTF-8 of Endpoint IDs and versions we send to (bounded: Controllers are few). */
-  private encoded(s: string): Uint8Array {
-    let b = this.idBytes.get(s);
-    if (b === undefined) {
-      if (this.idBytes.size >= 32) this.idBytes.clear();
-      b = utf8Bytes(s);
-      this.idBytes.set(s, b);
-    }
-    return b;
-  }
-
-  private record(toId: string, version: string, payload: Uint8Array): Uint8Array {
-    const fields = { version: this.encoded(version), toId: this.encoded(toId), fromId: this.ownId, recordType: RecordType.NoSessionContext, payload };
-    const bytes = new Uint8Array(encodedRecordLength(fields));
-    emitRecord(bytes, 0, fields);
-    return bytes;
-  }
-
-  private respond(origin: MtpOrigin, toId: string, version: string, msgId: string, msg: MsgInit): void {
-    let bytes = this.record(toId, version, encodeMsg(msg));
-    if (bytes.length > this.limits.maxRecordBytes) { // §1.15 7005: the answer does not fit the MTP
-      bytes = this.record(toId, version, encodeMsg(errorMsg(msgId, DmError.ResourcesExceeded, `response of ${bytes.length} bytes exceeds ${this.limits.maxRecordBytes}`)));
-    }
-    const key = toId + '\u0000' + msgId;
-    if (this.pushResponse({ bytes, origin, endpointId: toId, handle: 0 }, key)) this.unanswered.add(key);
-  }
-
-  private pushResponse(t: Transmit, key = ''): boolean {
-    if (this.responses.length >= this.limits.maxQueuedResponses) { this.droppedResponses++; return false; }
-    this.responses.push({ t, key });
-    return true;
+    this.outbox.respond(origin, fromId, version, d.msgId, errorMsg(d.msgId, recordErrorUspCode(err), 'invalid record'));
   }
 
   private dropControllerState(): void {
@@ -268,15 +226,12 @@ export class Agent {
 
   // Output and time --------------------------------------------------------
   pollTransmit(now: number): Transmit | null {
-    const r = this.responses.shift();
-    if (r !== undefined) {
-      this.unanswered.delete(r.key);
-      return r.t;
-    }
+    const r = this.outbox.next();
+    if (r !== null) return r;
     const n = this.notifications.nextReady(now);
     if (n === null) return null;
     const version = this.lastVersion.get(n.endpointId) ?? this.versionList[this.versionList.length - 1]!;
-    return { bytes: this.record(n.endpointId, version, n.payload), origin: null, endpointId: n.endpointId, handle: n.handle };
+    return { bytes: this.outbox.record(n.endpointId, version, n.payload), origin: null, endpointId: n.endpointId, handle: n.handle };
   }
 
   handleDelivery(handle: number, outcome: DeliveryOutcome, now: number): void {
@@ -308,7 +263,7 @@ export class Agent {
   }
 
   pollTimeout(): number {
-    if (this.responses.length > 0) return this.now;
+    if (this.outbox.size > 0) return this.now;
     const q = this.notifications.pollTimeout();
     if (q === -Infinity) return this.now;
     return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.periodic.pollTimeout(), this.nextPoll, this.restartAt);
