@@ -41,7 +41,6 @@ import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type
 export const SUPPORTED_VERSIONS = '1.0,1.1,1.2,1.3,1.4';
 const FULL_ACCESS_ROLE = 'Device.LocalAgent.ControllerTrust.Role.1';
 
-
 function ascii(buf: Uint8Array, start: number, len: number): string {
   let s = '';
   for (let i = start; i < start + len; i++) s += String.fromCharCode(buf[i]!);
