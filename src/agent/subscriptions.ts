@@ -48,6 +48,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
   private readonly born = new Map<string, number>();
   /** The Controller row being disabled by the change now being reported, if any. */
   private disabling: ObjectInstance | null = null;
+  /** Getter-backed params this object asked the model to poll. */
+  private watched = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
 
   constructor(private readonly model: DataModelApi, private readonly acl: AccessControl, private readonly sink: NotifySink) {}
 
@@ -97,22 +99,28 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     return t;
   }
 
-  /** Watches getter-backed, change-reporting params named by enabled ValueChange subscriptions (bounded by the model). */
+  /**
+   * Watches the getter-backed, change-reporting params named by enabled ValueChange
+   * subscriptions, and stops watching those no longer named (the model bounds the set).
+   */
   watchGetters(): void {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
-    if (t === undefined) return;
     const m = this.model;
-    for (const row of t.rows.values()) {
+    const now = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
+    for (const row of t === undefined ? [] : t.rows.values()) {
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== 'ValueChange') continue;
       for (const ref of splitList(readParam(m, row, 'ReferenceList'))) {
         const r = ref === '' ? null : m.resolve(ref);
         if (r === null || r.err !== 0) continue;
         for (const inst of r.objects) {
           const params = r.element === null ? inst.node.params : r.element.kind === 2 ? [r.element as ParamNode] : [];
-          for (const p of params) if (p.getter !== null && p.valueChange === 1) m.watch(inst, p);
+          for (const p of params) if (p.getter !== null && p.valueChange === 1) now.set(inst.path + p.name, { inst, p });
         }
       }
     }
+    for (const [k, w] of this.watched) if (!now.has(k)) m.unwatch(w.inst, w.p);
+    for (const w of now.values()) m.watch(w.inst, w.p);
+    this.watched = now;
   }
 
   // WritePolicy ------------------------------------------------------------

@@ -131,6 +131,12 @@ sub('§4 item 9 getter-backed params subscribed for ValueChange are polled on a 
   t.agent.handleTimeout(10000);
   const n = drain(t.agent, 10000).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.value_change);
   assert.equal(n, [{ param_path: 'Device.Sensor.Temperature', param_value: '23' }], 'WILL_IGNORE params never fire');
+  exchange(t, setMsg('off', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Subscription.1.', param_settings: [{ param: 'Enable', value: 'false' }] }] }), 10000);
+  t.agent.handleTimeout(15000); // stops watching
+  temperature = 30;
+  exchange(t, setMsg('on', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Subscription.1.', param_settings: [{ param: 'Enable', value: 'true' }] }] }), 15000);
+  t.agent.handleTimeout(20000); // watches again from 30: no stale change reported
+  assert.is(drain(t.agent, 20000).length, 0);
 });
 
 sub('§4 item 18 deleting a Controller removes its Subscriptions and drops its queued notifications', () => {
