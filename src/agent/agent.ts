@@ -251,7 +251,14 @@ export class Agent {
     if (this.restartAt <= now) {
       this.restartAt = Infinity;
       const dev = this.config.device;
-      if (this.restartKind === 'factoryReset') { this.model.factoryReset(); if (dev !== undefined) dev.factoryReset(); }
+      if (this.restartKind === 'factoryReset') {
+        this.model.factoryReset(); // a new tree: no listener runs, so every cache built on the old one goes
+        this.acl.invalidate();
+        this.controllers.invalidate();
+        this.requests.clear();
+        this.notifications.keepOnly(new Set());
+        if (dev !== undefined) dev.factoryReset();
+      }
       else if (dev !== undefined) dev.reboot();
     }
   }

@@ -34,6 +34,10 @@ export class ControllerIndex {
     });
   }
 
+  invalidate(): void {
+    this.entries = null;
+  }
+
   all(): readonly ControllerEntry[] {
     if (this.entries !== null) return this.entries;
     const out: ControllerEntry[] = [];

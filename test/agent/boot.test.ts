@@ -1,7 +1,7 @@
 /** Boot! and Periodic! (AGENT-REQUIREMENTS §1.14 §Boot!/§Periodic!, §4 item 13), Reboot()/FactoryReset() hooks. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
+import { addMsg, getMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
 import { createTestAgent, drain, exchange, MemoryStore, openRecord, subscribe, type TestAgent } from './harness.ts';
 
 const boot = suite('agent/boot');
@@ -53,6 +53,9 @@ boot('§Boot! FactoryReset() records RemoteFactoryReset, resets the model and ca
   assert.is(resets, 1);
   assert.is(t.model.read(t.model.instanceAt('Device.DeviceInfo.')!, t.model.instanceAt('Device.DeviceInfo.')!.node.params.find((p) => p.name === 'FriendlyName')!), 'test board');
   assert.is(store.get('agent.boot') !== undefined, true, 'Boot! information survives the reset');
+  const g = exchange(t, getMsg('g', { param_paths: ['Device.DeviceInfo.FriendlyName'] }), 6000);
+  assert.is(g.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['FriendlyName'], 'test board',
+    'the agent keeps working on the reset model (caches dropped)');
 });
 
 const QUIET = { config: { limits: { pollIntervalMs: 1e9 } } };
