@@ -4,3 +4,6 @@
  * from Node or Moddable; platform adapters bind it to a device.
  */
 export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX } from '../usp/endpoint-id.ts';
+export {
+  createDeviceSchema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
+} from '../dm/index.ts';
