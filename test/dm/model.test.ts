@@ -5,14 +5,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DmError, PathKind, type ChangeListener, type CommandNode, type DataModel, type ParamNode } from '../../src/dm/index.ts';
-import { exampleModel } from './example-model.ts';
+import { DmError, PathKind, type ChangeListener, type CommandNode } from '../../src/dm/index.ts';
+import { exampleModel, valueAt as value } from './example-model.ts';
 
-function value(m: DataModel, path: string): string {
-  const r = m.resolve(path);
-  assert.is(r.err, 0, r.message);
-  return m.read(r.objects[0]!, r.element as ParamNode);
-}
 
 const getters = suite('dm/model getters');
 

@@ -11,11 +11,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { WriteMode, type DataModel, type ParamNode } from '../../src/dm/index.ts';
+import { WriteMode } from '../../src/dm/index.ts';
 import { STORE_KEY } from '../../src/dm/persistence.ts';
 import { createFileStore } from '../../src/platform/node/storage.ts';
 import type { KeyValueStore } from '../../src/platform/types.ts';
-import { exampleModel, setOne } from './example-model.ts';
+import { exampleModel, setOne, valueAt as value } from './example-model.ts';
 
 function memoryStore(): KeyValueStore & { writes: number } {
   const m = new Map<string, Uint8Array>();
@@ -28,11 +28,6 @@ function memoryStore(): KeyValueStore & { writes: number } {
   };
 }
 
-function value(m: DataModel, path: string): string {
-  const r = m.resolve(path);
-  assert.is(r.err, 0, `${path}: ${r.message}`);
-  return r.objects.length === 0 ? '<none>' : m.read(r.objects[0]!, r.element as ParamNode);
-}
 
 const restart = suite('dm/persistence restart');
 

@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DmError, WriteMode, type ChangeListener, type DataModel, type ObjectInstance } from '../../src/dm/index.ts';
-import { exampleModel, setOne } from './example-model.ts';
+import { exampleModel, setOne, valueAt as value } from './example-model.ts';
 
 /** Every stored value and row of the model, for before/after comparisons. */
 function snapshot(m: DataModel): string {
@@ -24,11 +24,6 @@ function at(m: DataModel, path: string): ObjectInstance {
   return i;
 }
 
-function value(m: DataModel, path: string): string {
-  const r = m.resolve(path);
-  assert.is(r.err, 0, r.message);
-  return m.read(r.objects[0]!, r.element as never);
-}
 
 const numbers = suite('dm/transaction instance numbers and keys');
 
