@@ -5,7 +5,7 @@
  */
 export { DmError } from './errors.ts';
 export {
-  ParamType, ParamAccess, ObjAccess, ValueChange, NodeKind,
+  ParamType, ParamAccess, ObjAccess, ValueChange, NodeKind, supportedParamAccess,
   type Schema, type ObjectNode, type ParamNode, type CommandNode, type EventNode, type UniqueKey,
   type ReferenceSpec, type DeviceContext, type ParamGetter, type ParamSetter,
 } from './schema.ts';

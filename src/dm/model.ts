@@ -120,14 +120,28 @@ export class DataModel implements DataModelApi, SearchContext {
    * and keys the Agent owns (read-only, like Request.Originator) are left alone.
    */
   fillKeys(row: ObjectInstance, put: (name: string, value: string) => void): void {
+    const table = row.parent === null ? undefined : row.parent.tables.get(row.node.name);
     for (const key of row.node.uniqueKeys) {
       for (const name of key.params) {
         const p = row.node.params.find((q) => q.name === name);
         if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
         if (row.values !== null && row.values.has(name)) continue;
-        if (p.type === ParamType.String && p.enumeration === null) put(name, 'cpe-' + row.number);
-        else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, String(row.number));
+        if (p.type === ParamType.String && p.enumeration === null) put(name, this.freeKeyValue(table, row, p, 'cpe-' + row.number));
+        else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, this.freeKeyValue(table, row, p, String(row.number)));
       }
+    }
+  }
+
+  /** `wanted`, or wanted + "-k" / a higher number when another row already holds it (a Controller may have chosen "cpe-3"). */
+  private freeKeyValue(table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
+    if (table === undefined) return wanted;
+    const taken = new Set<string>();
+    for (const other of table.rows.values()) if (other !== row) taken.add(this.read(other, p));
+    if (!taken.has(wanted)) return wanted;
+    const numeric = p.type !== ParamType.String;
+    for (let k = 1; ; k++) {
+      const v = numeric ? String(Number(wanted) + k) : wanted + '-' + k;
+      if (!taken.has(v)) return v;
     }
   }
 

@@ -102,6 +102,12 @@ export class ModelTransaction implements Transaction {
     }
     const r = checkValue(p, value);
     if (r.err !== 0) return this.fail(r.err, `${inst.path}${name}: ${r.message}`);
+    if (p.immutable && mode === WriteMode.Set && !this.created.has(inst)) {
+      const current = inst.values === null ? undefined : inst.values.get(name);
+      if (current !== undefined && current !== '' && current !== r.value) {
+        return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
+      }
+    }
     let v = r.value;
     if (p.reference !== null && p.type === ParamType.String) {
       const canonical = this.reference(p, v);

@@ -62,6 +62,38 @@ numbers('R-ADD.5 the Agent assigns Alias "cpe-N" and other missing keys; uniqueK
   assert.equal(m.uniqueKeyValues(p).get('Order'), '2', 'numeric keys get the instance number');
 });
 
+numbers('R-ADD.5 an auto-assigned key never collides with a value a Controller chose', () => {
+  const m = exampleModel();
+  const tx = m.begin();
+  const table = m.tableAt('Device.DSL.Line.')!;
+  const a = tx.add(table)!;
+  tx.set(a, 'Alias', 'cpe-4');
+  const b = tx.add(table)!;
+  assert.is(b.number, 4);
+  assert.is(value(m, 'Device.DSL.Line.4.Alias'), 'cpe-4-1');
+  const perms = m.tableAt('Device.LocalAgent.ControllerTrust.Role.1.Permission.')!;
+  const p = tx.add(perms)!;
+  tx.set(p, 'Order', '3');
+  const q = tx.add(perms)!;
+  assert.equal([q.number, m.uniqueKeyValues(q).get('Order')], [3, '4']);
+  assert.equal(tx.validate(), []);
+  tx.rollback();
+});
+
+numbers('§1.14 Subscription.ReferenceList is immutable once set (7013), free while the row is being created', () => {
+  const m = exampleModel();
+  let tx = m.begin();
+  const sub = tx.add(m.tableAt('Device.LocalAgent.Subscription.')!, WriteMode.Add)!;
+  assert.is(tx.set(sub, 'ReferenceList', 'Device.DSL.', WriteMode.Add), 0);
+  assert.is(tx.set(sub, 'ReferenceList', 'Device.IP.', WriteMode.Add), 0);
+  assert.is(tx.commit(), 0);
+  tx = m.begin();
+  assert.is(tx.set(sub, 'ReferenceList', 'Device.NAT.'), DmError.NonWritableParameter);
+  assert.is(tx.set(sub, 'ReferenceList', 'Device.IP.'), 0, 'setting the same value is no change');
+  assert.is(tx.set(sub, 'Enable', 'true'), 0);
+  assert.is(tx.commit(), 0);
+});
+
 numbers('§4 item 3 uniqueness is judged after the whole message: swapping two Aliases is legal', () => {
   const m = exampleModel();
   const tx = m.begin();
