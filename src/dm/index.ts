@@ -5,14 +5,14 @@
  */
 export { DmError } from './errors.ts';
 export {
-  ParamType, ParamAccess, ObjAccess, ValueChange, NodeKind, supportedParamAccess,
+  ParamType, ParamAccess, ObjAccess, ValueChange, NodeKind, supportedParamAccess, named,
   type Schema, type ObjectNode, type ParamNode, type CommandNode, type EventNode, type UniqueKey,
   type ReferenceSpec, type DeviceContext, type ParamGetter, type ParamSetter,
 } from './schema.ts';
 export {
   object, table, param, entries, alias, command, event, buildSchema, deepFreeze, T, R, W, WO, type ParamOptions, type ObjectOptions,
 } from './schema-table.ts';
-export { type ObjectInstance, type Table } from './instances.ts';
+export { type ObjectInstance, type Table, forEachInstance } from './instances.ts';
 export {
   PathKind, SegmentKind, SearchOp,
   type ParsedPath, type PathSegment, type SearchTerm, type RelativeStep, type RefFollow, type ResolvedPath, type SupportedPath,

@@ -17,7 +17,7 @@ import { PathKind, type ResolvedPath, type SupportedPath } from './path-types.ts
 import { parsePath } from './path-parser.ts';
 import { loadModel, saveModel } from './persistence.ts';
 import { resolveParsed, resolveSupportedPath } from './resolver.ts';
-import { type CommandNode, type DeviceContext, type ObjectNode, ParamAccess, type ParamNode, ParamType, type Schema } from './schema.ts';
+import { type CommandNode, type DeviceContext, type ObjectNode, ParamAccess, type ParamNode, ParamType, type Schema, named } from './schema.ts';
 import type { SearchContext } from './search.ts';
 import { ModelTransaction } from './transaction.ts';
 import { checkValue } from './types/value.ts';
@@ -105,7 +105,7 @@ export class DataModel implements DataModelApi, SearchContext {
 
   /** Stores a value without journal or access checks (load and seed only). */
   storeValue(inst: ObjectInstance, name: string, value: string): boolean {
-    const p = inst.node.params.find((q) => q.name === name);
+    const p = named(inst.node.params, name);
     if (p === undefined || p.entriesOf !== '' || p.getter !== null) return false;
     const r = checkValue(p, value);
     if (r.err !== 0) return false;
@@ -123,7 +123,7 @@ export class DataModel implements DataModelApi, SearchContext {
     const table = row.parent === null ? undefined : row.parent.tables.get(row.node.name);
     for (const key of row.node.uniqueKeys) {
       for (const name of key.params) {
-        const p = row.node.params.find((q) => q.name === name);
+        const p = named(row.node.params, name);
         if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
         if (row.values !== null && row.values.has(name)) continue;
         if (p.type === ParamType.String && p.enumeration === null) put(name, this.freeKeyValue(table, row, p, 'cpe-' + row.number));
@@ -218,7 +218,7 @@ export class DataModel implements DataModelApi, SearchContext {
     const out = new Map<string, string>();
     for (const key of inst.node.uniqueKeys) {
       for (const name of key.params) {
-        const p = inst.node.params.find((q) => q.name === name);
+        const p = named(inst.node.params, name);
         if (p !== undefined) out.set(name, this.read(inst, p));
       }
     }

@@ -14,7 +14,7 @@ import { forEachInstance, type ObjectInstance, type Table } from './instances.ts
 import type { Transaction, WriteFailure } from './model-types.ts';
 import { WriteMode } from './model-types.ts';
 import type { DataModel } from './model.ts';
-import { ObjAccess, type ObjectNode, ParamAccess, type ParamNode, ParamType } from './schema.ts';
+import { ObjAccess, type ObjectNode, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
 
 const OP_SET = 1;
@@ -92,7 +92,7 @@ export class ModelTransaction implements Transaction {
   set(inst: ObjectInstance, name: string, value: string, mode: WriteMode = WriteMode.Set): number {
     if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
     if (!this.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
-    const p = inst.node.params.find((q) => q.name === name);
+    const p = named(inst.node.params, name);
     if (p === undefined) return this.fail(DmError.UnsupportedParameter, `no parameter ${name} in ${inst.node.path}`);
     if (p.entriesOf !== '' || (p.getter !== null && p.setter === null)) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is read-only`);
     if (mode !== WriteMode.Agent && p.access !== ParamAccess.ReadWrite) {
@@ -220,7 +220,7 @@ export class ModelTransaction implements Transaction {
         for (const row of t.rows.values()) {
           let k = '';
           for (const name of key.params) {
-            const p = row.node.params.find((q) => q.name === name);
+            const p = named(row.node.params, name);
             k += (p === undefined ? '' : this.model.read(row, p)) + '\u0000';
           }
           const other = seen.get(k);
@@ -274,7 +274,7 @@ export class ModelTransaction implements Transaction {
         if (m === undefined || !m.has(e.name) || !this.live(e.inst) || this.created.has(e.inst)) continue;
         const old = m.get(e.name);
         m.delete(e.name);
-        const p = e.inst.node.params.find((q) => q.name === e.name)!;
+        const p = named(e.inst.node.params, e.name)!;
         const now = model.read(e.inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
         if (p.setter !== null) p.setter(model.context, e.inst.path, now);
