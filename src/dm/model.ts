@@ -13,7 +13,7 @@ import { createInstance, type ObjectInstance, type Table } from './instances.ts'
 import type {
   ChangeListener, CommandHandler, CommandInputCheck, DataModelApi, DataModelOptions, FactoryDefault, Transaction,
 } from './model-types.ts';
-import { PathKind, type ResolvedPath, type SupportedPath } from './path-types.ts';
+import { PathKind, type ResolvedPath, SegmentKind, type SupportedPath } from './path-types.ts';
 import { parsePath } from './path-parser.ts';
 import { loadModel, saveModel } from './persistence.ts';
 import { resolveParsed, resolveSupportedPath } from './resolver.ts';
@@ -198,6 +198,12 @@ export class DataModel implements DataModelApi, SearchContext {
     if (value === '') return undefined;
     const parsed = parsePath(value.endsWith('.') ? value : value + '.');
     if (parsed.err !== 0 || parsed.kind !== PathKind.Object) return undefined;
+    // A reference holds a Path Name, at most with key addressing (R-ARC.11): no wildcard and no
+    // reference hops, which also rules out a weak reference whose search follows itself forever.
+    for (const seg of parsed.segments) {
+      if (seg.kind === SegmentKind.Wildcard || seg.follow !== null) return undefined;
+      if (seg.terms !== null) for (const t of seg.terms) for (const step of t.steps) if (step.follow !== null) return undefined;
+    }
     const r = resolveParsed(this, this.root, parsed);
     return r.err === 0 && r.tables.length === 0 && r.objects.length === 1 ? r.objects[0] : undefined;
   }

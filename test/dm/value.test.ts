@@ -111,3 +111,18 @@ facets('§ADD/§SET 7011 for the wrong type, 7012 for range, length, enumeration
 lexical.run();
 compare.run();
 facets.run();
+
+const fuzz = suite('dm/types hostile values');
+
+fuzz('§Types checkValue never throws and accepts only canonical-able values of every type', async () => {
+  const fc = await import('fast-check');
+  const params = [T.Base64, T.Boolean, T.DateTime, T.Decimal, T.HexBinary, T.Int, T.Long, T.String, T.UnsignedInt, T.UnsignedLong]
+    .flatMap((t) => [param('P', t, R), param('L', t, R, { list: { maxItems: 3 } })]);
+  fc.assert(fc.property(fc.string({ maxLength: 30 }), fc.integer({ min: 0, max: params.length - 1 }), (s, i) => {
+    const r = checkValue(params[i]!, s);
+    if (r.err === 0) return params[i]!.list || canonicalValue(params[i]!.type, r.value) === r.value;
+    return r.err === DmError.InvalidType || r.err === DmError.InvalidValue;
+  }), { numRuns: 5000, seed: 7 });
+});
+
+fuzz.run();
