@@ -16,8 +16,9 @@ import type {
 import { PathKind, type ResolvedPath, SegmentKind, type SupportedPath } from './path-types.ts';
 import { parsePath } from './path-parser.ts';
 import { loadModel, saveModel } from './persistence.ts';
+import { fillKeys } from './unique-keys.ts';
 import { resolveParsed, resolveSupportedPath } from './resolver.ts';
-import { type CommandNode, type DeviceContext, type ObjectNode, ParamAccess, type ParamNode, ParamType, type Schema, named } from './schema.ts';
+import { type CommandNode, type DeviceContext, type ObjectNode, type ParamNode, type Schema, named } from './schema.ts';
 import type { SearchContext } from './search.ts';
 import { ModelTransaction } from './transaction.ts';
 import { checkValue } from './types/value.ts';
@@ -114,37 +115,6 @@ export class DataModel implements DataModelApi, SearchContext {
     return true;
   }
 
-  /**
-   * R-ADD.5 key values for a new row: Alias and other Controller-writable string keys
-   * get "cpe-N", integer keys get N (N = instance number); references, enumerations
-   * and keys the Agent owns (read-only, like Request.Originator) are left alone.
-   */
-  fillKeys(row: ObjectInstance, put: (name: string, value: string) => void): void {
-    const table = row.parent === null ? undefined : row.parent.tables.get(row.node.name);
-    for (const key of row.node.uniqueKeys) {
-      for (const name of key.params) {
-        const p = named(row.node.params, name);
-        if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
-        if (row.values !== null && row.values.has(name)) continue;
-        if (p.type === ParamType.String && p.enumeration === null) put(name, this.freeKeyValue(table, row, p, 'cpe-' + row.number));
-        else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, this.freeKeyValue(table, row, p, String(row.number)));
-      }
-    }
-  }
-
-  /** `wanted`, or wanted + "-k" / a higher number when another row already holds it (a Controller may have chosen "cpe-3"). */
-  private freeKeyValue(table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
-    if (table === undefined) return wanted;
-    const taken = new Set<string>();
-    for (const other of table.rows.values()) if (other !== row) taken.add(this.read(other, p));
-    if (!taken.has(wanted)) return wanted;
-    const numeric = p.type !== ParamType.String;
-    for (let k = 1; ; k++) {
-      const v = numeric ? String(Number(wanted) + k) : wanted + '-' + k;
-      if (!taken.has(v)) return v;
-    }
-  }
-
   /** Applies the factory default to a fresh tree, then persists it. */
   private seed(): void {
     for (const row of this.factoryDefault.rows) {
@@ -154,7 +124,7 @@ export class DataModel implements DataModelApi, SearchContext {
       if (table === undefined || !(number >= 1) || table.rows.has(number)) continue;
       const inst = this.insertRow(table, number);
       for (const [name, value] of row.values) this.storeValue(inst, name, value);
-      this.fillKeys(inst, (name, v) => { this.storeValue(inst, name, v); });
+      fillKeys(this, inst, (name, v) => { this.storeValue(inst, name, v); });
     }
     for (const [path, value] of this.factoryDefault.params) {
       const dot = path.lastIndexOf('.');

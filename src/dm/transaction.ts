@@ -14,8 +14,9 @@ import { forEachInstance, type ObjectInstance, type Table } from './instances.ts
 import type { Transaction, WriteFailure } from './model-types.ts';
 import { WriteMode } from './model-types.ts';
 import type { DataModel } from './model.ts';
-import { ObjAccess, type ObjectNode, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
+import { ObjAccess, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
+import { duplicateKeys, fillKeys, isKeyParam } from './unique-keys.ts';
 
 const OP_SET = 1;
 const OP_ADD = 2;
@@ -30,11 +31,6 @@ interface JournalEntry {
   /** OP_ADD: the table and its counter before. OP_DELETE: the table. */
   readonly table: Table | null;
   readonly oldNext: number;
-}
-
-function isKeyParam(node: ObjectNode, name: string): boolean {
-  for (const k of node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
-  return false;
 }
 
 /** "Device.X.1." → "Device.X.1" (reference values carry no final dot). */
@@ -136,7 +132,7 @@ export class ModelTransaction implements Transaction {
     this.journal.push({ op: OP_ADD, inst: row, name: '', old: undefined, table, oldNext });
     this.created.add(row);
     // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
-    this.model.fillKeys(row, (name, v) => this.put(row, name, v));
+    fillKeys(this.model, row, (name, v) => this.put(row, name, v));
     this.ok();
     return row;
   }
@@ -204,7 +200,6 @@ export class ModelTransaction implements Transaction {
   }
 
   validate(): readonly WriteFailure[] {
-    const failures: WriteFailure[] = [];
     const tables = new Set<Table>();
     for (const e of this.journal) {
       if (e.op === OP_ADD) tables.add(e.table!);
@@ -213,22 +208,8 @@ export class ModelTransaction implements Transaction {
         if (t !== undefined) tables.add(t);
       }
     }
-    for (const t of tables) {
-      if (!this.live(t.parent)) continue;
-      for (const key of t.node.uniqueKeys) {
-        const seen = new Map<string, ObjectInstance>();
-        for (const row of t.rows.values()) {
-          let k = '';
-          for (const name of key.params) {
-            const p = named(row.node.params, name);
-            k += (p === undefined ? '' : this.model.read(row, p)) + '\u0000';
-          }
-          const other = seen.get(k);
-          if (other === undefined) { seen.set(k, row); continue; }
-          failures.push({ path: row.path, err: DmError.DuplicateKey, message: `${row.path} duplicates the unique key (${key.params.join(', ')}) of ${other.path}` });
-        }
-      }
-    }
+    const failures: WriteFailure[] = [];
+    for (const t of tables) if (this.live(t.parent)) duplicateKeys(this.model, t, failures);
     return failures;
   }
 
