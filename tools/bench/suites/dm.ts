@@ -43,6 +43,12 @@ const suite: BenchSuite = {
         context: tinyusp.createDeviceContext(board, 'S1', '0.1.0', 'os::0A1B2C-S1', 0), factoryDefault: tinyusp.createFactoryDefault(board) });`);
       console.log(`XS schema: ${bytes(schemaSlots)}`);
       console.log(`XS default model (instances + indexes): ${bytes(modelSlots)}`);
+      const rowSlots = await w.retainedSlots(`(() => { const tx = model.begin();
+        const c = tx.add(model.tableAt('Device.LocalAgent.Controller.')); tx.set(c, 'EndpointID', 'proto::controller-1');
+        const mtp = tx.add(c.tables.get('MTP')); tx.set(model.instanceAt(mtp.path + 'CoAP.'), 'Host', 'controller.local');
+        const s = tx.add(model.tableAt('Device.LocalAgent.Subscription.')); tx.set(s, 'ReferenceList', 'Device.LocalAgent.Controller.*.Enable');
+        tx.set(s, 'NotifType', 'ValueChange'); tx.commit(); })()`);
+      console.log(`XS one Controller + MTP/CoAP + one Subscription: ${bytes(rowSlots)}`);
       await w.evaluate(`globalThis.info = model.instanceAt('Device.DeviceInfo.'); globalThis.n = 0;
         globalThis.get = () => { const r = model.resolve(${JSON.stringify(GET_PATH)}); for (const o of r.objects) model.read(o, r.element); };
         globalThis.set = () => { const tx = model.begin(); tx.set(info, 'ProvisioningCode', 'p' + (n++ & 7), tinyusp.WriteMode.Set); tx.commit(); };
@@ -57,6 +63,7 @@ const suite: BenchSuite = {
       }
       console.log(`dm schema: ${schemaSlots * BYTES_PER_SLOT} bytes`);
       console.log(`dm default model: ${modelSlots * BYTES_PER_SLOT} bytes`);
+      console.log(`dm controller+subscription rows: ${rowSlots * BYTES_PER_SLOT} bytes`);
     } finally {
       w.close();
     }
