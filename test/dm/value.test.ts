@@ -35,6 +35,9 @@ lexical('§Types decimal, dateTime, base64, hexBinary', () => {
   assert.ok(canonicalValue(T.DateTime, '0001-01-01T00:00:00Z'), 'Unknown Time');
   assert.ok(canonicalValue(T.DateTime, '2021-06-06T08:00:00.25+02:00'));
   assert.ok(canonicalValue(T.DateTime, '2021-06-06T08:00:00'), 'no zone = local (TR-106 allows it)');
+  assert.ok(canonicalValue(T.DateTime, '2024-02-29T00:00:00Z'), 'leap day');
+  assert.ok(canonicalValue(T.DateTime, '2021-06-06T24:00:00Z'), 'end of day');
+  for (const v of ['2023-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2021-04-31T00:00:00Z', '2021-06-06T24:00:01Z']) assert.is(canonicalValue(T.DateTime, v), null, v);
   for (const v of ['2021-06-06', '2021-13-01T00:00:00Z', '2021-06-06T08:00:00X', '2021-06-06 08:00:00Z']) assert.is(canonicalValue(T.DateTime, v), null, v);
   assert.is(canonicalValue(T.Base64, 'aGk='), 'aGk=');
   assert.is(canonicalValue(T.Base64, 'aGk'), null);

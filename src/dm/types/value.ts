@@ -99,6 +99,11 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 /** XML Schema dateTime "YYYY-MM-DDThh:mm:ss(.f*)?(Z|±hh:mm)?" → seconds since the epoch, or NaN. */
 export function parseDateTime(s: string): number {
   if (s.length < 19 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN;
@@ -108,7 +113,8 @@ export function parseDateTime(s: string): number {
   const h = num(s, 11, 2);
   const mi = num(s, 14, 2);
   const se = num(s, 17, 2);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 24 || mi < 0 || mi > 59 || se < 0 || se > 60) return NaN;
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 24 || mi < 0 || mi > 59 || se < 0 || se > 60) return NaN;
+  if (h === 24 && (mi !== 0 || se !== 0 || s[19] === '.')) return NaN; // XML Schema: 24:00:00 only
   let i = 19;
   let frac = 0;
   if (s[i] === '.') {
