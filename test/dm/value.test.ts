@@ -1,8 +1,7 @@
 /** TR-106 types in USP string form (R-ENC.6, §Types): lexical forms, facets, typed comparison. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { canonicalValue, checkValue, compareValues, DmError, formatDateTime, param, ParamType, R, splitList, T } from '../../src/dm/index.ts';
-import { parseDateTime } from '../../src/dm/types/value.ts';
+import { canonicalValue, checkValue, compareValues, DmError, param, ParamType, R, splitList, T } from '../../src/dm/index.ts';
 
 const lexical = suite('dm/types lexical forms');
 
@@ -45,17 +44,6 @@ lexical('§Types decimal, dateTime, base64, hexBinary', () => {
   assert.is(canonicalValue(T.HexBinary, '0aFF'), '0aFF');
   assert.is(canonicalValue(T.HexBinary, 'abc'), null);
   assert.is(canonicalValue(T.HexBinary, 'zz'), null);
-});
-
-lexical('§Types dateTime: epoch round trip and civil calendar edges (no Date object in core)', () => {
-  assert.is(formatDateTime(0), '1970-01-01T00:00:00Z');
-  assert.is(formatDateTime(951782400000), '2000-02-29T00:00:00Z');
-  assert.is(formatDateTime(Date.UTC(2021, 5, 6, 8, 0, 0)), '2021-06-06T08:00:00Z');
-  for (const ms of [0, 86399000, 951782400000, 4102444800000, 1e12 + 7000]) {
-    assert.is(parseDateTime(formatDateTime(ms)) * 1000, Math.floor(ms / 1000) * 1000);
-    assert.is(formatDateTime(ms), new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z'), 'agrees with the platform Date');
-  }
-  assert.is(parseDateTime('2021-06-06T10:00:00+02:00'), parseDateTime('2021-06-06T08:00:00Z'));
 });
 
 const compare = suite('dm/types typed comparison');
