@@ -49,6 +49,26 @@ xs('R-ARC.9 / R-ADD.5 resolve, search, add and commit work in XS as on Node', as
   assert.equal(value, [0, ['61'], ['2024-01-02T03:04:05Z'], ['----'], ['cpe-1'], ['Untrusted'], 7026]);
 });
 
+xs('R-ARC.8 persistence round-trips inside XS (UTF-8 without TextEncoder, counters kept)', async () => {
+  const { value } = await worker.call<unknown[]>(`(() => {
+    const map = new Map();
+    const store = { get: (k) => map.get(k), set: (k, v) => { map.set(k, v.slice()); }, delete: (k) => { map.delete(k); }, keys: () => [...map.keys()] };
+    const open = () => tinyusp.createDataModel({ schema, store, context: tinyusp.createDeviceContext(board, 'T0001', '1.2.3', 'os::0A1B2C-T0001', 0),
+      factoryDefault: tinyusp.createFactoryDefault(board) });
+    const a = open();
+    const tx = a.begin();
+    tx.set(a.instanceAt('Device.DeviceInfo.'), 'FriendlyName', 'K\u00fcche \u2615 \ud834\udd1e');
+    const c = tx.add(a.tableAt('Device.LocalAgent.Controller.'));
+    tx.delete(c);
+    tx.commit();
+    const b = open();
+    const r = b.resolve('Device.DeviceInfo.FriendlyName');
+    return [b.loadError, b.read(r.objects[0], r.element), b.tableAt('Device.LocalAgent.Controller.').nextNumber, map.get('dm').length];
+  })()`);
+  assert.equal(value.slice(0, 3), ['', 'K\u00fcche \u2615 \ud834\udd1e', 2]);
+  assert.ok((value[3] as number) > 500);
+});
+
 xs('R-GET a warmed-up Get (resolve + read) retains no heap in XS', async () => {
   await worker.evaluate(`globalThis.run = (n) => { for (let i = 0; i < n; i++) get('Device.LocalAgent.ControllerTrust.Role.*.Name'); }; run(20);`);
   assert.is(await worker.retainedSlots('run(200)'), 0);
