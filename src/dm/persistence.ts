@@ -10,6 +10,7 @@
  *
  * Format: {"v":1,"o":[[path,[name,value,…]],…],"n":[[tablePath,next],…]}, UTF-8.
  */
+import { named } from './schema.ts';
 import type { KeyValueStore } from '../platform/types.ts';
 import type { ObjectInstance } from './instances.ts';
 import type { DataModel } from './model.ts';
@@ -31,7 +32,7 @@ function collect(inst: ObjectInstance, objects: unknown[], counters: unknown[]):
   const values: string[] = [];
   if (inst.values !== null) {
     for (const [name, value] of inst.values) {
-      const p = inst.node.params.find((q) => q.name === name);
+      const p = named(inst.node.params, name);
       if (p !== undefined && !p.volatile) values.push(name, value);
     }
   }

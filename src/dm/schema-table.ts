@@ -29,6 +29,7 @@ export interface ParamOptions {
   readonly get?: ParamGetter;
   readonly set?: ParamSetter;
   readonly volatile?: boolean;
+  readonly immutable?: boolean;
 }
 
 /** Short names for declarations: type and access letters. */
@@ -55,6 +56,7 @@ export function param(name: string, type: ParamType, access: ParamAccess, o: Par
     valueChange: o.ignoreChange ? ValueChange.WillIgnore : ValueChange.Allowed,
     mandatory: o.mandatory ?? false, entriesOf: o.entriesOf ?? '',
     getter: o.get ?? null, setter: o.set ?? null, volatile: o.volatile ?? (o.get !== undefined),
+    immutable: o.immutable ?? false,
   };
 }
 

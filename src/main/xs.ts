@@ -7,3 +7,6 @@ export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX 
 export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
+export {
+  createDeviceSchema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
+} from '../dm/index.ts';
