@@ -12,7 +12,7 @@
  * ControllerTrust (or, with search targets, anywhere) drops every cache.
  */
 import type { DataModelApi, ObjectInstance, ParsedPath } from '../dm/index.ts';
-import { splitList } from '../dm/index.ts';
+import { splitList, named } from '../dm/index.ts';
 
 /** Bit layout: 4 bits per kind, r=8 w=4 x=2 n=1. */
 export const PermKind = { Param: 12, Obj: 8, InstantiatedObj: 4, CommandEvent: 0 } as const;
@@ -121,8 +121,8 @@ export class AccessControl {
     const m = this.model;
     if (controller === null) return splitList(this.param('Device.LocalAgent.ControllerTrust.', 'UntrustedRole'));
     const node = controller.node;
-    const assigned = splitList(m.read(controller, node.params.find((p) => p.name === 'AssignedRole')!));
-    const inherited = splitList(m.read(controller, node.params.find((p) => p.name === 'InheritedRole')!));
+    const assigned = splitList(m.read(controller, named(node.params, 'AssignedRole')!));
+    const inherited = splitList(m.read(controller, named(node.params, 'InheritedRole')!));
     const all = assigned.concat(inherited).filter((r) => r !== '');
     return all.length > 0 ? all : [this.defaultRole];
   }
@@ -130,7 +130,7 @@ export class AccessControl {
   private param(objPath: string, name: string): string {
     const inst = this.model.instanceAt(objPath);
     if (inst === undefined) return '';
-    const p = inst.node.params.find((q) => q.name === name);
+    const p = named(inst.node.params, name);
     return p === undefined ? '' : this.model.read(inst, p);
   }
 

@@ -8,13 +8,13 @@
  * Unreadable = nonexistent (R-GET.1): a non-search path the Controller may not read
  * answers 7026; unreadable params are dropped (R-GET.4).
  */
-import { DmError, parsePath, PathKind, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, parsePath, PathKind, type DataModelApi, type ObjectInstance, type ParamNode, named } from '../dm/index.ts';
 import type { GetInit, GetRespInit, GetRespRequestedPathResultInit, GetRespResolvedPathResultInit } from '../usp/index.ts';
 import { PermKind, Right, searchReadable, type AccessView } from './acl.ts';
 
 /** The agent's own read of a parameter by name ("" when the object has no such parameter). */
 export function readParam(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
+  const p = named(inst.node.params, name);
   return p === undefined ? '' : model.read(inst, p);
 }
 

@@ -15,7 +15,7 @@
  * CreationDate filled by the agent, TimeToLive countdown on the monotonic clock.
  */
 import {
-  formatDateTime, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
+  formatDateTime, named, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
   type ParamNode, type Transaction,
 } from '../dm/index.ts';
 import type { Notification } from '../usp/index.ts';
@@ -193,7 +193,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     }, { path: tablePath, kind: PermKind.Obj }, (access) => {
       const keys: Record<string, string> = {};
       for (const [k, v] of m.uniqueKeyValues(inst)) {
-        const kp = inst.node.params.find((q) => q.name === k)!;
+        const kp = named(inst.node.params, k)!;
         if (access.allows(inst.path + k, PermKind.Param, Right.Read)) keys[k] = readFor(m, access, inst, kp) === '' ? '' : v;
       }
       return { obj_creation: { obj_path: inst.path, unique_keys: keys } };
