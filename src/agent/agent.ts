@@ -164,8 +164,8 @@ export class Agent {
     }
     const body = d.msg.body!;
     if (body.msg_body === 'response' || body.msg_body === 'error') {
-      this.notifications.handleResponse(fromId, d.msgId); // R-NOT.9; unknown msg_ids are ignored (R-MSG.9)
-      if (body.msg_body === 'response' && body.response?.resp_type === 'notify_resp') this.notifier.onBoarded(req.controller);
+      // R-NOT.9 matched by msg_id only; unknown msg_ids are ignored (R-MSG.9); an Error just stops the retries.
+      if (this.notifications.handleResponse(fromId, d.msgId) && body.response?.resp_type === 'notify_resp') this.notifier.acknowledged(d.msgId);
       return;
     }
     if (this.outbox.pending(fromId, d.msgId)) return; // R-MSG.4

@@ -27,6 +27,8 @@ export class Notifier {
   readonly queue: NotifyQueue;
   readonly subscriptions: Subscriptions;
   private msgCounter = 0;
+  /** msg_id → Controller row path of OnBoardRequests waiting for their NotifyResp. */
+  private readonly onBoarding = new Map<string, string>();
 
   constructor(
     private readonly model: DataModelApi, acl: AccessControl, capacity: number,
@@ -52,14 +54,15 @@ export class Notifier {
     return 'N' + String(this.msgCounter++);
   }
 
-  queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): void {
+  /** Queues a Notify for `recipient`; returns its msg_id, or "" when it was dropped. */
+  queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): string {
     const eid = readParam(this.model, recipient, 'EndpointID');
     const msgId = this.nextMsgId();
     const expiresAt = sendResp && expirationS > 0 ? this.model.context.now + expirationS * 1000 : Infinity;
     const payload = encodeMsg(notifyMsg(msgId, subId, sendResp, n));
     // A Notify that cannot fit one Record of the MTP is never sent (counted like a full queue).
-    if (payload.length + RECORD_OVERHEAD_BYTES + eid.length > this.maxRecordBytes) { this.queue.dropped++; return; }
-    this.queue.enqueue(eid, msgId, payload, sendResp, expiresAt);
+    if (payload.length + RECORD_OVERHEAD_BYTES + eid.length > this.maxRecordBytes) { this.queue.dropped++; return ''; }
+    return this.queue.enqueue(eid, msgId, payload, sendResp, expiresAt) === 0 ? '' : msgId;
   }
 
   private retryDelay(endpointId: string, n: number): number {
@@ -91,20 +94,27 @@ export class Notifier {
     if (c === undefined || readParam(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure;
     markOnBoarding(this.model, controllerPath);
     const ctx = this.model.context;
-    this.queueNotify(c, '', true, 0, {
+    const msgId = this.queueNotify(c, '', true, 0, {
       on_board_req: {
         oui: ctx.board.identity.manufacturerOUI, product_class: ctx.board.identity.productClass,
         serial_number: ctx.serialNumber, agent_supported_protocol_versions: this.versions,
       },
     });
+    if (msgId === '') return DmError.ResourcesExceeded;
+    if (this.onBoarding.size >= this.queue.capacity) this.onBoarding.clear(); // bounded like the queue itself
+    this.onBoarding.set(msgId, controllerPath);
     return 0;
   }
 
-  /** A NotifyResp from a Controller that was on-boarding completes it (OnBoardingComplete=true). */
-  onBoarded(controller: ObjectInstance | null): void {
-    if (controller === null || readParam(this.model, controller, 'OnBoardingComplete') === 'true') return;
+  /** A NotifyResp matched Notify `msgId`: if it was an OnBoardRequest, on-boarding is complete (R-NOT.6). */
+  acknowledged(msgId: string): void {
+    const path = this.onBoarding.get(msgId);
+    if (path === undefined) return;
+    this.onBoarding.delete(msgId);
+    const c = this.model.instanceAt(path);
+    if (c === undefined) return;
     const tx = this.model.begin();
-    tx.set(controller, 'OnBoardingComplete', 'true', WriteMode.Agent);
+    tx.set(c, 'OnBoardingComplete', 'true', WriteMode.Agent);
     tx.commit();
   }
 }

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { addMsg, deleteMsg, encodeMsg, errorMsg, getMsg, notifyRespMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
 import { createDeviceSchema, object, param, R, T } from '../../src/dm/index.ts';
 import { DeliveryOutcome } from '../../src/agent/index.ts';
-import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, subscribe, type TestAgent } from './harness.ts';
+import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, subscribe, valueOf, type TestAgent } from './harness.ts';
 
 const sub = suite('agent/subscriptions');
 
@@ -106,6 +106,15 @@ sub('R-NOT.5/R-NOT.6 SendOnBoardRequest(): OnBoardRequest with send_resp=true an
   assert.is(notify.subscription_id, '');
   assert.is(notify.send_resp, true);
   assert.equal(notify.on_board_req, { oui: '0A1B2C', product_class: 'tinyusp-test', serial_number: 'T0001', agent_supported_protocol_versions: '1.0,1.1,1.2,1.3,1.4' });
+  const complete = () => valueOf(t, 'Device.LocalAgent.Controller.1.OnBoardingComplete');
+  assert.is(complete(), 'false');
+  t.agent.handleDelivery(n!.n.handle, DeliveryOutcome.Delivered, 1000);
+  t.agent.handleTimeout(t.agent.pollTimeout());
+  const retry = drain(t.agent, t.agent.pollTimeout());
+  assert.is(openRecord(retry[0]!.bytes).msg!.header!.msg_id, n!.msg.header!.msg_id, 'R-NOT.6 retried until the NotifyResp');
+  const ack = requestRecord(notifyRespMsg(n!.msg.header!.msg_id, { subscription_id: '' }));
+  t.agent.handleRecord(9e4, ack, 0, ack.length, ORIGIN);
+  assert.is(complete(), 'true', 'its NotifyResp completes on-boarding');
 });
 
 sub('R-SUB TimeToLive removes the subscription after its lifetime', () => {
