@@ -177,11 +177,12 @@ export class Agent {
 
   /**
    * The sender of the wrapped Record as a Requester, or null when it must be dropped:
-   * certificate EID ≠ from_id (R-SEC.0a), unknown (unless admitted as untrusted) or
+   * an unprotected channel when one is required (R-SEC.0), certificate EID ≠ from_id (R-SEC.0a), unknown (unless admitted as untrusted) or
    * disabled Controller. Allocates nothing until the sender is accepted.
    */
   private requester(origin: MtpOrigin): Requester | null {
     const v = this.view;
+    if (!origin.secure && this.config.requireSecure === true) return null; // R-SEC.0
     if (origin.peerEndpointId !== '' && !v.fromIdEquals(this.outbox.encoded(origin.peerEndpointId))) return null;
     const c = this.controllers.bySender(v);
     if (c === null) {

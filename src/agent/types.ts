@@ -92,6 +92,8 @@ export interface AgentConfig {
   readonly store?: KeyValueStore;
   /** Cause when no Reboot()/FactoryReset() was recorded (power-on → "LocalReboot"). */
   readonly firmwareUpdated?: boolean;
+  /** R-SEC.0: process only Records that arrived over an encrypted, authenticated MTP (D3: NoSec is for development). */
+  readonly requireSecure?: boolean;
   /** Accept Records from Controllers absent from Controller.{i}. with ControllerTrust.UntrustedRole. */
   readonly acceptUnknownControllers?: boolean;
   /** Role of configured Controllers whose AssignedRole is empty (default: the Full Access role). */

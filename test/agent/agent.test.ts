@@ -31,6 +31,15 @@ rec('R-SEC.0a a certificate EID different from from_id is not processed', () => 
   assert.is(feed(requestRecord(getMsg('1', { param_paths: ['Device.'] })), { ...ORIGIN, peerEndpointId: 'proto::someone-else' }).length, 0);
 });
 
+rec('R-SEC.0 with requireSecure, a Record from an unencrypted channel is not processed', () => {
+  const t = createTestAgent({ config: { requireSecure: true } });
+  const b = requestRecord(getMsg('1', { param_paths: ['Device.DeviceInfo.SerialNumber'] }));
+  t.agent.handleRecord(1000, b, 0, b.length, { ...ORIGIN, secure: false });
+  assert.is(drain(t.agent, 1000).length, 0);
+  t.agent.handleRecord(1000, b, 0, b.length, ORIGIN);
+  assert.is(drain(t.agent, 1000).length, 1);
+});
+
 rec('R-E2E.6a session_context while unsupported → DisconnectRecord with reason_code 7106', () => {
   const b = RecordT.encode(RecordT.fromObject({ version: '1.3', to_id: AGENT_ID, from_id: CONTROLLER_ID,
     session_context: { session_id: 1, sequence_id: 1, expected_id: 1, payload: [[1, 2]] } })).finish();
