@@ -123,6 +123,12 @@ export class Agent {
     return this.requests.complete(requestPath, { err, message, output });
   }
 
+  /** A board or firmware event ("Device.IoTCapability.1.", "Triggered!") to every matching Event subscription. */
+  sendEvent(now: number, objPath: string, eventName: string, params: Record<string, string>): void {
+    this.setTime(now);
+    this.notifier.sendEvent(objPath, eventName, params);
+  }
+
   private setTime(now: number): void {
     this.now = now;
     this.model.setTime(now, this.config.wallClock === undefined ? undefined : this.config.wallClock());

@@ -81,4 +81,12 @@ boot('§Periodic! PeriodicNotifTime sets the phase against the wall clock', () =
   assert.is(t.agent.pollTimeout(), 7000);
 });
 
+boot('§Types a board event reaches Event subscriptions on the object (object reference covers its events)', () => {
+  const t = createTestAgent(QUIET);
+  subscribe(t, 'Event', 'Device.LocalAgent.');
+  t.agent.sendEvent(3000, 'Device.LocalAgent.', 'TransferComplete!', { Command: 'Device.DeviceInfo.FirmwareImage.1.Download()', FaultCode: '0' });
+  t.agent.sendEvent(3000, 'Device.', 'Boot!', {});
+  assert.equal(events(t, 3000).map((x) => [x.e.obj_path, x.e.event_name, x.e.params['FaultCode']]), [['Device.LocalAgent.', 'TransferComplete!', '0']]);
+});
+
 boot.run();
