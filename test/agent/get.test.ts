@@ -2,6 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getMsg, setMsg } from '../../src/usp/index.ts';
+import { createDeviceSchema, object, param, T, W } from '../../src/dm/index.ts';
 import { createTestAgent, exchange, OTHER_ID } from './harness.ts';
 
 const get = suite('agent/get');
@@ -59,10 +60,16 @@ get('R-GET.1 unreadable = nonexistent: the Untrusted role gets 7026, never 7006,
   assert.equal(c!.resolved_path_results[0]!.result_params, {}, 'R-GET.4 unreadable params dropped');
 });
 
-get('R-GET.4 hidden values read as "" while secured params need a SecuredRole', () => {
-  const t = createTestAgent();
-  const m = exchange(t, getMsg('g', { param_paths: ['Device.LocalAgent.EndpointID'] }));
-  assert.is(m.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['EndpointID'], 'os::0A1B2C-T0001');
+get('§4 item 17 secured params read "" without a SecuredRole, hidden ones always', () => {
+  const schema = createDeviceSchema([object('Vault', [param('Key', T.String, W, { secured: true }), param('Password', T.String, W, { hidden: true })])]);
+  const t = createTestAgent({ schema });
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.Vault.', param_settings: [
+    { param: 'Key', value: 'k-1', required: true }, { param: 'Password', value: 'p-1', required: true }] }] }));
+  const read = () => exchange(t, getMsg('g', { param_paths: ['Device.Vault.'] })).body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params;
+  assert.equal(read(), { Key: '', Password: '' });
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.ControllerTrust.',
+    param_settings: [{ param: 'SecuredRoles', value: 'Device.LocalAgent.ControllerTrust.Role.1', required: true }] }] }));
+  assert.equal(read(), { Key: 'k-1', Password: '' });
 });
 
 get('§Get codes: a Get reaching more objects than maxGetObjects answers 7005 for that path', () => {
