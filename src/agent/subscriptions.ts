@@ -15,7 +15,7 @@
  * CreationDate filled by the agent, TimeToLive countdown on the monotonic clock.
  */
 import {
-  formatDateTime, named, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
+  DmError, formatDateTime, named, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
   type ParamNode, type Transaction,
 } from '../dm/index.ts';
 import type { Notification } from '../usp/index.ts';
@@ -125,9 +125,14 @@ export class Subscriptions implements ChangeListener, WritePolicy {
 
   // WritePolicy ------------------------------------------------------------
   checkWrite(inst: ObjectInstance, p: ParamNode, value: string, created: boolean): number {
-    if (created || p.name !== 'ReferenceList' || inst.node.path !== SUBSCRIPTION_TABLE + '{i}.') return 0;
+    if (p.name !== 'ReferenceList' || inst.node.path !== SUBSCRIPTION_TABLE + '{i}.') return 0;
     const current = this.model.read(inst, p);
-    return current === '' || current === value ? 0 : 7013; // §1.14: immutable once non-empty
+    if (!created && current !== '' && current !== value) return DmError.NonWritableParameter; // §1.14: immutable once non-empty
+    for (const ref of splitList(value)) { // every item must be a path of the supported model (absent instances are fine)
+      const r = ref === '' ? null : this.model.resolve(ref);
+      if (r !== null && r.err !== 0 && r.err !== DmError.ObjectDoesNotExist) return DmError.InvalidValue;
+    }
+    return 0;
   }
 
   created(tx: Transaction, row: ObjectInstance, req: Requester): void {

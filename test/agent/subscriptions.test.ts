@@ -27,6 +27,16 @@ sub('R-SUB Recipient and CreationDate are filled by the Agent; the ID becomes su
   assert.is(n!.n.endpointId, 'proto::controller-1');
 });
 
+sub('R-SUB ReferenceList items must be paths of the supported model (7012); a missing instance is fine', () => {
+  const t = createTestAgent();
+  const m = exchange(t, addMsg('a', { allow_partial: true, create_objs: [
+    { obj_path: 'Device.LocalAgent.Subscription.', param_settings: [{ param: 'ReferenceList', value: 'Device.Nope.,Device.DSL.', required: true }] },
+    { obj_path: 'Device.LocalAgent.Subscription.', param_settings: [{ param: 'ReferenceList', value: 'Device.DSL.Line.9.Enable', required: true }] }] }));
+  const r = m.body!.response!.add_resp!.created_obj_results;
+  assert.is(r[0]!.oper_status!.oper_failure!.err_code, 7021);
+  assert.ok(r[1]!.oper_status!.oper_success);
+});
+
 sub('R-SUB ReferenceList is immutable once set (7013), other params stay writable', () => {
   const t = createTestAgent();
   subscribe(t, 'ValueChange', 'Device.DSL.Line.1.Enable');
