@@ -4,6 +4,7 @@
  * `command` and `event`; `buildSchema` fills paths and parents once, then deep-freezes
  * every node (XS preload: no RAM for the schema, nothing allocated per request).
  */
+import { CompactParam, shareFacets } from './param-node.ts';
 import {
   type CommandNode, type EventNode, NodeKind, ObjAccess, type ObjectNode, ParamAccess, type ParamGetter, type ParamNode,
   type ParamSetter, ParamType, type ReferenceSpec, type Schema, type UniqueKey, ValueChange,
@@ -45,19 +46,17 @@ export function param(name: string, type: ParamType, access: ParamAccess, o: Par
   const lo = typeof o.list === 'object' ? o.list : undefined;
   const numeric = type !== T.String && type !== T.Base64 && type !== T.HexBinary && type !== T.DateTime;
   const fallback = type === T.Boolean ? 'false' : numeric && !list ? '0' : type === T.DateTime && !list ? '0001-01-01T00:00:00Z' : '';
-  return {
-    kind: NodeKind.Param, name, type, access,
+  return new CompactParam(name, type, access, o.def ?? fallback, {
     minLength: o.minLength ?? 0, maxLength: o.maxLength ?? 0,
     rangeMin: o.min ?? '', rangeMax: o.max ?? '',
     enumeration: o.enumeration ?? null, patterns: o.patterns ?? null,
     list, minItems: lo?.minItems ?? 0, maxItems: lo?.maxItems ?? 0, listMaxLength: lo?.maxLength ?? 0,
-    defaultValue: o.def ?? fallback,
     reference: o.ref ?? null, secured: o.secured ?? false, hidden: o.hidden ?? false,
     valueChange: o.ignoreChange ? ValueChange.WillIgnore : ValueChange.Allowed,
     mandatory: o.mandatory ?? false, entriesOf: o.entriesOf ?? '',
     getter: o.get ?? null, setter: o.set ?? null, volatile: o.volatile ?? (o.get !== undefined),
     immutable: o.immutable ?? false,
-  };
+  });
 }
 
 /** A "…NumberOfEntries" parameter counting the rows of sibling table `tableName`. */
@@ -142,5 +141,12 @@ export function deepFreeze<V>(value: V): V {
 export function buildSchema(root: ObjectNode, dataModelUri: string): Schema {
   const objects: ObjectNode[] = [];
   place(root, null, objects);
+  const params: ParamNode[] = [];
+  for (const o of objects) {
+    params.push(...o.params);
+    for (const c of o.commands) params.push(...c.input, ...c.output);
+    for (const e of o.events) params.push(...e.args);
+  }
+  shareFacets(params);
   return deepFreeze({ root, dataModelUri, objects });
 }
