@@ -39,7 +39,11 @@ export const R = ParamAccess.ReadOnly;
 export const W = ParamAccess.ReadWrite;
 export const WO = ParamAccess.WriteOnceReadOnly;
 
-const NO_PARAMS: readonly ParamNode[] = [];
+// Shared empty member lists: an XS array costs slots even when empty.
+const NO_PARAMS: readonly ParamNode[] = Object.freeze([]);
+const NO_OBJECTS: readonly ObjectNode[] = Object.freeze([]);
+const NO_COMMANDS: readonly CommandNode[] = Object.freeze([]);
+const NO_EVENTS: readonly EventNode[] = Object.freeze([]);
 
 export function param(name: string, type: ParamType, access: ParamAccess, o: ParamOptions = {}): ParamNode {
   const list = o.list === undefined ? false : o.list !== false;
@@ -107,7 +111,11 @@ function makeObject(name: string, multi: boolean, o: ObjectOptions, members: rea
   return {
     kind: NodeKind.Object, name, path: '', parent: null, multi,
     access: o.access ?? ObjAccess.ReadOnly, maxEntries: o.maxEntries ?? 0, uniqueKeys,
-    params, objects, commands, events, persistWhen: o.persistWhen ?? '', volatile: o.volatile ?? false,
+    params: params.length > 0 ? params : NO_PARAMS,
+    objects: objects.length > 0 ? objects : NO_OBJECTS,
+    commands: commands.length > 0 ? commands : NO_COMMANDS,
+    events: events.length > 0 ? events : NO_EVENTS,
+    persistWhen: o.persistWhen ?? '', volatile: o.volatile ?? false,
   };
 }
 
