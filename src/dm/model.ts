@@ -148,6 +148,14 @@ export class DataModel implements DataModelApi, SearchContext {
     return resolveParsed(this, this.root, parsePath(path));
   }
 
+  covers(path: string, inst: ObjectInstance): boolean {
+    const r = this.resolve(path);
+    if (r.err !== 0 || r.kind !== PathKind.Object) return false;
+    for (const o of r.objects) if (inst.path.startsWith(o.path)) return true;
+    for (const t of r.tables) if (inst.path.startsWith(t.path)) return true;
+    return false;
+  }
+
   resolveSupported(path: string): SupportedPath {
     return resolveSupportedPath(this.schema.root, path);
   }

@@ -117,6 +117,7 @@ export function loadModel(model: DataModel, store: KeyValueStore): string {
       const table = model.tables.get(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));
       if (table === undefined || !Number.isInteger(number) || number < 1) return `stored row ${path} has no table`;
+      if (table.rows.size >= model.maxRowsPerTable) return `stored table ${table.path} has more than ${model.maxRowsPerTable} rows`;
       inst = model.insertRow(table, number);
     }
     const values = entry[1];

@@ -217,9 +217,18 @@ export class ModelTransaction implements Transaction {
     if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
     const failures = this.validate();
     if (failures.length > 0) return this.fail(failures[0]!.err, failures[0]!.message);
+    if (this.journal.length > 0) {
+      // The store replaces its value atomically: if the write fails, storage still holds the
+      // state before this transaction, so memory goes back to it too (errors are values).
+      try {
+        this.model.save();
+      } catch {
+        this.rollback();
+        return this.fail(DmError.InternalError, 'the data model could not be stored; nothing was changed');
+      }
+    }
     this.open = false;
     const journal = this.journal.splice(0);
-    if (journal.length > 0) this.model.save();
     this.notify(journal);
     this.created.clear();
     return this.ok();

@@ -43,6 +43,23 @@ getters('TR-106 NumberOfEntries parameters count the rows of their table', () =>
   assert.is(value(m, 'Device.IP.InterfaceNumberOfEntries'), '3');
 });
 
+getters('§1.14 / 07-security covers(): object paths cover their subtree, tables their rows, searches their matches', () => {
+  const m = exampleModel();
+  const v4 = m.instanceAt('Device.IP.Interface.1.IPv4Address.2.')!;
+  assert.ok(m.covers('Device.', v4));
+  assert.ok(m.covers('Device.IP.Interface.', v4));
+  assert.ok(m.covers('Device.IP.Interface.1.', v4));
+  assert.ok(m.covers('Device.IP.Interface.[Name=="eth0"].IPv4Address.*.', v4));
+  assert.not.ok(m.covers('Device.IP.Interface.[Name=="eth1"].', v4));
+  assert.not.ok(m.covers('Device.IP.Interface.1.IPv4Address.1.', v4));
+  assert.not.ok(m.covers('Device.IP.Interface.1.Name', v4), 'a parameter path covers no object');
+  assert.not.ok(m.covers('Device.Nope.', v4));
+  const tx = m.begin();
+  for (let i = 4; i <= 11; i++) tx.set(tx.add(m.tableAt('Device.IP.Interface.')!)!, 'Name', `if${i}`);
+  assert.is(tx.commit(), 0);
+  assert.not.ok(m.covers('Device.IP.Interface.1.', m.instanceAt('Device.IP.Interface.11.')!), 'instance 1 does not cover 11');
+});
+
 const commands = suite('dm/model commands');
 
 commands('R-OPR handlers register by supported path and are found from the resolved command', () => {

@@ -92,6 +92,21 @@ restart('§4 item 11 values read from the platform are not stored; one atomic wr
   assert.is(store.writes, before + 1, 'a rollback writes nothing');
 });
 
+restart('§Errors a failing store write is 7003 and leaves memory and storage at the old state', () => {
+  const store = memoryStore();
+  const m = exampleModel(store);
+  const before = store.get(STORE_KEY)!.slice();
+  store.set = () => { throw new Error('ENOSPC'); };
+  const tx = m.begin();
+  tx.set(m.instanceAt('Device.DSL.Line.1.')!, 'CurrentProfile', 'lost');
+  tx.add(m.tableAt('Device.LocalAgent.Controller.')!);
+  assert.is(tx.commit(), 7003);
+  assert.ok(tx.message.length > 0);
+  assert.is(value(m, 'Device.DSL.Line.1.CurrentProfile'), '17a');
+  assert.equal(m.resolve('Device.LocalAgent.Controller.*.').objects, []);
+  assert.equal([...store.get(STORE_KEY)!], [...before]);
+});
+
 restart('§Persistence an unreadable stored state falls back to the factory default, reported in loadError', () => {
   const store = memoryStore();
   store.set(STORE_KEY, new Uint8Array([0x7b, 0x22, 0xff]));

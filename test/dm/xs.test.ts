@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { ROOT } from '../../tools/build/targets.ts';
 import { bundleForXs, XsWorker } from '../../tools/xs/index.ts';
-import { BOARD } from './example-model.ts';
+import type { DataModel } from '../../src/dm/index.ts';
+import { BOARD, exampleModel } from './example-model.ts';
 
 const xs = suite('dm/xs');
 let worker: XsWorker;
@@ -67,6 +68,40 @@ xs('R-ARC.8 persistence round-trips inside XS (UTF-8 without TextEncoder, counte
   })()`);
   assert.equal(value.slice(0, 3), ['', 'K\u00fcche \u2615 \ud834\udd1e', 2]);
   assert.ok((value[3] as number) > 500);
+});
+
+xs('R-ARC.7/9/10/11 every path example resolves in XS exactly as on Node', async () => {
+  const examples = [
+    'Device.IP.Interface.[Name=="eth0"].IPv4Address.[Status=="Enabled"].IPAddress',
+    'Device.NAT.PortMapping.[RemoteHost==""&&ExternalPort==0&&Protocol=="TCP"].',
+    'Device.IP.Interface.[Type=="Normal"].IPv4Address.[AddressingType=="Static"].IPAddress',
+    'Device.IP.Interface.[Type=="Normal"&&Stats.ErrorsSent>0].IPv4Address.[AddressingType=="Static"].IPAddress',
+    'Device.DSL.Line.[Enable==1].CurrentProfile',
+    'Device.IP.Interface.*.IPv6Address.[ValidLifetime<2021-06-06T08:00:00Z].IPAddress',
+    'Device.USB.USBHosts.Host.*.Device.[DeviceClass==08].',
+    'Device.PCP.Client.*.Server.[Capabilities~="IPv6Firewall"].',
+    'Device.PeriodicStatistics.SampleSet.[SampleSeconds~=5].',
+    'Device.IP.Interface.[].', 'Device.IP.Interface.{Type=="Normal"}.Status', 'Device.DSL.Line.[Enable=="true"].CurrentProfile',
+    'Device.IP.Interface.[Type == "Normal" && Name != "eth0"].', 'Device.IP.Interface.*.Type', 'Device.IP.Interface.9.Name',
+    'Device.NAT.PortMapping.1.Interface+.Name', 'Device.WiFi.SSID.1.LowerLayers#*+.Name', 'Device.WiFi.SSID.1.LowerLayers#2+.Name',
+    'Device.WiFi.AccessPoint.[SSIDReference+.SSID=="MyHome"].AssociatedDevice.[OperatingStandard=="ac"].SignalStrength',
+    'Device.IP.Interface.[Name=="eth0"].Reset()', 'Device.Boot!', 'Device.WiFi.AccessPoint.*.AssociatedDevice.[SignalStrength==-040].',
+  ];
+  // The same function runs on Node and, as source text, inside XS.
+  const summarize = (m: DataModel, p: string): unknown => {
+    const r = m.resolve(p);
+    return [r.err, r.kind, r.objects.map((o) => o.path + (r.element !== null && r.element.kind === 2 ? '=' + m.read(o, r.element) : ''))];
+  };
+  const node = exampleModel();
+  const expected = examples.map((p) => summarize(node, p));
+  const w = XsWorker.start();
+  try {
+    await w.loadBundle(await bundleForXs(join(ROOT, 'test/dm/example-xs-entry.ts')), 'ex');
+    const { value } = await w.call<unknown[]>(`(() => { const m = ex.exampleModel(); const f = ${summarize.toString()}; return ${JSON.stringify(examples)}.map((p) => f(m, p)); })()`);
+    assert.equal(value, expected);
+  } finally {
+    w.close();
+  }
 });
 
 xs('R-GET a warmed-up Get (resolve + read) retains no heap in XS', async () => {
