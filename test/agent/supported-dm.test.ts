@@ -34,4 +34,14 @@ gsd('R-GSP.0 no Obj read permission = not in the supported model (7026)', () => 
   assert.is(m.body!.response!.get_supported_dm_resp!.req_obj_results[0]!.err_code, 7026);
 });
 
+gsd('§GSDM paths: instantiated paths are accepted when they exist (7016 otherwise); the final {i}. is optional', () => {
+  const t = createTestAgent();
+  const m = exchange(t, getSupportedDmMsg('d', { obj_paths: ['Device.IP.Interface.1.', 'Device.IP.Interface.9.', 'Device.IP.Interface.', 'Device.Nope.'], first_level_only: true }));
+  const [inst, absent, table, nope] = m.body!.response!.get_supported_dm_resp!.req_obj_results;
+  assert.is(inst!.supported_objs[0]!.supported_obj_path, 'Device.IP.Interface.{i}.');
+  assert.is(absent!.err_code, 7016);
+  assert.is(table!.supported_objs[0]!.supported_obj_path, 'Device.IP.Interface.{i}.');
+  assert.is(nope!.err_code, 7026);
+});
+
 gsd.run();
