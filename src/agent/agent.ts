@@ -1,0 +1,288 @@
+/**
+ * The USP Agent core (TR-369 01-architecture, 05 "Messages" receive/send rules,
+ * AGENT-REQUIREMENTS §1.3, §1.8, §1.12): sans-I/O, MTP-neutral.
+ *
+ *   handleRecord(now, buf, start, end, origin) — a Record from any MTP
+ *   handleDelivery(handle, outcome, now)      — what became of a Notify Record
+ *   handleTimeout(now)                         — deadlines (retries, timers, TTL, Periodic!, polling)
+ *   pollTransmit(now) → Transmit | null        — drain after every input: responses first
+ *   pollTimeout() → ms deadline (Infinity when idle)
+ *
+ * Receive rules, in order: RecordView (zero-alloc) — session_context while
+ * unsupported → DisconnectRecord 7106 (R-E2E.6a); other Record errors → Error
+ * 7100/7104 only when R-MTP.5 allows, else drop; to_id ≠ own → drop (R-E2E.1);
+ * from_id = own → drop (R-ARC.2); certificate EID ≠ from_id → drop (R-SEC.0a);
+ * unknown or disabled Controller → drop (unless unknown ones are admitted as
+ * untrusted); then the Msg: undecodable Request with a msg_id → Error 7004/7001
+ * (R-ENC.5, R-MSG.1); duplicate msg_id not yet answered → ignored (R-MSG.4);
+ * NotifyResp/Error → matched to a Notify by msg_id (R-NOT.9); other responses ignored.
+ * Responses carry the request's version when supported, else the highest (D1), and
+ * go only back to the origin (R-MSG.0a).
+ */
+import { DmError, type DataModelApi } from '../dm/index.ts';
+import {
+  BodyKind, createRecordViewConfig, decodeMsg, errorMsg, msgErrorUspCode, RecordError, RecordType, RecordView, recordErrorUspCode,
+  UspErrorCode, utf8Bytes,
+} from '../usp/index.ts';
+import { AccessControl } from './acl.ts';
+import { parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
+import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
+import { registerDeviceCommands } from './device-commands.ts';
+import { dispatchRequest, type DispatchContext } from './dispatch.ts';
+import { readParam } from './get.ts';
+import type { NotifyQueue } from './notify-queue.ts';
+import { Notifier } from './notifier.ts';
+import { Outbox } from './outbox.ts';
+import { Requests, type AsyncCommandHandler } from './requests.ts';
+import type { Subscriptions } from './subscriptions.ts';
+import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type DeliveryOutcome, type MtpOrigin, type Requester, type Transmit } from './types.ts';
+
+/** D1: the versions this agent speaks. */
+export const SUPPORTED_VERSIONS = '1.0,1.1,1.2,1.3,1.4';
+const FULL_ACCESS_ROLE = 'Device.LocalAgent.ControllerTrust.Role.1';
+
+function ascii(buf: Uint8Array, start: number, len: number): string {
+  let s = '';
+  for (let i = start; i < start + len; i++) s += String.fromCharCode(buf[i]!);
+  return s;
+}
+
+export class Agent {
+  readonly model: DataModelApi;
+  readonly endpointId: string;
+  readonly limits: AgentLimits;
+  readonly versions: string;
+  readonly acl: AccessControl;
+  readonly subscriptions: Subscriptions;
+  readonly requests: Requests;
+  readonly notifications: NotifyQueue;
+  /** Produces every agent-initiated Notify (Event, OnBoardRequest, OperationComplete…). */
+  readonly notifier: Notifier;
+  /** Boot! information of this run (after start). */
+  bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
+  /** Responses waiting for pollTransmit (and their refusal count). */
+  readonly outbox: Outbox;
+  private readonly config: AgentConfig;
+  private readonly ownId: Uint8Array;
+  private readonly view: RecordView;
+  private readonly versionList: string[];
+  private readonly lastVersion = new Map<string, string>();
+  private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
+  private readonly periodic: PeriodicSchedule;
+  private readonly controllers: ControllerIndex;
+  private readonly dispatch: DispatchContext;
+  private nextPoll = Infinity;
+  private restartAt = Infinity;
+  private restartKind: 'reboot' | 'factoryReset' = 'reboot';
+  private now = 0;
+
+  constructor(config: AgentConfig) {
+    this.config = config;
+    this.model = config.model;
+    this.endpointId = config.endpointId;
+    this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...config.limits });
+    this.versions = config.versions ?? SUPPORTED_VERSIONS;
+    this.versionList = this.versions.split(',');
+    this.ownId = utf8Bytes(config.endpointId);
+    this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
+    this.outbox = new Outbox(this.ownId, this.limits.maxQueuedResponses, this.limits.maxRecordBytes);
+    this.controllers = new ControllerIndex(this.model);
+    this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
+    this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
+    this.notifications = this.notifier.queue;
+    this.subscriptions = this.notifier.subscriptions;
+    this.model.addListener({
+      handleValueChange: () => undefined,
+      handleObjectCreation: () => undefined,
+      handleObjectDeletion: (path) => { if (path.startsWith(CONTROLLER_TABLE)) this.dropControllerState(); },
+    });
+    this.requests = new Requests(this.model, this.limits.maxPendingRequests, (op, o) => this.notifier.operationComplete(op, o));
+    this.periodic = new PeriodicSchedule(this.model);
+    this.dispatch = {
+      model: this.model, requests: this.requests, limits: this.limits, policy: this.subscriptions, versions: this.versions,
+      asyncHandler: (nodePath, name) => this.asyncHandlers.get(nodePath + name),
+    };
+    registerDeviceCommands({
+      model: this.model, requests: this.requests,
+      restart: (kind, cause, key) => this.scheduleRestart(kind, cause, key),
+      sendOnBoardRequest: (path) => this.notifier.sendOnBoardRequest(path),
+      registerAsync: (path, h) => this.registerAsyncCommand(path, h),
+    });
+  }
+
+  /** Binds an async command ("Device.X.{i}.Start()") to a handler that may finish later via completeOperation. */
+  registerAsyncCommand(supportedPath: string, handler: AsyncCommandHandler): number {
+    const r = this.model.resolveSupported(supportedPath);
+    if (r.err !== 0 || r.node === null || r.element === null) return r.err || DmError.InvalidPath;
+    this.asyncHandlers.set(r.node.path + r.element.name, handler);
+    return 0;
+  }
+
+  /** Ends an async operation started by a registered handler (OperationComplete follows). */
+  completeOperation(requestPath: string, err: number, message: string, output: ReadonlyMap<string, string> | null): boolean {
+    return this.requests.complete(requestPath, { err, message, output });
+  }
+
+  /** A board or firmware event ("Device.IoTCapability.1.", "Triggered!") to every matching Event subscription. */
+  sendEvent(now: number, objPath: string, eventName: string, params: Record<string, string>): void {
+    this.setTime(now);
+    this.notifier.sendEvent(objPath, eventName, params);
+  }
+
+  private setTime(now: number): void {
+    this.now = now;
+    this.model.setTime(now, this.config.wallClock === undefined ? undefined : this.config.wallClock());
+  }
+
+  /** After boot: TTL bookkeeping, Boot! to its subscribers, polling and Periodic! deadlines. */
+  start(now: number): void {
+    this.setTime(now);
+    this.bootInfo = takeBootInfo(this.config.store, this.config.firmwareUpdated === true);
+    this.subscriptions.start(now, this.model.context.wallClock);
+    this.notifier.sendEvent('Device.', 'Boot!', (access, recipient) => ({
+      CommandKey: this.bootInfo.commandKey, Cause: this.bootInfo.cause, FirmwareUpdated: String(this.bootInfo.firmwareUpdated),
+      ParameterMap: parameterMap(this.model, access, recipient),
+    }));
+    this.periodic.due(now, this.model.context.wallClock);
+    this.nextPoll = now + this.limits.pollIntervalMs;
+  }
+
+  // Receive ----------------------------------------------------------------
+  handleRecord(now: number, buf: Uint8Array, start: number, end: number, origin: MtpOrigin): void {
+    this.setTime(now);
+    const v = this.view;
+    const err = v.wrap(buf, start, end);
+    if (err !== RecordError.Ok) { this.recordError(err, origin); return; }
+    if (!v.toIdEquals(this.ownId) || v.fromIdEquals(this.ownId)) return; // R-E2E.1, R-ARC.2
+    if (v.recordType !== RecordType.NoSessionContext) return; // connect/disconnect records carry no Msg for us
+    const req = this.requester(origin);
+    if (req === null) return;
+    const fromId = req.endpointId;
+    const version = ascii(buf, v.versionStart, v.versionLen);
+    const replyVersion = this.versionList.indexOf(version) >= 0 ? version : this.versionList[this.versionList.length - 1]!;
+    if (this.lastVersion.size >= 32 && !this.lastVersion.has(fromId)) this.lastVersion.clear(); // bounded: unknown Controllers may be many
+    this.lastVersion.set(fromId, replyVersion);
+    const d = decodeMsg(buf, v.payloadStart, v.payloadStart + v.payloadLen);
+    if (d.error !== 0 || d.msg === undefined) {
+      // R-MTP.5 / R-ENC.5: only a Request whose msg_id we could read gets an Error.
+      if (d.msgId !== '' && d.bodyKind === BodyKind.Request) this.outbox.respond(origin, fromId, replyVersion, d.msgId, errorMsg(d.msgId, msgErrorUspCode(d.error), 'cannot decode the message'));
+      return;
+    }
+    const body = d.msg.body!;
+    if (body.msg_body === 'response' || body.msg_body === 'error') {
+      // R-NOT.9 matched by msg_id only; unknown msg_ids are ignored (R-MSG.9); an Error just stops the retries.
+      if (this.notifications.handleResponse(fromId, d.msgId) && body.response?.resp_type === 'notify_resp') this.notifier.acknowledged(d.msgId);
+      return;
+    }
+    if (this.outbox.pending(fromId, d.msgId)) return; // R-MSG.4
+    const resp = dispatchRequest(this.dispatch, req, d.msg);
+    if (resp !== null) this.outbox.respond(origin, fromId, replyVersion, d.msgId, resp);
+    const kind = body.request!.req_type;
+    if (kind === 'set' || kind === 'add' || kind === 'delete') this.periodicTick(now); // a new interval takes effect at once
+  }
+
+  /**
+   * The sender of the wrapped Record as a Requester, or null when it must be dropped:
+   * an unprotected channel when one is required (R-SEC.0), certificate EID ≠ from_id (R-SEC.0a), unknown (unless admitted as untrusted) or
+   * disabled Controller. Allocates nothing until the sender is accepted.
+   */
+  private requester(origin: MtpOrigin): Requester | null {
+    const v = this.view;
+    if (!origin.secure && this.config.requireSecure === true) return null; // R-SEC.0
+    if (origin.peerEndpointId !== '' && !v.fromIdEquals(this.outbox.encoded(origin.peerEndpointId))) return null;
+    const c = this.controllers.bySender(v);
+    if (c === null) {
+      if (this.config.acceptUnknownControllers !== true) return null;
+      return { endpointId: ascii(v.buf, v.fromIdStart, v.fromIdLen), controller: null, access: this.acl.viewFor(null) };
+    }
+    if (!c.enabled) return null;
+    return { endpointId: c.endpointId, controller: c.row, access: this.acl.viewFor(c.row) };
+  }
+
+  private recordError(err: RecordError, origin: MtpOrigin): void {
+    const v = this.view;
+    if (!v.canReply(this.ownId) || v.fromIdEquals(this.ownId)) return;
+    const req = this.requester(origin);
+    if (req === null) return; // R-MTP.5: a known Controller with a return path
+    const fromId = req.endpointId;
+    const version = this.versionList[this.versionList.length - 1]!;
+    if (err === RecordError.SessionContextNotAllowed) { // R-E2E.6a
+      this.outbox.disconnect(origin, fromId, version, UspErrorCode.SessionContextNotAllowed, 'session context not supported');
+      return;
+    }
+    if (v.payloadLen === 0) return;
+    const d = decodeMsg(v.buf, v.payloadStart, v.payloadStart + v.payloadLen);
+    if (d.msgId === '' || d.bodyKind !== BodyKind.Request) return;
+    this.outbox.respond(origin, fromId, version, d.msgId, errorMsg(d.msgId, recordErrorUspCode(err), 'invalid record'));
+  }
+
+  private dropControllerState(): void {
+    const known = new Set<string>();
+    const t = this.model.tableAt(CONTROLLER_TABLE);
+    for (const c of t === undefined ? [] : t.rows.values()) known.add(readParam(this.model, c, 'EndpointID'));
+    for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) this.lastVersion.delete(eid);
+    this.notifications.keepOnly(known);
+  }
+
+  private scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {
+    saveBootInfo(this.config.store, { cause, commandKey, firmwareUpdated: false });
+    this.restartKind = kind;
+    this.restartAt = this.now + (this.config.rebootDelayMs ?? 1000);
+  }
+
+  // Output and time --------------------------------------------------------
+  pollTransmit(now: number): Transmit | null {
+    const r = this.outbox.next();
+    if (r !== null) return r;
+    const n = this.notifications.nextReady(now);
+    if (n === null) return null;
+    const version = this.lastVersion.get(n.endpointId) ?? this.versionList[this.versionList.length - 1]!;
+    return { bytes: this.outbox.record(n.endpointId, version, n.payload), origin: null, endpointId: n.endpointId, handle: n.handle };
+  }
+
+  handleDelivery(handle: number, outcome: DeliveryOutcome, now: number): void {
+    this.notifications.handleDelivery(handle, outcome, now);
+  }
+
+  handleTimeout(now: number): void {
+    this.setTime(now);
+    this.requests.handleTimeout(now);
+    this.subscriptions.expire(now);
+    this.notifications.handleTimeout(now);
+    this.periodicTick(now);
+    if (this.nextPoll <= now) { // getter-backed params subscribed for ValueChange (§4 item 9)
+      this.subscriptions.watchGetters();
+      this.model.pollWatched();
+      this.nextPoll = now + this.limits.pollIntervalMs;
+    }
+    if (this.restartAt <= now) {
+      this.restartAt = Infinity;
+      const dev = this.config.device;
+      if (this.restartKind === 'factoryReset') {
+        this.model.factoryReset(); // a new tree: no listener runs, so every cache built on the old one goes
+        this.acl.invalidate();
+        this.controllers.invalidate();
+        this.requests.clear();
+        this.notifications.keepOnly(new Set());
+        if (dev !== undefined) dev.factoryReset();
+      }
+      else if (dev !== undefined) dev.reboot();
+    }
+  }
+
+  /** §Periodic!: sends what is due and re-reads changed intervals/phases. */
+  private periodicTick(now: number): void {
+    for (const c of this.periodic.due(now, this.model.context.wallClock)) this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c);
+  }
+
+  pollTimeout(): number {
+    if (this.outbox.size > 0) return this.now;
+    const q = this.notifications.pollTimeout();
+    if (q === -Infinity) return this.now;
+    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.periodic.pollTimeout(), this.nextPoll, this.restartAt);
+  }
+}
+
+export function createAgent(config: AgentConfig): Agent {
+  return new Agent(config);
+}

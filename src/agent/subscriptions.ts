@@ -1,0 +1,220 @@
+/**
+ * Subscriptions (TR-181 Device.LocalAgent.Subscription.{i}., normative via R-NOT.0;
+ * AGENT-REQUIREMENTS §1.14, §4 items 9, 11): which model changes and events become
+ * Notify messages, for whom.
+ *
+ * Enabled rows only; the recipient is the Controller in Recipient, which must be
+ * enabled and hold the `n` permission for what is reported (§n-permission: Param for
+ * ValueChange, Obj for creation, InstantiatedObj for deletion, CommandEvent for
+ * OperationComplete/Event). ReferenceList matching: ValueChange — param path or an
+ * object path covering every param below; ObjectCreation — table paths;
+ * ObjectDeletion — instance paths (or the table); OperationComplete/Event — the
+ * element path or an object path covering everything below. `*` matches any
+ * instance; search expressions are resolved against the current model.
+ * Also the agent's write policy: ReferenceList immutable once non-empty, Recipient and
+ * CreationDate filled by the agent, TimeToLive countdown on the monotonic clock.
+ */
+import {
+  DmError, formatDateTime, named, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
+  type ParamNode, type Transaction,
+} from '../dm/index.ts';
+import type { Notification } from '../usp/index.ts';
+import { covers, PermKind, Right, segMatches, splitPath, type AccessControl, type AccessView } from './acl.ts';
+import { readFor, readParam } from './get.ts';
+import { CONTROLLER_TABLE } from './controllers.ts';
+import type { Requester } from './types.ts';
+import type { WritePolicy } from './write.ts';
+
+export const SUBSCRIPTION_TABLE = 'Device.LocalAgent.Subscription.';
+
+/** What a matching subscription produces; the agent turns it into a queued Notify. */
+export type NotifySink = (recipient: ObjectInstance, subscriptionId: string, sendResp: boolean, expirationS: number, n: Notification) => void;
+
+/** Builds a notification for one recipient (null = not for it). */
+export type NotificationFor = (access: AccessView, recipient: ObjectInstance) => Notification | null;
+
+
+/** Exact segment match (no covering of what is below): "Device.X.*." vs "Device.X.3.". */
+function sameShape(ref: string, path: string): boolean {
+  const a = splitPath(ref);
+  const b = splitPath(path);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!segMatches(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+export class Subscriptions implements ChangeListener, WritePolicy {
+  /** Monotonic creation time of subscriptions with a TimeToLive. */
+  private readonly born = new Map<string, number>();
+  /** The Controller row being disabled by the change now being reported, if any. */
+  private disabling: ObjectInstance | null = null;
+  /** Getter-backed params this object asked the model to poll. */
+  private watched = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
+
+  constructor(private readonly model: DataModelApi, private readonly acl: AccessControl, private readonly sink: NotifySink) {}
+
+  /** Applies R-NOT.0 §TimeToLive across a restart: without absolute time a TTL subscription expires. */
+  start(now: number, wallClock: number | undefined): void {
+    const t = this.model.tableAt(SUBSCRIPTION_TABLE);
+    if (t === undefined) return;
+    const gone: ObjectInstance[] = [];
+    for (const row of t.rows.values()) {
+      if (Number(readParam(this.model, row, 'TimeToLive')) === 0) continue;
+      const cd = readParam(this.model, row, 'CreationDate');
+      const ms = wallClock === undefined || cd === '' || cd.startsWith('0001-') ? NaN : parseDateTime(cd) * 1000;
+      if (Number.isNaN(ms)) gone.push(row);
+      else this.born.set(row.path, now - (wallClock! - ms));
+    }
+    this.deleteRows(gone);
+  }
+
+  private deleteRows(rows: readonly ObjectInstance[]): void {
+    if (rows.length === 0) return;
+    const tx = this.model.begin();
+    for (const r of rows) tx.delete(r, WriteMode.Agent);
+    tx.commit();
+  }
+
+  /** Removes subscriptions whose TimeToLive ran out. */
+  expire(now: number): void {
+    const gone: ObjectInstance[] = [];
+    for (const [path, born] of this.born) {
+      const row = this.model.instanceAt(path);
+      if (row === undefined) { this.born.delete(path); continue; }
+      const ttl = Number(readParam(this.model, row, 'TimeToLive'));
+      if (ttl === 0) { this.born.delete(path); continue; }
+      if (born + ttl * 1000 <= now) { gone.push(row); this.born.delete(path); }
+    }
+    this.deleteRows(gone);
+  }
+
+  nextExpiry(): number {
+    let t = Infinity;
+    for (const [path, born] of this.born) {
+      const row = this.model.instanceAt(path);
+      if (row === undefined) continue;
+      const ttl = Number(readParam(this.model, row, 'TimeToLive'));
+      if (ttl > 0) t = Math.min(t, born + ttl * 1000);
+    }
+    return t;
+  }
+
+  /**
+   * Watches the getter-backed, change-reporting params named by enabled ValueChange
+   * subscriptions, and stops watching those no longer named (the model bounds the set).
+   */
+  watchGetters(): void {
+    const t = this.model.tableAt(SUBSCRIPTION_TABLE);
+    const m = this.model;
+    const now = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
+    for (const row of t === undefined ? [] : t.rows.values()) {
+      if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== 'ValueChange') continue;
+      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) {
+        const r = ref === '' ? null : m.resolve(ref);
+        if (r === null || r.err !== 0) continue;
+        for (const inst of r.objects) {
+          const params = r.element === null ? inst.node.params : r.element.kind === 2 ? [r.element as ParamNode] : [];
+          for (const p of params) if (p.getter !== null && p.valueChange === 1) now.set(inst.path + p.name, { inst, p });
+        }
+      }
+    }
+    for (const [k, w] of this.watched) if (!now.has(k)) m.unwatch(w.inst, w.p);
+    for (const w of now.values()) m.watch(w.inst, w.p);
+    this.watched = now;
+  }
+
+  // WritePolicy ------------------------------------------------------------
+  checkWrite(inst: ObjectInstance, p: ParamNode, value: string, created: boolean): number {
+    if (p.name !== 'ReferenceList' || inst.node.path !== SUBSCRIPTION_TABLE + '{i}.') return 0;
+    const current = this.model.read(inst, p);
+    if (!created && current !== '' && current !== value) return DmError.NonWritableParameter; // §1.14: immutable once non-empty
+    for (const ref of splitList(value)) { // every item must be a path of the supported model (absent instances are fine)
+      const r = ref === '' ? null : this.model.resolve(ref);
+      if (r !== null && r.err !== 0 && r.err !== DmError.ObjectDoesNotExist) return DmError.InvalidValue;
+    }
+    return 0;
+  }
+
+  created(tx: Transaction, row: ObjectInstance, req: Requester): void {
+    if (row.node.path !== SUBSCRIPTION_TABLE + '{i}.') return;
+    if (req.controller !== null) tx.set(row, 'Recipient', req.controller.path.slice(0, -1), WriteMode.Agent);
+    const ctx = this.model.context;
+    tx.set(row, 'CreationDate', ctx.wallClock === undefined ? '0001-01-01T00:00:00Z' : formatDateTime(ctx.wallClock), WriteMode.Agent);
+  }
+
+  // Matching ---------------------------------------------------------------
+  /** Calls `build` for every enabled subscription of `type` whose ReferenceList `matches`, and whose recipient may be told. */
+  notify(type: string, matches: (ref: string) => boolean, perm: { path: string; kind: PermKind }, build: NotificationFor): void {
+    const t = this.model.tableAt(SUBSCRIPTION_TABLE);
+    if (t === undefined) return;
+    const m = this.model;
+    for (const row of t.rows.values()) {
+      if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== type) continue;
+      let hit = false;
+      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) if (ref !== '' && matches(ref)) { hit = true; break; }
+      if (!hit) continue;
+      const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
+      if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
+      const access = this.acl.viewFor(recipient);
+      if (!access.allows(perm.path, perm.kind, Right.Notify)) continue;
+      const n = build(access, recipient);
+      if (n === null) continue;
+      const retry = readParam(m, row, 'NotifRetry') === 'true';
+      this.sink(recipient, readParam(m, row, 'ID'), retry, retry ? Number(readParam(m, row, 'NotifExpiration')) : 0, n);
+    }
+  }
+
+  /** Element path (param, command, event) against a reference: exact, or under an object reference. */
+  private elementMatch(ref: string, inst: ObjectInstance, name: string): boolean {
+    const path = inst.path + name;
+    if (ref.indexOf('[') >= 0) {
+      const r = this.model.resolve(ref);
+      if (r.err !== 0) return false;
+      if (r.element !== null) return r.element.name === name && r.objects.indexOf(inst) >= 0;
+      for (const o of r.objects) if (path.startsWith(o.path)) return true;
+      return false;
+    }
+    return covers(splitPath(ref), splitPath(path));
+  }
+
+  handleValueChange(inst: ObjectInstance, p: ParamNode, value: string): void {
+    const path = inst.path + p.name;
+    // TR-181 Controller.{i}.Enable: the ValueChange disabling a Controller still reaches it, as its last notification.
+    this.disabling = p.name === 'Enable' && value === 'false' && inst.node.path === CONTROLLER_TABLE + '{i}.' ? inst : null;
+    this.notify('ValueChange', (ref) => this.elementMatch(ref, inst, p.name), { path, kind: PermKind.Param },
+      (access) => ({ value_change: { param_path: path, param_value: p.secured && !access.secured ? '' : value } }));
+    this.disabling = null;
+  }
+
+  handleObjectCreation(inst: ObjectInstance): void {
+    // TimeToLive counts from the committed creation (a rolled-back Add leaves nothing behind).
+    if (inst.node.path === SUBSCRIPTION_TABLE + '{i}.') this.born.set(inst.path, this.model.context.now);
+    const tablePath = inst.path.slice(0, inst.path.length - String(inst.number).length - 1);
+    const m = this.model;
+    this.notify('ObjectCreation', (ref) => {
+      if (ref.indexOf('[') < 0) return sameShape(ref, tablePath);
+      const r = m.resolve(ref);
+      return r.err === 0 && r.tables.some((t) => t.path === tablePath);
+    }, { path: tablePath, kind: PermKind.Obj }, (access) => {
+      const keys: Record<string, string> = {};
+      for (const [k, v] of m.uniqueKeyValues(inst)) {
+        const kp = named(inst.node.params, k)!;
+        if (access.allows(inst.path + k, PermKind.Param, Right.Read)) keys[k] = readFor(m, access, inst, kp) === '' ? '' : v;
+      }
+      return { obj_creation: { obj_path: inst.path, unique_keys: keys } };
+    });
+  }
+
+  handleObjectDeletion(path: string, _node: ObjectNode): void {
+    this.born.delete(path);
+    this.notify('ObjectDeletion', (ref) => {
+      if (ref.indexOf('[') >= 0) return false; // the row is gone: a search cannot be evaluated any more
+      return sameShape(ref, path) || sameShape(ref + '*.', path);
+    }, { path, kind: PermKind.InstantiatedObj }, () => ({ obj_deletion: { obj_path: path } }));
+  }
+
+  /** OperationComplete / Event for `inst` + element `name` ("Reboot()", "Boot!"). */
+  notifyElement(type: 'OperationComplete' | 'Event', inst: ObjectInstance, name: string, build: NotificationFor): void {
+    this.notify(type, (ref) => this.elementMatch(ref, inst, name), { path: inst.path + name, kind: PermKind.CommandEvent }, build);
+  }
+}
