@@ -261,13 +261,15 @@ export class ModelTransaction implements Transaction {
         });
       } else {
         const m = firstOld.get(e.inst);
-        if (m === undefined || !m.has(e.name) || !this.live(e.inst) || this.created.has(e.inst)) continue;
+        if (m === undefined || !m.has(e.name) || !this.live(e.inst)) continue;
         const old = m.get(e.name);
         m.delete(e.name);
         const p = named(e.inst.node.params, e.name)!;
+        // Setters push the committed value to the platform first, so a getter reads it back below.
+        if (p.setter !== null) p.setter(model.context, e.inst.path, e.inst.values!.get(e.name) ?? p.defaultValue);
+        if (this.created.has(e.inst)) continue;
         const now = model.read(e.inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
-        if (p.setter !== null) p.setter(model.context, e.inst.path, now);
         if (p.valueChange === 1) for (const l of model.listeners) l.handleValueChange(e.inst, p, now);
       }
     }
