@@ -59,6 +59,12 @@ export class ModelTransaction implements Transaction {
     return 0;
   }
 
+  /** The row holding `inst` (or a row above it) was created in this transaction. */
+  private createdHere(inst: ObjectInstance): boolean {
+    for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) if (this.created.has(i)) return true;
+    return false;
+  }
+
   private live(inst: ObjectInstance): boolean {
     return this.model.instances.get(inst.path) === inst;
   }
@@ -93,12 +99,12 @@ export class ModelTransaction implements Transaction {
     if (p.entriesOf !== '' || (p.getter !== null && p.setter === null)) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is read-only`);
     if (mode !== WriteMode.Agent && p.access !== ParamAccess.ReadWrite) {
       const firstWrite = p.access === ParamAccess.WriteOnceReadOnly &&
-        (mode === WriteMode.Add ? this.created.has(inst) : inst.values === null || !inst.values.has(name));
+        (mode === WriteMode.Add ? this.createdHere(inst) : inst.values === null || !inst.values.has(name));
       if (!firstWrite) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is not writable`);
     }
     const r = checkValue(p, value);
     if (r.err !== 0) return this.fail(r.err, `${inst.path}${name}: ${r.message}`);
-    if (p.immutable && mode === WriteMode.Set && !this.created.has(inst)) {
+    if (p.immutable && mode === WriteMode.Set && !this.createdHere(inst)) {
       const current = inst.values === null ? undefined : inst.values.get(name);
       if (current !== undefined && current !== '' && current !== r.value) {
         return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
