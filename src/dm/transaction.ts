@@ -261,7 +261,7 @@ export class ModelTransaction implements Transaction {
       if (e.op === OP_ADD) {
         if (this.live(e.inst)) for (const l of model.listeners) l.handleObjectCreation(e.inst);
       } else if (e.op === OP_DELETE) {
-        if (this.created.has(e.inst)) continue;
+        if (this.createdHere(e.inst)) continue;
         forEachInstance(e.inst, (gone) => {
           if (gone.number > 0) for (const l of model.listeners) l.handleObjectDeletion(gone.path, gone.node);
         });
@@ -273,7 +273,7 @@ export class ModelTransaction implements Transaction {
         const p = named(e.inst.node.params, e.name)!;
         // Setters push the committed value to the platform first, so a getter reads it back below.
         if (p.setter !== null) p.setter(model.context, e.inst.path, e.inst.values!.get(e.name) ?? p.defaultValue);
-        if (this.created.has(e.inst)) continue;
+        if (this.createdHere(e.inst)) continue;
         const now = model.read(e.inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
         if (p.valueChange === 1) for (const l of model.listeners) l.handleValueChange(e.inst, p, now);
