@@ -7,7 +7,8 @@ export {
   type CoapConfig,
 } from './constants.ts';
 export { CoapMessageView, CoapParseError, MAX_OPTIONS } from './message-view.ts';
-export { CoapMessageWriter, readUtf8, writeUtf8, utf8Length } from './message-writer.ts';
+export { CoapMessageWriter } from './message-writer.ts';
+export { readUtf8, writeUtf8, utf8Length } from '../encoding/utf8.ts';
 export { encodeBlock, blockNum, blockMore, blockSzx, blockSize, BlockAssembler, BlockResult } from './block.ts';
 export { CoapPeer, PeerTable } from './peer.ts';
 export { CoapEndpoint, CoapSendError, type RandomSource, type RequestScreen } from './endpoint.ts';

@@ -4,6 +4,7 @@
  * writer records `failed`). Overflowing the buffer also sets `failed`; `finish()` then
  * returns −1 instead of a length. Nothing is allocated.
  */
+import { utf8Length, writeUtf8 } from '../encoding/utf8.ts';
 export class CoapMessageWriter {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
@@ -86,45 +87,4 @@ export class CoapMessageWriter {
 export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, s: number, e: number): number {
   for (let k = s; k < e; k++) dst[at++] = src[k]!;
   return at;
-}
-
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
-}
-
-export function writeUtf8(s: string, out: Uint8Array, pos: number): number {
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 0x80) out[pos++] = c;
-    else if (c < 0x800) { out[pos++] = 0xc0 | (c >> 6); out[pos++] = 0x80 | (c & 63); }
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
-      out[pos++] = 0xf0 | (c >> 18); out[pos++] = 0x80 | ((c >> 12) & 63);
-      out[pos++] = 0x80 | ((c >> 6) & 63); out[pos++] = 0x80 | (c & 63);
-    } else { out[pos++] = 0xe0 | (c >> 12); out[pos++] = 0x80 | ((c >> 6) & 63); out[pos++] = 0x80 | (c & 63); }
-  }
-  return pos;
-}
-
-/** Decodes UTF-8 bytes to a string (used once a value is accepted; no TextDecoder in the core). */
-export function readUtf8(b: Uint8Array, s: number, e: number): string {
-  let out = '';
-  let i = s;
-  while (i < e) {
-    const c = b[i++]!;
-    let cp = c;
-    if (c >= 0xf0 && i + 2 < e) { cp = ((c & 7) << 18) | ((b[i]! & 63) << 12) | ((b[i + 1]! & 63) << 6) | (b[i + 2]! & 63); i += 3; }
-    else if (c >= 0xe0 && i + 1 < e) { cp = ((c & 15) << 12) | ((b[i]! & 63) << 6) | (b[i + 1]! & 63); i += 2; }
-    else if (c >= 0xc0 && i < e) { cp = ((c & 31) << 6) | (b[i]! & 63); i += 1; }
-    out += String.fromCodePoint(cp);
-  }
-  return out;
 }

@@ -14,6 +14,7 @@ import { named } from './schema.ts';
 import type { KeyValueStore } from '../platform/types.ts';
 import type { ObjectInstance } from './instances.ts';
 import type { DataModel } from './model.ts';
+import { readUtf8, utf8Bytes } from '../encoding/utf8.ts';
 
 export const STORE_KEY = 'dm';
 const FORMAT = 1;
@@ -44,47 +45,11 @@ function collect(inst: ObjectInstance, objects: unknown[], counters: unknown[]):
   }
 }
 
-/** UTF-8 without TextEncoder (sans-I/O rule). */
-export function utf8Encode(s: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
-    }
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(out);
-}
-
-/** UTF-8 decode; undefined on a malformed sequence. */
-export function utf8Decode(b: Uint8Array): string | undefined {
-  let s = '';
-  for (let i = 0; i < b.length;) {
-    const c = b[i]!;
-    let cp: number;
-    let n: number;
-    if (c < 0x80) { cp = c; n = 0; } else if ((c & 0xe0) === 0xc0) { cp = c & 31; n = 1; } else if ((c & 0xf0) === 0xe0) { cp = c & 15; n = 2; } else if ((c & 0xf8) === 0xf0) { cp = c & 7; n = 3; } else return undefined;
-    for (let k = 1; k <= n; k++) {
-      const d = b[i + k];
-      if (d === undefined || (d & 0xc0) !== 0x80) return undefined;
-      cp = (cp << 6) | (d & 63);
-    }
-    s += String.fromCodePoint(cp);
-    i += n + 1;
-  }
-  return s;
-}
-
 export function saveModel(model: DataModel, store: KeyValueStore): void {
   const objects: unknown[] = [];
   const counters: unknown[] = [];
   collect(model.root, objects, counters);
-  store.set(STORE_KEY, utf8Encode(JSON.stringify({ v: FORMAT, o: objects, n: counters })));
+  store.set(STORE_KEY, utf8Bytes(JSON.stringify({ v: FORMAT, o: objects, n: counters })));
 }
 
 function isStringArray(v: unknown): v is string[] {
@@ -98,7 +63,7 @@ function isStringArray(v: unknown): v is string[] {
 export function loadModel(model: DataModel, store: KeyValueStore): string {
   const bytes = store.get(STORE_KEY);
   if (bytes === undefined) return 'none';
-  const text = utf8Decode(bytes);
+  const text = readUtf8(bytes, 0, bytes.length);
   if (text === undefined) return 'stored state is not UTF-8';
   let doc: unknown;
   try {

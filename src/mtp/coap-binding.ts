@@ -20,9 +20,9 @@
 import {
   CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, ContentFormat, type CoapConfig, type CoapEvent,
   type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, readUtf8, type Transmit,
-  writeUtf8, utf8Length,
 } from '../coap/index.ts';
 import { checkCoapUri, parseCoapUri } from './coap-uri.ts';
+import { utf8Bytes } from '../encoding/utf8.ts';
 
 export interface UspCoapConfig {
   /** Our USP resource, e.g. '/usp' (R-COAP.1). */
@@ -56,8 +56,8 @@ export type UspCoapEvent =
   | { readonly kind: 'record'; readonly bytes: Uint8Array; readonly replyTo: string; readonly peer: CoapPeer }
   | { readonly kind: 'sent'; readonly handle: number; readonly outcome: SendOutcome; readonly code: number };
 
-const WELL_KNOWN = [utf8('.well-known'), utf8('core')];
-const REPLY_TO = utf8('reply-to=');
+const WELL_KNOWN = [utf8Bytes('.well-known'), utf8Bytes('core')];
+const REPLY_TO = utf8Bytes('reply-to=');
 
 export class UspCoapBinding {
   readonly coap: CoapEndpoint;
@@ -79,9 +79,9 @@ export class UspCoapBinding {
     this.peers = new PeerTable(this.coap.config.maxPeers);
     this.uspPath = c.path.split('/').filter((s) => s.length > 0);
     if (this.uspPath.length === 0) throw new RangeError('path must name a resource, e.g. /usp');
-    this.pathSegments = this.uspPath.map(utf8);
+    this.pathSegments = this.uspPath.map(utf8Bytes);
     // RFC 6690 §2 link format; R-COAP.1 attributes.
-    this.linkFormat = utf8(`</${this.uspPath.join('/')}>;rt="bbf.usp.endpoint";if="${c.interfaceName}"`);
+    this.linkFormat = utf8Bytes(`</${this.uspPath.join('/')}>;rt="bbf.usp.endpoint";if="${c.interfaceName}"`);
     this.replyToQuery = Object.freeze([`reply-to=${c.replyTo}`]);
   }
 
@@ -183,11 +183,12 @@ export class UspCoapBinding {
       return;
     }
     if (this.pendingRecords >= this.config.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
-    this.coap.respond(CoapCode.Changed, -1, null, 0, 0); // R-COAP.7
     // Accepted: from here the Record leaves the datagram buffer.
     const q = this.replyToOption(m);
     const s = m.optionStart[q]! + REPLY_TO.length;
     const replyTo = readUtf8(m.buf, s, m.optionStart[q]! + m.optionLength[q]!);
+    if (replyTo === undefined) { this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0); return; } // R-COAP.2
+    this.coap.respond(CoapCode.Changed, -1, null, 0, 0); // R-COAP.7
     this.pendingRecords++;
     this.events.push({ kind: 'record', bytes: ev.buf.slice(ev.start, ev.end), replyTo, peer: ev.peer! });
   }
@@ -224,8 +225,4 @@ function startsWith(b: Uint8Array, s: number, prefix: Uint8Array): boolean {
   return true;
 }
 
-function utf8(s: string): Uint8Array {
-  const out = new Uint8Array(utf8Length(s));
-  writeUtf8(s, out, 0);
-  return out;
-}
+

@@ -228,34 +228,4 @@ export function bytesEqual(a: Uint8Array, aStart: number, len: number, b: Uint8A
   return true;
 }
 
-/** UTF-8 bytes of a string (RFC 3629), for pre-encoding endpoint IDs once at start-up. */
-export function utf8Bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length * 3);
-  let p = 0;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // lone surrogate
-    if (c < 0x80) out[p++] = c;
-    else if (c < 0x800) {
-      out[p++] = 0xc0 | (c >> 6);
-      out[p++] = 0x80 | (c & 63);
-    } else if (c < 0x10000) {
-      out[p++] = 0xe0 | (c >> 12);
-      out[p++] = 0x80 | ((c >> 6) & 63);
-      out[p++] = 0x80 | (c & 63);
-    } else {
-      out[p++] = 0xf0 | (c >> 18);
-      out[p++] = 0x80 | ((c >> 12) & 63);
-      out[p++] = 0x80 | ((c >> 6) & 63);
-      out[p++] = 0x80 | (c & 63);
-    }
-  }
-  return out.slice(0, p);
-}
+export { utf8Bytes } from '../encoding/utf8.ts';
