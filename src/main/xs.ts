@@ -8,3 +8,6 @@ export {
   CoapMessageView, CoapMessageWriter, CoapEndpoint, CoapPeer, PeerTable, CoapCode, CoapOption, CoapType, ContentFormat,
 } from '../coap/index.ts';
 export { UspCoapBinding, SendOutcome } from '../mtp/coap-binding.ts';
+export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
+export { RecordError } from '../usp/errors.ts';
+export { utf8Bytes } from '../usp/wire.ts';

@@ -1,0 +1,183 @@
+/**
+ * usp.Msg decoding (usp-msg.proto; TR-369 "Messages", AGENT-REQUIREMENTS §1.8) from
+ * a payload held as offset/length in a Record (RecordView.payloadStart/payloadLen).
+ *
+ * Order: walk the envelope (R-MSG.5–7: exactly one header and one body), read the
+ * header (R-MSG.8 msg_id present, msg_type a known enum), validate the body against
+ * msg-schema.ts (wire types, R-ENC.2 enums, R-ENC.3 oneofs), then build the typed
+ * object with the pbf-generated reader inside a try (its throws become
+ * MsgError.Decoder). msg_id is returned whenever it could be extracted, even on error,
+ * so the caller can answer Error 7004/7001 (R-MTP.5, R-ENC.5); R-MSG.10: `bodyType`
+ * (derived from the body) is what to trust, `msgType` is only what the header said.
+ * This path allocates (strings, objects); only RecordView is allocation-free.
+ */
+import { PbfReader } from 'pbf';
+import { MsgError } from './errors.ts';
+import { BODY_RULE, MSG_TYPE_MAX } from './msg-schema.ts';
+import { validateMessage } from './msg-validate.ts';
+import { readMsg, type Msg } from './generated/usp-msg.js';
+import { WireReader, WireType } from './wire.ts';
+
+/** Header.MsgType values (usp-msg.proto). */
+export const MsgType = {
+  ERROR: 0, GET: 1, GET_RESP: 2, NOTIFY: 3, SET: 4, SET_RESP: 5, OPERATE: 6, OPERATE_RESP: 7, ADD: 8,
+  ADD_RESP: 9, DELETE: 10, DELETE_RESP: 11, GET_SUPPORTED_DM: 12, GET_SUPPORTED_DM_RESP: 13,
+  GET_INSTANCES: 14, GET_INSTANCES_RESP: 15, NOTIFY_RESP: 16, GET_SUPPORTED_PROTO: 17,
+  GET_SUPPORTED_PROTO_RESP: 18, REGISTER: 19, REGISTER_RESP: 20, DEREGISTER: 21, DEREGISTER_RESP: 22,
+} as const;
+export type MsgType = (typeof MsgType)[keyof typeof MsgType];
+
+/** MsgType of each Request / Response oneof member, indexed by its field number. */
+const REQUEST_TYPES = [-1, 1, 12, 14, 4, 8, 10, 6, 3, 17, 19, 21];
+const RESPONSE_TYPES = [-1, 2, 13, 15, 5, 9, 11, 7, 16, 18, 20, 22];
+
+export const BodyKind = { None: 0, Request: 1, Response: 2, Error: 3 } as const;
+export type BodyKind = (typeof BodyKind)[keyof typeof BodyKind];
+
+export interface MsgDecodeResult {
+  error: MsgError;
+  /** The msg_id, "" when it could not be extracted. */
+  msgId: string;
+  /** Which Body member the bytes carry (known even when the body is invalid). */
+  bodyKind: BodyKind;
+  /** msg_type as the header said (informational, R-MSG.10); -1 when unreadable. */
+  msgType: number;
+  /** The type the body actually is; trust this one (R-MSG.10). -1 when unknown. */
+  bodyType: number;
+  /** The decoded message, set only when error is Ok. */
+  msg: Msg | undefined;
+}
+
+export interface MsgDecodeConfig {
+  /** Largest Msg accepted, in bytes. */
+  readonly maxMsgBytes: number;
+  /** Largest string field (msg_id, paths, values), in bytes. */
+  readonly maxStringBytes: number;
+}
+
+export function createMsgDecodeConfig(overrides: Partial<MsgDecodeConfig> = {}): MsgDecodeConfig {
+  return Object.freeze({ maxMsgBytes: 65536, maxStringBytes: 4096, ...overrides });
+}
+
+const DEFAULT_CONFIG = createMsgDecodeConfig();
+
+const reader = new WireReader();
+
+/** Decodes and validates the Msg in `buf[start, end)`. Never throws. */
+export function decodeMsg(buf: Uint8Array, start: number, end: number, config: MsgDecodeConfig = DEFAULT_CONFIG): MsgDecodeResult {
+  const res: MsgDecodeResult = { error: MsgError.Ok, msgId: '', bodyKind: BodyKind.None, msgType: -1, bodyType: -1, msg: undefined };
+  res.error = decodeInto(res, buf, start, end, config);
+  return res;
+}
+
+function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: number, config: MsgDecodeConfig): MsgError {
+  if (end - start > config.maxMsgBytes) return MsgError.TooLarge;
+  const r = reader;
+  r.reset(buf, start, end);
+  let headers = 0, bodies = 0, headerStart = 0, headerEnd = 0, bodyStart = 0, bodyEnd = 0;
+  for (;;) {
+    const tag = r.tag();
+    if (tag === 0) break;
+    if (tag < 0) return MsgError.Malformed;
+    const field = tag >>> 3;
+    if (field !== 1 && field !== 2) {
+      if (!r.skip(tag)) return MsgError.Malformed;
+      continue;
+    }
+    if ((tag & 7) !== WireType.Len) return MsgError.WireType;
+    const n = r.length();
+    if (n < 0) return MsgError.Malformed;
+    if (field === 1) { headers++; headerStart = r.pos; headerEnd = r.pos + n; }
+    else { bodies++; bodyStart = r.pos; bodyEnd = r.pos + n; }
+    r.pos += n;
+  }
+  if (headers !== 1) return MsgError.Header;
+  const he = readHeader(res, buf, headerStart, headerEnd, config.maxStringBytes);
+  if (bodies === 1) res.bodyKind = bodyKindOf(buf, bodyStart, bodyEnd);
+  if (he !== MsgError.Ok) return he;
+  if (bodies !== 1) return MsgError.Body;
+  r.reset(buf, bodyStart, bodyEnd);
+  const be = validateMessage(r, bodyEnd, BODY_RULE, 0, config.maxStringBytes);
+  if (be !== MsgError.Ok) return be;
+  let msg: Msg;
+  try {
+    const pbf = new PbfReader(buf);
+    pbf.pos = start;
+    msg = readMsg(pbf, end);
+  } catch {
+    return MsgError.Decoder;
+  }
+  res.msg = msg;
+  const body = msg.body!;
+  if (body.msg_body === 'error') res.bodyType = MsgType.ERROR;
+  else res.bodyType = (body.msg_body === 'request' ? REQUEST_TYPES : RESPONSE_TYPES)[firstMemberField(buf, bodyStart, bodyEnd)] ?? -1;
+  return MsgError.Ok;
+}
+
+function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: number, maxString: number): MsgError {
+  const r = reader;
+  r.reset(buf, start, end);
+  let idLenPos = -1;
+  let idLen = 0;
+  let type = 0;
+  for (;;) {
+    const tag = r.tag();
+    if (tag === 0) break;
+    if (tag < 0) return MsgError.Malformed;
+    const field = tag >>> 3;
+    if (field === 1) {
+      if ((tag & 7) !== WireType.Len) return MsgError.WireType;
+      const at = r.pos;
+      const n = r.length();
+      if (n < 0) return MsgError.Malformed;
+      if (n > maxString) return MsgError.TooLarge;
+      idLenPos = at;
+      idLen = n;
+      r.pos += n;
+    } else if (field === 2) {
+      if ((tag & 7) !== WireType.Varint) return MsgError.WireType;
+      if (!r.varint()) return MsgError.Malformed;
+      if (r.hi !== 0 || r.lo > MSG_TYPE_MAX) return MsgError.UnknownEnum;
+      type = r.lo;
+    } else if (!r.skip(tag)) return MsgError.Malformed;
+  }
+  res.msgType = type;
+  if (idLen === 0) return MsgError.MissingMsgId;
+  const pbf = new PbfReader(buf);
+  pbf.pos = idLenPos;
+  res.msgId = pbf.readString();
+  return MsgError.Ok;
+}
+
+/** The field number of the member inside a Body's request/response (its type); 0 if none. */
+function firstMemberField(buf: Uint8Array, start: number, end: number): number {
+  const r = reader;
+  r.reset(buf, start, end);
+  for (;;) { // find Body.request / Body.response (validated: present exactly once)
+    const tag = r.tag();
+    if (tag <= 0) return 0;
+    if (tag >>> 3 <= 3) break;
+    if (!r.skip(tag)) return 0;
+  }
+  const n = r.length();
+  if (n < 0) return 0;
+  r.end = r.pos + n;
+  for (;;) {
+    const t = r.tag();
+    if (t <= 0) return 0;
+    if (t >>> 3 <= 11) return t >>> 3;
+    if (!r.skip(t)) return 0;
+  }
+}
+
+function bodyKindOf(buf: Uint8Array, start: number, end: number): BodyKind {
+  const r = reader;
+  r.reset(buf, start, end);
+  for (;;) {
+    const tag = r.tag();
+    if (tag <= 0) return BodyKind.None;
+    const f = tag >>> 3;
+    if (f >= 1 && f <= 3) return f as BodyKind;
+    if (!r.skip(tag)) return BodyKind.None;
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * RecordView — a USP Record (usp-record.proto, TR-369 §"USP Record", AGENT-REQUIREMENTS
+ * §1.3/§3.1) parsed in place over bytes the caller owns (house style rule 4).
+ *
+ * `wrap(buf, start, end)` validates the whole Record once and re-points the single
+ * instance made at start-up; every variable field becomes an offset/length pair into
+ * `buf`, compared in place (`toIdEquals`, `fromIdEquals`). Nothing is allocated: no
+ * strings, no subarrays, no objects (proved in XS by test/xs/record-view.xs.test.ts).
+ *
+ * Invariants after `wrap` returned RecordError.Ok: every …Start/…Len pair lies inside
+ * [start, end); version is "Major.Minor"; to_id, from_id and exactly one record_type
+ * member are present (§Record, R-ENC.3); enums are known (R-ENC.2); uint64 session
+ * fields are exposed as 32-bit halves and as numbers when ≤ 2^53 − 1. After an error,
+ * the fields read before the failure stay valid, so `canReply` can apply R-MTP.5.
+ */
+import { RecordError } from './errors.ts';
+import { bytesEqual, WireError, WireReader, WireType } from './wire.ts';
+
+/** record_type members, numbered as their field numbers in usp-record.proto. */
+export const RecordType = {
+  None: 0,
+  NoSessionContext: 7,
+  SessionContext: 8,
+  WebSocketConnect: 9,
+  MqttConnect: 10,
+  StompConnect: 11,
+  Disconnect: 12,
+  UdsConnect: 13,
+} as const;
+export type RecordType = (typeof RecordType)[keyof typeof RecordType];
+
+export const PayloadSecurity = { Plaintext: 0, Tls12: 1 } as const;
+export const PayloadSarState = { None: 0, Begin: 1, InProcess: 2, Complete: 3 } as const;
+
+export interface RecordViewConfig {
+  /** Largest Record accepted, in bytes. */
+  readonly maxRecordBytes: number;
+  /** Largest version / to_id / from_id / reason / topic, in bytes. */
+  readonly maxFieldBytes: number;
+  /** Accept session_context Records (E2E sessions, §1.4); when false → 7106 (R-E2E.6a). */
+  readonly sessionContext: boolean;
+}
+
+export function createRecordViewConfig(overrides: Partial<RecordViewConfig> = {}): RecordViewConfig {
+  return Object.freeze({ maxRecordBytes: 65536, maxFieldBytes: 256, sessionContext: false, ...overrides });
+}
+
+const DEFAULT_CONFIG = createRecordViewConfig();
+
+function mapWireError(e: number): RecordError {
+  if (e === WireError.Truncated) return RecordError.Truncated;
+  if (e === WireError.VarintTooLong) return RecordError.VarintTooLong;
+  if (e === WireError.LengthPastEnd) return RecordError.LengthPastEnd;
+  return RecordError.WireType;
+}
+
+export class RecordView {
+  buf: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+  versionStart = 0; versionLen = 0;
+  /** Parsed "Major.Minor" (valid after Ok). */
+  versionMajor = 0; versionMinor = 0;
+  toIdStart = 0; toIdLen = 0;
+  fromIdStart = 0; fromIdLen = 0;
+  payloadSecurity = 0;
+  macSignatureStart = 0; macSignatureLen = 0;
+  senderCertStart = 0; senderCertLen = 0;
+  recordType: RecordType = RecordType.None;
+  /** no_session_context payload, or the first session_context payload segment. */
+  payloadStart = 0; payloadLen = 0;
+  /** Number of payload segments (1 for no_session_context when non-empty). */
+  payloadCount = 0;
+  /** session_context uint64 fields as unsigned 32-bit halves. */
+  sessionIdHi = 0; sessionIdLo = 0;
+  sequenceIdHi = 0; sequenceIdLo = 0;
+  expectedIdHi = 0; expectedIdLo = 0;
+  retransmitIdHi = 0; retransmitIdLo = 0;
+  payloadSarState = 0; payloadrecSarState = 0;
+  /** disconnect */
+  reasonStart = 0; reasonLen = 0; reasonCode = 0;
+  /** mqtt_connect / stomp_connect: version enum, subscribed_topic / subscribed_destination. */
+  connectVersion = 0;
+  subscribedStart = 0; subscribedLen = 0;
+  /** Where the record_type member's body lies (used to iterate payload segments). */
+  private bodyStart = 0;
+  private bodyEnd = 0;
+  private segmentPos = 0;
+  private readonly r = new WireReader();
+
+  constructor(private readonly config: RecordViewConfig = DEFAULT_CONFIG) {}
+
+  /** Resets what every Record sets; the record_type member's fields are reset by parseBody. */
+  private clear(): void {
+    this.versionLen = this.toIdLen = this.fromIdLen = this.macSignatureLen = this.senderCertLen = 0;
+    this.payloadSecurity = 0;
+    this.recordType = RecordType.None;
+    this.payloadLen = this.payloadCount = 0;
+  }
+
+  private clearBody(type: RecordType): void {
+    if (type === RecordType.SessionContext) {
+      this.sessionIdHi = this.sessionIdLo = this.sequenceIdHi = this.sequenceIdLo = 0;
+      this.expectedIdHi = this.expectedIdLo = this.retransmitIdHi = this.retransmitIdLo = 0;
+      this.payloadSarState = this.payloadrecSarState = 0;
+    } else if (type !== RecordType.NoSessionContext) {
+      this.reasonLen = this.reasonCode = this.connectVersion = this.subscribedLen = 0;
+    }
+  }
+
+  /** Parses and validates the Record in `buf[start, end)`; RecordError.Ok when usable. */
+  wrap(buf: Uint8Array, start: number, end: number): RecordError {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.clear();
+    if (end - start > this.config.maxRecordBytes) return RecordError.TooLarge;
+    const r = this.r;
+    const maxField = this.config.maxFieldBytes;
+    let pos = start;
+    while (pos < end) {
+      // Fast path: one-byte tag of a length-delimited field 1–13 with a one-byte length.
+      let tag = buf[pos]!;
+      let len = pos + 1 < end ? buf[pos + 1]! : 0x80;
+      const fast = (tag & 7) === WireType.Len && tag >= 8 && tag < 0x70;
+      if (fast && len < 0x80) {
+        pos += 2;
+        if (len > end - pos) return RecordError.LengthPastEnd;
+      } else if (fast && pos + 2 < end && buf[pos + 2]! < 0x80 && buf[pos + 2]! > 0) { // two-byte length
+        len = (len & 0x7f) | (buf[pos + 2]! << 7);
+        pos += 3;
+        if (len > end - pos) return RecordError.LengthPastEnd;
+      } else {
+        r.reset(buf, pos, end);
+        tag = r.tag();
+        if (tag < 0) return mapWireError(r.error);
+        const field = tag >>> 3;
+        if (field > 13) {
+          if (!r.skip(tag)) return mapWireError(r.error);
+          pos = r.pos;
+          continue;
+        }
+        if (field === 4) {
+          if ((tag & 7) !== WireType.Varint) return RecordError.WireType;
+          if (!r.varint()) return mapWireError(r.error);
+          if (r.hi !== 0 || r.lo > 1) return RecordError.UnknownEnum;
+          this.payloadSecurity = r.lo;
+          pos = r.pos;
+          continue;
+        }
+        if ((tag & 7) !== WireType.Len) return RecordError.WireType;
+        len = r.length();
+        if (len < 0) return mapWireError(r.error);
+        pos = r.pos;
+      }
+      const at = pos;
+      pos += len;
+      const field = tag >>> 3;
+      if (field <= 3 && len > maxField) return RecordError.FieldTooLong;
+      if (field === 1) { this.versionStart = at; this.versionLen = len; }
+      else if (field === 2) { this.toIdStart = at; this.toIdLen = len; }
+      else if (field === 3) { this.fromIdStart = at; this.fromIdLen = len; }
+      else if (field === 5) { this.macSignatureStart = at; this.macSignatureLen = len; }
+      else if (field === 6) { this.senderCertStart = at; this.senderCertLen = len; }
+      else if (field === 4) return RecordError.WireType; // payload_security is a varint
+      else {
+        if (this.recordType !== RecordType.None) return RecordError.MultipleRecordTypes;
+        this.recordType = field as RecordType;
+        this.bodyStart = at;
+        this.bodyEnd = at + len;
+      }
+    }
+    if (this.versionLen === 0) return RecordError.MissingVersion;
+    if (!this.parseVersion()) return RecordError.BadVersion;
+    if (this.toIdLen === 0) return RecordError.MissingToId;
+    if (this.fromIdLen === 0) return RecordError.MissingFromId;
+    return this.parseBody();
+  }
+
+  /** §Record: version is "Major.Minor", both decimal digit runs. */
+  private parseVersion(): boolean {
+    const b = this.buf;
+    const e = this.versionStart + this.versionLen;
+    let major = -1;
+    let n = 0;
+    let digits = 0;
+    for (let i = this.versionStart; i < e; i++) {
+      const c = b[i]!;
+      if (c >= 48 && c <= 57) {
+        if (++digits > 9) return false;
+        n = n * 10 + (c - 48);
+      } else if (c === 46 && major < 0 && digits > 0) {
+        major = n;
+        n = 0;
+        digits = 0;
+      } else return false;
+    }
+    if (major < 0 || digits === 0) return false;
+    this.versionMajor = major;
+    this.versionMinor = n;
+    return true;
+  }
+
+  private parseBody(): RecordError {
+    const type = this.recordType;
+    if (type === RecordType.None) return RecordError.MissingRecordType;
+    this.clearBody(type);
+    if (type === RecordType.SessionContext && !this.config.sessionContext) return RecordError.SessionContextNotAllowed;
+    if (this.payloadSecurity === PayloadSecurity.Tls12 && type !== RecordType.SessionContext) return RecordError.InvalidValue;
+    if (type === RecordType.NoSessionContext) { // fast path: the body is exactly one payload field
+      const b = this.buf;
+      const s = this.bodyStart;
+      const n = this.bodyEnd - s;
+      if (n > 2 && b[s] === 0x12) {
+        const l1 = b[s + 1]!;
+        if (l1 < 0x80 && l1 === n - 2 && l1 > 0) return this.setPayload(s + 2, l1);
+        if (l1 >= 0x80 && n > 3) {
+          const l2 = b[s + 2]!;
+          const l = (l1 & 0x7f) | (l2 << 7);
+          if (l2 < 0x80 && l2 > 0 && l === n - 3) return this.setPayload(s + 3, l);
+        }
+      }
+    }
+    const r = this.r;
+    r.reset(this.buf, this.bodyStart, this.bodyEnd);
+    for (;;) {
+      const tag = r.tag();
+      if (tag === 0) break;
+      if (tag < 0) return mapWireError(r.error);
+      const e = this.bodyField(type, tag);
+      if (e !== RecordError.Ok) return e;
+    }
+    if (type === RecordType.NoSessionContext && this.payloadLen === 0) return RecordError.EmptyPayload;
+    return RecordError.Ok;
+  }
+
+  private setPayload(at: number, len: number): RecordError {
+    this.payloadStart = at;
+    this.payloadLen = len;
+    this.payloadCount = 1;
+    return RecordError.Ok;
+  }
+
+  /** One field of the record_type member; unknown fields are skipped (§Unknown). */
+  private bodyField(type: RecordType, tag: number): RecordError {
+    const r = this.r;
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    let known = false;
+    if (type === RecordType.NoSessionContext) known = field === 2;
+    else if (type === RecordType.SessionContext) known = field <= 7;
+    else if (type === RecordType.Disconnect || type === RecordType.MqttConnect || type === RecordType.StompConnect) known = field <= 2;
+    if (!known) return r.skip(tag) ? RecordError.Ok : mapWireError(r.error);
+    const wantLen = type === RecordType.NoSessionContext || field === 7 ||
+      (field === 1 && type === RecordType.Disconnect) || (field === 2 && type !== RecordType.SessionContext && type !== RecordType.Disconnect);
+    if (wantLen) {
+      if (wt !== WireType.Len) return RecordError.WireType;
+      const len = r.length();
+      if (len < 0) return mapWireError(r.error);
+      const at = r.pos;
+      r.pos += len;
+      if (field === 7 || type === RecordType.NoSessionContext) {
+        if (type === RecordType.NoSessionContext) this.payloadCount = 0; // singular: last one wins
+        if (this.payloadCount++ === 0) { this.payloadStart = at; this.payloadLen = len; }
+        return RecordError.Ok;
+      }
+      if (len > this.config.maxFieldBytes) return RecordError.FieldTooLong;
+      if (type === RecordType.Disconnect) { this.reasonStart = at; this.reasonLen = len; }
+      else { this.subscribedStart = at; this.subscribedLen = len; }
+      return RecordError.Ok;
+    }
+    if (type === RecordType.Disconnect) { // reason_code: fixed32
+      if (wt !== WireType.I32) return RecordError.WireType;
+      const v = r.fixed32();
+      if (v < 0) return mapWireError(r.error);
+      this.reasonCode = v;
+      return RecordError.Ok;
+    }
+    if (wt !== WireType.Varint) return RecordError.WireType;
+    if (!r.varint()) return mapWireError(r.error);
+    const hi = r.hi;
+    const lo = r.lo;
+    if (type !== RecordType.SessionContext) { // connect version enum
+      const max = type === RecordType.MqttConnect ? 1 : 0;
+      if (hi !== 0 || lo > max) return RecordError.UnknownEnum;
+      this.connectVersion = lo;
+      return RecordError.Ok;
+    }
+    switch (field) {
+      case 1: this.sessionIdHi = hi; this.sessionIdLo = lo; break;
+      case 2: this.sequenceIdHi = hi; this.sequenceIdLo = lo; break;
+      case 3: this.expectedIdHi = hi; this.expectedIdLo = lo; break;
+      case 4: this.retransmitIdHi = hi; this.retransmitIdLo = lo; break;
+      default:
+        if (hi !== 0 || lo > 3) return RecordError.UnknownEnum;
+        if (field === 5) this.payloadSarState = lo;
+        else this.payloadrecSarState = lo;
+    }
+    return RecordError.Ok;
+  }
+
+  /** R-E2E.1: true when to_id equals `encoded` (the UTF-8 bytes of our Endpoint ID). */
+  toIdEquals(encoded: Uint8Array): boolean {
+    return bytesEqual(this.buf, this.toIdStart, this.toIdLen, encoded);
+  }
+
+  fromIdEquals(encoded: Uint8Array): boolean {
+    return bytesEqual(this.buf, this.fromIdStart, this.fromIdLen, encoded);
+  }
+
+  /**
+   * R-MTP.5 (the Record part): after a failed `wrap`, a reply is possible only when
+   * from_id was read, to_id was read and is ours. The caller still checks that from_id
+   * is a known controller with a return path, and that the payload is a Request whose
+   * msg_id can be extracted.
+   */
+  canReply(ownId: Uint8Array): boolean {
+    return this.fromIdLen > 0 && this.toIdLen > 0 && this.toIdEquals(ownId);
+  }
+
+  /** A session_context uint64 as a number, or -1 when it exceeds 2^53 − 1. */
+  static uint64(hi: number, lo: number): number {
+    return hi < 0x200000 ? hi * 4294967296 + lo : -1;
+  }
+
+  get sessionId(): number { return RecordView.uint64(this.sessionIdHi, this.sessionIdLo); }
+  get sequenceId(): number { return RecordView.uint64(this.sequenceIdHi, this.sequenceIdLo); }
+  get expectedId(): number { return RecordView.uint64(this.expectedIdHi, this.expectedIdLo); }
+  get retransmitId(): number { return RecordView.uint64(this.retransmitIdHi, this.retransmitIdLo); }
+
+  /**
+   * Iterates session_context payload segments without allocating: `firstSegment()`
+   * then `nextSegment()` while true; each sets payloadStart/payloadLen.
+   */
+  firstSegment(): boolean {
+    this.segmentPos = this.bodyStart;
+    return this.nextSegment();
+  }
+
+  nextSegment(): boolean {
+    if (this.recordType !== RecordType.SessionContext) return false;
+    const r = this.r;
+    r.reset(this.buf, this.segmentPos, this.bodyEnd);
+    for (;;) {
+      const tag = r.tag();
+      if (tag <= 0) return false; // validated by wrap: 0 = end
+      if (tag === ((7 << 3) | WireType.Len)) {
+        const len = r.length();
+        this.payloadStart = r.pos;
+        this.payloadLen = len;
+        this.segmentPos = r.pos + len;
+        return true;
+      }
+      r.skip(tag);
+    }
+  }
+}
