@@ -90,8 +90,13 @@ export class RecordView {
 
   constructor(private readonly config: RecordViewConfig = DEFAULT_CONFIG) {}
 
-  /** Resets what every Record sets; the record_type member's fields are reset by parseBody. */
+  /**
+   * Resets what every Record sets, and the previous record_type member's fields: only
+   * the current member's fields are ever non-zero, even after a failed wrap.
+   */
   private clear(): void {
+    const prev = this.recordType;
+    if (prev !== RecordType.None && prev !== RecordType.NoSessionContext) this.clearBody(prev);
     this.versionLen = this.toIdLen = this.fromIdLen = this.macSignatureLen = this.senderCertLen = 0;
     this.payloadSecurity = 0;
     this.recordType = RecordType.None;
@@ -204,7 +209,6 @@ export class RecordView {
   private parseBody(): RecordError {
     const type = this.recordType;
     if (type === RecordType.None) return RecordError.MissingRecordType;
-    this.clearBody(type);
     if (type === RecordType.SessionContext && !this.config.sessionContext) return RecordError.SessionContextNotAllowed;
     if (this.payloadSecurity === PayloadSecurity.Tls12 && type !== RecordType.SessionContext) return RecordError.InvalidValue;
     if (type === RecordType.NoSessionContext) { // fast path: the body is exactly one payload field
