@@ -10,8 +10,22 @@ import { validateEndpointId, EndpointIdError } from '../usp/endpoint-id.ts';
 
 export interface ControllerOption {
   readonly endpointId: string;
-  /** Where the controller listens, e.g. coap://127.0.0.1:5684/usp. */
+  /** Where the controller listens: coap://127.0.0.1:5684/usp, or mqtt:<its topic> (via the --mqtt broker). */
   readonly uri: string;
+}
+
+/** `--mqtt mqtt[s]://[user[:password]@]host[:port]` and its companions (TR-369 "MQTT Binding"). */
+export interface MqttOption {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly username: string;
+  readonly password: string;
+  /** The agent's topic: subscribed to and its "reply to" (default usp/agent/<endpoint-id>). */
+  readonly topic: string;
+  readonly version: '3.1.1' | '5.0';
+  /** PEM file of the CA that signed the broker's certificate (mqtts). */
+  readonly caFile: string;
 }
 
 export interface AgentOptions {
@@ -23,6 +37,8 @@ export interface AgentOptions {
   readonly stateDir: string;
   readonly board: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** The MQTT MTP, when --mqtt is given (CoAP runs as well). */
+  readonly mqtt?: MqttOption | undefined;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -30,7 +46,12 @@ export const USAGE = `usage: npm start -- [options]
   --host <address>             address to listen on (default 127.0.0.1)
   --coap-port <port>           CoAP UDP port (default 5683)
   --coap-path <path>           the agent's CoAP resource (default /usp)
-  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI (repeatable)
+  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI or, with
+                               --mqtt, at mqtt:<its topic> (repeatable)
+  --mqtt <url>                 also run the MQTT MTP: mqtt[s]://[user[:password]@]host[:port]
+  --mqtt-topic <topic>         the agent's MQTT topic (default usp/agent/<endpoint-id>)
+  --mqtt-version <v>           3.1.1 | 5.0 (default 5.0)
+  --mqtt-ca <file.pem>         CA certificate(s) for mqtts:// (the broker certificate is verified)
   --state <dir>                persistent state directory (default ~/.tinyusp/<endpoint-id>)
   --board <name>               board description from boards/ (default sim)
   --log-level <level>          error | warn | info | debug (default info)
@@ -47,13 +68,49 @@ function parsePort(v: unknown, name: string): number | string {
   return n;
 }
 
+const MQTT_KEYS = ['mqtt', 'mqtt-topic', 'mqtt-version', 'mqtt-ca'];
+
+/** --mqtt and companions; undefined without --mqtt. */
+function parseMqtt(raw: Raw, endpointId: string): MqttOption | undefined | string {
+  if (raw.mqtt === undefined) {
+    const stray = MQTT_KEYS.find((k) => raw[k] !== undefined);
+    return stray === undefined ? undefined : `--${stray} needs --mqtt <url>`;
+  }
+  let u: URL;
+  try {
+    u = new URL(String(raw.mqtt));
+  } catch {
+    return `--mqtt: "${String(raw.mqtt)}" is not a URL (mqtt://host[:port] or mqtts://…)`;
+  }
+  if (u.protocol !== 'mqtt:' && u.protocol !== 'mqtts:') return `--mqtt: "${String(raw.mqtt)}" must start with mqtt:// or mqtts://`;
+  if ((u.pathname !== '' && u.pathname !== '/') || u.search !== '' || u.hostname === '') return `--mqtt: "${String(raw.mqtt)}" must be mqtt[s]://[user[:password]@]host[:port]`;
+  const tls = u.protocol === 'mqtts:';
+  const port = u.port === '' ? (tls ? 8883 : 1883) : Number(u.port);
+  const topic = String(raw['mqtt-topic'] ?? `usp/agent/${endpointId}`);
+  if (topic === '' || /[+#\u0000]/.test(topic)) return `--mqtt-topic: "${topic}" must be a topic name without wildcards`;
+  const version = String(raw['mqtt-version'] ?? '5.0');
+  if (version !== '5.0' && version !== '3.1.1') return `--mqtt-version must be 3.1.1 or 5.0, got "${version}"`;
+  const caFile = String(raw['mqtt-ca'] ?? '');
+  if (tls && caFile === '') return '--mqtt mqtts://… needs --mqtt-ca <file.pem> (the broker certificate is verified, R-MTP.1)';
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  return {
+    host, port, tls, topic, version, caFile,
+    username: decodeURIComponent(u.username), password: decodeURIComponent(u.password),
+  };
+}
+
 function parseController(v: string): ControllerOption | string {
   const eq = v.indexOf('=');
   if (eq <= 0) return `--controller expects <endpointId>=<coap URI>, got "${v}"`;
   const endpointId = v.slice(0, eq);
   const uri = v.slice(eq + 1);
   if (validateEndpointId(endpointId) !== EndpointIdError.Ok) return `--controller: "${endpointId}" is not a valid USP Endpoint ID`;
-  if (!/^coaps?:\/\/[^/?#]+(\/[^?#]*)?$/.test(uri)) return `--controller: "${uri}" is not a coap:// or coaps:// URI`;
+  if (uri.startsWith('mqtt:')) {
+    const topic = uri.slice(5);
+    if (topic === '' || /[+#\u0000]/.test(topic)) return `--controller: "${uri}" needs an MQTT topic without wildcards after mqtt:`;
+    return { endpointId, uri };
+  }
+  if (!/^coaps?:\/\/[^/?#]+(\/[^?#]*)?$/.test(uri)) return `--controller: "${uri}" is not a coap://, coaps:// URI or mqtt:<topic>`;
   return { endpointId, uri };
 }
 
@@ -84,14 +141,14 @@ export function parseAgentOptions(argv: readonly string[], defaultEndpointId: st
       }
     } else if (key === 'controller') {
       controllers.push(value);
-    } else if (['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(key)) {
+    } else if (['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level', ...MQTT_KEYS].includes(key)) {
       raw[key] = value;
     } else {
       return { error: `unknown option --${key}` };
     }
   }
   for (const k of Object.keys(raw)) {
-    if (!['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(k)) return { error: `--config: unknown key "${k}"` };
+    if (!['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level', ...MQTT_KEYS].includes(k)) return { error: `--config: unknown key "${k}"` };
   }
   const endpointId = String(raw['endpoint-id'] ?? defaultEndpointId);
   if (validateEndpointId(endpointId) !== EndpointIdError.Ok) return { error: `--endpoint-id: "${endpointId}" is not a valid USP Endpoint ID (TR-369 R-ARC.2a)` };
@@ -107,6 +164,9 @@ export function parseAgentOptions(argv: readonly string[], defaultEndpointId: st
     if (typeof r === 'string') return { error: r };
     parsed.push(r);
   }
+  const mqtt = parseMqtt(raw, endpointId);
+  if (typeof mqtt === 'string') return { error: mqtt };
+  if (mqtt === undefined && parsed.some((c) => c.uri.startsWith('mqtt:'))) return { error: '--controller <eid>=mqtt:<topic> needs --mqtt <url>' };
   const board = String(raw.board ?? 'sim');
   if (!/^[a-z0-9-]+$/.test(board)) return { error: `--board: "${board}" is not a board name` };
   return {
@@ -119,6 +179,7 @@ export function parseAgentOptions(argv: readonly string[], defaultEndpointId: st
       stateDir: String(raw.state ?? join(homedir(), '.tinyusp', endpointId.replace(/[^A-Za-z0-9._-]/g, '_'))),
       board,
       logLevel: logLevel as AgentOptions['logLevel'],
+      mqtt,
     },
   };
 }
