@@ -11,6 +11,10 @@
  * through handleDelivery (R-COAP.9/10 feed the Notify retry, R-NOT.1). One platform
  * timer follows agent.pollTimeout().
  *
+ * With `mqtt`, the MQTT MTP runs beside CoAP (mqtt-mtp.ts): a Record's response goes
+ * back on the MTP it came in on (origin.reply is an MqttReply or a CoAP URI); a Notify
+ * goes to the Controller's enabled MTP with the lowest Order.
+ *
  * Security: NoSec CoAP only until the DTLS layer lands (D3: warned at start).
  */
 import { createAgent, DeliveryOutcome, type Agent, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
@@ -23,6 +27,10 @@ import type { Platform, TimerHandle } from '../platform/types.ts';
 import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from './coap-endpoint.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
+import { MqttReply, startMqttMtp, type MqttMtp } from './mqtt-mtp.ts';
+import {
+  controllerMtpProtocol, provisionMqtt, provisionMqttControllers, type MqttBrokerSettings, type MqttRows,
+} from './mqtt-provision.ts';
 
 export interface HostAgentConfig {
   readonly platform: Platform;
@@ -44,6 +52,10 @@ export interface HostAgentConfig {
   readonly onReady?: (uri: string) => void;
   /** The CoAP socket failed (port taken…): the agent cannot run. */
   readonly onError?: (message: string) => void;
+  /** Also run the MQTT MTP (controllers given as `mqtt:<topic>` are reached through it). */
+  readonly mqtt?: { readonly broker: MqttBrokerSettings; readonly caPem?: string | undefined } | undefined;
+  /** Called at each MQTT (re)connection with our "reply to" Topic. */
+  readonly onMqttUp?: (replyTopic: string) => void;
 }
 
 export interface HostAgent {
@@ -70,8 +82,16 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     schema: createDeviceSchema(), context, store: platform.storage,
     factoryDefault: createFactoryDefault(c.board, { coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, '') }),
   });
-  const why = provisionControllers(model, c.controllers);
+  const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:')));
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
+  let mqttRows: MqttRows | null = null;
+  if (c.mqtt !== undefined) {
+    const rows = provisionMqtt(model, c.mqtt.broker);
+    const mqttControllers = c.controllers.filter((a) => a.uri.startsWith('mqtt:')).map((a) => ({ endpointId: a.endpointId, topic: a.uri.slice(5) }));
+    const bad = typeof rows === 'string' ? rows : provisionMqttControllers(model, mqttControllers, rows.mtp);
+    if (bad !== '') log.error(`MQTT MTP not provisioned: ${bad}`);
+    if (typeof rows !== 'string') mqttRows = rows;
+  }
   const random = new Uint32Array(1);
   const agent = createAgent({
     endpointId: c.endpointId, model, store: platform.storage, limits: { maxRecordBytes },
@@ -84,6 +104,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   /** CoAP send handle → agent Notify handle. */
   const notifies = new Map<number, number>();
   let ep: CoapEndpointHandle | null = null;
+  let mqtt: MqttMtp | null = null;
   let uri = '';
   let timer: TimerHandle | null = null;
   let timerAt = Infinity;
@@ -97,6 +118,13 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   }
 
   function sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
+    if (controllerMtpProtocol(model, endpointId) === 'MQTT') {
+      // QoS 1 PUBLISH accepted (queued while offline): the NotifyResp decides the retry (R-NOT.1).
+      const err = mqtt === null ? -1 : mqtt.sendNotify(endpointId, bytes);
+      if (err !== 0) log.debug(`notify to ${endpointId} not sent over MQTT (error ${err})`);
+      agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
+      return;
+    }
     const to = controllerUri(model, endpointId);
     const h = to === null || ep === null ? -1 : ep.sendRecord(to, bytes);
     if (h > 0) { notifies.set(h, handle); return; }
@@ -110,7 +138,10 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     try {
       const now = platform.now();
       for (let t = agent.pollTransmit(now); t !== null; t = agent.pollTransmit(now)) {
-        if (t.origin !== null) {
+        if (t.origin !== null && t.origin.reply instanceof MqttReply) {
+          const err = mqtt === null ? -1 : mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
+          if (err !== 0) log.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
+        } else if (t.origin !== null) {
           const h = ep === null ? -1 : ep.sendRecord(String(t.origin.reply), t.bytes);
           if (h < 0) log.warn(`response to ${t.endpointId} at ${String(t.origin.reply)} not sent (send error ${h})`);
         } else sendNotify(now, t.endpointId, t.bytes, t.handle);
@@ -168,6 +199,12 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       uri = `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`;
       log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
       agent.start(platform.now());
+      if (mqttRows !== null && c.mqtt !== undefined) {
+        mqtt = startMqttMtp({
+          platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem,
+          onService: pump, onUp: (topic) => { pump(); c.onMqttUp?.(topic); },
+        });
+      }
       pump();
       c.onReady?.(uri);
     },
@@ -181,6 +218,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       closed = true;
       if (timer !== null) platform.clearTimer(timer);
       ep?.close();
+      mqtt?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then DISCONNECT
       model.save();
     },
   };

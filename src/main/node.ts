@@ -1,8 +1,9 @@
 /**
  * Host agent entry point (`npm start`): options, the board description
  * (boards/<name>.json), the Node platform, then startHostAgent. Prints one line on
- * stdout when requests are accepted — `tinyusp ready <coap URI> endpoint <eid>` — and
- * logs go to stderr. SIGINT/SIGTERM close the MTP, write the state and exit 0. A
+ * stdout when requests are accepted — `tinyusp ready <coap URI> endpoint <eid>` — and,
+ * with --mqtt, one when the MQTT MTP is first up — `tinyusp mqtt up <reply topic>
+ * endpoint <eid>`; logs go to stderr. SIGINT/SIGTERM close the MTP, write the state and exit 0. A
  * Reboot()/FactoryReset() restarts the agent in-process (the model is already reset).
  *
  * Without --controller the dev controller `self::usp-ctl` (the controller CLI's default
@@ -16,7 +17,9 @@ import { fileURLToPath } from 'node:url';
 import type { BoardDescription } from '../platform/board.ts';
 import { createNodePlatform, parseLogLevel } from '../platform/node/index.ts';
 import { LogLevel } from '../platform/types.ts';
+import { MqttVersion } from '../mtp/mqtt/index.ts';
 import { startHostAgent, type HostAgent } from './host-agent.ts';
+import type { MqttBrokerSettings } from './mqtt-provision.ts';
 import { parseAgentOptions, USAGE, type AgentOptions } from './options.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -75,6 +78,27 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
+/** --mqtt options as the host agent wants them (reads the CA file); an error message on failure. */
+function mqttSettings(o: AgentOptions): { broker: MqttBrokerSettings; caPem: string | undefined } | undefined | string {
+  const m = o.mqtt;
+  if (m === undefined) return undefined;
+  let caPem: string | undefined;
+  if (m.caFile !== '') {
+    try {
+      caPem = readFileSync(m.caFile, 'utf8');
+    } catch (e) {
+      return `--mqtt-ca ${m.caFile}: ${(e as Error).message}`;
+    }
+  }
+  return {
+    broker: {
+      host: m.host, port: m.port, tls: m.tls, username: m.username, password: m.password, topic: m.topic,
+      version: m.version === '5.0' ? MqttVersion.V5 : MqttVersion.V3_1_1,
+    },
+    caPem,
+  };
+}
+
 function run(o: AgentOptions, board: BoardDescription): void {
   const platform = createNodePlatform({ stateDir: o.stateDir, logLevel: parseLogLevel(o.logLevel) ?? LogLevel.Info });
   const log = platform.log;
@@ -85,6 +109,9 @@ function run(o: AgentOptions, board: BoardDescription): void {
   log.info(`tinyusp agent ${o.endpointId} (board ${board.name}, state ${o.stateDir})`);
   let host: HostAgent | null = null;
   let announced = false;
+  let mqttAnnounced = false;
+  const mqtt = mqttSettings(o);
+  if (typeof mqtt === 'string') { console.error(`tinyusp: ${mqtt}`); process.exit(2); }
   const start = (): void => {
     host = startHostAgent({
       platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
@@ -95,6 +122,11 @@ function run(o: AgentOptions, board: BoardDescription): void {
         process.exit(1);
       },
       device: { reboot: restart('Reboot()'), factoryReset: restart('FactoryReset()') },
+      mqtt: mqtt === undefined ? undefined : { broker: mqtt.broker, caPem: mqtt.caPem },
+      onMqttUp(topic) {
+        if (!mqttAnnounced) process.stdout.write(`tinyusp mqtt up ${topic} endpoint ${o.endpointId}\n`);
+        mqttAnnounced = true;
+      },
       onReady(uri) {
         log.info(`listening on ${uri}; controllers: ${controllers.map((c) => `${c.endpointId}=${c.uri}`).join(', ')}`);
         if (!announced) process.stdout.write(`tinyusp ready ${uri} endpoint ${o.endpointId}\n`);
@@ -112,7 +144,9 @@ function run(o: AgentOptions, board: BoardDescription): void {
   const stop = (signal: string): void => {
     log.info(`${signal}: shutting down`);
     host?.close();
-    process.exit(0);
+    // Let the MQTT DisconnectRecord and DISCONNECT leave the socket (R-MTP.7).
+    if (mqtt === undefined) process.exit(0);
+    else setTimeout(() => process.exit(0), 100);
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
