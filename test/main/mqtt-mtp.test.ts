@@ -6,7 +6,7 @@
  * driving Get, Set, Add, Delete, Operate (sync and async) and a ValueChange
  * Subscription with its Notify, in MQTT 5.0 and 3.1.1. mosquitto_sub (libmosquitto)
  * watches the Controller's topic for the MQTTConnectRecord and DisconnectRecord, decoded
- * with protobufjs.
+ * with protobufjs. The project's own usp-ctl (--mqtt) checks both MTPs in one process.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { ROOT } from '../../tools/build/targets.ts';
 import { startMosquitto, startSubscriber, type Broker, type SubscriberPeer } from '../../tools/mosquitto/index.ts';
+import { main as uspCtl } from '../../tools/usp-ctl/index.ts';
 
 const Record = protobuf.loadSync(`${ROOT}/proto/usp-record.proto`).lookupType('usp_record.Record');
 interface Decoded { toId: string; fromId: string; mqttConnect?: { version: number; subscribedTopic: string }; disconnect?: { reason: string; reasonCode: number } }
@@ -155,6 +156,38 @@ mqtt('R-MQTT.24 / R-MQTT.25 --mqtt-version 3.1.1: usp-js (3.1.1, no "reply to") 
     checkSession(await runUspJs(broker.port, AGENT311, 'usp/agents/tinyusp-311', USPJS, topic, '4'), USPJS);
   } finally {
     watch.close();
+    await stopAgent(agent);
+  }
+});
+
+/** usp-ctl in-process: exit code and output lines. */
+async function ctl(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await uspCtl(args, (l) => out.push(l), (l) => err.push(l));
+  return { code, out, err };
+}
+
+mqtt('R-MTP.5 / R-MQTT.23 usp-ctl --mqtt and CoAP against one agent process: responses on the MTP of the request, Notify on the Controller\'s MQTT MTP', async ({ broker }) => {
+  const eid = 'os::012345-both';
+  const agent = await startAgent(['--endpoint-id', eid, '--mqtt', `mqtt://127.0.0.1:${broker.port}`, '--controller', 'self::usp-ctl=mqtt:usp/controller/self::usp-ctl']);
+  const coap = agent.stdout.find((l) => l.startsWith('tinyusp ready '))!.split(' ')[2]!;
+  const viaMqtt = ['--mqtt', `mqtt://127.0.0.1:${broker.port}`, '--agent-id', eid, '--timeout', '5000'];
+  try {
+    const m = await ctl(['get', 'Device.DeviceInfo.SerialNumber', 'Device.LocalAgent.SupportedProtocols', ...viaMqtt]);
+    assert.equal([m.code, m.out], [0, ['Device.DeviceInfo.SerialNumber = SIM000001', 'Device.LocalAgent.SupportedProtocols = CoAP,MQTT']], m.err.join('\n'));
+    const c = await ctl(['get', 'Device.LocalAgent.MTP.*.Status', '--agent', coap, '--agent-id', eid, '--timeout', '5000']);
+    assert.equal([c.code, c.out], [0, ['Device.LocalAgent.MTP.1.Status = Down', 'Device.LocalAgent.MTP.2.Status = Up']], c.err.join('\n'));
+    // ValueChange subscription made over CoAP; the Notify travels on the Controller's MQTT MTP.
+    const listen = ctl(['listen', '--count', '1', ...viaMqtt]);
+    await new Promise((r) => setTimeout(r, 300));
+    const sub = await ctl(['subscribe', 'ValueChange', 'Device.DeviceInfo.FriendlyName', '--id', 'both-vc', '--agent', coap, '--agent-id', eid]);
+    assert.is(sub.code, 0, sub.err.join('\n'));
+    const set = await ctl(['set', 'Device.DeviceInfo.', 'FriendlyName=over MQTT', ...viaMqtt]);
+    assert.is(set.code, 0, set.err.join('\n'));
+    const heard = await listen;
+    assert.equal([heard.code, heard.out], [0, ['[both-vc] ValueChange Device.DeviceInfo.FriendlyName = over MQTT']]);
+  } finally {
     await stopAgent(agent);
   }
 });

@@ -3,11 +3,13 @@
  * CoAP endpoint on a port of its choice (0 = ephemeral) whose URI is the reply-to of
  * every request (R-COAP.2), Records in no_session_context, responses matched to
  * requests by msg_id, Notify messages handed to a listener (answered with NotifyResp
- * when send_resp is set, R-NOT.9). Used by the CLI, the interop tests and the bench.
+ * when send_resp is set, R-NOT.9). With `mqtt` it talks through a broker instead
+ * (mqtt-transport.ts). Used by the CLI, the interop tests and the bench.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCoapEndpoint, type CoapEndpointHandle } from '../../src/main/coap-endpoint.ts';
+import { MqttTransport, type MqttTransportOptions } from './mqtt-transport.ts';
 import { SendOutcome } from '../../src/mtp/coap-binding.ts';
 import { createNodePlatform } from '../../src/platform/node/index.ts';
 import { LogLevel, type Platform } from '../../src/platform/types.ts';
@@ -29,6 +31,8 @@ export interface ControllerOptions {
   readonly platform?: Platform;
   /** USP version put in our Records. */
   readonly version?: string;
+  /** Talk MQTT instead of CoAP: requests go to `agentTopic` through this broker. */
+  readonly mqtt?: (Omit<MqttTransportOptions, 'endpointId'> & { readonly agentTopic: string }) | undefined;
 }
 
 export interface NotifyEvent {
@@ -52,6 +56,7 @@ export class UspController {
   private readonly view = new RecordView();
   private readonly ownId: Uint8Array;
   private ep: CoapEndpointHandle | null = null;
+  private mqtt: MqttTransport | null = null;
   private counter = 0;
   private readonly prefix = Math.random().toString(36).slice(2, 8);
   onNotify: ((n: NotifyEvent) => void) | null = null;
@@ -65,6 +70,14 @@ export class UspController {
   /** Binds our CoAP server and resolves once it is ready. */
   static open(o: ControllerOptions): Promise<UspController> {
     const c = new UspController(o);
+    if (o.mqtt !== undefined) {
+      return MqttTransport.open({ ...o.mqtt, endpointId: o.endpointId, timeoutMs: o.timeoutMs }).then((t) => {
+        c.mqtt = t;
+        c.uri = `mqtt:${o.mqtt!.topic}`;
+        t.onRecord = (bytes, replyTopic) => c.receive(bytes, replyTopic ?? o.mqtt!.agentTopic);
+        return c;
+      });
+    }
     const platform = o.platform ?? createNodePlatform({ stateDir: join(tmpdir(), 'tinyusp-ctl'), logLevel: LogLevel.Warn });
     const address = o.address ?? '127.0.0.1';
     return new Promise((resolve, reject) => {
@@ -105,6 +118,11 @@ export class UspController {
         reject(new Error(`no response from ${this.agentId} at ${this.o.agentUri} within ${this.o.timeoutMs ?? 10000} ms`));
       }, this.o.timeoutMs ?? 10000);
       this.pending.set(msgId, { resolve, reject, timer });
+      if (this.mqtt !== null) {
+        const err = this.mqtt.send(bytes, this.o.mqtt!.agentTopic);
+        if (err !== 0) this.fail(msgId, new Error(`cannot publish to ${this.o.mqtt!.agentTopic} (MQTT error ${err})`));
+        return;
+      }
       const h = this.ep!.sendRecord(this.o.agentUri, bytes);
       if (h < 0) this.fail(msgId, new Error(`cannot send to ${this.o.agentUri} (send error ${h})`));
       else this.sends.set(h, msgId);
@@ -113,6 +131,7 @@ export class UspController {
 
   /** Sends a message without waiting for an answer (Operate with send_resp=false). */
   send(msg: MsgInit): number {
+    if (this.mqtt !== null) return this.mqtt.send(this.record(msg), this.o.mqtt!.agentTopic) === 0 ? 1 : -1;
     return this.ep!.sendRecord(this.o.agentUri, this.record(msg));
   }
 
@@ -147,7 +166,8 @@ export class UspController {
       const notify = body.request.notify;
       if (notify.send_resp) {
         const resp = this.recordTo(fromId, version, notifyRespMsg(d.msgId, { subscription_id: notify.subscription_id }));
-        this.ep!.sendRecord(replyTo, resp); // R-COAP.2a
+        if (this.mqtt !== null) this.mqtt.send(resp, replyTo); // R-MQTT.25/26
+        else this.ep!.sendRecord(replyTo, resp); // R-COAP.2a
       }
       this.onNotify?.({ fromId, notify, msgId: d.msgId });
       return;
@@ -169,5 +189,6 @@ export class UspController {
   close(): void {
     for (const [id] of this.pending) this.fail(id, new Error('controller closed'));
     this.ep?.close();
+    this.mqtt?.close();
   }
 }

@@ -1,13 +1,16 @@
 /**
  * usp-ctl — a USP Controller on the command line (`npm run ctl -- <command> …`).
  * Talks USP over CoAP to an agent: builds the request Msg, POSTs it with our own CoAP
- * server as reply-to (R-COAP.2), waits for the response Record and prints it.
+ * server as reply-to (R-COAP.2), waits for the response Record and prints it. With
+ * --mqtt it publishes to the agent's topic through a broker instead (mqtt-transport.ts).
  * Exit codes: 0 ok, 1 the agent answered with an error (or none came), 2 bad usage.
  */
 import {
   addMsg, deleteMsg, getInstancesMsg, getMsg, getSupportedDmMsg, getSupportedProtocolMsg, operateMsg, setMsg, type MsgInit,
 } from '../../src/usp/index.ts';
-import { UspController } from './controller.ts';
+import { readFileSync } from 'node:fs';
+import { MqttVersion } from '../../src/mtp/mqtt/index.ts';
+import { UspController, type ControllerOptions } from './controller.ts';
 import { renderMsg, renderNotify } from './format.ts';
 
 export const USAGE = `usage: npm run ctl -- <command> [arguments] [options]
@@ -29,10 +32,17 @@ options:
   --endpoint-id <eid>      our Controller Endpoint ID (default self::usp-ctl)
   --port <port>            our CoAP port for replies (default: any; listen: 5685)
   --timeout <ms>           wait this long for a response (default 10000)
+  --mqtt <url>             talk MQTT through this broker instead of CoAP: mqtt[s]://[user[:password]@]host[:port]
+  --mqtt-topic <topic>     our topic, the "reply to" of our requests (default usp/controller/<endpoint-id>)
+  --agent-topic <topic>    the agent's topic (default usp/agent/<agent-id>)
+  --mqtt-version <v>       3.1.1 | 5.0 (default 5.0)
+  --mqtt-ca <file.pem>     CA certificate(s) for mqtts://
   --json                   print the decoded response as JSON
   --help`;
 
-const VALUE_FLAGS = new Set(['agent', 'agent-id', 'endpoint-id', 'port', 'timeout', 'depth', 'key', 'id', 'count']);
+const VALUE_FLAGS = new Set([
+  'agent', 'agent-id', 'endpoint-id', 'port', 'timeout', 'depth', 'key', 'id', 'count', 'mqtt', 'mqtt-topic', 'agent-topic', 'mqtt-version', 'mqtt-ca',
+]);
 const BOOL_FLAGS = new Set(['json', 'allow-partial', 'first-level', 'no-params', 'no-commands', 'no-events', 'no-resp', 'persistent', 'retry', 'help']);
 
 interface Parsed {
@@ -151,9 +161,11 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   const json = p.flags.has('json');
   let ctl: UspController;
   try {
+    const agentId = p.flags.get('agent-id') ?? 'os::0A1B2C-SIM000001';
+    const endpointId = p.flags.get('endpoint-id') ?? 'self::usp-ctl';
     ctl = await UspController.open({
-      agentUri: p.flags.get('agent') ?? 'coap://127.0.0.1:5683/usp', agentId: p.flags.get('agent-id') ?? 'os::0A1B2C-SIM000001',
-      endpointId: p.flags.get('endpoint-id') ?? 'self::usp-ctl', port: port as number, timeoutMs: timeoutMs as number,
+      agentUri: p.flags.get('agent') ?? 'coap://127.0.0.1:5683/usp', agentId,
+      endpointId, port: port as number, timeoutMs: timeoutMs as number, mqtt: mqttOptions(p.flags, agentId, endpointId),
     });
   } catch (e) {
     errOut(`usp-ctl: ${(e as Error).message}`);
@@ -177,6 +189,19 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   } finally {
     ctl.close();
   }
+}
+
+/** --mqtt and companions (undefined: CoAP). Throws on a bad --mqtt-version or unreadable --mqtt-ca. */
+function mqttOptions(flags: Map<string, string>, agentId: string, endpointId: string): ControllerOptions['mqtt'] {
+  const url = flags.get('mqtt');
+  if (url === undefined) return undefined;
+  const v = flags.get('mqtt-version') ?? '5.0';
+  if (v !== '5.0' && v !== '3.1.1') throw new Error(`--mqtt-version must be 3.1.1 or 5.0, got "${v}"`);
+  const caFile = flags.get('mqtt-ca');
+  return {
+    url, topic: flags.get('mqtt-topic') ?? `usp/controller/${endpointId}`, agentTopic: flags.get('agent-topic') ?? `usp/agent/${agentId}`,
+    version: v === '5.0' ? MqttVersion.V5 : MqttVersion.V3_1_1, ...(caFile !== undefined ? { ca: readFileSync(caFile, 'utf8') } : {}),
+  };
 }
 
 function listenLoop(ctl: UspController, count: number, json: boolean, out: (l: string) => void, errOut: (l: string) => void): Promise<number> {
