@@ -14,3 +14,6 @@ export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
 
 export { MqttClient, UspMqttBinding, MqttVersion, MqttError, TransportCommand, ClientState, BindingState } from '../mtp/mqtt/index.ts';
+export {
+  createDeviceSchema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
+} from '../dm/index.ts';
