@@ -7,7 +7,7 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, named } from '../dm/index.ts';
 import type { AddInit, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
@@ -77,7 +77,7 @@ export function fillUniqueKeys(model: DataModelApi, req: Requester, results: Add
     if (row === undefined) continue;
     const keys: Record<string, string> = {};
     for (const [name, value] of model.uniqueKeyValues(row)) {
-      const p = row.node.params.find((q) => q.name === name)!;
+      const p = named(row.node.params, name)!;
       if (req.access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = p.secured && !req.access.secured ? '' : value;
     }
     ok.unique_keys = keys;

@@ -8,29 +8,31 @@
  * Invariant: nothing here touches the MTP; the Agent turns queued payloads into
  * Records when the driver polls.
  */
-import { DmError, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, WriteMode, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
 import { encodeMsg, notifyMsg, type Notification } from '../usp/index.ts';
 import type { AccessControl, AccessView } from './acl.ts';
-import { CONTROLLER_TABLE } from './boot.ts';
+import { CONTROLLER_TABLE } from './controllers.ts';
+import { readParam } from './get.ts';
 import { markOnBoarding } from './device-commands.ts';
 import { NotifyQueue } from './notify-queue.ts';
 import type { Operation } from './requests.ts';
 import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
 import { Subscriptions } from './subscriptions.ts';
 
-function param(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q: ParamNode) => q.name === name);
-  return p === undefined ? '' : model.read(inst, p);
-}
+
+/** Record fields around a Notify payload besides the recipient's EID: version, our EID (≤ 256 bytes), tags and lengths. */
+const RECORD_OVERHEAD_BYTES = 300;
 
 export class Notifier {
   readonly queue: NotifyQueue;
   readonly subscriptions: Subscriptions;
   private msgCounter = 0;
+  /** msg_id → Controller row path of OnBoardRequests waiting for their NotifyResp. */
+  private readonly onBoarding = new Map<string, string>();
 
   constructor(
     private readonly model: DataModelApi, acl: AccessControl, capacity: number,
-    private readonly random: () => number, private readonly versions: string,
+    private readonly random: () => number, private readonly versions: string, private readonly maxRecordBytes: number,
   ) {
     this.queue = new NotifyQueue(capacity, (eid, n) => this.retryDelay(eid, n));
     this.subscriptions = new Subscriptions(model, acl, (r, id, resp, exp, n) => this.queueNotify(r, id, resp, exp, n));
@@ -52,11 +54,15 @@ export class Notifier {
     return 'N' + String(this.msgCounter++);
   }
 
-  queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): void {
-    const eid = param(this.model, recipient, 'EndpointID');
+  /** Queues a Notify for `recipient`; returns its msg_id, or "" when it was dropped. */
+  queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): string {
+    const eid = readParam(this.model, recipient, 'EndpointID');
     const msgId = this.nextMsgId();
     const expiresAt = sendResp && expirationS > 0 ? this.model.context.now + expirationS * 1000 : Infinity;
-    this.queue.enqueue(eid, msgId, encodeMsg(notifyMsg(msgId, subId, sendResp, n)), sendResp, expiresAt);
+    const payload = encodeMsg(notifyMsg(msgId, subId, sendResp, n));
+    // A Notify that cannot fit one Record of the MTP is never sent (counted like a full queue).
+    if (payload.length + RECORD_OVERHEAD_BYTES + eid.length > this.maxRecordBytes) { this.queue.dropped++; return ''; }
+    return this.queue.enqueue(eid, msgId, payload, sendResp, expiresAt) === 0 ? '' : msgId;
   }
 
   private retryDelay(endpointId: string, n: number): number {
@@ -64,9 +70,9 @@ export class Notifier {
     let m = DEFAULT_MIN_WAIT_S;
     let k = DEFAULT_MULTIPLIER;
     for (const c of t === undefined ? [] : t.rows.values()) {
-      if (param(this.model, c, 'EndpointID') !== endpointId) continue;
-      m = Number(param(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
-      k = Number(param(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;
+      if (readParam(this.model, c, 'EndpointID') !== endpointId) continue;
+      m = Number(readParam(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
+      k = Number(readParam(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;
     }
     return retryDelayMs(n, m, k, this.random);
   }
@@ -85,23 +91,30 @@ export class Notifier {
   /** R-NOT.5/6: OnBoardRequest to an enabled Controller, send_resp=true, never expires, subscription_id "". */
   sendOnBoardRequest(controllerPath: string): number {
     const c = this.model.instanceAt(controllerPath);
-    if (c === undefined || param(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure;
+    if (c === undefined || readParam(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure;
     markOnBoarding(this.model, controllerPath);
     const ctx = this.model.context;
-    this.queueNotify(c, '', true, 0, {
+    const msgId = this.queueNotify(c, '', true, 0, {
       on_board_req: {
         oui: ctx.board.identity.manufacturerOUI, product_class: ctx.board.identity.productClass,
         serial_number: ctx.serialNumber, agent_supported_protocol_versions: this.versions,
       },
     });
+    if (msgId === '') return DmError.ResourcesExceeded;
+    if (this.onBoarding.size >= this.queue.capacity) this.onBoarding.clear(); // bounded like the queue itself
+    this.onBoarding.set(msgId, controllerPath);
     return 0;
   }
 
-  /** A NotifyResp from a Controller that was on-boarding completes it (OnBoardingComplete=true). */
-  onBoarded(controller: ObjectInstance | null): void {
-    if (controller === null || param(this.model, controller, 'OnBoardingComplete') === 'true') return;
+  /** A NotifyResp matched Notify `msgId`: if it was an OnBoardRequest, on-boarding is complete (R-NOT.6). */
+  acknowledged(msgId: string): void {
+    const path = this.onBoarding.get(msgId);
+    if (path === undefined) return;
+    this.onBoarding.delete(msgId);
+    const c = this.model.instanceAt(path);
+    if (c === undefined) return;
     const tx = this.model.begin();
-    tx.set(controller, 'OnBoardingComplete', 'true', WriteMode.Agent);
+    tx.set(c, 'OnBoardingComplete', 'true', WriteMode.Agent);
     tx.commit();
   }
 }

@@ -9,7 +9,7 @@
  * by validate() marks the owning obj_path failed and the message is re-run without
  * it, so the committed state never contains a half-applied obj_path (R-SET.2a, R-ADD.2a).
  */
-import { DmError, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction, type WriteFailure, WriteMode } from '../dm/index.ts';
+import { DmError, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction, type WriteFailure, WriteMode, named } from '../dm/index.ts';
 import { errorMsg, type MsgInit } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import type { Requester } from './types.ts';
@@ -46,7 +46,7 @@ export function paramTarget(inst: ObjectInstance, rel: string): { inst: ObjectIn
     start = dot + 1;
   }
   const name = rel.slice(start);
-  const param = at.node.params.find((p) => p.name === name);
+  const param = named(at.node.params, name);
   return param === undefined ? null : { inst: at, param };
 }
 
