@@ -102,9 +102,11 @@ function mqttSettings(o: AgentOptions): { broker: MqttBrokerSettings; caPem: str
 function run(o: AgentOptions, board: BoardDescription): void {
   const platform = createNodePlatform({ stateDir: o.stateDir, logLevel: parseLogLevel(o.logLevel) ?? LogLevel.Info });
   const log = platform.log;
-  const controllers = o.controllers.length > 0 ? o.controllers : [DEV_CONTROLLER];
+  // With --mqtt the dev controller is reached through the broker on usp/controller/self::usp-ctl.
+  const dev = o.mqtt === undefined ? DEV_CONTROLLER : { endpointId: DEV_CONTROLLER.endpointId, uri: `mqtt:usp/controller/${DEV_CONTROLLER.endpointId}` };
+  const controllers = o.controllers.length > 0 ? o.controllers : [dev];
   if (o.controllers.length === 0) {
-    log.warn(`no --controller given: dev controller ${DEV_CONTROLLER.endpointId} (usp-ctl) has Full Access, notifications to ${DEV_CONTROLLER.uri}`);
+    log.warn(`no --controller given: dev controller ${dev.endpointId} (usp-ctl) has Full Access, notifications to ${dev.uri}`);
   }
   log.info(`tinyusp agent ${o.endpointId} (board ${board.name}, state ${o.stateDir})`);
   let host: HostAgent | null = null;

@@ -59,8 +59,9 @@ async function stopAgent(a: AgentProcess): Promise<number | null> {
 }
 
 /** Runs the usp-js session; returns its steps by name. */
-async function runUspJs(port: number, agentEid: string, agentTopic: string, ownEid: string, ownTopic: string, version: '5' | '4'): Promise<Map<string, Step>> {
-  const proc = spawn(process.execPath, [join(ROOT, 'test/main/usp-js-controller.cjs'), String(port), agentEid, agentTopic, ownEid, ownTopic, version], { cwd: ROOT });
+async function runUspJs(port: number, agentEid: string, agentTopic: string, ownEid: string, ownTopic: string, version: '5' | '4', quick = false): Promise<Map<string, Step>> {
+  const args = [join(ROOT, 'test/main/usp-js-controller.cjs'), String(port), agentEid, agentTopic, ownEid, ownTopic, version, ...(quick ? ['quick'] : [])];
+  const proc = spawn(process.execPath, args, { cwd: ROOT });
   let text = '';
   let errText = '';
   proc.stdout.on('data', (d: Buffer) => { text += d.toString('utf8'); });
@@ -156,6 +157,19 @@ mqtt('R-MQTT.24 / R-MQTT.25 --mqtt-version 3.1.1: usp-js (3.1.1, no "reply to") 
     checkSession(await runUspJs(broker.port, AGENT311, 'usp/agents/tinyusp-311', USPJS, topic, '4'), USPJS);
   } finally {
     watch.close();
+    await stopAgent(agent);
+  }
+});
+
+mqtt('R-MQTT.26 zero configuration: `npm start -- --mqtt <url>` alone is managed by usp-js as the dev controller self::usp-ctl', async ({ broker }) => {
+  const eid = 'os::012345-devctl';
+  const agent = await startAgent(['--endpoint-id', eid, '--mqtt', `mqtt://127.0.0.1:${broker.port}`]);
+  try {
+    const steps = await runUspJs(broker.port, eid, `usp/agent/${eid}`, 'self::usp-ctl', 'usp/controller/self::usp-ctl', '5', true);
+    assert.is((ok(steps, 'get') as Record<string, string>).SerialNumber, 'SIM000001');
+    assert.is(ok(steps, 'get-after-set'), 'set by usp-js');
+    ok(steps, 'done');
+  } finally {
     await stopAgent(agent);
   }
 });

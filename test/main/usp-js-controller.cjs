@@ -4,7 +4,8 @@
  * session against the agent and prints one JSON line per step on stdout:
  * {"step": name, "ok": true, "value": …} or {"step": name, "ok": false, "error": "…"}.
  *
- * argv: <broker port> <agent EID> <agent topic> <our EID> <our topic> <MQTT version 5|4>
+ * argv: <broker port> <agent EID> <agent topic> <our EID> <our topic> <MQTT version 5|4> [quick]
+ * (quick: Get and Set only)
  *
  * usp-js throws from its message handler when it receives a DisconnectRecord (it
  * expects a Msg): that happens only when the agent stops, so it is reported, not fatal.
@@ -12,7 +13,7 @@
 'use strict';
 const connect = require('usp-js').default;
 
-const [port, toId, agentTopic, fromId, ownTopic, version] = process.argv.slice(2);
+const [port, toId, agentTopic, fromId, ownTopic, version, mode] = process.argv.slice(2);
 const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 process.on('uncaughtException', (e) => out({ step: 'uncaught', ok: false, error: String(e && e.message) }));
 
@@ -37,6 +38,7 @@ async function main() {
   await step('get', () => t.get('Device.DeviceInfo.'));
   await step('set', () => t.set('Device.DeviceInfo.FriendlyName', 'set by usp-js'));
   await step('get-after-set', () => t.get('Device.DeviceInfo.FriendlyName'));
+  if (mode === 'quick') return finish(usp);
   const notified = [];
   let clearSub = null;
   await step('subscribe', async () => {
@@ -76,6 +78,10 @@ async function main() {
   await step('mqtt-mtp', () => t.get('Device.LocalAgent.MTP.[Protocol=="MQTT"].'));
   await step('supportedProto', () => t.supportedProto('1.3'));
   await step('error', () => t.get('Device.NoSuchObject.'));
+  await finish(usp);
+}
+
+async function finish(usp) {
   await usp.disconnect();
   out({ step: 'done', ok: true });
   process.exit(0); // usp-js leaves its per-call timeout timers armed
