@@ -11,7 +11,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -171,6 +171,23 @@ mqtt('R-MQTT.26 zero configuration: `npm start -- --mqtt <url>` alone is managed
     ok(steps, 'done');
   } finally {
     await stopAgent(agent);
+  }
+});
+
+mqtt('R-MQTT.48 / R-MTP.1 --mqtt mqtts:// with --mqtt-ca: the agent and usp-ctl both verify the broker certificate', async () => {
+  const tlsBroker = await startMosquitto({ tls: true, log: false });
+  const ca = join(tlsBroker.dir, 'ca-copy.pem');
+  writeFileSync(ca, tlsBroker.caPem);
+  const eid = 'os::012345-tls';
+  const url = `mqtts://localhost:${tlsBroker.tlsPort}`;
+  let agent: AgentProcess | undefined;
+  try {
+    agent = await startAgent(['--endpoint-id', eid, '--mqtt', url, '--mqtt-ca', ca]);
+    const r = await ctl(['get', 'Device.MQTT.Client.1.TransportProtocol', 'Device.MQTT.Client.1.BrokerPort', '--mqtt', url, '--mqtt-ca', ca, '--agent-id', eid, '--timeout', '5000']);
+    assert.equal([r.code, r.out], [0, ['Device.MQTT.Client.1.TransportProtocol = TLS', `Device.MQTT.Client.1.BrokerPort = ${tlsBroker.tlsPort}`]], r.err.join('\n'));
+  } finally {
+    if (agent !== undefined) await stopAgent(agent);
+    await tlsBroker.close();
   }
 });
 
