@@ -149,6 +149,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     } finally {
       pumping = false;
     }
+    mqtt?.applySubscriptionChanges();
     arm();
   }
 

@@ -11,14 +11,16 @@
  * Connection state is written to the model (volatile): MQTT.Client.{i}.Status,
  * ResponseInformation, Subscription.{i}.Status, LocalAgent.MTP.{i}.Status and
  * MQTT.ResponseTopicDiscovered; the assigned ClientID is saved (R-MQTT.9).
+ * A Controller's change of Subscription.{i}.Enable/Topic/QoS (or an added/deleted row)
+ * applies at once: UNSUBSCRIBE/SUBSCRIBE while connected (R-MQTT.34).
  * close() sends a DisconnectRecord to every Controller, then DISCONNECT (R-MTP.7/9).
  */
 import type { Agent, MtpOrigin } from '../agent/index.ts';
-import { WriteMode, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
+import { WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
 import { BindingState, MqttError, UspMqttBinding, type UspMqttEvent } from '../mtp/mqtt/index.ts';
 import { MqttStreamDriver } from '../platform/node/mqtt-stream.ts';
 import type { Platform } from '../platform/types.ts';
-import { controllerMqtt, read, readMqttConfig, type MqttRows } from './mqtt-provision.ts';
+import { controllerMqtt, read, readMqttConfig, readSubscriptions, type MqttRows } from './mqtt-provision.ts';
 
 /** origin.reply of a Record that came over MQTT. */
 export class MqttReply {
@@ -49,6 +51,8 @@ export interface MqttMtp {
   sendNotify(endpointId: string, bytes: Uint8Array): MqttError;
   /** DisconnectRecord + DISCONNECT, then the socket closes (idempotent). */
   close(reasonCode?: number, reason?: string): void;
+  /** Applies Subscription rows a Controller changed (call after each processed Record). */
+  applySubscriptionChanges(): void;
 }
 
 export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
@@ -131,6 +135,26 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
     },
   });
 
+  // R-MQTT.34: Subscription rows changed by a Controller apply while connected.
+  const subsPath = rows.client.path + 'Subscription.';
+  let subsChanged = false;
+  const watchSubscriptions: ChangeListener = {
+    handleValueChange(inst, param) {
+      if (inst.path.startsWith(subsPath) && param.name !== 'Status') subsChanged = true;
+    },
+    handleObjectCreation(inst) { if (inst.path.startsWith(subsPath)) subsChanged = true; },
+    handleObjectDeletion(path) { if (path.startsWith(subsPath)) subsChanged = true; },
+  };
+  model.addListener(watchSubscriptions);
+  /** After each request: push changed Subscription rows to the binding. */
+  function applySubscriptionChanges(): void {
+    if (!subsChanged || closed) return;
+    subsChanged = false;
+    const err = binding.updateSubscriptions(readSubscriptions(model, rows.client));
+    if (err !== MqttError.OK) log.warn(`MQTT subscriptions not updated (error ${err})`);
+    driver.service();
+  }
+
   note(rows.client, [['Status', 'Connecting']]);
   binding.start(platform.now());
   driver.service();
@@ -156,9 +180,11 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
       if (ctl === null) return MqttError.BAD_ARGUMENT;
       return publish(bytes, ctl.topic, ctl.retainNotify);
     },
+    applySubscriptionChanges,
     close(reasonCode = 0, reason = '') {
       if (closed) return;
       closed = true;
+      model.removeListener(watchSubscriptions);
       binding.stop(platform.now(), reasonCode, reason);
       driver.service();
       driver.close();

@@ -172,15 +172,21 @@ function num(model: DataModelApi, inst: ObjectInstance, name: string): number {
   return Number(read(model, inst, name)) || 0;
 }
 
-/** The binding configuration of Client row `client` and its MTP row (random: the platform's). */
-export function readMqttConfig(model: DataModelApi, endpointId: string, rows: MqttRows, random: () => number): UspMqttConfig {
-  const { client, mtp } = rows;
-  const v5 = read(model, client, 'ProtocolVersion') === '5.0';
+/** The enabled MQTT.Client.{i}.Subscription.{i} rows (R-MQTT.15). */
+export function readSubscriptions(model: DataModelApi, client: ObjectInstance): SubscriptionFields[] {
   const subscriptions: SubscriptionFields[] = [];
   for (const s of client.tables.get('Subscription')?.rows.values() ?? []) {
     if (read(model, s, 'Enable') !== 'true' || read(model, s, 'Topic') === '') continue;
     subscriptions.push({ topicFilter: read(model, s, 'Topic'), qos: num(model, s, 'QoS') >= 1 ? 1 : 0 });
   }
+  return subscriptions;
+}
+
+/** The binding configuration of Client row `client` and its MTP row (random: the platform's). */
+export function readMqttConfig(model: DataModelApi, endpointId: string, rows: MqttRows, random: () => number): UspMqttConfig {
+  const { client, mtp } = rows;
+  const v5 = read(model, client, 'ProtocolVersion') === '5.0';
+  const subscriptions = readSubscriptions(model, client);
   const controllers: MqttControllerConfig[] = [];
   for (const c of model.tableAt(CONTROLLER_TABLE)?.rows.values() ?? []) {
     if (read(model, c, 'Enable') !== 'true') continue;

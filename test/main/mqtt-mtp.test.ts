@@ -218,6 +218,17 @@ mqtt('R-MTP.5 / R-MQTT.23 usp-ctl --mqtt and CoAP against one agent process: res
     assert.is(set.code, 0, set.err.join('\n'));
     const heard = await listen;
     assert.equal([heard.code, heard.out], [0, ['[both-vc] ValueChange Device.DeviceInfo.FriendlyName = over MQTT']]);
+    // R-MQTT.34: a Subscription row added by a Controller is subscribed at once; deleted, unsubscribed.
+    const add = await ctl(['add', 'Device.MQTT.Client.1.Subscription.', 'Topic=usp/agent/extra', 'QoS=1', 'Enable=true', ...viaMqtt]);
+    assert.is(add.code, 0, add.err.join('\n'));
+    const row = add.out[0]!.replace('created ', '');
+    const extra = await ctl(['get', 'Device.MQTT.Client.1.SubscriptionNumberOfEntries', ...viaMqtt, '--agent-topic', 'usp/agent/extra']);
+    assert.equal([extra.code, extra.out], [0, ['Device.MQTT.Client.1.SubscriptionNumberOfEntries = 2']], extra.err.join('\n'));
+    const del = await ctl(['delete', row, ...viaMqtt]);
+    assert.is(del.code, 0, del.err.join('\n'));
+    const gone = await ctl(['get', 'Device.DeviceInfo.SerialNumber', ...viaMqtt, '--agent-topic', 'usp/agent/extra', '--timeout', '700']);
+    assert.is(gone.code, 1);
+    assert.match(gone.err.join('\n'), /no response/);
   } finally {
     await stopAgent(agent);
   }
