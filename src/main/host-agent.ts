@@ -43,6 +43,8 @@ export interface HostAgentConfig {
   /** 0 picks a free port (see onReady). */
   readonly coapPort: number;
   readonly coapPath: string;
+  /** CoAP ACK_TIMEOUT (default 2000 ms). */
+  readonly coapAckTimeoutMs?: number;
   /** Provisioned with Full Access at every start. */
   readonly controllers: readonly ControllerAddress[];
   /** Largest Record we accept or send (CoAP reassembly and the agent's 7005 bound). */
@@ -172,7 +174,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     binding: {
       path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
       replyTo: (port) => `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`,
-      coap: { maxBodyBytes: maxRecordBytes },
+      coap: { maxBodyBytes: maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}) },
     },
     onEvent(e) {
       const now = platform.now();

@@ -117,7 +117,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
   const start = (): void => {
     host = startHostAgent({
       platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
-      host: o.host, coapPort: o.coapPort, coapPath: o.coapPath, controllers,
+      host: o.host, coapPort: o.coapPort, coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
       onError(message) {
         console.error(`tinyusp: cannot listen on ${o.host}:${o.coapPort}: ${message}`);
         host?.close();

@@ -33,6 +33,8 @@ export interface AgentOptions {
   readonly host: string;
   readonly coapPort: number;
   readonly coapPath: string;
+  /** CoAP ACK_TIMEOUT (RFC 7252 §4.8); shorter on fast links and in tests. */
+  readonly coapAckTimeoutMs: number;
   readonly controllers: readonly ControllerOption[];
   readonly stateDir: string;
   readonly board: string;
@@ -46,8 +48,10 @@ export const USAGE = `usage: npm start -- [options]
   --host <address>             address to listen on (default 127.0.0.1)
   --coap-port <port>           CoAP UDP port (default 5683)
   --coap-path <path>           the agent's CoAP resource (default /usp)
+  --coap-ack-timeout <ms>      CoAP ACK_TIMEOUT, first retransmission wait (default 2000)
   --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI or, with
-                               --mqtt, at mqtt:<its topic> (repeatable)
+                               --mqtt, at mqtt:<its topic> (repeatable; without any, the dev
+                               controller self::usp-ctl is provisioned, over MQTT with --mqtt)
   --mqtt <url>                 also run the MQTT MTP: mqtt[s]://[user[:password]@]host[:port]
   --mqtt-topic <topic>         the agent's MQTT topic (default usp/agent/<endpoint-id>)
   --mqtt-version <v>           3.1.1 | 5.0 (default 5.0)
@@ -58,6 +62,8 @@ export const USAGE = `usage: npm start -- [options]
   --config <file.json>         read these options from a JSON file
   --help                       show this text`;
 
+const MQTT_KEYS = ['mqtt', 'mqtt-topic', 'mqtt-version', 'mqtt-ca'];
+const KEYS = ['endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level', ...MQTT_KEYS];
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 type Raw = Record<string, unknown>;
@@ -68,7 +74,6 @@ function parsePort(v: unknown, name: string): number | string {
   return n;
 }
 
-const MQTT_KEYS = ['mqtt', 'mqtt-topic', 'mqtt-version', 'mqtt-ca'];
 
 /** --mqtt and companions; undefined without --mqtt. */
 function parseMqtt(raw: Raw, endpointId: string): MqttOption | undefined | string {
@@ -148,14 +153,14 @@ export function parseAgentOptions(
       }
     } else if (key === 'controller') {
       controllers.push(value);
-    } else if (['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level', ...MQTT_KEYS].includes(key)) {
+    } else if (KEYS.includes(key)) {
       raw[key] = value;
     } else {
       return { error: `unknown option --${key}` };
     }
   }
   for (const k of Object.keys(raw)) {
-    if (!['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level', ...MQTT_KEYS].includes(k)) return { error: `--config: unknown key "${k}"` };
+    if (!KEYS.includes(k)) return { error: `--config: unknown key "${k}"` };
   }
   const board = String(raw.board ?? 'sim');
   if (!/^[a-z0-9-]+$/.test(board)) return { error: `--board: "${board}" is not a board name` };
@@ -172,6 +177,8 @@ export function parseAgentOptions(
   if (typeof coapPort === 'string') return { error: coapPort };
   const coapPath = String(raw['coap-path'] ?? '/usp');
   if (!coapPath.startsWith('/') || coapPath.includes('?')) return { error: `--coap-path must start with "/" and have no query, got "${coapPath}"` };
+  const ackTimeout = Number(raw['coap-ack-timeout'] ?? 2000);
+  if (!Number.isInteger(ackTimeout) || ackTimeout < 10 || ackTimeout > 60000) return { error: `--coap-ack-timeout must be 10..60000 ms, got ${String(raw['coap-ack-timeout'])}` };
   const logLevel = String(raw['log-level'] ?? 'info');
   if (!(LEVELS as readonly string[]).includes(logLevel)) return { error: `--log-level must be one of ${LEVELS.join(', ')}` };
   const parsed: ControllerOption[] = [];
@@ -189,6 +196,7 @@ export function parseAgentOptions(
       host: String(raw.host ?? '127.0.0.1'),
       coapPort,
       coapPath,
+      coapAckTimeoutMs: ackTimeout,
       controllers: parsed,
       stateDir: String(raw.state ?? join(homedir(), '.tinyusp', endpointId.replace(/[^A-Za-z0-9._-]/g, '_'))),
       board,

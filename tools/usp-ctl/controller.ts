@@ -29,6 +29,10 @@ export interface ControllerOptions {
   /** Per-request deadline. */
   readonly timeoutMs?: number;
   readonly platform?: Platform;
+  /** Our reply-to URI as a function of our port (default coap://<address>:<port>/usp), e.g. a relay in front of us. */
+  readonly replyTo?: (port: number) => string;
+  /** CoAP ACK_TIMEOUT of our endpoint (default 2000 ms). */
+  readonly ackTimeoutMs?: number;
   /** USP version put in our Records. */
   readonly version?: string;
   /** Talk MQTT instead of CoAP: requests go to `agentTopic` through this broker. */
@@ -84,7 +88,8 @@ export class UspController {
       c.ep = startCoapEndpoint({
         platform, port: o.port ?? 0, address,
         binding: {
-          path: '/usp', interfaceName: 'bbf.usp.c', replyTo: (port) => `coap://${address}:${port}/usp`,
+          path: '/usp', interfaceName: 'bbf.usp.c', replyTo: o.replyTo ?? ((port) => `coap://${address}:${port}/usp`),
+          ...(o.ackTimeoutMs !== undefined ? { coap: { ackTimeoutMs: o.ackTimeoutMs } } : {}),
           validateRecord: (buf, s, e) => c.view.wrap(buf, s, e) === 0,
         },
         onEvent: (e) => { if (e.kind === 'record') c.receive(e.bytes, e.replyTo); else c.sent(e.handle, e.outcome, e.code); },
