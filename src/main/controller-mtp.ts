@@ -23,7 +23,8 @@ export interface ControllerAddress {
   readonly uri: string;
 }
 
-function read(model: DataModelApi, inst: ObjectInstance, name: string): string {
+/** A parameter's value in USP string form ("" if the object has no such parameter). */
+export function read(model: DataModelApi, inst: ObjectInstance, name: string): string {
   const p = inst.node.params.find((q) => q.name === name);
   return p === undefined ? '' : model.read(inst, p);
 }
@@ -36,7 +37,8 @@ export function findController(model: DataModelApi, endpointId: string): ObjectI
   return undefined;
 }
 
-function setAll(tx: Transaction, inst: ObjectInstance, values: readonly (readonly [string, string])[]): string {
+/** Stages every [name, value] as the agent; "" or why the first one failed. */
+export function setAll(tx: Transaction, inst: ObjectInstance, values: readonly (readonly [string, string])[]): string {
   for (const [name, value] of values) {
     if (tx.set(inst, name, value, WriteMode.Agent) !== 0) return `${inst.path}${name}: ${tx.message}`;
   }

@@ -18,7 +18,9 @@ import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } f
 import { FULL_ACCESS_ROLE } from '../dm/factory-default.ts';
 import { MqttVersion, type MqttControllerConfig, type UspMqttConfig } from '../mtp/mqtt/index.ts';
 import type { SubscriptionFields } from '../mtp/mqtt/packets.ts';
-import { CONTROLLER_TABLE, findController } from './controller-mtp.ts';
+import { CONTROLLER_TABLE, findController, read, setAll } from './controller-mtp.ts';
+
+export { read };
 
 export const MQTT_CLIENT_TABLE = 'Device.MQTT.Client.';
 const LOCAL_MTP_TABLE = 'Device.LocalAgent.MTP.';
@@ -40,19 +42,6 @@ export interface MqttBrokerSettings {
 export interface MqttRows {
   readonly client: ObjectInstance;
   readonly mtp: ObjectInstance;
-}
-
-export function read(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
-  return p === undefined ? '' : model.read(inst, p);
-}
-
-function setAll(tx: Transaction, inst: ObjectInstance | undefined, values: readonly (readonly [string, string])[]): string {
-  if (inst === undefined) return 'missing object';
-  for (const [name, value] of values) {
-    if (tx.set(inst, name, value, WriteMode.Agent) !== 0) return `${inst.path}${name}: ${tx.message}`;
-  }
-  return '';
 }
 
 function rowWhere(model: DataModelApi, path: string, name: string, value: string): ObjectInstance | undefined {
@@ -101,11 +90,11 @@ export function provisionMqtt(model: DataModelApi, b: MqttBrokerSettings): MqttR
   if (mtp === null) return fail(`cannot add a LocalAgent.MTP row: ${tx.message}`);
   why = setAll(tx, mtp, [['Enable', 'true'], ['Protocol', 'MQTT']]);
   if (why === '') {
-    why = setAll(tx, mtp.children.get('MQTT'), [
+    why = setAll(tx, mtp.children.get('MQTT')!, [
       ['Reference', client.path.slice(0, -1)], ['ResponseTopicConfigured', b.topic], ['PublishQoS', '1'],
     ]);
   }
-  if (why === '') why = setAll(tx, model.instanceAt('Device.LocalAgent.'), [['SupportedProtocols', 'CoAP,MQTT']]);
+  if (why === '') why = setAll(tx, model.instanceAt('Device.LocalAgent.')!, [['SupportedProtocols', 'CoAP,MQTT']]);
   if (why !== '') return fail(why);
   const err = tx.commit();
   if (err !== 0) return fail(`MQTT provisioning failed (${err}): ${tx.message}`);
@@ -134,7 +123,7 @@ export function provisionMqttControllers(
     m ??= tx.add(mtps, WriteMode.Agent);
     if (m === null) return fail(`cannot add ${mtps.path} row: ${tx.message}`);
     why = setAll(tx, m, [['Enable', 'true'], ['Protocol', 'MQTT']]);
-    if (why === '') why = setAll(tx, m.children.get('MQTT'), [['Topic', c.topic], ['AgentMTPReference', mtp.path.slice(0, -1)]]);
+    if (why === '') why = setAll(tx, m.children.get('MQTT')!, [['Topic', c.topic], ['AgentMTPReference', mtp.path.slice(0, -1)]]);
     if (why !== '') return fail(why);
   }
   const err = tx.commit();
