@@ -20,6 +20,8 @@ export interface AgentProcess {
   readonly port: number;
   readonly stateDir: string;
   stderr: string;
+  /** Everything printed on stdout so far (the ready line, `tinyusp mqtt up …`). */
+  stdout: string;
   /** Sends `signal` and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -36,7 +38,7 @@ export function startAgentProcess(args: readonly string[] = [], stateDir = tempS
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
     const a: AgentProcess = {
-      proc, uri: '', port: 0, stateDir, stderr: '',
+      proc, uri: '', port: 0, stateDir, stderr: '', stdout: '',
       async stop(signal = 'SIGTERM') {
         if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
         return exited;
@@ -46,6 +48,7 @@ export function startAgentProcess(args: readonly string[] = [], stateDir = tempS
     proc.stderr!.on('data', (d: Buffer) => { a.stderr += d.toString(); });
     proc.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
+      a.stdout = stdout;
       const m = /tinyusp ready (coap:\/\/[^ ]+:(\d+)\/usp) endpoint/.exec(stdout);
       if (m !== null && a.uri === '') {
         clearTimeout(timer);

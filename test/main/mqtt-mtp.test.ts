@@ -10,14 +10,14 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { ROOT } from '../../tools/build/targets.ts';
 import { startMosquitto, startSubscriber, type Broker, type SubscriberPeer } from '../../tools/mosquitto/index.ts';
 import { main as uspCtl } from '../../tools/usp-ctl/index.ts';
+import { startAgentProcess, type AgentProcess } from './agent-process.ts';
 
 const Record = protobuf.loadSync(`${ROOT}/proto/usp-record.proto`).lookupType('usp_record.Record');
 interface Decoded { toId: string; fromId: string; mqttConnect?: { version: number; subscribedTopic: string }; disconnect?: { reason: string; reasonCode: number } }
@@ -27,34 +27,20 @@ function decodeRecord(hex: string): Decoded {
 
 interface Step { step: string; ok: boolean; value?: unknown; error?: string }
 
-interface AgentProcess {
-  readonly proc: ChildProcess;
-  readonly stdout: string[];
-  stderr: string;
-  readonly state: string;
-}
-
-/** `npm start` with --mqtt; resolves once it printed "tinyusp mqtt up". */
+/** `npm start` with --mqtt (test/main/agent-process.ts); resolves once it printed "tinyusp mqtt up". */
 async function startAgent(args: string[]): Promise<AgentProcess> {
-  const state = mkdtempSync(join(tmpdir(), 'tinyusp-mqtt-agent-'));
-  const proc = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main/node.ts', '--state', state, '--coap-port', '0', ...args], { cwd: ROOT });
-  const a: AgentProcess = { proc, stdout: [], stderr: '', state };
-  proc.stderr!.on('data', (d: Buffer) => { a.stderr += d.toString('utf8'); });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent not up: ${a.stderr}`)), 15000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      a.stdout.push(...d.toString('utf8').split('\n').filter((l) => l !== ''));
-      if (a.stdout.some((l) => l.startsWith('tinyusp mqtt up'))) { clearTimeout(timer); resolve(); }
-    });
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`agent exited ${code}: ${a.stderr}`)); });
-  });
+  const a = await startAgentProcess(args);
+  const until = Date.now() + 15000;
+  while (!a.stdout.includes('tinyusp mqtt up')) {
+    if (Date.now() > until || a.proc.exitCode !== null) { await a.stop('SIGKILL'); throw new Error(`MQTT MTP not up: ${a.stderr}`); }
+    await new Promise((r) => setTimeout(r, 25));
+  }
   return a;
 }
 
 async function stopAgent(a: AgentProcess): Promise<number | null> {
-  if (a.proc.exitCode !== null) return a.proc.exitCode;
-  const code = await new Promise<number | null>((resolve) => { a.proc.once('exit', (c) => resolve(c)); a.proc.kill('SIGTERM'); });
-  rmSync(a.state, { recursive: true, force: true });
+  const code = await a.stop();
+  rmSync(a.stateDir, { recursive: true, force: true });
   return code;
 }
 
@@ -125,7 +111,7 @@ mqtt('R-MQTT.26 / R-MTP.6–9 npm start --mqtt (5.0) is managed by usp-js: Get, 
   const watch: SubscriberPeer = await startSubscriber(broker.port, '5', topic);
   const agent = await startAgent(['--endpoint-id', AGENT5, '--mqtt', `mqtt://127.0.0.1:${broker.port}`, '--controller', `${USPJS}=mqtt:${topic}`]);
   try {
-    assert.ok(agent.stdout.includes(`tinyusp mqtt up usp/agent/${AGENT5} endpoint ${AGENT5}`), agent.stdout.join('\n'));
+    assert.ok(agent.stdout.includes(`tinyusp mqtt up usp/agent/${AGENT5} endpoint ${AGENT5}`), agent.stdout);
     // R-MTP.6: the MQTTConnectRecord, with our "reply to" Topic, to the configured Controller.
     const connect = decodeRecord((await watch.next((l) => l.startsWith(`${topic}|`))).split('|')[3]!);
     assert.equal([connect.toId, connect.fromId, connect.mqttConnect?.subscribedTopic], [USPJS, AGENT5, `usp/agent/${AGENT5}`]);
@@ -202,7 +188,7 @@ async function ctl(args: string[]): Promise<{ code: number; out: string[]; err: 
 mqtt('R-MTP.5 / R-MQTT.23 usp-ctl --mqtt and CoAP against one agent process: responses on the MTP of the request, Notify on the Controller\'s MQTT MTP', async ({ broker }) => {
   const eid = 'os::012345-both';
   const agent = await startAgent(['--endpoint-id', eid, '--mqtt', `mqtt://127.0.0.1:${broker.port}`, '--controller', 'self::usp-ctl=mqtt:usp/controller/self::usp-ctl']);
-  const coap = agent.stdout.find((l) => l.startsWith('tinyusp ready '))!.split(' ')[2]!;
+  const coap = agent.uri;
   const viaMqtt = ['--mqtt', `mqtt://127.0.0.1:${broker.port}`, '--agent-id', eid, '--timeout', '5000'];
   try {
     const m = await ctl(['get', 'Device.DeviceInfo.SerialNumber', 'Device.LocalAgent.SupportedProtocols', ...viaMqtt]);
