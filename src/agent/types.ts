@@ -6,7 +6,8 @@
  * Invariant: nothing here is specific to CoAP or MQTT; `MtpOrigin.reply` is opaque
  * to the core and only handed back to the driver with responses (R-MSG.0a).
  */
-import type { DataModelApi } from '../dm/index.ts';
+import type { DataModelApi, ObjectInstance } from '../dm/index.ts';
+import type { AccessView } from './acl.ts';
 import type { KeyValueStore } from '../platform/types.ts';
 
 /** Where a Record came from, supplied by the MTP driver (opaque reply context + channel security). */
@@ -89,8 +90,10 @@ export interface AgentConfig {
   readonly device?: DeviceHooks;
   /** Where Boot! information survives a reboot (not wiped by a factory reset). */
   readonly store?: KeyValueStore;
-  /** Cause when no Reboot()/FactoryReset() was recorded (power-on → "LocalReboot"). */
+  /** This boot runs a new firmware image (Boot! FirmwareUpdated); without a recorded Reboot() the Cause is "LocalReboot". */
   readonly firmwareUpdated?: boolean;
+  /** R-SEC.0: process only Records that arrived over an encrypted, authenticated MTP (D3: NoSec is for development). */
+  readonly requireSecure?: boolean;
   /** Accept Records from Controllers absent from Controller.{i}. with ControllerTrust.UntrustedRole. */
   readonly acceptUnknownControllers?: boolean;
   /** Role of configured Controllers whose AssignedRole is empty (default: the Full Access role). */
@@ -103,6 +106,6 @@ export interface AgentConfig {
 export interface Requester {
   readonly endpointId: string;
   /** Its Controller.{i}. row, null for an unknown Controller admitted as untrusted. */
-  readonly controller: import('../dm/index.ts').ObjectInstance | null;
-  readonly access: import('./acl.ts').AccessView;
+  readonly controller: ObjectInstance | null;
+  readonly access: AccessView;
 }

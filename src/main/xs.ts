@@ -11,3 +11,6 @@ export { UspCoapBinding, SendOutcome } from '../mtp/coap-binding.ts';
 export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
+export {
+  createDeviceSchema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
+} from '../dm/index.ts';
