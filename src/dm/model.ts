@@ -13,7 +13,7 @@ import { createInstance, type ObjectInstance, type Table } from './instances.ts'
 import type {
   ChangeListener, CommandHandler, CommandInputCheck, DataModelApi, DataModelOptions, FactoryDefault, Transaction,
 } from './model-types.ts';
-import { PathKind, type ResolvedPath, SegmentKind, type SupportedPath } from './path-types.ts';
+import { type ParsedPath, PathKind, type ResolvedPath, SegmentKind, type SupportedPath } from './path-types.ts';
 import { parsePath } from './path-parser.ts';
 import { loadModel, saveModel } from './persistence.ts';
 import { fillKeys } from './unique-keys.ts';
@@ -22,9 +22,12 @@ import { type CommandNode, type DeviceContext, type ObjectNode, type ParamNode, 
 import type { SearchContext } from './search.ts';
 import { ModelTransaction } from './transaction.ts';
 import { checkValue } from './types/value.ts';
+import { checkCommandInput } from './command-input.ts';
 
 const DEFAULT_MAX_ROWS = 64;
 const DEFAULT_MAX_WATCHED = 32;
+/** Parsed paths kept (FIFO); a path string longer than a message is never repeated anyway. */
+const PARSE_CACHE_SIZE = 32;
 
 interface Watched {
   readonly inst: ObjectInstance;
@@ -49,6 +52,7 @@ export class DataModel implements DataModelApi, SearchContext {
   private readonly nodesByPath = new Map<string, ObjectNode>();
   private readonly handlers = new Map<string, CommandHandler>();
   private readonly watched = new Map<string, Watched>();
+  private readonly parseCache = new Map<string, ParsedPath>();
   private openTx: ModelTransaction | null = null;
 
   constructor(options: DataModelOptions) {
@@ -144,8 +148,22 @@ export class DataModel implements DataModelApi, SearchContext {
     this.context.wallClock = wallClock;
   }
 
+  /**
+   * Parsed form of `path`, from a small bounded cache: the same paths come back on every
+   * message (ACL Targets, Subscription ReferenceLists, references), and parsing is most of
+   * a Get's transient allocation in XS. Parsed paths are immutable, so sharing them is safe.
+   */
+  private parsed(path: string): ParsedPath {
+    const hit = this.parseCache.get(path);
+    if (hit !== undefined) return hit;
+    const p = parsePath(path);
+    if (this.parseCache.size >= PARSE_CACHE_SIZE) this.parseCache.delete(this.parseCache.keys().next().value!);
+    this.parseCache.set(path, p);
+    return p;
+  }
+
   resolve(path: string): ResolvedPath {
-    return resolveParsed(this, this.root, parsePath(path));
+    return resolveParsed(this, this.root, this.parsed(path));
   }
 
   covers(path: string, inst: ObjectInstance): boolean {
@@ -174,7 +192,7 @@ export class DataModel implements DataModelApi, SearchContext {
   /** SearchContext: the single instance a reference value names (numbers or unique keys, R-ARC.11). */
   referenced(value: string): ObjectInstance | undefined {
     if (value === '') return undefined;
-    const parsed = parsePath(value.endsWith('.') ? value : value + '.');
+    const parsed = this.parsed(value.endsWith('.') ? value : value + '.');
     if (parsed.err !== 0 || parsed.kind !== PathKind.Object) return undefined;
     // A reference holds a Path Name, at most with key addressing (R-ARC.11): no wildcard and no
     // reference hops, which also rules out a weak reference whose search follows itself forever.
@@ -236,19 +254,7 @@ export class DataModel implements DataModelApi, SearchContext {
   }
 
   checkCommandInput(command: CommandNode, input: ReadonlyMap<string, string>): CommandInputCheck {
-    const out = new Map<string, string>();
-    for (const arg of command.input) {
-      const v = input.get(arg.name);
-      if (v === undefined) {
-        if (arg.mandatory) return { err: DmError.InvalidCommandArguments, message: `missing mandatory argument ${arg.name}`, input: out };
-        out.set(arg.name, arg.defaultValue);
-        continue;
-      }
-      const r = checkValue(arg, v);
-      if (r.err !== 0) return { err: DmError.InvalidCommandArguments, message: `${arg.name}: ${r.message}`, input: out };
-      out.set(arg.name, r.value);
-    }
-    return { err: DmError.Ok, message: '', input: out };
+    return checkCommandInput(command, input);
   }
 
   watch(inst: ObjectInstance, param: ParamNode): number {

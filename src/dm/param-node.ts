@@ -12,28 +12,8 @@ import {
   NodeKind, type ParamAccess, type ParamGetter, type ParamNode, type ParamSetter, type ParamType, type ReferenceSpec, type ValueChange,
 } from './schema.ts';
 
-export interface ParamFacets {
-  readonly minLength: number;
-  readonly maxLength: number;
-  readonly rangeMin: string;
-  readonly rangeMax: string;
-  readonly enumeration: readonly string[] | null;
-  readonly patterns: readonly string[] | null;
-  readonly list: boolean;
-  readonly minItems: number;
-  readonly maxItems: number;
-  readonly listMaxLength: number;
-  readonly reference: ReferenceSpec | null;
-  readonly secured: boolean;
-  readonly hidden: boolean;
-  readonly valueChange: ValueChange;
-  readonly mandatory: boolean;
-  readonly entriesOf: string;
-  readonly getter: ParamGetter | null;
-  readonly setter: ParamSetter | null;
-  readonly volatile: boolean;
-  readonly immutable: boolean;
-}
+/** Everything of a ParamNode except its hot fields. */
+export type ParamFacets = Omit<ParamNode, 'kind' | 'name' | 'type' | 'access' | 'defaultValue'>;
 
 export class CompactParam implements ParamNode {
   readonly kind: typeof NodeKind.Param;

@@ -11,6 +11,7 @@
  * processor can copy them (ParamValueType, ObjAccessType, ValueChangeType, CmdType).
  */
 import type { BoardDescription } from '../platform/board.ts';
+import type { BoardIo } from '../platform/types.ts';
 
 /** GetSupportedDMResp.ParamValueType numbers. */
 export const ParamType = {
@@ -57,6 +58,8 @@ export interface DeviceContext {
   now: number;
   /** Wall-clock ms since the Unix epoch at `now`, undefined while unknown (no SNTP yet). */
   wallClock: number | undefined;
+  /** The board's pins (Platform.board), for getters/setters of IoT capabilities. */
+  readonly io?: BoardIo;
 }
 
 /** Reads a computed value: a module-level function, never a per-node closure. */

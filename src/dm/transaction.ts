@@ -59,6 +59,12 @@ export class ModelTransaction implements Transaction {
     return 0;
   }
 
+  /** The row holding `inst` (or a row above it) was created in this transaction. */
+  private createdHere(inst: ObjectInstance): boolean {
+    for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) if (this.created.has(i)) return true;
+    return false;
+  }
+
   private live(inst: ObjectInstance): boolean {
     return this.model.instances.get(inst.path) === inst;
   }
@@ -93,12 +99,12 @@ export class ModelTransaction implements Transaction {
     if (p.entriesOf !== '' || (p.getter !== null && p.setter === null)) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is read-only`);
     if (mode !== WriteMode.Agent && p.access !== ParamAccess.ReadWrite) {
       const firstWrite = p.access === ParamAccess.WriteOnceReadOnly &&
-        (mode === WriteMode.Add ? this.created.has(inst) : inst.values === null || !inst.values.has(name));
+        (mode === WriteMode.Add ? this.createdHere(inst) : inst.values === null || !inst.values.has(name));
       if (!firstWrite) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is not writable`);
     }
     const r = checkValue(p, value);
     if (r.err !== 0) return this.fail(r.err, `${inst.path}${name}: ${r.message}`);
-    if (p.immutable && mode === WriteMode.Set && !this.created.has(inst)) {
+    if (p.immutable && mode === WriteMode.Set && !this.createdHere(inst)) {
       const current = inst.values === null ? undefined : inst.values.get(name);
       if (current !== undefined && current !== '' && current !== r.value) {
         return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
@@ -255,19 +261,21 @@ export class ModelTransaction implements Transaction {
       if (e.op === OP_ADD) {
         if (this.live(e.inst)) for (const l of model.listeners) l.handleObjectCreation(e.inst);
       } else if (e.op === OP_DELETE) {
-        if (this.created.has(e.inst)) continue;
+        if (this.createdHere(e.inst)) continue;
         forEachInstance(e.inst, (gone) => {
           if (gone.number > 0) for (const l of model.listeners) l.handleObjectDeletion(gone.path, gone.node);
         });
       } else {
         const m = firstOld.get(e.inst);
-        if (m === undefined || !m.has(e.name) || !this.live(e.inst) || this.created.has(e.inst)) continue;
+        if (m === undefined || !m.has(e.name) || !this.live(e.inst)) continue;
         const old = m.get(e.name);
         m.delete(e.name);
         const p = named(e.inst.node.params, e.name)!;
+        // Setters push the committed value to the platform first, so a getter reads it back below.
+        if (p.setter !== null) p.setter(model.context, e.inst.path, e.inst.values!.get(e.name) ?? p.defaultValue);
+        if (this.createdHere(e.inst)) continue;
         const now = model.read(e.inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
-        if (p.setter !== null) p.setter(model.context, e.inst.path, now);
         if (p.valueChange === 1) for (const l of model.listeners) l.handleValueChange(e.inst, p, now);
       }
     }

@@ -5,8 +5,11 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DmError, PathKind, type ChangeListener, type CommandNode } from '../../src/dm/index.ts';
-import { exampleModel, valueAt as value } from './example-model.ts';
+import {
+  alias, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, DmError, ObjAccess, param, PathKind, T, table, W, WriteMode,
+  type ChangeListener, type CommandNode, type DeviceContext,
+} from '../../src/dm/index.ts';
+import { BOARD, exampleModel, valueAt as value } from './example-model.ts';
 
 
 const getters = suite('dm/model getters');
@@ -58,6 +61,35 @@ getters('§1.14 / 07-security covers(): object paths cover their subtree, tables
   for (let i = 4; i <= 11; i++) tx.set(tx.add(m.tableAt('Device.IP.Interface.')!)!, 'Name', `if${i}`);
   assert.is(tx.commit(), 0);
   assert.not.ok(m.covers('Device.IP.Interface.1.', m.instanceAt('Device.IP.Interface.11.')!), 'instance 1 does not cover 11');
+});
+
+getters('§2 platform-bound parameters: the setter runs once at commit with the final value, the getter reads it back', () => {
+  const led = new Map<string, string>();
+  const applied: string[] = [];
+  const getOn = (_ctx: DeviceContext, path: string): string => led.get(path) ?? 'false';
+  const setOn = (_ctx: DeviceContext, path: string, v: string): void => { applied.push(path + '=' + v); led.set(path, v); };
+  const schema = createDeviceSchema([table('Led', { access: ObjAccess.AddDelete, keys: [['~Alias']] }, [alias(), param('On', T.Boolean, W, { get: getOn, set: setOn })])]);
+  const m = createDataModel({ schema, context: createDeviceContext(BOARD, 'T', '1', 'os::0A1B2C-T', 0), factoryDefault: createFactoryDefault(BOARD) });
+  const seen: string[] = [];
+  m.addListener({ handleValueChange: (i, p, v) => seen.push(i.path + p.name + '=' + v), handleObjectCreation: () => {}, handleObjectDeletion: () => {} });
+  let tx = m.begin();
+  const row = tx.add(m.tableAt('Device.Led.')!)!;
+  tx.set(row, 'On', '1', WriteMode.Add);
+  assert.equal(applied, [], 'nothing reaches the platform before commit');
+  assert.is(tx.commit(), 0);
+  assert.equal(applied, ['Device.Led.1.=true']);
+  tx = m.begin();
+  tx.set(row, 'On', 'false');
+  tx.set(row, 'On', 'true');
+  tx.set(row, 'On', 'false');
+  assert.is(tx.commit(), 0);
+  assert.equal(applied, ['Device.Led.1.=true', 'Device.Led.1.=false']);
+  assert.equal(seen, ['Device.Led.1.On=false']);
+  assert.is(value(m, 'Device.Led.1.On'), 'false');
+  tx = m.begin();
+  tx.set(row, 'On', 'true');
+  tx.rollback();
+  assert.is(applied.length, 2, 'a rolled-back write never reaches the platform');
 });
 
 const commands = suite('dm/model commands');

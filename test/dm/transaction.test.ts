@@ -273,6 +273,9 @@ listen('R-NOT §Self listeners run after commit, in order, only for real changes
   tx.set(row, 'CurrentProfile', 'new');
   tx.delete(at(m, 'Device.IP.Interface.3.'));
   tx.set(at(m, 'Device.IP.Interface.1.Stats.'), 'ErrorsSent', '7', WriteMode.Agent);
+  const ctl = tx.add(m.tableAt('Device.LocalAgent.Controller.')!)!;
+  const mtp = tx.add(ctl.tables.get('MTP')!)!;
+  tx.set(m.instanceAt(mtp.path + 'CoAP.')!, 'Host', 'h.local', WriteMode.Add);
   assert.equal(log, [], 'nothing before commit');
   assert.is(tx.commit(), 0);
   assert.equal(log, [
@@ -282,7 +285,9 @@ listen('R-NOT §Self listeners run after commit, in order, only for real changes
     'DEL Device.IP.Interface.3.IPv4Address.1.',
     'DEL Device.IP.Interface.3.IPv6Address.1.',
     'VC Device.NAT.PortMapping.2.Interface=',
-  ], 'unchanged values, values of new rows and WILL_IGNORE counters fire nothing');
+    'ADD Device.LocalAgent.Controller.1.',
+    'ADD Device.LocalAgent.Controller.1.MTP.1.',
+  ], 'unchanged values, values of new rows (and their sub-objects) and WILL_IGNORE counters fire nothing');
   log.length = 0;
   tx = m.begin();
   tx.set(at(m, 'Device.DSL.Line.1.'), 'CurrentProfile', 'zzz');

@@ -109,4 +109,9 @@ xs('R-GET a warmed-up Get (resolve + read) retains no heap in XS', async () => {
   assert.is(await worker.retainedSlots('run(200)'), 0);
 });
 
+xs('DESIGN "Bounded everything": the parsed-path cache stays bounded under many distinct paths', async () => {
+  await worker.evaluate(`globalThis.many = (from, n) => { for (let i = from; i < from + n; i++) get('Device.LocalAgent.Controller.' + i + '.Enable'); }; many(1000, 100);`);
+  assert.is(await worker.retainedSlots('many(5000, 300)'), 0);
+});
+
 xs.run();
