@@ -23,9 +23,10 @@ import {
 } from '../dm/index.ts';
 import { SendOutcome } from '../mtp/coap-binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
-import type { Platform, TimerHandle } from '../platform/types.ts';
+import type { Platform } from '../platform/types.ts';
 import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from './coap-endpoint.ts';
+import { createDeadlineTimer } from './deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
 import { MqttReply, startMqttMtp, type MqttMtp } from './mqtt-mtp.ts';
 import {
@@ -108,8 +109,11 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   let ep: CoapEndpointHandle | null = null;
   let mqtt: MqttMtp | null = null;
   let uri = '';
-  let timer: TimerHandle | null = null;
-  let timerAt = Infinity;
+  const timer = createDeadlineTimer(platform, () => {
+    if (closed) return;
+    agent.handleTimeout(platform.now());
+    pump();
+  });
   let closed = false;
   let pumping = false;
 
@@ -152,21 +156,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       pumping = false;
     }
     mqtt?.applySubscriptionChanges();
-    arm();
-  }
-
-  function arm(): void {
-    const at = closed ? Infinity : agent.pollTimeout();
-    if (at === timerAt) return;
-    if (timer !== null) { platform.clearTimer(timer); timer = null; }
-    timerAt = at;
-    if (at === Infinity) return;
-    timer = platform.setTimer(() => {
-      timer = null;
-      timerAt = Infinity;
-      agent.handleTimeout(platform.now());
-      pump();
-    }, Math.max(0, at - platform.now()));
+    timer.arm(closed ? Infinity : agent.pollTimeout());
   }
 
   ep = startCoapEndpoint({
@@ -219,7 +209,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     close() {
       if (closed) return;
       closed = true;
-      if (timer !== null) platform.clearTimer(timer);
+      timer.cancel();
       ep?.close();
       mqtt?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then DISCONNECT
       model.save();
