@@ -30,7 +30,7 @@ import { createDeadlineTimer } from './deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
 import { MqttReply, startMqttMtp, type MqttMtp } from './mqtt-mtp.ts';
 import {
-  controllerMtpProtocol, provisionMqtt, provisionMqttControllers, type MqttBrokerSettings, type MqttRows,
+  controllerMtpProtocol, disableMqtt, provisionMqtt, provisionMqttControllers, type MqttBrokerSettings, type MqttRows,
 } from './mqtt-provision.ts';
 
 export interface HostAgentConfig {
@@ -94,6 +94,9 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     const bad = typeof rows === 'string' ? rows : provisionMqttControllers(model, mqttControllers, rows.mtp);
     if (bad !== '') log.error(`MQTT MTP not provisioned: ${bad}`);
     if (typeof rows !== 'string') mqttRows = rows;
+  } else {
+    const off = disableMqtt(model);
+    if (off !== '') log.error(`MQTT rows not disabled: ${off}`);
   }
   const random = new Uint32Array(1);
   const agent = createAgent({

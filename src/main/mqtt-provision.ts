@@ -101,6 +101,23 @@ export function provisionMqtt(model: DataModelApi, b: MqttBrokerSettings): MqttR
   return { client, mtp };
 }
 
+/**
+ * Started without --mqtt: a Client row left by an earlier run is disabled with its
+ * LocalAgent.MTP row, and SupportedProtocols says CoAP only. Returns "" or why.
+ */
+export function disableMqtt(model: DataModelApi): string {
+  const client = rowWhere(model, MQTT_CLIENT_TABLE, 'Name', MQTT_CLIENT_NAME);
+  const agent = model.instanceAt('Device.LocalAgent.')!;
+  if (client === undefined && read(model, agent, 'SupportedProtocols') === 'CoAP') return '';
+  const tx = model.begin();
+  let why = setAll(tx, agent, [['SupportedProtocols', 'CoAP']]);
+  const mtp = client === undefined ? undefined : mqttMtpRow(model, client.path);
+  if (why === '' && client !== undefined) why = setAll(tx, client, [['Enable', 'false'], ['Status', 'Disabled']]);
+  if (why === '' && mtp !== undefined) why = setAll(tx, mtp, [['Enable', 'false'], ['Status', 'Down']]);
+  if (why !== '' || tx.commit() !== 0) { tx.rollback(); return why !== '' ? why : tx.message; }
+  return '';
+}
+
 /** Returns "" or why (nothing is committed then). `mtp` is our LocalAgent.MTP row. */
 export function provisionMqttControllers(
   model: DataModelApi, controllers: readonly MqttControllerConfig[], mtp: ObjectInstance,

@@ -12,7 +12,7 @@ import { createDataModel, createDeviceContext, createDeviceSchema, createFactory
 import { MqttVersion } from '../../src/mtp/mqtt/index.ts';
 import type { BoardDescription } from '../../src/platform/board.ts';
 import {
-  controllerMqtt, controllerMtpProtocol, provisionMqtt, provisionMqttControllers, read, readMqttConfig, type MqttBrokerSettings,
+  controllerMqtt, controllerMtpProtocol, disableMqtt, provisionMqtt, provisionMqttControllers, read, readMqttConfig, type MqttBrokerSettings,
 } from '../../src/main/mqtt-provision.ts';
 import { ROOT } from '../../tools/build/targets.ts';
 
@@ -69,6 +69,19 @@ prov('R-ARC.8 a restart with other options updates the same rows, never duplicat
   assert.is(m.tableAt('Device.MQTT.Client.1.Subscription.')!.rows.size, 1);
   assert.is(m.tableAt('Device.LocalAgent.MTP.')!.rows.size, 2);
   assert.is(value(m, 'Device.MQTT.Client.1.ProtocolVersion'), '3.1.1');
+});
+
+prov('R-ARC.8 started again without --mqtt: the stored Client and MTP rows are disabled, SupportedProtocols is CoAP', () => {
+  const m = model();
+  assert.is(disableMqtt(m), ''); // nothing to do on a fresh model
+  assert.ok(typeof provisionMqtt(m, BROKER) !== 'string');
+  assert.is(disableMqtt(m), '');
+  assert.is(value(m, 'Device.MQTT.Client.1.Enable'), 'false');
+  assert.is(value(m, 'Device.LocalAgent.MTP.2.Enable'), 'false');
+  assert.is(value(m, 'Device.LocalAgent.MTP.1.Enable'), 'true'); // CoAP untouched
+  assert.is(value(m, 'Device.LocalAgent.SupportedProtocols'), 'CoAP');
+  assert.ok(typeof provisionMqtt(m, BROKER) !== 'string'); // --mqtt again re-enables the same rows
+  assert.equal([value(m, 'Device.MQTT.Client.1.Enable'), value(m, 'Device.LocalAgent.MTP.2.Enable')], ['true', 'true']);
 });
 
 prov('R-MQTT.8 / R-MQTT.15 the binding configuration comes from the model (enabled Subscriptions, CleanSession on 3.1.1, Password)', () => {
