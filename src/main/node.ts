@@ -85,10 +85,11 @@ function run(o: AgentOptions, board: BoardDescription): void {
   log.info(`tinyusp agent ${o.endpointId} (board ${board.name}, state ${o.stateDir})`);
   let host: HostAgent | null = null;
   let announced = false;
+  let port = o.coapPort;
   const start = (): void => {
     host = startHostAgent({
       platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
-      host: o.host, coapPort: o.coapPort, coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
+      host: o.host, coapPort: port, coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
       onError(message) {
         console.error(`tinyusp: cannot listen on ${o.host}:${o.coapPort}: ${message}`);
         host?.close();
@@ -105,6 +106,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
   function restart(what: string): () => void {
     return () => {
       log.info(`${what}: restarting the agent`);
+      port = host?.port || port; // same port again, also when it was picked with --coap-port 0
       host?.close();
       setTimeout(start, 100); // let the socket close before binding the port again
     };
