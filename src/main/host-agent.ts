@@ -66,6 +66,8 @@ export interface HostAgent {
   readonly model: DataModel;
   /** Our coap:// URI ('' until ready). */
   readonly uri: string;
+  /** The bound UDP port (0 until ready). */
+  readonly port: number;
   /** Stops the MTP and the timer and writes the state (idempotent). */
   close(): void;
 }
@@ -209,6 +211,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   return {
     agent, model,
     get uri() { return uri; },
+    get port() { return ep?.port ?? 0; },
     close() {
       if (closed) return;
       closed = true;

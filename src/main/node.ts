@@ -114,10 +114,11 @@ function run(o: AgentOptions, board: BoardDescription): void {
   let mqttAnnounced = false;
   const mqtt = mqttSettings(o);
   if (typeof mqtt === 'string') { console.error(`tinyusp: ${mqtt}`); process.exit(2); }
+  let port = o.coapPort;
   const start = (): void => {
     host = startHostAgent({
       platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
-      host: o.host, coapPort: o.coapPort, coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
+      host: o.host, coapPort: port, coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
       onError(message) {
         console.error(`tinyusp: cannot listen on ${o.host}:${o.coapPort}: ${message}`);
         host?.close();
@@ -139,6 +140,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
   function restart(what: string): () => void {
     return () => {
       log.info(`${what}: restarting the agent`);
+      port = host?.port || port; // same port again, also when it was picked with --coap-port 0
       host?.close();
       setTimeout(start, 100); // let the socket close before binding the port again
     };

@@ -93,6 +93,19 @@ cli('R-NOT subscribe ValueChange + listen: a Set on the subscribed parameter is 
   assert.ok(lines.some((l) => l.startsWith('[] OnBoardRequest oui=0A1B2C product_class=tinyusp-sim serial=SIM000001')), lines.join('\n'));
 });
 
+cli('R-NOT Boot!: operate Device.Reboot() restarts the agent, which sends Boot! (Cause RemoteReboot, the CommandKey) to a persistent subscription', async () => {
+  const lines: string[] = [];
+  const listening = main(['listen', '--port', String(listenPort), '--count', '1'], (l) => lines.push(l), () => undefined);
+  assert.is((await ctl('subscribe', 'Event', 'Device.Boot!', '--id', 'boot', '--persistent')).code, 0);
+  const op = await ctl('operate', 'Device.Reboot()', '--key', 'k1');
+  assert.is(op.code, 0, op.out.join('\n'));
+  assert.is(await listening, 0);
+  assert.match(lines[0]!, /^\[boot\] Event Device\.Boot! Cause=RemoteReboot CommandKey=k1 FirmwareUpdated=false/);
+  assert.match(agent.stderr, /Reboot\(\): restarting the agent/);
+  const g = await ctl('get', 'Device.DeviceInfo.ProvisioningCode');
+  assert.is(g.out[0], 'Device.DeviceInfo.ProvisioningCode = abc', `the restarted agent answers, state kept: ${g.err.join(' ')}`);
+});
+
 cli('usage errors exit 2', async () => {
   assert.is((await ctl('frobnicate')).code, 2);
   assert.is((await ctl('set', 'Device.DeviceInfo.', 'novalue')).code, 2);

@@ -3,7 +3,9 @@
  * `Device.DeviceInfo.` from usp-ctl's controller (CON POST → 2.04, the agent's
  * GetResp as a new CON POST to our reply-to → 2.04), first one controller at a
  * time, then 8 controllers concurrently (each its own CoAP endpoint and Endpoint ID).
- * Reports requests/s, median and p99 latency, and the agent's resident memory.
+ * Reports requests/s, median and p99 latency, and the agent's resident memory. The
+ * agent runs from the production bundle (dist/node/tinyusp.js, built here), as
+ * `node dist/node/tinyusp.js` would run it on a host.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -11,8 +13,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { build } from 'esbuild';
 import { getMsg } from '../../../src/usp/index.ts';
-import { ROOT } from '../../build/targets.ts';
+import { ROOT, TARGETS } from '../../build/targets.ts';
 import { UspController } from '../../usp-ctl/controller.ts';
 import type { BenchSuite } from '../index.ts';
 
@@ -55,7 +58,9 @@ const suite: BenchSuite = {
     for (let i = 0; i < CONTROLLERS; i++) {
       ctls.push(await UspController.open({ agentUri, agentId: AGENT_ID, endpointId: `self::bench-${i}`, timeoutMs: 10_000 }));
     }
-    const args = ['--import', 'tsx', 'src/main/node.ts', '--coap-port', String(agentPort), '--log-level', 'error',
+    const node = TARGETS.find((t) => t.name === 'node')!;
+    await build({ ...node.options, entryPoints: [node.entry], outfile: node.outfile });
+    const args = [node.outfile, '--coap-port', String(agentPort), '--log-level', 'error',
       '--state', mkdtempSync(join(tmpdir(), 'tinyusp-bench-')), ...ctls.flatMap((c) => ['--controller', `${c.endpointId}=${c.uri}`])];
     const agent = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
@@ -81,7 +86,7 @@ const suite: BenchSuite = {
       for (const [name, rate, lat] of figures) {
         console.log(`roundtrip ${name}: ${rate.toFixed(0)} req/s, p50 ${percentile(lat, 0.5).toFixed(2)} ms, p99 ${percentile(lat, 0.99).toFixed(2)} ms`);
       }
-      console.log(`agent RSS: ${rssIdle.toFixed(0)} MiB idle, ${figures[figures.length - 1]![3].toFixed(0)} MiB after the runs`);
+      console.log(`agent RSS: ${rssIdle.toFixed(0)} MiB idle, ${figures[figures.length - 1]![3].toFixed(0)} MiB after the runs (node ${node.outfile.slice(ROOT.length + 1)})`);
     } finally {
       for (const c of ctls) c.close();
       agent.kill('SIGTERM');
