@@ -5,6 +5,7 @@
  */
 import { deviceInfoObject } from './objects/device-info.ts';
 import { localAgentObject } from './objects/local-agent.ts';
+import { mqttObject } from './objects/mqtt.ts';
 import { deviceObject } from './objects/root.ts';
 import { timeObject } from './objects/time.ts';
 import { buildSchema } from './schema-table.ts';
@@ -17,5 +18,5 @@ export const DATA_MODEL_URI = 'urn:broadband-forum-org:tr-181-2-16-0';
 
 /** Builds and freezes the schema; `extra` objects go directly under Device. (after the standard ones). */
 export function createDeviceSchema(extra: readonly ObjectNode[] = []): Schema {
-  return buildSchema(deviceObject([deviceInfoObject(), timeObject(), localAgentObject(), ...extra]), DATA_MODEL_URI);
+  return buildSchema(deviceObject([deviceInfoObject(), timeObject(), localAgentObject(), mqttObject(), ...extra]), DATA_MODEL_URI);
 }

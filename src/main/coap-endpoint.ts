@@ -8,7 +8,8 @@
  * transmits, then events, then re-arms the timer.
  */
 import { SendRecordError, UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from '../mtp/coap-binding.ts';
-import type { Platform, TimerHandle, UdpSocket } from '../platform/types.ts';
+import type { Platform, UdpSocket } from '../platform/types.ts';
+import { createDeadlineTimer } from './deadline-timer.ts';
 
 export interface CoapEndpointOptions {
   readonly platform: Platform;
@@ -21,6 +22,8 @@ export interface CoapEndpointOptions {
   readonly onEvent: (event: UspCoapEvent) => void;
   /** Called once the socket is bound, with the binding ready for sendRecord. */
   readonly onReady?: (port: number) => void;
+  /** Called when the socket fails (e.g. the port is taken); logged when absent. */
+  readonly onError?: (message: string) => void;
 }
 
 export interface CoapEndpointHandle {
@@ -40,8 +43,11 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
   const out = new Uint8Array(OUT_BYTES);
   let binding: UspCoapBinding | null = null;
   let socket: UdpSocket | null = null;
-  let timer: TimerHandle | null = null;
-  let timerAt = Infinity;
+  const timer = createDeadlineTimer(platform, () => {
+    if (closed || binding === null) return;
+    binding.handleTimeout(platform.now());
+    drain();
+  });
   let boundPort = 0;
   let closed = false;
   let draining = false;
@@ -61,22 +67,7 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
     } finally {
       draining = false;
     }
-    if (!closed) arm();
-  }
-
-  function arm(): void {
-    const at = binding!.pollTimeout();
-    if (at === timerAt) return;
-    if (timer !== null) { platform.clearTimer(timer); timer = null; }
-    timerAt = at;
-    if (at === Infinity) return;
-    timer = platform.setTimer(() => {
-      timer = null;
-      timerAt = Infinity;
-      if (closed) return;
-      binding!.handleTimeout(platform.now());
-      drain();
-    }, Math.max(0, at - platform.now()));
+    if (!closed) timer.arm(binding.pollTimeout());
   }
 
   function onReadable(): void {
@@ -104,7 +95,10 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
       options.onReady?.(port);
       onReadable();
     },
-    onError(message) { platform.log.error(`CoAP socket: ${message}`); },
+    onError(message) {
+      if (options.onError !== undefined) options.onError(message);
+      else platform.log.error(`CoAP socket: ${message}`);
+    },
   });
 
   return {
@@ -120,7 +114,7 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
     close() {
       if (closed) return;
       closed = true;
-      if (timer !== null) platform.clearTimer(timer);
+      timer.cancel();
       socket?.close();
     },
   };

@@ -10,8 +10,22 @@ import { validateEndpointId, EndpointIdError } from '../usp/endpoint-id.ts';
 
 export interface ControllerOption {
   readonly endpointId: string;
-  /** Where the controller listens, e.g. coap://127.0.0.1:5684/usp. */
+  /** Where the controller listens: coap://127.0.0.1:5684/usp, or mqtt:<its topic> (via the --mqtt broker). */
   readonly uri: string;
+}
+
+/** `--mqtt mqtt[s]://[user[:password]@]host[:port]` and its companions (TR-369 "MQTT Binding"). */
+export interface MqttOption {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly username: string;
+  readonly password: string;
+  /** The agent's topic: subscribed to and its "reply to" (default usp/agent/<endpoint-id>). */
+  readonly topic: string;
+  readonly version: '3.1.1' | '5.0';
+  /** PEM file of the CA that signed the broker's certificate (mqtts). */
+  readonly caFile: string;
 }
 
 export interface AgentOptions {
@@ -19,10 +33,14 @@ export interface AgentOptions {
   readonly host: string;
   readonly coapPort: number;
   readonly coapPath: string;
+  /** CoAP ACK_TIMEOUT (RFC 7252 §4.8); shorter on fast links and in tests. */
+  readonly coapAckTimeoutMs: number;
   readonly controllers: readonly ControllerOption[];
   readonly stateDir: string;
   readonly board: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** The MQTT MTP, when --mqtt is given (CoAP runs as well). */
+  readonly mqtt?: MqttOption | undefined;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -30,13 +48,22 @@ export const USAGE = `usage: npm start -- [options]
   --host <address>             address to listen on (default 127.0.0.1)
   --coap-port <port>           CoAP UDP port (default 5683)
   --coap-path <path>           the agent's CoAP resource (default /usp)
-  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI (repeatable)
+  --coap-ack-timeout <ms>      CoAP ACK_TIMEOUT, first retransmission wait (default 2000)
+  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI or, with
+                               --mqtt, at mqtt:<its topic> (repeatable; without any, the dev
+                               controller self::usp-ctl is provisioned, over MQTT with --mqtt)
+  --mqtt <url>                 also run the MQTT MTP: mqtt[s]://[user[:password]@]host[:port]
+  --mqtt-topic <topic>         the agent's MQTT topic (default usp/agent/<endpoint-id>)
+  --mqtt-version <v>           3.1.1 | 5.0 (default 5.0)
+  --mqtt-ca <file.pem>         CA certificate(s) for mqtts:// (the broker certificate is verified)
   --state <dir>                persistent state directory (default ~/.tinyusp/<endpoint-id>)
   --board <name>               board description from boards/ (default sim)
   --log-level <level>          error | warn | info | debug (default info)
   --config <file.json>         read these options from a JSON file
   --help                       show this text`;
 
+const MQTT_KEYS = ['mqtt', 'mqtt-topic', 'mqtt-version', 'mqtt-ca'];
+const KEYS = ['endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level', ...MQTT_KEYS];
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 type Raw = Record<string, unknown>;
@@ -47,17 +74,59 @@ function parsePort(v: unknown, name: string): number | string {
   return n;
 }
 
+
+/** --mqtt and companions; undefined without --mqtt. */
+function parseMqtt(raw: Raw, endpointId: string): MqttOption | undefined | string {
+  if (raw.mqtt === undefined) {
+    const stray = MQTT_KEYS.find((k) => raw[k] !== undefined);
+    return stray === undefined ? undefined : `--${stray} needs --mqtt <url>`;
+  }
+  let u: URL;
+  try {
+    u = new URL(String(raw.mqtt));
+  } catch {
+    return `--mqtt: "${String(raw.mqtt)}" is not a URL (mqtt://host[:port] or mqtts://…)`;
+  }
+  if (u.protocol !== 'mqtt:' && u.protocol !== 'mqtts:') return `--mqtt: "${String(raw.mqtt)}" must start with mqtt:// or mqtts://`;
+  if ((u.pathname !== '' && u.pathname !== '/') || u.search !== '' || u.hostname === '') return `--mqtt: "${String(raw.mqtt)}" must be mqtt[s]://[user[:password]@]host[:port]`;
+  const tls = u.protocol === 'mqtts:';
+  const port = u.port === '' ? (tls ? 8883 : 1883) : Number(u.port);
+  const topic = String(raw['mqtt-topic'] ?? `usp/agent/${endpointId}`);
+  if (topic === '' || /[+#\u0000]/.test(topic)) return `--mqtt-topic: "${topic}" must be a topic name without wildcards`;
+  const version = String(raw['mqtt-version'] ?? '5.0');
+  if (version !== '5.0' && version !== '3.1.1') return `--mqtt-version must be 3.1.1 or 5.0, got "${version}"`;
+  const caFile = String(raw['mqtt-ca'] ?? '');
+  if (tls && caFile === '') return '--mqtt mqtts://… needs --mqtt-ca <file.pem> (the broker certificate is verified, R-MTP.1)';
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  return {
+    host, port, tls, topic, version, caFile,
+    username: decodeURIComponent(u.username), password: decodeURIComponent(u.password),
+  };
+}
+
 function parseController(v: string): ControllerOption | string {
   const eq = v.indexOf('=');
   if (eq <= 0) return `--controller expects <endpointId>=<coap URI>, got "${v}"`;
   const endpointId = v.slice(0, eq);
   const uri = v.slice(eq + 1);
   if (validateEndpointId(endpointId) !== EndpointIdError.Ok) return `--controller: "${endpointId}" is not a valid USP Endpoint ID`;
-  if (!/^coaps?:\/\/[^/?#]+(\/[^?#]*)?$/.test(uri)) return `--controller: "${uri}" is not a coap:// or coaps:// URI`;
+  if (uri.startsWith('mqtt:')) {
+    const topic = uri.slice(5);
+    if (topic === '' || /[+#\u0000]/.test(topic)) return `--controller: "${uri}" needs an MQTT topic without wildcards after mqtt:`;
+    return { endpointId, uri };
+  }
+  if (!/^coaps?:\/\/[^/?#]+(\/[^?#]*)?$/.test(uri)) return `--controller: "${uri}" is not a coap://, coaps:// URI or mqtt:<topic>`;
   return { endpointId, uri };
 }
 
-export function parseAgentOptions(argv: readonly string[], defaultEndpointId: string): { options: AgentOptions } | { error: string } | { help: true } {
+/**
+ * `defaultEndpointId` is the ID to use without --endpoint-id: a string, or a function of
+ * the board name (the host derives os::<OUI>-<serial> from boards/<name>.json) that may
+ * return an error message instead.
+ */
+export function parseAgentOptions(
+  argv: readonly string[], defaultEndpointId: string | ((board: string) => { endpointId: string } | { error: string }),
+): { options: AgentOptions } | { error: string } | { help: true } {
   const raw: Raw = {};
   const controllers: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -84,21 +153,32 @@ export function parseAgentOptions(argv: readonly string[], defaultEndpointId: st
       }
     } else if (key === 'controller') {
       controllers.push(value);
-    } else if (['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(key)) {
+    } else if (KEYS.includes(key)) {
       raw[key] = value;
     } else {
       return { error: `unknown option --${key}` };
     }
   }
   for (const k of Object.keys(raw)) {
-    if (!['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(k)) return { error: `--config: unknown key "${k}"` };
+    if (!KEYS.includes(k)) return { error: `--config: unknown key "${k}"` };
   }
-  const endpointId = String(raw['endpoint-id'] ?? defaultEndpointId);
+  const board = String(raw.board ?? 'sim');
+  if (!/^[a-z0-9-]+$/.test(board)) return { error: `--board: "${board}" is not a board name` };
+  let endpointId: string;
+  if (raw['endpoint-id'] !== undefined) endpointId = String(raw['endpoint-id']);
+  else if (typeof defaultEndpointId === 'string') endpointId = defaultEndpointId;
+  else {
+    const d = defaultEndpointId(board);
+    if ('error' in d) return d;
+    endpointId = d.endpointId;
+  }
   if (validateEndpointId(endpointId) !== EndpointIdError.Ok) return { error: `--endpoint-id: "${endpointId}" is not a valid USP Endpoint ID (TR-369 R-ARC.2a)` };
   const coapPort = parsePort(raw['coap-port'] ?? 5683, '--coap-port');
   if (typeof coapPort === 'string') return { error: coapPort };
   const coapPath = String(raw['coap-path'] ?? '/usp');
   if (!coapPath.startsWith('/') || coapPath.includes('?')) return { error: `--coap-path must start with "/" and have no query, got "${coapPath}"` };
+  const ackTimeout = Number(raw['coap-ack-timeout'] ?? 2000);
+  if (!Number.isInteger(ackTimeout) || ackTimeout < 10 || ackTimeout > 60000) return { error: `--coap-ack-timeout must be 10..60000 ms, got ${String(raw['coap-ack-timeout'])}` };
   const logLevel = String(raw['log-level'] ?? 'info');
   if (!(LEVELS as readonly string[]).includes(logLevel)) return { error: `--log-level must be one of ${LEVELS.join(', ')}` };
   const parsed: ControllerOption[] = [];
@@ -107,18 +187,21 @@ export function parseAgentOptions(argv: readonly string[], defaultEndpointId: st
     if (typeof r === 'string') return { error: r };
     parsed.push(r);
   }
-  const board = String(raw.board ?? 'sim');
-  if (!/^[a-z0-9-]+$/.test(board)) return { error: `--board: "${board}" is not a board name` };
+  const mqtt = parseMqtt(raw, endpointId);
+  if (typeof mqtt === 'string') return { error: mqtt };
+  if (mqtt === undefined && parsed.some((c) => c.uri.startsWith('mqtt:'))) return { error: '--controller <eid>=mqtt:<topic> needs --mqtt <url>' };
   return {
     options: {
       endpointId,
       host: String(raw.host ?? '127.0.0.1'),
       coapPort,
       coapPath,
+      coapAckTimeoutMs: ackTimeout,
       controllers: parsed,
       stateDir: String(raw.state ?? join(homedir(), '.tinyusp', endpointId.replace(/[^A-Za-z0-9._-]/g, '_'))),
       board,
       logLevel: logLevel as AgentOptions['logLevel'],
+      mqtt,
     },
   };
 }

@@ -2,7 +2,8 @@
  * The Device:2 schema (AGENT-REQUIREMENTS §2, D2): deeply frozen (XS preload), and
  * checked both ways against a table of names, types and access transcribed from the
  * TR-181 XML (tr-181-2-root/-deviceinfo/-time/-localagent/-usp.xml; CoAP objects as in
- * TR-181 2.16). Every schema element must be in the table and vice versa.
+ * TR-181 2.16; Device.MQTT. and the MTP MQTT sub-objects as in TR-181 2.16's MQTT:2
+ * profile and tr-181-2-localagent.xml). Every schema element must be in the table and vice versa.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -156,6 +157,47 @@ Device.LocalAgent.ControllerTrust.Role.{i}.Permission.{i}.Param string W
 Device.LocalAgent.ControllerTrust.Role.{i}.Permission.{i}.Obj string W
 Device.LocalAgent.ControllerTrust.Role.{i}.Permission.{i}.InstantiatedObj string W
 Device.LocalAgent.ControllerTrust.Role.{i}.Permission.{i}.CommandEvent string W
+Device.LocalAgent.MTP.{i}.MQTT. object R
+Device.LocalAgent.MTP.{i}.MQTT.Reference string W
+Device.LocalAgent.MTP.{i}.MQTT.ResponseTopicConfigured string W
+Device.LocalAgent.MTP.{i}.MQTT.ResponseTopicDiscovered string R
+Device.LocalAgent.MTP.{i}.MQTT.PublishQoS unsignedInt W
+Device.LocalAgent.Controller.{i}.MTP.{i}.MQTT. object R
+Device.LocalAgent.Controller.{i}.MTP.{i}.MQTT.Topic string W
+Device.LocalAgent.Controller.{i}.MTP.{i}.MQTT.PublishRetainResponse boolean W
+Device.LocalAgent.Controller.{i}.MTP.{i}.MQTT.PublishRetainNotify boolean W
+Device.LocalAgent.Controller.{i}.MTP.{i}.MQTT.AgentMTPReference string W
+Device.MQTT. object R
+Device.MQTT.ClientNumberOfEntries unsignedInt R
+Device.MQTT.Client.{i}. object W
+Device.MQTT.Client.{i}.Alias string W
+Device.MQTT.Client.{i}.Name string W
+Device.MQTT.Client.{i}.Enable boolean W
+Device.MQTT.Client.{i}.Status string R
+Device.MQTT.Client.{i}.ProtocolVersion string W
+Device.MQTT.Client.{i}.BrokerAddress string W
+Device.MQTT.Client.{i}.BrokerPort unsignedInt W
+Device.MQTT.Client.{i}.TransportProtocol string W
+Device.MQTT.Client.{i}.ClientID string W
+Device.MQTT.Client.{i}.Username string W
+Device.MQTT.Client.{i}.Password string W
+Device.MQTT.Client.{i}.KeepAliveTime unsignedInt W
+Device.MQTT.Client.{i}.CleanSession boolean W
+Device.MQTT.Client.{i}.CleanStart boolean W
+Device.MQTT.Client.{i}.SessionExpiryInterval unsignedInt W
+Device.MQTT.Client.{i}.RequestResponseInfo boolean W
+Device.MQTT.Client.{i}.RequestProblemInfo boolean W
+Device.MQTT.Client.{i}.ResponseInformation string R
+Device.MQTT.Client.{i}.ConnectRetryTime unsignedInt W
+Device.MQTT.Client.{i}.ConnectRetryIntervalMultiplier unsignedInt W
+Device.MQTT.Client.{i}.ConnectRetryMaxInterval unsignedInt W
+Device.MQTT.Client.{i}.SubscriptionNumberOfEntries unsignedInt R
+Device.MQTT.Client.{i}.Subscription.{i}. object W
+Device.MQTT.Client.{i}.Subscription.{i}.Alias string W
+Device.MQTT.Client.{i}.Subscription.{i}.Enable boolean W
+Device.MQTT.Client.{i}.Subscription.{i}.Status string R
+Device.MQTT.Client.{i}.Subscription.{i}.Topic string W
+Device.MQTT.Client.{i}.Subscription.{i}.QoS unsignedInt W
 `;
 
 const TYPE_NAMES = ['', 'base64', 'boolean', 'dateTime', 'decimal', 'hexBinary', 'int', 'long', 'string', 'unsignedInt', 'unsignedLong'];

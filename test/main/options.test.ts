@@ -42,15 +42,54 @@ opts('bad options give a clear error', () => {
   }
 });
 
-opts('npm start: bad options exit with code 2, good ones start and exit cleanly', () => {
+opts('the default Endpoint ID may come from the board (a function of --board), which may refuse', () => {
+  const r = parseAgentOptions(['--board', 'esp32'], (b) => ({ endpointId: `os::0A1B2C-${b.toUpperCase()}` }));
+  assert.ok('options' in r && r.options.endpointId === 'os::0A1B2C-ESP32');
+  const e = parseAgentOptions(['--board', 'nope'], (b) => ({ error: `--board ${b}: no such board` }));
+  assert.ok('error' in e && /no such board/.test(e.error));
+  const t = parseAgentOptions(['--coap-ack-timeout', '5'], DEF);
+  assert.ok('error' in t && /coap-ack-timeout/.test(t.error));
+});
+
+opts('npm start: bad options exit with code 2 and say why', () => {
   const tsx = join(ROOT, 'node_modules/.bin/tsx');
   const bad = spawnSync(tsx, ['src/main/node.ts', '--coap-port', 'nope'], { cwd: ROOT, encoding: 'utf8' });
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /--coap-port must be a port number/);
-  const state = mkdtempSync(join(tmpdir(), 'tinyusp-state-'));
-  const ok = spawnSync(tsx, ['src/main/node.ts', '--state', state], { cwd: ROOT, encoding: 'utf8' });
-  assert.is(ok.status, 0, ok.stderr);
-  assert.match(ok.stderr, /coap:\/\/127\.0\.0\.1:5683\/usp/);
+  const board = spawnSync(tsx, ['src/main/node.ts', '--board', 'no-such-board'], { cwd: ROOT, encoding: 'utf8' });
+  assert.is(board.status, 2);
+  assert.match(board.stderr, /--board no-such-board/);
 });
 
 opts.run();
+
+const mqttOpts = suite('main/options --mqtt');
+
+mqttOpts('TR-369 MQTT binding options: URL with credentials, topic default, version, mqtt: controllers', () => {
+  const r = parseAgentOptions(['--mqtt', 'mqtt://us%40er:p%3Ass@broker.example:1884', '--controller', 'self::c=mqtt:usp/controller/c', '--mqtt-version', '3.1.1'], DEF);
+  assert.ok('options' in r, JSON.stringify(r));
+  if (!('options' in r)) return;
+  assert.equal(r.options.mqtt, {
+    host: 'broker.example', port: 1884, tls: false, topic: `usp/agent/${DEF}`, version: '3.1.1', caFile: '', username: 'us@er', password: 'p:ss',
+  });
+  assert.equal(r.options.controllers, [{ endpointId: 'self::c', uri: 'mqtt:usp/controller/c' }]);
+  const t = parseAgentOptions(['--mqtt', 'mqtts://[::1]', '--mqtt-ca', '/etc/ca.pem', '--mqtt-topic', 'a/b'], DEF);
+  assert.ok('options' in t && t.options.mqtt?.port === 8883 && t.options.mqtt.tls && t.options.mqtt.host === '::1' && t.options.mqtt.topic === 'a/b');
+  const none = parseAgentOptions([], DEF);
+  assert.ok('options' in none && none.options.mqtt === undefined);
+});
+
+mqttOpts('R-MTP.1 / bad MQTT options give a clear error', () => {
+  for (const [argv, re] of [
+    [['--mqtt', 'http://x'], /mqtt:\/\//], [['--mqtt', 'mqtts://x'], /--mqtt-ca/], [['--mqtt-topic', 'a'], /needs --mqtt/],
+    [['--mqtt', 'mqtt://x', '--mqtt-topic', 'a/#'], /wildcards/], [['--mqtt', 'mqtt://x', '--mqtt-version', '3.1'], /3\.1\.1 or 5\.0/],
+    [['--controller', 'self::c=mqtt:t'], /needs --mqtt/], [['--mqtt', 'mqtt://x', '--controller', 'self::c=mqtt:'], /topic/],
+    [['--mqtt', 'mqtt://x/path'], /host\[:port\]/],
+  ] as Array<[string[], RegExp]>) {
+    const r = parseAgentOptions(argv, DEF);
+    assert.ok('error' in r, argv.join(' '));
+    if ('error' in r) assert.match(r.error, re);
+  }
+});
+
+mqttOpts.run();

@@ -6,6 +6,7 @@
  */
 import { alias, command, entries, object, param, R, T, table, W } from '../schema-table.ts';
 import { ObjAccess, type ObjectNode } from '../schema.ts';
+import { controllerMtpMqttObject } from './mqtt.ts';
 
 export const ROLE = 'Device.LocalAgent.ControllerTrust.Role.{i}.';
 const CERTIFICATE = 'Device.LocalAgent.Certificate.{i}.';
@@ -41,6 +42,7 @@ export function controllerTable(): ObjectNode {
         param('Path', T.String, W),
         param('EnableEncryption', T.Boolean, W, { def: 'true' }),
       ]),
+      controllerMtpMqttObject(),
     ]),
     table('BootParameter', { access: ObjAccess.AddDelete, keys: [['ParameterName'], ['~Alias']], maxEntries: 16 }, [
       alias(),

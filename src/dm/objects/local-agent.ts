@@ -10,6 +10,7 @@ import { alias, command, entries, event, object, param, R, T, table, W } from '.
 import { ObjAccess, type DeviceContext, type ObjectNode } from '../schema.ts';
 import { controllerTable, PROTOCOLS } from './controller.ts';
 import { controllerTrustObject } from './controller-trust.ts';
+import { localMtpMqttObject } from './mqtt.ts';
 
 /** Bound on Subscription rows, reported as SupportedNumberOfSubscriptions. */
 export const MAX_SUBSCRIPTIONS = 16;
@@ -33,6 +34,7 @@ function mtpTable(): ObjectNode {
       param('Path', T.String, W),
       param('EnableEncryption', T.Boolean, W, { def: 'true' }),
     ]),
+    localMtpMqttObject(),
   ]);
 }
 
