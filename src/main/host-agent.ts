@@ -78,10 +78,11 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const why = provisionControllers(model, c.controllers);
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
   const random = new Uint32Array(1);
+  const randomBytes = new Uint8Array(random.buffer);
   const agent = createAgent({
     endpointId: c.endpointId, model, store: platform.storage, limits: { maxRecordBytes },
     wallClock: () => platform.wallClock(),
-    random: () => { platform.randomBytes(new Uint8Array(random.buffer)); return random[0]! / 2 ** 32; },
+    random: () => { platform.randomBytes(randomBytes); return random[0]! / 2 ** 32; },
     ...(c.device !== undefined ? { device: c.device } : {}),
   });
   const ownId = utf8Bytes(c.endpointId);
