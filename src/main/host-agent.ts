@@ -39,8 +39,10 @@ export interface HostAgentConfig {
   readonly board: BoardDescription;
   readonly serialNumber: string;
   readonly softwareVersion: string;
-  /** Address to bind; the reply-to host too (0.0.0.0 / :: advertise 127.0.0.1 / ::1). */
+  /** Address to bind; also the host of our reply-to URI unless `advertiseHost` is given. */
   readonly host: string;
+  /** Host put in our reply-to when `host` is a wildcard (default: 127.0.0.1 / ::1). */
+  readonly advertiseHost?: string;
   /** 0 picks a free port (see onReady). */
   readonly coapPort: number;
   readonly coapPath: string;
@@ -72,10 +74,10 @@ export interface HostAgent {
   close(): void;
 }
 
-function advertisedHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
+function advertisedHost(host: string, advertise: string | undefined): string {
+  const h = (host === '0.0.0.0' || host === '' || host === '::') && advertise !== undefined ? advertise
+    : host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return h.includes(':') ? `[${h}]` : h;
 }
 
 export function startHostAgent(c: HostAgentConfig): HostAgent {
@@ -101,10 +103,11 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     if (off !== '') log.error(`MQTT rows not disabled: ${off}`);
   }
   const random = new Uint32Array(1);
+  const randomBytes = new Uint8Array(random.buffer);
   const agent = createAgent({
     endpointId: c.endpointId, model, store: platform.storage, limits: { maxRecordBytes },
     wallClock: () => platform.wallClock(),
-    random: () => { platform.randomBytes(new Uint8Array(random.buffer)); return random[0]! / 2 ** 32; },
+    random: () => { platform.randomBytes(randomBytes); return random[0]! / 2 ** 32; },
     ...(c.device !== undefined ? { device: c.device } : {}),
   });
   const ownId = utf8Bytes(c.endpointId);
@@ -168,7 +171,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     platform, port: c.coapPort, address: c.host,
     binding: {
       path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
-      replyTo: (port) => `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`,
+      replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
       coap: { maxBodyBytes: maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}) },
     },
     onEvent(e) {
@@ -194,7 +197,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       c.onError?.(message);
     },
     onReady(port) {
-      uri = `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`;
+      uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
       log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
       agent.start(platform.now());
       if (mqttRows !== null && c.mqtt !== undefined) {

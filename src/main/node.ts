@@ -44,6 +44,14 @@ function serialOf(board: BoardDescription): string {
   return '000000000000';
 }
 
+/** For a wildcard --host: the first non-internal IPv4 address, so remote controllers can reach our reply-to. */
+function externalAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) if (!i.internal && i.family === 'IPv4') return i.address;
+  }
+  return undefined;
+}
+
 function softwareVersion(): string {
   try {
     return String((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version?: unknown }).version ?? '0.0.0');
@@ -118,7 +126,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
   const start = (): void => {
     host = startHostAgent({
       platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
-      host: o.host, coapPort: port, coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
+      host: o.host, coapPort: port, ...(o.host === '0.0.0.0' ? { advertiseHost: externalAddress() ?? '127.0.0.1' } : {}), coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
       onError(message) {
         console.error(`tinyusp: cannot listen on ${o.host}:${o.coapPort}: ${message}`);
         host?.close();

@@ -35,7 +35,7 @@ export function startAgentProcess(args: readonly string[] = [], stateDir = tempS
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) => proc.once('close', (code) => r(code))); // after stdio is drained
   return new Promise((resolve, reject) => {
     const a: AgentProcess = {
       proc, uri: '', port: 0, stateDir, stderr: '', stdout: '',

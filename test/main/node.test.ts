@@ -134,5 +134,13 @@ life('R-ARC.8 SIGTERM exits 0 with the state written; after a restart a created 
   }
 });
 
+peers('a second agent on the same port exits 1 and says the port is taken', async () => {
+  const second = startAgentProcess(['--coap-port', String(agent.port)]);
+  const e = await second.then(() => null, (err: Error) => err);
+  assert.ok(e !== null, 'the second agent must not become ready');
+  assert.match(e!.message, /exited \(1\)/);
+  assert.match(e!.message, /cannot listen on 127\.0\.0\.1:\d+: bind EADDRINUSE/);
+});
+
 peers.run();
 life.run();

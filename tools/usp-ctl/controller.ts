@@ -120,7 +120,7 @@ export class UspController {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(msgId);
-        reject(new Error(`no response from ${this.agentId} at ${this.o.agentUri} within ${this.o.timeoutMs ?? 10000} ms`));
+        reject(new Error(`no response from ${this.agentId} at ${this.o.agentUri} within ${this.o.timeoutMs ?? 10000} ms (is the agent running, with this Endpoint ID, and does it know ${this.endpointId} as a Controller?)`));
       }, this.o.timeoutMs ?? 10000);
       this.pending.set(msgId, { resolve, reject, timer });
       if (this.mqtt !== null) {
