@@ -1,0 +1,30 @@
+/**
+ * Public surface of the data-model layer (dm/): the frozen Device:2 schema, the path
+ * grammar, the instantiated model with transactions, change listeners, command
+ * hooks and persistence. See README-API.md for how the message processor uses it.
+ */
+export { DmError } from './errors.ts';
+export {
+  ParamType, ParamAccess, ObjAccess, ValueChange, NodeKind,
+  type Schema, type ObjectNode, type ParamNode, type CommandNode, type EventNode, type UniqueKey,
+  type ReferenceSpec, type DeviceContext, type ParamGetter, type ParamSetter,
+} from './schema.ts';
+export {
+  object, table, param, entries, alias, command, event, buildSchema, deepFreeze, T, R, W, WO, type ParamOptions, type ObjectOptions,
+} from './schema-table.ts';
+export { type ObjectInstance, type Table } from './instances.ts';
+export {
+  PathKind, SegmentKind, SearchOp,
+  type ParsedPath, type PathSegment, type SearchTerm, type RelativeStep, type RefFollow, type ResolvedPath, type SupportedPath,
+} from './path-types.ts';
+export { parsePath } from './path-parser.ts';
+export { checkValue, compareValues, canonicalValue, formatDateTime, splitList } from './types/value.ts';
+export {
+  WriteMode,
+  type Transaction, type WriteFailure, type ChangeListener, type CommandHandler, type CommandInvocation,
+  type CommandOutcome, type CommandInputCheck, type FactoryDefault, type FactoryRow, type DataModelOptions, type DataModelApi,
+} from './model-types.ts';
+export { createDataModel, DataModel } from './model.ts';
+export { createDeviceSchema, DATA_MODEL_URI, ROOT_DATA_MODEL_VERSION } from './device-schema.ts';
+export { createFactoryDefault } from './factory-default.ts';
+export { createDeviceContext } from './context.ts';

@@ -1,0 +1,289 @@
+/**
+ * The instantiated data model (TR-369 §"Instantiated Data Model"): the instance tree,
+ * path resolution, value reads, the command registry, change listeners, bounded
+ * polling of getter-backed values and persistence hooks.
+ *
+ * Invariants: `instances`/`tables` index every live instance and table by path (Maps,
+ * not object dictionaries: XS keys are permanent); writes happen only through a
+ * Transaction (transaction.ts); listeners run only after a commit.
+ */
+import type { KeyValueStore } from '../platform/types.ts';
+import { DmError } from './errors.ts';
+import { createInstance, type ObjectInstance, type Table } from './instances.ts';
+import type {
+  ChangeListener, CommandHandler, CommandInputCheck, DataModelApi, DataModelOptions, FactoryDefault, Transaction,
+} from './model-types.ts';
+import { PathKind, type ResolvedPath, type SupportedPath } from './path-types.ts';
+import { parsePath } from './path-parser.ts';
+import { loadModel, saveModel } from './persistence.ts';
+import { resolveParsed, resolveSupportedPath } from './resolver.ts';
+import { type CommandNode, type DeviceContext, type ObjectNode, ParamAccess, type ParamNode, ParamType, type Schema } from './schema.ts';
+import type { SearchContext } from './search.ts';
+import { ModelTransaction } from './transaction.ts';
+import { checkValue } from './types/value.ts';
+
+const DEFAULT_MAX_ROWS = 64;
+const DEFAULT_MAX_WATCHED = 32;
+
+interface Watched {
+  readonly inst: ObjectInstance;
+  readonly param: ParamNode;
+  last: string;
+}
+
+export class DataModel implements DataModelApi, SearchContext {
+  readonly schema: Schema;
+  readonly context: DeviceContext;
+  root: ObjectInstance;
+  readonly store: KeyValueStore | undefined;
+  readonly factoryDefault: FactoryDefault;
+  readonly maxRowsPerTable: number;
+  readonly maxWatched: number;
+  /** Live instances and tables by instantiated path. */
+  readonly instances = new Map<string, ObjectInstance>();
+  readonly tables = new Map<string, Table>();
+  readonly listeners: ChangeListener[] = [];
+  /** Why the stored state was not used at start-up ("" when it was, or when none existed). */
+  loadError = '';
+  private readonly nodesByPath = new Map<string, ObjectNode>();
+  private readonly handlers = new Map<string, CommandHandler>();
+  private readonly watched = new Map<string, Watched>();
+  private openTx: ModelTransaction | null = null;
+
+  constructor(options: DataModelOptions) {
+    this.schema = options.schema;
+    this.context = options.context;
+    this.store = options.store;
+    this.factoryDefault = options.factoryDefault;
+    this.maxRowsPerTable = options.maxRowsPerTable ?? DEFAULT_MAX_ROWS;
+    this.maxWatched = options.maxWatched ?? DEFAULT_MAX_WATCHED;
+    for (const n of this.schema.objects) this.nodesByPath.set(n.path, n);
+    this.root = this.freshRoot();
+    const loaded = this.store === undefined ? 'none' : loadModel(this, this.store);
+    if (loaded !== '') {
+      if (loaded !== 'none') this.loadError = loaded;
+      this.root = this.freshRoot();
+      this.seed();
+    }
+  }
+
+  private freshRoot(): ObjectInstance {
+    this.instances.clear();
+    this.tables.clear();
+    const root = createInstance(this.schema.root, null, this.schema.root.name + '.', 0);
+    this.indexInstance(root);
+    return root;
+  }
+
+  /** Adds `inst` and everything below it to the path indexes. */
+  indexInstance(inst: ObjectInstance): void {
+    this.instances.set(inst.path, inst);
+    for (const c of inst.children.values()) this.indexInstance(c);
+    for (const t of inst.tables.values()) {
+      this.tables.set(t.path, t);
+      for (const r of t.rows.values()) this.indexInstance(r);
+    }
+  }
+
+  unindexInstance(inst: ObjectInstance): void {
+    this.instances.delete(inst.path);
+    for (const c of inst.children.values()) this.unindexInstance(c);
+    for (const t of inst.tables.values()) {
+      this.tables.delete(t.path);
+      for (const r of t.rows.values()) this.unindexInstance(r);
+    }
+  }
+
+  /** Creates row `number` in `table` (no checks, no journal): used by load, seed and Transaction.add. */
+  insertRow(table: Table, number: number): ObjectInstance {
+    const row = createInstance(table.node, table.parent, table.path + number + '.', number);
+    table.rows.set(number, row);
+    if (number >= table.nextNumber) table.nextNumber = number + 1;
+    this.indexInstance(row);
+    return row;
+  }
+
+  /** Stores a value without journal or access checks (load and seed only). */
+  storeValue(inst: ObjectInstance, name: string, value: string): boolean {
+    const p = inst.node.params.find((q) => q.name === name);
+    if (p === undefined || p.entriesOf !== '' || p.getter !== null) return false;
+    const r = checkValue(p, value);
+    if (r.err !== 0) return false;
+    if (inst.values === null) inst.values = new Map();
+    inst.values.set(name, r.value);
+    return true;
+  }
+
+  /**
+   * R-ADD.5 key values for a new row: Alias and other Controller-writable string keys
+   * get "cpe-N", integer keys get N (N = instance number); references, enumerations
+   * and keys the Agent owns (read-only, like Request.Originator) are left alone.
+   */
+  fillKeys(row: ObjectInstance, put: (name: string, value: string) => void): void {
+    for (const key of row.node.uniqueKeys) {
+      for (const name of key.params) {
+        const p = row.node.params.find((q) => q.name === name);
+        if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
+        if (row.values !== null && row.values.has(name)) continue;
+        if (p.type === ParamType.String && p.enumeration === null) put(name, 'cpe-' + row.number);
+        else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, String(row.number));
+      }
+    }
+  }
+
+  /** Applies the factory default to a fresh tree, then persists it. */
+  private seed(): void {
+    for (const row of this.factoryDefault.rows) {
+      const cut = row.path.lastIndexOf('.', row.path.length - 2);
+      const table = this.tables.get(row.path.slice(0, cut + 1));
+      const number = Number(row.path.slice(cut + 1, -1));
+      if (table === undefined || !(number >= 1) || table.rows.has(number)) continue;
+      const inst = this.insertRow(table, number);
+      for (const [name, value] of row.values) this.storeValue(inst, name, value);
+      this.fillKeys(inst, (name, v) => { this.storeValue(inst, name, v); });
+    }
+    for (const [path, value] of this.factoryDefault.params) {
+      const dot = path.lastIndexOf('.');
+      const inst = this.instances.get(path.slice(0, dot + 1));
+      if (inst !== undefined) this.storeValue(inst, path.slice(dot + 1), value);
+    }
+    this.save();
+  }
+
+  /** Writes the persistent state (one atomic KeyValueStore.set). */
+  save(): void {
+    if (this.store !== undefined) saveModel(this, this.store);
+  }
+
+  setTime(now: number, wallClock: number | undefined): void {
+    this.context.now = now;
+    this.context.wallClock = wallClock;
+  }
+
+  resolve(path: string): ResolvedPath {
+    return resolveParsed(this, this.root, parsePath(path));
+  }
+
+  resolveSupported(path: string): SupportedPath {
+    return resolveSupportedPath(this.schema.root, path);
+  }
+
+  read(inst: ObjectInstance, param: ParamNode): string {
+    if (param.hidden) return '';
+    if (param.entriesOf !== '') {
+      const t = inst.tables.get(param.entriesOf);
+      return t === undefined ? '0' : String(t.rows.size);
+    }
+    if (param.getter !== null) return param.getter(this.context, inst.path);
+    const v = inst.values === null ? undefined : inst.values.get(param.name);
+    return v === undefined ? param.defaultValue : v;
+  }
+
+  /** SearchContext: the single instance a reference value names (numbers or unique keys, R-ARC.11). */
+  referenced(value: string): ObjectInstance | undefined {
+    if (value === '') return undefined;
+    const parsed = parsePath(value.endsWith('.') ? value : value + '.');
+    if (parsed.err !== 0 || parsed.kind !== PathKind.Object) return undefined;
+    const r = resolveParsed(this, this.root, parsed);
+    return r.err === 0 && r.tables.length === 0 && r.objects.length === 1 ? r.objects[0] : undefined;
+  }
+
+  objectNodeAt(supportedPath: string): ObjectNode | undefined {
+    return this.nodesByPath.get(supportedPath);
+  }
+
+  instanceAt(path: string): ObjectInstance | undefined {
+    return this.instances.get(path);
+  }
+
+  tableAt(path: string): Table | undefined {
+    return this.tables.get(path);
+  }
+
+  uniqueKeyValues(inst: ObjectInstance): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const key of inst.node.uniqueKeys) {
+      for (const name of key.params) {
+        const p = inst.node.params.find((q) => q.name === name);
+        if (p !== undefined) out.set(name, this.read(inst, p));
+      }
+    }
+    return out;
+  }
+
+  begin(): Transaction {
+    if (this.openTx !== null && this.openTx.open) this.openTx.rollback();
+    this.openTx = new ModelTransaction(this);
+    return this.openTx;
+  }
+
+  addListener(listener: ChangeListener): void {
+    if (this.listeners.indexOf(listener) < 0) this.listeners.push(listener);
+  }
+
+  removeListener(listener: ChangeListener): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
+  registerCommand(supportedPath: string, handler: CommandHandler): number {
+    const r = this.resolveSupported(supportedPath);
+    if (r.err !== 0 || r.kind !== PathKind.Command || r.node === null) return r.err || DmError.InvalidPath;
+    this.handlers.set(r.node.path + (r.element as CommandNode).name, handler);
+    return DmError.Ok;
+  }
+
+  commandHandler(objectNode: ObjectNode, command: CommandNode): CommandHandler | undefined {
+    return this.handlers.get(objectNode.path + command.name);
+  }
+
+  checkCommandInput(command: CommandNode, input: ReadonlyMap<string, string>): CommandInputCheck {
+    const out = new Map<string, string>();
+    for (const arg of command.input) {
+      const v = input.get(arg.name);
+      if (v === undefined) {
+        if (arg.mandatory) return { err: DmError.InvalidCommandArguments, message: `missing mandatory argument ${arg.name}`, input: out };
+        out.set(arg.name, arg.defaultValue);
+        continue;
+      }
+      const r = checkValue(arg, v);
+      if (r.err !== 0) return { err: DmError.InvalidCommandArguments, message: `${arg.name}: ${r.message}`, input: out };
+      out.set(arg.name, r.value);
+    }
+    return { err: DmError.Ok, message: '', input: out };
+  }
+
+  watch(inst: ObjectInstance, param: ParamNode): number {
+    const key = inst.path + param.name;
+    if (this.watched.has(key)) return DmError.Ok;
+    if (this.watched.size >= this.maxWatched) return DmError.ResourcesExceeded;
+    this.watched.set(key, { inst, param, last: this.read(inst, param) });
+    return DmError.Ok;
+  }
+
+  unwatch(inst: ObjectInstance, param: ParamNode): void {
+    this.watched.delete(inst.path + param.name);
+  }
+
+  pollWatched(): void {
+    for (const [key, w] of this.watched) {
+      if (this.instances.get(w.inst.path) !== w.inst) { this.watched.delete(key); continue; }
+      const v = this.read(w.inst, w.param);
+      if (v === w.last) continue;
+      w.last = v;
+      for (const l of this.listeners) l.handleValueChange(w.inst, w.param, v);
+    }
+  }
+
+  factoryReset(): void {
+    if (this.openTx !== null && this.openTx.open) this.openTx.rollback();
+    this.watched.clear();
+    this.root = this.freshRoot();
+    this.seed();
+  }
+}
+
+/** Builds the model: loads the persisted state, or seeds the factory default when there is none (or it is unreadable). */
+export function createDataModel(options: DataModelOptions): DataModel {
+  return new DataModel(options);
+}

@@ -1,0 +1,54 @@
+/**
+ * Device.LocalAgent.Controller.{i}. (tr-181-2-localagent.xml, tr-181-2-usp.xml; CoAP
+ * sub-objects from TR-181 2.16 per D2), AGENT-REQUIREMENTS §2.3: the Controllers the
+ * agent talks to, their MTPs, BootParameters (Boot!.ParameterMap) and
+ * SendOnBoardRequest() (R-NOT.5). Retry defaults are R-NOT.1's (5 s, ×2.000).
+ */
+import { alias, command, entries, object, param, R, T, table, W } from '../schema-table.ts';
+import { ObjAccess, type ObjectNode } from '../schema.ts';
+
+export const ROLE = 'Device.LocalAgent.ControllerTrust.Role.{i}.';
+const CERTIFICATE = 'Device.LocalAgent.Certificate.{i}.';
+export const PROTOCOLS: readonly string[] = ['CoAP', 'WebSocket', 'STOMP', 'MQTT', 'UDS'];
+
+export function controllerTable(): ObjectNode {
+  return table('Controller', { access: ObjAccess.AddDelete, keys: [['EndpointID'], ['~Alias']], maxEntries: 8 }, [
+    alias(),
+    param('EndpointID', T.String, W),
+    param('ControllerCode', T.String, W, { maxLength: 128 }),
+    param('ProvisioningCode', T.String, W, { maxLength: 64 }),
+    param('Enable', T.Boolean, W),
+    param('AssignedRole', T.String, W, { list: true, ref: { strong: true, targetParent: ROLE } }),
+    param('InheritedRole', T.String, R, { list: true, ref: { strong: true, targetParent: ROLE } }),
+    param('Credential', T.String, W, { list: true, ref: { strong: true, targetParent: CERTIFICATE } }),
+    param('PeriodicNotifInterval', T.UnsignedInt, W, { min: '1', def: '86400' }),
+    param('PeriodicNotifTime', T.DateTime, W),
+    param('USPNotifRetryMinimumWaitInterval', T.UnsignedInt, W, { min: '1', max: '65535', def: '5' }),
+    param('USPNotifRetryIntervalMultiplier', T.UnsignedInt, W, { min: '1000', max: '65535', def: '2000' }),
+    param('OnBoardingComplete', T.Boolean, W),
+    param('OnBoardingRestartTime', T.UnsignedInt, W),
+    entries('MTP'),
+    entries('BootParameter'),
+    command('SendOnBoardRequest()', false),
+    table('MTP', { access: ObjAccess.AddDelete, keys: [['Protocol'], ['~Alias']], maxEntries: 4 }, [
+      alias(),
+      param('Enable', T.Boolean, W),
+      param('Protocol', T.String, W, { enumeration: PROTOCOLS, def: 'CoAP' }),
+      param('Order', T.UnsignedInt, W, { min: '1', def: '1' }),
+      object('CoAP', [
+        param('Host', T.String, W, { maxLength: 256 }),
+        param('Port', T.UnsignedInt, W, { min: '1', max: '65535', def: '5683' }),
+        param('Path', T.String, W),
+        param('EnableEncryption', T.Boolean, W, { def: 'true' }),
+      ]),
+    ]),
+    table('BootParameter', { access: ObjAccess.AddDelete, keys: [['ParameterName'], ['~Alias']], maxEntries: 16 }, [
+      alias(),
+      param('Enable', T.Boolean, W),
+      param('ParameterName', T.String, W, { maxLength: 256 }),
+    ]),
+    object('TransferCompletePolicy', [
+      param('ResultTypeFilter', T.String, W, { enumeration: ['Success', 'Failure', 'Both'], def: 'Both' }),
+    ]),
+  ]);
+}

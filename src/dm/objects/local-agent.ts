@@ -1,0 +1,117 @@
+/**
+ * Device.LocalAgent. (tr-181-2-localagent.xml, tr-181-2-usp.xml; MTP.{i}.CoAP. from
+ * TR-181 2.16 per D2), AGENT-REQUIREMENTS §2.2 and §2.4: the agent's own MTPs,
+ * Controllers, Subscriptions (R-NOT.0, §1.14; persisted only while Persistent=true),
+ * Requests (R-OPR.0; never persisted: operations do not survive a reboot),
+ * Certificates, ControllerTrust, and the Periodic!/TransferComplete! events.
+ */
+import { upTimeSeconds } from '../context.ts';
+import { alias, command, entries, event, object, param, R, T, table, W } from '../schema-table.ts';
+import { ObjAccess, type DeviceContext, type ObjectNode } from '../schema.ts';
+import { controllerTable, PROTOCOLS } from './controller.ts';
+import { controllerTrustObject } from './controller-trust.ts';
+
+/** Bound on Subscription rows, reported as SupportedNumberOfSubscriptions. */
+export const MAX_SUBSCRIPTIONS = 16;
+const CONTROLLER = 'Device.LocalAgent.Controller.{i}.';
+const IP_INTERFACE = 'Device.IP.Interface.{i}.';
+
+function endpointId(ctx: DeviceContext): string { return ctx.endpointId; }
+function softwareVersion(ctx: DeviceContext): string { return ctx.softwareVersion; }
+function upTime(ctx: DeviceContext): string { return String(upTimeSeconds(ctx)); }
+
+function mtpTable(): ObjectNode {
+  return table('MTP', { access: ObjAccess.AddDelete, keys: [['~Alias']], maxEntries: 2 }, [
+    alias(),
+    param('Enable', T.Boolean, W),
+    param('Status', T.String, R, { enumeration: ['Up', 'Down', 'Error'], def: 'Down', volatile: true }),
+    param('Protocol', T.String, W, { enumeration: PROTOCOLS, def: 'CoAP' }),
+    param('EnableMDNS', T.Boolean, W, { def: 'true' }),
+    object('CoAP', [
+      param('Interfaces', T.String, W, { list: true, ref: { strong: true, targetParent: IP_INTERFACE } }),
+      param('Port', T.UnsignedInt, W, { min: '1', max: '65535', def: '5683' }),
+      param('Path', T.String, W),
+      param('EnableEncryption', T.Boolean, W, { def: 'true' }),
+    ]),
+  ]);
+}
+
+function subscriptionTable(): ObjectNode {
+  return table('Subscription', {
+    access: ObjAccess.AddDelete, keys: [['~Alias'], ['~Recipient', 'ID']], maxEntries: MAX_SUBSCRIPTIONS, persistWhen: 'Persistent',
+  }, [
+    alias(),
+    param('Enable', T.Boolean, W),
+    param('Recipient', T.String, R, { ref: { strong: true, targetParent: CONTROLLER, cascade: true } }),
+    param('TriggerAction', T.String, W, { enumeration: ['Notify', 'Config', 'NotifyAndConfig'], def: 'Notify' }),
+    param('TriggerConfigSettings', T.String, W, { list: { maxItems: 16 } }),
+    param('ID', T.String, W, { minLength: 1, maxLength: 64 }),
+    param('CreationDate', T.DateTime, R),
+    param('NotifType', T.String, W, { enumeration: ['ValueChange', 'ObjectCreation', 'ObjectDeletion', 'OperationComplete', 'Event'], def: '' }),
+    param('ReferenceList', T.String, W, { list: true, maxLength: 256 }),
+    param('Persistent', T.Boolean, W),
+    param('TimeToLive', T.UnsignedInt, W),
+    param('NotifRetry', T.Boolean, W),
+    param('NotifExpiration', T.UnsignedInt, W),
+  ]);
+}
+
+function requestTable(): ObjectNode {
+  return table('Request', { keys: [['Originator', 'Command', 'CommandKey'], ['~Alias']], volatile: true, maxEntries: 8 }, [
+    alias(),
+    param('Originator', T.String, R),
+    param('Command', T.String, R),
+    param('CommandKey', T.String, R),
+    param('Status', T.String, R, { enumeration: ['Requested', 'Active', 'Canceling', 'Canceled', 'Success', 'Error'], def: 'Requested' }),
+    command('Cancel()', false),
+  ]);
+}
+
+function certificateTable(): ObjectNode {
+  return table('Certificate', { keys: [['SerialNumber', 'Issuer'], ['~Alias']], maxEntries: 4 }, [
+    alias(),
+    param('Enable', T.Boolean, W),
+    param('SerialNumber', T.String, R, { maxLength: 64 }),
+    param('Issuer', T.String, R, { maxLength: 256 }),
+    command('Delete()', false),
+    command('GetFingerprint()', false, [
+      param('FingerprintAlgorithm', T.String, R, { enumeration: ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'], mandatory: true }),
+    ], [param('Fingerprint', T.HexBinary, R, { maxLength: 128 })]),
+  ]);
+}
+
+export function localAgentObject(): ObjectNode {
+  return object('LocalAgent', [
+    param('EndpointID', T.String, R, { get: endpointId }),
+    param('SoftwareVersion', T.String, R, { maxLength: 64, get: softwareVersion }),
+    param('UpTime', T.UnsignedInt, R, { get: upTime, ignoreChange: true }),
+    param('SupportedProtocols', T.String, R, { list: { minItems: 1 }, enumeration: PROTOCOLS, def: 'CoAP' }),
+    param('AdvertisedDeviceSubtypes', T.String, W, { list: true }),
+    param('MaxSubscriptionChangeAdoptionTime', T.UnsignedInt, W, { min: '5', def: '5' }),
+    param('SupportedNumberOfSubscriptions', T.Int, R, { def: String(MAX_SUBSCRIPTIONS) }),
+    entries('MTP'),
+    entries('Controller'),
+    entries('Subscription'),
+    entries('Request'),
+    entries('Certificate'),
+    event('Periodic!'),
+    event('TransferComplete!', [
+      param('Command', T.String, R),
+      param('CommandKey', T.String, R),
+      param('Requestor', T.String, R),
+      param('TransferType', T.String, R, { enumeration: ['Download', 'Upload'], def: 'Download' }),
+      param('Affected', T.String, R),
+      param('TransferURL', T.String, R, { maxLength: 2048 }),
+      param('StartTime', T.DateTime, R),
+      param('CompleteTime', T.DateTime, R),
+      param('FaultCode', T.UnsignedInt, R),
+      param('FaultString', T.String, R, { maxLength: 256 }),
+    ]),
+    mtpTable(),
+    controllerTable(),
+    subscriptionTable(),
+    requestTable(),
+    certificateTable(),
+    controllerTrustObject(),
+  ]);
+}

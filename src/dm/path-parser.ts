@@ -1,0 +1,227 @@
+/**
+ * Path Name parser (TR-369 §"Data Model Path Grammar", R-ARC.7, §Search, §RefFollow).
+ * Turns a path string into segments: names (optionally followed by "+", "#n+", "#*+"),
+ * instance numbers, "*", "[expr]" search expressions and, in supported-DM mode, "{i}".
+ * The final element decides the kind: "." object, name parameter, "()" command, "!" event.
+ *
+ * Invariants: never throws; every malformed input yields err 7008 with a message naming
+ * the offset; whitespace is tolerated around operators and "&&" (R-ARC.9a); "%22" and
+ * "%25" in quoted constants decode to '"' and '%'. Names follow `[A-Za-z_][A-Za-z_0-9]*`,
+ * instance numbers `[1-9][0-9]*`.
+ */
+import { DmError } from './errors.ts';
+import {
+  type ParsedPath, PathKind, type PathSegment, type RefFollow, type RelativeStep, SearchOp, type SearchTerm, SegmentKind,
+} from './path-types.ts';
+
+const NO_TERMS = null;
+const FIRST_ITEM: RefFollow = Object.freeze({ item: 1 });
+const ALL_ITEMS: RefFollow = Object.freeze({ item: -1 });
+
+function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function fail(message: string, kind: PathKind = PathKind.Object): ParsedPath {
+  return { err: DmError.InvalidPathSyntax, message, kind, segments: [], search: false };
+}
+
+/** Scanner state for one parse; a plain object per call (paths are per-message, not per-packet). */
+interface Cursor {
+  readonly s: string;
+  i: number;
+  error: string;
+}
+
+function readName(c: Cursor): string {
+  const start = c.i;
+  if (c.i >= c.s.length || !isNameStart(c.s.charCodeAt(c.i))) return '';
+  c.i++;
+  while (c.i < c.s.length && isNameChar(c.s.charCodeAt(c.i))) c.i++;
+  return c.s.slice(start, c.i);
+}
+
+/** Optional "+", "#n+", "#*+" after a name; null when absent; sets c.error when malformed. */
+function readFollow(c: Cursor): RefFollow | null {
+  const ch = c.s[c.i];
+  if (ch === '+') { c.i++; return FIRST_ITEM; }
+  if (ch !== '#') return null;
+  c.i++;
+  let follow: RefFollow;
+  if (c.s[c.i] === '*') { c.i++; follow = ALL_ITEMS; } else {
+    const start = c.i;
+    while (c.i < c.s.length && isDigit(c.s.charCodeAt(c.i))) c.i++;
+    const digits = c.s.slice(start, c.i);
+    if (digits === '' || digits[0] === '0') { c.error = `bad list item number at ${start}`; return null; }
+    follow = { item: Number(digits) };
+  }
+  if (c.s[c.i] !== '+') { c.error = `expected "+" at ${c.i}`; return null; }
+  c.i++;
+  return follow;
+}
+
+function skipSpace(c: Cursor): void {
+  while (c.i < c.s.length && (c.s[c.i] === ' ' || c.s[c.i] === '\t')) c.i++;
+}
+
+function readOperator(c: Cursor): SearchOp | 0 {
+  const a = c.s[c.i];
+  const b = c.s[c.i + 1];
+  if (b === '=') {
+    const op = a === '=' ? SearchOp.Eq : a === '!' ? SearchOp.Ne : a === '~' ? SearchOp.Contains : a === '<' ? SearchOp.Le : a === '>' ? SearchOp.Ge : 0;
+    if (op !== 0) c.i += 2;
+    return op;
+  }
+  if (a === '<') { c.i++; return SearchOp.Lt; }
+  if (a === '>') { c.i++; return SearchOp.Gt; }
+  return 0;
+}
+
+/** Quoted literal with %22/%25 decoded; c.i on the opening quote. */
+function readLiteral(c: Cursor): string {
+  const start = ++c.i;
+  const end = c.s.indexOf('"', start);
+  if (end < 0) { c.error = `unterminated string at ${start - 1}`; return ''; }
+  c.i = end + 1;
+  const raw = c.s.slice(start, end);
+  return raw.indexOf('%') < 0 ? raw : raw.split('%22').join('"').split('%25').join('%');
+}
+
+function readTerm(c: Cursor): SearchTerm | null {
+  skipSpace(c);
+  const steps: RelativeStep[] = [];
+  for (;;) {
+    const name = readName(c);
+    if (name === '') { c.error = `expected a parameter name at ${c.i}`; return null; }
+    const follow = readFollow(c);
+    if (c.error) return null;
+    steps.push({ name, follow });
+    if (c.s[c.i] !== '.') break;
+    c.i++;
+  }
+  skipSpace(c);
+  const op = readOperator(c);
+  if (op === 0) { c.error = `expected an operator at ${c.i}`; return null; }
+  skipSpace(c);
+  let value: string;
+  let quoted = false;
+  if (c.s[c.i] === '"') {
+    value = readLiteral(c);
+    quoted = true;
+    if (c.error) return null;
+  } else {
+    const start = c.i;
+    while (c.i < c.s.length) {
+      const ch = c.s[c.i];
+      if (ch === ']' || ch === '&' || ch === ' ' || ch === '\t' || ch === '"' || ch === '[') break;
+      c.i++;
+    }
+    value = c.s.slice(start, c.i);
+    if (value === '') { c.error = `expected a value at ${start}`; return null; }
+  }
+  skipSpace(c);
+  return { steps, op, value, quoted };
+}
+
+/** "[" term ("&&" term)* "]"; c.i on "[". */
+function readExpression(c: Cursor): SearchTerm[] | null {
+  c.i++;
+  const terms: SearchTerm[] = [];
+  for (;;) {
+    const t = readTerm(c);
+    if (t === null) return null;
+    terms.push(t);
+    if (c.s[c.i] === ']') { c.i++; return terms; }
+    if (c.s[c.i] === '&' && c.s[c.i + 1] === '&') { c.i += 2; continue; }
+    c.error = `expected "&&" or "]" at ${c.i}`;
+    return null;
+  }
+}
+
+/**
+ * Parses an instantiated-DM path (or a supported-DM path when `supported` is true: then
+ * "{i}" is allowed and searches are not). Relative paths are parsed the same way.
+ */
+export function parsePath(path: string, supported = false): ParsedPath {
+  const c: Cursor = { s: path, i: 0, error: '' };
+  const segments: PathSegment[] = [];
+  let search = false;
+  let kind: PathKind = PathKind.Object;
+  if (path.length === 0) return fail('empty path');
+  for (;;) {
+    const ch = path.charCodeAt(c.i);
+    const prev = segments.length > 0 ? segments[segments.length - 1]! : null;
+    // objpath ::= name "." (name ("." inst)? ".")*: the root name is never followed by an instance.
+    const afterTable = segments.length >= 2 && prev !== null && prev.kind === SegmentKind.Name && prev.follow === null;
+    if (ch === 91 /* [ */) {
+      if (supported) return fail(`search expression in a supported-DM path at ${c.i}`);
+      if (!afterTable) return fail(`instance identifier without a table name at ${c.i}`);
+      const terms = readExpression(c);
+      if (terms === null) return fail(c.error);
+      segments.push({ kind: SegmentKind.Search, name: '', number: 0, terms, follow: null });
+      search = true;
+    } else if (ch === 42 /* * */) {
+      if (supported) return fail(`wildcard in a supported-DM path at ${c.i}`);
+      if (!afterTable) return fail(`wildcard without a table name at ${c.i}`);
+      c.i++;
+      segments.push({ kind: SegmentKind.Wildcard, name: '', number: 0, terms: NO_TERMS, follow: null });
+      search = true;
+    } else if (isDigit(ch)) {
+      if (!afterTable) return fail(`instance number without a table name at ${c.i}`);
+      const start = c.i;
+      while (c.i < path.length && isDigit(path.charCodeAt(c.i))) c.i++;
+      if (path[start] === '0') return fail(`instance number must be ≥ 1 without leading zeros at ${start}`);
+      segments.push({ kind: SegmentKind.Instance, name: '', number: Number(path.slice(start, c.i)), terms: NO_TERMS, follow: null });
+    } else if (ch === 123 /* { */) {
+      if (!supported || path.slice(c.i, c.i + 3) !== '{i}') return fail(`unexpected "{" at ${c.i}`);
+      if (!afterTable) return fail(`{i} without a table name at ${c.i}`);
+      c.i += 3;
+      segments.push({ kind: SegmentKind.SupportedInstance, name: '', number: 0, terms: NO_TERMS, follow: null });
+    } else {
+      const start = c.i;
+      const name = readName(c);
+      if (name === '') return fail(c.i >= path.length ? 'path ends after "."' : `unexpected "${path[c.i]}" at ${c.i}`);
+      if (segments.length > 0 && c.i === path.length) {
+        segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow: null });
+        kind = PathKind.Param;
+        break;
+      }
+      if (path[c.i] === '(' && path[c.i + 1] === ')' && c.i + 2 === path.length && segments.length > 0) {
+        segments.push({ kind: SegmentKind.Name, name: name + '()', number: 0, terms: NO_TERMS, follow: null });
+        kind = PathKind.Command;
+        break;
+      }
+      if (path[c.i] === '!' && c.i + 1 === path.length && segments.length > 0) {
+        segments.push({ kind: SegmentKind.Name, name: name + '!', number: 0, terms: NO_TERMS, follow: null });
+        kind = PathKind.Event;
+        break;
+      }
+      const follow = supported ? null : readFollow(c);
+      if (c.error) return fail(c.error);
+      if (follow !== null) {
+        if (segments.length === 0) return fail(`reference following on the root at ${start}`);
+        search = true;
+        if (c.i === path.length) {
+          segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow });
+          kind = PathKind.Object;
+          break;
+        }
+      }
+      segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow });
+    }
+    if (c.i === path.length) {
+      // Only reachable after an instance identifier with no trailing "." (reference values, R-ARC.11).
+      break;
+    }
+    if (path[c.i] !== '.') return fail(`expected "." at ${c.i}`);
+    c.i++;
+    if (c.i === path.length) break;
+  }
+  return { err: DmError.Ok, message: '', kind, segments, search };
+}

@@ -1,0 +1,130 @@
+/**
+ * Persistence of the configuration and writable state (R-ARC.8, §4 items 8 and 11)
+ * through the platform KeyValueStore: one key, one JSON document, written with one
+ * atomic `set`, so a crash leaves the old or the new state, never a mix.
+ *
+ * Stored: every row of a non-volatile table (Subscription rows only while Persistent
+ * is true, via ObjectNode.persistWhen) with its stored values, stored values of
+ * single-instance objects, and every table's next instance number — so deleted numbers
+ * are never reused, even across reboots. Getter-backed and volatile params are not.
+ *
+ * Format: {"v":1,"o":[[path,[name,value,…]],…],"n":[[tablePath,next],…]}, UTF-8.
+ */
+import type { KeyValueStore } from '../platform/types.ts';
+import type { ObjectInstance } from './instances.ts';
+import type { DataModel } from './model.ts';
+
+export const STORE_KEY = 'dm';
+const FORMAT = 1;
+
+function persistable(inst: ObjectInstance): boolean {
+  for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) {
+    if (i.node.volatile) return false;
+    const flag = i.node.persistWhen;
+    if (flag !== '' && (i.values === null || i.values.get(flag) !== 'true')) return false;
+  }
+  return true;
+}
+
+function collect(inst: ObjectInstance, objects: unknown[], counters: unknown[]): void {
+  if (!persistable(inst)) return;
+  const values: string[] = [];
+  if (inst.values !== null) {
+    for (const [name, value] of inst.values) {
+      const p = inst.node.params.find((q) => q.name === name);
+      if (p !== undefined && !p.volatile) values.push(name, value);
+    }
+  }
+  if (inst.number > 0 || values.length > 0) objects.push([inst.path, values]);
+  for (const child of inst.children.values()) collect(child, objects, counters);
+  for (const table of inst.tables.values()) {
+    if (table.nextNumber > 1) counters.push([table.path, table.nextNumber]);
+    for (const row of table.rows.values()) collect(row, objects, counters);
+  }
+}
+
+/** UTF-8 without TextEncoder (sans-I/O rule). */
+export function utf8Encode(s: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
+    }
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
+}
+
+/** UTF-8 decode; undefined on a malformed sequence. */
+export function utf8Decode(b: Uint8Array): string | undefined {
+  let s = '';
+  for (let i = 0; i < b.length;) {
+    const c = b[i]!;
+    let cp: number;
+    let n: number;
+    if (c < 0x80) { cp = c; n = 0; } else if ((c & 0xe0) === 0xc0) { cp = c & 31; n = 1; } else if ((c & 0xf0) === 0xe0) { cp = c & 15; n = 2; } else if ((c & 0xf8) === 0xf0) { cp = c & 7; n = 3; } else return undefined;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return undefined;
+      cp = (cp << 6) | (d & 63);
+    }
+    s += String.fromCodePoint(cp);
+    i += n + 1;
+  }
+  return s;
+}
+
+export function saveModel(model: DataModel, store: KeyValueStore): void {
+  const objects: unknown[] = [];
+  const counters: unknown[] = [];
+  collect(model.root, objects, counters);
+  store.set(STORE_KEY, utf8Encode(JSON.stringify({ v: FORMAT, o: objects, n: counters })));
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/**
+ * Rebuilds the tree from storage. Returns "" when loaded, "none" when nothing is
+ * stored, or why the document was rejected (the caller then seeds the factory default).
+ */
+export function loadModel(model: DataModel, store: KeyValueStore): string {
+  const bytes = store.get(STORE_KEY);
+  if (bytes === undefined) return 'none';
+  const text = utf8Decode(bytes);
+  if (text === undefined) return 'stored state is not UTF-8';
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return 'stored state is not JSON';
+  }
+  const d = doc as { v?: unknown; o?: unknown; n?: unknown };
+  if (d === null || typeof d !== 'object' || d.v !== FORMAT || !Array.isArray(d.o) || !Array.isArray(d.n)) return 'stored state has an unknown format';
+  for (const entry of d.o as unknown[]) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStringArray(entry[1])) return 'stored object entry is malformed';
+    const path = entry[0];
+    let inst = model.instances.get(path);
+    if (inst === undefined) {
+      const cut = path.lastIndexOf('.', path.length - 2);
+      const table = model.tables.get(path.slice(0, cut + 1));
+      const number = Number(path.slice(cut + 1, -1));
+      if (table === undefined || !Number.isInteger(number) || number < 1) return `stored row ${path} has no table`;
+      inst = model.insertRow(table, number);
+    }
+    const values = entry[1];
+    for (let i = 0; i + 1 < values.length; i += 2) model.storeValue(inst, values[i]!, values[i + 1]!);
+  }
+  for (const entry of d.n as unknown[]) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') return 'stored counter is malformed';
+    const table = model.tables.get(entry[0]);
+    if (table !== undefined && entry[1] > table.nextNumber) table.nextNumber = entry[1];
+  }
+  return '';
+}

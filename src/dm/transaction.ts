@@ -1,0 +1,279 @@
+/**
+ * Atomic multi-object writes (TR-369 R-SET.1/2a, R-ADD.1/2a, R-DEL.1, §4 items 1–3).
+ * Changes are applied in place and recorded in an undo journal; `mark`/`rollbackTo`
+ * undo one obj_path, `rollback` undoes everything, `commit` validates unique keys
+ * over the whole message, persists once and then notifies listeners.
+ *
+ * Invariants: between begin and commit/rollback, reads see staged values; the model
+ * after rollback equals the model before begin (numbers counters included); listeners
+ * never see rolled-back changes; strong references to deleted rows are cleared in
+ * the same transaction (R-ARC.12) so a rollback restores them too.
+ */
+import { DmError } from './errors.ts';
+import { forEachInstance, type ObjectInstance, type Table } from './instances.ts';
+import type { Transaction, WriteFailure } from './model-types.ts';
+import { WriteMode } from './model-types.ts';
+import type { DataModel } from './model.ts';
+import { ObjAccess, type ObjectNode, ParamAccess, type ParamNode, ParamType } from './schema.ts';
+import { checkValue, splitList } from './types/value.ts';
+
+const OP_SET = 1;
+const OP_ADD = 2;
+const OP_DELETE = 3;
+
+interface JournalEntry {
+  readonly op: number;
+  readonly inst: ObjectInstance;
+  /** OP_SET: param name and previous stored value (undefined = none). */
+  readonly name: string;
+  readonly old: string | undefined;
+  /** OP_ADD: the table and its counter before. OP_DELETE: the table. */
+  readonly table: Table | null;
+  readonly oldNext: number;
+}
+
+function isKeyParam(node: ObjectNode, name: string): boolean {
+  for (const k of node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
+  return false;
+}
+
+/** "Device.X.1." → "Device.X.1" (reference values carry no final dot). */
+function refForm(path: string): string {
+  return path.endsWith('.') ? path.slice(0, -1) : path;
+}
+
+export class ModelTransaction implements Transaction {
+  err = 0;
+  message = '';
+  open = true;
+  private readonly journal: JournalEntry[] = [];
+  private readonly created = new Set<ObjectInstance>();
+
+  constructor(private readonly model: DataModel) {}
+
+  private fail(err: number, message: string): number {
+    this.err = err;
+    this.message = message;
+    return err;
+  }
+
+  private ok(): number {
+    this.err = 0;
+    this.message = '';
+    return 0;
+  }
+
+  private live(inst: ObjectInstance): boolean {
+    return this.model.instances.get(inst.path) === inst;
+  }
+
+  /** Stores a value and journals the old one. */
+  private put(inst: ObjectInstance, name: string, value: string): void {
+    const old = inst.values === null ? undefined : inst.values.get(name);
+    this.journal.push({ op: OP_SET, inst, name, old, table: null, oldNext: 0 });
+    if (inst.values === null) inst.values = new Map();
+    inst.values.set(name, value);
+  }
+
+  /** Canonical reference value: every item resolved to instance numbers (R-ARC.11); strong ones must exist (R-ARC.12). */
+  private reference(p: ParamNode, value: string): string | null {
+    const items = splitList(value);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (item === '') continue;
+      const target = this.model.referenced(item);
+      const okTarget = target !== undefined && (target.node.path === p.reference!.targetParent);
+      if (okTarget) items[i] = refForm(target.path);
+      else if (p.reference!.strong) return null;
+    }
+    return items.join(',');
+  }
+
+  set(inst: ObjectInstance, name: string, value: string, mode: WriteMode = WriteMode.Set): number {
+    if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
+    if (!this.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
+    const p = inst.node.params.find((q) => q.name === name);
+    if (p === undefined) return this.fail(DmError.UnsupportedParameter, `no parameter ${name} in ${inst.node.path}`);
+    if (p.entriesOf !== '' || (p.getter !== null && p.setter === null)) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is read-only`);
+    if (mode !== WriteMode.Agent && p.access !== ParamAccess.ReadWrite) {
+      const firstWrite = p.access === ParamAccess.WriteOnceReadOnly &&
+        (mode === WriteMode.Add ? this.created.has(inst) : inst.values === null || !inst.values.has(name));
+      if (!firstWrite) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is not writable`);
+    }
+    const r = checkValue(p, value);
+    if (r.err !== 0) return this.fail(r.err, `${inst.path}${name}: ${r.message}`);
+    let v = r.value;
+    if (p.reference !== null && p.type === ParamType.String) {
+      const canonical = this.reference(p, v);
+      if (canonical === null) return this.fail(DmError.InvalidValue, `${inst.path}${name}: "${value}" references no ${p.reference.targetParent}`);
+      v = canonical;
+    }
+    this.put(inst, name, v);
+    return this.ok();
+  }
+
+  add(table: Table, mode: WriteMode = WriteMode.Set): ObjectInstance | null {
+    if (!this.open) { this.fail(DmError.InternalError, 'transaction closed'); return null; }
+    if (!this.live(table.parent) || table.parent.tables.get(table.node.name) !== table) {
+      this.fail(DmError.ObjectDoesNotExist, `${table.path} does not exist`);
+      return null;
+    }
+    const node = table.node;
+    if (mode !== WriteMode.Agent && node.access !== ObjAccess.AddDelete && node.access !== ObjAccess.AddOnly) {
+      this.fail(DmError.NonCreatableObject, `${node.path} is not creatable`);
+      return null;
+    }
+    const max = node.maxEntries > 0 ? Math.min(node.maxEntries, this.model.maxRowsPerTable) : this.model.maxRowsPerTable;
+    if (table.rows.size >= max) { this.fail(DmError.ResourcesExceeded, `${table.path} is full (${max} rows)`); return null; }
+    const oldNext = table.nextNumber;
+    const row = this.model.insertRow(table, table.nextNumber);
+    this.journal.push({ op: OP_ADD, inst: row, name: '', old: undefined, table, oldNext });
+    this.created.add(row);
+    // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
+    this.model.fillKeys(row, (name, v) => this.put(row, name, v));
+    this.ok();
+    return row;
+  }
+
+  delete(inst: ObjectInstance, mode: WriteMode = WriteMode.Set): number {
+    if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
+    if (!this.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
+    if (inst.number === 0 || inst.parent === null) return this.fail(DmError.ObjectNotATable, `${inst.path} is not a table row`);
+    const node = inst.node;
+    if (mode !== WriteMode.Agent && node.access !== ObjAccess.AddDelete && node.access !== ObjAccess.DeleteOnly) {
+      return this.fail(DmError.DeleteFailure, `${node.path} rows cannot be deleted`);
+    }
+    const table = inst.parent.tables.get(node.name)!;
+    table.rows.delete(inst.number);
+    this.model.unindexInstance(inst);
+    this.journal.push({ op: OP_DELETE, inst, name: '', old: undefined, table, oldNext: table.nextNumber });
+    this.clearReferences(inst);
+    return this.ok();
+  }
+
+  /** R-ARC.12: strong references to `deleted` (or below it) become "" / lose the list item; cascade rows go too. */
+  private clearReferences(deleted: ObjectInstance): void {
+    const gone = refForm(deleted.path);
+    const cascade: ObjectInstance[] = [];
+    forEachInstance(this.model.root, (inst) => {
+      for (const p of inst.node.params) {
+        if (p.reference === null || !p.reference.strong || inst.values === null) continue;
+        const v = inst.values.get(p.name);
+        if (v === undefined || v === '') continue;
+        const items = splitList(v);
+        const kept = items.filter((it) => it !== gone && !it.startsWith(gone + '.'));
+        if (kept.length === items.length) continue;
+        if (p.reference.cascade === true) cascade.push(inst);
+        else this.put(inst, p.name, kept.join(','));
+      }
+    });
+    for (const inst of cascade) if (this.live(inst)) this.delete(inst, WriteMode.Agent);
+  }
+
+  mark(): number {
+    return this.journal.length;
+  }
+
+  rollbackTo(mark: number): void {
+    while (this.journal.length > mark) {
+      const e = this.journal.pop()!;
+      if (e.op === OP_SET) {
+        if (e.old === undefined) e.inst.values!.delete(e.name);
+        else e.inst.values!.set(e.name, e.old);
+        if (e.inst.values !== null && e.inst.values.size === 0) e.inst.values = null;
+      } else if (e.op === OP_ADD) {
+        e.table!.rows.delete(e.inst.number);
+        e.table!.nextNumber = e.oldNext;
+        this.model.unindexInstance(e.inst);
+        this.created.delete(e.inst);
+      } else {
+        const t = e.table!;
+        const rows = [...t.rows.values(), e.inst].sort((a, b) => a.number - b.number);
+        t.rows.clear();
+        for (const r of rows) t.rows.set(r.number, r);
+        this.model.indexInstance(e.inst);
+      }
+    }
+    this.ok();
+  }
+
+  validate(): readonly WriteFailure[] {
+    const failures: WriteFailure[] = [];
+    const tables = new Set<Table>();
+    for (const e of this.journal) {
+      if (e.op === OP_ADD) tables.add(e.table!);
+      else if (e.op === OP_SET && e.inst.number > 0 && e.inst.parent !== null && isKeyParam(e.inst.node, e.name)) {
+        const t = e.inst.parent.tables.get(e.inst.node.name);
+        if (t !== undefined) tables.add(t);
+      }
+    }
+    for (const t of tables) {
+      if (!this.live(t.parent)) continue;
+      for (const key of t.node.uniqueKeys) {
+        const seen = new Map<string, ObjectInstance>();
+        for (const row of t.rows.values()) {
+          let k = '';
+          for (const name of key.params) {
+            const p = row.node.params.find((q) => q.name === name);
+            k += (p === undefined ? '' : this.model.read(row, p)) + '\u0000';
+          }
+          const other = seen.get(k);
+          if (other === undefined) { seen.set(k, row); continue; }
+          failures.push({ path: row.path, err: DmError.DuplicateKey, message: `${row.path} duplicates the unique key (${key.params.join(', ')}) of ${other.path}` });
+        }
+      }
+    }
+    return failures;
+  }
+
+  commit(): number {
+    if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
+    const failures = this.validate();
+    if (failures.length > 0) return this.fail(failures[0]!.err, failures[0]!.message);
+    this.open = false;
+    const journal = this.journal.splice(0);
+    if (journal.length > 0) this.model.save();
+    this.notify(journal);
+    this.created.clear();
+    return this.ok();
+  }
+
+  rollback(): void {
+    if (!this.open) return;
+    this.rollbackTo(0);
+    this.open = false;
+    this.created.clear();
+  }
+
+  /** Setters, then listeners, in journal order; value changes only when the final value differs (R-NOT §VC noise). */
+  private notify(journal: readonly JournalEntry[]): void {
+    const model = this.model;
+    const firstOld = new Map<ObjectInstance, Map<string, string | undefined>>();
+    for (const e of journal) {
+      if (e.op !== OP_SET) continue;
+      let m = firstOld.get(e.inst);
+      if (m === undefined) { m = new Map(); firstOld.set(e.inst, m); }
+      if (!m.has(e.name)) m.set(e.name, e.old);
+    }
+    for (const e of journal) {
+      if (e.op === OP_ADD) {
+        if (this.live(e.inst)) for (const l of model.listeners) l.handleObjectCreation(e.inst);
+      } else if (e.op === OP_DELETE) {
+        if (this.created.has(e.inst)) continue;
+        forEachInstance(e.inst, (gone) => {
+          if (gone.number > 0) for (const l of model.listeners) l.handleObjectDeletion(gone.path, gone.node);
+        });
+      } else {
+        const m = firstOld.get(e.inst);
+        if (m === undefined || !m.has(e.name) || !this.live(e.inst) || this.created.has(e.inst)) continue;
+        const old = m.get(e.name);
+        m.delete(e.name);
+        const p = e.inst.node.params.find((q) => q.name === e.name)!;
+        const now = model.read(e.inst, p);
+        if (now === (old === undefined ? p.defaultValue : old)) continue;
+        if (p.setter !== null) p.setter(model.context, e.inst.path, now);
+        if (p.valueChange === 1) for (const l of model.listeners) l.handleValueChange(e.inst, p, now);
+      }
+    }
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * TR-106 data types in USP string form (R-ENC.6, TR-106 App. I.4 / XML Schema lexical
+ * forms): validation against a parameter's facets, canonical form, typed comparison
+ * for search expressions (R-ARC.9 §Search: `0123` == `123`, `1` == `true`).
+ *
+ * Invariants: never throws; 64-bit integers stay decimal strings (no precision loss,
+ * no BigInt); dateTime compares as seconds since the epoch (a double is exact for
+ * whole seconds over years 1–9999); no Date object (sans-I/O rule).
+ */
+import { DmError } from '../errors.ts';
+import { type ParamNode, ParamType } from '../schema.ts';
+
+const INT32_MIN = '-2147483648';
+const INT32_MAX = '2147483647';
+const UINT32_MAX = '4294967295';
+const INT64_MIN = '-9223372036854775808';
+const INT64_MAX = '9223372036854775807';
+const UINT64_MAX = '18446744073709551615';
+export const UNKNOWN_TIME = '0001-01-01T00:00:00Z';
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** "[+-]?digits" → "-123"/"123" without leading zeros, or null. */
+function canonicalInteger(s: string): string | null {
+  let i = 0;
+  let neg = false;
+  if (s.length > 0 && (s[0] === '+' || s[0] === '-')) { neg = s[0] === '-'; i = 1; }
+  if (i >= s.length) return null;
+  for (let j = i; j < s.length; j++) if (!isDigit(s.charCodeAt(j))) return null;
+  while (i < s.length - 1 && s[i] === '0') i++;
+  const digits = s.slice(i);
+  return neg && digits !== '0' ? '-' + digits : digits;
+}
+
+/** Compares two canonical integers. */
+function compareIntegers(a: string, b: string): number {
+  const na = a[0] === '-';
+  const nb = b[0] === '-';
+  if (na !== nb) return na ? -1 : 1;
+  let r = a.length !== b.length ? (a.length < b.length ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0;
+  if (na) r = -r;
+  return r;
+}
+
+/** "[+-]?d*(.d*)?" → [sign, int, frac] canonical, or null. */
+function splitDecimal(s: string): [boolean, string, string] | null {
+  let i = 0;
+  let neg = false;
+  if (s.length > 0 && (s[0] === '+' || s[0] === '-')) { neg = s[0] === '-'; i = 1; }
+  const dot = s.indexOf('.', i);
+  const ip = dot < 0 ? s.slice(i) : s.slice(i, dot);
+  const fp = dot < 0 ? '' : s.slice(dot + 1);
+  if (ip.length + fp.length === 0) return null;
+  for (let j = 0; j < ip.length; j++) if (!isDigit(ip.charCodeAt(j))) return null;
+  for (let j = 0; j < fp.length; j++) if (!isDigit(fp.charCodeAt(j))) return null;
+  let a = 0;
+  while (a < ip.length - 1 && ip[a] === '0') a++;
+  let b = fp.length;
+  while (b > 0 && fp[b - 1] === '0') b--;
+  const intPart = ip.slice(a) || '0';
+  const frac = fp.slice(0, b);
+  return [neg && (intPart !== '0' || frac !== ''), intPart, frac];
+}
+
+function compareDecimals(a: string, b: string): number {
+  const x = splitDecimal(a);
+  const y = splitDecimal(b);
+  if (!x || !y) return NaN;
+  if (x[0] !== y[0]) return x[0] ? -1 : 1;
+  let r = compareIntegers(x[1], y[1]);
+  if (r === 0) {
+    const n = Math.max(x[2].length, y[2].length);
+    const fx = x[2].padEnd(n, '0');
+    const fy = y[2].padEnd(n, '0');
+    r = fx < fy ? -1 : fx > fy ? 1 : 0;
+  }
+  return x[0] ? -r : r;
+}
+
+function num(s: string, from: number, len: number): number {
+  let v = 0;
+  for (let i = from; i < from + len; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+/** Days from 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** XML Schema dateTime "YYYY-MM-DDThh:mm:ss(.f*)?(Z|±hh:mm)?" → seconds since the epoch, or NaN. */
+export function parseDateTime(s: string): number {
+  if (s.length < 19 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN;
+  const y = num(s, 0, 4);
+  const mo = num(s, 5, 2);
+  const d = num(s, 8, 2);
+  const h = num(s, 11, 2);
+  const mi = num(s, 14, 2);
+  const se = num(s, 17, 2);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 24 || mi < 0 || mi > 59 || se < 0 || se > 60) return NaN;
+  let i = 19;
+  let frac = 0;
+  if (s[i] === '.') {
+    let scale = 0.1;
+    i++;
+    const start = i;
+    while (i < s.length && isDigit(s.charCodeAt(i))) { frac += (s.charCodeAt(i) - 48) * scale; scale /= 10; i++; }
+    if (i === start) return NaN;
+  }
+  let offset = 0;
+  if (i < s.length) {
+    if (s[i] === 'Z' && i === s.length - 1) offset = 0;
+    else if ((s[i] === '+' || s[i] === '-') && s.length === i + 6 && s[i + 3] === ':') {
+      const oh = num(s, i + 1, 2);
+      const om = num(s, i + 4, 2);
+      if (oh < 0 || om < 0 || oh > 14 || om > 59) return NaN;
+      offset = (oh * 60 + om) * 60 * (s[i] === '-' ? -1 : 1);
+    } else return NaN;
+  }
+  return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se + frac - offset;
+}
+
+function pad(n: number, width: number): string {
+  let s = String(n);
+  while (s.length < width) s = '0' + s;
+  return s;
+}
+
+/** Epoch milliseconds → "YYYY-MM-DDThh:mm:ssZ" (UTC, whole seconds; civil_from_days). */
+export function formatDateTime(ms: number): string {
+  const t = Math.floor(ms / 1000);
+  const days = Math.floor(t / 86400);
+  const sod = t - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(Math.floor(sod / 3600), 2)}:${pad(Math.floor(sod / 60) % 60, 2)}:${pad(sod % 60, 2)}Z`;
+}
+
+function isBase64(s: string): number {
+  let n = 0;
+  let pads = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 43 || c === 47;
+    if (c === 61) pads++;
+    else if (!ok || pads > 0) return -1;
+    n++;
+  }
+  if (n % 4 !== 0 || pads > 2) return -1;
+  return (n / 4) * 3 - pads;
+}
+
+function isHex(s: string): boolean {
+  if (s.length % 2 !== 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if (!isDigit(s.charCodeAt(i)) && (c < 97 || c > 102)) return false;
+  }
+  return true;
+}
+
+/**
+ * Canonical USP string of one scalar value of `type`, or null when it is not in the
+ * type's lexical space (booleans "1"/"0" → "true"/"false", integers without "+" or
+ * leading zeros, others unchanged). Range limits of the type itself are checked here.
+ */
+export function canonicalValue(type: ParamType, s: string): string | null {
+  switch (type) {
+    case ParamType.Boolean:
+      return s === 'true' || s === '1' ? 'true' : s === 'false' || s === '0' ? 'false' : null;
+    case ParamType.Int: case ParamType.UnsignedInt: case ParamType.Long: case ParamType.UnsignedLong: {
+      const v = canonicalInteger(s);
+      if (v === null) return null;
+      const signed = type === ParamType.Int || type === ParamType.Long;
+      const lo = type === ParamType.Int ? INT32_MIN : type === ParamType.Long ? INT64_MIN : '0';
+      const hi = type === ParamType.Int ? INT32_MAX : type === ParamType.Long ? INT64_MAX : type === ParamType.UnsignedInt ? UINT32_MAX : UINT64_MAX;
+      if (!signed && v[0] === '-') return null;
+      return compareIntegers(v, lo) < 0 || compareIntegers(v, hi) > 0 ? null : v;
+    }
+    case ParamType.Decimal: {
+      const d = splitDecimal(s);
+      return d === null ? null : (d[0] ? '-' : '') + d[1] + (d[2] ? '.' + d[2] : '');
+    }
+    case ParamType.DateTime:
+      return Number.isNaN(parseDateTime(s)) ? null : s;
+    case ParamType.Base64:
+      return isBase64(s) < 0 ? null : s;
+    case ParamType.HexBinary:
+      return isHex(s) ? s : null;
+    default:
+      return s;
+  }
+}
+
+/** Typed comparison of two values of `type`: <0, 0, >0, or NaN when either is invalid. */
+export function compareValues(type: ParamType, a: string, b: string): number {
+  switch (type) {
+    case ParamType.Int: case ParamType.UnsignedInt: case ParamType.Long: case ParamType.UnsignedLong: {
+      const x = canonicalInteger(a);
+      const y = canonicalInteger(b);
+      return x === null || y === null ? NaN : compareIntegers(x, y);
+    }
+    case ParamType.Decimal:
+      return compareDecimals(a, b);
+    case ParamType.DateTime: {
+      const x = parseDateTime(a);
+      const y = parseDateTime(b);
+      return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+    }
+    case ParamType.Boolean: {
+      const x = canonicalValue(type, a);
+      const y = canonicalValue(type, b);
+      return x === null || y === null ? NaN : x === y ? 0 : x < y ? -1 : 1;
+    }
+    case ParamType.HexBinary:
+      return a.toLowerCase() === b.toLowerCase() ? 0 : a.toLowerCase() < b.toLowerCase() ? -1 : 1;
+    default:
+      return a === b ? 0 : a < b ? -1 : 1;
+  }
+}
+
+/** TR-106 comma-separated list: items split on ",", whitespace after a comma ignored. "" = no items. */
+export function splitList(s: string): string[] {
+  if (s === '') return [];
+  const out = s.split(',');
+  for (let i = 0; i < out.length; i++) out[i] = out[i]!.trim();
+  return out;
+}
+
+function checkItem(p: ParamNode, s: string): { err: number; value: string; message: string } {
+  const v = canonicalValue(p.type, s);
+  if (v === null) return { err: DmError.InvalidType, value: s, message: `"${s}" is not a valid ${typeName(p.type)}` };
+  if (p.type === ParamType.String || p.type === ParamType.Base64 || p.type === ParamType.HexBinary) {
+    const len = p.type === ParamType.String ? v.length : p.type === ParamType.HexBinary ? v.length / 2 : isBase64(v);
+    if (p.maxLength > 0 && len > p.maxLength) return { err: DmError.InvalidValue, value: v, message: `longer than ${p.maxLength}` };
+    if (len < p.minLength) return { err: DmError.InvalidValue, value: v, message: `shorter than ${p.minLength}` };
+  }
+  if (p.enumeration !== null && p.enumeration.indexOf(v) < 0) {
+    return { err: DmError.InvalidValue, value: v, message: `"${v}" is not one of ${p.enumeration.join(', ')}` };
+  }
+  if (p.patterns !== null && !matchesPattern(p.patterns, v)) return { err: DmError.InvalidValue, value: v, message: `"${v}" does not match the pattern` };
+  if (p.rangeMin !== '' && !(compareValues(p.type, v, p.rangeMin) >= 0)) return { err: DmError.InvalidValue, value: v, message: `below ${p.rangeMin}` };
+  if (p.rangeMax !== '' && !(compareValues(p.type, v, p.rangeMax) <= 0)) return { err: DmError.InvalidValue, value: v, message: `above ${p.rangeMax}` };
+  return { err: 0, value: v, message: '' };
+}
+
+function matchesPattern(patterns: readonly string[], v: string): boolean {
+  // Write path only (Set/Add), never per packet: a RegExp here is acceptable (STYLE rule: no regex on hot paths).
+  for (const p of patterns) if (new RegExp('^(?:' + p + ')$').test(v)) return true;
+  return false;
+}
+
+export function typeName(t: ParamType): string {
+  return ['', 'base64', 'boolean', 'dateTime', 'decimal', 'hexBinary', 'int', 'long', 'string', 'unsignedInt', 'unsignedLong'][t]!;
+}
+
+/**
+ * Checks a value for a write against every facet of `p` (type, length, enumeration,
+ * pattern, range, list items). Returns err 0 and the canonical value, or 7011 (not of
+ * the type) / 7012 (out of range, enumeration, length, item count) with a message.
+ */
+export function checkValue(p: ParamNode, s: string): { err: number; value: string; message: string } {
+  if (!p.list) return checkItem(p, s);
+  if (p.listMaxLength > 0 && s.length > p.listMaxLength) return { err: DmError.InvalidValue, value: s, message: `list longer than ${p.listMaxLength}` };
+  const items = splitList(s);
+  if (items.length < p.minItems || (p.maxItems > 0 && items.length > p.maxItems)) {
+    return { err: DmError.InvalidValue, value: s, message: `list must have ${p.minItems}..${p.maxItems || 'any'} items` };
+  }
+  for (let i = 0; i < items.length; i++) {
+    const r = checkItem(p, items[i]!);
+    if (r.err !== 0) return r;
+    items[i] = r.value;
+  }
+  return { err: 0, value: items.join(','), message: '' };
+}
