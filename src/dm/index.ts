@@ -18,7 +18,7 @@ export {
   type ParsedPath, type PathSegment, type SearchTerm, type RelativeStep, type RefFollow, type ResolvedPath, type SupportedPath,
 } from './path-types.ts';
 export { parsePath } from './path-parser.ts';
-export { checkValue, compareValues, canonicalValue, formatDateTime, splitList } from './types/value.ts';
+export { checkValue, compareValues, canonicalValue, formatDateTime, parseDateTime, splitList } from './types/value.ts';
 export {
   WriteMode,
   type Transaction, type WriteFailure, type ChangeListener, type CommandHandler, type CommandInvocation,

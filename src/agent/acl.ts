@@ -1,0 +1,186 @@
+/**
+ * Access control (TR-369 07-security "Roles", TR-181 ControllerTrust.Role.{i}.Permission.{i}.,
+ * AGENT-REQUIREMENTS §1.16): each Controller's Roles (AssignedRole ∪ InheritedRole, or
+ * the configured default / UntrustedRole) compiled into an AccessView that answers
+ * "which rwxn bits does this path get" for the four permission kinds.
+ *
+ * Rules: within a Role the enabled Permission with the highest Order whose Targets
+ * match wins (§Precedence); across Roles the bits are unioned. A partial-path target
+ * covers that object and everything below; `*` and `{i}` match any instance; search
+ * targets are resolved against the model when compiled (§Targets).
+ * Invariants: views are cached per role set and per path (bounded); any change under
+ * ControllerTrust (or, with search targets, anywhere) drops every cache.
+ */
+import type { DataModelApi, ObjectInstance } from '../dm/index.ts';
+import { splitList } from '../dm/index.ts';
+
+/** Bit layout: 4 bits per kind, r=8 w=4 x=2 n=1. */
+export const PermKind = { Param: 12, Obj: 8, InstantiatedObj: 4, CommandEvent: 0 } as const;
+export type PermKind = (typeof PermKind)[keyof typeof PermKind];
+export const Right = { Read: 8, Write: 4, Execute: 2, Notify: 1 } as const;
+export type Right = (typeof Right)[keyof typeof Right];
+
+const ROLES_PATH = 'Device.LocalAgent.ControllerTrust.';
+const MAX_CACHED_PATHS = 512;
+
+interface CompiledPermission {
+  readonly order: number;
+  readonly bits: number;
+  /** Target paths split at "."; a trailing "" segment marks a partial (object) path. */
+  readonly targets: readonly (readonly string[])[];
+}
+
+function rwxn(s: string): number {
+  let b = 0;
+  if (s.charCodeAt(0) === 114) b |= 8;
+  if (s.charCodeAt(1) === 119) b |= 4;
+  if (s.charCodeAt(2) === 120) b |= 2;
+  if (s.charCodeAt(3) === 110) b |= 1;
+  return b;
+}
+
+function isInstanceSeg(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
+}
+
+export function segMatches(target: string, seg: string): boolean {
+  if (target === seg) return true;
+  if (target === '*' || target === '{i}') return isInstanceSeg(seg) || seg === '{i}' || seg === '*';
+  if (seg === '{i}' || seg === '*') return isInstanceSeg(target);
+  return false;
+}
+
+/** `path` (split) is covered by `target` (split): equal, or below a partial target. */
+export function covers(target: readonly string[], path: readonly string[]): boolean {
+  const partial = target[target.length - 1] === '';
+  const n = partial ? target.length - 1 : target.length;
+  if (path.length < n || (!partial && path.length !== n)) return false;
+  for (let i = 0; i < n; i++) if (!segMatches(target[i]!, path[i]!)) return false;
+  return true;
+}
+
+/** Splits "Device.X.1.Name" → ["Device","X","1","Name"], "Device.X." → [...,""]. */
+export function splitPath(path: string): string[] {
+  return path.split('.');
+}
+
+export class AccessView {
+  private readonly cache = new Map<string, number>();
+  constructor(private readonly roles: readonly (readonly CompiledPermission[])[], readonly secured: boolean) {}
+
+  /** The 16 permission bits of `path` (object paths end in "."). */
+  bits(path: string): number {
+    const hit = this.cache.get(path);
+    if (hit !== undefined) return hit;
+    const split = splitPath(path);
+    let bits = 0;
+    for (const perms of this.roles) {
+      for (const p of perms) { // sorted by Order, highest first
+        let m = false;
+        for (const t of p.targets) if (covers(t, split)) { m = true; break; }
+        if (m) { bits |= p.bits; break; }
+      }
+    }
+    if (this.cache.size >= MAX_CACHED_PATHS) this.cache.clear();
+    this.cache.set(path, bits);
+    return bits;
+  }
+
+  allows(path: string, kind: PermKind, right: Right): boolean {
+    return ((this.bits(path) >>> kind) & right) !== 0;
+  }
+}
+
+/** Compiles and caches AccessViews; listens to the model to invalidate on role changes. */
+export class AccessControl {
+  private readonly views = new Map<string, AccessView>();
+  private readonly compiled = new Map<string, readonly CompiledPermission[]>();
+  private searchTargets = false;
+
+  constructor(private readonly model: DataModelApi, readonly defaultRole: string) {
+    model.addListener({
+      handleValueChange: (inst) => this.changed(inst.path),
+      handleObjectCreation: (inst) => this.changed(inst.path),
+      handleObjectDeletion: (path) => this.changed(path),
+    });
+  }
+
+  private changed(path: string): void {
+    if (this.searchTargets || path.startsWith(ROLES_PATH) || path.startsWith('Device.LocalAgent.Controller.')) this.invalidate();
+  }
+
+  invalidate(): void {
+    this.views.clear();
+    this.compiled.clear();
+  }
+
+  /** Role list of a configured Controller (AssignedRole ∪ InheritedRole, else the default role). */
+  rolesOf(controller: ObjectInstance | null): string[] {
+    const m = this.model;
+    if (controller === null) return splitList(this.param('Device.LocalAgent.ControllerTrust.', 'UntrustedRole'));
+    const node = controller.node;
+    const assigned = splitList(m.read(controller, node.params.find((p) => p.name === 'AssignedRole')!));
+    const inherited = splitList(m.read(controller, node.params.find((p) => p.name === 'InheritedRole')!));
+    const all = assigned.concat(inherited).filter((r) => r !== '');
+    return all.length > 0 ? all : [this.defaultRole];
+  }
+
+  private param(objPath: string, name: string): string {
+    const inst = this.model.instanceAt(objPath);
+    if (inst === undefined) return '';
+    const p = inst.node.params.find((q) => q.name === name);
+    return p === undefined ? '' : this.model.read(inst, p);
+  }
+
+  /** The AccessView for a Controller (cached per role set). */
+  viewFor(controller: ObjectInstance | null): AccessView {
+    const roles = this.rolesOf(controller);
+    const banned = this.param(ROLES_PATH, 'BannedRole');
+    const securedRoles = splitList(this.param(ROLES_PATH, 'SecuredRoles'));
+    const key = roles.join(',');
+    let v = this.views.get(key);
+    if (v !== undefined) return v;
+    const compiled: (readonly CompiledPermission[])[] = [];
+    let secured = false;
+    for (const r of roles) {
+      if (r === banned) continue;
+      if (securedRoles.indexOf(r) >= 0) secured = true;
+      compiled.push(this.compileRole(r));
+    }
+    v = new AccessView(compiled, secured);
+    this.views.set(key, v);
+    return v;
+  }
+
+  private compileRole(rolePath: string): readonly CompiledPermission[] {
+    const hit = this.compiled.get(rolePath);
+    if (hit !== undefined) return hit;
+    const m = this.model;
+    const role = m.instanceAt(rolePath.endsWith('.') ? rolePath : rolePath + '.');
+    const out: CompiledPermission[] = [];
+    if (role !== undefined && this.param(role.path, 'Enable') === 'true') {
+      const table = role.tables.get('Permission');
+      for (const row of table === undefined ? [] : table.rows.values()) {
+        if (this.param(row.path, 'Enable') !== 'true') continue;
+        const bits = (rwxn(this.param(row.path, 'Param')) << 12) | (rwxn(this.param(row.path, 'Obj')) << 8) |
+          (rwxn(this.param(row.path, 'InstantiatedObj')) << 4) | rwxn(this.param(row.path, 'CommandEvent'));
+        const targets: string[][] = [];
+        for (const t of splitList(this.param(row.path, 'Targets'))) {
+          if (t === '') continue;
+          if (t.indexOf('[') < 0) { targets.push(splitPath(t)); continue; }
+          this.searchTargets = true; // §Targets: a search target names what it resolves to now
+          const r = m.resolve(t);
+          if (r.err !== 0) continue;
+          const suffix = r.element === null ? '' : r.element.name;
+          for (const o of r.objects) targets.push(splitPath(o.path + suffix));
+        }
+        out.push({ order: Number(this.param(row.path, 'Order')), bits, targets });
+      }
+    }
+    out.sort((a, b) => b.order - a.order);
+    this.compiled.set(rolePath, out);
+    return out;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Add (TR-369 06-messages "Add", R-ADD.0–6, AGENT-REQUIREMENTS §1.10, §4 items 1, 3).
+ *
+ * obj_path names a table (or a search over tables: one CreatedObjectResult per row
+ * created, all with the same requested_path). Each obj_path is atomic; allow_partial
+ * =false fails the whole message on any failure and commits nothing (R-ADD.1/2a).
+ * Unique keys left out are filled by the model (R-ADD.5) and always count as
+ * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
+ */
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import type { AddInit, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
+import { addRespMsg, errorMsg } from '../usp/index.ts';
+import { PermKind, Right } from './acl.ts';
+import { readFor } from './get.ts';
+import type { Requester } from './types.ts';
+import { fullParamErrs, ownerOf, writeParams, type WritePolicy } from './write.ts';
+
+interface PathOutcome {
+  readonly results: AddRespCreatedObjectResultInit[];
+  readonly failCode: number;
+  readonly failMsg: string;
+  readonly failErrs: { param_path: string; err_code: number; err_msg: string }[];
+}
+
+function failure(path: string, code: number, msg: string, errs: PathOutcome['failErrs'] = []): PathOutcome {
+  return { results: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs: errs };
+}
+
+export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {
+  const objs = add.create_objs ?? [];
+  const allowPartial = add.allow_partial === true;
+  const forced = new Map<number, PathOutcome>();
+  for (let attempt = 0; attempt <= objs.length; attempt++) {
+    const tx = model.begin();
+    const outcomes: PathOutcome[] = [];
+    const touched: string[][] = [];
+    for (let i = 0; i < objs.length; i++) {
+      const o = objs[i]!;
+      const created: string[] = [];
+      touched.push(created);
+      const f = forced.get(i);
+      if (f !== undefined) { outcomes.push(f); continue; }
+      const mark = tx.mark();
+      const out = addPath(model, req, policy, tx, o.obj_path ?? '', o.param_settings ?? [], created);
+      if (out.failCode !== 0) {
+        tx.rollbackTo(mark);
+        if (!allowPartial) { tx.rollback(); return errorMsg(msgId, out.failCode, out.failMsg, out.failErrs); }
+      }
+      outcomes.push(out);
+    }
+    const failures = tx.validate();
+    if (failures.length === 0) {
+      tx.commit();
+      // unique_keys are read after commit-time validation: the values the Controller will see.
+      const results = outcomes.flatMap((o) => o.results);
+      fillUniqueKeys(model, req, results);
+      return addRespMsg(msgId, { created_obj_results: results });
+    }
+    tx.rollback();
+    const f = failures[0]!;
+    const owner = ownerOf(f, touched);
+    if (!allowPartial || owner < 0) {
+      return errorMsg(msgId, f.err, f.message, failures.map((x) => ({ param_path: x.path, err_code: x.err, err_msg: x.message })));
+    }
+    forced.set(owner, failure(objs[owner]!.obj_path ?? '', f.err, f.message));
+  }
+  return errorMsg(msgId, DmError.InternalError, 'Add did not converge');
+}
+
+function addPath(
+  model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
+  settings: NonNullable<NonNullable<AddInit['create_objs']>[number]['param_settings']>, created: string[],
+): PathOutcome {
+  const r = model.resolve(path);
+  if (r.err !== 0) return failure(path, r.err, r.message);
+  if (r.kind !== PathKind.Object) return failure(path, DmError.InvalidPath, `${path} is not an object path`);
+  if (r.tables.length === 0) {
+    if (r.search && r.objects.length === 0) return { results: [], failCode: 0, failMsg: '', failErrs: [] };
+    return failure(path, DmError.ObjectNotATable, `${path} is not a multi-instance object`);
+  }
+  const results: AddRespCreatedObjectResultInit[] = [];
+  const read = (inst: ObjectInstance, p: ParamNode): string => readFor(model, req.access, inst, p);
+  for (const table of r.tables) {
+    if (!req.access.allows(table.path, PermKind.Obj, Right.Write)) {
+      return failure(path, DmError.PermissionDenied, `no permission to add to ${table.path}`);
+    }
+    const row = tx.add(table, WriteMode.Add);
+    if (row === null) return failure(path, tx.err, tx.message);
+    created.push(row.path);
+    policy.created(tx, row, req);
+    const w = writeParams(tx, req, policy, row, settings, WriteMode.Add, read);
+    if (w.failed) {
+      return failure(path, DmError.RequiredParameterFailed, `required parameter failed creating ${row.path}`, fullParamErrs(row.path, w.errs));
+    }
+    results.push({ requested_path: path, oper_status: { oper_success: { instantiated_path: row.path, param_errs: w.errs, unique_keys: {} } } });
+  }
+  return { results, failCode: 0, failMsg: '', failErrs: [] };
+}
+
+/** R-ADD.5/6: every readable unique key of the created rows, read after the message's writes. */
+export function fillUniqueKeys(model: DataModelApi, req: Requester, results: AddRespCreatedObjectResultInit[]): void {
+  for (const res of results) {
+    const ok = res.oper_status?.oper_success;
+    if (ok === undefined) continue;
+    const row = model.instanceAt(ok.instantiated_path ?? '');
+    if (row === undefined) continue;
+    const keys: Record<string, string> = {};
+    for (const [name, value] of model.uniqueKeyValues(row)) {
+      const p = row.node.params.find((q) => q.name === name)!;
+      if (req.access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = p.secured && !req.access.secured ? '' : value;
+    }
+    ok.unique_keys = keys;
+  }
+}

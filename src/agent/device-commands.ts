@@ -1,0 +1,58 @@
+/**
+ * The commands the agent itself implements (TR-181 Device.Reboot(), FactoryReset(),
+ * ScheduleTimer(), LocalAgent.Controller.{i}.SendOnBoardRequest(),
+ * LocalAgent.Request.{i}.Cancel(); AGENT-REQUIREMENTS §1.11, R-NOT.5, §4 item 13).
+ *
+ * Reboot()/FactoryReset() persist the CommandKey and Cause for Boot! first, answer,
+ * and ask the platform hook to act after `rebootDelayMs` (so the response leaves).
+ * ScheduleTimer() completes after DelaySeconds through a Request deadline.
+ * SendOnBoardRequest() works for enabled Controllers only and sets OnBoardingComplete=false.
+ */
+import { DmError, WriteMode, type CommandOutcome, type DataModelApi } from '../dm/index.ts';
+import type { Requests, AsyncCommandHandler } from './requests.ts';
+
+export interface CommandHost {
+  readonly model: DataModelApi;
+  readonly requests: Requests;
+  /** Persist Boot! information and schedule the platform action. */
+  restart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void;
+  sendOnBoardRequest(controllerPath: string): number;
+  registerAsync(path: string, handler: AsyncCommandHandler): void;
+}
+
+const OK: CommandOutcome = { err: 0, message: '', output: new Map() };
+
+export function registerDeviceCommands(h: CommandHost): void {
+  const m = h.model;
+  m.registerCommand('Device.Reboot()', (_m, inv) => {
+    h.restart('reboot', inv.input.get('Cause') || 'RemoteReboot', inv.commandKey);
+    return OK;
+  });
+  m.registerCommand('Device.FactoryReset()', (_m, inv) => {
+    h.restart('factoryReset', inv.input.get('Cause') === 'LocalFactoryReset' ? 'LocalFactoryReset' : 'RemoteFactoryReset', inv.commandKey);
+    return OK;
+  });
+  h.registerAsync('Device.ScheduleTimer()', (inv, requestPath) => {
+    const op = h.requests.get(requestPath);
+    if (op === undefined) return { err: DmError.CommandFailure, message: 'no request', output: null };
+    op.dueAt = m.context.now + Number(inv.input.get('DelaySeconds')) * 1000;
+    return null;
+  });
+  m.registerCommand('Device.LocalAgent.Controller.{i}.SendOnBoardRequest()', (_m, inv) => {
+    const err = h.sendOnBoardRequest(inv.target.path);
+    return err === 0 ? OK : { err, message: 'the Controller is not enabled', output: null };
+  });
+  m.registerCommand('Device.LocalAgent.Request.{i}.Cancel()', (_m, inv) => {
+    const err = h.requests.cancel(inv.target.path);
+    return err === 0 ? OK : { err, message: `${inv.target.path} is not running`, output: null };
+  });
+}
+
+/** R-NOT.5: OnBoardingComplete=false on the Controller asked to on-board. */
+export function markOnBoarding(model: DataModelApi, controllerPath: string): void {
+  const c = model.instanceAt(controllerPath);
+  if (c === undefined) return;
+  const tx = model.begin();
+  tx.set(c, 'OnBoardingComplete', 'false', WriteMode.Agent);
+  tx.commit();
+}

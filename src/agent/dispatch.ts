@@ -1,0 +1,50 @@
+/**
+ * Request dispatch (TR-369 06-messages, AGENT-REQUIREMENTS §1.8): one decoded request
+ * Msg from a known Controller → the response Msg (or null when none is due).
+ *
+ * Register/Deregister/Notify are Agent-originated; arriving at the Agent they are
+ * "not understood" → Error 7001 (R-MSG.1, §Unsupported). Every handler checks the
+ * Controller's permissions itself (R-SEC.1). Paths per message are bounded.
+ */
+import { DmError } from '../dm/index.ts';
+import type { Msg, MsgInit } from '../usp/index.ts';
+import { errorMsg, getInstancesRespMsg, getRespMsg, getSupportedDmRespMsg, getSupportedProtocolRespMsg, UspErrorCode } from '../usp/index.ts';
+import { processAdd } from './add.ts';
+import { processDelete } from './delete.ts';
+import { processGet } from './get.ts';
+import { processGetInstances } from './instances.ts';
+import { processOperate, type OperateContext } from './operate.ts';
+import { processSet } from './set.ts';
+import { processGetSupportedDm } from './supported-dm.ts';
+import type { AgentLimits, Requester } from './types.ts';
+import type { WritePolicy } from './write.ts';
+
+export interface DispatchContext extends OperateContext {
+  readonly limits: AgentLimits;
+  readonly policy: WritePolicy;
+  readonly versions: string;
+}
+
+function pathCount(msg: Msg): number {
+  const r = msg.body!.request!;
+  return (r.get?.param_paths.length ?? 0) + (r.get_supported_dm?.obj_paths.length ?? 0) + (r.get_instances?.obj_paths.length ?? 0) +
+    (r.set?.update_objs.length ?? 0) + (r.add?.create_objs.length ?? 0) + (r.delete?.obj_paths.length ?? 0);
+}
+
+export function dispatchRequest(c: DispatchContext, req: Requester, msg: Msg): MsgInit | null {
+  const id = msg.header!.msg_id;
+  const r = msg.body!.request!;
+  if (pathCount(msg) > c.limits.maxPathsPerMessage) return errorMsg(id, DmError.ResourcesExceeded, `more than ${c.limits.maxPathsPerMessage} paths`);
+  const m = c.model;
+  switch (r.req_type) {
+    case 'get': return getRespMsg(id, processGet(m, req.access, r.get!, c.limits.maxGetObjects));
+    case 'get_supported_dm': return getSupportedDmRespMsg(id, processGetSupportedDm(m, req.access, r.get_supported_dm!));
+    case 'get_instances': return getInstancesRespMsg(id, processGetInstances(m, req.access, r.get_instances!));
+    case 'get_supported_protocol': return getSupportedProtocolRespMsg(id, c.versions);
+    case 'set': return processSet(m, req, c.policy, id, r.set!);
+    case 'add': return processAdd(m, req, c.policy, id, r.add!);
+    case 'delete': return processDelete(m, req, id, r.delete!);
+    case 'operate': return processOperate(c, req, id, r.operate!);
+    default: return errorMsg(id, UspErrorCode.MessageNotSupported, `${r.req_type ?? 'this'} message is not supported by the Agent`);
+  }
+}

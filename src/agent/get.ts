@@ -1,0 +1,76 @@
+/**
+ * Get (TR-369 06-messages "Get", AGENT-REQUIREMENTS §1.9, §4 items 4, 5, 7).
+ *
+ * One RequestedPathResult per param_paths entry, each evaluated on its own. One
+ * ResolvedPathResult per object instance reached (not flattened, 1.2+), holding its
+ * own readable parameters by relative name; a parameter path reports its parent.
+ * max_depth (R-GET.5): 0 = unlimited, 1 = the object's own parameters, 2 = + children…
+ * Unreadable = nonexistent (R-GET.1): a non-search path the Controller may not read
+ * answers 7026; unreadable params are dropped (R-GET.4).
+ */
+import { DmError, PathKind, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import type { GetInit, GetRespInit, GetRespRequestedPathResultInit, GetRespResolvedPathResultInit } from '../usp/index.ts';
+import { PermKind, Right, type AccessView } from './acl.ts';
+
+/** Reads a value as the Controller may see it: secured params read "" without a SecuredRole (§4 item 17). */
+export function readFor(model: DataModelApi, access: AccessView, inst: ObjectInstance, p: ParamNode): string {
+  return p.secured && !access.secured ? '' : model.read(inst, p);
+}
+
+interface GetWalk {
+  readonly model: DataModelApi;
+  readonly access: AccessView;
+  readonly out: GetRespResolvedPathResultInit[];
+  budget: number;
+}
+
+function objectResult(w: GetWalk, inst: ObjectInstance): void {
+  if (inst.node.params.length === 0) return;
+  const params: Record<string, string> = {};
+  for (const p of inst.node.params) {
+    if (w.access.allows(inst.path + p.name, PermKind.Param, Right.Read)) params[p.name] = readFor(w.model, w.access, inst, p);
+  }
+  w.budget--;
+  w.out.push({ resolved_path: inst.path, result_params: params });
+}
+
+/** Object `inst` and, depth permitting, everything below it (depth 0 = unlimited). */
+function walk(w: GetWalk, inst: ObjectInstance, depth: number): void {
+  if (w.budget <= 0) return;
+  objectResult(w, inst);
+  if (depth === 1) return;
+  const next = depth === 0 ? 0 : depth - 1;
+  for (const c of inst.children.values()) walk(w, c, next);
+  for (const t of inst.tables.values()) for (const r of t.rows.values()) walk(w, r, next);
+}
+
+function requested(model: DataModelApi, access: AccessView, path: string, maxDepth: number, budget: number): GetRespRequestedPathResultInit {
+  const r = model.resolve(path);
+  const fail = (code: number, msg: string): GetRespRequestedPathResultInit =>
+    ({ requested_path: path, err_code: code, err_msg: msg, resolved_path_results: [] });
+  // R-GET.0: a non-search path missing from the instantiated model is 7026 too.
+  if (r.err !== 0) return fail(r.err === DmError.ObjectDoesNotExist ? DmError.InvalidPath : r.err, r.message);
+  if (r.kind === PathKind.Command || r.kind === PathKind.Event) return fail(DmError.InvalidPath, `${path} is not a parameter or object path`);
+  const w: GetWalk = { model, access, out: [], budget: budget + 1 };
+  if (r.kind === PathKind.Param) {
+    const p = r.element as ParamNode;
+    for (const inst of r.objects) {
+      if (!access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
+        if (!r.search) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
+        continue;
+      }
+      w.out.push({ resolved_path: inst.path, result_params: { [p.name]: readFor(model, access, inst, p) } });
+    }
+    return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
+  }
+  for (const inst of r.objects) walk(w, inst, maxDepth);
+  if (w.budget <= 0) return fail(DmError.ResourcesExceeded, `${path} reaches more than ${budget} objects`);
+  return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
+}
+
+export function processGet(model: DataModelApi, access: AccessView, get: GetInit, maxObjects: number): GetRespInit {
+  const results: GetRespRequestedPathResultInit[] = [];
+  const depth = get.max_depth ?? 0;
+  for (const path of get.param_paths ?? []) results.push(requested(model, access, path, depth, maxObjects));
+  return { req_path_results: results };
+}

@@ -1,0 +1,52 @@
+/**
+ * GetInstances (TR-369 06-messages "GetInstances", R-GIN.0/1, AGENT-REQUIREMENTS §1.9).
+ *
+ * obj_paths name tables (or search over rows). first_level_only=true: the matched
+ * table's rows; false: those plus every descendant table's rows. Each CurrInstance
+ * carries every readable unique key (R-GIN.1). Rows without InstantiatedObj-r are
+ * absent (R-GIN.0); a single-instance object path is 7018.
+ */
+import { DmError, PathKind, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
+import type { GetInstancesInit, GetInstancesRespCurrInstanceInit, GetInstancesRespInit, GetInstancesRespRequestedPathResultInit } from '../usp/index.ts';
+import { PermKind, Right, type AccessView } from './acl.ts';
+import { readFor } from './get.ts';
+
+function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, deep: boolean, out: GetInstancesRespCurrInstanceInit[]): void {
+  if (!access.allows(row.path, PermKind.InstantiatedObj, Right.Read)) return;
+  const keys: Record<string, string> = {};
+  for (const k of row.node.uniqueKeys) {
+    for (const name of k.params) {
+      const p = row.node.params.find((q) => q.name === name);
+      if (p !== undefined && access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = readFor(model, access, row, p);
+    }
+  }
+  out.push({ instantiated_obj_path: row.path, unique_keys: keys });
+  if (deep) addBelow(model, access, row, out);
+}
+
+function addBelow(model: DataModelApi, access: AccessView, inst: ObjectInstance, out: GetInstancesRespCurrInstanceInit[]): void {
+  for (const c of inst.children.values()) addBelow(model, access, c, out);
+  for (const t of inst.tables.values()) for (const r of t.rows.values()) addRow(model, access, r, true, out);
+}
+
+function requested(model: DataModelApi, access: AccessView, path: string, firstLevel: boolean): GetInstancesRespRequestedPathResultInit {
+  const r = model.resolve(path);
+  const fail = (code: number, msg: string): GetInstancesRespRequestedPathResultInit =>
+    ({ requested_path: path, err_code: code, err_msg: msg, curr_insts: [] });
+  if (r.err !== 0) return fail(r.err, r.message);
+  if (r.kind !== PathKind.Object) return fail(DmError.InvalidPath, `${path} is not an object path`);
+  const out: GetInstancesRespCurrInstanceInit[] = [];
+  if (r.tables.length === 0 && !r.search) {
+    const only = r.objects[0];
+    if (only === undefined || only.number === 0) return fail(DmError.ObjectNotATable, `${path} is not a multi-instance object`);
+  }
+  for (const inst of r.objects) {
+    if (inst.number === 0) { if (!firstLevel) addBelow(model, access, inst, out); continue; }
+    addRow(model, access, inst, !firstLevel, out);
+  }
+  return { requested_path: path, err_code: 0, err_msg: '', curr_insts: out };
+}
+
+export function processGetInstances(model: DataModelApi, access: AccessView, gi: GetInstancesInit): GetInstancesRespInit {
+  return { req_path_results: (gi.obj_paths ?? []).map((p) => requested(model, access, p, gi.first_level_only === true)) };
+}

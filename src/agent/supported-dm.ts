@@ -1,0 +1,112 @@
+/**
+ * GetSupportedDM and GetSupportedProtocol (TR-369 06-messages, AGENT-REQUIREMENTS §1.9
+ * §GSDM, R-GSP.0, §4 item 6).
+ *
+ * Paths may be supported paths ("{i}", final "{i}." optional) or instantiated paths
+ * (which must exist). first_level_only: the object and its immediate child objects,
+ * the children without params/commands/events. return_* switch the element lists on.
+ * A param/command/event path ignores the flags and reports only that element.
+ * writeOnceReadOnly is reported READ_WRITE; value_type, value_change and command_type
+ * are always filled. No Obj-r on an object = as if unsupported (R-GSP.0, 7026); params,
+ * commands and events without r are left out.
+ */
+import {
+  DmError, ParamAccess, PathKind, type CommandNode, type DataModelApi, type EventNode, type ObjectNode, type ParamNode,
+} from '../dm/index.ts';
+import type {
+  GetSupportedDMInit, GetSupportedDMRespInit, GetSupportedDMRespRequestedObjectResultInit, GetSupportedDMRespSupportedObjectResultInit,
+} from '../usp/index.ts';
+import { PermKind, Right, type AccessView } from './acl.ts';
+
+interface Flags {
+  readonly commands: boolean;
+  readonly events: boolean;
+  readonly params: boolean;
+  readonly keys: boolean;
+}
+
+const NO_FLAGS: Flags = { commands: false, events: false, params: false, keys: false };
+
+function paramResult(p: ParamNode): { param_name: string; access: number; value_type: number; value_change: number } {
+  return { param_name: p.name, access: p.access === ParamAccess.ReadOnly ? 0 : 1, value_type: p.type, value_change: p.valueChange };
+}
+
+function commandResult(c: CommandNode): { command_name: string; input_arg_names: string[]; output_arg_names: string[]; command_type: number } {
+  return { command_name: c.name, input_arg_names: c.input.map((a) => a.name), output_arg_names: c.output.map((a) => a.name), command_type: c.async ? 2 : 1 };
+}
+
+function eventResult(e: EventNode): { event_name: string; arg_names: string[] } {
+  return { event_name: e.name, arg_names: e.args.map((a) => a.name) };
+}
+
+function objectResult(access: AccessView, node: ObjectNode, f: Flags): GetSupportedDMRespSupportedObjectResultInit {
+  const base = node.path;
+  return {
+    supported_obj_path: base,
+    access: node.access,
+    is_multi_instance: node.multi,
+    supported_params: f.params ? node.params.filter((p) => access.allows(base + p.name, PermKind.Param, Right.Read)).map(paramResult) : [],
+    supported_commands: f.commands ? node.commands.filter((c) => access.allows(base + c.name, PermKind.CommandEvent, Right.Read)).map(commandResult) : [],
+    supported_events: f.events ? node.events.filter((e) => access.allows(base + e.name, PermKind.CommandEvent, Right.Read)).map(eventResult) : [],
+    unique_key_sets: f.keys ? node.uniqueKeys.map((k) => ({ key_names: [...k.params] })) : [],
+  };
+}
+
+function readable(access: AccessView, node: ObjectNode): boolean {
+  return access.allows(node.path, PermKind.Obj, Right.Read);
+}
+
+function addTree(access: AccessView, node: ObjectNode, f: Flags, out: GetSupportedDMRespSupportedObjectResultInit[]): void {
+  if (!readable(access, node)) return;
+  out.push(objectResult(access, node, f));
+  for (const c of node.objects) addTree(access, c, f, out);
+}
+
+/** An instantiated path names an instance number somewhere ("Device.X.1."). */
+function hasInstanceNumber(path: string): boolean {
+  for (const seg of path.split('.')) {
+    if (seg.length === 0) continue;
+    let digits = true;
+    for (let i = 0; i < seg.length; i++) { const c = seg.charCodeAt(i); if (c < 48 || c > 57) { digits = false; break; } }
+    if (digits) return true;
+  }
+  return false;
+}
+
+function requested(model: DataModelApi, access: AccessView, path: string, gsdm: GetSupportedDMInit): GetSupportedDMRespRequestedObjectResultInit {
+  const uri = model.schema.dataModelUri;
+  const fail = (code: number, msg: string): GetSupportedDMRespRequestedObjectResultInit =>
+    ({ req_obj_path: path, err_code: code, err_msg: msg, data_model_inst_uri: '', supported_objs: [] });
+  const r = model.resolveSupported(path);
+  if (r.err !== 0 || r.node === null) return fail(r.err || DmError.InvalidPath, r.message);
+  if (hasInstanceNumber(path)) { // an instantiated path must exist (§GSDM paths)
+    const inst = model.resolve(path);
+    if (inst.err !== 0) return fail(inst.err, inst.message);
+  }
+  const node = r.node;
+  if (!readable(access, node)) return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
+  const out: GetSupportedDMRespSupportedObjectResultInit[] = [];
+  if (r.kind !== PathKind.Object) {
+    const one = objectResult(access, node, NO_FLAGS);
+    const el = r.element!;
+    if (r.kind === PathKind.Param && access.allows(node.path + el.name, PermKind.Param, Right.Read)) one.supported_params = [paramResult(el as ParamNode)];
+    else if (r.kind === PathKind.Command && access.allows(node.path + el.name, PermKind.CommandEvent, Right.Read)) one.supported_commands = [commandResult(el as CommandNode)];
+    else if (r.kind === PathKind.Event && access.allows(node.path + el.name, PermKind.CommandEvent, Right.Read)) one.supported_events = [eventResult(el as EventNode)];
+    else return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
+    out.push(one);
+    return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: out };
+  }
+  const f: Flags = {
+    commands: gsdm.return_commands === true, events: gsdm.return_events === true,
+    params: gsdm.return_params === true, keys: gsdm.return_unique_key_sets === true,
+  };
+  if (gsdm.first_level_only === true) {
+    out.push(objectResult(access, node, f));
+    for (const c of node.objects) if (readable(access, c)) out.push(objectResult(access, c, { ...NO_FLAGS, keys: f.keys }));
+  } else addTree(access, node, f, out);
+  return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: out };
+}
+
+export function processGetSupportedDm(model: DataModelApi, access: AccessView, gsdm: GetSupportedDMInit): GetSupportedDMRespInit {
+  return { req_obj_results: (gsdm.obj_paths ?? []).map((p) => requested(model, access, p, gsdm)) };
+}

@@ -1,0 +1,110 @@
+/**
+ * What Set and Add share (TR-369 06-messages "Using allow_partial and required
+ * Parameters", AGENT-REQUIREMENTS §1.10, §4 items 1–3): relative parameter paths into
+ * single-instance sub-objects, per-parameter writes with permission and agent policy
+ * checks, and the whole-message retry that makes unique keys judged after the whole
+ * message (§Order) compatible with allow_partial=true.
+ *
+ * Invariant: each attempt runs in a fresh Transaction; a duplicate-key failure found
+ * by validate() marks the owning obj_path failed and the message is re-run without
+ * it, so the committed state never contains a half-applied obj_path (R-SET.2a, R-ADD.2a).
+ */
+import { DmError, type ObjectInstance, type ParamNode, type Transaction, type WriteFailure, WriteMode } from '../dm/index.ts';
+import { PermKind, Right } from './acl.ts';
+import type { Requester } from './types.ts';
+
+export interface ParamError {
+  readonly param: string;
+  readonly err_code: number;
+  readonly err_msg: string;
+}
+
+/** Agent-side rules on top of the schema (Subscription.ReferenceList immutability…): 0 or an error code. */
+export interface WritePolicy {
+  checkWrite(inst: ObjectInstance, param: ParamNode, value: string, created: boolean): number;
+  /** A row was just created by `req` (before its params are written): fill agent-owned values. */
+  created(tx: Transaction, row: ObjectInstance, req: Requester): void;
+}
+
+export interface WriteSetting {
+  readonly param?: string | undefined;
+  readonly value?: string | undefined;
+  readonly required?: boolean | undefined;
+}
+
+/** "Stats.ErrorsSent" from `inst` → the sub-object and its param node, or null. */
+export function paramTarget(inst: ObjectInstance, rel: string): { inst: ObjectInstance; param: ParamNode } | null {
+  let at = inst;
+  let start = 0;
+  for (;;) {
+    const dot = rel.indexOf('.', start);
+    if (dot < 0) break;
+    const child = at.children.get(rel.slice(start, dot));
+    if (child === undefined) return null;
+    at = child;
+    start = dot + 1;
+  }
+  const name = rel.slice(start);
+  const param = at.node.params.find((p) => p.name === name);
+  return param === undefined ? null : { inst: at, param };
+}
+
+export interface ObjectWrite {
+  /** A required param failed (R-SET.2, R-ADD.3): the object fails. */
+  failed: boolean;
+  readonly errs: ParamError[];
+  /** Readable params written, with the value read back (R-SET.3). */
+  readonly written: Record<string, string>;
+}
+
+/** Applies `settings` to `inst`; unique keys are required in an Add (§ADD keys). */
+export function writeParams(
+  tx: Transaction, req: Requester, policy: WritePolicy, inst: ObjectInstance, settings: readonly WriteSetting[],
+  mode: WriteMode, read: (inst: ObjectInstance, p: ParamNode) => string,
+): ObjectWrite {
+  const res: ObjectWrite = { failed: false, errs: [], written: {} };
+  const access = req.access;
+  for (const s of settings) {
+    const rel = s.param ?? '';
+    const value = s.value ?? '';
+    const t = paramTarget(inst, rel);
+    let err = 0;
+    let msg = '';
+    if (t === null) { err = DmError.UnsupportedParameter; msg = `${inst.path}${rel} is not a supported parameter`; }
+    else if (!access.allows(t.inst.path + t.param.name, PermKind.Param, Right.Write)) {
+      err = DmError.PermissionDenied; msg = `no write permission on ${t.inst.path}${t.param.name}`;
+    } else {
+      err = policy.checkWrite(t.inst, t.param, value, mode === WriteMode.Add);
+      if (err !== 0) msg = `${t.inst.path}${t.param.name} cannot be changed`;
+      else { err = tx.set(t.inst, t.param.name, value, mode); msg = tx.message; }
+    }
+    if (err !== 0) {
+      const keyParam = mode === WriteMode.Add && t !== null && t.inst === inst && isUniqueKey(inst, t.param.name);
+      res.errs.push({ param: rel, err_code: err, err_msg: msg });
+      if (s.required === true || keyParam) res.failed = true;
+      continue;
+    }
+    if (access.allows(t!.inst.path + t!.param.name, PermKind.Param, Right.Read)) res.written[rel] = read(t!.inst, t!.param);
+  }
+  return res;
+}
+
+function isUniqueKey(inst: ObjectInstance, name: string): boolean {
+  for (const k of inst.node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
+  return false;
+}
+
+/** Error.param_errs with full paths (§4 item 1). */
+export interface FullParamError { param_path: string; err_code: number; err_msg: string }
+
+export function fullParamErrs(base: string, errs: readonly ParamError[]): FullParamError[] {
+  return errs.map((e) => ({ param_path: base + e.param, err_code: e.err_code, err_msg: e.err_msg }));
+}
+
+/** The obj_path index whose touched instances include the failing path, -1 if none. */
+export function ownerOf(failure: WriteFailure, touched: readonly (readonly string[])[]): number {
+  for (let i = 0; i < touched.length; i++) {
+    for (const p of touched[i]!) if (failure.path === p || failure.path.startsWith(p)) return i;
+  }
+  return -1;
+}
