@@ -106,6 +106,8 @@ export function localAgentObject(): ObjectNode {
       param('CompleteTime', T.DateTime, R),
       param('FaultCode', T.UnsignedInt, R),
       param('FaultString', T.String, R, { maxLength: 256 }),
+      param('CheckSumAlgorithm', T.String, R, { enumeration: ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512', 'Unknown'] }),
+      param('CheckSum', T.HexBinary, R),
     ]),
     mtpTable(),
     controllerTable(),

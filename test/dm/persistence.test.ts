@@ -1,0 +1,189 @@
+/**
+ * Persistence (R-ARC.8, §4 items 8, 11, 13): what survives a restart, what does not,
+ * the factory default and FactoryReset(), and a crash test: a child process writing in
+ * a loop on the real Node file store is SIGKILLed at random moments, and every reopen
+ * must find the old or the new state, never a torn or mixed one.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { WriteMode, type DataModel, type ParamNode } from '../../src/dm/index.ts';
+import { STORE_KEY } from '../../src/dm/persistence.ts';
+import { createFileStore } from '../../src/platform/node/storage.ts';
+import type { KeyValueStore } from '../../src/platform/types.ts';
+import { exampleModel, setOne } from './example-model.ts';
+
+function memoryStore(): KeyValueStore & { writes: number } {
+  const m = new Map<string, Uint8Array>();
+  return {
+    writes: 0,
+    get: (k) => m.get(k),
+    set(k, v) { this.writes++; m.set(k, v.slice()); },
+    delete: (k) => { m.delete(k); },
+    keys: () => [...m.keys()],
+  };
+}
+
+function value(m: DataModel, path: string): string {
+  const r = m.resolve(path);
+  assert.is(r.err, 0, `${path}: ${r.message}`);
+  return r.objects.length === 0 ? '<none>' : m.read(r.objects[0]!, r.element as ParamNode);
+}
+
+const restart = suite('dm/persistence restart');
+
+restart('R-ARC.8 configuration, rows, instance numbers and counters survive a restart', () => {
+  const store = memoryStore();
+  let m = exampleModel(store);
+  const tx = m.begin();
+  const ctl = m.tableAt('Device.LocalAgent.Controller.')!;
+  const a = tx.add(ctl)!;
+  tx.set(a, 'EndpointID', 'proto::ctl-a');
+  tx.set(a.children.get('TransferCompletePolicy')!, 'ResultTypeFilter', 'Failure');
+  const b = tx.add(ctl)!;
+  tx.set(b, 'EndpointID', 'proto::ctl-b');
+  const mtp = tx.add(b.tables.get('MTP')!)!;
+  tx.set(mtp.children.get('CoAP')!, 'Host', 'ctl-b.local');
+  tx.set(m.instanceAt('Device.DeviceInfo.')!, 'FriendlyName', 'kitchen');
+  tx.delete(a);
+  assert.is(tx.commit(), 0);
+  m = exampleModel(store);
+  assert.is(m.loadError, '');
+  assert.is(value(m, 'Device.DeviceInfo.FriendlyName'), 'kitchen');
+  assert.is(value(m, 'Device.LocalAgent.Controller.2.EndpointID'), 'proto::ctl-b');
+  assert.is(value(m, 'Device.LocalAgent.Controller.2.MTP.1.CoAP.Host'), 'ctl-b.local');
+  assert.is(m.resolve('Device.LocalAgent.Controller.1.').err, 7016);
+  const t2 = m.begin();
+  assert.is(t2.add(m.tableAt('Device.LocalAgent.Controller.')!)!.number, 3, 'number 1 stays retired after the restart');
+  t2.rollback();
+  assert.is(value(m, 'Device.IP.Interface.[Name=="eth0"].Alias'), 'WAN', 'factory rows persisted with their keys');
+});
+
+restart('§1.14 Subscriptions persist only while Persistent=true; Requests never (R-OPR §Persistence)', () => {
+  const store = memoryStore();
+  let m = exampleModel(store);
+  const tx = m.begin();
+  const subs = m.tableAt('Device.LocalAgent.Subscription.')!;
+  const keep = tx.add(subs)!;
+  tx.set(keep, 'ID', 'keep');
+  tx.set(keep, 'Persistent', 'true');
+  tx.set(keep, 'ReferenceList', 'Device.Boot!');
+  const drop = tx.add(subs)!;
+  tx.set(drop, 'ID', 'drop');
+  const req = tx.add(m.tableAt('Device.LocalAgent.Request.')!, WriteMode.Agent)!;
+  tx.set(req, 'Command', 'Device.ScheduleTimer()', WriteMode.Agent);
+  assert.is(tx.commit(), 0);
+  m = exampleModel(store);
+  assert.equal(m.resolve('Device.LocalAgent.Subscription.*.ID').objects.map((o) => o.path), ['Device.LocalAgent.Subscription.1.']);
+  assert.is(value(m, 'Device.LocalAgent.Subscription.1.ReferenceList'), 'Device.Boot!');
+  assert.equal(m.resolve('Device.LocalAgent.Request.*.').objects, []);
+  assert.is(m.tableAt('Device.LocalAgent.Subscription.')!.nextNumber, 3, 'the dropped row\'s number is not reused');
+});
+
+restart('§4 item 11 values read from the platform are not stored; one atomic write per commit', () => {
+  const store = memoryStore();
+  const m = exampleModel(store, 5000);
+  const before = store.writes;
+  setOne(m, 'Device.DSL.Line.1.CurrentProfile', 'x');
+  assert.is(store.writes, before + 1);
+  const text = new TextDecoder().decode(store.get(STORE_KEY)!);
+  assert.not.ok(text.includes('UpTime') || text.includes('Manufacturer') || text.includes('NumberOfEntries'));
+  const tx = m.begin();
+  tx.rollback();
+  assert.is(store.writes, before + 1, 'a rollback writes nothing');
+});
+
+restart('§Persistence an unreadable stored state falls back to the factory default, reported in loadError', () => {
+  const store = memoryStore();
+  store.set(STORE_KEY, new Uint8Array([0x7b, 0x22, 0xff]));
+  let m = exampleModel(store);
+  assert.ok(m.loadError.length > 0);
+  assert.is(value(m, 'Device.LocalAgent.ControllerTrust.Role.1.Name'), 'Full Access');
+  store.set(STORE_KEY, new TextEncoder().encode('{"v":1,"o":[["Device.Nowhere.1.",[]]],"n":[]}'));
+  m = exampleModel(store);
+  assert.ok(m.loadError.includes('Device.Nowhere.1.'));
+});
+
+const factory = suite('dm/persistence factory default');
+
+factory('07-security default roles: "Full Access" and "Untrusted" (no permissions), UntrustedRole set', () => {
+  const m = exampleModel(memoryStore());
+  assert.is(value(m, 'Device.LocalAgent.ControllerTrust.Role.[Name=="Full Access"].Permission.1.Param'), 'rw-n');
+  assert.is(value(m, 'Device.LocalAgent.ControllerTrust.Role.[Name=="Full Access"].Permission.1.Targets'), 'Device.');
+  for (const p of ['Param', 'Obj', 'InstantiatedObj', 'CommandEvent']) {
+    assert.is(value(m, `Device.LocalAgent.ControllerTrust.Role.[Name=="Untrusted"].Permission.1.${p}`), '----');
+  }
+  assert.is(value(m, 'Device.LocalAgent.ControllerTrust.UntrustedRole+.Name'), 'Untrusted');
+  assert.is(value(m, 'Device.LocalAgent.MTP.1.Protocol'), 'CoAP');
+  assert.is(value(m, 'Device.LocalAgent.MTP.1.CoAP.Port'), '5683');
+});
+
+factory('Device.FactoryReset() hook: factoryReset() returns to the default and persists it', () => {
+  const store = memoryStore();
+  let m = exampleModel(store);
+  setOne(m, 'Device.DeviceInfo.FriendlyName', 'mine');
+  const tx = m.begin();
+  tx.delete(m.instanceAt('Device.LocalAgent.ControllerTrust.Role.2.')!);
+  tx.add(m.tableAt('Device.LocalAgent.Controller.')!);
+  assert.is(tx.commit(), 0);
+  assert.is(value(m, 'Device.LocalAgent.ControllerTrust.UntrustedRole'), '', 'strong ref cleared by the delete');
+  m.factoryReset();
+  assert.is(value(m, 'Device.DeviceInfo.FriendlyName'), 'test board');
+  assert.is(value(m, 'Device.LocalAgent.ControllerTrust.UntrustedRole'), 'Device.LocalAgent.ControllerTrust.Role.2');
+  assert.equal(m.resolve('Device.LocalAgent.Controller.*.').objects, []);
+  m = exampleModel(store);
+  assert.is(value(m, 'Device.DeviceInfo.FriendlyName'), 'test board');
+});
+
+const crash = suite('dm/persistence crash');
+
+/** Bundles the writer once so each child starts in tens of milliseconds. */
+async function writerScript(): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), 'tinyusp-writer-')), 'writer.mjs');
+  const r = await build({ entryPoints: [join(import.meta.dirname, 'crash-writer.ts')], bundle: true, platform: 'node', format: 'esm', write: false });
+  writeFileSync(out, r.outputFiles[0]!.contents);
+  return out;
+}
+
+function runAndKill(script: string, dir: string, delayMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.once('data', () => setTimeout(() => child.kill('SIGKILL'), delayMs));
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${err}`))));
+  });
+}
+
+crash('R-ARC.8 / KeyValueStore atomicity: SIGKILL at random moments never leaves a torn or mixed state', async () => {
+  const script = await writerScript();
+  const dir = mkdtempSync(join(tmpdir(), 'tinyusp-crash-'));
+  let seed = 12345;
+  let last = 0;
+  const KILLS = 16;
+  for (let i = 0; i < KILLS; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    await runAndKill(script, dir, seed % 40);
+    const m = exampleModel(createFileStore(dir));
+    assert.is(m.loadError, '', `reopen ${i}: ${m.loadError}`);
+    const name = value(m, 'Device.DeviceInfo.FriendlyName');
+    const k = name === 'test board' ? 0 : Number(name.slice(1));
+    assert.ok(k >= last, `state went back from ${last} to ${k}`);
+    last = k;
+    if (k === 0) continue;
+    assert.is(value(m, 'Device.Object.FooObject.5.Label'), `n${k}`, 'both objects of one commit');
+    const rows = m.resolve('Device.LocalAgent.Controller.*.EndpointID').objects;
+    assert.is(rows.length, 1);
+    assert.is(value(m, `${rows[0]!.path}EndpointID`), `c${k}`);
+    assert.ok(m.tableAt('Device.LocalAgent.Controller.')!.nextNumber > rows[0]!.number);
+  }
+  assert.ok(last > KILLS, `the writer made progress (${last} commits)`);
+});
+
+restart.run();
+factory.run();
+crash.run();
