@@ -28,3 +28,8 @@ export { createDataModel, DataModel } from './model.ts';
 export { createDeviceSchema, DATA_MODEL_URI, ROOT_DATA_MODEL_VERSION } from './device-schema.ts';
 export { createFactoryDefault } from './factory-default.ts';
 export { createDeviceContext } from './context.ts';
+export {
+  iotCapabilityObjects, iotCapabilityDefaults, createIoTDeviceContext, IOT_TABLE, IOT_CLASSES, IOT_IMPLEMENTED,
+  type IoTDeviceContext, type IoTState,
+} from './objects/iot-capability.ts';
+export { attachIoTCapabilities } from './objects/iot-capability-io.ts';
