@@ -21,6 +21,8 @@ export interface CoapEndpointOptions {
   readonly onEvent: (event: UspCoapEvent) => void;
   /** Called once the socket is bound, with the binding ready for sendRecord. */
   readonly onReady?: (port: number) => void;
+  /** Called when the socket fails (e.g. the port is taken); logged when absent. */
+  readonly onError?: (message: string) => void;
 }
 
 export interface CoapEndpointHandle {
@@ -104,7 +106,10 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
       options.onReady?.(port);
       onReadable();
     },
-    onError(message) { platform.log.error(`CoAP socket: ${message}`); },
+    onError(message) {
+      if (options.onError !== undefined) options.onError(message);
+      else platform.log.error(`CoAP socket: ${message}`);
+    },
   });
 
   return {

@@ -57,7 +57,14 @@ function parseController(v: string): ControllerOption | string {
   return { endpointId, uri };
 }
 
-export function parseAgentOptions(argv: readonly string[], defaultEndpointId: string): { options: AgentOptions } | { error: string } | { help: true } {
+/**
+ * `defaultEndpointId` is the ID to use without --endpoint-id: a string, or a function of
+ * the board name (the host derives os::<OUI>-<serial> from boards/<name>.json) that may
+ * return an error message instead.
+ */
+export function parseAgentOptions(
+  argv: readonly string[], defaultEndpointId: string | ((board: string) => { endpointId: string } | { error: string }),
+): { options: AgentOptions } | { error: string } | { help: true } {
   const raw: Raw = {};
   const controllers: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -93,7 +100,16 @@ export function parseAgentOptions(argv: readonly string[], defaultEndpointId: st
   for (const k of Object.keys(raw)) {
     if (!['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(k)) return { error: `--config: unknown key "${k}"` };
   }
-  const endpointId = String(raw['endpoint-id'] ?? defaultEndpointId);
+  const board = String(raw.board ?? 'sim');
+  if (!/^[a-z0-9-]+$/.test(board)) return { error: `--board: "${board}" is not a board name` };
+  let endpointId: string;
+  if (raw['endpoint-id'] !== undefined) endpointId = String(raw['endpoint-id']);
+  else if (typeof defaultEndpointId === 'string') endpointId = defaultEndpointId;
+  else {
+    const d = defaultEndpointId(board);
+    if ('error' in d) return d;
+    endpointId = d.endpointId;
+  }
   if (validateEndpointId(endpointId) !== EndpointIdError.Ok) return { error: `--endpoint-id: "${endpointId}" is not a valid USP Endpoint ID (TR-369 R-ARC.2a)` };
   const coapPort = parsePort(raw['coap-port'] ?? 5683, '--coap-port');
   if (typeof coapPort === 'string') return { error: coapPort };
@@ -107,8 +123,6 @@ export function parseAgentOptions(argv: readonly string[], defaultEndpointId: st
     if (typeof r === 'string') return { error: r };
     parsed.push(r);
   }
-  const board = String(raw.board ?? 'sim');
-  if (!/^[a-z0-9-]+$/.test(board)) return { error: `--board: "${board}" is not a board name` };
   return {
     options: {
       endpointId,

@@ -1,0 +1,187 @@
+/**
+ * Composition of a running USP Agent over the platform port: the Device:2 data model
+ * (persisted in platform.storage), the agent core (agent/) and the CoAP MTP
+ * (startCoapEndpoint). Uses only `Platform`, so `npm start` (Node) and the XS/Moddable
+ * entry can share it.
+ *
+ * Flow: a CoAP `record` event → agent.handleRecord(origin = {reply: reply-to URI,
+ * secure: false}) → pump: every Transmit goes out with sendRecord — responses to
+ * their origin's reply-to (R-COAP.2a), Notify Records to the Controller's
+ * Controller.{i}.MTP.{i}.CoAP address; each send's `sent` outcome is handed back
+ * through handleDelivery (R-COAP.9/10 feed the Notify retry, R-NOT.1). One platform
+ * timer follows agent.pollTimeout().
+ *
+ * Security: NoSec CoAP only until the DTLS layer lands (D3: warned at start).
+ */
+import { createAgent, DeliveryOutcome, type Agent, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
+import {
+  createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, type DataModel,
+} from '../dm/index.ts';
+import { SendOutcome } from '../mtp/coap-binding.ts';
+import type { BoardDescription } from '../platform/board.ts';
+import type { Platform, TimerHandle } from '../platform/types.ts';
+import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
+import { startCoapEndpoint, type CoapEndpointHandle } from './coap-endpoint.ts';
+import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
+
+export interface HostAgentConfig {
+  readonly platform: Platform;
+  readonly endpointId: string;
+  readonly board: BoardDescription;
+  readonly serialNumber: string;
+  readonly softwareVersion: string;
+  /** Address to bind; the reply-to host too (0.0.0.0 / :: advertise 127.0.0.1 / ::1). */
+  readonly host: string;
+  /** 0 picks a free port (see onReady). */
+  readonly coapPort: number;
+  readonly coapPath: string;
+  /** Provisioned with Full Access at every start. */
+  readonly controllers: readonly ControllerAddress[];
+  /** Largest Record we accept or send (CoAP reassembly and the agent's 7005 bound). */
+  readonly maxRecordBytes?: number;
+  readonly device?: DeviceHooks;
+  /** Called once the CoAP socket is bound, with the agent's own coap:// URI. */
+  readonly onReady?: (uri: string) => void;
+  /** The CoAP socket failed (port taken…): the agent cannot run. */
+  readonly onError?: (message: string) => void;
+}
+
+export interface HostAgent {
+  readonly agent: Agent;
+  readonly model: DataModel;
+  /** Our coap:// URI ('' until ready). */
+  readonly uri: string;
+  /** Stops the MTP and the timer and writes the state (idempotent). */
+  close(): void;
+}
+
+function advertisedHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export function startHostAgent(c: HostAgentConfig): HostAgent {
+  const { platform } = c;
+  const log = platform.log;
+  const maxRecordBytes = c.maxRecordBytes ?? 65536;
+  const context = createDeviceContext(c.board, c.serialNumber, c.softwareVersion, c.endpointId, platform.now());
+  const model = createDataModel({
+    schema: createDeviceSchema(), context, store: platform.storage,
+    factoryDefault: createFactoryDefault(c.board, { coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, '') }),
+  });
+  const why = provisionControllers(model, c.controllers);
+  if (why !== '') log.error(`controllers not provisioned: ${why}`);
+  const random = new Uint32Array(1);
+  const agent = createAgent({
+    endpointId: c.endpointId, model, store: platform.storage, limits: { maxRecordBytes },
+    wallClock: () => platform.wallClock(),
+    random: () => { platform.randomBytes(new Uint8Array(random.buffer)); return random[0]! / 2 ** 32; },
+    ...(c.device !== undefined ? { device: c.device } : {}),
+  });
+  const ownId = utf8Bytes(c.endpointId);
+  const view = new RecordView(createRecordViewConfig({ maxRecordBytes }));
+  /** CoAP send handle → agent Notify handle. */
+  const notifies = new Map<number, number>();
+  let ep: CoapEndpointHandle | null = null;
+  let uri = '';
+  let timer: TimerHandle | null = null;
+  let timerAt = Infinity;
+  let closed = false;
+  let pumping = false;
+
+  // R-COAP.13: 4.00 for what is not a Record; a Record the agent can answer with an Error goes through.
+  function validateRecord(buf: Uint8Array, start: number, end: number): boolean {
+    const err = view.wrap(buf, start, end);
+    return err === RecordError.Ok || view.canReply(ownId);
+  }
+
+  function sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
+    const to = controllerUri(model, endpointId);
+    const h = to === null || ep === null ? -1 : ep.sendRecord(to, bytes);
+    if (h > 0) { notifies.set(h, handle); return; }
+    log.debug(`notify to ${endpointId} not sent (${to === null ? 'no CoAP MTP configured' : `send error ${h}`})`);
+    agent.handleDelivery(handle, DeliveryOutcome.Failure, now);
+  }
+
+  function pump(): void {
+    if (pumping || closed) return;
+    pumping = true;
+    try {
+      const now = platform.now();
+      for (let t = agent.pollTransmit(now); t !== null; t = agent.pollTransmit(now)) {
+        if (t.origin !== null) {
+          const h = ep === null ? -1 : ep.sendRecord(String(t.origin.reply), t.bytes);
+          if (h < 0) log.warn(`response to ${t.endpointId} at ${String(t.origin.reply)} not sent (send error ${h})`);
+        } else sendNotify(now, t.endpointId, t.bytes, t.handle);
+      }
+    } finally {
+      pumping = false;
+    }
+    arm();
+  }
+
+  function arm(): void {
+    const at = closed ? Infinity : agent.pollTimeout();
+    if (at === timerAt) return;
+    if (timer !== null) { platform.clearTimer(timer); timer = null; }
+    timerAt = at;
+    if (at === Infinity) return;
+    timer = platform.setTimer(() => {
+      timer = null;
+      timerAt = Infinity;
+      agent.handleTimeout(platform.now());
+      pump();
+    }, Math.max(0, at - platform.now()));
+  }
+
+  ep = startCoapEndpoint({
+    platform, port: c.coapPort, address: c.host,
+    binding: {
+      path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
+      replyTo: (port) => `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`,
+      coap: { maxBodyBytes: maxRecordBytes },
+    },
+    onEvent(e) {
+      const now = platform.now();
+      if (e.kind === 'record') {
+        const origin: MtpOrigin = { reply: e.replyTo, secure: false, peerEndpointId: '' };
+        agent.handleRecord(now, e.bytes, 0, e.bytes.length, origin);
+      } else {
+        const handle = notifies.get(e.handle);
+        if (handle === undefined) {
+          if (e.outcome !== SendOutcome.Delivered) log.debug(`response Record not delivered (outcome ${e.outcome}, code ${e.code})`);
+        } else {
+          notifies.delete(e.handle);
+          const outcome = e.outcome === SendOutcome.Delivered ? DeliveryOutcome.Delivered
+            : e.outcome === SendOutcome.Timeout ? DeliveryOutcome.Timeout : DeliveryOutcome.Failure;
+          agent.handleDelivery(handle, outcome, now);
+        }
+      }
+      pump();
+    },
+    onError(message) {
+      log.error(`CoAP socket: ${message}`);
+      c.onError?.(message);
+    },
+    onReady(port) {
+      uri = `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`;
+      log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
+      agent.start(platform.now());
+      pump();
+      c.onReady?.(uri);
+    },
+  });
+
+  return {
+    agent, model,
+    get uri() { return uri; },
+    close() {
+      if (closed) return;
+      closed = true;
+      if (timer !== null) platform.clearTimer(timer);
+      ep?.close();
+      model.save();
+    },
+  };
+}
