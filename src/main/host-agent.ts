@@ -15,7 +15,8 @@
  */
 import { createAgent, DeliveryOutcome, type Agent, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
 import {
-  createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, type DataModel,
+  attachIoTCapabilities, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
+  iotCapabilityDefaults, iotCapabilityObjects, type DataModel,
 } from '../dm/index.ts';
 import { SendOutcome } from '../mtp/coap-binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
@@ -65,10 +66,15 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const { platform } = c;
   const log = platform.log;
   const maxRecordBytes = c.maxRecordBytes ?? 65536;
-  const context = createDeviceContext(c.board, c.serialNumber, c.softwareVersion, c.endpointId, platform.now());
+  // Device.IoTCapability.{i}. from the board description, its values from platform.board (sim board, GPIO/ADC).
+  const context = createIoTDeviceContext(
+    createDeviceContext(c.board, c.serialNumber, c.softwareVersion, c.endpointId, platform.now()), platform.board ?? null);
+  const iot = iotCapabilityDefaults(c.board);
   const model = createDataModel({
-    schema: createDeviceSchema(), context, store: platform.storage,
-    factoryDefault: createFactoryDefault(c.board, { coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, '') }),
+    schema: createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
+    factoryDefault: createFactoryDefault(c.board, {
+      coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, ''), rows: iot.rows, params: iot.params,
+    }),
   });
   const why = provisionControllers(model, c.controllers);
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
@@ -134,6 +140,15 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       pump();
     }, Math.max(0, at - platform.now()));
   }
+
+  // A digital input changed (button): report ValueChange now rather than at the next poll.
+  const iotErr = attachIoTCapabilities(model, () => {
+    if (closed) return;
+    model.setTime(platform.now(), platform.wallClock());
+    model.pollWatched();
+    pump();
+  });
+  if (iotErr !== 0) log.warn(`IoT capabilities: not every sensor is watched (${iotErr})`);
 
   ep = startCoapEndpoint({
     platform, port: c.coapPort, address: c.host,
