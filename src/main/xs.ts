@@ -12,3 +12,4 @@ export { UspCoapBinding, SendOutcome } from '../mtp/coap-binding.ts';
 export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
+export { startHostAgent, type HostAgent, type HostAgentConfig } from './host-agent.ts';
