@@ -16,7 +16,7 @@
 import { createAgent, DeliveryOutcome, type Agent, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
 import {
   attachIoTCapabilities, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
-  iotCapabilityDefaults, iotCapabilityObjects, type DataModel,
+  iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
 } from '../dm/index.ts';
 import { SendOutcome } from '../mtp/coap-binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
@@ -29,6 +29,8 @@ export interface HostAgentConfig {
   readonly platform: Platform;
   readonly endpointId: string;
   readonly board: BoardDescription;
+  /** createDeviceSchema(iotCapabilityObjects(board)) built ahead (Moddable: preloaded into flash); built here if absent. */
+  readonly schema?: Schema;
   readonly serialNumber: string;
   readonly softwareVersion: string;
   /** Address to bind; the reply-to host too (0.0.0.0 / :: advertise 127.0.0.1 / ::1). */
@@ -71,7 +73,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     createDeviceContext(c.board, c.serialNumber, c.softwareVersion, c.endpointId, platform.now()), platform.board ?? null);
   const iot = iotCapabilityDefaults(c.board);
   const model = createDataModel({
-    schema: createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
+    schema: c.schema ?? createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
     factoryDefault: createFactoryDefault(c.board, {
       coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, ''), rows: iot.rows, params: iot.params,
     }),

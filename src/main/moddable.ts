@@ -17,12 +17,14 @@
  * Module links (all external here, resolved by the manifest):
  *   tinyusp/core     dist/xs/tinyusp    the portable core (preloaded)
  *   tinyusp/boards   dist/moddable/boards   board table (preloaded)
+ *   tinyusp/schemas  dist/moddable/schemas  Device:2 schema per board (preloaded)
  *   tinyusp/board-io dist/moddable/board-io (ESP32) | board-sim (simulator)
  *   tinyusp/random   src/platform/moddable/native/random (C)
  */
 import config from 'mc/config';
 import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
 import { copyBoardDescription, findBoard } from 'tinyusp/boards';
+import { schemaFor } from 'tinyusp/schemas';
 import { startHostAgent, validateEndpointId, type HostAgent } from 'tinyusp/core';
 import { createModdablePlatform } from '../platform/moddable/index.ts';
 import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
@@ -75,10 +77,11 @@ export default function main(): void {
     const controllers = controllersOf(config.controller);
     if (controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
     const description = copyBoardDescription(board);
+    const schema = schemaFor(board.name);
     let agent: HostAgent | null = null;
     const start = (): void => {
       agent = startHostAgent({
-        platform, endpointId: eid, board: description, serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers,
         device: { reboot: restart, factoryReset: restart },
         onError: (m) => platform.log.error(`cannot listen on UDP ${port}: ${m}`),

@@ -9,6 +9,7 @@
  * The `tinyusp ready <uri> endpoint <eid>` line is printed from XS (`print`), so it
  * appears only once the agent inside XS has bound its socket.
  */
+import { createDeviceSchema, iotCapabilityObjects, type Schema } from '../dm/index.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform/node/sim-board.ts';
 import type { LogLevel, Platform } from '../platform/types.ts';
@@ -36,6 +37,15 @@ let platform: Platform | null = null;
 let sim: SimBoard | null = null;
 let running: HostAgent | null = null;
 let announced = false;
+let preloaded: Schema | undefined;
+
+/**
+ * Builds the board's schema ahead of start(), as the Moddable build does when it
+ * preloads tinyusp/schemas into flash (the xs-budget bench counts it apart from RAM).
+ */
+export function preloadSchema(boardJson: string): void {
+  preloaded = createDeviceSchema(iotCapabilityObjects(JSON.parse(boardJson) as BoardDescription));
+}
 
 function run(c: XsAgentConfig, p: Platform): void {
   const restart = (what: string) => (): void => {
@@ -44,7 +54,7 @@ function run(c: XsAgentConfig, p: Platform): void {
     p.setTimer(() => run(c, p), 100); // the socket closes before the port is bound again
   };
   running = startHostAgent({
-    platform: p, endpointId: c.endpointId, board: c.board, serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
+    platform: p, endpointId: c.endpointId, board: c.board, ...(preloaded !== undefined ? { schema: preloaded } : {}), serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
     host: c.host, coapPort: c.coapPort, coapPath: c.coapPath, controllers: c.controllers,
     ...(c.coapAckTimeoutMs !== undefined ? { coapAckTimeoutMs: c.coapAckTimeoutMs } : {}),
     device: { reboot: restart('Reboot()'), factoryReset: restart('FactoryReset()') },

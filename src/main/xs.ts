@@ -13,3 +13,4 @@ export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-vi
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
 export { startHostAgent, type HostAgent, type HostAgentConfig } from './host-agent.ts';
+export { createDeviceSchema, iotCapabilityObjects, type Schema } from '../dm/index.ts';
