@@ -33,7 +33,7 @@ import { createXsHostBridge } from '../../../src/platform/xs-host/host.ts';
 import { getMsg, getSupportedDmMsg, setMsg } from '../../../src/usp/index.ts';
 import { ROOT, XS_OPTIONS } from '../../build/targets.ts';
 import { UspController } from '../../usp-ctl/controller.ts';
-import { XsWorker } from '../../xs/index.ts';
+import { bundleForXs, XsWorker } from '../../xs/index.ts';
 import type { BenchSuite } from '../index.ts';
 
 const SLOT_BYTES_ESP32 = 16;
@@ -60,6 +60,27 @@ async function until(probe: () => boolean, ms: number, what: string): Promise<vo
   while (!probe()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** What each part of the agent keeps alive (retained slots, measured one after the other). */
+async function breakdown(boardJson: string): Promise<void> {
+  const w = XsWorker.start();
+  try {
+    await w.loadBundle(await bundleForXs(join(ROOT, 'tools/bench/xs-budget-entry.ts')), 'parts');
+    const parts: [string, string][] = [
+      ['schema (flash when preloaded)', `parts.buildSchema(${JSON.stringify(boardJson)})`],
+      ['data model + IoT rows', 'parts.buildModel()'],
+      ['agent core', 'parts.buildAgent()'],
+      ['CoAP binding, default tables', 'parts.buildBinding(false)'],
+      ['CoAP binding, small tables', 'parts.buildBinding(true)'],
+    ];
+    for (const [what, code] of parts) {
+      const slots = await w.retainedSlots(code);
+      console.log(`XS part ${what}: ${slots} slots = ${kib(slots)} KiB`);
+    }
+  } finally {
+    w.close();
   }
 }
 
@@ -146,6 +167,7 @@ const suite: BenchSuite = {
       bridge.close();
       worker.close();
     }
+    await breakdown(JSON.stringify(board));
   },
 };
 export default suite;
