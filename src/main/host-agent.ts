@@ -18,12 +18,24 @@ import {
   attachIoTCapabilities, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
   iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
 } from '../dm/index.ts';
+import type { CoapConfig } from '../coap/index.ts';
 import { SendOutcome } from '../mtp/coap-binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import type { Platform, TimerHandle } from '../platform/types.ts';
 import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from './coap-endpoint.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
+
+/**
+ * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
+ * Controllers, no request pipelining, Records up to 16 KiB. Saves ≈ 1 500 XS slots of
+ * CoAP tables over the host defaults (xs-budget bench).
+ */
+export const CLASS2_PROFILE = {
+  maxRecordBytes: 16384,
+  maxPendingRecords: 2,
+  coapTables: { maxPeers: 4, dedupEntries: 8, maxExchanges: 2, maxQueuedRequests: 4, maxDeferred: 2, maxReassemblies: 1 },
+} as const satisfies Partial<HostAgentConfig>;
 
 export interface HostAgentConfig {
   readonly platform: Platform;
@@ -42,6 +54,10 @@ export interface HostAgentConfig {
   readonly controllers: readonly ControllerAddress[];
   /** Largest Record we accept or send (CoAP reassembly and the agent's 7005 bound). */
   readonly maxRecordBytes?: number;
+  /** CoAP table sizes (peers, dedup cache, exchanges…; see CLASS2_PROFILE) over the defaults. */
+  readonly coapTables?: Partial<CoapConfig>;
+  /** Records taken in by the CoAP binding and not yet answered (default 8). */
+  readonly maxPendingRecords?: number;
   readonly device?: DeviceHooks;
   /** Called once the CoAP socket is bound, with the agent's own coap:// URI. */
   readonly onReady?: (uri: string) => void;
@@ -157,7 +173,8 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     binding: {
       path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
       replyTo: (port) => `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`,
-      coap: { maxBodyBytes: maxRecordBytes },
+      coap: { maxBodyBytes: maxRecordBytes, ...c.coapTables },
+      ...(c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {}),
     },
     onEvent(e) {
       const now = platform.now();

@@ -25,7 +25,7 @@ import config from 'mc/config';
 import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
 import { copyBoardDescription, findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
-import { startHostAgent, validateEndpointId, type HostAgent } from 'tinyusp/core';
+import { CLASS2_PROFILE, startHostAgent, validateEndpointId, type HostAgent } from 'tinyusp/core';
 import { createModdablePlatform } from '../platform/moddable/index.ts';
 import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
 import type { BoardDescription } from '../platform/board.ts';
@@ -81,7 +81,7 @@ export default function main(): void {
     let agent: HostAgent | null = null;
     const start = (): void => {
       agent = startHostAgent({
-        platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers,
         device: { reboot: restart, factoryReset: restart },
         onError: (m) => platform.log.error(`cannot listen on UDP ${port}: ${m}`),

@@ -15,7 +15,7 @@ import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform
 import type { LogLevel, Platform } from '../platform/types.ts';
 import { createXsHostPlatform } from '../platform/xs-host/index.ts';
 import type { ControllerAddress } from './controller-mtp.ts';
-import { startHostAgent, type HostAgent } from './host-agent.ts';
+import { CLASS2_PROFILE, startHostAgent, type HostAgent } from './host-agent.ts';
 
 /** xsnap's console output (the launcher reads it line by line). */
 declare function print(...text: unknown[]): void;
@@ -31,6 +31,8 @@ export interface XsAgentConfig {
   readonly coapAckTimeoutMs?: number;
   readonly controllers: readonly ControllerAddress[];
   readonly logLevel: LogLevel;
+  /** Run with the Moddable limits (CLASS2_PROFILE) instead of the host's: the xs-budget bench. */
+  readonly class2?: boolean;
 }
 
 let platform: Platform | null = null;
@@ -54,6 +56,7 @@ function run(c: XsAgentConfig, p: Platform): void {
     p.setTimer(() => run(c, p), 100); // the socket closes before the port is bound again
   };
   running = startHostAgent({
+    ...(c.class2 === true ? CLASS2_PROFILE : {}),
     platform: p, endpointId: c.endpointId, board: c.board, ...(preloaded !== undefined ? { schema: preloaded } : {}), serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
     host: c.host, coapPort: c.coapPort, coapPath: c.coapPath, controllers: c.controllers,
     ...(c.coapAckTimeoutMs !== undefined ? { coapAckTimeoutMs: c.coapAckTimeoutMs } : {}),

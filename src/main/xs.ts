@@ -12,5 +12,5 @@ export { UspCoapBinding, SendOutcome } from '../mtp/coap-binding.ts';
 export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
-export { startHostAgent, type HostAgent, type HostAgentConfig } from './host-agent.ts';
+export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from './host-agent.ts';
 export { createDeviceSchema, iotCapabilityObjects, type Schema } from '../dm/index.ts';

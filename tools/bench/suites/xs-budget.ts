@@ -84,11 +84,9 @@ async function breakdown(boardJson: string): Promise<void> {
   }
 }
 
-const suite: BenchSuite = {
-  name: 'xs-budget',
-  async run() {
-    const bundle = await bundleSize(ENTRY);
-    const core = await bundleSize(join(ROOT, 'src/main/xs.ts'));
+/** Boots the agent in XS with the host limits or the Moddable ones (CLASS2_PROFILE) and measures it. */
+async function measure(class2: boolean, bundlePath: string): Promise<void> {
+  {
     const board = loadBoard('sim');
     if (typeof board === 'string') throw new Error(board);
     const dir = mkdtempSync(join(tmpdir(), 'tinyusp-budget-'));
@@ -103,7 +101,7 @@ const suite: BenchSuite = {
     try {
       const empty = await worker.heapAfterGc();
       const emptySnap = await worker.writeSnapshot(join(dir, 'empty.xss'));
-      await worker.loadBundle(bundle.path, 'tinyusp');
+      await worker.loadBundle(bundlePath, 'tinyusp');
       const code = await worker.heapAfterGc();
       await worker.evaluate(`tinyusp.preloadSchema(${JSON.stringify(JSON.stringify(board))})`);
       const loaded = await worker.heapAfterGc(); // code + schema: flash on Moddable (preloaded)
@@ -114,7 +112,7 @@ const suite: BenchSuite = {
       });
       const config: XsAgentConfig = {
         endpointId: AGENT_ID, board, serialNumber: 'SIM000001', softwareVersion: '0.1.0', host: '127.0.0.1', coapPort: port,
-        coapPath: '/usp', controllers: [{ endpointId: CONTROLLER_ID, uri: ctl.uri }], logLevel: LogLevel.Error,
+        coapPath: '/usp', controllers: [{ endpointId: CONTROLLER_ID, uri: ctl.uri }], logLevel: LogLevel.Error, class2,
       };
       await worker.evaluate(`tinyusp.start(${JSON.stringify(JSON.stringify(config))})`);
       let peakInCrank = 0;
@@ -149,24 +147,38 @@ const suite: BenchSuite = {
       const bootSlots = booted - loaded;
       const peakSlots = Math.max(peakInCrank, peakLive) - loaded;
       const afterSlots = after - loaded;
-      console.log(`bundle (start:xs agent, no DTLS)   ${bundle.bytes} B minified, ${bundle.gzip} B gzip`);
-      console.log(`bundle (dist/xs core, no DTLS)     ${core.bytes} B minified, ${core.gzip} B gzip`);
+      const label = class2 ? 'Moddable limits (CLASS2_PROFILE)' : 'host limits';
+      console.log(`-- ${label} --`);
       console.log(`XS code objects (bundle loaded)    ${codeSlots} slots = ${kib(codeSlots)} KiB (flash when preloaded)`);
       console.log(`XS schema (default model + IoT)    ${schemaSlots} slots = ${kib(schemaSlots)} KiB (flash: tinyusp/schemas is preloaded)`);
       console.log(`XS heap after boot                 ${bootSlots} slots = ${kib(bootSlots)} KiB (ESP32), machine allocated ${(bootAllocate / KIB).toFixed(0)} KiB`);
       console.log(`XS heap peak, ${REQUESTS} requests         ${peakSlots} slots = ${kib(peakSlots)} KiB (live between requests ≤ ${peakLive - loaded} slots)`);
       console.log(`XS heap after session              ${afterSlots} slots = ${kib(afterSlots)} KiB, machine allocated ${(afterAllocate / KIB).toFixed(0)} KiB; ${failures} failed requests`);
       console.log(`XS snapshot                        empty machine ${emptySnap} B, after boot ${bootSnap} B (agent +${bootSnap - emptySnap} B)`);
-      console.log(`XS heap after boot: ${bootSlots} slots = ${kib(bootSlots)} KiB (ESP32) — target 32 KiB: ${verdict(bootSlots * SLOT_BYTES_ESP32, 32 * KIB)}`);
-      console.log(`XS heap peak: ${peakSlots} slots = ${kib(peakSlots)} KiB (ESP32) — target 48 KiB: ${verdict(peakSlots * SLOT_BYTES_ESP32, 48 * KIB)}`);
-      console.log(`XS snapshot after boot: ${bootSnap} B (agent +${bootSnap - emptySnap} B)`);
-      console.log(`XS bundle without DTLS: ${bundle.bytes} B minified, ${bundle.gzip} B gzip — target 128 KiB (with DTLS): ${verdict(bundle.bytes, 128 * KIB)} even without DTLS`);
-      console.log('XS bundle with DTLS: not measured (branch dtls not merged)');
+      console.log(`XS heap after boot (${label}): ${bootSlots} slots = ${kib(bootSlots)} KiB (ESP32) — target 32 KiB: ${verdict(bootSlots * SLOT_BYTES_ESP32, 32 * KIB)}`);
+      console.log(`XS heap peak (${label}): ${peakSlots} slots = ${kib(peakSlots)} KiB (ESP32) — target 48 KiB: ${verdict(peakSlots * SLOT_BYTES_ESP32, 48 * KIB)}`);
+      console.log(`XS snapshot after boot (${label}): ${bootSnap} B (agent +${bootSnap - emptySnap} B)`);
     } finally {
       ctl.close();
       bridge.close();
       worker.close();
     }
+  }
+}
+
+const suite: BenchSuite = {
+  name: 'xs-budget',
+  async run() {
+    const bundle = await bundleSize(ENTRY);
+    const core = await bundleSize(join(ROOT, 'src/main/xs.ts'));
+    console.log(`bundle (start:xs agent, no DTLS)   ${bundle.bytes} B minified, ${bundle.gzip} B gzip`);
+    console.log(`bundle (dist/xs core, no DTLS)     ${core.bytes} B minified, ${core.gzip} B gzip`);
+    console.log(`XS bundle without DTLS: ${bundle.bytes} B minified, ${bundle.gzip} B gzip — target 128 KiB (with DTLS): ${verdict(bundle.bytes, 128 * KIB)} even without DTLS`);
+    console.log('XS bundle with DTLS: not measured (branch dtls not merged)');
+    await measure(false, bundle.path);
+    await measure(true, bundle.path);
+    const board = loadBoard('sim');
+    if (typeof board === 'string') throw new Error(board);
     await breakdown(JSON.stringify(board));
   },
 };
