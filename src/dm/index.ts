@@ -5,20 +5,20 @@
  */
 export { DmError } from './errors.ts';
 export {
-  ParamType, ParamAccess, ObjAccess, ValueChange, NodeKind,
+  ParamType, ParamAccess, ObjAccess, ValueChange, NodeKind, supportedParamAccess, named,
   type Schema, type ObjectNode, type ParamNode, type CommandNode, type EventNode, type UniqueKey,
   type ReferenceSpec, type DeviceContext, type ParamGetter, type ParamSetter,
 } from './schema.ts';
 export {
   object, table, param, entries, alias, command, event, buildSchema, deepFreeze, T, R, W, WO, type ParamOptions, type ObjectOptions,
 } from './schema-table.ts';
-export { type ObjectInstance, type Table } from './instances.ts';
+export { type ObjectInstance, type Table, forEachInstance } from './instances.ts';
 export {
   PathKind, SegmentKind, SearchOp,
   type ParsedPath, type PathSegment, type SearchTerm, type RelativeStep, type RefFollow, type ResolvedPath, type SupportedPath,
 } from './path-types.ts';
 export { parsePath } from './path-parser.ts';
-export { checkValue, compareValues, canonicalValue, formatDateTime, parseDateTime, splitList } from './types/value.ts';
+export { checkValue, compareValues, canonicalValue, formatDateTime, parseDateTime, splitList, typeName, UNKNOWN_TIME } from './types/value.ts';
 export {
   WriteMode,
   type Transaction, type WriteFailure, type ChangeListener, type CommandHandler, type CommandInvocation,
@@ -26,8 +26,10 @@ export {
 } from './model-types.ts';
 export { createDataModel, DataModel } from './model.ts';
 export { createDeviceSchema, DATA_MODEL_URI, ROOT_DATA_MODEL_VERSION } from './device-schema.ts';
-export { createFactoryDefault } from './factory-default.ts';
-export { createDeviceContext } from './context.ts';
+export { createFactoryDefault, FULL_ACCESS_ROLE, UNTRUSTED_ROLE, type FactoryOptions } from './factory-default.ts';
+export { MAX_SUBSCRIPTIONS } from './objects/local-agent.ts';
+export { STORE_KEY } from './persistence.ts';
+export { createDeviceContext, upTimeSeconds } from './context.ts';
 export {
   iotCapabilityObjects, iotCapabilityDefaults, createIoTDeviceContext, IOT_TABLE, IOT_CLASSES, IOT_IMPLEMENTED,
   type IoTDeviceContext, type IoTState,

@@ -121,6 +121,12 @@ export interface DataModelApi {
   setTime(now: number, wallClock: number | undefined): void;
   /** Resolves an instantiated path (object, instance, param, command, event, search). */
   resolve(path: string): ResolvedPath;
+  /**
+   * True when the object path (or search path) `path` resolves to `inst` or to an object or
+   * table above it: object paths cover their subtree (Permission.Targets, ReferenceList
+   * object paths "every param below", ObjectCreation on a table path).
+   */
+  covers(path: string, inst: ObjectInstance): boolean;
   /** Resolves a supported-DM path ("{i}" or numbers accepted; §4 item 6). */
   resolveSupported(path: string): SupportedPath;
   /** Value of a parameter in USP string form (getter, stored, default or row count). Hidden params read "". */

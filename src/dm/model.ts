@@ -13,17 +13,21 @@ import { createInstance, type ObjectInstance, type Table } from './instances.ts'
 import type {
   ChangeListener, CommandHandler, CommandInputCheck, DataModelApi, DataModelOptions, FactoryDefault, Transaction,
 } from './model-types.ts';
-import { PathKind, type ResolvedPath, type SupportedPath } from './path-types.ts';
+import { type ParsedPath, PathKind, type ResolvedPath, SegmentKind, type SupportedPath } from './path-types.ts';
 import { parsePath } from './path-parser.ts';
 import { loadModel, saveModel } from './persistence.ts';
+import { fillKeys } from './unique-keys.ts';
 import { resolveParsed, resolveSupportedPath } from './resolver.ts';
-import { type CommandNode, type DeviceContext, type ObjectNode, ParamAccess, type ParamNode, ParamType, type Schema } from './schema.ts';
+import { type CommandNode, type DeviceContext, type ObjectNode, type ParamNode, type Schema, named } from './schema.ts';
 import type { SearchContext } from './search.ts';
 import { ModelTransaction } from './transaction.ts';
 import { checkValue } from './types/value.ts';
+import { checkCommandInput } from './command-input.ts';
 
 const DEFAULT_MAX_ROWS = 64;
 const DEFAULT_MAX_WATCHED = 32;
+/** Parsed paths kept (FIFO); a path string longer than a message is never repeated anyway. */
+const PARSE_CACHE_SIZE = 32;
 
 interface Watched {
   readonly inst: ObjectInstance;
@@ -48,6 +52,7 @@ export class DataModel implements DataModelApi, SearchContext {
   private readonly nodesByPath = new Map<string, ObjectNode>();
   private readonly handlers = new Map<string, CommandHandler>();
   private readonly watched = new Map<string, Watched>();
+  private readonly parseCache = new Map<string, ParsedPath>();
   private openTx: ModelTransaction | null = null;
 
   constructor(options: DataModelOptions) {
@@ -105,30 +110,13 @@ export class DataModel implements DataModelApi, SearchContext {
 
   /** Stores a value without journal or access checks (load and seed only). */
   storeValue(inst: ObjectInstance, name: string, value: string): boolean {
-    const p = inst.node.params.find((q) => q.name === name);
+    const p = named(inst.node.params, name);
     if (p === undefined || p.entriesOf !== '' || p.getter !== null) return false;
     const r = checkValue(p, value);
     if (r.err !== 0) return false;
     if (inst.values === null) inst.values = new Map();
     inst.values.set(name, r.value);
     return true;
-  }
-
-  /**
-   * R-ADD.5 key values for a new row: Alias and other Controller-writable string keys
-   * get "cpe-N", integer keys get N (N = instance number); references, enumerations
-   * and keys the Agent owns (read-only, like Request.Originator) are left alone.
-   */
-  fillKeys(row: ObjectInstance, put: (name: string, value: string) => void): void {
-    for (const key of row.node.uniqueKeys) {
-      for (const name of key.params) {
-        const p = row.node.params.find((q) => q.name === name);
-        if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
-        if (row.values !== null && row.values.has(name)) continue;
-        if (p.type === ParamType.String && p.enumeration === null) put(name, 'cpe-' + row.number);
-        else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, String(row.number));
-      }
-    }
   }
 
   /** Applies the factory default to a fresh tree, then persists it. */
@@ -140,7 +128,7 @@ export class DataModel implements DataModelApi, SearchContext {
       if (table === undefined || !(number >= 1) || table.rows.has(number)) continue;
       const inst = this.insertRow(table, number);
       for (const [name, value] of row.values) this.storeValue(inst, name, value);
-      this.fillKeys(inst, (name, v) => { this.storeValue(inst, name, v); });
+      fillKeys(this, inst, (name, v) => { this.storeValue(inst, name, v); });
     }
     for (const [path, value] of this.factoryDefault.params) {
       const dot = path.lastIndexOf('.');
@@ -160,8 +148,30 @@ export class DataModel implements DataModelApi, SearchContext {
     this.context.wallClock = wallClock;
   }
 
+  /**
+   * Parsed form of `path`, from a small bounded cache: the same paths come back on every
+   * message (ACL Targets, Subscription ReferenceLists, references), and parsing is most of
+   * a Get's transient allocation in XS. Parsed paths are immutable, so sharing them is safe.
+   */
+  private parsed(path: string): ParsedPath {
+    const hit = this.parseCache.get(path);
+    if (hit !== undefined) return hit;
+    const p = parsePath(path);
+    if (this.parseCache.size >= PARSE_CACHE_SIZE) this.parseCache.delete(this.parseCache.keys().next().value!);
+    this.parseCache.set(path, p);
+    return p;
+  }
+
   resolve(path: string): ResolvedPath {
-    return resolveParsed(this, this.root, parsePath(path));
+    return resolveParsed(this, this.root, this.parsed(path));
+  }
+
+  covers(path: string, inst: ObjectInstance): boolean {
+    const r = this.resolve(path);
+    if (r.err !== 0 || r.kind !== PathKind.Object) return false;
+    for (const o of r.objects) if (inst.path.startsWith(o.path)) return true;
+    for (const t of r.tables) if (inst.path.startsWith(t.path)) return true;
+    return false;
   }
 
   resolveSupported(path: string): SupportedPath {
@@ -182,8 +192,14 @@ export class DataModel implements DataModelApi, SearchContext {
   /** SearchContext: the single instance a reference value names (numbers or unique keys, R-ARC.11). */
   referenced(value: string): ObjectInstance | undefined {
     if (value === '') return undefined;
-    const parsed = parsePath(value.endsWith('.') ? value : value + '.');
+    const parsed = this.parsed(value.endsWith('.') ? value : value + '.');
     if (parsed.err !== 0 || parsed.kind !== PathKind.Object) return undefined;
+    // A reference holds a Path Name, at most with key addressing (R-ARC.11): no wildcard and no
+    // reference hops, which also rules out a weak reference whose search follows itself forever.
+    for (const seg of parsed.segments) {
+      if (seg.kind === SegmentKind.Wildcard || seg.follow !== null) return undefined;
+      if (seg.terms !== null) for (const t of seg.terms) for (const step of t.steps) if (step.follow !== null) return undefined;
+    }
     const r = resolveParsed(this, this.root, parsed);
     return r.err === 0 && r.tables.length === 0 && r.objects.length === 1 ? r.objects[0] : undefined;
   }
@@ -204,7 +220,7 @@ export class DataModel implements DataModelApi, SearchContext {
     const out = new Map<string, string>();
     for (const key of inst.node.uniqueKeys) {
       for (const name of key.params) {
-        const p = inst.node.params.find((q) => q.name === name);
+        const p = named(inst.node.params, name);
         if (p !== undefined) out.set(name, this.read(inst, p));
       }
     }
@@ -238,19 +254,7 @@ export class DataModel implements DataModelApi, SearchContext {
   }
 
   checkCommandInput(command: CommandNode, input: ReadonlyMap<string, string>): CommandInputCheck {
-    const out = new Map<string, string>();
-    for (const arg of command.input) {
-      const v = input.get(arg.name);
-      if (v === undefined) {
-        if (arg.mandatory) return { err: DmError.InvalidCommandArguments, message: `missing mandatory argument ${arg.name}`, input: out };
-        out.set(arg.name, arg.defaultValue);
-        continue;
-      }
-      const r = checkValue(arg, v);
-      if (r.err !== 0) return { err: DmError.InvalidCommandArguments, message: `${arg.name}: ${r.message}`, input: out };
-      out.set(arg.name, r.value);
-    }
-    return { err: DmError.Ok, message: '', input: out };
+    return checkCommandInput(command, input);
   }
 
   watch(inst: ObjectInstance, param: ParamNode): number {

@@ -10,6 +10,7 @@
  *
  * Format: {"v":1,"o":[[path,[name,value,…]],…],"n":[[tablePath,next],…]}, UTF-8.
  */
+import { named } from './schema.ts';
 import type { KeyValueStore } from '../platform/types.ts';
 import type { ObjectInstance } from './instances.ts';
 import type { DataModel } from './model.ts';
@@ -31,7 +32,7 @@ function collect(inst: ObjectInstance, objects: unknown[], counters: unknown[]):
   const values: string[] = [];
   if (inst.values !== null) {
     for (const [name, value] of inst.values) {
-      const p = inst.node.params.find((q) => q.name === name);
+      const p = named(inst.node.params, name);
       if (p !== undefined && !p.volatile) values.push(name, value);
     }
   }
@@ -116,6 +117,7 @@ export function loadModel(model: DataModel, store: KeyValueStore): string {
       const table = model.tables.get(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));
       if (table === undefined || !Number.isInteger(number) || number < 1) return `stored row ${path} has no table`;
+      if (table.rows.size >= model.maxRowsPerTable) return `stored table ${table.path} has more than ${model.maxRowsPerTable} rows`;
       inst = model.insertRow(table, number);
     }
     const values = entry[1];

@@ -11,7 +11,7 @@ import { DmError } from './errors.ts';
 import type { ObjectInstance, Table } from './instances.ts';
 import { type ParsedPath, PathKind, type ResolvedPath, SegmentKind, type SupportedPath } from './path-types.ts';
 import { parsePath } from './path-parser.ts';
-import { type CommandNode, type EventNode, type ObjectNode, type ParamNode } from './schema.ts';
+import { type CommandNode, type EventNode, type ObjectNode, type ParamNode, named } from './schema.ts';
 import { checkTerms, matchesTerms, type SearchContext } from './search.ts';
 import { splitList } from './types/value.ts';
 
@@ -22,9 +22,9 @@ function failure(err: number, message: string, kind: PathKind = PathKind.Object)
 }
 
 function findElement(node: ObjectNode, kind: PathKind, name: string): ParamNode | CommandNode | EventNode | undefined {
-  if (kind === PathKind.Param) return node.params.find((p) => p.name === name);
-  if (kind === PathKind.Command) return node.commands.find((c) => c.name === name);
-  return node.events.find((e) => e.name === name);
+  if (kind === PathKind.Param) return named(node.params, name);
+  if (kind === PathKind.Command) return named(node.commands, name);
+  return named(node.events, name);
 }
 
 /** Resolves a parsed instantiated path from the root instance. */
@@ -42,7 +42,7 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
     if (seg.kind === SegmentKind.Name) {
       if (tables !== null) return failure(DmError.InvalidPath, `${node.path} is a table: expected an instance before ${seg.name}`);
       if (seg.follow !== null) {
-        const p = node.params.find((q) => q.name === seg.name);
+        const p = named(node.params, seg.name);
         if (p === undefined || p.reference === null) return failure(DmError.InvalidPath, `${seg.name} is not a reference parameter of ${node.path}`);
         const target = ctx.objectNodeAt(p.reference.targetParent);
         if (target === undefined) return failure(DmError.InvalidPath, `${seg.name} references no object`);
@@ -59,7 +59,7 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
         objects = next;
         continue;
       }
-      const child = node.objects.find((o) => o.name === seg.name);
+      const child = named(node.objects, seg.name);
       if (child === undefined) return failure(DmError.InvalidPath, `no object ${seg.name} in ${node.path}`);
       node = child;
       if (child.multi) {
@@ -129,7 +129,7 @@ export function resolveSupportedPath(root: ObjectNode, path: string): SupportedP
       pendingTable = false;
       continue;
     }
-    const child = node.objects.find((o) => o.name === seg.name);
+    const child = named(node.objects, seg.name);
     if (child === undefined) return fail(DmError.InvalidPath, `no object ${seg.name} in ${node.path}`);
     node = child;
     pendingTable = child.multi;

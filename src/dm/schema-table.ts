@@ -4,6 +4,7 @@
  * `command` and `event`; `buildSchema` fills paths and parents once, then deep-freezes
  * every node (XS preload: no RAM for the schema, nothing allocated per request).
  */
+import { CompactParam, shareFacets } from './param-node.ts';
 import {
   type CommandNode, type EventNode, NodeKind, ObjAccess, type ObjectNode, ParamAccess, type ParamGetter, type ParamNode,
   type ParamSetter, ParamType, type ReferenceSpec, type Schema, type UniqueKey, ValueChange,
@@ -29,6 +30,7 @@ export interface ParamOptions {
   readonly get?: ParamGetter;
   readonly set?: ParamSetter;
   readonly volatile?: boolean;
+  readonly immutable?: boolean;
 }
 
 /** Short names for declarations: type and access letters. */
@@ -37,25 +39,28 @@ export const R = ParamAccess.ReadOnly;
 export const W = ParamAccess.ReadWrite;
 export const WO = ParamAccess.WriteOnceReadOnly;
 
-const NO_PARAMS: readonly ParamNode[] = [];
+// Shared empty member lists: an XS array costs slots even when empty.
+const NO_PARAMS: readonly ParamNode[] = Object.freeze([]);
+const NO_OBJECTS: readonly ObjectNode[] = Object.freeze([]);
+const NO_COMMANDS: readonly CommandNode[] = Object.freeze([]);
+const NO_EVENTS: readonly EventNode[] = Object.freeze([]);
 
 export function param(name: string, type: ParamType, access: ParamAccess, o: ParamOptions = {}): ParamNode {
   const list = o.list === undefined ? false : o.list !== false;
   const lo = typeof o.list === 'object' ? o.list : undefined;
   const numeric = type !== T.String && type !== T.Base64 && type !== T.HexBinary && type !== T.DateTime;
   const fallback = type === T.Boolean ? 'false' : numeric && !list ? '0' : type === T.DateTime && !list ? '0001-01-01T00:00:00Z' : '';
-  return {
-    kind: NodeKind.Param, name, type, access,
+  return new CompactParam(name, type, access, o.def ?? fallback, {
     minLength: o.minLength ?? 0, maxLength: o.maxLength ?? 0,
     rangeMin: o.min ?? '', rangeMax: o.max ?? '',
     enumeration: o.enumeration ?? null, patterns: o.patterns ?? null,
     list, minItems: lo?.minItems ?? 0, maxItems: lo?.maxItems ?? 0, listMaxLength: lo?.maxLength ?? 0,
-    defaultValue: o.def ?? fallback,
     reference: o.ref ?? null, secured: o.secured ?? false, hidden: o.hidden ?? false,
     valueChange: o.ignoreChange ? ValueChange.WillIgnore : ValueChange.Allowed,
     mandatory: o.mandatory ?? false, entriesOf: o.entriesOf ?? '',
     getter: o.get ?? null, setter: o.set ?? null, volatile: o.volatile ?? (o.get !== undefined),
-  };
+    immutable: o.immutable ?? false,
+  });
 }
 
 /** A "…NumberOfEntries" parameter counting the rows of sibling table `tableName`. */
@@ -106,7 +111,11 @@ function makeObject(name: string, multi: boolean, o: ObjectOptions, members: rea
   return {
     kind: NodeKind.Object, name, path: '', parent: null, multi,
     access: o.access ?? ObjAccess.ReadOnly, maxEntries: o.maxEntries ?? 0, uniqueKeys,
-    params, objects, commands, events, persistWhen: o.persistWhen ?? '', volatile: o.volatile ?? false,
+    params: params.length > 0 ? params : NO_PARAMS,
+    objects: objects.length > 0 ? objects : NO_OBJECTS,
+    commands: commands.length > 0 ? commands : NO_COMMANDS,
+    events: events.length > 0 ? events : NO_EVENTS,
+    persistWhen: o.persistWhen ?? '', volatile: o.volatile ?? false,
   };
 }
 
@@ -140,5 +149,12 @@ export function deepFreeze<V>(value: V): V {
 export function buildSchema(root: ObjectNode, dataModelUri: string): Schema {
   const objects: ObjectNode[] = [];
   place(root, null, objects);
+  const params: ParamNode[] = [];
+  for (const o of objects) {
+    params.push(...o.params);
+    for (const c of o.commands) params.push(...c.input, ...c.output);
+    for (const e of o.events) params.push(...e.args);
+  }
+  shareFacets(params);
   return deepFreeze({ root, dataModelUri, objects });
 }

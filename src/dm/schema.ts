@@ -11,6 +11,7 @@
  * processor can copy them (ParamValueType, ObjAccessType, ValueChangeType, CmdType).
  */
 import type { BoardDescription } from '../platform/board.ts';
+import type { BoardIo } from '../platform/types.ts';
 
 /** GetSupportedDMResp.ParamValueType numbers. */
 export const ParamType = {
@@ -57,6 +58,8 @@ export interface DeviceContext {
   now: number;
   /** Wall-clock ms since the Unix epoch at `now`, undefined while unknown (no SNTP yet). */
   wallClock: number | undefined;
+  /** The board's pins (Platform.board), for getters/setters of IoT capabilities. */
+  readonly io?: BoardIo;
 }
 
 /** Reads a computed value: a module-level function, never a per-node closure. */
@@ -100,6 +103,8 @@ export interface ParamNode {
   readonly setter: ParamSetter | null;
   /** Kept out of persistent storage (state that is rebuilt at boot). */
   readonly volatile: boolean;
+  /** Once non-empty, a Set may not change it (Subscription.ReferenceList, §1.14). */
+  readonly immutable: boolean;
 }
 
 export interface CommandNode {
@@ -143,6 +148,20 @@ export interface ObjectNode {
   readonly persistWhen: string;
   /** Rows never reach storage (Request table: operations do not survive a reboot). */
   readonly volatile: boolean;
+}
+
+/**
+ * Member of `list` named `name`, or undefined. A plain loop: `Array.prototype.find`
+ * with an arrow function costs a closure (7 XS slots) per lookup on the request path.
+ */
+export function named<N extends { readonly name: string }>(list: readonly N[], name: string): N | undefined {
+  for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return list[i];
+  return undefined;
+}
+
+/** GetSupportedDM param_access: writeOnceReadOnly is reported as READ_WRITE (§4 item 6). */
+export function supportedParamAccess(access: ParamAccess): 0 | 1 {
+  return access === ParamAccess.ReadOnly ? 0 : 1;
 }
 
 export interface Schema {

@@ -7,7 +7,7 @@
 import { DmError } from './errors.ts';
 import type { ObjectInstance } from './instances.ts';
 import { SearchOp, type SearchTerm } from './path-types.ts';
-import { type ObjectNode, type ParamNode, ParamType } from './schema.ts';
+import { type ObjectNode, type ParamNode, ParamType, named } from './schema.ts';
 import { canonicalValue, compareValues, splitList, UNKNOWN_TIME } from './types/value.ts';
 
 /** What evaluation needs from the model: values and reference following. */
@@ -37,7 +37,7 @@ function termParam(ctx: SearchContext, node: ObjectNode, term: SearchTerm): Para
     const step = steps[i]!;
     const last = i === steps.length - 1;
     if (step.follow !== null) {
-      const p = cur.params.find((q) => q.name === step.name);
+      const p = named(cur.params, step.name);
       if (p === undefined || p.reference === null) return `${step.name} is not a reference parameter of ${cur.path}`;
       const target = ctx.objectNodeAt(p.reference.targetParent);
       if (target === undefined || last) return `reference ${step.name}+ must be followed by a parameter`;
@@ -45,10 +45,10 @@ function termParam(ctx: SearchContext, node: ObjectNode, term: SearchTerm): Para
       continue;
     }
     if (last) {
-      const p = cur.params.find((q) => q.name === step.name);
+      const p = named(cur.params, step.name);
       return p ?? `no parameter ${step.name} in ${cur.path}`;
     }
-    const child = cur.objects.find((o) => o.name === step.name);
+    const child = named(cur.objects, step.name);
     if (child === undefined) return `no object ${step.name} in ${cur.path}`;
     if (child.multi) return `search expressions cannot descend into the child table ${step.name}`;
     cur = child;
@@ -106,7 +106,7 @@ function matchFrom(ctx: SearchContext, inst: ObjectInstance, t: SearchTerm, from
   let cur = inst;
   for (let i = from; i < t.steps.length; i++) {
     const step = t.steps[i]!;
-    const p = cur.node.params.find((q) => q.name === step.name);
+    const p = named(cur.node.params, step.name);
     if (i === t.steps.length - 1) return p !== undefined && matchParam(p, ctx.read(cur, p), t);
     if (step.follow !== null) {
       if (p === undefined) return false;

@@ -14,8 +14,9 @@ import { forEachInstance, type ObjectInstance, type Table } from './instances.ts
 import type { Transaction, WriteFailure } from './model-types.ts';
 import { WriteMode } from './model-types.ts';
 import type { DataModel } from './model.ts';
-import { ObjAccess, type ObjectNode, ParamAccess, type ParamNode, ParamType } from './schema.ts';
+import { ObjAccess, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
+import { duplicateKeys, fillKeys, isKeyParam } from './unique-keys.ts';
 
 const OP_SET = 1;
 const OP_ADD = 2;
@@ -30,11 +31,6 @@ interface JournalEntry {
   /** OP_ADD: the table and its counter before. OP_DELETE: the table. */
   readonly table: Table | null;
   readonly oldNext: number;
-}
-
-function isKeyParam(node: ObjectNode, name: string): boolean {
-  for (const k of node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
-  return false;
 }
 
 /** "Device.X.1." → "Device.X.1" (reference values carry no final dot). */
@@ -61,6 +57,12 @@ export class ModelTransaction implements Transaction {
     this.err = 0;
     this.message = '';
     return 0;
+  }
+
+  /** The row holding `inst` (or a row above it) was created in this transaction. */
+  private createdHere(inst: ObjectInstance): boolean {
+    for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) if (this.created.has(i)) return true;
+    return false;
   }
 
   private live(inst: ObjectInstance): boolean {
@@ -92,16 +94,22 @@ export class ModelTransaction implements Transaction {
   set(inst: ObjectInstance, name: string, value: string, mode: WriteMode = WriteMode.Set): number {
     if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
     if (!this.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
-    const p = inst.node.params.find((q) => q.name === name);
+    const p = named(inst.node.params, name);
     if (p === undefined) return this.fail(DmError.UnsupportedParameter, `no parameter ${name} in ${inst.node.path}`);
     if (p.entriesOf !== '' || (p.getter !== null && p.setter === null)) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is read-only`);
     if (mode !== WriteMode.Agent && p.access !== ParamAccess.ReadWrite) {
       const firstWrite = p.access === ParamAccess.WriteOnceReadOnly &&
-        (mode === WriteMode.Add ? this.created.has(inst) : inst.values === null || !inst.values.has(name));
+        (mode === WriteMode.Add ? this.createdHere(inst) : inst.values === null || !inst.values.has(name));
       if (!firstWrite) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is not writable`);
     }
     const r = checkValue(p, value);
     if (r.err !== 0) return this.fail(r.err, `${inst.path}${name}: ${r.message}`);
+    if (p.immutable && mode === WriteMode.Set && !this.createdHere(inst)) {
+      const current = inst.values === null ? undefined : inst.values.get(name);
+      if (current !== undefined && current !== '' && current !== r.value) {
+        return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
+      }
+    }
     let v = r.value;
     if (p.reference !== null && p.type === ParamType.String) {
       const canonical = this.reference(p, v);
@@ -130,7 +138,7 @@ export class ModelTransaction implements Transaction {
     this.journal.push({ op: OP_ADD, inst: row, name: '', old: undefined, table, oldNext });
     this.created.add(row);
     // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
-    this.model.fillKeys(row, (name, v) => this.put(row, name, v));
+    fillKeys(this.model, row, (name, v) => this.put(row, name, v));
     this.ok();
     return row;
   }
@@ -198,7 +206,6 @@ export class ModelTransaction implements Transaction {
   }
 
   validate(): readonly WriteFailure[] {
-    const failures: WriteFailure[] = [];
     const tables = new Set<Table>();
     for (const e of this.journal) {
       if (e.op === OP_ADD) tables.add(e.table!);
@@ -207,22 +214,8 @@ export class ModelTransaction implements Transaction {
         if (t !== undefined) tables.add(t);
       }
     }
-    for (const t of tables) {
-      if (!this.live(t.parent)) continue;
-      for (const key of t.node.uniqueKeys) {
-        const seen = new Map<string, ObjectInstance>();
-        for (const row of t.rows.values()) {
-          let k = '';
-          for (const name of key.params) {
-            const p = row.node.params.find((q) => q.name === name);
-            k += (p === undefined ? '' : this.model.read(row, p)) + '\u0000';
-          }
-          const other = seen.get(k);
-          if (other === undefined) { seen.set(k, row); continue; }
-          failures.push({ path: row.path, err: DmError.DuplicateKey, message: `${row.path} duplicates the unique key (${key.params.join(', ')}) of ${other.path}` });
-        }
-      }
-    }
+    const failures: WriteFailure[] = [];
+    for (const t of tables) if (this.live(t.parent)) duplicateKeys(this.model, t, failures);
     return failures;
   }
 
@@ -230,9 +223,18 @@ export class ModelTransaction implements Transaction {
     if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
     const failures = this.validate();
     if (failures.length > 0) return this.fail(failures[0]!.err, failures[0]!.message);
+    if (this.journal.length > 0) {
+      // The store replaces its value atomically: if the write fails, storage still holds the
+      // state before this transaction, so memory goes back to it too (errors are values).
+      try {
+        this.model.save();
+      } catch {
+        this.rollback();
+        return this.fail(DmError.InternalError, 'the data model could not be stored; nothing was changed');
+      }
+    }
     this.open = false;
     const journal = this.journal.splice(0);
-    if (journal.length > 0) this.model.save();
     this.notify(journal);
     this.created.clear();
     return this.ok();
@@ -259,19 +261,21 @@ export class ModelTransaction implements Transaction {
       if (e.op === OP_ADD) {
         if (this.live(e.inst)) for (const l of model.listeners) l.handleObjectCreation(e.inst);
       } else if (e.op === OP_DELETE) {
-        if (this.created.has(e.inst)) continue;
+        if (this.createdHere(e.inst)) continue;
         forEachInstance(e.inst, (gone) => {
           if (gone.number > 0) for (const l of model.listeners) l.handleObjectDeletion(gone.path, gone.node);
         });
       } else {
         const m = firstOld.get(e.inst);
-        if (m === undefined || !m.has(e.name) || !this.live(e.inst) || this.created.has(e.inst)) continue;
+        if (m === undefined || !m.has(e.name) || !this.live(e.inst)) continue;
         const old = m.get(e.name);
         m.delete(e.name);
-        const p = e.inst.node.params.find((q) => q.name === e.name)!;
+        const p = named(e.inst.node.params, e.name)!;
+        // Setters push the committed value to the platform first, so a getter reads it back below.
+        if (p.setter !== null) p.setter(model.context, e.inst.path, e.inst.values!.get(e.name) ?? p.defaultValue);
+        if (this.createdHere(e.inst)) continue;
         const now = model.read(e.inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
-        if (p.setter !== null) p.setter(model.context, e.inst.path, now);
         if (p.valueChange === 1) for (const l of model.listeners) l.handleValueChange(e.inst, p, now);
       }
     }

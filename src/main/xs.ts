@@ -13,4 +13,6 @@ export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-vi
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
 export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from './host-agent.ts';
-export { createDeviceSchema, iotCapabilityObjects, type Schema } from '../dm/index.ts';
+export {
+  createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
+} from '../dm/index.ts';

@@ -6,7 +6,7 @@
  */
 import {
   alias, command, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, entries, object, param, R, T, table, W, WO,
-  ObjAccess, WriteMode, type DataModel, type FactoryRow,
+  ObjAccess, WriteMode, type DataModel, type FactoryRow, type ParamNode,
 } from '../../src/dm/index.ts';
 import type { KeyValueStore } from '../../src/platform/types.ts';
 import type { BoardDescription } from '../../src/platform/board.ts';
@@ -138,6 +138,13 @@ export const EXAMPLE_ROWS: readonly FactoryRow[] = [
 export function exampleModel(store?: KeyValueStore, now = 0): DataModel {
   const context = createDeviceContext(BOARD, 'T0001', '1.2.3', 'os::0A1B2C-T0001', now);
   return createDataModel({ schema: exampleSchema(), context, store, factoryDefault: createFactoryDefault(BOARD, { rows: EXAMPLE_ROWS }) });
+}
+
+/** Value of the first object a parameter path resolves to ("<none>" when it matches nothing); throws on a path error. */
+export function valueAt(model: DataModel, path: string): string {
+  const r = model.resolve(path);
+  if (r.err !== 0) throw new Error(`${path}: ${r.err} ${r.message}`);
+  return r.objects.length === 0 ? '<none>' : model.read(r.objects[0]!, r.element as ParamNode);
 }
 
 /** Convenience for tests: one-parameter Set in its own transaction; returns the error code. */

@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DmError, PathKind, WriteMode, type ParamNode } from '../../src/dm/index.ts';
-import { exampleModel, setOne } from './example-model.ts';
+import { exampleModel, setOne, valueAt } from './example-model.ts';
 
 const model = exampleModel();
 
@@ -203,6 +203,17 @@ refs('R-ARC.11 reference values accept key addressing and read back with instanc
   assert.equal(paths('Device.Object.SomeReferenceParameter+.'), ['Device.Object.FooObject.5.']);
 });
 
+refs('R-ARC.11 reference values are Path Names: wildcards and reference hops in a stored value resolve to nothing', () => {
+  const m = exampleModel();
+  assert.is(setOne(m, 'Device.WiFi.AccessPoint.1.Backup', 'Device.WiFi.SSID.*'), 0, 'weak: stored as given');
+  assert.equal(m.resolve('Device.WiFi.AccessPoint.1.Backup+.').objects, []);
+  assert.is(setOne(m, 'Device.WiFi.AccessPoint.1.Backup', 'Device.WiFi.SSID.[LowerLayers+.Name=="wifi0"]'), 0);
+  assert.equal(m.resolve('Device.WiFi.AccessPoint.1.Backup+.').objects, []);
+  assert.is(setOne(m, 'Device.WiFi.AccessPoint.1.Backup', 'Device.WiFi.SSID.[SSID=="Guest"]'), 0);
+  assert.is(valueAt(m, 'Device.WiFi.AccessPoint.1.Backup'), 'Device.WiFi.SSID.2', 'resolvable weak refs are stored with numbers');
+  assert.equal(m.resolve('Device.WiFi.AccessPoint.[Backup+.SSID=="Guest"].').objects.map((o) => o.path), ['Device.WiFi.AccessPoint.1.']);
+});
+
 const supported = suite('dm/resolver supported-DM paths');
 
 supported('§GSDM {i}, instance numbers and bare table names resolve to schema nodes', () => {
@@ -221,3 +232,21 @@ search.run();
 wildcard.run();
 refs.run();
 supported.run();
+
+const hostile = suite('dm/resolver hostile input');
+
+hostile('§Errors hostile paths never throw: every result is 0, 7008, 7016 or 7026 with a message', async () => {
+  const fc = await import('fast-check');
+  const m = exampleModel();
+  const pieces = ['Device.', 'IP.', 'Interface.', 'WiFi.', 'SSID.', 'LowerLayers', '1.', '0.', '*.', '{i}.', '[', ']', '"', '==', '~=', '<', '&&', ' ',
+    'Name', 'Type', '+', '#', '#*+', '#2+', '.', '()', '!', '%22', '%25', 'Stats.', 'ErrorsSent', 'Reset()', 'Boot!', 'eth0', '-1', '\u00e9', '\u0000'];
+  const path = fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((a) => a.join(''));
+  fc.assert(fc.property(fc.oneof(path, fc.string({ maxLength: 40 })), (p) => {
+    const r = m.resolve(p);
+    if (![0, 7008, 7016, 7026].includes(r.err)) return false;
+    if (r.err !== 0 && r.message === '') return false;
+    return m.resolveSupported(p).err >= 0;
+  }), { numRuns: 3000, seed: 42 });
+});
+
+hostile.run();

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BoardDescription } from '../../src/platform/board.ts';
 import {
-  iotCapabilityObjects, createDeviceSchema, DATA_MODEL_URI, NodeKind, ObjAccess, ParamAccess, ROOT_DATA_MODEL_VERSION, ValueChange, object, param, R, T,
+  iotCapabilityObjects, createDeviceSchema, DATA_MODEL_URI, NodeKind, ObjAccess, ParamAccess, ROOT_DATA_MODEL_VERSION, supportedParamAccess, ValueChange, object, param, R, T,
   type ObjectNode, type Schema,
 } from '../../src/dm/index.ts';
 
@@ -268,6 +268,10 @@ tr181('§4 item 9 UpTime and clocks are VALUE_CHANGE_WILL_IGNORE; configuration 
   assert.is(vc('Device.Time.', 'CurrentLocalTime'), ValueChange.WillIgnore);
   assert.is(vc('Device.LocalAgent.Controller.{i}.', 'Enable'), ValueChange.Allowed);
   assert.is(vc('Device.DeviceInfo.', 'FriendlyName'), ValueChange.Allowed);
+});
+
+tr181('§4 item 6 GetSupportedDM access: writeOnceReadOnly is reported as READ_WRITE', () => {
+  assert.equal([ParamAccess.ReadOnly, ParamAccess.ReadWrite, ParamAccess.WriteOnceReadOnly].map(supportedParamAccess), [0, 1, 1]);
 });
 
 tr181('§UniqueKey every table has unique keys (Alias non-functional, R-KEY.1/2)', () => {

@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DmError, WriteMode, type ChangeListener, type DataModel, type ObjectInstance } from '../../src/dm/index.ts';
-import { exampleModel, setOne } from './example-model.ts';
+import { exampleModel, setOne, valueAt as value } from './example-model.ts';
 
 /** Every stored value and row of the model, for before/after comparisons. */
 function snapshot(m: DataModel): string {
@@ -24,11 +24,6 @@ function at(m: DataModel, path: string): ObjectInstance {
   return i;
 }
 
-function value(m: DataModel, path: string): string {
-  const r = m.resolve(path);
-  assert.is(r.err, 0, r.message);
-  return m.read(r.objects[0]!, r.element as never);
-}
 
 const numbers = suite('dm/transaction instance numbers and keys');
 
@@ -65,6 +60,38 @@ numbers('R-ADD.5 the Agent assigns Alias "cpe-N" and other missing keys; uniqueK
   const p = perm.add(m.tableAt('Device.LocalAgent.ControllerTrust.Role.1.Permission.')!)!;
   assert.is(perm.commit(), 0);
   assert.equal(m.uniqueKeyValues(p).get('Order'), '2', 'numeric keys get the instance number');
+});
+
+numbers('R-ADD.5 an auto-assigned key never collides with a value a Controller chose', () => {
+  const m = exampleModel();
+  const tx = m.begin();
+  const table = m.tableAt('Device.DSL.Line.')!;
+  const a = tx.add(table)!;
+  tx.set(a, 'Alias', 'cpe-4');
+  const b = tx.add(table)!;
+  assert.is(b.number, 4);
+  assert.is(value(m, 'Device.DSL.Line.4.Alias'), 'cpe-4-1');
+  const perms = m.tableAt('Device.LocalAgent.ControllerTrust.Role.1.Permission.')!;
+  const p = tx.add(perms)!;
+  tx.set(p, 'Order', '3');
+  const q = tx.add(perms)!;
+  assert.equal([q.number, m.uniqueKeyValues(q).get('Order')], [3, '4']);
+  assert.equal(tx.validate(), []);
+  tx.rollback();
+});
+
+numbers('§1.14 Subscription.ReferenceList is immutable once set (7013), free while the row is being created', () => {
+  const m = exampleModel();
+  let tx = m.begin();
+  const sub = tx.add(m.tableAt('Device.LocalAgent.Subscription.')!, WriteMode.Add)!;
+  assert.is(tx.set(sub, 'ReferenceList', 'Device.DSL.', WriteMode.Add), 0);
+  assert.is(tx.set(sub, 'ReferenceList', 'Device.IP.', WriteMode.Add), 0);
+  assert.is(tx.commit(), 0);
+  tx = m.begin();
+  assert.is(tx.set(sub, 'ReferenceList', 'Device.NAT.'), DmError.NonWritableParameter);
+  assert.is(tx.set(sub, 'ReferenceList', 'Device.IP.'), 0, 'setting the same value is no change');
+  assert.is(tx.set(sub, 'Enable', 'true'), 0);
+  assert.is(tx.commit(), 0);
 });
 
 numbers('§4 item 3 uniqueness is judged after the whole message: swapping two Aliases is legal', () => {
@@ -246,6 +273,9 @@ listen('R-NOT §Self listeners run after commit, in order, only for real changes
   tx.set(row, 'CurrentProfile', 'new');
   tx.delete(at(m, 'Device.IP.Interface.3.'));
   tx.set(at(m, 'Device.IP.Interface.1.Stats.'), 'ErrorsSent', '7', WriteMode.Agent);
+  const ctl = tx.add(m.tableAt('Device.LocalAgent.Controller.')!)!;
+  const mtp = tx.add(ctl.tables.get('MTP')!)!;
+  tx.set(m.instanceAt(mtp.path + 'CoAP.')!, 'Host', 'h.local', WriteMode.Add);
   assert.equal(log, [], 'nothing before commit');
   assert.is(tx.commit(), 0);
   assert.equal(log, [
@@ -255,7 +285,9 @@ listen('R-NOT §Self listeners run after commit, in order, only for real changes
     'DEL Device.IP.Interface.3.IPv4Address.1.',
     'DEL Device.IP.Interface.3.IPv6Address.1.',
     'VC Device.NAT.PortMapping.2.Interface=',
-  ], 'unchanged values, values of new rows and WILL_IGNORE counters fire nothing');
+    'ADD Device.LocalAgent.Controller.1.',
+    'ADD Device.LocalAgent.Controller.1.MTP.1.',
+  ], 'unchanged values, values of new rows (and their sub-objects) and WILL_IGNORE counters fire nothing');
   log.length = 0;
   tx = m.begin();
   tx.set(at(m, 'Device.DSL.Line.1.'), 'CurrentProfile', 'zzz');

@@ -48,7 +48,7 @@ function subscriptionTable(): ObjectNode {
     param('ID', T.String, W, { minLength: 1, maxLength: 64 }),
     param('CreationDate', T.DateTime, R),
     param('NotifType', T.String, W, { enumeration: ['ValueChange', 'ObjectCreation', 'ObjectDeletion', 'OperationComplete', 'Event'], def: '' }),
-    param('ReferenceList', T.String, W, { list: true, maxLength: 256 }),
+    param('ReferenceList', T.String, W, { list: true, maxLength: 256, immutable: true }),
     param('Persistent', T.Boolean, W),
     param('TimeToLive', T.UnsignedInt, W),
     param('NotifRetry', T.Boolean, W),

@@ -1,0 +1,64 @@
+/**
+ * Unique keys (TR-369 §UniqueKey, R-ADD.5, R-KEY.1/2, §4 item 3): the values the Agent
+ * assigns to keys a Controller leaves out, and the duplicate check run over a whole
+ * table after all writes of a message (so swapping two Aliases is legal).
+ */
+import { DmError } from './errors.ts';
+import type { ObjectInstance, Table } from './instances.ts';
+import type { WriteFailure } from './model-types.ts';
+import type { DataModel } from './model.ts';
+import { type ObjectNode, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
+
+export function isKeyParam(node: ObjectNode, name: string): boolean {
+  for (const k of node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
+  return false;
+}
+
+/** `wanted`, or wanted + "-k" / the next free number when another row already holds it (a Controller may have chosen "cpe-3"). */
+function freeKeyValue(model: DataModel, table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
+  if (table === undefined) return wanted;
+  const taken = new Set<string>();
+  for (const other of table.rows.values()) if (other !== row) taken.add(model.read(other, p));
+  if (!taken.has(wanted)) return wanted;
+  const numeric = p.type !== ParamType.String;
+  for (let k = 1; ; k++) {
+    const v = numeric ? String(Number(wanted) + k) : wanted + '-' + k;
+    if (!taken.has(v)) return v;
+  }
+}
+
+/**
+ * R-ADD.5 key values for a new row: Alias and other Controller-writable string keys get
+ * "cpe-N", integer keys get N (N = instance number), each moved on if already taken;
+ * references, enumerations and keys the Agent owns (read-only, like Request.Originator)
+ * are left alone.
+ */
+export function fillKeys(model: DataModel, row: ObjectInstance, put: (name: string, value: string) => void): void {
+  const table = row.parent === null ? undefined : row.parent.tables.get(row.node.name);
+  for (const key of row.node.uniqueKeys) {
+    for (const name of key.params) {
+      const p = named(row.node.params, name);
+      if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
+      if (row.values !== null && row.values.has(name)) continue;
+      if (p.type === ParamType.String && p.enumeration === null) put(name, freeKeyValue(model, table, row, p, 'cpe-' + row.number));
+      else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, freeKeyValue(model, table, row, p, String(row.number)));
+    }
+  }
+}
+
+/** Appends a 7025 failure for every row of `table` whose key values repeat an earlier row's. */
+export function duplicateKeys(model: DataModel, table: Table, failures: WriteFailure[]): void {
+  for (const key of table.node.uniqueKeys) {
+    const seen = new Map<string, ObjectInstance>();
+    for (const row of table.rows.values()) {
+      let k = '';
+      for (const name of key.params) {
+        const p = named(row.node.params, name);
+        k += (p === undefined ? '' : model.read(row, p)) + '\u0000';
+      }
+      const other = seen.get(k);
+      if (other === undefined) { seen.set(k, row); continue; }
+      failures.push({ path: row.path, err: DmError.DuplicateKey, message: `${row.path} duplicates the unique key (${key.params.join(', ')}) of ${other.path}` });
+    }
+  }
+}
