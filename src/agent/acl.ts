@@ -11,8 +11,8 @@
  * Invariants: views are cached per role set and per path (bounded); any change under
  * ControllerTrust (or, with search targets, anywhere) drops every cache.
  */
-import type { DataModelApi, ObjectInstance } from '../dm/index.ts';
-import { splitList } from '../dm/index.ts';
+import type { DataModelApi, ObjectInstance, ParsedPath } from '../dm/index.ts';
+import { splitList, named } from '../dm/index.ts';
 
 /** Bit layout: 4 bits per kind, r=8 w=4 x=2 n=1. */
 export const PermKind = { Param: 12, Obj: 8, InstantiatedObj: 4, CommandEvent: 0 } as const;
@@ -121,8 +121,8 @@ export class AccessControl {
     const m = this.model;
     if (controller === null) return splitList(this.param('Device.LocalAgent.ControllerTrust.', 'UntrustedRole'));
     const node = controller.node;
-    const assigned = splitList(m.read(controller, node.params.find((p) => p.name === 'AssignedRole')!));
-    const inherited = splitList(m.read(controller, node.params.find((p) => p.name === 'InheritedRole')!));
+    const assigned = splitList(m.read(controller, named(node.params, 'AssignedRole')!));
+    const inherited = splitList(m.read(controller, named(node.params, 'InheritedRole')!));
     const all = assigned.concat(inherited).filter((r) => r !== '');
     return all.length > 0 ? all : [this.defaultRole];
   }
@@ -130,7 +130,7 @@ export class AccessControl {
   private param(objPath: string, name: string): string {
     const inst = this.model.instanceAt(objPath);
     if (inst === undefined) return '';
-    const p = inst.node.params.find((q) => q.name === name);
+    const p = named(inst.node.params, name);
     return p === undefined ? '' : this.model.read(inst, p);
   }
 
@@ -183,4 +183,30 @@ export class AccessControl {
     this.compiled.set(rolePath, out);
     return out;
   }
+}
+
+/**
+ * R-GIN.0 / R-GET.1: an object matched by a search expression is visible only when the
+ * Controller may read every parameter the expression tests, on the row it tested.
+ * `parsed` is the requested path; `objPath` one of the instances it resolved to.
+ * Paths that follow references change shape and are not checked here.
+ */
+export function searchReadable(access: AccessView, parsed: ParsedPath, objPath: string): boolean {
+  if (!parsed.search) return true;
+  let parts: string[] | null = null;
+  const segs = parsed.segments;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i]!;
+    if (seg.follow !== null) return true;
+    if (seg.terms === null) continue;
+    if (parts === null) parts = objPath.split('.');
+    if (parts.length <= i) return true;
+    const row = parts.slice(0, i + 1).join('.') + '.';
+    for (const term of seg.terms) {
+      if (term.steps.length === 0 || term.steps[0]!.follow !== null) continue;
+      const rel = term.steps.map((s) => s.name).join('.');
+      if (!access.allows(row + rel, PermKind.Param, Right.Read)) return false;
+    }
+  }
+  return true;
 }

@@ -7,64 +7,35 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, named } from '../dm/index.ts';
 import type { AddInit, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
-import { addRespMsg, errorMsg } from '../usp/index.ts';
+import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, ownerOf, writeParams, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, type WritePolicy } from './write.ts';
 
-interface PathOutcome {
-  readonly results: AddRespCreatedObjectResultInit[];
-  readonly failCode: number;
-  readonly failMsg: string;
-  readonly failErrs: { param_path: string; err_code: number; err_msg: string }[];
-}
+type Results = AddRespCreatedObjectResultInit[];
+type PathOutcome = PathRun<Results>;
 
-function failure(path: string, code: number, msg: string, errs: PathOutcome['failErrs'] = []): PathOutcome {
-  return { results: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs: errs };
+function failure(path: string, code: number, msg: string, errs: FullParamError[] = []): PathOutcome {
+  return { outcome: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs: errs };
 }
 
 export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {
   const objs = add.create_objs ?? [];
-  const allowPartial = add.allow_partial === true;
-  const forced = new Map<number, PathOutcome>();
-  for (let attempt = 0; attempt <= objs.length; attempt++) {
-    const tx = model.begin();
-    const outcomes: PathOutcome[] = [];
-    const touched: string[][] = [];
-    for (let i = 0; i < objs.length; i++) {
-      const o = objs[i]!;
-      const created: string[] = [];
-      touched.push(created);
-      const f = forced.get(i);
-      if (f !== undefined) { outcomes.push(f); continue; }
-      const mark = tx.mark();
-      const out = addPath(model, req, policy, tx, o.obj_path ?? '', o.param_settings ?? [], created);
-      if (out.failCode !== 0) {
-        tx.rollbackTo(mark);
-        if (!allowPartial) { tx.rollback(); return errorMsg(msgId, out.failCode, out.failMsg, out.failErrs); }
-      }
-      outcomes.push(out);
-    }
-    const failures = tx.validate();
-    if (failures.length === 0) {
-      tx.commit();
-      // unique_keys are read after commit-time validation: the values the Controller will see.
-      const results = outcomes.flatMap((o) => o.results);
+  return runWriteMessage<Results>(model, msgId, {
+    count: objs.length,
+    allowPartial: add.allow_partial === true,
+    run: (tx, i, touched) => addPath(model, req, policy, tx, objs[i]!.obj_path ?? '', objs[i]!.param_settings ?? [], touched),
+    failed: (i, f) => failure(objs[i]!.obj_path ?? '', f.err, f.message).outcome,
+    respond: (outcomes) => {
+      // unique_keys are read after the whole message: the values the Controller will see (R-ADD.5).
+      const results = outcomes.flat();
       fillUniqueKeys(model, req, results);
       return addRespMsg(msgId, { created_obj_results: results });
-    }
-    tx.rollback();
-    const f = failures[0]!;
-    const owner = ownerOf(f, touched);
-    if (!allowPartial || owner < 0) {
-      return errorMsg(msgId, f.err, f.message, failures.map((x) => ({ param_path: x.path, err_code: x.err, err_msg: x.message })));
-    }
-    forced.set(owner, failure(objs[owner]!.obj_path ?? '', f.err, f.message));
-  }
-  return errorMsg(msgId, DmError.InternalError, 'Add did not converge');
+    },
+  });
 }
 
 function addPath(
@@ -75,7 +46,7 @@ function addPath(
   if (r.err !== 0) return failure(path, r.err, r.message);
   if (r.kind !== PathKind.Object) return failure(path, DmError.InvalidPath, `${path} is not an object path`);
   if (r.tables.length === 0) {
-    if (r.search && r.objects.length === 0) return { results: [], failCode: 0, failMsg: '', failErrs: [] };
+    if (r.search && r.objects.length === 0) return { outcome: [], failCode: 0, failMsg: '', failErrs: [] };
     return failure(path, DmError.ObjectNotATable, `${path} is not a multi-instance object`);
   }
   const results: AddRespCreatedObjectResultInit[] = [];
@@ -94,7 +65,7 @@ function addPath(
     }
     results.push({ requested_path: path, oper_status: { oper_success: { instantiated_path: row.path, param_errs: w.errs, unique_keys: {} } } });
   }
-  return { results, failCode: 0, failMsg: '', failErrs: [] };
+  return { outcome: results, failCode: 0, failMsg: '', failErrs: [] };
 }
 
 /** R-ADD.5/6: every readable unique key of the created rows, read after the message's writes. */
@@ -106,7 +77,7 @@ export function fillUniqueKeys(model: DataModelApi, req: Requester, results: Add
     if (row === undefined) continue;
     const keys: Record<string, string> = {};
     for (const [name, value] of model.uniqueKeyValues(row)) {
-      const p = row.node.params.find((q) => q.name === name)!;
+      const p = named(row.node.params, name)!;
       if (req.access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = p.secured && !req.access.secured ? '' : value;
     }
     ok.unique_keys = keys;

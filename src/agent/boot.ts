@@ -14,11 +14,11 @@ import { parseDateTime, type DataModelApi, type ObjectInstance, type ParamNode }
 import { utf8Bytes } from '../usp/index.ts';
 import type { KeyValueStore } from '../platform/types.ts';
 import { PermKind, Right, type AccessView } from './acl.ts';
-import { readFor } from './get.ts';
+import { CONTROLLER_TABLE } from './controllers.ts';
+import { readFor, readParam } from './get.ts';
 import type { BootInfo } from './types.ts';
 
 const BOOT_KEY = 'agent.boot';
-export const CONTROLLER_TABLE = 'Device.LocalAgent.Controller.';
 
 function encode(info: BootInfo): Uint8Array {
   return utf8Bytes(encodeURIComponent(info.cause) + '&' + encodeURIComponent(info.commandKey) + '&' + (info.firmwareUpdated ? '1' : '0'));
@@ -44,18 +44,14 @@ export function saveBootInfo(store: KeyValueStore | undefined, info: BootInfo): 
   if (store !== undefined) store.set(BOOT_KEY, encode(info));
 }
 
-function param(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
-  return p === undefined ? '' : model.read(inst, p);
-}
 
 /** Boot!.ParameterMap for one recipient: {"Device.X.Y": "value", …} (readable params only). */
 export function parameterMap(model: DataModelApi, access: AccessView, controller: ObjectInstance): string {
   const map: Record<string, string> = {};
   const table = controller.tables.get('BootParameter');
   for (const row of table === undefined ? [] : table.rows.values()) {
-    if (param(model, row, 'Enable') !== 'true') continue;
-    const r = model.resolve(param(model, row, 'ParameterName'));
+    if (readParam(model, row, 'Enable') !== 'true') continue;
+    const r = model.resolve(readParam(model, row, 'ParameterName'));
     if (r.err !== 0) continue;
     const add = (inst: ObjectInstance, p: ParamNode): void => {
       if (access.allows(inst.path + p.name, PermKind.Param, Right.Read)) map[inst.path + p.name] = readFor(model, access, inst, p);
@@ -86,10 +82,10 @@ export class PeriodicSchedule {
     const table = this.model.tableAt(CONTROLLER_TABLE);
     const seen = new Set<string>();
     for (const c of table === undefined ? [] : table.rows.values()) {
-      if (param(this.model, c, 'Enable') !== 'true') continue;
+      if (readParam(this.model, c, 'Enable') !== 'true') continue;
       seen.add(c.path);
-      const interval = param(this.model, c, 'PeriodicNotifInterval');
-      const time = param(this.model, c, 'PeriodicNotifTime');
+      const interval = readParam(this.model, c, 'PeriodicNotifInterval');
+      const time = readParam(this.model, c, 'PeriodicNotifTime');
       let st = this.states.get(c.path);
       if (st === undefined || st.interval !== interval || st.time !== time) {
         st = { due: next(now, wallClock, Number(interval) * 1000, time), interval, time };
@@ -120,11 +116,3 @@ function next(now: number, wallClock: number | undefined, ms: number, time: stri
   const k = Math.floor((wallClock - phase) / step) + 1;
   return now + (phase + k * step - wallClock);
 }
-
-export function controllerEndpoints(model: DataModelApi): string[] {
-  const t = model.tableAt(CONTROLLER_TABLE);
-  const out: string[] = [];
-  for (const c of t === undefined ? [] : t.rows.values()) out.push(param(model, c, 'EndpointID'));
-  return out;
-}
-

@@ -8,9 +8,15 @@
  * Unreadable = nonexistent (R-GET.1): a non-search path the Controller may not read
  * answers 7026; unreadable params are dropped (R-GET.4).
  */
-import { DmError, PathKind, type DataModelApi, type ObjectInstance, type ParamNode } from '../dm/index.ts';
+import { DmError, parsePath, PathKind, type DataModelApi, type ObjectInstance, type ParamNode, named } from '../dm/index.ts';
 import type { GetInit, GetRespInit, GetRespRequestedPathResultInit, GetRespResolvedPathResultInit } from '../usp/index.ts';
-import { PermKind, Right, type AccessView } from './acl.ts';
+import { PermKind, Right, searchReadable, type AccessView } from './acl.ts';
+
+/** The agent's own read of a parameter by name ("" when the object has no such parameter). */
+export function readParam(model: DataModelApi, inst: ObjectInstance, name: string): string {
+  const p = named(inst.node.params, name);
+  return p === undefined ? '' : model.read(inst, p);
+}
 
 /** Reads a value as the Controller may see it: secured params read "" without a SecuredRole (§4 item 17). */
 export function readFor(model: DataModelApi, access: AccessView, inst: ObjectInstance, p: ParamNode): string {
@@ -41,7 +47,9 @@ function walk(w: GetWalk, inst: ObjectInstance, depth: number): void {
   if (depth === 1) return;
   const next = depth === 0 ? 0 : depth - 1;
   for (const c of inst.children.values()) walk(w, c, next);
-  for (const t of inst.tables.values()) for (const r of t.rows.values()) walk(w, r, next);
+  for (const t of inst.tables.values()) {
+    for (const r of t.rows.values()) if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); // §Perm: unreadable rows do not exist
+  }
 }
 
 function requested(model: DataModelApi, access: AccessView, path: string, maxDepth: number, budget: number): GetRespRequestedPathResultInit {
@@ -52,10 +60,13 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
   if (r.err !== 0) return fail(r.err === DmError.ObjectDoesNotExist ? DmError.InvalidPath : r.err, r.message);
   if (r.kind === PathKind.Command || r.kind === PathKind.Event) return fail(DmError.InvalidPath, `${path} is not a parameter or object path`);
   const w: GetWalk = { model, access, out: [], budget: budget + 1 };
+  const parsed = r.search ? parsePath(path) : null;
+  const objects = parsed === null ? r.objects : r.objects.filter((o) => searchReadable(access, parsed, o.path)); // R-GET.1
   if (r.kind === PathKind.Param) {
     const p = r.element as ParamNode;
-    for (const inst of r.objects) {
-      if (!access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
+    for (const inst of objects) {
+      const visible = inst.number === 0 || !r.search || access.allows(inst.path, PermKind.InstantiatedObj, Right.Read); // §Perm strings: wildcard/search reads need InstantiatedObj-r
+      if (!visible || !access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
         if (!r.search) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
         continue;
       }
@@ -63,7 +74,13 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
     }
     return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
   }
-  for (const inst of r.objects) walk(w, inst, maxDepth);
+  for (const inst of objects) {
+    if (inst.number > 0 && !access.allows(inst.path, PermKind.InstantiatedObj, Right.Read)) {
+      if (!r.search && r.tables.length === 0) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
+      continue;
+    }
+    walk(w, inst, maxDepth);
+  }
   if (w.budget <= 0) return fail(DmError.ResourcesExceeded, `${path} reaches more than ${budget} objects`);
   return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
 }

@@ -6,9 +6,9 @@
  * carries every readable unique key (R-GIN.1). Rows without InstantiatedObj-r are
  * absent (R-GIN.0); a single-instance object path is 7018.
  */
-import { DmError, PathKind, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
+import { DmError, parsePath, PathKind, type DataModelApi, type ObjectInstance, named } from '../dm/index.ts';
 import type { GetInstancesInit, GetInstancesRespCurrInstanceInit, GetInstancesRespInit, GetInstancesRespRequestedPathResultInit } from '../usp/index.ts';
-import { PermKind, Right, type AccessView } from './acl.ts';
+import { PermKind, Right, searchReadable, type AccessView } from './acl.ts';
 import { readFor } from './get.ts';
 
 function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, deep: boolean, out: GetInstancesRespCurrInstanceInit[]): void {
@@ -16,7 +16,7 @@ function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, de
   const keys: Record<string, string> = {};
   for (const k of row.node.uniqueKeys) {
     for (const name of k.params) {
-      const p = row.node.params.find((q) => q.name === name);
+      const p = named(row.node.params, name);
       if (p !== undefined && access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = readFor(model, access, row, p);
     }
   }
@@ -40,7 +40,9 @@ function requested(model: DataModelApi, access: AccessView, path: string, firstL
     const only = r.objects[0];
     if (only === undefined || only.number === 0) return fail(DmError.ObjectNotATable, `${path} is not a multi-instance object`);
   }
+  const parsed = r.search ? parsePath(path) : null;
   for (const inst of r.objects) {
+    if (parsed !== null && !searchReadable(access, parsed, inst.path)) continue; // R-GIN.0
     if (inst.number === 0) { if (!firstLevel) addBelow(model, access, inst, out); continue; }
     addRow(model, access, inst, !firstLevel, out);
   }

@@ -100,9 +100,9 @@ export class NotifyQueue {
     }
   }
 
-  /** Forgets everything queued for a Controller (deleted or disabled). */
-  dropFor(endpointId: string): void {
-    for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i]!.endpointId === endpointId) this.entries.splice(i, 1);
+  /** Forgets everything queued for Controllers no longer in `known` (deleted rows). */
+  keepOnly(known: ReadonlySet<string>): void {
+    for (let i = this.entries.length - 1; i >= 0; i--) if (!known.has(this.entries[i]!.endpointId)) this.entries.splice(i, 1);
   }
 
   pollTimeout(): number {

@@ -48,7 +48,10 @@ function runOne(c: OperateContext, req: Requester, inst: ObjectInstance, cmd: Co
   const dh = ah === undefined ? c.model.commandHandler(inst.node, cmd) : undefined;
   if (ah === undefined && dh === undefined) return fail(DmError.CommandFailure, `${executed} is not implemented`);
   const created = c.requests.create(inv, req.endpointId);
-  if (typeof created === 'number') return fail(created, created === DmError.ResourcesExceeded ? 'too many operations in progress' : 'cannot create the Request');
+  // §Concurrency: a second run with the same (Originator, Command, CommandKey) is denied like a full table (7005).
+  if (typeof created === 'number') {
+    return fail(DmError.ResourcesExceeded, created === DmError.DuplicateKey ? `${executed} is already running with this CommandKey` : 'too many operations in progress');
+  }
   c.requests.setStatus(created, 'Active');
   const outcome = ah !== undefined ? ah(inv, created.requestPath) : dh!(c.model, inv);
   if (outcome !== null) c.requests.complete(created.requestPath, outcome);

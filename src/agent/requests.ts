@@ -98,6 +98,11 @@ export class Requests {
     return 0;
   }
 
+  /** Forgets every operation (the model was reset: their rows are gone, R-OPR §Persistence). */
+  clear(): void {
+    this.ops.clear();
+  }
+
   /** Fires due timers (ScheduleTimer and other timed operations). */
   handleTimeout(now: number): void {
     for (const op of [...this.ops.values()]) {

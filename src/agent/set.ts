@@ -12,64 +12,30 @@ import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance } 
 import type {
   MsgInit, SetInit, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
-import { errorMsg, setRespMsg } from '../usp/index.ts';
+import { setRespMsg } from '../usp/index.ts';
 import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, ownerOf, writeParams, type ParamError, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, type WritePolicy } from './write.ts';
 
-interface PathOutcome {
-  result: SetRespUpdatedObjectResultInit;
-  /** Message-level failure (allow_partial=false): code, text and full-path param errors. */
-  failCode: number;
-  failMsg: string;
-  failErrs: { param_path: string; err_code: number; err_msg: string }[];
-}
+type PathOutcome = PathRun<SetRespUpdatedObjectResultInit>;
 
 function failure(path: string, code: number, msg: string, insts: SetRespUpdatedInstanceFailureInit[]): PathOutcome {
   const errs = insts.flatMap((i) => fullParamErrs(i.affected_path ?? '', (i.param_errs ?? []) as ParamError[]));
   return {
-    result: { requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg, updated_inst_failures: insts } } },
+    outcome: { requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg, updated_inst_failures: insts } } },
     failCode: code, failMsg: msg, failErrs: errs,
   };
 }
 
 export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetInit): MsgInit {
   const objs = set.update_objs ?? [];
-  const allowPartial = set.allow_partial === true;
-  const forced = new Map<number, PathOutcome>(); // obj_paths failed by validate() in an earlier attempt
-  for (let attempt = 0; attempt <= objs.length; attempt++) {
-    const tx = model.begin();
-    const outcomes: PathOutcome[] = [];
-    const touched: string[][] = [];
-    for (let i = 0; i < objs.length; i++) {
-      const o = objs[i]!;
-      const path = o.obj_path ?? '';
-      const paths: string[] = [];
-      touched.push(paths);
-      const f = forced.get(i);
-      if (f !== undefined) { outcomes.push(f); continue; }
-      const mark = tx.mark();
-      const out = setPath(model, req, policy, tx, path, o.param_settings ?? [], paths);
-      if (out.failCode !== 0) {
-        tx.rollbackTo(mark);
-        if (!allowPartial) { tx.rollback(); return errorMsg(msgId, out.failCode, out.failMsg, out.failErrs); }
-      }
-      outcomes.push(out);
-    }
-    const failures = tx.validate();
-    if (failures.length === 0) {
-      tx.commit();
-      return setRespMsg(msgId, { updated_obj_results: outcomes.map((o) => o.result) });
-    }
-    tx.rollback();
-    const f = failures[0]!;
-    const owner = ownerOf(f, touched);
-    if (!allowPartial || owner < 0) {
-      return errorMsg(msgId, f.err, f.message, failures.map((x) => ({ param_path: x.path, err_code: x.err, err_msg: x.message })));
-    }
-    forced.set(owner, failure(objs[owner]!.obj_path ?? '', f.err, f.message, [{ affected_path: f.path, param_errs: [] }]));
-  }
-  return errorMsg(msgId, DmError.InternalError, 'Set did not converge');
+  return runWriteMessage<SetRespUpdatedObjectResultInit>(model, msgId, {
+    count: objs.length,
+    allowPartial: set.allow_partial === true,
+    run: (tx, i, touched) => setPath(model, req, policy, tx, objs[i]!.obj_path ?? '', objs[i]!.param_settings ?? [], touched),
+    failed: (i, f) => failure(objs[i]!.obj_path ?? '', f.err, f.message, [{ affected_path: f.path, param_errs: [] }]).outcome,
+    respond: (outcomes) => setRespMsg(msgId, { updated_obj_results: outcomes }),
+  });
 }
 
 function setPath(
@@ -89,5 +55,5 @@ function setPath(
     else results.push({ affected_path: inst.path, param_errs: w.errs, updated_params: w.written });
   }
   if (failed.length > 0) return failure(path, DmError.RequiredParameterFailed, `required parameter failed in ${failed.length} object(s)`, failed);
-  return { result: { requested_path: path, oper_status: { oper_success: { updated_inst_results: results } } }, failCode: 0, failMsg: '', failErrs: [] };
+  return { outcome: { requested_path: path, oper_status: { oper_success: { updated_inst_results: results } } }, failCode: 0, failMsg: '', failErrs: [] };
 }

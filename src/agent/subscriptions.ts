@@ -15,12 +15,13 @@
  * CreationDate filled by the agent, TimeToLive countdown on the monotonic clock.
  */
 import {
-  formatDateTime, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
+  DmError, formatDateTime, named, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
   type ParamNode, type Transaction,
 } from '../dm/index.ts';
 import type { Notification } from '../usp/index.ts';
 import { covers, PermKind, Right, segMatches, splitPath, type AccessControl, type AccessView } from './acl.ts';
-import { readFor } from './get.ts';
+import { readFor, readParam } from './get.ts';
+import { CONTROLLER_TABLE } from './controllers.ts';
 import type { Requester } from './types.ts';
 import type { WritePolicy } from './write.ts';
 
@@ -32,10 +33,6 @@ export type NotifySink = (recipient: ObjectInstance, subscriptionId: string, sen
 /** Builds a notification for one recipient (null = not for it). */
 export type NotificationFor = (access: AccessView, recipient: ObjectInstance) => Notification | null;
 
-function param(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
-  return p === undefined ? '' : model.read(inst, p);
-}
 
 /** Exact segment match (no covering of what is below): "Device.X.*." vs "Device.X.3.". */
 function sameShape(ref: string, path: string): boolean {
@@ -49,6 +46,10 @@ function sameShape(ref: string, path: string): boolean {
 export class Subscriptions implements ChangeListener, WritePolicy {
   /** Monotonic creation time of subscriptions with a TimeToLive. */
   private readonly born = new Map<string, number>();
+  /** The Controller row being disabled by the change now being reported, if any. */
+  private disabling: ObjectInstance | null = null;
+  /** Getter-backed params this object asked the model to poll. */
+  private watched = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
 
   constructor(private readonly model: DataModelApi, private readonly acl: AccessControl, private readonly sink: NotifySink) {}
 
@@ -58,8 +59,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (t === undefined) return;
     const gone: ObjectInstance[] = [];
     for (const row of t.rows.values()) {
-      if (Number(param(this.model, row, 'TimeToLive')) === 0) continue;
-      const cd = param(this.model, row, 'CreationDate');
+      if (Number(readParam(this.model, row, 'TimeToLive')) === 0) continue;
+      const cd = readParam(this.model, row, 'CreationDate');
       const ms = wallClock === undefined || cd === '' || cd.startsWith('0001-') ? NaN : parseDateTime(cd) * 1000;
       if (Number.isNaN(ms)) gone.push(row);
       else this.born.set(row.path, now - (wallClock! - ms));
@@ -80,7 +81,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     for (const [path, born] of this.born) {
       const row = this.model.instanceAt(path);
       if (row === undefined) { this.born.delete(path); continue; }
-      const ttl = Number(param(this.model, row, 'TimeToLive'));
+      const ttl = Number(readParam(this.model, row, 'TimeToLive'));
       if (ttl === 0) { this.born.delete(path); continue; }
       if (born + ttl * 1000 <= now) { gone.push(row); this.born.delete(path); }
     }
@@ -92,35 +93,46 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     for (const [path, born] of this.born) {
       const row = this.model.instanceAt(path);
       if (row === undefined) continue;
-      const ttl = Number(param(this.model, row, 'TimeToLive'));
+      const ttl = Number(readParam(this.model, row, 'TimeToLive'));
       if (ttl > 0) t = Math.min(t, born + ttl * 1000);
     }
     return t;
   }
 
-  /** Watches getter-backed, change-reporting params named by enabled ValueChange subscriptions (bounded by the model). */
+  /**
+   * Watches the getter-backed, change-reporting params named by enabled ValueChange
+   * subscriptions, and stops watching those no longer named (the model bounds the set).
+   */
   watchGetters(): void {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
-    if (t === undefined) return;
     const m = this.model;
-    for (const row of t.rows.values()) {
-      if (param(m, row, 'Enable') !== 'true' || param(m, row, 'NotifType') !== 'ValueChange') continue;
-      for (const ref of splitList(param(m, row, 'ReferenceList'))) {
+    const now = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
+    for (const row of t === undefined ? [] : t.rows.values()) {
+      if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== 'ValueChange') continue;
+      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) {
         const r = ref === '' ? null : m.resolve(ref);
         if (r === null || r.err !== 0) continue;
         for (const inst of r.objects) {
           const params = r.element === null ? inst.node.params : r.element.kind === 2 ? [r.element as ParamNode] : [];
-          for (const p of params) if (p.getter !== null && p.valueChange === 1) m.watch(inst, p);
+          for (const p of params) if (p.getter !== null && p.valueChange === 1) now.set(inst.path + p.name, { inst, p });
         }
       }
     }
+    for (const [k, w] of this.watched) if (!now.has(k)) m.unwatch(w.inst, w.p);
+    for (const w of now.values()) m.watch(w.inst, w.p);
+    this.watched = now;
   }
 
   // WritePolicy ------------------------------------------------------------
   checkWrite(inst: ObjectInstance, p: ParamNode, value: string, created: boolean): number {
-    if (created || p.name !== 'ReferenceList' || inst.node.path !== SUBSCRIPTION_TABLE + '{i}.') return 0;
+    if (p.name !== 'ReferenceList' || inst.node.path !== SUBSCRIPTION_TABLE + '{i}.') return 0;
     const current = this.model.read(inst, p);
-    return current === '' || current === value ? 0 : 7013; // §1.14: immutable once non-empty
+    if (!created && current !== '' && current !== value) return DmError.NonWritableParameter; // §1.14: immutable once non-empty
+    for (const ref of splitList(value)) { // every item must be a path of the supported model (absent instances are fine)
+      const r = ref === '' ? null : this.model.resolve(ref);
+      if (r !== null && r.err !== 0 && r.err !== DmError.ObjectDoesNotExist) return DmError.InvalidValue;
+    }
+    return 0;
   }
 
   created(tx: Transaction, row: ObjectInstance, req: Requester): void {
@@ -128,7 +140,6 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (req.controller !== null) tx.set(row, 'Recipient', req.controller.path.slice(0, -1), WriteMode.Agent);
     const ctx = this.model.context;
     tx.set(row, 'CreationDate', ctx.wallClock === undefined ? '0001-01-01T00:00:00Z' : formatDateTime(ctx.wallClock), WriteMode.Agent);
-    this.born.set(row.path, ctx.now);
   }
 
   // Matching ---------------------------------------------------------------
@@ -138,18 +149,18 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (t === undefined) return;
     const m = this.model;
     for (const row of t.rows.values()) {
-      if (param(m, row, 'Enable') !== 'true' || param(m, row, 'NotifType') !== type) continue;
+      if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== type) continue;
       let hit = false;
-      for (const ref of splitList(param(m, row, 'ReferenceList'))) if (ref !== '' && matches(ref)) { hit = true; break; }
+      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) if (ref !== '' && matches(ref)) { hit = true; break; }
       if (!hit) continue;
-      const recipient = m.instanceAt(param(m, row, 'Recipient') + '.');
-      if (recipient === undefined || param(m, recipient, 'Enable') !== 'true') continue;
+      const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
+      if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
       const access = this.acl.viewFor(recipient);
       if (!access.allows(perm.path, perm.kind, Right.Notify)) continue;
       const n = build(access, recipient);
       if (n === null) continue;
-      const retry = param(m, row, 'NotifRetry') === 'true';
-      this.sink(recipient, param(m, row, 'ID'), retry, retry ? Number(param(m, row, 'NotifExpiration')) : 0, n);
+      const retry = readParam(m, row, 'NotifRetry') === 'true';
+      this.sink(recipient, readParam(m, row, 'ID'), retry, retry ? Number(readParam(m, row, 'NotifExpiration')) : 0, n);
     }
   }
 
@@ -168,11 +179,16 @@ export class Subscriptions implements ChangeListener, WritePolicy {
 
   handleValueChange(inst: ObjectInstance, p: ParamNode, value: string): void {
     const path = inst.path + p.name;
+    // TR-181 Controller.{i}.Enable: the ValueChange disabling a Controller still reaches it, as its last notification.
+    this.disabling = p.name === 'Enable' && value === 'false' && inst.node.path === CONTROLLER_TABLE + '{i}.' ? inst : null;
     this.notify('ValueChange', (ref) => this.elementMatch(ref, inst, p.name), { path, kind: PermKind.Param },
       (access) => ({ value_change: { param_path: path, param_value: p.secured && !access.secured ? '' : value } }));
+    this.disabling = null;
   }
 
   handleObjectCreation(inst: ObjectInstance): void {
+    // TimeToLive counts from the committed creation (a rolled-back Add leaves nothing behind).
+    if (inst.node.path === SUBSCRIPTION_TABLE + '{i}.') this.born.set(inst.path, this.model.context.now);
     const tablePath = inst.path.slice(0, inst.path.length - String(inst.number).length - 1);
     const m = this.model;
     this.notify('ObjectCreation', (ref) => {
@@ -182,7 +198,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     }, { path: tablePath, kind: PermKind.Obj }, (access) => {
       const keys: Record<string, string> = {};
       for (const [k, v] of m.uniqueKeyValues(inst)) {
-        const kp = inst.node.params.find((q) => q.name === k)!;
+        const kp = named(inst.node.params, k)!;
         if (access.allows(inst.path + k, PermKind.Param, Right.Read)) keys[k] = readFor(m, access, inst, kp) === '' ? '' : v;
       }
       return { obj_creation: { obj_path: inst.path, unique_keys: keys } };

@@ -11,7 +11,7 @@
  * commands and events without r are left out.
  */
 import {
-  DmError, ParamAccess, PathKind, type CommandNode, type DataModelApi, type EventNode, type ObjectNode, type ParamNode,
+  DmError, PathKind, supportedParamAccess, type CommandNode, type DataModelApi, type EventNode, type ObjectNode, type ParamNode,
 } from '../dm/index.ts';
 import type {
   GetSupportedDMInit, GetSupportedDMRespInit, GetSupportedDMRespRequestedObjectResultInit, GetSupportedDMRespSupportedObjectResultInit,
@@ -28,7 +28,7 @@ interface Flags {
 const NO_FLAGS: Flags = { commands: false, events: false, params: false, keys: false };
 
 function paramResult(p: ParamNode): { param_name: string; access: number; value_type: number; value_change: number } {
-  return { param_name: p.name, access: p.access === ParamAccess.ReadOnly ? 0 : 1, value_type: p.type, value_change: p.valueChange };
+  return { param_name: p.name, access: supportedParamAccess(p.access), value_type: p.type, value_change: p.valueChange };
 }
 
 function commandResult(c: CommandNode): { command_name: string; input_arg_names: string[]; output_arg_names: string[]; command_type: number } {

@@ -90,8 +90,10 @@ export interface AgentConfig {
   readonly device?: DeviceHooks;
   /** Where Boot! information survives a reboot (not wiped by a factory reset). */
   readonly store?: KeyValueStore;
-  /** Cause when no Reboot()/FactoryReset() was recorded (power-on → "LocalReboot"). */
+  /** This boot runs a new firmware image (Boot! FirmwareUpdated); without a recorded Reboot() the Cause is "LocalReboot". */
   readonly firmwareUpdated?: boolean;
+  /** R-SEC.0: process only Records that arrived over an encrypted, authenticated MTP (D3: NoSec is for development). */
+  readonly requireSecure?: boolean;
   /** Accept Records from Controllers absent from Controller.{i}. with ControllerTrust.UntrustedRole. */
   readonly acceptUnknownControllers?: boolean;
   /** Role of configured Controllers whose AssignedRole is empty (default: the Full Access role). */

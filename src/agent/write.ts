@@ -9,7 +9,8 @@
  * by validate() marks the owning obj_path failed and the message is re-run without
  * it, so the committed state never contains a half-applied obj_path (R-SET.2a, R-ADD.2a).
  */
-import { DmError, type ObjectInstance, type ParamNode, type Transaction, type WriteFailure, WriteMode } from '../dm/index.ts';
+import { DmError, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction, type WriteFailure, WriteMode, named } from '../dm/index.ts';
+import { errorMsg, type MsgInit } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import type { Requester } from './types.ts';
 
@@ -45,7 +46,7 @@ export function paramTarget(inst: ObjectInstance, rel: string): { inst: ObjectIn
     start = dot + 1;
   }
   const name = rel.slice(start);
-  const param = at.node.params.find((p) => p.name === name);
+  const param = named(at.node.params, name);
   return param === undefined ? null : { inst: at, param };
 }
 
@@ -102,9 +103,69 @@ export function fullParamErrs(base: string, errs: readonly ParamError[]): FullPa
 }
 
 /** The obj_path index whose touched instances include the failing path, -1 if none. */
-export function ownerOf(failure: WriteFailure, touched: readonly (readonly string[])[]): number {
+function ownerOf(failure: WriteFailure, touched: readonly (readonly string[])[]): number {
   for (let i = 0; i < touched.length; i++) {
     for (const p of touched[i]!) if (failure.path === p || failure.path.startsWith(p)) return i;
   }
   return -1;
+}
+
+/** The outcome of one obj_path: a message-level failure when failCode ≠ 0 (allow_partial=false → Error). */
+export interface PathRun<O> {
+  readonly outcome: O;
+  readonly failCode: number;
+  readonly failMsg: string;
+  readonly failErrs: FullParamError[];
+}
+
+export interface WriteMessage<O> {
+  readonly count: number;
+  readonly allowPartial: boolean;
+  /** Runs obj_path `i` in `tx`, pushing every instance path it touches into `touched`. */
+  run(tx: Transaction, i: number, touched: string[]): PathRun<O>;
+  /** The oper_failure of obj_path `i` after a unique-key failure found at the end. */
+  failed(i: number, f: WriteFailure): O;
+  /** The response once everything is committed. */
+  respond(outcomes: O[]): MsgInit;
+}
+
+/**
+ * Set/Add message driver (§Order, R-SET.2a, R-ADD.2a): each obj_path is undone alone
+ * when it fails; allow_partial=false turns any failure into an Error with nothing
+ * committed; a duplicate key found by validate() fails its owning obj_path and the
+ * message is re-run without it (at most `count` re-runs).
+ */
+export function runWriteMessage<O>(model: DataModelApi, msgId: string, w: WriteMessage<O>): MsgInit {
+  const forced = new Map<number, O>();
+  for (let attempt = 0; attempt <= w.count; attempt++) {
+    const tx = model.begin();
+    const outcomes: O[] = [];
+    const touched: string[][] = [];
+    for (let i = 0; i < w.count; i++) {
+      const paths: string[] = [];
+      touched.push(paths);
+      const f = forced.get(i);
+      if (f !== undefined) { outcomes.push(f); continue; }
+      const mark = tx.mark();
+      const out = w.run(tx, i, paths);
+      if (out.failCode !== 0) {
+        tx.rollbackTo(mark);
+        if (!w.allowPartial) { tx.rollback(); return errorMsg(msgId, out.failCode, out.failMsg, out.failErrs); }
+      }
+      outcomes.push(out.outcome);
+    }
+    const failures = tx.validate();
+    if (failures.length === 0) {
+      tx.commit();
+      return w.respond(outcomes);
+    }
+    tx.rollback();
+    const f = failures[0]!;
+    const owner = ownerOf(f, touched);
+    if (!w.allowPartial || owner < 0) {
+      return errorMsg(msgId, f.err, f.message, failures.map((x) => ({ param_path: x.path, err_code: x.err, err_msg: x.message })));
+    }
+    forced.set(owner, w.failed(owner, f));
+  }
+  return errorMsg(msgId, DmError.InternalError, 'the message did not converge');
 }

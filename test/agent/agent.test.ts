@@ -1,14 +1,13 @@
-/** Record-level receive rules and message-level errors (R-E2E.*, R-MSG.*, R-MTP.5, D1), GetSupportedDM/GetInstances (R-GSD.*). */
+/** Record-level receive rules and message-level errors (R-E2E.*, R-MSG.*, R-MTP.5, D1). */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  emitRecord, encodedRecordLength, getInstancesMsg, getMsg, getSupportedDmMsg, getSupportedProtocolMsg, notifyMsg, RecordType, utf8Bytes,
+  emitRecord, encodedRecordLength, getMsg, getSupportedProtocolMsg, notifyMsg, RecordType, utf8Bytes,
 } from '../../src/usp/index.ts';
 import { MsgT, RecordT } from '../usp/oracle.ts';
 import { AGENT_ID, CONTROLLER_ID, createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord } from './harness.ts';
 
 const rec = suite('agent/record');
-const gsd = suite('agent/supported-dm');
 
 function feed(bytes: Uint8Array, origin = ORIGIN) {
   const t = createTestAgent();
@@ -30,6 +29,15 @@ rec('§Assign an unknown Controller is dropped unless admitted, then it gets the
 
 rec('R-SEC.0a a certificate EID different from from_id is not processed', () => {
   assert.is(feed(requestRecord(getMsg('1', { param_paths: ['Device.'] })), { ...ORIGIN, peerEndpointId: 'proto::someone-else' }).length, 0);
+});
+
+rec('R-SEC.0 with requireSecure, a Record from an unencrypted channel is not processed', () => {
+  const t = createTestAgent({ config: { requireSecure: true } });
+  const b = requestRecord(getMsg('1', { param_paths: ['Device.DeviceInfo.SerialNumber'] }));
+  t.agent.handleRecord(1000, b, 0, b.length, { ...ORIGIN, secure: false });
+  assert.is(drain(t.agent, 1000).length, 0);
+  t.agent.handleRecord(1000, b, 0, b.length, ORIGIN);
+  assert.is(drain(t.agent, 1000).length, 1);
 });
 
 rec('R-E2E.6a session_context while unsupported → DisconnectRecord with reason_code 7106', () => {
@@ -100,47 +108,12 @@ rec('R-MSG.0a the request built by protobufjs gets a byte-exact GetResp decodabl
   assert.equal(decoded.body.response.get_resp.req_path_results[0]!.resolved_path_results[0]!.result_params, { Enable: 'true' });
 });
 
-gsd('§GSDM first_level_only: the object and its immediate children, children without params', () => {
-  const t = createTestAgent();
-  const m = exchange(t, getSupportedDmMsg('d', { obj_paths: ['Device.IP.Interface.{i}.'], first_level_only: true, return_params: true, return_commands: true }));
-  const r = m.body!.response!.get_supported_dm_resp!.req_obj_results[0]!;
-  assert.is(r.data_model_inst_uri, 'urn:broadband-forum-org:tr-181-2-16-0');
-  assert.equal(r.supported_objs.map((o) => o.supported_obj_path), ['Device.IP.Interface.{i}.', 'Device.IP.Interface.{i}.Stats.',
-    'Device.IP.Interface.{i}.IPv4Address.{i}.', 'Device.IP.Interface.{i}.IPv6Address.{i}.']);
-  assert.ok(r.supported_objs[0]!.supported_params.length > 0);
-  assert.equal(r.supported_objs[0]!.supported_commands.map((c) => [c.command_name, c.command_type]), [['Reset()', 1]]);
-  assert.equal(r.supported_objs[1]!.supported_params, []);
-});
-
-gsd('§GSDM result: writeOnceReadOnly→READ_WRITE, value_change filled, async commands CMD_ASYNC with arg names, events', () => {
-  const t = createTestAgent();
-  const m = exchange(t, getSupportedDmMsg('d', { obj_paths: ['Device.', 'Device.DeviceInfo.UpTime', 'Device.Boot!'], first_level_only: true, return_commands: true, return_events: true }));
-  const [dev, up, boot] = m.body!.response!.get_supported_dm_resp!.req_obj_results;
-  const st = dev!.supported_objs[0]!.supported_commands.find((c) => c.command_name === 'ScheduleTimer()')!;
-  assert.equal([st.command_type, st.input_arg_names], [2, ['DelaySeconds']]);
-  assert.equal(up!.supported_objs[0]!.supported_params, [{ param_name: 'UpTime', access: 0, value_type: 9, value_change: 2 }]);
-  assert.equal(boot!.supported_objs[0]!.supported_events[0]!.arg_names, ['CommandKey', 'Cause', 'Reason', 'FirmwareUpdated', 'ParameterMap']);
-});
-
-gsd('R-GSP.0 no Obj read permission = not in the supported model (7026)', () => {
-  const t = createTestAgent();
-  const m = exchange(t, getSupportedDmMsg('d', { obj_paths: ['Device.DeviceInfo.'] }), 1000, 'proto::controller-2');
-  assert.is(m.body!.response!.get_supported_dm_resp!.req_obj_results[0]!.err_code, 7026);
-});
-
-gsd('§GIN first_level_only and unique keys; R-GIN.0 absent without InstantiatedObj-r; 7018 on a single object', () => {
-  const t = createTestAgent();
-  const m = exchange(t, getInstancesMsg('i', { obj_paths: ['Device.WiFi.Radio.', 'Device.DeviceInfo.', 'Device.PCP.Client.'], first_level_only: true }));
-  const [a, b, c] = m.body!.response!.get_instances_resp!.req_path_results;
-  assert.equal(a!.curr_insts.map((x) => [x.instantiated_obj_path, x.unique_keys]), [
-    ['Device.WiFi.Radio.1.', { Name: 'wifi0', Alias: 'cpe-1' }], ['Device.WiFi.Radio.2.', { Name: 'wifi1', Alias: 'cpe-2' }]]);
-  assert.is(b!.err_code, 7018);
-  assert.is(c!.curr_insts.length, 1);
-  const deep = exchange(t, getInstancesMsg('i', { obj_paths: ['Device.PCP.Client.'], first_level_only: false }));
-  assert.is(deep.body!.response!.get_instances_resp!.req_path_results[0]!.curr_insts.length, 3);
-  const none = exchange(t, getInstancesMsg('i', { obj_paths: ['Device.PCP.Client.'] }), 1000, 'proto::controller-2');
-  assert.is(none.body!.response!.get_instances_resp!.req_path_results[0]!.curr_insts.length, 0);
+rec('R-MTP.5 a Record with an invalid version or unknown enum is dropped without a reply (no msg_id can be read)', () => {
+  const good = requestRecord(getMsg('1', { param_paths: ['Device.'] }), CONTROLLER_ID, '1.x');
+  assert.is(feed(good).length, 0);
+  const b = RecordT.encode(RecordT.fromObject({ version: '1.3', to_id: AGENT_ID, from_id: CONTROLLER_ID, payload_security: 1,
+    no_session_context: { payload: [1, 2, 3] } })).finish();
+  assert.is(feed(b).length, 0);
 });
 
 rec.run();
-gsd.run();

@@ -41,3 +41,5 @@ export function runConversation(requests: number[][]): number[][] {
   }
   return out;
 }
+
+export { createTestAgent, ORIGIN, requestRecord } from './harness.ts';

@@ -56,4 +56,25 @@ conv('R-MSG.* scripted conversation: XS emits byte-identical payloads to Node', 
   for (let i = 0; i < node.length; i++) assert.equal(xs[i], node[i], `payload ${i} (${types[i]})`);
 });
 
+conv('DESIGN.md zero allocation: foreign, self-addressed, unknown- and disabled-Controller Records are dropped with 0 slots', async () => {
+  const get = JSON.stringify(Array.from(encodeMsg(getMsg('z', { param_paths: ['Device.'] }))));
+  await worker.evaluate(`
+    const msg = Uint8Array.from(${get});
+    globalThis.zt = conv.createTestAgent({ config: { limits: { pollIntervalMs: 1e12 } }, rows: [
+      { path: 'Device.LocalAgent.Controller.3.', values: [['Alias', 'off'], ['EndpointID', 'proto::disabled'], ['Enable', 'false']] }] });
+    zt.agent.handleRecord(0, Uint8Array.of(1), 0, 1, conv.ORIGIN); // warm-up
+    globalThis.rejects = [
+      conv.requestRecord(msg, 'proto::controller-1', '1.3', 'os::0A1B2C-other'),
+      conv.requestRecord(msg, 'os::0A1B2C-T0001'),
+      conv.requestRecord(msg, 'proto::stranger'),
+      conv.requestRecord(msg, 'proto::disabled'),
+      conv.requestRecord(msg, 'proto::controller-1', '1.3', 'os::0A1B2C-T0001').subarray(0, 20),
+    ];
+    globalThis.drop = (n) => { for (let i = 0; i < n; i++) { const r = rejects[i % 5]; zt.agent.handleRecord(1, r, 0, r.length, conv.ORIGIN); } };
+    drop(10);
+  `);
+  assert.is((await worker.call('drop(500), zt.agent.pollTransmit(1)')).value, null, 'nothing was answered');
+  assert.is(await worker.allocatedSlots('drop(4000)'), 0);
+});
+
 conv.run();

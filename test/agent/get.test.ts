@@ -1,7 +1,8 @@
 /** Get (TR-369 06-messages "Get", R-GET.*), against the example model. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getMsg } from '../../src/usp/index.ts';
+import { getMsg, setMsg } from '../../src/usp/index.ts';
+import { createDeviceSchema, object, param, T, W } from '../../src/dm/index.ts';
 import { createTestAgent, exchange, OTHER_ID } from './harness.ts';
 
 const get = suite('agent/get');
@@ -59,10 +60,16 @@ get('R-GET.1 unreadable = nonexistent: the Untrusted role gets 7026, never 7006,
   assert.equal(c!.resolved_path_results[0]!.result_params, {}, 'R-GET.4 unreadable params dropped');
 });
 
-get('R-GET.4 hidden values read as "" while secured params need a SecuredRole', () => {
-  const t = createTestAgent();
-  const m = exchange(t, getMsg('g', { param_paths: ['Device.LocalAgent.EndpointID'] }));
-  assert.is(m.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['EndpointID'], 'os::0A1B2C-T0001');
+get('§4 item 17 secured params read "" without a SecuredRole, hidden ones always', () => {
+  const schema = createDeviceSchema([object('Vault', [param('Key', T.String, W, { secured: true }), param('Password', T.String, W, { hidden: true })])]);
+  const t = createTestAgent({ schema });
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.Vault.', param_settings: [
+    { param: 'Key', value: 'k-1', required: true }, { param: 'Password', value: 'p-1', required: true }] }] }));
+  const read = () => exchange(t, getMsg('g', { param_paths: ['Device.Vault.'] })).body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params;
+  assert.equal(read(), { Key: '', Password: '' });
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.ControllerTrust.',
+    param_settings: [{ param: 'SecuredRoles', value: 'Device.LocalAgent.ControllerTrust.Role.1', required: true }] }] }));
+  assert.equal(read(), { Key: 'k-1', Password: '' });
 });
 
 get('§Get codes: a Get reaching more objects than maxGetObjects answers 7005 for that path', () => {
@@ -71,6 +78,19 @@ get('§Get codes: a Get reaching more objects than maxGetObjects answers 7005 fo
   const r = m.body!.response!.get_resp!.req_path_results;
   assert.is(r[0]!.err_code, 7005);
   assert.is(r[1]!.err_code, 0);
+});
+
+get('§Perm rows without InstantiatedObj read are absent from object Gets; addressed directly they are 7026', () => {
+  const t = createTestAgent();
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.ControllerTrust.Role.2.Permission.1.', param_settings: [
+    { param: 'Param', value: 'r---', required: true }] }] }));
+  const m = exchange(t, getMsg('g', { param_paths: ['Device.DSL.', 'Device.DSL.Line.1.', 'Device.DSL.Line.*.Enable'] }), 1000, OTHER_ID);
+  const [a, b, c] = m.body!.response!.get_resp!.req_path_results;
+  assert.equal(a!.resolved_path_results.map((x) => x.resolved_path), [], 'Device.DSL. itself has no params; its rows are hidden');
+  assert.is(b!.err_code, 7026);
+  assert.is(c!.resolved_path_results.length, 0, '§Perm strings: a wildcard read also needs InstantiatedObj-r');
+  const d = exchange(t, getMsg('g', { param_paths: ['Device.DSL.Line.1.Enable'] }), 1000, OTHER_ID);
+  assert.is(d.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Enable'], 'true', 'a plain param path needs Param-r only');
 });
 
 get.run();

@@ -7,10 +7,10 @@
  * bundled for the XS engine (no node:* imports here).
  */
 import {
-  createDataModel, createDeviceContext, createFactoryDefault, WriteMode, type DataModel, type FactoryRow,
+  createDataModel, createDeviceContext, createFactoryDefault, WriteMode, type DataModel, type FactoryRow, type Schema,
 } from '../../src/dm/index.ts';
 import {
-  decodeMsg, emitRecord, encodedRecordLength, encodeMsg, RecordType, RecordView, utf8Bytes, type Msg, type MsgInit,
+  addMsg, decodeMsg, emitRecord, encodedRecordLength, encodeMsg, getMsg, RecordType, RecordView, utf8Bytes, type Msg, type MsgInit,
 } from '../../src/usp/index.ts';
 import { createAgent, type Agent, type AgentConfig, type MtpOrigin, type Transmit } from '../../src/agent/index.ts';
 import type { KeyValueStore } from '../../src/platform/types.ts';
@@ -39,6 +39,8 @@ export const CONTROLLER_ROWS: FactoryRow[] = [
 
 export interface TestAgentOptions {
   store?: KeyValueStore;
+  /** Default: the 01-architecture example schema. */
+  schema?: Schema;
   rows?: FactoryRow[];
   config?: Partial<AgentConfig>;
   seed?: number;
@@ -63,7 +65,7 @@ export interface TestAgent {
 export function createTestAgent(o: TestAgentOptions = {}): TestAgent {
   const context = createDeviceContext(BOARD, 'T0001', '1.2.3', AGENT_ID, 0);
   const model = createDataModel({
-    schema: exampleSchema(), context, store: o.store,
+    schema: o.schema ?? exampleSchema(), context, store: o.store,
     factoryDefault: createFactoryDefault(BOARD, { rows: [...EXAMPLE_ROWS, ...CONTROLLER_ROWS, ...(o.rows ?? [])] }),
   });
   giveAliases(model);
@@ -128,4 +130,19 @@ export function exchange(t: TestAgent, msg: MsgInit | Uint8Array, now = 1000, fr
 
 function recordArgs(b: Uint8Array): [Uint8Array, number, number] {
   return [b, 0, b.length];
+}
+
+/** A parameter's value as the Controller reads it with Get, or "<err_code>". */
+export function valueOf(t: TestAgent, path: string): string {
+  const r = exchange(t, getMsg('v', { param_paths: [path] })).body!.response!.get_resp!.req_path_results[0]!;
+  const name = path.slice(path.lastIndexOf('.') + 1);
+  return r.resolved_path_results[0]?.result_params[name] ?? `<${r.err_code}>`;
+}
+
+/** Adds an enabled Subscription for the Controller (ID "s-<type>"); returns the AddResp success. */
+export function subscribe(t: TestAgent, type: string, refs: string, extra: [string, string][] = []) {
+  const m = exchange(t, addMsg('sub', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
+    { param: 'Enable', value: 'true' }, { param: 'NotifType', value: type }, { param: 'ReferenceList', value: refs }, { param: 'ID', value: 's-' + type },
+    ...extra.map(([param, value]) => ({ param, value }))] }] }));
+  return m.body!.response!.add_resp!.created_obj_results[0]!.oper_status!.oper_success!;
 }

@@ -15,11 +15,14 @@ const suite: BenchSuite = {
     const t = createTestAgent();
     const rec = Uint8Array.from(GET);
     let now = 1;
-    const rate = opsPerSecond(() => {
+    const get = (): void => {
       t.agent.handleRecord(now++, rec, 0, rec.length, ORIGIN);
       t.agent.pollTransmit(now);
-    }, 1000, 100);
-    console.log(`Node agent Get Device.DeviceInfo.: ${fmtRate(rate)}/s`);
+    };
+    // Best of 6 short rounds: the machine is shared, so the best round is the least disturbed one.
+    let rate = 0;
+    for (let round = 0; round < 6; round++) rate = Math.max(rate, opsPerSecond(get, 300, 100));
+    console.log(`Node agent Get Device.DeviceInfo.: ${fmtRate(rate)}/s (best of 6 rounds)`);
     const w = XsWorker.start();
     try {
       const entry = join(ROOT, 'test/agent/bench-entry.ts');

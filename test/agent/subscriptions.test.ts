@@ -1,19 +1,12 @@
-/** Subscriptions and Notify delivery (R-NOT.*, §1.14 subscription semantics as R-SUB.*), Operate (R-OPR.*). */
+/** Subscriptions and Notify delivery (R-NOT.*, AGENT-REQUIREMENTS §1.14 subscription semantics, cited as R-SUB). */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addMsg, encodeMsg, errorMsg, notifyRespMsg, operateMsg, setMsg, getMsg } from '../../src/usp/index.ts';
-import { DeliveryOutcome, retryDelayMs } from '../../src/agent/index.ts';
-import { createTestAgent, drain, exchange, MemoryStore, openRecord, ORIGIN, requestRecord, type TestAgent } from './harness.ts';
+import { addMsg, deleteMsg, encodeMsg, errorMsg, getMsg, notifyRespMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
+import { createDeviceSchema, object, param, R, T } from '../../src/dm/index.ts';
+import { DeliveryOutcome } from '../../src/agent/index.ts';
+import { createTestAgent, drain, exchange, openRecord, ORIGIN, requestRecord, subscribe, valueOf, type TestAgent } from './harness.ts';
 
 const sub = suite('agent/subscriptions');
-const opr = suite('agent/operate');
-
-function subscribe(t: TestAgent, type: string, refs: string, extra: [string, string][] = []) {
-  const m = exchange(t, addMsg('sub', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
-    { param: 'Enable', value: 'true' }, { param: 'NotifType', value: type }, { param: 'ReferenceList', value: refs }, { param: 'ID', value: 's-' + type },
-    ...extra.map(([param, value]) => ({ param, value }))] }] }));
-  return m.body!.response!.add_resp!.created_obj_results[0]!.oper_status!.oper_success!;
-}
 
 function notifies(t: TestAgent) {
   return t.notifies.splice(0).map((n) => ({ n, msg: openRecord(n.bytes).msg! }));
@@ -32,6 +25,16 @@ sub('R-SUB Recipient and CreationDate are filled by the Agent; the ID becomes su
   assert.equal(notify.value_change, { param_path: 'Device.DSL.Line.2.Enable', param_value: 'true' });
   assert.is(notify.send_resp, false, '§send_resp NotifRetry=false → send_resp=false');
   assert.is(n!.n.endpointId, 'proto::controller-1');
+});
+
+sub('R-SUB ReferenceList items must be paths of the supported model (7012); a missing instance is fine', () => {
+  const t = createTestAgent();
+  const m = exchange(t, addMsg('a', { allow_partial: true, create_objs: [
+    { obj_path: 'Device.LocalAgent.Subscription.', param_settings: [{ param: 'ReferenceList', value: 'Device.Nope.,Device.DSL.', required: true }] },
+    { obj_path: 'Device.LocalAgent.Subscription.', param_settings: [{ param: 'ReferenceList', value: 'Device.DSL.Line.9.Enable', required: true }] }] }));
+  const r = m.body!.response!.add_resp!.created_obj_results;
+  assert.is(r[0]!.oper_status!.oper_failure!.err_code, 7021);
+  assert.ok(r[1]!.oper_status!.oper_success);
 });
 
 sub('R-SUB ReferenceList is immutable once set (7013), other params stay writable', () => {
@@ -104,13 +107,6 @@ sub('§NOT codes an Error answering a Notify stops its retries', () => {
   assert.is(t.agent.notifications.size, 0);
 });
 
-sub('R-NOT.1/R-NOT.2 back-off ranges grow by k/1000 and stop growing at the 10th retry', () => {
-  assert.is(retryDelayMs(1, 5, 2000, () => 0), 5000);
-  assert.is(retryDelayMs(1, 5, 2000, () => 0.999999), 10000);
-  assert.is(retryDelayMs(3, 5, 2000, () => 0), 20000);
-  assert.is(retryDelayMs(12, 5, 2000, () => 0), retryDelayMs(10, 5, 2000, () => 0));
-});
-
 sub('R-NOT.5/R-NOT.6 SendOnBoardRequest(): OnBoardRequest with send_resp=true and subscription_id ""', () => {
   const t = createTestAgent();
   const m = exchange(t, operateMsg('o', { command: 'Device.LocalAgent.Controller.1.SendOnBoardRequest()', send_resp: true }));
@@ -120,6 +116,15 @@ sub('R-NOT.5/R-NOT.6 SendOnBoardRequest(): OnBoardRequest with send_resp=true an
   assert.is(notify.subscription_id, '');
   assert.is(notify.send_resp, true);
   assert.equal(notify.on_board_req, { oui: '0A1B2C', product_class: 'tinyusp-test', serial_number: 'T0001', agent_supported_protocol_versions: '1.0,1.1,1.2,1.3,1.4' });
+  const complete = () => valueOf(t, 'Device.LocalAgent.Controller.1.OnBoardingComplete');
+  assert.is(complete(), 'false');
+  t.agent.handleDelivery(n!.n.handle, DeliveryOutcome.Delivered, 1000);
+  t.agent.handleTimeout(t.agent.pollTimeout());
+  const retry = drain(t.agent, t.agent.pollTimeout());
+  assert.is(openRecord(retry[0]!.bytes).msg!.header!.msg_id, n!.msg.header!.msg_id, 'R-NOT.6 retried until the NotifyResp');
+  const ack = requestRecord(notifyRespMsg(n!.msg.header!.msg_id, { subscription_id: '' }));
+  t.agent.handleRecord(9e4, ack, 0, ack.length, ORIGIN);
+  assert.is(complete(), 'true', 'its NotifyResp completes on-boarding');
 });
 
 sub('R-SUB TimeToLive removes the subscription after its lifetime', () => {
@@ -130,62 +135,71 @@ sub('R-SUB TimeToLive removes the subscription after its lifetime', () => {
   assert.is(t.model.instanceAt('Device.LocalAgent.Subscription.1.'), undefined);
 });
 
-sub('§Boot! after start: CommandKey/Cause from Reboot(), ParameterMap from the recipient BootParameter table', () => {
-  const store = new MemoryStore();
-  const t = createTestAgent({ store, config: { device: { reboot: () => undefined, factoryReset: () => undefined } } });
-  subscribe(t, 'Event', 'Device.Boot!', [['Persistent', 'true']]);
-  exchange(t, addMsg('bp', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.BootParameter.', param_settings: [
-    { param: 'Enable', value: 'true' }, { param: 'ParameterName', value: 'Device.DeviceInfo.SerialNumber' }] }] }));
-  const r = exchange(t, operateMsg('rb', { command: 'Device.Reboot()', command_key: 'key-42', send_resp: true }));
-  assert.ok(r.body!.response!.operate_resp);
-  const after = createTestAgent({ store });
-  after.agent.start(0);
-  const n = drain(after.agent, 0).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.event!);
-  assert.equal(n, [{ obj_path: 'Device.', event_name: 'Boot!', params: {
-    CommandKey: 'key-42', Cause: 'RemoteReboot', FirmwareUpdated: 'false', ParameterMap: '{"Device.DeviceInfo.SerialNumber":"T0001"}' } }]);
+let temperature = 20;
+function readTemperature(): string { return String(temperature); }
+
+sub('§4 item 9 getter-backed params subscribed for ValueChange are polled on a bounded interval (R-NOT.0a ≤ 10 s)', () => {
+  const schema = createDeviceSchema([object('Sensor', [param('Temperature', T.Int, R, { get: readTemperature }), param('Ticks', T.UnsignedInt, R, { get: readTemperature, ignoreChange: true })])]);
+  const t = createTestAgent({ schema, config: { limits: { pollIntervalMs: 5000 } } });
+  t.agent.start(0);
+  subscribe(t, 'ValueChange', 'Device.Sensor.');
+  temperature = 21;
+  t.agent.handleTimeout(5000); // first poll: starts watching (baseline 21)
+  temperature = 23;
+  assert.is(t.agent.pollTimeout(), 10000);
+  t.agent.handleTimeout(10000);
+  const n = drain(t.agent, 10000).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.value_change);
+  assert.equal(n, [{ param_path: 'Device.Sensor.Temperature', param_value: '23' }], 'WILL_IGNORE params never fire');
+  exchange(t, setMsg('off', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Subscription.1.', param_settings: [{ param: 'Enable', value: 'false' }] }] }), 10000);
+  t.agent.handleTimeout(15000); // stops watching
+  temperature = 30;
+  exchange(t, setMsg('on', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Subscription.1.', param_settings: [{ param: 'Enable', value: 'true' }] }] }), 15000);
+  t.agent.handleTimeout(20000); // watches again from 30: no stale change reported
+  assert.is(drain(t.agent, 20000).length, 0);
 });
 
-opr('R-OPR.0 async: Request row (Active), req_obj_path at once, OperationComplete later, row removed', () => {
+sub('§4 item 18 deleting a Controller removes its Subscriptions and drops its queued notifications', () => {
   const t = createTestAgent();
-  subscribe(t, 'OperationComplete', 'Device.');
-  const m = exchange(t, operateMsg('o', { command: 'Device.ScheduleTimer()', command_key: 'ck', send_resp: true, input_args: { DelaySeconds: '3' } }));
-  assert.is(m.body!.response!.operate_resp!.operation_results[0]!.req_obj_path, 'Device.LocalAgent.Request.1.');
-  const g = exchange(t, getMsg('g', { param_paths: ['Device.LocalAgent.Request.1.Status', 'Device.LocalAgent.Request.1.Command'] }));
-  assert.is(g.body!.response!.get_resp!.req_path_results[0]!.resolved_path_results[0]!.result_params['Status'], 'Active');
-  assert.is(t.agent.pollTimeout(), 4000);
-  t.agent.handleTimeout(4000);
-  const [n] = drain(t.agent, 4000).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.oper_complete!);
-  assert.equal([n!.obj_path, n!.command_name, n!.command_key, n!.cmd_failure], ['Device.', 'ScheduleTimer()', 'ck', undefined]);
-  assert.equal(n!.req_output_args, { output_args: {} });
-  assert.is(t.model.instanceAt('Device.LocalAgent.Request.1.'), undefined);
+  subscribe(t, 'ValueChange', 'Device.DSL.Line.1.Enable', [['NotifRetry', 'true']]);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.1.', param_settings: [{ param: 'Enable', value: 'false' }] }] }));
+  const [n] = notifies(t);
+  t.agent.handleDelivery(n!.n.handle, DeliveryOutcome.Timeout, 1000);
+  assert.is(t.agent.notifications.size, 1);
+  exchange(t, deleteMsg('d', { allow_partial: false, obj_paths: ['Device.LocalAgent.Controller.1.'] }));
+  assert.is(t.model.instanceAt('Device.LocalAgent.Subscription.1.'), undefined);
+  assert.is(t.agent.notifications.size, 0);
 });
 
-opr('R-OPR.5 a missing mandatory argument is cmd_failure 7027; §Cancel Request.{i}.Cancel() → 7023', () => {
+sub('R-SUB Controller.{i}.Enable=false: that ValueChange still reaches the disabled Controller, as its last notification', () => {
   const t = createTestAgent();
-  subscribe(t, 'OperationComplete', 'Device.ScheduleTimer()');
-  const m = exchange(t, operateMsg('o', { command: 'Device.ScheduleTimer()', send_resp: true }));
-  assert.is(m.body!.response!.operate_resp!.operation_results[0]!.cmd_failure!.err_code, 7027);
-  exchange(t, operateMsg('o2', { command: 'Device.ScheduleTimer()', send_resp: true, input_args: { DelaySeconds: '30' } }));
-  exchange(t, operateMsg('o3', { command: 'Device.LocalAgent.Request.1.Cancel()', send_resp: true }));
-  const n = t.notifies.map((x) => openRecord(x.bytes).msg!.body!.request!.notify!.oper_complete!);
-  assert.is(n[0]!.cmd_failure!.err_code, 7023);
-  assert.is(t.agent.requests.size, 0);
+  subscribe(t, 'ValueChange', 'Device.LocalAgent.Controller.*.Enable');
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.', param_settings: [{ param: 'Enable', value: 'false' }] }] }));
+  const n = notifies(t);
+  assert.equal(n.map((x) => [x.n.endpointId, x.msg.body!.request!.notify!.value_change!.param_path]), [['proto::controller-1', 'Device.LocalAgent.Controller.1.Enable']]);
+  const b = requestRecord(getMsg('after', { param_paths: ['Device.'] }));
+  t.agent.handleRecord(2000, b, 0, b.length, ORIGIN);
+  assert.is(drain(t.agent, 2000).length, 0, 'then silence: its Records are dropped');
 });
 
-opr('R-OPR.4 send_resp=false: no OperateResp; R-OPR.1 per-object failures are cmd_failure', () => {
+sub('R-SUB Enable=false on the recipient Controller stops its notifications', () => {
   const t = createTestAgent();
-  t.agent.handleRecord(1000, ...rec(requestRecord(operateMsg('o', { command: 'Device.ScheduleTimer()', send_resp: false, input_args: { DelaySeconds: '1' } }))), ORIGIN);
-  assert.is(drain(t.agent, 1000).length, 0);
-  const m = exchange(t, operateMsg('o', { command: 'Device.IP.Interface.*.Reset()', send_resp: true }));
-  const r = m.body!.response!.operate_resp!.operation_results;
-  assert.is(r.length, 3);
-  assert.is(r[0]!.cmd_failure!.err_code, 7022, 'no handler registered for Reset()');
+  subscribe(t, 'ObjectCreation', 'Device.DSL.Line.');
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Controller.2.', param_settings: [{ param: 'AssignedRole', value: 'Device.LocalAgent.ControllerTrust.Role.1' }] }] }));
+  exchange(t, addMsg('a', { allow_partial: false, create_objs: [{ obj_path: 'Device.DSL.Line.' }] }));
+  assert.is(notifies(t).length, 1);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.', param_settings: [{ param: 'Enable', value: 'false' }] }] }), 1000, 'proto::controller-2');
+  exchange(t, addMsg('a', { allow_partial: false, create_objs: [{ obj_path: 'Device.DSL.Line.' }] }), 1000, 'proto::controller-2');
+  assert.is(notifies(t).length, 0);
 });
 
-opr('§OPR codes message-level faults are Errors: 7026 unknown command, 7006 no x permission', () => {
-  const t = createTestAgent();
-  assert.is(exchange(t, operateMsg('o', { command: 'Device.Nope()', send_resp: true })).body!.error!.err_code, 7026);
-  assert.is(exchange(t, operateMsg('o', { command: 'Device.Reboot()', send_resp: true }), 1000, 'proto::controller-2').body!.error!.err_code, 7006);
+sub('DESIGN.md bounded: a Notify too large for one Record of the MTP is dropped and counted', () => {
+  const t = createTestAgent({ config: { limits: { maxRecordBytes: 480 } } });
+  subscribe(t, 'ValueChange', 'Device.DSL.Line.1.CurrentProfile');
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.1.', param_settings: [{ param: 'CurrentProfile', value: 'x'.repeat(150) }] }] }));
+  assert.is(notifies(t).length, 0);
+  assert.is(t.agent.notifications.dropped, 1);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.1.', param_settings: [{ param: 'CurrentProfile', value: 'short' }] }] }));
+  assert.is(notifies(t).length, 1);
 });
 
 function rec(b: Uint8Array): [Uint8Array, number, number] {
@@ -193,4 +207,3 @@ function rec(b: Uint8Array): [Uint8Array, number, number] {
 }
 
 sub.run();
-opr.run();

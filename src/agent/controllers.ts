@@ -1,0 +1,64 @@
+/**
+ * The Controllers the agent accepts Records from (TR-181 Device.LocalAgent.Controller.{i}.,
+ * R-MTP.5 "from_id valid … return path known", AGENT-REQUIREMENTS §2.3), indexed by
+ * the UTF-8 bytes of their EndpointID so a Record from an unknown or disabled
+ * Controller is rejected by comparing bytes in place: no string is made before a
+ * Record is accepted (DESIGN.md "zero allocation on the receive path").
+ *
+ * Invariant: the index is rebuilt lazily after any committed change below
+ * Device.LocalAgent.Controller. (the model's listeners run only after commits).
+ */
+import type { DataModelApi, ObjectInstance } from '../dm/index.ts';
+import { utf8Bytes, type RecordView } from '../usp/index.ts';
+import { readParam } from './get.ts';
+
+export const CONTROLLER_TABLE = 'Device.LocalAgent.Controller.';
+
+export interface ControllerEntry {
+  readonly row: ObjectInstance;
+  readonly endpointId: string;
+  readonly bytes: Uint8Array;
+  readonly enabled: boolean;
+}
+
+
+export class ControllerIndex {
+  private entries: ControllerEntry[] | null = null;
+
+  constructor(private readonly model: DataModelApi) {
+    const changed = (path: string): void => { if (path.startsWith(CONTROLLER_TABLE)) this.entries = null; };
+    model.addListener({
+      handleValueChange: (inst) => changed(inst.path),
+      handleObjectCreation: (inst) => changed(inst.path),
+      handleObjectDeletion: (path) => changed(path),
+    });
+  }
+
+  invalidate(): void {
+    this.entries = null;
+  }
+
+  all(): readonly ControllerEntry[] {
+    if (this.entries !== null) return this.entries;
+    const out: ControllerEntry[] = [];
+    const t = this.model.tableAt(CONTROLLER_TABLE);
+    for (const row of t === undefined ? [] : t.rows.values()) {
+      const endpointId = readParam(this.model, row, 'EndpointID');
+      if (endpointId !== '') out.push({ row, endpointId, bytes: utf8Bytes(endpointId), enabled: readParam(this.model, row, 'Enable') === 'true' });
+    }
+    this.entries = out;
+    return out;
+  }
+
+  /** The Controller whose EndpointID equals the wrapped Record's from_id (compared in place). */
+  bySender(view: RecordView): ControllerEntry | null {
+    const all = this.all();
+    for (let i = 0; i < all.length; i++) if (view.fromIdEquals(all[i]!.bytes)) return all[i]!; // indexed: for-of allocates an iterator in XS
+    return null;
+  }
+
+  byEndpointId(endpointId: string): ControllerEntry | null {
+    for (const e of this.all()) if (e.endpointId === endpointId) return e;
+    return null;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Everything the agent sends on its own (TR-369 "Notify", AGENT-REQUIREMENTS §1.12):
+ * notifications produced by subscriptions, OperationComplete of async operations,
+ * Event (Boot!, Periodic!, board events) and OnBoardRequest (R-NOT.5/6), encoded
+ * once into the bounded NotifyQueue with a locally unique msg_id (R-MSG.8) and the
+ * recipient Controller's retry parameters (R-NOT.1).
+ *
+ * Invariant: nothing here touches the MTP; the Agent turns queued payloads into
+ * Records when the driver polls.
+ */
+import { DmError, WriteMode, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
+import { encodeMsg, notifyMsg, type Notification } from '../usp/index.ts';
+import type { AccessControl, AccessView } from './acl.ts';
+import { CONTROLLER_TABLE } from './controllers.ts';
+import { readParam } from './get.ts';
+import { markOnBoarding } from './device-commands.ts';
+import { NotifyQueue } from './notify-queue.ts';
+import type { Operation } from './requests.ts';
+import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
+import { Subscriptions } from './subscriptions.ts';
+
+
+/** Record fields around a Notify payload besides the recipient's EID: version, our EID (≤ 256 bytes), tags and lengths. */
+const RECORD_OVERHEAD_BYTES = 300;
+
+export class Notifier {
+  readonly queue: NotifyQueue;
+  readonly subscriptions: Subscriptions;
+  private msgCounter = 0;
+  /** msg_id → Controller row path of OnBoardRequests waiting for their NotifyResp. */
+  private readonly onBoarding = new Map<string, string>();
+
+  constructor(
+    private readonly model: DataModelApi, acl: AccessControl, capacity: number,
+    private readonly random: () => number, private readonly versions: string, private readonly maxRecordBytes: number,
+  ) {
+    this.queue = new NotifyQueue(capacity, (eid, n) => this.retryDelay(eid, n));
+    this.subscriptions = new Subscriptions(model, acl, (r, id, resp, exp, n) => this.queueNotify(r, id, resp, exp, n));
+    model.addListener(this.subscriptions);
+  }
+
+  /** Sends `objPath` + `eventName` ("Device.", "Boot!") to every matching Event subscription. */
+  sendEvent(objPath: string, eventName: string, params: Record<string, string> | ((a: AccessView, r: ObjectInstance) => Record<string, string>), only?: ObjectInstance): void {
+    const inst = this.model.instanceAt(objPath);
+    if (inst === undefined) return;
+    this.subscriptions.notifyElement('Event', inst, eventName, (access, recipient) => {
+      if (only !== undefined && recipient !== only) return null;
+      return { event: { obj_path: objPath, event_name: eventName, params: typeof params === 'function' ? params(access, recipient) : params } };
+    });
+  }
+
+  private nextMsgId(): string {
+    if (this.msgCounter === 0) this.msgCounter = 1 + Math.floor(this.random() * 1e6);
+    return 'N' + String(this.msgCounter++);
+  }
+
+  /** Queues a Notify for `recipient`; returns its msg_id, or "" when it was dropped. */
+  queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): string {
+    const eid = readParam(this.model, recipient, 'EndpointID');
+    const msgId = this.nextMsgId();
+    const expiresAt = sendResp && expirationS > 0 ? this.model.context.now + expirationS * 1000 : Infinity;
+    const payload = encodeMsg(notifyMsg(msgId, subId, sendResp, n));
+    // A Notify that cannot fit one Record of the MTP is never sent (counted like a full queue).
+    if (payload.length + RECORD_OVERHEAD_BYTES + eid.length > this.maxRecordBytes) { this.queue.dropped++; return ''; }
+    return this.queue.enqueue(eid, msgId, payload, sendResp, expiresAt) === 0 ? '' : msgId;
+  }
+
+  private retryDelay(endpointId: string, n: number): number {
+    const t = this.model.tableAt(CONTROLLER_TABLE);
+    let m = DEFAULT_MIN_WAIT_S;
+    let k = DEFAULT_MULTIPLIER;
+    for (const c of t === undefined ? [] : t.rows.values()) {
+      if (readParam(this.model, c, 'EndpointID') !== endpointId) continue;
+      m = Number(readParam(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
+      k = Number(readParam(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;
+    }
+    return retryDelayMs(n, m, k, this.random);
+  }
+
+  operationComplete(op: Operation, o: { err: number; message: string; output: ReadonlyMap<string, string> | null }): void {
+    const inst = this.model.instanceAt(op.objPath);
+    if (inst === undefined) return;
+    const out: Record<string, string> = {};
+    if (o.output !== null) for (const [k, v] of o.output) out[k] = v;
+    const base = { obj_path: op.objPath, command_name: op.commandName, command_key: op.commandKey };
+    this.subscriptions.notifyElement('OperationComplete', inst, op.commandName, () => ({
+      oper_complete: o.err === 0 ? { ...base, req_output_args: { output_args: out } } : { ...base, cmd_failure: { err_code: o.err, err_msg: o.message } },
+    }));
+  }
+
+  /** R-NOT.5/6: OnBoardRequest to an enabled Controller, send_resp=true, never expires, subscription_id "". */
+  sendOnBoardRequest(controllerPath: string): number {
+    const c = this.model.instanceAt(controllerPath);
+    if (c === undefined || readParam(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure;
+    markOnBoarding(this.model, controllerPath);
+    const ctx = this.model.context;
+    const msgId = this.queueNotify(c, '', true, 0, {
+      on_board_req: {
+        oui: ctx.board.identity.manufacturerOUI, product_class: ctx.board.identity.productClass,
+        serial_number: ctx.serialNumber, agent_supported_protocol_versions: this.versions,
+      },
+    });
+    if (msgId === '') return DmError.ResourcesExceeded;
+    if (this.onBoarding.size >= this.queue.capacity) this.onBoarding.clear(); // bounded like the queue itself
+    this.onBoarding.set(msgId, controllerPath);
+    return 0;
+  }
+
+  /** A NotifyResp matched Notify `msgId`: if it was an OnBoardRequest, on-boarding is complete (R-NOT.6). */
+  acknowledged(msgId: string): void {
+    const path = this.onBoarding.get(msgId);
+    if (path === undefined) return;
+    this.onBoarding.delete(msgId);
+    const c = this.model.instanceAt(path);
+    if (c === undefined) return;
+    const tx = this.model.begin();
+    tx.set(c, 'OnBoardingComplete', 'true', WriteMode.Agent);
+    tx.commit();
+  }
+}
