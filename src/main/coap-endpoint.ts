@@ -8,7 +8,8 @@
  * transmits, then events, then re-arms the timer.
  */
 import { SendRecordError, UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from '../mtp/coap-binding.ts';
-import type { Platform, TimerHandle, UdpSocket } from '../platform/types.ts';
+import type { Platform, UdpSocket } from '../platform/types.ts';
+import { createDeadlineTimer } from './deadline-timer.ts';
 
 export interface CoapEndpointOptions {
   readonly platform: Platform;
@@ -42,8 +43,11 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
   const out = new Uint8Array(OUT_BYTES);
   let binding: UspCoapBinding | null = null;
   let socket: UdpSocket | null = null;
-  let timer: TimerHandle | null = null;
-  let timerAt = Infinity;
+  const timer = createDeadlineTimer(platform, () => {
+    if (closed || binding === null) return;
+    binding.handleTimeout(platform.now());
+    drain();
+  });
   let boundPort = 0;
   let closed = false;
   let draining = false;
@@ -63,22 +67,7 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
     } finally {
       draining = false;
     }
-    if (!closed) arm();
-  }
-
-  function arm(): void {
-    const at = binding!.pollTimeout();
-    if (at === timerAt) return;
-    if (timer !== null) { platform.clearTimer(timer); timer = null; }
-    timerAt = at;
-    if (at === Infinity) return;
-    timer = platform.setTimer(() => {
-      timer = null;
-      timerAt = Infinity;
-      if (closed) return;
-      binding!.handleTimeout(platform.now());
-      drain();
-    }, Math.max(0, at - platform.now()));
+    if (!closed) timer.arm(binding.pollTimeout());
   }
 
   function onReadable(): void {
@@ -125,7 +114,7 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
     close() {
       if (closed) return;
       closed = true;
-      if (timer !== null) platform.clearTimer(timer);
+      timer.cancel();
       socket?.close();
     },
   };

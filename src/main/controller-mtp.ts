@@ -7,7 +7,7 @@
  * CoAP MTP row whose Host/Port/Path/EnableEncryption describe the URI. It runs at every
  * start, so a changed URI replaces the stored one; other rows are left alone.
  *
- * controllerUri: the URI of a Controller's first enabled CoAP MTP (lowest Order), used
+ * controllerUri: the URI of a Controller's enabled CoAP MTP, used
  * for agent-initiated Notify Records (responses go to the request's reply-to, R-COAP.2a).
  *
  * Uses only the data-model API: shared by every composition root.
@@ -79,17 +79,14 @@ export function provisionControllers(model: DataModelApi, controllers: readonly 
   return '';
 }
 
-/** coap(s)://Host:Port/Path of the Controller's first enabled CoAP MTP, or null. */
+/** coap(s)://Host:Port/Path of the Controller's enabled CoAP MTP (Protocol is a unique key: one at most), or null. */
 export function controllerUri(model: DataModelApi, endpointId: string): string | null {
   const row = findController(model, endpointId);
   const mtps = row?.tables.get('MTP');
   if (mtps === undefined) return null;
   let best: ObjectInstance | null = null;
-  let bestOrder = Infinity;
   for (const m of mtps.rows.values()) {
-    if (read(model, m, 'Enable') !== 'true' || read(model, m, 'Protocol') !== 'CoAP') continue;
-    const order = Number(read(model, m, 'Order')) || 1;
-    if (order < bestOrder) { best = m; bestOrder = order; }
+    if (read(model, m, 'Enable') === 'true' && read(model, m, 'Protocol') === 'CoAP') { best = m; break; }
   }
   const coap = best?.children.get('CoAP');
   if (coap === undefined) return null;

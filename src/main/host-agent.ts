@@ -21,9 +21,10 @@ import {
 import type { CoapConfig } from '../coap/index.ts';
 import { SendOutcome } from '../mtp/coap-binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
-import type { Platform, TimerHandle } from '../platform/types.ts';
+import type { Platform } from '../platform/types.ts';
 import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from './coap-endpoint.ts';
+import { createDeadlineTimer } from './deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
 
 /**
@@ -45,11 +46,15 @@ export interface HostAgentConfig {
   readonly schema?: Schema;
   readonly serialNumber: string;
   readonly softwareVersion: string;
-  /** Address to bind; the reply-to host too (0.0.0.0 / :: advertise 127.0.0.1 / ::1). */
+  /** Address to bind; also the host of our reply-to URI unless `advertiseHost` is given. */
   readonly host: string;
+  /** Host put in our reply-to when `host` is a wildcard (default: 127.0.0.1 / ::1). */
+  readonly advertiseHost?: string;
   /** 0 picks a free port (see onReady). */
   readonly coapPort: number;
   readonly coapPath: string;
+  /** CoAP ACK_TIMEOUT (default 2000 ms). */
+  readonly coapAckTimeoutMs?: number;
   /** Provisioned with Full Access at every start. */
   readonly controllers: readonly ControllerAddress[];
   /** Largest Record we accept or send (CoAP reassembly and the agent's 7005 bound). */
@@ -70,14 +75,16 @@ export interface HostAgent {
   readonly model: DataModel;
   /** Our coap:// URI ('' until ready). */
   readonly uri: string;
+  /** The bound UDP port (0 until ready). */
+  readonly port: number;
   /** Stops the MTP and the timer and writes the state (idempotent). */
   close(): void;
 }
 
-function advertisedHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
+function advertisedHost(host: string, advertise: string | undefined): string {
+  const h = (host === '0.0.0.0' || host === '' || host === '::') && advertise !== undefined ? advertise
+    : host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return h.includes(':') ? `[${h}]` : h;
 }
 
 export function startHostAgent(c: HostAgentConfig): HostAgent {
@@ -97,10 +104,11 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const why = provisionControllers(model, c.controllers);
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
   const random = new Uint32Array(1);
+  const randomBytes = new Uint8Array(random.buffer);
   const agent = createAgent({
     endpointId: c.endpointId, model, store: platform.storage, limits: { maxRecordBytes },
     wallClock: () => platform.wallClock(),
-    random: () => { platform.randomBytes(new Uint8Array(random.buffer)); return random[0]! / 2 ** 32; },
+    random: () => { platform.randomBytes(randomBytes); return random[0]! / 2 ** 32; },
     ...(c.device !== undefined ? { device: c.device } : {}),
   });
   const ownId = utf8Bytes(c.endpointId);
@@ -109,8 +117,11 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const notifies = new Map<number, number>();
   let ep: CoapEndpointHandle | null = null;
   let uri = '';
-  let timer: TimerHandle | null = null;
-  let timerAt = Infinity;
+  const timer = createDeadlineTimer(platform, () => {
+    if (closed) return;
+    agent.handleTimeout(platform.now());
+    pump();
+  });
   let closed = false;
   let pumping = false;
 
@@ -142,21 +153,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     } finally {
       pumping = false;
     }
-    arm();
-  }
-
-  function arm(): void {
-    const at = closed ? Infinity : agent.pollTimeout();
-    if (at === timerAt) return;
-    if (timer !== null) { platform.clearTimer(timer); timer = null; }
-    timerAt = at;
-    if (at === Infinity) return;
-    timer = platform.setTimer(() => {
-      timer = null;
-      timerAt = Infinity;
-      agent.handleTimeout(platform.now());
-      pump();
-    }, Math.max(0, at - platform.now()));
+    timer.arm(closed ? Infinity : agent.pollTimeout());
   }
 
   // A digital input changed (button): report ValueChange now rather than at the next poll.
@@ -172,8 +169,8 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     platform, port: c.coapPort, address: c.host,
     binding: {
       path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
-      replyTo: (port) => `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`,
-      coap: { maxBodyBytes: maxRecordBytes, ...c.coapTables },
+      replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+      coap: { maxBodyBytes: maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables },
       ...(c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {}),
     },
     onEvent(e) {
@@ -199,7 +196,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       c.onError?.(message);
     },
     onReady(port) {
-      uri = `coap://${advertisedHost(c.host)}:${port}${c.coapPath}`;
+      uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
       log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
       agent.start(platform.now());
       pump();
@@ -210,10 +207,11 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   return {
     agent, model,
     get uri() { return uri; },
+    get port() { return ep?.port ?? 0; },
     close() {
       if (closed) return;
       closed = true;
-      if (timer !== null) platform.clearTimer(timer);
+      timer.cancel();
       ep?.close();
       model.save();
     },

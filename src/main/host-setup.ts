@@ -33,6 +33,14 @@ export function serialOf(board: BoardDescription): string {
   return '000000000000';
 }
 
+/** For a wildcard --host: the first non-internal IPv4 address, so remote controllers can reach our reply-to. */
+export function externalAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) if (!i.internal && i.family === 'IPv4') return i.address;
+  }
+  return undefined;
+}
+
 export function softwareVersion(): string {
   try {
     return String((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version?: unknown }).version ?? '0.0.0');

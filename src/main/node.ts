@@ -15,7 +15,7 @@ import { createNodePlatform, parseLogLevel } from '../platform/node/index.ts';
 import { applySimBoardCommand, createSimBoard } from '../platform/node/sim-board.ts';
 import { LogLevel } from '../platform/types.ts';
 import { startHostAgent, type HostAgent } from './host-agent.ts';
-import { DEV_CONTROLLER, parseHostOptions, serialOf, softwareVersion } from './host-setup.ts';
+import { DEV_CONTROLLER, externalAddress, parseHostOptions, serialOf, softwareVersion } from './host-setup.ts';
 import { USAGE, type AgentOptions } from './options.ts';
 
 export { DEV_CONTROLLER };
@@ -50,10 +50,11 @@ function run(o: AgentOptions, board: BoardDescription): void {
   log.info(`tinyusp agent ${o.endpointId} (board ${board.name}, state ${o.stateDir})`);
   let host: HostAgent | null = null;
   let announced = false;
+  let port = o.coapPort;
   const start = (): void => {
     host = startHostAgent({
       platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
-      host: o.host, coapPort: o.coapPort, coapPath: o.coapPath, controllers,
+      host: o.host, coapPort: port, ...(o.host === '0.0.0.0' ? { advertiseHost: externalAddress() ?? '127.0.0.1' } : {}), coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
       onError(message) {
         console.error(`tinyusp: cannot listen on ${o.host}:${o.coapPort}: ${message}`);
         host?.close();
@@ -70,6 +71,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
   function restart(what: string): () => void {
     return () => {
       log.info(`${what}: restarting the agent`);
+      port = host?.port || port; // same port again, also when it was picked with --coap-port 0
       host?.close();
       setTimeout(start, 100); // let the socket close before binding the port again
     };

@@ -19,6 +19,8 @@ export interface AgentOptions {
   readonly host: string;
   readonly coapPort: number;
   readonly coapPath: string;
+  /** CoAP ACK_TIMEOUT (RFC 7252 §4.8); shorter on fast links and in tests. */
+  readonly coapAckTimeoutMs: number;
   readonly controllers: readonly ControllerOption[];
   readonly stateDir: string;
   readonly board: string;
@@ -30,13 +32,16 @@ export const USAGE = `usage: npm start -- [options]
   --host <address>             address to listen on (default 127.0.0.1)
   --coap-port <port>           CoAP UDP port (default 5683)
   --coap-path <path>           the agent's CoAP resource (default /usp)
-  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI (repeatable)
+  --coap-ack-timeout <ms>      CoAP ACK_TIMEOUT, first retransmission wait (default 2000)
+  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI (repeatable;
+                               without any, the dev controller self::usp-ctl is provisioned)
   --state <dir>                persistent state directory (default ~/.tinyusp/<endpoint-id>)
   --board <name>               board description from boards/ (default sim)
   --log-level <level>          error | warn | info | debug (default info)
   --config <file.json>         read these options from a JSON file
   --help                       show this text`;
 
+const KEYS = ['endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level'];
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 type Raw = Record<string, unknown>;
@@ -91,14 +96,14 @@ export function parseAgentOptions(
       }
     } else if (key === 'controller') {
       controllers.push(value);
-    } else if (['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(key)) {
+    } else if (KEYS.includes(key)) {
       raw[key] = value;
     } else {
       return { error: `unknown option --${key}` };
     }
   }
   for (const k of Object.keys(raw)) {
-    if (!['endpoint-id', 'host', 'coap-port', 'coap-path', 'state', 'board', 'log-level'].includes(k)) return { error: `--config: unknown key "${k}"` };
+    if (!KEYS.includes(k)) return { error: `--config: unknown key "${k}"` };
   }
   const board = String(raw.board ?? 'sim');
   if (!/^[a-z0-9-]+$/.test(board)) return { error: `--board: "${board}" is not a board name` };
@@ -115,6 +120,8 @@ export function parseAgentOptions(
   if (typeof coapPort === 'string') return { error: coapPort };
   const coapPath = String(raw['coap-path'] ?? '/usp');
   if (!coapPath.startsWith('/') || coapPath.includes('?')) return { error: `--coap-path must start with "/" and have no query, got "${coapPath}"` };
+  const ackTimeout = Number(raw['coap-ack-timeout'] ?? 2000);
+  if (!Number.isInteger(ackTimeout) || ackTimeout < 10 || ackTimeout > 60000) return { error: `--coap-ack-timeout must be 10..60000 ms, got ${String(raw['coap-ack-timeout'])}` };
   const logLevel = String(raw['log-level'] ?? 'info');
   if (!(LEVELS as readonly string[]).includes(logLevel)) return { error: `--log-level must be one of ${LEVELS.join(', ')}` };
   const parsed: ControllerOption[] = [];
@@ -129,6 +136,7 @@ export function parseAgentOptions(
       host: String(raw.host ?? '127.0.0.1'),
       coapPort,
       coapPath,
+      coapAckTimeoutMs: ackTimeout,
       controllers: parsed,
       stateDir: String(raw.state ?? join(homedir(), '.tinyusp', endpointId.replace(/[^A-Za-z0-9._-]/g, '_'))),
       board,

@@ -42,15 +42,23 @@ opts('bad options give a clear error', () => {
   }
 });
 
-opts('npm start: bad options exit with code 2, good ones start and exit cleanly', () => {
+opts('the default Endpoint ID may come from the board (a function of --board), which may refuse', () => {
+  const r = parseAgentOptions(['--board', 'esp32'], (b) => ({ endpointId: `os::0A1B2C-${b.toUpperCase()}` }));
+  assert.ok('options' in r && r.options.endpointId === 'os::0A1B2C-ESP32');
+  const e = parseAgentOptions(['--board', 'nope'], (b) => ({ error: `--board ${b}: no such board` }));
+  assert.ok('error' in e && /no such board/.test(e.error));
+  const t = parseAgentOptions(['--coap-ack-timeout', '5'], DEF);
+  assert.ok('error' in t && /coap-ack-timeout/.test(t.error));
+});
+
+opts('npm start: bad options exit with code 2 and say why', () => {
   const tsx = join(ROOT, 'node_modules/.bin/tsx');
   const bad = spawnSync(tsx, ['src/main/node.ts', '--coap-port', 'nope'], { cwd: ROOT, encoding: 'utf8' });
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /--coap-port must be a port number/);
-  const state = mkdtempSync(join(tmpdir(), 'tinyusp-state-'));
-  const ok = spawnSync(tsx, ['src/main/node.ts', '--state', state], { cwd: ROOT, encoding: 'utf8' });
-  assert.is(ok.status, 0, ok.stderr);
-  assert.match(ok.stderr, /coap:\/\/127\.0\.0\.1:5683\/usp/);
+  const board = spawnSync(tsx, ['src/main/node.ts', '--board', 'no-such-board'], { cwd: ROOT, encoding: 'utf8' });
+  assert.is(board.status, 2);
+  assert.match(board.stderr, /--board no-such-board/);
 });
 
 opts.run();

@@ -27,6 +27,10 @@ export interface ControllerOptions {
   /** Per-request deadline. */
   readonly timeoutMs?: number;
   readonly platform?: Platform;
+  /** Our reply-to URI as a function of our port (default coap://<address>:<port>/usp), e.g. a relay in front of us. */
+  readonly replyTo?: (port: number) => string;
+  /** CoAP ACK_TIMEOUT of our endpoint (default 2000 ms). */
+  readonly ackTimeoutMs?: number;
   /** USP version put in our Records. */
   readonly version?: string;
 }
@@ -71,7 +75,8 @@ export class UspController {
       c.ep = startCoapEndpoint({
         platform, port: o.port ?? 0, address,
         binding: {
-          path: '/usp', interfaceName: 'bbf.usp.c', replyTo: (port) => `coap://${address}:${port}/usp`,
+          path: '/usp', interfaceName: 'bbf.usp.c', replyTo: o.replyTo ?? ((port) => `coap://${address}:${port}/usp`),
+          ...(o.ackTimeoutMs !== undefined ? { coap: { ackTimeoutMs: o.ackTimeoutMs } } : {}),
           validateRecord: (buf, s, e) => c.view.wrap(buf, s, e) === 0,
         },
         onEvent: (e) => { if (e.kind === 'record') c.receive(e.bytes, e.replyTo); else c.sent(e.handle, e.outcome, e.code); },
@@ -102,7 +107,7 @@ export class UspController {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(msgId);
-        reject(new Error(`no response from ${this.agentId} at ${this.o.agentUri} within ${this.o.timeoutMs ?? 10000} ms`));
+        reject(new Error(`no response from ${this.agentId} at ${this.o.agentUri} within ${this.o.timeoutMs ?? 10000} ms (is the agent running, with this Endpoint ID, and does it know ${this.endpointId} as a Controller?)`));
       }, this.o.timeoutMs ?? 10000);
       this.pending.set(msgId, { resolve, reject, timer });
       const h = this.ep!.sendRecord(this.o.agentUri, bytes);

@@ -82,7 +82,7 @@ export function renderMsg(msg: Msg): Rendered {
         if (o.operation_resp === 'cmd_failure') { failed = true; lines.push(`${o.executed_command}: ${err(o.cmd_failure!.err_code, o.cmd_failure!.err_msg)}`); continue; }
         if (o.operation_resp === 'req_obj_path') { lines.push(`${o.executed_command}: running as ${o.req_obj_path}`); continue; }
         const out = entries(o.req_output_args?.output_args);
-        lines.push(`${o.executed_command}: done${out.length === 0 ? '' : ''}`);
+        lines.push(`${o.executed_command}: done`);
         for (const [k, v] of out) lines.push(`  ${k} = ${v}`);
       }
       break;
