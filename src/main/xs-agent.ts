@@ -26,6 +26,8 @@ export interface XsAgentConfig {
   readonly serialNumber: string;
   readonly softwareVersion: string;
   readonly host: string;
+  /** Reply-to host when `host` is a wildcard (the launcher's external address). */
+  readonly advertiseHost?: string;
   readonly coapPort: number;
   readonly coapPath: string;
   readonly coapAckTimeoutMs?: number;
@@ -60,6 +62,7 @@ function run(c: XsAgentConfig, p: Platform): void {
     platform: p, endpointId: c.endpointId, board: c.board, ...(preloaded !== undefined ? { schema: preloaded } : {}), serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
     host: c.host, coapPort: c.coapPort, coapPath: c.coapPath, controllers: c.controllers,
     ...(c.coapAckTimeoutMs !== undefined ? { coapAckTimeoutMs: c.coapAckTimeoutMs } : {}),
+    ...(c.advertiseHost !== undefined ? { advertiseHost: c.advertiseHost } : {}),
     device: { reboot: restart('Reboot()'), factoryReset: restart('FactoryReset()') },
     onError(message) { p.log.error(`cannot listen on ${c.host}:${c.coapPort}: ${message}`); print('tinyusp failed'); },
     onReady(uri) {

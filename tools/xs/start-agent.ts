@@ -13,7 +13,7 @@
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DEV_CONTROLLER, parseHostOptions, serialOf, softwareVersion } from '../../src/main/host-setup.ts';
+import { DEV_CONTROLLER, externalAddress, parseHostOptions, serialOf, softwareVersion } from '../../src/main/host-setup.ts';
 import { USAGE } from '../../src/main/options.ts';
 import type { XsAgentConfig } from '../../src/main/xs-agent.ts';
 import { createNodePlatform, parseLogLevel } from '../../src/platform/node/index.ts';
@@ -52,11 +52,11 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     },
   });
-  const ack = (o as { coapAckTimeoutMs?: number }).coapAckTimeoutMs; // --coap-ack-timeout, where options.ts has it
   const config: XsAgentConfig = {
     endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
     host: o.host, coapPort: o.coapPort, coapPath: o.coapPath, controllers, logLevel,
-    ...(ack !== undefined ? { coapAckTimeoutMs: ack } : {}),
+    coapAckTimeoutMs: o.coapAckTimeoutMs,
+    ...(o.host === '0.0.0.0' ? { advertiseHost: externalAddress() ?? '127.0.0.1' } : {}),
   };
   await worker.loadBundle(await bundleForXs(ENTRY), 'tinyusp');
   await worker.evaluate(`tinyusp.start(${JSON.stringify(JSON.stringify(config))})`);
