@@ -1,7 +1,7 @@
 /**
  * `tinyusp/schemas`: the Device:2 schema of every board (default model plus the board's
  * Device.IoTCapability.{i}.), built when manifest.json preloads this module, so the
- * ~4800 XS slots a schema takes (xs-budget bench) sit in flash instead of the heap.
+ * ~3400 XS slots a schema takes (xs-budget bench) sit in flash instead of the heap.
  * Schemas are deep-frozen and hold no per-device state (getters read the DeviceContext),
  * which is what makes them preloadable (DESIGN.md "Static, compact data model").
  */
