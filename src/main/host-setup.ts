@@ -5,6 +5,7 @@
  * the software version (package.json) and the dev controller used without --controller.
  */
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,4 +66,16 @@ export function parseHostOptions(argv: readonly string[]): { options: AgentOptio
     board = b;
   }
   return { options: parsed.options, board };
+}
+
+/**
+ * Calls `onLine` with each line typed on stdin (the sim board console: `press Button`).
+ * A job started in the background of an interactive shell must not be stopped by
+ * SIGTTIN when it reads the terminal: with a handler installed the read fails instead,
+ * and the console is simply off.
+ */
+export function readConsoleLines(onLine: (line: string) => void): void {
+  process.on('SIGTTIN', () => undefined);
+  process.stdin.on('error', () => undefined);
+  createInterface({ input: process.stdin }).on('line', (line) => { if (line.trim() !== '') onLine(line); });
 }

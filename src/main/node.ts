@@ -9,13 +9,12 @@
  * Endpoint ID) is provisioned with Full Access, so `npm run ctl -- get Device.` works
  * out of the box; its notifications go to coap://127.0.0.1:5685/usp (`usp-ctl listen`).
  */
-import { createInterface } from 'node:readline';
 import type { BoardDescription } from '../platform/board.ts';
 import { createNodePlatform, parseLogLevel } from '../platform/node/index.ts';
 import { applySimBoardCommand, createSimBoard } from '../platform/node/sim-board.ts';
 import { LogLevel } from '../platform/types.ts';
 import { startHostAgent, type HostAgent } from './host-agent.ts';
-import { DEV_CONTROLLER, externalAddress, parseHostOptions, serialOf, softwareVersion } from './host-setup.ts';
+import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from './host-setup.ts';
 import { USAGE, type AgentOptions } from './options.ts';
 
 export { DEV_CONTROLLER };
@@ -39,8 +38,8 @@ function run(o: AgentOptions, board: BoardDescription): void {
   const sim = createSimBoard(board);
   const platform = createNodePlatform({ stateDir: o.stateDir, logLevel: parseLogLevel(o.logLevel) ?? LogLevel.Info, board: sim });
   const log = platform.log;
-  createInterface({ input: process.stdin }).on('line', (line) => {
-    const why = line.trim() === '' ? '' : applySimBoardCommand(sim, line);
+  readConsoleLines((line) => {
+    const why = applySimBoardCommand(sim, line);
     if (why !== '') log.warn(`sim board: ${why}`);
   });
   const controllers = o.controllers.length > 0 ? o.controllers : [DEV_CONTROLLER];

@@ -11,9 +11,8 @@
  * (state written) and exit 0.
  */
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DEV_CONTROLLER, externalAddress, parseHostOptions, serialOf, softwareVersion } from '../../src/main/host-setup.ts';
+import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from '../../src/main/host-setup.ts';
 import { USAGE } from '../../src/main/options.ts';
 import type { XsAgentConfig } from '../../src/main/xs-agent.ts';
 import { createNodePlatform, parseLogLevel } from '../../src/platform/node/index.ts';
@@ -62,8 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
   await worker.evaluate(`tinyusp.start(${JSON.stringify(JSON.stringify(config))})`);
   bridge.attach((code) => worker.evaluate(code));
 
-  createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() === '') return;
+  readConsoleLines((line) => {
     worker.call<string>(`tinyusp.simCommand(${JSON.stringify(line)})`).then(
       ({ value }) => { if (value !== '') log.warn(`sim board: ${value}`); },
       (e: unknown) => log.error(String(e)),
