@@ -9,14 +9,17 @@ import { mqttObject } from './objects/mqtt.ts';
 import { deviceObject } from './objects/root.ts';
 import { timeObject } from './objects/time.ts';
 import { buildSchema } from './schema-table.ts';
-import type { ObjectNode, Schema } from './schema.ts';
+import type { ObjectNode, ParamNode, Schema } from './schema.ts';
 
 export { ROOT_DATA_MODEL_VERSION } from './objects/root.ts';
 
 /** GetSupportedDM data_model_inst_uri (D2). */
 export const DATA_MODEL_URI = 'urn:broadband-forum-org:tr-181-2-16-0';
 
-/** Builds and freezes the schema; `extra` objects go directly under Device. (after the standard ones). */
-export function createDeviceSchema(extra: readonly ObjectNode[] = []): Schema {
+/**
+ * Builds and freezes the schema; `extra` objects (and their …NumberOfEntries params) go
+ * directly under Device. (after the standard ones).
+ */
+export function createDeviceSchema(extra: readonly (ObjectNode | ParamNode)[] = []): Schema {
   return buildSchema(deviceObject([deviceInfoObject(), timeObject(), localAgentObject(), mqttObject(), ...extra]), DATA_MODEL_URI);
 }

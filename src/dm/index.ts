@@ -30,3 +30,8 @@ export { createFactoryDefault, FULL_ACCESS_ROLE, UNTRUSTED_ROLE, type FactoryOpt
 export { MAX_SUBSCRIPTIONS } from './objects/local-agent.ts';
 export { STORE_KEY } from './persistence.ts';
 export { createDeviceContext, upTimeSeconds } from './context.ts';
+export {
+  iotCapabilityObjects, iotCapabilityDefaults, createIoTDeviceContext, IOT_TABLE, IOT_CLASSES, IOT_IMPLEMENTED,
+  type IoTDeviceContext, type IoTState,
+} from './objects/iot-capability.ts';
+export { attachIoTCapabilities } from './objects/iot-capability-io.ts';

@@ -67,7 +67,12 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
         for (const inst of objects) tables.push(inst.tables.get(seg.name)!);
       } else {
         const next: ObjectInstance[] = [];
-        for (const inst of objects) next.push(inst.children.get(seg.name)!);
+        // A discriminated sub-object (IoTCapability.{i}.<Class>.) may be absent from a row.
+        for (const inst of objects) {
+          const c = inst.children.get(seg.name);
+          if (c !== undefined) next.push(c);
+          else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no object ${inst.path}${seg.name}.`);
+        }
         objects = next;
       }
       continue;

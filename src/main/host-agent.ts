@@ -19,8 +19,10 @@
  */
 import { createAgent, DeliveryOutcome, type Agent, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
 import {
-  createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, type DataModel,
+  attachIoTCapabilities, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
+  iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
 } from '../dm/index.ts';
+import type { CoapConfig } from '../coap/index.ts';
 import { SendOutcome } from '../mtp/coap-binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import type { Platform } from '../platform/types.ts';
@@ -33,10 +35,23 @@ import {
   controllerMtpProtocol, disableMqtt, provisionMqtt, provisionMqttControllers, type MqttBrokerSettings, type MqttRows,
 } from './mqtt-provision.ts';
 
+/**
+ * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
+ * Controllers, no request pipelining, Records up to 16 KiB. Saves ≈ 1 500 XS slots of
+ * CoAP tables over the host defaults (xs-budget bench).
+ */
+export const CLASS2_PROFILE = {
+  maxRecordBytes: 16384,
+  maxPendingRecords: 2,
+  coapTables: { maxPeers: 4, dedupEntries: 8, maxExchanges: 2, maxQueuedRequests: 4, maxDeferred: 2, maxReassemblies: 1 },
+} as const satisfies Partial<HostAgentConfig>;
+
 export interface HostAgentConfig {
   readonly platform: Platform;
   readonly endpointId: string;
   readonly board: BoardDescription;
+  /** createDeviceSchema(iotCapabilityObjects(board)) built ahead (Moddable: preloaded into flash); built here if absent. */
+  readonly schema?: Schema;
   readonly serialNumber: string;
   readonly softwareVersion: string;
   /** Address to bind; also the host of our reply-to URI unless `advertiseHost` is given. */
@@ -52,6 +67,10 @@ export interface HostAgentConfig {
   readonly controllers: readonly ControllerAddress[];
   /** Largest Record we accept or send (CoAP reassembly and the agent's 7005 bound). */
   readonly maxRecordBytes?: number;
+  /** CoAP table sizes (peers, dedup cache, exchanges…; see CLASS2_PROFILE) over the defaults. */
+  readonly coapTables?: Partial<CoapConfig>;
+  /** Records taken in by the CoAP binding and not yet answered (default 8). */
+  readonly maxPendingRecords?: number;
   readonly device?: DeviceHooks;
   /** Called once the CoAP socket is bound, with the agent's own coap:// URI. */
   readonly onReady?: (uri: string) => void;
@@ -84,10 +103,15 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const { platform } = c;
   const log = platform.log;
   const maxRecordBytes = c.maxRecordBytes ?? 65536;
-  const context = createDeviceContext(c.board, c.serialNumber, c.softwareVersion, c.endpointId, platform.now());
+  // Device.IoTCapability.{i}. from the board description, its values from platform.board (sim board, GPIO/ADC).
+  const context = createIoTDeviceContext(
+    createDeviceContext(c.board, c.serialNumber, c.softwareVersion, c.endpointId, platform.now()), platform.board ?? null);
+  const iot = iotCapabilityDefaults(c.board);
   const model = createDataModel({
-    schema: createDeviceSchema(), context, store: platform.storage,
-    factoryDefault: createFactoryDefault(c.board, { coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, '') }),
+    schema: c.schema ?? createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
+    factoryDefault: createFactoryDefault(c.board, {
+      coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, ''), rows: iot.rows, params: iot.params,
+    }),
   });
   const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:')));
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
@@ -167,12 +191,22 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     timer.arm(closed ? Infinity : agent.pollTimeout());
   }
 
+  // A digital input changed (button): report ValueChange now rather than at the next poll.
+  const iotErr = attachIoTCapabilities(model, () => {
+    if (closed) return;
+    model.setTime(platform.now(), platform.wallClock());
+    model.pollWatched();
+    pump();
+  });
+  if (iotErr !== 0) log.warn(`IoT capabilities: not every sensor is watched (${iotErr})`);
+
   ep = startCoapEndpoint({
     platform, port: c.coapPort, address: c.host,
     binding: {
       path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
       replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
-      coap: { maxBodyBytes: maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}) },
+      coap: { maxBodyBytes: maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables },
+      ...(c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {}),
     },
     onEvent(e) {
       const now = platform.now();

@@ -3,24 +3,36 @@
  * The runtime calls the default export after setup/network (ESP32: Wi-Fi + SNTP).
  * It picks the board from `mc/config` (`board=` on the mcconfig line), builds the
  * Moddable platform and board I/O, derives and validates the Endpoint ID, waits for
- * the network, then runs the self-test (`selfTest=1`) or the agent.
+ * the network, then runs the self-test (`selfTest=1`) or the agent: startHostAgent from
+ * the preloaded core — the same composition as `npm start` and `npm run start:xs` —
+ * with Device.IoTCapability on the board's GPIO/ADC, its state in Preference (NVS).
+ * `controller=<eid>=<coap://host:port/path>` on the mcconfig line provisions the
+ * Controller (Full Access) at every start; Reboot()/FactoryReset() restart the agent.
+ *
+ * Preload rules (README "Run on ESP32 / simulator"): everything the agent builds (schema,
+ * model, sockets) is created here at run time, never at preload; the preloaded board
+ * description is copied before the agent keeps it (JSON.stringify throws on preloaded
+ * objects).
  *
  * Module links (all external here, resolved by the manifest):
  *   tinyusp/core     dist/xs/tinyusp    the portable core (preloaded)
  *   tinyusp/boards   dist/moddable/boards   board table (preloaded)
+ *   tinyusp/schemas  dist/moddable/schemas  Device:2 schema per board (preloaded)
  *   tinyusp/board-io dist/moddable/board-io (ESP32) | board-sim (simulator)
  *   tinyusp/random   src/platform/moddable/native/random (C)
  */
 import config from 'mc/config';
 import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
-import { findBoard } from 'tinyusp/boards';
-import { validateEndpointId } from 'tinyusp/core';
+import { copyBoardDescription, findBoard } from 'tinyusp/boards';
+import { schemaFor } from 'tinyusp/schemas';
+import { CLASS2_PROFILE, startHostAgent, validateEndpointId, type HostAgent } from 'tinyusp/core';
 import { createModdablePlatform } from '../platform/moddable/index.ts';
 import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import { runSelfTest } from './moddable-self-test.ts';
 
 const DEFAULT_COAP_PORT = 5683;
+const SOFTWARE_VERSION = '0.1.0';
 
 /** M5Stack targets hold buttons A/B/C (GPIO 39/38/37) in setup/target as globalThis.button. */
 function heldM5Buttons(): Map<number, HeldInput> {
@@ -32,12 +44,21 @@ function heldM5Buttons(): Map<number, HeldInput> {
   return held;
 }
 
+function serialOf(board: BoardDescription): string {
+  const sn = board.identity.serialNumber;
+  return sn.source === 'fixed' ? sn.value : (stationMac() ?? 'unknown');
+}
+
 /** `os::<OUI>-<serial>` (R-ARC.2a "os" authority) unless `endpointId=` overrides it. */
 function endpointIdOf(board: BoardDescription): string {
   if (config.endpointId) return config.endpointId;
-  const sn = board.identity.serialNumber;
-  const serial = sn.source === 'fixed' ? sn.value : (stationMac() ?? 'unknown');
-  return `os::${board.identity.manufacturerOUI}-${serial}`;
+  return `os::${board.identity.manufacturerOUI}-${serialOf(board)}`;
+}
+
+/** `controller=<eid>=<uri>` → the one Controller to provision, or none. */
+function controllersOf(value: string | undefined): { endpointId: string; uri: string }[] {
+  const eq = value === undefined ? -1 : value.lastIndexOf('=', value.indexOf('://'));
+  return value === undefined || eq <= 0 ? [] : [{ endpointId: value.slice(0, eq), uri: value.slice(eq + 1) }];
 }
 
 export default function main(): void {
@@ -53,6 +74,24 @@ export default function main(): void {
   whenNetworkReady(platform, (address) => {
     platform.log.info(`network ready: ${address}`);
     if (config.selfTest) { runSelfTest(platform, port, () => undefined); return; }
-    platform.log.warn('no MTP is built yet: the agent idles (foundation placeholder)');
+    const controllers = controllersOf(config.controller);
+    if (controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
+    const description = copyBoardDescription(board);
+    const schema = schemaFor(board.name);
+    let agent: HostAgent | null = null;
+    const start = (): void => {
+      agent = startHostAgent({
+        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        host: address, coapPort: port, coapPath: '/usp', controllers,
+        device: { reboot: restart, factoryReset: restart },
+        onError: (m) => platform.log.error(`cannot listen on UDP ${port}: ${m}`),
+        onReady: (uri) => platform.log.info(`tinyusp ready ${uri} endpoint ${eid}`),
+      });
+    };
+    function restart(): void {
+      agent?.close();
+      platform.setTimer(start, 100);
+    }
+    start();
   });
 }

@@ -11,63 +11,20 @@
  * out of the box; its notifications go to coap://127.0.0.1:5685/usp (`usp-ctl listen`).
  */
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BoardDescription } from '../platform/board.ts';
 import { createNodePlatform, parseLogLevel } from '../platform/node/index.ts';
+import { applySimBoardCommand, createSimBoard } from '../platform/node/sim-board.ts';
 import { LogLevel } from '../platform/types.ts';
 import { MqttVersion } from '../mtp/mqtt/index.ts';
 import { startHostAgent, type HostAgent } from './host-agent.ts';
+import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from './host-setup.ts';
 import type { MqttBrokerSettings } from './mqtt-provision.ts';
-import { parseAgentOptions, USAGE, type AgentOptions } from './options.ts';
+import { USAGE, type AgentOptions } from './options.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The controller CLI's defaults (tools/usp-ctl): Endpoint ID and `listen` port. */
-export const DEV_CONTROLLER = { endpointId: 'self::usp-ctl', uri: 'coap://127.0.0.1:5685/usp' } as const;
-
-function loadBoard(name: string): BoardDescription | string {
-  try {
-    return JSON.parse(readFileSync(join(ROOT, 'boards', `${name}.json`), 'utf8')) as BoardDescription;
-  } catch (e) {
-    return `--board ${name}: ${(e as Error).message}`;
-  }
-}
-
-/** Fixed serial, or the first non-internal MAC address (hex, no separators). */
-function serialOf(board: BoardDescription): string {
-  const s = board.identity.serialNumber;
-  if (s.source === 'fixed') return s.value;
-  for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) if (!i.internal && i.mac !== '00:00:00:00:00:00') return i.mac.replaceAll(':', '').toUpperCase();
-  }
-  return '000000000000';
-}
-
-/** For a wildcard --host: the first non-internal IPv4 address, so remote controllers can reach our reply-to. */
-function externalAddress(): string | undefined {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) if (!i.internal && i.family === 'IPv4') return i.address;
-  }
-  return undefined;
-}
-
-function softwareVersion(): string {
-  try {
-    return String((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version?: unknown }).version ?? '0.0.0');
-  } catch {
-    return '0.0.0';
-  }
-}
+export { DEV_CONTROLLER };
 
 function main(argv: readonly string[]): number {
-  let board: BoardDescription | undefined;
-  const parsed = parseAgentOptions(argv, (name) => {
-    const b = loadBoard(name);
-    if (typeof b === 'string') return { error: b };
-    board = b;
-    return { endpointId: `os::${b.identity.manufacturerOUI}-${serialOf(b)}` };
-  });
+  const parsed = parseHostOptions(argv);
   if ('help' in parsed) {
     console.log(USAGE);
     return 0;
@@ -76,13 +33,7 @@ function main(argv: readonly string[]): number {
     console.error(`tinyusp: ${parsed.error}\n\n${USAGE}`);
     return 2;
   }
-  const o = parsed.options;
-  if (board === undefined) {
-    const b = loadBoard(o.board);
-    if (typeof b === 'string') { console.error(`tinyusp: ${b}`); return 2; }
-    board = b;
-  }
-  run(o, board);
+  run(parsed.options, parsed.board);
   return 0;
 }
 
@@ -108,8 +59,14 @@ function mqttSettings(o: AgentOptions): { broker: MqttBrokerSettings; caPem: str
 }
 
 function run(o: AgentOptions, board: BoardDescription): void {
-  const platform = createNodePlatform({ stateDir: o.stateDir, logLevel: parseLogLevel(o.logLevel) ?? LogLevel.Info });
+  // The board's pins are simulated in memory; stdin lines "press Button", "set Temperature 21.5" drive them.
+  const sim = createSimBoard(board);
+  const platform = createNodePlatform({ stateDir: o.stateDir, logLevel: parseLogLevel(o.logLevel) ?? LogLevel.Info, board: sim });
   const log = platform.log;
+  readConsoleLines((line) => {
+    const why = applySimBoardCommand(sim, line);
+    if (why !== '') log.warn(`sim board: ${why}`);
+  });
   // With --mqtt the dev controller is reached through the broker on usp/controller/self::usp-ctl.
   const dev = o.mqtt === undefined ? DEV_CONTROLLER : { endpointId: DEV_CONTROLLER.endpointId, uri: `mqtt:usp/controller/${DEV_CONTROLLER.endpointId}` };
   const controllers = o.controllers.length > 0 ? o.controllers : [dev];

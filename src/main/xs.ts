@@ -15,6 +15,7 @@ export { utf8Bytes } from '../usp/wire.ts';
 
 export { MqttClient, UspMqttBinding, MqttVersion, MqttError, TransportCommand, ClientState, BindingState } from '../mtp/mqtt/index.ts';
 
+export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from './host-agent.ts';
 export {
-  createDeviceSchema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
+  createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
 } from '../dm/index.ts';

@@ -7,8 +7,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { BoardDescription } from '../../src/platform/board.ts';
 import {
-  createDeviceSchema, DATA_MODEL_URI, NodeKind, ObjAccess, ParamAccess, ROOT_DATA_MODEL_VERSION, supportedParamAccess, ValueChange, object, param, R, T,
+  iotCapabilityObjects, createDeviceSchema, DATA_MODEL_URI, NodeKind, ObjAccess, ParamAccess, ROOT_DATA_MODEL_VERSION, supportedParamAccess, ValueChange, object, param, R, T,
   type ObjectNode, type Schema,
 } from '../../src/dm/index.ts';
 
@@ -226,6 +227,71 @@ tr181('§2 every object, parameter, command and event has the TR-181 name, type 
   const extra = actual.filter((l) => !expected.includes(l));
   assert.equal(missing, [], 'in TR-181, not (or different) in the schema');
   assert.equal(extra, [], 'in the schema, not (or different) in TR-181');
+});
+
+// tr-181-2-iot.xml (IoT_ObjectComponent), the classes the boards use; Description and
+// BinarySensor Sensitivity/HoldTime/RestTime/LastContactTime (all optional) are left out.
+const TR181_IOT = `
+Device.IoTCapabilityNumberOfEntries unsignedInt R
+Device.IoTCapability.{i}. object R
+Device.IoTCapability.{i}.Alias string W
+Device.IoTCapability.{i}.Name string W
+Device.IoTCapability.{i}.Class string R
+Device.IoTCapability.{i}.BinaryControl. object R
+Device.IoTCapability.{i}.BinaryControl.Type string R
+Device.IoTCapability.{i}.BinaryControl.Value boolean W
+Device.IoTCapability.{i}.BinaryControl.Toggle() async
+Device.IoTCapability.{i}.LevelControl. object R
+Device.IoTCapability.{i}.LevelControl.Type string R
+Device.IoTCapability.{i}.LevelControl.Value decimal W
+Device.IoTCapability.{i}.LevelControl.Unit string R
+Device.IoTCapability.{i}.LevelControl.MinValue decimal R
+Device.IoTCapability.{i}.LevelControl.MaxValue decimal R
+Device.IoTCapability.{i}.LevelControl.StepValue decimal W
+Device.IoTCapability.{i}.LevelControl.StepUp() async
+Device.IoTCapability.{i}.LevelControl.StepDown() async
+Device.IoTCapability.{i}.BinarySensor. object R
+Device.IoTCapability.{i}.BinarySensor.Type string R
+Device.IoTCapability.{i}.BinarySensor.Value boolean R
+Device.IoTCapability.{i}.BinarySensor.LastChange dateTime R
+Device.IoTCapability.{i}.LevelSensor. object R
+Device.IoTCapability.{i}.LevelSensor.Type string R
+Device.IoTCapability.{i}.LevelSensor.Value decimal R
+Device.IoTCapability.{i}.LevelSensor.Unit string R
+Device.IoTCapability.{i}.LevelSensor.LowLevel boolean R
+Device.IoTCapability.{i}.LevelSensor.LowLevelThreshold decimal W
+Device.IoTCapability.{i}.LevelSensor.HighLevel boolean R
+Device.IoTCapability.{i}.LevelSensor.HighLevelThreshold decimal W
+`;
+
+/** A board with one capability of each implemented class. */
+const EVERY_CLASS: BoardDescription = {
+  name: 'every-class',
+  identity: {
+    manufacturer: 'm', manufacturerOUI: '0A1B2C', modelName: 'm', description: 'd', productClass: 'p', hardwareVersion: 'h',
+    serialNumber: { source: 'fixed', value: '1' },
+  },
+  capabilities: [
+    { class: 'BinaryControl', name: 'A', type: 'Switch', pin: 1 },
+    { class: 'LevelControl', name: 'B', type: 'Brightness', pin: 2, unit: '%', min: 0, max: 100 },
+    { class: 'BinarySensor', name: 'C', type: 'DoorOpen', pin: 3 },
+    { class: 'LevelSensor', name: 'D', type: 'Temperature', pin: 4, unit: 'degC', min: -40, max: 125 },
+  ],
+};
+
+tr181('§IoT-table Device.IoTCapability.{i}. and its class sub-objects have the TR-181 names, types and access', () => {
+  const base = describe(createDeviceSchema());
+  const expected = TR181_IOT.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+  const actual = describe(createDeviceSchema(iotCapabilityObjects(EVERY_CLASS))).filter((l) => !base.includes(l));
+  assert.equal(actual.filter((l) => !expected.includes(l)), [], 'in the schema, not (or different) in TR-181');
+  assert.equal(expected.filter((l) => !actual.includes(l)), [], 'in TR-181, not (or different) in the schema');
+});
+
+tr181('§IoT-table a board gets only the class sub-objects it uses', () => {
+  const sim = { ...EVERY_CLASS, capabilities: EVERY_CLASS.capabilities.filter((c) => c.class !== 'LevelControl') };
+  const s = createDeviceSchema(iotCapabilityObjects(sim));
+  const row = s.objects.find((o) => o.path === 'Device.IoTCapability.{i}.')!;
+  assert.equal(row.objects.map((o) => o.name), ['BinaryControl', 'BinarySensor', 'LevelSensor']);
 });
 
 tr181('D2 GetSupportedDM reports tr-181-2-16-0; RootDataModelVersion is 2.16', () => {

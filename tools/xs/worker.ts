@@ -166,6 +166,14 @@ export class XsWorker {
     return (await this.evaluate(code)).meter.currentHeapCount - before - base;
   }
 
+  /**
+   * Writes a snapshot of the whole machine (xsnap-worker `w`) to `path`; resolves with
+   * its size in bytes.
+   */
+  async writeSnapshot(path: string): Promise<number> {
+    return Number(XsWorker.parse(await this.send('w' + path), 'snapshot').reply.toString('utf8'));
+  }
+
   close(): void {
     if (this.exited) return;
     (this.proc.stdio[3] as Writable).end();

@@ -4,11 +4,11 @@
  * Command behaviour is registered by the agent layer (DataModel.registerCommand).
  */
 import { command, event, object, param, R, T } from '../schema-table.ts';
-import type { ObjectNode } from '../schema.ts';
+import type { ObjectNode, ParamNode } from '../schema.ts';
 
 export const ROOT_DATA_MODEL_VERSION = '2.16';
 
-export function deviceObject(children: readonly ObjectNode[]): ObjectNode {
+export function deviceObject(children: readonly (ObjectNode | ParamNode)[]): ObjectNode {
   return object('Device', [
     param('RootDataModelVersion', T.String, R, { maxLength: 32, patterns: ['2\\.\\d+'], def: ROOT_DATA_MODEL_VERSION }),
     command('Reboot()', false, [

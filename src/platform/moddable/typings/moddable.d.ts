@@ -94,6 +94,8 @@ declare module 'mc/config' {
     readonly coapPort?: number | string;
     readonly ssid?: string;
     readonly selfTest?: boolean | string | number;
+    /** `<eid>=<coap://host:port/path>`: the Controller provisioned at start. */
+    readonly controller?: string;
   };
   export default config;
 }

@@ -1,0 +1,146 @@
+/**
+ * Binds Device.IoTCapability.{i}. (iot-capability.ts) to a running model and the board:
+ *
+ * - rows: one per board capability, even when the stored state predates them (rows of
+ *   capabilities the board no longer has are dropped); each row keeps only the class
+ *   sub-object its Class names (§IoT-table: "only one of the defined sub-objects can
+ *   exist in an IoTCapability instance");
+ * - controls: the stored BinaryControl.Value drives its pin at start; Toggle() flips it
+ *   and StepUp()/StepDown() move LevelControl.Value by StepValue, clamped to
+ *   MinValue..MaxValue without failing (§BinaryControl, §LevelControl). All three are
+ *   async in TR-181: the agent creates the Request row and completes it at once;
+ *   the write goes through a transaction, so ValueChange subscriptions see it;
+ * - sensors: getter-backed values are watched (DataModel.watch), so the agent's polling
+ *   reports changes; a digital input also pushes its change at once through
+ *   BoardIo.watchDigital → `onInput` (the composition root then polls and transmits).
+ *
+ * Sans-I/O: the BoardIo is the one in the IoTDeviceContext, called synchronously.
+ */
+import type { IoTCapabilityDescription } from '../../platform/board.ts';
+import { DmError } from '../errors.ts';
+import type { ObjectInstance } from '../instances.ts';
+import type { CommandInvocation, CommandOutcome, DataModelApi } from '../model-types.ts';
+import { WriteMode } from '../model-types.ts';
+import type { DataModel } from '../model.ts';
+import { formatDateTime } from '../types/value.ts';
+import {
+  capabilityIndex, formatLevel, iotCapabilityDefaults, IOT_TABLE, logical, sensorParams, type IoTDeviceContext,
+} from './iot-capability.ts';
+
+function paramValue(model: DataModelApi, inst: ObjectInstance, name: string): string {
+  const p = inst.node.params.find((q) => q.name === name);
+  return p === undefined ? '' : model.read(inst, p);
+}
+
+function boardOf(model: DataModelApi, inst: ObjectInstance): IoTCapabilityDescription | undefined {
+  return model.context.board.capabilities[capabilityIndex(inst.path)];
+}
+
+/** Writes one value as the Agent (listeners fire); a failed write is the command's failure. */
+function writeValue(model: DataModelApi, inst: ObjectInstance, value: string): CommandOutcome {
+  const tx = model.begin();
+  let err = tx.set(inst, 'Value', value, WriteMode.Agent);
+  if (err === 0) err = tx.commit();
+  if (err !== 0) {
+    const message = tx.message;
+    tx.rollback();
+    return { err: DmError.CommandFailure, message: `${inst.path}Value: ${message}`, output: null };
+  }
+  return { err: 0, message: '', output: null };
+}
+
+function toggle(model: DataModelApi, inv: CommandInvocation): CommandOutcome {
+  return writeValue(model, inv.target, paramValue(model, inv.target, 'Value') === 'true' ? 'false' : 'true');
+}
+
+function step(model: DataModelApi, inv: CommandInvocation, sign: number): CommandOutcome {
+  const cap = boardOf(model, inv.target);
+  if (cap === undefined) return { err: DmError.CommandFailure, message: 'no such capability on this board', output: null };
+  const min = cap.min ?? 0;
+  const max = cap.max ?? 1;
+  const next = Number(paramValue(model, inv.target, 'Value')) + sign * Number(paramValue(model, inv.target, 'StepValue'));
+  return writeValue(model, inv.target, formatLevel(cap, Math.min(max, Math.max(min, next))));
+}
+
+function stepUp(model: DataModelApi, inv: CommandInvocation): CommandOutcome { return step(model, inv, 1); }
+function stepDown(model: DataModelApi, inv: CommandInvocation): CommandOutcome { return step(model, inv, -1); }
+
+/** Creates missing rows (with their defaults) and drops rows past the board's capabilities. Returns true if it changed anything. */
+function reconcileRows(model: DataModel): boolean {
+  const table = model.tableAt(IOT_TABLE);
+  if (table === undefined) return false;
+  const caps = model.context.board.capabilities;
+  let changed = false;
+  for (const [n, row] of table.rows) {
+    if (n <= caps.length) continue;
+    model.unindexInstance(row);
+    table.rows.delete(n);
+    changed = true;
+  }
+  const defaults = iotCapabilityDefaults(model.context.board);
+  for (const r of defaults.rows) {
+    const n = capabilityIndex(r.path) + 1;
+    if (table.rows.has(n)) continue;
+    const row = model.insertRow(table, n);
+    for (const [name, value] of r.values) model.storeValue(row, name, value);
+    for (const [path, value] of defaults.params) {
+      if (!path.startsWith(r.path)) continue;
+      const dot = path.lastIndexOf('.');
+      const inst = model.instanceAt(path.slice(0, dot + 1));
+      if (inst !== undefined) model.storeValue(inst, path.slice(dot + 1), value);
+    }
+    changed = true;
+  }
+  return changed;
+}
+
+/** Keeps only the sub-object named by the row's Class. */
+function pruneSubObjects(model: DataModel, row: ObjectInstance, cls: string): void {
+  for (const [name, child] of row.children) {
+    if (name === cls) continue;
+    model.unindexInstance(child);
+    row.children.delete(name);
+  }
+}
+
+/**
+ * Binds the IoTCapability rows of `model` (built with an IoTDeviceContext) to the board.
+ * Call once after createDataModel, before the agent starts. `onInput` runs after a
+ * watched digital input changed (a button press): poll the model and transmit.
+ * Returns 0, or 7005 when the model's watch bound is too small for the board's sensors.
+ */
+export function attachIoTCapabilities(model: DataModel, onInput: () => void): number {
+  const table = model.tableAt(IOT_TABLE);
+  const ctx = model.context as IoTDeviceContext;
+  if (table === undefined || ctx.iot === undefined) return DmError.Ok;
+  if (reconcileRows(model)) model.save();
+  const caps = ctx.board.capabilities;
+  const io = ctx.iot.io;
+  let result: number = DmError.Ok;
+  for (const row of table.rows.values()) {
+    const i = row.number - 1;
+    const cap = caps[i]!;
+    pruneSubObjects(model, row, cap.class);
+    const sub = row.children.get(cap.class);
+    if (sub === undefined) continue;
+    if (cap.class === 'BinaryControl' && io !== null) io.writeDigital(cap.pin, logical(cap, paramValue(model, sub, 'Value') === 'true'));
+    if (cap.class === 'LevelSensor') {
+      ctx.iot.lowThreshold[i] = Number(paramValue(model, sub, 'LowLevelThreshold'));
+      ctx.iot.highThreshold[i] = Number(paramValue(model, sub, 'HighLevelThreshold'));
+    }
+    for (const p of sensorParams(sub.node)) {
+      const err = model.watch(sub, p);
+      if (err !== 0) result = err;
+    }
+    if (cap.class === 'BinarySensor' && io !== null) {
+      io.watchDigital(cap.pin, () => {
+        onInput(); // the composition root supplies the time first
+        if (ctx.wallClock !== undefined) ctx.iot.lastChange[i] = formatDateTime(ctx.wallClock);
+      });
+    }
+  }
+  model.registerCommand(`${IOT_TABLE}{i}.BinaryControl.Toggle()`, toggle);
+  model.registerCommand(`${IOT_TABLE}{i}.LevelControl.StepUp()`, stepUp);
+  model.registerCommand(`${IOT_TABLE}{i}.LevelControl.StepDown()`, stepDown);
+  return result;
+}
