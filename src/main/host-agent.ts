@@ -30,7 +30,7 @@ import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../u
 import { startCoapEndpoint, type CoapEndpointHandle } from './coap-endpoint.ts';
 import { createDeadlineTimer } from './deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
-import { MqttReply, startMqttMtp, type MqttMtp } from './mqtt-mtp.ts';
+import { MqttReply, startMqttMtp, type MqttMtp, type OpenMqttTransport } from './mqtt-mtp.ts';
 import {
   controllerMtpProtocol, disableMqtt, provisionMqtt, provisionMqttControllers, type MqttBrokerSettings, type MqttRows,
 } from './mqtt-provision.ts';
@@ -77,7 +77,7 @@ export interface HostAgentConfig {
   /** The CoAP socket failed (port taken…): the agent cannot run. */
   readonly onError?: (message: string) => void;
   /** Also run the MQTT MTP (controllers given as `mqtt:<topic>` are reached through it). */
-  readonly mqtt?: { readonly broker: MqttBrokerSettings; readonly caPem?: string | undefined } | undefined;
+  readonly mqtt?: { readonly broker: MqttBrokerSettings; readonly caPem?: string | undefined; readonly openTransport: OpenMqttTransport } | undefined;
   /** Called at each MQTT (re)connection with our "reply to" Topic. */
   readonly onMqttUp?: (replyTopic: string) => void;
 }
@@ -236,7 +236,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       agent.start(platform.now());
       if (mqttRows !== null && c.mqtt !== undefined) {
         mqtt = startMqttMtp({
-          platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem,
+          platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport,
           onService: pump, onUp: (topic) => { pump(); c.onMqttUp?.(topic); },
         });
       }

@@ -18,7 +18,7 @@
 import type { Agent, MtpOrigin } from '../agent/index.ts';
 import { WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
 import { BindingState, MqttError, UspMqttBinding, type UspMqttEvent } from '../mtp/mqtt/index.ts';
-import { MqttStreamDriver } from '../platform/node/mqtt-stream.ts';
+import type { StreamMachine } from '../mtp/mqtt/events.ts';
 import type { Platform } from '../platform/types.ts';
 import { controllerMqtt, read, readMqttConfig, readSubscriptions, type MqttRows } from './mqtt-provision.ts';
 
@@ -27,8 +27,29 @@ export class MqttReply {
   constructor(readonly topic: string | undefined) {}
 }
 
+/** The byte-stream side of MQTT (TCP or TLS), driven by the platform: Node's node:net/tls driver, Moddable's ECMA-419 TCP. */
+export interface MqttTransport {
+  /** Runs one round: transmit, transport commands, events, timer. */
+  service(): void;
+  close(): void;
+}
+
+export interface MqttTransportOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Present: MQTT over TLS, the broker certificate chained to `ca` (R-MTP.1). */
+  readonly tls?: { readonly ca: string } | undefined;
+  readonly now: () => number;
+  readonly onError: (message: string) => void;
+  readonly onService: () => void;
+}
+
+/** Opens the platform's stream transport for an MQTT machine (supplied by the entry point). */
+export type OpenMqttTransport = (machine: StreamMachine, options: MqttTransportOptions) => MqttTransport;
+
 export interface MqttMtpConfig {
   readonly platform: Platform;
+  readonly openTransport: OpenMqttTransport;
   readonly agent: Agent;
   readonly model: DataModelApi;
   readonly endpointId: string;
@@ -123,7 +144,7 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
     }
   }
 
-  const driver = new MqttStreamDriver(binding, {
+  const driver = c.openTransport(binding, {
     host, port,
     tls: tls ? { ca: c.caPem ?? '' } : undefined,
     now: () => platform.now(),

@@ -18,6 +18,7 @@ import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } f
 import { FULL_ACCESS_ROLE } from '../dm/factory-default.ts';
 import { MqttVersion, type MqttControllerConfig, type UspMqttConfig } from '../mtp/mqtt/index.ts';
 import type { SubscriptionFields } from '../mtp/mqtt/packets.ts';
+import { utf8Bytes } from '../encoding/utf8.ts';
 import { CONTROLLER_TABLE, findController, read, setAll } from './controller-mtp.ts';
 
 export { read };
@@ -230,5 +231,5 @@ export function readMqttConfig(model: DataModelApi, endpointId: string, rows: Mq
 /** Password is hidden (model.read gives ""): the value stored in the instance. */
 function storedSecret(inst: ObjectInstance, name: string): Uint8Array | undefined {
   const v = inst.values?.get(name) ?? '';
-  return v === '' ? undefined : new TextEncoder().encode(v);
+  return v === '' ? undefined : utf8Bytes(v);
 }

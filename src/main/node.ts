@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import type { BoardDescription } from '../platform/board.ts';
 import { createNodePlatform, parseLogLevel } from '../platform/node/index.ts';
+import { MqttStreamDriver } from '../platform/node/mqtt-stream.ts';
 import { applySimBoardCommand, createSimBoard } from '../platform/node/sim-board.ts';
 import { LogLevel } from '../platform/types.ts';
 import { MqttVersion } from '../mtp/mqtt/index.ts';
@@ -90,7 +91,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
         process.exit(1);
       },
       device: { reboot: restart('Reboot()'), factoryReset: restart('FactoryReset()') },
-      mqtt: mqtt === undefined ? undefined : { broker: mqtt.broker, caPem: mqtt.caPem },
+      mqtt: mqtt === undefined ? undefined : { broker: mqtt.broker, caPem: mqtt.caPem, openTransport: (machine, opts) => new MqttStreamDriver(machine, opts) },
       onMqttUp(topic) {
         if (!mqttAnnounced) process.stdout.write(`tinyusp mqtt up ${topic} endpoint ${o.endpointId}\n`);
         mqttAnnounced = true;
