@@ -30,10 +30,8 @@ import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../u
 import { startCoapEndpoint, type CoapEndpointHandle } from './coap-endpoint.ts';
 import { createDeadlineTimer } from './deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
-import { MqttReply, startMqttMtp, type MqttMtp, type OpenMqttTransport } from './mqtt-mtp.ts';
-import {
-  controllerMtpProtocol, disableMqtt, provisionMqtt, provisionMqttControllers, type MqttBrokerSettings, type MqttRows,
-} from './mqtt-provision.ts';
+import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from './mqtt-mtp.ts';
+import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttRows } from './mqtt-provision.ts';
 
 /**
  * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
@@ -76,8 +74,13 @@ export interface HostAgentConfig {
   readonly onReady?: (uri: string) => void;
   /** The CoAP socket failed (port taken…): the agent cannot run. */
   readonly onError?: (message: string) => void;
-  /** Also run the MQTT MTP (controllers given as `mqtt:<topic>` are reached through it). */
-  readonly mqtt?: { readonly broker: MqttBrokerSettings; readonly caPem?: string | undefined; readonly openTransport: OpenMqttTransport } | undefined;
+  /**
+   * Also run the MQTT MTP (controllers given as `mqtt:<topic>` are reached through it).
+   * `mtp` is MQTT_MTP (mqtt-mtp.ts), injected so that bundles without MQTT exclude it.
+   */
+  readonly mqtt?: {
+    readonly broker: MqttBrokerSettings; readonly caPem?: string | undefined; readonly openTransport: OpenMqttTransport; readonly mtp: MqttMtpModule;
+  } | undefined;
   /** Called at each MQTT (re)connection with our "reply to" Topic. */
   readonly onMqttUp?: (replyTopic: string) => void;
 }
@@ -117,9 +120,9 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
   let mqttRows: MqttRows | null = null;
   if (c.mqtt !== undefined) {
-    const rows = provisionMqtt(model, c.mqtt.broker);
+    const rows = c.mqtt.mtp.provision(model, c.mqtt.broker);
     const mqttControllers = c.controllers.filter((a) => a.uri.startsWith('mqtt:')).map((a) => ({ endpointId: a.endpointId, topic: a.uri.slice(5) }));
-    const bad = typeof rows === 'string' ? rows : provisionMqttControllers(model, mqttControllers, rows.mtp);
+    const bad = typeof rows === 'string' ? rows : c.mqtt.mtp.provisionControllers(model, mqttControllers, rows.mtp);
     if (bad !== '') log.error(`MQTT MTP not provisioned: ${bad}`);
     if (typeof rows !== 'string') mqttRows = rows;
   } else {
@@ -176,7 +179,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     try {
       const now = platform.now();
       for (let t = agent.pollTransmit(now); t !== null; t = agent.pollTransmit(now)) {
-        if (t.origin !== null && t.origin.reply instanceof MqttReply) {
+        if (t.origin !== null && c.mqtt !== undefined && c.mqtt.mtp.isReply(t.origin.reply)) {
           const err = mqtt === null ? -1 : mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
           if (err !== 0) log.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
         } else if (t.origin !== null) {
@@ -235,7 +238,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
       agent.start(platform.now());
       if (mqttRows !== null && c.mqtt !== undefined) {
-        mqtt = startMqttMtp({
+        mqtt = c.mqtt.mtp.start({
           platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport,
           onService: pump, onUp: (topic) => { pump(); c.onMqttUp?.(topic); },
         });

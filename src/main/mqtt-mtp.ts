@@ -20,7 +20,9 @@ import { WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance 
 import { BindingState, MqttError, UspMqttBinding, type UspMqttEvent } from '../mtp/mqtt/index.ts';
 import type { StreamMachine } from '../mtp/mqtt/events.ts';
 import type { Platform } from '../platform/types.ts';
-import { controllerMqtt, read, readMqttConfig, readSubscriptions, type MqttRows } from './mqtt-provision.ts';
+import {
+  controllerMqtt, provisionMqtt, provisionMqttControllers, read, readMqttConfig, readSubscriptions, type MqttRows,
+} from './mqtt-provision.ts';
 
 /** origin.reply of a Record that came over MQTT. */
 export class MqttReply {
@@ -214,3 +216,15 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
     },
   };
 }
+
+/**
+ * The MQTT MTP as startHostAgent takes it (HostAgentConfig.mqtt.mtp). The entry point
+ * passes it in, so a bundle whose entry does not (start:xs, Moddable) carries no MQTT code.
+ */
+export const MQTT_MTP = {
+  start: startMqttMtp,
+  provision: provisionMqtt,
+  provisionControllers: provisionMqttControllers,
+  isReply: (reply: unknown): reply is MqttReply => reply instanceof MqttReply,
+} as const;
+export type MqttMtpModule = typeof MQTT_MTP;

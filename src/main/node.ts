@@ -20,6 +20,7 @@ import { MqttVersion } from '../mtp/mqtt/index.ts';
 import { startHostAgent, type HostAgent } from './host-agent.ts';
 import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from './host-setup.ts';
 import type { MqttBrokerSettings } from './mqtt-provision.ts';
+import { MQTT_MTP } from './mqtt-mtp.ts';
 import { USAGE, type AgentOptions } from './options.ts';
 
 export { DEV_CONTROLLER };
@@ -91,7 +92,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
         process.exit(1);
       },
       device: { reboot: restart('Reboot()'), factoryReset: restart('FactoryReset()') },
-      mqtt: mqtt === undefined ? undefined : { broker: mqtt.broker, caPem: mqtt.caPem, openTransport: (machine, opts) => new MqttStreamDriver(machine, opts) },
+      mqtt: mqtt === undefined ? undefined : { broker: mqtt.broker, caPem: mqtt.caPem, openTransport: (machine, opts) => new MqttStreamDriver(machine, opts), mtp: MQTT_MTP },
       onMqttUp(topic) {
         if (!mqttAnnounced) process.stdout.write(`tinyusp mqtt up ${topic} endpoint ${o.endpointId}\n`);
         mqttAnnounced = true;

@@ -1,7 +1,9 @@
 /**
  * Entry of the XS bundle (dist/xs/tinyusp.js): the portable core as an ES module
  * for the XS engine (xsnap on the host, Moddable on devices). It imports nothing
- * from Node or Moddable; platform adapters bind it to a device.
+ * from Node or Moddable; platform adapters bind it to a device. It leaves out what the
+ * Moddable agent cannot use: the MQTT MTP (the Node entry injects it into startHostAgent;
+ * XS tests bundle src/mtp/mqtt/index.ts on their own).
  */
 export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX } from '../usp/endpoint-id.ts';
 export {
@@ -12,8 +14,6 @@ export { UspCoapBinding, SendOutcome } from '../mtp/coap-binding.ts';
 export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
-
-export { MqttClient, UspMqttBinding, MqttVersion, MqttError, TransportCommand, ClientState, BindingState } from '../mtp/mqtt/index.ts';
 
 export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from './host-agent.ts';
 export {

@@ -43,7 +43,7 @@ const xs = suite('xs/mqtt');
 let worker: XsWorker;
 xs.before(async () => {
   worker = XsWorker.start();
-  await worker.loadBundle(await bundleForXs(join(ROOT, 'src/main/xs.ts')), 'tinyusp');
+  await worker.loadBundle(await bundleForXs(join(ROOT, 'src/mtp/mqtt/index.ts')), 'tinyusp');
 });
 xs.after(() => worker?.close());
 

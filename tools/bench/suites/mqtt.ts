@@ -114,7 +114,7 @@ function codec(): void {
 async function inXs(): Promise<void> {
   const w = XsWorker.start();
   try {
-    await w.loadBundle(await bundleForXs(join(ROOT, 'src/main/xs.ts')), 'tinyusp');
+    await w.loadBundle(await bundleForXs(join(ROOT, 'src/mtp/mqtt/index.ts')), 'tinyusp');
     await w.evaluate(`
       const c = new tinyusp.MqttClient({ version: 5, clientId: 'x', keepAliveS: 0, cleanStart: true, maximumPacketSize: 4096, random: () => 0 });
       c.connect(0); c.pollTransportCommand(); c.handleTransportUp(0);
