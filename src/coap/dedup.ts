@@ -25,12 +25,11 @@ export class DedupEntry {
 }
 
 export class DedupTable {
+  /** Built on first use, up to `size` (an idle endpoint holds none: XS boot heap). */
   private readonly entries: DedupEntry[] = [];
   private next = 0;
 
-  constructor(size: number) {
-    for (let i = 0; i < size; i++) this.entries.push(new DedupEntry());
-  }
+  constructor(private readonly size: number) {}
 
   /** The live entry for (peer, messageId), or null. Allocates nothing. */
   find(peer: CoapPeer, messageId: number, now: number): DedupEntry | null {
@@ -43,8 +42,9 @@ export class DedupTable {
 
   /** Records (peer, messageId) until now + lifetimeMs, overwriting the oldest entry. */
   insert(peer: CoapPeer, messageId: number, now: number, lifetimeMs: number): DedupEntry {
+    if (this.next === this.entries.length && this.entries.length < this.size) this.entries.push(new DedupEntry());
     const e = this.entries[this.next]!;
-    this.next = (this.next + 1) % this.entries.length;
+    this.next = (this.next + 1) % this.size;
     e.peer = peer;
     e.messageId = messageId;
     e.expires = now + lifetimeMs;

@@ -36,7 +36,7 @@ export class Requester {
     private readonly random: RandomSource,
     private readonly takeMessageId: () => number,
   ) {
-    for (let i = 0; i < config.maxExchanges + config.maxQueuedRequests; i++) this.exchanges.push(new ClientExchange());
+    // Exchanges are built on first use, up to maxExchanges + maxQueuedRequests (XS boot heap).
   }
 
   /**
@@ -55,6 +55,10 @@ export class Requester {
       if (x.state === ExchangeState.Free) { if (ex === null) ex = x; continue; }
       if (x.state === ExchangeState.Queued) queued++; else active++;
       if (x.peer === peer) peerBusy = true;
+    }
+    if (ex === null && this.exchanges.length < this.config.maxExchanges + this.config.maxQueuedRequests) {
+      ex = new ClientExchange();
+      this.exchanges.push(ex);
     }
     if (ex === null) return CoapSendError.QueueFull;
     const startNow = !peerBusy && active < this.config.maxExchanges;

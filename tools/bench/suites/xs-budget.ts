@@ -16,6 +16,9 @@
  *   (mixed Get / Set / GetSupportedDM), each crank starting from a collected heap, so
  *   it bounds what one event needs on top of the live state; bundle and schema excluded.
  * - snapshot: xsnap `w` snapshot size of the machine, minus an empty machine's.
+ * - bundles: the start:xs agent; with DTLS + the portable crypto port; the Moddable core
+ *   with DTLS + the native-crypt port (tools/bench/xs-budget-*-entry.ts), each with its
+ *   largest source groups from esbuild's metafile.
  * Targets: after boot ≤ 32 KiB, peak ≤ 48 KiB (RFC 7228 Class 2 ≈ 50 KiB RAM);
  * bundle ≤ 128 KiB minified with DTLS.
  */
@@ -46,13 +49,33 @@ const REQUESTS = 100;
 const kib = (slots: number): string => (slots * SLOT_BYTES_ESP32 / KIB).toFixed(1);
 const verdict = (value: number, target: number): string => (value <= target ? 'met' : 'NOT met');
 
-async function bundleSize(entry: string): Promise<{ bytes: number; gzip: number; path: string }> {
+interface BundleFigures { bytes: number; gzip: number; path: string; parts: Map<string, number> }
+
+/** Source group of a bundled file: the package under node_modules, else src/<layer> (src/dm/objects apart). */
+function groupOf(file: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+  if (pkg !== null) return pkg[1]!;
+  const src = /(src\/(?:dm\/objects|usp\/generated|dtls\/crypto|platform\/[^/]+|[^/]+))/.exec(file);
+  return src !== null ? src[1]! : file;
+}
+
+async function bundleSize(entry: string): Promise<BundleFigures> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'tinyusp-budget-')), 'agent.js');
-  const r = await build({ ...XS_OPTIONS, entryPoints: [entry], outfile, write: false });
+  const r = await build({ ...XS_OPTIONS, entryPoints: [entry], outfile, write: false, metafile: true });
   const code = r.outputFiles[0]!.contents;
   const { writeFileSync } = await import('node:fs');
   writeFileSync(outfile, code);
-  return { bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, path: outfile };
+  const parts = new Map<string, number>();
+  for (const out of Object.values(r.metafile.outputs)) {
+    for (const [file, input] of Object.entries(out.inputs)) parts.set(groupOf(file), (parts.get(groupOf(file)) ?? 0) + input.bytesInOutput);
+  }
+  return { bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, path: outfile, parts };
+}
+
+/** The largest contributors to a bundle (esbuild metafile, bytes in the minified output). */
+function printParts(label: string, b: BundleFigures): void {
+  const top = [...b.parts].sort((x, y) => y[1] - x[1]).slice(0, 12);
+  console.log(`bundle parts (${label}): ${top.map(([g, n]) => `${g} ${n}`).join(', ')}`);
 }
 
 async function until(probe: () => boolean, ms: number, what: string): Promise<void> {
@@ -171,10 +194,15 @@ const suite: BenchSuite = {
   async run() {
     const bundle = await bundleSize(ENTRY);
     const core = await bundleSize(join(ROOT, 'src/main/xs.ts'));
+    const withDtls = await bundleSize(join(ROOT, 'tools/bench/xs-budget-dtls-entry.ts'));
+    const moddable = await bundleSize(join(ROOT, 'tools/bench/xs-budget-moddable-entry.ts'));
     console.log(`bundle (start:xs agent, no DTLS)   ${bundle.bytes} B minified, ${bundle.gzip} B gzip`);
     console.log(`bundle (dist/xs core, no DTLS)     ${core.bytes} B minified, ${core.gzip} B gzip`);
+    printParts('start:xs agent', bundle);
+    printParts('Moddable core + DTLS + native crypt', moddable);
     console.log(`XS bundle without DTLS: ${bundle.bytes} B minified, ${bundle.gzip} B gzip — target 128 KiB (with DTLS): ${verdict(bundle.bytes, 128 * KIB)} even without DTLS`);
-    console.log('XS bundle with DTLS: not measured (branch dtls not merged)');
+    console.log(`XS bundle with DTLS (portable crypto): ${withDtls.bytes} B minified, ${withDtls.gzip} B gzip — target 128 KiB: ${verdict(withDtls.bytes, 128 * KIB)}`);
+    console.log(`Moddable bundle with DTLS (native crypt): ${moddable.bytes} B minified, ${moddable.gzip} B gzip (core + src/dtls + platform/moddable/crypto.ts; not run: no Moddable SDK here) — target 128 KiB: ${verdict(moddable.bytes, 128 * KIB)}`);
     await measure(false, bundle.path);
     await measure(true, bundle.path);
     const board = loadBoard('sim');

@@ -1,0 +1,181 @@
+/**
+ * The crypto port on Moddable (platform/crypto.ts) over the SDK's native crypt
+ * (MODDABLE.md "crypt"): SHA-256 (`Digest`), HMAC-SHA256 (`hmac`), the AES-128 block
+ * (`BlockCipher`), P-256 ECDH (`curve` dh) and ECDSA (`ecdsa`). What crypt lacks comes
+ * from the portable pieces: CCM-8 (RFC 6655) over the native AES block
+ * (dtls/crypto/ccm.ts) and X25519 (RFC 7748, dtls/crypto/x25519.ts).
+ *
+ * Invariants: randomness only from `random` (the platform's tinyusp/random); the ECDSA
+ * nonce k is drawn from it too (the SDK's ecdsa would use its RC4 `rng`); a peer's
+ * P-256 point is checked to be on the curve before any scalar multiplication (RFC 8422
+ * §5.11: the SDK's Curve.dh does not check); no method throws on hostile input.
+ * Nothing here has run on the SDK on this machine (no Moddable SDK in CI): it is
+ * type-checked against src/platform/moddable/typings/crypt.d.ts and bundled by the
+ * xs-budget bench.
+ */
+import { BlockCipher, Digest } from 'crypt';
+import Curve from 'curve';
+import ECDSA from 'ecdsa';
+import ECPoint from 'ecp';
+import HMAC from 'hmac';
+import { Ccm8 } from '../../dtls/crypto/ccm.ts';
+import { x25519, X25519_BASE } from '../../dtls/crypto/x25519.ts';
+import type { AesBlockCipher, CryptoPort, EcKeyPair } from '../crypto.ts';
+
+/** P-256 field prime and b (FIPS 186-4 D.1.2.3); a = −3. */
+const P256_P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+const P256_B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
+
+/** An ArrayBuffer holding exactly `u`'s bytes (the SDK's crypt takes ArrayBuffers). */
+function bufferOf(u: Uint8Array): ArrayBuffer {
+  return u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && u.buffer instanceof ArrayBuffer ? u.buffer : u.slice().buffer;
+}
+
+function toBigInt(u: Uint8Array, start: number, end: number): bigint {
+  let n = 0n;
+  for (let i = start; i < end; i++) n = (n << 8n) | BigInt(u[i]!);
+  return n;
+}
+
+/** A 65-byte uncompressed SEC1 point whose coordinates satisfy y² = x³ − 3x + b (mod p). */
+function onP256(pub: Uint8Array): boolean {
+  if (pub.length !== 65 || pub[0] !== 4) return false;
+  const x = toBigInt(pub, 1, 33);
+  const y = toBigInt(pub, 33, 65);
+  if (x >= P256_P || y >= P256_P) return false;
+  return (y * y - (x * x * x - 3n * x + P256_B)) % P256_P === 0n;
+}
+
+/** DER INTEGER of a 32-byte unsigned big-endian value (RFC 3279 Ecdsa-Sig-Value). */
+function derInteger(v: Uint8Array): number[] {
+  let i = 0;
+  while (i < v.length - 1 && v[i] === 0) i++;
+  const body = Array.from(v.subarray(i));
+  if (body[0]! & 0x80) body.unshift(0);
+  return [0x02, body.length, ...body];
+}
+
+function derSignature(raw: Uint8Array): Uint8Array {
+  const body = [...derInteger(raw.subarray(0, 32)), ...derInteger(raw.subarray(32, 64))];
+  return Uint8Array.from([0x30, body.length, ...body]);
+}
+
+/** Ecdsa-Sig-Value → r ‖ s (32 bytes each), or undefined when malformed or out of range. */
+function rawSignature(der: Uint8Array): Uint8Array | undefined {
+  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return undefined;
+  const out = new Uint8Array(64);
+  let pos = 2;
+  for (let k = 0; k < 2; k++) {
+    if (der[pos] !== 0x02) return undefined;
+    let len = der[pos + 1]!;
+    pos += 2;
+    if (len < 1 || pos + len > der.length) return undefined;
+    let start = pos;
+    while (len > 32 && der[start] === 0) { start++; len--; }
+    if (len > 32) return undefined;
+    out.set(der.subarray(start, start + len), k * 32 + 32 - len);
+    pos = start + len;
+  }
+  return pos === der.length ? out : undefined;
+}
+
+/** AES-128 on the SDK's native block cipher; the block goes through two fixed buffers (no allocation per block). */
+class NativeAes128 implements AesBlockCipher {
+  private readonly cipher: BlockCipher;
+  private readonly inBuf = new ArrayBuffer(16);
+  private readonly outBuf = new ArrayBuffer(16);
+  private readonly inBytes = new Uint8Array(this.inBuf);
+  private readonly outBytes = new Uint8Array(this.outBuf);
+
+  constructor(key: Uint8Array) {
+    this.cipher = new BlockCipher('AES', bufferOf(key.slice(0, 16)));
+  }
+
+  encryptBlock(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number): void {
+    const i = this.inBytes, o = this.outBytes;
+    for (let k = 0; k < 16; k++) i[k] = src[srcOff + k]!;
+    this.cipher.encrypt(this.inBuf, this.outBuf);
+    for (let k = 0; k < 16; k++) dst[dstOff + k] = o[k]!;
+  }
+}
+
+export function createModdableCrypto(random: (out: Uint8Array) => void): CryptoPort {
+  const curve = new Curve('secp256r1');
+  const n = curve.n;
+  /** A uniformly random scalar in [1, n−1] (rejection sampling). */
+  const scalar = (): Uint8Array => {
+    const sk = new Uint8Array(32);
+    for (;;) {
+      random(sk);
+      const v = toBigInt(sk, 0, 32);
+      if (v > 0n && v < n) return sk;
+    }
+  };
+  const validScalar = (sk: Uint8Array): boolean => {
+    if (sk.length !== 32) return false;
+    const v = toBigInt(sk, 0, 32);
+    return v > 0n && v < n;
+  };
+  const sha256 = (data: Uint8Array): Uint8Array => {
+    const d = new Digest('SHA256');
+    d.write(bufferOf(data));
+    return new Uint8Array(d.close());
+  };
+  const p256PublicKey = (sk: Uint8Array): Uint8Array | undefined => {
+    if (!validScalar(sk)) return undefined;
+    try {
+      const p = curve.dh(bufferOf(sk));
+      return p === undefined ? undefined : new Uint8Array(p);
+    } catch { return undefined; }
+  };
+  return {
+    name: 'moddable',
+    randomBytes: random,
+    sha256,
+    hmacSha256: (key, data) => new Uint8Array(new HMAC(new Digest('SHA256'), bufferOf(key)).process(bufferOf(data))),
+    aes128: (key) => new NativeAes128(key),
+    ccm8: (key) => new Ccm8(new NativeAes128(key)),
+    p256Keygen(): EcKeyPair {
+      for (;;) {
+        const sk = scalar();
+        const pub = p256PublicKey(sk);
+        if (pub !== undefined) return { privateKey: sk, publicKey: pub };
+      }
+    },
+    p256PublicKey,
+    p256SharedSecret(sk, pub) {
+      if (!validScalar(sk) || !onP256(pub)) return undefined;
+      try {
+        const p = curve.dh(bufferOf(sk), bufferOf(pub));
+        return p === undefined ? undefined : new Uint8Array(p).slice(1, 33);
+      } catch { return undefined; }
+    },
+    x25519Keygen(): EcKeyPair {
+      const sk = new Uint8Array(32);
+      random(sk);
+      return { privateKey: sk, publicKey: x25519(sk, X25519_BASE) };
+    },
+    x25519SharedSecret(sk, pub) {
+      if (pub.length !== 32 || sk.length !== 32) return undefined;
+      const s = x25519(sk, pub);
+      let acc = 0;
+      for (let i = 0; i < 32; i++) acc |= s[i]!;
+      return acc === 0 ? undefined : s;
+    },
+    ecdsaP256Sign(sk, msg) {
+      const k = toBigInt(scalar(), 0, 32);
+      const signer = new ECDSA(toBigInt(sk, 0, 32), { G: curve.G, n, orderSize: curve.orderSize, ec: curve.ec, k });
+      return derSignature(new Uint8Array(signer.sign(bufferOf(sha256(msg)))));
+    },
+    ecdsaP256Verify(pub, msg, sig) {
+      const raw = rawSignature(sig);
+      if (raw === undefined || !onP256(pub)) return false;
+      const r = toBigInt(raw, 0, 32), s = toBigInt(raw, 32, 64);
+      if (r === 0n || s === 0n || r >= n || s >= n) return false;
+      try {
+        const q = new ECPoint(toBigInt(pub, 1, 33), toBigInt(pub, 33, 65));
+        return new ECDSA(q, curve).verify(bufferOf(sha256(msg)), bufferOf(raw));
+      } catch { return false; }
+    },
+  };
+}
