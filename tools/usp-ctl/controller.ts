@@ -169,6 +169,14 @@ export class UspController {
     });
   }
 
+  /** Resolves with the response to a request we did not send through `request` (e.g. a Record POSTed by another tool with our reply-to). */
+  expect(msgId: string): Promise<Msg> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { this.pending.delete(msgId); reject(new Error(`no response to ${msgId}`)); }, this.o.timeoutMs ?? 10000);
+      this.pending.set(msgId, { resolve, reject, timer });
+    });
+  }
+
   /** Sends a message without waiting for an answer (Operate with send_resp=false). */
   send(msg: MsgInit): number {
     if (this.mqtt !== null) return this.mqtt.send(this.record(msg), this.o.mqtt!.agentTopic) === 0 ? 1 : -1;
