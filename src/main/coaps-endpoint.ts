@@ -17,10 +17,13 @@
  * Sending: `sendRecord(uri, record, endpointId)` remembers who must be at the URI's
  * address; the DTLS socket sends to that peer only when its certificate names the
  * Endpoint ID (`peer.authenticates`) or its PSK identity belongs to it (or is global).
+ * A send that times out (no CoAP ACK, R-COAP.9) drops that peer's association: the
+ * peer may have lost its DTLS state (restart), so the next send handshakes again.
  */
 import type { CryptoPort } from '../platform/crypto.ts';
 import { createDtlsConfig, DtlsState, type DtlsAssociation, type DtlsCertificateConfig, type DtlsConfig } from '../dtls/index.ts';
 import { parseCoapUri } from '../mtp/coap-uri.ts';
+import { SendOutcome } from '../mtp/coap-binding.ts';
 import { createRecordViewConfig, RecordView } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle, type CoapEndpointOptions } from './coap-endpoint.ts';
 import { openDtlsSocket, type DtlsSocket } from './dtls-socket.ts';
@@ -109,9 +112,23 @@ export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle
   }
 
   const config = coapsDtlsConfig(cred, () => platform.wallClock(), o.dtls);
+  /** send handle → "address port", to drop a silent peer's association. */
+  const sends = new Map<number, string>();
   const ep = startCoapEndpoint({
     ...o,
     binding: { ...o.binding, secure: true },
+    onEvent(e) {
+      if (e.kind === 'sent') {
+        const key = sends.get(e.handle);
+        sends.delete(e.handle);
+        if (key !== undefined && e.outcome === SendOutcome.Timeout) {
+          const sp = key.lastIndexOf(' ');
+          const a = socket?.association(key.slice(0, sp), Number(key.slice(sp + 1)));
+          if (a !== undefined) socket!.endpoint.close(a); // reconnect on the next send (RFC 6347 §4.2.8)
+        }
+      }
+      o.onEvent(e);
+    },
     openUdp(udp) {
       socket = openDtlsSocket({
         ...udp, platform, crypto: o.crypto, config,
@@ -144,7 +161,9 @@ export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle
     sendRecord(uri, record, endpointId) {
       const u = parseCoapUri(uri.replace('://localhost', '://127.0.0.1'));
       if (u !== null && endpointId !== undefined) expected.set(`${u.host} ${u.port}`, endpointId);
-      return ep.sendRecord(uri, record);
+      const h = ep.sendRecord(uri, record);
+      if (h > 0 && u !== null) sends.set(h, `${u.host} ${u.port}`);
+      return h;
     },
     originOf(peer, record) {
       const a = socket?.association(peer.address, peer.port);

@@ -273,7 +273,6 @@ export function parseAgentOptions(
   const plainCoap = raw['no-coap'] !== true && raw['no-coap'] !== 'true';
   if (!plainCoap && coaps === undefined && mqtt === undefined) return { error: '--no-coap leaves no MTP: give --psk/--cert (coaps) or --mqtt' };
   if (coaps !== undefined && plainCoap && coaps.port !== 0 && coaps.port === coapPort) return { error: `--coaps-port ${coaps.port} is the CoAP port too` };
-  if (coaps === undefined && parsed.some((c) => c.uri.startsWith('coaps:'))) return { error: '--controller <eid>=coaps://… needs DTLS credentials: --psk, --psk-for or --cert/--key/--ca' };
   return {
     options: {
       endpointId,

@@ -19,6 +19,10 @@ import { UspController, type NotifyEvent } from '../../tools/usp-ctl/controller.
 import { makePki, type Pki } from '../dtls/pki.ts';
 import { MsgT, RecordT } from '../usp/oracle.ts';
 import { AGENT_ID, freePort, startAgentProcess, type AgentProcess } from './agent-process.ts';
+import { startCoapsEndpoint, type CoapsEndpointHandle } from '../../src/main/coaps-endpoint.ts';
+import { SendOutcome, type UspCoapEvent } from '../../src/mtp/coap-binding.ts';
+import { createNodePlatform } from '../../src/platform/node/index.ts';
+import { LogLevel } from '../../src/platform/types.ts';
 
 const hex = (s: string): string => Buffer.from(s).toString('hex');
 /** libcoap's -k takes the key as text: these keys are ASCII. */
@@ -160,3 +164,40 @@ t('R-SEC.0a negatives: wrong PSK, untrusted certificate, from_id ≠ certificate
 });
 
 t.run();
+
+const inproc = suite('main/coaps-endpoint in process');
+
+inproc('R-COAP.9 + RFC 6347 §4.2.8 after the peer restarted, Records reach it again (a timed-out send drops the stale association)', async () => {
+  const platform = createNodePlatform({ stateDir: mkdtempSync(join(tmpdir(), 'tinyusp-coaps-')), logLevel: LogLevel.Error });
+  const psk = { identity: new Uint8Array([0x61]), key: new Uint8Array(16).fill(3) };
+  const open = (port: number, events: UspCoapEvent[]): Promise<CoapsEndpointHandle> => new Promise((resolve, reject) => {
+    const h = startCoapsEndpoint({
+      platform, port, address: '127.0.0.1', crypto: platform.crypto!, credentials: { psk }, dtls: { initialRetransmitMs: 200 },
+      binding: { replyTo: (p) => `coaps://127.0.0.1:${p}/usp`, validateRecord: () => true, coap: { ackTimeoutMs: 100, maxRetransmit: 1 } },
+      onEvent: (e) => events.push(e), onReady: () => resolve(h), onError: reject,
+    });
+  });
+  const sent: UspCoapEvent[] = []; const gotB: UspCoapEvent[] = []; const gotB2: UspCoapEvent[] = [];
+  const a = await open(0, sent);
+  let b = await open(0, gotB);
+  const uri = `coaps://127.0.0.1:${b.port}/usp`;
+  const until = async (f: () => boolean): Promise<void> => { for (let i = 0; i < 300 && !f(); i++) await new Promise((r) => setTimeout(r, 10)); };
+  try {
+    a.sendRecord(uri, new Uint8Array([1, 2, 3]));
+    await until(() => sent.length === 1);
+    assert.equal([gotB.length, sent.map((e) => e.kind === 'sent' && e.outcome)], [1, [SendOutcome.Delivered]]);
+    const port = b.port;
+    b.close();
+    await new Promise((r) => setTimeout(r, 50));
+    b = await open(port, gotB2);
+    for (let i = 0; i < 3 && gotB2.length === 0; i++) {
+      const n = sent.length;
+      a.sendRecord(uri, new Uint8Array([4, 5, 6]));
+      await until(() => sent.length > n);
+    }
+    assert.is(gotB2.length, 1, 'the restarted peer got the Record');
+    assert.is((sent.at(-1) as { outcome: number }).outcome, SendOutcome.Delivered);
+  } finally { a.close(); b.close(); }
+});
+
+inproc.run();
