@@ -16,7 +16,8 @@ import * as assert from 'uvu/assert';
 import { addMsg, type Msg } from '../../src/usp/index.ts';
 import { main } from '../../tools/usp-ctl/index.ts';
 import { UspController, type NotifyEvent } from '../../tools/usp-ctl/controller.ts';
-import { makePki, type Pki } from '../dtls/pki.ts';
+import { CONTROLLER_EID, makePki, type Pki } from '../dtls/pki.ts';
+import { PeerProcess } from '../dtls/peer-process.ts';
 import { MsgT, RecordT } from '../usp/oracle.ts';
 import { AGENT_ID, freePort, startAgentProcess, type AgentProcess } from './agent-process.ts';
 import { startCoapsEndpoint, type CoapsEndpointHandle } from '../../src/main/coaps-endpoint.ts';
@@ -35,6 +36,9 @@ let pki: Pki;
 let agent: AgentProcess;
 let portA = 0;
 let portB = 0;
+let portC = 0;
+let portD = 0;
+const OSSL_KEY = '00112233445566778899aabbccddeeff';
 
 async function ctl(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = []; const err: string[] = [];
@@ -68,11 +72,13 @@ function getValue(m: Msg): string {
 const t = suite('main/coaps host agent over DTLS');
 t.before(async () => {
   pki = makePki([['sim-agent', AGENT_ID], ['usp-ctl', CTL]]);
-  [portA, portB] = [await freePort(), await freePort()];
+  [portA, portB, portC, portD] = [await freePort(), await freePort(), await freePort(), await freePort()];
   agent = await startAgentProcess([
     '--no-coap', '--coaps-port', '0', '--psk', `ctl:${hex(PSK_KEY)}`, '--psk-for', `${CTL_B}=ctl-b:${hex(B_KEY)}`,
     '--cert', pki.path('sim-agent', 'crt'), '--key', pki.path('sim-agent', 'key'), '--ca', pki.path('ca', 'crt'),
     '--controller', `${CTL}=coaps://127.0.0.1:${portA}/usp`, '--controller', `${CTL_B}=coaps://127.0.0.1:${portB}/usp`,
+    '--psk-for', `self::ossl=ossl:${OSSL_KEY}`, '--controller', `self::ossl=coaps://127.0.0.1:${portC}/usp`,
+    '--controller', `${CONTROLLER_EID}=coaps://127.0.0.1:${portD}/usp`,
     '--coap-ack-timeout', '500',
   ]);
 });
@@ -147,6 +153,40 @@ t('R-NOT.1 the agent as DTLS client delivers ValueChange Notify to coaps control
     assert.equal(seen, ['a vc-a notified', 'b vc-b notified']);
   } finally { a.close(); b.close(); }
 });
+
+/** CON GET /.well-known/core, message ID 0x1234, no token (RFC 7252 §3, §6.5). */
+const GET_WELL_KNOWN = Buffer.from([0x40, 0x01, 0x12, 0x34, 0xbb, ...Buffer.from('.well-known'), 0x04, ...Buffer.from('core')]);
+
+for (const mode of ['PSK-AES128-CCM8', 'ECDHE-ECDSA-AES128-CCM8'] as const) {
+  t(`RFC 7252 §9 openssl s_client -dtls1_2 (${mode}) → the agent: a raw CoAP GET /.well-known/core gets the link format`, async () => {
+    const creds = mode.startsWith('PSK') ? ['-psk', hex(PSK_KEY), '-psk_identity', 'ctl']
+      : ['-cert', pki.path('usp-ctl', 'crt'), '-key', pki.path('usp-ctl', 'key'), '-CAfile', pki.path('ca', 'crt'), '-verify_return_error'];
+    const c = new PeerProcess('openssl', ['s_client', '-dtls1_2', '-connect', `127.0.0.1:${agent.coapsPort}`, '-cipher', mode, ...creds]);
+    try {
+      await c.waitFor(`Cipher is ${mode}`);
+      c.proc.stdin!.write(GET_WELL_KNOWN);
+      await c.waitFor('</usp>;rt="bbf.usp.endpoint";if="bbf.usp.a"');
+    } finally { c.stop(); }
+  });
+}
+
+for (const mode of ['PSK-AES128-CCM8', 'ECDHE-ECDSA-AES128-CCM8'] as const) {
+  t(`R-MTP.6 the agent as DTLS client → openssl s_server -dtls1_2 (${mode}) as a Controller: the OnBoardRequest Notify arrives`, async () => {
+    const psk = mode.startsWith('PSK');
+    const srv = new PeerProcess('openssl', ['s_server', '-dtls1_2', '-accept', `127.0.0.1:${psk ? portC : portD}`, '-cipher', mode,
+      ...(psk ? ['-nocert', '-psk', OSSL_KEY] : ['-cert', pki.path('controller', 'crt'), '-key', pki.path('controller', 'key'),
+        '-CAfile', pki.path('ca', 'crt'), '-Verify', '1', '-verify_return_error'])]);
+    try {
+      await srv.waitFor('ACCEPT');
+      const eid = psk ? 'self::ossl' : CONTROLLER_EID;
+      const r = await ctl(['operate', `Device.LocalAgent.Controller.[EndpointID=="${eid}"].SendOnBoardRequest()`, '--psk', `ctl:${hex(PSK_KEY)}`]);
+      assert.is(r.code, 0, r.out + r.err);
+      await srv.waitFor('tinyusp-sim'); // the OnBoardRequest's product_class inside the CoAP POST
+      assert.match(srv.out, /SIM000001/);
+      assert.match(srv.out, eid);
+    } finally { srv.stop(); }
+  });
+}
 
 t('R-SEC.0a negatives: wrong PSK, untrusted certificate, from_id ≠ certificate EID, from_id ≠ PSK controller → nothing processed', async () => {
   const fail = ['--timeout', '1500'];
