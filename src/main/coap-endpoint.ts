@@ -8,7 +8,7 @@
  * transmits, then events, then re-arms the timer.
  */
 import { SendRecordError, UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from '../mtp/coap-binding.ts';
-import type { Platform, UdpSocket } from '../platform/types.ts';
+import type { Platform, UdpOptions, UdpSocket } from '../platform/types.ts';
 import { createDeadlineTimer } from './deadline-timer.ts';
 
 export interface CoapEndpointOptions {
@@ -24,6 +24,8 @@ export interface CoapEndpointOptions {
   readonly onReady?: (port: number) => void;
   /** Called when the socket fails (e.g. the port is taken); logged when absent. */
   readonly onError?: (message: string) => void;
+  /** Opens the socket (default `platform.openUdp`); coaps passes a DTLS socket (dtls-socket.ts). */
+  readonly openUdp?: (options: UdpOptions) => UdpSocket;
 }
 
 export interface CoapEndpointHandle {
@@ -81,7 +83,7 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
     }
   }
 
-  socket = platform.openUdp({
+  const udpOptions: UdpOptions = {
     port: options.port,
     ...(options.address !== undefined ? { address: options.address } : {}),
     onReadable,
@@ -99,7 +101,8 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
       if (options.onError !== undefined) options.onError(message);
       else platform.log.error(`CoAP socket: ${message}`);
     },
-  });
+  };
+  socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
 
   return {
     sendRecord(uri, record) {

@@ -15,7 +15,10 @@
  * back on the MTP it came in on (origin.reply is an MqttReply or a CoAP URI); a Notify
  * goes to the Controller's enabled MTP with the lowest Order.
  *
- * Security: NoSec CoAP only until the DTLS layer lands (D3: warned at start).
+ * With `coaps`, CoAP over DTLS runs beside (or, with `plainCoap: false`, instead of)
+ * plain CoAP (coaps-endpoint.ts): Records from it carry origin.secure and the peer's
+ * certificate/PSK Endpoint ID (R-SEC.0a); coaps:// reply-to and Controller URIs are
+ * sent over DTLS to that Endpoint ID only. Plain CoAP is NoSec (D3: warned at start).
  */
 import { createAgent, DeliveryOutcome, type Agent, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
 import {
@@ -23,11 +26,13 @@ import {
   iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
 } from '../dm/index.ts';
 import type { CoapConfig } from '../coap/index.ts';
-import { SendOutcome } from '../mtp/coap-binding.ts';
+import { SendOutcome, type UspCoapEvent } from '../mtp/coap-binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import type { Platform } from '../platform/types.ts';
 import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from './coap-endpoint.ts';
+import { startCoapsEndpoint, type CoapsEndpointHandle } from './coaps-endpoint.ts';
+import { provisionCoapMtps, type HostCoapsConfig } from './coaps-provision.ts';
 import { createDeadlineTimer } from './deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from './controller-mtp.ts';
 import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from './mqtt-mtp.ts';
@@ -83,6 +88,10 @@ export interface HostAgentConfig {
   } | undefined;
   /** Called at each MQTT (re)connection with our "reply to" Topic. */
   readonly onMqttUp?: (replyTopic: string) => void;
+  /** CoAP over DTLS on its own port (coaps-provision.ts). */
+  readonly coaps?: HostCoapsConfig | undefined;
+  /** Plain (NoSec) CoAP on coapPort (default true). */
+  readonly plainCoap?: boolean;
 }
 
 export interface HostAgent {
@@ -92,6 +101,10 @@ export interface HostAgent {
   readonly uri: string;
   /** The bound UDP port (0 until ready). */
   readonly port: number;
+  /** Our coaps:// URI ('' without coaps or until ready). */
+  readonly coapsUri: string;
+  /** The bound coaps UDP port (0 without coaps or until ready). */
+  readonly coapsPort: number;
   /** Stops the MTP and the timer and writes the state (idempotent). */
   close(): void;
 }
@@ -118,6 +131,9 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   });
   const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:')));
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
+  const plainCoap = c.plainCoap !== false;
+  const mtpWhy = provisionCoapMtps(model, { plain: plainCoap ? c.coapPort : null, path: c.coapPath, coaps: c.coaps });
+  if (mtpWhy !== '') log.error(`CoAP MTP rows not provisioned: ${mtpWhy}`);
   let mqttRows: MqttRows | null = null;
   if (c.mqtt !== undefined) {
     const rows = c.mqtt.mtp.provision(model, c.mqtt.broker);
@@ -141,7 +157,12 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const view = new RecordView(createRecordViewConfig({ maxRecordBytes }));
   /** CoAP send handle → agent Notify handle. */
   const notifies = new Map<number, number>();
+  /** coaps send handle → agent Notify handle (the two bindings number their sends apart). */
+  const secureNotifies = new Map<number, number>();
   let ep: CoapEndpointHandle | null = null;
+  let sep: CoapsEndpointHandle | null = null;
+  let coapsUri = '';
+  let waitingSockets = (plainCoap ? 1 : 0) + (c.coaps !== undefined ? 1 : 0);
   let mqtt: MqttMtp | null = null;
   let uri = '';
   const timer = createDeadlineTimer(platform, () => {
@@ -167,8 +188,8 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       return;
     }
     const to = controllerUri(model, endpointId);
-    const h = to === null || ep === null ? -1 : ep.sendRecord(to, bytes);
-    if (h > 0) { notifies.set(h, handle); return; }
+    const h = to === null ? -1 : sendCoap(to, bytes, endpointId);
+    if (h > 0) { (to!.startsWith('coaps:') ? secureNotifies : notifies).set(h, handle); return; }
     log.debug(`notify to ${endpointId} not sent (${to === null ? 'no CoAP MTP configured' : `send error ${h}`})`);
     agent.handleDelivery(handle, DeliveryOutcome.Failure, now);
   }
@@ -183,7 +204,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
           const err = mqtt === null ? -1 : mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
           if (err !== 0) log.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
         } else if (t.origin !== null) {
-          const h = ep === null ? -1 : ep.sendRecord(String(t.origin.reply), t.bytes);
+          const h = sendCoap(String(t.origin.reply), t.bytes, t.endpointId);
           if (h < 0) log.warn(`response to ${t.endpointId} at ${String(t.origin.reply)} not sent (send error ${h})`);
         } else sendNotify(now, t.endpointId, t.bytes, t.handle);
       }
@@ -203,60 +224,108 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   });
   if (iotErr !== 0) log.warn(`IoT capabilities: not every sensor is watched (${iotErr})`);
 
-  ep = startCoapEndpoint({
-    platform, port: c.coapPort, address: c.host,
-    binding: {
-      path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
-      replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
-      coap: { maxBodyBytes: maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables },
-      ...(c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {}),
-    },
-    onEvent(e) {
-      const now = platform.now();
-      if (e.kind === 'record') {
-        const origin: MtpOrigin = { reply: e.replyTo, secure: false, peerEndpointId: '' };
+  /** coaps:// over DTLS to `endpointId` only (R-SEC.0a), coap:// in the clear. */
+  function sendCoap(uri: string, bytes: Uint8Array, endpointId: string): number {
+    if (uri.startsWith('coaps:')) return sep === null ? -1 : sep.sendRecord(uri, bytes, endpointId);
+    return ep === null ? -1 : ep.sendRecord(uri, bytes);
+  }
+
+  function onCoapEvent(e: UspCoapEvent, secure: CoapsEndpointHandle | null): void {
+    const now = platform.now();
+    if (e.kind === 'record') {
+      const sec = secure === null ? null : secure.originOf(e.peer, e.bytes);
+      if (secure !== null && sec === null) log.warn(`coaps Record from ${e.peer.address}:${e.peer.port} dropped: the DTLS peer names no Endpoint ID`);
+      else {
+        const origin: MtpOrigin = { reply: e.replyTo, secure: sec !== null, peerEndpointId: sec === null ? '' : sec.peerEndpointId };
         agent.handleRecord(now, e.bytes, 0, e.bytes.length, origin);
+      }
+    } else {
+      const sends = secure === null ? notifies : secureNotifies;
+      const handle = sends.get(e.handle);
+      if (handle === undefined) {
+        if (e.outcome !== SendOutcome.Delivered) log.debug(`response Record not delivered (outcome ${e.outcome}, code ${e.code})`);
       } else {
-        const handle = notifies.get(e.handle);
-        if (handle === undefined) {
-          if (e.outcome !== SendOutcome.Delivered) log.debug(`response Record not delivered (outcome ${e.outcome}, code ${e.code})`);
-        } else {
-          notifies.delete(e.handle);
-          const outcome = e.outcome === SendOutcome.Delivered ? DeliveryOutcome.Delivered
-            : e.outcome === SendOutcome.Timeout ? DeliveryOutcome.Timeout : DeliveryOutcome.Failure;
-          agent.handleDelivery(handle, outcome, now);
-        }
+        sends.delete(e.handle);
+        const outcome = e.outcome === SendOutcome.Delivered ? DeliveryOutcome.Delivered
+          : e.outcome === SendOutcome.Timeout ? DeliveryOutcome.Timeout : DeliveryOutcome.Failure;
+        agent.handleDelivery(handle, outcome, now);
       }
-      pump();
-    },
-    onError(message) {
-      log.error(`CoAP socket: ${message}`);
-      c.onError?.(message);
-    },
-    onReady(port) {
-      uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-      log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
-      agent.start(platform.now());
-      if (mqttRows !== null && c.mqtt !== undefined) {
-        mqtt = c.mqtt.mtp.start({
-          platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport,
-          onService: pump, onUp: (topic) => { pump(); c.onMqttUp?.(topic); },
-        });
-      }
-      pump();
-      c.onReady?.(uri);
-    },
-  });
+    }
+    pump();
+  }
+
+  function onSocketError(message: string): void {
+    log.error(`CoAP socket: ${message}`);
+    c.onError?.(message);
+  }
+
+  /** Every socket is bound: the agent starts. */
+  function ready(): void {
+    if (--waitingSockets > 0 || closed) return;
+    if (plainCoap) log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
+    agent.start(platform.now());
+    if (mqttRows !== null && c.mqtt !== undefined) {
+      mqtt = c.mqtt.mtp.start({
+        platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport,
+        onService: pump, onUp: (topic) => { pump(); c.onMqttUp?.(topic); },
+      });
+    }
+    pump();
+    c.onReady?.(uri !== '' ? uri : coapsUri);
+  }
+
+  const coapSettings = { maxBodyBytes: maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables };
+  const pending = c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {};
+  if (plainCoap) {
+    ep = startCoapEndpoint({
+      platform, port: c.coapPort, address: c.host,
+      binding: {
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
+        replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+        coap: coapSettings, ...pending,
+      },
+      onEvent: (e) => onCoapEvent(e, null),
+      onError: onSocketError,
+      onReady(port) {
+        uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+        ready();
+      },
+    });
+  }
+  if (c.coaps !== undefined) {
+    const crypto = c.coaps.crypto ?? platform.crypto;
+    if (crypto === undefined) throw new RangeError('coaps needs a crypto port (platform.crypto or coaps.crypto)');
+    sep = startCoapsEndpoint({
+      platform, port: c.coaps.port, address: c.host, crypto, credentials: c.coaps.credentials,
+      ...(c.coaps.dtls !== undefined ? { dtls: c.coaps.dtls } : {}),
+      binding: {
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
+        replyTo: (port) => `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+        // 512-byte blocks: a block with its options and the DTLS record overhead fits one datagram.
+        coap: { preferredSzx: 5, ...coapSettings }, ...pending,
+      },
+      onEvent: (e) => onCoapEvent(e, sep),
+      onError: onSocketError,
+      onReady(port) {
+        coapsUri = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+        ready();
+      },
+    });
+  }
+  if (waitingSockets === 0) { waitingSockets = 1; ready(); } // MQTT only
 
   return {
     agent, model,
     get uri() { return uri; },
     get port() { return ep?.port ?? 0; },
+    get coapsUri() { return coapsUri; },
+    get coapsPort() { return sep?.port ?? 0; },
     close() {
       if (closed) return;
       closed = true;
       timer.cancel();
       ep?.close();
+      sep?.close();
       mqtt?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then DISCONNECT
       model.save();
     },

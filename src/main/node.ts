@@ -22,6 +22,7 @@ import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, se
 import type { MqttBrokerSettings } from './mqtt-provision.ts';
 import { MQTT_MTP } from './mqtt-mtp.ts';
 import { USAGE, type AgentOptions } from './options.ts';
+import { coapsSettings } from './node-coaps.ts';
 
 export { DEV_CONTROLLER };
 
@@ -70,7 +71,10 @@ function run(o: AgentOptions, board: BoardDescription): void {
     if (why !== '') log.warn(`sim board: ${why}`);
   });
   // With --mqtt the dev controller is reached through the broker on usp/controller/self::usp-ctl.
-  const dev = o.mqtt === undefined ? DEV_CONTROLLER : { endpointId: DEV_CONTROLLER.endpointId, uri: `mqtt:usp/controller/${DEV_CONTROLLER.endpointId}` };
+  // Without plain CoAP (--no-coap) usp-ctl listens over coaps on the same port.
+  const dev = o.mqtt === undefined
+    ? (o.plainCoap ? DEV_CONTROLLER : { endpointId: DEV_CONTROLLER.endpointId, uri: DEV_CONTROLLER.uri.replace('coap:', 'coaps:') })
+    : { endpointId: DEV_CONTROLLER.endpointId, uri: `mqtt:usp/controller/${DEV_CONTROLLER.endpointId}` };
   const controllers = o.controllers.length > 0 ? o.controllers : [dev];
   if (o.controllers.length === 0) {
     log.warn(`no --controller given: dev controller ${dev.endpointId} (usp-ctl) has Full Access, notifications to ${dev.uri}`);
@@ -81,13 +85,17 @@ function run(o: AgentOptions, board: BoardDescription): void {
   let mqttAnnounced = false;
   const mqtt = mqttSettings(o);
   if (typeof mqtt === 'string') { console.error(`tinyusp: ${mqtt}`); process.exit(2); }
+  const coaps = o.coaps === undefined ? undefined : coapsSettings(o.coaps, o.endpointId, (m) => log.warn(m));
+  if (typeof coaps === 'string') { console.error(`tinyusp: ${coaps}`); process.exit(2); }
   let port = o.coapPort;
+  let coapsPort = o.coaps?.port ?? 0;
   const start = (): void => {
     host = startHostAgent({
       platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
+      plainCoap: o.plainCoap, coaps: coaps === undefined ? undefined : { ...coaps, port: coapsPort },
       host: o.host, coapPort: port, ...(o.host === '0.0.0.0' ? { advertiseHost: externalAddress() ?? '127.0.0.1' } : {}), coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
       onError(message) {
-        console.error(`tinyusp: cannot listen on ${o.host}:${o.coapPort}: ${message}`);
+        console.error(`tinyusp: cannot listen on ${o.host}:${[o.plainCoap ? o.coapPort : -1, o.coaps?.port ?? -1].filter((p) => p >= 0).join(' / ')}: ${message}`);
         host?.close();
         process.exit(1);
       },
@@ -97,9 +105,11 @@ function run(o: AgentOptions, board: BoardDescription): void {
         if (!mqttAnnounced) process.stdout.write(`tinyusp mqtt up ${topic} endpoint ${o.endpointId}\n`);
         mqttAnnounced = true;
       },
-      onReady(uri) {
-        log.info(`listening on ${uri}; controllers: ${controllers.map((c) => `${c.endpointId}=${c.uri}`).join(', ')}`);
-        if (!announced) process.stdout.write(`tinyusp ready ${uri} endpoint ${o.endpointId}\n`);
+      onReady() {
+        // One ready line per listener (coap://, then coaps://), written at once.
+        const uris = [host?.uri ?? '', host?.coapsUri ?? ''].filter((u) => u !== '');
+        log.info(`listening on ${uris.join(' and ')}; controllers: ${controllers.map((c) => `${c.endpointId}=${c.uri}`).join(', ')}`);
+        if (!announced) process.stdout.write(uris.map((u) => `tinyusp ready ${u} endpoint ${o.endpointId}\n`).join(''));
         announced = true;
       },
     });
@@ -108,6 +118,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
     return () => {
       log.info(`${what}: restarting the agent`);
       port = host?.port || port; // same port again, also when it was picked with --coap-port 0
+      coapsPort = host?.coapsPort || coapsPort;
       host?.close();
       setTimeout(start, 100); // let the socket close before binding the port again
     };

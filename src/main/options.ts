@@ -28,6 +28,25 @@ export interface MqttOption {
   readonly caFile: string;
 }
 
+/** `--psk <identity>:<hexkey>` / `--psk-for <eid>=<identity>:<hexkey>`. */
+export interface PskOption {
+  readonly identity: string;
+  readonly key: Uint8Array;
+}
+
+/** CoAP over DTLS (coaps): on when a PSK or a certificate is given. */
+export interface CoapsOption {
+  readonly port: number;
+  /** A PSK any Controller may use (no Endpoint ID bound to it). */
+  readonly psk: PskOption | undefined;
+  /** PSKs naming one Controller each: its Records must come from that Endpoint ID. */
+  readonly controllerPsks: readonly (PskOption & { readonly endpointId: string })[];
+  /** Certificate mode: our chain, our key, the CAs we trust for peers (PEM files). */
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+}
+
 export interface AgentOptions {
   readonly endpointId: string;
   readonly host: string;
@@ -41,6 +60,10 @@ export interface AgentOptions {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** The MQTT MTP, when --mqtt is given (CoAP runs as well). */
   readonly mqtt?: MqttOption | undefined;
+  /** Plain (NoSec) CoAP on coapPort; off with --no-coap. */
+  readonly plainCoap: boolean;
+  /** CoAP over DTLS, when --psk, --psk-for or --cert is given. */
+  readonly coaps?: CoapsOption | undefined;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -52,6 +75,15 @@ export const USAGE = `usage: npm start -- [options]
   --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI or, with
                                --mqtt, at mqtt:<its topic> (repeatable; without any, the dev
                                controller self::usp-ctl is provisioned, over MQTT with --mqtt)
+  --coaps-port <port>          CoAP over DTLS port (default 5684; 0 = any free one); coaps runs when
+                               --psk, --psk-for or --cert is given
+  --psk <identity>:<hexkey>    a DTLS pre-shared key any controller may use
+  --psk-for <eid>=<identity>:<hexkey>
+                               a PSK of one controller (its Records must come from <eid>; repeatable)
+  --cert <file.pem>            our certificate (chain, leaf first; SAN URI urn:bbf:usp:id:<eid>)
+  --key <file.pem>             our EC P-256 private key
+  --ca <file.pem>              CA certificate(s) controllers' certificates must chain to
+  --no-coap                    no plain (NoSec) CoAP: coaps only (with --psk/--cert) or MQTT only
   --mqtt <url>                 also run the MQTT MTP: mqtt[s]://[user[:password]@]host[:port]
   --mqtt-topic <topic>         the agent's MQTT topic (default usp/agent/<endpoint-id>)
   --mqtt-version <v>           3.1.1 | 5.0 (default 5.0)
@@ -63,7 +95,8 @@ export const USAGE = `usage: npm start -- [options]
   --help                       show this text`;
 
 const MQTT_KEYS = ['mqtt', 'mqtt-topic', 'mqtt-version', 'mqtt-ca'];
-const KEYS = ['endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level', ...MQTT_KEYS];
+const COAPS_KEYS = ['coaps-port', 'psk', 'cert', 'key', 'ca'];
+const KEYS = ['endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level', 'no-coap', ...MQTT_KEYS, ...COAPS_KEYS];
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 type Raw = Record<string, unknown>;
@@ -104,6 +137,44 @@ function parseMqtt(raw: Raw, endpointId: string): MqttOption | undefined | strin
   };
 }
 
+/** `<identity>:<hexkey>` (the key is the last `:`-separated field: 1..64 bytes of hex). */
+export function parsePsk(v: string, flag: string): PskOption | string {
+  const colon = v.lastIndexOf(':');
+  const identity = v.slice(0, colon);
+  const hex = v.slice(colon + 1);
+  if (colon <= 0 || identity.length > 128) return `${flag} expects <identity>:<hexkey>, got "${v}"`;
+  if (!/^([0-9a-fA-F]{2}){1,64}$/.test(hex)) return `${flag}: the key must be 1..64 bytes of hex (e.g. openssl rand -hex 16), got "${hex}"`;
+  const key = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return { identity, key };
+}
+
+/** --coaps-port, --psk, --psk-for, --cert/--key/--ca; undefined when no credential is given. */
+function parseCoaps(raw: Raw, pskFor: readonly string[]): CoapsOption | undefined | string {
+  const psk = raw.psk === undefined ? undefined : parsePsk(String(raw.psk), '--psk');
+  if (typeof psk === 'string') return psk;
+  const controllerPsks: (PskOption & { endpointId: string })[] = [];
+  for (const v of pskFor) {
+    const eq = v.indexOf('=');
+    const endpointId = v.slice(0, eq);
+    if (eq <= 0 || validateEndpointId(endpointId) !== EndpointIdError.Ok) return `--psk-for expects <endpointId>=<identity>:<hexkey>, got "${v}"`;
+    const p = parsePsk(v.slice(eq + 1), '--psk-for');
+    if (typeof p === 'string') return p;
+    if (controllerPsks.some((q) => q.identity === p.identity) || psk?.identity === p.identity) return `--psk-for: identity "${p.identity}" is given twice`;
+    controllerPsks.push({ ...p, endpointId });
+  }
+  const [certFile, keyFile, caFile] = ['cert', 'key', 'ca'].map((k) => String(raw[k] ?? ''));
+  if ((certFile !== '' || keyFile !== '' || caFile !== '') && (certFile === '' || keyFile === '' || caFile === '')) {
+    return '--cert, --key and --ca go together (our certificate, its key, the CAs controllers chain to)';
+  }
+  if (psk === undefined && controllerPsks.length === 0 && certFile === '') {
+    return raw['coaps-port'] === undefined ? undefined : '--coaps-port needs DTLS credentials: --psk, --psk-for or --cert/--key/--ca';
+  }
+  const port = parsePort(raw['coaps-port'] ?? 5684, '--coaps-port');
+  if (typeof port === 'string') return port;
+  return { port, psk, controllerPsks, certFile, keyFile, caFile };
+}
+
 function parseController(v: string): ControllerOption | string {
   const eq = v.indexOf('=');
   if (eq <= 0) return `--controller expects <endpointId>=<coap URI>, got "${v}"`;
@@ -129,9 +200,11 @@ export function parseAgentOptions(
 ): { options: AgentOptions } | { error: string } | { help: true } {
   const raw: Raw = {};
   const controllers: string[] = [];
+  const pskFor: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--no-coap') { raw['no-coap'] = true; continue; }
     if (!arg.startsWith('--')) return { error: `unexpected argument "${arg}"` };
     const eq = arg.indexOf('=');
     const key = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
@@ -149,10 +222,15 @@ export function parseAgentOptions(
         if (k === 'controller' || k === 'controllers') {
           if (!Array.isArray(v)) return { error: `--config: "${k}" must be an array of "<eid>=<uri>" strings` };
           controllers.push(...v.map(String));
+        } else if (k === 'psk-for') {
+          if (!Array.isArray(v)) return { error: '--config: "psk-for" must be an array of "<eid>=<identity>:<hexkey>" strings' };
+          pskFor.push(...v.map(String));
         } else raw[k] = v;
       }
     } else if (key === 'controller') {
       controllers.push(value);
+    } else if (key === 'psk-for') {
+      pskFor.push(value);
     } else if (KEYS.includes(key)) {
       raw[key] = value;
     } else {
@@ -190,6 +268,11 @@ export function parseAgentOptions(
   const mqtt = parseMqtt(raw, endpointId);
   if (typeof mqtt === 'string') return { error: mqtt };
   if (mqtt === undefined && parsed.some((c) => c.uri.startsWith('mqtt:'))) return { error: '--controller <eid>=mqtt:<topic> needs --mqtt <url>' };
+  const coaps = parseCoaps(raw, pskFor);
+  if (typeof coaps === 'string') return { error: coaps };
+  const plainCoap = raw['no-coap'] !== true && raw['no-coap'] !== 'true';
+  if (!plainCoap && coaps === undefined && mqtt === undefined) return { error: '--no-coap leaves no MTP: give --psk/--cert (coaps) or --mqtt' };
+  if (coaps !== undefined && plainCoap && coaps.port !== 0 && coaps.port === coapPort) return { error: `--coaps-port ${coaps.port} is the CoAP port too` };
   return {
     options: {
       endpointId,
@@ -202,6 +285,8 @@ export function parseAgentOptions(
       board,
       logLevel: logLevel as AgentOptions['logLevel'],
       mqtt,
+      plainCoap,
+      coaps,
     },
   };
 }

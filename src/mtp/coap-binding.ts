@@ -12,7 +12,8 @@
  * record queue is full. `GET /.well-known/core` lists the resource in RFC 6690 link
  * format (R-COAP.1).
  *
- * Client side: `sendRecord(now, uri, record)` POSTs a Record to a controller's URI as a
+ * Client side: `sendRecord(now, uri, record)` POSTs a Record to a controller's URI (coap://,
+ * or coaps:// when the binding runs over DTLS: `secure`) as a
  * new CON request carrying our own reply-to (R-COAP.2/2a), block-wise when large
  * (R-COAP.5), and reports a `sent` event with outcome Delivered (2.xx), Timeout
  * (R-COAP.9), CoapFailure with the 4.xx/5.xx code (R-COAP.10) or Reset.
@@ -36,6 +37,11 @@ export interface UspCoapConfig {
   /** Records received and not yet taken by pollEvent(); beyond this → 5.03. */
   readonly maxPendingRecords: number;
   readonly coap: Partial<CoapConfig>;
+  /**
+   * This binding runs over DTLS (coaps, RFC 7252 §9): it sends to coaps:// URIs only;
+   * a plain binding sends to coap:// only (the other scheme → SendRecordError.Unsupported).
+   */
+  readonly secure: boolean;
 }
 
 export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateRecord'> = Object.freeze({
@@ -43,6 +49,7 @@ export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateR
   interfaceName: 'bbf.usp.a',
   maxPendingRecords: 8,
   coap: {},
+  secure: false,
 });
 
 /** How a sendRecord ended (R-COAP.9, R-COAP.10). */
@@ -107,7 +114,7 @@ export class UspCoapBinding {
   sendRecord(now: number, uri: string, record: Uint8Array): number {
     const target = parseCoapUri(uri);
     if (target === null) return SendRecordError.BadUri;
-    if (target.secure) return SendRecordError.Unsupported; // coaps needs the DTLS layer (later issue)
+    if (target.secure !== this.config.secure) return SendRecordError.Unsupported; // the other socket's scheme
     const peer = this.peers.intern(target.host, target.port, now);
     if (peer === null) return SendRecordError.PeerTableFull;
     const request: CoapRequestFields = {

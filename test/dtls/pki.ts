@@ -38,13 +38,15 @@ function makeLeaf(dir: string, name: string, ca: string, eid: string, validity: 
     '-sha256', ...validity, '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
 }
 
-export function makePki(): Pki {
+/** `extra` leaves signed by `ca` (name → Endpoint ID), e.g. the sim agent and usp-ctl. */
+export function makePki(extra: readonly (readonly [string, string])[] = []): Pki {
   const dir = mkdtempSync(join(tmpdir(), 'tinyusp-pki-'));
   makeCa(dir, 'ca');
   makeCa(dir, 'other-ca');
   makeLeaf(dir, 'agent', 'ca', AGENT_EID, ['-days', '365']);
   makeLeaf(dir, 'controller', 'ca', CONTROLLER_EID, ['-days', '365']);
   makeLeaf(dir, 'untrusted', 'other-ca', 'self::intruder', ['-days', '365']);
+  for (const [name, eid] of extra) makeLeaf(dir, name, 'ca', eid, ['-days', '365']);
   makeLeaf(dir, 'fqdn', 'ca', '', ['-days', '365'], 'DNS:controller.example.org,DNS:*.usp.example.org');
   // expired: valid 2020-01-01 .. 2021-01-01 (openssl x509 -not_before/-not_after need 3.4; use ca -startdate)
   makeExpired(dir);

@@ -16,8 +16,12 @@ export const AGENT_ID = 'os::0A1B2C-SIM000001';
 
 export interface AgentProcess {
   readonly proc: ChildProcess;
+  /** The first listener's URI and port (coap://, or coaps:// with --no-coap). */
   readonly uri: string;
   readonly port: number;
+  /** The coaps:// listener ('' / 0 without DTLS credentials). */
+  readonly coapsUri: string;
+  readonly coapsPort: number;
   readonly stateDir: string;
   stderr: string;
   /** Everything printed on stdout so far (the ready line, `tinyusp mqtt up …`). */
@@ -38,7 +42,7 @@ export function startAgentProcess(args: readonly string[] = [], stateDir = tempS
   const exited = new Promise<number | null>((r) => proc.once('close', (code) => r(code))); // after stdio is drained
   return new Promise((resolve, reject) => {
     const a: AgentProcess = {
-      proc, uri: '', port: 0, stateDir, stderr: '', stdout: '',
+      proc, uri: '', port: 0, coapsUri: '', coapsPort: 0, stateDir, stderr: '', stdout: '',
       async stop(signal = 'SIGTERM') {
         if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
         return exited;
@@ -49,10 +53,11 @@ export function startAgentProcess(args: readonly string[] = [], stateDir = tempS
     proc.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       a.stdout = stdout;
-      const m = /tinyusp ready (coap:\/\/[^ ]+:(\d+)\/usp) endpoint/.exec(stdout);
+      const m = /tinyusp ready (coaps?:\/\/[^ ]+:(\d+)\/usp) endpoint/.exec(stdout);
       if (m !== null && a.uri === '') {
         clearTimeout(timer);
-        Object.assign(a, { uri: m[1]!, port: Number(m[2]) });
+        const s = /tinyusp ready (coaps:\/\/[^ ]+:(\d+)\/usp) endpoint/.exec(stdout); // printed in the same write
+        Object.assign(a, { uri: m[1]!, port: Number(m[2]), ...(s !== null ? { coapsUri: s[1]!, coapsPort: Number(s[2]) } : {}) });
         resolve(a);
       }
     });

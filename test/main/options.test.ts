@@ -93,3 +93,39 @@ mqttOpts('R-MTP.1 / bad MQTT options give a clear error', () => {
 });
 
 mqttOpts.run();
+
+const coapsOpts = suite('main/options coaps');
+
+coapsOpts('RFC 7252 §9 coaps is on with credentials: --psk, repeated --psk-for, --cert/--key/--ca, default port 5684, --no-coap', () => {
+  const none = parseAgentOptions([], DEF);
+  assert.ok('options' in none && none.options.coaps === undefined && none.options.plainCoap);
+  const r = parseAgentOptions(['--psk', 'id:with:colons:00ff', '--psk-for', 'self::a=a-id:0102', '--psk-for', 'self::b=b-id:0a0b0c',
+    '--cert', 'c.pem', '--key', 'k.pem', '--ca', 'ca.pem', '--no-coap'], DEF);
+  assert.ok('options' in r);
+  if (!('options' in r)) return;
+  const c = r.options.coaps!;
+  assert.is(c.port, 5684);
+  assert.is(r.options.plainCoap, false);
+  assert.equal([c.psk!.identity, [...c.psk!.key]], ['id:with:colons', [0, 255]]);
+  assert.equal(c.controllerPsks.map((p) => [p.endpointId, p.identity, [...p.key]]), [['self::a', 'a-id', [1, 2]], ['self::b', 'b-id', [10, 11, 12]]]);
+  assert.equal([c.certFile, c.keyFile, c.caFile], ['c.pem', 'k.pem', 'ca.pem']);
+  const cfg = join(mkdtempSync(join(tmpdir(), 'tinyusp-cfg-')), 'agent.json');
+  writeFileSync(cfg, JSON.stringify({ 'coaps-port': 0, psk: 'x:aa', 'psk-for': ['self::z=z:bb'], 'no-coap': true }));
+  const f = parseAgentOptions(['--config', cfg], DEF);
+  assert.ok('options' in f && f.options.coaps?.port === 0 && f.options.coaps.controllerPsks.length === 1 && !f.options.plainCoap);
+});
+
+coapsOpts('bad coaps options give a clear error', () => {
+  for (const [argv, re] of [
+    [['--psk', 'nokey'], /<identity>:<hexkey>/], [['--psk', 'id:xyz'], /hex/], [['--psk', 'id:abc'], /hex/],
+    [['--psk-for', 'id:00'], /<endpointId>=/], [['--psk', 'a:00', '--psk-for', 'self::b=a:01'], /twice/],
+    [['--cert', 'c.pem'], /go together/], [['--coaps-port', '5684'], /needs DTLS credentials/],
+    [['--no-coap'], /no MTP/], [['--psk', 'a:00', '--coaps-port', '5683'], /CoAP port too/],
+  ] as Array<[string[], RegExp]>) {
+    const r = parseAgentOptions(argv, DEF);
+    assert.ok('error' in r, argv.join(' '));
+    if ('error' in r) assert.match(r.error, re);
+  }
+});
+
+coapsOpts.run();

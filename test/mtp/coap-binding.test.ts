@@ -160,10 +160,14 @@ client('R-COAP.9 no answer after MAX_RETRANSMIT is reported as a timeout', () =>
   assert.equal(events(b), [{ kind: 'sent', handle: h, outcome: SendOutcome.Timeout, code: 0 }]);
 });
 
-client('R-COAP.2 bad controller URIs are refused at once; coaps waits for the DTLS layer', () => {
+client('R-COAP.2 bad controller URIs are refused at once; a plain binding sends coap:// only, a secure one coaps:// only', () => {
   const b = make();
   assert.is(b.sendRecord(0, 'coap://h/usp?x', uspRecord()), SendRecordError.BadUri);
   assert.is(b.sendRecord(0, 'coaps://h/usp', uspRecord()), SendRecordError.Unsupported);
+  const s = make({ secure: true, replyTo: 'coaps://192.0.2.9:5684/usp' });
+  assert.is(s.sendRecord(0, 'coap://h/usp', uspRecord()), SendRecordError.Unsupported);
+  assert.ok(s.sendRecord(0, 'coaps://h/usp', uspRecord()) > 0);
+  assert.is(s.pollTransmit(new Uint8Array(1500))!.peer!.port, 5684, 'RFC 7252 §6.2 default coaps port');
   assert.throws(() => make({ replyTo: 'coap://h/usp?q=1' }), /replyTo/);
 });
 

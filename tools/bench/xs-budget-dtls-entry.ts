@@ -1,8 +1,9 @@
 /**
- * XS entry for the xs-budget bench's bundle figures with DTLS: the start:xs agent
- * (src/main/xs-agent.ts) plus the DTLS layer's public surface (src/dtls/index.ts) and
- * the portable crypto port, i.e. what an XS agent with coaps links. The composition of
- * the two (coaps in startHostAgent) lives on its own branch; this entry only sizes them.
+ * XS entry for the xs-budget bench's bundle figure with DTLS and the portable crypto
+ * port: the start:xs agent (src/main/xs-agent.ts, whose startHostAgent already links
+ * the coaps endpoint and src/dtls) plus the DTLS layer's public surface and the
+ * portable crypto port (dtls/crypto/portable.ts: @noble/curves P-256, tweetnacl X25519),
+ * which an XS agent without native crypto would pass in as platform.crypto.
  */
 export * from '../../src/main/xs-agent.ts';
 export * from '../../src/dtls/index.ts';

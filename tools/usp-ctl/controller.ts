@@ -4,11 +4,17 @@
  * every request (R-COAP.2), Records in no_session_context, responses matched to
  * requests by msg_id, Notify messages handed to a listener (answered with NotifyResp
  * when send_resp is set, R-NOT.9). With `mqtt` it talks through a broker instead
- * (mqtt-transport.ts). Used by the CLI, the interop tests and the bench.
+ * (mqtt-transport.ts). Over coaps (`coaps` credentials, an agent at a coaps:// URI) our
+ * endpoint is a DTLS socket: requests go over a client association to the agent (in
+ * certificate mode only when its certificate names the agent's Endpoint ID, R-SEC.0a),
+ * and our reply server accepts the agent's associations. Used by the CLI, the interop
+ * tests and the bench.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCoapEndpoint, type CoapEndpointHandle } from '../../src/main/coap-endpoint.ts';
+import { startCoapsEndpoint, type CoapsCredentials, type CoapsEndpointHandle } from '../../src/main/coaps-endpoint.ts';
+import { AlertDescription, type DtlsAssociation, type DtlsConfig } from '../../src/dtls/index.ts';
 import { MqttTransport, type MqttTransportOptions } from './mqtt-transport.ts';
 import { SendOutcome } from '../../src/mtp/coap-binding.ts';
 import { createNodePlatform } from '../../src/platform/node/index.ts';
@@ -37,6 +43,14 @@ export interface ControllerOptions {
   readonly version?: string;
   /** Talk MQTT instead of CoAP: requests go to `agentTopic` through this broker. */
   readonly mqtt?: (Omit<MqttTransportOptions, 'endpointId'> & { readonly agentTopic: string }) | undefined;
+  /** Talk CoAP over DTLS (our reply-to is coaps://) with these credentials. */
+  readonly coaps?: { readonly credentials: CoapsCredentials; readonly dtls?: Partial<DtlsConfig> } | undefined;
+}
+
+/** The alert's name (RFC 5246 §7.2), for messages. */
+export function alertName(code: number): string {
+  for (const [name, value] of Object.entries(AlertDescription)) if (value === code) return name;
+  return `alert ${code}`;
 }
 
 export interface NotifyEvent {
@@ -60,6 +74,7 @@ export class UspController {
   private readonly view = new RecordView();
   private readonly ownId: Uint8Array;
   private ep: CoapEndpointHandle | null = null;
+  private sep: CoapsEndpointHandle | null = null;
   private mqtt: MqttTransport | null = null;
   private counter = 0;
   private readonly prefix = Math.random().toString(36).slice(2, 8);
@@ -84,18 +99,38 @@ export class UspController {
     }
     const platform = o.platform ?? createNodePlatform({ stateDir: join(tmpdir(), 'tinyusp-ctl'), logLevel: LogLevel.Warn });
     const address = o.address ?? '127.0.0.1';
+    const scheme = o.coaps !== undefined ? 'coaps' : 'coap';
     return new Promise((resolve, reject) => {
-      c.ep = startCoapEndpoint({
+      const common = {
         platform, port: o.port ?? 0, address,
         binding: {
-          path: '/usp', interfaceName: 'bbf.usp.c', replyTo: o.replyTo ?? ((port) => `coap://${address}:${port}/usp`),
-          ...(o.ackTimeoutMs !== undefined ? { coap: { ackTimeoutMs: o.ackTimeoutMs } } : {}),
-          validateRecord: (buf, s, e) => c.view.wrap(buf, s, e) === 0,
+          path: '/usp', interfaceName: 'bbf.usp.c' as const, replyTo: o.replyTo ?? ((port: number) => `${scheme}://${address}:${port}/usp`),
+          coap: { ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}), ...(o.coaps !== undefined ? { preferredSzx: 5 } : {}) },
+          validateRecord: (buf: Uint8Array, s: number, e: number) => c.view.wrap(buf, s, e) === 0,
         },
-        onEvent: (e) => { if (e.kind === 'record') c.receive(e.bytes, e.replyTo); else c.sent(e.handle, e.outcome, e.code); },
-        onReady: (port) => { c.uri = `coap://${address}:${port}/usp`; resolve(c); },
-        onError: (m) => reject(new Error(`cannot listen on ${address}:${o.port ?? 0}: ${m}`)),
+        onReady: (port: number) => { c.uri = `${scheme}://${address}:${port}/usp`; resolve(c); },
+        onError: (m: string) => reject(new Error(`cannot listen on ${address}:${o.port ?? 0}: ${m}`)),
+      };
+      if (o.coaps === undefined) {
+        c.ep = startCoapEndpoint({
+          ...common,
+          onEvent: (e) => { if (e.kind === 'record') c.receive(e.bytes, e.replyTo); else c.sent(e.handle, e.outcome, e.code); },
+        });
+        return;
+      }
+      const crypto = platform.crypto;
+      if (crypto === undefined) { reject(new Error('coaps needs a platform with crypto')); return; }
+      c.sep = startCoapsEndpoint({
+        ...common, crypto, credentials: o.coaps.credentials, ...(o.coaps.dtls !== undefined ? { dtls: o.coaps.dtls } : {}),
+        onEvent: (e) => {
+          if (e.kind === 'sent') { c.sent(e.handle, e.outcome, e.code); return; }
+          const origin = c.sep!.originOf(e.peer, e.bytes);
+          // R-SEC.0a: a Record over DTLS counts only from the Endpoint ID the peer proved.
+          if (origin !== null && (origin.peerEndpointId === '' || c.fromIdIs(e.bytes, origin.peerEndpointId))) c.receive(e.bytes, e.replyTo);
+        },
+        onPeerClosed: (a) => c.dtlsClosed(a),
       });
+      c.ep = c.sep;
     });
   }
 
@@ -128,16 +163,39 @@ export class UspController {
         if (err !== 0) this.fail(msgId, new Error(`cannot publish to ${this.o.mqtt!.agentTopic} (MQTT error ${err})`));
         return;
       }
-      const h = this.ep!.sendRecord(this.o.agentUri, bytes);
-      if (h < 0) this.fail(msgId, new Error(`cannot send to ${this.o.agentUri} (send error ${h})`));
+      const h = this.sendCoap(this.o.agentUri, bytes, this.agentId);
+      if (h < 0) this.fail(msgId, new Error(`cannot send to ${this.o.agentUri} (send error ${h}${this.sep === null && this.o.agentUri.startsWith('coaps:') ? ': coaps needs --psk or --cert/--key/--ca' : ''})`));
       else this.sends.set(h, msgId);
+    });
+  }
+
+  /** Resolves with the response to a request we did not send through `request` (e.g. a Record POSTed by another tool with our reply-to). */
+  expect(msgId: string): Promise<Msg> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { this.pending.delete(msgId); reject(new Error(`no response to ${msgId}`)); }, this.o.timeoutMs ?? 10000);
+      this.pending.set(msgId, { resolve, reject, timer });
     });
   }
 
   /** Sends a message without waiting for an answer (Operate with send_resp=false). */
   send(msg: MsgInit): number {
     if (this.mqtt !== null) return this.mqtt.send(this.record(msg), this.o.mqtt!.agentTopic) === 0 ? 1 : -1;
-    return this.ep!.sendRecord(this.o.agentUri, this.record(msg));
+    return this.sendCoap(this.o.agentUri, this.record(msg), this.agentId);
+  }
+
+  private sendCoap(uri: string, bytes: Uint8Array, toId: string): number {
+    return this.sep !== null ? this.sep.sendRecord(uri, bytes, toId) : this.ep!.sendRecord(uri, bytes);
+  }
+
+  private fromIdIs(bytes: Uint8Array, eid: string): boolean {
+    return this.view.wrap(bytes, 0, bytes.length) === 0 && this.view.fromIdEquals(utf8Bytes(eid));
+  }
+
+  /** A DTLS association with the agent ended in an alert: the requests waiting on it fail now. */
+  private dtlsClosed(a: DtlsAssociation): void {
+    if (a.closeAlert === AlertDescription.CloseNotify || a.closeAlert < 0) return;
+    const why = new Error(`DTLS with ${a.address}:${a.port} failed: ${alertName(a.closeAlert)} (check --psk / --cert / --ca against the agent's)`);
+    for (const [id] of this.pending) this.fail(id, why);
   }
 
   private readonly sends = new Map<number, string>();
@@ -172,7 +230,7 @@ export class UspController {
       if (notify.send_resp) {
         const resp = this.recordTo(fromId, version, notifyRespMsg(d.msgId, { subscription_id: notify.subscription_id }));
         if (this.mqtt !== null) this.mqtt.send(resp, replyTo); // R-MQTT.25/26
-        else this.ep!.sendRecord(replyTo, resp); // R-COAP.2a
+        else this.sendCoap(replyTo, resp, fromId); // R-COAP.2a
       }
       this.onNotify?.({ fromId, notify, msgId: d.msgId });
       return;

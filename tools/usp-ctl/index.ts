@@ -11,6 +11,10 @@ import {
 import { readFileSync } from 'node:fs';
 import { MqttVersion } from '../../src/mtp/mqtt/index.ts';
 import { UspController, type ControllerOptions } from './controller.ts';
+import { loadCertificate } from '../../src/main/node-coaps.ts';
+import type { DtlsCertificateConfig } from '../../src/dtls/index.ts';
+import { parsePsk } from '../../src/main/options.ts';
+import { utf8Bytes } from '../../src/usp/index.ts';
 import { renderMsg, renderNotify } from './format.ts';
 
 export const USAGE = `usage: npm run ctl -- <command> [arguments] [options]
@@ -27,7 +31,7 @@ commands:
                                                    Add Device.LocalAgent.Subscription.{i}. with Enable=true
   listen [--count N]                               print notifications as they arrive (answers NotifyResp)
 options:
-  --agent <coap URI>       the agent (default coap://127.0.0.1:5683/usp)
+  --agent <coap URI>       the agent (default coap://127.0.0.1:5683/usp; coaps://127.0.0.1:5684/usp with --psk/--cert)
   --agent-id <eid>         the agent's Endpoint ID (default os::0A1B2C-SIM000001, the sim board)
   --endpoint-id <eid>      our Controller Endpoint ID (default self::usp-ctl)
   --port <port>            our CoAP port for replies (default: any; listen: 5685)
@@ -37,11 +41,16 @@ options:
   --agent-topic <topic>    the agent's topic (default usp/agent/<agent-id>)
   --mqtt-version <v>       3.1.1 | 5.0 (default 5.0)
   --mqtt-ca <file.pem>     CA certificate(s) for mqtts://
+  --psk <identity>:<hexkey>  talk coaps (DTLS) with this pre-shared key (the agent's --psk or --psk-for)
+  --cert <file.pem> --key <file.pem> --ca <file.pem>
+                           talk coaps with our certificate (SAN URI urn:bbf:usp:id:<endpoint-id>), its key,
+                           and the CA the agent's certificate must chain to (it must name --agent-id)
   --json                   print the decoded response as JSON
   --help`;
 
 const VALUE_FLAGS = new Set([
   'agent', 'agent-id', 'endpoint-id', 'port', 'timeout', 'depth', 'key', 'id', 'count', 'mqtt', 'mqtt-topic', 'agent-topic', 'mqtt-version', 'mqtt-ca',
+  'psk', 'cert', 'key', 'ca',
 ]);
 const BOOL_FLAGS = new Set(['json', 'allow-partial', 'first-level', 'no-params', 'no-commands', 'no-events', 'no-resp', 'persistent', 'retry', 'help']);
 
@@ -118,7 +127,7 @@ export function buildRequest(p: Parsed): ((id: string) => MsgInit) | string {
       const ps = pairs(args.slice(1), '<arg>');
       if (typeof ps === 'string') return ps;
       return need(1, 'a command path') || ((id) => operateMsg(id, {
-        command: args[0]!, command_key: flags.get('key') ?? '', send_resp: !flags.has('no-resp'), input_args: Object.fromEntries(ps),
+        command: args[0]!, command_key: flags.has('cert') ? '' : flags.get('key') ?? '', send_resp: !flags.has('no-resp'), input_args: Object.fromEntries(ps),
       }));
     }
     case 'instances':
@@ -163,9 +172,10 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   try {
     const agentId = p.flags.get('agent-id') ?? 'os::0A1B2C-SIM000001';
     const endpointId = p.flags.get('endpoint-id') ?? 'self::usp-ctl';
+    const coaps = coapsOptions(p.flags);
     ctl = await UspController.open({
-      agentUri: p.flags.get('agent') ?? 'coap://127.0.0.1:5683/usp', agentId,
-      endpointId, port: port as number, timeoutMs: timeoutMs as number, mqtt: mqttOptions(p.flags, agentId, endpointId),
+      agentUri: p.flags.get('agent') ?? (coaps !== undefined ? 'coaps://127.0.0.1:5684/usp' : 'coap://127.0.0.1:5683/usp'), agentId,
+      endpointId, port: port as number, timeoutMs: timeoutMs as number, mqtt: mqttOptions(p.flags, agentId, endpointId), coaps,
     });
   } catch (e) {
     errOut(`usp-ctl: ${(e as Error).message}`);
@@ -189,6 +199,29 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   } finally {
     ctl.close();
   }
+}
+
+/** --psk or --cert/--key/--ca (undefined: plain CoAP). Throws on bad values or unreadable files. */
+function coapsOptions(flags: Map<string, string>): ControllerOptions['coaps'] {
+  const psk = flags.get('psk');
+  const [cert, key, ca] = ['cert', 'key', 'ca'].map((k) => flags.get(k));
+  // A lone --key is operate's CommandKey; it names the DTLS private key only beside --cert/--ca.
+  if (psk === undefined && cert === undefined && ca === undefined) return undefined;
+  const credentials: { psk?: { identity: Uint8Array; key: Uint8Array }; certificate?: DtlsCertificateConfig } = {};
+  if (psk !== undefined) {
+    const p = parsePsk(psk, '--psk');
+    if (typeof p === 'string') throw new Error(p);
+    credentials.psk = { identity: utf8Bytes(p.identity), key: p.key };
+  }
+  if (cert !== undefined || ca !== undefined) credentials.certificate = certificateOf(cert, key, ca);
+  return { credentials };
+}
+
+function certificateOf(cert: string | undefined, key: string | undefined, ca: string | undefined): DtlsCertificateConfig {
+  if (cert === undefined || key === undefined || ca === undefined) throw new Error('--cert, --key and --ca go together');
+  const c = loadCertificate(cert, key, ca);
+  if (typeof c === 'string') throw new Error(c);
+  return c.config;
 }
 
 /** --mqtt and companions (undefined: CoAP). Throws on a bad --mqtt-version or unreadable --mqtt-ca. */

@@ -21,8 +21,9 @@ function endpointId(ctx: DeviceContext): string { return ctx.endpointId; }
 function softwareVersion(ctx: DeviceContext): string { return ctx.softwareVersion; }
 function upTime(ctx: DeviceContext): string { return String(upTimeSeconds(ctx)); }
 
+/** Three rows: plain CoAP, CoAP over DTLS (EnableEncryption) and MQTT. */
 function mtpTable(): ObjectNode {
-  return table('MTP', { access: ObjAccess.AddDelete, keys: [['~Alias']], maxEntries: 2 }, [
+  return table('MTP', { access: ObjAccess.AddDelete, keys: [['~Alias']], maxEntries: 3 }, [
     alias(),
     param('Enable', T.Boolean, W),
     param('Status', T.String, R, { enumeration: ['Up', 'Down', 'Error'], def: 'Down', volatile: true }),
