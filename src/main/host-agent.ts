@@ -40,8 +40,9 @@ import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttR
 
 /**
  * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
- * Controllers, no request pipelining, Records up to 16 KiB. Saves ≈ 1 500 XS slots of
- * CoAP tables over the host defaults (xs-budget bench).
+ * Controllers, no request pipelining, Records up to 16 KiB. Saves ≈ 330 XS slots of
+ * CoAP tables at boot over the host defaults (exchanges and dedup entries are built on
+ * first use), ≈ 670 at peak (xs-budget bench).
  */
 export const CLASS2_PROFILE = {
   maxRecordBytes: 16384,

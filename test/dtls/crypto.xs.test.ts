@@ -38,6 +38,14 @@ xs('RFC 7748 §6.1 X25519 inside XS (tweetnacl)', async () => {
   assert.is(value, '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742');
 });
 
+xs('RFC 7748 §6.1 X25519 inside XS (BigInt ladder of the Moddable crypto port): public key and shared secret', async () => {
+  const { value } = await worker.call<string[]>(`[
+    c.toHex(c.x25519(c.fromHex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'), c.X25519_BASE)),
+    c.toHex(c.x25519(c.fromHex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'), c.fromHex('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f'))),
+  ]`);
+  assert.equal(value, ['8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a', '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742']);
+});
+
 xs('NIST CAVS ECC CDH P-256 COUNT 0 inside XS', async () => {
   const { value } = await worker.call<string>(`c.toHex(c.crypto.p256SharedSecret(c.fromHex('7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534'),
     c.fromHex('04700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287db71e509e3fd9b060ddb20ba5c51dcc5948d46fbf640dfe0441782cab85fa4ac')))`);

@@ -4,6 +4,7 @@
  */
 import { createPortableCrypto } from '../../../src/dtls/crypto/portable.ts';
 import type { CryptoPort } from '../../../src/platform/crypto.ts';
+export { x25519, X25519_BASE } from '../../../src/dtls/crypto/x25519.ts';
 
 let state = 0x9e3779b9;
 /** xorshift32 — deterministic test randomness only. */
