@@ -17,29 +17,16 @@ import { build } from 'esbuild';
 import { DtlsState } from '../../../src/dtls/index.ts';
 import { coapsDtlsConfig, type CoapsCredentials } from '../../../src/main/coaps-endpoint.ts';
 import { createNodeCrypto, openDtlsUdp } from '../../../src/platform/node/index.ts';
-import { getMsg } from '../../../src/usp/index.ts';
 import { makePki } from '../../../test/dtls/pki.ts';
 import { ROOT, TARGETS } from '../../build/targets.ts';
 import { UspController } from '../../usp-ctl/controller.ts';
 import type { BenchSuite } from '../index.ts';
+import { getLoop, percentile } from '../get-loop.ts';
 
 const AGENT_ID = 'os::0A1B2C-SIM000001';
 const SECONDS = 1.5;
 const HANDSHAKES = 10;
 const PSK = { identity: new Uint8Array([0x62, 0x65, 0x6e, 0x63, 0x68]), key: new Uint8Array(16).fill(0x5a) };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-}
-
-async function loop(c: UspController, until: number, lat: number[]): Promise<void> {
-  while (performance.now() < until) {
-    const t0 = performance.now();
-    const m = await c.request((id) => getMsg(id, { param_paths: ['Device.DeviceInfo.'] }));
-    lat.push(performance.now() - t0);
-    if (m.body?.response?.resp_type !== 'get_resp') throw new Error('unexpected answer');
-  }
-}
 
 /** Median ms from connect() to Connected over fresh client associations. */
 async function handshakeMs(credentials: CoapsCredentials, port: number): Promise<number> {
@@ -90,7 +77,7 @@ const suite: BenchSuite = {
         const c = await UspController.open({ agentUri: credentials === undefined ? plainUri : coapsUri, agentId: AGENT_ID, endpointId: `self::bench-${id}`,
           timeoutMs: 10_000, ...(credentials !== undefined ? { coaps: { credentials } } : {}) });
         ctls.push(c);
-        await loop(c, performance.now() + 700, []); // warm-up (JIT, handshake)
+        await getLoop(c, performance.now() + 700, []); // warm-up (JIT, handshake)
       }
       // Two interleaved rounds; the faster of each mode's runs is kept (other jobs share the cores).
       const figures: [string, number, number[], number][] = modes.map(([name]) => [name, 0, [], NaN]);
@@ -98,7 +85,7 @@ const suite: BenchSuite = {
         for (let i = 0; i < modes.length; i++) {
           const lat: number[] = [];
           const t0 = performance.now();
-          await loop(ctls[i]!, t0 + SECONDS * 1000, lat);
+          await getLoop(ctls[i]!, t0 + SECONDS * 1000, lat);
           const rate = lat.length / ((performance.now() - t0) / 1000);
           if (rate > figures[i]![1]) figures[i] = [modes[i]![0], rate, lat.sort((a, b) => a - b), NaN];
         }

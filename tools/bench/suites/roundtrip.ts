@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
-import { getMsg } from '../../../src/usp/index.ts';
 import { ROOT, TARGETS } from '../../build/targets.ts';
 import { UspController } from '../../usp-ctl/controller.ts';
 import type { BenchSuite } from '../index.ts';
+import { getLoop, percentile } from '../get-loop.ts';
 
 const AGENT_ID = 'os::0A1B2C-SIM000001';
 const CONTROLLERS = 8;
@@ -28,20 +28,6 @@ function freePort(): Promise<number> {
     const s = createSocket('udp4');
     s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-}
-
-/** Requests in a loop on one controller until `until`; latencies pushed to `lat`. */
-async function loop(c: UspController, until: number, lat: number[]): Promise<void> {
-  while (performance.now() < until) {
-    const t0 = performance.now();
-    const m = await c.request((id) => getMsg(id, { param_paths: ['Device.DeviceInfo.'] }));
-    lat.push(performance.now() - t0);
-    if (m.body?.response?.resp_type !== 'get_resp') throw new Error('unexpected answer');
-  }
 }
 
 function rssMiB(pid: number): number {
@@ -70,12 +56,12 @@ const suite: BenchSuite = {
         agent.once('exit', (code) => reject(new Error(`agent exited (${code})`)));
       });
       const rssIdle = rssMiB(agent.pid!);
-      await loop(ctls[0]!, performance.now() + 1000, []); // warm-up (JIT)
+      await getLoop(ctls[0]!, performance.now() + 1000, []); // warm-up (JIT)
       const figures: [string, number, number[], number][] = [];
       for (const [name, n] of [['sequential', 1], [`${CONTROLLERS} controllers`, CONTROLLERS]] as const) {
         const lat: number[] = [];
         const t0 = performance.now();
-        await Promise.all(ctls.slice(0, n).map((c) => loop(c, t0 + SECONDS * 1000, lat)));
+        await Promise.all(ctls.slice(0, n).map((c) => getLoop(c, t0 + SECONDS * 1000, lat)));
         figures.push([name, lat.length / ((performance.now() - t0) / 1000), lat.sort((a, b) => a - b), rssMiB(agent.pid!)]);
       }
       console.log('| run | requests/s | p50 | p99 | agent RSS after |');
