@@ -15,7 +15,7 @@ import { utf8Bytes } from '../../../src/usp/wire.ts';
 import { ROOT } from '../../build/targets.ts';
 import { bundleForXs, XsWorker } from '../../xs/index.ts';
 import type { BenchSuite } from '../index.ts';
-import { fmtRate, opsPerSecond } from '../measure.ts';
+import { fmtRate, loopOpsPerSecond } from '../measure.ts';
 
 const OWN = 'os::00256D-0123456789';
 
@@ -47,9 +47,9 @@ const suite: BenchSuite = {
     // Interleaved rounds, best of each: the machine is shared, so load shifts between runs.
     let rv = 0, pbf = 0, pjs = 0;
     for (let round = 0; round < 12; round++) {
-      rv = Math.max(rv, opsPerSecond(() => { if (view.wrap(rec, 0, rec.length) === 0 && view.toIdEquals(own)) sink++; }, 150));
-      pbf = Math.max(pbf, opsPerSecond(() => { if (readRecord(new PbfReader(rec)).to_id === OWN) sink++; }, 150));
-      pjs = Math.max(pjs, opsPerSecond(() => { if ((RecordT.decode(rec) as unknown as { to_id: string }).to_id === OWN) sink++; }, 150));
+      rv = Math.max(rv, loopOpsPerSecond((n) => { for (let i = 0; i < n; i++) if (view.wrap(rec, 0, rec.length) === 0 && view.toIdEquals(own)) sink++; }, 150));
+      pbf = Math.max(pbf, loopOpsPerSecond((n) => { for (let i = 0; i < n; i++) if (readRecord(new PbfReader(rec)).to_id === OWN) sink++; }, 150));
+      pjs = Math.max(pjs, loopOpsPerSecond((n) => { for (let i = 0; i < n; i++) if ((RecordT.decode(rec) as unknown as { to_id: string }).to_id === OWN) sink++; }, 150));
     }
     if (sink < 0) console.log(sink);
     console.log(`Record: ${rec.length} bytes (no_session_context, GetResp payload)`);
