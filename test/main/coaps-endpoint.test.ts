@@ -47,7 +47,7 @@ async function ctl(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const certArgs = (name: string): string[] => ['--cert', pki.path(name, 'crt'), '--key', pki.path(name, 'key'), '--ca', pki.path('ca', 'crt')];
+const certArgs = (name: string): string[] => ['--cert', pki.path(name, 'crt'), '--cert-key', pki.path(name, 'key'), '--ca', pki.path('ca', 'crt')];
 
 function libcoap(bin: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {

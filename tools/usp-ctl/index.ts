@@ -42,7 +42,7 @@ options:
   --mqtt-version <v>       3.1.1 | 5.0 (default 5.0)
   --mqtt-ca <file.pem>     CA certificate(s) for mqtts://
   --psk <identity>:<hexkey>  talk coaps (DTLS) with this pre-shared key (the agent's --psk or --psk-for)
-  --cert <file.pem> --key <file.pem> --ca <file.pem>
+  --cert <file.pem> --cert-key <file.pem> --ca <file.pem>
                            talk coaps with our certificate (SAN URI urn:bbf:usp:id:<endpoint-id>), its key,
                            and the CA the agent's certificate must chain to (it must name --agent-id)
   --json                   print the decoded response as JSON
@@ -50,7 +50,7 @@ options:
 
 const VALUE_FLAGS = new Set([
   'agent', 'agent-id', 'endpoint-id', 'port', 'timeout', 'depth', 'key', 'id', 'count', 'mqtt', 'mqtt-topic', 'agent-topic', 'mqtt-version', 'mqtt-ca',
-  'psk', 'cert', 'key', 'ca',
+  'psk', 'cert', 'cert-key', 'ca',
 ]);
 const BOOL_FLAGS = new Set(['json', 'allow-partial', 'first-level', 'no-params', 'no-commands', 'no-events', 'no-resp', 'persistent', 'retry', 'help']);
 
@@ -201,12 +201,11 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   }
 }
 
-/** --psk or --cert/--key/--ca (undefined: plain CoAP). Throws on bad values or unreadable files. */
+/** --psk or --cert/--cert-key/--ca (undefined: plain CoAP; --key is operate's CommandKey). Throws on bad values or unreadable files. */
 function coapsOptions(flags: Map<string, string>): ControllerOptions['coaps'] {
   const psk = flags.get('psk');
-  const [cert, key, ca] = ['cert', 'key', 'ca'].map((k) => flags.get(k));
-  // A lone --key is operate's CommandKey; it names the DTLS private key only beside --cert/--ca.
-  if (psk === undefined && cert === undefined && ca === undefined) return undefined;
+  const [cert, key, ca] = ['cert', 'cert-key', 'ca'].map((k) => flags.get(k));
+  if (psk === undefined && cert === undefined && key === undefined && ca === undefined) return undefined;
   const credentials: { psk?: { identity: Uint8Array; key: Uint8Array }; certificate?: DtlsCertificateConfig } = {};
   if (psk !== undefined) {
     const p = parsePsk(psk, '--psk');
@@ -218,7 +217,7 @@ function coapsOptions(flags: Map<string, string>): ControllerOptions['coaps'] {
 }
 
 function certificateOf(cert: string | undefined, key: string | undefined, ca: string | undefined): DtlsCertificateConfig {
-  if (cert === undefined || key === undefined || ca === undefined) throw new Error('--cert, --key and --ca go together');
+  if (cert === undefined || key === undefined || ca === undefined) throw new Error('--cert, --cert-key and --ca go together');
   const c = loadCertificate(cert, key, ca);
   if (typeof c === 'string') throw new Error(c);
   return c.config;
