@@ -127,7 +127,7 @@ export function buildRequest(p: Parsed): ((id: string) => MsgInit) | string {
       const ps = pairs(args.slice(1), '<arg>');
       if (typeof ps === 'string') return ps;
       return need(1, 'a command path') || ((id) => operateMsg(id, {
-        command: args[0]!, command_key: flags.has('cert') ? '' : flags.get('key') ?? '', send_resp: !flags.has('no-resp'), input_args: Object.fromEntries(ps),
+        command: args[0]!, command_key: flags.get('key') ?? '', send_resp: !flags.has('no-resp'), input_args: Object.fromEntries(ps),
       }));
     }
     case 'instances':
