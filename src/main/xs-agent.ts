@@ -14,28 +14,19 @@ import type { BoardDescription } from '../platform/board.ts';
 import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform/node/sim-board.ts';
 import type { LogLevel, Platform } from '../platform/types.ts';
 import { createXsHostPlatform } from '../platform/xs-host/index.ts';
-import type { ControllerAddress } from './controller-mtp.ts';
-import { CLASS2_PROFILE, startHostAgent, type HostAgent } from './host-agent.ts';
+import { CLASS2_PROFILE, startHostAgent, type HostAgent, type HostAgentConfig } from './host-agent.ts';
 
 /** xsnap's console output (the launcher reads it line by line). */
 declare function print(...text: unknown[]): void;
 
-export interface XsAgentConfig {
-  readonly endpointId: string;
-  readonly board: BoardDescription;
-  readonly serialNumber: string;
-  readonly softwareVersion: string;
-  readonly host: string;
-  /** Reply-to host when `host` is a wildcard (the launcher's external address). */
-  readonly advertiseHost?: string;
-  readonly coapPort: number;
-  readonly coapPath: string;
-  readonly coapAckTimeoutMs?: number;
-  readonly controllers: readonly ControllerAddress[];
+/** The launcher's options, as JSON: the host agent's own settings plus the XS-side ones. */
+export type XsAgentConfig = Pick<HostAgentConfig,
+  'endpointId' | 'board' | 'serialNumber' | 'softwareVersion' | 'host' | 'advertiseHost' |
+  'coapPort' | 'coapPath' | 'coapAckTimeoutMs' | 'controllers'> & {
   readonly logLevel: LogLevel;
   /** Run with the Moddable limits (CLASS2_PROFILE) instead of the host's: the xs-budget bench. */
   readonly class2?: boolean;
-}
+};
 
 let platform: Platform | null = null;
 let sim: SimBoard | null = null;
