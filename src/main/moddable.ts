@@ -29,7 +29,7 @@ import { CLASS2_PROFILE, startHostAgent, validateEndpointId, type HostAgent } fr
 import { createModdablePlatform } from '../platform/moddable/index.ts';
 import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
 import type { BoardDescription } from '../platform/board.ts';
-import { runSelfTest } from './moddable-self-test.ts';
+import { runSelfTest } from '../platform/moddable/self-test.ts';
 
 const DEFAULT_COAP_PORT = 5683;
 const SOFTWARE_VERSION = '0.1.0';

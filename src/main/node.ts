@@ -13,16 +13,16 @@
 import { readFileSync } from 'node:fs';
 import type { BoardDescription } from '../platform/board.ts';
 import { createNodePlatform, parseLogLevel } from '../platform/node/index.ts';
-import { MqttStreamDriver } from '../platform/node/mqtt-stream.ts';
+import { MqttStreamDriver } from '../platform/node/stream-transport.ts';
 import { applySimBoardCommand, createSimBoard } from '../platform/node/sim-board.ts';
 import { LogLevel } from '../platform/types.ts';
-import { MqttVersion } from '../mtp/mqtt/index.ts';
-import { startHostAgent, type HostAgent } from './host-agent.ts';
-import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from './host-setup.ts';
-import type { MqttBrokerSettings } from './mqtt-provision.ts';
-import { MQTT_MTP } from './mqtt-mtp.ts';
-import { USAGE, type AgentOptions } from './options.ts';
-import { coapsSettings } from './node-coaps.ts';
+import { MqttVersion } from '../mqtt/index.ts';
+import { startHostAgent, type HostAgent } from '../composition/agent-host.ts';
+import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from '../config/host-setup.ts';
+import type { MqttBrokerSettings } from '../mtp/mqtt/provision.ts';
+import { MQTT_MTP } from '../mtp/mqtt/mtp.ts';
+import { USAGE, type AgentOptions } from '../config/options.ts';
+import { coapsSettings } from '../config/coaps-credentials.ts';
 
 export { DEV_CONTROLLER };
 

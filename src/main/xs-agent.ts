@@ -14,7 +14,7 @@ import type { BoardDescription } from '../platform/board.ts';
 import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform/node/sim-board.ts';
 import type { LogLevel, Platform } from '../platform/types.ts';
 import { createXsHostPlatform } from '../platform/xs-host/index.ts';
-import { CLASS2_PROFILE, startHostAgent, type HostAgent, type HostAgentConfig } from './host-agent.ts';
+import { CLASS2_PROFILE, startHostAgent, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
 
 /** xsnap's console output (the launcher reads it line by line). */
 declare function print(...text: unknown[]): void;

@@ -9,13 +9,13 @@ export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX 
 export {
   CoapMessageView, CoapMessageWriter, CoapEndpoint, CoapPeer, PeerTable, CoapCode, CoapOption, CoapType, ContentFormat,
 } from '../coap/index.ts';
-export { UspCoapBinding, SendOutcome } from '../mtp/coap-binding.ts';
+export { UspCoapBinding, SendOutcome } from '../mtp/coap/binding.ts';
 
 export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
 
-export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from './host-agent.ts';
+export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
 export {
   createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
 } from '../dm/index.ts';

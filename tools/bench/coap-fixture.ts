@@ -4,7 +4,7 @@
  * Content-Format 42, a reply-to Uri-Query and a 200-byte payload.
  */
 import { CoapMessageView, CoapMessageWriter, CoapPeer } from '../../src/coap/index.ts';
-import { UspCoapBinding } from '../../src/mtp/coap-binding.ts';
+import { UspCoapBinding } from '../../src/mtp/coap/binding.ts';
 
 function post(cf: number): Uint8Array {
   const body = new Uint8Array(200);

@@ -8,7 +8,7 @@ import {
   attachIoTCapabilities, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
   iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
 } from '../../src/dm/index.ts';
-import { UspCoapBinding } from '../../src/mtp/coap-binding.ts';
+import { UspCoapBinding } from '../../src/mtp/coap/binding.ts';
 import type { BoardDescription } from '../../src/platform/board.ts';
 
 /** Table sizes of a constrained CoAP profile (one Controller, no pipelining). */

@@ -12,11 +12,11 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCoapEndpoint, type CoapEndpointHandle } from '../../src/main/coap-endpoint.ts';
-import { startCoapsEndpoint, type CoapsCredentials, type CoapsEndpointHandle } from '../../src/main/coaps-endpoint.ts';
+import { startCoapEndpoint, type CoapEndpointHandle } from '../../src/mtp/coap/endpoint.ts';
+import { startCoapsEndpoint, type CoapsCredentials, type CoapsEndpointHandle } from '../../src/mtp/coap/coaps-endpoint.ts';
 import { AlertDescription, type DtlsAssociation, type DtlsConfig } from '../../src/dtls/index.ts';
 import { MqttTransport, type MqttTransportOptions } from './mqtt-transport.ts';
-import { SendOutcome } from '../../src/mtp/coap-binding.ts';
+import { SendOutcome } from '../../src/mtp/coap/binding.ts';
 import { createNodePlatform } from '../../src/platform/node/index.ts';
 import { LogLevel, type Platform } from '../../src/platform/types.ts';
 import {

@@ -9,11 +9,11 @@ import {
   addMsg, deleteMsg, getInstancesMsg, getMsg, getSupportedDmMsg, getSupportedProtocolMsg, operateMsg, setMsg, type MsgInit,
 } from '../../src/usp/index.ts';
 import { readFileSync } from 'node:fs';
-import { MqttVersion } from '../../src/mtp/mqtt/index.ts';
+import { MqttVersion } from '../../src/mqtt/index.ts';
 import { UspController, type ControllerOptions } from './controller.ts';
-import { loadCertificate } from '../../src/main/node-coaps.ts';
+import { loadCertificate } from '../../src/config/coaps-credentials.ts';
 import type { DtlsCertificateConfig } from '../../src/dtls/index.ts';
-import { parsePsk } from '../../src/main/options.ts';
+import { parsePsk } from '../../src/config/options.ts';
 import { utf8Bytes } from '../../src/usp/index.ts';
 import { renderMsg, renderNotify } from './format.ts';
 

@@ -8,7 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { MqttVersion, UspMqttBinding, type UspMqttEvent } from '../../src/mtp/mqtt/index.ts';
-import { MqttStreamDriver } from '../../src/platform/node/mqtt-stream.ts';
+import { MqttStreamDriver } from '../../src/platform/node/stream-transport.ts';
 
 export interface MqttTransportOptions {
   /** mqtt[s]://[user[:password]@]host[:port] */

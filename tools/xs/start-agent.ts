@@ -12,8 +12,8 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from '../../src/main/host-setup.ts';
-import { USAGE } from '../../src/main/options.ts';
+import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from '../../src/config/host-setup.ts';
+import { USAGE } from '../../src/config/options.ts';
 import type { XsAgentConfig } from '../../src/main/xs-agent.ts';
 import { createNodePlatform, parseLogLevel } from '../../src/platform/node/index.ts';
 import { LogLevel } from '../../src/platform/types.ts';

@@ -7,7 +7,7 @@
  */
 import { PbfWriter } from 'pbf';
 import { MQTTConnectRecordMQTTVersion, writeRecord } from '../../usp/generated/usp-record.js';
-import { MqttVersion } from './types.ts';
+import { MqttVersion } from '../../mqtt/types.ts';
 
 export interface RecordAddress {
   /** USP Record version, e.g. "1.3". */

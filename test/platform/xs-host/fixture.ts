@@ -2,7 +2,7 @@
  * XS-side fixture for index.test.ts: bundled for XS, loaded as `fx`. It builds the
  * xs-host Platform inside the engine and exposes small drivers the test calls.
  */
-import { runSelfTest } from '../../../src/main/moddable-self-test.ts';
+import { runSelfTest } from '../../../src/platform/moddable/self-test.ts';
 import { createXsHostPlatform } from '../../../src/platform/xs-host/index.ts';
 import type { Platform, UdpSocket } from '../../../src/platform/types.ts';
 

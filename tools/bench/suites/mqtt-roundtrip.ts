@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MqttVersion } from '../../../src/mtp/mqtt/index.ts';
+import { MqttVersion } from '../../../src/mqtt/index.ts';
 import { getMsg } from '../../../src/usp/index.ts';
 import { ROOT } from '../../build/targets.ts';
 import { startMosquitto } from '../../mosquitto/index.ts';

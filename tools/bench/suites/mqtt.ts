@@ -6,10 +6,10 @@
  */
 import { join } from 'node:path';
 import { MqttClient, MqttVersion, UspMqttBinding, type MqttClientConfig } from '../../../src/mtp/mqtt/index.ts';
-import { PacketView } from '../../../src/mtp/mqtt/packet-view.ts';
-import { PacketWriter } from '../../../src/mtp/mqtt/packet-writer.ts';
-import { emitPublish } from '../../../src/mtp/mqtt/packets.ts';
-import { MqttStreamDriver } from '../../../src/platform/node/mqtt-stream.ts';
+import { PacketView } from '../../../src/mqtt/packet-view.ts';
+import { PacketWriter } from '../../../src/mqtt/packet-writer.ts';
+import { emitPublish } from '../../../src/mqtt/packets.ts';
+import { MqttStreamDriver } from '../../../src/platform/node/stream-transport.ts';
 import { ROOT } from '../../build/targets.ts';
 import { startMosquitto, type Broker } from '../../mosquitto/index.ts';
 import { bundleForXs, XsWorker } from '../../xs/index.ts';

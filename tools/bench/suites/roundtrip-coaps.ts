@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { DtlsState } from '../../../src/dtls/index.ts';
-import { coapsDtlsConfig, type CoapsCredentials } from '../../../src/main/coaps-endpoint.ts';
+import { coapsDtlsConfig, type CoapsCredentials } from '../../../src/mtp/coap/coaps-endpoint.ts';
 import { createNodeCrypto, openDtlsUdp } from '../../../src/platform/node/index.ts';
 import { makePki } from '../../../test/dtls/pki.ts';
 import { ROOT, TARGETS } from '../../build/targets.ts';

@@ -27,7 +27,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { loadBoard } from '../../../src/main/host-setup.ts';
+import { loadBoard } from '../../../src/config/host-setup.ts';
 import type { XsAgentConfig } from '../../../src/main/xs-agent.ts';
 import { createNodePlatform } from '../../../src/platform/node/index.ts';
 import { createConsoleLogger } from '../../../src/platform/node/logger.ts';

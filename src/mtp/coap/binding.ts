@@ -1,0 +1,235 @@
+/**
+ * USP over CoAP (TR-369 "CoAP Binding", R-COAP.0–13), sans-I/O on top of
+ * `coap/CoapEndpoint`.
+ *
+ * Server side: the USP resource (`/usp` by default) accepts POST with Content-Format
+ * 42 (R-COAP.6) and a `reply-to=<coap|coaps URI>` Uri-Query (R-COAP.2/2a); a Record
+ * that passes `validateRecord` is answered 2.04 at once (R-COAP.7) and reported as a
+ * `record` event — the first allocation of the receive path (the bytes are copied out
+ * of the datagram). Failures: 4.00 undecodable Record or bad reply-to (R-COAP.13),
+ * 4.04 unknown path, 4.05 wrong method (R-COAP.11), 4.15 wrong Content-Format
+ * (R-COAP.12), 4.13 too large (RFC 7959 §2.9.3, in the CoAP layer), 5.03 when the
+ * record queue is full. `GET /.well-known/core` lists the resource in RFC 6690 link
+ * format (R-COAP.1).
+ *
+ * Client side: `sendRecord(now, uri, record)` POSTs a Record to a controller's URI (coap://,
+ * or coaps:// when the binding runs over DTLS: `secure`) as a
+ * new CON request carrying our own reply-to (R-COAP.2/2a), block-wise when large
+ * (R-COAP.5), and reports a `sent` event with outcome Delivered (2.xx), Timeout
+ * (R-COAP.9), CoapFailure with the 4.xx/5.xx code (R-COAP.10) or Reset.
+ */
+import {
+  CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, ContentFormat, type CoapConfig, type CoapEvent,
+  type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, readUtf8, type Transmit,
+} from '../../coap/index.ts';
+import { checkCoapUri, parseCoapUri } from './uri.ts';
+import { utf8Bytes } from '../../encoding/utf8.ts';
+
+export interface UspCoapConfig {
+  /** Our USP resource, e.g. '/usp' (R-COAP.1). */
+  readonly path: string;
+  /** Our own CoAP server URI sent as reply-to in every request (R-COAP.2), e.g. 'coap://192.0.2.1:5683/usp'. */
+  readonly replyTo: string;
+  /** R-COAP.1 interface: 'bbf.usp.a' (Agent) or 'bbf.usp.c' (Controller). */
+  readonly interfaceName: 'bbf.usp.a' | 'bbf.usp.c';
+  /** Decides whether bytes are a USP Record we can process (false → 4.00, R-COAP.13). */
+  readonly validateRecord: (buf: Uint8Array, start: number, end: number) => boolean;
+  /** Records received and not yet taken by pollEvent(); beyond this → 5.03. */
+  readonly maxPendingRecords: number;
+  readonly coap: Partial<CoapConfig>;
+  /**
+   * This binding runs over DTLS (coaps, RFC 7252 §9): it sends to coaps:// URIs only;
+   * a plain binding sends to coap:// only (the other scheme → SendRecordError.Unsupported).
+   */
+  readonly secure: boolean;
+}
+
+export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateRecord'> = Object.freeze({
+  path: '/usp',
+  interfaceName: 'bbf.usp.a',
+  maxPendingRecords: 8,
+  coap: {},
+  secure: false,
+});
+
+/** How a sendRecord ended (R-COAP.9, R-COAP.10). */
+export const SendOutcome = { Delivered: 0, Timeout: 1, CoapFailure: 2, Reset: 3 } as const;
+export type SendOutcome = (typeof SendOutcome)[keyof typeof SendOutcome];
+
+/** Why sendRecord refused at once (returned instead of a handle). */
+export const SendRecordError = { BadUri: -10, Unsupported: -11, PeerTableFull: -12, NotReady: -13, QueueFull: -1, TooBig: -2 } as const;
+
+export type UspCoapEvent =
+  | { readonly kind: 'record'; readonly bytes: Uint8Array; readonly replyTo: string; readonly peer: CoapPeer }
+  | { readonly kind: 'sent'; readonly handle: number; readonly outcome: SendOutcome; readonly code: number };
+
+const WELL_KNOWN = [utf8Bytes('.well-known'), utf8Bytes('core')];
+const REPLY_TO = utf8Bytes('reply-to=');
+
+export class UspCoapBinding {
+  readonly coap: CoapEndpoint;
+  readonly peers: PeerTable;
+  readonly config: Readonly<UspCoapConfig>;
+  private readonly pathSegments: Uint8Array[];
+  private readonly linkFormat: Uint8Array;
+  private readonly replyToQuery: readonly string[];
+  private readonly uspPath: readonly string[];
+  private readonly events: UspCoapEvent[] = [];
+  private pendingRecords = 0;
+  private readonly requests = new Map<number, CoapRequestFields>();
+
+  constructor(random: RandomSource, config: Partial<UspCoapConfig> & Pick<UspCoapConfig, 'replyTo' | 'validateRecord'>) {
+    const c = Object.freeze({ ...DEFAULT_USP_COAP_CONFIG, ...config });
+    if (parseCoapUri(c.replyTo) === null) throw new RangeError('replyTo must be a coap:// or coaps:// URI without a query');
+    this.config = c;
+    this.coap = new CoapEndpoint(random, c.coap, (m) => this.screen(m, m.code));
+    this.peers = new PeerTable(this.coap.config.maxPeers);
+    this.uspPath = c.path.split('/').filter((s) => s.length > 0);
+    if (this.uspPath.length === 0) throw new RangeError('path must name a resource, e.g. /usp');
+    this.pathSegments = this.uspPath.map(utf8Bytes);
+    // RFC 6690 §2 link format; R-COAP.1 attributes.
+    this.linkFormat = utf8Bytes(`</${this.uspPath.join('/')}>;rt="bbf.usp.endpoint";if="${c.interfaceName}"`);
+    this.replyToQuery = Object.freeze([`reply-to=${c.replyTo}`]);
+  }
+
+  // ---- input (delegated to the CoAP endpoint, then our resources answer) ---------------
+
+  handleDatagram(now: number, data: Uint8Array, start: number, end: number, peer: CoapPeer): void {
+    this.coap.handleDatagram(now, data, start, end, peer);
+    this.drainCoap();
+  }
+
+  handleTimeout(now: number): void {
+    this.coap.handleTimeout(now);
+    this.drainCoap();
+  }
+
+  // ---- commands --------------------------------------------------------------------------
+
+  /**
+   * POSTs `record` to a controller's USP resource at `uri` (R-COAP.2, R-COAP.5, R-COAP.6).
+   * Returns a handle > 0 reported in the `sent` event, or a SendRecordError. The record
+   * bytes must stay unchanged until that event.
+   */
+  sendRecord(now: number, uri: string, record: Uint8Array): number {
+    const target = parseCoapUri(uri);
+    if (target === null) return SendRecordError.BadUri;
+    if (target.secure !== this.config.secure) return SendRecordError.Unsupported; // the other socket's scheme
+    const peer = this.peers.intern(target.host, target.port, now);
+    if (peer === null) return SendRecordError.PeerTableFull;
+    const request: CoapRequestFields = {
+      method: CoapCode.Post, uriPath: target.path, uriQuery: this.replyToQuery, contentFormat: ContentFormat.OctetStream,
+    };
+    const handle = this.coap.sendRequest(now, peer, request, record, 0, record.length);
+    if (handle > 0) this.requests.set(handle, request);
+    return handle;
+  }
+
+  // ---- output ----------------------------------------------------------------------------
+
+  pollTransmit(out: Uint8Array): Transmit | null {
+    return this.coap.pollTransmit(out);
+  }
+
+  pollEvent(): UspCoapEvent | null {
+    const e = this.events.shift();
+    if (e === undefined) return null;
+    if (e.kind === 'record') this.pendingRecords--;
+    return e;
+  }
+
+  pollTimeout(): number {
+    return this.coap.pollTimeout();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private drainCoap(): void {
+    for (let ev = this.coap.pollEvent(); ev !== null; ev = this.coap.pollEvent()) {
+      if (ev.kind === CoapEventKind.Request) this.handleRequest(ev);
+      else this.handleOutcome(ev);
+    }
+  }
+
+  private handleOutcome(ev: CoapEvent): void {
+    if (!this.requests.delete(ev.handle)) return;
+    let outcome: SendOutcome;
+    if (ev.kind === CoapEventKind.Response) outcome = ev.code >> 5 === 2 ? SendOutcome.Delivered : SendOutcome.CoapFailure;
+    else outcome = ev.failure === CoapFailure.Reset ? SendOutcome.Reset : ev.failure === CoapFailure.Timeout ? SendOutcome.Timeout : SendOutcome.CoapFailure;
+    this.events.push({ kind: 'sent', handle: ev.handle, outcome, code: ev.code });
+  }
+
+  /**
+   * What the options alone decide (R-COAP.11, R-COAP.12, R-COAP.2): 0 to go on, else the
+   * error code. Also run on the first block of a Block1 upload, before reassembly.
+   * /.well-known/core answers with −1 (handled by the caller).
+   */
+  private screen(m: CoapMessageView, method: number): number {
+    if (this.pathIs(m, WELL_KNOWN)) {
+      if (method !== CoapCode.Get) return CoapCode.MethodNotAllowed;
+      const accept = m.uintOption(CoapOption.Accept, ContentFormat.LinkFormat);
+      return accept === ContentFormat.LinkFormat ? -1 : CoapCode.NotAcceptable; // RFC 7252 §5.10.4
+    }
+    if (!this.pathIs(m, this.pathSegments)) return CoapCode.NotFound;
+    if (method !== CoapCode.Post) return CoapCode.MethodNotAllowed; // R-COAP.11
+    if (m.uintOption(CoapOption.ContentFormat, -1) !== ContentFormat.OctetStream) return CoapCode.UnsupportedContentFormat; // R-COAP.12
+    if (this.replyToOption(m) < 0) return CoapCode.BadRequest; // R-COAP.2
+    return 0;
+  }
+
+  private handleRequest(ev: CoapEvent): void {
+    const m = ev.message!;
+    const refused = this.screen(m, ev.code);
+    if (refused === -1) { // R-COAP.1, RFC 6690 §4
+      this.coap.respond(CoapCode.Content, ContentFormat.LinkFormat, this.linkFormat, 0, this.linkFormat.length);
+      return;
+    }
+    if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
+    if (ev.end <= ev.start || !this.config.validateRecord(ev.buf, ev.start, ev.end)) { // R-COAP.13
+      this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0);
+      return;
+    }
+    if (this.pendingRecords >= this.config.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
+    // Accepted: from here the Record leaves the datagram buffer.
+    const q = this.replyToOption(m);
+    const s = m.optionStart[q]! + REPLY_TO.length;
+    const replyTo = readUtf8(m.buf, s, m.optionStart[q]! + m.optionLength[q]!);
+    if (replyTo === undefined) { this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0); return; } // R-COAP.2
+    this.coap.respond(CoapCode.Changed, -1, null, 0, 0); // R-COAP.7
+    this.pendingRecords++;
+    this.events.push({ kind: 'record', bytes: ev.buf.slice(ev.start, ev.end), replyTo, peer: ev.peer! });
+  }
+
+  /** Uri-Path options equal `segments` exactly (compared in place). */
+  private pathIs(m: CoapMessageView, segments: readonly Uint8Array[]): boolean {
+    let i = m.findOption(CoapOption.UriPath);
+    for (let k = 0; k < segments.length; k++) {
+      if (i < 0 || i >= m.optionCount || m.optionNumber[i] !== CoapOption.UriPath) return false;
+      const seg = segments[k]!;
+      if (!m.optionEquals(i, seg, 0, seg.length)) return false;
+      i++;
+    }
+    return i < 0 || i >= m.optionCount || m.optionNumber[i] !== CoapOption.UriPath;
+  }
+
+  /** Index of the one valid `reply-to=` Uri-Query option (R-COAP.2), or −1. */
+  private replyToOption(m: CoapMessageView): number {
+    let found = -1;
+    for (let i = m.findOption(CoapOption.UriQuery); i >= 0 && i < m.optionCount && m.optionNumber[i] === CoapOption.UriQuery; i++) {
+      const s = m.optionStart[i]!;
+      const len = m.optionLength[i]!;
+      if (len < REPLY_TO.length || !startsWith(m.buf, s, REPLY_TO)) continue;
+      if (found >= 0) return -1; // two reply-to values: ambiguous
+      if (checkCoapUri(m.buf, s + REPLY_TO.length, s + len) < 0) return -1;
+      found = i;
+    }
+    return found;
+  }
+}
+
+function startsWith(b: Uint8Array, s: number, prefix: Uint8Array): boolean {
+  for (let k = 0; k < prefix.length; k++) if (b[s + k] !== prefix[k]) return false;
+  return true;
+}
+
+

@@ -1,0 +1,183 @@
+/**
+ * USP over CoAP over DTLS (coaps, RFC 7252 §9; TR-369 R-COAP.14–16, R-SEC.0a): the
+ * CoAP driver (coap-endpoint.ts) on a DTLS socket (dtls-socket.ts), plus the security
+ * binding between DTLS peers and USP Endpoint IDs.
+ *
+ * Credentials (either or both):
+ * - certificate mode: our chain and key, the CAs we trust; peers must present a
+ *   certificate (R-MTP.1) and its SAN URI `urn:bbf:usp:id:<eid>` is the peer's
+ *   Endpoint ID (an `fqdn::` ID may be named by dNSName);
+ * - a global PSK (`psk`): any controller may use it; no Endpoint ID is bound to it;
+ * - per-controller PSKs (`controllerPsks`): the identity names one controller, whose
+ *   Records must come from that Endpoint ID.
+ *
+ * Receiving: `originOf(peer, record)` gives the MtpOrigin fields for a Record that came
+ * from `peer`: `secure: true` and `peerEndpointId` (the agent drops a Record whose
+ * from_id differs, R-SEC.0a) — or null when the peer proved nothing usable.
+ * Sending: `sendRecord(uri, record, endpointId)` remembers who must be at the URI's
+ * address; the DTLS socket sends to that peer only when its certificate names the
+ * Endpoint ID (`peer.authenticates`) or its PSK identity belongs to it (or is global).
+ * A send that times out (no CoAP ACK, R-COAP.9) drops that peer's association: the
+ * peer may have lost its DTLS state (restart), so the next send handshakes again.
+ */
+import type { CryptoPort } from '../../platform/crypto.ts';
+import { createDtlsConfig, DtlsState, type DtlsAssociation, type DtlsCertificateConfig, type DtlsConfig } from '../../dtls/index.ts';
+import { parseCoapUri } from './uri.ts';
+import { SendOutcome } from './binding.ts';
+import { createRecordViewConfig, RecordView } from '../../usp/index.ts';
+import { startCoapEndpoint, type CoapEndpointHandle, type CoapEndpointOptions } from './endpoint.ts';
+import { openDtlsSocket, type DtlsSocket } from './dtls-socket.ts';
+
+export interface PskCredential {
+  readonly identity: Uint8Array;
+  readonly key: Uint8Array;
+}
+
+export interface ControllerPsk extends PskCredential {
+  readonly endpointId: string;
+}
+
+export interface CoapsCredentials {
+  readonly certificate?: DtlsCertificateConfig | undefined;
+  readonly psk?: PskCredential | undefined;
+  readonly controllerPsks?: readonly ControllerPsk[] | undefined;
+}
+
+export interface CoapsEndpointOptions extends Omit<CoapEndpointOptions, 'openUdp'> {
+  readonly credentials: CoapsCredentials;
+  readonly crypto: CryptoPort;
+  /** DTLS settings beyond the credentials (timers, datagram size). */
+  readonly dtls?: Partial<DtlsConfig>;
+  /** A handshake ended with an alert (wrong PSK, untrusted certificate…) or an association closed. */
+  readonly onPeerClosed?: (peer: DtlsAssociation) => void;
+  readonly onPeerConnected?: (peer: DtlsAssociation) => void;
+}
+
+export interface CoapsOrigin {
+  readonly secure: true;
+  readonly peerEndpointId: string;
+}
+
+export interface CoapsEndpointHandle extends CoapEndpointHandle {
+  /** POSTs to a coaps:// URI; `endpointId` is who must answer at its address (R-SEC.0a). */
+  sendRecord(uri: string, record: Uint8Array, endpointId?: string): number;
+  /** MtpOrigin fields for a Record from `peer`, or null when it must not be processed. */
+  originOf(peer: { readonly address: string; readonly port: number }, record: Uint8Array): CoapsOrigin | null;
+  readonly socket: DtlsSocket | null;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The DTLS configuration for these credentials (server side: every PSK identity we know). */
+export function coapsDtlsConfig(c: CoapsCredentials, wallClock: () => number | undefined, extra: Partial<DtlsConfig> = {}): DtlsConfig {
+  const psks = c.controllerPsks ?? [];
+  const keyFor = (identity: Uint8Array): Uint8Array | undefined => {
+    if (c.psk !== undefined && sameBytes(c.psk.identity, identity)) return c.psk.key;
+    for (const p of psks) if (sameBytes(p.identity, identity)) return p.key;
+    return undefined;
+  };
+  return createDtlsConfig({
+    wallClock,
+    ...(c.certificate !== undefined ? { certificate: c.certificate } : {}),
+    ...(c.psk !== undefined ? { psk: c.psk } : {}),
+    ...(c.psk !== undefined || psks.length > 0 ? { pskForIdentity: keyFor } : {}),
+    ...extra,
+  });
+}
+
+export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle {
+  const { platform, credentials: cred } = o;
+  const psks = cred.controllerPsks ?? [];
+  /** "address port" → the Endpoint ID that must be there (set by sendRecord). */
+  const expected = new Map<string, string>();
+  const view = new RecordView(createRecordViewConfig({ maxRecordBytes: 1 << 20 }));
+  let socket: DtlsSocket | null = null;
+
+  /** The Endpoint ID a PSK peer is bound to: its controller's, '' for the global PSK, undefined if unknown. */
+  function pskEndpointId(a: DtlsAssociation): string | undefined {
+    const id = a.pskIdentity;
+    if (id === undefined) return undefined;
+    for (const p of psks) if (sameBytes(p.identity, id)) return p.endpointId;
+    return cred.psk !== undefined && sameBytes(cred.psk.identity, id) ? '' : undefined;
+  }
+
+  function proves(a: DtlsAssociation, eid: string): boolean {
+    if (a.peerCertificate !== undefined) return a.authenticates(eid);
+    const bound = pskEndpointId(a);
+    return bound === '' || bound === eid;
+  }
+
+  const config = coapsDtlsConfig(cred, () => platform.wallClock(), o.dtls);
+  /** send handle → "address port", to drop a silent peer's association. */
+  const sends = new Map<number, string>();
+  const ep = startCoapEndpoint({
+    ...o,
+    binding: { ...o.binding, secure: true },
+    onEvent(e) {
+      if (e.kind === 'sent') {
+        const key = sends.get(e.handle);
+        sends.delete(e.handle);
+        if (key !== undefined && e.outcome === SendOutcome.Timeout) {
+          const sp = key.lastIndexOf(' ');
+          const a = socket?.association(key.slice(0, sp), Number(key.slice(sp + 1)));
+          if (a !== undefined) socket!.endpoint.close(a); // reconnect on the next send (RFC 6347 §4.2.8)
+        }
+      }
+      o.onEvent(e);
+    },
+    openUdp(udp) {
+      socket = openDtlsSocket({
+        ...udp, platform, crypto: o.crypto, config,
+        clientConfig(address, port) {
+          const eid = expected.get(`${address} ${port}`);
+          const p = eid === undefined ? undefined : psks.find((q) => q.endpointId === eid);
+          return p === undefined ? undefined : { psk: { identity: p.identity, key: p.key } };
+        },
+        admits(a) {
+          const eid = expected.get(`${a.address} ${a.port}`);
+          if (eid === undefined || proves(a, eid)) return true;
+          platform.log.warn(`coaps peer ${a.address}:${a.port} is not ${eid} (R-SEC.0a): nothing sent`);
+          return false;
+        },
+        onConnected(a) { o.onPeerConnected?.(a); },
+        onClosed(a) {
+          if (a.closeAlert !== 0) platform.log.info(`coaps ${a.address}:${a.port}: DTLS closed (alert ${a.closeAlert})`);
+          o.onPeerClosed?.(a);
+        },
+      });
+      return socket;
+    },
+  });
+
+  return {
+    get port() { return ep.port; },
+    get binding() { return ep.binding; },
+    get socket() { return socket; },
+    close() { ep.close(); },
+    sendRecord(uri, record, endpointId) {
+      const u = parseCoapUri(uri.replace('://localhost', '://127.0.0.1'));
+      if (u !== null && endpointId !== undefined) expected.set(`${u.host} ${u.port}`, endpointId);
+      const h = ep.sendRecord(uri, record);
+      if (h > 0 && u !== null) sends.set(h, `${u.host} ${u.port}`);
+      return h;
+    },
+    originOf(peer, record) {
+      const a = socket?.association(peer.address, peer.port);
+      if (a === undefined || a.state !== DtlsState.Connected) return null;
+      if (a.peerCertificate !== undefined) {
+        if (a.endpointId !== undefined) return { secure: true, peerEndpointId: a.endpointId };
+        // No urn:bbf:usp:id SAN: the certificate must name the Record's from_id otherwise (fqdn:: by dNSName).
+        if (view.wrap(record, 0, record.length) !== 0) return null;
+        let fromId = '';
+        for (let i = 0; i < view.fromIdLen; i++) fromId += String.fromCharCode(record[view.fromIdStart + i]!);
+        return a.authenticates(fromId) ? { secure: true, peerEndpointId: fromId } : null;
+      }
+      const bound = pskEndpointId(a);
+      return bound === undefined ? null : { secure: true, peerEndpointId: bound };
+    },
+  };
+}

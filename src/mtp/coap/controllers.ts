@@ -1,0 +1,101 @@
+/**
+ * Controllers the host agent is told about (`--controller <eid>=<coap URI>`) and where
+ * their notifications go (TR-181 Device.LocalAgent.Controller.{i}.MTP.{i}.CoAP.).
+ *
+ * provisionControllers: each configured Controller gets a Controller.{i}. row (found by
+ * EndpointID or added), Enable=true, the Full Access role (07-security), and one enabled
+ * CoAP MTP row whose Host/Port/Path/EnableEncryption describe the URI. It runs at every
+ * start, so a changed URI replaces the stored one; other rows are left alone.
+ *
+ * controllerUri: the URI of a Controller's enabled CoAP MTP, used
+ * for agent-initiated Notify Records (responses go to the request's reply-to, R-COAP.2a).
+ *
+ * Uses only the data-model API: shared by every composition root.
+ */
+import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } from '../../dm/index.ts';
+import { FULL_ACCESS_ROLE } from '../../dm/factory-default.ts';
+import { parseCoapUri } from './uri.ts';
+
+export const CONTROLLER_TABLE = 'Device.LocalAgent.Controller.';
+
+export interface ControllerAddress {
+  readonly endpointId: string;
+  readonly uri: string;
+}
+
+/** A parameter's value in USP string form ("" if the object has no such parameter). */
+export function read(model: DataModelApi, inst: ObjectInstance, name: string): string {
+  const p = inst.node.params.find((q) => q.name === name);
+  return p === undefined ? '' : model.read(inst, p);
+}
+
+/** The Controller.{i}. row whose EndpointID is `endpointId`. */
+export function findController(model: DataModelApi, endpointId: string): ObjectInstance | undefined {
+  const table = model.tableAt(CONTROLLER_TABLE);
+  if (table === undefined) return undefined;
+  for (const row of table.rows.values()) if (read(model, row, 'EndpointID') === endpointId) return row;
+  return undefined;
+}
+
+/** Stages every [name, value] as the agent; "" or why the first one failed. */
+export function setAll(tx: Transaction, inst: ObjectInstance, values: readonly (readonly [string, string])[]): string {
+  for (const [name, value] of values) {
+    if (tx.set(inst, name, value, WriteMode.Agent) !== 0) return `${inst.path}${name}: ${tx.message}`;
+  }
+  return '';
+}
+
+/** Returns "" or why provisioning failed (nothing is committed then). */
+export function provisionControllers(model: DataModelApi, controllers: readonly ControllerAddress[]): string {
+  if (controllers.length === 0) return '';
+  const table = model.tableAt(CONTROLLER_TABLE);
+  if (table === undefined) return 'the data model has no Controller table';
+  const tx = model.begin();
+  for (const c of controllers) {
+    const u = parseCoapUri(c.uri);
+    if (u === null) { tx.rollback(); return `${c.uri} is not a coap:// URI`; }
+    let row = findController(model, c.endpointId) ?? null;
+    if (row === null) {
+      row = tx.add(table, WriteMode.Agent);
+      if (row === null) { tx.rollback(); return `cannot add a Controller row: ${tx.message}`; }
+    }
+    let why = setAll(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true'], ['AssignedRole', FULL_ACCESS_ROLE]]);
+    const mtps = row.tables.get('MTP');
+    if (why === '' && mtps === undefined) why = `${row.path} has no MTP table`;
+    if (why !== '' || mtps === undefined) { tx.rollback(); return why; }
+    let mtp: ObjectInstance | null = null;
+    for (const m of mtps.rows.values()) if (read(model, m, 'Protocol') === 'CoAP') { mtp = m; break; }
+    if (mtp === null) mtp = tx.add(mtps, WriteMode.Agent);
+    if (mtp === null) { tx.rollback(); return `cannot add ${mtps.path} row: ${tx.message}`; }
+    const coap = mtp.children.get('CoAP');
+    why = setAll(tx, mtp, [['Enable', 'true'], ['Protocol', 'CoAP']]);
+    if (why === '' && coap !== undefined) {
+      why = setAll(tx, coap, [
+        ['Host', u.host], ['Port', String(u.port)], ['Path', u.path.join('/')], ['EnableEncryption', String(u.secure)],
+      ]);
+    }
+    if (why !== '') { tx.rollback(); return why; }
+  }
+  const err = tx.commit();
+  if (err !== 0) { tx.rollback(); return `provisioning failed (${err}): ${tx.message}`; }
+  return '';
+}
+
+/** coap(s)://Host:Port/Path of the Controller's enabled CoAP MTP (Protocol is a unique key: one at most), or null. */
+export function controllerUri(model: DataModelApi, endpointId: string): string | null {
+  const row = findController(model, endpointId);
+  const mtps = row?.tables.get('MTP');
+  if (mtps === undefined) return null;
+  let best: ObjectInstance | null = null;
+  for (const m of mtps.rows.values()) {
+    if (read(model, m, 'Enable') === 'true' && read(model, m, 'Protocol') === 'CoAP') { best = m; break; }
+  }
+  const coap = best?.children.get('CoAP');
+  if (coap === undefined) return null;
+  const host = read(model, coap, 'Host');
+  if (host === '') return null;
+  const scheme = read(model, coap, 'EnableEncryption') === 'true' ? 'coaps' : 'coap';
+  const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const path = read(model, coap, 'Path');
+  return `${scheme}://${h}:${read(model, coap, 'Port') || '5683'}/${path.startsWith('/') ? path.slice(1) : path}`;
+}

@@ -1,0 +1,140 @@
+/**
+ * Node driver for a sans-I/O byte-stream machine (the MQTT client or the USP MQTT
+ * binding): TCP via node:net or TLS via node:tls (R-MQTT.3, R-MQTT.48: TLS 1.2 or
+ * later). TLS verifies the broker certificate against the configured CA and the
+ * host name (R-MTP.1, R-MTP.4; Node checks validity dates, R-MTP.3). One timer stays
+ * armed at the machine's `pollTimeout()`; after every input the driver drains
+ * `pollTransmit` into the socket and executes `pollTransportCommand`, then calls
+ * `onService` so the application can drain the machine's events.
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { TransportCommand, type StreamMachine } from '../../mqtt/events.ts';
+
+export type { StreamMachine };
+
+export interface MqttTlsOptions {
+  /** PEM CA certificate(s) the broker certificate must chain to. */
+  readonly ca: string | Uint8Array;
+  /** Name to verify in the certificate (default: host). */
+  readonly servername?: string;
+  /** Optional client certificate and key (PEM) for certificate authentication. */
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+export interface MqttStreamOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Present: MQTT over TLS (mqtts). */
+  readonly tls?: MqttTlsOptions | undefined;
+  /** Called after every step, to drain the machine's events. */
+  readonly onService?: (() => void) | undefined;
+  /** Called with a socket/TLS error message (the machine sees the close that follows). */
+  readonly onError?: ((message: string) => void) | undefined;
+  /** Monotonic milliseconds; default performance.now(). */
+  readonly now?: (() => number) | undefined;
+}
+
+export class MqttStreamDriver {
+  private socket: Socket | TLSSocket | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly out = new Uint8Array(16_384);
+  private servicing = false;
+  private again = false;
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(readonly machine: StreamMachine, readonly options: MqttStreamOptions) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Runs one round: transmit, transport commands, events, timer. Re-entrant calls are folded. */
+  service(): void {
+    if (this.servicing) { this.again = true; return; }
+    this.servicing = true;
+    try {
+      do {
+        this.again = false;
+        this.flush();
+        for (let c = this.machine.pollTransportCommand(); c !== undefined; c = this.machine.pollTransportCommand()) {
+          if (c === TransportCommand.OPEN) this.open(); else this.closeSocket();
+        }
+        this.options.onService?.();
+        this.flush();
+      } while (this.again);
+      this.arm();
+    } finally {
+      this.servicing = false;
+    }
+  }
+
+  /** Stops the driver: closes the socket and the timer; the machine gets no more input. */
+  close(): void {
+    this.closed = true;
+    this.flush();
+    this.closeSocket();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private flush(): void {
+    for (let n = this.machine.pollTransmit(this.out); n > 0; n = this.machine.pollTransmit(this.out)) {
+      // socket.write keeps the buffer until sent: hand it a copy.
+      if (this.socket !== undefined && !this.socket.destroyed) this.socket.write(this.out.slice(0, n));
+    }
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    this.closeSocket();
+    const { host, port, tls } = this.options;
+    const s: Socket | TLSSocket = tls === undefined
+      ? netConnect({ host, port })
+      : tlsConnect({
+        host, port, ca: typeof tls.ca === 'string' ? tls.ca : Buffer.from(tls.ca),
+        servername: tls.servername ?? host, rejectUnauthorized: true, minVersion: 'TLSv1.2',
+        ...(tls.cert !== undefined ? { cert: tls.cert } : {}), ...(tls.key !== undefined ? { key: tls.key } : {}),
+      });
+    this.socket = s;
+    s.setNoDelay(true);
+    s.on(tls === undefined ? 'connect' : 'secureConnect', () => {
+      if (this.socket !== s) return;
+      this.machine.handleTransportUp(this.now());
+      this.service();
+    });
+    s.on('data', (chunk: Buffer) => {
+      if (this.socket !== s) return;
+      this.machine.handleBytes(this.now(), chunk, 0, chunk.length);
+      this.service();
+    });
+    s.on('error', (e: Error) => { this.options.onError?.(e.message); });
+    s.on('close', () => {
+      if (this.socket !== s) return;
+      this.socket = undefined;
+      if (this.closed) return;
+      this.machine.handleTransportDown(this.now());
+      this.service();
+    });
+  }
+
+  private closeSocket(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    if (s !== undefined && !s.destroyed) s.end();
+  }
+
+  private arm(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.closed) return;
+    const at = this.machine.pollTimeout();
+    if (at === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.machine.handleTimeout(this.now());
+      this.service();
+    }, Math.max(0, Math.ceil(at - this.now())));
+  }
+}

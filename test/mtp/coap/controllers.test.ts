@@ -1,0 +1,75 @@
+/**
+ * Controllers from --controller in the real Device:2 model: provisioning rows
+ * (Controller.{i}. + CoAP MTP.{i}., Full Access) and the URI Notify Records go to.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, WriteMode, type DataModel,
+} from '../../../src/dm/index.ts';
+import { FULL_ACCESS_ROLE } from '../../../src/dm/factory-default.ts';
+import { controllerUri, findController, provisionControllers } from '../../../src/mtp/coap/controllers.ts';
+import { BOARD } from '../../dm/example-model.ts';
+
+function model(): DataModel {
+  const context = createDeviceContext(BOARD, 'T1', '1.0', 'os::0A1B2C-T1', 0);
+  return createDataModel({ schema: createDeviceSchema(), context, factoryDefault: createFactoryDefault(BOARD) });
+}
+
+function value(m: DataModel, path: string): string {
+  const cut = path.lastIndexOf('.');
+  const inst = m.instanceAt(path.slice(0, cut + 1))!;
+  return m.read(inst, inst.node.params.find((p) => p.name === path.slice(cut + 1))!);
+}
+
+const t = suite('main/controller-mtp');
+
+t('07-security provisioning adds an enabled Controller with the Full Access role and a CoAP MTP describing the URI', () => {
+  const m = model();
+  assert.is(provisionControllers(m, [{ endpointId: 'self::a', uri: 'coap://192.0.2.7:5690/ctl/usp' }]), '');
+  const row = findController(m, 'self::a')!;
+  assert.is(value(m, row.path + 'Enable'), 'true');
+  assert.is(value(m, row.path + 'AssignedRole'), FULL_ACCESS_ROLE);
+  const mtp = row.path + 'MTP.1.';
+  assert.equal(['Enable', 'Protocol', 'CoAP.Host', 'CoAP.Port', 'CoAP.Path', 'CoAP.EnableEncryption'].map((p) => value(m, mtp + p)),
+    ['true', 'CoAP', '192.0.2.7', '5690', 'ctl/usp', 'false']);
+  assert.is(controllerUri(m, 'self::a'), 'coap://192.0.2.7:5690/ctl/usp');
+});
+
+t('provisioning again with a new URI updates the same rows (no duplicate Controller)', () => {
+  const m = model();
+  provisionControllers(m, [{ endpointId: 'self::a', uri: 'coap://127.0.0.1:5690/usp' }]);
+  const first = findController(m, 'self::a')!.path;
+  assert.is(provisionControllers(m, [{ endpointId: 'self::a', uri: 'coaps://[::1]/usp' }, { endpointId: 'self::b', uri: 'coap://h.example/x' }]), '');
+  assert.is(findController(m, 'self::a')!.path, first);
+  assert.is(m.tableAt('Device.LocalAgent.Controller.')!.rows.size, 2);
+  assert.is(controllerUri(m, 'self::a'), 'coaps://[::1]:5684/usp', 'RFC 7252 §6.2 default port; IPv6 literal bracketed');
+  assert.is(controllerUri(m, 'self::b'), 'coap://h.example:5683/x');
+});
+
+t('controllerUri: unknown Controller, disabled MTP or empty Host → null; a changed Host is followed', () => {
+  const m = model();
+  assert.is(controllerUri(m, 'self::nobody'), null);
+  provisionControllers(m, [{ endpointId: 'self::a', uri: 'coap://192.0.2.1:1000/one' }]);
+  const mtp = m.instanceAt(findController(m, 'self::a')!.path + 'MTP.1.')!;
+  const set = (inst: typeof mtp, name: string, v: string): void => {
+    const tx = m.begin();
+    assert.is(tx.set(inst, name, v, WriteMode.Set), 0, tx.message);
+    assert.is(tx.commit(), 0);
+  };
+  set(mtp.children.get('CoAP')!, 'Host', 'ctl.example');
+  assert.is(controllerUri(m, 'self::a'), 'coap://ctl.example:1000/one');
+  set(mtp, 'Enable', 'false');
+  assert.is(controllerUri(m, 'self::a'), null);
+  set(mtp, 'Enable', 'true');
+  set(mtp.children.get('CoAP')!, 'Host', '');
+  assert.is(controllerUri(m, 'self::a'), null);
+});
+
+t('a bad URI is refused and nothing is committed', () => {
+  const m = model();
+  assert.match(provisionControllers(m, [{ endpointId: 'self::a', uri: 'http://x/' }]), /not a coap/);
+  assert.is(findController(m, 'self::a'), undefined);
+});
+
+t.run();
