@@ -1,6 +1,6 @@
 /**
  * Composition of a running USP Agent over the platform port: the Device:2 data model
- * (persisted in platform.storage), the agent core (agent/) and the CoAP MTP
+ * (persisted in platform.storage), the agent core (agent/) and the MTPs (mtp/coap, mtp/mqtt)
  * (startCoapEndpoint). Uses only `Platform`, so `npm start` (Node) and the XS/Moddable
  * entry can share it.
  *
@@ -11,12 +11,12 @@
  * through handleDelivery (R-COAP.9/10 feed the Notify retry, R-NOT.1). One platform
  * timer follows agent.pollTimeout().
  *
- * With `mqtt`, the MQTT MTP runs beside CoAP (mqtt-mtp.ts): a Record's response goes
+ * With `mqtt`, the MQTT MTP runs beside CoAP (mtp/mqtt/mtp.ts): a Record's response goes
  * back on the MTP it came in on (origin.reply is an MqttReply or a CoAP URI); a Notify
  * goes to the Controller's enabled MTP with the lowest Order.
  *
  * With `coaps`, CoAP over DTLS runs beside (or, with `plainCoap: false`, instead of)
- * plain CoAP (coaps-endpoint.ts): Records from it carry origin.secure and the peer's
+ * plain CoAP (mtp/coap/coaps-endpoint.ts): Records from it carry origin.secure and the peer's
  * certificate/PSK Endpoint ID (R-SEC.0a); coaps:// reply-to and Controller URIs are
  * sent over DTLS to that Endpoint ID only. Plain CoAP is NoSec (D3: warned at start).
  */
@@ -82,14 +82,14 @@ export interface HostAgentConfig {
   readonly onError?: (message: string) => void;
   /**
    * Also run the MQTT MTP (controllers given as `mqtt:<topic>` are reached through it).
-   * `mtp` is MQTT_MTP (mqtt-mtp.ts), injected so that bundles without MQTT exclude it.
+   * `mtp` is MQTT_MTP (mtp/mqtt/mtp.ts), injected so that bundles without MQTT exclude it.
    */
   readonly mqtt?: {
     readonly broker: MqttBrokerSettings; readonly caPem?: string | undefined; readonly openTransport: OpenMqttTransport; readonly mtp: MqttMtpModule;
   } | undefined;
   /** Called at each MQTT (re)connection with our "reply to" Topic. */
   readonly onMqttUp?: (replyTopic: string) => void;
-  /** CoAP over DTLS on its own port (coaps-provision.ts). */
+  /** CoAP over DTLS on its own port (mtp/coap/provision.ts). */
   readonly coaps?: HostCoapsConfig | undefined;
   /** Plain (NoSec) CoAP on coapPort (default true). */
   readonly plainCoap?: boolean;

@@ -17,24 +17,7 @@ export const ClientState = {
 } as const;
 export type ClientState = (typeof ClientState)[keyof typeof ClientState];
 
-/**
- * Driver commands. OPEN: open a TCP/TLS stream, then call `handleTransportUp` (or
- * `handleTransportDown` on failure). CLOSE: send what `pollTransmit` still holds, then
- * close the stream; the client has already forgotten it.
- */
-export const TransportCommand = { OPEN: 1, CLOSE: 2 } as const;
-export type TransportCommand = (typeof TransportCommand)[keyof typeof TransportCommand];
-
-/** What a byte-stream driver needs from a machine; `MqttClient` and `UspMqttBinding` both fit. */
-export interface StreamMachine {
-  handleTransportUp(now: number): void;
-  handleTransportDown(now: number): void;
-  handleBytes(now: number, data: Uint8Array, start: number, end: number): void;
-  handleTimeout(now: number): void;
-  pollTransmit(out: Uint8Array): number;
-  pollTransportCommand(): TransportCommand | undefined;
-  pollTimeout(): number | undefined;
-}
+export { TransportCommand, type StreamMachine } from '../platform/stream.ts';
 
 export type MqttEvent =
   | { readonly kind: 'connected'; readonly sessionPresent: boolean; readonly clientId: string; readonly properties: Mqtt5Properties }

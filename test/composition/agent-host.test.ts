@@ -19,7 +19,7 @@ import { UspController } from '../../tools/usp-ctl/controller.ts';
 import { MsgT, RecordT } from '../usp/oracle.ts';
 import { BOARD } from '../dm/example-model.ts';
 
-const t = suite('main/host-agent');
+const t = suite('composition/agent-host');
 
 t('R-COAP.10 a 5.03 from the Controller MTP address is a failed delivery: the NotifRetry Notify is sent again with the same msg_id', async () => {
   const seen: { msgId: string; path: string }[] = [];

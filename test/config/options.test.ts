@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseAgentOptions } from '../../src/config/options.ts';
 import { ROOT } from '../../tools/build/targets.ts';
 
-const opts = suite('main/options');
+const opts = suite('config/options');
 const DEF = 'os::000000-sim';
 
 opts('defaults', () => {
@@ -63,7 +63,7 @@ opts('npm start: bad options exit with code 2 and say why', () => {
 
 opts.run();
 
-const mqttOpts = suite('main/options --mqtt');
+const mqttOpts = suite('config/options --mqtt');
 
 mqttOpts('TR-369 MQTT binding options: URL with credentials, topic default, version, mqtt: controllers', () => {
   const r = parseAgentOptions(['--mqtt', 'mqtt://us%40er:p%3Ass@broker.example:1884', '--controller', 'self::c=mqtt:usp/controller/c', '--mqtt-version', '3.1.1'], DEF);
@@ -94,7 +94,7 @@ mqttOpts('R-MTP.1 / bad MQTT options give a clear error', () => {
 
 mqttOpts.run();
 
-const coapsOpts = suite('main/options coaps');
+const coapsOpts = suite('config/options coaps');
 
 coapsOpts('RFC 7252 §9 coaps is on with credentials: --psk, repeated --psk-for, --cert/--key/--ca, default port 5684, --no-coap', () => {
   const none = parseAgentOptions([], DEF);

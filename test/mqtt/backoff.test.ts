@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectRetryDelayMs, DEFAULT_CONNECT_RETRY } from '../../src/mqtt/backoff.ts';
 
-const backoff = suite('mtp/mqtt/backoff');
+const backoff = suite('mqtt/backoff');
 
 backoff('R-MQTT.10 defaults (5 s, ×2.000): retry n waits within [5·2^(n−1), 5·2^n] s', () => {
   const lows = [1, 2, 3, 4].map((n) => connectRetryDelayMs(n, DEFAULT_CONNECT_RETRY, () => 0));

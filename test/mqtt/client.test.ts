@@ -42,7 +42,7 @@ function connected(over: Partial<MqttClientConfig> = {}, connack = '20030000' + 
   events(c);
   return c;
 }
-const mc = suite('mtp/mqtt/client');
+const mc = suite('mqtt/client');
 
 mc('R-MQTT.6 connect: OPEN, CONNECT on transport up, CONNACK split over reads → connected; keep-alive deadline armed', () => {
   const c = client({ version: MqttVersion.V3_1_1 });

@@ -14,7 +14,7 @@ function decode(h: string, version: MqttVersion = MqttVersion.V5): { err: MqttEr
   const v = new PacketView();
   return { err: v.wrap(b, 0, b.length, version), v };
 }
-const view = suite('mtp/mqtt/packet-view');
+const view = suite('mqtt/packet-view');
 
 view('MQTT 3.1.1 §2.2.3 Remaining Length table: frameLength over 1–4 byte lengths, partial headers', () => {
   assert.is(frameLength(bytes('c000'), 0, 2), 2);

@@ -9,7 +9,7 @@ const hex = (w: PacketWriter): string => Buffer.from(w.buf.subarray(w.start, w.e
 const ascii = (s: string): string => Buffer.from(s).toString('hex');
 /** One length byte (< 128) for a hex string. */
 const len = (h: string): string => (h.length / 2).toString(16).padStart(2, '0');
-const packets = suite('mtp/mqtt/packets');
+const packets = suite('mqtt/packets');
 
 packets('MQTT 3.1.1 §3.1.2 CONNECT variable header example: flags 0xCE, Keep Alive 10', () => {
   const w = new PacketWriter(1024);

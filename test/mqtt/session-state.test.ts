@@ -5,7 +5,7 @@ import { PacketWriter } from '../../src/mqtt/packet-writer.ts';
 import { SessionState } from '../../src/mqtt/session-state.ts';
 import { MqttError, MqttVersion } from '../../src/mqtt/types.ts';
 
-const session = suite('mtp/mqtt/session-state');
+const session = suite('mqtt/session-state');
 
 session('MQTT 5.0 §2.2.1 Packet Identifiers are non-zero, skip those in use and wrap after 65535', () => {
   const s = new SessionState(4);

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { replyToOf, topicMatches, withReplyTo } from '../../src/mqtt/topic.ts';
 
-const topic = suite('mtp/mqtt/topic');
+const topic = suite('mqtt/topic');
 
 topic('MQTT 5.0 §4.7.1 wildcards: "#" matches the parent level too, "+" exactly one level', () => {
   assert.ok(topicMatches('sport/tennis/player1/#', 'sport/tennis/player1'));

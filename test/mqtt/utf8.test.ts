@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { readUtf8, utf8Length, writeUtf8 } from '../../src/mqtt/utf8.ts';
 
-const utf8 = suite('mtp/mqtt/utf8');
+const utf8 = suite('mqtt/utf8');
 
 utf8('MQTT 3.1.1 §1.5.3.1 example: "A\u{2A6D4}" is 41 F0 AA 9B 94', () => {
   const s = 'A\u{2A6D4}';

@@ -1,7 +1,7 @@
 /**
  * `npm run start:xs -- <the options of npm start>`: the agent inside the XS engine on
  * the host. Options, board description and serial number are worked out on Node
- * (src/main/host-setup.ts), the agent bundle (src/main/xs-agent.ts) is built for XS
+ * (src/config/host-setup.ts), the agent bundle (src/main/xs-agent.ts) is built for XS
  * and loaded into xsnap-worker, and the xs-host bridge answers its I/O with the Node
  * platform (real UDP sockets, timers, clocks, random, file storage in --state).
  *

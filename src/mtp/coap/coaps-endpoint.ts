@@ -1,6 +1,6 @@
 /**
  * USP over CoAP over DTLS (coaps, RFC 7252 §9; TR-369 R-COAP.14–16, R-SEC.0a): the
- * CoAP driver (coap-endpoint.ts) on a DTLS socket (dtls-socket.ts), plus the security
+ * CoAP driver (endpoint.ts) on a DTLS socket (dtls-socket.ts), plus the security
  * binding between DTLS peers and USP Endpoint IDs.
  *
  * Credentials (either or both):

@@ -10,40 +10,15 @@
  * controllerUri: the URI of a Controller's enabled CoAP MTP, used
  * for agent-initiated Notify Records (responses go to the request's reply-to, R-COAP.2a).
  *
- * Uses only the data-model API: shared by every composition root.
+ * Uses only the data-model API; the Controller-table helpers every MTP shares are in
+ * ../controller-rows.ts.
  */
-import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } from '../../dm/index.ts';
+import { WriteMode, type DataModelApi, type ObjectInstance } from '../../dm/index.ts';
 import { FULL_ACCESS_ROLE } from '../../dm/factory-default.ts';
 import { parseCoapUri } from './uri.ts';
+import { CONTROLLER_TABLE, findController, read, setAll, type ControllerAddress } from '../controller-rows.ts';
 
-export const CONTROLLER_TABLE = 'Device.LocalAgent.Controller.';
-
-export interface ControllerAddress {
-  readonly endpointId: string;
-  readonly uri: string;
-}
-
-/** A parameter's value in USP string form ("" if the object has no such parameter). */
-export function read(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
-  return p === undefined ? '' : model.read(inst, p);
-}
-
-/** The Controller.{i}. row whose EndpointID is `endpointId`. */
-export function findController(model: DataModelApi, endpointId: string): ObjectInstance | undefined {
-  const table = model.tableAt(CONTROLLER_TABLE);
-  if (table === undefined) return undefined;
-  for (const row of table.rows.values()) if (read(model, row, 'EndpointID') === endpointId) return row;
-  return undefined;
-}
-
-/** Stages every [name, value] as the agent; "" or why the first one failed. */
-export function setAll(tx: Transaction, inst: ObjectInstance, values: readonly (readonly [string, string])[]): string {
-  for (const [name, value] of values) {
-    if (tx.set(inst, name, value, WriteMode.Agent) !== 0) return `${inst.path}${name}: ${tx.message}`;
-  }
-  return '';
-}
+export type { ControllerAddress };
 
 /** Returns "" or why provisioning failed (nothing is committed then). */
 export function provisionControllers(model: DataModelApi, controllers: readonly ControllerAddress[]): string {

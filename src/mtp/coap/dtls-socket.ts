@@ -1,7 +1,7 @@
 /**
  * A secure datagram socket: the platform's UDP socket with a sans-I/O DtlsEndpoint
  * (RFC 6347) in between, offered in the same `UdpSocket` shape, so the CoAP driver
- * (coap-endpoint.ts) runs unchanged over DTLS (coaps, RFC 7252 §9). The CoAP peer
+ * (endpoint.ts) runs unchanged over DTLS (coaps, RFC 7252 §9). The CoAP peer
  * identity stays (address, port) of the DTLS peer.
  *
  * - Receive: every UDP datagram goes to the DtlsEndpoint; decrypted application data

@@ -29,7 +29,7 @@ export interface CoapEndpointOptions {
 }
 
 export interface CoapEndpointHandle {
-  /** POSTs a Record to a coap:// URI; a handle > 0 or a SendRecordError (see coap-binding). */
+  /** POSTs a Record to a coap:// URI; a handle > 0 or a SendRecordError (see binding.ts). */
   sendRecord(uri: string, record: Uint8Array): number;
   /** Bound port (0 until ready). */
   readonly port: number;

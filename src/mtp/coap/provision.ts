@@ -15,7 +15,7 @@ import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } f
 import type { CryptoPort } from '../../platform/crypto.ts';
 import type { DtlsConfig } from '../../dtls/index.ts';
 import type { CoapsCredentials } from './coaps-endpoint.ts';
-import { read, setAll } from './controllers.ts';
+import { read, setAll } from '../controller-rows.ts';
 
 const LOCAL_MTP_TABLE = 'Device.LocalAgent.MTP.';
 const CERTIFICATE_TABLE = 'Device.LocalAgent.Certificate.';

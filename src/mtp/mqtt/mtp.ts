@@ -19,7 +19,7 @@ import type { Agent, MtpOrigin } from '../../agent/index.ts';
 import { WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance } from '../../dm/index.ts';
 import { MqttError } from '../../mqtt/index.ts';
 import { BindingState, UspMqttBinding, type UspMqttEvent } from './binding.ts';
-import type { StreamMachine } from '../../mqtt/events.ts';
+import type { StreamMachine } from '../../platform/stream.ts';
 import type { Platform } from '../../platform/types.ts';
 import {
   controllerMqtt, provisionMqtt, provisionMqttControllers, read, readMqttConfig, readSubscriptions, type MqttRows,

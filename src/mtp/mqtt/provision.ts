@@ -20,7 +20,7 @@ import { MqttVersion } from '../../mqtt/index.ts';
 import type { MqttControllerConfig, UspMqttConfig } from './binding.ts';
 import type { SubscriptionFields } from '../../mqtt/packets.ts';
 import { utf8Bytes } from '../../encoding/utf8.ts';
-import { CONTROLLER_TABLE, findController, read, setAll } from '../coap/controllers.ts';
+import { CONTROLLER_TABLE, findController, read, setAll } from '../controller-rows.ts';
 
 export { read };
 

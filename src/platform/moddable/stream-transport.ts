@@ -3,7 +3,7 @@
  * Moddable/ESP32 driver for the MQTT client or USP MQTT binding over ECMA-419 TCP
  * (`embedded:io/socket/tcp`, STYLE.md §4: onWritable first = connected, onReadable(count)
  * then read(), onError = failed or closed). Same contract as the Node driver
- * (src/platform/node/mqtt-stream.ts): drain `pollTransmit` after every input, run
+ * (src/platform/node/stream-transport.ts): drain `pollTransmit` after every input, run
  * `pollTransportCommand`, keep one platform timer at `pollTimeout()`.
  *
  * Not done yet: TLS (`embedded:io/socket/tcp/tls`, the SDK's JS TLS 1.2 with
@@ -11,7 +11,7 @@
  * address), and write back-pressure (a write that throws closes the connection).
  */
 import TCP from 'embedded:io/socket/tcp';
-import { TransportCommand, type StreamMachine } from '../../mqtt/events.ts';
+import { TransportCommand, type StreamMachine } from '../stream.ts';
 import type { Platform, TimerHandle } from '../types.ts';
 
 export class ModdableMqttStream {

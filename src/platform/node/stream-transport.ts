@@ -10,7 +10,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { TransportCommand, type StreamMachine } from '../../mqtt/events.ts';
+import { TransportCommand, type StreamMachine } from '../stream.ts';
 
 export type { StreamMachine };
 

@@ -28,7 +28,7 @@ function post(opts: { path?: string[]; method?: number; cf?: number | null; quer
 }
 const feed = (b: UspCoapBinding, p: CoapPeer, m: Uint8Array, now = 0) => b.handleDatagram(now, m, 0, m.length, p);
 
-const server = suite('mtp/coap-binding server');
+const server = suite('mtp/coap/binding server');
 
 server('R-COAP.7 a valid Record POSTed with CF 42 and reply-to gets 2.04 and one record event (R-COAP.2a reply-to kept)', () => {
   const b = make();
@@ -120,7 +120,7 @@ server('RFC 7959 §2.3 R-COAP.12 a Block1 upload with the wrong Content-Format i
   assert.equal(events(b), []);
 });
 
-const client = suite('mtp/coap-binding client');
+const client = suite('mtp/coap/binding client');
 
 client('R-COAP.2 sendRecord POSTs a new CON to the controller path with CF 42 and our own reply-to', () => {
   const b = make();

@@ -69,7 +69,7 @@ function getValue(m: Msg): string {
   return Object.values(r)[0] ?? '';
 }
 
-const t = suite('main/coaps host agent over DTLS');
+const t = suite('mtp/coap/coaps-endpoint host agent over DTLS');
 t.before(async () => {
   pki = makePki([['sim-agent', AGENT_ID], ['usp-ctl', CTL]]);
   [portA, portB, portC, portD] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -205,7 +205,7 @@ t('R-SEC.0a negatives: wrong PSK, untrusted certificate, from_id ≠ certificate
 
 t.run();
 
-const inproc = suite('main/coaps-endpoint in process');
+const inproc = suite('mtp/coap/coaps-endpoint in process');
 
 inproc('R-COAP.9 + RFC 6347 §4.2.8 after the peer restarted, Records reach it again (a timed-out send drops the stale association)', async () => {
   const platform = createNodePlatform({ stateDir: mkdtempSync(join(tmpdir(), 'tinyusp-coaps-')), logLevel: LogLevel.Error });

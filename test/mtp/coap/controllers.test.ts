@@ -8,7 +8,8 @@ import {
   createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, WriteMode, type DataModel,
 } from '../../../src/dm/index.ts';
 import { FULL_ACCESS_ROLE } from '../../../src/dm/factory-default.ts';
-import { controllerUri, findController, provisionControllers } from '../../../src/mtp/coap/controllers.ts';
+import { controllerUri, provisionControllers } from '../../../src/mtp/coap/controllers.ts';
+import { findController } from '../../../src/mtp/controller-rows.ts';
 import { BOARD } from '../../dm/example-model.ts';
 
 function model(): DataModel {
@@ -22,7 +23,7 @@ function value(m: DataModel, path: string): string {
   return m.read(inst, inst.node.params.find((p) => p.name === path.slice(cut + 1))!);
 }
 
-const t = suite('main/controller-mtp');
+const t = suite('mtp/coap/controllers');
 
 t('07-security provisioning adds an enabled Controller with the Full Access role and a CoAP MTP describing the URI', () => {
   const m = model();

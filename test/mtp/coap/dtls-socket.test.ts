@@ -39,7 +39,7 @@ function open(config: DtlsConfig, port = 0, admits?: (a: DtlsAssociation) => boo
 const until = async (f: () => boolean): Promise<void> => { for (let i = 0; i < 200 && !f(); i++) await new Promise((r) => setTimeout(r, 10)); };
 const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s));
 
-const t = suite('main/dtls-socket');
+const t = suite('mtp/coap/dtls-socket');
 
 t('RFC 6347 §4.2 a write connects on demand; queued datagrams follow the handshake and the association carries both directions', async () => {
   const a = await open(PSK); const b = await open(PSK);

@@ -57,7 +57,7 @@ function coapClient(args: string[]): Promise<{ code: number; out: string }> {
   });
 }
 
-const libcoap = suite('main/coap-endpoint libcoap');
+const libcoap = suite('mtp/coap/endpoint libcoap');
 let agent: Running;
 libcoap.before(async () => { agent = await start(); });
 libcoap.after(() => agent.ep.close());
@@ -111,7 +111,7 @@ libcoap('R-COAP.11 coap-client PUT → 4.05; R-COAP.12 CF 0 → 4.15; R-COAP.13 
   assert.is(agent.events.length, 0);
 });
 
-const npm = suite('main/coap-endpoint npm coap');
+const npm = suite('mtp/coap/endpoint npm coap');
 
 npm('R-COAP.5 our endpoint POSTs a 5 kB Record as Block1 to an npm-coap server, which reassembles it (R-COAP.2 reply-to sent)', async () => {
   const got: Array<{ url: string; payload: Buffer; format: unknown }> = [];
@@ -160,7 +160,7 @@ npm('R-COAP.7 an npm-coap client POSTs a Record to us (Block1 from 3 kB) and rea
   }
 });
 
-const relay = suite('main/coap-endpoint lossy relay');
+const relay = suite('mtp/coap/endpoint lossy relay');
 
 relay('RFC 7252 §4.2/§4.5 through a UDP relay that drops 20 % and duplicates 20 % (seeded), every Record arrives once', async () => {
   const fast = { ackTimeoutMs: 30 };

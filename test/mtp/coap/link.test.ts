@@ -63,7 +63,7 @@ function drive(nodes: Node[], faults: { drop: number; dup: number; seed: number 
   throw new Error('livelock: link still busy after maxSteps');
 }
 
-const link = suite('mtp/coap-link');
+const link = suite('mtp/coap/link');
 
 for (const seed of [1, 2, 3, 4, 5]) {
   link(`RFC 7252 §4.2/§4.5 seed ${seed}: 10 % drops and 20 % duplicates, three Records (one Block1) arrive once each`, () => {

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkCoapUri, parseCoapUri } from '../../../src/mtp/coap/uri.ts';
 
-const uri = suite('mtp/coap-uri');
+const uri = suite('mtp/coap/uri');
 
 uri('RFC 7252 §6.1 coap URI with host, port and path', () => {
   assert.equal(parseCoapUri('coap://192.0.2.7:6000/usp/ctl'), { secure: false, host: '192.0.2.7', port: 6000, path: ['usp', 'ctl'] });

@@ -60,7 +60,7 @@ function serverPublish(version: MqttVersion, topic: string, payload: Uint8Array,
   emitPublish(w, version, { topic, payload, qos: 0, retain: false, dup: false, packetId: 0, properties });
   return Buffer.from(w.buf.subarray(w.start, w.end)).toString('hex');
 }
-const binding = suite('mtp/mqtt/usp-binding');
+const binding = suite('mtp/mqtt/binding');
 
 binding('R-MQTT.8/12/13/15/21 MQTT 5.0: empty ClientId, usp-endpoint-id, Response Information and subscribe-topic subscribed, MQTTConnectRecord to the Controller', () => {
   const b = new UspMqttBinding(cfg(MqttVersion.V5));

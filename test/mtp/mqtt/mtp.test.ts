@@ -1,5 +1,5 @@
 /**
- * Interop of the host agent's MQTT MTP (src/main/mqtt-mtp.ts, mqtt-provision.ts) with
+ * Interop of the host agent's MQTT MTP (src/mtp/mqtt/mtp.ts, provision.ts) with
  * peers we did not write: Debian's mosquitto as the broker (started on a free loopback
  * port), the real `npm start -- --mqtt mqtt://127.0.0.1:<port> …` agent process, and the
  * npm `usp-js` Controller library (test/main/usp-js-controller.cjs, a child process)
@@ -193,7 +193,7 @@ mqtt('R-MTP.5 / R-MQTT.23 usp-ctl --mqtt and CoAP against one agent process: res
   try {
     const m = await ctl(['get', 'Device.DeviceInfo.SerialNumber', 'Device.LocalAgent.SupportedProtocols', ...viaMqtt]);
     assert.equal([m.code, m.out], [0, ['Device.DeviceInfo.SerialNumber = SIM000001', 'Device.LocalAgent.SupportedProtocols = CoAP,MQTT']], m.err.join('\n'));
-    // MTP.1 is the plain CoAP MTP this request came in on (Up since coaps-provision.ts), MTP.2 the MQTT one.
+    // MTP.1 is the plain CoAP MTP this request came in on (Up since mtp/coap/provision.ts), MTP.2 the MQTT one.
     const c = await ctl(['get', 'Device.LocalAgent.MTP.*.Status', '--agent', coap, '--agent-id', eid, '--timeout', '5000']);
     assert.equal([c.code, c.out], [0, ['Device.LocalAgent.MTP.1.Status = Up', 'Device.LocalAgent.MTP.2.Status = Up']], c.err.join('\n'));
     // ValueChange subscription made over CoAP; the Notify travels on the Controller's MQTT MTP.

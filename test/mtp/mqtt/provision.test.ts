@@ -1,5 +1,5 @@
 /**
- * The MQTT MTP in the data model (src/main/mqtt-provision.ts): what --mqtt and
+ * The MQTT MTP in the data model (src/mtp/mqtt/provision.ts): what --mqtt and
  * `--controller <eid>=mqtt:<topic>` write into Device.MQTT.Client.{i}.,
  * LocalAgent.MTP.{i}.MQTT. and Controller.{i}.MTP.{i}.MQTT., that a restart replaces
  * rather than duplicates them, and the binding configuration read back (R-MQTT.8/15).
@@ -35,7 +35,7 @@ function value(m: DataModel, path: string): string {
   return read(m, inst, path.slice(path.lastIndexOf('.') + 1));
 }
 
-const prov = suite('main/mqtt-provision');
+const prov = suite('mtp/mqtt/provision');
 
 prov('TR-181 MQTT.Client / LocalAgent.MTP.{i}.MQTT / Controller.{i}.MTP.{i}.MQTT rows from the options', () => {
   const m = model();

@@ -8,7 +8,7 @@ import { createNodePlatform } from '../../../src/platform/node/index.ts';
 import { createConsoleLogger } from '../../../src/platform/node/logger.ts';
 import { LogLevel } from '../../../src/platform/types.ts';
 
-const selfTest = suite('main/moddable-self-test');
+const selfTest = suite('platform/moddable/self-test');
 
 selfTest('the platform self-test (run on devices with selfTest=1) passes on the Node platform with real UDP and files', async () => {
   const lines: string[] = [];

@@ -88,7 +88,7 @@ function config(version: MqttVersion, over: Partial<UspMqttConfig> = {}, keepAli
   };
 }
 
-const mqtt = suite('platform/node-mqtt-stream');
+const mqtt = suite('platform/node/stream-transport');
 let broker: Broker;
 mqtt.before(async () => { broker = await startMosquitto({ tls: true, auth: ['usp-agent', 's3cret'] }); });
 mqtt.after(async () => { await broker?.close(); });

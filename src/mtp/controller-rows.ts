@@ -1,0 +1,36 @@
+/**
+ * Rows of TR-181 Device.LocalAgent.Controller.{i}. as every MTP's provisioning reads and
+ * writes them (CoAP in coap/controllers.ts, MQTT in mqtt/provision.ts): find a Controller
+ * by EndpointID, read a parameter in USP string form, stage values as the agent.
+ * Uses only the data-model API.
+ */
+import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } from '../dm/index.ts';
+
+export const CONTROLLER_TABLE = 'Device.LocalAgent.Controller.';
+
+export interface ControllerAddress {
+  readonly endpointId: string;
+  readonly uri: string;
+}
+
+/** A parameter's value in USP string form ("" if the object has no such parameter). */
+export function read(model: DataModelApi, inst: ObjectInstance, name: string): string {
+  const p = inst.node.params.find((q) => q.name === name);
+  return p === undefined ? '' : model.read(inst, p);
+}
+
+/** The Controller.{i}. row whose EndpointID is `endpointId`. */
+export function findController(model: DataModelApi, endpointId: string): ObjectInstance | undefined {
+  const table = model.tableAt(CONTROLLER_TABLE);
+  if (table === undefined) return undefined;
+  for (const row of table.rows.values()) if (read(model, row, 'EndpointID') === endpointId) return row;
+  return undefined;
+}
+
+/** Stages every [name, value] as the agent; "" or why the first one failed. */
+export function setAll(tx: Transaction, inst: ObjectInstance, values: readonly (readonly [string, string])[]): string {
+  for (const [name, value] of values) {
+    if (tx.set(inst, name, value, WriteMode.Agent) !== 0) return `${inst.path}${name}: ${tx.message}`;
+  }
+  return '';
+}
