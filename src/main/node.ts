@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { BoardDescription } from '../platform/board.ts';
 import { createNodePlatform, parseLogLevel } from '../platform/node/index.ts';
 import { MqttStreamDriver } from '../platform/node/stream-transport.ts';
-import { applySimBoardCommand, createSimBoard } from '../platform/node/sim-board.ts';
+import { applySimBoardCommand, createSimBoard } from '../platform/sim-board.ts';
 import { LogLevel } from '../platform/types.ts';
 import { MqttVersion } from '../mqtt/index.ts';
 import { startHostAgent, type HostAgent } from '../composition/agent-host.ts';

@@ -11,7 +11,7 @@
  */
 import { createDeviceSchema, iotCapabilityObjects, type Schema } from '../dm/index.ts';
 import type { BoardDescription } from '../platform/board.ts';
-import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform/node/sim-board.ts';
+import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform/sim-board.ts';
 import type { LogLevel, Platform } from '../platform/types.ts';
 import { createXsHostPlatform } from '../platform/xs-host/index.ts';
 import { CLASS2_PROFILE, startHostAgent, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';

@@ -16,7 +16,7 @@ import {
 } from '../../../src/dm/index.ts';
 import { createAgent } from '../../../src/agent/index.ts';
 import type { BoardDescription } from '../../../src/platform/board.ts';
-import { createSimBoard, type SimBoard } from '../../../src/platform/node/sim-board.ts';
+import { createSimBoard, type SimBoard } from '../../../src/platform/sim-board.ts';
 import { addMsg, getMsg, operateMsg, setMsg } from '../../../src/usp/index.ts';
 import { AGENT_ID, CONTROLLER_ROWS, drain, exchange, MemoryStore, openRecord, seededRandom, WALL_START, type TestAgent } from '../../agent/harness.ts';
 

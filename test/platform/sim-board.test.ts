@@ -3,13 +3,13 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BoardDescription } from '../../../src/platform/board.ts';
-import { applySimBoardCommand, createSimBoard } from '../../../src/platform/node/sim-board.ts';
+import type { BoardDescription } from '../../src/platform/board.ts';
+import { applySimBoardCommand, createSimBoard } from '../../src/platform/sim-board.ts';
 
-const SIM = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../boards/sim.json'), 'utf8')) as BoardDescription;
+const SIM = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../boards/sim.json'), 'utf8')) as BoardDescription;
 const pinOf = (name: string): number => SIM.capabilities.find((c) => c.name === name)!.pin;
 
-const sim = suite('platform/node/sim-board');
+const sim = suite('platform/sim-board');
 
 sim('§BinarySensor pressing the active-low button drives its pin low and notifies watchers once per change', () => {
   const board = createSimBoard(SIM);

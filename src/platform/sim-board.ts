@@ -1,5 +1,5 @@
 /**
- * A simulated board for the host (BoardIo of platform/types.ts): in-memory pins built
+ * A simulated board (BoardIo of platform/types.ts; pure code, shared by the host and the Moddable simulator): in-memory pins built
  * from a board description (boards/*.json), with a way for tests and the CLI to press
  * buttons and set analog inputs.
  *
@@ -8,8 +8,8 @@
  * caller, so `press('Button', true)` on an active-low input drives the pin low.
  * Watchers fire only on a change of level, synchronously, as a GPIO interrupt would.
  */
-import type { BoardDescription, IoTCapabilityDescription } from '../board.ts';
-import type { BoardIo } from '../types.ts';
+import type { BoardDescription, IoTCapabilityDescription } from './board.ts';
+import type { BoardIo } from './types.ts';
 
 export interface SimBoard extends BoardIo {
   /** Presses (true) or releases (false) the digital input named `name`. */
