@@ -13,7 +13,7 @@
 import { named } from './schema.ts';
 import type { KeyValueStore } from '../platform/types.ts';
 import type { ObjectInstance } from './instances.ts';
-import type { DataModel } from './model.ts';
+import type { InstanceTree } from './instance-tree.ts';
 import { readUtf8, utf8Bytes } from '../encoding/utf8.ts';
 
 export const STORE_KEY = 'dm';
@@ -45,10 +45,10 @@ function collect(inst: ObjectInstance, objects: unknown[], counters: unknown[]):
   }
 }
 
-export function saveModel(model: DataModel, store: KeyValueStore): void {
+export function saveTree(tree: InstanceTree, store: KeyValueStore): void {
   const objects: unknown[] = [];
   const counters: unknown[] = [];
-  collect(model.root, objects, counters);
+  collect(tree.root, objects, counters);
   store.set(STORE_KEY, utf8Bytes(JSON.stringify({ v: FORMAT, o: objects, n: counters })));
 }
 
@@ -57,10 +57,10 @@ function isStringArray(v: unknown): v is string[] {
 }
 
 /**
- * Rebuilds the tree from storage. Returns "" when loaded, "none" when nothing is
+ * Rebuilds `tree` (fresh, as the model built it) from storage. Returns "" when loaded, "none" when nothing is
  * stored, or why the document was rejected (the caller then seeds the factory default).
  */
-export function loadModel(model: DataModel, store: KeyValueStore): string {
+export function loadTree(tree: InstanceTree, store: KeyValueStore): string {
   const bytes = store.get(STORE_KEY);
   if (bytes === undefined) return 'none';
   const text = readUtf8(bytes, 0, bytes.length);
@@ -76,21 +76,21 @@ export function loadModel(model: DataModel, store: KeyValueStore): string {
   for (const entry of d.o as unknown[]) {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStringArray(entry[1])) return 'stored object entry is malformed';
     const path = entry[0];
-    let inst = model.instances.get(path);
+    let inst = tree.instances.get(path);
     if (inst === undefined) {
       const cut = path.lastIndexOf('.', path.length - 2);
-      const table = model.tables.get(path.slice(0, cut + 1));
+      const table = tree.tables.get(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));
       if (table === undefined || !Number.isInteger(number) || number < 1) return `stored row ${path} has no table`;
-      if (table.rows.size >= model.maxRowsPerTable) return `stored table ${table.path} has more than ${model.maxRowsPerTable} rows`;
-      inst = model.insertRow(table, number);
+      if (table.rows.size >= tree.maxRowsPerTable) return `stored table ${table.path} has more than ${tree.maxRowsPerTable} rows`;
+      inst = tree.insertRow(table, number);
     }
     const values = entry[1];
-    for (let i = 0; i + 1 < values.length; i += 2) model.storeValue(inst, values[i]!, values[i + 1]!);
+    for (let i = 0; i + 1 < values.length; i += 2) tree.storeValue(inst, values[i]!, values[i + 1]!);
   }
   for (const entry of d.n as unknown[]) {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') return 'stored counter is malformed';
-    const table = model.tables.get(entry[0]);
+    const table = tree.tables.get(entry[0]);
     if (table !== undefined && entry[1] > table.nextNumber) table.nextNumber = entry[1];
   }
   return '';

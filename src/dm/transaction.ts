@@ -11,9 +11,9 @@
  */
 import { DmError } from './errors.ts';
 import { forEachInstance, type ObjectInstance, type Table } from './instances.ts';
-import type { Transaction, WriteFailure } from './model-types.ts';
+import type { ChangeListener, Transaction, WriteFailure } from './model-types.ts';
 import { WriteMode } from './model-types.ts';
-import type { DataModel } from './model.ts';
+import type { InstanceTree } from './instance-tree.ts';
 import { ObjAccess, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
 import { duplicateKeys, fillKeys, isKeyParam } from './unique-keys.ts';
@@ -45,7 +45,16 @@ export class ModelTransaction implements Transaction {
   private readonly journal: JournalEntry[] = [];
   private readonly created = new Set<ObjectInstance>();
 
-  constructor(private readonly model: DataModel) {}
+  /**
+   * @param tree      the instance tree the writes go to (in place, journaled)
+   * @param listeners told of committed changes, in order
+   * @param persist   writes the committed state (throws when storage fails: the commit is then undone)
+   */
+  constructor(
+    private readonly tree: InstanceTree,
+    private readonly listeners: readonly ChangeListener[],
+    private readonly persist: () => void,
+  ) {}
 
   private fail(err: number, message: string): number {
     this.err = err;
@@ -66,15 +75,13 @@ export class ModelTransaction implements Transaction {
   }
 
   private live(inst: ObjectInstance): boolean {
-    return this.model.instances.get(inst.path) === inst;
+    return this.tree.live(inst);
   }
 
   /** Stores a value and journals the old one. */
   private put(inst: ObjectInstance, name: string, value: string): void {
-    const old = inst.values === null ? undefined : inst.values.get(name);
-    this.journal.push({ op: OP_SET, inst, name, old, table: null, oldNext: 0 });
-    if (inst.values === null) inst.values = new Map();
-    inst.values.set(name, value);
+    this.journal.push({ op: OP_SET, inst, name, old: this.tree.stored(inst, name), table: null, oldNext: 0 });
+    this.tree.putValue(inst, name, value);
   }
 
   /** Canonical reference value: every item resolved to instance numbers (R-ARC.11); strong ones must exist (R-ARC.12). */
@@ -83,7 +90,7 @@ export class ModelTransaction implements Transaction {
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       if (item === '') continue;
-      const target = this.model.referenced(item);
+      const target = this.tree.referenced(item);
       const okTarget = target !== undefined && (target.node.path === p.reference!.targetParent);
       if (okTarget) items[i] = refForm(target.path);
       else if (p.reference!.strong) return null;
@@ -131,14 +138,14 @@ export class ModelTransaction implements Transaction {
       this.fail(DmError.NonCreatableObject, `${node.path} is not creatable`);
       return null;
     }
-    const max = node.maxEntries > 0 ? Math.min(node.maxEntries, this.model.maxRowsPerTable) : this.model.maxRowsPerTable;
+    const max = node.maxEntries > 0 ? Math.min(node.maxEntries, this.tree.maxRowsPerTable) : this.tree.maxRowsPerTable;
     if (table.rows.size >= max) { this.fail(DmError.ResourcesExceeded, `${table.path} is full (${max} rows)`); return null; }
     const oldNext = table.nextNumber;
-    const row = this.model.insertRow(table, table.nextNumber);
+    const row = this.tree.insertRow(table, table.nextNumber);
     this.journal.push({ op: OP_ADD, inst: row, name: '', old: undefined, table, oldNext });
     this.created.add(row);
     // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
-    fillKeys(this.model, row, (name, v) => this.put(row, name, v));
+    fillKeys(this.tree, row, (name, v) => this.put(row, name, v));
     this.ok();
     return row;
   }
@@ -152,8 +159,7 @@ export class ModelTransaction implements Transaction {
       return this.fail(DmError.DeleteFailure, `${node.path} rows cannot be deleted`);
     }
     const table = inst.parent.tables.get(node.name)!;
-    table.rows.delete(inst.number);
-    this.model.unindexInstance(inst);
+    this.tree.removeRow(table, inst);
     this.journal.push({ op: OP_DELETE, inst, name: '', old: undefined, table, oldNext: table.nextNumber });
     this.clearReferences(inst);
     return this.ok();
@@ -163,7 +169,7 @@ export class ModelTransaction implements Transaction {
   private clearReferences(deleted: ObjectInstance): void {
     const gone = refForm(deleted.path);
     const cascade: ObjectInstance[] = [];
-    forEachInstance(this.model.root, (inst) => {
+    forEachInstance(this.tree.root, (inst) => {
       for (const p of inst.node.params) {
         if (p.reference === null || !p.reference.strong || inst.values === null) continue;
         const v = inst.values.get(p.name);
@@ -186,20 +192,14 @@ export class ModelTransaction implements Transaction {
     while (this.journal.length > mark) {
       const e = this.journal.pop()!;
       if (e.op === OP_SET) {
-        if (e.old === undefined) e.inst.values!.delete(e.name);
-        else e.inst.values!.set(e.name, e.old);
-        if (e.inst.values !== null && e.inst.values.size === 0) e.inst.values = null;
+        if (e.old === undefined) this.tree.dropValue(e.inst, e.name);
+        else this.tree.putValue(e.inst, e.name, e.old);
       } else if (e.op === OP_ADD) {
-        e.table!.rows.delete(e.inst.number);
+        this.tree.removeRow(e.table!, e.inst);
         e.table!.nextNumber = e.oldNext;
-        this.model.unindexInstance(e.inst);
         this.created.delete(e.inst);
       } else {
-        const t = e.table!;
-        const rows = [...t.rows.values(), e.inst].sort((a, b) => a.number - b.number);
-        t.rows.clear();
-        for (const r of rows) t.rows.set(r.number, r);
-        this.model.indexInstance(e.inst);
+        this.tree.restoreRow(e.table!, e.inst);
       }
     }
     this.ok();
@@ -215,7 +215,7 @@ export class ModelTransaction implements Transaction {
       }
     }
     const failures: WriteFailure[] = [];
-    for (const t of tables) if (this.live(t.parent)) duplicateKeys(this.model, t, failures);
+    for (const t of tables) if (this.live(t.parent)) duplicateKeys(this.tree, t, failures);
     return failures;
   }
 
@@ -227,7 +227,7 @@ export class ModelTransaction implements Transaction {
       // The store replaces its value atomically: if the write fails, storage still holds the
       // state before this transaction, so memory goes back to it too (errors are values).
       try {
-        this.model.save();
+        this.persist();
       } catch {
         this.rollback();
         return this.fail(DmError.InternalError, 'the data model could not be stored; nothing was changed');
@@ -249,7 +249,7 @@ export class ModelTransaction implements Transaction {
 
   /** Setters, then listeners, in journal order; value changes only when the final value differs (R-NOT §VC noise). */
   private notify(journal: readonly JournalEntry[]): void {
-    const model = this.model;
+    const tree = this.tree;
     const firstOld = new Map<ObjectInstance, Map<string, string | undefined>>();
     for (const e of journal) {
       if (e.op !== OP_SET) continue;
@@ -259,11 +259,11 @@ export class ModelTransaction implements Transaction {
     }
     for (const e of journal) {
       if (e.op === OP_ADD) {
-        if (this.live(e.inst)) for (const l of model.listeners) l.handleObjectCreation(e.inst);
+        if (this.live(e.inst)) for (const l of this.listeners) l.handleObjectCreation(e.inst);
       } else if (e.op === OP_DELETE) {
         if (this.createdHere(e.inst)) continue;
         forEachInstance(e.inst, (gone) => {
-          if (gone.number > 0) for (const l of model.listeners) l.handleObjectDeletion(gone.path, gone.node);
+          if (gone.number > 0) for (const l of this.listeners) l.handleObjectDeletion(gone.path, gone.node);
         });
       } else {
         const m = firstOld.get(e.inst);
@@ -272,11 +272,11 @@ export class ModelTransaction implements Transaction {
         m.delete(e.name);
         const p = named(e.inst.node.params, e.name)!;
         // Setters push the committed value to the platform first, so a getter reads it back below.
-        if (p.setter !== null) p.setter(model.context, e.inst.path, e.inst.values!.get(e.name) ?? p.defaultValue);
+        if (p.setter !== null) p.setter(tree.context, e.inst.path, tree.stored(e.inst, e.name) ?? p.defaultValue);
         if (this.createdHere(e.inst)) continue;
-        const now = model.read(e.inst, p);
+        const now = tree.read(e.inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
-        if (p.valueChange === 1) for (const l of model.listeners) l.handleValueChange(e.inst, p, now);
+        if (p.valueChange === 1) for (const l of this.listeners) l.handleValueChange(e.inst, p, now);
       }
     }
   }

@@ -6,7 +6,7 @@
 import { DmError } from './errors.ts';
 import type { ObjectInstance, Table } from './instances.ts';
 import type { WriteFailure } from './model-types.ts';
-import type { DataModel } from './model.ts';
+import type { InstanceTree } from './instance-tree.ts';
 import { type ObjectNode, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 
 export function isKeyParam(node: ObjectNode, name: string): boolean {
@@ -15,10 +15,10 @@ export function isKeyParam(node: ObjectNode, name: string): boolean {
 }
 
 /** `wanted`, or wanted + "-k" / the next free number when another row already holds it (a Controller may have chosen "cpe-3"). */
-function freeKeyValue(model: DataModel, table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
+function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
   if (table === undefined) return wanted;
   const taken = new Set<string>();
-  for (const other of table.rows.values()) if (other !== row) taken.add(model.read(other, p));
+  for (const other of table.rows.values()) if (other !== row) taken.add(tree.read(other, p));
   if (!taken.has(wanted)) return wanted;
   const numeric = p.type !== ParamType.String;
   for (let k = 1; ; k++) {
@@ -33,28 +33,28 @@ function freeKeyValue(model: DataModel, table: Table | undefined, row: ObjectIns
  * references, enumerations and keys the Agent owns (read-only, like Request.Originator)
  * are left alone.
  */
-export function fillKeys(model: DataModel, row: ObjectInstance, put: (name: string, value: string) => void): void {
+export function fillKeys(tree: InstanceTree, row: ObjectInstance, put: (name: string, value: string) => void): void {
   const table = row.parent === null ? undefined : row.parent.tables.get(row.node.name);
   for (const key of row.node.uniqueKeys) {
     for (const name of key.params) {
       const p = named(row.node.params, name);
       if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
       if (row.values !== null && row.values.has(name)) continue;
-      if (p.type === ParamType.String && p.enumeration === null) put(name, freeKeyValue(model, table, row, p, 'cpe-' + row.number));
-      else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, freeKeyValue(model, table, row, p, String(row.number)));
+      if (p.type === ParamType.String && p.enumeration === null) put(name, freeKeyValue(tree, table, row, p, 'cpe-' + row.number));
+      else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, freeKeyValue(tree, table, row, p, String(row.number)));
     }
   }
 }
 
 /** Appends a 7025 failure for every row of `table` whose key values repeat an earlier row's. */
-export function duplicateKeys(model: DataModel, table: Table, failures: WriteFailure[]): void {
+export function duplicateKeys(tree: InstanceTree, table: Table, failures: WriteFailure[]): void {
   for (const key of table.node.uniqueKeys) {
     const seen = new Map<string, ObjectInstance>();
     for (const row of table.rows.values()) {
       let k = '';
       for (const name of key.params) {
         const p = named(row.node.params, name);
-        k += (p === undefined ? '' : model.read(row, p)) + '\u0000';
+        k += (p === undefined ? '' : tree.read(row, p)) + '\u0000';
       }
       const other = seen.get(k);
       if (other === undefined) { seen.set(k, row); continue; }

@@ -80,7 +80,7 @@ export function createTestAgent(o: TestAgentOptions = {}): TestAgent {
 /** The example rows leave Alias empty; a real agent fills it (R-ADD.5), so do that here. */
 function giveAliases(model: DataModel): void {
   const tx = model.begin();
-  for (const inst of model.instances.values()) {
+  for (const inst of model.tree.instances.values()) {
     const p = inst.node.params.find((q) => q.name === 'Alias');
     if (inst.number > 0 && p !== undefined && model.read(inst, p) === '') tx.set(inst, 'Alias', 'cpe-' + inst.number, WriteMode.Agent);
   }

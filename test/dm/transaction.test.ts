@@ -11,10 +11,10 @@ import { exampleModel, setOne, valueAt as value } from './example-model.ts';
 /** Every stored value and row of the model, for before/after comparisons. */
 function snapshot(m: DataModel): string {
   const out: string[] = [];
-  for (const [path, inst] of [...m.instances].sort()) {
+  for (const [path, inst] of [...m.tree.instances].sort()) {
     out.push(path + ' ' + JSON.stringify(inst.values === null ? [] : [...inst.values].sort()));
   }
-  for (const [path, t] of [...m.tables].sort()) out.push(path + ' next=' + t.nextNumber);
+  for (const [path, t] of [...m.tree.tables].sort()) out.push(path + ' next=' + t.nextNumber);
   return out.join('\n');
 }
 

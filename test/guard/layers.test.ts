@@ -97,4 +97,14 @@ layers('the rule catches an upward import and one MTP reaching into another', ()
   assert.ok(allowed('agent', 'port'), 'anyone → the port');
 });
 
+layers('dm: calls run one way — only the model (and the objects above it) import model.ts; the tree imports none of its users', () => {
+  const dm = sources(join(ROOT, 'src', 'dm'));
+  const importsOf = (f: string): string[] => [...readFileSync(f, 'utf8').matchAll(/\bfrom\s+['"](\.[^'"]+)['"]/g)].map((m) => posix.basename(m[1]!));
+  const back = dm.filter((f) => /(persistence|transaction|unique-keys|instance-tree|resolver|search)\.ts$/.test(f) && importsOf(f).includes('model.ts'));
+  assert.equal(back.map((f) => relative(ROOT, f)), [], 'a dm helper calls back into the model');
+  const tree = dm.find((f) => f.endsWith('instance-tree.ts'))!;
+  const users = ['model.ts', 'transaction.ts', 'persistence.ts', 'unique-keys.ts'];
+  assert.equal(importsOf(tree).filter((i) => users.includes(i)), [], 'the instance tree imports one of its users');
+});
+
 layers.run();

@@ -73,21 +73,20 @@ function reconcileRows(model: DataModel): boolean {
   let changed = false;
   for (const [n, row] of table.rows) {
     if (n <= caps.length) continue;
-    model.unindexInstance(row);
-    table.rows.delete(n);
+    model.tree.removeRow(table, row);
     changed = true;
   }
   const defaults = iotCapabilityDefaults(model.context.board);
   for (const r of defaults.rows) {
     const n = capabilityIndex(r.path) + 1;
     if (table.rows.has(n)) continue;
-    const row = model.insertRow(table, n);
-    for (const [name, value] of r.values) model.storeValue(row, name, value);
+    const row = model.tree.insertRow(table, n);
+    for (const [name, value] of r.values) model.tree.storeValue(row, name, value);
     for (const [path, value] of defaults.params) {
       if (!path.startsWith(r.path)) continue;
       const dot = path.lastIndexOf('.');
       const inst = model.instanceAt(path.slice(0, dot + 1));
-      if (inst !== undefined) model.storeValue(inst, path.slice(dot + 1), value);
+      if (inst !== undefined) model.tree.storeValue(inst, path.slice(dot + 1), value);
     }
     changed = true;
   }
@@ -96,11 +95,7 @@ function reconcileRows(model: DataModel): boolean {
 
 /** Keeps only the sub-object named by the row's Class. */
 function pruneSubObjects(model: DataModel, row: ObjectInstance, cls: string): void {
-  for (const [name, child] of row.children) {
-    if (name === cls) continue;
-    model.unindexInstance(child);
-    row.children.delete(name);
-  }
+  for (const name of [...row.children.keys()]) if (name !== cls) model.tree.removeChild(row, name);
 }
 
 /**
