@@ -9,7 +9,7 @@
  * `controller=<eid>=<coap://host:port/path>` on the mcconfig line provisions the
  * Controller (Full Access) at every start; Reboot()/FactoryReset() restart the agent.
  *
- * Preload rules (README "Run on ESP32 / simulator"): everything the agent builds (schema,
+ * Preload rules (docs/device.md#how-the-app-is-put-together): everything the agent builds (schema,
  * model, sockets) is created here at run time, never at preload; the preloaded board
  * description is copied before the agent keeps it (JSON.stringify throws on preloaded
  * objects).
