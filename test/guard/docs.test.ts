@@ -11,9 +11,9 @@ import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from '../../tools/build/targets.ts';
+import { packageList } from '../../tools/preflight/index.ts';
 
 export const README_MAX_LINES = 250;
-const PACKAGES_FILE = join(ROOT, 'tools', 'preflight', 'debian-packages.txt');
 const INSTALL_PREFIX = 'sudo apt-get install -y ';
 
 /** README.md and every Markdown file under docs/. */
@@ -104,11 +104,6 @@ function brokenLinks(): string[] {
     }
   }
   return found;
-}
-
-/** The package list file: one name a line, `#` comments and blank lines skipped. */
-function packageList(): string[] {
-  return readFileSync(PACKAGES_FILE, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '');
 }
 
 const readme = (): string => readFileSync(join(ROOT, 'README.md'), 'utf8');

@@ -61,9 +61,13 @@ function makeCertificates(dir: string): void {
     '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem'], dir);
 }
 
-async function waitForPort(port: number, ms: number): Promise<void> {
+export const MOSQUITTO_MISSING = 'mosquitto is not installed: sudo apt-get install -y mosquitto mosquitto-clients';
+
+async function waitForPort(port: number, ms: number, failed: () => Error | undefined = () => undefined): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
+    const e = failed();
+    if (e !== undefined) throw e;
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
       s.on('error', () => resolve(false));
@@ -108,8 +112,13 @@ export async function startMosquitto(options: { tls?: boolean; log?: boolean; au
     async start() {
       const p = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
       p.stderr!.on('data', (d: Buffer) => { logText += d.toString('utf8'); });
+      // A missing binary is a clear error, not an unhandled 'error' event (npm test's preflight names it first).
+      let spawnError: Error | undefined;
+      p.on('error', (e: NodeJS.ErrnoException) => {
+        spawnError = new Error(e.code === 'ENOENT' ? MOSQUITTO_MISSING : `mosquitto: ${e.message}`);
+      });
       proc = p;
-      await waitForPort(port, 5000);
+      await waitForPort(port, 5000, () => spawnError);
       if (tlsPort !== 0) await waitForPort(tlsPort, 5000);
       if (authPort !== 0) await waitForPort(authPort, 5000);
     },
