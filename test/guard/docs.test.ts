@@ -118,6 +118,16 @@ docs('issue #12: every relative link in README.md and docs/ names a file that ex
   assert.equal(broken, [], broken.join('\n'));
 });
 
+docs('issue #12: every source, test or tool file the pages name by path exists (moves keep the docs true)', () => {
+  const missing: string[] = [];
+  for (const f of markdownFiles()) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/\b(?:src|test|tools)\/[A-Za-z0-9_./-]+\.(?:ts|js|cjs|json|txt|c)\b/g)) {
+      if (!existsSync(join(ROOT, m[0]))) missing.push(`${relative(ROOT, f)}: ${m[0]}`);
+    }
+  }
+  assert.equal(missing, [], missing.join('\n'));
+});
+
 docs(`issue #12: README.md stays a front door of at most ${README_MAX_LINES} lines`, () => {
   const lines = readme().replace(/\n$/, '').split('\n').length;
   assert.ok(lines <= README_MAX_LINES, `README.md has ${lines} lines`);
