@@ -134,7 +134,10 @@ export class Agent {
     this.model.setTime(now, this.config.wallClock === undefined ? undefined : this.config.wallClock());
   }
 
-  /** After boot: TTL bookkeeping, Boot! to its subscribers, polling and Periodic! deadlines. */
+  /**
+   * After boot: TTL bookkeeping, Boot! to its subscribers, then the non-persistent
+   * subscriptions go (their ObjectDeletion after the Boot!), polling and Periodic! deadlines.
+   */
   start(now: number): void {
     this.setTime(now);
     this.bootInfo = takeBootInfo(this.config.store, this.config.firmwareUpdated === true);
@@ -143,6 +146,7 @@ export class Agent {
       CommandKey: this.bootInfo.commandKey, Cause: this.bootInfo.cause, FirmwareUpdated: String(this.bootInfo.firmwareUpdated),
       ParameterMap: parameterMap(this.model, access, recipient),
     }));
+    this.subscriptions.dropNonPersistent();
     this.periodic.due(now, this.model.context.wallClock);
     this.nextPoll = now + this.limits.pollIntervalMs;
   }

@@ -68,6 +68,19 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     this.deleteRows(gone);
   }
 
+  /**
+   * TR-181 Subscription.{i}.Persistent=false: "removed whenever [the agent] is restarted".
+   * Called once after Boot! went out, so the Boot! of a non-persistent subscription is
+   * delivered and its ObjectDeletion follows it (TP-469 9.10, as the reference agent does).
+   */
+  dropNonPersistent(): void {
+    const t = this.model.tableAt(SUBSCRIPTION_TABLE);
+    if (t === undefined) return;
+    const gone: ObjectInstance[] = [];
+    for (const row of t.rows.values()) if (readParam(this.model, row, 'Persistent') !== 'true') gone.push(row);
+    this.deleteRows(gone);
+  }
+
   private deleteRows(rows: readonly ObjectInstance[]): void {
     if (rows.length === 0) return;
     const tx = this.model.begin();
