@@ -32,6 +32,7 @@ import { dispatchRequest, type DispatchContext } from './dispatch.ts';
 import { readParam } from './get.ts';
 import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
+import { OnBoarding } from './onboarding.ts';
 import { Outbox } from './outbox.ts';
 import { Requests, type AsyncCommandHandler } from './requests.ts';
 import type { Subscriptions } from './subscriptions.ts';
@@ -58,6 +59,8 @@ export class Agent {
   readonly notifications: NotifyQueue;
   /** Produces every agent-initiated Notify (Event, OnBoardRequest, OperationComplete…). */
   readonly notifier: Notifier;
+  /** SendOnBoardRequest() and the OnBoardingRestartTime restarts. */
+  readonly onBoarding: OnBoarding;
   /** Boot! information of this run (after start). */
   bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
   /** Responses waiting for pollTransmit (and their refusal count). */
@@ -91,6 +94,7 @@ export class Agent {
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;
+    this.onBoarding = new OnBoarding(this.model, (path) => this.notifier.onBoardRequest(path), this.limits.maxQueuedNotifications);
     this.model.addListener({
       handleValueChange: () => undefined,
       handleObjectCreation: () => undefined,
@@ -105,7 +109,7 @@ export class Agent {
     registerDeviceCommands({
       model: this.model, requests: this.requests,
       restart: (kind, cause, key) => this.scheduleRestart(kind, cause, key),
-      sendOnBoardRequest: (path) => this.notifier.sendOnBoardRequest(path),
+      sendOnBoardRequest: (path) => this.onBoarding.request(path),
       registerAsync: (path, h) => this.registerAsyncCommand(path, h),
     });
   }
@@ -175,7 +179,7 @@ export class Agent {
     const body = d.msg.body!;
     if (body.msg_body === 'response' || body.msg_body === 'error') {
       // R-NOT.9 matched by msg_id only; unknown msg_ids are ignored (R-MSG.9); an Error just stops the retries.
-      if (this.notifications.handleResponse(fromId, d.msgId) && body.response?.resp_type === 'notify_resp') this.notifier.acknowledged(d.msgId);
+      if (this.notifications.handleResponse(fromId, d.msgId) && body.response?.resp_type === 'notify_resp') this.onBoarding.acknowledged(d.msgId, now);
       return;
     }
     if (this.outbox.pending(fromId, d.msgId)) return; // R-MSG.4
@@ -254,6 +258,7 @@ export class Agent {
     this.subscriptions.expire(now);
     this.notifications.handleTimeout(now);
     this.periodicTick(now);
+    this.onBoarding.handleTimeout(now);
     if (this.nextPoll <= now) { // getter-backed params subscribed for ValueChange (§4 item 9)
       this.subscriptions.watchGetters();
       this.model.pollWatched();
@@ -267,6 +272,7 @@ export class Agent {
         this.acl.invalidate();
         this.controllers.invalidate();
         this.requests.clear();
+        this.onBoarding.clear();
         this.notifications.keepOnly(new Set());
         if (dev !== undefined) dev.factoryReset();
       }
@@ -283,7 +289,8 @@ export class Agent {
     if (this.outbox.size > 0) return this.now;
     const q = this.notifications.pollTimeout();
     if (q === -Infinity) return this.now;
-    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.periodic.pollTimeout(), this.nextPoll, this.restartAt);
+    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.periodic.pollTimeout(), this.onBoarding.pollTimeout(),
+      this.nextPoll, this.restartAt);
   }
 }
 

@@ -124,7 +124,8 @@ sub('R-NOT.5/R-NOT.6 SendOnBoardRequest(): OnBoardRequest with send_resp=true an
   assert.is(openRecord(retry[0]!.bytes).msg!.header!.msg_id, n!.msg.header!.msg_id, 'R-NOT.6 retried until the NotifyResp');
   const ack = requestRecord(notifyRespMsg(n!.msg.header!.msg_id, { subscription_id: '' }));
   t.agent.handleRecord(9e4, ack, 0, ack.length, ORIGIN);
-  assert.is(complete(), 'true', 'its NotifyResp completes on-boarding');
+  assert.is(complete(), 'false', 'TP-469 1.101 OnBoardingComplete belongs to the Controller: the NotifyResp does not set it');
+  assert.is(t.agent.onBoarding.pollTimeout(), Infinity, 'OnBoardingRestartTime 0: no restart (TP-469 1.103)');
 });
 
 sub('R-SUB TimeToLive removes the subscription after its lifetime', () => {
