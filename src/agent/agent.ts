@@ -36,6 +36,7 @@ import { OnBoarding } from './onboarding.ts';
 import { Outbox } from './outbox.ts';
 import { Requests, type AsyncCommandHandler } from './requests.ts';
 import type { Subscriptions } from './subscriptions.ts';
+import { applyTriggered } from './trigger-config.ts';
 import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type DeliveryOutcome, type MtpOrigin, type Requester, type Transmit } from './types.ts';
 
 /** D1: the versions this agent speaks. */
@@ -124,13 +125,21 @@ export class Agent {
 
   /** Ends an async operation started by a registered handler (OperationComplete follows). */
   completeOperation(requestPath: string, err: number, message: string, output: ReadonlyMap<string, string> | null): boolean {
-    return this.requests.complete(requestPath, { err, message, output });
+    const done = this.requests.complete(requestPath, { err, message, output });
+    this.runTriggers();
+    return done;
   }
 
   /** A board or firmware event ("Device.IoTCapability.1.", "Triggered!") to every matching Event subscription. */
   sendEvent(now: number, objPath: string, eventName: string, params: Record<string, string>): void {
     this.setTime(now);
     this.notifier.sendEvent(objPath, eventName, params);
+    this.runTriggers();
+  }
+
+  /** TriggerAction Config / NotifyAndConfig, applied once the change that fired them is committed. */
+  private runTriggers(): void {
+    applyTriggered(this.model, this.acl, this.subscriptions);
   }
 
   private setTime(now: number): void {
@@ -153,6 +162,7 @@ export class Agent {
     this.subscriptions.dropNonPersistent();
     this.periodic.due(now, this.model.context.wallClock);
     this.nextPoll = now + this.limits.pollIntervalMs;
+    this.runTriggers();
   }
 
   // Receive ----------------------------------------------------------------
@@ -185,6 +195,7 @@ export class Agent {
     if (this.outbox.pending(fromId, d.msgId)) return; // R-MSG.4
     const resp = dispatchRequest(this.dispatch, req, d.msg);
     if (resp !== null) this.outbox.respond(origin, fromId, replyVersion, d.msgId, resp);
+    this.runTriggers();
     const kind = body.request!.req_type;
     if (kind === 'set' || kind === 'add' || kind === 'delete') this.periodicTick(now); // a new interval takes effect at once
   }
@@ -278,6 +289,7 @@ export class Agent {
       }
       else if (dev !== undefined) dev.reboot();
     }
+    this.runTriggers();
   }
 
   /** §Periodic!: sends what is due and re-reads changed intervals/phases. */

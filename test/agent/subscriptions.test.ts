@@ -37,6 +37,30 @@ sub('R-SUB ReferenceList items must be paths of the supported model (7012); a mi
   assert.ok(r[1]!.oper_status!.oper_success);
 });
 
+sub('TR-181 TriggerAction Config: the Recipient\'s TriggerConfigSettings are applied as one Set, no Notify (TP-469 1.93)', () => {
+  const t = createTestAgent();
+  subscribe(t, 'ValueChange', 'Device.DSL.Line.2.Enable', [['TriggerAction', 'Config'],
+    ['TriggerConfigSettings', 'Device.DSL.Line.1.CurrentProfile="30a", Device.LocalAgent.Subscription.1.Enable=false']]);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.2.', param_settings: [{ param: 'Enable', value: 'true' }] }] }));
+  assert.equal(notifies(t), []);
+  assert.is(valueOf(t, 'Device.DSL.Line.1.CurrentProfile'), '30a', 'quotes around a string value are dropped');
+  assert.is(valueOf(t, 'Device.LocalAgent.Subscription.1.Enable'), 'false');
+});
+
+sub('TR-181 TriggerConfigSettings: items are <param path>=<value> (7012 otherwise); a failing item undoes the whole action', () => {
+  const t = createTestAgent();
+  const add = (v: string) => exchange(t, addMsg('a', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
+    { param: 'TriggerConfigSettings', value: v, required: true }] }] })).body!;
+  assert.is(add('Device.DSL.Line.1.=x').error!.param_errs[0]!.err_code, 7012);
+  assert.is(add('no-equals').error!.param_errs[0]!.err_code, 7012);
+  assert.ok(add('Device.DSL.Line.9.Enable=true').response, 'an instance that does not exist yet is fine');
+  subscribe(t, 'ValueChange', 'Device.DSL.Line.2.Enable', [['TriggerAction', 'NotifyAndConfig'],
+    ['TriggerConfigSettings', 'Device.DSL.Line.1.CurrentProfile=x,Device.DSL.Line.1.Enable=maybe']]);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.2.', param_settings: [{ param: 'Enable', value: 'true' }] }] }));
+  assert.is(notifies(t).length, 1, 'NotifyAndConfig still notifies');
+  assert.is(valueOf(t, 'Device.DSL.Line.1.CurrentProfile'), '17a', 'the bad second item undid the first');
+});
+
 sub('R-SUB ReferenceList is immutable once set (7013), other params stay writable', () => {
   const t = createTestAgent();
   subscribe(t, 'ValueChange', 'Device.DSL.Line.1.Enable');
