@@ -9,9 +9,10 @@ import { DISCOVERY_CASES } from './cases-discovery.ts';
 import { GET_CASES } from './cases-get.ts';
 import { NOTIFY_CASES } from './cases-notify.ts';
 import { OPERATE_CASES } from './cases-operate.ts';
+import { PROVISIONING_CASES } from './cases-provisioning.ts';
 import { SET_CASES } from './cases-set.ts';
 
-export const CASES: readonly Case[] = [...ADD_CASES, ...SET_CASES, ...DELETE_CASES, ...GET_CASES, ...NOTIFY_CASES, ...OPERATE_CASES, ...DISCOVERY_CASES];
+export const CASES: readonly Case[] = [...ADD_CASES, ...SET_CASES, ...DELETE_CASES, ...GET_CASES, ...NOTIFY_CASES, ...OPERATE_CASES, ...DISCOVERY_CASES, ...PROVISIONING_CASES];
 
 /** Runs the case named `name`: "" when it passed, else why it failed. */
 export function runCase(name: string): string {
