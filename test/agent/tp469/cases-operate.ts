@@ -1,8 +1,9 @@
 /**
  * TP-469 chapter 1, Operate and on-boarding (1.60–1.62, 1.64, 1.65, 1.79, 1.91, 1.100,
- * 1.101–1.103) and 9.11; OnBoardingComplete / OnBoardingRestartTime are rules of issue #19.
+ * 1.101–1.103), 9.9 and 9.11; OnBoardingComplete / OnBoardingRestartTime are rules of issue #19.
  */
-import { check, Lab, resp, same, type Heard } from './lab.ts';
+import { getMsg } from '../../../src/usp/index.ts';
+import { check, created, Lab, resp, same, type Heard } from './lab.ts';
 import { tp, type Case } from './case.ts';
 
 const C1 = 'Device.LocalAgent.Controller.1.';
@@ -112,6 +113,18 @@ export const OPERATE_CASES: Case[] = [
     const { lab } = onBoard('0', 'test103');
     lab.wait(60000);
     same(onBoardRequests(lab.heard).length, 1, 'no other OnBoardRequest');
+  }),
+  tp('9.9', 'Adding a New Controller - OnBoardRequest', 'CM', () => {
+    const lab = new Lab();
+    const [ctl] = created(lab.add(false, [['Device.LocalAgent.Controller.', [['Alias', 'usp-111-Controller'], ['EndpointID', 'proto::secondary'],
+      ['Enable', 'true'], ['AssignedRole', 'Device.LocalAgent.ControllerTrust.Role.1']]]]));
+    created(lab.add(false, [[ctl! + 'MTP.', [['Enable', 'true'], ['Protocol', 'CoAP'], ['CoAP.Host', '192.0.2.20'], ['CoAP.Port', '5683'], ['CoAP.Path', 'usp']]]]));
+    resp(lab.operate(ctl! + 'SendOnBoardRequest()', '', true)[0]!, 'operate_resp');
+    const sent = onBoardRequests(lab.heard);
+    same(sent.map((h) => h.to), ['proto::secondary'], 'an OnBoardRequest to the new Controller');
+    lab.ack(sent[0]!);
+    same(lab.send(getMsg('g', { param_paths: ['Device.LocalAgent.EndpointID'] }), 'proto::secondary').body!.response!.get_resp!.req_path_results[0]!.err_code, 0,
+      'the new Controller is served');
   }),
   tp('9.11', 'Use of the Timer! Event', 'CM', () => scheduleTimer('', true, 60)),
 ];

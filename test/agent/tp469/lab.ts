@@ -136,9 +136,9 @@ export class Lab {
     this.advance(this.now + ms);
   }
 
-  /** NotifyResp to a Notify the analyzer saw. */
+  /** NotifyResp (from the Notify's recipient) to a Notify the analyzer saw. */
   ack(h: Heard): void {
-    check(this.sendAll(notifyRespMsg(h.msgId, { subscription_id: h.notify.subscription_id })).length === 0, 'a NotifyResp gets no answer');
+    check(this.sendAll(notifyRespMsg(h.msgId, { subscription_id: h.notify.subscription_id }), h.to).length === 0, 'a NotifyResp gets no answer');
   }
 
   /** Notifies heard since index `from`. */
