@@ -35,7 +35,7 @@ export class OnBoarding {
   /** SendOnBoardRequest(): OnBoardingComplete=false, then the OnBoardRequest. 0 or a USP error code. */
   request(controllerPath: string): number {
     const c = this.model.instanceAt(controllerPath);
-    if (c === undefined) return DmError.CommandFailure;
+    if (c === undefined || readParam(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure; // enabled Controllers only, nothing changed
     const tx = this.model.begin();
     tx.set(c, 'OnBoardingComplete', 'false', WriteMode.Agent);
     tx.commit();

@@ -32,6 +32,7 @@ import type { WritePolicy } from './write.ts';
 export const SUBSCRIPTION_TABLE = 'Device.LocalAgent.Subscription.';
 /** Bound on Config actions waiting to be applied (one per subscription row at most). */
 const MAX_TRIGGERED = 16;
+const NONE_TRIGGERED: readonly string[] = Object.freeze([]);
 
 /** What a matching subscription produces; the agent turns it into a queued Notify. */
 export type NotifySink = (recipient: ObjectInstance, subscriptionId: string, sendResp: boolean, expirationS: number, n: Notification) => void;
@@ -196,8 +197,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
   }
 
   /** Subscription rows whose Config action is due (TriggerAction Config / NotifyAndConfig), oldest first; the queue is emptied. */
-  takeTriggered(): string[] {
-    return this.triggered.splice(0);
+  takeTriggered(): readonly string[] {
+    return this.triggered.length === 0 ? NONE_TRIGGERED : this.triggered.splice(0); // nothing allocated on the common path
   }
 
   /** Element path (param, command, event) against a reference: exact, or under an object reference. */

@@ -73,7 +73,7 @@ export function applyTriggerConfig(model: DataModelApi, acl: AccessControl, poli
 const MAX_TRIGGER_ROUNDS = 4;
 
 /** Applies every queued Config action (and those they fire, MAX_TRIGGER_ROUNDS deep). */
-export function applyTriggered(model: DataModelApi, acl: AccessControl, subs: WritePolicy & { takeTriggered(): string[] }): void {
+export function applyTriggered(model: DataModelApi, acl: AccessControl, subs: WritePolicy & { takeTriggered(): readonly string[] }): void {
   for (let round = 0; round < MAX_TRIGGER_ROUNDS; round++) {
     const rows = subs.takeTriggered();
     if (rows.length === 0) return;

@@ -152,6 +152,15 @@ sub('R-NOT.5/R-NOT.6 SendOnBoardRequest(): OnBoardRequest with send_resp=true an
   assert.is(t.agent.onBoarding.pollTimeout(), Infinity, 'OnBoardingRestartTime 0: no restart (TP-469 1.103)');
 });
 
+sub('R-NOT.5 SendOnBoardRequest() on a disabled Controller fails (7022) and changes nothing', () => {
+  const t = createTestAgent({ rows: [{ path: 'Device.LocalAgent.Controller.3.', values: [['EndpointID', 'proto::off'], ['Enable', 'false'],
+    ['OnBoardingComplete', 'true']] }] });
+  const m = exchange(t, operateMsg('o', { command: 'Device.LocalAgent.Controller.3.SendOnBoardRequest()', send_resp: true }));
+  assert.is(m.body!.response!.operate_resp!.operation_results[0]!.cmd_failure!.err_code, 7022);
+  assert.is(valueOf(t, 'Device.LocalAgent.Controller.3.OnBoardingComplete'), 'true');
+  assert.is(t.notifies.length, 0);
+});
+
 sub('R-SUB TimeToLive removes the subscription after its lifetime', () => {
   const t = createTestAgent();
   subscribe(t, 'ValueChange', 'Device.DSL.Line.1.Enable', [['TimeToLive', '60']]);
