@@ -115,9 +115,11 @@ export class Lab {
     return r[0]!;
   }
 
-  /** Moves the clock to `until` (lab ms), running every deadline on the way. */
+  /** Moves the clock to `until` (lab ms), running every deadline on the way; fails on a livelock. */
   advance(until: number): void {
+    let rounds = 0;
     for (let at = this.t.agent.pollTimeout(); at <= until; at = this.t.agent.pollTimeout()) {
+      check(++rounds < 10000, `livelock: the agent keeps asking for ${at} ms`);
       this.tick(at);
       this.t.agent.handleTimeout(this.now);
       this.pump();
