@@ -139,6 +139,20 @@ export const SET_CASES: Case[] = [
       'ID and Alias refused with 7013');
     same([lab.value(paths[0]! + 'ID'), lab.value(paths[1]! + 'NotifRetry')], ['set1', 'true'], 'unchanged key, other value set');
   }),
+  rule('R-SET.1 allow_partial=false: an obj_path that fails itself (invalid, absent instance) is an Error whose param_errs name it', () => {
+    const { lab, paths } = withSubscriptions(1);
+    for (const [path, code] of [['Device.LocalAgent.InvalidObject.', 7026], [SUBS + '9.', 7016], [SUBS, 7004]] as const) {
+      const e = error(lab.set(false, [[paths[0]!, [['NotifRetry', 'true']]], [path, [['Enable', 'true']]]]));
+      same([e.err_code, e.param_errs.map((x) => [x.param_path, x.err_code])], [code, [[path, code]]], path);
+    }
+    same(lab.value(paths[0]! + 'NotifRetry'), 'false', 'nothing set');
+  }),
+  rule('R-SET.0 allow_partial=true: an obj_path that fails itself is an OperationFailure with its code, the others are set', () => {
+    const { lab, paths } = withSubscriptions(1);
+    const r = resp(lab.set(true, [[paths[0]!, [['NotifRetry', 'true']]], ['Device.LocalAgent.InvalidObject.', [['Enable', 'true']]]]), 'set_resp');
+    same(r.updated_obj_results.map((x) => x.oper_status?.oper_failure?.err_code ?? 'ok'), ['ok', 7026], 'success, then 7026');
+    same(lab.value(paths[0]! + 'NotifRetry'), 'true', 'the valid one is set');
+  }),
   rule('R-KEY.2 a functional unique key may change (BootParameter.ParameterName), uniqueness still judged (7025)', () => {
     const lab = new Lab();
     const [a, b] = created(lab.add(false, [
