@@ -18,8 +18,15 @@ import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type 
 type Results = AddRespCreatedObjectResultInit[];
 type PathOutcome = PathRun<Results>;
 
-function failure(path: string, code: number, msg: string, errs: FullParamError[] = []): PathOutcome {
-  return { outcome: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs: errs };
+/**
+ * An obj_path that failed. With allow_partial=false it becomes the Error, whose param_errs
+ * name what failed (06-messages "Using allow_partial and required Parameters": param_errs
+ * regardless of Response or Error; TP-469 1.4/1.6): the failed parameters of the row, or
+ * else the obj_path itself with its code (an invalid or non-creatable object).
+ */
+function failure(path: string, code: number, msg: string, errs?: FullParamError[]): PathOutcome {
+  const failErrs = errs ?? [{ param_path: path, err_code: code, err_msg: msg }];
+  return { outcome: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs };
 }
 
 export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {

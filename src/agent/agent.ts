@@ -32,9 +32,11 @@ import { dispatchRequest, type DispatchContext } from './dispatch.ts';
 import { readParam } from './get.ts';
 import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
+import { OnBoarding } from './onboarding.ts';
 import { Outbox } from './outbox.ts';
 import { Requests, type AsyncCommandHandler } from './requests.ts';
 import type { Subscriptions } from './subscriptions.ts';
+import { applyTriggered } from './trigger-config.ts';
 import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type DeliveryOutcome, type MtpOrigin, type Requester, type Transmit } from './types.ts';
 
 /** D1: the versions this agent speaks. */
@@ -58,6 +60,8 @@ export class Agent {
   readonly notifications: NotifyQueue;
   /** Produces every agent-initiated Notify (Event, OnBoardRequest, OperationComplete…). */
   readonly notifier: Notifier;
+  /** SendOnBoardRequest() and the OnBoardingRestartTime restarts. */
+  readonly onBoarding: OnBoarding;
   /** Boot! information of this run (after start). */
   bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
   /** Responses waiting for pollTransmit (and their refusal count). */
@@ -91,6 +95,7 @@ export class Agent {
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;
+    this.onBoarding = new OnBoarding(this.model, (path) => this.notifier.onBoardRequest(path), this.limits.maxQueuedNotifications);
     this.model.addListener({
       handleValueChange: () => undefined,
       handleObjectCreation: () => undefined,
@@ -105,7 +110,7 @@ export class Agent {
     registerDeviceCommands({
       model: this.model, requests: this.requests,
       restart: (kind, cause, key) => this.scheduleRestart(kind, cause, key),
-      sendOnBoardRequest: (path) => this.notifier.sendOnBoardRequest(path),
+      sendOnBoardRequest: (path) => this.onBoarding.request(path),
       registerAsync: (path, h) => this.registerAsyncCommand(path, h),
     });
   }
@@ -120,13 +125,21 @@ export class Agent {
 
   /** Ends an async operation started by a registered handler (OperationComplete follows). */
   completeOperation(requestPath: string, err: number, message: string, output: ReadonlyMap<string, string> | null): boolean {
-    return this.requests.complete(requestPath, { err, message, output });
+    const done = this.requests.complete(requestPath, { err, message, output });
+    this.runTriggers();
+    return done;
   }
 
   /** A board or firmware event ("Device.IoTCapability.1.", "Triggered!") to every matching Event subscription. */
   sendEvent(now: number, objPath: string, eventName: string, params: Record<string, string>): void {
     this.setTime(now);
     this.notifier.sendEvent(objPath, eventName, params);
+    this.runTriggers();
+  }
+
+  /** TriggerAction Config / NotifyAndConfig, applied once the change that fired them is committed. */
+  private runTriggers(): void {
+    applyTriggered(this.model, this.acl, this.subscriptions);
   }
 
   private setTime(now: number): void {
@@ -134,7 +147,10 @@ export class Agent {
     this.model.setTime(now, this.config.wallClock === undefined ? undefined : this.config.wallClock());
   }
 
-  /** After boot: TTL bookkeeping, Boot! to its subscribers, polling and Periodic! deadlines. */
+  /**
+   * After boot: TTL bookkeeping, Boot! to its subscribers, then the non-persistent
+   * subscriptions go (their ObjectDeletion after the Boot!), polling and Periodic! deadlines.
+   */
   start(now: number): void {
     this.setTime(now);
     this.bootInfo = takeBootInfo(this.config.store, this.config.firmwareUpdated === true);
@@ -143,8 +159,10 @@ export class Agent {
       CommandKey: this.bootInfo.commandKey, Cause: this.bootInfo.cause, FirmwareUpdated: String(this.bootInfo.firmwareUpdated),
       ParameterMap: parameterMap(this.model, access, recipient),
     }));
+    this.subscriptions.dropNonPersistent();
     this.periodic.due(now, this.model.context.wallClock);
     this.nextPoll = now + this.limits.pollIntervalMs;
+    this.runTriggers();
   }
 
   // Receive ----------------------------------------------------------------
@@ -171,12 +189,13 @@ export class Agent {
     const body = d.msg.body!;
     if (body.msg_body === 'response' || body.msg_body === 'error') {
       // R-NOT.9 matched by msg_id only; unknown msg_ids are ignored (R-MSG.9); an Error just stops the retries.
-      if (this.notifications.handleResponse(fromId, d.msgId) && body.response?.resp_type === 'notify_resp') this.notifier.acknowledged(d.msgId);
+      if (this.notifications.handleResponse(fromId, d.msgId) && body.response?.resp_type === 'notify_resp') this.onBoarding.acknowledged(d.msgId, now);
       return;
     }
     if (this.outbox.pending(fromId, d.msgId)) return; // R-MSG.4
     const resp = dispatchRequest(this.dispatch, req, d.msg);
     if (resp !== null) this.outbox.respond(origin, fromId, replyVersion, d.msgId, resp);
+    this.runTriggers();
     const kind = body.request!.req_type;
     if (kind === 'set' || kind === 'add' || kind === 'delete') this.periodicTick(now); // a new interval takes effect at once
   }
@@ -250,6 +269,7 @@ export class Agent {
     this.subscriptions.expire(now);
     this.notifications.handleTimeout(now);
     this.periodicTick(now);
+    this.onBoarding.handleTimeout(now);
     if (this.nextPoll <= now) { // getter-backed params subscribed for ValueChange (§4 item 9)
       this.subscriptions.watchGetters();
       this.model.pollWatched();
@@ -263,11 +283,13 @@ export class Agent {
         this.acl.invalidate();
         this.controllers.invalidate();
         this.requests.clear();
+        this.onBoarding.clear();
         this.notifications.keepOnly(new Set());
         if (dev !== undefined) dev.factoryReset();
       }
       else if (dev !== undefined) dev.reboot();
     }
+    this.runTriggers();
   }
 
   /** §Periodic!: sends what is due and re-reads changed intervals/phases. */
@@ -279,7 +301,8 @@ export class Agent {
     if (this.outbox.size > 0) return this.now;
     const q = this.notifications.pollTimeout();
     if (q === -Infinity) return this.now;
-    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.periodic.pollTimeout(), this.nextPoll, this.restartAt);
+    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.periodic.pollTimeout(), this.onBoarding.pollTimeout(),
+      this.nextPoll, this.restartAt);
   }
 }
 

@@ -2,10 +2,13 @@
  * Delete (TR-369 06-messages "Delete", R-DEL.0–4, AGENT-REQUIREMENTS §1.10, §4 item 4).
  *
  * obj_paths are instance paths or search paths. allow_partial=true: delete what can
- * be deleted, one UnaffectedPathError per matched instance that failed (R-DEL.3); a
- * path matching nothing is oper_success with no affected_paths (R-DEL.2a).
- * allow_partial=false: a non-instance path, an absent instance, a non-deletable row
- * or a row without InstantiatedObj-w fails the whole message (R-DEL.1).
+ * be deleted, one UnaffectedPathError per matched instance that failed (R-DEL.3).
+ * A valid path matching nothing — a search, or an instance number not in use — is
+ * oper_success with no affected_paths whatever allow_partial says (R-DEL.2a; TP-469
+ * 1.25/1.29, as the reference agent answers: see docs/decisions.md, where R-DEL.1's
+ * "an Object Instance that does not exist" is read as losing to R-DEL.2a).
+ * allow_partial=false: a non-instance path, a path outside the supported model, a
+ * non-deletable row or a row without InstantiatedObj-w fails the whole message (R-DEL.1).
  * Unreadable rows are left out of both lists (R-DEL.2/4). Strong references to the
  * deleted rows are cleared by the model in the same transaction (R-ARC.12).
  */
@@ -14,6 +17,14 @@ import type { DeleteInit, DeleteRespDeletedObjectResultInit, DeleteRespUnaffecte
 import { deleteRespMsg, errorMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import type { Requester } from './types.ts';
+
+/** "Device.X.7." ends with an instance number (the path is an Object Instance Path, not a table or sub-object). */
+function endsWithInstance(path: string): boolean {
+  const cut = path.lastIndexOf('.', path.length - 2);
+  if (cut < 0 || !path.endsWith('.') || cut === path.length - 2) return false;
+  for (let i = cut + 1; i < path.length - 1; i++) { const c = path.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
+}
 
 export function processDelete(model: DataModelApi, req: Requester, msgId: string, del: DeleteInit): MsgInit {
   const allowPartial = del.allow_partial === true;
@@ -25,7 +36,13 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
     let err = r.err;
     let msg = r.message;
     if (err === 0 && (r.kind !== PathKind.Object || r.tables.length > 0)) { err = DmError.InvalidArguments; msg = `${path} is not an object instance path`; }
-    if (err === DmError.ObjectDoesNotExist && allowPartial) err = 0; // R-DEL.2a / §4 item 4: nothing to delete
+    if (err === DmError.ObjectDoesNotExist) { // R-DEL.2a: valid, resolves to nothing → nothing to delete
+      const s = model.resolveSupported(path);
+      if (s.err !== 0) { err = s.err; msg = s.message; }
+      else if (s.kind !== PathKind.Object || s.node === null || !s.node.multi || !endsWithInstance(path)) {
+        err = DmError.InvalidArguments; msg = `${path} is not an object instance path`;
+      } else err = 0;
+    }
     if (err !== 0) {
       if (!allowPartial) { tx.rollback(); return errorMsg(msgId, err, msg, [{ param_path: path, err_code: err, err_msg: msg }]); }
       results.push({ requested_path: path, oper_status: { oper_failure: { err_code: err, err_msg: msg } } });

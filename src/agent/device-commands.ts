@@ -6,9 +6,9 @@
  * Reboot()/FactoryReset() persist the CommandKey and Cause for Boot! first, answer,
  * and ask the platform hook to act after `rebootDelayMs` (so the response leaves).
  * ScheduleTimer() completes after DelaySeconds through a Request deadline.
- * SendOnBoardRequest() works for enabled Controllers only and sets OnBoardingComplete=false.
+ * SendOnBoardRequest() works for enabled Controllers only (onboarding.ts: OnBoardingComplete=false, restarts).
  */
-import { DmError, WriteMode, type CommandOutcome, type DataModelApi } from '../dm/index.ts';
+import { DmError, type CommandOutcome, type DataModelApi } from '../dm/index.ts';
 import type { Requests, AsyncCommandHandler } from './requests.ts';
 
 export interface CommandHost {
@@ -46,13 +46,4 @@ export function registerDeviceCommands(h: CommandHost): void {
     const err = h.requests.cancel(inv.target.path);
     return err === 0 ? OK : { err, message: `${inv.target.path} is not running`, output: null };
   });
-}
-
-/** R-NOT.5: OnBoardingComplete=false on the Controller asked to on-board. */
-export function markOnBoarding(model: DataModelApi, controllerPath: string): void {
-  const c = model.instanceAt(controllerPath);
-  if (c === undefined) return;
-  const tx = model.begin();
-  tx.set(c, 'OnBoardingComplete', 'false', WriteMode.Agent);
-  tx.commit();
 }

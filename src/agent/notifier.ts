@@ -8,12 +8,11 @@
  * Invariant: nothing here touches the MTP; the Agent turns queued payloads into
  * Records when the driver polls.
  */
-import { DmError, WriteMode, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
+import { DmError, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
 import { encodeMsg, notifyMsg, type Notification } from '../usp/index.ts';
 import type { AccessControl, AccessView } from './acl.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import { readParam } from './get.ts';
-import { markOnBoarding } from './device-commands.ts';
 import { NotifyQueue } from './notify-queue.ts';
 import type { Operation } from './requests.ts';
 import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
@@ -27,8 +26,6 @@ export class Notifier {
   readonly queue: NotifyQueue;
   readonly subscriptions: Subscriptions;
   private msgCounter = 0;
-  /** msg_id → Controller row path of OnBoardRequests waiting for their NotifyResp. */
-  private readonly onBoarding = new Map<string, string>();
 
   constructor(
     private readonly model: DataModelApi, acl: AccessControl, capacity: number,
@@ -88,11 +85,10 @@ export class Notifier {
     }));
   }
 
-  /** R-NOT.5/6: OnBoardRequest to an enabled Controller, send_resp=true, never expires, subscription_id "". */
-  sendOnBoardRequest(controllerPath: string): number {
+  /** R-NOT.5/6: OnBoardRequest to an enabled Controller, send_resp=true, never expires, subscription_id "". Its msg_id, or a USP error code. */
+  onBoardRequest(controllerPath: string): string | number {
     const c = this.model.instanceAt(controllerPath);
     if (c === undefined || readParam(this.model, c, 'Enable') !== 'true') return DmError.CommandFailure;
-    markOnBoarding(this.model, controllerPath);
     const ctx = this.model.context;
     const msgId = this.queueNotify(c, '', true, 0, {
       on_board_req: {
@@ -100,21 +96,6 @@ export class Notifier {
         serial_number: ctx.serialNumber, agent_supported_protocol_versions: this.versions,
       },
     });
-    if (msgId === '') return DmError.ResourcesExceeded;
-    if (this.onBoarding.size >= this.queue.capacity) this.onBoarding.clear(); // bounded like the queue itself
-    this.onBoarding.set(msgId, controllerPath);
-    return 0;
-  }
-
-  /** A NotifyResp matched Notify `msgId`: if it was an OnBoardRequest, on-boarding is complete (R-NOT.6). */
-  acknowledged(msgId: string): void {
-    const path = this.onBoarding.get(msgId);
-    if (path === undefined) return;
-    this.onBoarding.delete(msgId);
-    const c = this.model.instanceAt(path);
-    if (c === undefined) return;
-    const tx = this.model.begin();
-    tx.set(c, 'OnBoardingComplete', 'true', WriteMode.Agent);
-    tx.commit();
+    return msgId === '' ? DmError.ResourcesExceeded : msgId;
   }
 }

@@ -11,8 +11,11 @@
  * ObjectDeletion — instance paths (or the table); OperationComplete/Event — the
  * element path or an object path covering everything below. `*` matches any
  * instance; search expressions are resolved against the current model.
- * Also the agent's write policy: ReferenceList immutable once non-empty, Recipient and
- * CreationDate filled by the agent, TimeToLive countdown on the monotonic clock.
+ * TriggerAction Config / NotifyAndConfig queue the row's TriggerConfigSettings
+ * (trigger-config.ts); Config alone sends no Notify.
+ * Also the agent's write policy: ReferenceList immutable once non-empty, TriggerConfigSettings
+ * items well-formed, Recipient and CreationDate filled by the agent, TimeToLive countdown on
+ * the monotonic clock.
  */
 import {
   DmError, formatDateTime, named, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
@@ -23,9 +26,13 @@ import { covers, PermKind, Right, segMatches, splitPath, type AccessControl, typ
 import { readFor, readParam } from './get.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import type { Requester } from './types.ts';
+import { checkConfigSettings } from './trigger-config.ts';
 import type { WritePolicy } from './write.ts';
 
 export const SUBSCRIPTION_TABLE = 'Device.LocalAgent.Subscription.';
+/** Bound on Config actions waiting to be applied (one per subscription row at most). */
+const MAX_TRIGGERED = 16;
+const NONE_TRIGGERED: readonly string[] = Object.freeze([]);
 
 /** What a matching subscription produces; the agent turns it into a queued Notify. */
 export type NotifySink = (recipient: ObjectInstance, subscriptionId: string, sendResp: boolean, expirationS: number, n: Notification) => void;
@@ -50,6 +57,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
   private disabling: ObjectInstance | null = null;
   /** Getter-backed params this object asked the model to poll. */
   private watched = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
+  /** Subscription rows that fired with TriggerAction Config / NotifyAndConfig, not yet applied. */
+  private readonly triggered: string[] = [];
 
   constructor(private readonly model: DataModelApi, private readonly acl: AccessControl, private readonly sink: NotifySink) {}
 
@@ -65,6 +74,19 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       if (Number.isNaN(ms)) gone.push(row);
       else this.born.set(row.path, now - (wallClock! - ms));
     }
+    this.deleteRows(gone);
+  }
+
+  /**
+   * TR-181 Subscription.{i}.Persistent=false: "removed whenever [the agent] is restarted".
+   * Called once after Boot! went out, so the Boot! of a non-persistent subscription is
+   * delivered and its ObjectDeletion follows it (TP-469 9.10, as the reference agent does).
+   */
+  dropNonPersistent(): void {
+    const t = this.model.tableAt(SUBSCRIPTION_TABLE);
+    if (t === undefined) return;
+    const gone: ObjectInstance[] = [];
+    for (const row of t.rows.values()) if (readParam(this.model, row, 'Persistent') !== 'true') gone.push(row);
     this.deleteRows(gone);
   }
 
@@ -125,7 +147,9 @@ export class Subscriptions implements ChangeListener, WritePolicy {
 
   // WritePolicy ------------------------------------------------------------
   checkWrite(inst: ObjectInstance, p: ParamNode, value: string, created: boolean): number {
-    if (p.name !== 'ReferenceList' || inst.node.path !== SUBSCRIPTION_TABLE + '{i}.') return 0;
+    if (inst.node.path !== SUBSCRIPTION_TABLE + '{i}.') return 0;
+    if (p.name === 'TriggerConfigSettings') return checkConfigSettings(this.model, value);
+    if (p.name !== 'ReferenceList') return 0;
     const current = this.model.read(inst, p);
     if (!created && current !== '' && current !== value) return DmError.NonWritableParameter; // §1.14: immutable once non-empty
     for (const ref of splitList(value)) { // every item must be a path of the supported model (absent instances are fine)
@@ -155,6 +179,9 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       if (!hit) continue;
       const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
       if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
+      const action = readParam(m, row, 'TriggerAction');
+      if (action === 'Config' || action === 'NotifyAndConfig') this.trigger(row.path);
+      if (action === 'Config') continue;
       const access = this.acl.viewFor(recipient);
       if (!access.allows(perm.path, perm.kind, Right.Notify)) continue;
       const n = build(access, recipient);
@@ -162,6 +189,16 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       const retry = readParam(m, row, 'NotifRetry') === 'true';
       this.sink(recipient, readParam(m, row, 'ID'), retry, retry ? Number(readParam(m, row, 'NotifExpiration')) : 0, n);
     }
+  }
+
+  /** Queues a Config action (trigger-config.ts applies it after the current change is committed); bounded. */
+  private trigger(rowPath: string): void {
+    if (this.triggered.indexOf(rowPath) < 0 && this.triggered.length < MAX_TRIGGERED) this.triggered.push(rowPath);
+  }
+
+  /** Subscription rows whose Config action is due (TriggerAction Config / NotifyAndConfig), oldest first; the queue is emptied. */
+  takeTriggered(): readonly string[] {
+    return this.triggered.length === 0 ? NONE_TRIGGERED : this.triggered.splice(0); // nothing allocated on the common path
   }
 
   /** Element path (param, command, event) against a reference: exact, or under an object reference. */

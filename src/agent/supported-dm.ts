@@ -3,7 +3,7 @@
  * §GSDM, R-GSP.0, §4 item 6).
  *
  * Paths may be supported paths ("{i}", final "{i}." optional) or instantiated paths
- * (which must exist). first_level_only: the object and its immediate child objects,
+ * (which must exist); an object path may leave out its final dot (TP-469 1.99). first_level_only: the object and its immediate child objects,
  * the children without params/commands/events. return_* switch the element lists on.
  * A param/command/event path ignores the flags and reports only that element.
  * writeOnceReadOnly is reported READ_WRITE; value_type, value_change and command_type
@@ -77,10 +77,17 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
   const uri = model.schema.dataModelUri;
   const fail = (code: number, msg: string): GetSupportedDMRespRequestedObjectResultInit =>
     ({ req_obj_path: path, err_code: code, err_msg: msg, data_model_inst_uri: '', supported_objs: [] });
-  const r = model.resolveSupported(path);
+  let at = path;
+  let r = model.resolveSupported(at);
+  // TP-469 1.99 writes an object path without its final dot ("Device.LocalAgent.Subscription"); the
+  // reference agent answers it as the object, so a name that is no element but an object is read so.
+  if (r.err !== 0 && !path.endsWith('.') && !path.endsWith(')') && !path.endsWith('!')) {
+    const asObject = model.resolveSupported(path + '.');
+    if (asObject.err === 0) { r = asObject; at = path + '.'; }
+  }
   if (r.err !== 0 || r.node === null) return fail(r.err || DmError.InvalidPath, r.message);
-  if (hasInstanceNumber(path)) { // an instantiated path must exist (§GSDM paths)
-    const inst = model.resolve(path);
+  if (hasInstanceNumber(at)) { // an instantiated path must exist (§GSDM paths)
+    const inst = model.resolve(at);
     if (inst.err !== 0) return fail(inst.err, inst.message);
   }
   const node = r.node;

@@ -32,7 +32,9 @@ import type { Platform } from '../platform/types.ts';
 import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from '../mtp/coap/endpoint.ts';
 import { startCoapsEndpoint, type CoapsEndpointHandle } from '../mtp/coap/coaps-endpoint.ts';
-import { provisionCoapMtps, type HostCoapsConfig } from '../mtp/coap/provision.ts';
+import { provisionCoapMtps, runningCoapMtps, type HostCoapsConfig } from '../mtp/coap/provision.ts';
+import { OptionDefaults } from '../mtp/option-defaults.ts';
+import { read } from '../mtp/controller-rows.ts';
 import { createDeadlineTimer } from '../platform/deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from '../mtp/coap/controllers.ts';
 import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
@@ -130,22 +132,31 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, ''), rows: iot.rows, params: iot.params,
     }),
   });
-  const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:')));
+  // The options are factory defaults: what a Controller configured in these rows stays (mtp/option-defaults.ts).
+  const defaults = new OptionDefaults(platform.storage);
+  const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:')), defaults);
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
-  const plainCoap = c.plainCoap !== false;
-  const mtpWhy = provisionCoapMtps(model, { plain: plainCoap ? c.coapPort : null, path: c.coapPath, coaps: c.coaps });
+  const mtpWhy = provisionCoapMtps(model, { plain: c.plainCoap !== false ? c.coapPort : null, path: c.coapPath, coaps: c.coaps }, defaults);
   if (mtpWhy !== '') log.error(`CoAP MTP rows not provisioned: ${mtpWhy}`);
+  const running = mtpWhy === '' ? runningCoapMtps(model) : { plain: c.plainCoap !== false, coaps: c.coaps !== undefined };
+  const plainCoap = c.plainCoap !== false && running.plain;
+  const coaps = running.coaps ? c.coaps : undefined;
+  if (plainCoap !== (c.plainCoap !== false) || coaps !== c.coaps) log.warn('a CoAP MTP a Controller disabled (LocalAgent.MTP.{i}.Enable) is not started');
   let mqttRows: MqttRows | null = null;
   if (c.mqtt !== undefined) {
-    const rows = c.mqtt.mtp.provision(model, c.mqtt.broker);
+    const rows = c.mqtt.mtp.provision(model, c.mqtt.broker, defaults);
     const mqttControllers = c.controllers.filter((a) => a.uri.startsWith('mqtt:')).map((a) => ({ endpointId: a.endpointId, topic: a.uri.slice(5) }));
-    const bad = typeof rows === 'string' ? rows : c.mqtt.mtp.provisionControllers(model, mqttControllers, rows.mtp);
+    const bad = typeof rows === 'string' ? rows : c.mqtt.mtp.provisionControllers(model, mqttControllers, rows.mtp, defaults);
     if (bad !== '') log.error(`MQTT MTP not provisioned: ${bad}`);
-    if (typeof rows !== 'string') mqttRows = rows;
+    if (typeof rows !== 'string') {
+      if (read(model, rows.client, 'Enable') === 'true' && read(model, rows.mtp, 'Enable') === 'true') mqttRows = rows;
+      else log.warn(`the MQTT MTP is disabled in the data model (${rows.client.path}Enable / ${rows.mtp.path}Enable): not started`);
+    }
   } else {
-    const off = disableMqtt(model);
+    const off = disableMqtt(model, defaults);
     if (off !== '') log.error(`MQTT rows not disabled: ${off}`);
   }
+  defaults.save(model);
   const random = new Uint32Array(1);
   const randomBytes = new Uint8Array(random.buffer);
   const agent = createAgent({
@@ -163,7 +174,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   let ep: CoapEndpointHandle | null = null;
   let sep: CoapsEndpointHandle | null = null;
   let coapsUri = '';
-  let waitingSockets = (plainCoap ? 1 : 0) + (c.coaps !== undefined ? 1 : 0);
+  let waitingSockets = (plainCoap ? 1 : 0) + (coaps !== undefined ? 1 : 0);
   let mqtt: MqttMtp | null = null;
   let uri = '';
   const timer = createDeadlineTimer(platform, () => {
@@ -293,12 +304,12 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       },
     });
   }
-  if (c.coaps !== undefined) {
-    const crypto = c.coaps.crypto ?? platform.crypto;
+  if (coaps !== undefined) {
+    const crypto = coaps.crypto ?? platform.crypto;
     if (crypto === undefined) throw new RangeError('coaps needs a crypto port (platform.crypto or coaps.crypto)');
     sep = startCoapsEndpoint({
-      platform, port: c.coaps.port, address: c.host, crypto, credentials: c.coaps.credentials,
-      ...(c.coaps.dtls !== undefined ? { dtls: c.coaps.dtls } : {}),
+      platform, port: coaps.port, address: c.host, crypto, credentials: coaps.credentials,
+      ...(coaps.dtls !== undefined ? { dtls: coaps.dtls } : {}),
       binding: {
         path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
         replyTo: (port) => `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,

@@ -70,7 +70,7 @@ export const USAGE = `usage: npm start -- [options]
   --endpoint-id <eid>          the agent's USP Endpoint ID (default os::<OUI>-<serial> of the board)
   --host <address>             address to listen on (default 127.0.0.1)
   --coap-port <port>           CoAP UDP port (default 5683)
-  --coap-path <path>           the agent's CoAP resource (default /usp)
+  --coap-path <path>           the agent's CoAP resource, with or without the leading / (default /usp)
   --coap-ack-timeout <ms>      CoAP ACK_TIMEOUT, first retransmission wait (default 2000)
   --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI or, with
                                --mqtt, at mqtt:<its topic> (repeatable; without any, the dev
@@ -253,8 +253,12 @@ export function parseAgentOptions(
   if (validateEndpointId(endpointId) !== EndpointIdError.Ok) return { error: `--endpoint-id: "${endpointId}" is not a valid USP Endpoint ID (TR-369 R-ARC.2a)` };
   const coapPort = parsePort(raw['coap-port'] ?? 5683, '--coap-port');
   if (typeof coapPort === 'string') return { error: coapPort };
-  const coapPath = String(raw['coap-path'] ?? '/usp');
-  if (!coapPath.startsWith('/') || coapPath.includes('?')) return { error: `--coap-path must start with "/" and have no query, got "${coapPath}"` };
+  // "usp-agent" and "/usp-agent" name the same resource (TR-181 MTP.{i}.CoAP.Path is stored without the "/").
+  const givenPath = String(raw['coap-path'] ?? '/usp');
+  const coapPath = givenPath.startsWith('/') ? givenPath : '/' + givenPath;
+  if (coapPath === '/' || coapPath.includes('?') || coapPath.includes('#')) {
+    return { error: `--coap-path must name a resource ("usp" or "/usp"), without query or fragment, got "${givenPath}"` };
+  }
   const ackTimeout = Number(raw['coap-ack-timeout'] ?? 2000);
   if (!Number.isInteger(ackTimeout) || ackTimeout < 10 || ackTimeout > 60000) return { error: `--coap-ack-timeout must be 10..60000 ms, got ${String(raw['coap-ack-timeout'])}` };
   const logLevel = String(raw['log-level'] ?? 'info');

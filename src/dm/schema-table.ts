@@ -68,10 +68,19 @@ export function entries(tableName: string): ParamNode {
   return param(tableName + 'NumberOfEntries', T.UnsignedInt, R, { entriesOf: tableName, volatile: true });
 }
 
-/** The TR-181 Alias parameter (string(64), writable, unique key; auto "cpe-N"). */
+/**
+ * The TR-181 Alias parameter (readWrite in TR-181, so GetSupportedDM says READ_WRITE): a
+ * non-functional unique key, so it never changes after the row's creation (R-KEY.1,
+ * enforced by the transaction; TP-469 1.104 calls it writeOnceReadOnly); the Agent
+ * assigns "cpe-N" when the Controller leaves it out (R-ADD.5). TR-106 Alias (_AliasUSP):
+ * 1–64 characters starting with a letter (TP-469 1.88: "88InvalidAlias" is refused).
+ */
 export function alias(): ParamNode {
-  return param('Alias', T.String, W, { maxLength: 64 });
+  return param('Alias', T.String, W, { minLength: 1, maxLength: 64, patterns: [ALIAS_PATTERN] });
 }
+
+/** TR-106 Alias: starts with a letter (XML Schema regex, whole value). */
+export const ALIAS_PATTERN = '[A-Za-z].*';
 
 export function command(name: string, async: boolean, input: readonly ParamNode[] = NO_PARAMS, output: readonly ParamNode[] = NO_PARAMS): CommandNode {
   return { kind: NodeKind.Command, name, async, input, output };

@@ -16,7 +16,7 @@ import { WriteMode } from './model-types.ts';
 import type { InstanceTree } from './instance-tree.ts';
 import { ObjAccess, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
-import { duplicateKeys, fillKeys, isKeyParam } from './unique-keys.ts';
+import { duplicateKeys, fillKeys, isKeyParam, isNonFunctionalKeyParam } from './unique-keys.ts';
 
 const OP_SET = 1;
 const OP_ADD = 2;
@@ -115,6 +115,13 @@ export class ModelTransaction implements Transaction {
       const current = inst.values === null ? undefined : inst.values.get(name);
       if (current !== undefined && current !== '' && current !== r.value) {
         return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
+      }
+    }
+    // R-KEY.1 (TP-469 1.96): a non-functional unique key never changes after the row's creation.
+    if (mode === WriteMode.Set && inst.number > 0 && !this.createdHere(inst) && isNonFunctionalKeyParam(inst.node, name)) {
+      const current = this.tree.stored(inst, name);
+      if (current !== undefined && current !== '' && current !== r.value) {
+        return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is a non-functional unique key: it cannot change after creation (R-KEY.1)`);
       }
     }
     let v = r.value;

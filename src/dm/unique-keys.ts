@@ -14,6 +14,12 @@ export function isKeyParam(node: ObjectNode, name: string): boolean {
   return false;
 }
 
+/** R-KEY.1: `name` belongs to a non-functional unique key of `node` (it never changes after creation). */
+export function isNonFunctionalKeyParam(node: ObjectNode, name: string): boolean {
+  for (const k of node.uniqueKeys) if (!k.functional && k.params.indexOf(name) >= 0) return true;
+  return false;
+}
+
 /** `wanted`, or wanted + "-k" / the next free number when another row already holds it (a Controller may have chosen "cpe-3"). */
 function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
   if (table === undefined) return wanted;

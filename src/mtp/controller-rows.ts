@@ -1,10 +1,11 @@
 /**
  * Rows of TR-181 Device.LocalAgent.Controller.{i}. as every MTP's provisioning reads and
  * writes them (CoAP in coap/controllers.ts, MQTT in mqtt/provision.ts): find a Controller
- * by EndpointID, read a parameter in USP string form, stage values as the agent.
+ * by EndpointID, read a parameter in USP string form (values are staged through
+ * option-defaults.ts, the one rule for provisioned rows).
  * Uses only the data-model API.
  */
-import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } from '../dm/index.ts';
+import type { DataModelApi, ObjectInstance } from '../dm/index.ts';
 
 export const CONTROLLER_TABLE = 'Device.LocalAgent.Controller.';
 
@@ -25,12 +26,4 @@ export function findController(model: DataModelApi, endpointId: string): ObjectI
   if (table === undefined) return undefined;
   for (const row of table.rows.values()) if (read(model, row, 'EndpointID') === endpointId) return row;
   return undefined;
-}
-
-/** Stages every [name, value] as the agent; "" or why the first one failed. */
-export function setAll(tx: Transaction, inst: ObjectInstance, values: readonly (readonly [string, string])[]): string {
-  for (const [name, value] of values) {
-    if (tx.set(inst, name, value, WriteMode.Agent) !== 0) return `${inst.path}${name}: ${tx.message}`;
-  }
-  return '';
 }

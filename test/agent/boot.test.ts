@@ -34,13 +34,29 @@ boot('§Boot! after start: CommandKey/Cause from Reboot(), ParameterMap from the
   assert.is(events(again, 0)[0]!.e.params['Cause'], 'LocalReboot', 'a later power cycle is a LocalReboot');
 });
 
-boot('§Persistent a non-persistent Boot! subscription does not survive the restart', () => {
+boot('TP-469 9.10 a non-persistent Boot! subscription gets the Boot! after Reboot(), then is deleted (its ObjectDeletion after the Boot!)', () => {
   const store = new MemoryStore();
-  const t = createTestAgent({ store });
+  const t = createTestAgent({ store, config: { device: { reboot: () => undefined, factoryReset: () => undefined } } });
   subscribe(t, 'Event', 'Device.Boot!');
+  exchange(t, addMsg('od', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
+    { param: 'Enable', value: 'true' }, { param: 'NotifType', value: 'ObjectDeletion' }, { param: 'ID', value: 'od' },
+    { param: 'ReferenceList', value: 'Device.LocalAgent.Subscription.' }, { param: 'Persistent', value: 'true' }] }] }));
+  exchange(t, addMsg('bp', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Controller.1.BootParameter.', param_settings: [
+    { param: 'Enable', value: 'true' }, { param: 'ParameterName', value: 'Device.DeviceInfo.SoftwareVersion' }] }] }));
+  exchange(t, operateMsg('rb', { command: 'Device.Reboot()', command_key: 'test-910', send_resp: true }));
+  t.agent.handleTimeout(5000);
   const after = createTestAgent({ store });
   after.agent.start(0);
-  assert.is(drain(after.agent, 0).length, 0);
+  const out = drain(after.agent, 0).map((x) => openRecord(x.bytes).msg!.body!.request!.notify!);
+  assert.equal(out.map((n) => [n.subscription_id, n.notification]), [['s-Event', 'event'], ['od', 'obj_deletion']]);
+  assert.equal(out[0]!.event!.params, { CommandKey: 'test-910', Cause: 'RemoteReboot', FirmwareUpdated: 'false',
+    ParameterMap: '{"Device.DeviceInfo.SoftwareVersion":"1.2.3"}' });
+  assert.is(out[1]!.obj_deletion!.obj_path, 'Device.LocalAgent.Subscription.1.');
+  assert.equal(after.model.resolve('Device.LocalAgent.Subscription.*.ID').objects.map((o) => o.path), ['Device.LocalAgent.Subscription.2.'],
+    'the persistent one stays');
+  const again = createTestAgent({ store });
+  again.agent.start(0);
+  assert.is(drain(again.agent, 0).length, 0, 'gone for good: no Boot! at the next start');
 });
 
 boot('§Boot! FactoryReset() records RemoteFactoryReset, resets the model and calls the hook', () => {

@@ -15,12 +15,24 @@ del('R-DEL.0/R-DEL.2a allow_partial=true deletes what it can; a missing instance
   assert.equal(r[2]!.oper_status!.oper_success!.affected_paths, ['Device.PCP.Client.1.Server.1.', 'Device.PCP.Client.1.Server.2.']);
 });
 
-del('R-DEL.1 allow_partial=false: a missing instance or a non-instance path fails the whole message', () => {
+del('R-DEL.1 allow_partial=false: a non-instance path or a path outside the supported model fails the whole message', () => {
   const t = createTestAgent();
-  const m = exchange(t, deleteMsg('d', { allow_partial: false, obj_paths: ['Device.DSL.Line.1.', 'Device.DSL.Line.9.'] }));
-  assert.is(m.body!.error!.err_code, 7016);
+  const m = exchange(t, deleteMsg('d', { allow_partial: false, obj_paths: ['Device.DSL.Line.1.', 'Device.DSL.Nope.9.'] }));
+  assert.is(m.body!.error!.err_code, 7026);
+  assert.equal(m.body!.error!.param_errs.map((e) => [e.param_path, e.err_code]), [['Device.DSL.Nope.9.', 7026]]);
   assert.is(valueOf(t, 'Device.DSL.Line.1.Enable'), 'true', 'nothing deleted');
   assert.is(exchange(t, deleteMsg('d', { allow_partial: false, obj_paths: ['Device.DeviceInfo.'] })).body!.error!.err_code, 7018);
+  for (const path of ['Device.DSL.Line.', 'Device.IP.Interface.9.Stats.', 'Device.DSL.Line.9.Enable']) {
+    assert.is(exchange(t, deleteMsg('d', { allow_partial: false, obj_paths: [path] })).body!.error!.err_code, 7004, path);
+  }
+});
+
+del('R-DEL.2a allow_partial=false: an instance number not in use is a valid path resolving to nothing → empty success (TP-469 1.25)', () => {
+  const t = createTestAgent();
+  const m = exchange(t, deleteMsg('d', { allow_partial: false, obj_paths: ['Device.DSL.Line.1.', 'Device.DSL.Line.9.'] }));
+  const r = m.body!.response!.delete_resp!.deleted_obj_results;
+  assert.equal(r.map((x) => [x.requested_path, x.oper_status!.oper_success!.affected_paths]), [
+    ['Device.DSL.Line.1.', ['Device.DSL.Line.1.']], ['Device.DSL.Line.9.', []]]);
 });
 
 del('R-DEL.3 one UnaffectedPathError per instance that failed (no InstantiatedObj-w → 7006 only when readable)', () => {

@@ -37,6 +37,30 @@ sub('R-SUB ReferenceList items must be paths of the supported model (7012); a mi
   assert.ok(r[1]!.oper_status!.oper_success);
 });
 
+sub('TR-181 TriggerAction Config: the Recipient\'s TriggerConfigSettings are applied as one Set, no Notify (TP-469 1.93)', () => {
+  const t = createTestAgent();
+  subscribe(t, 'ValueChange', 'Device.DSL.Line.2.Enable', [['TriggerAction', 'Config'],
+    ['TriggerConfigSettings', 'Device.DSL.Line.1.CurrentProfile="30a", Device.LocalAgent.Subscription.1.Enable=false']]);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.2.', param_settings: [{ param: 'Enable', value: 'true' }] }] }));
+  assert.equal(notifies(t), []);
+  assert.is(valueOf(t, 'Device.DSL.Line.1.CurrentProfile'), '30a', 'quotes around a string value are dropped');
+  assert.is(valueOf(t, 'Device.LocalAgent.Subscription.1.Enable'), 'false');
+});
+
+sub('TR-181 TriggerConfigSettings: items are <param path>=<value> (7012 otherwise); a failing item undoes the whole action', () => {
+  const t = createTestAgent();
+  const add = (v: string) => exchange(t, addMsg('a', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
+    { param: 'TriggerConfigSettings', value: v, required: true }] }] })).body!;
+  assert.is(add('Device.DSL.Line.1.=x').error!.param_errs[0]!.err_code, 7012);
+  assert.is(add('no-equals').error!.param_errs[0]!.err_code, 7012);
+  assert.ok(add('Device.DSL.Line.9.Enable=true').response, 'an instance that does not exist yet is fine');
+  subscribe(t, 'ValueChange', 'Device.DSL.Line.2.Enable', [['TriggerAction', 'NotifyAndConfig'],
+    ['TriggerConfigSettings', 'Device.DSL.Line.1.CurrentProfile=x,Device.DSL.Line.1.Enable=maybe']]);
+  exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.DSL.Line.2.', param_settings: [{ param: 'Enable', value: 'true' }] }] }));
+  assert.is(notifies(t).length, 1, 'NotifyAndConfig still notifies');
+  assert.is(valueOf(t, 'Device.DSL.Line.1.CurrentProfile'), '17a', 'the bad second item undid the first');
+});
+
 sub('R-SUB ReferenceList is immutable once set (7013), other params stay writable', () => {
   const t = createTestAgent();
   subscribe(t, 'ValueChange', 'Device.DSL.Line.1.Enable');
@@ -124,7 +148,17 @@ sub('R-NOT.5/R-NOT.6 SendOnBoardRequest(): OnBoardRequest with send_resp=true an
   assert.is(openRecord(retry[0]!.bytes).msg!.header!.msg_id, n!.msg.header!.msg_id, 'R-NOT.6 retried until the NotifyResp');
   const ack = requestRecord(notifyRespMsg(n!.msg.header!.msg_id, { subscription_id: '' }));
   t.agent.handleRecord(9e4, ack, 0, ack.length, ORIGIN);
-  assert.is(complete(), 'true', 'its NotifyResp completes on-boarding');
+  assert.is(complete(), 'false', 'TP-469 1.101 OnBoardingComplete belongs to the Controller: the NotifyResp does not set it');
+  assert.is(t.agent.onBoarding.pollTimeout(), Infinity, 'OnBoardingRestartTime 0: no restart (TP-469 1.103)');
+});
+
+sub('R-NOT.5 SendOnBoardRequest() on a disabled Controller fails (7022) and changes nothing', () => {
+  const t = createTestAgent({ rows: [{ path: 'Device.LocalAgent.Controller.3.', values: [['EndpointID', 'proto::off'], ['Enable', 'false'],
+    ['OnBoardingComplete', 'true']] }] });
+  const m = exchange(t, operateMsg('o', { command: 'Device.LocalAgent.Controller.3.SendOnBoardRequest()', send_resp: true }));
+  assert.is(m.body!.response!.operate_resp!.operation_results[0]!.cmd_failure!.err_code, 7022);
+  assert.is(valueOf(t, 'Device.LocalAgent.Controller.3.OnBoardingComplete'), 'true');
+  assert.is(t.notifies.length, 0);
 });
 
 sub('R-SUB TimeToLive removes the subscription after its lifetime', () => {

@@ -31,6 +31,18 @@ opts('flags, repeated controllers and --config', () => {
   assert.equal(r.options.controllers.map((c) => c.endpointId), ['self::ctl', 'self::b']);
 });
 
+opts('--coap-path takes the resource with or without its leading "/" (issue #19: "usp-agent" exited 2)', () => {
+  for (const given of ['usp-agent', '/usp-agent']) {
+    const r = parseAgentOptions(['--coap-path', given], DEF);
+    assert.ok('options' in r, given);
+    if ('options' in r) assert.is(r.options.coapPath, '/usp-agent');
+  }
+  for (const bad of ['/', '', 'usp?x=1', 'usp#f']) {
+    const r = parseAgentOptions(['--coap-path=' + bad], DEF);
+    assert.ok('error' in r && /coap-path/.test(r.error), bad);
+  }
+});
+
 opts('bad options give a clear error', () => {
   for (const [argv, re] of [
     [['--coap-port', 'x'], /port/], [['--nope', '1'], /unknown option/], [['--endpoint-id', 'bad'], /Endpoint ID/],

@@ -58,7 +58,7 @@ restart('R-ARC.8 configuration, rows, instance numbers and counters survive a re
   assert.is(value(m, 'Device.IP.Interface.[Name=="eth0"].Alias'), 'WAN', 'factory rows persisted with their keys');
 });
 
-restart('§1.14 Subscriptions persist only while Persistent=true; Requests never (R-OPR §Persistence)', () => {
+restart('§1.14 every Subscription is stored (the agent deletes non-persistent ones after Boot!, test/agent/boot.test.ts); Requests never (R-OPR §Persistence)', () => {
   const store = memoryStore();
   let m = exampleModel(store);
   const tx = m.begin();
@@ -73,10 +73,12 @@ restart('§1.14 Subscriptions persist only while Persistent=true; Requests never
   tx.set(req, 'Command', 'Device.ScheduleTimer()', WriteMode.Agent);
   assert.is(tx.commit(), 0);
   m = exampleModel(store);
-  assert.equal(m.resolve('Device.LocalAgent.Subscription.*.ID').objects.map((o) => o.path), ['Device.LocalAgent.Subscription.1.']);
+  assert.equal(m.resolve('Device.LocalAgent.Subscription.*.ID').objects.map((o) => o.path),
+    ['Device.LocalAgent.Subscription.1.', 'Device.LocalAgent.Subscription.2.']);
   assert.is(value(m, 'Device.LocalAgent.Subscription.1.ReferenceList'), 'Device.Boot!');
+  assert.is(value(m, 'Device.LocalAgent.Subscription.2.Persistent'), 'false');
   assert.equal(m.resolve('Device.LocalAgent.Request.*.').objects, []);
-  assert.is(m.tableAt('Device.LocalAgent.Subscription.')!.nextNumber, 3, 'the dropped row\'s number is not reused');
+  assert.is(m.tableAt('Device.LocalAgent.Subscription.')!.nextNumber, 3);
 });
 
 restart('§4 item 11 values read from the platform are not stored; one atomic write per commit', () => {

@@ -94,15 +94,41 @@ numbers('§1.14 Subscription.ReferenceList is immutable once set (7013), free wh
   assert.is(tx.commit(), 0);
 });
 
-numbers('§4 item 3 uniqueness is judged after the whole message: swapping two Aliases is legal', () => {
+numbers('§4 item 3 uniqueness is judged after the whole message: swapping two (functional) Names is legal', () => {
   const m = exampleModel();
   const tx = m.begin();
-  assert.is(tx.set(at(m, 'Device.IP.Interface.1.'), 'Alias', 'LAN'), 0);
+  assert.is(tx.set(at(m, 'Device.IP.Interface.1.'), 'Name', 'lo'), 0);
   assert.equal(tx.validate().map((f) => f.err), [DmError.DuplicateKey], 'mid-message the keys collide');
-  assert.is(tx.set(at(m, 'Device.IP.Interface.2.'), 'Alias', 'WAN'), 0);
+  assert.is(tx.set(at(m, 'Device.IP.Interface.2.'), 'Name', 'eth0'), 0);
   assert.equal(tx.validate(), []);
   assert.is(tx.commit(), 0);
-  assert.equal([value(m, 'Device.IP.Interface.1.Alias'), value(m, 'Device.IP.Interface.2.Alias')], ['LAN', 'WAN']);
+  assert.equal([value(m, 'Device.IP.Interface.1.Name'), value(m, 'Device.IP.Interface.2.Name')], ['lo', 'eth0']);
+});
+
+numbers('R-KEY.1 a non-functional key (Alias, Subscription ID) never changes after creation; R-KEY.2 a functional one may', () => {
+  const m = exampleModel();
+  const tx = m.begin();
+  assert.is(tx.set(at(m, 'Device.IP.Interface.1.'), 'Alias', 'LAN2'), DmError.NonWritableParameter);
+  assert.is(tx.set(at(m, 'Device.IP.Interface.1.'), 'Alias', 'WAN'), 0, 'the same value is no change');
+  assert.is(tx.set(at(m, 'Device.IP.Interface.1.'), 'Name', 'eth9'), 0);
+  const sub = tx.add(m.tableAt('Device.LocalAgent.Subscription.')!, WriteMode.Add)!;
+  assert.is(tx.set(sub, 'ID', 'first', WriteMode.Add), 0);
+  assert.is(tx.set(sub, 'ID', 'second'), 0, 'a row created in this transaction is still being created');
+  assert.is(tx.commit(), 0);
+  const later = m.begin();
+  assert.is(later.set(sub, 'ID', 'third'), DmError.NonWritableParameter);
+  assert.is(later.set(sub, 'Alias', 'mine'), DmError.NonWritableParameter, 'an Alias the Agent assigned is assigned (R-ADD.5)');
+  assert.is(later.set(sub, 'Alias', 'x', WriteMode.Agent), 0, 'the agent itself is not bound');
+  later.rollback();
+});
+
+numbers('TR-106 Alias: 1–64 characters starting with a letter (7012 otherwise)', () => {
+  const m = exampleModel();
+  const tx = m.begin();
+  const row = tx.add(m.tableAt('Device.DSL.Line.')!, WriteMode.Add)!;
+  for (const bad of ['88InvalidAlias', '', '-x', 'a'.repeat(65)]) assert.is(tx.set(row, 'Alias', bad, WriteMode.Add), DmError.InvalidValue, bad);
+  assert.is(tx.set(row, 'Alias', 'a88', WriteMode.Add), 0);
+  tx.rollback();
 });
 
 numbers('§4 item 3 / 7025 a duplicate key fails commit, names the row, and rollback restores', () => {

@@ -1,7 +1,7 @@
 /**
  * Device.LocalAgent. (tr-181-2-localagent.xml, tr-181-2-usp.xml; MTP.{i}.CoAP. from
  * TR-181 2.16 per D2), AGENT-REQUIREMENTS §2.2 and §2.4: the agent's own MTPs,
- * Controllers, Subscriptions (R-NOT.0, §1.14; persisted only while Persistent=true),
+ * Controllers, Subscriptions (R-NOT.0, §1.14; non-persistent ones are deleted after Boot!),
  * Requests (R-OPR.0; never persisted: operations do not survive a reboot),
  * Certificates, ControllerTrust, and the Periodic!/TransferComplete! events.
  */
@@ -39,9 +39,15 @@ function mtpTable(): ObjectNode {
   ]);
 }
 
+/**
+ * Every row is stored, Persistent or not: at start-up the agent first delivers Boot! to the
+ * subscriptions that were there before the restart and only then deletes the non-persistent
+ * ones (TR-181 Persistent "removed whenever it is restarted"; TP-469 9.10 subscribes with
+ * Persistent left false and still expects Boot!, as the reference agent sends it).
+ */
 function subscriptionTable(): ObjectNode {
   return table('Subscription', {
-    access: ObjAccess.AddDelete, keys: [['~Alias'], ['~Recipient', 'ID']], maxEntries: MAX_SUBSCRIPTIONS, persistWhen: 'Persistent',
+    access: ObjAccess.AddDelete, keys: [['~Alias'], ['~Recipient', 'ID']], maxEntries: MAX_SUBSCRIPTIONS,
   }, [
     alias(),
     param('Enable', T.Boolean, W),

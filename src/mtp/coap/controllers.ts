@@ -5,7 +5,8 @@
  * provisionControllers: each configured Controller gets a Controller.{i}. row (found by
  * EndpointID or added), Enable=true, the Full Access role (07-security), and one enabled
  * CoAP MTP row whose Host/Port/Path/EnableEncryption describe the URI. It runs at every
- * start, so a changed URI replaces the stored one; other rows are left alone.
+ * start with the options as factory defaults (../option-defaults.ts): a changed URI replaces
+ * what the options stored, a value a Controller changed stays; other rows are left alone.
  *
  * controllerUri: the URI of a Controller's enabled CoAP MTP, used
  * for agent-initiated Notify Records (responses go to the request's reply-to, R-COAP.2a).
@@ -16,12 +17,13 @@
 import { WriteMode, type DataModelApi, type ObjectInstance } from '../../dm/index.ts';
 import { FULL_ACCESS_ROLE } from '../../dm/factory-default.ts';
 import { parseCoapUri } from './uri.ts';
-import { CONTROLLER_TABLE, findController, read, setAll, type ControllerAddress } from '../controller-rows.ts';
+import { CONTROLLER_TABLE, findController, read, type ControllerAddress } from '../controller-rows.ts';
+import { OptionDefaults } from '../option-defaults.ts';
 
 export type { ControllerAddress };
 
 /** Returns "" or why provisioning failed (nothing is committed then). */
-export function provisionControllers(model: DataModelApi, controllers: readonly ControllerAddress[]): string {
+export function provisionControllers(model: DataModelApi, controllers: readonly ControllerAddress[], defaults = new OptionDefaults()): string {
   if (controllers.length === 0) return '';
   const table = model.tableAt(CONTROLLER_TABLE);
   if (table === undefined) return 'the data model has no Controller table';
@@ -34,7 +36,7 @@ export function provisionControllers(model: DataModelApi, controllers: readonly 
       row = tx.add(table, WriteMode.Agent);
       if (row === null) { tx.rollback(); return `cannot add a Controller row: ${tx.message}`; }
     }
-    let why = setAll(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true'], ['AssignedRole', FULL_ACCESS_ROLE]]);
+    let why = defaults.apply(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true'], ['AssignedRole', FULL_ACCESS_ROLE]]);
     const mtps = row.tables.get('MTP');
     if (why === '' && mtps === undefined) why = `${row.path} has no MTP table`;
     if (why !== '' || mtps === undefined) { tx.rollback(); return why; }
@@ -43,9 +45,9 @@ export function provisionControllers(model: DataModelApi, controllers: readonly 
     if (mtp === null) mtp = tx.add(mtps, WriteMode.Agent);
     if (mtp === null) { tx.rollback(); return `cannot add ${mtps.path} row: ${tx.message}`; }
     const coap = mtp.children.get('CoAP');
-    why = setAll(tx, mtp, [['Enable', 'true'], ['Protocol', 'CoAP']]);
+    why = defaults.apply(tx, mtp, [['Enable', 'true'], ['Protocol', 'CoAP']]);
     if (why === '' && coap !== undefined) {
-      why = setAll(tx, coap, [
+      why = defaults.apply(tx, coap, [
         ['Host', u.host], ['Port', String(u.port)], ['Path', u.path.join('/')], ['EnableEncryption', String(u.secure)],
       ]);
     }

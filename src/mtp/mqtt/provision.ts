@@ -5,8 +5,10 @@
  * provisionMqtt: the broker given on the command line becomes MQTT.Client.{i} (found by
  * Name "tinyusp", else added) with one enabled Subscription to the agent's topic and a
  * LocalAgent.MTP.{i} row (Protocol MQTT) whose Reference points at the client and whose
- * ResponseTopicConfigured is the same topic (R-MQTT.15/21). It runs at every start, so
- * changed options replace what was stored; rows the Controllers added are left alone.
+ * ResponseTopicConfigured is the same topic (R-MQTT.15/21). It runs at every start with the
+ * options as factory defaults (../option-defaults.ts): changed options replace what they
+ * stored before, a value a Controller changed (Username, Password…) stays; rows the
+ * Controllers added are left alone.
  *
  * provisionMqttControllers: `--controller <eid>=mqtt:<topic>` → Controller.{i} with Full
  * Access and an enabled MTP row (Protocol MQTT, MQTT.Topic, AgentMTPReference).
@@ -20,7 +22,8 @@ import { MqttVersion } from '../../mqtt/index.ts';
 import type { MqttControllerConfig, UspMqttConfig } from './binding.ts';
 import type { SubscriptionFields } from '../../mqtt/packets.ts';
 import { utf8Bytes } from '../../encoding/utf8.ts';
-import { CONTROLLER_TABLE, findController, read, setAll } from '../controller-rows.ts';
+import { CONTROLLER_TABLE, findController, read } from '../controller-rows.ts';
+import { OptionDefaults } from '../option-defaults.ts';
 
 export { read };
 
@@ -69,12 +72,12 @@ export function mqttMtpRow(model: DataModelApi, clientPath: string): ObjectInsta
 }
 
 /** Returns the rows, or why provisioning failed (nothing is committed then). */
-export function provisionMqtt(model: DataModelApi, b: MqttBrokerSettings): MqttRows | string {
+export function provisionMqtt(model: DataModelApi, b: MqttBrokerSettings, defaults = new OptionDefaults()): MqttRows | string {
   const tx = model.begin();
   const fail = (why: string): string => { tx.rollback(); return why; };
   const client = rowWhere(model, MQTT_CLIENT_TABLE, 'Name', MQTT_CLIENT_NAME) ?? addRow(tx, model, MQTT_CLIENT_TABLE);
   if (client === null) return fail(`cannot add an MQTT Client row: ${tx.message}`);
-  let why = setAll(tx, client, [
+  let why = defaults.apply(tx, client, [
     ['Name', MQTT_CLIENT_NAME], ['Enable', 'true'], ['BrokerAddress', b.host], ['BrokerPort', String(b.port)],
     ['TransportProtocol', b.tls ? 'TLS' : 'TCP/IP'], ['ProtocolVersion', b.version === MqttVersion.V5 ? '5.0' : '3.1.1'],
     ['Username', b.username], ['Password', b.password],
@@ -86,17 +89,17 @@ export function provisionMqtt(model: DataModelApi, b: MqttBrokerSettings): MqttR
   for (const s of subs.rows.values()) if (read(model, s, 'Topic') === b.topic) sub = s;
   sub ??= tx.add(subs, WriteMode.Agent);
   if (sub === null) return fail(`cannot add ${subs.path} row: ${tx.message}`);
-  why = setAll(tx, sub, [['Enable', 'true'], ['Topic', b.topic], ['QoS', '1']]);
+  why = defaults.apply(tx, sub, [['Enable', 'true'], ['Topic', b.topic], ['QoS', '1']]);
   if (why !== '') return fail(why);
   const mtp = mqttMtpRow(model, client.path) ?? addRow(tx, model, LOCAL_MTP_TABLE);
   if (mtp === null) return fail(`cannot add a LocalAgent.MTP row: ${tx.message}`);
-  why = setAll(tx, mtp, [['Enable', 'true'], ['Protocol', 'MQTT']]);
+  why = defaults.apply(tx, mtp, [['Enable', 'true'], ['Protocol', 'MQTT']]);
   if (why === '') {
-    why = setAll(tx, mtp.children.get('MQTT')!, [
+    why = defaults.apply(tx, mtp.children.get('MQTT')!, [
       ['Reference', client.path.slice(0, -1)], ['ResponseTopicConfigured', b.topic], ['PublishQoS', '1'],
     ]);
   }
-  if (why === '') why = setAll(tx, model.instanceAt('Device.LocalAgent.')!, [['SupportedProtocols', 'CoAP,MQTT']]);
+  if (why === '') why = defaults.apply(tx, model.instanceAt('Device.LocalAgent.')!, [['SupportedProtocols', 'CoAP,MQTT']]);
   if (why !== '') return fail(why);
   const err = tx.commit();
   if (err !== 0) return fail(`MQTT provisioning failed (${err}): ${tx.message}`);
@@ -107,22 +110,22 @@ export function provisionMqtt(model: DataModelApi, b: MqttBrokerSettings): MqttR
  * Started without --mqtt: a Client row left by an earlier run is disabled with its
  * LocalAgent.MTP row, and SupportedProtocols says CoAP only. Returns "" or why.
  */
-export function disableMqtt(model: DataModelApi): string {
+export function disableMqtt(model: DataModelApi, defaults = new OptionDefaults()): string {
   const client = rowWhere(model, MQTT_CLIENT_TABLE, 'Name', MQTT_CLIENT_NAME);
   const agent = model.instanceAt('Device.LocalAgent.')!;
   if (client === undefined && read(model, agent, 'SupportedProtocols') === 'CoAP') return '';
   const tx = model.begin();
-  let why = setAll(tx, agent, [['SupportedProtocols', 'CoAP']]);
+  let why = defaults.apply(tx, agent, [['SupportedProtocols', 'CoAP']]);
   const mtp = client === undefined ? undefined : mqttMtpRow(model, client.path);
-  if (why === '' && client !== undefined) why = setAll(tx, client, [['Enable', 'false'], ['Status', 'Disabled']]);
-  if (why === '' && mtp !== undefined) why = setAll(tx, mtp, [['Enable', 'false'], ['Status', 'Down']]);
+  if (why === '' && client !== undefined) why = defaults.apply(tx, client, [['Enable', 'false'], ['Status', 'Disabled']]);
+  if (why === '' && mtp !== undefined) why = defaults.apply(tx, mtp, [['Enable', 'false'], ['Status', 'Down']]);
   if (why !== '' || tx.commit() !== 0) { tx.rollback(); return why !== '' ? why : tx.message; }
   return '';
 }
 
 /** Returns "" or why (nothing is committed then). `mtp` is our LocalAgent.MTP row. */
 export function provisionMqttControllers(
-  model: DataModelApi, controllers: readonly MqttControllerConfig[], mtp: ObjectInstance,
+  model: DataModelApi, controllers: readonly MqttControllerConfig[], mtp: ObjectInstance, defaults = new OptionDefaults(),
 ): string {
   if (controllers.length === 0) return '';
   const table = model.tableAt(CONTROLLER_TABLE);
@@ -132,8 +135,8 @@ export function provisionMqttControllers(
   for (const c of controllers) {
     const row = findController(model, c.endpointId) ?? tx.add(table, WriteMode.Agent);
     if (row === null) return fail(`cannot add a Controller row: ${tx.message}`);
-    let why = setAll(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true']]);
-    if (why === '' && read(model, row, 'AssignedRole') === '') why = setAll(tx, row, [['AssignedRole', FULL_ACCESS_ROLE]]);
+    let why = defaults.apply(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true']]);
+    if (why === '' && read(model, row, 'AssignedRole') === '') why = defaults.apply(tx, row, [['AssignedRole', FULL_ACCESS_ROLE]]);
     const mtps = row.tables.get('MTP');
     if (why === '' && mtps === undefined) why = `${row.path} has no MTP table`;
     if (why !== '' || mtps === undefined) return fail(why);
@@ -141,8 +144,8 @@ export function provisionMqttControllers(
     for (const r of mtps.rows.values()) if (read(model, r, 'Protocol') === 'MQTT') m = r;
     m ??= tx.add(mtps, WriteMode.Agent);
     if (m === null) return fail(`cannot add ${mtps.path} row: ${tx.message}`);
-    why = setAll(tx, m, [['Enable', 'true'], ['Protocol', 'MQTT']]);
-    if (why === '') why = setAll(tx, m.children.get('MQTT')!, [['Topic', c.topic], ['AgentMTPReference', mtp.path.slice(0, -1)]]);
+    why = defaults.apply(tx, m, [['Enable', 'true'], ['Protocol', 'MQTT']]);
+    if (why === '') why = defaults.apply(tx, m.children.get('MQTT')!, [['Topic', c.topic], ['AgentMTPReference', mtp.path.slice(0, -1)]]);
     if (why !== '') return fail(why);
   }
   const err = tx.commit();

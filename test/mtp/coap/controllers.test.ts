@@ -11,10 +11,13 @@ import { FULL_ACCESS_ROLE } from '../../../src/dm/factory-default.ts';
 import { controllerUri, provisionControllers } from '../../../src/mtp/coap/controllers.ts';
 import { findController } from '../../../src/mtp/controller-rows.ts';
 import { BOARD } from '../../dm/example-model.ts';
+import { MemoryStore } from '../../agent/harness.ts';
+import { OptionDefaults } from '../../../src/mtp/option-defaults.ts';
+import { provisionCoapMtps, runningCoapMtps } from '../../../src/mtp/coap/provision.ts';
 
-function model(): DataModel {
+function model(store?: MemoryStore): DataModel {
   const context = createDeviceContext(BOARD, 'T1', '1.0', 'os::0A1B2C-T1', 0);
-  return createDataModel({ schema: createDeviceSchema(), context, factoryDefault: createFactoryDefault(BOARD) });
+  return createDataModel({ schema: createDeviceSchema(), context, factoryDefault: createFactoryDefault(BOARD), ...(store !== undefined ? { store } : {}) });
 }
 
 function value(m: DataModel, path: string): string {
@@ -65,6 +68,45 @@ t('controllerUri: unknown Controller, disabled MTP or empty Host → null; a cha
   set(mtp, 'Enable', 'true');
   set(mtp.children.get('CoAP')!, 'Host', '');
   assert.is(controllerUri(m, 'self::a'), null);
+});
+
+t('issue #19 --controller is a factory default: the role and MTP a Controller changed survive the next start', () => {
+  const store = new MemoryStore();
+  const boot = (uri: string): DataModel => {
+    const m = model(store);
+    const defaults = new OptionDefaults(store);
+    assert.is(provisionControllers(m, [{ endpointId: 'self::a', uri }], defaults), '');
+    defaults.save(m);
+    return m;
+  };
+  let m = boot('coap://192.0.2.1:1000/one');
+  const row = findController(m, 'self::a')!.path;
+  const tx = m.begin();
+  assert.is(tx.set(m.instanceAt(row)!, 'AssignedRole', 'Device.LocalAgent.ControllerTrust.Role.2', WriteMode.Set), 0);
+  assert.is(tx.set(m.instanceAt(row + 'MTP.1.CoAP.')!, 'Port', '2000', WriteMode.Set), 0);
+  assert.is(tx.commit(), 0);
+  m = boot('coap://192.0.2.9:1000/two');
+  assert.is(value(m, row + 'AssignedRole'), 'Device.LocalAgent.ControllerTrust.Role.2');
+  assert.is(controllerUri(m, 'self::a'), 'coap://192.0.2.9:2000/two', 'Host and Path follow the options, the Port the Controller set stays');
+});
+
+t('issue #19 a CoAP MTP a Controller disabled stays disabled and does not run (Status Down)', () => {
+  const store = new MemoryStore();
+  const boot = (): DataModel => {
+    const m = model(store);
+    const defaults = new OptionDefaults(store);
+    assert.is(provisionCoapMtps(m, { plain: 5683, path: '/usp', coaps: undefined }, defaults), '');
+    defaults.save(m);
+    return m;
+  };
+  let m = boot();
+  assert.equal(runningCoapMtps(m), { plain: true, coaps: false });
+  const tx = m.begin();
+  assert.is(tx.set(m.instanceAt('Device.LocalAgent.MTP.1.')!, 'Enable', 'false', WriteMode.Set), 0);
+  assert.is(tx.commit(), 0);
+  m = boot();
+  assert.equal([value(m, 'Device.LocalAgent.MTP.1.Enable'), value(m, 'Device.LocalAgent.MTP.1.Status')], ['false', 'Down']);
+  assert.equal(runningCoapMtps(m), { plain: false, coaps: false });
 });
 
 t('a bad URI is refused and nothing is committed', () => {

@@ -28,8 +28,8 @@ function decodeRecord(hex: string): Decoded {
 interface Step { step: string; ok: boolean; value?: unknown; error?: string }
 
 /** `npm start` with --mqtt (test/main/agent-process.ts); resolves once it printed "tinyusp mqtt up". */
-async function startAgent(args: string[]): Promise<AgentProcess> {
-  const a = await startAgentProcess(args);
+async function startAgent(args: string[], stateDir?: string): Promise<AgentProcess> {
+  const a = await startAgentProcess(args, stateDir);
   const until = Date.now() + 15000;
   while (!a.stdout.includes('tinyusp mqtt up')) {
     if (Date.now() > until || a.proc.exitCode !== null) { await a.stop('SIGKILL'); throw new Error(`MQTT MTP not up: ${a.stderr}`); }
@@ -218,6 +218,29 @@ mqtt('R-MTP.5 / R-MQTT.23 usp-ctl --mqtt and CoAP against one agent process: res
     assert.match(gone.err.join('\n'), /no response/);
   } finally {
     await stopAgent(agent);
+  }
+});
+
+mqtt('issue #19 / R-ARC.8 the MQTT Username/Password a Controller set survive a restart with the same --mqtt (options are factory defaults)', async () => {
+  const authBroker = await startMosquitto({ log: false, auth: ['ctl-user', 'ctl-pass'] });
+  const eid = 'os::012345-creds';
+  const args = ['--endpoint-id', eid, '--mqtt', `mqtt://wrong:wrong@127.0.0.1:${authBroker.authPort}`];
+  let agent = await startAgentProcess(args);
+  const stateDir = agent.stateDir;
+  try {
+    assert.not.ok(agent.stdout.includes('tinyusp mqtt up'), 'the broker refuses the options\' credentials');
+    const on = ['--agent', agent.uri, '--agent-id', eid, '--timeout', '5000'];
+    const set = await ctl(['set', 'Device.MQTT.Client.1.', 'Username=ctl-user', 'Password=ctl-pass', ...on]);
+    assert.is(set.code, 0, set.err.join('\n'));
+    await agent.stop();
+    agent = await startAgent(args, stateDir);
+    assert.ok(agent.stdout.includes(`tinyusp mqtt up usp/agent/${eid}`), 'CONNECT carried the Controller\'s credentials');
+    const u = await ctl(['get', 'Device.MQTT.Client.1.Username', '--agent', agent.uri, '--agent-id', eid, '--timeout', '5000']);
+    assert.equal(u.out, ['Device.MQTT.Client.1.Username = ctl-user']);
+  } finally {
+    await stopAgent(agent);
+    rmSync(stateDir, { recursive: true, force: true });
+    await authBroker.close();
   }
 });
 

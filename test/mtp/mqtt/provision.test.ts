@@ -15,6 +15,8 @@ import {
   controllerMqtt, controllerMtpProtocol, disableMqtt, provisionMqtt, provisionMqttControllers, read, readMqttConfig, type MqttBrokerSettings,
 } from '../../../src/mtp/mqtt/provision.ts';
 import { ROOT } from '../../../tools/build/targets.ts';
+import { OptionDefaults } from '../../../src/mtp/option-defaults.ts';
+import { MemoryStore } from '../../agent/harness.ts';
 
 const BOARD = JSON.parse(readFileSync(join(ROOT, 'boards/sim.json'), 'utf8')) as BoardDescription;
 const EID = 'os::0A1B2C-T0001';
@@ -22,10 +24,29 @@ const BROKER: MqttBrokerSettings = {
   host: 'broker.example', port: 8883, tls: true, username: 'dev', password: 's3cret', version: MqttVersion.V5, topic: 'usp/agent/t1',
 };
 
-function model(): DataModel {
+function model(store?: MemoryStore): DataModel {
   return createDataModel({
     schema: createDeviceSchema(), context: createDeviceContext(BOARD, 'T0001', '1.0', EID, 0), factoryDefault: createFactoryDefault(BOARD),
+    ...(store !== undefined ? { store } : {}),
   });
+}
+
+/** A Controller's Set (WriteMode.Set) of [name, value]s on `path`. */
+function controllerSets(m: DataModel, path: string, values: [string, string][]): void {
+  const tx = m.begin();
+  for (const [name, value] of values) assert.is(tx.set(m.instanceAt(path)!, name, value, WriteMode.Set), 0, tx.message);
+  assert.is(tx.commit(), 0);
+}
+
+/** One start of the host: the rows provisioned from `broker` with the options-as-defaults record in `store`. */
+function start(store: MemoryStore, broker: MqttBrokerSettings): DataModel {
+  const m = model(store);
+  const defaults = new OptionDefaults(store);
+  const rows = provisionMqtt(m, broker, defaults);
+  assert.ok(typeof rows !== 'string', String(rows));
+  if (typeof rows !== 'string') assert.is(provisionMqttControllers(m, [{ endpointId: 'self::acs', topic: 'usp/controller/acs' }], rows.mtp, defaults), '');
+  defaults.save(m);
+  return m;
 }
 
 function value(m: DataModel, path: string): string {
@@ -82,6 +103,36 @@ prov('R-ARC.8 started again without --mqtt: the stored Client and MTP rows are d
   assert.is(value(m, 'Device.LocalAgent.SupportedProtocols'), 'CoAP');
   assert.ok(typeof provisionMqtt(m, BROKER) !== 'string'); // --mqtt again re-enables the same rows
   assert.equal([value(m, 'Device.MQTT.Client.1.Enable'), value(m, 'Device.LocalAgent.MTP.2.Enable')], ['true', 'true']);
+});
+
+prov('issue #19 options are factory defaults: a Controller\'s Username/Password/KeepAlive survive a restart; untouched values follow changed options', () => {
+  const store = new MemoryStore();
+  let m = start(store, BROKER);
+  controllerSets(m, 'Device.MQTT.Client.1.', [['Username', 'ctl-user'], ['Password', 'ctl-pass']]);
+  controllerSets(m, 'Device.LocalAgent.Controller.1.MTP.1.MQTT.', [['Topic', 'usp/controller/moved']]);
+  m = start(store, BROKER);
+  const rows = { client: m.instanceAt('Device.MQTT.Client.1.')!, mtp: m.instanceAt('Device.LocalAgent.MTP.2.')! };
+  const c = readMqttConfig(m, EID, rows, () => 0.5);
+  assert.equal([c.client.username, new TextDecoder().decode(c.client.password)], ['ctl-user', 'ctl-pass'], 'the next CONNECT carries them');
+  assert.is(controllerMqtt(m, 'self::acs')!.topic, 'usp/controller/moved');
+  m = start(store, { ...BROKER, host: 'other.example', username: 'opt-user' });
+  assert.is(value(m, 'Device.MQTT.Client.1.BrokerAddress'), 'other.example', 'nobody changed it: the new option applies');
+  assert.is(value(m, 'Device.MQTT.Client.1.Username'), 'ctl-user', 'a Controller changed it: it stays');
+  assert.is(value(m, 'Device.LocalAgent.SupportedProtocols'), 'CoAP,MQTT', 'read-only facts are always written');
+});
+
+prov('issue #19 the options\' values come back after FactoryReset(); without a record (no store) the options are written', () => {
+  const store = new MemoryStore();
+  let m = start(store, BROKER);
+  controllerSets(m, 'Device.MQTT.Client.1.', [['Username', 'ctl-user']]);
+  m.factoryReset();
+  m = start(store, BROKER);
+  assert.is(value(m, 'Device.MQTT.Client.1.Username'), 'dev');
+  const plain = model();
+  assert.ok(typeof provisionMqtt(plain, BROKER) !== 'string');
+  controllerSets(plain, 'Device.MQTT.Client.1.', [['Username', 'ctl-user']]);
+  assert.ok(typeof provisionMqtt(plain, BROKER) !== 'string');
+  assert.is(value(plain, 'Device.MQTT.Client.1.Username'), 'dev');
 });
 
 prov('R-MQTT.8 / R-MQTT.15 the binding configuration comes from the model (enabled Subscriptions, CleanSession on 3.1.1, Password)', () => {

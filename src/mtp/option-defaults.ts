@@ -1,0 +1,83 @@
+/**
+ * One rule for every row the host's options provision (LocalAgent.MTP CoAP/MQTT rows,
+ * Controller.{i} and their MTPs, MQTT.Client, Certificate rows): command-line options are
+ * FACTORY DEFAULTS, never overrides (issue #19; docs/configuration.md, docs/decisions.md).
+ *
+ * - A readOnly parameter is the agent's own fact (Status, SerialNumber, SupportedProtocols…):
+ *   always written.
+ * - A writable parameter takes the option's value when it has no stored value yet (a row
+ *   just added, or after FactoryReset()), or when it still holds the value the options
+ *   gave it last time (nobody changed it: a changed option then applies). Once anything
+ *   else — a Controller's Set — changed it, that value stays at every later start: a
+ *   Controller's MQTT Username/Password survives a restart with the same `--mqtt`.
+ *
+ * The record of what the options wrote (store key "mtp.seeded", JSON {"<param path>":
+ * "<value>"}) is written after the provisioning commits; entries of rows that are gone are
+ * dropped, so it never holds more than the options name. Without a store every option is
+ * written (tests, one-shot tools).
+ */
+import { ParamAccess, WriteMode, named, type DataModelApi, type ObjectInstance, type Transaction } from '../dm/index.ts';
+import { readUtf8, utf8Bytes } from '../encoding/utf8.ts';
+import type { KeyValueStore } from '../platform/types.ts';
+
+export const SEEDED_KEY = 'mtp.seeded';
+
+export class OptionDefaults {
+  private readonly last = new Map<string, string>();
+  private readonly now = new Map<string, string>();
+
+  constructor(private readonly store?: KeyValueStore) {
+    const bytes = store === undefined ? undefined : store.get(SEEDED_KEY);
+    const text = bytes === undefined ? undefined : readUtf8(bytes, 0, bytes.length);
+    if (text === undefined) return;
+    let doc: unknown;
+    try { doc = JSON.parse(text); } catch { return; } // unreadable: as if nothing was seeded (options win once)
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return;
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (typeof v === 'string') this.last.set(k, v);
+  }
+
+  /** Stages each [name, value] on `inst` under the rule above; "" or why the first write failed. */
+  apply(tx: Transaction, inst: ObjectInstance, values: readonly (readonly [string, string])[]): string {
+    for (const [name, value] of values) {
+      const p = named(inst.node.params, name);
+      if (p === undefined) return `${inst.path}${name}: no such parameter`;
+      const path = inst.path + name;
+      if (p.access !== ParamAccess.ReadOnly) {
+        const current = stored(inst, name);
+        const last = this.last.get(path);
+        if (current !== undefined && last !== undefined && current !== last) continue; // changed since: it wins
+        this.now.set(path, value);
+      }
+      if (tx.set(inst, name, value, WriteMode.Agent) !== 0) return `${path}: ${tx.message}`;
+    }
+    return '';
+  }
+
+  /**
+   * Writes the record after the provisioning: a value counts as the options' only if it was
+   * committed (a rolled-back provisioning keeps the previous entry); entries of rows that no
+   * longer exist are dropped.
+   */
+  save(model: DataModelApi): void {
+    if (this.store === undefined) return;
+    const doc: Record<string, string> = {};
+    for (const [path, value] of this.last) {
+      if (model.instanceAt(rowOf(path)) !== undefined) doc[path] = value;
+    }
+    for (const [path, value] of this.now) {
+      const inst = model.instanceAt(rowOf(path));
+      if (inst !== undefined && stored(inst, path.slice(path.lastIndexOf('.') + 1)) === value) doc[path] = value;
+    }
+    this.store.set(SEEDED_KEY, utf8Bytes(JSON.stringify(doc)));
+  }
+}
+
+/** "Device.X.1.Name" → "Device.X.1." */
+function rowOf(paramPath: string): string {
+  return paramPath.slice(0, paramPath.lastIndexOf('.') + 1);
+}
+
+/** The stored value (not model.read: hidden parameters such as Password read ""), undefined when never written. */
+function stored(inst: ObjectInstance, name: string): string | undefined {
+  return inst.values === null ? undefined : inst.values.get(name);
+}
