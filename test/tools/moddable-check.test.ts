@@ -164,7 +164,7 @@ t('#13 verdict: PASS with the peak of the points (live after GC) and the deepest
 
 t('#13 options: defaults, ports, display, preference; a typo is named with the usage', () => {
   const d = parseCheckArgs([], '/repo');
-  assert.ok(typeof d !== 'string' && d.requests === 100 && d.state.startsWith(d.out) && d.state.endsWith('/'));
+  assert.ok(typeof d !== 'string' && d.requests === 100 && d.preference === 'nvs' && d.state.startsWith(d.out) && d.state.endsWith('/'));
   const o = parseCheckArgs(['--creation', 'class2', '--coap-port', '15683', '--controller-port', '15684', '--display', ':12', '--preference', 'sdk', '--state', '/tmp/p'], '/repo');
   assert.ok(typeof o !== 'string');
   assert.equal([o.creation, o.coapPort, o.controllerPort, o.display, o.preference, o.state], ['class2', 15683, 15684, 12, 'sdk', '/tmp/p/']);

@@ -44,7 +44,7 @@ function port(name: string, v: string): number | string {
 /** argv after `test` → options, or a message (with the usage) saying what is wrong. */
 export function parseCheckArgs(argv: readonly string[], root: string): CheckOptions | string {
   const o: { -readonly [K in keyof CheckOptions]: CheckOptions[K] } = {
-    out: defaultOut(root), state: '', requests: 100, preference: 'sdk', verbose: false,
+    out: defaultOut(root), state: '', requests: 100, preference: 'nvs', verbose: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;

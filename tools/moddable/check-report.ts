@@ -33,6 +33,8 @@ export interface CheckOutcome {
   } | null;
   /** Requests answered in the session (Get, Set, …, the mixed session). */
   readonly requests: number;
+  /** What the agent had stored after the session (files under the Preference root), when it got that far. */
+  readonly stored?: { readonly entries: number; readonly bytes: number } | null | undefined;
 }
 
 const slots = (bytes: number, slotBytes: number): number => Math.round(bytes / slotBytes);
@@ -68,6 +70,7 @@ export function figureLines(o: CheckOutcome): string[] {
   const lines = o.points.map((p) => `XS ${p.label.padEnd(28)} ${describeSample(p.sample, o.slotBytes)}`);
   const at = o.failure?.instruments;
   if (at) lines.push(`XS ${'at the failure (runtime)'.padEnd(28)} ${describeInstruments(at, o.slotBytes)}`);
+  if (o.stored) lines.push(`stored state after the session   ${o.stored.entries} Preference entries, ${group(o.stored.bytes)} B on disk`);
   if (o.points.length > 0 || o.stackPeakBytes > 0) {
     const peak = peakOf(o.points);
     const n = slots(peak.slotBytes, o.slotBytes);

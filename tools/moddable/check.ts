@@ -8,7 +8,7 @@
  * (session.ts), restarts the simulator on the same stored state, prints the XS figures
  * (sim-log.ts, check-report.ts) and ends with one verdict line.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { buildAll } from '../build/index.ts';
@@ -21,7 +21,7 @@ import { buildPaths, esp32BoardManifests, mcBuild, type Sdk } from './sdk.ts';
 import { afterRestart, bootNotify, firstRun, type SessionIo } from './session.ts';
 import { SimLog, type HeapSample, type SimFailure } from './sim-log.ts';
 import { Simulator, VirtualDisplay } from './simulator.ts';
-import { projectEsp32Creation, WRAPPER_DIR, wrapperManifest, writeManifest } from './wrapper.ts';
+import { projectEsp32Creation, wrapperDir, wrapperManifest, writeManifest } from './wrapper.ts';
 
 const CONTROLLER_ID = 'self::sim-check';
 const BOOT_MS = 60_000;
@@ -56,7 +56,7 @@ interface Run {
   readonly died: Promise<never>;
 }
 
-async function startRun(o: { sdk: Sdk; app: string; display: string; verbose: boolean }): Promise<Run> {
+async function startRun(o: { sdk: Sdk; app: string; display: string; verbose: boolean; echo: (line: string) => void }): Promise<Run> {
   const log = new SimLog();
   let kill: (e: SimulatorDied) => void = () => undefined;
   const died = new Promise<never>((_, reject) => { kill = reject; });
@@ -65,7 +65,7 @@ async function startRun(o: { sdk: Sdk; app: string; display: string; verbose: bo
     mcsim: join(o.sdk.bin, 'mcsim'), app: o.app, display: o.display,
     onLine: (line) => {
       log.feed(line);
-      if (o.verbose || !(line.startsWith('instruments') || line.includes('tinyusp-check heap '))) console.log(`sim| ${line}`);
+      if (o.verbose || !(line.startsWith('instruments') || line.includes('tinyusp-check heap '))) o.echo(line);
       if (log.failure !== null) kill(new SimulatorDied(log.failure, log.failure.evidence));
     },
   });
@@ -110,25 +110,40 @@ async function boot(run: Run): Promise<void> {
 function buildApp(sdk: Sdk, o: CheckOptions, choice: CreationChoice, coapPort: number, controllerPort: number): string | null {
   mkdirSync(o.out, { recursive: true });
   const projectManifest = join(ROOT, 'manifest.json');
-  const manifest = writeManifest(o.out, WRAPPER_DIR, wrapperManifest({
+  const manifest = writeManifest(o.out, wrapperDir(o.preference), wrapperManifest({
     projectManifest, checkMain: join(ROOT, 'tools', 'moddable', 'check', 'main'), creation: choice.creation,
     projectEsp32Creation: projectEsp32Creation(projectManifest),
     config: { file: { root: o.state }, coapPort, controller: `${CONTROLLER_ID}=coap://127.0.0.1:${controllerPort}/usp` },
     preference: o.preference === 'nvs' ? { module: join(ROOT, 'tools', 'moddable', 'nvs-sim', 'preference'), replaces: SDK_LIN_PREFERENCE } : undefined,
   }));
   if (mcBuild(sdk, { manifest, platform: 'lin', out: o.out, debug: true, quiet: true }) !== 0) return null;
-  const app = join(buildPaths(o.out, 'lin', join(o.out, WRAPPER_DIR), true).bin, 'mc.so');
+  const app = join(buildPaths(o.out, 'lin', join(o.out, wrapperDir(o.preference)), true).bin, 'mc.so');
   return existsSync(app) ? app : null;
 }
 
-export async function runCheck(sdk: Sdk, argv: readonly string[]): Promise<number> {
-  const parsed = parseCheckArgs(argv, ROOT);
-  if (typeof parsed === 'string') { console.error(parsed); return 2; }
-  const o = parsed;
-  if (!VirtualDisplay.available()) { console.error('test:moddable needs Xvfb and stdbuf: apt-get install xvfb coreutils'); return 1; }
+/** Files and bytes under the Preference root: what the agent stored. */
+function storedState(root: string): { entries: number; bytes: number } {
+  let entries = 0;
+  let bytes = 0;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else { entries++; bytes += statSync(join(dir, e.name)).size; }
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return { entries, bytes };
+}
+
+/**
+ * The whole check: build, fresh boot, session, restart. Resolves with what happened
+ * (a failure included), or with a message when it cannot run at all (bad options, no Xvfb).
+ */
+export async function check(sdk: Sdk, o: CheckOptions, say: (line: string) => void = (l) => console.log(l)): Promise<CheckOutcome | string> {
+  if (!VirtualDisplay.available()) return 'test:moddable needs Xvfb and stdbuf: apt-get install xvfb coreutils';
   const choice = chooseCreation({ board: o.board, creation: o.creation, manifests: esp32BoardManifests(sdk) });
-  if (typeof choice === 'string') { console.error(`${choice}\n${CHECK_USAGE}`); return 2; }
-  console.log(`test:moddable: fixed creation ${describeCreation(choice.creation)} (${choice.source}); Preference: ${o.preference === 'nvs' ? 'outside the XS heap, as ESP32 NVS' : "the SDK's simulator JSON file"}`);
+  if (typeof choice === 'string') return `${choice}\n${CHECK_USAGE}`;
+  say(`test:moddable: fixed creation ${describeCreation(choice.creation)} (${choice.source}); Preference: ${o.preference === 'nvs' ? 'outside the XS heap, as ESP32 NVS (tools/moddable/nvs-sim)' : "the SDK's simulator JSON file"}`);
   await buildAll();
   const coapPort = o.coapPort ?? await freeUdpPort();
   const controllerPort = o.controllerPort ?? await freeUdpPort();
@@ -137,15 +152,17 @@ export async function runCheck(sdk: Sdk, argv: readonly string[]): Promise<numbe
   let phase = 'build';
   let stackPeakBytes = 0;
   let failure: CheckOutcome['failure'] = null;
+  let stored: CheckOutcome['stored'] = null;
   const io: SessionIo = {
     ctl: undefined as unknown as UspController, notifies: [] as NotifyEvent[], requests: 0,
     phase(name) {
       phase = name;
-      if (!name.startsWith('mixed session, request') || name.includes('request 1 ')) console.log(`check: ${name}`);
+      if (!name.startsWith('mixed session, request') || name.includes('request 1 ')) say(`check: ${name}`);
     },
   };
   let display: VirtualDisplay | null = null;
   let run: Run | null = null;
+  const echo = (line: string): void => say(`sim| ${line}`);
   const point = async (label: string): Promise<void> => { points.push({ label, sample: await nextSample(run!, label) }); };
   try {
     if (app === null) throw new Error('the simulator app did not build (mcconfig/make output above)');
@@ -157,18 +174,19 @@ export async function runCheck(sdk: Sdk, argv: readonly string[]): Promise<numbe
     });
     io.ctl.onNotify = (n) => io.notifies.push(n);
     io.phase('fresh boot');
-    run = await startRun({ sdk, app, display: display.name, verbose: o.verbose });
-    console.log(`check: Xvfb ${display.name} (pid ${display.pid}), mcsim pid ${run.sim.pid}, agent coap://127.0.0.1:${coapPort}/usp, Controller ${CONTROLLER_ID} on ${controllerPort}`);
+    run = await startRun({ sdk, app, display: display.name, verbose: o.verbose, echo });
+    say(`check: Xvfb ${display.name} (pid ${display.pid}), mcsim pid ${run.sim.pid}, agent coap://127.0.0.1:${coapPort}/usp, Controller ${CONTROLLER_ID} on ${controllerPort}`);
     points.push({ label: 'runtime (before the main)', sample: await until(run, () => run!.log.samples[0], BOOT_MS, 'the first heap sample') });
     await boot(run);
     await point('after boot');
     await Promise.race([firstRun(io, o.requests), run.died]);
     await point('after the session');
+    stored = storedState(o.state);
     io.phase('restart with the stored state');
     stackPeakBytes = Math.max(stackPeakBytes, run.log.stackPeakBytes);
     await run.sim.stop();
     const mark = io.notifies.length;
-    run = await startRun({ sdk, app, display: display.name, verbose: o.verbose });
+    run = await startRun({ sdk, app, display: display.name, verbose: o.verbose, echo });
     await boot(run);
     await point('after restart (stored state)');
     await Promise.race([bootNotify(io, mark), run.died]);
@@ -181,17 +199,25 @@ export async function runCheck(sdk: Sdk, argv: readonly string[]): Promise<numbe
     failure = { phase, simulator: sim, message: e instanceof Error ? e.message : String(e), instruments: run?.log.instrumentsAtFailure };
   } finally {
     if (run !== null) stackPeakBytes = Math.max(stackPeakBytes, run.log.stackPeakBytes);
-    const slotAvailable = run?.log.lastInstruments?.slotAvailable;
     await run?.sim.stop();
     await display?.stop();
     io.ctl?.close();
-    const outcome: CheckOutcome = {
-      // The runtime reports bytes; a slot is 32 B on a 64-bit simulator (the heap's size over its slots).
-      creation: choice, slotBytes: slotAvailable !== undefined && slotAvailable > 0 ? Math.round(slotAvailable / choice.creation.heap) : 32,
-      points, stackPeakBytes, failure, requests: io.requests,
-    };
-    for (const line of figureLines(outcome)) console.log(line);
-    console.log(verdictLine(outcome));
   }
-  return failure === null ? 0 : 1;
+  const slotAvailable = run?.log.lastInstruments?.slotAvailable;
+  return {
+    // The runtime reports bytes; a slot is 32 B on a 64-bit simulator (the heap's size over its slots).
+    creation: choice, slotBytes: slotAvailable !== undefined && slotAvailable > 0 ? Math.round(slotAvailable / choice.creation.heap) : 32,
+    points, stackPeakBytes, failure, requests: io.requests, stored,
+  };
+}
+
+/** `npm run test:moddable -- [options]`: the check, its figures and one verdict line; exit 0 on PASS. */
+export async function runCheck(sdk: Sdk, argv: readonly string[]): Promise<number> {
+  const o = parseCheckArgs(argv, ROOT);
+  if (typeof o === 'string') { console.error(o); return 2; }
+  const outcome = await check(sdk, o);
+  if (typeof outcome === 'string') { console.error(outcome); return 2; }
+  for (const line of figureLines(outcome)) console.log(line);
+  console.log(verdictLine(outcome));
+  return outcome.failure === null ? 0 : 1;
 }

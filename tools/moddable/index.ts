@@ -5,10 +5,11 @@
  *   tsx tools/moddable/index.ts esp32 [board=<name>] [--flash] [--debug] [key=value…]
  *                                                             npm run build:esp32
  *   tsx tools/moddable/index.ts test  [options]               npm run test:moddable (check.ts)
+ *   tsx tools/moddable/index.ts flash                         ESP32 JavaScript link figures (flash.ts)
  *
  * Each first runs the esbuild targets (`npm run build`), because the manifest links
- * dist/. Without an SDK, `sim` and `esp32` fail with a clear message; `test` prints
- * "skipped: …" and exits 0 (CI has no SDK).
+ * dist/. Without an SDK, `sim` and `esp32` fail with a clear message; `test` and
+ * `flash` print "skipped: …" and exit 0 (CI has no SDK).
  *
  * `sim` builds with `mcconfig -d -p lin -o <dir>` and our own `make build` (never
  * `mcconfig -m`, whose makefile runs `pkill mcsim` / `pkill serial2xsbug` machine-wide,
@@ -23,6 +24,7 @@ import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
 import type { BoardDescription } from '../../src/platform/board.ts';
 import { runCheck } from './check.ts';
+import { runFlash } from './flash.ts';
 import { defaultOut } from './check-options.ts';
 import { buildPaths, findSdk, HOST, mcBuild, type Sdk } from './sdk.ts';
 import { simWrapperManifest, writeManifest } from './wrapper.ts';
@@ -88,7 +90,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   const found = findSdk();
   if ('missing' in found) {
-    if (command === 'test') {
+    if (command === 'test' || command === 'flash') {
       console.log(`skipped: ${found.missing}`);
       return 0;
     }
@@ -98,7 +100,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'sim') return sim(found, args);
   if (command === 'esp32') return esp32(found, args);
   if (command === 'test') return runCheck(found, args);
-  console.error('usage: tsx tools/moddable/index.ts sim|esp32|test [args]');
+  if (command === 'flash') return runFlash(found);
+  console.error('usage: tsx tools/moddable/index.ts sim|esp32|test|flash [args]');
   return 2;
 }
 

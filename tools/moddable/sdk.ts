@@ -52,14 +52,26 @@ function run(command: string, args: readonly string[], o: { sdk: Sdk; cwd: strin
   return { status: r.status ?? 1, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
+export interface McBuildOptions {
+  readonly manifest: string;
+  readonly platform: string;
+  readonly out: string;
+  readonly debug: boolean;
+  /** key=value pairs for mc/config. */
+  readonly args?: readonly string[];
+  /** make target (default `build`) and options before it. */
+  readonly target?: string;
+  readonly makeArgs?: readonly string[];
+  /** Keep the tools' output and print it only on failure. */
+  readonly quiet?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
  * `mcconfig <flags> -p <platform> -o <out> <manifest> [key=value…]` (never `-m`), then
- * `make -f <makefile> <target>`. Returns 0 or the failing step's status; with `quiet`
- * the output is kept and printed only on failure.
+ * `make -f <makefile> [makeArgs] <target>`. Returns 0 or the failing step's status.
  */
-export function mcBuild(sdk: Sdk, o: {
-  manifest: string; platform: string; out: string; debug: boolean; args?: readonly string[]; target?: string; quiet?: boolean; env?: NodeJS.ProcessEnv;
-}): number {
+export function mcBuild(sdk: Sdk, o: McBuildOptions): number {
   const flags = [...(o.debug ? ['-d'] : []), '-p', o.platform, '-o', o.out, o.manifest, ...(o.args ?? [])];
   const common = { sdk, cwd: dirname(o.manifest), quiet: o.quiet ?? false, ...(o.env !== undefined ? { env: o.env } : {}) };
   console.log(`mcconfig ${flags.join(' ')}`);
@@ -69,8 +81,9 @@ export function mcBuild(sdk: Sdk, o: {
     return config.status;
   }
   const { makefile } = buildPaths(o.out, o.platform, dirname(o.manifest), o.debug);
-  console.log(`make -f ${makefile} ${o.target ?? 'build'}`);
-  const made = run('make', ['-f', makefile, o.target ?? 'build'], common);
+  const makeArgs = ['-f', makefile, ...(o.makeArgs ?? []), o.target ?? 'build'];
+  console.log(`make ${makeArgs.join(' ')}`);
+  const made = run('make', makeArgs, common);
   if (made.status !== 0 && o.quiet) process.stderr.write(made.output.split('\n').slice(-40).join('\n'));
   return made.status;
 }

@@ -6,14 +6,18 @@
  * Preference root. Manifests merge includes first, so the wrapper's `creation` and
  * `config` win over the project's.
  *
- * mcconfig names the build after the wrapper's directory (WRAPPER_DIR), so the
+ * mcconfig names the build after the wrapper's directory (wrapperDir), so the
  * simulator app is `<out>/bin/lin/mc/debug/tinyusp-check/mc.so` (sdk.ts buildPaths).
+ * The two Preference modules build apart: both compile to `preference.xsb`, and make,
+ * seeing it newer than the other's source, would keep the wrong one.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixedCreation, type Creation } from './creation.ts';
 
-export const WRAPPER_DIR = 'tinyusp-check';
+export function wrapperDir(preference: 'nvs' | 'sdk'): string {
+  return preference === 'nvs' ? 'tinyusp-check' : 'tinyusp-check-sdk-preference';
+}
 /** The check's main module name (creation.main): the runtime calls it, it calls the app's `main`. */
 export const CHECK_MAIN = 'tinyusp-check';
 
