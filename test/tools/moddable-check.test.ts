@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../tools/build/targets.ts';
 import { parseCheckArgs } from '../../tools/moddable/check-options.ts';
+import { nextProbe, probeVerdict, search } from '../../tools/moddable/check-search.ts';
 import { figureLines, verdictLine, type CheckOutcome } from '../../tools/moddable/check-report.ts';
 import {
   chooseCreation, CLASS2_CREATION, creationOfManifest, describeCreation, mostCommonCreation, parseCreationOption, parseSize, type BoardManifest,
@@ -153,13 +154,15 @@ t('#13 verdict: one FAIL line naming where and why, with the heaps at that momen
   assert.is(stepFailed, 'test:moddable: FAIL at Set: USP Error 7004: not writable — 4 928 slots / 78 848 B chunks / 512-slot stack, board esp32/m5stack');
 });
 
-t('#13 verdict: PASS with the peak of the points (live after GC) and the deepest stack', () => {
+t('#13 verdict: PASS with the peak of every sample (live after GC) and the deepest stack', () => {
   const o: CheckOutcome = {
     creation: CHOICE, slotBytes: 32, stackPeakBytes: 620 * 32, requests: 111, failure: null,
     points: [{ label: 'after boot', sample: sample('tick', 3, 3562, 34712, 45) }, { label: 'after the session', sample: sample('tick', 40, 5125, 76944, 158) }],
   };
   assert.is(verdictLine(o), 'test:moddable: PASS — 4 928 slots / 78 848 B chunks / 512-slot stack, board esp32/m5stack: fresh boot, 111 requests, restart with stored state and Boot!; peak 5 125 slots, 76 944 B chunks, stack 620 slots');
-  assert.match(figureLines(o).at(-1)!, /^XS peak \(live after GC; stack\) +5 125 slots \(80\.1 KiB on ESP32\), 76 944 B chunks, stack 620 of 512 slots, 13 keys$/);
+  assert.match(figureLines(o).at(-1)!, /^XS peak \(sampled after GC\) +5 125 slots \(80\.1 KiB on ESP32\), 76 944 B chunks, stack 620 of 512 slots, 13 keys$/);
+  const withSamples = { ...o, samples: [sample('tick', 20, 5300, 70000, 0)] };
+  assert.match(verdictLine(withSamples), /peak 5 300 slots, 76 944 B chunks/);
 });
 
 t('#13 options: defaults, ports, display, preference; a typo is named with the usage', () => {
@@ -171,6 +174,29 @@ t('#13 options: defaults, ports, display, preference; a typo is named with the u
   assert.match(String(parseCheckArgs(['--heap', '1'], '/repo')), /unknown option --heap\nusage:/);
   assert.match(String(parseCheckArgs(['--coap-port', 'x'], '/repo')), /--coap-port needs a port number/);
   assert.match(String(parseCheckArgs(['--board'], '/repo')), /--board: needs a value/);
+  assert.is((parseCheckArgs(['--search', 'stack'], '/repo') as { search: string }).search, 'stack');
+  assert.match(String(parseCheckArgs(['--search', 'keys'], '/repo')), /--search is heap, chunk or stack/);
+});
+
+t('#13 --search bisects one resource: grows until a pass, then halves to its step; another failure stops it', async () => {
+  assert.is(nextProbe('heap', { failing: 0, passing: undefined }, 4928), 4928);
+  assert.is(nextProbe('heap', { failing: 4928, passing: undefined }, 4928), 9856);
+  assert.is(nextProbe('heap', { failing: 4928, passing: 9856 }, 4928), 7424);
+  assert.is(nextProbe('heap', { failing: 7360, passing: 7424 }, 4928), undefined);
+  assert.is(nextProbe('stack', { failing: 4096, passing: undefined }, 512), undefined, 'beyond the ceiling');
+  // A fake agent that needs 6 000 slots and overflows a stack under 600.
+  const need = (c: { heap: number; stack: number }): CheckOutcome => ({
+    creation: { creation: { ...c, chunk: 1, static: 0 }, source: 'x' }, slotBytes: 32, points: [], stackPeakBytes: 0, requests: 1,
+    failure: c.stack < 600 ? { phase: 'Set', simulator: { kind: 'stack', evidence: '' }, message: '' }
+      : c.heap < 6000 ? { phase: 'fresh boot', simulator: { kind: 'slot-heap', evidence: '' }, message: '' } : null,
+  });
+  const lines: string[] = [];
+  const found = await search('heap', { heap: 4928, chunk: 78848, stack: 1024, static: 0 }, async (c) => need(c), (l) => lines.push(l));
+  assert.match(found, /the smallest heap that passes is 6 016 slots \(±64; fails at 5 952\)/);
+  assert.ok(lines.length >= 5 && lines.length <= 9, lines.join('\n'));
+  const other = await search('heap', { heap: 4928, chunk: 78848, stack: 512, static: 0 }, async (c) => need(c), () => undefined);
+  assert.match(other, /fails for another reason \(stack at Set\)/);
+  assert.is(probeVerdict('stack', need({ heap: 9000, stack: 100 })), 'short');
 });
 
 t('#13 without $MODDABLE: "skipped: …" and exit 0 (CI has no SDK)', () => {

@@ -55,7 +55,7 @@ export async function moddableFigures(xsnap: XsnapFigures): Promise<void> {
   const runtime = slotsOf(generous, 'runtime (before the main)') ?? 0;
   const boot = slotsOf(generous, 'after boot');
   const after = slotsOf(generous, 'after the session');
-  const peak = Math.round(peakOf(generous.points).slotBytes / generous.slotBytes);
+  const peak = Math.round(peakOf(generous).slotBytes / generous.slotBytes);
   const cell = (n: number | undefined): string => (n === undefined ? '—' : `${group(n)} (${group(n - runtime)} over the runtime)`);
   console.log(`${'XS slots'.padEnd(22)} ${'xsnap, start:xs (Class 2 limits)'.padEnd(34)} Moddable simulator, the app (${GENEROUS})`);
   console.log(`${'after boot'.padEnd(22)} ${group(xsnap.boot).padEnd(34)} ${cell(boot)}`);

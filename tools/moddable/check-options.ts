@@ -26,10 +26,13 @@ export interface CheckOptions {
   readonly preference: 'nvs' | 'sdk';
   /** Also echo the heap samples and the runtime's `instruments:` lines. */
   readonly verbose: boolean;
+  /** Find the smallest fixed value of this resource the check passes with (check-search.ts). */
+  readonly search?: 'heap' | 'chunk' | 'stack' | undefined;
 }
 
 export const CHECK_USAGE = `usage: npm run test:moddable -- [--board <esp32 target>] [--creation heap=<slots>,chunk=<bytes>,stack=<slots> | --creation class2]
-       [--requests <n>] [--preference nvs|sdk] [--coap-port <n>] [--controller-port <n>] [--display <n>] [--out <dir>] [--state <dir>] [--verbose]`;
+       [--search heap|chunk|stack] [--requests <n>] [--preference nvs|sdk] [--coap-port <n>] [--controller-port <n>] [--display <n>]
+       [--out <dir>] [--state <dir>] [--verbose]`;
 
 /** The default build directory: one per checkout, so worktrees do not share builds. */
 export function defaultOut(root: string): string {
@@ -69,6 +72,10 @@ export function parseCheckArgs(argv: readonly string[], root: string): CheckOpti
         o.requests = n;
         break;
       }
+      case '--search':
+        if (v !== 'heap' && v !== 'chunk' && v !== 'stack') return `--search is heap, chunk or stack (got "${v}")`;
+        o.search = v;
+        break;
       case '--preference':
         if (v !== 'nvs' && v !== 'sdk') return `--preference is nvs or sdk (got "${v}")`;
         o.preference = v;

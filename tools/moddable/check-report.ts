@@ -23,6 +23,8 @@ export interface CheckOutcome {
   /** Bytes of one slot in the simulator (32 on 64-bit hosts). */
   readonly slotBytes: number;
   readonly points: readonly CheckPoint[];
+  /** Every sample of every run (one each 500 ms, after a full GC): the peak is taken over these. */
+  readonly samples?: readonly HeapSample[] | undefined;
   /** Deepest stack seen over every run, bytes. */
   readonly stackPeakBytes: number;
   /** Where the check stopped, and why; null when every step passed. */
@@ -46,15 +48,15 @@ export function describeSample(s: HeapSample, slotBytes: number): string {
     `stack ${group(slots(s.stackBytes, slotBytes))} slots, ${s.keys} keys`;
 }
 
-/** The largest live figures over every point (each after a full GC). */
-export function peakOf(points: readonly CheckPoint[]): { slotBytes: number; chunkBytes: number; keys: number } {
+/** The largest live figures (each after a full GC) over every sample, or the points when samples are absent. */
+export function peakOf(o: Pick<CheckOutcome, 'points' | 'samples'>): { slotBytes: number; chunkBytes: number; keys: number } {
   let slotBytes = 0;
   let chunkBytes = 0;
   let keys = 0;
-  for (const p of points) {
-    slotBytes = Math.max(slotBytes, p.sample.slotBytes);
-    chunkBytes = Math.max(chunkBytes, p.sample.chunkBytes);
-    keys = Math.max(keys, p.sample.keys);
+  for (const s of [...(o.samples ?? []), ...o.points.map((p) => p.sample)]) {
+    slotBytes = Math.max(slotBytes, s.slotBytes);
+    chunkBytes = Math.max(chunkBytes, s.chunkBytes);
+    keys = Math.max(keys, s.keys);
   }
   return { slotBytes, chunkBytes, keys };
 }
@@ -72,9 +74,9 @@ export function figureLines(o: CheckOutcome): string[] {
   if (at) lines.push(`XS ${'at the failure (runtime)'.padEnd(28)} ${describeInstruments(at, o.slotBytes)}`);
   if (o.stored) lines.push(`stored state after the session   ${o.stored.entries} Preference entries, ${group(o.stored.bytes)} B on disk`);
   if (o.points.length > 0 || o.stackPeakBytes > 0) {
-    const peak = peakOf(o.points);
+    const peak = peakOf(o);
     const n = slots(peak.slotBytes, o.slotBytes);
-    lines.push(`XS ${'peak (live after GC; stack)'.padEnd(28)} ${group(n)} slots (${(n * ESP32_SLOT_BYTES / 1024).toFixed(1)} KiB on ESP32), ` +
+    lines.push(`XS ${'peak (sampled after GC)'.padEnd(28)} ${group(n)} slots (${(n * ESP32_SLOT_BYTES / 1024).toFixed(1)} KiB on ESP32), ` +
       `${group(peak.chunkBytes)} B chunks, stack ${group(slots(o.stackPeakBytes, o.slotBytes))} of ${group(o.creation.creation.stack)} slots, ${peak.keys} keys`);
   }
   return lines;
@@ -103,7 +105,7 @@ export function verdictLine(o: CheckOutcome): string {
     }
     return `test:moddable: FAIL at ${f.phase}: ${f.message} — ${what}`;
   }
-  const peak = peakOf(o.points);
+  const peak = peakOf(o);
   return `test:moddable: PASS — ${what}: fresh boot, ${o.requests} requests, restart with stored state and Boot!; ` +
     `peak ${group(slots(peak.slotBytes, o.slotBytes))} slots, ${group(peak.chunkBytes)} B chunks, stack ${group(slots(o.stackPeakBytes, o.slotBytes))} slots`;
 }

@@ -15,6 +15,7 @@ import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
 import { UspController, type NotifyEvent } from '../usp-ctl/controller.ts';
 import { CHECK_USAGE, parseCheckArgs, type CheckOptions } from './check-options.ts';
+import { search, type SearchedResource } from './check-search.ts';
 import { figureLines, verdictLine, type CheckOutcome, type CheckPoint } from './check-report.ts';
 import { chooseCreation, describeCreation, type CreationChoice } from './creation.ts';
 import { buildPaths, esp32BoardManifests, mcBuild, type Sdk } from './sdk.ts';
@@ -149,6 +150,7 @@ export async function check(sdk: Sdk, o: CheckOptions, say: (line: string) => vo
   const controllerPort = o.controllerPort ?? await freeUdpPort();
   const app = buildApp(sdk, o, choice, coapPort, controllerPort);
   const points: CheckPoint[] = [];
+  const samples: HeapSample[] = [];
   let phase = 'build';
   let stackPeakBytes = 0;
   let failure: CheckOutcome['failure'] = null;
@@ -184,6 +186,7 @@ export async function check(sdk: Sdk, o: CheckOptions, say: (line: string) => vo
     stored = storedState(o.state);
     io.phase('restart with the stored state');
     stackPeakBytes = Math.max(stackPeakBytes, run.log.stackPeakBytes);
+    samples.push(...run.log.samples);
     await run.sim.stop();
     const mark = io.notifies.length;
     run = await startRun({ sdk, app, display: display.name, verbose: o.verbose, echo });
@@ -198,7 +201,10 @@ export async function check(sdk: Sdk, o: CheckOptions, say: (line: string) => vo
     if (sim !== null && run !== null) await settle(() => run!.log.instrumentsAtFailure !== null, 1500);
     failure = { phase, simulator: sim, message: e instanceof Error ? e.message : String(e), instruments: run?.log.instrumentsAtFailure };
   } finally {
-    if (run !== null) stackPeakBytes = Math.max(stackPeakBytes, run.log.stackPeakBytes);
+    if (run !== null) {
+      stackPeakBytes = Math.max(stackPeakBytes, run.log.stackPeakBytes);
+      samples.push(...run.log.samples);
+    }
     await run?.sim.stop();
     await display?.stop();
     io.ctl?.close();
@@ -207,14 +213,30 @@ export async function check(sdk: Sdk, o: CheckOptions, say: (line: string) => vo
   return {
     // The runtime reports bytes; a slot is 32 B on a 64-bit simulator (the heap's size over its slots).
     creation: choice, slotBytes: slotAvailable !== undefined && slotAvailable > 0 ? Math.round(slotAvailable / choice.creation.heap) : 32,
-    points, stackPeakBytes, failure, requests: io.requests, stored,
+    points, samples, stackPeakBytes, failure, requests: io.requests, stored,
   };
+}
+
+/** `--search`: bisect one resource, each probe a whole check with the others held. */
+async function runSearch(sdk: Sdk, o: CheckOptions & { search: SearchedResource }): Promise<number> {
+  const base = chooseCreation({ board: o.board, creation: o.creation, manifests: esp32BoardManifests(sdk) });
+  if (typeof base === 'string') { console.error(base); return 2; }
+  console.log(`test:moddable search ${o.search}: others held at ${describeCreation(base.creation)} (${base.source})`);
+  let problem = '';
+  const line = await search(o.search, base.creation, async (c) => {
+    const outcome = await check(sdk, { ...o, board: undefined, creation: `heap=${c.heap},chunk=${c.chunk},stack=${c.stack}` }, () => undefined);
+    if (typeof outcome === 'string') { problem = outcome; throw new Error(outcome); }
+    return outcome;
+  }, (l) => console.log(l)).catch((e: unknown) => (problem !== '' ? problem : String(e)));
+  console.log(line);
+  return line.includes('the smallest') ? 0 : 1;
 }
 
 /** `npm run test:moddable -- [options]`: the check, its figures and one verdict line; exit 0 on PASS. */
 export async function runCheck(sdk: Sdk, argv: readonly string[]): Promise<number> {
   const o = parseCheckArgs(argv, ROOT);
   if (typeof o === 'string') { console.error(o); return 2; }
+  if (o.search !== undefined) return runSearch(sdk, { ...o, search: o.search });
   const outcome = await check(sdk, o);
   if (typeof outcome === 'string') { console.error(outcome); return 2; }
   for (const line of figureLines(outcome)) console.log(line);
