@@ -168,6 +168,7 @@ export async function check(sdk: Sdk, o: CheckOptions, say: (line: string) => vo
   const point = async (label: string): Promise<void> => { points.push({ label, sample: await nextSample(run!, label) }); };
   try {
     if (app === null) throw new Error('the simulator app did not build (mcconfig/make output above)');
+    phase = 'setup (Xvfb, the Controller)';
     rmSync(o.state, { recursive: true, force: true });
     mkdirSync(o.state, { recursive: true });
     display = await VirtualDisplay.start(o.display);

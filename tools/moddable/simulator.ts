@@ -12,6 +12,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
+const READY_MS = 30_000;
+
 /** A TCP port that was free a moment ago and has nothing listening now. */
 export function closedTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,9 +58,10 @@ export class VirtualDisplay {
         clearInterval(poll);
         clearTimeout(timer);
         void stopChild(child, exited, 500);
-        reject(new Error(`Xvfb: ${why}\n${errors.trim()}`));
+        reject(new Error(`Xvfb: ${why}${errors.trim() !== '' ? ` (${errors.trim().split('\n').slice(-3).join('; ')})` : ''}`));
       };
-      const timer = setTimeout(() => fail('not ready within 10 s'), 10_000);
+      // Xvfb compiles its keymap at start: slow on a loaded machine.
+      const timer = setTimeout(() => fail(`not ready within ${READY_MS / 1000} s`), READY_MS);
       child.once('error', (e) => fail(e.message));
       child.once('exit', (code) => fail(`exited (${code})`));
       let name = display !== undefined ? `:${display}` : '';
