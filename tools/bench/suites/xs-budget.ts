@@ -19,6 +19,9 @@
  * - bundles: the start:xs agent; with DTLS + the portable crypto port; the Moddable core
  *   with DTLS + the native-crypt port (tools/bench/xs-budget-*-entry.ts), each with its
  *   largest source groups from esbuild's metafile.
+ * - with $MODDABLE set (tools/bench/moddable-figures.ts): the app's flash from the ESP32
+ *   JavaScript link, and the Moddable simulator's heap figures beside these (a skipped
+ *   line without the SDK).
  * Targets: after boot ≤ 32 KiB, peak ≤ 48 KiB (RFC 7228 Class 2 ≈ 50 KiB RAM);
  * bundle ≤ 128 KiB minified with DTLS.
  */
@@ -38,6 +41,7 @@ import { ROOT, XS_OPTIONS } from '../../build/targets.ts';
 import { UspController } from '../../usp-ctl/controller.ts';
 import { bundleForXs, XsWorker } from '../../xs/index.ts';
 import type { BenchSuite } from '../index.ts';
+import { moddableFigures } from '../moddable-figures.ts';
 
 const SLOT_BYTES_ESP32 = 16;
 const KIB = 1024;
@@ -108,7 +112,10 @@ async function breakdown(boardJson: string): Promise<void> {
 }
 
 /** Boots the agent in XS with the host limits or the Moddable ones (CLASS2_PROFILE) and measures it. */
-async function measure(class2: boolean, bundlePath: string): Promise<void> {
+/** Figures of one measurement, in slots (bundle and schema excluded). */
+export interface XsnapFigures { readonly boot: number; readonly peak: number; readonly after: number }
+
+async function measure(class2: boolean, bundlePath: string): Promise<XsnapFigures> {
   {
     const board = loadBoard('sim');
     if (typeof board === 'string') throw new Error(board);
@@ -181,6 +188,7 @@ async function measure(class2: boolean, bundlePath: string): Promise<void> {
       console.log(`XS heap after boot (${label}): ${bootSlots} slots = ${kib(bootSlots)} KiB (ESP32) — target 32 KiB: ${verdict(bootSlots * SLOT_BYTES_ESP32, 32 * KIB)}`);
       console.log(`XS heap peak (${label}): ${peakSlots} slots = ${kib(peakSlots)} KiB (ESP32) — target 48 KiB: ${verdict(peakSlots * SLOT_BYTES_ESP32, 48 * KIB)}`);
       console.log(`XS snapshot after boot (${label}): ${bootSnap} B (agent +${bootSnap - emptySnap} B)`);
+      return { boot: bootSlots, peak: peakSlots, after: afterSlots };
     } finally {
       ctl.close();
       bridge.close();
@@ -205,10 +213,11 @@ const suite: BenchSuite = {
     console.log(`XS bundle with DTLS (portable crypto): ${withDtls.bytes} B minified, ${withDtls.gzip} B gzip — target 128 KiB: ${verdict(withDtls.bytes, 128 * KIB)}`);
     console.log(`Moddable bundle with DTLS (native crypt): ${moddable.bytes} B minified, ${moddable.gzip} B gzip (core + src/dtls + platform/moddable/crypto.ts; not run: no Moddable SDK here) — target 128 KiB: ${verdict(moddable.bytes, 128 * KIB)}`);
     await measure(false, bundle.path);
-    await measure(true, bundle.path);
+    const class2 = await measure(true, bundle.path);
     const board = loadBoard('sim');
     if (typeof board === 'string') throw new Error(board);
     await breakdown(JSON.stringify(board));
+    await moddableFigures(class2);
   },
 };
 export default suite;

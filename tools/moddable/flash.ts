@@ -1,0 +1,98 @@
+/**
+ * Flash figures of the app from the ESP32 JavaScript link (`npm run bench -- xs-budget`,
+ * or `tsx tools/moddable/index.ts flash`): what the preloaded modules, the bytecode and
+ * the strings/keys take, for the app (manifest.json, `-p esp32`) and for an empty app
+ * with the same SDK modules and strip, and the difference.
+ *
+ * Without ESP-IDF: the esp32 makefile only needs $IDF_PATH to name a git checkout (it
+ * runs `git describe` there), so we point it at a placeholder repository of our own,
+ * and build the one target that runs xsc and xsl (`<tmp>/mc.xs.c`), telling make that
+ * ESP-IDF's sdkconfig.h is up to date (`-o`) so idf.py never runs. The C build is not
+ * done: C code (the XS engine, the SDK's native modules, ours) is not counted.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAll } from '../build/index.ts';
+import { ROOT } from '../build/targets.ts';
+import { defaultOut } from './check-options.ts';
+import { group } from './creation.ts';
+import { buildPaths, mcBuild, type Sdk } from './sdk.ts';
+import { writeManifest } from './wrapper.ts';
+import { difference, ESP32_SLOT_BYTES, flashBytes, parseXsLink, type XsLinkFigures } from './xs-link.ts';
+
+export interface FlashFigures {
+  readonly app: XsLinkFigures;
+  readonly empty: XsLinkFigures;
+}
+
+/** A git repository with one empty commit: what the esp32 makefile's IDF_PATH check needs. */
+function idfPlaceholder(out: string): string | null {
+  const dir = join(out, 'idf-placeholder');
+  if (existsSync(join(dir, '.git'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  const git = (...args: string[]): boolean => spawnSync('git', args, { cwd: dir, stdio: 'ignore' }).status === 0;
+  return git('init', '-q') && git('-c', 'user.name=tinyusp', '-c', 'user.email=tinyusp@localhost', 'commit', '-q', '--allow-empty', '-m', 'IDF_PATH placeholder') ? dir : null;
+}
+
+/** xsc + xsl of `manifest` for plain esp32; the text of the mc.xs.c xsl wrote, or null. */
+function linkEsp32(sdk: Sdk, manifest: string, manifestDir: string, out: string, idf: string): string | null {
+  const { tmp } = buildPaths(out, 'esp32', manifestDir, false);
+  const status = mcBuild(sdk, {
+    manifest, platform: 'esp32', out, debug: false, quiet: true, env: { IDF_PATH: idf },
+    target: join(tmp, 'mc.xs.c'), makeArgs: ['-o', join(tmp, 'xsProj-esp32', 'build', 'config', 'sdkconfig.h')],
+  });
+  return status === 0 ? readFileSync(join(tmp, 'mc.xs.c'), 'utf8') : null;
+}
+
+/** An app with the project's SDK includes and strip and a main that does nothing. */
+function writeEmptyApp(out: string): string {
+  const project = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { include?: string[]; strip?: unknown };
+  const manifest = writeManifest(out, 'tinyusp-empty', { include: project.include ?? [], modules: { '*': './main' }, ...(project.strip !== undefined ? { strip: project.strip } : {}) });
+  writeFileSync(join(out, 'tinyusp-empty', 'main.js'), 'export default function () {}\n');
+  return manifest;
+}
+
+export async function measureFlash(sdk: Sdk, out = join(defaultOut(ROOT), 'esp32-link')): Promise<FlashFigures | string> {
+  mkdirSync(out, { recursive: true });
+  const idf = idfPlaceholder(out);
+  if (idf === null) return 'cannot create the IDF_PATH placeholder (git init/commit failed)';
+  await buildAll();
+  const app = linkEsp32(sdk, join(ROOT, 'manifest.json'), ROOT, out, idf);
+  if (app === null) return 'the ESP32 JavaScript link of manifest.json failed (output above)';
+  const emptyManifest = writeEmptyApp(out);
+  const empty = linkEsp32(sdk, emptyManifest, join(out, 'tinyusp-empty'), out, idf);
+  if (empty === null) return 'the ESP32 JavaScript link of the empty app failed (output above)';
+  return { app: parseXsLink(app), empty: parseXsLink(empty) };
+}
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** The table and one summary line per figure. */
+export function flashLines(f: FlashFigures): string[] {
+  const d = difference(f.app, f.empty);
+  const row = (what: string, pick: (x: XsLinkFigures) => number, unit: (n: number) => string): string =>
+    `${what.padEnd(34)} ${unit(pick(f.app)).padStart(22)} ${unit(pick(f.empty)).padStart(22)} ${unit(pick(d)).padStart(22)}`;
+  const slotsUnit = (n: number): string => `${group(n)} (${kb(n * ESP32_SLOT_BYTES)})`;
+  const bytesUnit = (n: number): string => `${group(n)} B`;
+  return [
+    `${'ESP32 JavaScript link (xsl)'.padEnd(34)} ${'app'.padStart(22)} ${'empty app'.padStart(22)} ${'app adds'.padStart(22)}`,
+    row('preloaded slots (16 B each)', (x) => x.heapSlots + x.stackSlots, slotsUnit),
+    row('bytecode, preloaded modules', (x) => x.preloadedCodeBytes, bytesUnit),
+    row('bytecode, other modules', (x) => x.moduleCodeBytes, bytesUnit),
+    row('strings and keys (text)', (x) => x.stringBytes, bytesUnit),
+    row('keys (count)', (x) => x.keys, group),
+    row('RAM aliases (count)', (x) => x.aliases, group),
+    row('flash, JavaScript side', flashBytes, (n) => `${group(n)} B`),
+    `ESP32 flash of the app's JavaScript (over an empty app): ${group(flashBytes(d))} B = ${kb(flashBytes(d))} — ` +
+      `${group(d.heapSlots + d.stackSlots)} preloaded slots, ${group(d.preloadedCodeBytes + d.moduleCodeBytes)} B bytecode, ${group(d.stringBytes)} B strings/keys ` +
+      `— Class 2 code budget 256 KiB: ${flashBytes(d) <= 256 * 1024 ? 'met' : 'NOT met'}`,
+  ];
+}
+
+export async function runFlash(sdk: Sdk): Promise<number> {
+  const f = await measureFlash(sdk);
+  if (typeof f === 'string') { console.error(`tinyusp: ${f}`); return 1; }
+  for (const line of flashLines(f)) console.log(line);
+  return 0;
+}
