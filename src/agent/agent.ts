@@ -35,6 +35,7 @@ import { Notifier } from './notifier.ts';
 import { Outbox } from './outbox.ts';
 import { Requests, type AsyncCommandHandler } from './requests.ts';
 import type { Subscriptions } from './subscriptions.ts';
+import type { WritePolicy } from './write.ts';
 import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type DeliveryOutcome, type MtpOrigin, type Requester, type Transmit } from './types.ts';
 
 /** D1: the versions this agent speaks. */
@@ -58,6 +59,8 @@ export class Agent {
   readonly notifications: NotifyQueue;
   /** Produces every agent-initiated Notify (Event, OnBoardRequest, OperationComplete…). */
   readonly notifier: Notifier;
+  /** Records accepted from known, enabled Controllers: the firmware layer's "healthy" signal (TR-369 08 rollback). */
+  controllerContacts = 0;
   /** Boot! information of this run (after start). */
   bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
   /** Responses waiting for pollTransmit (and their refusal count). */
@@ -71,6 +74,7 @@ export class Agent {
   private readonly periodic: PeriodicSchedule;
   private readonly controllers: ControllerIndex;
   private readonly dispatch: DispatchContext;
+  private readonly policies: WritePolicy[] = [];
   private nextPoll = Infinity;
   private restartAt = Infinity;
   private restartKind: 'reboot' | 'factoryReset' = 'reboot';
@@ -99,7 +103,7 @@ export class Agent {
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, (op, o) => this.notifier.operationComplete(op, o));
     this.periodic = new PeriodicSchedule(this.model);
     this.dispatch = {
-      model: this.model, requests: this.requests, limits: this.limits, policy: this.subscriptions, versions: this.versions,
+      model: this.model, requests: this.requests, limits: this.limits, policy: this.writePolicy(), versions: this.versions,
       asyncHandler: (nodePath, name) => this.asyncHandlers.get(nodePath + name),
     };
     registerDeviceCommands({
@@ -108,6 +112,24 @@ export class Agent {
       sendOnBoardRequest: (path) => this.notifier.sendOnBoardRequest(path),
       registerAsync: (path, h) => this.registerAsyncCommand(path, h),
     });
+  }
+
+  /** The subscriptions' write rules, then those other layers added. */
+  private writePolicy(): WritePolicy {
+    const first = this.subscriptions;
+    const rest = this.policies;
+    return {
+      checkWrite(inst, p, value, created) {
+        const e = first.checkWrite(inst, p, value, created);
+        if (e !== 0) return e;
+        for (const x of rest) { const r = x.checkWrite(inst, p, value, created); if (r !== 0) return r; }
+        return 0;
+      },
+      created(tx, row, req) {
+        first.created(tx, row, req);
+        for (const x of rest) x.created(tx, row, req);
+      },
+    };
   }
 
   /** Binds an async command ("Device.X.{i}.Start()") to a handler that may finish later via completeOperation. */
@@ -157,6 +179,7 @@ export class Agent {
     if (v.recordType !== RecordType.NoSessionContext) return; // connect/disconnect records carry no Msg for us
     const req = this.requester(origin);
     if (req === null) return;
+    if (req.controller !== null) this.controllerContacts++;
     const fromId = req.endpointId;
     const version = ascii(buf, v.versionStart, v.versionLen);
     const replyVersion = this.versionList.indexOf(version) >= 0 ? version : this.versionList[this.versionList.length - 1]!;
@@ -222,6 +245,16 @@ export class Agent {
     for (const c of t === undefined ? [] : t.rows.values()) known.add(readParam(this.model, c, 'EndpointID'));
     for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) this.lastVersion.delete(eid);
     this.notifications.keepOnly(known);
+  }
+
+  /** Reboots after rebootDelayMs, Boot! then reporting `cause` and `commandKey` (firmware activation: RemoteReboot). */
+  requestReboot(cause: string, commandKey: string): void {
+    this.scheduleRestart('reboot', cause, commandKey);
+  }
+
+  /** Write rules beyond the schema from another layer (firmware: Available, BootFirmwareImage). */
+  addWritePolicy(p: WritePolicy): void {
+    this.policies.push(p);
   }
 
   private scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {

@@ -1,0 +1,55 @@
+/**
+ * Download() CheckSumAlgorithm (TR-181: SHA-1 RFC 3174, SHA-224/256/384/512 RFC 6234)
+ * as incremental hashes: the file is hashed piece by piece as it streams into the slot,
+ * so the whole image is never held in RAM. Portable (@noble/hashes, also inside XS).
+ */
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+
+/** What the firmware layer needs of a hash: feed pieces, then the digest once. */
+export interface IncrementalHash {
+  update(data: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
+export const CHECKSUM_ALGORITHMS = ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
+
+/** Digest length in bytes of an algorithm name, 0 when unknown. */
+export function digestLength(algorithm: string): number {
+  switch (algorithm) {
+    case 'SHA-1': return 20;
+    case 'SHA-224': return 28;
+    case 'SHA-256': return 32;
+    case 'SHA-384': return 48;
+    case 'SHA-512': return 64;
+    default: return 0;
+  }
+}
+
+/** A fresh hash for `algorithm`, or null when the name is not one TR-181 allows. */
+export function createHash(algorithm: string): IncrementalHash | null {
+  switch (algorithm) {
+    case 'SHA-1': return sha1.create();
+    case 'SHA-224': return sha224.create();
+    case 'SHA-256': return sha256.create();
+    case 'SHA-384': return sha384.create();
+    case 'SHA-512': return sha512.create();
+    default: return null;
+  }
+}
+
+/** hexBinary (TR-106) → bytes, or null when not an even run of hex digits. */
+export function fromHex(s: string): Uint8Array | null {
+  if (s.length % 2 !== 0 || !/^[0-9A-Fa-f]*$/.test(s)) return null;
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(i * 2, 2), 16);
+  return out;
+}
+
+/** Constant-time equality of two digests. */
+export function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
+  return d === 0;
+}
