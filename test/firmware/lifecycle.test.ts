@@ -103,12 +103,6 @@ async function stderrSays(a: AgentProcess, re: RegExp, ms = 15_000): Promise<voi
   }
 }
 
-/** The row that is not running: FirmwareImage.1 or .2. */
-async function inactive(s: Session): Promise<string> {
-  const active = (await get(s, 'Device.DeviceInfo.ActiveFirmwareImage'))['Device.DeviceInfo.ActiveFirmwareImage'];
-  return active === `${FI}1` ? `${FI}2.` : `${FI}1.`;
-}
-
 const fw = suite('firmware lifecycle (agent process, HTTP(S) servers)');
 fw.before(async () => {
   pki = makeTestPki();
