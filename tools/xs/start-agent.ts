@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from '../../src/config/host-setup.ts';
 import { USAGE } from '../../src/config/options.ts';
 import { readFirmwareFiles } from '../../src/config/firmware.ts';
+import { openFileSlots } from '../../src/platform/node/firmware-slots.ts';
 import type { XsAgentConfig } from '../../src/main/xs-agent.ts';
 import { createNodePlatform, parseLogLevel } from '../../src/platform/node/index.ts';
 import { LogLevel } from '../../src/platform/types.ts';
@@ -40,7 +41,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const fwFiles = readFirmwareFiles(o.firmware);
   if (typeof fwFiles === 'string') { console.error(`tinyusp: ${fwFiles}`); return 2; }
   const bridge = createXsHostBridge({
-    platform, onError: (e) => log.error(`XS: ${String(e)}`), firmwareDir: join(o.stateDir, 'firmware'), tlsCa: fwFiles.ca,
+    platform, onError: (e) => log.error(`XS: ${String(e)}`), tlsCa: fwFiles.ca,
+    openSlots: (factory) => openFileSlots({ dir: join(o.stateDir, 'firmware'), factory, now: () => new Date().toISOString() }),
   });
   let pending = '';
   const worker = XsWorker.start({

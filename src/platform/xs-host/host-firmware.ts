@@ -2,21 +2,19 @@
  * Host side of the bridge's firmware ops (protocol.ts Stream*, Slot*): TCP/TLS streams
  * for downloads (node:net, node:tls with the certificate chain and host name checked
  * against `tlsCa`, else Node's root CAs) whose bytes wait here until XS reads them, and
- * the file-backed A/B slots (platform/node/firmware-slots.ts) opened at each boot of the
- * agent inside XS. Each stream buffers at most 256 KiB; past that it is paused until XS
+ * the A/B slots the launcher opens (the host's file slots) at each boot of the agent in XS. Each stream buffers at most 256 KiB; past that it is paused until XS
  * reads (bounded, never the whole image).
  */
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import type { FirmwareSlots, SlotStatus } from '../firmware.ts';
-import { openFileSlots } from '../node/firmware-slots.ts';
 import { EventKind, MessageWriter, Op, type MessageReader } from './protocol.ts';
 
 const MAX_BUFFERED = 256 * 1024;
 
 export interface FirmwareBridgeOptions {
-  /** Where the slots live (<state>/firmware); absent = no firmware ops. */
-  readonly firmwareDir?: string | undefined;
+  /** Opens the host's slots at each boot of the agent in XS (platform/node/firmware-slots.ts); absent = no firmware. */
+  readonly openSlots?: ((factory: { name: string; version: string }) => FirmwareSlots) | undefined;
   /** PEM CA(s) for HTTPS downloads (default: Node's root CAs). */
   readonly tlsCa?: string | undefined;
 }
@@ -79,8 +77,8 @@ export function createFirmwareHandlers(o: FirmwareBridgeOptions, push: (kind: Ev
       }
       case Op.SlotsOpen: {
         const name = r.str(); const version = r.str();
-        if (o.firmwareDir === undefined) return enc('{}');
-        slots = openFileSlots({ dir: o.firmwareDir, factory: { name, version }, now: () => new Date().toISOString() });
+        if (o.openSlots === undefined) return enc('{}');
+        slots = o.openSlots({ name, version });
         return enc(state());
       }
       case Op.SlotsState: return enc(state());
