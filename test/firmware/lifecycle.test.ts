@@ -130,6 +130,22 @@ fw('RFC 7617 / RFC 7616 wrong Basic and Digest passwords fail with 7801; right o
   } finally { s.ctl.close(); await s.agent.stop(); }
 });
 
+fw('--firmware-key: an unsigned image fails validation (7804), one signed by the maker installs', async () => {
+  const s = await session(['--firmware-key', pki.signPub]);
+  try {
+    http.route('/unsigned.img', { body: makeImage('tinyusp-fw', '4.1.0', 20_000).bytes });
+    http.route('/signed.img', { body: makeImage('tinyusp-fw', '4.2.0', 20_000, pki.signKey).bytes });
+    await operate(s, `${FI}2.Download()`, { URL: `${http.url}/unsigned.img`, AutoActivate: 'false' });
+    const bad = (await waitFor(s, 'TransferComplete!', isEvent('TransferComplete!'))).notify.event!.params;
+    assert.equal([bad.FaultCode, bad.FaultString], ['7804', 'the image is not signed and this device requires a signature']);
+    assert.is((await get(s, `${FI}2.Status`))[`${FI}2.Status`], 'ValidationFailed');
+    await waitFor(s, 'OperationComplete', isOper('Download()'));
+    await operate(s, `${FI}2.Download()`, { URL: `${http.url}/signed.img`, AutoActivate: 'false' });
+    assert.is((await waitFor(s, 'TransferComplete!', isEvent('TransferComplete!'))).notify.event!.params.FaultCode, '0');
+    assert.is((await get(s, `${FI}2.Version`))[`${FI}2.Version`], '4.2.0');
+  } finally { s.ctl.close(); await s.agent.stop(); }
+});
+
 fw('TP-469 9.4/9.8 Activate() inside a TimeWindow (Immediately at Start=1) reboots into the image; one canceled in time never does; ConfirmationNeeded alone fails', async () => {
   const s = await session();
   try {
