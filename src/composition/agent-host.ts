@@ -38,7 +38,7 @@ import { controllerUri, provisionControllers, type ControllerAddress } from '../
 import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
 import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
 import { FirmwareService, type ImageHeader } from '../firmware/index.ts';
-import type { FirmwareSlots, OpenDownloadStream } from '../platform/firmware.ts';
+import type { FirmwareSlots, HashFactory, OpenDownloadStream } from '../platform/firmware.ts';
 
 /**
  * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
@@ -106,6 +106,8 @@ export interface HostAgentConfig {
     readonly verifySignature?: ((h: ImageHeader) => string) | undefined;
     readonly healthTimeoutMs?: number | undefined;
     readonly idleTimeoutMs?: number | undefined;
+    /** The platform's native hashes (Moddable `crypt`); default portable. */
+    readonly hashes?: HashFactory | undefined;
   } | undefined;
 }
 
@@ -176,7 +178,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     const fw = c.firmware;
     firmware = new FirmwareService({
       agent, slots: fw.slots, openStream: fw.openStream, store: platform.storage, now: () => platform.now(), log,
-      random: (out) => platform.randomBytes(out), verifySignature: fw.verifySignature,
+      random: (out) => platform.randomBytes(out), verifySignature: fw.verifySignature, hashes: fw.hashes,
       ...(fw.healthTimeoutMs !== undefined ? { healthTimeoutMs: fw.healthTimeoutMs } : {}),
       ...(fw.idleTimeoutMs !== undefined ? { idleTimeoutMs: fw.idleTimeoutMs } : {}),
       onChange: () => pump(),

@@ -3,14 +3,11 @@
  * as incremental hashes: the file is hashed piece by piece as it streams into the slot,
  * so the whole image is never held in RAM. Portable (@noble/hashes, also inside XS).
  */
-import { sha1 } from '@noble/hashes/legacy.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import type { HashFactory, IncrementalHash } from '../platform/firmware.ts';
 
-/** What the firmware layer needs of a hash: feed pieces, then the digest once. */
-export interface IncrementalHash {
-  update(data: Uint8Array): unknown;
-  digest(): Uint8Array;
-}
+export type { HashFactory, IncrementalHash };
 
 export const CHECKSUM_ALGORITHMS = ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
 
@@ -26,9 +23,13 @@ export function digestLength(algorithm: string): number {
   }
 }
 
-/** A fresh hash for `algorithm`, or null when the name is not one TR-181 allows. */
+/** Portable hashes (the default HashFactory): a fresh hash for `algorithm`, or null when unknown. */
+export const PORTABLE_HASHES: HashFactory = (algorithm) => createHash(algorithm);
+
+/** A fresh portable hash for `algorithm` (CheckSumAlgorithm names, and MD5 for Digest auth), or null. */
 export function createHash(algorithm: string): IncrementalHash | null {
   switch (algorithm) {
+    case 'MD5': return md5.create();
     case 'SHA-1': return sha1.create();
     case 'SHA-224': return sha224.create();
     case 'SHA-256': return sha256.create();

@@ -13,8 +13,8 @@
  * and calls `step` after every service.
  */
 import { GetFailure, GetState, HttpGet, type HttpUrl, type ResponseHead } from '../http/index.ts';
-import type { FirmwareSlots, SlotStatus } from '../platform/firmware.ts';
-import { createHash, sameDigest, type IncrementalHash } from './checksum.ts';
+import type { FirmwareSlots, HashFactory, SlotStatus } from '../platform/firmware.ts';
+import { sameDigest, type IncrementalHash } from './checksum.ts';
 import { ImageReader, MAX_HEADER_BYTES, type ImageHeader } from './image.ts';
 import { TransferFault } from './faults.ts';
 
@@ -39,6 +39,8 @@ export interface DownloadEnv {
   readonly maxResumes: number;
   readonly maxRedirects: number;
   readonly userAgent: string;
+  /** Hashes for the CheckSum, the payload digest and Digest auth (portable or the platform's). */
+  readonly hashes: HashFactory;
 }
 
 export const DownloadState = { Running: 0, Done: 1, Failed: 2 } as const;
@@ -64,7 +66,7 @@ export class FirmwareDownload {
 
   constructor(readonly spec: DownloadSpec, private readonly env: DownloadEnv) {
     this.reader = this.newReader();
-    this.hash = spec.algorithm === '' ? null : createHash(spec.algorithm);
+    this.hash = spec.algorithm === '' ? null : env.hashes(spec.algorithm);
     this.get = this.newGet(0);
   }
 
@@ -76,7 +78,7 @@ export class FirmwareDownload {
       const e = slots.write(slot, self.reader.payloadBytes, buf, start, end);
       if (e !== '') self.writeError = e;
       return e;
-    });
+    }, this.env.hashes);
   }
 
   private newGet(rangeFrom: number): HttpGet {
@@ -85,7 +87,7 @@ export class FirmwareDownload {
     const self = this;
     return new HttpGet({
       url: s.url, username: s.username, password: s.password, rangeFrom, ifRange: rangeFrom > 0 ? this.validator : '',
-      maxRedirects: e.maxRedirects, idleTimeoutMs: e.idleTimeoutMs, cnonce: e.cnonce, userAgent: e.userAgent,
+      maxRedirects: e.maxRedirects, idleTimeoutMs: e.idleTimeoutMs, cnonce: e.cnonce, userAgent: e.userAgent, hashes: e.hashes,
     }, {
       head: (h) => self.onHead(h),
       body: (buf, start, end) => self.onBody(buf, start, end),
@@ -114,7 +116,7 @@ export class FirmwareDownload {
       if (err !== '') { this.writeError = err; return false; }
       this.received = 0;
       this.reader = this.newReader();
-      this.hash = this.spec.algorithm === '' ? null : createHash(this.spec.algorithm);
+      this.hash = this.spec.algorithm === '' ? null : this.env.hashes(this.spec.algorithm);
     }
     return true;
   }

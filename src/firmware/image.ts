@@ -20,6 +20,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { readUtf8, utf8Bytes } from '../encoding/utf8.ts';
+import type { HashFactory, IncrementalHash } from '../platform/firmware.ts';
 
 export const IMAGE_MAGIC = [0x54, 0x55, 0x46, 0x57]; // "TUFW"
 export const IMAGE_FORMAT = 1;
@@ -67,10 +68,13 @@ export class ImageReader {
   header: ImageHeader | null = null;
   /** Payload bytes passed on so far. */
   payloadBytes = 0;
-  private readonly hash = sha256.create();
+  private readonly hash: IncrementalHash;
   error = '';
 
-  constructor(private readonly sink: ImageSink) {}
+  /** `hashes` gives the payload's SHA-256 (default: portable). */
+  constructor(private readonly sink: ImageSink, hashes?: HashFactory) {
+    this.hash = (hashes === undefined ? null : hashes('SHA-256')) ?? sha256.create();
+  }
 
   /** Header bytes still buffered before the payload starts. */
   get complete(): boolean { return this.header !== null && this.payloadBytes === this.header.payloadLength; }

@@ -9,6 +9,7 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8Bytes } from '../encoding/utf8.ts';
+import type { HashFactory } from '../platform/firmware.ts';
 
 const HEX = '0123456789abcdef';
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -77,12 +78,22 @@ export function parseChallenges(value: string): Challenge[] {
 
 type HashFn = (data: Uint8Array) => Uint8Array;
 
-function digestHash(algorithm: string): { h: HashFn; sess: boolean } | null {
+function oneShot(name: string, portable: HashFn, hashes: HashFactory | undefined): HashFn {
+  if (hashes === undefined) return portable;
+  return (data) => {
+    const h = hashes(name);
+    if (h === null) return portable(data);
+    h.update(data);
+    return h.digest();
+  };
+}
+
+function digestHash(algorithm: string, hashes?: HashFactory): { h: HashFn; sess: boolean; strength: number } | null {
   const a = algorithm.toUpperCase();
-  if (a === '' || a === 'MD5') return { h: md5, sess: false };
-  if (a === 'MD5-SESS') return { h: md5, sess: true };
-  if (a === 'SHA-256') return { h: sha256, sess: false };
-  if (a === 'SHA-256-SESS') return { h: sha256, sess: true };
+  if (a === '' || a === 'MD5') return { h: oneShot('MD5', md5, hashes), sess: false, strength: 2 };
+  if (a === 'MD5-SESS') return { h: oneShot('MD5', md5, hashes), sess: true, strength: 2 };
+  if (a === 'SHA-256') return { h: oneShot('SHA-256', sha256, hashes), sess: false, strength: 3 };
+  if (a === 'SHA-256-SESS') return { h: oneShot('SHA-256', sha256, hashes), sess: true, strength: 3 };
   return null;
 }
 
@@ -98,12 +109,12 @@ export interface DigestInput {
 }
 
 /** The Authorization value for a Digest challenge (RFC 7616 §3.4), or null when it cannot be answered. */
-export function digestAuthorization(c: Challenge, d: DigestInput): string | null {
+export function digestAuthorization(c: Challenge, d: DigestInput, hashes?: HashFactory): string | null {
   const realm = c.params.get('realm');
   const nonce = c.params.get('nonce');
   if (realm === undefined || nonce === undefined) return null;
   const alg = c.params.get('algorithm') ?? 'MD5';
-  const f = digestHash(alg);
+  const f = digestHash(alg, hashes);
   if (f === null || (c.params.get('userhash') ?? 'false').toLowerCase() === 'true') return null;
   const qops = (c.params.get('qop') ?? '').split(',').map((q) => q.trim().toLowerCase()).filter((q) => q !== '');
   if (qops.length > 0 && qops.indexOf('auth') < 0) return null; // auth-int only: would need the body
@@ -131,15 +142,14 @@ function strength(c: Challenge): number {
   if (c.scheme === 'basic') return 1;
   if (c.scheme !== 'digest') return 0;
   const f = digestHash(c.params.get('algorithm') ?? 'MD5');
-  if (f === null) return 0;
-  return f.h === sha256 ? 3 : 2;
+  return f === null ? 0 : f.strength;
 }
 
 /** The Authorization value answering the strongest challenge among WWW-Authenticate values, or null. */
-export function answerChallenges(values: readonly string[], d: DigestInput): string | null {
+export function answerChallenges(values: readonly string[], d: DigestInput, hashes?: HashFactory): string | null {
   let best: Challenge | null = null;
   for (const v of values) for (const c of parseChallenges(v)) if (strength(c) > (best === null ? 0 : strength(best))) best = c;
   if (best === null) return null;
   if (best.scheme === 'basic') return basicAuthorization(d.username, d.password);
-  return digestAuthorization(best, d);
+  return digestAuthorization(best, d, hashes);
 }

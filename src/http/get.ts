@@ -10,6 +10,7 @@
  * redirect to another origin. No activity for `idleTimeoutMs` fails the GET.
  * Outcome: `state` Done or Failed with a GetFailure, an HTTP status and a message.
  */
+import type { HashFactory } from '../platform/firmware.ts';
 import { TransportCommand, type StreamMachine } from '../platform/stream.ts';
 import { answerChallenges } from './auth.ts';
 import { writeGetRequest } from './request.ts';
@@ -53,6 +54,8 @@ export interface HttpGetConfig {
   /** A fresh client nonce for Digest (hex from the platform's random source). */
   readonly cnonce: () => string;
   readonly userAgent: string;
+  /** MD5/SHA-256 for Digest (default: portable). */
+  readonly hashes?: HashFactory | undefined;
 }
 
 /** What the GET delivers: the final 2xx head (false = refuse it), then body pieces (false = stop). */
@@ -140,7 +143,7 @@ export class HttpGet implements StreamMachine {
       if (this.authTries > 0) { this.fail(GetFailure.Unauthorized, 'the server refused the credentials'); return; }
       const auth = answerChallenges(h.challenges, {
         username: c.username, password: c.password, method: 'GET', uri: this.url.target, cnonce: c.cnonce(), nc: ++this.nc,
-      });
+      }, c.hashes);
       if (auth === null) { this.fail(GetFailure.Unauthorized, 'no supported authentication scheme offered'); return; }
       this.authorization = auth;
       this.authTries++;

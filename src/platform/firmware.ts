@@ -76,4 +76,18 @@ export interface DownloadStream {
   close(): void;
 }
 
+/** An incremental hash: pieces in, the digest once. */
+export interface IncrementalHash {
+  update(data: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
+/**
+ * Fresh hashes by name ('MD5', 'SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'), null
+ * when unknown. The core's default is portable (@noble/hashes); a platform may give native
+ * ones (Moddable's `crypt` Digest: faster, and its state lives in C, so it also works from a
+ * module preloaded into flash, where noble's module-level scratch arrays are read-only).
+ */
+export type HashFactory = (algorithm: string) => IncrementalHash | null;
+
 export type OpenDownloadStream = (machine: StreamMachine, options: DownloadStreamOptions) => DownloadStream;

@@ -5,8 +5,9 @@
  * A switch needs the chip to reboot (System.restart) so the bootloader starts the slot.
  */
 import System from 'system';
-import type { FirmwareSlots, OpenDownloadStream } from '../firmware.ts';
+import type { FirmwareSlots, HashFactory, OpenDownloadStream } from '../firmware.ts';
 import type { Platform } from '../types.ts';
+import { cryptHashes } from './digest.ts';
 import { moddableDownloadStreams } from './download-stream.ts';
 import { openOtaSlots } from './firmware-ota.ts';
 
@@ -15,6 +16,8 @@ export interface ModdableFirmware {
   readonly openStream: OpenDownloadStream;
   /** A real reboot when another slot must boot (true), else false: the agent restarts in-process. */
   readonly reboot: () => boolean;
+  /** `crypt` Digest: the portable hashes cannot run from the preloaded core. */
+  readonly hashes: HashFactory;
 }
 
 export function openFirmware(platform: Platform, factory: { name: string; version: string }): ModdableFirmware | undefined {
@@ -25,7 +28,7 @@ export function openFirmware(platform: Platform, factory: { name: string; versio
       System.restart(); // the bootloader picks the slot (and rolls back an unconfirmed trial)
       return true;
     };
-    return { slots, openStream: moddableDownloadStreams(platform), reboot };
+    return { slots, openStream: moddableDownloadStreams(platform), reboot, hashes: cryptHashes };
   } catch (e) {
     platform.log.warn(`firmware: ${String(e)}`);
     return undefined;

@@ -7,6 +7,7 @@
  */
 import type { FirmwareSlots, SlotInfo, SlotStatus } from '../firmware.ts';
 import type { Platform } from '../types.ts';
+import { cryptHashes } from './digest.ts';
 import { moddableDownloadStreams } from './download-stream.ts';
 import type { ModdableFirmware } from './firmware-esp32.ts';
 
@@ -45,5 +46,5 @@ export function openFirmware(platform: Platform, factory: { name: string; versio
     setBoot(slot) { return slot === 0 ? '' : 'the simulator has no OTA partitions to boot'; },
     confirm() { /* nothing to confirm */ },
   };
-  return { slots: store, openStream: moddableDownloadStreams(platform), reboot: () => false };
+  return { slots: store, openStream: moddableDownloadStreams(platform), reboot: () => false, hashes: cryptHashes };
 }
