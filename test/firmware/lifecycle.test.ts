@@ -9,6 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { NotifyEvent } from '../../tools/usp-ctl/controller.ts';
 import { operateMsg, setMsg } from '../../src/usp/index.ts';
+import { main as uspCtl } from '../../tools/usp-ctl/index.ts';
 import { makeImage, makeTestPki, sha, startHttpServer, startHttpsServer, type ImageServer } from './image-server.ts';
 import { FI, get, isEvent, isOper, open, operate, req, session, setPki, startAgent, stderrSays, waitFor, type Session } from './session.ts';
 
@@ -127,6 +128,24 @@ fw('RFC 7617 / RFC 7616 wrong Basic and Digest passwords fail with 7801; right o
       await waitFor(s, 'OperationComplete', isOper('Download()'));
     }
     assert.ok(http.requests.some((r) => r.path === '/digest.img' && /^Digest .*algorithm=SHA-256.*qop=auth/.test(r.auth)));
+  } finally { s.ctl.close(); await s.agent.stop(); }
+});
+
+fw('usp-ctl drives it: operate Download() with arguments, get the rows (docs/firmware.md "Shipping an update")', async () => {
+  const s = await session();
+  try {
+    const img = makeImage('tinyusp-fw', '4.3.0', 30_000);
+    http.route('/cli.img', { body: img.bytes });
+    const out: string[] = [];
+    const code = await uspCtl(['operate', `${FI}2.Download()`, `URL=${http.url}/cli.img`, 'AutoActivate=false',
+      'CheckSumAlgorithm=SHA-256', `CheckSum=${sha('sha256', img.bytes)}`, '--key', 'cli-1', '--agent', s.agent.uri], (l) => out.push(l), (l) => out.push(l));
+    assert.is(code, 0, out.join('\n'));
+    assert.match(out.join('\n'), /Download\(\): running as Device\.LocalAgent\.Request\.\d+\./);
+    const tc = (await waitFor(s, 'TransferComplete!', isEvent('TransferComplete!'))).notify.event!.params;
+    assert.equal([tc.FaultCode, tc.CommandKey], ['0', 'cli-1']);
+    const rows: string[] = [];
+    assert.is(await uspCtl(['get', `${FI}2.Version`, `${FI}2.Status`, '--agent', s.agent.uri], (l) => rows.push(l), (l) => rows.push(l)), 0);
+    assert.equal([...rows].sort(), [`${FI}2.Status = Available`, `${FI}2.Version = 4.3.0`]);
   } finally { s.ctl.close(); await s.agent.stop(); }
 });
 
