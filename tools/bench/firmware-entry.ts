@@ -51,6 +51,7 @@ export function download(resp: Uint8Array, chunk: number, algorithm: string): st
   const out = new Uint8Array(512);
   while (get.pollTransmit(out) > 0) { /* the request leaves */ }
   for (let i = 0; i < resp.length; i += chunk) get.handleBytes(0, resp, i, Math.min(resp.length, i + chunk));
+  get.handleTransportDown(0); // the server closes (a no-op when the response was complete)
   dl.step(0);
   return dl.state === DownloadState.Done ? '' : dl.message;
 }
