@@ -143,9 +143,18 @@ fw('usp-ctl drives it: operate Download() with arguments, get the rows (docs/fir
     assert.match(out.join('\n'), /Download\(\): running as Device\.LocalAgent\.Request\.\d+\./);
     const tc = (await waitFor(s, 'TransferComplete!', isEvent('TransferComplete!'))).notify.event!.params;
     assert.equal([tc.FaultCode, tc.CommandKey], ['0', 'cli-1']);
+    // TP-469 9.7 (A/B): the running image cannot be downloaded into; bounded: one download at a time.
+    await operate(s, `${FI}1.Download()`, { URL: `${http.url}/cli.img`, AutoActivate: 'true' });
+    const active = await waitFor(s, 'OperationComplete (active)', (n) => isOper('Download()')(n) && n.notify.oper_complete!.obj_path === `${FI}1.`);
+    assert.equal([active.notify.oper_complete!.obj_path, active.notify.oper_complete!.cmd_failure?.err_code], [`${FI}1.`, 7022]);
+    http.route('/slow.img', { body: img.bytes, stallAt: 1000 });
+    await operate(s, `${FI}2.Download()`, { URL: `${http.url}/slow.img`, AutoActivate: 'false' }, 'slow');
+    await operate(s, `${FI}2.Download()`, { URL: `${http.url}/cli.img`, AutoActivate: 'false' }, 'second');
+    const second = await waitFor(s, 'second Download()', (n) => isOper('Download()')(n) && n.notify.oper_complete!.command_key === 'second');
+    assert.is(second.notify.oper_complete!.cmd_failure?.err_code, 7005);
     const rows: string[] = [];
     assert.is(await uspCtl(['get', `${FI}2.Version`, `${FI}2.Status`, '--agent', s.agent.uri], (l) => rows.push(l), (l) => rows.push(l)), 0);
-    assert.equal([...rows].sort(), [`${FI}2.Status = Available`, `${FI}2.Version = 4.3.0`]);
+    assert.equal([...rows].sort(), [`${FI}2.Status = Downloading`, `${FI}2.Version = `], 'the stalled download is still running');
   } finally { s.ctl.close(); await s.agent.stop(); }
 });
 
