@@ -77,6 +77,8 @@ export class Agent {
   private readonly policies: WritePolicy[] = [];
   private nextPoll = Infinity;
   private restartAt = Infinity;
+  /** requestReboot: hold the reboot while notifications are queued, until this time. */
+  private drainUntil = 0;
   private restartKind: 'reboot' | 'factoryReset' = 'reboot';
   private now = 0;
 
@@ -247,9 +249,15 @@ export class Agent {
     this.notifications.keepOnly(known);
   }
 
-  /** Reboots after rebootDelayMs, Boot! then reporting `cause` and `commandKey` (firmware activation: RemoteReboot). */
-  requestReboot(cause: string, commandKey: string): void {
+  /**
+   * Reboots after rebootDelayMs, Boot! then reporting `cause` and `commandKey` (firmware
+   * activation: RemoteReboot). Queued notifications (the OperationComplete and
+   * TransferComplete! that announced the switch) go out first: the reboot waits for the
+   * queue to drain, at most `drainMs`.
+   */
+  requestReboot(cause: string, commandKey: string, drainMs = 10_000): void {
     this.scheduleRestart('reboot', cause, commandKey);
+    this.drainUntil = this.restartAt + drainMs;
   }
 
   /** Write rules beyond the schema from another layer (firmware: Available, BootFirmwareImage). */
@@ -258,6 +266,7 @@ export class Agent {
   }
 
   private scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {
+    this.drainUntil = 0;
     saveBootInfo(this.config.store, { cause, commandKey, firmwareUpdated: false });
     this.restartKind = kind;
     this.restartAt = this.now + (this.config.rebootDelayMs ?? 1000);
@@ -288,8 +297,10 @@ export class Agent {
       this.model.pollWatched();
       this.nextPoll = now + this.limits.pollIntervalMs;
     }
+    if (this.restartAt <= now && this.notifications.size > 0 && now < this.drainUntil) this.restartAt = now + 100;
     if (this.restartAt <= now) {
       this.restartAt = Infinity;
+      this.drainUntil = 0;
       const dev = this.config.device;
       if (this.restartKind === 'factoryReset') {
         this.model.factoryReset(); // a new tree: no listener runs, so every cache built on the old one goes

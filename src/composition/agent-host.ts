@@ -106,8 +106,8 @@ export interface HostAgentConfig {
     readonly verifySignature?: ((h: ImageHeader) => string) | undefined;
     readonly healthTimeoutMs?: number | undefined;
     readonly idleTimeoutMs?: number | undefined;
-    /** The platform's native hashes (Moddable `crypt`); default portable. */
-    readonly hashes?: HashFactory | undefined;
+    /** Incremental hashes: firmware/portable-hashes.ts (host, XS) or the platform's (Moddable `crypt`). */
+    readonly hashes: HashFactory;
   } | undefined;
 }
 

@@ -1,10 +1,9 @@
 /**
- * Download() CheckSumAlgorithm (TR-181: SHA-1 RFC 3174, SHA-224/256/384/512 RFC 6234)
- * as incremental hashes: the file is hashed piece by piece as it streams into the slot,
- * so the whole image is never held in RAM. Portable (@noble/hashes, also inside XS).
+ * Download() CheckSumAlgorithm (TR-181: SHA-1 RFC 3174, SHA-224/256/384/512 RFC 6234):
+ * the file is hashed piece by piece as it streams into the slot, so the whole image is
+ * never held in RAM. The hashes come from the platform (portable-hashes.ts on the host and
+ * in XS, the SDK's `crypt` on Moddable), so a build carries only the ones it uses.
  */
-import { md5, sha1 } from '@noble/hashes/legacy.js';
-import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { HashFactory, IncrementalHash } from '../platform/firmware.ts';
 
 export type { HashFactory, IncrementalHash };
@@ -20,22 +19,6 @@ export function digestLength(algorithm: string): number {
     case 'SHA-384': return 48;
     case 'SHA-512': return 64;
     default: return 0;
-  }
-}
-
-/** Portable hashes (the default HashFactory): a fresh hash for `algorithm`, or null when unknown. */
-export const PORTABLE_HASHES: HashFactory = (algorithm) => createHash(algorithm);
-
-/** A fresh portable hash for `algorithm` (CheckSumAlgorithm names, and MD5 for Digest auth), or null. */
-export function createHash(algorithm: string): IncrementalHash | null {
-  switch (algorithm) {
-    case 'MD5': return md5.create();
-    case 'SHA-1': return sha1.create();
-    case 'SHA-224': return sha224.create();
-    case 'SHA-256': return sha256.create();
-    case 'SHA-384': return sha384.create();
-    case 'SHA-512': return sha512.create();
-    default: return null;
   }
 }
 

@@ -71,9 +71,11 @@ export class ImageReader {
   private readonly hash: IncrementalHash;
   error = '';
 
-  /** `hashes` gives the payload's SHA-256 (default: portable). */
-  constructor(private readonly sink: ImageSink, hashes?: HashFactory) {
-    this.hash = (hashes === undefined ? null : hashes('SHA-256')) ?? sha256.create();
+  /** `hashes` gives the payload's SHA-256. */
+  constructor(private readonly sink: ImageSink, hashes: HashFactory) {
+    const h = hashes('SHA-256');
+    if (h === null) throw new RangeError('the platform has no SHA-256'); // programmer error: a port without SHA-256
+    this.hash = h;
   }
 
   /** Header bytes still buffered before the payload starts. */

@@ -3,6 +3,7 @@ export { FirmwareService, type FirmwareServiceConfig } from './service.ts';
 export { writeImageHeader, ImageReader, MAX_HEADER_BYTES, type ImageHeader } from './image.ts';
 export { TransferFault } from './faults.ts';
 export { FirmwareDownload, DownloadState, type DownloadSpec, type DownloadEnv } from './download.ts';
-export { createHash, digestLength, fromHex, CHECKSUM_ALGORITHMS, PORTABLE_HASHES } from './checksum.ts';
+export { digestLength, fromHex, CHECKSUM_ALGORITHMS } from './checksum.ts';
+export { createHash, PORTABLE_HASHES } from './portable-hashes.ts';
 export { parseTimeWindows, nextActivation, type TimeWindow } from './time-window.ts';
 export { signatureCheck } from './signature.ts';

@@ -18,7 +18,7 @@ import { parseHttpUrl, type HttpGet } from '../http/index.ts';
 import type { DownloadStream, FirmwareSlots, HashFactory, OpenDownloadStream, SlotStatus } from '../platform/firmware.ts';
 import type { KeyValueStore, Logger } from '../platform/types.ts';
 import { utf8Bytes, readUtf8 } from '../encoding/utf8.ts';
-import { digestLength, fromHex, PORTABLE_HASHES } from './checksum.ts';
+import { digestLength, fromHex } from './checksum.ts';
 import { DownloadState, FirmwareDownload } from './download.ts';
 import { TransferFault } from './faults.ts';
 import type { ImageHeader } from './image.ts';
@@ -42,8 +42,8 @@ export interface FirmwareServiceConfig {
   /** A trial image that hears from no Controller for this long reboots into the old one. */
   readonly healthTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
-  /** Native hashes of the platform (default: portable). */
-  readonly hashes?: HashFactory | undefined;
+  /** The platform's hashes: portable-hashes.ts on the host and in XS, `crypt` on Moddable. */
+  readonly hashes: HashFactory;
   /** Called after anything the agent must send (OperationComplete, events): drain it. */
   readonly onChange: () => void;
 }
@@ -128,7 +128,7 @@ export class FirmwareService {
       fileSize: Number(inv.input.get('FileSize') ?? '0'), algorithm, checkSum, slot,
     }, {
       slots, cnonce: () => this.cnonce(), verifySignature: this.c.verifySignature ?? (() => ''),
-      idleTimeoutMs: this.c.idleTimeoutMs ?? 30_000, maxResumes: 3, maxRedirects: 5, userAgent: 'tinyusp', hashes: this.c.hashes ?? PORTABLE_HASHES,
+      idleTimeoutMs: this.c.idleTimeoutMs ?? 30_000, maxResumes: 3, maxRedirects: 5, userAgent: 'tinyusp', hashes: this.c.hashes,
     });
     const op = this.c.agent.requests.get(requestPath);
     const t: Transfer = {

@@ -6,8 +6,6 @@
  * SHA-512-256, userhash=true and qop "auth-int" are not supported: such a challenge
  * is skipped (the download then fails as unauthorised).
  */
-import { md5 } from '@noble/hashes/legacy.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8Bytes } from '../encoding/utf8.ts';
 import type { HashFactory } from '../platform/firmware.ts';
 
@@ -78,23 +76,23 @@ export function parseChallenges(value: string): Challenge[] {
 
 type HashFn = (data: Uint8Array) => Uint8Array;
 
-function oneShot(name: string, portable: HashFn, hashes: HashFactory | undefined): HashFn {
-  if (hashes === undefined) return portable;
+/** One-shot hashing through the platform's factory (null: the algorithm is unavailable). */
+function oneShot(name: string, hashes: HashFactory | null): HashFn | null {
+  if (hashes === null) return () => new Uint8Array(0); // strength only: never hashes
+  if (hashes(name) === null) return null;
   return (data) => {
-    const h = hashes(name);
-    if (h === null) return portable(data);
+    const h = hashes(name)!;
     h.update(data);
     return h.digest();
   };
 }
 
-function digestHash(algorithm: string, hashes?: HashFactory): { h: HashFn; sess: boolean; strength: number } | null {
+function digestHash(algorithm: string, hashes: HashFactory | null): { h: HashFn; sess: boolean; strength: number } | null {
   const a = algorithm.toUpperCase();
-  if (a === '' || a === 'MD5') return { h: oneShot('MD5', md5, hashes), sess: false, strength: 2 };
-  if (a === 'MD5-SESS') return { h: oneShot('MD5', md5, hashes), sess: true, strength: 2 };
-  if (a === 'SHA-256') return { h: oneShot('SHA-256', sha256, hashes), sess: false, strength: 3 };
-  if (a === 'SHA-256-SESS') return { h: oneShot('SHA-256', sha256, hashes), sess: true, strength: 3 };
-  return null;
+  const name = a === '' || a === 'MD5' || a === 'MD5-SESS' ? 'MD5' : a === 'SHA-256' || a === 'SHA-256-SESS' ? 'SHA-256' : '';
+  if (name === '') return null;
+  const h = oneShot(name, hashes);
+  return h === null ? null : { h, sess: a.endsWith('-SESS'), strength: name === 'MD5' ? 2 : 3 };
 }
 
 export interface DigestInput {
@@ -109,7 +107,7 @@ export interface DigestInput {
 }
 
 /** The Authorization value for a Digest challenge (RFC 7616 §3.4), or null when it cannot be answered. */
-export function digestAuthorization(c: Challenge, d: DigestInput, hashes?: HashFactory): string | null {
+export function digestAuthorization(c: Challenge, d: DigestInput, hashes: HashFactory): string | null {
   const realm = c.params.get('realm');
   const nonce = c.params.get('nonce');
   if (realm === undefined || nonce === undefined) return null;
@@ -141,12 +139,12 @@ export function basicAuthorization(username: string, password: string): string {
 function strength(c: Challenge): number {
   if (c.scheme === 'basic') return 1;
   if (c.scheme !== 'digest') return 0;
-  const f = digestHash(c.params.get('algorithm') ?? 'MD5');
+  const f = digestHash(c.params.get('algorithm') ?? 'MD5', null);
   return f === null ? 0 : f.strength;
 }
 
 /** The Authorization value answering the strongest challenge among WWW-Authenticate values, or null. */
-export function answerChallenges(values: readonly string[], d: DigestInput, hashes?: HashFactory): string | null {
+export function answerChallenges(values: readonly string[], d: DigestInput, hashes: HashFactory): string | null {
   let best: Challenge | null = null;
   for (const v of values) for (const c of parseChallenges(v)) if (strength(c) > (best === null ? 0 : strength(best))) best = c;
   if (best === null) return null;

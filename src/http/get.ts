@@ -54,8 +54,8 @@ export interface HttpGetConfig {
   /** A fresh client nonce for Digest (hex from the platform's random source). */
   readonly cnonce: () => string;
   readonly userAgent: string;
-  /** MD5/SHA-256 for Digest (default: portable). */
-  readonly hashes?: HashFactory | undefined;
+  /** MD5/SHA-256 for Digest (the platform's hashes). */
+  readonly hashes: HashFactory;
 }
 
 /** What the GET delivers: the final 2xx head (false = refuse it), then body pieces (false = stop). */

@@ -25,7 +25,7 @@ import { USAGE, type AgentOptions } from '../config/options.ts';
 import { coapsSettings } from '../config/coaps-credentials.ts';
 import { readFirmwareFiles } from '../config/firmware.ts';
 import { join } from 'node:path';
-import { signatureCheck } from '../firmware/index.ts';
+import { PORTABLE_HASHES, signatureCheck } from '../firmware/index.ts';
 import { createNodeCrypto } from '../platform/node/crypto.ts';
 import { nodeDownloadStreams } from '../platform/node/download-stream.ts';
 import { openFileSlots } from '../platform/node/firmware-slots.ts';
@@ -102,7 +102,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
     const slots = openFileSlots({ dir: join(o.stateDir, 'firmware'), factory: { name: 'tinyusp', version: softwareVersion() }, now: () => new Date().toISOString() });
     const firmware = {
       slots, openStream: nodeDownloadStreams(fwFiles.ca), verifySignature: signatureCheck(createNodeCrypto(), fwFiles.key),
-      healthTimeoutMs: o.firmware.healthTimeoutS * 1000,
+      healthTimeoutMs: o.firmware.healthTimeoutS * 1000, hashes: PORTABLE_HASHES,
     };
     host = startHostAgent({
       firmware,

@@ -10,13 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { p256PublicKey } from '../../src/config/firmware.ts';
 import { createPortableCrypto } from '../../src/dtls/crypto/portable.ts';
-import { ImageReader, signatureCheck, type ImageHeader } from '../../src/firmware/index.ts';
+import { ImageReader, PORTABLE_HASHES, signatureCheck, type ImageHeader } from '../../src/firmware/index.ts';
 import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
 import { makeImage, makeTestPki } from './image-server.ts';
 
 function read(bytes: Uint8Array, step: number): { reader: ImageReader; payload: number[]; err: string } {
   const payload: number[] = [];
-  const reader = new ImageReader((b, s, e) => { for (let i = s; i < e; i++) payload.push(b[i]!); return ''; });
+  const reader = new ImageReader((b, s, e) => { for (let i = s; i < e; i++) payload.push(b[i]!); return ''; }, PORTABLE_HASHES);
   let err = '';
   for (let i = 0; i < bytes.length && err === ''; i += step) err = reader.handle(bytes, i, Math.min(bytes.length, i + step));
   return { reader, payload, err };
