@@ -6,4 +6,4 @@ export { FirmwareDownload, DownloadState, type DownloadSpec, type DownloadEnv } 
 export { digestLength, fromHex, CHECKSUM_ALGORITHMS } from './checksum.ts';
 export { createHash, PORTABLE_HASHES } from './portable-hashes.ts';
 export { parseTimeWindows, nextActivation, type TimeWindow } from './time-window.ts';
-export { signatureCheck } from './signature.ts';
+export { signatureCheck, type P256Verify } from './signature.ts';

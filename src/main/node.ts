@@ -95,13 +95,14 @@ function run(o: AgentOptions, board: BoardDescription): void {
   if (typeof coaps === 'string') { console.error(`tinyusp: ${coaps}`); process.exit(2); }
   const fwFiles = readFirmwareFiles(o.firmware);
   if (typeof fwFiles === 'string') { console.error(`tinyusp: ${fwFiles}`); process.exit(2); }
+  const nodeCrypto = createNodeCrypto();
   let port = o.coapPort;
   let coapsPort = o.coaps?.port ?? 0;
   const start = (): void => {
     // Each (re)start is a boot: the slots decide which image runs (trial, rollback).
     const slots = openFileSlots({ dir: join(o.stateDir, 'firmware'), factory: { name: 'tinyusp', version: softwareVersion() }, now: () => new Date().toISOString() });
     const firmware = {
-      slots, openStream: nodeDownloadStreams(fwFiles.ca), verifySignature: signatureCheck(createNodeCrypto(), fwFiles.key),
+      slots, openStream: nodeDownloadStreams(fwFiles.ca), verifySignature: signatureCheck(nodeCrypto.ecdsaP256Verify, fwFiles.key),
       healthTimeoutMs: o.firmware.healthTimeoutS * 1000, hashes: PORTABLE_HASHES,
     };
     host = startHostAgent({

@@ -15,7 +15,6 @@ import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform
 import type { LogLevel, Platform } from '../platform/types.ts';
 import { createXsHostPlatform, type XsHostFirmware } from '../platform/xs-host/index.ts';
 import { PORTABLE_HASHES, signatureCheck } from '../firmware/index.ts';
-import { createPortableCrypto } from '../dtls/crypto/portable.ts';
 import { CLASS2_PROFILE, startHostAgent, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
 
 /** xsnap's console output (the launcher reads it line by line). */
@@ -63,7 +62,7 @@ function run(c: XsAgentConfig, p: Platform): void {
     ...(slots !== undefined && firmwareBridge !== null ? {
       firmware: {
         slots, openStream: firmwareBridge.openStream, healthTimeoutMs: fw!.healthTimeoutMs, hashes: PORTABLE_HASHES,
-        verifySignature: signatureCheck(createPortableCrypto((out) => p.randomBytes(out)), key),
+        verifySignature: signatureCheck(firmwareBridge.verifyP256, key),
       },
     } : {}),
     platform: p, endpointId: c.endpointId, board: c.board, ...(preloaded !== undefined ? { schema: preloaded } : {}), serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,

@@ -12,10 +12,11 @@ import { FI, get, isEvent, isOper, operate, session, setPki, stderrSays, waitFor
 
 let http: ImageServer;
 let https: ImageServer;
+let pki: ReturnType<typeof makeTestPki>;
 
 const xs = suite('firmware lifecycle inside XS (start:xs)');
 xs.before(async () => {
-  const pki = makeTestPki();
+  pki = makeTestPki();
   setPki(pki, 'tools/xs/start-agent.ts');
   http = await startHttpServer();
   https = await startHttpsServer(pki.cert, pki.key);
@@ -52,6 +53,20 @@ xs('TP-469 9.6 then 9.3 inside XS: bad CheckSum → 7803; a cut resumed, Digest,
     assert.is(info['Device.DeviceInfo.ActiveFirmwareImage'], `${FI}2`);
     assert.is(info[`${FI}1.Status`], 'Available');
     await stderrSays(s.agent, /slot 1 confirmed healthy/);
+  } finally { s.ctl.close(); await s.agent.stop(); }
+});
+
+xs('--firmware-key inside XS: the host crypto checks the signature through the bridge; unsigned 7804, signed 0', async () => {
+  const s = await session(['--firmware-key', pki.signPub]);
+  try {
+    http.route('/xs-unsigned.img', { body: makeImage('tinyusp-fw', '8.2.0', 10_000).bytes });
+    http.route('/xs-signed.img', { body: makeImage('tinyusp-fw', '8.3.0', 10_000, pki.signKey).bytes });
+    await operate(s, `${FI}2.Download()`, { URL: `${http.url}/xs-unsigned.img`, AutoActivate: 'false' });
+    assert.is((await waitFor(s, 'TransferComplete!', isEvent('TransferComplete!'))).notify.event!.params.FaultCode, '7804');
+    await waitFor(s, 'OperationComplete', isOper('Download()'));
+    await operate(s, `${FI}2.Download()`, { URL: `${http.url}/xs-signed.img`, AutoActivate: 'false' });
+    assert.is((await waitFor(s, 'TransferComplete!', isEvent('TransferComplete!'))).notify.event!.params.FaultCode, '0');
+    assert.is((await get(s, `${FI}2.Version`))[`${FI}2.Version`], '8.3.0');
   } finally { s.ctl.close(); await s.agent.stop(); }
 });
 

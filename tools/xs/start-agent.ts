@@ -16,6 +16,7 @@ import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, se
 import { USAGE } from '../../src/config/options.ts';
 import { readFirmwareFiles } from '../../src/config/firmware.ts';
 import { openFileSlots } from '../../src/platform/node/firmware-slots.ts';
+import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
 import type { XsAgentConfig } from '../../src/main/xs-agent.ts';
 import { createNodePlatform, parseLogLevel } from '../../src/platform/node/index.ts';
 import { LogLevel } from '../../src/platform/types.ts';
@@ -41,7 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const fwFiles = readFirmwareFiles(o.firmware);
   if (typeof fwFiles === 'string') { console.error(`tinyusp: ${fwFiles}`); return 2; }
   const bridge = createXsHostBridge({
-    platform, onError: (e) => log.error(`XS: ${String(e)}`), tlsCa: fwFiles.ca,
+    platform, onError: (e) => log.error(`XS: ${String(e)}`), tlsCa: fwFiles.ca, verifyP256: createNodeCrypto().ecdsaP256Verify,
     openSlots: (factory) => openFileSlots({ dir: join(o.stateDir, 'firmware'), factory, now: () => new Date().toISOString() }),
   });
   let pending = '';

@@ -119,6 +119,12 @@ class BridgedStream implements DownloadStream {
   }
 }
 
+/** ECDSA P-256/SHA-256 verify by the host's crypto (the xs-host platform's crypto primitive). */
+export function bridgedVerifyP256(call: BridgeCall): (key: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean {
+  return (key, message, signature) => call(req(Op.VerifyP256).u16(key.length).bytes(key, 0, key.length)
+    .u16(message.length).bytes(message, 0, message.length).bytes(signature, 0, signature.length)).u8() === 1;
+}
+
 export function bridgedDownloadStreams(
   call: BridgeCall, events: StreamEvents, nextId: () => number, platform: Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>,
 ): OpenDownloadStream {

@@ -17,6 +17,8 @@ export interface FirmwareBridgeOptions {
   readonly openSlots?: ((factory: { name: string; version: string }) => FirmwareSlots) | undefined;
   /** PEM CA(s) for HTTPS downloads (default: Node's root CAs). */
   readonly tlsCa?: string | undefined;
+  /** The host crypto's ECDSA P-256 verify (image signatures), so XS need not carry P-256. */
+  readonly verifyP256?: ((key: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean) | undefined;
 }
 
 interface StreamEntry { socket: Socket; chunks: Buffer[]; buffered: number }
@@ -92,6 +94,13 @@ export function createFirmwareHandlers(o: FirmwareBridgeOptions, push: (kind: Ev
       case Op.SlotFail: { const slot = r.u8(); slots?.fail(slot, r.str() as SlotStatus); return new Uint8Array(0); }
       case Op.SlotSetBoot: return enc(slots?.setBoot(r.u8()) ?? 'no slots');
       case Op.SlotConfirm: slots?.confirm(); return new Uint8Array(0);
+      case Op.VerifyP256: {
+        const key = r.bytes.slice(r.pos + 2, r.pos + 2 + r.u16());
+        r.pos += key.length;
+        const msg = r.bytes.slice(r.pos + 2, r.pos + 2 + r.u16());
+        r.pos += msg.length;
+        return Uint8Array.of(o.verifyP256 !== undefined && o.verifyP256(key, msg, r.rest()) ? 1 : 0);
+      }
       default: return undefined;
     }
   }

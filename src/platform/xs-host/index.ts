@@ -12,7 +12,7 @@
 import { LogLevel, type Datagram, type Logger, type Platform, type TimerHandle, type UdpOptions, type UdpSocket } from '../types.ts';
 import { EventKind, MessageReader, MessageWriter, Op, XS_HOST_GLOBAL } from './protocol.ts';
 import type { FirmwareSlots, OpenDownloadStream } from '../firmware.ts';
-import { bridgedDownloadStreams, openBridgedSlots, type StreamEvents } from './firmware.ts';
+import { bridgedDownloadStreams, bridgedVerifyP256, openBridgedSlots, type StreamEvents } from './firmware.ts';
 
 /** xsnap-worker's upcall: the host answers synchronously. */
 declare function issueCommand(request: ArrayBuffer): ArrayBuffer;
@@ -41,6 +41,8 @@ export interface XsHostFirmware {
   /** Opens the slots (the boot step): undefined when the launcher gave no firmware directory. */
   openSlots(factory: { name: string; version: string }): FirmwareSlots | undefined;
   readonly openStream: OpenDownloadStream;
+  /** Image signatures checked by the host's crypto. */
+  readonly verifyP256: (key: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
 }
 
 export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platform & { readonly firmware: XsHostFirmware } {
@@ -145,6 +147,7 @@ export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platf
   const firmware: XsHostFirmware = {
     openSlots: (factory) => openBridgedSlots(call, factory),
     openStream: bridgedDownloadStreams(call, streamEvents, () => nextId++, platform),
+    verifyP256: bridgedVerifyP256(call),
   };
   return { ...platform, firmware };
 }

@@ -70,6 +70,8 @@ export const Op = {
   SlotSetBoot: 27,
   /** → () */
   SlotConfirm: 28,
+  /** keyLen:u16 key… msgLen:u16 msg… signature… → ok:u8 (ECDSA P-256/SHA-256 by the host's crypto) */
+  VerifyP256: 29,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
