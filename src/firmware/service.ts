@@ -13,20 +13,18 @@
  * time comes in as `now`; `pollTimeout`/`handleTimeout` carry its deadlines.
  */
 import type { Agent } from '../agent/index.ts';
-import { DmError, formatDateTime, UNKNOWN_TIME, type CommandInvocation, type CommandOutcome, type DataModelApi } from '../dm/index.ts';
+import { DmError, type CommandInvocation, type CommandOutcome, type DataModelApi } from '../dm/index.ts';
 import { parseHttpUrl, type HttpGet } from '../http/index.ts';
 import type { DownloadStream, FirmwareSlots, HashFactory, OpenDownloadStream, SlotStatus } from '../platform/firmware.ts';
 import type { KeyValueStore, Logger } from '../platform/types.ts';
-import { utf8Bytes, readUtf8 } from '../encoding/utf8.ts';
 import { digestLength, fromHex } from './checksum.ts';
 import { DownloadState, FirmwareDownload } from './download.ts';
 import { TransferFault } from './faults.ts';
 import type { ImageHeader } from './image.ts';
 import { DEVICE_INFO, FIRMWARE_TABLE, firmwarePolicy, imageRef, slotOfRef, syncRows, writeParams } from './rows.ts';
 import { nextActivation, parseTimeWindows, windowAt, ActivationMode, type TimeWindow } from './time-window.ts';
+import { saveNote, takeNote, transferComplete, wallTime, type TransferNote } from './transfer-complete.ts';
 
-const TRANSFER_KEY = 'fw.transfer';
-const CONTROLLERS = 'Device.LocalAgent.Controller.';
 
 export interface FirmwareServiceConfig {
   readonly agent: Agent;
@@ -67,7 +65,6 @@ interface PendingActivation {
   due: number;
 }
 
-interface TransferNote { command: string; commandKey: string; requestor: string; url: string; start: string; algorithm: string }
 
 export class FirmwareService {
   private transfer: Transfer | null = null;
@@ -94,9 +91,9 @@ export class FirmwareService {
 
   /** After agent.start (Boot! is out): reports a transfer a restart cut, starts the trial's health check. */
   start(now: number): void {
-    const note = this.takeNote();
+    const note = takeNote(this.c.store);
     if (note !== null) {
-      this.transferComplete(note, TransferFault.Interrupted, 'the transfer was interrupted by a restart', '', new Map());
+      transferComplete(this.c.agent, note, TransferFault.Interrupted, 'the transfer was interrupted by a restart', '', new Map());
     }
     if (this.c.slots.trial) {
       this.contactsAtStart = this.c.agent.controllerContacts;
@@ -132,12 +129,12 @@ export class FirmwareService {
     });
     const op = this.c.agent.requests.get(requestPath);
     const t: Transfer = {
-      dl, inv, requestPath, originator: op?.originator ?? '', startTime: this.wallTime(),
+      dl, inv, requestPath, originator: op?.originator ?? '', startTime: wallTime(this.model),
       autoActivate: inv.input.get('AutoActivate') === 'true', stream: null,
     };
     this.transfer = t;
     if (op !== undefined) op.onCancel = () => { dl.cancel(TransferFault.Canceled, 'canceled by Request.Cancel()'); this.finish(t, true); };
-    this.saveNote({ command: inv.path, commandKey: inv.commandKey, requestor: t.originator, url: inv.input.get('URL') ?? '', start: t.startTime, algorithm });
+    saveNote(this.c.store, { command: inv.path, commandKey: inv.commandKey, requestor: t.originator, url: inv.input.get('URL') ?? '', start: t.startTime, algorithm });
     writeParams(this.model, [[`${FIRMWARE_TABLE}${slot + 1}.`, 'Available', 'false']]);
     dl.start(now);
     this.sync();
@@ -184,7 +181,7 @@ export class FirmwareService {
     if (s !== null) s.close();
     const dl = t.dl;
     const ok = dl.state === DownloadState.Done;
-    this.takeNote();
+    takeNote(this.c.store);
     if (ok) writeParams(this.model, [[`${FIRMWARE_TABLE}${dl.spec.slot + 1}.`, 'Available', 'true']]);
     this.sync();
     this.c.log.info(ok ? `firmware download: slot ${dl.spec.slot} holds ${dl.header?.name} ${dl.header?.version}` : `firmware download failed (${dl.fault}): ${dl.message}`);
@@ -195,7 +192,7 @@ export class FirmwareService {
     const outcome: CommandOutcome = ok ? { err: 0, message: '', output: new Map() }
       : { err: canceled ? DmError.CommandCanceled : DmError.CommandFailure, message: dl.message, output: null };
     if (!canceled) this.c.agent.completeOperation(t.requestPath, outcome.err, outcome.message, outcome.output);
-    this.transferComplete(note, ok ? 0 : dl.fault, ok ? '' : dl.message, dl.checkSumHex, new Map([['Affected', `${FIRMWARE_TABLE}${dl.spec.slot + 1}.`]]));
+    transferComplete(this.c.agent, note, ok ? 0 : dl.fault, ok ? '' : dl.message, dl.checkSumHex, new Map([['Affected', `${FIRMWARE_TABLE}${dl.spec.slot + 1}.`]]));
     if (ok && t.autoActivate) this.switchTo(dl.spec.slot, t.inv.commandKey, '');
     this.c.onChange();
     return null;
@@ -311,10 +308,7 @@ export class FirmwareService {
     if (why !== '') this.c.log.warn(`FirmwareImage rows: ${why}`);
   }
 
-  private wallTime(): string {
-    const w = this.model.context.wallClock;
-    return w === undefined ? UNKNOWN_TIME : formatDateTime(w);
-  }
+
 
   private cnonce(): string {
     const b = new Uint8Array(16);
@@ -322,39 +316,5 @@ export class FirmwareService {
     let s = '';
     for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
     return s;
-  }
-
-  /** TransferComplete! to every Controller subscribed whose ResultTypeFilter takes this result. */
-  private transferComplete(n: TransferNote, fault: number, faultString: string, checkSum: string, extra: ReadonlyMap<string, string>): void {
-    const params: Record<string, string> = {
-      Command: n.command, CommandKey: n.commandKey, Requestor: n.requestor, TransferType: 'Download',
-      Affected: extra.get('Affected') ?? '', TransferURL: n.url, StartTime: n.start,
-      CompleteTime: fault === 0 ? this.wallTime() : UNKNOWN_TIME, FaultCode: String(fault), FaultString: faultString.slice(0, 256),
-      CheckSumAlgorithm: n.algorithm, CheckSum: checkSum,
-    };
-    const table = this.model.tableAt(CONTROLLERS);
-    for (const c of table === undefined ? [] : table.rows.values()) {
-      const policy = c.children.get('TransferCompletePolicy');
-      const filter = policy === undefined ? 'Both' : this.model.read(policy, policy.node.params.find((p) => p.name === 'ResultTypeFilter')!);
-      if (filter === 'Success' && fault !== 0) continue;
-      if (filter === 'Failure' && fault === 0) continue;
-      this.c.agent.notifier.sendEvent('Device.LocalAgent.', 'TransferComplete!', params, c);
-    }
-  }
-
-  private saveNote(n: TransferNote): void {
-    this.c.store?.set(TRANSFER_KEY, utf8Bytes(JSON.stringify(n)));
-  }
-
-  private takeNote(): TransferNote | null {
-    const s = this.c.store;
-    const b = s === undefined ? undefined : s.get(TRANSFER_KEY);
-    if (b === undefined) return null;
-    s!.delete(TRANSFER_KEY);
-    try {
-      return JSON.parse(readUtf8(b, 0, b.length) ?? '') as TransferNote;
-    } catch {
-      return null;
-    }
   }
 }
