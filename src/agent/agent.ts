@@ -37,6 +37,7 @@ import { Outbox } from './outbox.ts';
 import { Requests, type AsyncCommandHandler } from './requests.ts';
 import type { Subscriptions } from './subscriptions.ts';
 import { applyTriggered } from './trigger-config.ts';
+import type { WritePolicy } from './write.ts';
 import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type DeliveryOutcome, type MtpOrigin, type Requester, type Transmit } from './types.ts';
 
 /** D1: the versions this agent speaks. */
@@ -62,6 +63,8 @@ export class Agent {
   readonly notifier: Notifier;
   /** SendOnBoardRequest() and the OnBoardingRestartTime restarts. */
   readonly onBoarding: OnBoarding;
+  /** Records accepted from known, enabled Controllers: the firmware layer's "healthy" signal (TR-369 08 rollback). */
+  controllerContacts = 0;
   /** Boot! information of this run (after start). */
   bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
   /** Responses waiting for pollTransmit (and their refusal count). */
@@ -75,8 +78,11 @@ export class Agent {
   private readonly periodic: PeriodicSchedule;
   private readonly controllers: ControllerIndex;
   private readonly dispatch: DispatchContext;
+  private readonly policies: WritePolicy[] = [];
   private nextPoll = Infinity;
   private restartAt = Infinity;
+  /** requestReboot: hold the reboot while notifications are queued, until this time. */
+  private drainUntil = 0;
   private restartKind: 'reboot' | 'factoryReset' = 'reboot';
   private now = 0;
 
@@ -104,7 +110,7 @@ export class Agent {
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, (op, o) => this.notifier.operationComplete(op, o));
     this.periodic = new PeriodicSchedule(this.model);
     this.dispatch = {
-      model: this.model, requests: this.requests, limits: this.limits, policy: this.subscriptions, versions: this.versions,
+      model: this.model, requests: this.requests, limits: this.limits, policy: this.writePolicy(), versions: this.versions,
       asyncHandler: (nodePath, name) => this.asyncHandlers.get(nodePath + name),
     };
     registerDeviceCommands({
@@ -113,6 +119,24 @@ export class Agent {
       sendOnBoardRequest: (path) => this.onBoarding.request(path),
       registerAsync: (path, h) => this.registerAsyncCommand(path, h),
     });
+  }
+
+  /** The subscriptions' write rules, then those other layers added. */
+  private writePolicy(): WritePolicy {
+    const first = this.subscriptions;
+    const rest = this.policies;
+    return {
+      checkWrite(inst, p, value, created) {
+        const e = first.checkWrite(inst, p, value, created);
+        if (e !== 0) return e;
+        for (const x of rest) { const r = x.checkWrite(inst, p, value, created); if (r !== 0) return r; }
+        return 0;
+      },
+      created(tx, row, req) {
+        first.created(tx, row, req);
+        for (const x of rest) x.created(tx, row, req);
+      },
+    };
   }
 
   /** Binds an async command ("Device.X.{i}.Start()") to a handler that may finish later via completeOperation. */
@@ -175,6 +199,7 @@ export class Agent {
     if (v.recordType !== RecordType.NoSessionContext) return; // connect/disconnect records carry no Msg for us
     const req = this.requester(origin);
     if (req === null) return;
+    if (req.controller !== null) this.controllerContacts++;
     const fromId = req.endpointId;
     const version = ascii(buf, v.versionStart, v.versionLen);
     const replyVersion = this.versionList.indexOf(version) >= 0 ? version : this.versionList[this.versionList.length - 1]!;
@@ -243,7 +268,24 @@ export class Agent {
     this.notifications.keepOnly(known);
   }
 
+  /**
+   * Reboots after rebootDelayMs, Boot! then reporting `cause` and `commandKey` (firmware
+   * activation: RemoteReboot). Queued notifications (the OperationComplete and
+   * TransferComplete! that announced the switch) go out first: the reboot waits for the
+   * queue to drain, at most `drainMs`.
+   */
+  requestReboot(cause: string, commandKey: string, drainMs = 10_000): void {
+    this.scheduleRestart('reboot', cause, commandKey);
+    this.drainUntil = this.restartAt + drainMs;
+  }
+
+  /** Write rules beyond the schema from another layer (firmware: Available, BootFirmwareImage). */
+  addWritePolicy(p: WritePolicy): void {
+    this.policies.push(p);
+  }
+
   private scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {
+    this.drainUntil = 0;
     saveBootInfo(this.config.store, { cause, commandKey, firmwareUpdated: false });
     this.restartKind = kind;
     this.restartAt = this.now + (this.config.rebootDelayMs ?? 1000);
@@ -275,8 +317,10 @@ export class Agent {
       this.model.pollWatched();
       this.nextPoll = now + this.limits.pollIntervalMs;
     }
+    if (this.restartAt <= now && this.notifications.size > 0 && now < this.drainUntil) this.restartAt = now + 100;
     if (this.restartAt <= now) {
       this.restartAt = Infinity;
+      this.drainUntil = 0;
       const dev = this.config.device;
       if (this.restartKind === 'factoryReset') {
         this.model.factoryReset(); // a new tree: no listener runs, so every cache built on the old one goes

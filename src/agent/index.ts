@@ -10,3 +10,4 @@ export {
 export { AccessControl, AccessView, PermKind, Right } from './acl.ts';
 export { retryDelayMs, MAX_RETRY_EXPONENT } from './retry.ts';
 export type { AsyncCommandHandler, Operation } from './requests.ts';
+export type { WritePolicy } from './write.ts';

@@ -39,6 +39,8 @@ import { createDeadlineTimer } from '../platform/deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from '../mtp/coap/controllers.ts';
 import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
 import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
+import { FirmwareService, type ImageHeader } from '../firmware/index.ts';
+import type { FirmwareSlots, HashFactory, OpenDownloadStream } from '../platform/firmware.ts';
 
 /**
  * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
@@ -95,6 +97,20 @@ export interface HostAgentConfig {
   readonly coaps?: HostCoapsConfig | undefined;
   /** Plain (NoSec) CoAP on coapPort (default true). */
   readonly plainCoap?: boolean;
+  /**
+   * The firmware lifecycle (src/firmware/, docs/firmware.md): A/B slots opened for this boot,
+   * the platform's stream opener for HTTP(S) downloads, and the image signature check.
+   * SoftwareVersion becomes the running slot's version; Boot! FirmwareUpdated follows the slots.
+   */
+  readonly firmware?: {
+    readonly slots: FirmwareSlots;
+    readonly openStream: OpenDownloadStream;
+    readonly verifySignature?: ((h: ImageHeader) => string) | undefined;
+    readonly healthTimeoutMs?: number | undefined;
+    readonly idleTimeoutMs?: number | undefined;
+    /** Incremental hashes: firmware/portable-hashes.ts (host, XS) or the platform's (Moddable `crypt`). */
+    readonly hashes: HashFactory;
+  } | undefined;
 }
 
 export interface HostAgent {
@@ -123,8 +139,10 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const log = platform.log;
   const maxRecordBytes = c.maxRecordBytes ?? 65536;
   // Device.IoTCapability.{i}. from the board description, its values from platform.board (sim board, GPIO/ADC).
+  const fwSlots = c.firmware?.slots;
+  const softwareVersion = fwSlots === undefined ? c.softwareVersion : fwSlots.info(fwSlots.running).version || c.softwareVersion;
   const context = createIoTDeviceContext(
-    createDeviceContext(c.board, c.serialNumber, c.softwareVersion, c.endpointId, platform.now()), platform.board ?? null);
+    createDeviceContext(c.board, c.serialNumber, softwareVersion, c.endpointId, platform.now()), platform.board ?? null);
   const iot = iotCapabilityDefaults(c.board);
   const model = createDataModel({
     schema: c.schema ?? createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
@@ -164,7 +182,19 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     wallClock: () => platform.wallClock(),
     random: () => { platform.randomBytes(randomBytes); return random[0]! / 2 ** 32; },
     ...(c.device !== undefined ? { device: c.device } : {}),
+    ...(fwSlots !== undefined ? { firmwareUpdated: fwSlots.updated } : {}),
   });
+  let firmware: FirmwareService | null = null;
+  if (c.firmware !== undefined) {
+    const fw = c.firmware;
+    firmware = new FirmwareService({
+      agent, slots: fw.slots, openStream: fw.openStream, store: platform.storage, now: () => platform.now(), log,
+      random: (out) => platform.randomBytes(out), verifySignature: fw.verifySignature, hashes: fw.hashes,
+      ...(fw.healthTimeoutMs !== undefined ? { healthTimeoutMs: fw.healthTimeoutMs } : {}),
+      ...(fw.idleTimeoutMs !== undefined ? { idleTimeoutMs: fw.idleTimeoutMs } : {}),
+      onChange: () => pump(),
+    });
+  }
   const ownId = utf8Bytes(c.endpointId);
   const view = new RecordView(createRecordViewConfig({ maxRecordBytes }));
   /** CoAP send handle → agent Notify handle. */
@@ -183,6 +213,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const timer = createDeadlineTimer(platform, () => {
     if (closed) return;
     agent.handleTimeout(platform.now());
+    firmware?.handleTimeout(platform.now());
     pump();
   });
   let closed = false;
@@ -214,6 +245,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     pumping = true;
     try {
       const now = platform.now();
+      firmware?.checkHealth(now);
       for (let t = agent.pollTransmit(now); t !== null; t = agent.pollTransmit(now)) {
         if (t.origin !== null && c.mqtt !== undefined && c.mqtt.mtp.isReply(t.origin.reply)) {
           const err = mqtt === null ? -1 : mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
@@ -227,7 +259,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       pumping = false;
     }
     mqtt?.applySubscriptionChanges();
-    timer.arm(closed ? Infinity : agent.pollTimeout());
+    timer.arm(closed ? Infinity : Math.min(agent.pollTimeout(), firmware === null ? Infinity : firmware.pollTimeout()));
   }
 
   // A digital input changed (button): report ValueChange now rather than at the next poll.
@@ -291,6 +323,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     started = true;
     if (plainCoap) log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
     agent.start(platform.now());
+    firmware?.start(platform.now());
     if (mqttRows !== null && c.mqtt !== undefined) {
       mqtt = c.mqtt.mtp.start({
         platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport,
@@ -352,6 +385,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       if (closed) return;
       closed = true;
       timer.cancel();
+      firmware?.close();
       ep?.close();
       sep?.close();
       mqtt?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then DISCONNECT

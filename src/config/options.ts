@@ -47,6 +47,16 @@ export interface CoapsOption {
   readonly caFile: string;
 }
 
+/** Firmware downloads and the A/B switch (docs/firmware.md). */
+export interface FirmwareOption {
+  /** PEM CA(s) an HTTPS update server's certificate must chain to ('' = Node's root CAs). */
+  readonly caFile: string;
+  /** PEM EC P-256 public key of the image signer ('' = unsigned images accepted). */
+  readonly keyFile: string;
+  /** A trial image that hears from no Controller for this long boots back into the old one. */
+  readonly healthTimeoutS: number;
+}
+
 export interface AgentOptions {
   readonly endpointId: string;
   readonly host: string;
@@ -64,6 +74,7 @@ export interface AgentOptions {
   readonly plainCoap: boolean;
   /** CoAP over DTLS, when --psk, --psk-for or --cert is given. */
   readonly coaps?: CoapsOption | undefined;
+  readonly firmware: FirmwareOption;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -88,6 +99,9 @@ export const USAGE = `usage: npm start -- [options]
   --mqtt-topic <topic>         the agent's MQTT topic (default usp/agent/<endpoint-id>)
   --mqtt-version <v>           3.1.1 | 5.0 (default 5.0)
   --mqtt-ca <file.pem>         CA certificate(s) for mqtts:// (the broker certificate is verified)
+  --firmware-ca <file.pem>     CA certificate(s) of the HTTPS update server (default: Node's root CAs)
+  --firmware-key <file.pem>    the image signer's EC P-256 public key: firmware images must be signed
+  --firmware-health <s>        a new image that reaches no Controller within this time rolls back (default 600)
   --state <dir>                persistent state directory (default ~/.tinyusp/<endpoint-id>)
   --board <name>               board description from boards/ (default sim)
   --log-level <level>          error | warn | info | debug (default info)
@@ -96,7 +110,8 @@ export const USAGE = `usage: npm start -- [options]
 
 const MQTT_KEYS = ['mqtt', 'mqtt-topic', 'mqtt-version', 'mqtt-ca'];
 const COAPS_KEYS = ['coaps-port', 'psk', 'cert', 'key', 'ca'];
-const KEYS = ['endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level', 'no-coap', ...MQTT_KEYS, ...COAPS_KEYS];
+const FIRMWARE_KEYS = ['firmware-ca', 'firmware-key', 'firmware-health'];
+const KEYS = [...FIRMWARE_KEYS, 'endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level', 'no-coap', ...MQTT_KEYS, ...COAPS_KEYS];
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 type Raw = Record<string, unknown>;
@@ -277,8 +292,12 @@ export function parseAgentOptions(
   const plainCoap = raw['no-coap'] !== true && raw['no-coap'] !== 'true';
   if (!plainCoap && coaps === undefined && mqtt === undefined) return { error: '--no-coap leaves no MTP: give --psk/--cert (coaps) or --mqtt' };
   if (coaps !== undefined && plainCoap && coaps.port !== 0 && coaps.port === coapPort) return { error: `--coaps-port ${coaps.port} is the CoAP port too` };
+  const health = Number(raw['firmware-health'] ?? 600);
+  if (!Number.isInteger(health) || health < 1 || health > 86400) return { error: `--firmware-health must be 1..86400 s, got ${String(raw['firmware-health'])}` };
+  const firmware: FirmwareOption = { caFile: String(raw['firmware-ca'] ?? ''), keyFile: String(raw['firmware-key'] ?? ''), healthTimeoutS: health };
   return {
     options: {
+      firmware,
       endpointId,
       host: String(raw.host ?? '127.0.0.1'),
       coapPort,

@@ -20,9 +20,12 @@
  *   tinyusp/schemas  dist/moddable/schemas  Device:2 schema per board (preloaded)
  *   tinyusp/board-io dist/moddable/board-io (ESP32) | board-sim (simulator)
  *   tinyusp/random   src/platform/moddable/native/random (C)
+ *   tinyusp/firmware dist/moddable/firmware-esp32 (OTA slots) | firmware-sim (counts and drops)
+ *   tinyusp/ota      src/platform/moddable/native/ota (C: boot partition, app rollback)
  */
 import config from 'mc/config';
 import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
+import { openFirmware } from 'tinyusp/firmware';
 import { copyBoardDescription, findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
 import { CLASS2_PROFILE, startHostAgent, validateEndpointId, type HostAgent } from 'tinyusp/core';
@@ -80,10 +83,13 @@ export default function main(): void {
     const schema = schemaFor(board.name);
     let agent: HostAgent | null = null;
     const start = (): void => {
+      // Each start is a boot for the slots (trial, rollback): open them again.
+      const firmware = openFirmware(platform, { name: 'tinyusp', version: SOFTWARE_VERSION });
       agent = startHostAgent({
+        ...(firmware !== undefined ? { firmware } : {}),
         ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers,
-        device: { reboot: restart, factoryReset: restart },
+        device: { reboot: () => { if (firmware?.reboot() !== true) restart(); }, factoryReset: restart },
         onError: (m) => platform.log.error(`cannot listen on UDP ${port}: ${m}`),
         onReady: (uri) => platform.log.info(`tinyusp ready ${uri} endpoint ${eid}`),
       });

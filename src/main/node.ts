@@ -23,6 +23,12 @@ import type { MqttBrokerSettings } from '../mtp/mqtt/provision.ts';
 import { MQTT_MTP } from '../mtp/mqtt/mtp.ts';
 import { USAGE, type AgentOptions } from '../config/options.ts';
 import { coapsSettings } from '../config/coaps-credentials.ts';
+import { readFirmwareFiles } from '../config/firmware.ts';
+import { join } from 'node:path';
+import { PORTABLE_HASHES, signatureCheck } from '../firmware/index.ts';
+import { createNodeCrypto } from '../platform/node/crypto.ts';
+import { nodeDownloadStreams } from '../platform/node/download-stream.ts';
+import { openFileSlots } from '../platform/node/firmware-slots.ts';
 
 export { DEV_CONTROLLER };
 
@@ -87,10 +93,20 @@ function run(o: AgentOptions, board: BoardDescription): void {
   if (typeof mqtt === 'string') { console.error(`tinyusp: ${mqtt}`); process.exit(2); }
   const coaps = o.coaps === undefined ? undefined : coapsSettings(o.coaps, o.endpointId, (m) => log.warn(m));
   if (typeof coaps === 'string') { console.error(`tinyusp: ${coaps}`); process.exit(2); }
+  const fwFiles = readFirmwareFiles(o.firmware);
+  if (typeof fwFiles === 'string') { console.error(`tinyusp: ${fwFiles}`); process.exit(2); }
+  const nodeCrypto = createNodeCrypto();
   let port = o.coapPort;
   let coapsPort = o.coaps?.port ?? 0;
   const start = (): void => {
+    // Each (re)start is a boot: the slots decide which image runs (trial, rollback).
+    const slots = openFileSlots({ dir: join(o.stateDir, 'firmware'), factory: { name: 'tinyusp', version: softwareVersion() }, now: () => new Date().toISOString() });
+    const firmware = {
+      slots, openStream: nodeDownloadStreams(fwFiles.ca), verifySignature: signatureCheck(nodeCrypto.ecdsaP256Verify, fwFiles.key),
+      healthTimeoutMs: o.firmware.healthTimeoutS * 1000, hashes: PORTABLE_HASHES,
+    };
     host = startHostAgent({
+      firmware,
       platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
       plainCoap: o.plainCoap, coaps: coaps === undefined ? undefined : { ...coaps, port: coapsPort },
       host: o.host, coapPort: port, ...(o.host === '0.0.0.0' ? { advertiseHost: externalAddress() ?? '127.0.0.1' } : {}), coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,

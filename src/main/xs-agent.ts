@@ -13,7 +13,8 @@ import { createDeviceSchema, iotCapabilityObjects, type Schema } from '../dm/ind
 import type { BoardDescription } from '../platform/board.ts';
 import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform/sim-board.ts';
 import type { LogLevel, Platform } from '../platform/types.ts';
-import { createXsHostPlatform } from '../platform/xs-host/index.ts';
+import { createXsHostPlatform, type XsHostFirmware } from '../platform/xs-host/index.ts';
+import { PORTABLE_HASHES, signatureCheck } from '../firmware/index.ts';
 import { CLASS2_PROFILE, startHostAgent, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
 
 /** xsnap's console output (the launcher reads it line by line). */
@@ -26,9 +27,12 @@ export type XsAgentConfig = Pick<HostAgentConfig,
   readonly logLevel: LogLevel;
   /** Run with the Moddable limits (CLASS2_PROFILE) instead of the host's: the xs-budget bench. */
   readonly class2?: boolean;
+  /** Firmware lifecycle (docs/firmware.md): the signer's raw P-256 key in hex ('' = unsigned ok), the trial's health timeout. */
+  readonly firmware?: { readonly keyHex: string; readonly healthTimeoutMs: number };
 };
 
 let platform: Platform | null = null;
+let firmwareBridge: XsHostFirmware | null = null;
 let sim: SimBoard | null = null;
 let running: HostAgent | null = null;
 let announced = false;
@@ -45,11 +49,22 @@ export function preloadSchema(boardJson: string): void {
 function run(c: XsAgentConfig, p: Platform): void {
   const restart = (what: string) => (): void => {
     p.log.info(`${what}: restarting the agent`);
+    const port = running?.port || c.coapPort; // same port again, also when it was picked with --coap-port 0
     running?.close();
-    p.setTimer(() => run(c, p), 100); // the socket closes before the port is bound again
+    p.setTimer(() => run({ ...c, coapPort: port }, p), 100); // the socket closes before the port is bound again
   };
+  // Each (re)start is a boot for the slots on the host (trial, rollback).
+  const fw = c.firmware;
+  const slots = fw === undefined || firmwareBridge === null ? undefined : firmwareBridge.openSlots({ name: 'tinyusp', version: c.softwareVersion });
+  const key = fw === undefined || fw.keyHex === '' ? null : new Uint8Array(fw.keyHex.length / 2).map((_v, i) => parseInt(fw.keyHex.substr(i * 2, 2), 16));
   running = startHostAgent({
     ...(c.class2 === true ? CLASS2_PROFILE : {}),
+    ...(slots !== undefined && firmwareBridge !== null ? {
+      firmware: {
+        slots, openStream: firmwareBridge.openStream, healthTimeoutMs: fw!.healthTimeoutMs, hashes: PORTABLE_HASHES,
+        verifySignature: signatureCheck(firmwareBridge.verifyP256, key),
+      },
+    } : {}),
     platform: p, endpointId: c.endpointId, board: c.board, ...(preloaded !== undefined ? { schema: preloaded } : {}), serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
     host: c.host, coapPort: c.coapPort, coapPath: c.coapPath, controllers: c.controllers,
     ...(c.coapAckTimeoutMs !== undefined ? { coapAckTimeoutMs: c.coapAckTimeoutMs } : {}),
@@ -68,7 +83,9 @@ function run(c: XsAgentConfig, p: Platform): void {
 export function start(json: string): void {
   const c = JSON.parse(json) as XsAgentConfig;
   sim = createSimBoard(c.board);
-  platform = { ...createXsHostPlatform({ logLevel: c.logLevel }), board: sim };
+  const host = createXsHostPlatform({ logLevel: c.logLevel });
+  firmwareBridge = host.firmware;
+  platform = { ...host, board: sim };
   run(c, platform);
 }
 

@@ -37,6 +37,7 @@ Device.DeviceInfo.ProvisioningCode string W
 Device.DeviceInfo.UpTime unsignedInt R
 Device.DeviceInfo.FirstUseDate dateTime R
 Device.DeviceInfo.FriendlyName string W
+Device.DeviceInfo.MaxNumberOfActivateTimeWindows unsignedInt R
 Device.DeviceInfo.FirmwareImageNumberOfEntries unsignedInt R
 Device.DeviceInfo.FirmwareImage.{i}. object R
 Device.DeviceInfo.FirmwareImage.{i}.Alias string W
@@ -46,6 +47,7 @@ Device.DeviceInfo.FirmwareImage.{i}.Available boolean W
 Device.DeviceInfo.FirmwareImage.{i}.Status string R
 Device.DeviceInfo.FirmwareImage.{i}.BootFailureLog string R
 Device.DeviceInfo.FirmwareImage.{i}.Download() async URL*,AutoActivate*,Username,Password,FileSize,CheckSumAlgorithm,CheckSum
+Device.DeviceInfo.FirmwareImage.{i}.Activate() async TimeWindow.{i}.Start*,TimeWindow.{i}.End*,TimeWindow.{i}.Mode*,TimeWindow.{i}.UserMessage,TimeWindow.{i}.MaxRetries
 Device.Time. object R
 Device.Time.Enable boolean W
 Device.Time.Status string R

@@ -34,8 +34,9 @@ export function tempStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'tinyusp-agent-'));
 }
 
-export function startAgentProcess(args: readonly string[] = [], stateDir = tempStateDir()): Promise<AgentProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main/node.ts', '--coap-port', '0', '--state', stateDir, ...args], {
+/** `entry`: src/main/node.ts (npm start) or tools/xs/start-agent.ts (npm run start:xs: the agent inside XS). */
+export function startAgentProcess(args: readonly string[] = [], stateDir = tempStateDir(), entry = 'src/main/node.ts'): Promise<AgentProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', entry, '--coap-port', '0', '--state', stateDir, ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -17,7 +17,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Module specifiers the Moddable SDK provides at link time. */
 export const MODDABLE_EXTERNALS = [
   'embedded:*', 'timer', 'preference', 'crypt', 'hmac', 'gcm', 'ecdsa', 'curve', 'ecp', 'instrumentation', 'debug',
-  'socket', 'net', 'sntp', 'wifi', 'mc/config', 'modules', 'flash', 'ota', 'resource', 'time',
+  'socket', 'net', 'sntp', 'wifi', 'mc/config', 'modules', 'flash', 'ota', 'resource', 'time', 'system',
 ];
 
 export interface Target {
@@ -60,6 +60,8 @@ export const MODDABLE_TARGETS: readonly Target[] = [
   ['moddable-schemas', 'src/platform/moddable/schemas.ts', 'dist/moddable/schemas.js'],
   ['moddable-board-io', 'src/platform/moddable/board-io.ts', 'dist/moddable/board-io.js'],
   ['moddable-board-sim', 'src/platform/moddable/board-sim.ts', 'dist/moddable/board-sim.js'],
+  ['moddable-firmware-esp32', 'src/platform/moddable/firmware-esp32.ts', 'dist/moddable/firmware-esp32.js'],
+  ['moddable-firmware-sim', 'src/platform/moddable/firmware-sim.ts', 'dist/moddable/firmware-sim.js'],
 ].map(([name, entry, outfile]) => ({ name: name!, entry: join(ROOT, entry!), outfile: join(ROOT, outfile!), options: MODDABLE_OPTIONS }));
 
 export const TARGETS: readonly Target[] = [

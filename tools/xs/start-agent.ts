@@ -14,6 +14,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from '../../src/config/host-setup.ts';
 import { USAGE } from '../../src/config/options.ts';
+import { readFirmwareFiles } from '../../src/config/firmware.ts';
+import { openFileSlots } from '../../src/platform/node/firmware-slots.ts';
+import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
 import type { XsAgentConfig } from '../../src/main/xs-agent.ts';
 import { createNodePlatform, parseLogLevel } from '../../src/platform/node/index.ts';
 import { LogLevel } from '../../src/platform/types.ts';
@@ -36,7 +39,12 @@ async function main(argv: readonly string[]): Promise<number> {
     log.warn(`no --controller given: dev controller ${DEV_CONTROLLER.endpointId} (usp-ctl) has Full Access, notifications to ${DEV_CONTROLLER.uri}`);
   }
   log.info(`tinyusp agent ${o.endpointId} in XS (board ${board.name}, state ${o.stateDir})`);
-  const bridge = createXsHostBridge({ platform, onError: (e) => log.error(`XS: ${String(e)}`) });
+  const fwFiles = readFirmwareFiles(o.firmware);
+  if (typeof fwFiles === 'string') { console.error(`tinyusp: ${fwFiles}`); return 2; }
+  const bridge = createXsHostBridge({
+    platform, onError: (e) => log.error(`XS: ${String(e)}`), tlsCa: fwFiles.ca, verifyP256: createNodeCrypto().ecdsaP256Verify,
+    openSlots: (factory) => openFileSlots({ dir: join(o.stateDir, 'firmware'), factory, now: () => new Date().toISOString() }),
+  });
   let pending = '';
   const worker = XsWorker.start({
     onCommand: (req) => bridge.handleCommand(req),
@@ -55,6 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
     endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
     host: o.host, coapPort: o.coapPort, coapPath: o.coapPath, controllers, logLevel,
     coapAckTimeoutMs: o.coapAckTimeoutMs,
+    firmware: { keyHex: fwFiles.key === null ? '' : Buffer.from(fwFiles.key).toString('hex'), healthTimeoutMs: o.firmware.healthTimeoutS * 1000 },
     ...(o.host === '0.0.0.0' ? { advertiseHost: externalAddress() ?? '127.0.0.1' } : {}),
   };
   await worker.loadBundle(await bundleForXs(ENTRY), 'tinyusp');

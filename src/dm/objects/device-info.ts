@@ -2,7 +2,10 @@
  * Device.DeviceInfo. (tr-181-2-deviceinfo.xml; FriendlyName from tr-181-2-usp.xml),
  * AGENT-REQUIREMENTS §2.1. Identity comes from the board description through getters;
  * UpTime from the `now` the composition root supplies (VALUE_CHANGE_WILL_IGNORE, §4 item 9).
- * FirmwareImage is minimal: a read-only table the firmware layer fills (Agent writes).
+ * FirmwareImage.{i}. (Firmware:1 profile, tr-181-2-usp.xml Download()/Activate()) is a
+ * read-only table the firmware layer (src/firmware/) fills with one row per slot (Agent
+ * writes); Activate()'s TimeWindow.{i}. input object is declared as "{i}" arguments
+ * (dm/command-input.ts). MaxNumberOfActivateTimeWindows: the schema's bound, 5.
  */
 import { upTimeSeconds } from '../context.ts';
 import { alias, command, entries, object, param, R, T, table, W } from '../schema-table.ts';
@@ -37,6 +40,7 @@ export function deviceInfoObject(): ObjectNode {
     param('UpTime', T.UnsignedInt, R, { get: upTime, ignoreChange: true }),
     param('FirstUseDate', T.DateTime, R),
     param('FriendlyName', T.String, W, { maxLength: 32 }),
+    param('MaxNumberOfActivateTimeWindows', T.UnsignedInt, R, { min: '1', max: '5', def: '5' }),
     entries('FirmwareImage'),
     table('FirmwareImage', { keys: [['~Alias']] }, [
       alias(),
@@ -55,7 +59,14 @@ export function deviceInfoObject(): ObjectNode {
         param('Password', T.String, R, { maxLength: 256 }),
         param('FileSize', T.UnsignedInt, R),
         param('CheckSumAlgorithm', T.String, R, { enumeration: ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] }),
-        param('CheckSum', T.HexBinary, R),
+        param('CheckSum', T.HexBinary, R, { maxLength: 64 }),
+      ]),
+      command('Activate()', true, [
+        param('TimeWindow.{i}.Start', T.UnsignedInt, R, { mandatory: true }),
+        param('TimeWindow.{i}.End', T.UnsignedInt, R, { mandatory: true }),
+        param('TimeWindow.{i}.Mode', T.String, R, { enumeration: ['AnyTime', 'Immediately', 'WhenIdle', 'ConfirmationNeeded'], mandatory: true }),
+        param('TimeWindow.{i}.UserMessage', T.String, R),
+        param('TimeWindow.{i}.MaxRetries', T.Int, R, { min: '-1', max: '10' }),
       ]),
     ]),
   ]);

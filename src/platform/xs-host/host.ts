@@ -11,8 +11,9 @@
  */
 import type { Platform, TimerHandle, UdpSocket } from '../types.ts';
 import { EventKind, MessageReader, MessageWriter, Op, XS_HOST_GLOBAL } from './protocol.ts';
+import { createFirmwareHandlers, type FirmwareBridgeOptions } from './host-firmware.ts';
 
-export interface XsHostBridgeOptions {
+export interface XsHostBridgeOptions extends FirmwareBridgeOptions {
   /** The host platform that does the real I/O (createNodePlatform). */
   readonly platform: Platform;
   /** Called when an event evaluation fails inside XS. */
@@ -54,6 +55,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
     setImmediate(drain);
   };
   const reply = (w: MessageWriter): Uint8Array => new Uint8Array(w.finish());
+  const firmware = createFirmwareHandlers(options, (kind, id, value) => push(kind, id, value));
 
   const handle = (r: MessageReader): Uint8Array => {
     const op = r.u8();
@@ -139,7 +141,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
         }
         return reply(w);
       }
-      default: return EMPTY;
+      default: return firmware.handle(op, r) ?? EMPTY;
     }
   };
 
@@ -149,6 +151,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
     close() {
       for (const s of sockets.values()) s.close();
       for (const t of timers.values()) p.clearTimer(t);
+      firmware.close();
       sockets.clear();
       timers.clear();
       events.length = 0;

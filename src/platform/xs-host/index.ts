@@ -11,6 +11,8 @@
  */
 import { LogLevel, type Datagram, type Logger, type Platform, type TimerHandle, type UdpOptions, type UdpSocket } from '../types.ts';
 import { EventKind, MessageReader, MessageWriter, Op, XS_HOST_GLOBAL } from './protocol.ts';
+import type { FirmwareSlots, OpenDownloadStream } from '../firmware.ts';
+import { bridgedDownloadStreams, bridgedVerifyP256, openBridgedSlots, type StreamEvents } from './firmware.ts';
 
 /** xsnap-worker's upcall: the host answers synchronously. */
 declare function issueCommand(request: ArrayBuffer): ArrayBuffer;
@@ -34,8 +36,18 @@ export interface XsHostPlatformOptions {
   readonly logLevel?: LogLevel;
 }
 
-export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platform {
+/** The host's firmware slots and download streams, for the firmware layer inside XS. */
+export interface XsHostFirmware {
+  /** Opens the slots (the boot step): undefined when the launcher gave no firmware directory. */
+  openSlots(factory: { name: string; version: string }): FirmwareSlots | undefined;
+  readonly openStream: OpenDownloadStream;
+  /** Image signatures checked by the host's crypto. */
+  readonly verifyP256: (key: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+}
+
+export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platform & { readonly firmware: XsHostFirmware } {
   const timers = new Map<number, () => void>();
+  const streamEvents: StreamEvents = new Map();
   const sockets = new Map<number, SocketEntry>();
   let nextId = 1;
 
@@ -47,6 +59,10 @@ export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platf
       const id = r.u32();
       const value = r.u32();
       const message = kind === EventKind.UdpError ? r.str() : '';
+      if (kind === EventKind.StreamUp || kind === EventKind.StreamData || kind === EventKind.StreamDown) {
+        streamEvents.get(id)?.(kind, value);
+        continue;
+      }
       if (kind === EventKind.TimerFired) {
         const cb = timers.get(id);
         if (cb !== undefined) { timers.delete(id); cb(); }
@@ -95,7 +111,7 @@ export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platf
     return Number.isNaN(v) ? undefined : v;
   };
 
-  return {
+  const platform: Platform = {
     name: 'xs-host',
     now: () => call(request(Op.Now)).f64(),
     wallClock: wall,
@@ -128,4 +144,10 @@ export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platf
     },
     log: createBridgeLogger(options.logLevel ?? LogLevel.Info),
   };
+  const firmware: XsHostFirmware = {
+    openSlots: (factory) => openBridgedSlots(call, factory),
+    openStream: bridgedDownloadStreams(call, streamEvents, () => nextId++, platform),
+    verifyP256: bridgedVerifyP256(call),
+  };
+  return { ...platform, firmware };
 }

@@ -8,6 +8,8 @@
  * byte payloads run to the end of the message. Events (timer fired, datagrams
  * waiting, socket bound, socket error) queue on the host; it then evaluates
  * `tinyuspXsHost.handleEvents()` in XS, which fetches them with Op.Events.
+ * Streams (TCP or TLS, for firmware downloads) and the firmware slots are the host's too:
+ * the HTTP client, hashing and image checks run in XS, bytes cross the bridge.
  * Shared by both sides; pure code (TextEncoder/TextDecoder exist in Node and xsnap).
  */
 
@@ -42,10 +44,38 @@ export const Op = {
   Log: 14,
   /** → count:u16 (kind:u8 id:u32 value:u32 [message:str when kind = UdpError])… */
   Events: 15,
+  /** id:u32 port:u16 tls:u8 host:str → status:u8 (0 ok); then StreamUp or StreamDown */
+  StreamOpen: 16,
+  /** id:u32 data… → ok:u8 */
+  StreamWrite: 17,
+  /** id:u32 → () when nothing is buffered, else data… */
+  StreamRead: 18,
+  /** id:u32 → () */
+  StreamClose: 19,
+  /** factoryName:str factoryVersion:str → state (json str): the firmware slots are opened (the boot step) */
+  SlotsOpen: 20,
+  /** → state (json str): running, next, trial, updated, capacity, count */
+  SlotsState: 21,
+  /** slot:u8 → info (json str) */
+  SlotInfo: 22,
+  /** slot:u8 size:f64 → error:str */
+  SlotBegin: 23,
+  /** slot:u8 offset:f64 data… → error:str */
+  SlotWrite: 24,
+  /** slot:u8 name:str version:str → error:str */
+  SlotFinish: 25,
+  /** slot:u8 status:str → () */
+  SlotFail: 26,
+  /** slot:u8 → error:str */
+  SlotSetBoot: 27,
+  /** → () */
+  SlotConfirm: 28,
+  /** keyLen:u16 key… msgLen:u16 msg… signature… → ok:u8 (ECDSA P-256/SHA-256 by the host's crypto) */
+  VerifyP256: 29,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
-export const EventKind = { TimerFired: 1, UdpReadable: 2, UdpReady: 3, UdpError: 4 } as const;
+export const EventKind = { TimerFired: 1, UdpReadable: 2, UdpReady: 3, UdpError: 4, StreamUp: 5, StreamData: 6, StreamDown: 7 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
 /** Global name under which the XS side exposes handleEvents(). */

@@ -115,3 +115,39 @@ declare module 'time' {
   };
   export default Time;
 }
+
+/** tinyusp's native OTA boot control (src/platform/moddable/native/ota.{js,c}). */
+declare module 'tinyusp/ota' {
+  export function runningSlot(): number;
+  export function bootSlot(): number;
+  export function setBootSlot(slot: number): boolean;
+  export function slotSize(slot: number): number;
+  export function pendingVerify(): boolean;
+  export function markValid(): boolean;
+  export function lastInvalidSlot(): number;
+}
+
+/** ECMA-419 flash partitions (SDK 8.2.3 typings/embedded/storage/flash.d.ts, the part used). */
+declare module 'embedded:storage/flash' {
+  export interface Flash { close(): void }
+  const FlashStorage: { open(options: { path: string; mode?: 'r' | 'r+' }): Flash };
+  export default FlashStorage;
+}
+
+/** ECMA-419 firmware update (SDK 8.2.3 modules/io/update/esp32: append mode; complete() also sets the boot partition). */
+declare module 'embedded:update' {
+  import type { Flash } from 'embedded:storage/flash';
+  export interface Updater {
+    write(bytes: ArrayBuffer | ArrayBufferView): void;
+    complete(): void;
+    close(): void;
+  }
+  const Update: { open(options: { partition: Flash; mode?: 'a' | 'w'; byteLength?: number }): Updater };
+  export default Update;
+}
+
+/** The io "system" module (SDK 8.2.3 modules/io/system/system.js): restart() reboots the chip. */
+declare module 'system' {
+  const System: { restart(): void };
+  export default System;
+}
