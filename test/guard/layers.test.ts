@@ -2,7 +2,7 @@
  * docs/architecture.md "Import direction": calls run one way, down the stack.
  *
  *   main → config, composition → mtp/<one per MTP> → agent → dm → usp → encoding
- *                                         └→ coap, dtls, mqtt (protocol cores) → encoding
+ *                                         └→ coap, dtls, mqtt, websocket (protocol cores) → encoding
  *
  * Everybody may import the platform port (the files directly in src/platform/);
  * platform implementations (platform/node, moddable, xs-host) import the port and
@@ -24,8 +24,9 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   coap: ['encoding'],
   dtls: ['encoding'],
   mqtt: ['encoding'],
-  mtp: ['agent', 'dm', 'usp', 'encoding', 'coap', 'dtls', 'mqtt'],
-  composition: ['mtp', 'agent', 'dm', 'usp', 'encoding', 'coap', 'dtls', 'mqtt'],
+  websocket: ['encoding'],
+  mtp: ['agent', 'dm', 'usp', 'encoding', 'coap', 'dtls', 'mqtt', 'websocket'],
+  composition: ['mtp', 'agent', 'dm', 'usp', 'encoding', 'coap', 'dtls', 'mqtt', 'websocket'],
   config: ['composition', 'mtp', 'dtls', 'usp', 'encoding'],
   'platform/node': ['dtls', 'encoding'],
   'platform/moddable': ['dtls', 'encoding'],
