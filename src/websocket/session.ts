@@ -107,9 +107,11 @@ export class WebSocketSession implements StreamMachine {
   private pingAt = Infinity;
   private heard = false;
   private binaryMessage = true;
+  private pingIntervalMs: number;
 
   constructor(readonly config: WebSocketConfig) {
     this.maxHead = config.maxHeadBytes ?? DEFAULT_HEAD_BYTES;
+    this.pingIntervalMs = config.pingIntervalMs ?? 0;
     const frame = config.maxMessageBytes + MAX_FRAME_HEADER + MAX_CONTROL_PAYLOAD + MAX_FRAME_HEADER;
     this.rx = new ReceiveBuffer(Math.max(frame, this.maxHead));
     this.tx = new TxQueue(config.txLimit ?? 2 * (config.maxMessageBytes + MAX_FRAME_HEADER) + 512);
@@ -165,6 +167,12 @@ export class WebSocketSession implements StreamMachine {
     }
   }
 
+  /** R-WS.18: a new keep-alive interval (0 = no Pings), from the next Ping on. */
+  setPingInterval(now: number, ms: number): void {
+    this.pingIntervalMs = ms;
+    if (this.state === WsState.OPEN) this.pingAt = ms > 0 ? now + ms : Infinity;
+  }
+
   // ---- driver side ----
 
   handleTransportUp(now: number, peer?: StreamPeer): void {
@@ -210,7 +218,7 @@ export class WebSocketSession implements StreamMachine {
       if (!this.heard) { this.finish(CloseCode.Abnormal, 'keep-alive: no answer to Ping', WsError.TIMEOUT, 0); return; }
       this.heard = false;
       this.writeFrame(Opcode.Ping, this.mask, 0, 0);
-      this.pingAt = now + (this.config.pingIntervalMs ?? 0);
+      this.pingAt = now + this.pingIntervalMs;
     }
   }
 
@@ -386,9 +394,8 @@ export class WebSocketSession implements StreamMachine {
   private opened(now: number): void {
     this.state = WsState.OPEN;
     this.handshakeAt = Infinity;
-    const ping = this.config.pingIntervalMs ?? 0;
     this.heard = true;
-    this.pingAt = ping > 0 ? now + ping : Infinity;
+    this.pingAt = this.pingIntervalMs > 0 ? now + this.pingIntervalMs : Infinity;
     this.events.push({ kind: 'open' });
   }
 

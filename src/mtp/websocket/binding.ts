@@ -77,6 +77,8 @@ export class UspWebSocketBinding implements StreamMachine {
   /** The session is TLS and the certificate bound `endpointId` (R-SEC.0a). */
   secure = false;
   retryCount = 0;
+  /** R-WS.19 m and k in force (a Controller may change them while connected). */
+  retry: SessionRetryConfig;
   private retryAt = Infinity;
   private stopped = false;
   private paused = false;
@@ -87,6 +89,7 @@ export class UspWebSocketBinding implements StreamMachine {
     const uri = config.uri;
     if (client && (uri === undefined || config.controllerId === undefined)) throw new RangeError('a client binding needs uri and controllerId');
     this.endpointId = client ? config.controllerId! : '';
+    this.retry = config.retry ?? DEFAULT_SESSION_RETRY;
     const self = this;
     this.ws = new WebSocketSession({
       role: config.role, protocol: USP_SUBPROTOCOL, maxMessageBytes: config.maxRecordBytes,
@@ -124,6 +127,12 @@ export class UspWebSocketBinding implements StreamMachine {
   /** Sends one Record as one binary message (R-WS.14, R-WS.14a). */
   sendRecord(bytes: Uint8Array): WsError {
     return this.up ? this.ws.send(bytes, 0, bytes.length) : WsError.NOT_OPEN;
+  }
+
+  /** R-WS.18/19: KeepAliveInterval and the retry parameters changed; the session stays. */
+  reconfigure(now: number, keepAliveS: number, retry: SessionRetryConfig): void {
+    this.retry = retry;
+    this.ws.setPingInterval(now, keepAliveS * 1000);
   }
 
   /** R-WS.4: the Controller's own session replaces ours; no retry until `resume`. */
@@ -219,7 +228,7 @@ export class UspWebSocketBinding implements StreamMachine {
         let retryAt = Infinity;
         if (c.role === WsRole.CLIENT && !this.paused) {
           this.retryCount++; // R-WS.19
-          retryAt = now + sessionRetryDelayMs(this.retryCount, c.retry ?? DEFAULT_SESSION_RETRY, c.random);
+          retryAt = now + sessionRetryDelayMs(this.retryCount, this.retry, c.random);
           this.retryAt = retryAt;
         }
         this.events.push({ kind: 'down', code: e.code, reason: e.reason, status: e.status, retryAt, retryCount: this.retryCount });

@@ -4,8 +4,9 @@
  * (platform/stream.ts), fed from and reporting to the data model.
  *
  * - Dialing: one client session per enabled Controller with an enabled WebSocket MTP
- *   row (provision.ts); a Controller's change of Host, Port, Path, EnableEncryption,
- *   KeepAliveInterval or the retry parameters re-dials at once (`applyChanges`).
+ *   row (provision.ts); a Controller's change of Host, Port, Path or EnableEncryption
+ *   re-dials at once, of KeepAliveInterval or the retry parameters applies to the
+ *   session in place (`applyChanges`).
  *   CurrentRetryCount follows the R-WS.19 count.
  * - Listening: a request is admitted when its path is the listener row's Path (else
  *   404), it names an enabled Controller (else 403) and fewer than `maxSessions` are open
@@ -73,9 +74,10 @@ interface Session {
   readonly key: string;
 }
 
+/** What a new session is needed for: the server's address (keep-alive and retry apply in place). */
 function configKey(c: WebSocketControllerConfig): string {
   const u = c.uri;
-  return `${u.secure}|${u.host}|${u.port}|${u.path}|${c.keepAliveS}|${c.retry.minimumWaitS}|${c.retry.intervalMultiplier}`;
+  return `${u.secure}|${u.host}|${u.port}|${u.path}`;
 }
 
 export function startWebSocketMtp(c: WebSocketMtpConfig): WebSocketMtp {
@@ -217,7 +219,11 @@ export function startWebSocketMtp(c: WebSocketMtpConfig): WebSocketMtp {
     for (const eid of [...dialers.keys()]) if (!wanted.some((w) => w.endpointId === eid)) stopDialer(eid);
     for (const w of wanted) {
       const have = dialers.get(w.endpointId);
-      if (have !== undefined && have.key === configKey(w)) continue;
+      if (have !== undefined && have.key === configKey(w)) {
+        have.binding.reconfigure(platform.now(), w.keepAliveS, w.retry);
+        have.driver.service();
+        continue;
+      }
       if (have !== undefined) stopDialer(w.endpointId);
       note(w.row, 'CurrentRetryCount', '0'); // R-WS.21: a fresh count
       dial(w);

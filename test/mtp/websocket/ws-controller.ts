@@ -5,7 +5,7 @@
  * msg_id, answers Notify with NotifyResp when asked (R-NOT.9) and keeps every Record
  * it received, decoded, in order.
  */
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import protobuf from 'protobufjs';
 import { ROOT } from '../../../tools/build/targets.ts';
 
@@ -75,9 +75,9 @@ export class WsController {
 
   /** Opens a session to `url` with subprotocol v1.usp (or `protocol`). */
   static async connect(url: string, ownId: string, agentId: string, options: { protocol?: string; ca?: string; cert?: string; key?: string } = {}): Promise<WsController> {
-    const ws = new WebSocket(url, options.protocol ?? 'v1.usp', {
-      ...(options.ca !== undefined ? { ca: options.ca, cert: options.cert, key: options.key, checkServerIdentity: () => undefined } : {}),
-    });
+    // The chain is checked against `ca`; the agent's certificate names its Endpoint ID, not 127.0.0.1.
+    const tls = options.ca !== undefined ? { ca: options.ca, cert: options.cert, key: options.key, checkServerIdentity: () => undefined } : {};
+    const ws = new WebSocket(url, options.protocol ?? 'v1.usp', tls as ClientOptions);
     const c = new WsController(ws, ownId, agentId); // listening before 'open': a Record may come in the same read as the 101
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
