@@ -176,9 +176,9 @@ export class WebSocketSession implements StreamMachine {
   // ---- driver side ----
 
   handleTransportUp(now: number, peer?: StreamPeer): void {
-    this.peer = peer;
     if (this.config.role === WsRole.CLIENT) {
       if (this.state !== WsState.OPENING) return;
+      this.peer = peer;
       const key = new Uint8Array(16);
       this.config.randomBytes(key);
       this.key = base64Encode(key);
@@ -186,6 +186,7 @@ export class WebSocketSession implements StreamMachine {
     } else {
       if (this.state !== WsState.IDLE) return;
       this.resetConnection();
+      this.peer = peer;
       this.handshakeAt = now + (this.config.handshakeTimeoutMs ?? 10_000);
     }
     this.state = WsState.HANDSHAKE;
