@@ -42,7 +42,9 @@ export class ReceiveBuffer {
       this.buf = grown;
     }
     const n = Math.min(to - from, this.buf.length - this.end);
-    this.buf.set(data.subarray(from, from + n), this.end);
+    // A whole chunk is copied without a view object (XS: a subarray costs slots).
+    if (from === 0 && n === data.length) this.buf.set(data, this.end);
+    else this.buf.set(data.subarray(from, from + n), this.end);
     this.end += n;
     return n;
   }
