@@ -139,7 +139,7 @@ wsOpts('TR-369 WebSocket binding options: listener, path, keep-alive, ws:// and 
   assert.equal(r.options.websocket, { port: 0, path: '/agent', keepAliveS: 30, certFile: '', keyFile: '', caFile: '' });
   assert.equal(r.options.controllers, [{ endpointId: 'self::c', uri: 'ws://127.0.0.1:9000/usp' }]);
   const dialOnly = parseAgentOptions(['--controller', 'self::c=wss://acs.example.org/usp', '--ws-ca', '/ca.pem'], DEF);
-  assert.ok('options' in dialOnly && dialOnly.options.websocket?.port === undefined && dialOnly.options.websocket.caFile === '/ca.pem');
+  assert.ok('options' in dialOnly && dialOnly.options.websocket?.port === undefined && dialOnly.options.websocket?.caFile === '/ca.pem');
   const noCoap = parseAgentOptions(['--no-coap', '--ws-port', '8443'], DEF);
   assert.ok('options' in noCoap && !noCoap.options.plainCoap, 'WebSocket alone is an MTP');
   const none = parseAgentOptions([], DEF);

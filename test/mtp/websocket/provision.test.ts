@@ -35,7 +35,7 @@ function value(m: DataModel, path: string): string {
 function controllerSets(m: DataModel, path: string, v: string): void {
   const dot = path.lastIndexOf('.');
   const tx = m.begin();
-  assert.is(tx.set(m.resolve(path.slice(0, dot + 1)).objects[0]!, path.slice(dot + 1), v, WriteMode.Controller), 0, tx.message);
+  assert.is(tx.set(m.resolve(path.slice(0, dot + 1)).objects[0]!, path.slice(dot + 1), v, WriteMode.Set), 0, tx.message);
   assert.is(tx.commit(), 0);
   m.save();
 }
