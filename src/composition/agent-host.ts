@@ -369,7 +369,9 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       },
     });
   }
-  if (waitingSockets === 0) { waitingSockets = 1; ready(); } // MQTT or WebSocket only
+  // MQTT or WebSocket only. (Not `waitingSockets === 0`: a platform whose socket is bound on
+  // creation — Moddable — has already counted it down and run ready() above.)
+  if (!plainCoap && c.coaps === undefined) { waitingSockets = 1; ready(); }
 
   return {
     agent, model,
