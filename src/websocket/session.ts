@@ -19,8 +19,8 @@
  * queue at most `txLimit`; hostile input never throws; no clock, timer or randomness of
  * its own (`randomBytes` is injected).
  */
-import { readUtf8, writeUtf8 } from '../encoding/utf8.ts';
-import { applyMask, emitFrameHeader, FrameView, frameHeaderLength, MAX_CONTROL_PAYLOAD, MAX_FRAME_HEADER, NEED_MORE } from './frame.ts';
+import { applyMask, FrameView, MAX_CONTROL_PAYLOAD, MAX_FRAME_HEADER, NEED_MORE } from './frame.ts';
+import { closeBody, parseClose } from './close-frame.ts';
 import {
   acceptResponse, checkClientRequest, checkServerResponse, clientRequest, HandshakeCheck, refusalResponse, responseStatus,
 } from './handshake.ts';
@@ -28,7 +28,7 @@ import { headEnd, HeadResult, parseHead } from './http-head.ts';
 import { base64Encode } from './base64.ts';
 import { ReceiveBuffer } from './receive-buffer.ts';
 import { TxQueue } from './tx-queue.ts';
-import { CloseCode, closeCodeFor, isValidCloseCode, Opcode, WsError } from './types.ts';
+import { CloseCode, closeCodeFor, Opcode, WsError } from './types.ts';
 import { TransportCommand, type StreamMachine, type StreamPeer } from '../platform/stream.ts';
 
 export const WsRole = { CLIENT: 0, SERVER: 1 } as const;
@@ -332,22 +332,13 @@ export class WebSocketSession implements StreamMachine {
   /** §5.5.1, §7.1.5: the peer's Close frame. */
   private handleClose(now: number): WsError {
     const v = this.view;
-    const b = this.rx.buf;
-    let code: number = CloseCode.NoStatus;
-    let reason = '';
-    if (v.payloadLen === 1) return WsError.PROTOCOL;
-    if (v.payloadLen >= 2) {
-      code = (b[v.payloadStart]! << 8) | b[v.payloadStart + 1]!;
-      if (!isValidCloseCode(code)) return WsError.PROTOCOL;
-      const r = readUtf8(b, v.payloadStart + 2, v.frameEnd);
-      if (r === undefined) return WsError.INVALID_UTF8;
-      reason = r;
-    }
+    const c = parseClose(this.rx.buf, v.payloadStart, v.frameEnd);
+    if (typeof c === 'number') return c;
     if (this.state === WsState.OPEN) {
       // Echo the code (§5.5.1); from here on no data frame is sent.
-      this.sendClose(code === CloseCode.NoStatus ? 0 : code, '');
-      this.closeCode = code;
-      this.closeReason = reason;
+      this.sendClose(c.code === CloseCode.NoStatus ? 0 : c.code, '');
+      this.closeCode = c.code;
+      this.closeReason = c.reason;
     }
     this.state = WsState.CLOSING;
     this.pingAt = Infinity;
@@ -360,36 +351,20 @@ export class WebSocketSession implements StreamMachine {
   // ---- transmit and lifecycle ----
 
   private writeText(s: string): void {
-    const at = this.tx.reserve(s.length * 3);
-    if (at < 0) return;
-    this.tx.commit(writeUtf8(s, this.tx.buf, at) - at);
+    this.tx.writeText(s);
   }
 
+  /** A frame to the peer; a client masks it with a fresh key (§5.3). */
   private writeFrame(opcode: number, data: Uint8Array, start: number, end: number): WsError {
-    const len = end - start;
     const client = this.config.role === WsRole.CLIENT;
-    const head = frameHeaderLength(len, client);
-    const at = this.tx.reserve(head + len);
-    if (at < 0) return WsError.TX_FULL;
     if (client) this.config.randomBytes(this.mask);
-    const p = emitFrameHeader(this.tx.buf, at, true, opcode, len, client ? this.mask : undefined);
-    this.tx.buf.set(data.subarray(start, end), p);
-    if (client) applyMask(this.tx.buf, p, p + len, this.mask, 0);
-    this.tx.commit(head + len);
-    return WsError.OK;
+    return this.tx.writeFrame(opcode, data, start, end, client ? this.mask : undefined);
   }
 
-  /** A Close frame with `code` (0 = none) and a reason cut to fit 125 bytes (§5.5). */
   private sendClose(code: number, reason: string): void {
     this.closeSent = true;
-    const body = new Uint8Array(2 + reason.length * 3);
-    let n = 0;
-    if (code !== 0) {
-      body[0] = code >>> 8; body[1] = code & 0xff;
-      n = writeUtf8(reason, body, 2);
-      if (n > MAX_CONTROL_PAYLOAD) n = 2; // a reason too long is dropped rather than cut inside a character
-    }
-    this.writeFrame(Opcode.Close, body, 0, n);
+    const body = closeBody(code, reason);
+    this.writeFrame(Opcode.Close, body, 0, body.length);
   }
 
   private opened(now: number): void {

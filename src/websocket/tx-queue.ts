@@ -1,9 +1,14 @@
 /**
  * The session's transmit queue: bytes in order, drained by `pollTransmit`. A frame is
- * reserved whole (`reserve`) and written in place, so the stream never carries half a
- * frame; the queue never grows past `limit` (a reservation that would is refused and
- * the caller reports TX_FULL). The buffer starts small and grows to what is used.
+ * reserved whole (`reserve`) and written in place — header, payload, and for a client
+ * the masking (RFC 6455 §5.3) — so the stream never carries half a frame; the queue
+ * never grows past `limit` (a reservation that would is refused: TX_FULL). The buffer
+ * starts small and grows to what is used.
  */
+import { writeUtf8 } from '../encoding/utf8.ts';
+import { applyMask, emitFrameHeader, frameHeaderLength } from './frame.ts';
+import { WsError } from './types.ts';
+
 export class TxQueue {
   buf: Uint8Array;
   private start = 0;
@@ -48,6 +53,27 @@ export class TxQueue {
     this.start += n;
     if (this.start === this.end) { this.start = 0; this.end = 0; }
     return n;
+  }
+
+  /** One unfragmented frame of `data[start, end)`; masked with `mask[0, 4)` when given (a client's). */
+  writeFrame(opcode: number, data: Uint8Array, start: number, end: number, mask: Uint8Array | undefined): WsError {
+    const len = end - start;
+    const head = frameHeaderLength(len, mask !== undefined);
+    const at = this.reserve(head + len);
+    if (at < 0) return WsError.TX_FULL;
+    const p = emitFrameHeader(this.buf, at, true, opcode, len, mask);
+    this.buf.set(data.subarray(start, end), p);
+    if (mask !== undefined) applyMask(this.buf, p, p + len, mask, 0);
+    this.commit(head + len);
+    return WsError.OK;
+  }
+
+  /** Text of the handshake (HTTP head), as UTF-8. */
+  writeText(s: string): WsError {
+    const at = this.reserve(s.length * 3);
+    if (at < 0) return WsError.TX_FULL;
+    this.commit(writeUtf8(s, this.buf, at) - at);
+    return WsError.OK;
   }
 
   clear(): void {
