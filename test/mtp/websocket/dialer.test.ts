@@ -111,4 +111,33 @@ dial('R-WS.19 CurrentRetryCount counts the retries while the Controller refuses 
   }
 });
 
+dial('R-WS.19 a Controller server restart: connection refused while it is down, the agent is back within the retry bounds (m=1 s, k=2000)', async () => {
+  const srv = await startTestServer(CTL, AGENT_ID);
+  const port = srv.port;
+  const agent = await agentWith(['--controller', `${CTL}=ws://127.0.0.1:${port}/usp`]);
+  try {
+    const c = await srv.next();
+    const path = `Device.LocalAgent.Controller.[EndpointID=="${CTL}"].MTP.[Protocol=="WebSocket"].WebSocket.`;
+    await c.request('SET', 'set', { updateObjs: [{ objPath: path, paramSettings: [{ param: 'SessionRetryMinimumWaitInterval', value: '1', required: true }] }] });
+    await new Promise((r) => setTimeout(r, 100));
+    const down = performance.now();
+    await srv.close(); // the process goes away: sessions dropped, the port refuses connections
+    await new Promise((r) => setTimeout(r, 2600)); // retry #1 (1-2 s) meets a closed port
+    const again = await startTestServer(CTL, AGENT_ID, undefined, port);
+    try {
+      const back = await again.next(8000);
+      const t = performance.now() - down;
+      // Retry #1 at 1-2 s fails; retry #2 waits 2-4 s more: back between 3 and 6 s (timers never fire early; a little late is allowed).
+      assert.ok(t >= 3000 && t <= 6300, `back after ${t.toFixed(0)} ms; R-WS.19 says 3000-6000`);
+      console.log(`  measured: the agent was back ${t.toFixed(0)} ms after the server went down (R-WS.19: 3000-6000)`);
+      const get = await back.request('GET', 'get', { paramPaths: [`${path}CurrentRetryCount`] });
+      assert.ok(JSON.stringify(get).includes('"CurrentRetryCount":"0"'), 'R-WS.20');
+    } finally {
+      await again.close();
+    }
+  } finally {
+    await stop(agent);
+  }
+});
+
 dial.run();

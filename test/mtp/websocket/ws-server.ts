@@ -21,7 +21,7 @@ export interface TestServer {
 }
 
 /** A `ws` server for Controller `ctlId` that answers v1.usp (and no extension, TP-469 7.11). */
-export async function startTestServer(ctlId: string, agentId: string, make = createServer): Promise<TestServer> {
+export async function startTestServer(ctlId: string, agentId: string, make = createServer, port = 0): Promise<TestServer> {
   const http = make();
   const wss = new WebSocketServer({
     server: http,
@@ -32,7 +32,7 @@ export async function startTestServer(ctlId: string, agentId: string, make = cre
       cb(t.accepting, 403);
     },
   });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => http.listen(port, '127.0.0.1', () => r()));
   let wake: (() => void) | undefined;
   const t: TestServer = {
     port: (http.address() as AddressInfo).port, attempts: [], urls: [], accepting: true, sessions: [],
