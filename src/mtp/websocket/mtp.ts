@@ -23,7 +23,7 @@
  */
 import type { Agent, MtpOrigin } from '../../agent/index.ts';
 import { WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance } from '../../dm/index.ts';
-import type { StreamDriver, StreamPort, StreamTlsOptions } from '../../platform/stream.ts';
+import type { IncomingStream, StreamDriver, StreamPort, StreamTlsOptions } from '../../platform/stream.ts';
 import type { Platform } from '../../platform/types.ts';
 import { WsError, WsRole } from '../../websocket/index.ts';
 import { findController, read } from '../controller-rows.ts';
@@ -185,6 +185,16 @@ export function startWebSocketMtp(c: WebSocketMtpConfig): WebSocketMtp {
     s.driver.service();
   }
 
+  /** A connection on the listener: a server session, until its request is admitted or refused. */
+  function acceptOne(inc: IncomingStream): void {
+    if (accepted.size >= maxSessions + 2) { c.streams.accept(inc, new UspWebSocketBinding({ ...common(0), role: WsRole.SERVER }), {}).close(); return; }
+    const binding = new UspWebSocketBinding({ ...common(readListenerConfig(model, lrow!).keepAliveS), role: WsRole.SERVER, tls: listenTls !== undefined });
+    const s: Session = { binding, key: '', driver: undefined as unknown as StreamDriver };
+    accepted.add(s);
+    const from = `${inc.address}:${inc.port}`;
+    s.driver = c.streams.accept(inc, binding, { now: () => platform.now(), onError: (m) => log.debug(`WebSocket ${from}: ${m}`), onService: () => drain(s) });
+  }
+
   function dial(cfg: WebSocketControllerConfig): void {
     const u = cfg.uri;
     if (u.secure && c.tls === undefined) {
@@ -246,13 +256,7 @@ export function startWebSocketMtp(c: WebSocketMtpConfig): WebSocketMtp {
     : c.streams.listen({
       port: rows.listenPort, address: c.address, tls: listenTls,
       onReadable() {
-        for (let inc = listener!.read(); inc !== undefined; inc = listener!.read()) {
-          if (accepted.size >= maxSessions + 2) { c.streams.accept(inc, new UspWebSocketBinding({ ...common(0), role: WsRole.SERVER }), {}).close(); continue; }
-          const binding = new UspWebSocketBinding({ ...common(readListenerConfig(model, lrow!).keepAliveS), role: WsRole.SERVER, tls: listenTls !== undefined });
-          const s: Session = { binding, key: '', driver: undefined as unknown as StreamDriver };
-          accepted.add(s);
-          s.driver = c.streams.accept(inc, binding, { now: () => platform.now(), onError: (m) => log.debug(`WebSocket ${inc.address}:${inc.port}: ${m}`), onService: () => drain(s) });
-        }
+        for (let inc = listener!.read(); inc !== undefined; inc = listener!.read()) acceptOne(inc);
       },
       onReady(p) {
         port = p;
@@ -268,6 +272,10 @@ export function startWebSocketMtp(c: WebSocketMtpConfig): WebSocketMtp {
         note(lrow, 'Status', 'Error');
       },
     });
+  function serviceOf(b: UspWebSocketBinding): void {
+    for (const s of [...dialers.values(), ...accepted]) if (s.binding === b) { s.driver.service(); return; }
+  }
+
   applyChanges();
 
   return {
@@ -300,8 +308,4 @@ export function startWebSocketMtp(c: WebSocketMtpConfig): WebSocketMtp {
       note(lrow, 'Status', 'Down');
     },
   };
-
-  function serviceOf(b: UspWebSocketBinding): void {
-    for (const s of [...dialers.values(), ...accepted]) if (s.binding === b) { s.driver.service(); return; }
-  }
 }
