@@ -188,6 +188,8 @@ export class UspWebSocketBinding implements StreamMachine {
   // ---- internals ----
 
   private handleMessage(now: number, data: Uint8Array, start: number, end: number, binary: boolean): void {
+    // The session's events first: a Record read together with the 101 finds the session up (and its identity checked).
+    this.pump(now);
     if (!this.up) return;
     if (!binary) { this.ws.close(now, CloseCode.UnsupportedData, 'R-WS.16: a USP Record is a binary message'); return; }
     if (!this.config.validateRecord(data, start, end)) { this.ws.close(now, CloseCode.UnsupportedData, 'R-WS.16: no USP Record in the message'); return; }

@@ -100,6 +100,9 @@ export function startWebSocketMtp(c: WebSocketMtpConfig): WebSocketMtp {
   }
 
   function onRecord(now: number, buf: Uint8Array, start: number, end: number, from: UspWebSocketBinding): void {
+    // Events before Records: a Record read in the same chunk as the 101 must see the session up (CurrentRetryCount 0, R-WS.20).
+    const s = sessionOfBinding(from);
+    if (s !== undefined) for (let e = from.pollEvent(); e !== undefined; e = from.pollEvent()) handleEvent(s, e);
     const origin: MtpOrigin = { reply: from.reply, secure: from.secure, peerEndpointId: from.secure ? from.endpointId : '' };
     c.agent.handleRecord(now, buf, start, end, origin);
   }
@@ -272,8 +275,14 @@ export function startWebSocketMtp(c: WebSocketMtpConfig): WebSocketMtp {
         note(lrow, 'Status', 'Error');
       },
     });
+  function sessionOfBinding(b: UspWebSocketBinding): Session | undefined {
+    for (const s of dialers.values()) if (s.binding === b) return s;
+    for (const s of accepted) if (s.binding === b) return s;
+    return undefined;
+  }
+
   function serviceOf(b: UspWebSocketBinding): void {
-    for (const s of [...dialers.values(), ...accepted]) if (s.binding === b) { s.driver.service(); return; }
+    sessionOfBinding(b)?.driver.service();
   }
 
   applyChanges();
