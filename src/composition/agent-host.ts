@@ -15,6 +15,11 @@
  * back on the MTP it came in on (origin.reply is an MqttReply or a CoAP URI); a Notify
  * goes to the Controller's enabled MTP with the lowest Order.
  *
+ * With `websocket`, the WebSocket MTP runs beside them (mtp/websocket/mtp.ts): the agent
+ * dials the Controllers whose WebSocket MTP rows name a server and, with a listener,
+ * accepts their sessions; responses go back on the session the request came on, a
+ * Notify to a Controller whose first enabled MTP is WebSocket goes on its session.
+ *
  * With `coaps`, CoAP over DTLS runs beside (or, with `plainCoap: false`, instead of)
  * plain CoAP (mtp/coap/coaps-endpoint.ts): Records from it carry origin.secure and the peer's
  * certificate/PSK Endpoint ID (R-SEC.0a); coaps:// reply-to and Controller URIs are
@@ -41,6 +46,8 @@ import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.
 import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
 import { FirmwareService, type ImageHeader } from '../firmware/index.ts';
 import type { FirmwareSlots, HashFactory, OpenDownloadStream } from '../platform/firmware.ts';
+import type { WebSocketMtp, WebSocketMtpModule, WebSocketRows, WebSocketSettings } from '../mtp/websocket/index.ts';
+import type { StreamPort, StreamTlsOptions } from '../platform/stream.ts';
 
 /**
  * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
@@ -93,6 +100,25 @@ export interface HostAgentConfig {
   } | undefined;
   /** Called at each MQTT (re)connection with our "reply to" Topic. */
   readonly onMqttUp?: (replyTopic: string) => void;
+  /**
+   * Also run the WebSocket MTP: Controllers given as ws:// or wss:// URIs are dialed, and
+   * with `settings.listen` the agent accepts sessions. `mtp` is WEBSOCKET_MTP
+   * (mtp/websocket/index.ts) and `streams` the platform's stream port, injected so that
+   * bundles without WebSocket exclude it.
+   */
+  readonly websocket?: {
+    readonly mtp: WebSocketMtpModule;
+    readonly streams: StreamPort;
+    readonly settings: Omit<WebSocketSettings, 'controllers'>;
+    /** wss: the CA peers chain to, our certificate and key. */
+    readonly tls?: StreamTlsOptions | undefined;
+    /** Sessions the listener keeps at once (default 8). */
+    readonly maxSessions?: number;
+  } | undefined;
+  /** The WebSocket listener is bound (its port). */
+  readonly onWebSocketListening?: (port: number) => void;
+  /** A WebSocket session with a Controller is up. */
+  readonly onWebSocketUp?: (controllerId: string) => void;
   /** CoAP over DTLS on its own port (mtp/coap/provision.ts). */
   readonly coaps?: HostCoapsConfig | undefined;
   /** Plain (NoSec) CoAP on coapPort (default true). */
@@ -124,6 +150,8 @@ export interface HostAgent {
   readonly coapsUri: string;
   /** The bound coaps UDP port (0 without coaps or until ready). */
   readonly coapsPort: number;
+  /** The WebSocket listener's TCP port (0 without one or until bound). */
+  readonly wsPort: number;
   /** Stops the MTP and the timer and writes the state (idempotent). */
   close(): void;
 }
@@ -152,7 +180,8 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   });
   // The options are factory defaults: what a Controller configured in these rows stays (mtp/option-defaults.ts).
   const defaults = new OptionDefaults(platform.storage);
-  const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:')), defaults);
+  const isWs = (a: { uri: string }): boolean => a.uri.startsWith('ws://') || a.uri.startsWith('wss://');
+  const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:') && !isWs(a)), defaults);
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
   const mtpWhy = provisionCoapMtps(model, { plain: c.plainCoap !== false ? c.coapPort : null, path: c.coapPath, coaps: c.coaps }, defaults);
   if (mtpWhy !== '') log.error(`CoAP MTP rows not provisioned: ${mtpWhy}`);
@@ -173,6 +202,12 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   } else {
     const off = disableMqtt(model, defaults);
     if (off !== '') log.error(`MQTT rows not disabled: ${off}`);
+  }
+  let wsRows: WebSocketRows | null = null;
+  if (c.websocket !== undefined) {
+    const rows = c.websocket.mtp.provision(model, defaults, { ...c.websocket.settings, controllers: c.controllers.filter(isWs) });
+    if (typeof rows === 'string') log.error(`WebSocket MTP not provisioned: ${rows}`);
+    else wsRows = rows;
   }
   defaults.save(model);
   const random = new Uint32Array(1);
@@ -209,6 +244,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   let constructed = false;
   let started = false;
   let mqtt: MqttMtp | null = null;
+  let ws: WebSocketMtp | null = null;
   let uri = '';
   const timer = createDeadlineTimer(platform, () => {
     if (closed) return;
@@ -226,7 +262,16 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   }
 
   function sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
-    if (controllerMtpProtocol(model, endpointId) === 'MQTT') {
+    // An open WebSocket session with the Controller first (it may be one the Controller opened on our listener).
+    const protocol = ws !== null && ws.hasSession(endpointId) ? 'WebSocket' : controllerMtpProtocol(model, endpointId);
+    if (protocol === 'WebSocket') {
+      // Queued on the Controller's TCP session: delivered as far as the MTP can tell; the NotifyResp decides the retry (R-NOT.1).
+      const err = ws === null ? -1 : ws.sendNotify(endpointId, bytes);
+      if (err !== 0) log.debug(`notify to ${endpointId} not sent over WebSocket (error ${err})`);
+      agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
+      return;
+    }
+    if (protocol === 'MQTT') {
       // QoS 1 PUBLISH accepted (queued while offline): the NotifyResp decides the retry (R-NOT.1).
       const err = mqtt === null ? -1 : mqtt.sendNotify(endpointId, bytes);
       if (err !== 0) log.debug(`notify to ${endpointId} not sent over MQTT (error ${err})`);
@@ -247,7 +292,10 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       const now = platform.now();
       firmware?.checkHealth(now);
       for (let t = agent.pollTransmit(now); t !== null; t = agent.pollTransmit(now)) {
-        if (t.origin !== null && c.mqtt !== undefined && c.mqtt.mtp.isReply(t.origin.reply)) {
+        if (t.origin !== null && c.websocket !== undefined && c.websocket.mtp.isReply(t.origin.reply)) {
+          const err = ws === null ? -1 : ws.sendResponse(t.origin.reply, t.endpointId, t.bytes);
+          if (err !== 0) log.warn(`response to ${t.endpointId} over WebSocket not sent (error ${err})`);
+        } else if (t.origin !== null && c.mqtt !== undefined && c.mqtt.mtp.isReply(t.origin.reply)) {
           const err = mqtt === null ? -1 : mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
           if (err !== 0) log.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
         } else if (t.origin !== null) {
@@ -259,6 +307,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       pumping = false;
     }
     mqtt?.applySubscriptionChanges();
+    ws?.applyChanges();
     timer.arm(closed ? Infinity : Math.min(agent.pollTimeout(), firmware === null ? Infinity : firmware.pollTimeout()));
   }
 
@@ -330,6 +379,13 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
         onService: pump, onUp: (topic) => { pump(); c.onMqttUp?.(topic); },
       });
     }
+    if (wsRows !== null && c.websocket !== undefined) {
+      ws = c.websocket.mtp.start({
+        platform, streams: c.websocket.streams, agent, model, endpointId: c.endpointId, rows: wsRows, maxRecordBytes, validateRecord,
+        address: c.host, tls: c.websocket.tls, maxSessions: c.websocket.maxSessions,
+        onService: pump, onListening: (p) => c.onWebSocketListening?.(p), onUp: (eid) => { pump(); c.onWebSocketUp?.(eid); },
+      });
+    }
     pump();
     c.onReady?.(uri !== '' ? uri : coapsUri);
   }
@@ -381,6 +437,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     get port() { return ep?.port ?? 0; },
     get coapsUri() { return coapsUri; },
     get coapsPort() { return sep?.port ?? 0; },
+    get wsPort() { return ws?.port ?? 0; },
     close() {
       if (closed) return;
       closed = true;
@@ -389,6 +446,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       ep?.close();
       sep?.close();
       mqtt?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then DISCONNECT
+      ws?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then Close 1001
       model.save();
     },
   };

@@ -10,8 +10,22 @@ import { validateEndpointId, EndpointIdError } from '../usp/endpoint-id.ts';
 
 export interface ControllerOption {
   readonly endpointId: string;
-  /** Where the controller listens: coap://127.0.0.1:5684/usp, or mqtt:<its topic> (via the --mqtt broker). */
+  /** Where the controller listens: coap://127.0.0.1:5684/usp, mqtt:<its topic> (via the --mqtt broker), or ws[s]://host:port/path (dialed). */
   readonly uri: string;
+}
+
+/** The WebSocket MTP (TR-369 "WebSocket Binding"): on with --ws-port or a ws:// / wss:// controller. */
+export interface WebSocketOption {
+  /** The agent's listener port (0 = any free one), or undefined: no listener. */
+  readonly port: number | undefined;
+  /** The listener's resource (default /usp). */
+  readonly path: string;
+  /** KeepAliveInterval seeded on the rows the options make (seconds), or undefined (TR-181 default 60). */
+  readonly keepAliveS: number | undefined;
+  /** wss: our certificate and key (PEM; the listener needs them), the CA Controllers' certificates chain to. */
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
 }
 
 /** `--mqtt mqtt[s]://[user[:password]@]host[:port]` and its companions (TR-369 "MQTT Binding"). */
@@ -75,6 +89,8 @@ export interface AgentOptions {
   /** CoAP over DTLS, when --psk, --psk-for or --cert is given. */
   readonly coaps?: CoapsOption | undefined;
   readonly firmware: FirmwareOption;
+  /** The WebSocket MTP, when --ws-port or a ws:// / wss:// controller is given. */
+  readonly websocket?: WebSocketOption | undefined;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -83,9 +99,10 @@ export const USAGE = `usage: npm start -- [options]
   --coap-port <port>           CoAP UDP port (default 5683)
   --coap-path <path>           the agent's CoAP resource, with or without the leading / (default /usp)
   --coap-ack-timeout <ms>      CoAP ACK_TIMEOUT, first retransmission wait (default 2000)
-  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI or, with
-                               --mqtt, at mqtt:<its topic> (repeatable; without any, the dev
-                               controller self::usp-ctl is provisioned, over MQTT with --mqtt)
+  --controller <eid>=<uri>     a controller with Full Access, reachable at a coap:// URI, at a
+                               ws:// or wss:// URI (the agent dials it) or, with --mqtt, at
+                               mqtt:<its topic> (repeatable; without any, the dev controller
+                               self::usp-ctl is provisioned, over MQTT with --mqtt)
   --coaps-port <port>          CoAP over DTLS port (default 5684; 0 = any free one); coaps runs when
                                --psk, --psk-for or --cert is given
   --psk <identity>:<hexkey>    a DTLS pre-shared key any controller may use
@@ -102,6 +119,12 @@ export const USAGE = `usage: npm start -- [options]
   --firmware-ca <file.pem>     CA certificate(s) of the HTTPS update server (default: Node's root CAs)
   --firmware-key <file.pem>    the image signer's EC P-256 public key: firmware images must be signed
   --firmware-health <s>        a new image that reaches no Controller within this time rolls back (default 600)
+  --ws-port <port>             also accept WebSocket sessions from controllers on this TCP port (0 = any)
+  --ws-path <path>             the agent's WebSocket resource (default /usp)
+  --ws-keep-alive <s>          seconds between WebSocket Pings (KeepAliveInterval, default 60)
+  --ws-cert <file.pem>         wss: our certificate (SAN URI urn:bbf:usp:id:<eid>; any key type)
+  --ws-key <file.pem>          wss: its private key
+  --ws-ca <file.pem>           wss: CA certificate(s) controllers' certificates must chain to
   --state <dir>                persistent state directory (default ~/.tinyusp/<endpoint-id>)
   --board <name>               board description from boards/ (default sim)
   --log-level <level>          error | warn | info | debug (default info)
@@ -111,7 +134,8 @@ export const USAGE = `usage: npm start -- [options]
 const MQTT_KEYS = ['mqtt', 'mqtt-topic', 'mqtt-version', 'mqtt-ca'];
 const COAPS_KEYS = ['coaps-port', 'psk', 'cert', 'key', 'ca'];
 const FIRMWARE_KEYS = ['firmware-ca', 'firmware-key', 'firmware-health'];
-const KEYS = [...FIRMWARE_KEYS, 'endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level', 'no-coap', ...MQTT_KEYS, ...COAPS_KEYS];
+const WS_KEYS = ['ws-port', 'ws-path', 'ws-keep-alive', 'ws-cert', 'ws-key', 'ws-ca'];
+const KEYS = [...FIRMWARE_KEYS, 'endpoint-id', 'host', 'coap-port', 'coap-path', 'coap-ack-timeout', 'state', 'board', 'log-level', 'no-coap', ...MQTT_KEYS, ...COAPS_KEYS, ...WS_KEYS];
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 type Raw = Record<string, unknown>;
@@ -190,6 +214,36 @@ function parseCoaps(raw: Raw, pskFor: readonly string[]): CoapsOption | undefine
   return { port, psk, controllerPsks, certFile, keyFile, caFile };
 }
 
+const isWsUri = (uri: string): boolean => uri.startsWith('ws://') || uri.startsWith('wss://');
+
+/** --ws-port and companions; undefined when neither a listener nor a ws:// controller is asked for. */
+function parseWebSocket(raw: Raw, controllers: readonly ControllerOption[]): WebSocketOption | undefined | string {
+  const dialed = controllers.filter((c) => isWsUri(c.uri));
+  const [certFile, keyFile, caFile] = ['ws-cert', 'ws-key', 'ws-ca'].map((k) => String(raw[k] ?? ''));
+  if (raw['ws-port'] === undefined && dialed.length === 0) {
+    const stray = WS_KEYS.find((k) => raw[k] !== undefined);
+    return stray === undefined ? undefined : `--${stray} needs --ws-port or a --controller <eid>=ws[s]://… URI`;
+  }
+  let port: number | undefined;
+  if (raw['ws-port'] !== undefined) {
+    const p = parsePort(raw['ws-port'], '--ws-port');
+    if (typeof p === 'string') return p;
+    port = p;
+  }
+  const path = String(raw['ws-path'] ?? '/usp');
+  if (!path.startsWith('/') || /[?#\s]/.test(path)) return `--ws-path must start with "/" and have no query, got "${path}"`;
+  let keepAliveS: number | undefined;
+  if (raw['ws-keep-alive'] !== undefined) {
+    keepAliveS = Number(raw['ws-keep-alive']);
+    if (!Number.isInteger(keepAliveS) || keepAliveS < 1 || keepAliveS > 86400) return `--ws-keep-alive must be 1..86400 seconds, got ${String(raw['ws-keep-alive'])}`;
+  }
+  if ((certFile === '') !== (keyFile === '')) return '--ws-cert and --ws-key go together';
+  if (certFile !== '' && caFile === '') return '--ws-cert needs --ws-ca (the CA controllers\' certificates chain to, R-MTP.1)';
+  const wss = dialed.find((c) => c.uri.startsWith('wss://'));
+  if (wss !== undefined && caFile === '') return `--controller ${wss.endpointId}=${wss.uri} needs --ws-ca <file.pem> (its certificate is verified, R-MTP.1)`;
+  return { port, path, keepAliveS, certFile, keyFile, caFile };
+}
+
 function parseController(v: string): ControllerOption | string {
   const eq = v.indexOf('=');
   if (eq <= 0) return `--controller expects <endpointId>=<coap URI>, got "${v}"`;
@@ -201,7 +255,11 @@ function parseController(v: string): ControllerOption | string {
     if (topic === '' || /[+#\u0000]/.test(topic)) return `--controller: "${uri}" needs an MQTT topic without wildcards after mqtt:`;
     return { endpointId, uri };
   }
-  if (!/^coaps?:\/\/[^/?#]+(\/[^?#]*)?$/.test(uri)) return `--controller: "${uri}" is not a coap://, coaps:// URI or mqtt:<topic>`;
+  if (isWsUri(uri)) {
+    if (!/^wss?:\/\/[^/?#]+(\/[^#]*)?$/.test(uri)) return `--controller: "${uri}" is not a ws:// or wss:// URI (ws[s]://host[:port]/path)`;
+    return { endpointId, uri };
+  }
+  if (!/^coaps?:\/\/[^/?#]+(\/[^?#]*)?$/.test(uri)) return `--controller: "${uri}" is not a coap://, coaps://, ws://, wss:// URI or mqtt:<topic>`;
   return { endpointId, uri };
 }
 
@@ -289,8 +347,10 @@ export function parseAgentOptions(
   if (mqtt === undefined && parsed.some((c) => c.uri.startsWith('mqtt:'))) return { error: '--controller <eid>=mqtt:<topic> needs --mqtt <url>' };
   const coaps = parseCoaps(raw, pskFor);
   if (typeof coaps === 'string') return { error: coaps };
+  const websocket = parseWebSocket(raw, parsed);
+  if (typeof websocket === 'string') return { error: websocket };
   const plainCoap = raw['no-coap'] !== true && raw['no-coap'] !== 'true';
-  if (!plainCoap && coaps === undefined && mqtt === undefined) return { error: '--no-coap leaves no MTP: give --psk/--cert (coaps) or --mqtt' };
+  if (!plainCoap && coaps === undefined && mqtt === undefined && websocket === undefined) return { error: '--no-coap leaves no MTP: give --psk/--cert (coaps), --mqtt or --ws-port' };
   if (coaps !== undefined && plainCoap && coaps.port !== 0 && coaps.port === coapPort) return { error: `--coaps-port ${coaps.port} is the CoAP port too` };
   const health = Number(raw['firmware-health'] ?? 600);
   if (!Number.isInteger(health) || health < 1 || health > 86400) return { error: `--firmware-health must be 1..86400 s, got ${String(raw['firmware-health'])}` };
@@ -310,6 +370,7 @@ export function parseAgentOptions(
       mqtt,
       plainCoap,
       coaps,
+      websocket,
     },
   };
 }

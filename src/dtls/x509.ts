@@ -144,7 +144,7 @@ export function parseCertificate(der: Uint8Array): Certificate | CertError {
 export const USP_EID_URN_PREFIX = 'urn:bbf:usp:id:';
 
 /** The USP Endpoint ID carried in the certificate's SAN URIs, if any (R-SEC.0a). */
-export function endpointIdOf(cert: Certificate): string | undefined {
+export function endpointIdOf(cert: Pick<Certificate, 'sanUris'>): string | undefined {
   for (const uri of cert.sanUris) {
     if (uri.length > USP_EID_URN_PREFIX.length && uri.startsWith(USP_EID_URN_PREFIX)) return uri.slice(USP_EID_URN_PREFIX.length);
   }
@@ -158,7 +158,7 @@ const FQDN_PREFIX = 'fqdn::';
  * URI, or for `fqdn::` IDs the instance-id as a dNSName — a left-most `*` label
  * matching one label (RFC 6125 §6.4.3, allowed for Controllers by R-COAP.15).
  */
-export function certificateNames(cert: Certificate, eid: string): boolean {
+export function certificateNames(cert: Pick<Certificate, 'sanUris' | 'sanDnsNames'>, eid: string): boolean {
   if (cert.sanUris.indexOf(USP_EID_URN_PREFIX + eid) >= 0) return true;
   if (!eid.startsWith(FQDN_PREFIX)) return false;
   const host = eid.slice(FQDN_PREFIX.length).toLowerCase();

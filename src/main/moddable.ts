@@ -6,8 +6,10 @@
  * the network, then runs the self-test (`selfTest=1`) or the agent: startHostAgent from
  * the preloaded core — the same composition as `npm start` and `npm run start:xs` —
  * with Device.IoTCapability on the board's GPIO/ADC, its state in Preference (NVS).
- * `controller=<eid>=<coap://host:port/path>` on the mcconfig line provisions the
- * Controller (Full Access) at every start; Reboot()/FactoryReset() restart the agent.
+ * `controller=<eid>=<coap://host:port/path>` (or `ws://…`: the agent dials it over
+ * WebSocket) on the mcconfig line provisions the Controller (Full Access) at every
+ * start; `wsPort=<port>` runs the WebSocket listener (R-WS.6) over ECMA-419 TCP;
+ * Reboot()/FactoryReset() restart the agent.
  *
  * Preload rules (docs/device.md#how-the-app-is-put-together): everything the agent builds (schema,
  * model, sockets) is created here at run time, never at preload; the preloaded board
@@ -28,7 +30,8 @@ import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
 import { openFirmware } from 'tinyusp/firmware';
 import { copyBoardDescription, findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
-import { CLASS2_PROFILE, startHostAgent, validateEndpointId, type HostAgent } from 'tinyusp/core';
+import { CLASS2_PROFILE, startHostAgent, validateEndpointId, WEBSOCKET_MTP, type HostAgent } from 'tinyusp/core';
+import { moddableStreamPort } from '../platform/moddable/stream-port.ts';
 import { createModdablePlatform } from '../platform/moddable/index.ts';
 import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
 import type { BoardDescription } from '../platform/board.ts';
@@ -81,6 +84,12 @@ export default function main(): void {
     if (controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
     const description = copyBoardDescription(board);
     const schema = schemaFor(board.name);
+    const wsPort = Number(config.wsPort ?? 0);
+    const dialsWs = controllers.some((c) => c.uri.startsWith('ws://'));
+    // The WebSocket MTP when asked for (a listener port, or a ws:// Controller); TCP only on Moddable (stream-port.ts).
+    const websocket = wsPort > 0 || dialsWs
+      ? { mtp: WEBSOCKET_MTP, streams: moddableStreamPort(platform), settings: { listen: wsPort > 0 ? { port: wsPort, path: '/usp', tls: false } : undefined }, maxSessions: 2 }
+      : undefined;
     let agent: HostAgent | null = null;
     const start = (): void => {
       // Each start is a boot for the slots (trial, rollback): open them again.
@@ -88,7 +97,9 @@ export default function main(): void {
       agent = startHostAgent({
         ...(firmware !== undefined ? { firmware } : {}),
         ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
-        host: address, coapPort: port, coapPath: '/usp', controllers,
+        host: address, coapPort: port, coapPath: '/usp', controllers, websocket,
+        onWebSocketListening: (p) => platform.log.info(`tinyusp ws listening ws://${address}:${p}/usp endpoint ${eid}`),
+        onWebSocketUp: (c) => platform.log.info(`tinyusp ws up ${c}`),
         device: { reboot: () => { if (firmware?.reboot() !== true) restart(); }, factoryReset: restart },
         onError: (m) => platform.log.error(`cannot listen on UDP ${port}: ${m}`),
         onReady: (uri) => platform.log.info(`tinyusp ready ${uri} endpoint ${eid}`),

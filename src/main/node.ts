@@ -3,7 +3,9 @@
  * (boards/<name>.json), the Node platform, then startHostAgent. Prints one line on
  * stdout when requests are accepted — `tinyusp ready <coap URI> endpoint <eid>` — and,
  * with --mqtt, one when the MQTT MTP is first up — `tinyusp mqtt up <reply topic>
- * endpoint <eid>`; logs go to stderr. SIGINT/SIGTERM close the MTP, write the state and exit 0. A
+ * endpoint <eid>`; with --ws-port one when the WebSocket listener is bound —
+ * `tinyusp ws listening <ws URI> endpoint <eid>` — and one each time a WebSocket session
+ * with a Controller comes up — `tinyusp ws up <controller eid>`; logs go to stderr. SIGINT/SIGTERM close the MTP, write the state and exit 0. A
  * Reboot()/FactoryReset() restarts the agent in-process (the model is already reset).
  *
  * Without --controller the dev controller `self::usp-ctl` (the controller CLI's default
@@ -21,6 +23,9 @@ import { startHostAgent, type HostAgent } from '../composition/agent-host.ts';
 import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from '../config/host-setup.ts';
 import type { MqttBrokerSettings } from '../mtp/mqtt/provision.ts';
 import { MQTT_MTP } from '../mtp/mqtt/mtp.ts';
+import { WEBSOCKET_MTP } from '../mtp/websocket/index.ts';
+import { nodeStreamPort } from '../platform/node/stream-port.ts';
+import type { StreamTlsOptions } from '../platform/stream.ts';
 import { USAGE, type AgentOptions } from '../config/options.ts';
 import { coapsSettings } from '../config/coaps-credentials.ts';
 import { readFirmwareFiles } from '../config/firmware.ts';
@@ -67,6 +72,18 @@ function mqttSettings(o: AgentOptions): { broker: MqttBrokerSettings; caPem: str
   };
 }
 
+/** The wss PEM files (--ws-cert/--ws-key/--ws-ca) as the stream port wants them; an error message on failure. */
+function wsTls(o: AgentOptions): StreamTlsOptions | undefined | string {
+  const w = o.websocket;
+  if (w === undefined || w.caFile === '') return undefined;
+  try {
+    const ca = readFileSync(w.caFile, 'utf8');
+    return w.certFile === '' ? { ca } : { ca, cert: readFileSync(w.certFile, 'utf8'), key: readFileSync(w.keyFile, 'utf8') };
+  } catch (e) {
+    return `--ws-cert/--ws-key/--ws-ca: ${(e as Error).message}`;
+  }
+}
+
 function run(o: AgentOptions, board: BoardDescription): void {
   // The board's pins are simulated in memory; stdin lines "press Button", "set Temperature 21.5" drive them.
   const sim = createSimBoard(board);
@@ -96,8 +113,13 @@ function run(o: AgentOptions, board: BoardDescription): void {
   const fwFiles = readFirmwareFiles(o.firmware);
   if (typeof fwFiles === 'string') { console.error(`tinyusp: ${fwFiles}`); process.exit(2); }
   const nodeCrypto = createNodeCrypto();
+  const tls = wsTls(o);
+  if (typeof tls === 'string') { console.error(`tinyusp: ${tls}`); process.exit(2); }
+  const w = o.websocket;
+  if (w?.port !== undefined && tls?.cert === undefined) log.warn('WebSocket listener without TLS (ws://): for development and trusted LANs only (R-MTP.0)');
   let port = o.coapPort;
   let coapsPort = o.coaps?.port ?? 0;
+  let wsPort = w?.port;
   const start = (): void => {
     // Each (re)start is a boot: the slots decide which image runs (trial, rollback).
     const slots = openFileSlots({ dir: join(o.stateDir, 'firmware'), factory: { name: 'tinyusp', version: softwareVersion() }, now: () => new Date().toISOString() });
@@ -117,6 +139,16 @@ function run(o: AgentOptions, board: BoardDescription): void {
       },
       device: { reboot: restart('Reboot()'), factoryReset: restart('FactoryReset()') },
       mqtt: mqtt === undefined ? undefined : { broker: mqtt.broker, caPem: mqtt.caPem, openTransport: (machine, opts) => new MqttStreamDriver(machine, opts), mtp: MQTT_MTP },
+      websocket: w === undefined ? undefined : {
+        mtp: WEBSOCKET_MTP, streams: nodeStreamPort(), tls,
+        settings: { listen: wsPort === undefined ? undefined : { port: wsPort, path: w.path, tls: tls?.cert !== undefined }, keepAliveS: w.keepAliveS },
+      },
+      onWebSocketListening(p) {
+        const scheme = tls?.cert !== undefined ? 'wss' : 'ws';
+        const h = o.host === '0.0.0.0' ? externalAddress() ?? '127.0.0.1' : o.host;
+        process.stdout.write(`tinyusp ws listening ${scheme}://${h.includes(':') ? `[${h}]` : h}:${p}${w!.path} endpoint ${o.endpointId}\n`);
+      },
+      onWebSocketUp(eid) { process.stdout.write(`tinyusp ws up ${eid}\n`); },
       onMqttUp(topic) {
         if (!mqttAnnounced) process.stdout.write(`tinyusp mqtt up ${topic} endpoint ${o.endpointId}\n`);
         mqttAnnounced = true;
@@ -135,6 +167,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
       log.info(`${what}: restarting the agent`);
       port = host?.port || port; // same port again, also when it was picked with --coap-port 0
       coapsPort = host?.coapsPort || coapsPort;
+      if (wsPort !== undefined) wsPort = host?.wsPort || wsPort;
       host?.close();
       setTimeout(start, 100); // let the socket close before binding the port again
     };
@@ -143,7 +176,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
     log.info(`${signal}: shutting down`);
     host?.close();
     // Let the MQTT DisconnectRecord and DISCONNECT leave the socket (R-MTP.7).
-    if (mqtt === undefined) process.exit(0);
+    if (mqtt === undefined && w === undefined) process.exit(0);
     else setTimeout(() => process.exit(0), 100);
   };
   process.once('SIGINT', () => stop('SIGINT'));

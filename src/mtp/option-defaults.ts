@@ -54,6 +54,27 @@ export class OptionDefaults {
   }
 
   /**
+   * True when `name` of `inst` holds a value other than the one the options last wrote:
+   * someone (a Controller) changed it, so it is theirs (a WebSocket listener's Port decides
+   * where the agent listens next).
+   */
+  changedSince(inst: ObjectInstance, name: string): boolean {
+    const current = stored(inst, name);
+    const last = this.last.get(inst.path + name);
+    return current !== undefined && last !== undefined && current !== last;
+  }
+
+  /**
+   * Records a value the agent wrote for the options after provisioning (the port a
+   * `--ws-port 0` listener bound) as the options' own, and saves the record: a later
+   * change of it is then a Controller's.
+   */
+  note(model: DataModelApi, inst: ObjectInstance, name: string, value: string): void {
+    this.now.set(inst.path + name, value);
+    this.save(model);
+  }
+
+  /**
    * Writes the record after the provisioning: a value counts as the options' only if it was
    * committed (a rolled-back provisioning keeps the previous entry); entries of rows that no
    * longer exist are dropped.

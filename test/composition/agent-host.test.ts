@@ -65,4 +65,25 @@ t('R-COAP.10 a 5.03 from the Controller MTP address is a failed delivery: the No
   }
 });
 
+t('a platform whose UDP socket is bound on creation (Moddable: onReady inside openUdp) starts the agent once', () => {
+  const base = createNodePlatform({ stateDir: mkdtempSync(join(tmpdir(), 'tinyusp-host-')), logLevel: LogLevel.Error });
+  let readies = 0;
+  const platform = {
+    ...base,
+    openUdp(o: Parameters<typeof base.openUdp>[0]) {
+      o.onReady?.(o.port); // synchronously, as platform/moddable/udp.ts does
+      return { read: () => undefined, write: () => true, close: () => undefined };
+    },
+  };
+  const host = startHostAgent({
+    platform, endpointId: 'os::0A1B2C-T2', board: BOARD, serialNumber: 'T2', softwareVersion: '1.0', host: '127.0.0.1',
+    coapPort: 45683, coapPath: '/usp', controllers: [], onReady: () => { readies++; },
+  });
+  try {
+    assert.is(readies, 1, 'ready() ran once: the agent and the injected MTPs start once');
+  } finally {
+    host.close();
+  }
+});
+
 t.run();

@@ -141,3 +141,33 @@ coapsOpts('bad coaps options give a clear error', () => {
 });
 
 coapsOpts.run();
+
+const wsOpts = suite('config/options --ws-port');
+
+wsOpts('TR-369 WebSocket binding options: listener, path, keep-alive, ws:// and wss:// controllers', () => {
+  const r = parseAgentOptions(['--ws-port', '0', '--ws-path', '/agent', '--ws-keep-alive', '30', '--controller', 'self::c=ws://127.0.0.1:9000/usp'], DEF);
+  assert.ok('options' in r, JSON.stringify(r));
+  if (!('options' in r)) return;
+  assert.equal(r.options.websocket, { port: 0, path: '/agent', keepAliveS: 30, certFile: '', keyFile: '', caFile: '' });
+  assert.equal(r.options.controllers, [{ endpointId: 'self::c', uri: 'ws://127.0.0.1:9000/usp' }]);
+  const dialOnly = parseAgentOptions(['--controller', 'self::c=wss://acs.example.org/usp', '--ws-ca', '/ca.pem'], DEF);
+  assert.ok('options' in dialOnly && dialOnly.options.websocket?.port === undefined && dialOnly.options.websocket?.caFile === '/ca.pem');
+  const noCoap = parseAgentOptions(['--no-coap', '--ws-port', '8443'], DEF);
+  assert.ok('options' in noCoap && !noCoap.options.plainCoap, 'WebSocket alone is an MTP');
+  const none = parseAgentOptions([], DEF);
+  assert.ok('options' in none && none.options.websocket === undefined);
+});
+
+wsOpts('R-MTP.1 / bad WebSocket options give a clear error', () => {
+  for (const [args, re] of [
+    [['--ws-path', '/x'], /needs --ws-port/], [['--ws-port', '70000'], /port number/], [['--ws-port', '1', '--ws-path', 'x'], /start with/],
+    [['--ws-port', '1', '--ws-keep-alive', '0'], /1\.\.86400/], [['--controller', 'self::c=wss://h/usp'], /needs --ws-ca/],
+    [['--ws-port', '1', '--ws-cert', 'a.pem'], /go together/], [['--ws-port', '1', '--ws-cert', 'a', '--ws-key', 'b'], /needs --ws-ca/],
+    [['--controller', 'self::c=ws://'], /ws:\/\/ or wss:\/\//],
+  ] as const) {
+    const r = parseAgentOptions(args, DEF);
+    assert.ok('error' in r && re.test(r.error), `${args.join(' ')} → ${JSON.stringify(r)}`);
+  }
+});
+
+wsOpts.run();

@@ -3,7 +3,8 @@
  * checked both ways against a table of names, types and access transcribed from the
  * TR-181 XML (tr-181-2-root/-deviceinfo/-time/-localagent/-usp.xml; CoAP objects as in
  * TR-181 2.16; Device.MQTT. and the MTP MQTT sub-objects as in TR-181 2.16's MQTT:2
- * profile and tr-181-2-localagent.xml). Every schema element must be in the table and vice versa.
+ * profile and tr-181-2-localagent.xml; the MTP WebSocket sub-objects from
+ * tr-181-2-localagent.xml without Interfaces, IsEncrypted and USPServiceRef). Every schema element must be in the table and vice versa.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -165,6 +166,20 @@ Device.LocalAgent.MTP.{i}.MQTT.Reference string W
 Device.LocalAgent.MTP.{i}.MQTT.ResponseTopicConfigured string W
 Device.LocalAgent.MTP.{i}.MQTT.ResponseTopicDiscovered string R
 Device.LocalAgent.MTP.{i}.MQTT.PublishQoS unsignedInt W
+Device.LocalAgent.MTP.{i}.WebSocket. object R
+Device.LocalAgent.MTP.{i}.WebSocket.Port unsignedInt W
+Device.LocalAgent.MTP.{i}.WebSocket.Path string W
+Device.LocalAgent.MTP.{i}.WebSocket.EnableEncryption boolean W
+Device.LocalAgent.MTP.{i}.WebSocket.KeepAliveInterval unsignedInt W
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket. object R
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket.Host string W
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket.Port unsignedInt W
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket.Path string W
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket.EnableEncryption boolean W
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket.KeepAliveInterval unsignedInt W
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket.CurrentRetryCount unsignedInt R
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket.SessionRetryMinimumWaitInterval unsignedInt W
+Device.LocalAgent.Controller.{i}.MTP.{i}.WebSocket.SessionRetryIntervalMultiplier unsignedInt W
 Device.LocalAgent.Controller.{i}.MTP.{i}.MQTT. object R
 Device.LocalAgent.Controller.{i}.MTP.{i}.MQTT.Topic string W
 Device.LocalAgent.Controller.{i}.MTP.{i}.MQTT.PublishRetainResponse boolean W

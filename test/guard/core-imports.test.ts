@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from '../../tools/build/targets.ts';
 
-export const CORE_FOLDERS = ['encoding', 'usp', 'dm', 'agent', 'coap', 'dtls', 'mqtt', 'http', 'firmware', 'mtp', 'composition'];
+export const CORE_FOLDERS = ['encoding', 'usp', 'dm', 'agent', 'coap', 'dtls', 'mqtt', 'http', 'firmware', 'websocket', 'mtp', 'composition'];
 
 const FORBIDDEN: Array<[RegExp, string]> = [
   [/\bfrom\s+['"]node:/, 'imports node:*'],

@@ -2,7 +2,7 @@
  * docs/architecture.md "Import direction": calls run one way, down the stack.
  *
  *   main → config, composition → mtp/<one per MTP> → agent → dm → usp → encoding
- *                                         └→ coap, dtls, mqtt (protocol cores) → encoding
+ *                                         └→ coap, dtls, mqtt, websocket (protocol cores) → encoding
  *
  * Everybody may import the platform port (the files directly in src/platform/);
  * platform implementations (platform/node, moddable, xs-host) import the port and
@@ -25,9 +25,10 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   dtls: ['encoding'],
   mqtt: ['encoding'],
   http: ['encoding'],
+  websocket: ['encoding'],
   firmware: ['agent', 'dm', 'usp', 'encoding', 'http'],
-  mtp: ['agent', 'dm', 'usp', 'encoding', 'coap', 'dtls', 'mqtt'],
-  composition: ['mtp', 'agent', 'dm', 'usp', 'encoding', 'coap', 'dtls', 'mqtt', 'http', 'firmware'],
+  mtp: ['agent', 'dm', 'usp', 'encoding', 'coap', 'dtls', 'mqtt', 'websocket'],
+  composition: ['mtp', 'agent', 'dm', 'usp', 'encoding', 'coap', 'dtls', 'mqtt', 'websocket', 'http', 'firmware'],
   config: ['composition', 'mtp', 'dtls', 'usp', 'encoding', 'firmware'],
   'platform/node': ['dtls', 'encoding'],
   'platform/moddable': ['dtls', 'encoding'],

@@ -4,7 +4,8 @@
  * every request (R-COAP.2), Records in no_session_context, responses matched to
  * requests by msg_id, Notify messages handed to a listener (answered with NotifyResp
  * when send_resp is set, R-NOT.9). With `mqtt` it talks through a broker instead
- * (mqtt-transport.ts). Over coaps (`coaps` credentials, an agent at a coaps:// URI) our
+ * (mqtt-transport.ts); with `ws` it talks WebSocket, dialing the agent's listener or
+ * waiting for the agent to dial us (ws-transport.ts). Over coaps (`coaps` credentials, an agent at a coaps:// URI) our
  * endpoint is a DTLS socket: requests go over a client association to the agent (in
  * certificate mode only when its certificate names the agent's Endpoint ID, R-SEC.0a),
  * and our reply server accepts the agent's associations. Used by the CLI, the interop
@@ -16,6 +17,7 @@ import { startCoapEndpoint, type CoapEndpointHandle } from '../../src/mtp/coap/e
 import { startCoapsEndpoint, type CoapsCredentials, type CoapsEndpointHandle } from '../../src/mtp/coap/coaps-endpoint.ts';
 import { AlertDescription, type DtlsAssociation, type DtlsConfig } from '../../src/dtls/index.ts';
 import { MqttTransport, type MqttTransportOptions } from './mqtt-transport.ts';
+import { WsTransport, type WsTransportOptions } from './ws-transport.ts';
 import { SendOutcome } from '../../src/mtp/coap/binding.ts';
 import { createNodePlatform } from '../../src/platform/node/index.ts';
 import { LogLevel, type Platform } from '../../src/platform/types.ts';
@@ -43,6 +45,8 @@ export interface ControllerOptions {
   readonly version?: string;
   /** Talk MQTT instead of CoAP: requests go to `agentTopic` through this broker. */
   readonly mqtt?: (Omit<MqttTransportOptions, 'endpointId'> & { readonly agentTopic: string }) | undefined;
+  /** Talk WebSocket instead of CoAP: dial the agent's `url`, or wait on `listenPort` for the agent's session. */
+  readonly ws?: Omit<WsTransportOptions, 'endpointId' | 'agentId' | 'timeoutMs'> | undefined;
   /** Talk CoAP over DTLS (our reply-to is coaps://) with these credentials. */
   readonly coaps?: { readonly credentials: CoapsCredentials; readonly dtls?: Partial<DtlsConfig> } | undefined;
 }
@@ -76,6 +80,7 @@ export class UspController {
   private ep: CoapEndpointHandle | null = null;
   private sep: CoapsEndpointHandle | null = null;
   private mqtt: MqttTransport | null = null;
+  private ws: WsTransport | null = null;
   private counter = 0;
   private readonly prefix = Math.random().toString(36).slice(2, 8);
   onNotify: ((n: NotifyEvent) => void) | null = null;
@@ -94,6 +99,14 @@ export class UspController {
         c.mqtt = t;
         c.uri = `mqtt:${o.mqtt!.topic}`;
         t.onRecord = (bytes, replyTopic) => c.receive(bytes, replyTopic ?? o.mqtt!.agentTopic);
+        return c;
+      });
+    }
+    if (o.ws !== undefined) {
+      return WsTransport.open({ ...o.ws, endpointId: o.endpointId, agentId: o.agentId, timeoutMs: o.timeoutMs }).then((t) => {
+        c.ws = t;
+        c.uri = o.ws!.url ?? `ws://127.0.0.1:${t.port}/usp`;
+        t.onRecord = (bytes) => c.receive(bytes, '');
         return c;
       });
     }
@@ -163,6 +176,11 @@ export class UspController {
         if (err !== 0) this.fail(msgId, new Error(`cannot publish to ${this.o.mqtt!.agentTopic} (MQTT error ${err})`));
         return;
       }
+      if (this.ws !== null) {
+        const err = this.ws.send(bytes);
+        if (err !== 0) this.fail(msgId, new Error(`cannot send over the WebSocket session (error ${err})`));
+        return;
+      }
       const h = this.sendCoap(this.o.agentUri, bytes, this.agentId);
       if (h < 0) this.fail(msgId, new Error(`cannot send to ${this.o.agentUri} (send error ${h}${this.sep === null && this.o.agentUri.startsWith('coaps:') ? ': coaps needs --psk or --cert/--key/--ca' : ''})`));
       else this.sends.set(h, msgId);
@@ -180,6 +198,7 @@ export class UspController {
   /** Sends a message without waiting for an answer (Operate with send_resp=false). */
   send(msg: MsgInit): number {
     if (this.mqtt !== null) return this.mqtt.send(this.record(msg), this.o.mqtt!.agentTopic) === 0 ? 1 : -1;
+    if (this.ws !== null) return this.ws.send(this.record(msg)) === 0 ? 1 : -1;
     return this.sendCoap(this.o.agentUri, this.record(msg), this.agentId);
   }
 
@@ -230,6 +249,7 @@ export class UspController {
       if (notify.send_resp) {
         const resp = this.recordTo(fromId, version, notifyRespMsg(d.msgId, { subscription_id: notify.subscription_id }));
         if (this.mqtt !== null) this.mqtt.send(resp, replyTo); // R-MQTT.25/26
+        else if (this.ws !== null) this.ws.send(resp); // the same session
         else this.sendCoap(replyTo, resp, fromId); // R-COAP.2a
       }
       this.onNotify?.({ fromId, notify, msgId: d.msgId });
@@ -253,5 +273,6 @@ export class UspController {
     for (const [id] of this.pending) this.fail(id, new Error('controller closed'));
     this.ep?.close();
     this.mqtt?.close();
+    this.ws?.close();
   }
 }

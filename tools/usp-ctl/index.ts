@@ -2,7 +2,9 @@
  * usp-ctl — a USP Controller on the command line (`npm run ctl -- <command> …`).
  * Talks USP over CoAP to an agent: builds the request Msg, POSTs it with our own CoAP
  * server as reply-to (R-COAP.2), waits for the response Record and prints it. With
- * --mqtt it publishes to the agent's topic through a broker instead (mqtt-transport.ts).
+ * --mqtt it publishes to the agent's topic through a broker instead (mqtt-transport.ts);
+ * with --ws it dials the agent's WebSocket listener, with --ws-listen it waits for the
+ * agent to dial it (ws-transport.ts).
  * Exit codes: 0 ok, 1 the agent answered with an error (or none came), 2 bad usage.
  */
 import {
@@ -41,6 +43,12 @@ options:
   --agent-topic <topic>    the agent's topic (default usp/agent/<agent-id>)
   --mqtt-version <v>       3.1.1 | 5.0 (default 5.0)
   --mqtt-ca <file.pem>     CA certificate(s) for mqtts://
+  --ws <url>               talk WebSocket: dial the agent's listener, ws[s]://host:port/path (npm start -- --ws-port)
+  --ws-listen <port>       talk WebSocket: wait on this port for the agent's session (the agent started with
+                           --controller <endpoint-id>=ws://127.0.0.1:<port>/usp; listen: prints its notifications)
+  --ws-ca <file.pem>       wss: CA the agent's certificate chains to (it must name --agent-id)
+  --ws-cert <file.pem> --ws-key <file.pem>
+                           wss: our certificate (SAN URI urn:bbf:usp:id:<endpoint-id>) and key
   --psk <identity>:<hexkey>  talk coaps (DTLS) with this pre-shared key (the agent's --psk or --psk-for)
   --cert <file.pem> --cert-key <file.pem> --ca <file.pem>
                            talk coaps with our certificate (SAN URI urn:bbf:usp:id:<endpoint-id>), its key,
@@ -50,7 +58,7 @@ options:
 
 const VALUE_FLAGS = new Set([
   'agent', 'agent-id', 'endpoint-id', 'port', 'timeout', 'depth', 'key', 'id', 'count', 'mqtt', 'mqtt-topic', 'agent-topic', 'mqtt-version', 'mqtt-ca',
-  'psk', 'cert', 'cert-key', 'ca',
+  'psk', 'cert', 'cert-key', 'ca', 'ws', 'ws-listen', 'ws-ca', 'ws-cert', 'ws-key',
 ]);
 const BOOL_FLAGS = new Set(['json', 'allow-partial', 'first-level', 'no-params', 'no-commands', 'no-events', 'no-resp', 'persistent', 'retry', 'help']);
 
@@ -175,7 +183,8 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     const coaps = coapsOptions(p.flags);
     ctl = await UspController.open({
       agentUri: p.flags.get('agent') ?? (coaps !== undefined ? 'coaps://127.0.0.1:5684/usp' : 'coap://127.0.0.1:5683/usp'), agentId,
-      endpointId, port: port as number, timeoutMs: timeoutMs as number, mqtt: mqttOptions(p.flags, agentId, endpointId), coaps,
+      endpointId, port: port as number, timeoutMs: (p.flags.has('ws-listen') && listen ? 3_600_000 : timeoutMs) as number,
+      mqtt: mqttOptions(p.flags, agentId, endpointId), coaps, ws: wsOptions(p.flags),
     });
   } catch (e) {
     errOut(`usp-ctl: ${(e as Error).message}`);
@@ -221,6 +230,26 @@ function certificateOf(cert: string | undefined, key: string | undefined, ca: st
   const c = loadCertificate(cert, key, ca);
   if (typeof c === 'string') throw new Error(c);
   return c.config;
+}
+
+/** --ws / --ws-listen and the wss files (undefined: not WebSocket). Throws on bad values or unreadable files. */
+function wsOptions(flags: Map<string, string>): ControllerOptions['ws'] {
+  const url = flags.get('ws');
+  const listen = flags.get('ws-listen');
+  if (url === undefined && listen === undefined) {
+    if (['ws-ca', 'ws-cert', 'ws-key'].some((k) => flags.has(k))) throw new Error('--ws-ca/--ws-cert/--ws-key need --ws or --ws-listen');
+    return undefined;
+  }
+  if (url !== undefined && listen !== undefined) throw new Error('--ws and --ws-listen are the two directions: give one');
+  const port = listen === undefined ? undefined : Number(listen);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--ws-listen must be a port number, got "${listen}"`);
+  const [ca, cert, key] = ['ws-ca', 'ws-cert', 'ws-key'].map((k) => flags.get(k));
+  if ((cert === undefined) !== (key === undefined)) throw new Error('--ws-cert and --ws-key go together');
+  if (cert !== undefined && ca === undefined) throw new Error('--ws-cert needs --ws-ca');
+  const tls = ca === undefined ? undefined : {
+    ca: readFileSync(ca, 'utf8'), ...(cert !== undefined ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key!, 'utf8') } : {}),
+  };
+  return { url, listenPort: port, tls };
 }
 
 /** --mqtt and companions (undefined: CoAP). Throws on a bad --mqtt-version or unreadable --mqtt-ca. */

@@ -7,6 +7,7 @@
 import { alias, command, entries, object, param, R, T, table, W } from '../schema-table.ts';
 import { ObjAccess, type ObjectNode } from '../schema.ts';
 import { controllerMtpMqttObject } from './mqtt.ts';
+import { controllerMtpWebSocketObject } from './websocket.ts';
 
 export const ROLE = 'Device.LocalAgent.ControllerTrust.Role.{i}.';
 const CERTIFICATE = 'Device.LocalAgent.Certificate.{i}.';
@@ -43,6 +44,7 @@ export function controllerTable(): ObjectNode {
         param('EnableEncryption', T.Boolean, W, { def: 'true' }),
       ]),
       controllerMtpMqttObject(),
+      controllerMtpWebSocketObject(),
     ]),
     table('BootParameter', { access: ObjAccess.AddDelete, keys: [['ParameterName'], ['~Alias']], maxEntries: 16 }, [
       alias(),

@@ -11,6 +11,7 @@ import { ObjAccess, type DeviceContext, type ObjectNode } from '../schema.ts';
 import { controllerTable, PROTOCOLS } from './controller.ts';
 import { controllerTrustObject } from './controller-trust.ts';
 import { localMtpMqttObject } from './mqtt.ts';
+import { localMtpWebSocketObject } from './websocket.ts';
 
 /** Bound on Subscription rows, reported as SupportedNumberOfSubscriptions. */
 export const MAX_SUBSCRIPTIONS = 16;
@@ -21,9 +22,9 @@ function endpointId(ctx: DeviceContext): string { return ctx.endpointId; }
 function softwareVersion(ctx: DeviceContext): string { return ctx.softwareVersion; }
 function upTime(ctx: DeviceContext): string { return String(upTimeSeconds(ctx)); }
 
-/** Three rows: plain CoAP, CoAP over DTLS (EnableEncryption) and MQTT. */
+/** Four rows: plain CoAP, CoAP over DTLS (EnableEncryption), MQTT and the WebSocket listener. */
 function mtpTable(): ObjectNode {
-  return table('MTP', { access: ObjAccess.AddDelete, keys: [['~Alias']], maxEntries: 3 }, [
+  return table('MTP', { access: ObjAccess.AddDelete, keys: [['~Alias']], maxEntries: 4 }, [
     alias(),
     param('Enable', T.Boolean, W),
     param('Status', T.String, R, { enumeration: ['Up', 'Down', 'Error'], def: 'Down', volatile: true }),
@@ -36,6 +37,7 @@ function mtpTable(): ObjectNode {
       param('EnableEncryption', T.Boolean, W, { def: 'true' }),
     ]),
     localMtpMqttObject(),
+    localMtpWebSocketObject(),
   ]);
 }
 

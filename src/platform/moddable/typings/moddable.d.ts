@@ -94,8 +94,10 @@ declare module 'mc/config' {
     readonly coapPort?: number | string;
     readonly ssid?: string;
     readonly selfTest?: boolean | string | number;
-    /** `<eid>=<coap://host:port/path>`: the Controller provisioned at start. */
+    /** `<eid>=<coap://host:port/path>` or `<eid>=<ws://host:port/path>`: the Controller provisioned at start. */
     readonly controller?: string;
+    /** WebSocket listener port (R-WS.6); absent or 0: no listener. */
+    readonly wsPort?: number | string;
   };
   export default config;
 }
