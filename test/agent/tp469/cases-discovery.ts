@@ -106,7 +106,7 @@ export const DISCOVERY_CASES: Case[] = [
     const r = lab.supported([CTRL, 'Device.LocalAgent.MTP.'], true, ALL);
     firstLevel(objs(r, 0), 'Device.LocalAgent.Controller.{i}.', ['Device.LocalAgent.Controller.{i}.MTP.{i}.',
       'Device.LocalAgent.Controller.{i}.BootParameter.{i}.', 'Device.LocalAgent.Controller.{i}.TransferCompletePolicy.']);
-    firstLevel(objs(r, 1), 'Device.LocalAgent.MTP.{i}.', ['Device.LocalAgent.MTP.{i}.CoAP.', 'Device.LocalAgent.MTP.{i}.MQTT.']);
+    firstLevel(objs(r, 1), 'Device.LocalAgent.MTP.{i}.', ['Device.LocalAgent.MTP.{i}.CoAP.', 'Device.LocalAgent.MTP.{i}.MQTT.', 'Device.LocalAgent.MTP.{i}.WebSocket.']);
     same(objs(r, 0)[0]!.unique_key_sets.map((k) => k.key_names), [['EndpointID'], ['Alias']], 'Controller key sets');
     same(objs(r, 0)[1]!.unique_key_sets.map((k) => k.key_names), [['Protocol'], ['Alias']], 'key_names of the immediate children too');
     wellFormed([...objs(r, 0), ...objs(r, 1)]);
