@@ -194,8 +194,8 @@ export class AccessControl {
     const role = m.instanceAt(rolePath.endsWith('.') ? rolePath : rolePath + '.');
     const out: CompiledPermission[] = [];
     if (role !== undefined && this.param(role.path, 'Enable') === 'true') {
-      const table = role.tables.get('Permission');
-      for (const row of table === undefined ? [] : table.rows.values()) {
+      const table = role.table('Permission');
+      for (const row of table === undefined ? [] : table.rows) {
         if (this.param(row.path, 'Enable') !== 'true') continue;
         const bits = (rwxn(this.param(row.path, 'Param')) << 12) | (rwxn(this.param(row.path, 'Obj')) << 8) |
           (rwxn(this.param(row.path, 'InstantiatedObj')) << 4) | rwxn(this.param(row.path, 'CommandEvent'));

@@ -219,7 +219,7 @@ export class Agent {
   private dropControllerState(): void {
     const known = new Set<string>();
     const t = this.model.tableAt(CONTROLLER_TABLE);
-    for (const c of t === undefined ? [] : t.rows.values()) known.add(readParam(this.model, c, 'EndpointID'));
+    for (const c of t === undefined ? [] : t.rows) known.add(readParam(this.model, c, 'EndpointID'));
     for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) this.lastVersion.delete(eid);
     this.notifications.keepOnly(known);
   }

@@ -69,7 +69,7 @@ export class Notifier {
     const t = this.model.tableAt(CONTROLLER_TABLE);
     let m = DEFAULT_MIN_WAIT_S;
     let k = DEFAULT_MULTIPLIER;
-    for (const c of t === undefined ? [] : t.rows.values()) {
+    for (const c of t === undefined ? [] : t.rows) {
       if (readParam(this.model, c, 'EndpointID') !== endpointId) continue;
       m = Number(readParam(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
       k = Number(readParam(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;

@@ -71,16 +71,16 @@ export class DataModel implements DataModelApi {
     const tree = this.tree;
     for (const row of this.factoryDefault.rows) {
       const cut = row.path.lastIndexOf('.', row.path.length - 2);
-      const table = tree.tables.get(row.path.slice(0, cut + 1));
+      const table = tree.tableAt(row.path.slice(0, cut + 1));
       const number = Number(row.path.slice(cut + 1, -1));
-      if (table === undefined || !(number >= 1) || table.rows.has(number)) continue;
+      if (table === undefined || !(number >= 1) || table.row(number) !== undefined) continue;
       const inst = tree.insertRow(table, number);
       for (const [name, value] of row.values) tree.storeValue(inst, name, value);
       fillKeys(tree, inst, (name, v) => { tree.storeValue(inst, name, v); });
     }
     for (const [path, value] of this.factoryDefault.params) {
       const dot = path.lastIndexOf('.');
-      const inst = tree.instances.get(path.slice(0, dot + 1));
+      const inst = tree.instanceAt(path.slice(0, dot + 1));
       if (inst !== undefined) tree.storeValue(inst, path.slice(dot + 1), value);
     }
     this.save();
@@ -117,11 +117,11 @@ export class DataModel implements DataModelApi {
   }
 
   instanceAt(path: string): ObjectInstance | undefined {
-    return this.tree.instances.get(path);
+    return this.tree.instanceAt(path);
   }
 
   tableAt(path: string): Table | undefined {
-    return this.tree.tables.get(path);
+    return this.tree.tableAt(path);
   }
 
   uniqueKeyValues(inst: ObjectInstance): Map<string, string> {

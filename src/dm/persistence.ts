@@ -12,7 +12,7 @@
  */
 import { named } from './schema.ts';
 import type { KeyValueStore } from '../platform/types.ts';
-import type { ObjectInstance } from './instances.ts';
+import { ObjectInstance } from './instances.ts';
 import type { InstanceTree } from './instance-tree.ts';
 import { readUtf8, utf8Bytes } from '../encoding/utf8.ts';
 
@@ -23,7 +23,7 @@ function persistable(inst: ObjectInstance): boolean {
   for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) {
     if (i.node.volatile) return false;
     const flag = i.node.persistWhen;
-    if (flag !== '' && (i.values === null || i.values.get(flag) !== 'true')) return false;
+    if (flag !== '' && i.stored(flag) !== 'true') return false;
   }
   return true;
 }
@@ -31,17 +31,16 @@ function persistable(inst: ObjectInstance): boolean {
 function collect(inst: ObjectInstance, objects: unknown[], counters: unknown[]): void {
   if (!persistable(inst)) return;
   const values: string[] = [];
-  if (inst.values !== null) {
-    for (const [name, value] of inst.values) {
-      const p = named(inst.node.params, name);
-      if (p !== undefined && !p.volatile) values.push(name, value);
-    }
+  for (let k = 0; k < inst.pairs.length; k += 2) {
+    const p = named(inst.node.params, inst.pairs[k]!);
+    if (p !== undefined && !p.volatile) values.push(inst.pairs[k]!, inst.pairs[k + 1]!);
   }
   if (inst.number > 0 || values.length > 0) objects.push([inst.path, values]);
-  for (const child of inst.children.values()) collect(child, objects, counters);
-  for (const table of inst.tables.values()) {
+  for (const child of inst.sub) if (child instanceof ObjectInstance) collect(child, objects, counters);
+  for (const table of inst.sub) {
+    if (table === null || table instanceof ObjectInstance) continue;
     if (table.nextNumber > 1) counters.push([table.path, table.nextNumber]);
-    for (const row of table.rows.values()) collect(row, objects, counters);
+    for (const row of table.rows) collect(row, objects, counters);
   }
 }
 
@@ -76,13 +75,13 @@ export function loadTree(tree: InstanceTree, store: KeyValueStore): string {
   for (const entry of d.o as unknown[]) {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStringArray(entry[1])) return 'stored object entry is malformed';
     const path = entry[0];
-    let inst = tree.instances.get(path);
+    let inst = tree.instanceAt(path);
     if (inst === undefined) {
       const cut = path.lastIndexOf('.', path.length - 2);
-      const table = tree.tables.get(path.slice(0, cut + 1));
+      const table = tree.tableAt(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));
       if (table === undefined || !Number.isInteger(number) || number < 1) return `stored row ${path} has no table`;
-      if (table.rows.size >= tree.maxRowsPerTable) return `stored table ${table.path} has more than ${tree.maxRowsPerTable} rows`;
+      if (table.rows.length >= tree.maxRowsPerTable) return `stored table ${table.path} has more than ${tree.maxRowsPerTable} rows`;
       inst = tree.insertRow(table, number);
     }
     const values = entry[1];
@@ -90,7 +89,7 @@ export function loadTree(tree: InstanceTree, store: KeyValueStore): string {
   }
   for (const entry of d.n as unknown[]) {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') return 'stored counter is malformed';
-    const table = tree.tables.get(entry[0]);
+    const table = tree.tableAt(entry[0]);
     if (table !== undefined && entry[1] > table.nextNumber) table.nextNumber = entry[1];
   }
   return '';

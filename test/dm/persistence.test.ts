@@ -38,11 +38,11 @@ restart('R-ARC.8 configuration, rows, instance numbers and counters survive a re
   const ctl = m.tableAt('Device.LocalAgent.Controller.')!;
   const a = tx.add(ctl)!;
   tx.set(a, 'EndpointID', 'proto::ctl-a');
-  tx.set(a.children.get('TransferCompletePolicy')!, 'ResultTypeFilter', 'Failure');
+  tx.set(a.child('TransferCompletePolicy')!, 'ResultTypeFilter', 'Failure');
   const b = tx.add(ctl)!;
   tx.set(b, 'EndpointID', 'proto::ctl-b');
-  const mtp = tx.add(b.tables.get('MTP')!)!;
-  tx.set(mtp.children.get('CoAP')!, 'Host', 'ctl-b.local');
+  const mtp = tx.add(b.table('MTP')!)!;
+  tx.set(mtp.child('CoAP')!, 'Host', 'ctl-b.local');
   tx.set(m.instanceAt('Device.DeviceInfo.')!, 'FriendlyName', 'kitchen');
   tx.delete(a);
   assert.is(tx.commit(), 0);
