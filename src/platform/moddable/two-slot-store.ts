@@ -25,12 +25,20 @@
  *   would let the older value resurface after a cut.
  * - Chunks of a slot without a valid header, or beyond its length, are garbage:
  *   never read, removed by `recover()` at start-up.
+ * - Text values (`writeText`, the data model's state) are stored as NVS strings of at
+ *   most TEXT_PIECE_BYTES, cut at character boundaries, and read back one piece at a
+ *   time (`readText`): the value is never in RAM whole — and on the simulator, whose
+ *   Preference keeps every entry in the XS heap, a string costs its bytes while an
+ *   ArrayBuffer costs about four times as much (kept as "12,34,…") and ~32 B per byte
+ *   while it is read back. The header's length is then the total in UTF-8 bytes.
  *
  * Pure logic over a tiny PreferenceLike, so Node tests can cut the power between any
  * two Preference operations, modelling set as erase + write
  * (test/platform/moddable/two-slot-store.test.ts).
  */
-import type { KeyValueStore } from '../types.ts';
+import { TextRead, type KeyValueStore } from '../types.ts';
+import { PieceWriter } from '../../encoding/utf8-pieces.ts';
+import { readUtf8, utf8Length, writeUtf8 } from '../../encoding/utf8.ts';
 
 /** The values Moddable's Preference stores. */
 export type PreferenceValue = boolean | number | string | ArrayBuffer;
@@ -52,6 +60,8 @@ export const KEY_MAX = NVS_NAME_MAX - 3;
 /** Chunk indices are one base-36 digit. */
 export const MAX_CHUNKS = 36;
 export const MAX_VALUE_BYTES = CHUNK_BYTES * MAX_CHUNKS;
+/** UTF-8 bytes of one text piece: half an NVS string (≤ 3999 bytes + NUL), so reading one costs little RAM. */
+export const TEXT_PIECE_BYTES = 2000;
 
 const SLOTS = ['a', 'b'] as const;
 const SEPARATOR = ':';
@@ -63,6 +73,8 @@ export interface TwoSlotStoreConfig {
   readonly domain: string;
   /** Bytes per NVS entry; CHUNK_BYTES unless a test wants small chunks. */
   readonly chunkBytes?: number;
+  /** UTF-8 bytes per text piece (≥ 4); TEXT_PIECE_BYTES unless a test wants small pieces. */
+  readonly textPieceBytes?: number;
 }
 
 function isKeyChar(c: number): boolean {
@@ -90,13 +102,15 @@ function encodeHeader(generation: number, length: number): ArrayBuffer {
   return b;
 }
 
-export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & { recover(): number } {
+export function createTwoSlotStore(config: TwoSlotStoreConfig): Required<KeyValueStore> & { recover(): number } {
   const pref = config.preference;
   const domain = config.domain;
   const chunkBytes = config.chunkBytes ?? CHUNK_BYTES;
   if (domain.length < 1 || domain.length > NVS_NAME_MAX) throw new RangeError('preference domain must be 1..15 chars');
   if (!(chunkBytes >= 1 && chunkBytes <= CHUNK_BYTES)) throw new RangeError('chunkBytes must be 1..4000');
   const maxValue = chunkBytes * MAX_CHUNKS;
+  const textBytes = Math.min(config.textPieceBytes ?? TEXT_PIECE_BYTES, chunkBytes);
+  const maxText = textBytes * MAX_CHUNKS;
 
   const checkKey = (key: string): void => {
     if (!isStoreKey(key)) throw new RangeError(`invalid storage key: ${key} (1..${KEY_MAX} of [A-Za-z0-9_.-])`);
@@ -107,7 +121,7 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
     if (!(v instanceof ArrayBuffer) || v.byteLength !== HEADER_BYTES) return undefined;
     const d = new DataView(v);
     const length = d.getUint32(4, true);
-    return length <= maxValue ? { generation: d.getUint32(0, true), length } : undefined;
+    return length <= (maxValue > maxText ? maxValue : maxText) ? { generation: d.getUint32(0, true), length } : undefined;
   };
 
   /** The slot holding the current value (highest valid generation), or -1. */
@@ -119,6 +133,22 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
     return { slot: 1, header: b, other: a };
   };
 
+  /** Bytes a stored chunk holds (UTF-8 bytes of a text piece), or -1 when it is neither. */
+  const chunkSize = (chunk: PreferenceValue | undefined): number =>
+    typeof chunk === 'string' ? utf8Length(chunk) : chunk instanceof ArrayBuffer ? chunk.byteLength : -1;
+
+  /** How many chunks the slot's value spans (walks the chunks: text pieces vary in size), or -1 if torn. */
+  const chunkCount = (key: string, slot: number, length: number): number => {
+    let n = 0;
+    for (let offset = 0; offset < length; n++) {
+      const size = n < MAX_CHUNKS ? chunkSize(pref.get(domain, chunkName(key, slot, n))) : -1;
+      if (size <= 0) return -1;
+      offset += size;
+      if (offset > length) return -1;
+    }
+    return n;
+  };
+
   /** Removes a slot: header first (it stops being valid at once), then its chunks, highest first. */
   const clearSlot = (key: string, slot: number): void => {
     pref.delete(domain, headerName(key, slot));
@@ -127,21 +157,25 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
     for (let i = count - 1; i >= 0; i--) pref.delete(domain, chunkName(key, slot, i));
   };
 
+  const get = (key: string): Uint8Array | undefined => {
+    checkKey(key);
+    const { slot, header } = currentSlot(key);
+    if (header === undefined) return undefined;
+    const out = new Uint8Array(header.length);
+    for (let i = 0, offset = 0; offset < header.length; i++) {
+      const chunk = i < MAX_CHUNKS ? pref.get(domain, chunkName(key, slot, i)) : undefined;
+      const size = chunkSize(chunk);
+      // A missing or resized chunk means the entries were changed behind our back.
+      if (size <= 0 || offset + size > header.length) return undefined;
+      if (typeof chunk === 'string') writeUtf8(chunk, out, offset);
+      else out.set(new Uint8Array(chunk as ArrayBuffer), offset);
+      offset += size;
+    }
+    return out;
+  };
+
   return {
-    get(key: string): Uint8Array | undefined {
-      checkKey(key);
-      const { slot, header } = currentSlot(key);
-      if (header === undefined) return undefined;
-      const out = new Uint8Array(header.length);
-      for (let i = 0, offset = 0; offset < header.length; i++, offset += chunkBytes) {
-        const chunk = pref.get(domain, chunkName(key, slot, i));
-        const want = Math.min(chunkBytes, header.length - offset);
-        // A missing or resized chunk means the entries were changed behind our back.
-        if (!(chunk instanceof ArrayBuffer) || chunk.byteLength !== want) return undefined;
-        out.set(new Uint8Array(chunk), offset);
-      }
-      return out;
-    },
+    get,
 
     set(key: string, value: Uint8Array): void {
       checkKey(key);
@@ -154,6 +188,47 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
         pref.set(domain, chunkName(key, target, i), value.slice(offset, Math.min(offset + chunkBytes, value.length)).buffer);
       }
       pref.set(domain, headerName(key, target), encodeHeader((header?.generation ?? 0) + 1, value.length)); // commit point
+      if (slot >= 0) clearSlot(key, slot);
+    },
+
+    readText(key: string, visit: (piece: string) => void): TextRead {
+      checkKey(key);
+      const { slot, header } = currentSlot(key);
+      if (header === undefined) return TextRead.Absent;
+      const first = header.length > 0 ? pref.get(domain, chunkName(key, slot, 0)) : '';
+      if (typeof first !== 'string') {
+        // Bytes written by set(): decoded whole (a value stored before text pieces existed).
+        const bytes = get(key);
+        const text = bytes === undefined ? undefined : readUtf8(bytes, 0, bytes.length);
+        if (text === undefined) return TextRead.Malformed;
+        visit(text);
+        return TextRead.Read;
+      }
+      if (chunkCount(key, slot, header.length) < 0) return TextRead.Malformed; // torn: check before handing anything over
+      for (let i = 0, offset = 0; offset < header.length; i++) {
+        const piece = i === 0 ? first : pref.get(domain, chunkName(key, slot, i));
+        if (typeof piece !== 'string') return TextRead.Malformed;
+        offset += utf8Length(piece);
+        visit(piece);
+      }
+      return TextRead.Read;
+    },
+
+    writeText(key: string, next: () => string | null): void {
+      checkKey(key);
+      const { slot, header } = currentSlot(key);
+      const target = slot === 0 ? 1 : 0;
+      clearSlot(key, target);
+      let count = 0;
+      let length = 0;
+      const pieces = new PieceWriter(textBytes, (piece) => {
+        if (count >= MAX_CHUNKS) throw new RangeError(`text value exceeds ${maxText} B`);
+        pref.set(domain, chunkName(key, target, count++), piece);
+        length += utf8Length(piece);
+      });
+      for (let t = next(); t !== null; t = next()) pieces.add(t);
+      pieces.finish();
+      pref.set(domain, headerName(key, target), encodeHeader((header?.generation ?? 0) + 1, length)); // commit point
       if (slot >= 0) clearSlot(key, slot);
     },
 
@@ -186,6 +261,7 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
      */
     recover(): number {
       let removed = 0;
+      const counts = new Map<string, number>();
       for (const name of pref.keys(domain)) {
         const sep = name.indexOf(SEPARATOR);
         if (sep < 0) continue;
@@ -194,7 +270,11 @@ export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & 
         const current = currentSlot(key);
         const isHeader = name.length === sep + 2;
         let live = slot >= 0 && slot === current.slot;
-        if (live && !isHeader) live = parseInt(name.slice(sep + 2), 36) * chunkBytes < current.header!.length;
+        if (live && !isHeader) {
+          let n = counts.get(key);
+          if (n === undefined) { n = chunkCount(key, slot, current.header!.length); counts.set(key, n); }
+          live = n < 0 || parseInt(name.slice(sep + 2), 36) < n; // a torn value keeps its chunks
+        }
         if (!live) {
           pref.delete(domain, name);
           removed++;
