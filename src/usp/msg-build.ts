@@ -18,7 +18,7 @@ import {
   type OperateRespInit, type RegisterInit, type RequestInit, type ResponseInit, type SetInit, type SetRespInit,
 } from './generated/usp-msg.js';
 import { MsgType } from './msg-decode.ts';
-import { utf8Bytes } from './wire.ts';
+import { utf8Length, writeUtf8 } from '../encoding/utf8.ts';
 
 type RequestKey = Exclude<keyof RequestInit, 'req_type'>;
 type ResponseKey = Exclude<keyof ResponseInit, 'resp_type'>;
@@ -94,11 +94,17 @@ export const deregisterMsg = (msgId: string, b: DeregisterInit): MsgInit => requ
 /**
  * pbf 5.1.2's writeUtf8 combines a surrogate pair with `| 0x10000` instead of
  * `+ 0x10000`, so code points from U+20000 on are written as the wrong character
- * (found by the protobufjs oracle). Strings are therefore encoded by wire.ts.
+ * (found by the protobufjs oracle). Strings are therefore encoded by encoding/utf8.ts,
+ * straight into the writer's buffer: a byte array per string cost 7 XS slots each,
+ * thousands per GetSupportedDM of Device. (docs/budgets.md).
  */
 class Utf8PbfWriter extends PbfWriter {
   override writeString(str: string): void {
-    this.writeBytes(utf8Bytes(String(str)));
+    const s = String(str);
+    const len = utf8Length(s);
+    this.writeVarint(len);
+    this.realloc(len);
+    this.pos = writeUtf8(s, this.buf, this.pos);
   }
 }
 
