@@ -106,6 +106,31 @@ class Utf8PbfWriter extends PbfWriter {
     this.realloc(len);
     this.pos = writeUtf8(s, this.buf, this.pos);
   }
+
+  override writeStringField(tag: number, str: string): void {
+    this.writeVarint((tag << 3) | 2);
+    this.writeString(str);
+  }
+
+  /**
+   * pbf's writeMessage → writeTag and writeRawMessage, as one frame: every nested message
+   * costs one JavaScript frame less, and a SetResp nests nine deep (XS stack, docs/budgets.md).
+   */
+  override writeMessage<T>(tag: number, fn: (obj: T, pbf: PbfWriter) => void, obj: T): void {
+    this.writeVarint((tag << 3) | 2);
+    this.pos++; // room for a length below 128; moved right below when longer
+    const start = this.pos;
+    fn(obj, this);
+    const len = this.pos - start;
+    if (len >= 0x80) {
+      const extra = len <= 0x3fff ? 1 : len <= 0x1fffff ? 2 : 3;
+      this.realloc(extra);
+      this.buf.copyWithin(start + extra, start, this.pos);
+    }
+    this.pos = start - 1;
+    this.writeVarint(len);
+    this.pos += len;
+  }
 }
 
 /** Encodes a Msg with the pbf-generated writer. */
