@@ -103,58 +103,51 @@ export function encodeMessage(type: number, obj: object): Uint8Array {
     if (!v) { f++; continue; }
     const tag = MSG_FIELDS[at]! << 3;
     const repeated = (kind & REPEATED) !== 0;
-    switch (kind & 15) {
-      case TableKind.String: {
-        const list = v as string[];
-        if (repeated && item >= list.length) { f++; item = 0; continue; }
-        out.varint(tag | WireType.Len);
-        out.string(repeated ? String(list[item++]) : String(v));
-        if (!repeated) f++;
-        continue;
-      }
-      case TableKind.Bool:
-      case TableKind.Varint:
-        out.varint(tag | WireType.Varint);
-        out.varint(kind === TableKind.Bool ? 1 : Number(v) >>> 0);
-        f++;
-        continue;
-      case TableKind.Fixed32: {
-        const n = Number(v) >>> 0;
-        out.varint(tag | WireType.I32);
-        out.room(4);
-        const b = out.buf;
-        b[out.pos++] = n & 0xff; b[out.pos++] = (n >>> 8) & 0xff; b[out.pos++] = (n >>> 16) & 0xff; b[out.pos++] = n >>> 24;
-        f++;
-        continue;
-      }
-      case TableKind.Map: {
-        const map = v as Record<string, string>;
-        if (keys === null) keys = Object.keys(map);
-        if (item >= keys.length) { f++; item = 0; keys = null; continue; }
-        const key = keys[item++]!;
-        const value = map[key];
-        out.varint(tag | WireType.Len);
-        out.room(1);
-        const start = ++out.pos;
-        if (key) { out.varint(0x0a); out.string(key); }
-        if (value) { out.varint(0x12); out.string(String(value)); }
-        out.close(start);
-        continue;
-      }
-      default: { // a sub-message: open it, continue inside
-        const list = v as Obj[];
-        if (repeated && item >= list.length) { f++; item = 0; continue; }
-        const child = repeated ? list[item++]! : (v as Obj);
-        if (!repeated) f++;
-        out.varint(tag | WireType.Len);
-        out.room(1);
-        const start = ++out.pos;
-        stack.push(m, o, f, item, start);
-        m = MSG_FIELDS[at + 3]!;
-        o = child;
-        f = MSG_FIRST[m]!;
-        item = 0;
-      }
+    const k = kind & 15;
+    // if/else, not switch: XS keeps a switch's value on the stack when `continue` leaves it
+    // (one slot per field written; test/guard/xs-stack.test.ts).
+    if (k === TableKind.String) {
+      const list = v as string[];
+      if (repeated && item >= list.length) { f++; item = 0; continue; }
+      out.varint(tag | WireType.Len);
+      out.string(repeated ? String(list[item++]) : String(v));
+      if (!repeated) f++;
+    } else if (k === TableKind.Bool || k === TableKind.Varint) {
+      out.varint(tag | WireType.Varint);
+      out.varint(k === TableKind.Bool ? 1 : Number(v) >>> 0);
+      f++;
+    } else if (k === TableKind.Fixed32) {
+      const n = Number(v) >>> 0;
+      out.varint(tag | WireType.I32);
+      out.room(4);
+      const b = out.buf;
+      b[out.pos++] = n & 0xff; b[out.pos++] = (n >>> 8) & 0xff; b[out.pos++] = (n >>> 16) & 0xff; b[out.pos++] = n >>> 24;
+      f++;
+    } else if (k === TableKind.Map) {
+      const map = v as Record<string, string>;
+      if (keys === null) keys = Object.keys(map);
+      if (item >= keys.length) { f++; item = 0; keys = null; continue; }
+      const key = keys[item++]!;
+      const value = map[key];
+      out.varint(tag | WireType.Len);
+      out.room(1);
+      const start = ++out.pos;
+      if (key) { out.varint(0x0a); out.string(key); }
+      if (value) { out.varint(0x12); out.string(String(value)); }
+      out.close(start);
+    } else { // a sub-message: open it, continue inside
+      const list = v as Obj[];
+      if (repeated && item >= list.length) { f++; item = 0; continue; }
+      const child = repeated ? list[item++]! : (v as Obj);
+      if (!repeated) f++;
+      out.varint(tag | WireType.Len);
+      out.room(1);
+      const start = ++out.pos;
+      stack.push(m, o, f, item, start);
+      m = MSG_FIELDS[at + 3]!;
+      o = child;
+      f = MSG_FIRST[m]!;
+      item = 0;
     }
   }
   return out.buf.subarray(0, out.pos);
@@ -249,37 +242,29 @@ export function decodeMessage(type: number, buf: Uint8Array, start: number, end:
     const name = MSG_FIELD_NAMES[MSG_FIELDS[at + 2]!]!;
     const oneof = MSG_FIELDS[at + 4]!;
     if (oneof !== 0) o[MSG_ONEOF_NAMES[oneof - 1]!] = name;
-    switch (kind & 15) {
-      case TableKind.String: {
-        const s = readString(r);
-        if (kind & REPEATED) (o[name] as string[]).push(s); else o[name] = s;
-        break;
-      }
-      case TableKind.Bool:
-      case TableKind.Varint:
-        if (!r.varint()) malformed();
-        o[name] = kind === TableKind.Bool ? r.lo !== 0 || r.hi !== 0 : r.hi * 4294967296 + r.lo;
-        break;
-      case TableKind.Fixed32: {
-        const v = r.fixed32();
-        if (v < 0) malformed();
-        o[name] = v;
-        break;
-      }
-      case TableKind.Map:
-        readEntry(r, o[name] as Record<string, string>);
-        break;
-      default: { // a sub-message: attach it, continue inside
-        const n = r.length();
-        if (n < 0 || stack.length >= MAX_DEPTH * 3) malformed();
-        const sub = MSG_FIELDS[at + 3]!;
-        const child = fresh(sub);
-        if (kind & REPEATED) (o[name] as Obj[]).push(child); else o[name] = child;
-        stack.push(m, o, r.end);
-        r.end = r.pos + n;
-        m = sub;
-        o = child;
-      }
+    const k = kind & 15;
+    if (k === TableKind.String) {
+      const s = readString(r);
+      if (kind & REPEATED) (o[name] as string[]).push(s); else o[name] = s;
+    } else if (k === TableKind.Bool || k === TableKind.Varint) {
+      if (!r.varint()) malformed();
+      o[name] = k === TableKind.Bool ? r.lo !== 0 || r.hi !== 0 : r.hi * 4294967296 + r.lo;
+    } else if (k === TableKind.Fixed32) {
+      const v = r.fixed32();
+      if (v < 0) malformed();
+      o[name] = v;
+    } else if (k === TableKind.Map) {
+      readEntry(r, o[name] as Record<string, string>);
+    } else { // a sub-message: attach it, continue inside
+      const n = r.length();
+      if (n < 0 || stack.length >= MAX_DEPTH * 3) malformed();
+      const sub = MSG_FIELDS[at + 3]!;
+      const child = fresh(sub);
+      if (kind & REPEATED) (o[name] as Obj[]).push(child); else o[name] = child;
+      stack.push(m, o, r.end);
+      r.end = r.pos + n;
+      m = sub;
+      o = child;
     }
   }
 }
