@@ -80,18 +80,21 @@ class Out {
 /** Encodes `obj` as message `type` of the table. */
 export function encodeMessage(type: number, obj: object): Uint8Array {
   const out = new Out();
-  // One level per open sub-message: message type, object, next field, next item, content start.
+  // One level per open sub-message: message type, object, next field, its value, next item, content start.
   const stack: unknown[] = [];
   let m = type;
   let o = obj as Obj;
   let f = MSG_FIRST[m]!;
   let item = 0;
   let keys: string[] | null = null;
+  // The value of field f, read once per field (item 0): a getter may build it (agent/supported-dm.ts).
+  let v: unknown = null;
   for (;;) {
     if (f >= MSG_FIRST[m + 1]!) {
       if (stack.length === 0) break;
       out.close(stack.pop() as number);
       item = stack.pop() as number;
+      v = stack.pop();
       f = stack.pop() as number;
       o = stack.pop() as Obj;
       m = stack.pop() as number;
@@ -99,7 +102,7 @@ export function encodeMessage(type: number, obj: object): Uint8Array {
     }
     const at = f * FIELD_BYTES;
     const kind = MSG_FIELDS[at + 1]!;
-    const v = o[MSG_FIELD_NAMES[MSG_FIELDS[at + 2]!]!];
+    if (item === 0) v = o[MSG_FIELD_NAMES[MSG_FIELDS[at + 2]!]!];
     if (!v) { f++; continue; }
     const tag = MSG_FIELDS[at]! << 3;
     const repeated = (kind & REPEATED) !== 0;
@@ -143,7 +146,7 @@ export function encodeMessage(type: number, obj: object): Uint8Array {
       out.varint(tag | WireType.Len);
       out.room(1);
       const start = ++out.pos;
-      stack.push(m, o, f, item, start);
+      stack.push(m, o, f, v, item, start);
       m = MSG_FIELDS[at + 3]!;
       o = child;
       f = MSG_FIRST[m]!;
