@@ -148,6 +148,16 @@ export class Agent {
   }
 
   // Receive ----------------------------------------------------------------
+  /**
+   * R-COAP.13 / R-MTP.5: whether `buf[start, end)` is a Record this agent takes or can answer
+   * with an Error (an MTP refuses anything else, e.g. CoAP 4.00). Runs on the agent's own
+   * RecordView, so an MTP keeps none of its own (67 XS slots each).
+   */
+  acceptsRecord(buf: Uint8Array, start: number, end: number): boolean {
+    const v = this.view;
+    return v.wrap(buf, start, end) === RecordError.Ok || v.canReply(this.ownId);
+  }
+
   handleRecord(now: number, buf: Uint8Array, start: number, end: number, origin: MtpOrigin): void {
     this.setTime(now);
     const v = this.view;
