@@ -16,17 +16,19 @@
  *
  * Module links (all external here, resolved by the manifest):
  *   tinyusp/core     dist/xs/tinyusp    the portable core (preloaded)
+ *   tinyusp/platform dist/moddable/platform  the Moddable platform (preloaded; Preference passed in)
  *   tinyusp/boards   dist/moddable/boards   board table (preloaded)
  *   tinyusp/schemas  dist/moddable/schemas  Device:2 schema per board (preloaded)
  *   tinyusp/board-io dist/moddable/board-io (ESP32) | board-sim (simulator)
  *   tinyusp/random   src/platform/moddable/native/random (C)
  */
 import config from 'mc/config';
+import Preference from 'preference';
 import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
 import { copyBoardDescription, findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
 import { CLASS2_PROFILE, startHostAgent, validateEndpointId, type HostAgent } from 'tinyusp/core';
-import { createModdablePlatform } from '../platform/moddable/index.ts';
+import { createModdablePlatform } from 'tinyusp/platform';
 import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import { runSelfTest } from '../platform/moddable/self-test.ts';
@@ -65,7 +67,7 @@ export default function main(): void {
   const boardName = config.board ?? 'sim';
   const board = findBoard(boardName);
   const boardIo = board ? createBoardIo({ description: board, heldInputs: heldM5Buttons(), onProblem: (m) => trace(`tinyusp warn ${m}\n`) }) : undefined;
-  const platform = createModdablePlatform(boardIo ? { board: boardIo } : {});
+  const platform = createModdablePlatform(boardIo ? { preference: Preference, board: boardIo } : { preference: Preference });
   if (!board) { platform.log.error(`unknown board "${boardName}" (see boards/)`); return; }
   const eid = endpointIdOf(board);
   const eidError = validateEndpointId(eid);
