@@ -244,10 +244,14 @@ export class Agent {
   pollTransmit(now: number): Transmit | null {
     const r = this.outbox.next();
     if (r !== null) return r;
-    const n = this.notifications.nextReady(now);
-    if (n === null) return null;
-    const version = this.lastVersion.get(n.endpointId) ?? this.versionList[this.versionList.length - 1]!;
-    return { bytes: this.outbox.record(n.endpointId, version, n.payload), origin: null, endpointId: n.endpointId, handle: n.handle };
+    for (;;) {
+      const n = this.notifications.nextReady(now);
+      if (n === null) return null;
+      const payload = this.notifier.payloadOf(n);
+      if (payload === null) continue; // too large for one Record: dropped
+      const version = this.lastVersion.get(n.endpointId) ?? this.versionList[this.versionList.length - 1]!;
+      return { bytes: this.outbox.record(n.endpointId, version, payload), origin: null, endpointId: n.endpointId, handle: n.handle };
+    }
   }
 
   handleDelivery(handle: number, outcome: DeliveryOutcome, now: number): void {
