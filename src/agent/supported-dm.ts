@@ -96,10 +96,15 @@ function readable(access: AccessView, node: ObjectNode): boolean {
   return access.allows(node.path, PermKind.Obj, Right.Read);
 }
 
-function addTree(access: AccessView, node: ObjectNode, f: Flags, out: GetSupportedDMRespSupportedObjectResultInit[]): void {
-  if (!readable(access, node)) return;
-  out.push(new SupportedObject(access, node, f));
-  for (const c of node.objects) addTree(access, c, f, out);
+/** `root` and every object below it, depth-first in schema order; an unreadable object hides its subtree. A loop: no stack per level. */
+function addTree(access: AccessView, root: ObjectNode, f: Flags, out: GetSupportedDMRespSupportedObjectResultInit[]): void {
+  const todo: ObjectNode[] = [root];
+  while (todo.length > 0) {
+    const node = todo.pop()!;
+    if (!readable(access, node)) continue;
+    out.push(new SupportedObject(access, node, f));
+    for (let i = node.objects.length - 1; i >= 0; i--) todo.push(node.objects[i]!);
+  }
 }
 
 /** An instantiated path names an instance number somewhere ("Device.X.1."). */
