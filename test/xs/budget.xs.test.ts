@@ -18,13 +18,13 @@ import { runBudgetSession, type BudgetFigures } from '../../tools/xs/budget-sess
  */
 export const CLASS2_BUDGET = {
   /** Live after boot (fresh state, first request answered). */
-  boot: 2950,
+  boot: 2600,
   /** Live after the session. */
-  after: 3600,
+  after: 3350,
   /** Live after the restart on the stored state. */
-  reboot: 3000,
+  reboot: 2700,
   /** Live before one event plus all it allocates (an upper bound of the peak: xsnap collects nothing within an event). */
-  peak: 12500,
+  peak: 11800,
 } as const;
 
 const budget = suite('xs/budget');
