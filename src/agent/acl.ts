@@ -8,8 +8,11 @@
  * match wins (§Precedence); across Roles the bits are unioned. A partial-path target
  * covers that object and everything below; `*` and `{i}` match any instance; search
  * targets are resolved against the model when compiled (§Targets).
- * Invariants: views are cached per role set and per path (bounded); any change under
- * ControllerTrust (or, with search targets, anywhere) drops every cache.
+ * Invariants: views are cached per role set; any change under ControllerTrust (or,
+ * with search targets, anywhere) drops them. A path's bits are computed in place on
+ * each call, never cached: a per-path cache grew to hundreds of XS slots and ~13 KB of
+ * strings after one GetSupportedDM of Device. (docs/budgets.md), and matching a path
+ * against a few compiled targets allocates nothing.
  */
 import type { DataModelApi, ObjectInstance, ParsedPath } from '../dm/index.ts';
 import { splitList, named } from '../dm/index.ts';
@@ -21,7 +24,6 @@ export const Right = { Read: 8, Write: 4, Execute: 2, Notify: 1 } as const;
 export type Right = (typeof Right)[keyof typeof Right];
 
 const ROLES_PATH = 'Device.LocalAgent.ControllerTrust.';
-const MAX_CACHED_PATHS = 512;
 
 interface CompiledPermission {
   readonly order: number;
@@ -61,30 +63,61 @@ export function covers(target: readonly string[], path: readonly string[]): bool
   return true;
 }
 
+/** True when `path`[start, end) is an instance number, "{i}" or "*". */
+function instanceAt(path: string, start: number, end: number): boolean {
+  if (end === start) return false;
+  if (end - start === 1 && path.charCodeAt(start) === 42) return true; // "*"
+  if (end - start === 3 && path.startsWith('{i}', start)) return true;
+  for (let i = start; i < end; i++) { const c = path.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
+}
+
+/** segMatches(target, path[start, end)) without cutting the segment out of the path. */
+function segMatchesAt(target: string, path: string, start: number, end: number): boolean {
+  if (target.length === end - start && path.startsWith(target, start)) return true;
+  if (target === '*' || target === '{i}') return instanceAt(path, start, end);
+  const n = end - start;
+  if ((n === 1 && path.charCodeAt(start) === 42) || (n === 3 && path.startsWith('{i}', start))) return isInstanceSeg(target);
+  return false;
+}
+
+/** covers(target, splitPath(path)), walking the path string in place (allocates nothing). */
+export function coversPath(target: readonly string[], path: string): boolean {
+  const partial = target[target.length - 1] === '';
+  const n = partial ? target.length - 1 : target.length;
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    if (start > path.length) return false; // the path has fewer segments
+    let end = path.indexOf('.', start);
+    if (end < 0) end = path.length;
+    if (!segMatchesAt(target[i]!, path, start, end)) return false;
+    start = end + 1;
+  }
+  // Exact target: the path ends here. Partial target: anything (or nothing) may follow.
+  return partial || start === path.length + 1;
+}
+
 /** Splits "Device.X.1.Name" → ["Device","X","1","Name"], "Device.X." → [...,""]. */
 export function splitPath(path: string): string[] {
   return path.split('.');
 }
 
 export class AccessView {
-  private readonly cache = new Map<string, number>();
   constructor(private readonly roles: readonly (readonly CompiledPermission[])[], readonly secured: boolean) {}
 
   /** The 16 permission bits of `path` (object paths end in "."). */
   bits(path: string): number {
-    const hit = this.cache.get(path);
-    if (hit !== undefined) return hit;
-    const split = splitPath(path);
     let bits = 0;
-    for (const perms of this.roles) {
-      for (const p of perms) { // sorted by Order, highest first
+    const roles = this.roles;
+    for (let r = 0; r < roles.length; r++) {
+      const perms = roles[r]!;
+      for (let i = 0; i < perms.length; i++) { // sorted by Order, highest first
+        const p = perms[i]!;
         let m = false;
-        for (const t of p.targets) if (covers(t, split)) { m = true; break; }
+        for (let t = 0; t < p.targets.length && !m; t++) m = coversPath(p.targets[t]!, path);
         if (m) { bits |= p.bits; break; }
       }
     }
-    if (this.cache.size >= MAX_CACHED_PATHS) this.cache.clear();
-    this.cache.set(path, bits);
     return bits;
   }
 
@@ -161,8 +194,8 @@ export class AccessControl {
     const role = m.instanceAt(rolePath.endsWith('.') ? rolePath : rolePath + '.');
     const out: CompiledPermission[] = [];
     if (role !== undefined && this.param(role.path, 'Enable') === 'true') {
-      const table = role.tables.get('Permission');
-      for (const row of table === undefined ? [] : table.rows.values()) {
+      const table = role.table('Permission');
+      for (const row of table === undefined ? [] : table.rows) {
         if (this.param(row.path, 'Enable') !== 'true') continue;
         const bits = (rwxn(this.param(row.path, 'Param')) << 12) | (rwxn(this.param(row.path, 'Obj')) << 8) |
           (rwxn(this.param(row.path, 'InstantiatedObj')) << 4) | rwxn(this.param(row.path, 'CommandEvent'));

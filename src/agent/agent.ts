@@ -190,6 +190,16 @@ export class Agent {
   }
 
   // Receive ----------------------------------------------------------------
+  /**
+   * R-COAP.13 / R-MTP.5: whether `buf[start, end)` is a Record this agent takes or can answer
+   * with an Error (an MTP refuses anything else, e.g. CoAP 4.00). Runs on the agent's own
+   * RecordView, so an MTP keeps none of its own (67 XS slots each).
+   */
+  acceptsRecord(buf: Uint8Array, start: number, end: number): boolean {
+    const v = this.view;
+    return v.wrap(buf, start, end) === RecordError.Ok || v.canReply(this.ownId);
+  }
+
   handleRecord(now: number, buf: Uint8Array, start: number, end: number, origin: MtpOrigin): void {
     this.setTime(now);
     const v = this.view;
@@ -263,7 +273,7 @@ export class Agent {
   private dropControllerState(): void {
     const known = new Set<string>();
     const t = this.model.tableAt(CONTROLLER_TABLE);
-    for (const c of t === undefined ? [] : t.rows.values()) known.add(readParam(this.model, c, 'EndpointID'));
+    for (const c of t === undefined ? [] : t.rows) known.add(readParam(this.model, c, 'EndpointID'));
     for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) this.lastVersion.delete(eid);
     this.notifications.keepOnly(known);
   }
@@ -295,10 +305,14 @@ export class Agent {
   pollTransmit(now: number): Transmit | null {
     const r = this.outbox.next();
     if (r !== null) return r;
-    const n = this.notifications.nextReady(now);
-    if (n === null) return null;
-    const version = this.lastVersion.get(n.endpointId) ?? this.versionList[this.versionList.length - 1]!;
-    return { bytes: this.outbox.record(n.endpointId, version, n.payload), origin: null, endpointId: n.endpointId, handle: n.handle };
+    for (;;) {
+      const n = this.notifications.nextReady(now);
+      if (n === null) return null;
+      const payload = this.notifier.payloadOf(n);
+      if (payload === null) continue; // too large for one Record: dropped
+      const version = this.lastVersion.get(n.endpointId) ?? this.versionList[this.versionList.length - 1]!;
+      return { bytes: this.outbox.record(n.endpointId, version, payload), origin: null, endpointId: n.endpointId, handle: n.handle };
+    }
   }
 
   handleDelivery(handle: number, outcome: DeliveryOutcome, now: number): void {

@@ -48,8 +48,8 @@ export function saveBootInfo(store: KeyValueStore | undefined, info: BootInfo): 
 /** Boot!.ParameterMap for one recipient: {"Device.X.Y": "value", …} (readable params only). */
 export function parameterMap(model: DataModelApi, access: AccessView, controller: ObjectInstance): string {
   const map: Record<string, string> = {};
-  const table = controller.tables.get('BootParameter');
-  for (const row of table === undefined ? [] : table.rows.values()) {
+  const table = controller.table('BootParameter');
+  for (const row of table === undefined ? [] : table.rows) {
     if (readParam(model, row, 'Enable') !== 'true') continue;
     const r = model.resolve(readParam(model, row, 'ParameterName'));
     if (r.err !== 0) continue;
@@ -81,7 +81,7 @@ export class PeriodicSchedule {
     const out: ObjectInstance[] = [];
     const table = this.model.tableAt(CONTROLLER_TABLE);
     const seen = new Set<string>();
-    for (const c of table === undefined ? [] : table.rows.values()) {
+    for (const c of table === undefined ? [] : table.rows) {
       if (readParam(this.model, c, 'Enable') !== 'true') continue;
       seen.add(c.path);
       const interval = readParam(this.model, c, 'PeriodicNotifInterval');

@@ -42,7 +42,7 @@ export class ControllerIndex {
     if (this.entries !== null) return this.entries;
     const out: ControllerEntry[] = [];
     const t = this.model.tableAt(CONTROLLER_TABLE);
-    for (const row of t === undefined ? [] : t.rows.values()) {
+    for (const row of t === undefined ? [] : t.rows) {
       const endpointId = readParam(this.model, row, 'EndpointID');
       if (endpointId !== '') out.push({ row, endpointId, bytes: utf8Bytes(endpointId), enabled: readParam(this.model, row, 'Enable') === 'true' });
     }

@@ -8,7 +8,7 @@
  * Unreadable = nonexistent (R-GET.1): a non-search path the Controller may not read
  * answers 7026; unreadable params are dropped (R-GET.4).
  */
-import { DmError, parsePath, PathKind, type DataModelApi, type ObjectInstance, type ParamNode, named } from '../dm/index.ts';
+import { DmError, parsePath, PathKind, type DataModelApi, ObjectInstance, type ParamNode, Table, named } from '../dm/index.ts';
 import type { GetInit, GetRespInit, GetRespRequestedPathResultInit, GetRespResolvedPathResultInit } from '../usp/index.ts';
 import { PermKind, Right, searchReadable, type AccessView } from './acl.ts';
 
@@ -46,9 +46,9 @@ function walk(w: GetWalk, inst: ObjectInstance, depth: number): void {
   objectResult(w, inst);
   if (depth === 1) return;
   const next = depth === 0 ? 0 : depth - 1;
-  for (const c of inst.children.values()) walk(w, c, next);
-  for (const t of inst.tables.values()) {
-    for (const r of t.rows.values()) if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); // §Perm: unreadable rows do not exist
+  for (const c of inst.sub) if (c instanceof ObjectInstance) walk(w, c, next);
+  for (const t of inst.sub) {
+    if (t instanceof Table) for (const r of t.rows) if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); // §Perm: unreadable rows do not exist
   }
 }
 

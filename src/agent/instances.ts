@@ -6,7 +6,7 @@
  * carries every readable unique key (R-GIN.1). Rows without InstantiatedObj-r are
  * absent (R-GIN.0); a single-instance object path is 7018.
  */
-import { DmError, parsePath, PathKind, type DataModelApi, type ObjectInstance, named } from '../dm/index.ts';
+import { DmError, parsePath, PathKind, type DataModelApi, ObjectInstance, Table, named } from '../dm/index.ts';
 import type { GetInstancesInit, GetInstancesRespCurrInstanceInit, GetInstancesRespInit, GetInstancesRespRequestedPathResultInit } from '../usp/index.ts';
 import { PermKind, Right, searchReadable, type AccessView } from './acl.ts';
 import { readFor } from './get.ts';
@@ -25,8 +25,8 @@ function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, de
 }
 
 function addBelow(model: DataModelApi, access: AccessView, inst: ObjectInstance, out: GetInstancesRespCurrInstanceInit[]): void {
-  for (const c of inst.children.values()) addBelow(model, access, c, out);
-  for (const t of inst.tables.values()) for (const r of t.rows.values()) addRow(model, access, r, true, out);
+  for (const c of inst.sub) if (c instanceof ObjectInstance) addBelow(model, access, c, out);
+  for (const t of inst.sub) if (t instanceof Table) for (const r of t.rows) addRow(model, access, r, true, out);
 }
 
 function requested(model: DataModelApi, access: AccessView, path: string, firstLevel: boolean): GetInstancesRespRequestedPathResultInit {

@@ -13,7 +13,7 @@ import { encodeMsg, notifyMsg, type Notification } from '../usp/index.ts';
 import type { AccessControl, AccessView } from './acl.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import { readParam } from './get.ts';
-import { NotifyQueue } from './notify-queue.ts';
+import { NotifyQueue, type PendingNotify } from './notify-queue.ts';
 import type { Operation } from './requests.ts';
 import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
 import { Subscriptions } from './subscriptions.ts';
@@ -46,6 +46,18 @@ export class Notifier {
     });
   }
 
+  /**
+   * The encoded Msg of queued notification `n`, encoded on its first send; null when it
+   * cannot fit one Record of the MTP — then it is dropped, never sent (counted like a full queue).
+   */
+  payloadOf(n: PendingNotify): Uint8Array | null {
+    if (n.payload instanceof Uint8Array) return n.payload;
+    const bytes = encodeMsg(n.payload);
+    if (bytes.length + RECORD_OVERHEAD_BYTES + n.endpointId.length > this.maxRecordBytes) { this.queue.discard(n.handle); return null; }
+    n.payload = bytes;
+    return bytes;
+  }
+
   private nextMsgId(): string {
     if (this.msgCounter === 0) this.msgCounter = 1 + Math.floor(this.random() * 1e6);
     return 'N' + String(this.msgCounter++);
@@ -56,17 +68,15 @@ export class Notifier {
     const eid = readParam(this.model, recipient, 'EndpointID');
     const msgId = this.nextMsgId();
     const expiresAt = sendResp && expirationS > 0 ? this.model.context.now + expirationS * 1000 : Infinity;
-    const payload = encodeMsg(notifyMsg(msgId, subId, sendResp, n));
-    // A Notify that cannot fit one Record of the MTP is never sent (counted like a full queue).
-    if (payload.length + RECORD_OVERHEAD_BYTES + eid.length > this.maxRecordBytes) { this.queue.dropped++; return ''; }
-    return this.queue.enqueue(eid, msgId, payload, sendResp, expiresAt) === 0 ? '' : msgId;
+    // Encoded when first sent (Agent.pollTransmit), where a Notify too large for one Record is dropped.
+    return this.queue.enqueue(eid, msgId, notifyMsg(msgId, subId, sendResp, n), sendResp, expiresAt) === 0 ? '' : msgId;
   }
 
   private retryDelay(endpointId: string, n: number): number {
     const t = this.model.tableAt(CONTROLLER_TABLE);
     let m = DEFAULT_MIN_WAIT_S;
     let k = DEFAULT_MULTIPLIER;
-    for (const c of t === undefined ? [] : t.rows.values()) {
+    for (const c of t === undefined ? [] : t.rows) {
       if (readParam(this.model, c, 'EndpointID') !== endpointId) continue;
       m = Number(readParam(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
       k = Number(readParam(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;

@@ -13,6 +13,7 @@
  * Invariant: at most `capacity` entries; `enqueue` returns 0 (and counts a drop)
  * when full, so memory stays bounded whatever the Controllers do.
  */
+import type { MsgInit } from '../usp/index.ts';
 import { DeliveryOutcome } from './types.ts';
 
 export const NotifyState = { Queued: 0, InFlight: 1, AwaitResp: 2, Backoff: 3 } as const;
@@ -22,8 +23,12 @@ export interface PendingNotify {
   readonly handle: number;
   readonly endpointId: string;
   readonly msgId: string;
-  /** The encoded usp.Msg (the Record around it is built at send time). */
-  readonly payload: Uint8Array;
+  /**
+   * The usp.Msg: built when queued, encoded on its first send (then kept encoded for
+   * retries). Encoding at send time keeps the encoder off the deep stack of a commit's
+   * listeners (XS stack, docs/budgets.md). The Record around it is built at send time.
+   */
+  payload: Uint8Array | MsgInit;
   readonly sendResp: boolean;
   /** Monotonic ms after which retrying stops; Infinity = never. */
   expiresAt: number;
@@ -47,7 +52,7 @@ export class NotifyQueue {
 
   get size(): number { return this.entries.length; }
 
-  enqueue(endpointId: string, msgId: string, payload: Uint8Array, sendResp: boolean, expiresAt: number): number {
+  enqueue(endpointId: string, msgId: string, payload: Uint8Array | MsgInit, sendResp: boolean, expiresAt: number): number {
     if (this.entries.length >= this.capacity) { this.dropped++; return 0; }
     const handle = this.nextHandle++;
     this.entries.push({ handle, endpointId, msgId, payload, sendResp, expiresAt, retries: 0, state: NotifyState.Queued, dueAt: 0 });
@@ -90,6 +95,14 @@ export class NotifyQueue {
       if (e.msgId === msgId && e.endpointId === endpointId && e.sendResp) { this.entries.splice(i, 1); return true; }
     }
     return false;
+  }
+
+  /** Drops notification `handle` unsent (it cannot fit one Record: counted like a full queue). */
+  discard(handle: number): void {
+    const i = this.find(handle);
+    if (i < 0) return;
+    this.entries.splice(i, 1);
+    this.dropped++;
   }
 
   /** Drops expired entries. */

@@ -67,7 +67,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const gone: ObjectInstance[] = [];
-    for (const row of t.rows.values()) {
+    for (const row of t.rows) {
       if (Number(readParam(this.model, row, 'TimeToLive')) === 0) continue;
       const cd = readParam(this.model, row, 'CreationDate');
       const ms = wallClock === undefined || cd === '' || cd.startsWith('0001-') ? NaN : parseDateTime(cd) * 1000;
@@ -129,7 +129,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     const m = this.model;
     const now = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
-    for (const row of t === undefined ? [] : t.rows.values()) {
+    for (const row of t === undefined ? [] : t.rows) {
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== 'ValueChange') continue;
       for (const ref of splitList(readParam(m, row, 'ReferenceList'))) {
         const r = ref === '' ? null : m.resolve(ref);
@@ -172,7 +172,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const m = this.model;
-    for (const row of t.rows.values()) {
+    for (const row of t.rows) {
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== type) continue;
       let hit = false;
       for (const ref of splitList(readParam(m, row, 'ReferenceList'))) if (ref !== '' && matches(ref)) { hit = true; break; }

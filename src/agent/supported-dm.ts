@@ -39,16 +39,56 @@ function eventResult(e: EventNode): { event_name: string; arg_names: string[] } 
   return { event_name: e.name, arg_names: e.args.map((a) => a.name) };
 }
 
+/**
+ * One supported object of the response, its element lists built only when the encoder
+ * reads them: a response lists many objects, and building every object's param, command
+ * and event results up front held ~2000 XS slots at once for GetSupportedDM of Device.
+ * (docs/budgets.md). The encoder reads each list twice (presence, then items): built twice.
+ */
+class SupportedObject implements GetSupportedDMRespSupportedObjectResultInit {
+  constructor(private readonly view: AccessView, private readonly node: ObjectNode, private readonly f: Flags) {}
+
+  get supported_obj_path(): string { return this.node.path; }
+  get access(): number { return this.node.access; }
+  get is_multi_instance(): boolean { return this.node.multi; }
+
+  get supported_params(): ReturnType<typeof paramResult>[] {
+    const out: ReturnType<typeof paramResult>[] = [];
+    if (!this.f.params) return out;
+    const base = this.node.path;
+    for (const p of this.node.params) if (this.view.allows(base + p.name, PermKind.Param, Right.Read)) out.push(paramResult(p));
+    return out;
+  }
+
+  get supported_commands(): ReturnType<typeof commandResult>[] {
+    const out: ReturnType<typeof commandResult>[] = [];
+    if (!this.f.commands) return out;
+    const base = this.node.path;
+    for (const c of this.node.commands) if (this.view.allows(base + c.name, PermKind.CommandEvent, Right.Read)) out.push(commandResult(c));
+    return out;
+  }
+
+  get supported_events(): ReturnType<typeof eventResult>[] {
+    const out: ReturnType<typeof eventResult>[] = [];
+    if (!this.f.events) return out;
+    const base = this.node.path;
+    for (const e of this.node.events) if (this.view.allows(base + e.name, PermKind.CommandEvent, Right.Read)) out.push(eventResult(e));
+    return out;
+  }
+
+  get unique_key_sets(): { key_names: string[] }[] {
+    const out: { key_names: string[] }[] = [];
+    if (this.f.keys) for (const k of this.node.uniqueKeys) out.push({ key_names: k.params.slice() });
+    return out;
+  }
+}
+
 function objectResult(access: AccessView, node: ObjectNode, f: Flags): GetSupportedDMRespSupportedObjectResultInit {
-  const base = node.path;
+  const v = new SupportedObject(access, node, f);
   return {
-    supported_obj_path: base,
-    access: node.access,
-    is_multi_instance: node.multi,
-    supported_params: f.params ? node.params.filter((p) => access.allows(base + p.name, PermKind.Param, Right.Read)).map(paramResult) : [],
-    supported_commands: f.commands ? node.commands.filter((c) => access.allows(base + c.name, PermKind.CommandEvent, Right.Read)).map(commandResult) : [],
-    supported_events: f.events ? node.events.filter((e) => access.allows(base + e.name, PermKind.CommandEvent, Right.Read)).map(eventResult) : [],
-    unique_key_sets: f.keys ? node.uniqueKeys.map((k) => ({ key_names: [...k.params] })) : [],
+    supported_obj_path: v.supported_obj_path, access: v.access, is_multi_instance: v.is_multi_instance,
+    supported_params: v.supported_params, supported_commands: v.supported_commands, supported_events: v.supported_events,
+    unique_key_sets: v.unique_key_sets,
   };
 }
 
@@ -56,10 +96,15 @@ function readable(access: AccessView, node: ObjectNode): boolean {
   return access.allows(node.path, PermKind.Obj, Right.Read);
 }
 
-function addTree(access: AccessView, node: ObjectNode, f: Flags, out: GetSupportedDMRespSupportedObjectResultInit[]): void {
-  if (!readable(access, node)) return;
-  out.push(objectResult(access, node, f));
-  for (const c of node.objects) addTree(access, c, f, out);
+/** `root` and every object below it, depth-first in schema order; an unreadable object hides its subtree. A loop: no stack per level. */
+function addTree(access: AccessView, root: ObjectNode, f: Flags, out: GetSupportedDMRespSupportedObjectResultInit[]): void {
+  const todo: ObjectNode[] = [root];
+  while (todo.length > 0) {
+    const node = todo.pop()!;
+    if (!readable(access, node)) continue;
+    out.push(new SupportedObject(access, node, f));
+    for (let i = node.objects.length - 1; i >= 0; i--) todo.push(node.objects[i]!);
+  }
 }
 
 /** An instantiated path names an instance number somewhere ("Device.X.1."). */
@@ -108,8 +153,9 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
     params: gsdm.return_params === true, keys: gsdm.return_unique_key_sets === true,
   };
   if (gsdm.first_level_only === true) {
-    out.push(objectResult(access, node, f));
-    for (const c of node.objects) if (readable(access, c)) out.push(objectResult(access, c, { ...NO_FLAGS, keys: f.keys }));
+    out.push(new SupportedObject(access, node, f));
+    const childFlags = { ...NO_FLAGS, keys: f.keys };
+    for (const c of node.objects) if (readable(access, c)) out.push(new SupportedObject(access, c, childFlags));
   } else addTree(access, node, f, out);
   return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: out };
 }

@@ -40,7 +40,7 @@ export function paramTarget(inst: ObjectInstance, rel: string): { inst: ObjectIn
   for (;;) {
     const dot = rel.indexOf('.', start);
     if (dot < 0) break;
-    const child = at.children.get(rel.slice(start, dot));
+    const child = at.child(rel.slice(start, dot));
     if (child === undefined) return null;
     at = child;
     start = dot + 1;

@@ -7,7 +7,7 @@
  * (§2.9.2) and drops the partial body; the buffer grows by doubling, only once a
  * first block (NUM 0) has been accepted.
  */
-import { CoapCode } from './constants.ts';
+import { CoapCode, NO_BYTES } from './constants.ts';
 import type { CoapPeer } from './peer.ts';
 
 /** Block option value: NUM (up to 20 bits) << 4 | M << 3 | SZX (RFC 7959 §2.2). */
@@ -57,7 +57,7 @@ export function blockErrorCode(r: BlockResult): number {
 
 export class BlockAssembler {
   peer: CoapPeer | null = null;
-  body = new Uint8Array(0);
+  body: Uint8Array = NO_BYTES;
   length = 0;
   /** Ends a stale reassembly (RFC 7959 §2.4: the server may discard after EXCHANGE_LIFETIME). */
   expires = 0;

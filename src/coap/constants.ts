@@ -167,3 +167,10 @@ export function exchangeLifetimeMs(c: CoapConfig): number {
 export function nonLifetimeMs(c: CoapConfig): number {
   return maxTransmitSpanMs(c) + c.maxLatencyMs;
 }
+
+/**
+ * The empty buffer every not-yet-used byte field starts with: an XS typed array costs 7
+ * heap slots even when empty, and a CoAP endpoint had a dozen of them (docs/budgets.md).
+ * Never written (it has no bytes); replaced when a field needs room.
+ */
+export const NO_BYTES: Uint8Array = new Uint8Array(0);

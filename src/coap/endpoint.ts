@@ -67,8 +67,7 @@ export class CoapEndpoint {
     // Room for every exchange's outcome plus one request: one input never loses an event.
     this.events = new CoapEventQueue(this.config.maxExchanges + this.config.maxQueuedRequests + 1);
     this.requester = new Requester(this.config, this.transmits, this.events, random, () => this.takeMessageId());
-    for (let i = 0; i < this.config.maxDeferred; i++) this.deferred.push(new DeferredRequest());
-    for (let i = 0; i < this.config.maxReassemblies; i++) this.assemblers.push(new BlockAssembler(this.config.maxBodyBytes));
+    // Deferred tickets and reassemblies are built on first use, up to their bounds (XS boot heap).
     this.responder = new Responder(this.transmits, this.config.preferredSzx, () => this.takeMessageId());
     this.lifetimeMs = exchangeLifetimeMs(this.config);
     this.nonLifetime = nonLifetimeMs(this.config);
@@ -144,15 +143,16 @@ export class CoapEndpoint {
    * ticket > 0 for `respondSeparately`, or −1 when all `maxDeferred` tickets are taken.
    */
   deferResponse(): number {
-    for (let i = 0; i < this.deferred.length; i++) {
-      const d = this.deferred[i]!;
-      if (d.peer !== null) continue;
-      const peer = this.responder.defer(d);
-      if (peer === null) return -1;
-      peer.busy++; // keeps the peer record from eviction until the answer goes out
-      return i + 1;
+    let i = 0;
+    while (i < this.deferred.length && this.deferred[i]!.peer !== null) i++;
+    if (i === this.deferred.length) {
+      if (i >= this.config.maxDeferred) return -1;
+      this.deferred.push(new DeferredRequest());
     }
-    return -1;
+    const peer = this.responder.defer(this.deferred[i]!);
+    if (peer === null) return -1;
+    peer.busy++; // keeps the peer record from eviction until the answer goes out
+    return i + 1;
   }
 
   /**
@@ -257,6 +257,10 @@ export class CoapEndpoint {
       const a = this.assemblers[i]!;
       if (a.peer === peer) return a;
       if (a.peer === null || a.expires <= now) free = a;
+    }
+    if (first && free === null && this.assemblers.length < this.config.maxReassemblies) {
+      free = new BlockAssembler(this.config.maxBodyBytes);
+      this.assemblers.push(free);
     }
     if (!first || free === null) return null;
     free.peer = peer;

@@ -4,6 +4,7 @@
  * only until the next `handleDatagram` (they point into the datagram or a reassembly
  * buffer): drain events after every input (STYLE.md rule 6).
  */
+import { NO_BYTES } from './constants.ts';
 import type { CoapMessageView } from './message-view.ts';
 import type { CoapPeer } from './peer.ts';
 
@@ -40,24 +41,27 @@ export class CoapEvent {
   /** The request (Request events only). */
   message: CoapMessageView | null = null;
   /** Body: `buf[start, end)` (the reassembled body for block-wise transfers). */
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = NO_BYTES;
   start = 0;
   end = 0;
 }
 
 export class CoapEventQueue {
-  private readonly ring: CoapEvent[] = [];
+  /** Records are built on first use (an idle endpoint holds none: XS boot heap). */
+  private readonly ring: (CoapEvent | null)[] = [];
   private head = 0;
   private count = 0;
 
   constructor(size: number) {
-    for (let i = 0; i < size; i++) this.ring.push(new CoapEvent());
+    for (let i = 0; i < size; i++) this.ring.push(null);
   }
 
   /** The next free record to fill, or null when full (the caller then drops / fails). */
   push(): CoapEvent | null {
     if (this.count === this.ring.length) return null;
-    const e = this.ring[(this.head + this.count) % this.ring.length]!;
+    const at = (this.head + this.count) % this.ring.length;
+    let e = this.ring[at]!;
+    if (e === null) { e = new CoapEvent(); this.ring[at] = e; }
     this.count++;
     e.message = null;
     e.failure = CoapFailure.None;
@@ -66,7 +70,7 @@ export class CoapEventQueue {
 
   poll(): CoapEvent | null {
     if (this.count === 0) return null;
-    const e = this.ring[this.head]!;
+    const e = this.ring[this.head] as CoapEvent;
     this.head = (this.head + 1) % this.ring.length;
     this.count--;
     return e;

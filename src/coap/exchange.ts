@@ -9,7 +9,7 @@
  * The request body is the caller's bytes, not copied: keep them unchanged until the
  * Response/Failed event.
  */
-import { CoapOption, CoapType } from './constants.ts';
+import { CoapOption, CoapType, NO_BYTES } from './constants.ts';
 import { blockSize, encodeBlock } from './block.ts';
 import { CoapMessageWriter } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
@@ -43,7 +43,7 @@ export class ClientExchange {
   tokenLength = 0;
   messageId = 0;
   /** The encoded current message; allocated when the slot is first used, then kept. */
-  message = new Uint8Array(0);
+  message: Uint8Array = NO_BYTES;
   messageLength = 0;
   retransmits = 0;
   timeoutMs = 0;
@@ -58,7 +58,7 @@ export class ClientExchange {
   /** A separate response of ours (RFC 7252 §5.2.2): done when ACKed, never answered. */
   separateResponse = false;
   /** Response body gathered from Block2 blocks. */
-  received = new Uint8Array(0);
+  received: Uint8Array = NO_BYTES;
   receivedLength = 0;
 
   reset(): void {

@@ -8,7 +8,7 @@
  * (proved in XS by test/xs/coap.xs.test.ts). The view is only valid until the next
  * `wrap()` and until the caller reuses the datagram buffer.
  */
-import { CoapOption, CoapType, isCriticalOption, isKnownOption } from './constants.ts';
+import { CoapOption, CoapType, isCriticalOption, isKnownOption, NO_BYTES } from './constants.ts';
 
 /** Parse outcomes (RFC 7252 §3, §4.2, §4.3). */
 export const CoapParseError = {
@@ -39,7 +39,7 @@ function isRepeatable(num: number): boolean {
 }
 
 export class CoapMessageView {
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = NO_BYTES;
   start = 0;
   end = 0;
   type = 0;

@@ -4,9 +4,10 @@
  * writer records `failed`). Overflowing the buffer also sets `failed`; `finish()` then
  * returns −1 instead of a length. Nothing is allocated.
  */
+import { NO_BYTES } from './constants.ts';
 import { utf8Length, writeUtf8 } from '../encoding/utf8.ts';
 export class CoapMessageWriter {
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = NO_BYTES;
   pos = 0;
   start = 0;
   lastOption = 0;

@@ -8,7 +8,7 @@
  * transmit ring is full, so a retransmitted request still gets it (RFC 7252 §4.5).
  */
 import { blockNum, blockSize, blockSzx, encodeBlock } from './block.ts';
-import { CoapCode, CoapOption, CoapType } from './constants.ts';
+import { CoapCode, CoapOption, CoapType, NO_BYTES } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
 import type { CoapMessageView } from './message-view.ts';
 import { CoapMessageWriter } from './message-writer.ts';
@@ -35,7 +35,7 @@ export class Responder {
   private dedup: DedupEntry | null = null;
   private readonly writer = new CoapMessageWriter();
   /** Where a response goes when the ring is full (then it is only cached); allocated on first need. */
-  private spare = new Uint8Array(0);
+  private spare: Uint8Array = NO_BYTES;
 
   constructor(
     private readonly transmits: TransmitQueue,

@@ -4,12 +4,12 @@
  * the newest datagram is dropped, as a full NIC queue would; CON retransmission and
  * duplicate replay recover from it (RFC 7252 §4.2).
  */
+import { NO_BYTES } from './constants.ts';
 import type { CoapPeer } from './peer.ts';
 
 /** Room for one message: RFC 7252 §4.6's 1152 plus a long reply-to query. */
 export const SLOT_BYTES = 1400;
 
-const EMPTY = new Uint8Array(0);
 
 /** A reused record: `out[0, length)` goes to `peer`. */
 export class Transmit {
@@ -28,7 +28,7 @@ export class TransmitQueue {
 
   constructor(size: number) {
     // Buffers are allocated on first use: a device pays only for the depth it reaches.
-    for (let i = 0; i < size; i++) { this.slots.push(EMPTY); this.peers.push(null); }
+    for (let i = 0; i < size; i++) { this.slots.push(NO_BYTES); this.peers.push(null); }
     this.lengths = new Int32Array(size);
   }
 
@@ -36,7 +36,7 @@ export class TransmitQueue {
   reserve(): Uint8Array | null {
     if (this.count === this.slots.length) { this.dropped++; return null; }
     const i = (this.head + this.count) % this.slots.length;
-    if (this.slots[i] === EMPTY) this.slots[i] = new Uint8Array(SLOT_BYTES);
+    if (this.slots[i] === NO_BYTES) this.slots[i] = new Uint8Array(SLOT_BYTES);
     return this.slots[i]!;
   }
 

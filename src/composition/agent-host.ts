@@ -34,7 +34,6 @@ import type { CoapConfig } from '../coap/index.ts';
 import { SendOutcome, type UspCoapEvent } from '../mtp/coap/binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import type { Platform } from '../platform/types.ts';
-import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from '../mtp/coap/endpoint.ts';
 import { startCoapsEndpoint, type CoapsEndpointHandle } from '../mtp/coap/coaps-endpoint.ts';
 import { provisionCoapMtps, runningCoapMtps, type HostCoapsConfig } from '../mtp/coap/provision.ts';
@@ -171,12 +170,13 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const softwareVersion = fwSlots === undefined ? c.softwareVersion : fwSlots.info(fwSlots.running).version || c.softwareVersion;
   const context = createIoTDeviceContext(
     createDeviceContext(c.board, c.serialNumber, softwareVersion, c.endpointId, platform.now()), platform.board ?? null);
-  const iot = iotCapabilityDefaults(c.board);
   const model = createDataModel({
     schema: c.schema ?? createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
-    factoryDefault: createFactoryDefault(c.board, {
-      coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, ''), rows: iot.rows, params: iot.params,
-    }),
+    // Built only to seed a fresh or factory-reset tree (never held in RAM).
+    factoryDefault: () => {
+      const iot = iotCapabilityDefaults(c.board);
+      return createFactoryDefault(c.board, { coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, ''), rows: iot.rows, params: iot.params });
+    },
   });
   // The options are factory defaults: what a Controller configured in these rows stays (mtp/option-defaults.ts).
   const defaults = new OptionDefaults(platform.storage);
@@ -230,8 +230,6 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       onChange: () => pump(),
     });
   }
-  const ownId = utf8Bytes(c.endpointId);
-  const view = new RecordView(createRecordViewConfig({ maxRecordBytes }));
   /** CoAP send handle → agent Notify handle. */
   const notifies = new Map<number, number>();
   /** coaps send handle → agent Notify handle (the two bindings number their sends apart). */
@@ -257,8 +255,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
 
   // R-COAP.13: 4.00 for what is not a Record; a Record the agent can answer with an Error goes through.
   function validateRecord(buf: Uint8Array, start: number, end: number): boolean {
-    const err = view.wrap(buf, start, end);
-    return err === RecordError.Ok || view.canReply(ownId);
+    return agent.acceptsRecord(buf, start, end); // the agent's RecordView: one per agent
   }
 
   function sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {

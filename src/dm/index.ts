@@ -12,7 +12,7 @@ export {
 export {
   object, table, param, entries, alias, command, event, buildSchema, deepFreeze, T, R, W, WO, type ParamOptions, type ObjectOptions,
 } from './schema-table.ts';
-export { type ObjectInstance, type Table, forEachInstance } from './instances.ts';
+export { ObjectInstance, Table, forEachInstance } from './instances.ts';
 export {
   PathKind, SegmentKind, SearchOp,
   type ParsedPath, type PathSegment, type SearchTerm, type RelativeStep, type RefFollow, type ResolvedPath, type SupportedPath,

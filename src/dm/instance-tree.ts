@@ -1,17 +1,20 @@
 /**
  * The one owner of the instantiated tree (TR-369 §"Instantiated Data Model"): the root
- * instance, the path indexes of every live instance and table, the stored values and
- * the parsed-path cache. Everything that changes the tree — loading stored state
- * (persistence.ts), seeding the factory default, a Transaction's staged writes and
- * their undo, IoT rows reconciled with the board — calls down into this class; it
- * calls nobody back. The DataModel (model.ts) owns one and adds what sits above the
- * tree: transactions, listeners, commands, watched values and storage.
+ * instance, the stored values and the parsed-path cache. Everything that changes the
+ * tree — loading stored state (persistence.ts), seeding the factory default, a
+ * Transaction's staged writes and their undo, IoT rows reconciled with the board —
+ * calls down into this class; it calls nobody back. The DataModel (model.ts) owns one
+ * and adds what sits above the tree: transactions, listeners, commands, watched values
+ * and storage.
  *
- * Invariants: `instances`/`tables` index exactly the live instances and tables by path
- * (Maps, not object dictionaries: XS keys are permanent); `values` hold only what
- * differs from the schema default; a table's `nextNumber` never decreases.
+ * Instances and tables are found by walking the tree along the path (a few name
+ * comparisons per segment, nothing allocated), not through a path index: an index
+ * cost three XS slots per instance and table plus a Map per table (docs/budgets.md).
+ *
+ * Invariants: `values` hold only what differs from the schema default; a table's
+ * `nextNumber` never decreases; a table's rows stay in number order.
  */
-import { createInstance, type ObjectInstance, type Table } from './instances.ts';
+import { createInstance, NONE, ObjectInstance, Table } from './instances.ts';
 import { type ParsedPath, PathKind, type ResolvedPath, SegmentKind } from './path-types.ts';
 import { parsePath } from './path-parser.ts';
 import { resolveParsed } from './resolver.ts';
@@ -20,82 +23,128 @@ import type { SearchContext } from './search.ts';
 import { checkValue } from './types/value.ts';
 
 /** Parsed paths kept (FIFO); a path string longer than a message is never repeated anyway. */
-const PARSE_CACHE_SIZE = 32;
+const PARSE_CACHE_SIZE = 8;
+
+/** Row number written at path[start, end): canonical decimal ≥ 1, else 0. */
+function rowNumber(path: string, start: number, end: number): number {
+  if (end === start || end - start > 9 || path.charCodeAt(start) === 48) return 0;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 48 || c > 57) return 0;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
 
 export class InstanceTree implements SearchContext {
   root: ObjectInstance;
-  /** Live instances and tables by instantiated path. */
-  readonly instances = new Map<string, ObjectInstance>();
-  readonly tables = new Map<string, Table>();
-  private readonly nodesByPath = new Map<string, ObjectNode>();
   private readonly parseCache = new Map<string, ParsedPath>();
 
   constructor(readonly schema: Schema, readonly context: DeviceContext, readonly maxRowsPerTable: number) {
-    for (const n of schema.objects) this.nodesByPath.set(n.path, n);
     this.root = this.reset();
   }
 
   /** Drops every instance and starts again from an empty root (load failure, factory reset). */
   reset(): ObjectInstance {
-    this.instances.clear();
-    this.tables.clear();
     this.root = createInstance(this.schema.root, null, this.schema.root.name + '.', 0);
-    this.index(this.root);
     return this.root;
   }
 
-  private index(inst: ObjectInstance): void {
-    this.instances.set(inst.path, inst);
-    for (const c of inst.children.values()) this.index(c);
-    for (const t of inst.tables.values()) {
-      this.tables.set(t.path, t);
-      for (const r of t.rows.values()) this.index(r);
+  /**
+   * The instance or table at an instantiated path of names and instance numbers
+   * ("Device.LocalAgent.Controller.1." / "Device.LocalAgent.Controller."), or undefined.
+   */
+  locate(path: string): ObjectInstance | Table | undefined {
+    const rootName = this.root.node.name;
+    if (!path.startsWith(rootName) || path.charCodeAt(rootName.length) !== 46) return undefined;
+    let cur: ObjectInstance | Table = this.root;
+    let start = rootName.length + 1;
+    while (start < path.length) {
+      const end = path.indexOf('.', start);
+      if (end < 0) return undefined; // an object or table path ends with "."
+      let next: ObjectInstance | Table | null | undefined;
+      if (cur instanceof Table) next = cur.row(rowNumber(path, start, end));
+      else {
+        const objects = cur.node.objects;
+        next = undefined;
+        for (let i = 0; i < objects.length; i++) {
+          const name = objects[i]!.name;
+          if (name.length === end - start && path.startsWith(name, start)) { next = cur.sub[i]; break; }
+        }
+      }
+      if (next === undefined || next === null) return undefined;
+      cur = next;
+      start = end + 1;
     }
+    return cur;
   }
 
-  private unindex(inst: ObjectInstance): void {
-    this.instances.delete(inst.path);
-    for (const c of inst.children.values()) this.unindex(c);
-    for (const t of inst.tables.values()) {
-      this.tables.delete(t.path);
-      for (const r of t.rows.values()) this.unindex(r);
-    }
+  /** Exact lookup of an instance path, or undefined. */
+  instanceAt(path: string): ObjectInstance | undefined {
+    const found = this.locate(path);
+    return found instanceof ObjectInstance ? found : undefined;
   }
 
-  /** True while `inst` is the live instance at its path. */
+  /** Exact lookup of a table path, or undefined. */
+  tableAt(path: string): Table | undefined {
+    const found = this.locate(path);
+    return found instanceof Table ? found : undefined;
+  }
+
+  /** True while `inst` is attached to the tree (it and every instance above it). */
   live(inst: ObjectInstance): boolean {
-    return this.instances.get(inst.path) === inst;
+    let i = inst;
+    for (let p = i.parent; p !== null; p = i.parent) {
+      const at = p.sub[p.node.objects.indexOf(i.node)];
+      if (at instanceof Table ? at.row(i.number) !== i : at !== i) return false;
+      i = p;
+    }
+    return i === this.root;
+  }
+
+  /** The table `row` belongs to (undefined for single-instance objects and the root). */
+  tableOf(row: ObjectInstance): Table | undefined {
+    const p = row.parent;
+    if (p === null || row.number === 0) return undefined;
+    const t = p.sub[p.node.objects.indexOf(row.node)];
+    return t instanceof Table ? t : undefined;
   }
 
   /** Creates row `number` in `table` with its sub-objects (no checks; callers bound the table). */
   insertRow(table: Table, number: number): ObjectInstance {
-    const row = createInstance(table.node, table.parent, table.path + number + '.', number);
-    table.rows.set(number, row);
+    const row = createInstance(table.node, table.parent, table.parent.path + table.node.name + '.' + number + '.', number);
+    this.attach(table, row);
     if (number >= table.nextNumber) table.nextNumber = number + 1;
-    this.index(row);
     return row;
   }
 
-  /** Removes a row and everything below it from its table and the indexes. */
+  /** Puts `row` into `table` at its place in number order. */
+  private attach(table: Table, row: ObjectInstance): void {
+    const rows = table.rows.length === 0 ? [] : table.rows;
+    let i = rows.length;
+    while (i > 0 && rows[i - 1]!.number > row.number) i--;
+    rows.splice(i, 0, row);
+    table.rows = rows;
+  }
+
+  /** Removes a row and everything below it from its table. */
   removeRow(table: Table, row: ObjectInstance): void {
-    table.rows.delete(row.number);
-    this.unindex(row);
+    const i = table.rows.indexOf(row);
+    if (i < 0) return;
+    if (table.rows.length === 1) table.rows = NONE as never[];
+    else table.rows.splice(i, 1);
   }
 
   /** Puts a removed row back, keeping the table's rows in number order (a rolled-back delete). */
   restoreRow(table: Table, row: ObjectInstance): void {
-    const rows = [...table.rows.values(), row].sort((a, b) => a.number - b.number);
-    table.rows.clear();
-    for (const r of rows) table.rows.set(r.number, r);
-    this.index(row);
+    if (table.rows.indexOf(row) < 0) this.attach(table, row);
   }
 
   /** Removes a single-instance sub-object (an IoT row keeps only the class it has). */
   removeChild(inst: ObjectInstance, name: string): void {
-    const child = inst.children.get(name);
-    if (child === undefined) return;
-    this.unindex(child);
-    inst.children.delete(name);
+    const objects = inst.node.objects;
+    for (let i = 0; i < objects.length; i++) if (objects[i]!.name === name && inst.sub[i] instanceof ObjectInstance) inst.sub[i] = null;
   }
 
   /** Stores a checked value without journal or access checks (load, seed, board rows). False if refused. */
@@ -110,31 +159,39 @@ export class InstanceTree implements SearchContext {
 
   /** Raw write of a stored value (a Transaction checks and journals it first). */
   putValue(inst: ObjectInstance, name: string, value: string): void {
-    if (inst.values === null) inst.values = new Map();
-    inst.values.set(name, value);
+    const p = inst.pairs;
+    for (let i = 0; i < p.length; i += 2) if (p[i] === name) { p[i + 1] = value; return; }
+    // Keep the schema's own name string, never a copy that came in a message.
+    const own = named(inst.node.params, name)?.name ?? name;
+    if (p.length === 0) inst.pairs = [own, value];
+    else p.push(own, value);
   }
 
   /** Raw removal of a stored value: the parameter reads its default again. */
   dropValue(inst: ObjectInstance, name: string): void {
-    if (inst.values === null) return;
-    inst.values.delete(name);
-    if (inst.values.size === 0) inst.values = null;
+    const p = inst.pairs;
+    for (let i = 0; i < p.length; i += 2) {
+      if (p[i] !== name) continue;
+      if (p.length === 2) inst.pairs = NONE as never[];
+      else p.splice(i, 2);
+      return;
+    }
   }
 
   /** The stored value (undefined when the parameter holds its default). */
   stored(inst: ObjectInstance, name: string): string | undefined {
-    return inst.values === null ? undefined : inst.values.get(name);
+    return inst.stored(name);
   }
 
   /** Value of a parameter in USP string form: getter, stored, default or row count. Hidden params read "". */
   read(inst: ObjectInstance, param: ParamNode): string {
     if (param.hidden) return '';
     if (param.entriesOf !== '') {
-      const t = inst.tables.get(param.entriesOf);
-      return t === undefined ? '0' : String(t.rows.size);
+      const t = inst.table(param.entriesOf);
+      return t === undefined ? '0' : String(t.rows.length);
     }
     if (param.getter !== null) return param.getter(this.context, inst.path);
-    const v = inst.values === null ? undefined : inst.values.get(param.name);
+    const v = inst.stored(param.name);
     return v === undefined ? param.defaultValue : v;
   }
 
@@ -171,7 +228,10 @@ export class InstanceTree implements SearchContext {
     return r.err === 0 && r.tables.length === 0 && r.objects.length === 1 ? r.objects[0] : undefined;
   }
 
+  /** The schema object at a supported path ("Device.LocalAgent.Controller.{i}."), from the schema's list. */
   objectNodeAt(supportedPath: string): ObjectNode | undefined {
-    return this.nodesByPath.get(supportedPath);
+    const objects = this.schema.objects;
+    for (let i = 0; i < objects.length; i++) if (objects[i]!.path === supportedPath) return objects[i];
+    return undefined;
   }
 }

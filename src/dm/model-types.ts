@@ -106,7 +106,12 @@ export interface DataModelOptions {
   readonly context: DeviceContext;
   /** Persistent storage; omitted = nothing survives (tests). */
   readonly store?: KeyValueStore;
-  readonly factoryDefault: FactoryDefault;
+  /**
+   * The default configuration, or a function building it: called only when the model
+   * seeds a fresh or factory-reset tree, so a device does not keep it in RAM (XS: ~150
+   * slots and ~7 KB of strings for the default roles and board rows, docs/budgets.md).
+   */
+  readonly factoryDefault: FactoryDefault | (() => FactoryDefault);
   /** Bound on rows per table when the schema gives no maxEntries (DESIGN.md "Bounded everything"). */
   readonly maxRowsPerTable?: number;
   /** Bound on polled parameters (DataModel.watch). */

@@ -38,7 +38,7 @@ export class DataModel implements DataModelApi {
   /** The instance tree: sole owner of instances, path indexes and stored values. */
   readonly tree: InstanceTree;
   readonly store: KeyValueStore | undefined;
-  readonly factoryDefault: FactoryDefault;
+  readonly factoryDefault: FactoryDefault | (() => FactoryDefault);
   readonly maxWatched: number;
   readonly listeners: ChangeListener[] = [];
   /** Why the stored state was not used at start-up ("" when it was, or when none existed). */
@@ -69,18 +69,19 @@ export class DataModel implements DataModelApi {
   /** Applies the factory default to a fresh tree, then persists it. */
   private seed(): void {
     const tree = this.tree;
-    for (const row of this.factoryDefault.rows) {
+    const fd = typeof this.factoryDefault === 'function' ? this.factoryDefault() : this.factoryDefault;
+    for (const row of fd.rows) {
       const cut = row.path.lastIndexOf('.', row.path.length - 2);
-      const table = tree.tables.get(row.path.slice(0, cut + 1));
+      const table = tree.tableAt(row.path.slice(0, cut + 1));
       const number = Number(row.path.slice(cut + 1, -1));
-      if (table === undefined || !(number >= 1) || table.rows.has(number)) continue;
+      if (table === undefined || !(number >= 1) || table.row(number) !== undefined) continue;
       const inst = tree.insertRow(table, number);
       for (const [name, value] of row.values) tree.storeValue(inst, name, value);
       fillKeys(tree, inst, (name, v) => { tree.storeValue(inst, name, v); });
     }
-    for (const [path, value] of this.factoryDefault.params) {
+    for (const [path, value] of fd.params) {
       const dot = path.lastIndexOf('.');
-      const inst = tree.instances.get(path.slice(0, dot + 1));
+      const inst = tree.instanceAt(path.slice(0, dot + 1));
       if (inst !== undefined) tree.storeValue(inst, path.slice(dot + 1), value);
     }
     this.save();
@@ -117,11 +118,11 @@ export class DataModel implements DataModelApi {
   }
 
   instanceAt(path: string): ObjectInstance | undefined {
-    return this.tree.instances.get(path);
+    return this.tree.instanceAt(path);
   }
 
   tableAt(path: string): Table | undefined {
-    return this.tree.tables.get(path);
+    return this.tree.tableAt(path);
   }
 
   uniqueKeyValues(inst: ObjectInstance): Map<string, string> {

@@ -1,97 +1,179 @@
 /**
  * Persistence of the configuration and writable state (R-ARC.8, §4 items 8 and 11)
- * through the platform KeyValueStore: one key, one JSON document, written with one
- * atomic `set`, so a crash leaves the old or the new state, never a mix.
+ * through the platform KeyValueStore: one key, one text value replaced atomically by
+ * the store, so a crash leaves the old or the new state, never a mix.
  *
  * Stored: every row of a non-volatile table (Subscription rows only while Persistent
  * is true, via ObjectNode.persistWhen) with its stored values, stored values of
  * single-instance objects, and every table's next instance number — so deleted numbers
  * are never reused, even across reboots. Getter-backed and volatile params are not.
  *
- * Format: {"v":1,"o":[[path,[name,value,…]],…],"n":[[tablePath,next],…]}, UTF-8.
+ * Format 2 (UTF-8 text, one JSON value per line), written and read line by line through
+ * the store's text pieces, so no device ever holds the state as one string (docs/budgets.md):
+ *   {"v":2}
+ *   ["Device.LocalAgent.Controller.1.","EndpointID","proto::c",…]   an instance and its stored name/value pairs
+ *   ["Device.LocalAgent.Controller.",3]                              a table's next instance number
+ * Instances come parents first. Format 1 (one document {"v":1,"o":[[path,[name,value,…]],…],
+ * "n":[[tablePath,next],…]}, written before) is still read.
  */
 import { named } from './schema.ts';
 import type { KeyValueStore } from '../platform/types.ts';
-import type { ObjectInstance } from './instances.ts';
+import { TextRead } from '../platform/types.ts';
+import { readStoredText, writeStoredText } from './stored-text.ts';
+import { ObjectInstance, Table } from './instances.ts';
 import type { InstanceTree } from './instance-tree.ts';
-import { readUtf8, utf8Bytes } from '../encoding/utf8.ts';
 
 export const STORE_KEY = 'dm';
-const FORMAT = 1;
+const HEADER = '{"v":2}\n';
+/** Longest line a loader holds (a Format 1 document is one line); longer is corrupt. */
+const MAX_LINE_CHARS = 65536;
 
 function persistable(inst: ObjectInstance): boolean {
   for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) {
     if (i.node.volatile) return false;
     const flag = i.node.persistWhen;
-    if (flag !== '' && (i.values === null || i.values.get(flag) !== 'true')) return false;
+    if (flag !== '' && i.stored(flag) !== 'true') return false;
   }
   return true;
 }
 
-function collect(inst: ObjectInstance, objects: unknown[], counters: unknown[]): void {
+/** What is written, in order: instances (parents first) and tables (for their counters). */
+function collect(inst: ObjectInstance, out: (ObjectInstance | Table)[]): void {
   if (!persistable(inst)) return;
-  const values: string[] = [];
-  if (inst.values !== null) {
-    for (const [name, value] of inst.values) {
-      const p = named(inst.node.params, name);
-      if (p !== undefined && !p.volatile) values.push(name, value);
+  out.push(inst);
+  const s = inst.sub;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c instanceof ObjectInstance) collect(c, out);
+    else if (c !== null) {
+      if (c.nextNumber > 1) out.push(c);
+      for (let r = 0; r < c.rows.length; r++) collect(c.rows[r]!, out);
     }
   }
-  if (inst.number > 0 || values.length > 0) objects.push([inst.path, values]);
-  for (const child of inst.children.values()) collect(child, objects, counters);
-  for (const table of inst.tables.values()) {
-    if (table.nextNumber > 1) counters.push([table.path, table.nextNumber]);
-    for (const row of table.rows.values()) collect(row, objects, counters);
+}
+
+/** Hands the state to the store one line per call (KeyValueStore.writeText's `next`). */
+class StateWriter {
+  private i = -1;
+  constructor(private readonly items: readonly (ObjectInstance | Table)[]) {}
+
+  next(): string | null {
+    if (this.i < 0) { this.i = 0; return HEADER; }
+    while (this.i < this.items.length) {
+      const item = this.items[this.i++]!;
+      if (item instanceof Table) return JSON.stringify([item.path, item.nextNumber]) + '\n';
+      const line: string[] = [item.path];
+      const pairs = item.pairs;
+      for (let k = 0; k < pairs.length; k += 2) {
+        const p = named(item.node.params, pairs[k]!);
+        if (p !== undefined && !p.volatile) line.push(pairs[k]!, pairs[k + 1]!);
+      }
+      if (item.number > 0 || line.length > 1) return JSON.stringify(line) + '\n';
+    }
+    return null;
   }
 }
 
 export function saveTree(tree: InstanceTree, store: KeyValueStore): void {
-  const objects: unknown[] = [];
-  const counters: unknown[] = [];
-  collect(tree.root, objects, counters);
-  store.set(STORE_KEY, utf8Bytes(JSON.stringify({ v: FORMAT, o: objects, n: counters })));
+  const items: (ObjectInstance | Table)[] = [];
+  collect(tree.root, items);
+  const w = new StateWriter(items);
+  writeStoredText(store, STORE_KEY, () => w.next());
 }
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
-/**
- * Rebuilds `tree` (fresh, as the model built it) from storage. Returns "" when loaded, "none" when nothing is
- * stored, or why the document was rejected (the caller then seeds the factory default).
- */
-export function loadTree(tree: InstanceTree, store: KeyValueStore): string {
-  const bytes = store.get(STORE_KEY);
-  if (bytes === undefined) return 'none';
-  const text = readUtf8(bytes, 0, bytes.length);
-  if (text === undefined) return 'stored state is not UTF-8';
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return 'stored state is not JSON';
+/** Takes the stored text piece by piece and applies each complete line to the tree. */
+class StateLoader {
+  error = '';
+  private carry = '';
+  private lines = 0;
+  private legacy = false;
+
+  constructor(private readonly tree: InstanceTree) {}
+
+  piece(text: string): void {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0 && this.error === ''; nl = text.indexOf('\n', start)) {
+      this.line(this.carry === '' ? text.slice(start, nl) : this.carry + text.slice(start, nl));
+      this.carry = '';
+      start = nl + 1;
+    }
+    if (this.error !== '' || start >= text.length) return;
+    if (this.carry.length + text.length - start > MAX_LINE_CHARS) { this.error = 'stored state has a line too long'; return; }
+    this.carry += start === 0 ? text : text.slice(start);
   }
-  const d = doc as { v?: unknown; o?: unknown; n?: unknown };
-  if (d === null || typeof d !== 'object' || d.v !== FORMAT || !Array.isArray(d.o) || !Array.isArray(d.n)) return 'stored state has an unknown format';
-  for (const entry of d.o as unknown[]) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStringArray(entry[1])) return 'stored object entry is malformed';
-    const path = entry[0];
-    let inst = tree.instances.get(path);
+
+  /** "" when the whole state was applied, else why not. */
+  finish(): string {
+    if (this.error === '' && this.carry !== '') this.line(this.carry);
+    this.carry = '';
+    if (this.error === '' && this.lines === 0) this.error = 'stored state is empty';
+    return this.error;
+  }
+
+  private line(text: string): void {
+    if (this.error !== '') return;
+    if (this.legacy) { this.error = 'stored state has an unknown format'; return; }
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      this.error = 'stored state is not JSON';
+      return;
+    }
+    if (this.lines++ === 0) {
+      const d = v as { v?: unknown; o?: unknown; n?: unknown };
+      if (d !== null && typeof d === 'object' && d.v === 2) return;
+      if (d === null || typeof d !== 'object' || d.v !== 1 || !Array.isArray(d.o) || !Array.isArray(d.n)) { this.error = 'stored state has an unknown format'; return; }
+      this.legacy = true;
+      for (const entry of d.o as unknown[]) {
+        if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStringArray(entry[1])) { this.error = 'stored object entry is malformed'; return; }
+        this.instance(entry[0], entry[1], 0);
+        if (this.error !== '') return;
+      }
+      for (const entry of d.n as unknown[]) if (!this.counter(entry)) return;
+      return;
+    }
+    if (!Array.isArray(v) || v.length === 0 || typeof v[0] !== 'string') { this.error = 'stored line is malformed'; return; }
+    if (v.length === 2 && typeof v[1] === 'number') { this.counter(v); return; }
+    if (!isStringArray(v)) { this.error = 'stored object entry is malformed'; return; }
+    this.instance(v[0]!, v, 1);
+  }
+
+  /** Creates the instance at `path` if it is a row not there yet, then stores values[from…] (name, value pairs). */
+  private instance(path: string, values: readonly string[], from: number): void {
+    const tree = this.tree;
+    let inst = tree.instanceAt(path);
     if (inst === undefined) {
       const cut = path.lastIndexOf('.', path.length - 2);
-      const table = tree.tables.get(path.slice(0, cut + 1));
+      const table = tree.tableAt(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));
-      if (table === undefined || !Number.isInteger(number) || number < 1) return `stored row ${path} has no table`;
-      if (table.rows.size >= tree.maxRowsPerTable) return `stored table ${table.path} has more than ${tree.maxRowsPerTable} rows`;
+      if (table === undefined || !Number.isInteger(number) || number < 1) { this.error = `stored row ${path} has no table`; return; }
+      if (table.rows.length >= tree.maxRowsPerTable) { this.error = `stored table ${table.path} has more than ${tree.maxRowsPerTable} rows`; return; }
       inst = tree.insertRow(table, number);
     }
-    const values = entry[1];
-    for (let i = 0; i + 1 < values.length; i += 2) tree.storeValue(inst, values[i]!, values[i + 1]!);
+    for (let i = from; i + 1 < values.length; i += 2) tree.storeValue(inst, values[i]!, values[i + 1]!);
   }
-  for (const entry of d.n as unknown[]) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') return 'stored counter is malformed';
-    const table = tree.tables.get(entry[0]);
+
+  private counter(entry: unknown): boolean {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') { this.error = 'stored counter is malformed'; return false; }
+    const table = this.tree.tableAt(entry[0]);
     if (table !== undefined && entry[1] > table.nextNumber) table.nextNumber = entry[1];
+    return true;
   }
-  return '';
+}
+
+/**
+ * Rebuilds `tree` (fresh, as the model built it) from storage. Returns "" when loaded, "none" when nothing is
+ * stored, or why the state was rejected (the caller then seeds the factory default).
+ */
+export function loadTree(tree: InstanceTree, store: KeyValueStore): string {
+  const loader = new StateLoader(tree);
+  const read = readStoredText(store, STORE_KEY, (piece) => { if (loader.error === '') loader.piece(piece); });
+  if (read === TextRead.Absent) return 'none';
+  if (read === TextRead.Malformed) return 'stored state is not UTF-8';
+  return loader.finish();
 }

@@ -8,7 +8,7 @@
  * a search or wildcard matching nothing is success with no objects (R-ARC.9/10).
  */
 import { DmError } from './errors.ts';
-import type { ObjectInstance, Table } from './instances.ts';
+import { ObjectInstance, type Table } from './instances.ts';
 import { type ParsedPath, PathKind, type ResolvedPath, SegmentKind, type SupportedPath } from './path-types.ts';
 import { parsePath } from './path-parser.ts';
 import { type CommandNode, type EventNode, type ObjectNode, type ParamNode, named } from './schema.ts';
@@ -61,16 +61,17 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
       }
       const child = named(node.objects, seg.name);
       if (child === undefined) return failure(DmError.InvalidPath, `no object ${seg.name} in ${node.path}`);
+      const at = node.objects.indexOf(child);
       node = child;
       if (child.multi) {
         tables = [];
-        for (const inst of objects) tables.push(inst.tables.get(seg.name)!);
+        for (const inst of objects) tables.push(inst.sub[at] as Table);
       } else {
         const next: ObjectInstance[] = [];
         // A discriminated sub-object (IoTCapability.{i}.<Class>.) may be absent from a row.
         for (const inst of objects) {
-          const c = inst.children.get(seg.name);
-          if (c !== undefined) next.push(c);
+          const c = inst.sub[at];
+          if (c instanceof ObjectInstance) next.push(c);
           else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no object ${inst.path}${seg.name}.`);
         }
         objects = next;
@@ -81,16 +82,16 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
     const next: ObjectInstance[] = [];
     if (seg.kind === SegmentKind.Instance) {
       for (const t of tables) {
-        const row = t.rows.get(seg.number);
+        const row = t.row(seg.number);
         if (row !== undefined) next.push(row);
         else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no instance ${t.path}${seg.number}.`);
       }
     } else if (seg.kind === SegmentKind.Wildcard) {
-      for (const t of tables) for (const row of t.rows.values()) next.push(row);
+      for (const t of tables) for (const row of t.rows) next.push(row);
     } else if (seg.kind === SegmentKind.Search) {
       const check = checkTerms(ctx, node, seg.terms!);
       if (check.err !== 0) return failure(check.err, check.message);
-      for (const t of tables) for (const row of t.rows.values()) if (matchesTerms(ctx, row, seg.terms!)) next.push(row);
+      for (const t of tables) for (const row of t.rows) if (matchesTerms(ctx, row, seg.terms!)) next.push(row);
     } else {
       return failure(DmError.InvalidPathSyntax, '{i} is only valid in supported-DM paths');
     }
@@ -100,7 +101,7 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
   if (parsed.kind === PathKind.Object) {
     if (tables !== null) {
       const rows: ObjectInstance[] = [];
-      for (const t of tables) for (const row of t.rows.values()) rows.push(row);
+      for (const t of tables) for (const row of t.rows) rows.push(row);
       return { err: 0, message: '', kind: PathKind.Object, search: parsed.search, node, objects: rows, tables, element: null };
     }
     return { err: 0, message: '', kind: PathKind.Object, search: parsed.search, node, objects, tables: NONE, element: null };

@@ -118,7 +118,7 @@ function matchFrom(ctx: SearchContext, inst: ObjectInstance, t: SearchTerm, from
       }
       return false;
     }
-    const child = cur.children.get(step.name);
+    const child = cur.child(step.name);
     if (child === undefined) return false;
     cur = child;
   }

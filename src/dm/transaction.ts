@@ -106,13 +106,13 @@ export class ModelTransaction implements Transaction {
     if (p.entriesOf !== '' || (p.getter !== null && p.setter === null)) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is read-only`);
     if (mode !== WriteMode.Agent && p.access !== ParamAccess.ReadWrite) {
       const firstWrite = p.access === ParamAccess.WriteOnceReadOnly &&
-        (mode === WriteMode.Add ? this.createdHere(inst) : inst.values === null || !inst.values.has(name));
+        (mode === WriteMode.Add ? this.createdHere(inst) : inst.stored(name) === undefined);
       if (!firstWrite) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is not writable`);
     }
     const r = checkValue(p, value);
     if (r.err !== 0) return this.fail(r.err, `${inst.path}${name}: ${r.message}`);
     if (p.immutable && mode === WriteMode.Set && !this.createdHere(inst)) {
-      const current = inst.values === null ? undefined : inst.values.get(name);
+      const current = inst.stored(name);
       if (current !== undefined && current !== '' && current !== r.value) {
         return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
       }
@@ -136,7 +136,7 @@ export class ModelTransaction implements Transaction {
 
   add(table: Table, mode: WriteMode = WriteMode.Set): ObjectInstance | null {
     if (!this.open) { this.fail(DmError.InternalError, 'transaction closed'); return null; }
-    if (!this.live(table.parent) || table.parent.tables.get(table.node.name) !== table) {
+    if (!this.live(table.parent) || table.parent.table(table.node.name) !== table) {
       this.fail(DmError.ObjectDoesNotExist, `${table.path} does not exist`);
       return null;
     }
@@ -146,7 +146,7 @@ export class ModelTransaction implements Transaction {
       return null;
     }
     const max = node.maxEntries > 0 ? Math.min(node.maxEntries, this.tree.maxRowsPerTable) : this.tree.maxRowsPerTable;
-    if (table.rows.size >= max) { this.fail(DmError.ResourcesExceeded, `${table.path} is full (${max} rows)`); return null; }
+    if (table.rows.length >= max) { this.fail(DmError.ResourcesExceeded, `${table.path} is full (${max} rows)`); return null; }
     const oldNext = table.nextNumber;
     const row = this.tree.insertRow(table, table.nextNumber);
     this.journal.push({ op: OP_ADD, inst: row, name: '', old: undefined, table, oldNext });
@@ -165,7 +165,7 @@ export class ModelTransaction implements Transaction {
     if (mode !== WriteMode.Agent && node.access !== ObjAccess.AddDelete && node.access !== ObjAccess.DeleteOnly) {
       return this.fail(DmError.DeleteFailure, `${node.path} rows cannot be deleted`);
     }
-    const table = inst.parent.tables.get(node.name)!;
+    const table = this.tree.tableOf(inst)!;
     this.tree.removeRow(table, inst);
     this.journal.push({ op: OP_DELETE, inst, name: '', old: undefined, table, oldNext: table.nextNumber });
     this.clearReferences(inst);
@@ -178,8 +178,8 @@ export class ModelTransaction implements Transaction {
     const cascade: ObjectInstance[] = [];
     forEachInstance(this.tree.root, (inst) => {
       for (const p of inst.node.params) {
-        if (p.reference === null || !p.reference.strong || inst.values === null) continue;
-        const v = inst.values.get(p.name);
+        if (p.reference === null || !p.reference.strong) continue;
+        const v = inst.stored(p.name);
         if (v === undefined || v === '') continue;
         const items = splitList(v);
         const kept = items.filter((it) => it !== gone && !it.startsWith(gone + '.'));
@@ -217,7 +217,7 @@ export class ModelTransaction implements Transaction {
     for (const e of this.journal) {
       if (e.op === OP_ADD) tables.add(e.table!);
       else if (e.op === OP_SET && e.inst.number > 0 && e.inst.parent !== null && isKeyParam(e.inst.node, e.name)) {
-        const t = e.inst.parent.tables.get(e.inst.node.name);
+        const t = this.tree.tableOf(e.inst);
         if (t !== undefined) tables.add(t);
       }
     }

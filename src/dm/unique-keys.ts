@@ -24,7 +24,7 @@ export function isNonFunctionalKeyParam(node: ObjectNode, name: string): boolean
 function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
   if (table === undefined) return wanted;
   const taken = new Set<string>();
-  for (const other of table.rows.values()) if (other !== row) taken.add(tree.read(other, p));
+  for (const other of table.rows) if (other !== row) taken.add(tree.read(other, p));
   if (!taken.has(wanted)) return wanted;
   const numeric = p.type !== ParamType.String;
   for (let k = 1; ; k++) {
@@ -40,12 +40,12 @@ function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectI
  * are left alone.
  */
 export function fillKeys(tree: InstanceTree, row: ObjectInstance, put: (name: string, value: string) => void): void {
-  const table = row.parent === null ? undefined : row.parent.tables.get(row.node.name);
+  const table = tree.tableOf(row);
   for (const key of row.node.uniqueKeys) {
     for (const name of key.params) {
       const p = named(row.node.params, name);
       if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
-      if (row.values !== null && row.values.has(name)) continue;
+      if (row.stored(name) !== undefined) continue;
       if (p.type === ParamType.String && p.enumeration === null) put(name, freeKeyValue(tree, table, row, p, 'cpe-' + row.number));
       else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, freeKeyValue(tree, table, row, p, String(row.number)));
     }
@@ -56,7 +56,7 @@ export function fillKeys(tree: InstanceTree, row: ObjectInstance, put: (name: st
 export function duplicateKeys(tree: InstanceTree, table: Table, failures: WriteFailure[]): void {
   for (const key of table.node.uniqueKeys) {
     const seen = new Map<string, ObjectInstance>();
-    for (const row of table.rows.values()) {
+    for (const row of table.rows) {
       let k = '';
       for (const name of key.params) {
         const p = named(row.node.params, name);

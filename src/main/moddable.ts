@@ -18,6 +18,7 @@
  *
  * Module links (all external here, resolved by the manifest):
  *   tinyusp/core     dist/xs/tinyusp    the portable core (preloaded)
+ *   tinyusp/platform dist/moddable/platform  the Moddable platform (preloaded; Preference passed in)
  *   tinyusp/boards   dist/moddable/boards   board table (preloaded)
  *   tinyusp/schemas  dist/moddable/schemas  Device:2 schema per board (preloaded)
  *   tinyusp/board-io dist/moddable/board-io (ESP32) | board-sim (simulator)
@@ -26,13 +27,14 @@
  *   tinyusp/ota      src/platform/moddable/native/ota (C: boot partition, app rollback)
  */
 import config from 'mc/config';
+import Preference from 'preference';
 import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
 import { openFirmware } from 'tinyusp/firmware';
 import { copyBoardDescription, findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
 import { CLASS2_PROFILE, startHostAgent, validateEndpointId, WEBSOCKET_MTP, type HostAgent } from 'tinyusp/core';
 import { moddableStreamPort } from '../platform/moddable/stream-port.ts';
-import { createModdablePlatform } from '../platform/moddable/index.ts';
+import { createModdablePlatform } from 'tinyusp/platform';
 import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import { runSelfTest } from '../platform/moddable/self-test.ts';
@@ -71,7 +73,7 @@ export default function main(): void {
   const boardName = config.board ?? 'sim';
   const board = findBoard(boardName);
   const boardIo = board ? createBoardIo({ description: board, heldInputs: heldM5Buttons(), onProblem: (m) => trace(`tinyusp warn ${m}\n`) }) : undefined;
-  const platform = createModdablePlatform(boardIo ? { board: boardIo } : {});
+  const platform = createModdablePlatform(boardIo ? { preference: Preference, board: boardIo } : { preference: Preference });
   if (!board) { platform.log.error(`unknown board "${boardName}" (see boards/)`); return; }
   const eid = endpointIdOf(board);
   const eidError = validateEndpointId(eid);

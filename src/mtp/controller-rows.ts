@@ -24,6 +24,6 @@ export function read(model: DataModelApi, inst: ObjectInstance, name: string): s
 export function findController(model: DataModelApi, endpointId: string): ObjectInstance | undefined {
   const table = model.tableAt(CONTROLLER_TABLE);
   if (table === undefined) return undefined;
-  for (const row of table.rows.values()) if (read(model, row, 'EndpointID') === endpointId) return row;
+  for (const row of table.rows) if (read(model, row, 'EndpointID') === endpointId) return row;
   return undefined;
 }

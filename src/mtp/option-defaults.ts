@@ -100,5 +100,5 @@ function rowOf(paramPath: string): string {
 
 /** The stored value (not model.read: hidden parameters such as Password read ""), undefined when never written. */
 function stored(inst: ObjectInstance, name: string): string | undefined {
-  return inst.values === null ? undefined : inst.values.get(name);
+  return inst.stored(name);
 }

@@ -52,9 +52,18 @@ export interface TimerHandle {
   readonly id: number;
 }
 
+/** Outcome of KeyValueStore.readText. */
+export const TextRead = { Read: 0, Absent: 1, Malformed: 2 } as const;
+export type TextRead = (typeof TextRead)[keyof typeof TextRead];
+
 /**
  * Key-value storage with atomic replacement: after a crash or power cut, `get(key)`
  * returns either the old or the new value, never a torn one.
+ *
+ * Text values may also be streamed (`readText`/`writeText`, same atomicity), so a
+ * device never holds a large value as one string: the Moddable store keeps each
+ * piece in its own NVS entry. A store without them is used through
+ * platform/store-text.ts, which reads and writes the value whole.
  */
 export interface KeyValueStore {
   get(key: string): Uint8Array | undefined;
@@ -62,6 +71,13 @@ export interface KeyValueStore {
   set(key: string, value: Uint8Array): void;
   delete(key: string): void;
   keys(): string[];
+  /**
+   * Hands the value of `key` (UTF-8 text) to `visit` in order, in pieces of whole
+   * characters. Returns a TextRead code (Malformed: not UTF-8, or torn behind the store's back).
+   */
+  readText?(key: string, visit: (piece: string) => void): TextRead;
+  /** Replaces the value of `key` atomically by the text `next()` returns, piece after piece, until it returns null. */
+  writeText?(key: string, next: () => string | null): void;
 }
 
 /** Log levels, most severe first; a logger prints levels <= its own. */

@@ -2,14 +2,13 @@
  * usp.Msg construction and encoding (usp-msg.proto, TR-369 "Messages"). Thin typed
  * builders put a body in the envelope with the matching msg_type (R-MSG.10: header
  * and body agree) and a msg_id (R-MSG.8; responses echo the request's, R-MSG.9);
- * `encodeMsg` runs the pbf-generated writer. Off the hot path: allocation is fine.
+ * `encodeMsg` runs the table codec (msg-codec.ts). Off the hot path: allocation is fine.
  *
- * Left out on purpose: pbf's generated writer skips a oneof member that holds a
- * proto3 default scalar (OperateResp req_obj_path ""), so such a member is not sent.
+ * Left out on purpose: the codec skips a oneof member that holds a proto3 default
+ * scalar (OperateResp req_obj_path ""), as pbf did, so such a member is not sent.
  */
-import { PbfWriter } from 'pbf';
 import {
-  writeMsg, type AddInit, type AddRespInit, type DeleteInit, type DeleteRespInit, type DeregisterInit,
+  MSG_ROOT, type AddInit, type AddRespInit, type DeleteInit, type DeleteRespInit, type DeregisterInit,
   type ErrorParamErrorInit, type GetInit, type GetInstancesInit, type GetInstancesRespInit, type GetRespInit,
   type GetSupportedDMInit, type GetSupportedDMRespInit, type GetSupportedProtocolInit,
   type GetSupportedProtocolRespInit, type MsgInit, type NotifyEventInit, type NotifyInit,
@@ -18,7 +17,7 @@ import {
   type OperateRespInit, type RegisterInit, type RequestInit, type ResponseInit, type SetInit, type SetRespInit,
 } from './generated/usp-msg.js';
 import { MsgType } from './msg-decode.ts';
-import { utf8Bytes } from './wire.ts';
+import { encodeMessage } from './msg-codec.ts';
 
 type RequestKey = Exclude<keyof RequestInit, 'req_type'>;
 type ResponseKey = Exclude<keyof ResponseInit, 'resp_type'>;
@@ -91,20 +90,7 @@ export const operateMsg = (msgId: string, b: OperateInit): MsgInit => requestMsg
 export const registerMsg = (msgId: string, b: RegisterInit): MsgInit => requestMsg(msgId, 'register', b);
 export const deregisterMsg = (msgId: string, b: DeregisterInit): MsgInit => requestMsg(msgId, 'deregister', b);
 
-/**
- * pbf 5.1.2's writeUtf8 combines a surrogate pair with `| 0x10000` instead of
- * `+ 0x10000`, so code points from U+20000 on are written as the wrong character
- * (found by the protobufjs oracle). Strings are therefore encoded by wire.ts.
- */
-class Utf8PbfWriter extends PbfWriter {
-  override writeString(str: string): void {
-    this.writeBytes(utf8Bytes(String(str)));
-  }
-}
-
-/** Encodes a Msg with the pbf-generated writer. */
+/** Encodes a Msg (the table codec, msg-codec.ts). */
 export function encodeMsg(msg: MsgInit): Uint8Array {
-  const pbf = new Utf8PbfWriter();
-  writeMsg(msg, pbf);
-  return pbf.finish();
+  return encodeMessage(MSG_ROOT, msg);
 }

@@ -5,17 +5,18 @@
  * Order: walk the envelope (R-MSG.5–7: exactly one header and one body), read the
  * header (R-MSG.8 msg_id present, msg_type a known enum), validate the body against
  * msg-schema.ts (wire types, R-ENC.2 enums, R-ENC.3 oneofs), then build the typed
- * object with the pbf-generated reader inside a try (its throws become
- * MsgError.Decoder). msg_id is returned whenever it could be extracted, even on error,
+ * object with the table codec (msg-codec.ts) inside a try (its throws — a string that
+ * is not UTF-8 — become MsgError.Decoder). msg_id is returned whenever it could be extracted, even on error,
  * so the caller can answer Error 7004/7001 (R-MTP.5, R-ENC.5); R-MSG.10: `bodyType`
  * (derived from the body) is what to trust, `msgType` is only what the header said.
  * This path allocates (strings, objects); only RecordView is allocation-free.
  */
-import { PbfReader } from 'pbf';
+import { readUtf8 } from '../encoding/utf8.ts';
 import { MsgError } from './errors.ts';
+import { decodeMessage } from './msg-codec.ts';
 import { BODY_RULE, MSG_TYPE_MAX } from './msg-schema.ts';
 import { validateMessage } from './msg-validate.ts';
-import { readMsg, type Msg } from './generated/usp-msg.js';
+import { MSG_ROOT, type Msg } from './generated/usp-msg.js';
 import { WireReader, WireType } from './wire.ts';
 
 /** Header.MsgType values (usp-msg.proto). */
@@ -101,9 +102,7 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   if (be !== MsgError.Ok) return be;
   let msg: Msg;
   try {
-    const pbf = new PbfReader(buf);
-    pbf.pos = start;
-    msg = readMsg(pbf, end);
+    msg = decodeMessage(MSG_ROOT, buf, start, end) as Msg;
   } catch {
     return MsgError.Decoder;
   }
@@ -143,9 +142,10 @@ function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   }
   res.msgType = type;
   if (idLen === 0) return MsgError.MissingMsgId;
-  const pbf = new PbfReader(buf);
-  pbf.pos = idLenPos;
-  res.msgId = pbf.readString();
+  r.reset(buf, idLenPos, end);
+  const id = r.length() < 0 ? undefined : readUtf8(buf, r.pos, r.pos + idLen);
+  if (id === undefined) return MsgError.Decoder;
+  res.msgId = id;
   return MsgError.Ok;
 }
 

@@ -1,6 +1,8 @@
 /** Access control (07-security "Roles", AGENT-REQUIREMENTS §1.16 §Roles/§Perm strings/§Targets/§Precedence, R-SEC.1). */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { covers, coversPath, splitPath } from '../../src/agent/acl.ts';
 import { addMsg, getMsg, operateMsg, setMsg } from '../../src/usp/index.ts';
 import { PermKind, Right } from '../../src/agent/index.ts';
 import { createTestAgent, exchange, OTHER_ID, type TestAgent } from './harness.ts';
@@ -91,6 +93,18 @@ acl('§Special roles secured params read "" unless the Controller holds a Secure
   exchange(t, setMsg('s', { allow_partial: false, update_objs: [{ obj_path: 'Device.LocalAgent.ControllerTrust.',
     param_settings: [{ param: 'SecuredRoles', value: 'Device.LocalAgent.ControllerTrust.Role.1', required: true }] }] }));
   assert.is(t.agent.acl.viewFor(t.model.instanceAt('Device.LocalAgent.Controller.1.')!).secured, true);
+});
+
+
+acl('§Targets a path is matched in place exactly as against its split segments (coversPath = covers∘splitPath)', () => {
+  const segs = ['Device', 'LocalAgent', 'Controller', '1', '12', '{i}', '*', 'Name', 'X_Y', ''];
+  fc.assert(fc.property(
+    fc.array(fc.constantFrom(...segs), { minLength: 1, maxLength: 5 }),
+    fc.array(fc.constantFrom(...segs), { minLength: 1, maxLength: 6 }),
+    (target, pathSegs) => {
+      const path = pathSegs.join('.');
+      assert.is(coversPath(target, path), covers(target, splitPath(path)), `${target.join('.')} vs ${path}`);
+    }), { numRuns: 2000 });
 });
 
 acl.run();

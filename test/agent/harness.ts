@@ -7,7 +7,7 @@
  * bundled for the XS engine (no node:* imports here).
  */
 import {
-  createDataModel, createDeviceContext, createFactoryDefault, WriteMode, type DataModel, type FactoryRow, type Schema,
+  createDataModel, createDeviceContext, createFactoryDefault, forEachInstance, WriteMode, type DataModel, type FactoryRow, type Schema,
 } from '../../src/dm/index.ts';
 import {
   addMsg, decodeMsg, emitRecord, encodedRecordLength, encodeMsg, getMsg, RecordType, RecordView, utf8Bytes, type Msg, type MsgInit,
@@ -80,10 +80,10 @@ export function createTestAgent(o: TestAgentOptions = {}): TestAgent {
 /** The example rows leave Alias empty; a real agent fills it (R-ADD.5), so do that here. */
 function giveAliases(model: DataModel): void {
   const tx = model.begin();
-  for (const inst of model.tree.instances.values()) {
+  forEachInstance(model.root, (inst) => {
     const p = inst.node.params.find((q) => q.name === 'Alias');
     if (inst.number > 0 && p !== undefined && model.read(inst, p) === '') tx.set(inst, 'Alias', 'cpe-' + inst.number, WriteMode.Agent);
-  }
+  });
   tx.commit();
 }
 

@@ -240,4 +240,16 @@ function rec(b: Uint8Array): [Uint8Array, number, number] {
   return [b, 0, b.length];
 }
 
+sub('R-NOT.1 a Notify too large for one Record of the MTP is dropped when it would be sent (counted), the next one still goes out', () => {
+  const t = createTestAgent({ config: { limits: { maxRecordBytes: 400 } } });
+  subscribe(t, 'ValueChange', 'Device.DeviceInfo.FriendlyName');
+  const set = (v: string) => exchange(t, setMsg('s' + v.length, { allow_partial: false, update_objs: [{ obj_path: 'Device.DeviceInfo.', param_settings: [{ param: 'FriendlyName', value: v }] }] }));
+  set('x'.repeat(32));
+  assert.equal(notifies(t), []);
+  assert.is(t.agent.notifications.dropped, 1);
+  set('s');
+  const [n] = notifies(t);
+  assert.equal(n!.msg.body!.request!.notify!.value_change, { param_path: 'Device.DeviceInfo.FriendlyName', param_value: 's' });
+});
+
 sub.run();

@@ -14,7 +14,7 @@ if (model.loadError !== '') {
   process.exit(3);
 }
 const info = model.instanceAt('Device.DeviceInfo.')!;
-const stored = /^n(\d+)$/.exec(info.values?.get('FriendlyName') ?? '');
+const stored = /^n(\d+)$/.exec(info.stored('FriendlyName') ?? '');
 let k = stored === null ? 0 : Number(stored[1]);
 process.stdout.write('ready\n');
 for (;;) {
@@ -23,7 +23,7 @@ for (;;) {
   tx.set(info, 'FriendlyName', `n${k}`);
   tx.set(model.instanceAt('Device.Object.FooObject.5.')!, 'Label', `n${k}`);
   const table = model.tableAt('Device.LocalAgent.Controller.')!;
-  for (const row of [...table.rows.values()]) tx.delete(row);
+  for (const row of [...table.rows]) tx.delete(row);
   const row = tx.add(table)!;
   tx.set(row, 'EndpointID', `c${k}`, WriteMode.Add);
   if (tx.commit() !== 0) process.exit(4);

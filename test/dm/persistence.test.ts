@@ -14,7 +14,7 @@ import { build } from 'esbuild';
 import { WriteMode } from '../../src/dm/index.ts';
 import { STORE_KEY } from '../../src/dm/persistence.ts';
 import { createFileStore } from '../../src/platform/node/storage.ts';
-import type { KeyValueStore } from '../../src/platform/types.ts';
+import { TextRead, type KeyValueStore } from '../../src/platform/types.ts';
 import { exampleModel, setOne, valueAt as value } from './example-model.ts';
 
 function memoryStore(): KeyValueStore & { writes: number } {
@@ -38,11 +38,11 @@ restart('R-ARC.8 configuration, rows, instance numbers and counters survive a re
   const ctl = m.tableAt('Device.LocalAgent.Controller.')!;
   const a = tx.add(ctl)!;
   tx.set(a, 'EndpointID', 'proto::ctl-a');
-  tx.set(a.children.get('TransferCompletePolicy')!, 'ResultTypeFilter', 'Failure');
+  tx.set(a.child('TransferCompletePolicy')!, 'ResultTypeFilter', 'Failure');
   const b = tx.add(ctl)!;
   tx.set(b, 'EndpointID', 'proto::ctl-b');
-  const mtp = tx.add(b.tables.get('MTP')!)!;
-  tx.set(mtp.children.get('CoAP')!, 'Host', 'ctl-b.local');
+  const mtp = tx.add(b.table('MTP')!)!;
+  tx.set(mtp.child('CoAP')!, 'Host', 'ctl-b.local');
   tx.set(m.instanceAt('Device.DeviceInfo.')!, 'FriendlyName', 'kitchen');
   tx.delete(a);
   assert.is(tx.commit(), 0);
@@ -79,6 +79,55 @@ restart('§1.14 every Subscription is stored (the agent deletes non-persistent o
   assert.is(value(m, 'Device.LocalAgent.Subscription.2.Persistent'), 'false');
   assert.equal(m.resolve('Device.LocalAgent.Request.*.').objects, []);
   assert.is(m.tableAt('Device.LocalAgent.Subscription.')!.nextNumber, 3);
+});
+
+/** A store that hands text back one character at a time and keeps what writeText gave it, piece by piece. */
+function pieceStore(): KeyValueStore & { pieces: string[] } {
+  const m = new Map<string, string>();
+  const pieces: string[] = [];
+  return {
+    pieces,
+    get: (k) => (m.has(k) ? new TextEncoder().encode(m.get(k)) : undefined),
+    set: (k, v) => { m.set(k, new TextDecoder().decode(v)); },
+    delete: (k) => { m.delete(k); },
+    keys: () => [...m.keys()],
+    readText(k, visit) {
+      const t = m.get(k);
+      if (t === undefined) return TextRead.Absent;
+      for (const ch of t) visit(ch);
+      return TextRead.Read;
+    },
+    writeText(k, next) {
+      pieces.length = 0;
+      let t = '';
+      for (let p = next(); p !== null; p = next()) { pieces.push(p); t += p; }
+      m.set(k, t);
+    },
+  };
+}
+
+restart('R-ARC.8 the state is streamed one line per piece (format 2) and loads whatever the pieces are', () => {
+  const store = pieceStore();
+  let m = exampleModel(store);
+  const tx = m.begin();
+  tx.set(m.instanceAt('Device.DeviceInfo.')!, 'FriendlyName', 'caf\u00e9 \ud83d\ude00 "quoted"\nline');
+  assert.is(tx.commit(), 0);
+  assert.is(store.pieces[0], '{"v":2}\n');
+  assert.ok(store.pieces.length > 5, 'one piece per instance or table');
+  for (const p of store.pieces) assert.ok(p.endsWith('\n') && p.indexOf('\n') === p.length - 1, 'one line per piece');
+  m = exampleModel(store);
+  assert.is(m.loadError, '');
+  assert.is(value(m, 'Device.DeviceInfo.FriendlyName'), 'caf\u00e9 \ud83d\ude00 "quoted"\nline');
+});
+
+restart('R-ARC.8 a state stored in format 1 (one JSON document) still loads', () => {
+  const store = memoryStore();
+  store.set(STORE_KEY, new TextEncoder().encode(JSON.stringify({ v: 1, o: [['Device.DeviceInfo.', ['FriendlyName', 'old']], ['Device.LocalAgent.Controller.4.', ['EndpointID', 'proto::old']]], n: [['Device.LocalAgent.Controller.', 9]] })));
+  const m = exampleModel(store);
+  assert.is(m.loadError, '');
+  assert.is(value(m, 'Device.DeviceInfo.FriendlyName'), 'old');
+  assert.is(value(m, 'Device.LocalAgent.Controller.4.EndpointID'), 'proto::old');
+  assert.is(m.tableAt('Device.LocalAgent.Controller.')!.nextNumber, 9);
 });
 
 restart('§4 item 11 values read from the platform are not stored; one atomic write per commit', () => {

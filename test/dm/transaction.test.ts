@@ -5,17 +5,19 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DmError, WriteMode, type ChangeListener, type DataModel, type ObjectInstance } from '../../src/dm/index.ts';
+import { DmError, forEachInstance, Table, WriteMode, type ChangeListener, type DataModel, type ObjectInstance } from '../../src/dm/index.ts';
 import { exampleModel, setOne, valueAt as value } from './example-model.ts';
 
 /** Every stored value and row of the model, for before/after comparisons. */
 function snapshot(m: DataModel): string {
   const out: string[] = [];
-  for (const [path, inst] of [...m.tree.instances].sort()) {
-    out.push(path + ' ' + JSON.stringify(inst.values === null ? [] : [...inst.values].sort()));
-  }
-  for (const [path, t] of [...m.tree.tables].sort()) out.push(path + ' next=' + t.nextNumber);
-  return out.join('\n');
+  forEachInstance(m.root, (inst) => {
+    const pairs: string[][] = [];
+    for (let i = 0; i < inst.pairs.length; i += 2) pairs.push([inst.pairs[i]!, inst.pairs[i + 1]!]);
+    out.push(inst.path + ' ' + JSON.stringify(pairs.sort()));
+    for (const t of inst.sub) if (t instanceof Table) out.push(t.path + ' next=' + t.nextNumber);
+  });
+  return out.sort().join('\n');
 }
 
 function at(m: DataModel, path: string): ObjectInstance {
@@ -233,7 +235,7 @@ atomic('7019 / 7005 / 7018 / 7024 table rules: read-only tables, maxEntries, non
   assert.is(tx.err, DmError.ResourcesExceeded);
   assert.is(tx.delete(at(m, 'Device.DeviceInfo.')), DmError.ObjectNotATable);
   tx.rollback();
-  assert.is(ctl.rows.size, 0);
+  assert.is(ctl.rows.length, 0);
 });
 
 const refs = suite('dm/transaction references');
@@ -300,7 +302,7 @@ listen('R-NOT §Self listeners run after commit, in order, only for real changes
   tx.delete(at(m, 'Device.IP.Interface.3.'));
   tx.set(at(m, 'Device.IP.Interface.1.Stats.'), 'ErrorsSent', '7', WriteMode.Agent);
   const ctl = tx.add(m.tableAt('Device.LocalAgent.Controller.')!)!;
-  const mtp = tx.add(ctl.tables.get('MTP')!)!;
+  const mtp = tx.add(ctl.table('MTP')!)!;
   tx.set(m.instanceAt(mtp.path + 'CoAP.')!, 'Host', 'h.local', WriteMode.Add);
   assert.equal(log, [], 'nothing before commit');
   assert.is(tx.commit(), 0);

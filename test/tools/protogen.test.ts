@@ -3,10 +3,9 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import protobuf from 'protobufjs';
-import { PbfReader, PbfWriter } from 'pbf';
 import { generate, stripComments } from '../../tools/protogen/index.ts';
 import { ROOT } from '../../tools/build/targets.ts';
-import { readMsg, writeMsg, HeaderMsgType } from '../../src/usp/generated/usp-msg.js';
+import { decodeMsg, encodeMsg, MsgType } from '../../src/usp/index.ts';
 
 const gen = suite('tools/protogen');
 
@@ -27,22 +26,21 @@ gen('comment forms pbf\'s parser rejects are stripped, strings kept', () => {
   assert.is(out.split('\n').length, src.split('\n').length, 'line numbers kept');
 });
 
-gen('R-ENC.0 a Get Msg round-trips against protobufjs loading proto/usp-msg.proto', () => {
+gen('R-ENC.0 a Get Msg round-trips against protobufjs loading proto/usp-msg.proto (the generated table)', () => {
   const root = protobuf.loadSync(`${ROOT}/proto/usp-msg.proto`);
   const Msg = root.lookupType('usp.Msg');
-  const w = new PbfWriter();
-  writeMsg({
-    header: { msg_id: 'm1', msg_type: HeaderMsgType.GET },
+  const bytes = encodeMsg({
+    header: { msg_id: 'm1', msg_type: MsgType.GET },
     body: { request: { get: { param_paths: ['Device.DeviceInfo.', 'Device.LocalAgent.EndpointID'], max_depth: 2 } } },
-  }, w);
-  const bytes = w.finish();
+  });
   const decoded = Msg.toObject(Msg.decode(bytes), { defaults: false }) as { header: { msgId: string; msgType: number }; body: { request: { get: { paramPaths: string[]; maxDepth: number } } } };
   assert.is(decoded.header.msgId, 'm1');
   assert.is(decoded.header.msgType, 1);
   assert.equal(decoded.body.request.get.paramPaths, ['Device.DeviceInfo.', 'Device.LocalAgent.EndpointID']);
   assert.is(decoded.body.request.get.maxDepth, 2);
-  // and back: protobufjs bytes → pbf
-  const again = readMsg(new PbfReader(Msg.encode(Msg.fromObject(decoded)).finish()));
+  // and back: protobufjs bytes → the table codec
+  const back = Msg.encode(Msg.fromObject(decoded)).finish();
+  const again = decodeMsg(back, 0, back.length).msg!;
   assert.equal(again.body?.request?.get?.param_paths, ['Device.DeviceInfo.', 'Device.LocalAgent.EndpointID']);
   assert.is(again.body?.msg_body, 'request');
 });

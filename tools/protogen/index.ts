@@ -4,8 +4,10 @@
  *   npm run protogen            write src/usp/generated/*.js and *.d.ts
  *   npm run protogen -- --check exit 1 if the committed files are stale
  *
- * pbf emits plain `readX(pbf, end)` / `writeX(obj, pbf)` functions (tree-shakeable, no
- * run-time schema). Its parser (protocol-buffers-schema) chokes on some comment forms
+ * usp-record.proto: pbf emits plain `readX(pbf, end)` / `writeX(obj, pbf)` functions.
+ * usp-msg.proto: a table of every message's fields (`MSG_FIELDS`, `MSG_FIRST`, names) that
+ * src/usp/msg-codec.ts encodes and decodes with one loop each — no stack growth per
+ * nesting level and a fraction of the code (docs/budgets.md). Its parser (protocol-buffers-schema) chokes on some comment forms
  * (block comments spanning lines, comments inside option lists), so comments are
  * stripped here first — never by editing the output. The `.d.ts` beside each file is
  * written from the same parsed schema, so strict TypeScript sees every message.
@@ -18,6 +20,8 @@ import { compileRaw } from 'pbf/compile';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PROTO_FILES = ['usp-record.proto', 'usp-msg.proto'];
+/** Protos generated as a table for src/usp/msg-codec.ts rather than as pbf functions. */
+export const TABLE_PROTOS = new Set(['usp-msg.proto']);
 export const OUT_DIR = join(ROOT, 'src', 'usp', 'generated');
 
 /** Removes `//` and `/* *\/` comments, keeping string literals and line numbers intact. */
@@ -95,13 +99,13 @@ function tsFieldType(f: Field, scopePath: string, names: Map<string, string>, ki
   return f.repeated ? `${t}[]` : t;
 }
 
-function declarations(s: Schema): string {
+function declarations(s: Schema, pbfCode: boolean): string {
   const names = new Map<string, string>();
   const kinds = new Map<string, 'm' | 'e'>();
   collectNames(s.messages, s.enums, '', names, kinds);
   let out = '';
   const walk = (msgs: Message[], enums: Enum[], scopePath: string): void => {
-    for (const e of enums) {
+    for (const e of pbfCode ? enums : []) {
       const flat = scopePath.replace(/\./g, '') + e.name;
       const entries = Object.entries(e.values).map(([k, v]) => `  readonly ${k}: ${v.value};`).join('\n');
       out += `export declare const ${flat}: {\n${entries}\n};\n`;
@@ -123,14 +127,88 @@ function declarations(s: Schema): string {
       }
       out += `/** ${s.package}.${inner} as read. */\nexport interface ${flat} {\n${readFields.join('\n')}\n}\n`;
       out += `/** ${s.package}.${inner} to write; absent fields take their proto3 defaults. */\nexport interface ${flat}Init {\n${initFields.join('\n')}\n}\n`;
-      out += `export declare function read${flat}(pbf: PbfReader, end?: number): ${flat};\n`;
-      out += `export declare function write${flat}(obj: ${flat}Init, pbf: PbfWriter): void;\n`;
+      if (pbfCode) {
+        out += `export declare function read${flat}(pbf: PbfReader, end?: number): ${flat};\n`;
+        out += `export declare function write${flat}(obj: ${flat}Init, pbf: PbfWriter): void;\n`;
+      }
       walk(m.messages, m.enums, inner + '.');
     }
   };
   walk(s.messages, s.enums, '');
   return out;
 }
+
+/** Table kinds (src/usp/msg-codec.ts TableKind); REPEATED is or-ed in. */
+const KIND: Record<string, number> = { string: 0, bool: 1, fixed32: 2, uint32: 3 };
+const KIND_ENUM = 3;
+const KIND_MESSAGE = 4;
+const KIND_MAP = 5;
+const REPEATED = 0x10;
+
+/**
+ * The table module of a proto: per field (declaration order, messages depth-first) the
+ * bytes number, kind, name index, message index, oneof index + 1; MSG_FIRST[i] is message
+ * i's first field. Names are the keys of an object literal, so XS has them as keys from the
+ * start. Types the codec does not handle are refused here, not at run time.
+ */
+function tableModule(s: Schema): string {
+  const names = new Map<string, string>();
+  const kinds = new Map<string, 'm' | 'e'>();
+  collectNames(s.messages, s.enums, '', names, kinds);
+  const order: { m: Message; scope: string; flat: string }[] = [];
+  const walk = (msgs: Message[], scope: string): void => {
+    for (const m of msgs) {
+      order.push({ m, scope: scope + m.name, flat: scope.replace(/\./g, '') + m.name });
+      walk(m.messages, scope + m.name + '.');
+    }
+  };
+  walk(s.messages, '');
+  const index = new Map(order.map((o, i) => [o.flat, i]));
+  const fieldNames: string[] = [];
+  const oneofNames: string[] = [];
+  const bytes: number[] = [];
+  const first: number[] = [0];
+  for (const { m, scope } of order) {
+    for (const f of m.fields) {
+      let kind: number;
+      let target = 0;
+      if (f.type === 'map') {
+        if (f.map!.from !== 'string' || f.map!.to !== 'string') throw new Error(`${scope}.${f.name}: only map<string, string> is supported`);
+        kind = KIND_MAP;
+      } else if (KIND[f.type] !== undefined) kind = KIND[f.type]!;
+      else {
+        const flat = resolveType(f.type, scope, names);
+        if (flat === undefined) throw new Error(`${scope}.${f.name}: type ${f.type} is not supported by the table codec`);
+        if (kinds.get(flat) === 'e') kind = KIND_ENUM;
+        else { kind = KIND_MESSAGE; target = index.get(flat)!; }
+      }
+      if (f.repeated && (kind !== 0 && kind !== KIND_MESSAGE)) throw new Error(`${scope}.${f.name}: repeated ${f.type} is not supported`);
+      if (f.oneof && !oneofNames.includes(f.oneof)) oneofNames.push(f.oneof);
+      if (!fieldNames.includes(f.name)) fieldNames.push(f.name);
+      bytes.push(f.tag, kind | (f.repeated ? REPEATED : 0), fieldNames.indexOf(f.name), target, f.oneof ? oneofNames.indexOf(f.oneof) + 1 : 0);
+    }
+    first.push(first[first.length - 1]! + m.fields.length);
+  }
+  for (const v of bytes) if (v > 255) throw new Error('table value over 255: the table needs wider entries');
+  const keys = (list: string[]): string => `Object.keys({ ${list.map((n) => `${n}: 0`).join(', ')} })`;
+  return `/** Field names, by index (keys of a literal: XS keys from the start, in flash when preloaded). */\n` +
+    `export const MSG_FIELD_NAMES = ${keys(fieldNames)};\n` +
+    `/** Oneof names, by index − 1. */\n` +
+    `export const MSG_ONEOF_NAMES = ${keys(oneofNames)};\n` +
+    `/** Per field, 5 bytes: number, kind (+16 repeated), name index, message index, oneof index + 1. */\n` +
+    `export const MSG_FIELDS = new Uint8Array([${bytes.join(',')}]);\n` +
+    `/** Message i's fields are MSG_FIELDS[5 × MSG_FIRST[i] … 5 × MSG_FIRST[i + 1]). Messages: ${order.map((o, i) => `${i} ${o.flat}`).join(', ')}. */\n` +
+    `export const MSG_FIRST = new Uint16Array([${first.join(',')}]);\n` +
+    `/** Index of usp.Msg. */\n` +
+    `export const MSG_ROOT = ${index.get('Msg') ?? -1};\n`;
+}
+
+const TABLE_DECLARATIONS = `export declare const MSG_FIELD_NAMES: readonly string[];
+export declare const MSG_ONEOF_NAMES: readonly string[];
+export declare const MSG_FIELDS: Uint8Array;
+export declare const MSG_FIRST: Uint16Array;
+export declare const MSG_ROOT: number;
+`;
 
 const HEADER = (proto: string) =>
   `// GENERATED by tools/protogen from proto/${proto} — do not edit; run \`npm run protogen\`.\n`;
@@ -141,9 +219,14 @@ export function generate(): Map<string, string> {
     const source = readFileSync(join(ROOT, 'proto', proto), 'utf8');
     const parsed = schema.parse(stripComments(source)) as unknown as Schema;
     const base = proto.replace(/\.proto$/, '');
+    if (TABLE_PROTOS.has(proto)) {
+      files.set(join(OUT_DIR, `${base}.js`), HEADER(proto) + tableModule(parsed));
+      files.set(join(OUT_DIR, `${base}.d.ts`), HEADER(proto) + '\n' + TABLE_DECLARATIONS + declarations(parsed, false));
+      continue;
+    }
     files.set(join(OUT_DIR, `${base}.js`), HEADER(proto) + compileRaw(parsed as never));
     files.set(join(OUT_DIR, `${base}.d.ts`),
-      HEADER(proto) + `import type { PbfReader, PbfWriter } from 'pbf';\n\n` + declarations(parsed));
+      HEADER(proto) + `import type { PbfReader, PbfWriter } from 'pbf';\n\n` + declarations(parsed, true));
   }
   return files;
 }

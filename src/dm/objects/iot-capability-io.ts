@@ -71,15 +71,15 @@ function reconcileRows(model: DataModel): boolean {
   if (table === undefined) return false;
   const caps = model.context.board.capabilities;
   let changed = false;
-  for (const [n, row] of table.rows) {
-    if (n <= caps.length) continue;
+  for (const row of table.rows.slice()) {
+    if (row.number <= caps.length) continue;
     model.tree.removeRow(table, row);
     changed = true;
   }
   const defaults = iotCapabilityDefaults(model.context.board);
   for (const r of defaults.rows) {
     const n = capabilityIndex(r.path) + 1;
-    if (table.rows.has(n)) continue;
+    if (table.row(n) !== undefined) continue;
     const row = model.tree.insertRow(table, n);
     for (const [name, value] of r.values) model.tree.storeValue(row, name, value);
     for (const [path, value] of defaults.params) {
@@ -95,7 +95,7 @@ function reconcileRows(model: DataModel): boolean {
 
 /** Keeps only the sub-object named by the row's Class. */
 function pruneSubObjects(model: DataModel, row: ObjectInstance, cls: string): void {
-  for (const name of [...row.children.keys()]) if (name !== cls) model.tree.removeChild(row, name);
+  for (const o of row.node.objects) if (o.name !== cls) model.tree.removeChild(row, o.name);
 }
 
 /**
@@ -112,11 +112,11 @@ export function attachIoTCapabilities(model: DataModel, onInput: () => void): nu
   const caps = ctx.board.capabilities;
   const io = ctx.iot.io;
   let result: number = DmError.Ok;
-  for (const row of table.rows.values()) {
+  for (const row of table.rows) {
     const i = row.number - 1;
     const cap = caps[i]!;
     pruneSubObjects(model, row, cap.class);
-    const sub = row.children.get(cap.class);
+    const sub = row.child(cap.class);
     if (sub === undefined) continue;
     if (cap.class === 'BinaryControl' && io !== null) io.writeDigital(cap.pin, logical(cap, paramValue(model, sub, 'Value') === 'true'));
     if (cap.class === 'LevelSensor') {

@@ -37,14 +37,14 @@ export function provisionControllers(model: DataModelApi, controllers: readonly 
       if (row === null) { tx.rollback(); return `cannot add a Controller row: ${tx.message}`; }
     }
     let why = defaults.apply(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true'], ['AssignedRole', FULL_ACCESS_ROLE]]);
-    const mtps = row.tables.get('MTP');
+    const mtps = row.table('MTP');
     if (why === '' && mtps === undefined) why = `${row.path} has no MTP table`;
     if (why !== '' || mtps === undefined) { tx.rollback(); return why; }
     let mtp: ObjectInstance | null = null;
-    for (const m of mtps.rows.values()) if (read(model, m, 'Protocol') === 'CoAP') { mtp = m; break; }
+    for (const m of mtps.rows) if (read(model, m, 'Protocol') === 'CoAP') { mtp = m; break; }
     if (mtp === null) mtp = tx.add(mtps, WriteMode.Agent);
     if (mtp === null) { tx.rollback(); return `cannot add ${mtps.path} row: ${tx.message}`; }
-    const coap = mtp.children.get('CoAP');
+    const coap = mtp.child('CoAP');
     why = defaults.apply(tx, mtp, [['Enable', 'true'], ['Protocol', 'CoAP']]);
     if (why === '' && coap !== undefined) {
       why = defaults.apply(tx, coap, [
@@ -61,13 +61,13 @@ export function provisionControllers(model: DataModelApi, controllers: readonly 
 /** coap(s)://Host:Port/Path of the Controller's enabled CoAP MTP (Protocol is a unique key: one at most), or null. */
 export function controllerUri(model: DataModelApi, endpointId: string): string | null {
   const row = findController(model, endpointId);
-  const mtps = row?.tables.get('MTP');
+  const mtps = row?.table('MTP');
   if (mtps === undefined) return null;
   let best: ObjectInstance | null = null;
-  for (const m of mtps.rows.values()) {
+  for (const m of mtps.rows) {
     if (read(model, m, 'Enable') === 'true' && read(model, m, 'Protocol') === 'CoAP') { best = m; break; }
   }
-  const coap = best?.children.get('CoAP');
+  const coap = best?.child('CoAP');
   if (coap === undefined) return null;
   const host = read(model, coap, 'Host');
   if (host === '') return null;

@@ -58,7 +58,7 @@ export function provisionCoapMtps(model: DataModelApi, o: CoapMtpSettings, defau
   const table = model.tableAt(LOCAL_MTP_TABLE);
   if (table === undefined) return 'the data model has no LocalAgent.MTP table';
   const coapRows: ObjectInstance[] = [];
-  for (const m of table.rows.values()) if (read(model, m, 'Protocol') === 'CoAP') coapRows.push(m);
+  for (const m of table.rows) if (read(model, m, 'Protocol') === 'CoAP') coapRows.push(m);
   const tx = model.begin();
   const fail = (why: string): string => { tx.rollback(); return why; };
   const path = o.path.replace(/^\//, '');
@@ -75,8 +75,8 @@ export function provisionCoapMtps(model: DataModelApi, o: CoapMtpSettings, defau
     const runs = enable && read(model, row, 'Enable') === 'true';
     if (why === '') why = defaults.apply(tx, row, [['Status', runs ? 'Up' : 'Down']]);
     if (why === '' && enable) {
-      why = defaults.apply(tx, row.children.get('CoAP')!, [['Port', String(port)], ['Path', path], ['EnableEncryption', String(encrypt)]]);
-    } else if (why === '') why = defaults.apply(tx, row.children.get('CoAP')!, [['EnableEncryption', String(encrypt)]]);
+      why = defaults.apply(tx, row.child('CoAP')!, [['Port', String(port)], ['Path', path], ['EnableEncryption', String(encrypt)]]);
+    } else if (why === '') why = defaults.apply(tx, row.child('CoAP')!, [['EnableEncryption', String(encrypt)]]);
     if (why !== '') return fail(why);
   }
   const why = provisionCertificates(model, tx, o.coaps?.certificates ?? [], defaults);
@@ -100,14 +100,14 @@ function provisionCertificates(model: DataModelApi, tx: Transaction, certs: read
   const keep = new Set<ObjectInstance>();
   for (const c of certs) {
     let row: ObjectInstance | null = null;
-    for (const r of table.rows.values()) if (read(model, r, 'SerialNumber') === c.serialNumber && read(model, r, 'Issuer') === c.issuer) row = r;
+    for (const r of table.rows) if (read(model, r, 'SerialNumber') === c.serialNumber && read(model, r, 'Issuer') === c.issuer) row = r;
     row ??= tx.add(table, WriteMode.Agent);
     if (row === null) return `cannot add a Certificate row: ${tx.message}`;
     keep.add(row);
     const why = defaults.apply(tx, row, [['Enable', 'true'], ['SerialNumber', c.serialNumber], ['Issuer', c.issuer.slice(0, 256)]]);
     if (why !== '') return why;
   }
-  for (const r of [...table.rows.values()]) {
+  for (const r of [...table.rows]) {
     if (!keep.has(r) && tx.delete(r, WriteMode.Agent) !== 0) return `${r.path}: ${tx.message}`;
   }
   return '';

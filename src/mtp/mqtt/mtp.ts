@@ -103,7 +103,7 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
   }
 
   function subscriptionStatus(status: string): void {
-    for (const s of rows.client.tables.get('Subscription')?.rows.values() ?? []) {
+    for (const s of rows.client.table('Subscription')?.rows ?? []) {
       note(s, [['Status', read(model, s, 'Enable') === 'true' ? status : 'Unsubscribed']]);
     }
   }
@@ -124,7 +124,7 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
           ...(saved === '' && e.clientId !== '' ? [['ClientID', e.clientId] as const] : []), // R-MQTT.9
         ]);
         note(rows.mtp, [['Status', 'Up']]);
-        note(rows.mtp.children.get('MQTT'), [['ResponseTopicDiscovered', e.responseTopicDiscovered ?? '']]);
+        note(rows.mtp.child('MQTT'), [['ResponseTopicDiscovered', e.responseTopicDiscovered ?? '']]);
         subscriptionStatus('Subscribed');
         c.onUp?.(e.replyTopic ?? '');
         return;

@@ -52,7 +52,7 @@ export interface MqttRows {
 function rowWhere(model: DataModelApi, path: string, name: string, value: string): ObjectInstance | undefined {
   const table = model.tableAt(path);
   if (table === undefined) return undefined;
-  for (const row of table.rows.values()) if (read(model, row, name) === value) return row;
+  for (const row of table.rows) if (read(model, row, name) === value) return row;
   return undefined;
 }
 
@@ -64,8 +64,8 @@ function addRow(tx: Transaction, model: DataModelApi, path: string): ObjectInsta
 /** The LocalAgent.MTP row of our MQTT client, or undefined. */
 export function mqttMtpRow(model: DataModelApi, clientPath: string): ObjectInstance | undefined {
   const table = model.tableAt(LOCAL_MTP_TABLE);
-  for (const m of table === undefined ? [] : table.rows.values()) {
-    const mqtt = m.children.get('MQTT');
+  for (const m of table === undefined ? [] : table.rows) {
+    const mqtt = m.child('MQTT');
     if (read(model, m, 'Protocol') === 'MQTT' && mqtt !== undefined && read(model, mqtt, 'Reference') === clientPath.slice(0, -1)) return m;
   }
   return undefined;
@@ -83,10 +83,10 @@ export function provisionMqtt(model: DataModelApi, b: MqttBrokerSettings, defaul
     ['Username', b.username], ['Password', b.password],
   ]);
   if (why !== '') return fail(why);
-  const subs = client.tables.get('Subscription');
+  const subs = client.table('Subscription');
   if (subs === undefined) return fail(`${client.path} has no Subscription table`);
   let sub: ObjectInstance | null = null;
-  for (const s of subs.rows.values()) if (read(model, s, 'Topic') === b.topic) sub = s;
+  for (const s of subs.rows) if (read(model, s, 'Topic') === b.topic) sub = s;
   sub ??= tx.add(subs, WriteMode.Agent);
   if (sub === null) return fail(`cannot add ${subs.path} row: ${tx.message}`);
   why = defaults.apply(tx, sub, [['Enable', 'true'], ['Topic', b.topic], ['QoS', '1']]);
@@ -95,7 +95,7 @@ export function provisionMqtt(model: DataModelApi, b: MqttBrokerSettings, defaul
   if (mtp === null) return fail(`cannot add a LocalAgent.MTP row: ${tx.message}`);
   why = defaults.apply(tx, mtp, [['Enable', 'true'], ['Protocol', 'MQTT']]);
   if (why === '') {
-    why = defaults.apply(tx, mtp.children.get('MQTT')!, [
+    why = defaults.apply(tx, mtp.child('MQTT')!, [
       ['Reference', client.path.slice(0, -1)], ['ResponseTopicConfigured', b.topic], ['PublishQoS', '1'],
     ]);
   }
@@ -137,15 +137,15 @@ export function provisionMqttControllers(
     if (row === null) return fail(`cannot add a Controller row: ${tx.message}`);
     let why = defaults.apply(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true']]);
     if (why === '' && read(model, row, 'AssignedRole') === '') why = defaults.apply(tx, row, [['AssignedRole', FULL_ACCESS_ROLE]]);
-    const mtps = row.tables.get('MTP');
+    const mtps = row.table('MTP');
     if (why === '' && mtps === undefined) why = `${row.path} has no MTP table`;
     if (why !== '' || mtps === undefined) return fail(why);
     let m: ObjectInstance | null = null;
-    for (const r of mtps.rows.values()) if (read(model, r, 'Protocol') === 'MQTT') m = r;
+    for (const r of mtps.rows) if (read(model, r, 'Protocol') === 'MQTT') m = r;
     m ??= tx.add(mtps, WriteMode.Agent);
     if (m === null) return fail(`cannot add ${mtps.path} row: ${tx.message}`);
     why = defaults.apply(tx, m, [['Enable', 'true'], ['Protocol', 'MQTT']]);
-    if (why === '') why = defaults.apply(tx, m.children.get('MQTT')!, [['Topic', c.topic], ['AgentMTPReference', mtp.path.slice(0, -1)]]);
+    if (why === '') why = defaults.apply(tx, m.child('MQTT')!, [['Topic', c.topic], ['AgentMTPReference', mtp.path.slice(0, -1)]]);
     if (why !== '') return fail(why);
   }
   const err = tx.commit();
@@ -155,10 +155,10 @@ export function provisionMqttControllers(
 
 /** The Controller's first enabled MTP row (lowest Order): "CoAP", "MQTT" … or "" (no MTP). */
 export function controllerMtpProtocol(model: DataModelApi, endpointId: string): string {
-  const mtps = findController(model, endpointId)?.tables.get('MTP');
+  const mtps = findController(model, endpointId)?.table('MTP');
   let best = '';
   let bestOrder = Infinity;
-  for (const m of mtps === undefined ? [] : mtps.rows.values()) {
+  for (const m of mtps === undefined ? [] : mtps.rows) {
     if (read(model, m, 'Enable') !== 'true') continue;
     const order = Number(read(model, m, 'Order')) || 1;
     if (order < bestOrder) { best = read(model, m, 'Protocol'); bestOrder = order; }
@@ -168,9 +168,9 @@ export function controllerMtpProtocol(model: DataModelApi, endpointId: string): 
 
 /** The Controller's enabled MQTT MTP: Topic and retain flags, or null. */
 export function controllerMqtt(model: DataModelApi, endpointId: string): { topic: string; retainResponse: boolean; retainNotify: boolean } | null {
-  const mtps = findController(model, endpointId)?.tables.get('MTP');
-  for (const m of mtps === undefined ? [] : mtps.rows.values()) {
-    const mqtt = m.children.get('MQTT');
+  const mtps = findController(model, endpointId)?.table('MTP');
+  for (const m of mtps === undefined ? [] : mtps.rows) {
+    const mqtt = m.child('MQTT');
     if (read(model, m, 'Enable') !== 'true' || read(model, m, 'Protocol') !== 'MQTT' || mqtt === undefined) continue;
     const topic = read(model, mqtt, 'Topic');
     if (topic === '') continue;
@@ -186,7 +186,7 @@ function num(model: DataModelApi, inst: ObjectInstance, name: string): number {
 /** The enabled MQTT.Client.{i}.Subscription.{i} rows (R-MQTT.15). */
 export function readSubscriptions(model: DataModelApi, client: ObjectInstance): SubscriptionFields[] {
   const subscriptions: SubscriptionFields[] = [];
-  for (const s of client.tables.get('Subscription')?.rows.values() ?? []) {
+  for (const s of client.table('Subscription')?.rows ?? []) {
     if (read(model, s, 'Enable') !== 'true' || read(model, s, 'Topic') === '') continue;
     subscriptions.push({ topicFilter: read(model, s, 'Topic'), qos: num(model, s, 'QoS') >= 1 ? 1 : 0 });
   }
@@ -199,13 +199,13 @@ export function readMqttConfig(model: DataModelApi, endpointId: string, rows: Mq
   const v5 = read(model, client, 'ProtocolVersion') === '5.0';
   const subscriptions = readSubscriptions(model, client);
   const controllers: MqttControllerConfig[] = [];
-  for (const c of model.tableAt(CONTROLLER_TABLE)?.rows.values() ?? []) {
+  for (const c of model.tableAt(CONTROLLER_TABLE)?.rows ?? []) {
     if (read(model, c, 'Enable') !== 'true') continue;
     const eid = read(model, c, 'EndpointID');
     const m = controllerMqtt(model, eid);
     if (m !== null) controllers.push({ endpointId: eid, topic: m.topic });
   }
-  const mqtt = mtp.children.get('MQTT');
+  const mqtt = mtp.child('MQTT');
   const configured = mqtt === undefined ? '' : read(model, mqtt, 'ResponseTopicConfigured');
   const username = read(model, client, 'Username');
   return {
@@ -234,6 +234,6 @@ export function readMqttConfig(model: DataModelApi, endpointId: string, rows: Mq
 
 /** Password is hidden (model.read gives ""): the value stored in the instance. */
 function storedSecret(inst: ObjectInstance, name: string): Uint8Array | undefined {
-  const v = inst.values?.get(name) ?? '';
+  const v = inst.stored(name) ?? '';
   return v === '' ? undefined : utf8Bytes(v);
 }

@@ -25,11 +25,16 @@ export function stationMac(): string | undefined {
   return hex.length === 12 ? hex : undefined;
 }
 
+/**
+ * Calls `onReady(address)` once the station has an address, always from a timer: the
+ * agent then boots on a nearly empty JavaScript stack rather than below the app's
+ * main and this poll (≈ 150 of an ESP32 board's 512 stack slots, docs/budgets.md).
+ */
 export function whenNetworkReady(platform: Platform, onReady: (address: string) => void): void {
   let warned = false;
   const poll = (): void => {
     const ip = stationAddress();
-    if (ip !== undefined) { onReady(ip); return; }
+    if (ip !== undefined) { platform.setTimer(() => onReady(ip), 0); return; }
     if (!warned) {
       platform.log.warn('waiting for Wi-Fi (build with ssid=<name> password=<secret> on the mcconfig line)');
       warned = true;

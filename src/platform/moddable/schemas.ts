@@ -1,17 +1,22 @@
 /**
- * `tinyusp/schemas`: the Device:2 schema of every board (default model plus the board's
- * Device.IoTCapability.{i}.), built when manifest.json preloads this module, so the
- * ~3400 XS slots a schema takes (xs-budget bench) sit in flash instead of the heap.
+ * `tinyusp/schemas`: the Device:2 schema of the board this app is built for (default
+ * model plus the board's Device.IoTCapability.{i}.), built when manifest.json preloads
+ * this module, so the ~4 000 XS slots a schema takes (xs-budget bench) sit in flash
+ * instead of the heap. Only the configured board's (`board=` on the mcconfig line, as
+ * main reads it): a schema per board in the table cost ~4 000 preloaded slots each
+ * (≈ 63 KiB of flash per board, docs/budgets.md).
  * Schemas are deep-frozen and hold no per-device state (getters read the DeviceContext),
  * which is what makes them preloadable (DESIGN.md "Static, compact data model").
  */
-import { BOARDS } from 'tinyusp/boards';
+import config from 'mc/config';
+import { findBoard } from 'tinyusp/boards';
 import { createDeviceSchema, iotCapabilityObjects, type Schema } from 'tinyusp/core';
 
-const SCHEMAS: readonly (readonly [string, Schema])[] = BOARDS.map((b) => [b.name, createDeviceSchema(iotCapabilityObjects(b))] as const);
+const BOARD = config.board ?? 'sim';
+const described = findBoard(BOARD);
+const SCHEMA: Schema | undefined = described === undefined ? undefined : createDeviceSchema(iotCapabilityObjects(described));
 
 /** The preloaded schema of board `name`, or undefined (the agent then builds one in RAM). */
 export function schemaFor(name: string): Schema | undefined {
-  for (const [n, s] of SCHEMAS) if (n === name) return s;
-  return undefined;
+  return name === BOARD ? SCHEMA : undefined;
 }

@@ -25,12 +25,20 @@
  *   would let the older value resurface after a cut.
  * - Chunks of a slot without a valid header, or beyond its length, are garbage:
  *   never read, removed by `recover()` at start-up.
+ * - Text values (`writeText`, the data model's state) are stored as NVS strings of at
+ *   most TEXT_PIECE_BYTES, cut at character boundaries, and read back one piece at a
+ *   time (`readText`): the value is never in RAM whole — and on the simulator, whose
+ *   Preference keeps every entry in the XS heap, a string costs its bytes while an
+ *   ArrayBuffer costs about four times as much (kept as "12,34,…") and ~32 B per byte
+ *   while it is read back. The header's length is then the total in UTF-8 bytes.
  *
  * Pure logic over a tiny PreferenceLike, so Node tests can cut the power between any
  * two Preference operations, modelling set as erase + write
  * (test/platform/moddable/two-slot-store.test.ts).
  */
-import type { KeyValueStore } from '../types.ts';
+import { TextRead, type KeyValueStore } from '../types.ts';
+import { PieceWriter } from '../../encoding/utf8-pieces.ts';
+import { readUtf8, utf8Length, writeUtf8 } from '../../encoding/utf8.ts';
 
 /** The values Moddable's Preference stores. */
 export type PreferenceValue = boolean | number | string | ArrayBuffer;
@@ -52,6 +60,8 @@ export const KEY_MAX = NVS_NAME_MAX - 3;
 /** Chunk indices are one base-36 digit. */
 export const MAX_CHUNKS = 36;
 export const MAX_VALUE_BYTES = CHUNK_BYTES * MAX_CHUNKS;
+/** UTF-8 bytes of one text piece: half an NVS string (≤ 3999 bytes + NUL), so reading one costs little RAM. */
+export const TEXT_PIECE_BYTES = 2000;
 
 const SLOTS = ['a', 'b'] as const;
 const SEPARATOR = ':';
@@ -63,6 +73,8 @@ export interface TwoSlotStoreConfig {
   readonly domain: string;
   /** Bytes per NVS entry; CHUNK_BYTES unless a test wants small chunks. */
   readonly chunkBytes?: number;
+  /** UTF-8 bytes per text piece (≥ 4); TEXT_PIECE_BYTES unless a test wants small pieces. */
+  readonly textPieceBytes?: number;
 }
 
 function isKeyChar(c: number): boolean {
@@ -90,117 +102,201 @@ function encodeHeader(generation: number, length: number): ArrayBuffer {
   return b;
 }
 
-export function createTwoSlotStore(config: TwoSlotStoreConfig): KeyValueStore & { recover(): number } {
-  const pref = config.preference;
-  const domain = config.domain;
-  const chunkBytes = config.chunkBytes ?? CHUNK_BYTES;
-  if (domain.length < 1 || domain.length > NVS_NAME_MAX) throw new RangeError('preference domain must be 1..15 chars');
-  if (!(chunkBytes >= 1 && chunkBytes <= CHUNK_BYTES)) throw new RangeError('chunkBytes must be 1..4000');
-  const maxValue = chunkBytes * MAX_CHUNKS;
+/** Bytes a stored chunk holds (UTF-8 bytes of a text piece), or -1 when it is neither. */
+function chunkSize(chunk: PreferenceValue | undefined): number {
+  return typeof chunk === 'string' ? utf8Length(chunk) : chunk instanceof ArrayBuffer ? chunk.byteLength : -1;
+}
 
-  const checkKey = (key: string): void => {
+/**
+ * The store (see the header): a class, so its methods sit once on the prototype — in
+ * flash when the module is preloaded — rather than a dozen closures per store in RAM.
+ */
+export class TwoSlotStore implements Required<KeyValueStore> {
+  private readonly pref: PreferenceLike;
+  private readonly domain: string;
+  private readonly chunkBytes: number;
+  private readonly maxValue: number;
+  private readonly textBytes: number;
+  private readonly maxText: number;
+
+  constructor(config: TwoSlotStoreConfig) {
+    this.pref = config.preference;
+    this.domain = config.domain;
+    this.chunkBytes = config.chunkBytes ?? CHUNK_BYTES;
+    if (this.domain.length < 1 || this.domain.length > NVS_NAME_MAX) throw new RangeError('preference domain must be 1..15 chars');
+    if (!(this.chunkBytes >= 1 && this.chunkBytes <= CHUNK_BYTES)) throw new RangeError('chunkBytes must be 1..4000');
+    this.maxValue = this.chunkBytes * MAX_CHUNKS;
+    this.textBytes = Math.min(config.textPieceBytes ?? TEXT_PIECE_BYTES, this.chunkBytes);
+    this.maxText = this.textBytes * MAX_CHUNKS;
+  }
+
+  private checkKey(key: string): void {
     if (!isStoreKey(key)) throw new RangeError(`invalid storage key: ${key} (1..${KEY_MAX} of [A-Za-z0-9_.-])`);
-  };
+  }
 
-  const readHeader = (key: string, slot: number): Header | undefined => {
-    const v = pref.get(domain, headerName(key, slot));
+  private readHeader(key: string, slot: number): Header | undefined {
+    const v = this.pref.get(this.domain, headerName(key, slot));
     if (!(v instanceof ArrayBuffer) || v.byteLength !== HEADER_BYTES) return undefined;
     const d = new DataView(v);
     const length = d.getUint32(4, true);
-    return length <= maxValue ? { generation: d.getUint32(0, true), length } : undefined;
-  };
+    return length <= (this.maxValue > this.maxText ? this.maxValue : this.maxText) ? { generation: d.getUint32(0, true), length } : undefined;
+  }
 
   /** The slot holding the current value (highest valid generation), or -1. */
-  const currentSlot = (key: string): { slot: number; header: Header | undefined; other: Header | undefined } => {
-    const a = readHeader(key, 0);
-    const b = readHeader(key, 1);
+  private currentSlot(key: string): { slot: number; header: Header | undefined; other: Header | undefined } {
+    const a = this.readHeader(key, 0);
+    const b = this.readHeader(key, 1);
     if (a === undefined && b === undefined) return { slot: -1, header: undefined, other: undefined };
     if (b === undefined || (a !== undefined && a.generation > b.generation)) return { slot: 0, header: a, other: b };
     return { slot: 1, header: b, other: a };
-  };
+  }
+
+  /** How many chunks the slot's value spans (walks the chunks: text pieces vary in size), or -1 if torn. */
+  private chunkCount(key: string, slot: number, length: number): number {
+    let n = 0;
+    for (let offset = 0; offset < length; n++) {
+      const size = n < MAX_CHUNKS ? chunkSize(this.pref.get(this.domain, chunkName(key, slot, n))) : -1;
+      if (size <= 0) return -1;
+      offset += size;
+      if (offset > length) return -1;
+    }
+    return n;
+  }
 
   /** Removes a slot: header first (it stops being valid at once), then its chunks, highest first. */
-  const clearSlot = (key: string, slot: number): void => {
-    pref.delete(domain, headerName(key, slot));
+  private clearSlot(key: string, slot: number): void {
+    const pref = this.pref;
+    pref.delete(this.domain, headerName(key, slot));
     let count = 0;
-    while (count < MAX_CHUNKS && pref.get(domain, chunkName(key, slot, count)) !== undefined) count++;
-    for (let i = count - 1; i >= 0; i--) pref.delete(domain, chunkName(key, slot, i));
-  };
+    while (count < MAX_CHUNKS && pref.get(this.domain, chunkName(key, slot, count)) !== undefined) count++;
+    for (let i = count - 1; i >= 0; i--) pref.delete(this.domain, chunkName(key, slot, i));
+  }
 
-  return {
-    get(key: string): Uint8Array | undefined {
-      checkKey(key);
-      const { slot, header } = currentSlot(key);
-      if (header === undefined) return undefined;
-      const out = new Uint8Array(header.length);
-      for (let i = 0, offset = 0; offset < header.length; i++, offset += chunkBytes) {
-        const chunk = pref.get(domain, chunkName(key, slot, i));
-        const want = Math.min(chunkBytes, header.length - offset);
-        // A missing or resized chunk means the entries were changed behind our back.
-        if (!(chunk instanceof ArrayBuffer) || chunk.byteLength !== want) return undefined;
-        out.set(new Uint8Array(chunk), offset);
+  get(key: string): Uint8Array | undefined {
+    this.checkKey(key);
+    const { slot, header } = this.currentSlot(key);
+    if (header === undefined) return undefined;
+    const out = new Uint8Array(header.length);
+    for (let i = 0, offset = 0; offset < header.length; i++) {
+      const chunk = i < MAX_CHUNKS ? this.pref.get(this.domain, chunkName(key, slot, i)) : undefined;
+      const size = chunkSize(chunk);
+      // A missing or resized chunk means the entries were changed behind our back.
+      if (size <= 0 || offset + size > header.length) return undefined;
+      if (typeof chunk === 'string') writeUtf8(chunk, out, offset);
+      else out.set(new Uint8Array(chunk as ArrayBuffer), offset);
+      offset += size;
+    }
+    return out;
+  }
+
+  set(key: string, value: Uint8Array): void {
+    this.checkKey(key);
+    if (value.length > this.maxValue) throw new RangeError(`value of ${value.length} B exceeds ${this.maxValue} B`);
+    const { slot, header } = this.currentSlot(key);
+    const target = slot === 0 ? 1 : 0;
+    this.clearSlot(key, target);
+    const chunkBytes = this.chunkBytes;
+    for (let i = 0, offset = 0; offset < value.length; i++, offset += chunkBytes) {
+      // A fresh ArrayBuffer per chunk: Preference stores whole ArrayBuffers.
+      this.pref.set(this.domain, chunkName(key, target, i), value.slice(offset, Math.min(offset + chunkBytes, value.length)).buffer);
+    }
+    this.pref.set(this.domain, headerName(key, target), encodeHeader((header?.generation ?? 0) + 1, value.length)); // commit point
+    if (slot >= 0) this.clearSlot(key, slot);
+  }
+
+  readText(key: string, visit: (piece: string) => void): TextRead {
+    this.checkKey(key);
+    const { slot, header } = this.currentSlot(key);
+    if (header === undefined) return TextRead.Absent;
+    const first = header.length > 0 ? this.pref.get(this.domain, chunkName(key, slot, 0)) : '';
+    if (typeof first !== 'string') {
+      // Bytes written by set(): decoded whole (a value stored before text pieces existed).
+      const bytes = this.get(key);
+      const text = bytes === undefined ? undefined : readUtf8(bytes, 0, bytes.length);
+      if (text === undefined) return TextRead.Malformed;
+      visit(text);
+      return TextRead.Read;
+    }
+    if (this.chunkCount(key, slot, header.length) < 0) return TextRead.Malformed; // torn: check before handing anything over
+    for (let i = 0, offset = 0; offset < header.length; i++) {
+      const piece = i === 0 ? first : this.pref.get(this.domain, chunkName(key, slot, i));
+      if (typeof piece !== 'string') return TextRead.Malformed;
+      offset += utf8Length(piece);
+      visit(piece);
+    }
+    return TextRead.Read;
+  }
+
+  writeText(key: string, next: () => string | null): void {
+    this.checkKey(key);
+    const { slot, header } = this.currentSlot(key);
+    const target = slot === 0 ? 1 : 0;
+    this.clearSlot(key, target);
+    let count = 0;
+    let length = 0;
+    const pieces = new PieceWriter(this.textBytes, (piece) => {
+      if (count >= MAX_CHUNKS) throw new RangeError(`text value exceeds ${this.maxText} B`);
+      this.pref.set(this.domain, chunkName(key, target, count++), piece);
+      length += utf8Length(piece);
+    });
+    for (let t = next(); t !== null; t = next()) pieces.add(t);
+    pieces.finish();
+    this.pref.set(this.domain, headerName(key, target), encodeHeader((header?.generation ?? 0) + 1, length)); // commit point
+    if (slot >= 0) this.clearSlot(key, slot);
+  }
+
+  delete(key: string): void {
+    this.checkKey(key);
+    const { slot } = this.currentSlot(key);
+    if (slot >= 0) this.clearSlot(key, 1 - slot); // an older value left by a cut goes first
+    if (slot >= 0) this.pref.delete(this.domain, headerName(key, slot)); // commit point
+    this.clearSlot(key, 0);
+    this.clearSlot(key, 1);
+  }
+
+  keys(): string[] {
+    const out: string[] = [];
+    for (const name of this.pref.keys(this.domain)) {
+      const sep = name.indexOf(SEPARATOR);
+      // Headers are `K:a` / `K:b`; list K once, from the slot that is current.
+      if (sep < 0 || name.length !== sep + 2) continue;
+      const key = name.slice(0, sep);
+      const { slot } = this.currentSlot(key);
+      if (slot >= 0 && name.charAt(sep + 1) === SLOTS[slot]) out.push(key);
+    }
+    return out;
+  }
+
+  /**
+   * Removes what an interrupted set or delete left behind: a superseded slot, chunks
+   * of slots without a valid header and chunks beyond a slot's length. Run once at
+   * start-up; returns how many entries it deleted.
+   */
+  recover(): number {
+    let removed = 0;
+    const counts = new Map<string, number>();
+    for (const name of this.pref.keys(this.domain)) {
+      const sep = name.indexOf(SEPARATOR);
+      if (sep < 0) continue;
+      const key = name.slice(0, sep);
+      const slot = SLOTS.indexOf(name.charAt(sep + 1) as 'a' | 'b');
+      const current = this.currentSlot(key);
+      const isHeader = name.length === sep + 2;
+      let live = slot >= 0 && slot === current.slot;
+      if (live && !isHeader) {
+        let n = counts.get(key);
+        if (n === undefined) { n = this.chunkCount(key, slot, current.header!.length); counts.set(key, n); }
+        live = n < 0 || parseInt(name.slice(sep + 2), 36) < n; // a torn value keeps its chunks
       }
-      return out;
-    },
-
-    set(key: string, value: Uint8Array): void {
-      checkKey(key);
-      if (value.length > maxValue) throw new RangeError(`value of ${value.length} B exceeds ${maxValue} B`);
-      const { slot, header } = currentSlot(key);
-      const target = slot === 0 ? 1 : 0;
-      clearSlot(key, target);
-      for (let i = 0, offset = 0; offset < value.length; i++, offset += chunkBytes) {
-        // A fresh ArrayBuffer per chunk: Preference stores whole ArrayBuffers.
-        pref.set(domain, chunkName(key, target, i), value.slice(offset, Math.min(offset + chunkBytes, value.length)).buffer);
+      if (!live) {
+        this.pref.delete(this.domain, name);
+        removed++;
       }
-      pref.set(domain, headerName(key, target), encodeHeader((header?.generation ?? 0) + 1, value.length)); // commit point
-      if (slot >= 0) clearSlot(key, slot);
-    },
+    }
+    return removed;
+  }
+}
 
-    delete(key: string): void {
-      checkKey(key);
-      const { slot } = currentSlot(key);
-      if (slot >= 0) clearSlot(key, 1 - slot); // an older value left by a cut goes first
-      if (slot >= 0) pref.delete(domain, headerName(key, slot)); // commit point
-      clearSlot(key, 0);
-      clearSlot(key, 1);
-    },
-
-    keys(): string[] {
-      const out: string[] = [];
-      for (const name of pref.keys(domain)) {
-        const sep = name.indexOf(SEPARATOR);
-        // Headers are `K:a` / `K:b`; list K once, from the slot that is current.
-        if (sep < 0 || name.length !== sep + 2) continue;
-        const key = name.slice(0, sep);
-        const { slot } = currentSlot(key);
-        if (slot >= 0 && name.charAt(sep + 1) === SLOTS[slot]) out.push(key);
-      }
-      return out;
-    },
-
-    /**
-     * Removes what an interrupted set or delete left behind: a superseded slot, chunks
-     * of slots without a valid header and chunks beyond a slot's length. Run once at
-     * start-up; returns how many entries it deleted.
-     */
-    recover(): number {
-      let removed = 0;
-      for (const name of pref.keys(domain)) {
-        const sep = name.indexOf(SEPARATOR);
-        if (sep < 0) continue;
-        const key = name.slice(0, sep);
-        const slot = SLOTS.indexOf(name.charAt(sep + 1) as 'a' | 'b');
-        const current = currentSlot(key);
-        const isHeader = name.length === sep + 2;
-        let live = slot >= 0 && slot === current.slot;
-        if (live && !isHeader) live = parseInt(name.slice(sep + 2), 36) * chunkBytes < current.header!.length;
-        if (!live) {
-          pref.delete(domain, name);
-          removed++;
-        }
-      }
-      return removed;
-    },
-  };
+export function createTwoSlotStore(config: TwoSlotStoreConfig): TwoSlotStore {
+  return new TwoSlotStore(config);
 }

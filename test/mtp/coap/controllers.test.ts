@@ -46,7 +46,7 @@ t('provisioning again with a new URI updates the same rows (no duplicate Control
   const first = findController(m, 'self::a')!.path;
   assert.is(provisionControllers(m, [{ endpointId: 'self::a', uri: 'coaps://[::1]/usp' }, { endpointId: 'self::b', uri: 'coap://h.example/x' }]), '');
   assert.is(findController(m, 'self::a')!.path, first);
-  assert.is(m.tableAt('Device.LocalAgent.Controller.')!.rows.size, 2);
+  assert.is(m.tableAt('Device.LocalAgent.Controller.')!.rows.length, 2);
   assert.is(controllerUri(m, 'self::a'), 'coaps://[::1]:5684/usp', 'RFC 7252 §6.2 default port; IPv6 literal bracketed');
   assert.is(controllerUri(m, 'self::b'), 'coap://h.example:5683/x');
 });
@@ -61,12 +61,12 @@ t('controllerUri: unknown Controller, disabled MTP or empty Host → null; a cha
     assert.is(tx.set(inst, name, v, WriteMode.Set), 0, tx.message);
     assert.is(tx.commit(), 0);
   };
-  set(mtp.children.get('CoAP')!, 'Host', 'ctl.example');
+  set(mtp.child('CoAP')!, 'Host', 'ctl.example');
   assert.is(controllerUri(m, 'self::a'), 'coap://ctl.example:1000/one');
   set(mtp, 'Enable', 'false');
   assert.is(controllerUri(m, 'self::a'), null);
   set(mtp, 'Enable', 'true');
-  set(mtp.children.get('CoAP')!, 'Host', '');
+  set(mtp.child('CoAP')!, 'Host', '');
   assert.is(controllerUri(m, 'self::a'), null);
 });
 

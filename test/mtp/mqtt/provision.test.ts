@@ -86,9 +86,9 @@ prov('R-ARC.8 a restart with other options updates the same rows, never duplicat
   assert.ok(typeof first !== 'string' && typeof again !== 'string');
   if (typeof first === 'string' || typeof again === 'string') return;
   assert.equal([again.client.path, again.mtp.path], [first.client.path, first.mtp.path]);
-  assert.is(m.tableAt('Device.MQTT.Client.')!.rows.size, 1);
-  assert.is(m.tableAt('Device.MQTT.Client.1.Subscription.')!.rows.size, 1);
-  assert.is(m.tableAt('Device.LocalAgent.MTP.')!.rows.size, 2);
+  assert.is(m.tableAt('Device.MQTT.Client.')!.rows.length, 1);
+  assert.is(m.tableAt('Device.MQTT.Client.1.Subscription.')!.rows.length, 1);
+  assert.is(m.tableAt('Device.LocalAgent.MTP.')!.rows.length, 2);
   assert.is(value(m, 'Device.MQTT.Client.1.ProtocolVersion'), '3.1.1');
 });
 

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import {
   CHUNK_BYTES, createTwoSlotStore, isStoreKey, type PreferenceLike, type PreferenceValue,
 } from '../../../src/platform/moddable/two-slot-store.ts';
+import { TextRead } from '../../../src/platform/types.ts';
 
 /** Thrown by FakePreference when the simulated power fails. */
 class PowerLoss extends Error {}
@@ -33,6 +34,7 @@ class FakePreference implements PreferenceLike {
   /** Like Moddable's ESP32 Preference.set: erase the key, then write it — two steps a cut can separate. */
   set(domain: string, key: string, value: PreferenceValue): void {
     if (value instanceof ArrayBuffer && value.byteLength > 4000) throw new Error('NVS value too large');
+    if (typeof value === 'string' && Buffer.byteLength(value) > 3999) throw new Error('NVS string too large (4000 B with its NUL)');
     this.tick();
     this.entries.delete(this.name(domain, key));
     this.tick();
@@ -105,6 +107,53 @@ api('foreign entries in the domain are not listed as keys', () => {
   const s = createTwoSlotStore({ preference: pref, domain: DOMAIN });
   s.set('k', new Uint8Array([1]));
   assert.equal(s.keys(), ['k']);
+});
+
+/** The text of `key` read piece by piece, with the pieces. */
+function readAll(s: ReturnType<typeof createTwoSlotStore>, key: string): { code: number; text: string; pieces: string[] } {
+  const pieces: string[] = [];
+  const code = s.readText(key, (p) => { pieces.push(p); });
+  return { code, text: pieces.join(''), pieces };
+}
+
+/** A writeText source handing out `parts` one by one. */
+const source = (parts: readonly string[]): (() => string | null) => {
+  let i = 0;
+  return () => (i < parts.length ? parts[i++]! : null);
+};
+
+api('text values: written as NVS strings of at most textPieceBytes, read back piece by piece, equal as bytes', () => {
+  const pref = new FakePreference();
+  const s = createTwoSlotStore({ preference: pref, domain: DOMAIN, textPieceBytes: 7 });
+  const text = '{"v":2}\n["Device.DeviceInfo.","FriendlyName","caf\u00e9 \ud83d\ude00 \u20ac"]\n';
+  s.writeText('dm', source(['{"v":2}\n', text.slice(8, 30), text.slice(30)]));
+  const r = readAll(s, 'dm');
+  assert.is(r.code, TextRead.Read);
+  assert.is(r.text, text);
+  assert.ok(r.pieces.length > 5);
+  for (const [name, v] of pref.entries) {
+    if (name.endsWith(':a') || name.endsWith(':b')) continue;
+    assert.type(v, 'string', `${name} holds a string`);
+    assert.ok(Buffer.byteLength(v as string) <= 7, `${name}: at most 7 bytes`);
+  }
+  assert.equal([...s.get('dm')!], [...new TextEncoder().encode(text)], 'get() gives the UTF-8 bytes');
+  s.writeText('dm', source([]));
+  assert.equal(readAll(s, 'dm'), { code: TextRead.Read, text: '', pieces: [] });
+  assert.is(readAll(s, 'none').code, TextRead.Absent);
+  s.set('old', new TextEncoder().encode('{"v":1}'));
+  assert.equal(readAll(s, 'old'), { code: TextRead.Read, text: '{"v":1}', pieces: ['{"v":1}'] }, 'a value written as bytes reads as text');
+  s.set('bin', new Uint8Array([0x7b, 0xff]));
+  assert.is(readAll(s, 'bin').code, TextRead.Malformed);
+});
+
+api('text values: a piece changed behind the store\'s back is Malformed before any piece is handed over', () => {
+  const pref = new FakePreference();
+  const s = createTwoSlotStore({ preference: pref, domain: DOMAIN, textPieceBytes: 5 });
+  s.writeText('dm', source(['abcdefghijkl']));
+  pref.entries.set(DOMAIN + '/dm:a1', 'xy');
+  const r = readAll(s, 'dm');
+  assert.is(r.code, TextRead.Malformed);
+  assert.equal(r.pieces, []);
 });
 
 api.run();
@@ -205,6 +254,45 @@ cut('R-ARC.8 persistence: other keys are untouched by a cut in the middle of a s
 
 cut('R-ARC.8 persistence: full-size chunks: a 9000 B value survives every cut (4000 B NVS entries)', () => {
   checkEveryCut([{ kind: 'set', key: 'dm', value: bytes(5000, 12) }], { kind: 'set', key: 'dm', value: bytes(9000, 13) }, CHUNK_BYTES);
+});
+
+/**
+ * writeText cut at every Preference call: after the reboot readText gives the old or
+ * the new text, recover() leaves only the live entries and the store keeps working.
+ */
+function checkEveryTextCut(old: string | null, fresh: string, pieceBytes: number): void {
+  const base = new FakePreference();
+  const s0 = createTwoSlotStore({ preference: base, domain: DOMAIN, textPieceBytes: pieceBytes });
+  if (old !== null) s0.writeText('dm', source([old]));
+  const flash = base.flash();
+  for (let budget = 0; ; budget++) {
+    const pref = new FakePreference(new Map(flash));
+    pref.budget = budget;
+    let completed = true;
+    try {
+      createTwoSlotStore({ preference: pref, domain: DOMAIN, textPieceBytes: pieceBytes }).writeText('dm', source([fresh]));
+    } catch (e) {
+      if (!(e instanceof PowerLoss)) throw e;
+      completed = false;
+    }
+    const rebooted = new FakePreference(pref.flash());
+    const s = createTwoSlotStore({ preference: rebooted, domain: DOMAIN, textPieceBytes: pieceBytes });
+    const got = readAll(s, 'dm');
+    const value = got.code === TextRead.Read ? got.text : null;
+    assert.ok(value === old || value === fresh, `cut after ${budget} calls: torn text ${JSON.stringify(value)}`);
+    if (completed) assert.is(value, fresh, 'a completed write is durable');
+    s.recover();
+    assert.is(readAll(s, 'dm').code === TextRead.Read ? readAll(s, 'dm').text : null, value, 'recover() keeps the committed text');
+    const pieces = value === null ? 0 : readAll(s, 'dm').pieces.length;
+    assert.is(rebooted.entries.size, value === null ? 0 : 1 + pieces, `cut after ${budget}: recover() left garbage`);
+    if (completed) return;
+  }
+}
+
+cut('R-ARC.8 persistence: atomic text write: first write, a longer and a shorter replacement, multibyte characters', () => {
+  checkEveryTextCut(null, '{"v":2}\n["a","b"]\n', 6);
+  checkEveryTextCut('{"v":2}\n', '{"v":2}\n["Device.X.1.","N","\u00e9\u00e9\u00e9\u00e9"]\n', 6);
+  checkEveryTextCut('{"v":2}\n["Device.X.1.","N","\u00e9\u00e9\u00e9\u00e9"]\n', '{"v":2}\n', 6);
 });
 
 cut.run();

@@ -45,7 +45,7 @@ const suite: BenchSuite = {
       console.log(`XS default model (instances + indexes): ${bytes(modelSlots)}`);
       const rowSlots = await w.retainedSlots(`(() => { const tx = model.begin();
         const c = tx.add(model.tableAt('Device.LocalAgent.Controller.')); tx.set(c, 'EndpointID', 'proto::controller-1');
-        const mtp = tx.add(c.tables.get('MTP')); tx.set(model.instanceAt(mtp.path + 'CoAP.'), 'Host', 'controller.local');
+        const mtp = tx.add(c.table('MTP')); tx.set(model.instanceAt(mtp.path + 'CoAP.'), 'Host', 'controller.local');
         const s = tx.add(model.tableAt('Device.LocalAgent.Subscription.')); tx.set(s, 'ReferenceList', 'Device.LocalAgent.Controller.*.Enable');
         tx.set(s, 'NotifType', 'ValueChange'); tx.commit(); })()`);
       console.log(`XS one Controller + MTP/CoAP + one Subscription: ${bytes(rowSlots)}`);

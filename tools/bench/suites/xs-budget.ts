@@ -16,6 +16,7 @@
  *   (mixed Get / Set / GetSupportedDM), each crank starting from a collected heap, so
  *   it bounds what one event needs on top of the live state; bundle and schema excluded.
  * - snapshot: xsnap `w` snapshot size of the machine, minus an empty machine's.
+ * - session: boot, session and restart of tools/xs/budget-session.ts (the CI guard's figures).
  * - bundles: the start:xs agent; with DTLS + the portable crypto port; the Moddable core
  *   with DTLS + the native-crypt port (tools/bench/xs-budget-*-entry.ts), each with its
  *   largest source groups from esbuild's metafile.
@@ -40,6 +41,7 @@ import { getMsg, getSupportedDmMsg, setMsg } from '../../../src/usp/index.ts';
 import { ROOT, XS_OPTIONS } from '../../build/targets.ts';
 import { UspController } from '../../usp-ctl/controller.ts';
 import { bundleForXs, XsWorker } from '../../xs/index.ts';
+import { runBudgetSession } from '../../xs/budget-session.ts';
 import type { BenchSuite } from '../index.ts';
 import { moddableFigures } from '../moddable-figures.ts';
 
@@ -212,6 +214,10 @@ const suite: BenchSuite = {
     console.log(`XS bundle without a crypto port: ${bundle.bytes} B minified, ${bundle.gzip} B gzip — target 128 KiB (with DTLS): ${verdict(bundle.bytes, 128 * KIB)} even without crypto`);
     console.log(`XS bundle with DTLS (portable crypto): ${withDtls.bytes} B minified, ${withDtls.gzip} B gzip — target 128 KiB: ${verdict(withDtls.bytes, 128 * KIB)}`);
     console.log(`Moddable bundle with DTLS (native crypt): ${moddable.bytes} B minified, ${moddable.gzip} B gzip (core + src/dtls + platform/moddable/crypto.ts; not run: no Moddable SDK here) — target 128 KiB: ${verdict(moddable.bytes, 128 * KIB)}`);
+    // The session the CI guard (test/xs/budget.xs.test.ts) and the Moddable check run, with the Moddable limits.
+    const s = await runBudgetSession({ class2: true, bundlePath: bundle.path });
+    console.log(`XS session (CLASS2_PROFILE, tools/xs/budget-session.ts): boot ${s.boot} slots = ${kib(s.boot)} KiB, after the session ${s.after} = ${kib(s.after)} KiB, ` +
+      `after the restart ${s.reboot} = ${kib(s.reboot)} KiB, per-event peak bound ${Math.max(s.peak, s.rebootPeak)} slots; ${s.failures} failed requests, ${s.notifies.length} Notify`);
     await measure(false, bundle.path);
     const class2 = await measure(true, bundle.path);
     const board = loadBoard('sim');

@@ -1,0 +1,50 @@
+/**
+ * CI guard of the agent's heap inside the real XS engine (issue #13, docs/budgets.md):
+ * the whole agent (start:xs bundle) with the Moddable limits (CLASS2_PROFILE) boots,
+ * serves the session the Moddable check runs — persistent ValueChange and Boot!
+ * subscriptions with their Notify, Add/Delete, Operate Toggle(), GetSupportedDM of
+ * Device., 100 mixed requests — and boots again on its stored state with Boot!.
+ * XS slot counts are deterministic; each figure must stay within the budget reached.
+ * The stack is guarded in the Moddable simulator (npm run test:moddable): xsnap has no
+ * stack meter.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runBudgetSession, type BudgetFigures } from '../../tools/xs/budget-session.ts';
+
+/**
+ * XS slots (16 B on ESP32), bundle and schema excluded (flash on Moddable); measured
+ * 2026-12-05 plus ~5 % for additions to the data model. Lower them when a change saves.
+ */
+export const CLASS2_BUDGET = {
+  /** Live after boot (fresh state, first request answered). */
+  boot: 2600,
+  /** Live after the session. */
+  after: 3350,
+  /** Live after the restart on the stored state. */
+  reboot: 2700,
+  /** Live before one event plus all it allocates (an upper bound of the peak: xsnap collects nothing within an event). */
+  peak: 11800,
+} as const;
+
+const budget = suite('xs/budget');
+let figures: BudgetFigures;
+
+budget.before(async () => {
+  figures = await runBudgetSession({ class2: true });
+});
+
+budget('#13 the session runs: every request answered, ValueChange Notify for Set and Toggle(), Boot! after the restart', () => {
+  assert.is(figures.failures, 0);
+  assert.ok(figures.notifies.filter((n) => n === 'value_change').length >= 2, figures.notifies.join());
+  assert.ok(figures.notifies.includes('event'), 'Boot! to the stored subscription');
+});
+
+budget('#13 XS heap within the Class 2 budget reached (slots: boot, after the session, after the restart, per-event peak bound)', () => {
+  const seen = { boot: figures.boot, after: figures.after, reboot: figures.reboot, peak: Math.max(figures.peak, figures.rebootPeak) };
+  for (const k of Object.keys(CLASS2_BUDGET) as (keyof typeof CLASS2_BUDGET)[]) {
+    assert.ok(seen[k] <= CLASS2_BUDGET[k], `${k}: ${seen[k]} slots > budget ${CLASS2_BUDGET[k]} (${JSON.stringify(seen)})`);
+  }
+});
+
+budget.run();
