@@ -1,9 +1,10 @@
 /**
  * Entry of the XS bundle (dist/xs/tinyusp.js): the portable core as an ES module
  * for the XS engine (xsnap on the host, Moddable on devices). It imports nothing
- * from Node or Moddable; platform adapters bind it to a device. It leaves out what the
- * Moddable agent cannot use: the MQTT MTP (the Node entry injects it into startHostAgent;
- * XS tests bundle src/mtp/mqtt/index.ts on their own).
+ * from Node or Moddable; platform adapters bind it to a device. The Moddable app
+ * preloads it (flash), so it also carries what the device entry needs to configure the
+ * agent: the settings parser (mc/config), the coaps credentials from PEM resources and
+ * the MQTT MTP (injected into startHostAgent as the Node entry does).
  */
 export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX } from '../usp/endpoint-id.ts';
 export {
@@ -19,3 +20,7 @@ export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } 
 export {
   createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
 } from '../dm/index.ts';
+
+export { parseDeviceSettings, DEFAULT_COAP_PORT, type DeviceSettings } from '../config/device-settings.ts';
+export { deviceCoapsConfig, DEVICE_DTLS, type DevicePems } from '../config/device-credentials.ts';
+export { MQTT_MTP } from '../mtp/mqtt/mtp.ts';

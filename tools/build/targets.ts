@@ -17,7 +17,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Module specifiers the Moddable SDK provides at link time. */
 export const MODDABLE_EXTERNALS = [
   'embedded:*', 'timer', 'preference', 'crypt', 'hmac', 'gcm', 'ecdsa', 'curve', 'ecp', 'instrumentation', 'debug',
-  'socket', 'net', 'sntp', 'wifi', 'mc/config', 'modules', 'flash', 'ota', 'resource', 'time',
+  'socket', 'net', 'sntp', 'wifi', 'mc/config', 'modules', 'flash', 'ota', 'resource', 'Resource', 'time',
 ];
 
 export interface Target {

@@ -6,6 +6,8 @@
  * - Clocks: `time` ticks (monotonic, unwrapped) and Date.now once SNTP set it (clock.ts).
  * - Random: tinyusp's native `tinyusp/random` (esp_fill_random / getrandom), never
  *   Math.random or the SDK's RC4 `rng` (native/random.js says why).
+ * - Crypto (DTLS): crypto.ts over the SDK's native crypt, made on first use (its curve
+ *   objects cost heap only when coaps runs).
  * - Storage: `preference` behind the two-slot atomic scheme (two-slot-store.ts),
  *   garbage from an interrupted write removed at start-up.
  * - Log: `trace`, one line per event.
@@ -20,7 +22,9 @@ import Time from 'time';
 import Timer, { type TimerId } from 'timer';
 import { fillRandom } from 'tinyusp/random';
 import { LogLevel, type BoardIo, type Logger, type Platform, type TimerHandle } from '../types.ts';
+import type { CryptoPort } from '../crypto.ts';
 import { createMonotonicClock, wallClockFrom } from './clock.ts';
+import { createModdableCrypto } from './crypto.ts';
 import { createTwoSlotStore } from './two-slot-store.ts';
 import { openModdableUdp } from './udp.ts';
 
@@ -48,13 +52,17 @@ export function createModdablePlatform(options: ModdablePlatformOptions = {}): P
   if (removed > 0) log.warn(`storage: removed ${removed} entries of an interrupted write`);
   const timers = new Map<number, TimerId>();
   let nextTimer = 1;
+  // The native side writes through the view (xsmcGetBufferWritable honours offsets).
+  const randomBytes = (out: Uint8Array): void => { fillRandom(out); };
+  let crypto: CryptoPort | undefined;
   return {
     name: 'moddable',
     now: createMonotonicClock(() => Time.ticks),
     wallClock: () => wallClockFrom(Date.now()),
-    randomBytes(out) {
-      // The native side writes through the view (xsmcGetBufferWritable honours offsets).
-      fillRandom(out);
+    randomBytes,
+    get crypto(): CryptoPort {
+      crypto ??= createModdableCrypto(randomBytes);
+      return crypto;
     },
     setTimer(callback, ms): TimerHandle {
       const id = nextTimer++;
@@ -73,5 +81,6 @@ export function createModdablePlatform(options: ModdablePlatformOptions = {}): P
 }
 
 export { openModdableUdp } from './udp.ts';
+export { createModdableCrypto } from './crypto.ts';
 export { createTwoSlotStore, type PreferenceLike } from './two-slot-store.ts';
 export { createMonotonicClock, wallClockFrom, WALL_CLOCK_VALID_AFTER_MS } from './clock.ts';
