@@ -260,9 +260,11 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     c.onError?.(message);
   }
 
-  /** Every socket is bound: the agent starts. */
+  let started = false;
+  /** Every socket is bound: the agent starts (once: on Moddable the sockets bind synchronously, inside start). */
   function ready(): void {
-    if (--waitingSockets > 0 || closed) return;
+    if (--waitingSockets > 0 || closed || started) return;
+    started = true;
     if (plainCoap) log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
     agent.start(platform.now());
     if (mqttRows !== null && c.mqtt !== undefined) {
@@ -313,7 +315,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       },
     });
   }
-  if (waitingSockets === 0) { waitingSockets = 1; ready(); } // MQTT only
+  if (!plainCoap && c.coaps === undefined) { waitingSockets = 1; ready(); } // MQTT only
 
   return {
     agent, model,

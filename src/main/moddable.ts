@@ -118,9 +118,10 @@ export default function main(): void {
         host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt,
         device: { reboot: restart, factoryReset: restart },
         onError: (m) => platform.log.error(`cannot listen on UDP ${port}${coaps === undefined ? '' : ` / ${coaps.port}`}: ${m}`),
-        onReady: () => {
+        // ECMA-419 binds inside startHostAgent, so `agent` is set only after it returns.
+        onReady: () => platform.setTimer(() => {
           for (const uri of [agent?.uri ?? '', agent?.coapsUri ?? '']) if (uri !== '') platform.log.info(`tinyusp ready ${uri} endpoint ${eid}`);
-        },
+        }, 0),
         onMqttUp: (topic) => platform.log.info(`tinyusp mqtt up ${topic} endpoint ${eid}`),
       });
     };
