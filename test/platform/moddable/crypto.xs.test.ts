@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { ROOT } from '../../../tools/build/targets.ts';
 import { bundleForXs, XsWorker } from '../../../tools/xs/index.ts';
 import { SDK_CRYPT_STAND_INS } from './sdk/aliases.ts';
+import { readFileSync } from 'node:fs';
+import { ecPrivateKeyFromDer, pemBlocks } from '../../../src/dtls/der.ts';
+import { makePki } from '../../dtls/pki.ts';
 
 const xs = suite('platform/moddable/crypto in XS');
 let worker: XsWorker;
@@ -71,4 +74,31 @@ xs('the port hands the SDK ArrayBuffers where its C wants them: AES over subarra
   assert.is(value, '69c4e0d86a7b0430d8cdb78070b4c55a');
 });
 
+const hs = suite('platform/moddable/crypto: DTLS handshakes in XS');
+let hsWorker: XsWorker;
+let certs = '';
+
+hs.before(async () => {
+  const pki = makePki();
+  const der = (n: string) => Buffer.from(pemBlocks(readFileSync(pki.path(n, 'crt'), 'utf8'), 'CERTIFICATE')[0]!).toString('hex');
+  const key = (n: string) => Buffer.from(ecPrivateKeyFromDer(pemBlocks(readFileSync(pki.path(n, 'key'), 'utf8'), 'EC PRIVATE KEY')[0]!)!).toString('hex');
+  certs = JSON.stringify({ agent: der('agent'), agentKey: key('agent'), controller: der('controller'), controllerKey: key('controller'), ca: der('ca') });
+  hsWorker = XsWorker.start();
+  await hsWorker.loadBundle(await bundleForXs(join(ROOT, 'test/platform/moddable/xs/handshake-entry.ts'), { alias: SDK_CRYPT_STAND_INS }), 'h');
+});
+hs.after(() => hsWorker?.close());
+
+for (const mode of ['psk', 'p256', 'x25519']) {
+  hs(`RFC 6347 §4.2 / RFC 7251 ${mode} handshake with the Moddable port on both sides completes inside XS and carries data`, async () => {
+    const { value } = await hsWorker.call<[number, string | null, number]>(`(() => {
+      const p = h.handshake(${JSON.stringify(mode)}, ${certs}, h.crypto);
+      p.peer.send(new Uint8Array([1, 2, 3]));
+      h.receiveRecords(p, [p.client.pollTransmit().data], 0, 1);
+      return [p.peer.state, p.peer.endpointId ?? null, p.received];
+    })()`);
+    assert.equal(value, [1, mode === 'psk' ? null : 'os::00256D-0123456789', 1]);
+  });
+}
+
 xs.run();
+hs.run();
