@@ -260,11 +260,9 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     c.onError?.(message);
   }
 
-  let started = false;
-  /** Every socket is bound: the agent starts (once: on Moddable the sockets bind synchronously, inside start). */
+  /** Every socket is bound: the agent starts. */
   function ready(): void {
-    if (--waitingSockets > 0 || closed || started) return;
-    started = true;
+    if (--waitingSockets > 0 || closed) return;
     if (plainCoap) log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
     agent.start(platform.now());
     if (mqttRows !== null && c.mqtt !== undefined) {
@@ -315,7 +313,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       },
     });
   }
-  if (!plainCoap && c.coaps === undefined) { waitingSockets = 1; ready(); } // MQTT only
+  if (waitingSockets === 0) { waitingSockets = 1; ready(); } // MQTT only
 
   return {
     agent, model,

@@ -18,7 +18,6 @@ import { addMsg, setMsg } from '../../src/usp/index.ts';
 import { UspController } from '../../tools/usp-ctl/controller.ts';
 import { MsgT, RecordT } from '../usp/oracle.ts';
 import { BOARD } from '../dm/example-model.ts';
-import { freeUdpPort } from '../dtls/peer-process.ts';
 
 const t = suite('composition/agent-host');
 
@@ -64,32 +63,6 @@ t('R-COAP.10 a 5.03 from the Controller MTP address is a failed delivery: the No
     host.close();
     server.close();
   }
-});
-
-t('ECMA-419 sockets bind inside startHostAgent (Moddable): the agent starts once, after both CoAP sockets, and says ready once', async () => {
-  const base = createNodePlatform({ stateDir: mkdtempSync(join(tmpdir(), 'tinyusp-host-')), logLevel: LogLevel.Warn });
-  const warnings: string[] = [];
-  const readies: string[] = [];
-  // onReady straight from openUdp, as platform/moddable/udp.ts does.
-  const platform = {
-    ...base,
-    log: { ...base.log, warn: (m: string) => warnings.push(m) },
-    openUdp: (o: Parameters<typeof base.openUdp>[0]) => {
-      const s = base.openUdp({ ...o, onReady: () => undefined });
-      o.onReady?.(o.port);
-      return s;
-    },
-  };
-  const host = startHostAgent({
-    platform, endpointId: 'os::0A1B2C-T2', board: BOARD, serialNumber: 'T2', softwareVersion: '1.0', host: '127.0.0.1',
-    coapPort: await freeUdpPort(), coapPath: '/usp', controllers: [],
-    coaps: { port: await freeUdpPort(), credentials: { psk: { identity: new Uint8Array([1]), key: new Uint8Array(16) } }, crypto: (await import('../../src/platform/node/crypto.ts')).createNodeCrypto() },
-    onReady: (uri) => readies.push(uri),
-  });
-  await new Promise((r) => setTimeout(r, 50));
-  host.close();
-  assert.is(readies.length, 1);
-  assert.is(warnings.filter((w) => w.includes('NoSec')).length, 1);
 });
 
 t.run();
