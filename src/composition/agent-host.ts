@@ -163,7 +163,10 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   let ep: CoapEndpointHandle | null = null;
   let sep: CoapsEndpointHandle | null = null;
   let coapsUri = '';
+  /** Sockets still to bind; the agent starts once none is left and both endpoints exist. */
   let waitingSockets = (plainCoap ? 1 : 0) + (c.coaps !== undefined ? 1 : 0);
+  let constructed = false;
+  let started = false;
   let mqtt: MqttMtp | null = null;
   let uri = '';
   const timer = createDeadlineTimer(platform, () => {
@@ -260,9 +263,21 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     c.onError?.(message);
   }
 
-  /** Every socket is bound: the agent starts. */
+  /** A socket is bound. */
+  function socketReady(): void {
+    waitingSockets--;
+    ready();
+  }
+
+  /**
+   * Every socket is bound and both endpoint handles exist: the agent starts, once.
+   * Moddable binds UDP synchronously, inside startCoapEndpoint, before `ep` is assigned:
+   * starting there would send Boot! through no endpoint, so the start waits for the end
+   * of construction (and must not run a second time from the MQTT-only path).
+   */
   function ready(): void {
-    if (--waitingSockets > 0 || closed) return;
+    if (waitingSockets > 0 || !constructed || started || closed) return;
+    started = true;
     if (plainCoap) log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
     agent.start(platform.now());
     if (mqttRows !== null && c.mqtt !== undefined) {
@@ -289,7 +304,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       onError: onSocketError,
       onReady(port) {
         uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-        ready();
+        socketReady();
       },
     });
   }
@@ -309,11 +324,12 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       onError: onSocketError,
       onReady(port) {
         coapsUri = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-        ready();
+        socketReady();
       },
     });
   }
-  if (waitingSockets === 0) { waitingSockets = 1; ready(); } // MQTT only
+  constructed = true;
+  ready(); // sockets bound synchronously (Moddable), or MQTT only
 
   return {
     agent, model,
