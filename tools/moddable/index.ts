@@ -4,59 +4,64 @@
  *   tsx tools/moddable/index.ts sim   [key=value…]            npm run sim
  *   tsx tools/moddable/index.ts esp32 [board=<name>] [--flash] [--debug] [key=value…]
  *                                                             npm run build:esp32
- *   tsx tools/moddable/index.ts test                          npm run test:moddable
+ *   tsx tools/moddable/index.ts test  [options]               npm run test:moddable (check.ts)
  *
  * Each first runs the esbuild targets (`npm run build`), because the manifest links
- * dist/. `sim` and `esp32` fail with a clear message when no SDK is installed;
- * `test` then prints "skipped: no Moddable SDK ($MODDABLE unset)" and exits 0.
- * `test` builds a debug simulator app with `selfTest=1`, runs it twice headless
- * (Xvfb when there is no display) under the SDK's xsbug-log, and passes when both
- * runs report `self-test done 0 failed` and the persisted boot counter went up;
- * it also prints the XS heap figures xsbug-log reports (`info instruments`).
+ * dist/. Without an SDK, `sim` and `esp32` fail with a clear message; `test` prints
+ * "skipped: …" and exits 0 (CI has no SDK).
+ *
+ * `sim` builds with `mcconfig -d -p lin -o <dir>` and our own `make build` (never
+ * `mcconfig -m`, whose makefile runs `pkill mcsim` / `pkill serial2xsbug` machine-wide,
+ * sdk.ts) through a wrapper that keeps the simulator's Preference file in its own
+ * directory (not the /tmp/ every simulator app shares), and runs mcsim in the
+ * foreground on $DISPLAY, stopped by its PID.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
 import type { BoardDescription } from '../../src/platform/board.ts';
+import { runCheck } from './check.ts';
+import { defaultOut } from './check-options.ts';
+import { buildPaths, findSdk, HOST, mcBuild, type Sdk } from './sdk.ts';
+import { simWrapperManifest, writeManifest } from './wrapper.ts';
 
-const HOST = process.platform === 'darwin' ? 'mac' : process.platform === 'win32' ? 'win' : 'lin';
 const INSTALL_HELP =
   'Install the Moddable SDK (https://github.com/Moddable-OpenSource/moddable, "Moddable SDK - Getting Started"),\n' +
   'build its tools (cd $MODDABLE/build/makefiles/' + HOST + ' && make), then\n' +
   '  export MODDABLE=/path/to/moddable\n  export PATH=$PATH:$MODDABLE/build/bin/' + HOST + '/release';
-
-/** The SDK's release tools directory, or a reason why there is none. */
-export function findSdk(env: NodeJS.ProcessEnv = process.env): { bin: string } | { missing: string } {
-  const sdk = env.MODDABLE;
-  if (!sdk) return { missing: 'no Moddable SDK ($MODDABLE unset)' };
-  const bin = join(sdk, 'build', 'bin', HOST, 'release');
-  if (!existsSync(join(bin, 'mcconfig'))) return { missing: `no Moddable SDK tools in ${bin} (run make in $MODDABLE/build/makefiles/${HOST})` };
-  return { bin };
-}
-
-function mcconfig(bin: string, args: readonly string[]): number {
-  console.log(`mcconfig ${args.join(' ')}`);
-  const r = spawnSync(join(bin, 'mcconfig'), args, {
-    cwd: ROOT, stdio: 'inherit', env: { ...process.env, PATH: `${process.env.PATH}:${bin}` },
-  });
-  return r.status ?? 1;
-}
 
 function loadBoard(name: string): BoardDescription | undefined {
   const file = join(ROOT, 'boards', `${name}.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BoardDescription) : undefined;
 }
 
-async function sim(bin: string, args: readonly string[]): Promise<number> {
+async function sim(sdk: Sdk, args: readonly string[]): Promise<number> {
+  if (HOST === 'lin' && !process.env.DISPLAY) {
+    console.error('tinyusp: no $DISPLAY for the simulator window (headless: npm run test:moddable, which starts its own Xvfb)');
+    return 1;
+  }
   await buildAll();
-  return mcconfig(bin, ['-d', '-m', '-p', HOST, ...args]);
+  const out = join(defaultOut(ROOT), 'sim');
+  const state = join(out, 'state') + '/';
+  mkdirSync(state, { recursive: true });
+  const manifest = writeManifest(out, 'tinyusp-sim', simWrapperManifest(join(ROOT, 'manifest.json'), state));
+  if (mcBuild(sdk, { manifest, platform: HOST, out, debug: true, args }) !== 0) return 1;
+  const app = join(buildPaths(out, HOST, dirname(manifest), true).bin, HOST === 'win' ? 'mc.dll' : 'mc.so');
+  const mcsim = join(sdk.bin, HOST === 'mac' ? 'mcsim.app/Contents/MacOS/mcsim' : 'mcsim');
+  console.log(`simulator state (Preference): ${state}`);
+  console.log(`${mcsim} ${app}`);
+  // Line-buffered, so the agent's log shows as it happens even through a pipe.
+  const lineBuffered = HOST === 'lin' && spawnSync('which', ['stdbuf']).status === 0;
+  const child = lineBuffered ? spawn('stdbuf', ['-oL', '-eL', mcsim, app], { stdio: 'inherit' }) : spawn(mcsim, [app], { stdio: 'inherit' });
+  const stop = (): void => { if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM'); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 0)));
 }
 
-async function esp32(bin: string, args: readonly string[]): Promise<number> {
+async function esp32(sdk: Sdk, args: readonly string[]): Promise<number> {
   const boardArg = args.find((a) => a.startsWith('board='));
   const name = boardArg ? boardArg.slice('board='.length) : 'esp32-devkitc';
   const board = loadBoard(name);
@@ -72,91 +77,11 @@ async function esp32(bin: string, args: readonly string[]): Promise<number> {
   const flash = args.includes('--flash');
   const debug = args.includes('--debug');
   const rest = args.filter((a) => a !== '--flash' && a !== '--debug' && !a.startsWith('board='));
-  return mcconfig(bin, [...(debug ? ['-d'] : []), '-m', '-p', board.moddable.platform, ...(flash ? [] : ['-t', 'build']), `board=${name}`, ...rest]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-/** Runs the built simulator app once; resolves with its output when it prints the self-test verdict. */
-function runSimulatorOnce(sdk: string, bin: string, app: string, port: number): Promise<string> {
-  const xsbugLog = join(sdk, 'tools', 'xsbug-log');
-  const command = ['node', 'xsbug-log', join(bin, 'mcsim'), app];
-  const headless = !process.env.DISPLAY && HOST === 'lin';
-  const argv = headless ? ['xvfb-run', '-a', ...command] : command;
-  const child = spawn(argv[0]!, argv.slice(1), {
-    cwd: xsbugLog, detached: true, stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, XSBUG_PORT: String(port), XSBUG_LOG_PORT: String(port), XSBUG_PROJECT: mkdtempSync(join(tmpdir(), 'tinyusp-xsdb-')) },
-  });
-  let out = '';
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      clearTimeout(timer);
-      try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
-      resolve(out);
-    };
-    const timer = setTimeout(stop, 60_000);
-    let asked = false;
-    const onData = (d: Buffer): void => {
-      out += d.toString('utf8');
-      if (!asked && /self-test done \d+ failed/.test(out)) {
-        // Ask xsbug-log's console for the XS heap figures, then stop.
-        asked = true;
-        child.stdin.write('info instruments\n');
-        setTimeout(stop, 3000);
-      }
-      if (asked && /Promises settled/.test(out)) stop();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', () => { clearTimeout(timer); resolve(out); });
-  });
-}
-
-async function test(bin: string): Promise<number> {
-  const sdk = process.env.MODDABLE!;
-  if (!existsSync(join(sdk, 'tools', 'xsbug-log', 'node_modules'))) {
-    console.error(`tinyusp: the SDK's xsbug-log needs its modules: (cd ${join(sdk, 'tools', 'xsbug-log')} && npm install)`);
-    return 1;
-  }
-  if (!process.env.DISPLAY && HOST === 'lin' && spawnSync('which', ['xvfb-run']).status !== 0) {
-    console.error('tinyusp: no display and no xvfb-run: apt-get install xvfb');
-    return 1;
-  }
-  await buildAll();
-  const out = mkdtempSync(join(tmpdir(), 'tinyusp-mc-'));
-  const coapPort = await freePort();
-  if (mcconfig(bin, ['-d', '-m', '-p', HOST, '-t', 'build', '-o', out, 'selfTest=1', `coapPort=${coapPort}`]) !== 0) return 1;
-  const app = join(out, 'bin', HOST, 'mc', 'debug', 'moddable', 'mc.so');
-  const boots: number[] = [];
-  for (let run = 1; run <= 2; run++) {
-    const log = await runSimulatorOnce(sdk, bin, app, await freePort());
-    const lines = log.split('\n').filter((l) => l.includes('tinyusp '));
-    for (const l of lines) console.log(`run ${run}: ${l.replace(/^.*?tinyusp /, 'tinyusp ')}`);
-    const verdict = /self-test done (\d+) failed/.exec(log);
-    const boot = /self-test boots (\d+)/.exec(log);
-    if (!verdict || verdict[1] !== '0' || !boot) {
-      console.error(`tinyusp: simulator run ${run} failed${verdict ? '' : ' (no verdict within 60 s)'}`);
-      return 1;
-    }
-    boots.push(Number(boot[1]));
-    const figure = (name: string): string => new RegExp(`${name}\\s+(\\d+)`).exec(log)?.[1] ?? '?';
-    console.log(`moddable sim heap after self-test (64-bit; ESP32 slots are half): slots ${figure('Slot used')} B, chunks ${figure('Chunk used')} B, stack ${figure('Stack used')} B, keys ${figure('Keys used')}`);
-  }
-  if (boots[1] !== boots[0]! + 1) {
-    console.error(`tinyusp: storage did not persist across restarts (boots ${boots.join(' → ')})`);
-    return 1;
-  }
-  console.log(`moddable simulator: self-test passed twice, boot counter ${boots[0]} → ${boots[1]} persisted`);
-  return 0;
+  // Flashing is the SDK's own `all` target (it stops serial2xsbug to free the serial port); a build only is `-t build`.
+  const mcArgs = [...(debug ? ['-d'] : []), '-m', '-p', board.moddable.platform, ...(flash ? [] : ['-t', 'build']), `board=${name}`, ...rest];
+  console.log(`mcconfig ${mcArgs.join(' ')}`);
+  const r = spawnSync(join(sdk.bin, 'mcconfig'), mcArgs, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PATH: `${process.env.PATH}:${sdk.bin}` } });
+  return r.status ?? 1;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -170,9 +95,9 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`tinyusp: ${found.missing}.\n${INSTALL_HELP}`);
     return 1;
   }
-  if (command === 'sim') return sim(found.bin, args);
-  if (command === 'esp32') return esp32(found.bin, args);
-  if (command === 'test') return test(found.bin);
+  if (command === 'sim') return sim(found, args);
+  if (command === 'esp32') return esp32(found, args);
+  if (command === 'test') return runCheck(found, args);
   console.error('usage: tsx tools/moddable/index.ts sim|esp32|test [args]');
   return 2;
 }
