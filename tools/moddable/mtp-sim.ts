@@ -168,3 +168,25 @@ export function heapDelta(a: HeapSample, b: HeapSample): string {
 export function heapText(s: HeapSample): string {
   return `${Math.round(s.slotBytes / 32)} slots, ${s.chunkBytes} B chunks`;
 }
+
+/**
+ * The live heap after boot of the app with plain CoAP only (no coaps, no MQTT) under
+ * the same creation: the baseline the MTPs' RAM is measured against.
+ */
+export async function baselineHeap(o: { sdk: Sdk; out: string; creation: Creation; display: string; verbose: boolean }): Promise<HeapSample> {
+  const app = buildMtpApp({ sdk: o.sdk, out: o.out, name: 'tinyusp-plain', creation: o.creation, config: { coapPort: await freeUdpPort() }, state: join(o.out, 'state-plain') });
+  if (app === null) throw new Error('the plain-CoAP app did not build');
+  const run = await SimRun.start({ sdk: o.sdk, app, display: o.display, verbose: o.verbose });
+  try {
+    await run.line(/tinyusp ready coap:/, 60_000);
+    await run.heap();
+    return await run.heap();
+  } finally { await run.stop(); }
+}
+
+/** p50 / p95 / max of round-trip times, ms. */
+export function percentiles(ms: readonly number[]): string {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  return `p50 ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms, max ${(s[s.length - 1] ?? NaN).toFixed(0)} ms over ${s.length}`;
+}
