@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { parseDeviceSettings, parseMqttUrl, type DeviceSettings } from '../../src/config/device-settings.ts';
 import { certificateInfoOf } from '../../src/config/certificate-info.ts';
+import { deviceCoapsConfig } from '../../src/config/device-credentials.ts';
 import { loadCertificate } from '../../src/config/coaps-credentials.ts';
 import { pemBlocks } from '../../src/dtls/der.ts';
 import { MqttVersion } from '../../src/mqtt/types.ts';
@@ -89,6 +90,30 @@ info('RFC 5280 §4.1.2.2/§4.1.2.4 serial and issuer read from DER agree with no
   const der = pemBlocks(readFileSync(pki.path('agent', 'crt'), 'utf8'), 'CERTIFICATE')[0]!;
   assert.equal(certificateInfoOf(der), node.info);
   assert.is(certificateInfoOf(der.subarray(0, 40)), undefined);
+});
+
+info('R-SEC.0a deviceCoapsConfig: PEM resources → DTLS certificate config, Certificate row info, PSKs as bytes; a certificate naming another Endpoint ID is warned about', () => {
+  const pki = makePki([['sim-agent', EID]]);
+  const pems = (name: string) => ({
+    certificate: readFileSync(pki.path(name, 'crt'), 'utf8'), key: readFileSync(pki.path(name, 'key'), 'utf8'), ca: readFileSync(pki.path('ca', 'crt'), 'utf8'),
+  });
+  const s = ok({ psk: 'ctl:0102', pskFor: 'self::b=b-id:03' }, true);
+  const warnings: string[] = [];
+  const c = deviceCoapsConfig(s.coaps!, pems('sim-agent'), EID, (m) => warnings.push(m));
+  if (typeof c === 'string') throw new Error(c);
+  assert.equal(warnings, []);
+  assert.is(c.port, 5684);
+  assert.equal(Array.from(c.credentials.psk!.identity), [0x63, 0x74, 0x6c]);
+  assert.equal(c.credentials.controllerPsks?.map((p) => [p.endpointId, Array.from(p.key)]), [['self::b', [3]]]);
+  assert.is(c.credentials.certificate?.chain.length, 1);
+  assert.is(c.credentials.certificate?.privateKey.length, 32);
+  assert.is(c.certificates?.[0]?.issuer, 'CN=ca');
+  assert.is(c.dtls?.maxPeers, 2);
+  const other = deviceCoapsConfig(s.coaps!, pems('agent'), EID, (m) => warnings.push(m));
+  assert.type(other, 'object');
+  assert.ok(warnings[0]?.includes('names os::00256D-0123456789'), warnings.join());
+  assert.type(deviceCoapsConfig(s.coaps!, { ...pems('sim-agent'), key: 'no key here' }, EID, () => undefined), 'string');
+  assert.type(deviceCoapsConfig(s.coaps!, { ...pems('sim-agent'), ca: '' }, EID, () => undefined), 'string');
 });
 
 settings.run();

@@ -31,7 +31,8 @@ import { PeerProcess } from '../../test/dtls/peer-process.ts';
 import { MsgT, RecordT } from '../../test/usp/oracle.ts';
 import { defaultOut } from './check-options.ts';
 import { describeCreation, parseCreationOption, type Creation } from './creation.ts';
-import { buildMtpApp, freeUdpPort, GENEROUS_CREATION, heapDelta, heapText, SimRun, Steps } from './mtp-sim.ts';
+import { baselineHeap, buildMtpApp, freeUdpPort, GENEROUS_CREATION, heapDelta, heapText, percentiles, SimRun, Steps } from './mtp-sim.ts';
+import type { HeapSample } from './sim-log.ts';
 import { findSdk, type Sdk } from './sdk.ts';
 import { VirtualDisplay } from './simulator.ts';
 
@@ -118,6 +119,11 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
       return parts.join(', ');
     } finally { await st.stop(); }
   });
+  let base: HeapSample | undefined;
+  await steps.step('baseline: plain CoAP only, heap after boot', async () => {
+    base = await baselineHeap({ sdk, out: o.out, creation: o.creation, display: display.name, verbose: o.verbose, controllers: [CTL, CTL_B, OSSL, CONTROLLER_EID] });
+    return heapText(base);
+  });
   const app = buildMtpApp({
     sdk, out: o.out, name: 'tinyusp-coaps', creation: o.creation, config, state: join(o.out, 'state'),
     data: { 'usp-agent-cert.pem': pki.path('sim-agent', 'crt'), 'usp-agent-key.pem': pki.path('sim-agent', 'key'), 'usp-ca.pem': pki.path('ca', 'crt') },
@@ -146,7 +152,7 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
       return run!.lines.filter((l) => l.includes('tinyusp ready')).map((l) => l.replace(/^.*ready /, '')).join(', ');
     });
     const boot = await run.heap();
-    console.log(`heap after boot: ${heapText(boot)}`);
+    console.log(`heap after boot: ${heapText(boot)}${base !== undefined ? ` (+${heapDelta(base, boot)} over plain CoAP only: the coaps listener, DTLS endpoint, crypto port, credentials, MTP and Certificate rows)` : ''}`);
 
     await steps.step('RFC 6655 usp-ctl over coaps with the PSK: Set then Get', async () => {
       const mark = run!.lines.length;
@@ -189,6 +195,21 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
       if (v?.param_value !== 'notified') throw new Error(`notifications: ${JSON.stringify(got)}`);
       return `${got[0]!.notify.subscription_id} ${v.param_path} = ${v.param_value}`;
     });
+
+    for (const [name, creds] of [['PSK', pskCreds], ['certificate', certCreds]] as const) {
+      await steps.step(`100 Gets over coaps (${name}, one association): round trips and live heap`, async () => {
+        const c = await open(CTL, creds);
+        const ms: number[] = [];
+        for (let i = 0; i < 100; i++) {
+          const t0 = performance.now();
+          await run!.guard(c.request((id) => getMsg(id, { param_paths: ['Device.DeviceInfo.', 'Device.LocalAgent.MTP.'] })));
+          ms.push(performance.now() - t0);
+        }
+        const h = await run!.heap();
+        console.log(`coaps round trip (Moddable simulator, Get of DeviceInfo + LocalAgent.MTP, ${name}): ${percentiles(ms)}; heap after: ${heapText(h)}`);
+        return percentiles(ms);
+      });
+    }
 
     const reply = await open(CTL, certCreds);
     for (const bin of ['coap-client-openssl', 'coap-client-gnutls']) {

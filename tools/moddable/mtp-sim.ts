@@ -171,10 +171,12 @@ export function heapText(s: HeapSample): string {
 
 /**
  * The live heap after boot of the app with plain CoAP only (no coaps, no MQTT) under
- * the same creation: the baseline the MTPs' RAM is measured against.
+ * the same creation and with the same Controllers (`controllers`: their Endpoint IDs,
+ * provisioned at coap:// addresses): the baseline the MTPs' RAM is measured against.
  */
-export async function baselineHeap(o: { sdk: Sdk; out: string; creation: Creation; display: string; verbose: boolean }): Promise<HeapSample> {
-  const app = buildMtpApp({ sdk: o.sdk, out: o.out, name: 'tinyusp-plain', creation: o.creation, config: { coapPort: await freeUdpPort() }, state: join(o.out, 'state-plain') });
+export async function baselineHeap(o: { sdk: Sdk; out: string; creation: Creation; display: string; verbose: boolean; controllers: readonly string[] }): Promise<HeapSample> {
+  const controller = o.controllers.map((eid, i) => `${eid}=coap://127.0.0.1:${40000 + i}/usp`).join(';');
+  const app = buildMtpApp({ sdk: o.sdk, out: o.out, name: 'tinyusp-plain', creation: o.creation, config: { coapPort: await freeUdpPort(), controller }, state: join(o.out, 'state-plain') });
   if (app === null) throw new Error('the plain-CoAP app did not build');
   const run = await SimRun.start({ sdk: o.sdk, app, display: o.display, verbose: o.verbose });
   try {
