@@ -24,6 +24,9 @@
  *   tinyusp/boards   dist/moddable/boards   board table (preloaded)
  *   tinyusp/schemas  dist/moddable/schemas  Device:2 schema per board (preloaded)
  *   tinyusp/board-io dist/moddable/board-io (ESP32) | board-sim (simulator)
+ *   tinyusp/crypto   dist/moddable/crypto   the native-crypt port (preloaded)
+ *   tinyusp/stream   dist/moddable/stream   the ECMA-419 TCP/TLS stream driver (preloaded)
+ *   tinyusp/self-test dist/moddable/self-test platform self-test and crypto vectors (preloaded)
  *   tinyusp/random   src/platform/moddable/native/random (C)
  *   crypt, hmac, curve, ecdsa, ecp, Resource, embedded:io/socket/tcp[/tls], net: the SDK's
  */
@@ -39,10 +42,10 @@ import { createModdableCrypto, createModdablePlatform } from '../platform/moddab
 import { stationMac, whenNetworkReady } from '../platform/moddable/network.ts';
 import { readTextResource } from '../platform/moddable/resources.ts';
 import { MODDABLE_STREAM_IO, tlsOptionsFor } from '../platform/moddable/stream-io.ts';
-import { ModdableStreamDriver } from '../platform/moddable/stream-transport.ts';
+import { ModdableStreamDriver } from 'tinyusp/stream';
 import type { BoardDescription } from '../platform/board.ts';
 import type { Platform } from '../platform/types.ts';
-import { runSelfTest } from '../platform/moddable/self-test.ts';
+import { runSelfTest } from 'tinyusp/self-test';
 
 const SOFTWARE_VERSION = '0.1.0';
 

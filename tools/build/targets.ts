@@ -60,6 +60,11 @@ export const MODDABLE_TARGETS: readonly Target[] = [
   ['moddable-schemas', 'src/platform/moddable/schemas.ts', 'dist/moddable/schemas.js'],
   ['moddable-board-io', 'src/platform/moddable/board-io.ts', 'dist/moddable/board-io.js'],
   ['moddable-board-sim', 'src/platform/moddable/board-sim.ts', 'dist/moddable/board-sim.js'],
+  // Preloaded (flash), so their functions cost no heap: the native-crypt port, the
+  // ECMA-419 stream driver, the self-test with its vectors.
+  ['moddable-crypto', 'src/platform/moddable/crypto.ts', 'dist/moddable/crypto.js'],
+  ['moddable-stream', 'src/platform/moddable/stream-transport.ts', 'dist/moddable/stream.js'],
+  ['moddable-self-test', 'src/platform/moddable/self-test.ts', 'dist/moddable/self-test.js'],
 ].map(([name, entry, outfile]) => ({ name: name!, entry: join(ROOT, entry!), outfile: join(ROOT, outfile!), options: MODDABLE_OPTIONS }));
 
 export const TARGETS: readonly Target[] = [

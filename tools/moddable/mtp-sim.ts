@@ -182,7 +182,10 @@ export async function baselineHeap(o: { sdk: Sdk; out: string; creation: Creatio
   try {
     await run.line(/tinyusp ready coap:/, 60_000);
     await run.heap();
-    return await run.heap();
+    const boot = await run.heap();
+    const runtime = run.log.samples.find((x) => x.tag === 'runtime');
+    if (runtime !== undefined) console.log(`heap before the agent starts (runtime + the app's modules loaded): ${heapText(runtime)}`);
+    return boot;
   } finally { await run.stop(); }
 }
 

@@ -24,7 +24,7 @@ import { fillRandom } from 'tinyusp/random';
 import { LogLevel, type BoardIo, type Logger, type Platform, type TimerHandle } from '../types.ts';
 import type { CryptoPort } from '../crypto.ts';
 import { createMonotonicClock, wallClockFrom } from './clock.ts';
-import { createModdableCrypto } from './crypto.ts';
+import { createModdableCrypto } from 'tinyusp/crypto';
 import { createTwoSlotStore } from './two-slot-store.ts';
 import { openModdableUdp } from './udp.ts';
 
@@ -81,6 +81,6 @@ export function createModdablePlatform(options: ModdablePlatformOptions = {}): P
 }
 
 export { openModdableUdp } from './udp.ts';
-export { createModdableCrypto } from './crypto.ts';
+export { createModdableCrypto } from 'tinyusp/crypto';
 export { createTwoSlotStore, type PreferenceLike } from './two-slot-store.ts';
 export { createMonotonicClock, wallClockFrom, WALL_CLOCK_VALID_AFTER_MS } from './clock.ts';
