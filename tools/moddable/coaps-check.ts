@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
 import { addMsg, getMsg, operateMsg, setMsg, type Msg } from '../../src/usp/index.ts';
+import { main as uspCtl } from '../usp-ctl/index.ts';
 import { UspController, type NotifyEvent } from '../usp-ctl/controller.ts';
 import { CONTROLLER_EID, makePki, type Pki } from '../../test/dtls/pki.ts';
 import { PeerProcess } from '../../test/dtls/peer-process.ts';
@@ -83,6 +84,18 @@ function protobufjsGet(msgId: string, from: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'tinyusp-rec-')), 'get.bin');
   writeFileSync(file, rec);
   return file;
+}
+
+/** usp-ctl's CLI in-process (`npm run ctl -- …`); its output lines. */
+async function ctl(args: string[]): Promise<string[]> {
+  const out: string[] = []; const err: string[] = [];
+  const code = await uspCtl(args, (l) => out.push(l), (l) => err.push(l));
+  if (code !== 0) throw new Error(`usp-ctl ${args.join(' ')}: exit ${code}: ${[...out, ...err].join(' | ')}`);
+  return out;
+}
+
+function expectLine(got: string[], want: string): void {
+  if (!got.includes(want)) throw new Error(`missing "${want}" in ${got.join(' | ')}`);
 }
 
 function firstValue(m: Msg): string {
@@ -154,12 +167,11 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
     const boot = await run.heap();
     console.log(`heap after boot: ${heapText(boot)}${base !== undefined ? ` (+${heapDelta(base, boot)} over plain CoAP only: the coaps listener, DTLS endpoint, crypto port, credentials, MTP and Certificate rows)` : ''}`);
 
-    await steps.step('RFC 6655 usp-ctl over coaps with the PSK: Set then Get', async () => {
+    await steps.step('RFC 6655 usp-ctl over coaps with the PSK (npm run ctl -- … --psk): Set then Get', async () => {
       const mark = run!.lines.length;
-      const c = await open(CTL, pskCreds);
-      await run!.guard(c.request((id) => setMsg(id, { update_objs: [{ obj_path: 'Device.DeviceInfo.', param_settings: [{ param: 'FriendlyName', value: 'psk-set', required: true }] }] })));
-      const r = await run!.guard(c.request((id) => getMsg(id, { param_paths: ['Device.DeviceInfo.FriendlyName'] })));
-      if (firstValue(r) !== 'psk-set') throw new Error(`got ${JSON.stringify(r.body)}`);
+      const psk = ['--psk', `ctl:${hex(PSK_KEY)}`, '--agent', coapsUri, '--timeout', '15000'];
+      await run!.guard(ctl(['set', 'Device.DeviceInfo.', 'FriendlyName=psk-set', ...psk]));
+      expectLine(await run!.guard(ctl(['get', 'Device.DeviceInfo.FriendlyName', ...psk])), 'Device.DeviceInfo.FriendlyName = psk-set');
       const t = await handshake('server', 'PSK', mark);
       times.push(t);
       return t;
@@ -167,12 +179,12 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
     const afterPsk = await run.heap();
     console.log(`heap with one PSK association: ${heapText(afterPsk)} (+${heapDelta(boot, afterPsk)} over boot)`);
 
-    await steps.step('RFC 7251 usp-ctl over coaps with its certificate: Certificate and MTP rows', async () => {
+    await steps.step('RFC 7251 usp-ctl over coaps with its certificate (--cert/--cert-key/--ca): Certificate and MTP rows', async () => {
       const mark = run!.lines.length;
-      const c = await open(CTL, certCreds);
-      const r = await run!.guard(c.request((id) => getMsg(id, { param_paths: ['Device.LocalAgent.Certificate.1.Issuer', 'Device.LocalAgent.MTP.2.CoAP.EnableEncryption'] })));
-      const text = JSON.stringify(r.body);
-      if (!text.includes('CN=ca') || !text.includes('"true"')) throw new Error(`got ${text}`);
+      const got = await run!.guard(ctl(['get', 'Device.LocalAgent.Certificate.1.Issuer', 'Device.LocalAgent.MTP.2.CoAP.EnableEncryption',
+        '--cert', pki.path('usp-ctl', 'crt'), '--cert-key', pki.path('usp-ctl', 'key'), '--ca', pki.path('ca', 'crt'), '--agent', coapsUri, '--timeout', '15000']));
+      expectLine(got, 'Device.LocalAgent.Certificate.1.Issuer = CN=ca');
+      expectLine(got, 'Device.LocalAgent.MTP.2.CoAP.EnableEncryption = true');
       const t = await handshake('server', 'ECDHE-ECDSA P-256', mark);
       times.push(t);
       return `Issuer CN=ca, EnableEncryption true; ${t}`;
