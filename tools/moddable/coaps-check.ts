@@ -167,6 +167,22 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
     const boot = await run.heap();
     console.log(`heap after boot: ${heapText(boot)}${base !== undefined ? ` (+${heapDelta(base, boot)} over plain CoAP only: the coaps listener, DTLS endpoint, crypto port, credentials, MTP and Certificate rows)` : ''}`);
 
+    // The RAM of one association: one Controller, one handshake, one Get, the heap after.
+    let before = boot;
+    for (const [name, suite, creds] of [['PSK', 'PSK', pskCreds], ['ECDHE-ECDSA P-256', 'ECDHE-ECDSA P-256', certCreds]] as const) {
+      await steps.step(`one DTLS association (${name}): handshake, a Get, the live heap`, async () => {
+        const mark = run!.lines.length;
+        const c = await open(CTL, creds);
+        await run!.guard(c.request((id) => getMsg(id, { param_paths: ['Device.DeviceInfo.SerialNumber'] })));
+        const t = await handshake('server', suite, mark);
+        times.push(t);
+        const h = await run!.heap();
+        console.log(`heap with ${name === 'PSK' ? 'one PSK association' : 'a PSK and a P-256 association'}: ${heapText(h)} (+${heapDelta(before, h)} for this one)`);
+        before = h;
+        return t;
+      });
+    }
+
     await steps.step('RFC 6655 usp-ctl over coaps with the PSK (npm run ctl -- … --psk): Set then Get', async () => {
       const mark = run!.lines.length;
       const psk = ['--psk', `ctl:${hex(PSK_KEY)}`, '--agent', coapsUri, '--timeout', '15000'];
@@ -176,9 +192,6 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
       times.push(t);
       return t;
     });
-    const afterPsk = await run.heap();
-    console.log(`heap with one PSK association: ${heapText(afterPsk)} (+${heapDelta(boot, afterPsk)} over boot)`);
-
     await steps.step('RFC 7251 usp-ctl over coaps with its certificate (--cert/--cert-key/--ca): Certificate and MTP rows', async () => {
       const mark = run!.lines.length;
       const got = await run!.guard(ctl(['get', 'Device.LocalAgent.Certificate.1.Issuer', 'Device.LocalAgent.MTP.2.CoAP.EnableEncryption',
@@ -189,9 +202,6 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
       times.push(t);
       return `Issuer CN=ca, EnableEncryption true; ${t}`;
     });
-    const afterCert = await run.heap();
-    console.log(`heap with a PSK and a certificate association: ${heapText(afterCert)} (+${heapDelta(afterPsk, afterCert)} for the second)`);
-
     await steps.step('R-NOT.1 ValueChange Notify over coaps to usp-ctl (certificate) at its Controller address', async () => {
       const got: NotifyEvent[] = [];
       const listener = await open(CTL, certCreds, portA);
