@@ -10,14 +10,17 @@
  * usp-js session, 100 Gets (round trips, live heap after Debug.gc()), the broker stopped
  * and restarted (the agent backs off and reconnects); (3) MQTT 3.1.1 over TLS (the
  * broker's CA as the usp-mqtt-ca.pem resource): usp-ctl over the TLS listener, usp-js
- * over the plain one; (4) TLS with a CA that did not sign the broker: refused, the app
+ * over the plain one, the broker named `localhost` (its certificate's dNSName); the broker by
+ * this machine's host name when it resolves to 127.0.0.1 (Net.resolve); (4) TLS with a CA that did not sign the broker: refused, the app
  * stays up and reports Device.MQTT.Client.1.Status over CoAP. One verdict line.
  *
  *   npm run test:moddable:mqtt -- [--creation esp32|class2|heap=…,chunk=…,stack=…] [--display <n>] [--out <dir>] [--verbose]
  *
  * Without $MODDABLE it prints "skipped: …" and exits 0.
  */
+import { lookup } from 'node:dns/promises';
 import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
@@ -69,6 +72,15 @@ async function ctl(args: string[]): Promise<string[]> {
   const code = await uspCtl(args, (l) => out.push(l), (l) => err.push(l));
   if (code !== 0) throw new Error(`usp-ctl ${args.join(' ')}: exit ${code}: ${[...out, ...err].join(' | ')}`);
   return out;
+}
+
+/** This machine's host name when it resolves (IPv4) to 127.0.0.1, where mosquitto listens. */
+async function loopbackName(): Promise<string | undefined> {
+  const name = hostname();
+  try {
+    const a = await lookup(name, { family: 4 });
+    return a.address === '127.0.0.1' && name !== 'localhost' ? name : undefined;
+  } catch { return undefined; }
 }
 
 function expectLines(got: string[], want: string[]): string {
@@ -156,9 +168,23 @@ export async function runMqttCheck(sdk: Sdk, argv: readonly string[]): Promise<n
     await r.stop();
     run = null;
 
+    // ---- the broker by a name Net.resolve answers ----
+    const name = await loopbackName();
+    if (name === undefined) console.log(`skipped: broker by host name — ${hostname()} does not resolve to 127.0.0.1 here (mosquitto listens there only)`);
+    else {
+      r = await start('tinyusp-mqtt-name', { mqtt: `mqtt://${name}:${broker.port}` });
+      await steps.step(`the broker by host name (mqtt://${name}: Net.resolve → 127.0.0.1)`, async () => {
+        const m = await r.line(/tinyusp mqtt up (\S+)/, 60_000);
+        return `reply-to ${m[1]}`;
+      });
+      await r.stop();
+      run = null;
+    }
+
     // ---- MQTT 3.1.1 over TLS ----
-    r = await start('tinyusp-mqtts', { mqtt: `mqtts://127.0.0.1:${broker.tlsPort}`, mqttVersion: '3.1.1' }, { 'usp-mqtt-ca.pem': caFile });
-    await steps.step('R-MQTT.3/R-MTP.1 MQTT 3.1.1 over the SDK TLS 1.2 socket, broker certificate checked against usp-mqtt-ca.pem', async () => {
+    // By name: the SDK checks "localhost" against the certificate's SAN dNSName (RFC 6761 §6.3: no resolver asked).
+    r = await start('tinyusp-mqtts', { mqtt: `mqtts://localhost:${broker.tlsPort}`, mqttVersion: '3.1.1' }, { 'usp-mqtt-ca.pem': caFile });
+    await steps.step('R-MQTT.3/R-MTP.1 MQTT 3.1.1 over the SDK TLS 1.2 socket to mqtts://localhost, the broker certificate (SAN DNS:localhost) checked against usp-mqtt-ca.pem', async () => {
       const m = await r.line(/tinyusp mqtt up (\S+)/, 60_000);
       return `reply-to ${m[1]}`;
     });

@@ -153,7 +153,7 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
     host, port,
     tls: tls ? { ca: c.caPem ?? '' } : undefined,
     now: () => platform.now(),
-    onError: (m) => log.debug(`MQTT socket: ${m}`),
+    onError: (m) => log.info(`MQTT socket: ${m}`),
     onService() {
       let any = false;
       for (let e = binding.pollEvent(); e !== undefined; e = binding.pollEvent()) { handleEvent(e); any = true; }

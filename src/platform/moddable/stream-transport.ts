@@ -3,7 +3,7 @@
  * client through the USP MQTT binding) over ECMA-419 sockets: `embedded:io/socket/tcp`,
  * or TLS 1.2 through the SDK's `embedded:io/socket/tcp/tls` (its JS TLS client over
  * that TCP, R-MQTT.3/R-MQTT.48), the broker's name resolved with the legacy `Net.resolve`
- * (ECMA-419 TCP takes an IPv4 address). Same contract as the Node driver
+ * (ECMA-419 TCP takes an IPv4 address; "localhost" is 127.0.0.1, RFC 6761). Same contract as the Node driver
  * (platform/node/stream-transport.ts): after every input it drains `pollTransmit`, runs
  * `pollTransportCommand` (OPEN / CLOSE; reconnecting with the binding's back-off is the
  * machine's, through those commands), calls `onService`, and keeps one platform timer
@@ -126,6 +126,9 @@ export class ModdableStreamDriver {
     const attempt = ++this.attempt;
     const { host } = this.options;
     if (isIpv4(host)) { this.connect(host); return; }
+    // RFC 6761 §6.3: "localhost" is the loopback without asking a resolver (the SDK's lin
+    // Net.resolve answers undefined for it: GLib lists ::1 first and the SDK takes IPv4 only).
+    if (host.toLowerCase() === 'localhost') { this.connect('127.0.0.1'); return; }
     try {
       this.options.io.resolve(host, (address) => {
         if (attempt !== this.attempt || this.closed) return;

@@ -179,6 +179,14 @@ drv('a host name is resolved first (Net.resolve); an unknown name is a failed op
   assert.is(t.sockets[0]?.options.address, '10.1.2.3');
 });
 
+drv('RFC 6761 §6.3 "localhost" is the loopback, not a resolver question; TLS still names the broker "localhost"', () => {
+  const t = setup('localhost', { certificate: new ArrayBuffer(1) });
+  t.client.connect(0);
+  t.driver.service();
+  assert.is(t.resolves.length, 0);
+  assert.equal([t.sockets[0]?.options.address, t.sockets[0]?.options.host], ['127.0.0.1', 'localhost']);
+});
+
 drv('a late DNS answer for an abandoned attempt is ignored', () => {
   const t = setup('broker.example');
   t.client.connect(0);
@@ -249,13 +257,13 @@ drv('connect timeout: no onWritable within the client\'s deadline → the attemp
 
 drv('R-MQTT.3 TLS: the SDK TLSSocket gets the broker name (SNI, certificate name check), the resolved address, the TCP class and the trust anchor', () => {
   const ca = new ArrayBuffer(3);
-  const t = setup('localhost', { certificate: ca });
+  const t = setup('broker.example', { certificate: ca });
   t.client.connect(0);
   t.driver.service();
-  t.resolves[0]![1]('127.0.0.1');
+  t.resolves[0]![1]('10.0.0.7');
   const s = t.sockets[0]!;
   assert.is(s.kind, 'tls');
-  assert.equal([s.options.host, s.options.address, s.options.port], ['localhost', '127.0.0.1', 1883]);
+  assert.equal([s.options.host, s.options.address, s.options.port], ['broker.example', '10.0.0.7', 1883]);
   assert.is((s.options.TCP as { io: unknown }).io, t.io.TCP);
   assert.is((s.options.secure as { certificate: unknown }).certificate, ca);
   s.writable = 1400;
