@@ -372,7 +372,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     firmware?.start(platform.now());
     if (mqttRows !== null && c.mqtt !== undefined) {
       mqtt = c.mqtt.mtp.start({
-        platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport,
+        platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport, maxRecordBytes,
         onService: pump, onUp: (topic) => { pump(); c.onMqttUp?.(topic); },
       });
     }

@@ -59,6 +59,8 @@ export abstract class DtlsAssociation {
   closeAlert = -1;
   /** `now` of the last record that authenticated (or of creation): eviction picks the oldest. */
   lastActivity = 0;
+  /** `now` at creation (client: connect; server: the cookie-verified ClientHello): handshake time = connected − startedAt. */
+  startedAt = 0;
 
   readonly rl = new RecordLayer();
   readonly reasm: HandshakeReassembler;

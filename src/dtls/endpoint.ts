@@ -79,6 +79,7 @@ export class DtlsEndpoint implements AssociationHost {
     if (old !== undefined) { this.peers.delete(old); old.close(); }
     const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
     a.lastActivity = now;
+    a.startedAt = now;
     this.peers.set(a);
     a.start(now);
     return a;
@@ -138,6 +139,7 @@ export class DtlsEndpoint implements AssociationHost {
     if (this.peers.size >= this.options.config.maxPeers && !this.evictOldest()) return;
     const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
     a.lastActivity = now;
+    a.startedAt = now;
     this.peers.set(a);
     const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +
       (((buf[start + 7]! << 24) | (buf[start + 8]! << 16) | (buf[start + 9]! << 8) | buf[start + 10]!) >>> 0);

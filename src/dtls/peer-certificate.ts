@@ -22,18 +22,23 @@ function alertFor(e: CertError): number {
   }
 }
 
-/** Trust anchors parsed once per config (cached by identity of the DER list). */
-const anchorCache = new WeakMap<readonly Uint8Array[], Certificate[]>();
+/**
+ * Trust anchors parsed once per DER list (a one-entry cache keyed by its identity).
+ * Module-level `let`s, not a WeakMap: Moddable preloads this module into flash, where
+ * objects made at preload (a WeakMap) are read-only while `let` bindings stay writable.
+ */
+let cachedDers: readonly Uint8Array[] | undefined;
+let cachedAnchors: Certificate[] = [];
 
 function anchorsOf(config: DtlsConfig): Certificate[] {
   const ders = config.certificate?.trustAnchors ?? [];
-  let list = anchorCache.get(ders);
-  if (list === undefined) {
-    list = [];
+  if (ders !== cachedDers) {
+    const list: Certificate[] = [];
     for (const d of ders) { const c = parseCertificate(d); if (typeof c !== 'number') list.push(c); }
-    anchorCache.set(ders, list);
+    cachedDers = ders;
+    cachedAnchors = list;
   }
-  return list;
+  return cachedAnchors;
 }
 
 /** Verifies a Certificate message body; an empty list yields `{ alert: HandshakeFailure }`. */

@@ -1,10 +1,11 @@
 /**
  * Entry of the XS bundle (dist/xs/tinyusp.js): the portable core as an ES module
  * for the XS engine (xsnap on the host, Moddable on devices). It imports nothing
- * from Node or Moddable; platform adapters bind it to a device. It leaves out what the
- * Moddable agent cannot use: the MQTT MTP (the Node entry injects it into startHostAgent;
- * XS tests bundle src/mtp/mqtt/index.ts on their own). The WebSocket MTP is in: the
- * Moddable entry injects it (WEBSOCKET_MTP) with the ECMA-419 stream port.
+ * from Node or Moddable; platform adapters bind it to a device. The Moddable app
+ * preloads it (flash), so it also carries what the device entry needs to configure the
+ * agent: the settings parser (mc/config), the coaps credentials from PEM resources, the
+ * MQTT MTP (injected into startHostAgent as the Node entry does) and the WebSocket MTP
+ * (WEBSOCKET_MTP, injected with the ECMA-419 stream port).
  */
 export { validateEndpointId, EndpointIdError, endpointIdFromUrn, EID_URN_PREFIX } from '../usp/endpoint-id.ts';
 export {
@@ -21,3 +22,7 @@ export { WEBSOCKET_MTP } from '../mtp/websocket/index.ts';
 export {
   createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
 } from '../dm/index.ts';
+
+export { parseDeviceSettings, DEFAULT_COAP_PORT, type DeviceSettings } from '../config/device-settings.ts';
+export { deviceCoapsConfig, DEVICE_DTLS, type DevicePems } from '../config/device-credentials.ts';
+export { MQTT_MTP } from '../mtp/mqtt/mtp.ts';

@@ -17,7 +17,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Module specifiers the Moddable SDK provides at link time. */
 export const MODDABLE_EXTERNALS = [
   'embedded:*', 'timer', 'preference', 'crypt', 'hmac', 'gcm', 'ecdsa', 'curve', 'ecp', 'instrumentation', 'debug',
-  'socket', 'net', 'sntp', 'wifi', 'mc/config', 'modules', 'flash', 'ota', 'resource', 'time', 'system',
+  'socket', 'net', 'sntp', 'wifi', 'mc/config', 'modules', 'flash', 'ota', 'resource', 'Resource', 'time', 'system',
 ];
 
 export interface Target {
@@ -63,6 +63,11 @@ export const MODDABLE_TARGETS: readonly Target[] = [
   ['moddable-board-sim', 'src/platform/moddable/board-sim.ts', 'dist/moddable/board-sim.js'],
   ['moddable-firmware-esp32', 'src/platform/moddable/firmware-esp32.ts', 'dist/moddable/firmware-esp32.js'],
   ['moddable-firmware-sim', 'src/platform/moddable/firmware-sim.ts', 'dist/moddable/firmware-sim.js'],
+  // Preloaded (flash), so their functions cost no heap: the native-crypt port, the
+  // ECMA-419 stream driver, the self-test with its vectors.
+  ['moddable-crypto', 'src/platform/moddable/crypto.ts', 'dist/moddable/crypto.js'],
+  ['moddable-stream', 'src/platform/moddable/stream-transport.ts', 'dist/moddable/stream.js'],
+  ['moddable-self-test', 'src/platform/moddable/self-test.ts', 'dist/moddable/self-test.js'],
 ].map(([name, entry, outfile]) => ({ name: name!, entry: join(ROOT, entry!), outfile: join(ROOT, outfile!), options: MODDABLE_OPTIONS }));
 
 export const TARGETS: readonly Target[] = [

@@ -21,7 +21,7 @@
  * peer may have lost its DTLS state (restart), so the next send handshakes again.
  */
 import type { CryptoPort } from '../../platform/crypto.ts';
-import { createDtlsConfig, DtlsState, type DtlsAssociation, type DtlsCertificateConfig, type DtlsConfig } from '../../dtls/index.ts';
+import { createDtlsConfig, DtlsState, NamedGroup, type DtlsAssociation, type DtlsCertificateConfig, type DtlsConfig } from '../../dtls/index.ts';
 import { parseCoapUri } from './uri.ts';
 import { SendOutcome } from './binding.ts';
 import { createRecordViewConfig, RecordView } from '../../usp/index.ts';
@@ -143,7 +143,10 @@ export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle
           platform.log.warn(`coaps peer ${a.address}:${a.port} is not ${eid} (R-SEC.0a): nothing sent`);
           return false;
         },
-        onConnected(a) { o.onPeerConnected?.(a); },
+        onConnected(a) {
+          platform.log.info(`coaps ${a.address}:${a.port}: DTLS ${a.isClient ? 'client' : 'server'} ${a.pskIdentity !== undefined ? 'PSK' : `ECDHE-ECDSA ${a.ecdheGroup === NamedGroup.X25519 ? 'X25519' : 'P-256'}`} connected in ${Math.round(platform.now() - a.startedAt)} ms`);
+          o.onPeerConnected?.(a);
+        },
         onClosed(a) {
           if (a.closeAlert !== 0) platform.log.info(`coaps ${a.address}:${a.port}: DTLS closed (alert ${a.closeAlert})`);
           o.onPeerClosed?.(a);

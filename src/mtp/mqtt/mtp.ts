@@ -59,6 +59,8 @@ export interface MqttMtpConfig {
   readonly rows: MqttRows;
   /** PEM CA for mqtts (TransportProtocol TLS). */
   readonly caPem?: string | undefined;
+  /** Largest Record received or sent (the agent's bound): sizes the MQTT receive buffer (default 64 KiB). */
+  readonly maxRecordBytes?: number | undefined;
   /** Called after Records were handed to the agent (drain agent.pollTransmit). */
   readonly onService: () => void;
   /** Called once per connection, with our "reply to" Topic. */
@@ -86,7 +88,7 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
   const config = readMqttConfig(model, c.endpointId, rows, () => {
     platform.randomBytes(new Uint8Array(random.buffer));
     return random[0]! / 2 ** 32;
-  });
+  }, c.maxRecordBytes);
   const binding = new UspMqttBinding(config);
   const tls = read(model, rows.client, 'TransportProtocol') === 'TLS';
   const host = read(model, rows.client, 'BrokerAddress');
@@ -151,7 +153,7 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
     host, port,
     tls: tls ? { ca: c.caPem ?? '' } : undefined,
     now: () => platform.now(),
-    onError: (m) => log.debug(`MQTT socket: ${m}`),
+    onError: (m) => log.info(`MQTT socket: ${m}`),
     onService() {
       let any = false;
       for (let e = binding.pollEvent(); e !== undefined; e = binding.pollEvent()) { handleEvent(e); any = true; }

@@ -193,8 +193,16 @@ export function readSubscriptions(model: DataModelApi, client: ObjectInstance): 
   return subscriptions;
 }
 
-/** The binding configuration of Client row `client` and its MTP row (random: the platform's). */
-export function readMqttConfig(model: DataModelApi, endpointId: string, rows: MqttRows, random: () => number): UspMqttConfig {
+/** Room for the PUBLISH fixed header, the topic and the 5.0 properties around a Record. */
+export const MQTT_PACKET_OVERHEAD_BYTES = 1024;
+
+/**
+ * The binding configuration of Client row `client` and its MTP row (random: the
+ * platform's). `maxRecordBytes` (the agent's bound, 64 KiB on the host, 16 KiB on a
+ * Class 2 device) sizes the client's receive buffer: Maximum Packet Size = it + the
+ * PUBLISH overhead (5.0 §3.1.2.11.4; a larger packet closes the connection, §4.13).
+ */
+export function readMqttConfig(model: DataModelApi, endpointId: string, rows: MqttRows, random: () => number, maxRecordBytes = 65536): UspMqttConfig {
   const { client, mtp } = rows;
   const v5 = read(model, client, 'ProtocolVersion') === '5.0';
   const subscriptions = readSubscriptions(model, client);
@@ -221,7 +229,7 @@ export function readMqttConfig(model: DataModelApi, endpointId: string, rows: Mq
       cleanStart: read(model, client, v5 ? 'CleanStart' : 'CleanSession') !== 'false',
       sessionExpiryIntervalS: v5 ? num(model, client, 'SessionExpiryInterval') : undefined,
       requestResponseInformation: v5 ? read(model, client, 'RequestResponseInfo') !== 'false' : undefined,
-      maximumPacketSize: 65536 + 1024,
+      maximumPacketSize: maxRecordBytes + MQTT_PACKET_OVERHEAD_BYTES,
       retry: {
         connectRetryTimeS: num(model, client, 'ConnectRetryTime') || 5,
         connectRetryIntervalMultiplier: num(model, client, 'ConnectRetryIntervalMultiplier') || 2000,

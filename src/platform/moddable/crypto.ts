@@ -1,17 +1,22 @@
 /**
  * The crypto port on Moddable (platform/crypto.ts) over the SDK's native crypt
- * (MODDABLE.md "crypt"): SHA-256 (`Digest`), HMAC-SHA256 (`hmac`), the AES-128 block
- * (`BlockCipher`), P-256 ECDH (`curve` dh) and ECDSA (`ecdsa`). What crypt lacks comes
- * from the portable pieces: CCM-8 (RFC 6655) over the native AES block
- * (dtls/crypto/ccm.ts) and X25519 (RFC 7748, dtls/crypto/x25519.ts).
+ * (MODDABLE.md "crypt"): SHA-256 (`Digest`), HMAC-SHA256 (`hmac` on a Digest), the
+ * AES-128 block (`BlockCipher`), P-256 ECDH (`curve` dh) and ECDSA (`ecdsa`), whose
+ * point arithmetic is the SDK's C (`ec`). What crypt lacks comes from the portable
+ * pieces: CCM-8 (RFC 6655) over the native AES block (dtls/crypto/ccm.ts) and X25519
+ * (RFC 7748, dtls/crypto/x25519.ts, BigInt).
  *
  * Invariants: randomness only from `random` (the platform's tinyusp/random); the ECDSA
  * nonce k is drawn from it too (the SDK's ecdsa would use its RC4 `rng`); a peer's
  * P-256 point is checked to be on the curve before any scalar multiplication (RFC 8422
- * §5.11: the SDK's Curve.dh does not check); no method throws on hostile input.
- * Nothing here has run on the SDK on this machine (no Moddable SDK in CI): it is
- * type-checked against src/platform/moddable/typings/crypt.d.ts and bundled by the
- * xs-budget bench.
+ * §5.11: the SDK's Curve.dh does not check); r and s are range-checked before the SDK's
+ * verify (it does not); no method throws on hostile input.
+ *
+ * SDK argument rules (checked against SDK 8.2.3 modCrypt.c, curve.js, ecdsa.js):
+ * BlockCipher's key, data and result, Curve.dh's scalar and point, and ECDSA's hash and
+ * signature must be ArrayBuffers (read with xsmcToArrayBuffer / BigInt.fromArrayBuffer);
+ * Digest.write and the hmac key take views. Runs in the simulator (selfTest=1:
+ * crypto-self-test.ts vectors) and, over stand-ins of these modules, inside xsnap.
  */
 import { BlockCipher, Digest } from 'crypt';
 import Curve from 'curve';
@@ -118,7 +123,7 @@ export function createModdableCrypto(random: (out: Uint8Array) => void): CryptoP
   };
   const sha256 = (data: Uint8Array): Uint8Array => {
     const d = new Digest('SHA256');
-    d.write(bufferOf(data));
+    d.write(data);
     return new Uint8Array(d.close());
   };
   const p256PublicKey = (sk: Uint8Array): Uint8Array | undefined => {
@@ -132,7 +137,7 @@ export function createModdableCrypto(random: (out: Uint8Array) => void): CryptoP
     name: 'moddable',
     randomBytes: random,
     sha256,
-    hmacSha256: (key, data) => new Uint8Array(new HMAC(new Digest('SHA256'), bufferOf(key)).process(bufferOf(data))),
+    hmacSha256: (key, data) => new Uint8Array(new HMAC(new Digest('SHA256'), key).process(data)),
     aes128: (key) => new NativeAes128(key),
     ccm8: (key) => new Ccm8(new NativeAes128(key)),
     p256Keygen(): EcKeyPair {

@@ -6,6 +6,8 @@
  * - Clocks: `time` ticks (monotonic, unwrapped) and Date.now once SNTP set it (clock.ts).
  * - Random: tinyusp's native `tinyusp/random` (esp_fill_random / getrandom), never
  *   Math.random or the SDK's RC4 `rng` (native/random.js says why).
+ * - Crypto (DTLS): crypto.ts over the SDK's native crypt, made on first use (its curve
+ *   objects cost heap only when coaps runs).
  * - Storage: the SDK's `preference` (passed in by the app's main) behind the two-slot
  *   atomic scheme (two-slot-store.ts), garbage from an interrupted write removed at start-up.
  * - Log: `trace`, one line per event.
@@ -20,7 +22,9 @@ import Time from 'time';
 import Timer, { type TimerId } from 'timer';
 import { fillRandom } from 'tinyusp/random';
 import { LogLevel, type BoardIo, type Logger, type Platform, type TimerHandle } from '../types.ts';
+import type { CryptoPort } from '../crypto.ts';
 import { createMonotonicClock, wallClockFrom } from './clock.ts';
+import { createModdableCrypto } from 'tinyusp/crypto';
 import { createTwoSlotStore, type PreferenceLike } from './two-slot-store.ts';
 import { openModdableUdp } from './udp.ts';
 
@@ -56,6 +60,8 @@ export function createTraceLogger(level: LogLevel): Logger {
 // functions (no closure per method in RAM; in flash when the module is preloaded).
 let timers: Map<number, TimerId> | null = null; // built at run time: never an object of the preloaded module
 let nextTimer = 1;
+/** The native-crypt port, made when DTLS first asks for it. */
+let cryptoPort: CryptoPort | undefined;
 const ticks = (): number => Time.ticks;
 
 function wallClockNow(): number | undefined {
@@ -86,11 +92,16 @@ export function createModdablePlatform(options: ModdablePlatformOptions): Platfo
   if (removed > 0) log.warn(`storage: removed ${removed} entries of an interrupted write`);
   return {
     name: 'moddable', now: createMonotonicClock(ticks), wallClock: wallClockNow, randomBytes, setTimer, clearTimer,
+    get crypto(): CryptoPort {
+      cryptoPort ??= createModdableCrypto(randomBytes);
+      return cryptoPort;
+    },
     openUdp: openModdableUdp, storage, log,
     ...(options.board ? { board: options.board } : {}),
   };
 }
 
 export { openModdableUdp } from './udp.ts';
+export { createModdableCrypto } from 'tinyusp/crypto';
 export { createTwoSlotStore, type PreferenceLike } from './two-slot-store.ts';
 export { createMonotonicClock, wallClockFrom, WALL_CLOCK_VALID_AFTER_MS } from './clock.ts';

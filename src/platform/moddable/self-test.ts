@@ -8,19 +8,28 @@
  * - random: two 32-byte draws differ and are not constant;
  * - timer + clock: a 50 ms timer fires with the monotonic clock advanced ≥ 40 ms;
  * - udp: a datagram sent from one ECMA-419 socket to another on 127.0.0.1 is echoed
- *   back (server on `port`, client on `port + 1`).
+ *   back (server on `port`, client on `port + 1`);
+ * - crypto (when `makeCrypto` is given: the Moddable entry passes the native-crypt port):
+ *   one `self-test crypto-<primitive>` part per primitive against published vectors
+ *   (crypto-self-test.ts).
  */
+import type { CryptoPort } from '../crypto.ts';
 import type { Platform } from '../types.ts';
+import { runCryptoSelfTest } from './crypto-self-test.ts';
 
 const SELF_TEST_KEY = 'selftest';
 const BOOTS_KEY = 'st-boots';
 
-export function runSelfTest(platform: Platform, port: number, done: (failed: number) => void): void {
+export function runSelfTest(platform: Platform, port: number, done: (failed: number) => void,
+  makeCrypto?: (random: (out: Uint8Array) => void) => CryptoPort): void {
   let failed = 0;
   const report = (part: string, ok: boolean, detail: string): void => {
     if (!ok) failed++;
     platform.log.info(`self-test ${part} ${ok ? "ok" : "FAIL"} ${detail}`);
   };
+
+  // crypto: published vectors through the port (synchronous)
+  if (makeCrypto !== undefined) runCryptoSelfTest(makeCrypto, (out) => platform.randomBytes(out), report);
 
   // storage
   const boots = platform.storage.get(BOOTS_KEY);

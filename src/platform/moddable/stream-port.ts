@@ -7,17 +7,18 @@
  * `pollTransportCommand`, keep one platform timer at `pollTimeout()`.
  *
  * Run in the Moddable simulator against the npm `ws` package
- * (tools/moddable/websocket.ts). Not done here: TLS — dialing gets it when
- * stream-transport.ts speaks `embedded:io/socket/tcp/tls`; a TLS listener needs the
- * SDK's server-side TLS session, not wired up — and write back-pressure (a write that
- * throws closes the connection). The Listener is closed with the MTP; accepted sockets
+ * (tools/moddable/websocket.ts). Not done here: TLS — the stream driver speaks the SDK's
+ * TLS (MQTT uses it), but wss must bind the Controller's Endpoint ID to the peer
+ * certificate's names (R-SEC.0a), which the SDK session does not expose; a TLS listener
+ * needs the SDK's server-side TLS session. The Listener is closed with the MTP; accepted sockets
  * beyond what the MTP keeps are closed by it.
  */
 import Listener from 'embedded:io/socket/listener';
 import TCP from 'embedded:io/socket/tcp';
 import { TransportCommand, type IncomingStream, type StreamDialOptions, type StreamDriver, type StreamDriverOptions, type StreamListener, type StreamListenerOptions, type StreamMachine, type StreamPort } from '../stream.ts';
 import type { Platform, TimerHandle } from '../types.ts';
-import { ModdableMqttStream } from './stream-transport.ts';
+import { ModdableStreamDriver } from 'tinyusp/stream';
+import { MODDABLE_STREAM_IO } from './stream-io.ts';
 
 type Clock = Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>;
 
@@ -147,9 +148,10 @@ class ModdableListener implements StreamListener {
 export function moddableStreamPort(clock: Clock): StreamPort {
   return {
     dial(machine: StreamMachine, o: StreamDialOptions): StreamDriver {
-      if (o.tls !== undefined) throw new RangeError('TLS streams are not wired up on Moddable yet');
-      const d = new ModdableMqttStream(machine, clock, { address: o.host, port: o.port }, () => o.onService?.());
-      return { service: () => d.service(), close: () => { /* the machine's CLOSE command closes the socket */ } };
+      // wss needs the peer certificate's names (R-SEC.0a), which the SDK's TLS session does not hand out.
+      if (o.tls !== undefined) throw new RangeError('wss is not wired up on Moddable yet');
+      const d = new ModdableStreamDriver(machine, { host: o.host, port: o.port, io: MODDABLE_STREAM_IO, platform: clock, onService: o.onService });
+      return { service: () => d.service(), close: () => d.close() };
     },
     listen: (o) => new ModdableListener(o),
     accept(incoming, machine, o) {

@@ -1,77 +1,211 @@
 /**
- * SKETCH (type-checked against minimal typings, not yet run on a device): the
- * Moddable/ESP32 driver for the MQTT client or USP MQTT binding over ECMA-419 TCP
- * (`embedded:io/socket/tcp`, STYLE.md §4: onWritable first = connected, onReadable(count)
- * then read(), onError = failed or closed). Same contract as the Node driver
- * (src/platform/node/stream-transport.ts): drain `pollTransmit` after every input, run
- * `pollTransportCommand`, keep one platform timer at `pollTimeout()`.
+ * The Moddable/ESP32 driver of a byte-stream machine (platform/stream.ts: the MQTT
+ * client through the USP MQTT binding) over ECMA-419 sockets: `embedded:io/socket/tcp`,
+ * or TLS 1.2 through the SDK's `embedded:io/socket/tcp/tls` (its JS TLS client over
+ * that TCP, R-MQTT.3/R-MQTT.48), the broker's name resolved with the legacy `Net.resolve`
+ * (ECMA-419 TCP takes an IPv4 address; "localhost" is 127.0.0.1, RFC 6761). Same contract as the Node driver
+ * (platform/node/stream-transport.ts): after every input it drains `pollTransmit`, runs
+ * `pollTransportCommand` (OPEN / CLOSE; reconnecting with the binding's back-off is the
+ * machine's, through those commands), calls `onService`, and keeps one platform timer
+ * at `pollTimeout()`.
  *
- * Not done yet: TLS (`embedded:io/socket/tcp/tls`, the SDK's JS TLS 1.2 with
- * `protocolVersion: 0x303`), DNS for a broker host name (ECMA-419 TCP takes an IP
- * address), and write back-pressure (a write that throws closes the connection).
+ * ECMA-419 edges (SDK 8.2.3 modules/io/socket/{lin,lwip}/tcp.c, examples/io/tcp/tlssocket):
+ * - the first onWritable(count) means connected (TLS: handshake done); on the Linux
+ *   simulator a refused connect also reports writable, then onError: the machine sees
+ *   up, then down, and backs off;
+ * - write() throws "would block" past the writable count and returns what is left:
+ *   the driver pulls from the machine's queue only what fits (`pollTransmit` into a
+ *   view that long), the rest waits in the machine for the next onWritable;
+ * - onReadable(count), read() → an ArrayBuffer of everything readable; onError = failed
+ *   or closed by the peer; close() silences every callback.
+ * Stale callbacks of a socket already replaced are ignored (`socket !== s`).
  */
-import TCP from 'embedded:io/socket/tcp';
 import { TransportCommand, type StreamMachine } from '../stream.ts';
 import type { Platform, TimerHandle } from '../types.ts';
 
-export class ModdableMqttStream {
-  private socket: TCP | undefined;
+/** What the driver uses of an ECMA-419 stream socket (TCP or the SDK's TLSSocket). */
+export interface StreamSocket {
+  read(): ArrayBuffer | undefined;
+  /** Returns the bytes still writable (the SDK's TCP and TLSSocket both do). */
+  write(data: ArrayBufferView | ArrayBuffer): number | undefined | void;
+  close(): void;
+}
+
+export interface StreamSocketCallbacks {
+  onReadable(count: number): void;
+  onWritable(count: number): void;
+  onError(): void;
+}
+
+/** The socket constructors and resolver (the SDK's, or scripted fakes in tests). */
+export interface StreamIo {
+  /** `new TCP({address, port, nodelay, format: "buffer", …callbacks})`. */
+  readonly TCP: new (options: { address: string; port: number; nodelay?: boolean; format?: 'buffer' } & StreamSocketCallbacks) => StreamSocket;
+  /** `new TLSSocket({address, port, host, TCP: {io: TCP}, secure, …callbacks})`; absent when TLS is not built in. */
+  readonly TLS?: new (options: {
+    address: string; port: number; host: string; nodelay?: boolean; format?: 'buffer';
+    TCP: { io: StreamIo['TCP'] }; secure: Record<string, unknown>;
+  } & StreamSocketCallbacks) => StreamSocket;
+  /** Name → IPv4 address, undefined when it cannot be resolved (Net.resolve). */
+  resolve(host: string, callback: (address: string | undefined) => void): void;
+}
+
+export interface ModdableStreamOptions {
+  readonly host: string;
+  readonly port: number;
+  /** TLS session options for the SDK (`certificate`: the trust anchor as DER ArrayBuffer). */
+  readonly tls?: Readonly<Record<string, unknown>> | undefined;
+  readonly io: StreamIo;
+  readonly platform: Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>;
+  readonly onService?: (() => void) | undefined;
+  readonly onError?: ((message: string) => void) | undefined;
+}
+
+/** Bytes pulled from the machine per socket write (a lin TCP socket takes 1536 per 20 ms poll). */
+export const STREAM_CHUNK_BYTES = 1024;
+
+/** True for a dotted-quad IPv4 literal (no resolution needed). */
+export function isIpv4(host: string): boolean {
+  const parts = host.split('.');
+  if (parts.length !== 4) return false;
+  for (const p of parts) {
+    if (p.length === 0 || p.length > 3) return false;
+    for (let i = 0; i < p.length; i++) if (p.charCodeAt(i) < 48 || p.charCodeAt(i) > 57) return false;
+    if (Number(p) > 255) return false;
+  }
+  return true;
+}
+
+export class ModdableStreamDriver {
+  private socket: StreamSocket | undefined;
   private connected = false;
+  private writable = 0;
+  /** Bumped at every open/close: a late DNS answer for an older attempt is dropped. */
+  private attempt = 0;
   private timer: TimerHandle | undefined;
-  private readonly out = new Uint8Array(1024);
+  private readonly out = new Uint8Array(STREAM_CHUNK_BYTES);
+  private servicing = false;
+  private again = false;
+  private closed = false;
 
-  constructor(
-    readonly machine: StreamMachine,
-    readonly platform: Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>,
-    readonly broker: { readonly address: string; readonly port: number },
-    readonly onService: () => void,
-  ) {}
+  constructor(readonly machine: StreamMachine, readonly options: ModdableStreamOptions) {}
 
+  /** Runs one round: transmit, transport commands, events, timer. Re-entrant calls are folded. */
   service(): void {
-    this.flush();
-    for (let c = this.machine.pollTransportCommand(); c !== undefined; c = this.machine.pollTransportCommand()) {
-      if (c === TransportCommand.OPEN) this.open(); else this.closeSocket();
+    if (this.servicing) { this.again = true; return; }
+    this.servicing = true;
+    try {
+      do {
+        this.again = false;
+        this.flush();
+        for (let c = this.machine.pollTransportCommand(); c !== undefined; c = this.machine.pollTransportCommand()) {
+          if (c === TransportCommand.OPEN) this.open(); else { this.flush(); this.closeSocket(); }
+        }
+        this.options.onService?.();
+        this.flush();
+      } while (this.again);
+      this.arm();
+    } finally {
+      this.servicing = false;
     }
-    this.onService();
+  }
+
+  /** Stops the driver: what fits is sent, the socket and the timer close; no more input reaches the machine. */
+  close(): void {
+    if (this.closed) return;
     this.flush();
-    this.arm();
+    this.closed = true;
+    this.closeSocket();
+    if (this.timer !== undefined) this.options.platform.clearTimer(this.timer);
+    this.timer = undefined;
   }
 
   private open(): void {
+    if (this.closed) return;
     this.closeSocket();
-    const self = this;
-    const s: TCP = new TCP({
-      address: this.broker.address, port: this.broker.port, nodelay: true, format: 'buffer',
-      onWritable() {
-        if (self.socket !== s || self.connected) return;
-        self.connected = true;
-        self.machine.handleTransportUp(self.platform.now());
-        self.service();
-      },
-      onReadable(count: number) {
-        if (self.socket !== s) return;
-        const chunk = s.read(count);
-        if (chunk === undefined) return;
-        const bytes = new Uint8Array(chunk);
-        self.machine.handleBytes(self.platform.now(), bytes, 0, bytes.length);
-        self.service();
-      },
-      onError() {
-        if (self.socket !== s) return;
-        self.socket = undefined;
-        self.connected = false;
-        s.close();
-        self.machine.handleTransportDown(self.platform.now());
-        self.service();
-      },
-    });
-    this.socket = s;
-    this.connected = false;
+    const attempt = ++this.attempt;
+    const { host } = this.options;
+    if (isIpv4(host)) { this.connect(host); return; }
+    // RFC 6761 §6.3: "localhost" is the loopback without asking a resolver (the SDK's lin
+    // Net.resolve answers undefined for it: GLib lists ::1 first and the SDK takes IPv4 only).
+    if (host.toLowerCase() === 'localhost') { this.connect('127.0.0.1'); return; }
+    try {
+      this.options.io.resolve(host, (address) => {
+        if (attempt !== this.attempt || this.closed) return;
+        if (address === undefined || !isIpv4(address)) this.down(`cannot resolve ${host}`);
+        else this.connect(address);
+      });
+    } catch (e) {
+      this.down(`cannot resolve ${host}: ${String(e)}`);
+    }
   }
 
+  private connect(address: string): void {
+    const { port, tls, io, host } = this.options;
+    let s: StreamSocket | undefined;
+    const callbacks: StreamSocketCallbacks = {
+      onWritable: (count) => {
+        if (this.socket !== s || s === undefined) return;
+        this.writable = count;
+        if (!this.connected) {
+          this.connected = true;
+          this.machine.handleTransportUp(this.options.platform.now());
+        }
+        this.service();
+      },
+      onReadable: () => {
+        if (this.socket !== s || s === undefined) return;
+        const chunk = s.read();
+        if (chunk === undefined || chunk.byteLength === 0) return;
+        const bytes = new Uint8Array(chunk);
+        this.machine.handleBytes(this.options.platform.now(), bytes, 0, bytes.length);
+        this.service();
+      },
+      onError: () => {
+        if (this.socket !== s || s === undefined) return;
+        this.down(`${tls !== undefined ? 'TLS' : 'TCP'} connection to ${address}:${port} failed or closed`);
+      },
+    };
+    try {
+      if (tls === undefined) s = new io.TCP({ address, port, nodelay: true, format: 'buffer', ...callbacks });
+      else if (io.TLS === undefined) throw new Error('no TLS socket in this build');
+      else s = new io.TLS({ address, port, host, nodelay: true, format: 'buffer', TCP: { io: io.TCP }, secure: { ...tls }, ...callbacks });
+    } catch (e) {
+      this.down(`cannot open ${address}:${port}: ${String(e)}`);
+      return;
+    }
+    this.socket = s;
+    this.connected = false;
+    this.writable = 0;
+  }
+
+  /** The stream failed or was refused: the machine hears it (and backs off). */
+  private down(message: string): void {
+    this.options.onError?.(message);
+    this.closeSocket();
+    if (this.closed) return;
+    this.machine.handleTransportDown(this.options.platform.now());
+    this.service();
+  }
+
+  /** Moves as many queued bytes as the socket takes now. */
   private flush(): void {
-    for (let n = this.machine.pollTransmit(this.out); n > 0; n = this.machine.pollTransmit(this.out)) {
-      if (this.socket !== undefined && this.connected) this.socket.write(this.out.slice(0, n).buffer);
+    const s = this.socket;
+    if (s === undefined || !this.connected) return;
+    while (this.writable > 0) {
+      const room = Math.min(this.writable, this.out.length);
+      const n = this.machine.pollTransmit(room === this.out.length ? this.out : this.out.subarray(0, room));
+      if (n === 0) return;
+      let left: number | undefined | void;
+      try {
+        left = s.write(n === this.out.length ? this.out : this.out.subarray(0, n));
+      } catch (e) {
+        // The socket refused bytes the machine no longer holds: the stream is broken.
+        this.down(`write of ${n} bytes failed: ${String(e)}`);
+        return;
+      }
+      if (this.socket !== s) return;
+      this.writable = typeof left === 'number' ? left : this.writable - n;
     }
   }
 
@@ -79,18 +213,24 @@ export class ModdableMqttStream {
     const s = this.socket;
     this.socket = undefined;
     this.connected = false;
-    s?.close();
+    this.writable = 0;
+    this.attempt++;
+    if (s === undefined) return;
+    try { s.close(); } catch { /* already closed by the stack */ }
   }
 
   private arm(): void {
-    if (this.timer !== undefined) this.platform.clearTimer(this.timer);
+    const { platform } = this.options;
+    if (this.timer !== undefined) platform.clearTimer(this.timer);
     this.timer = undefined;
+    if (this.closed) return;
     const at = this.machine.pollTimeout();
     if (at === undefined) return;
-    this.timer = this.platform.setTimer(() => {
+    this.timer = platform.setTimer(() => {
       this.timer = undefined;
-      this.machine.handleTimeout(this.platform.now());
+      if (this.closed) return;
+      this.machine.handleTimeout(platform.now());
       this.service();
-    }, Math.max(0, at - this.platform.now()));
+    }, Math.max(0, Math.ceil(at - platform.now())));
   }
 }

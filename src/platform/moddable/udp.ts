@@ -23,7 +23,14 @@ export function openModdableUdp(options: UdpOptions): UdpSocket {
     port: options.port,
     ...(options.address !== undefined ? { address: options.address } : {}),
     onReadable(count: number): void {
-      if (!closed) onReadable(count);
+      if (closed) return;
+      // An exception escaping a native callback aborts the XS machine (the whole app):
+      // keep the agent alive and say where it came from.
+      try {
+        onReadable(count);
+      } catch (e) {
+        trace(`tinyusp error UDP ${options.port}: ${String(e)}${(e as { stack?: string }).stack !== undefined ? `\n${(e as { stack?: string }).stack}` : ''}\n`);
+      }
     },
   });
   // ECMA-419 binds synchronously in the constructor. It has no way to report the port

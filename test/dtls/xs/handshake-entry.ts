@@ -6,6 +6,7 @@ import { DtlsEndpoint } from '../../../src/dtls/endpoint.ts';
 import { createDtlsConfig, type DtlsConfig } from '../../../src/dtls/config.ts';
 import type { DtlsAssociation } from '../../../src/dtls/association.ts';
 import { NamedGroup } from '../../../src/dtls/wire.ts';
+import type { CryptoPort } from '../../../src/platform/crypto.ts';
 import { crypto, fromHex, toHex } from './crypto-entry.ts';
 
 export { crypto, fromHex, toHex };
@@ -23,8 +24,12 @@ function move(from: DtlsEndpoint, to: DtlsEndpoint, addr: string, port: number):
   return n;
 }
 
-/** Runs a full handshake in memory; `mode` "psk" or "p256"/"x25519" (certificates as DER hex). */
-export function handshake(mode: string, certs: { agent: string; agentKey: string; controller: string; controllerKey: string; ca: string } | undefined): XsPair {
+/**
+ * Runs a full handshake in memory; `mode` "psk" or "p256"/"x25519" (certificates as DER
+ * hex); `port` is the crypto port of both sides (default: the portable one).
+ */
+export function handshake(mode: string, certs: { agent: string; agentKey: string; controller: string; controllerKey: string; ca: string } | undefined,
+  port: CryptoPort = crypto): XsPair {
   let cc: DtlsConfig; let sc: DtlsConfig;
   if (mode === 'psk') {
     const key = fromHex('00112233445566778899aabbccddeeff');
@@ -37,8 +42,8 @@ export function handshake(mode: string, certs: { agent: string; agentKey: string
     sc = createDtlsConfig({ groups, certificate: { chain: [fromHex(c.agent)], privateKey: fromHex(c.agentKey), trustAnchors: [fromHex(c.ca)] } });
   }
   const pair = { received: 0 } as XsPair;
-  pair.client = new DtlsEndpoint({ config: cc, crypto, server: false, onData: () => { pair.received++; } });
-  pair.server = new DtlsEndpoint({ config: sc, crypto, server: true, onData: () => { pair.received++; } });
+  pair.client = new DtlsEndpoint({ config: cc, crypto: port, server: false, onData: () => { pair.received++; } });
+  pair.server = new DtlsEndpoint({ config: sc, crypto: port, server: true, onData: () => { pair.received++; } });
   pair.peer = pair.client.connect(0, '10.0.0.2', 5684);
   for (let i = 0; i < 20; i++) {
     if (move(pair.client, pair.server, '10.0.0.1', 4000) + move(pair.server, pair.client, '10.0.0.2', 5684) === 0) break;

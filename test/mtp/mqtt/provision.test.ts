@@ -154,6 +154,9 @@ prov('R-MQTT.8 / R-MQTT.15 the binding configuration comes from the model (enabl
   assert.equal(c.controllers, [{ endpointId: 'self::acs', topic: 'usp/controller/acs' }]);
   assert.equal([c.responseTopicConfigured, c.publishQoS, c.client.keepAliveS], ['usp/agent/t1', 1, 60]);
   assert.equal(c.client.retry, { connectRetryTimeS: 5, connectRetryIntervalMultiplier: 2000, connectRetryMaxIntervalS: 30720 });
+  // 5.0 §3.1.2.11.4 Maximum Packet Size follows the agent's Record bound (a Class 2 device: 16 KiB).
+  assert.is(c.client.maximumPacketSize, 65536 + 1024);
+  assert.is(readMqttConfig(m, EID, rows, () => 0.5, 16384).client.maximumPacketSize, 16384 + 1024);
 });
 
 prov.run();

@@ -1,9 +1,11 @@
 /**
  * Minimal ambient typings for exactly the Moddable SDK modules tinyusp uses
- * (checked against SDK 8.2.3 sources: modules/io/socket/{lin,lwip}/udp.*,
- * modules/io/{digital,analog}/esp32, modules/files/preference, modules/base/timer,
- * modules/network/net). npm's @moddable/typings is stale (MODDABLE.md), so these
- * are written by hand and kept to what the adapter calls.
+ * (checked against SDK 8.2.3 sources: modules/io/socket/{lin,lwip}/{udp,tcp}.*,
+ * examples/io/tcp/tlssocket, modules/io/{digital,analog}/esp32, modules/files/preference,
+ * modules/files/resource, modules/base/timer, modules/network/net/{net.js,lin,esp}).
+ * npm's @moddable/typings is stale (MODDABLE.md) and the SDK's own typings differ from
+ * its sources in places (TCP read() without a count returns everything readable; TLS
+ * takes `TCP: {io}`), so these are written by hand and kept to what the adapter calls.
  */
 
 /** XS global: prints to xsbug or, without a debugger, to the console. */
@@ -82,16 +84,82 @@ declare module 'net' {
   const Net: {
     /** "IP" is the station's address, undefined/empty while not connected. */
     get(property: 'IP' | 'MAC' | 'SSID'): string | undefined;
+    /**
+     * Asynchronous name → IPv4 look-up (lin: GLib's resolver, /etc/hosts first; ESP32:
+     * lwIP). `address` is undefined when the name cannot be resolved; throws when the
+     * lwIP look-up queue is full.
+     */
+    resolve(name: string, callback: (name: string, address: string | undefined) => void): void;
   };
   export default Net;
 }
 
+declare module 'embedded:io/socket/tcp' {
+  export interface TcpOptions {
+    /** IPv4 literal ("invalid address" otherwise): names are resolved first. */
+    address: string;
+    port: number;
+    /** TCP_NODELAY. */
+    nodelay?: boolean;
+    format?: 'buffer';
+    /** Bytes waiting in the socket's receive buffer. */
+    onReadable?: (this: TCP, count: number) => void;
+    /** The first call means connected; `count` bytes may be written now. */
+    onWritable?: (this: TCP, count: number) => void;
+    /** Failed to connect, reset or closed by the peer (after the last bytes were read). */
+    onError?: (this: TCP) => void;
+  }
+  export default class TCP {
+    constructor(options: TcpOptions);
+    /** Everything readable (no count), `count` bytes, or undefined when nothing is. */
+    read(count?: number): ArrayBuffer | undefined;
+    /** Throws "would block" past the writable count; returns the bytes still writable. */
+    write(data: ArrayBuffer | ArrayBufferView): number;
+    close(): void;
+  }
+}
+
+declare module 'embedded:io/socket/tcp/tls' {
+  import type TCP from 'embedded:io/socket/tcp';
+  import type { TcpOptions } from 'embedded:io/socket/tcp';
+  /** The SDK's TLS 1.2 client socket (examples/io/tcp/tlssocket over ssl/session_419). */
+  export default class TLSSocket {
+    constructor(options: Omit<TcpOptions, 'onReadable' | 'onWritable' | 'onError'> & {
+      /** Server name: SNI and the certificate's dNSName/iPAddress check. */
+      host: string;
+      TCP: { io: typeof TCP };
+      /** Session options: `certificate` (a trusted CA, DER), `verify` (default true)… */
+      secure: Record<string, unknown>;
+      onReadable?: (count: number) => void;
+      /** Called once the handshake is done, then as the TCP socket drains (count less TLS overhead). */
+      onWritable?: (count: number) => void;
+      onError?: () => void;
+    });
+    read(count?: number): ArrayBuffer | undefined;
+    /** One TLS record per call (≤ 16 KiB); returns what is still writable. */
+    write(data: ArrayBuffer | ArrayBufferView): number;
+    close(): void;
+  }
+}
+
+declare module 'Resource' {
+  /** A read-only `data` resource of the app (manifest "data"): a host buffer in flash. */
+  export default class Resource {
+    /** Throws when there is no such resource. */
+    constructor(path: string);
+    static exists(path: string): boolean;
+    readonly byteLength: number;
+    /** A copy of [begin, end) in RAM. */
+    slice(begin: number, end?: number): ArrayBuffer;
+  }
+}
+
 declare module 'mc/config' {
   /** manifest.json "config", overridable as key=value on the mcconfig command line. */
-  const config: {
+  /** Every key the device agent reads: src/config/device-settings.ts (its header lists them). */
+  const config: Readonly<Record<string, unknown>> & {
     readonly board?: string;
     readonly endpointId?: string;
-    readonly coapPort?: number | string;
     readonly ssid?: string;
     readonly selfTest?: boolean | string | number;
     /** `<eid>=<coap://host:port/path>` or `<eid>=<ws://host:port/path>`: the Controller provisioned at start. */

@@ -1,0 +1,13 @@
+/** esbuild aliases that bundle the SDK stand-ins of this folder in place of the Moddable SDK's crypt modules. */
+import { join } from 'node:path';
+import { ROOT } from '../../../../tools/build/targets.ts';
+
+const dir = join(ROOT, 'test/platform/moddable/sdk');
+
+export const SDK_CRYPT_STAND_INS: Readonly<Record<string, string>> = {
+  crypt: join(dir, 'crypt.ts'),
+  hmac: join(dir, 'hmac.ts'),
+  ecp: join(dir, 'ecp.ts'),
+  curve: join(dir, 'curve.ts'),
+  ecdsa: join(dir, 'ecdsa.ts'),
+};
