@@ -14,15 +14,17 @@ import { runBudgetSession, type BudgetFigures } from '../../tools/xs/budget-sess
 
 /**
  * XS slots (16 B on ESP32), bundle and schema excluded (flash on Moddable); measured
- * 2026-12-05 plus ~5 % for additions to the data model. Lower them when a change saves.
+ * 2026-12-05 plus ~3 % for additions to the data model, after merging the firmware objects,
+ * the WebSocket MTP rows and the conformance work (boot 2 674, after 3 386, restart 2 749).
+ * Lower them when a change saves.
  */
 export const CLASS2_BUDGET = {
   /** Live after boot (fresh state, first request answered). */
-  boot: 2600,
+  boot: 2750,
   /** Live after the session. */
-  after: 3350,
+  after: 3480,
   /** Live after the restart on the stored state. */
-  reboot: 2700,
+  reboot: 2830,
   /** Live before one event plus all it allocates (an upper bound of the peak: xsnap collects nothing within an event). */
   peak: 11800,
 } as const;
