@@ -10,6 +10,12 @@ export class CoapPeer {
   /** Exchanges, queued requests and reassemblies that refer to this peer (eviction guard). */
   busy = 0;
   lastSeen = 0;
+  /**
+   * The peer answered one of our CONs (ACK or response with our Message ID or token): it
+   * receives what we send to its address. Peers that never did yield exchange slots to
+   * peers that do (issue #16: a spoofed reply-to must not hold the slots).
+   */
+  answered = false;
   constructor(readonly address: string, readonly port: number) {}
 }
 

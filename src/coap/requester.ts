@@ -60,8 +60,13 @@ export class Requester {
       ex = new ClientExchange();
       this.exchanges.push(ex);
     }
-    if (ex === null) return CoapSendError.QueueFull;
     const startNow = !peerBusy && active < this.config.maxExchanges;
+    // A peer that answers may take the queue place of one that never did (issue #16).
+    if (!startNow && queued >= this.config.maxQueuedRequests && peer.answered && this.evict(now, ExchangeState.Queued)) {
+      queued--;
+      if (ex === null) ex = this.freeExchange();
+    }
+    if (ex === null) return CoapSendError.QueueFull;
     if (!startNow && queued >= this.config.maxQueuedRequests) return CoapSendError.QueueFull;
     ex.handle = this.nextHandle++;
     ex.peer = peer;
@@ -87,8 +92,55 @@ export class Requester {
     if (!ex.encode(0)) { ex.reset(); return CoapSendError.TooBig; }
     peer.busy++;
     ex.state = ExchangeState.Queued;
+    const handle = ex.handle;
     if (startNow) this.start(now, ex);
-    return ex.handle;
+    else if (peer.answered) this.rebalance(now);
+    return handle;
+  }
+
+  /**
+   * While a request to a peer that answers waits only for a free slot, a slot held by a
+   * peer that never answered and has already missed an ACK_TIMEOUT gives way (issue #16);
+   * `finish` hands it to the queue, answering peers first.
+   */
+  private rebalance(now: number): void {
+    for (;;) {
+      let waiting = false;
+      for (let i = 0; i < this.exchanges.length && !waiting; i++) {
+        const x = this.exchanges[i]!;
+        waiting = x.state === ExchangeState.Queued && x.peer!.answered && !this.peerActive(x.peer!);
+      }
+      if (!waiting || !this.evict(now, ExchangeState.Sent)) return;
+    }
+  }
+
+  private peerActive(peer: CoapPeer): boolean {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const y = this.exchanges[i]!;
+      if (y.peer === peer && (y.state === ExchangeState.Sent || y.state === ExchangeState.Waiting)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Ends the oldest exchange in `state` (Sent: retransmitted at least once) whose peer never
+   * answered, as Evicted; false when there is none. Its slot then serves the queue.
+   */
+  private evict(now: number, state: ExchangeState): boolean {
+    let victim: ClientExchange | null = null;
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const x = this.exchanges[i]!;
+      if (x.state !== state || x.peer!.answered || (state === ExchangeState.Sent && x.retransmits === 0)) continue;
+      if (victim === null || x.handle < victim.handle) victim = x;
+    }
+    if (victim === null) return false;
+    this.fail(now, victim, CoapFailure.Evicted);
+    return true;
+  }
+
+  private freeExchange(): ClientExchange | null {
+    for (let i = 0; i < this.exchanges.length; i++) if (this.exchanges[i]!.state === ExchangeState.Free) return this.exchanges[i]!;
+    return null;
   }
 
 
@@ -106,8 +158,23 @@ export class Requester {
         this.fail(now, ex, CoapFailure.Timeout);
       }
     }
+    this.rebalance(now);
   }
 
+
+  /**
+   * Our datagrams cannot reach `peer` (issue #16): every request to it ends now with
+   * `failure` — queued ones first, so none of them starts in the freed slot.
+   */
+  failPeer(now: number, peer: CoapPeer, failure: CoapFailure): void {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < this.exchanges.length; i++) {
+        const ex = this.exchanges[i]!;
+        if (ex.peer !== peer || ex.state === ExchangeState.Free) continue;
+        if ((ex.state === ExchangeState.Queued) === (pass === 0)) this.fail(now, ex, failure);
+      }
+    }
+  }
 
   /** An empty ACK or RST (RFC 7252 §4.2, §5.2.2) for one of our CONs. */
   handleEmptyReply(now: number, v: CoapMessageView, peer: CoapPeer): void {
@@ -117,6 +184,7 @@ export class Requester {
       const ex = this.exchanges[i]!;
       if (ex.state !== ExchangeState.Sent || ex.peer !== peer || ex.messageId !== mid) continue;
       if (type === CoapType.Rst) { this.fail(now, ex, CoapFailure.Reset); return; }
+      peer.answered = true;
       if (ex.separateResponse) { this.complete(now, ex, 0, ex.message, 0, 0); return; } // delivered
       // §5.2.2: empty ACK — a separate response follows; wait MAX_TRANSMIT_WAIT for it.
       ex.state = ExchangeState.Waiting;
@@ -142,6 +210,7 @@ export class Requester {
       sendEmpty(this.transmits, peer, CoapType.Ack, v.messageId, dedup);
     }
     if (match === null) return;
+    peer.answered = true;
     const ex = match;
     const code = v.code;
     if (ex.block1 && code === CoapCode.Continue && ex.blockEnd() < ex.bodyEnd) {
@@ -209,7 +278,9 @@ export class Requester {
     let nextEx: ClientExchange | null = null;
     for (let i = 0; i < this.exchanges.length; i++) {
       const x = this.exchanges[i]!;
-      if (x.state === ExchangeState.Queued && (nextEx === null || x.handle < nextEx.handle) && this.startable(x)) nextEx = x;
+      if (x.state !== ExchangeState.Queued || !this.startable(x)) continue;
+      // Answering peers first (issue #16), then first come first served.
+      if (nextEx === null || (x.peer!.answered ? !nextEx.peer!.answered || x.handle < nextEx.handle : !nextEx.peer!.answered && x.handle < nextEx.handle)) nextEx = x;
     }
     if (nextEx !== null) this.start(now, nextEx);
   }

@@ -52,8 +52,12 @@ export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateR
   secure: false,
 });
 
-/** How a sendRecord ended (R-COAP.9, R-COAP.10). */
-export const SendOutcome = { Delivered: 0, Timeout: 1, CoapFailure: 2, Reset: 3 } as const;
+/**
+ * How a sendRecord ended (R-COAP.9, R-COAP.10). Unreachable: the datagram could not be
+ * sent at all (the host did not resolve…); a request cut short because its peer never
+ * answered and a peer that does needed the slot counts as Timeout.
+ */
+export const SendOutcome = { Delivered: 0, Timeout: 1, CoapFailure: 2, Reset: 3, Unreachable: 4 } as const;
 export type SendOutcome = (typeof SendOutcome)[keyof typeof SendOutcome];
 
 /** Why sendRecord refused at once (returned instead of a handle). */
@@ -101,6 +105,14 @@ export class UspCoapBinding {
 
   handleTimeout(now: number): void {
     this.coap.handleTimeout(now);
+    this.drainCoap();
+  }
+
+  /** Datagrams to address:port cannot be sent (the driver's write failed): its Records fail now. */
+  handleUnreachable(now: number, address: string, port: number): void {
+    const peer = this.peers.lookup(address, port);
+    if (peer === null) return;
+    this.coap.handleUnreachable(now, peer);
     this.drainCoap();
   }
 
@@ -155,7 +167,11 @@ export class UspCoapBinding {
     if (!this.requests.delete(ev.handle)) return;
     let outcome: SendOutcome;
     if (ev.kind === CoapEventKind.Response) outcome = ev.code >> 5 === 2 ? SendOutcome.Delivered : SendOutcome.CoapFailure;
-    else outcome = ev.failure === CoapFailure.Reset ? SendOutcome.Reset : ev.failure === CoapFailure.Timeout ? SendOutcome.Timeout : SendOutcome.CoapFailure;
+    else {
+      const f = ev.failure;
+      outcome = f === CoapFailure.Reset ? SendOutcome.Reset : f === CoapFailure.Timeout || f === CoapFailure.Evicted ? SendOutcome.Timeout
+        : f === CoapFailure.Unreachable ? SendOutcome.Unreachable : SendOutcome.CoapFailure;
+    }
     this.events.push({ kind: 'sent', handle: ev.handle, outcome, code: ev.code });
   }
 

@@ -28,7 +28,10 @@ export interface XsHostBridge {
   close(): void;
 }
 
-interface PendingEvent { readonly kind: EventKind; readonly id: number; readonly value: number; readonly message: string }
+interface PendingEvent { readonly kind: EventKind; readonly id: number; readonly value: number; readonly message: string; readonly address: string }
+
+/** Send failures queued for XS at most; more are dropped (each is only a report, issue #16). */
+const MAX_QUEUED_WRITE_ERRORS = 64;
 
 const EMPTY = new Uint8Array(0);
 
@@ -48,8 +51,10 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
       (e: unknown) => { draining = false; options.onError?.(e); drain(); },
     );
   };
-  const push = (kind: EventKind, id: number, value: number, message = ''): void => {
-    events.push({ kind, id, value, message });
+  let writeErrors = 0;
+  const push = (kind: EventKind, id: number, value: number, message = '', address = ''): void => {
+    if (kind === EventKind.UdpWriteError && writeErrors++ >= MAX_QUEUED_WRITE_ERRORS) return;
+    events.push({ kind, id, value, message, address });
     // Not from inside an upcall: XS is blocked until handleCommand returns.
     setImmediate(drain);
   };
@@ -87,6 +92,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
             onReadable: (count) => push(EventKind.UdpReadable, id, count),
             onReady: (bound) => push(EventKind.UdpReady, id, bound),
             onError: (message) => push(EventKind.UdpError, id, 0, message),
+            onWriteError: (to, port, message) => push(EventKind.UdpWriteError, id, port, message, to),
           }));
           return Uint8Array.of(0);
         } catch {
@@ -132,10 +138,12 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
       }
       case Op.Events: {
         const batch = events.splice(0);
+        writeErrors = 0;
         const w = new MessageWriter().u16(batch.length);
         for (const e of batch) {
           w.u8(e.kind).u32(e.id).u32(e.value);
           if (e.kind === EventKind.UdpError) w.str(e.message);
+          else if (e.kind === EventKind.UdpWriteError) w.str(e.address).str(e.message);
         }
         return reply(w);
       }

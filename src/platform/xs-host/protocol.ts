@@ -40,12 +40,15 @@ export const Op = {
   KvKeys: 13,
   /** level:u8 message:str → () */
   Log: 14,
-  /** → count:u16 (kind:u8 id:u32 value:u32 [message:str when kind = UdpError])… */
+  /**
+   * → count:u16 (kind:u8 id:u32 value:u32 [message:str when kind = UdpError]
+   * [address:str message:str when kind = UdpWriteError, value = port])…
+   */
   Events: 15,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
-export const EventKind = { TimerFired: 1, UdpReadable: 2, UdpReady: 3, UdpError: 4 } as const;
+export const EventKind = { TimerFired: 1, UdpReadable: 2, UdpReady: 3, UdpError: 4, UdpWriteError: 5 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
 /** Global name under which the XS side exposes handleEvents(). */
