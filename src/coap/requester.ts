@@ -100,8 +100,8 @@ export class Requester {
 
   /**
    * While a request to a peer that answers waits only for a free slot, a slot held by a
-   * peer that never answered and has already missed an ACK_TIMEOUT gives way (issue #16);
-   * `finish` hands it to the queue, answering peers first.
+   * peer that never answered gives way (issue #16: 8 spoofed reply-tos held every slot for
+   * a minute); `finish` hands it to the queue, answering peers first.
    */
   private rebalance(now: number): void {
     for (;;) {
@@ -123,14 +123,16 @@ export class Requester {
   }
 
   /**
-   * Ends the oldest exchange in `state` (Sent: retransmitted at least once) whose peer never
-   * answered, as Evicted; false when there is none. Its slot then serves the queue.
+   * Ends the oldest exchange in `state` whose peer never answered, as Evicted; false when
+   * there is none. Its slot then serves the queue. (Waiting exchanges were ACKed: their
+   * peer answered.) A new Controller's first answer may be cut short this way only while
+   * every slot is taken; it then asks again.
    */
   private evict(now: number, state: ExchangeState): boolean {
     let victim: ClientExchange | null = null;
     for (let i = 0; i < this.exchanges.length; i++) {
       const x = this.exchanges[i]!;
-      if (x.state !== state || x.peer!.answered || (state === ExchangeState.Sent && x.retransmits === 0)) continue;
+      if (x.state !== state || x.peer!.answered) continue;
       if (victim === null || x.handle < victim.handle) victim = x;
     }
     if (victim === null) return false;

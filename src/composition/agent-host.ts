@@ -36,6 +36,7 @@ import { provisionCoapMtps, type HostCoapsConfig } from '../mtp/coap/provision.t
 import { createDeadlineTimer } from '../platform/deadline-timer.ts';
 import { LogLimiter } from '../platform/log-limiter.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from '../mtp/coap/controllers.ts';
+import { parseCoapUri } from '../mtp/coap/uri.ts';
 import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
 import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
 
@@ -185,6 +186,19 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     return err === RecordError.Ok || view.canReply(ownId);
   }
 
+  /**
+   * NoSec reply-to rule (issue #16): besides the datagram's own source address, a Controller
+   * may name the host of its provisioned CoAP MTP (Controller.{i}.MTP.{i}.CoAP.Host).
+   */
+  function provisionedHost(host: string, buf: Uint8Array, start: number, end: number): boolean {
+    if (view.wrap(buf, start, end) !== RecordError.Ok) return false;
+    let fromId = '';
+    for (let i = view.fromIdStart; i < view.fromIdStart + view.fromIdLen; i++) fromId += String.fromCharCode(buf[i]!);
+    const to = controllerUri(model, fromId);
+    const u = to === null ? null : parseCoapUri(to);
+    return u !== null && u.host.toLowerCase() === host.toLowerCase();
+  }
+
   function sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
     if (controllerMtpProtocol(model, endpointId) === 'MQTT') {
       // QoS 1 PUBLISH accepted (queued while offline): the NotifyResp decides the retry (R-NOT.1).
@@ -291,7 +305,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     ep = startCoapEndpoint({
       platform, port: c.coapPort, address: c.host,
       binding: {
-        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord, checkReplyTo: true, admitReplyTo: provisionedHost,
         replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
         coap: coapSettings, ...pending,
       },

@@ -100,4 +100,51 @@ t('§hardening-2 a stored Controller MTP that does not resolve + a persistent Bo
   }
 });
 
+const reflect = suite('main/hostile: NoSec reflection');
+
+reflect('§hardening-5 a spoofed known Endpoint ID with another host as reply-to gets 4.03; nothing reaches that host', async () => {
+  const agent = await startAgentProcess();
+  const attacker = await HostilePeer.open('127.0.0.2', true);
+  const victim = await HostilePeer.open('127.0.0.3');
+  try {
+    for (let i = 0; i < 20; i++) {
+      await attacker.send(uspPost({ mid: i, replyTo: `coap://127.0.0.3:${victim.port}/usp`, body: getRecord('self::usp-ctl', AGENT_ID, `r-${i}`, 'Device.') }), agent.port);
+    }
+    await sleep(500);
+    assert.is(victim.received, 0, 'not one datagram to the reply-to host');
+    assert.is(attacker.datagrams.length, 20);
+    assert.ok(attacker.datagrams.every((d) => d[1] === 0x83), 'every answer is a piggybacked 4.03 (0x83)');
+  } finally {
+    attacker.close();
+    victim.close();
+    await agent.stop();
+  }
+});
+
+reflect('§hardening-5 reflection to the source address is bounded: 60 spoofed Gets of Device. (121 → 1 082-byte answers) get 8 answered at once, the rest 5.03', async () => {
+  const agent = await startAgentProcess();
+  const attacker = await HostilePeer.open('127.0.0.2', true);
+  const victims = await Promise.all(Array.from({ length: 10 }, () => HostilePeer.open('127.0.0.2'))); // same host, ports that never answer
+  try {
+    let sent = 0;
+    for (let i = 0; i < 60; i++) {
+      const d = uspPost({ mid: i, replyTo: `coap://127.0.0.2:${victims[i % 10]!.port}/usp`, body: getRecord('self::usp-ctl', AGENT_ID, `a-${i}`, 'Device.') });
+      sent += d.length;
+      await attacker.send(d, agent.port);
+    }
+    await sleep(1000);
+    // 8 at once (burst) + 4/s for the ~1 s the burst and the wait took; first transmissions only so far.
+    const received = victims.reduce((n, v) => n + v.received, 0);
+    assert.ok(received >= 8 && received <= 14, `${received} datagrams to the victim`);
+    const unavailable = attacker.datagrams.filter((d) => d[1] === 0xa3).length;
+    assert.ok(unavailable >= 46, `${unavailable} × 5.03`);
+    assert.ok(sent > 0);
+  } finally {
+    attacker.close();
+    for (const v of victims) v.close();
+    await agent.stop();
+  }
+});
+
 t.run();
+reflect.run();

@@ -22,7 +22,8 @@ import {
   CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, ContentFormat, type CoapConfig, type CoapEvent,
   type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, readUtf8, type Transmit,
 } from '../../coap/index.ts';
-import { checkCoapUri, parseCoapUri } from './uri.ts';
+import { checkCoapUri, hostIs, parseCoapUri, UriTarget, uriTarget } from './uri.ts';
+import { DEFAULT_SOURCE_LIMIT, SourceLimit, type SourceLimitConfig } from './source-limit.ts';
 import { utf8Bytes } from '../../encoding/utf8.ts';
 
 export interface UspCoapConfig {
@@ -42,6 +43,16 @@ export interface UspCoapConfig {
    * a plain binding sends to coap:// only (the other scheme → SendRecordError.Unsupported).
    */
   readonly secure: boolean;
+  /**
+   * The NoSec reply-to rule, for an Agent (issue #16; no effect when `secure`): a reply-to
+   * whose host is not the datagram's source address is refused with 4.03 unless
+   * `admitReplyTo` says the Record's sender may use it, and Records to be answered to
+   * destinations that never answered us are rate-limited per source (`sourceLimit`, 5.03).
+   */
+  readonly checkReplyTo: boolean;
+  /** With checkReplyTo: may the sender of the Record `buf[start, end)` have answers sent to `host` (its Controller's provisioned CoAP MTP host)? */
+  readonly admitReplyTo?: (host: string, buf: Uint8Array, start: number, end: number) => boolean;
+  readonly sourceLimit: SourceLimitConfig;
 }
 
 export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateRecord'> = Object.freeze({
@@ -50,6 +61,8 @@ export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateR
   maxPendingRecords: 8,
   coap: {},
   secure: false,
+  checkReplyTo: false,
+  sourceLimit: DEFAULT_SOURCE_LIMIT,
 });
 
 /**
@@ -81,6 +94,10 @@ export class UspCoapBinding {
   private readonly events: UspCoapEvent[] = [];
   private pendingRecords = 0;
   private readonly requests = new Map<number, CoapRequestFields>();
+  /** NoSec Records to destinations that never answered: the per-source and global buckets (issue #16). */
+  readonly sourceLimit: SourceLimit;
+  private readonly target = new UriTarget();
+  private now = 0;
 
   constructor(random: RandomSource, config: Partial<UspCoapConfig> & Pick<UspCoapConfig, 'replyTo' | 'validateRecord'>) {
     const c = Object.freeze({ ...DEFAULT_USP_COAP_CONFIG, ...config });
@@ -94,11 +111,13 @@ export class UspCoapBinding {
     // RFC 6690 §2 link format; R-COAP.1 attributes.
     this.linkFormat = utf8Bytes(`</${this.uspPath.join('/')}>;rt="bbf.usp.endpoint";if="${c.interfaceName}"`);
     this.replyToQuery = Object.freeze([`reply-to=${c.replyTo}`]);
+    this.sourceLimit = new SourceLimit(c.sourceLimit);
   }
 
   // ---- input (delegated to the CoAP endpoint, then our resources answer) ---------------
 
   handleDatagram(now: number, data: Uint8Array, start: number, end: number, peer: CoapPeer): void {
+    this.now = now;
     this.coap.handleDatagram(now, data, start, end, peer);
     this.drainCoap();
   }
@@ -206,14 +225,41 @@ export class UspCoapBinding {
       return;
     }
     if (this.pendingRecords >= this.config.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
-    // Accepted: from here the Record leaves the datagram buffer.
     const q = this.replyToOption(m);
     const s = m.optionStart[q]! + REPLY_TO.length;
-    const replyTo = readUtf8(m.buf, s, m.optionStart[q]! + m.optionLength[q]!);
+    const e = m.optionStart[q]! + m.optionLength[q]!;
+    if (this.config.checkReplyTo && !this.config.secure) {
+      const refused = this.screenNoSec(m.buf, s, e, ev);
+      if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
+    }
+    // Accepted: from here the Record leaves the datagram buffer.
+    const replyTo = readUtf8(m.buf, s, e);
     if (replyTo === undefined) { this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0); return; } // R-COAP.2
     this.coap.respond(CoapCode.Changed, -1, null, 0, 0); // R-COAP.7
     this.pendingRecords++;
     this.events.push({ kind: 'record', bytes: ev.buf.slice(ev.start, ev.end), replyTo, peer: ev.peer! });
+  }
+
+  /**
+   * NoSec reply-to rule (issue #16): 0 to go on, 4.03 when the reply-to host is neither the
+   * datagram's source address nor admitted by `admitReplyTo`, 5.03 when the answer would go
+   * to a destination that never answered us and the source is over its rate (SourceLimit).
+   * Allocates nothing when the host is the source address.
+   */
+  private screenNoSec(b: Uint8Array, s: number, e: number, ev: CoapEvent): number {
+    const t = this.target;
+    const from = ev.peer!;
+    if (!uriTarget(b, s, e, t)) return CoapCode.BadRequest;
+    let dest: CoapPeer | null;
+    if (hostIs(b, t.hostStart, t.hostEnd, from.address)) dest = this.peers.lookup(from.address, t.port);
+    else {
+      const host = readUtf8(b, t.hostStart, t.hostEnd);
+      const admit = this.config.admitReplyTo;
+      if (host === undefined || admit === undefined || !admit(host, ev.buf, ev.start, ev.end)) return CoapCode.Forbidden;
+      dest = this.peers.lookup(host, t.port);
+    }
+    if (dest !== null && dest.answered) return 0;
+    return this.sourceLimit.admit(from.address, this.now) ? 0 : CoapCode.ServiceUnavailable;
   }
 
   /** Uri-Path options equal `segments` exactly (compared in place). */
