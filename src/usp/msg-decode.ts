@@ -17,6 +17,7 @@ import { BODY_RULE, MSG_TYPE_MAX } from './msg-schema.ts';
 import { validateMessage } from './msg-validate.ts';
 import { readMsg, type Msg } from './generated/usp-msg.js';
 import { WireReader, WireType } from './wire.ts';
+import { isUtf8 } from '../encoding/utf8.ts';
 
 /** Header.MsgType values (usp-msg.proto). */
 export const MsgType = {
@@ -118,8 +119,10 @@ function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   const r = reader;
   r.reset(buf, start, end);
   let idLenPos = -1;
+  let idStart = 0;
   let idLen = 0;
   let type = 0;
+  let unknownType = false;
   for (;;) {
     const tag = r.tag();
     if (tag === 0) break;
@@ -132,21 +135,24 @@ function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
       if (n < 0) return MsgError.Malformed;
       if (n > maxString) return MsgError.TooLarge;
       idLenPos = at;
+      idStart = r.pos;
       idLen = n;
       r.pos += n;
     } else if (field === 2) {
       if ((tag & 7) !== WireType.Varint) return MsgError.WireType;
       if (!r.varint()) return MsgError.Malformed;
-      if (r.hi !== 0 || r.lo > MSG_TYPE_MAX) return MsgError.UnknownEnum;
-      type = r.lo;
+      // R-ENC.2: reported (7004) — so the msg_id, wherever it stands, is still read (issue #16).
+      if (r.hi !== 0 || r.lo > MSG_TYPE_MAX) unknownType = true;
+      else type = r.lo;
     } else if (!r.skip(tag)) return MsgError.Malformed;
   }
-  res.msgType = type;
+  res.msgType = unknownType ? -1 : type;
   if (idLen === 0) return MsgError.MissingMsgId;
+  if (!isUtf8(buf, idStart, idStart + idLen)) return MsgError.InvalidUtf8; // no msg_id to answer with: dropped (R-MTP.5)
   const pbf = new PbfReader(buf);
   pbf.pos = idLenPos;
   res.msgId = pbf.readString();
-  return MsgError.Ok;
+  return unknownType ? MsgError.UnknownEnum : MsgError.Ok;
 }
 
 /** The field number of the member inside a Body's request/response (its type); 0 if none. */
