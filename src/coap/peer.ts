@@ -4,7 +4,7 @@
  * for a received datagram without allocating (a Map keyed by the platform's address
  * string, then a scan over that address's ports). New peers are created only for
  * addresses not seen before, up to `maxPeers`; the least recently used idle peer is
- * evicted to make room.
+ * evicted to make room, peers that answered us last.
  */
 export class CoapPeer {
   /** Exchanges, queued requests and reassemblies that refer to this peer (eviction guard). */
@@ -51,10 +51,19 @@ export class PeerTable {
     return this.count;
   }
 
+  /**
+   * Makes room: the idle peer seen longest ago among those that never answered us, else
+   * among all idle ones. A flood from many source ports churns through the former, so a
+   * Controller that answers keeps its record — and with it `answered` (issue #16: losing
+   * it made the Controller's Records count against the unknown sources' rate).
+   */
   private evictIdle(): boolean {
     let victim: CoapPeer | null = null;
     for (const list of this.byAddress.values()) {
-      for (const p of list) if (p.busy === 0 && (victim === null || p.lastSeen < victim.lastSeen)) victim = p;
+      for (const p of list) {
+        if (p.busy !== 0) continue;
+        if (victim === null || (victim.answered && !p.answered) || (victim.answered === p.answered && p.lastSeen < victim.lastSeen)) victim = p;
+      }
     }
     if (victim === null) return false;
     const list = this.byAddress.get(victim.address)!;

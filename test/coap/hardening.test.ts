@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, CoapType, encodeBlock, maxTransmitWaitMs, DEFAULT_COAP_CONFIG,
-  type CoapPeer, type CoapRequestFields,
+  PeerTable, type CoapPeer, type CoapRequestFields,
 } from '../../src/coap/index.ts';
 import { constantRandom, msg, parse, peer } from './fixtures.ts';
 
@@ -126,6 +126,18 @@ slots('issue #16 a peer that never answered evicts nobody: it waits in the queue
   assert.is(events(ep).length, 0);
 });
 
+const table = suite('coap/hardening: peer table');
+
+table('issue #16 a flood of new source ports evicts peers that never answered first: the Controller that answers keeps its record (and `answered`)', () => {
+  const t = new PeerTable(4);
+  const ctl = t.intern('127.0.0.1', 40000, 0)!;
+  ctl.answered = true;
+  for (let port = 1; port <= 100; port++) assert.ok(t.intern('127.0.0.2', port, port) !== null);
+  assert.is(t.lookup('127.0.0.1', 40000), ctl, 'the oldest peer, but the one that answers, stayed');
+  assert.is(t.size, 4);
+});
+
 unreachable.run();
+table.run();
 blocks.run();
 slots.run();

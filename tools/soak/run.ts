@@ -46,7 +46,7 @@ export interface Sample {
   readonly p99: number;
   readonly max: number;
   readonly rssMiB: number;
-  /** XS only: live slots after GC. */
+  /** XS only: live slots after GC, less one per xs-host bridge evaluation (the simulation's, not the agent's). */
   readonly slots: number;
   readonly flooding: boolean;
 }
@@ -57,7 +57,7 @@ export interface SoakResult {
   readonly agentLog: string;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
     s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
@@ -76,7 +76,7 @@ function rssMiB(pid: number | undefined): number {
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
-interface RunningAgent { readonly pid: number | undefined; slots(): Promise<number>; log(): string; stop(): Promise<void> }
+export interface RunningAgent { readonly pid: number | undefined; slots(): Promise<number>; log(): string; stop(): Promise<void> }
 
 async function startNodeAgent(port: number, coapsPort: number, ctlUri: string): Promise<RunningAgent> {
   const node = TARGETS.find((t) => t.name === 'node')!;
@@ -97,7 +97,7 @@ async function startNodeAgent(port: number, coapsPort: number, ctlUri: string): 
   };
 }
 
-async function startXsAgent(port: number, ctlUri: string): Promise<RunningAgent> {
+export async function startXsAgent(port: number, ctlUri: string): Promise<RunningAgent> {
   const board = loadBoard('sim');
   if (typeof board === 'string') throw new Error(board);
   let log = '';
@@ -117,7 +117,8 @@ async function startXsAgent(port: number, ctlUri: string): Promise<RunningAgent>
   for (let i = 0; i < 500 && !ready; i++) await new Promise((r) => setTimeout(r, 20));
   if (!ready) throw new Error(`XS agent not ready:\n${log}`);
   return {
-    pid: worker.pid, slots: () => worker.heapAfterGc(), log: () => log,
+    // Less one slot per bridge evaluation: xsnap keeps each evaluated script's record (host.ts).
+    pid: worker.pid, slots: async () => (await worker.heapAfterGc()) - bridge.evaluations, log: () => log,
     stop: async () => { await worker.evaluate('tinyusp.stop()').catch(() => undefined); bridge.close(); worker.close(); },
   };
 }

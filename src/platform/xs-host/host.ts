@@ -26,6 +26,12 @@ export interface XsHostBridge {
   attach(evaluate: (code: string) => Promise<unknown>): void;
   /** Closes every socket and timer the XS side left open. */
   close(): void;
+  /**
+   * Evaluations run so far to hand events to XS. Each xsnap `e` command keeps one slot
+   * (its script record: measured, 1 slot per evaluation of `f()`), so slot counts taken over
+   * a long run are corrected by this number: that growth is the host bridge's, not the agent's.
+   */
+  readonly evaluations: number;
 }
 
 interface PendingEvent { readonly kind: EventKind; readonly id: number; readonly value: number; readonly message: string; readonly address: string }
@@ -42,10 +48,12 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
   const events: PendingEvent[] = [];
   let evaluate: ((code: string) => Promise<unknown>) | undefined;
   let draining = false;
+  let evaluations = 0;
 
   const drain = (): void => {
     if (draining || evaluate === undefined || events.length === 0) return;
     draining = true;
+    evaluations++;
     evaluate(`${XS_HOST_GLOBAL}.handleEvents()`).then(
       () => { draining = false; drain(); },
       (e: unknown) => { draining = false; options.onError?.(e); drain(); },
@@ -154,6 +162,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
   return {
     handleCommand: (request) => handle(new MessageReader(request)),
     attach(run) { evaluate = run; drain(); },
+    get evaluations() { return evaluations; },
     close() {
       for (const s of sockets.values()) s.close();
       for (const t of timers.values()) p.clearTimer(t);
