@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addMsg, getMsg, operateMsg, setMsg, type Msg } from '../../src/usp/index.ts';
 import { UspController, type NotifyEvent } from '../../tools/usp-ctl/controller.ts';
-import { HostilePeer, sleep, UNRESOLVABLE_HOST, uspPost, uspRecord } from './hostile-peer.ts';
+import { getRecord, HostilePeer, sleep, UNRESOLVABLE_HOST, uspPost, uspRecord } from './hostile-peer.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const AGENT_ID = 'os::0A1B2C-SIM000001';
@@ -132,6 +132,24 @@ xs('§hardening-1/2 in XS: a response and a Notify whose destination does not re
     assert.match(stderr.join(''), /cannot send to a+\.invalid:5683/);
   } finally {
     peer.close();
+  }
+});
+
+xs('§hardening-3 in XS: two half-open Block1 uploads do not lock out a Controller\'s own Block1 upload (RFC 7959 §2.9.2)', async () => {
+  const port = Number(/:(\d+)\//.exec(agentUri)![1]);
+  const peers = [await HostilePeer.open('127.0.0.2'), await HostilePeer.open('127.0.0.2')];
+  try {
+    const body = getRecord(CONTROLLER_ID, AGENT_ID, 'half', 'Device.' + 'x'.repeat(1100));
+    for (const [i, p] of peers.entries()) {
+      await p.send(uspPost({ mid: 100 + i, replyTo: `coap://127.0.0.2:${p.port}/usp`, body, block1: 0x0e /* NUM 0, more, 1024 B */ }, 0, 1024), port);
+    }
+    await sleep(2100); // both transfers now idle for ACK_TIMEOUT
+    // A Get of 40 long paths: its Record is over 1 KiB, so usp-ctl uploads it block-wise.
+    const paths = Array.from({ length: 40 }, (_, i) => `Device.DeviceInfo.${'Nope'.repeat(8)}${i}`);
+    const m = await ctl.request((id) => getMsg(id, { param_paths: paths }));
+    assert.is(m.body!.response!.get_resp!.req_path_results.length, 40);
+  } finally {
+    for (const p of peers) p.close();
   }
 });
 
