@@ -22,8 +22,35 @@ export class CoapPeer {
 export class PeerTable {
   private readonly byAddress = new Map<string, CoapPeer[]>();
   private count = 0;
+  /** Peers that answered and were evicted, remembered (a ring of `maxPeers`) so the standing outlives the record. */
+  private readonly goneAddress: string[] = [];
+  private readonly gonePort: number[] = [];
+  private gone = 0;
 
   constructor(readonly maxPeers: number) {}
+
+  /**
+   * Some peer at `address` answered one of our CONs (now or before its record was evicted):
+   * the host receives what we send there. The NoSec rate limit trusts such hosts (issue #16).
+   */
+  hostAnswered(address: string): boolean {
+    const list = this.byAddress.get(address);
+    if (list !== undefined) for (let i = 0; i < list.length; i++) if (list[i]!.answered) return true;
+    for (let i = 0; i < this.goneAddress.length; i++) if (this.goneAddress[i] === address) return true;
+    return false;
+  }
+
+  /** Peers waiting on an exchange (busy) that never answered: bounded by the binding to keep the table usable. */
+  busyUnanswered(): number {
+    let n = 0;
+    for (const list of this.byAddress.values()) for (let i = 0; i < list.length; i++) if (list[i]!.busy > 0 && !list[i]!.answered) n++;
+    return n;
+  }
+
+  private remembered(address: string, port: number): boolean {
+    for (let i = 0; i < this.goneAddress.length; i++) if (this.gonePort[i] === port && this.goneAddress[i] === address) return true;
+    return false;
+  }
 
   /** The known peer at address:port, or null. Allocates nothing. */
   lookup(address: string, port: number): CoapPeer | null {
@@ -40,6 +67,7 @@ export class PeerTable {
     if (this.count >= this.maxPeers && !this.evictIdle()) return null;
     const peer = new CoapPeer(address, port);
     peer.lastSeen = now;
+    peer.answered = this.gone > 0 && this.remembered(address, port);
     const list = this.byAddress.get(address);
     if (list === undefined) this.byAddress.set(address, [peer]);
     else list.push(peer);
@@ -66,6 +94,11 @@ export class PeerTable {
       }
     }
     if (victim === null) return false;
+    if (victim.answered && !this.remembered(victim.address, victim.port)) {
+      const at = this.gone++ % this.maxPeers;
+      this.goneAddress[at] = victim.address;
+      this.gonePort[at] = victim.port;
+    }
     const list = this.byAddress.get(victim.address)!;
     list.splice(list.indexOf(victim), 1);
     if (list.length === 0) this.byAddress.delete(victim.address);

@@ -137,6 +137,18 @@ table('issue #16 a flood of new source ports evicts peers that never answered fi
   assert.is(t.size, 4);
 });
 
+table('issue #16 a peer that answered keeps its standing after its record is evicted (remembered by address and port)', () => {
+  const t = new PeerTable(2);
+  const ctl = t.intern('127.0.0.1', 40000, 0)!;
+  ctl.answered = true;
+  t.intern('127.0.0.1', 40001, 1)!.answered = true; // a second answering peer: now both records are answered ones
+  t.intern('127.0.0.2', 1, 2); // evicts the older answered one, as nothing else is idle
+  assert.is(t.lookup('127.0.0.1', 40000), null);
+  assert.ok(t.hostAnswered('127.0.0.1'));
+  assert.ok(t.intern('127.0.0.1', 40000, 3)!.answered, 'back with its standing');
+  assert.not.ok(t.hostAnswered('127.0.0.2'));
+});
+
 unreachable.run();
 table.run();
 blocks.run();

@@ -148,6 +148,11 @@ export class UspCoapBinding {
     if (target.secure !== this.config.secure) return SendRecordError.Unsupported; // the other socket's scheme
     const peer = this.peers.intern(target.host, target.port, now);
     if (peer === null) return SendRecordError.PeerTableFull;
+    // Destinations that never answered may hold at most half the peer table (issue #16: spoofed
+    // reply-tos to silent ports pinned every record and locked Controllers out).
+    if (this.config.checkReplyTo && !peer.answered && peer.busy === 0 && this.peers.busyUnanswered() >= this.peers.maxPeers >> 1) {
+      return SendRecordError.PeerTableFull;
+    }
     const request: CoapRequestFields = {
       method: CoapCode.Post, uriPath: target.path, uriQuery: this.replyToQuery, contentFormat: ContentFormat.OctetStream,
     };
@@ -243,22 +248,23 @@ export class UspCoapBinding {
   /**
    * NoSec reply-to rule (issue #16): 0 to go on, 4.03 when the reply-to host is neither the
    * datagram's source address nor admitted by `admitReplyTo`, 5.03 when the answer would go
-   * to a destination that never answered us and the source is over its rate (SourceLimit).
+   * to a host where no peer ever answered us and the source is over its rate (SourceLimit).
    * Allocates nothing when the host is the source address.
    */
   private screenNoSec(b: Uint8Array, s: number, e: number, ev: CoapEvent): number {
     const t = this.target;
     const from = ev.peer!;
     if (!uriTarget(b, s, e, t)) return CoapCode.BadRequest;
-    let dest: CoapPeer | null;
-    if (hostIs(b, t.hostStart, t.hostEnd, from.address)) dest = this.peers.lookup(from.address, t.port);
-    else {
+    let destHost = from.address;
+    if (!hostIs(b, t.hostStart, t.hostEnd, from.address)) {
       const host = readUtf8(b, t.hostStart, t.hostEnd);
       const admit = this.config.admitReplyTo;
       if (host === undefined || admit === undefined || !admit(host, ev.buf, ev.start, ev.end)) return CoapCode.Forbidden;
-      dest = this.peers.lookup(host, t.port);
+      destHost = host;
     }
-    if (dest !== null && dest.answered) return 0;
+    // Not limited: a destination on a host where some peer answered one of our CONs (the
+    // Controller, also its next run from a new port: usp-ctl opens one per command).
+    if (this.peers.hostAnswered(destHost)) return 0;
     return this.sourceLimit.admit(from.address, this.now) ? 0 : CoapCode.ServiceUnavailable;
   }
 

@@ -112,4 +112,22 @@ rate('issue #16 all sources together: 32 at once, then 16/s; a source that answe
   assert.equal(got, new Set([CoapCode.Changed]), 'the answering Controller is not slowed down');
 });
 
+rate('issue #16 a host where some peer answered is trusted: a Controller\'s next run from a new port is not limited (usp-ctl opens one per command)', () => {
+  const b = agent({ maxPendingRecords: 1000 });
+  b.peers.intern('192.0.2.1', 40000, 0)!.answered = true;
+  const got = new Set<number>();
+  for (let i = 0; i < 40; i++) { feed(b, new CoapPeer('192.0.2.1', 41000 + i), post(i, `coap://192.0.2.1:${41000 + i}/usp`), 0); for (const c of codes(b)) got.add(c); records(b); }
+  assert.equal(got, new Set([CoapCode.Changed]));
+});
+
+rate('issue #16 destinations that never answered hold at most half the peer table: further Records to them are not sent', () => {
+  const b = agent();
+  const rec = uspRecord();
+  const sent: number[] = [];
+  for (let i = 0; i < 12; i++) sent.push(b.sendRecord(0, `coap://192.0.2.50:${50000 + i}/usp`, rec));
+  assert.equal(sent.map((h) => h > 0), [...new Array<boolean>(8).fill(true), false, false, false, false]);
+  b.peers.intern('192.0.2.9', 5683, 0)!.answered = true;
+  assert.ok(b.sendRecord(0, 'coap://192.0.2.9:5683/usp', rec) > 0, 'a Controller that answers is still reached');
+});
+
 rate.run();
