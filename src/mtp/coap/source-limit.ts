@@ -38,6 +38,14 @@ class Bucket {
   at = 0;
 }
 
+function refill(b: Bucket, now: number, perSecond: number, burst: number): void {
+  if (now > b.at) {
+    const t = b.tokens + ((now - b.at) * perSecond) / 1000;
+    b.tokens = t > burst ? burst : t;
+    b.at = now;
+  }
+}
+
 export class SourceLimit {
   private readonly buckets: Bucket[] = [];
   private readonly global = new Bucket();
@@ -74,13 +82,5 @@ export class SourceLimit {
     b.tokens = this.config.perSourceBurst;
     b.at = now;
     return b;
-  }
-}
-
-function refill(b: Bucket, now: number, perSecond: number, burst: number): void {
-  if (now > b.at) {
-    const t = b.tokens + ((now - b.at) * perSecond) / 1000;
-    b.tokens = t > burst ? burst : t;
-    b.at = now;
   }
 }

@@ -87,6 +87,10 @@ export function uriTarget(b: Uint8Array, s: number, e: number, into: UriTarget):
   return true;
 }
 
+function lower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+}
+
 /** `b[s, e)` spells `address` (an IPv4-mapped IPv6 address also matches its IPv4 form). */
 export function hostIs(b: Uint8Array, s: number, e: number, address: string): boolean {
   const skip = address.startsWith('::ffff:') && address.indexOf('.') > 0 ? 7 : 0;
@@ -118,10 +122,6 @@ export function parseCoapUri(uri: string): CoapUri | null {
   const hostText = bytes[host] === 0x5b ? uri.slice(host + 1, hostEnd - 1) : uri.slice(host, hostEnd);
   const path = uri.slice(p).split('/').filter((seg) => seg.length > 0);
   return { secure, host: hostText, port, path };
-}
-
-function lower(c: number): number {
-  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 }
 
 function isHex(c: number): boolean {
