@@ -13,6 +13,7 @@ import { CoapCode, CoapOption, CoapType, maxTransmitWaitMs, type CoapConfig } fr
 import type { DedupEntry } from './dedup.ts';
 import { CoapEventKind, CoapFailure, type CoapEventQueue } from './event.ts';
 import { ClientExchange, ExchangeState, isSuccess, type CoapRequestFields } from './exchange.ts';
+import { answeredWaiting, silentVictim } from './slot-policy.ts';
 import type { CoapMessageView } from './message-view.ts';
 import type { CoapPeer } from './peer.ts';
 import { sendEmpty, sendRst } from './reply.ts';
@@ -62,9 +63,11 @@ export class Requester {
     }
     const startNow = !peerBusy && active < this.config.maxExchanges;
     // A peer that answers may take the queue place of one that never did (issue #16).
-    if (!startNow && queued >= this.config.maxQueuedRequests && peer.answered && this.evict(now, ExchangeState.Queued)) {
+    const queuedVictim = !startNow && queued >= this.config.maxQueuedRequests && peer.answered ? silentVictim(this.exchanges, ExchangeState.Queued) : null;
+    if (queuedVictim !== null) { // an answering peer takes the queue place of one that never answered
+      this.fail(now, queuedVictim, CoapFailure.Evicted);
       queued--;
-      if (ex === null) ex = this.freeExchange();
+      if (ex === null) ex = queuedVictim;
     }
     if (ex === null) return CoapSendError.QueueFull;
     if (!startNow && queued >= this.config.maxQueuedRequests) return CoapSendError.QueueFull;
@@ -99,52 +102,17 @@ export class Requester {
   }
 
   /**
-   * While a request to a peer that answers waits only for a free slot, a slot held by a
-   * peer that never answered gives way (issue #16: 8 spoofed reply-tos held every slot for
-   * a minute); `finish` hands it to the queue, answering peers first.
+   * While a request to a peer that answers waits only for a free slot, the oldest exchange
+   * to a peer that never answered gives way (slot-policy.ts); `finish` hands the slot to
+   * the queue, answering peers first.
    */
   private rebalance(now: number): void {
-    for (;;) {
-      let waiting = false;
-      for (let i = 0; i < this.exchanges.length && !waiting; i++) {
-        const x = this.exchanges[i]!;
-        waiting = x.state === ExchangeState.Queued && x.peer!.answered && !this.peerActive(x.peer!);
-      }
-      if (!waiting || !this.evict(now, ExchangeState.Sent)) return;
+    while (answeredWaiting(this.exchanges)) {
+      const victim = silentVictim(this.exchanges, ExchangeState.Sent);
+      if (victim === null) return;
+      this.fail(now, victim, CoapFailure.Evicted);
     }
   }
-
-  private peerActive(peer: CoapPeer): boolean {
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const y = this.exchanges[i]!;
-      if (y.peer === peer && (y.state === ExchangeState.Sent || y.state === ExchangeState.Waiting)) return true;
-    }
-    return false;
-  }
-
-  /**
-   * Ends the oldest exchange in `state` whose peer never answered, as Evicted; false when
-   * there is none. Its slot then serves the queue. (Waiting exchanges were ACKed: their
-   * peer answered.) A new Controller's first answer may be cut short this way only while
-   * every slot is taken; it then asks again.
-   */
-  private evict(now: number, state: ExchangeState): boolean {
-    let victim: ClientExchange | null = null;
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const x = this.exchanges[i]!;
-      if (x.state !== state || x.peer!.answered) continue;
-      if (victim === null || x.handle < victim.handle) victim = x;
-    }
-    if (victim === null) return false;
-    this.fail(now, victim, CoapFailure.Evicted);
-    return true;
-  }
-
-  private freeExchange(): ClientExchange | null {
-    for (let i = 0; i < this.exchanges.length; i++) if (this.exchanges[i]!.state === ExchangeState.Free) return this.exchanges[i]!;
-    return null;
-  }
-
 
   handleTimeout(now: number): void {
     for (let i = 0; i < this.exchanges.length; i++) {
