@@ -60,8 +60,13 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
     );
   };
   let writeErrors = 0;
+  /** Sockets with a UdpReadable event queued: XS reads every waiting datagram on one, so one is enough. */
+  const readable = new Set<number>();
   const push = (kind: EventKind, id: number, value: number, message = '', address = ''): void => {
     if (kind === EventKind.UdpWriteError && writeErrors++ >= MAX_QUEUED_WRITE_ERRORS) return;
+    // One event per datagram made the queue grow without bound when XS fell behind a flood
+    // (the soak: the agent stalled after 20 minutes); the socket's own queue is bounded.
+    if (kind === EventKind.UdpReadable) { if (readable.has(id)) return; readable.add(id); }
     events.push({ kind, id, value, message, address });
     // Not from inside an upcall: XS is blocked until handleCommand returns.
     setImmediate(drain);
@@ -147,6 +152,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
       case Op.Events: {
         const batch = events.splice(0);
         writeErrors = 0;
+        readable.clear();
         const w = new MessageWriter().u16(batch.length);
         for (const e of batch) {
           w.u8(e.kind).u32(e.id).u32(e.value);
@@ -169,6 +175,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
       sockets.clear();
       timers.clear();
       events.length = 0;
+      readable.clear();
       evaluate = undefined;
     },
   };
