@@ -21,7 +21,7 @@
  */
 import { DmError, type DataModelApi } from '../dm/index.ts';
 import {
-  BodyKind, createRecordViewConfig, decodeMsg, errorMsg, msgErrorUspCode, RecordError, RecordType, RecordView, recordErrorUspCode,
+  BodyKind, createMsgDecodeConfig, createRecordViewConfig, decodeMsg, errorMsg, msgErrorUspCode, RecordError, RecordType, RecordView, recordErrorUspCode,
   UspErrorCode, utf8Bytes,
 } from '../usp/index.ts';
 import { AccessControl } from './acl.ts';
@@ -34,6 +34,8 @@ import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
 import { OnBoarding } from './onboarding.ts';
 import { Outbox } from './outbox.ts';
+import { msgErrorText, recordErrorText, type MessageLimits } from './message-errors.ts';
+import { MAX_MSG_DEPTH } from '../usp/msg-validate.ts';
 import { Requests, type AsyncCommandHandler } from './requests.ts';
 import type { Subscriptions } from './subscriptions.ts';
 import { applyTriggered } from './trigger-config.ts';
@@ -72,6 +74,7 @@ export class Agent {
   private readonly config: AgentConfig;
   private readonly ownId: Uint8Array;
   private readonly view: RecordView;
+  private readonly messageLimits: MessageLimits;
   private readonly versionList: string[];
   private readonly lastVersion = new Map<string, string>();
   private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
@@ -95,6 +98,7 @@ export class Agent {
     this.versionList = this.versions.split(',');
     this.ownId = utf8Bytes(config.endpointId);
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
+    this.messageLimits = { maxRecordBytes: this.limits.maxRecordBytes, maxStringBytes: createMsgDecodeConfig().maxStringBytes, maxDepth: MAX_MSG_DEPTH };
     this.outbox = new Outbox(this.ownId, this.limits.maxQueuedResponses, this.limits.maxRecordBytes);
     this.controllers = new ControllerIndex(this.model);
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
@@ -200,6 +204,15 @@ export class Agent {
     return v.wrap(buf, start, end) === RecordError.Ok || v.canReply(this.ownId);
   }
 
+  /** from_id of a well-formed Record (the MTP's NoSec reply-to rule, issue #16), or undefined. */
+  recordFromId(buf: Uint8Array, start: number, end: number): string | undefined {
+    const v = this.view;
+    if (v.wrap(buf, start, end) !== RecordError.Ok) return undefined;
+    let fromId = '';
+    for (let i = v.fromIdStart; i < v.fromIdStart + v.fromIdLen; i++) fromId += String.fromCharCode(buf[i]!);
+    return fromId;
+  }
+
   handleRecord(now: number, buf: Uint8Array, start: number, end: number, origin: MtpOrigin): void {
     this.setTime(now);
     const v = this.view;
@@ -217,8 +230,11 @@ export class Agent {
     this.lastVersion.set(fromId, replyVersion);
     const d = decodeMsg(buf, v.payloadStart, v.payloadStart + v.payloadLen);
     if (d.error !== 0 || d.msg === undefined) {
-      // R-MTP.5 / R-ENC.5: only a Request whose msg_id we could read gets an Error.
-      if (d.msgId !== '' && d.bodyKind === BodyKind.Request) this.outbox.respond(origin, fromId, replyVersion, d.msgId, errorMsg(d.msgId, msgErrorUspCode(d.error), 'cannot decode the message'));
+      // R-MTP.5 / R-ENC.5: a Msg whose msg_id we could read gets an Error — unless it is a
+      // response or an Error itself (no Error answers those); no body at all is reported too (issue #16).
+      if (d.msgId !== '' && (d.bodyKind === BodyKind.Request || d.bodyKind === BodyKind.None)) {
+        this.outbox.respond(origin, fromId, replyVersion, d.msgId, errorMsg(d.msgId, msgErrorUspCode(d.error), msgErrorText(d.error, this.messageLimits)));
+      }
       return;
     }
     const body = d.msg.body!;
@@ -267,7 +283,7 @@ export class Agent {
     if (v.payloadLen === 0) return;
     const d = decodeMsg(v.buf, v.payloadStart, v.payloadStart + v.payloadLen);
     if (d.msgId === '' || d.bodyKind !== BodyKind.Request) return;
-    this.outbox.respond(origin, fromId, version, d.msgId, errorMsg(d.msgId, recordErrorUspCode(err), 'invalid record'));
+    this.outbox.respond(origin, fromId, version, d.msgId, errorMsg(d.msgId, recordErrorUspCode(err), recordErrorText(err, this.messageLimits)));
   }
 
   private dropControllerState(): void {

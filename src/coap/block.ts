@@ -59,8 +59,10 @@ export class BlockAssembler {
   peer: CoapPeer | null = null;
   body: Uint8Array = NO_BYTES;
   length = 0;
-  /** Ends a stale reassembly (RFC 7959 §2.4: the server may discard after EXCHANGE_LIFETIME). */
+  /** Ends a stale reassembly (the endpoint's block lifetime after the last block). */
   expires = 0;
+  /** `now` of the last block taken: the idlest transfer gives way to a new peer (issue #16). */
+  lastBlockAt = 0;
 
   constructor(readonly maxBodyBytes: number) {}
 
@@ -93,6 +95,7 @@ export class BlockAssembler {
     }
     this.body.set(payload.subarray(s, e), this.length);
     this.length = total;
+    this.lastBlockAt = now;
     this.expires = now + lifetimeMs;
     if (more) return BlockResult.Continue;
     return BlockResult.Complete;
@@ -108,5 +111,49 @@ export class BlockAssembler {
   release(): void {
     this.peer = null;
     this.length = 0;
+  }
+}
+
+/**
+ * The Block1 reassembly slots of one endpoint: one per peer at a time, `size` in all.
+ * When none is free, the transfer idle longest gives way to a new peer's first block if
+ * it has waited at least `idleMs` (ACK_TIMEOUT; issue #16: half-open uploads must not lock
+ * the slots). A live client sends its next block one round trip after our 2.31; one that
+ * waited that long has lost a datagram, and if it comes back it gets 4.08 and starts
+ * again (RFC 7959 §2.9.2).
+ */
+export class ReassemblyTable {
+  /** Built on first use, up to `size` (an assembler holds a maxBodyBytes buffer: XS boot heap). */
+  private readonly slots: BlockAssembler[] = [];
+
+  constructor(private readonly size: number, private readonly maxBodyBytes: number) {}
+
+  /** Transfers in progress (not expired at `now`). */
+  busy(now: number): number {
+    let n = 0;
+    for (let i = 0; i < this.slots.length; i++) if (this.slots[i]!.peer !== null && this.slots[i]!.expires > now) n++;
+    return n;
+  }
+
+  /** The slot of `peer`, or for a first block (NUM 0) a free or reclaimed one; null when all are busy. */
+  slotFor(peer: CoapPeer, first: boolean, now: number, idleMs: number): BlockAssembler | null {
+    let free: BlockAssembler | null = null;
+    let idlest: BlockAssembler | null = null;
+    for (let i = 0; i < this.slots.length; i++) {
+      const a = this.slots[i]!;
+      if (a.peer === peer) return a;
+      if (a.peer === null || a.expires <= now) free = a;
+      else if (idlest === null || a.lastBlockAt < idlest.lastBlockAt) idlest = a;
+    }
+    if (!first) return null;
+    if (free === null && this.slots.length < this.size) {
+      free = new BlockAssembler(this.maxBodyBytes);
+      this.slots.push(free);
+    }
+    if (free === null && idlest !== null && now - idlest.lastBlockAt >= idleMs) free = idlest;
+    if (free === null) return null;
+    free.release();
+    free.peer = peer;
+    return free;
   }
 }

@@ -14,13 +14,13 @@
  * Randomness (Message-ID start, tokens, ACK_RANDOM_FACTOR jitter) comes from the
  * caller's `random` function, never Math.random.
  */
-import { BlockAssembler, BlockResult, blockErrorCode, blockNum, blockSzx, encodeBlock } from './block.ts';
+import { BlockResult, blockErrorCode, blockNum, blockSzx, encodeBlock, ReassemblyTable } from './block.ts';
 import {
-  CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, nonLifetimeMs,
+  CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs,
   type CoapConfig,
 } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
-import { CoapEventKind, CoapEventQueue, type CoapEvent } from './event.ts';
+import { CoapEventKind, CoapEventQueue, CoapFailure, type CoapEvent } from './event.ts';
 import type { CoapRequestFields } from './exchange.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
 import { copyBytes } from './message-writer.ts';
@@ -47,11 +47,18 @@ export class CoapEndpoint {
   private readonly dedup: DedupTable;
   private readonly events: CoapEventQueue;
   private readonly transmits = new TransmitQueue(8);
-  private readonly assemblers: BlockAssembler[] = [];
+  private readonly reassemblyTable: ReassemblyTable;
   private readonly scratch = new Uint8Array(4);
   private nextMessageId: number;
   private readonly lifetimeMs: number;
   private readonly nonLifetime: number;
+  /**
+   * How long a Block1 reassembly waits for its next block: MAX_TRANSMIT_WAIT (93 s by
+   * default). A client retransmits one block for MAX_TRANSMIT_SPAN at most (RFC 7252
+   * §4.2) — its previous block's, then the next one's — so a transfer silent longer is
+   * dead; EXCHANGE_LIFETIME (247 s) held half-open uploads for 4 minutes (issue #16).
+   */
+  private readonly blockLifetimeMs: number;
   /** Answers the request of the current Request event. */
   private readonly responder: Responder;
   /** Requests answered later by separate responses (§5.2.2). */
@@ -68,9 +75,11 @@ export class CoapEndpoint {
     this.events = new CoapEventQueue(this.config.maxExchanges + this.config.maxQueuedRequests + 1);
     this.requester = new Requester(this.config, this.transmits, this.events, random, () => this.takeMessageId());
     // Deferred tickets and reassemblies are built on first use, up to their bounds (XS boot heap).
+    this.reassemblyTable = new ReassemblyTable(this.config.maxReassemblies, this.config.maxBodyBytes);
     this.responder = new Responder(this.transmits, this.config.preferredSzx, () => this.takeMessageId());
     this.lifetimeMs = exchangeLifetimeMs(this.config);
     this.nonLifetime = nonLifetimeMs(this.config);
+    this.blockLifetimeMs = maxTransmitWaitMs(this.config);
     random(this.scratch);
     this.nextMessageId = (this.scratch[0]! << 8) | this.scratch[1]!;
   }
@@ -114,6 +123,15 @@ export class CoapEndpoint {
 
   handleTimeout(now: number): void {
     this.requester.handleTimeout(now);
+  }
+
+  /**
+   * The driver could not send to `peer` (a name that does not resolve, a refused
+   * destination): our requests to it fail now (Failed, CoapFailure.Unreachable) rather
+   * than after MAX_TRANSMIT_WAIT. Concerns that peer only (issue #16).
+   */
+  handleUnreachable(now: number, peer: CoapPeer): void {
+    this.requester.failPeer(now, peer, CoapFailure.Unreachable);
   }
 
   // ---- commands ----------------------------------------------------------------------
@@ -180,6 +198,11 @@ export class CoapEndpoint {
     return this.events.poll();
   }
 
+  /** Block1 uploads in progress at `now` (bounded by maxReassemblies; the soak watches it). */
+  reassemblies(now: number): number {
+    return this.reassemblyTable.busy(now);
+  }
+
   /** Earliest deadline (ms), Infinity when idle. */
   pollTimeout(): number {
     return this.requester.pollTimeout();
@@ -209,9 +232,9 @@ export class CoapEndpoint {
     if (block1 >= 0) {
       const refused = blockNum(block1) === 0 && this.screen !== null ? this.screen(v) : 0;
       if (refused > 0) { this.respondError(refused, false); return; }
-      const asm = this.assemblerFor(peer, blockNum(block1) === 0, now);
+      const asm = this.reassemblyTable.slotFor(peer, blockNum(block1) === 0, now, this.config.ackTimeoutMs);
       const r = asm === null ? BlockResult.Incomplete
-        : asm.handleBlock(block1, v.buf, s, e, v.uintOption(CoapOption.Size1, -1), now, this.lifetimeMs);
+        : asm.handleBlock(block1, v.buf, s, e, v.uintOption(CoapOption.Size1, -1), now, this.blockLifetimeMs);
       if (r === BlockResult.Continue) {
         // RFC 7959 §2.3: 2.31 echoing NUM; a smaller SZX asks the client to shrink blocks.
         const szx = blockSzx(block1) < this.config.preferredSzx ? blockSzx(block1) : this.config.preferredSzx;
@@ -249,23 +272,6 @@ export class CoapEndpoint {
   private respondError(code: number, withSize1: boolean): void {
     // RFC 7959 §2.9.3: 4.13 carries Size1 = the largest body we accept.
     this.responder.respond(code, -1, null, 0, 0, withSize1 ? this.config.maxBodyBytes : -1);
-  }
-
-  private assemblerFor(peer: CoapPeer, first: boolean, now: number): BlockAssembler | null {
-    let free: BlockAssembler | null = null;
-    for (let i = 0; i < this.assemblers.length; i++) {
-      const a = this.assemblers[i]!;
-      if (a.peer === peer) return a;
-      if (a.peer === null || a.expires <= now) free = a;
-    }
-    if (first && free === null && this.assemblers.length < this.config.maxReassemblies) {
-      free = new BlockAssembler(this.config.maxBodyBytes);
-      this.assemblers.push(free);
-    }
-    if (!first || free === null) return null;
-    free.peer = peer;
-    free.length = 0;
-    return free;
   }
 
   private replay(peer: CoapPeer, entry: DedupEntry): void {

@@ -27,6 +27,10 @@ export const CoapFailure = {
   Reset: 2,
   /** Block-wise transfer out of step or a response body larger than allowed (RFC 7959). */
   Protocol: 3,
+  /** The datagram could not be sent to the peer (its name did not resolve, the network refused it). */
+  Unreachable: 4,
+  /** Gave its slot to a peer that answers (issue #16: slots are not held by silent peers). */
+  Evicted: 5,
 } as const;
 export type CoapFailure = (typeof CoapFailure)[keyof typeof CoapFailure];
 

@@ -13,6 +13,7 @@ import { CoapCode, CoapOption, CoapType, maxTransmitWaitMs, type CoapConfig } fr
 import type { DedupEntry } from './dedup.ts';
 import { CoapEventKind, CoapFailure, type CoapEventQueue } from './event.ts';
 import { ClientExchange, ExchangeState, isSuccess, type CoapRequestFields } from './exchange.ts';
+import { answeredWaiting, silentVictim } from './slot-policy.ts';
 import type { CoapMessageView } from './message-view.ts';
 import type { CoapPeer } from './peer.ts';
 import { sendEmpty, sendRst } from './reply.ts';
@@ -60,8 +61,15 @@ export class Requester {
       ex = new ClientExchange();
       this.exchanges.push(ex);
     }
-    if (ex === null) return CoapSendError.QueueFull;
     const startNow = !peerBusy && active < this.config.maxExchanges;
+    // A peer that answers may take the queue place of one that never did (issue #16).
+    const queuedVictim = !startNow && queued >= this.config.maxQueuedRequests && peer.answered ? silentVictim(this.exchanges, ExchangeState.Queued) : null;
+    if (queuedVictim !== null) { // an answering peer takes the queue place of one that never answered
+      this.fail(now, queuedVictim, CoapFailure.Evicted);
+      queued--;
+      if (ex === null) ex = queuedVictim;
+    }
+    if (ex === null) return CoapSendError.QueueFull;
     if (!startNow && queued >= this.config.maxQueuedRequests) return CoapSendError.QueueFull;
     ex.handle = this.nextHandle++;
     ex.peer = peer;
@@ -87,10 +95,24 @@ export class Requester {
     if (!ex.encode(0)) { ex.reset(); return CoapSendError.TooBig; }
     peer.busy++;
     ex.state = ExchangeState.Queued;
+    const handle = ex.handle;
     if (startNow) this.start(now, ex);
-    return ex.handle;
+    else if (peer.answered) this.rebalance(now);
+    return handle;
   }
 
+  /**
+   * While a request to a peer that answers waits only for a free slot, the oldest exchange
+   * to a peer that never answered gives way (slot-policy.ts); `finish` hands the slot to
+   * the queue, answering peers first.
+   */
+  private rebalance(now: number): void {
+    while (answeredWaiting(this.exchanges)) {
+      const victim = silentVictim(this.exchanges, ExchangeState.Sent);
+      if (victim === null) return;
+      this.fail(now, victim, CoapFailure.Evicted);
+    }
+  }
 
   handleTimeout(now: number): void {
     for (let i = 0; i < this.exchanges.length; i++) {
@@ -106,8 +128,23 @@ export class Requester {
         this.fail(now, ex, CoapFailure.Timeout);
       }
     }
+    this.rebalance(now);
   }
 
+
+  /**
+   * Our datagrams cannot reach `peer` (issue #16): every request to it ends now with
+   * `failure` — queued ones first, so none of them starts in the freed slot.
+   */
+  failPeer(now: number, peer: CoapPeer, failure: CoapFailure): void {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < this.exchanges.length; i++) {
+        const ex = this.exchanges[i]!;
+        if (ex.peer !== peer || ex.state === ExchangeState.Free) continue;
+        if ((ex.state === ExchangeState.Queued) === (pass === 0)) this.fail(now, ex, failure);
+      }
+    }
+  }
 
   /** An empty ACK or RST (RFC 7252 §4.2, §5.2.2) for one of our CONs. */
   handleEmptyReply(now: number, v: CoapMessageView, peer: CoapPeer): void {
@@ -117,6 +154,7 @@ export class Requester {
       const ex = this.exchanges[i]!;
       if (ex.state !== ExchangeState.Sent || ex.peer !== peer || ex.messageId !== mid) continue;
       if (type === CoapType.Rst) { this.fail(now, ex, CoapFailure.Reset); return; }
+      peer.answered = true;
       if (ex.separateResponse) { this.complete(now, ex, 0, ex.message, 0, 0); return; } // delivered
       // §5.2.2: empty ACK — a separate response follows; wait MAX_TRANSMIT_WAIT for it.
       ex.state = ExchangeState.Waiting;
@@ -142,6 +180,7 @@ export class Requester {
       sendEmpty(this.transmits, peer, CoapType.Ack, v.messageId, dedup);
     }
     if (match === null) return;
+    peer.answered = true;
     const ex = match;
     const code = v.code;
     if (ex.block1 && code === CoapCode.Continue && ex.blockEnd() < ex.bodyEnd) {
@@ -209,7 +248,9 @@ export class Requester {
     let nextEx: ClientExchange | null = null;
     for (let i = 0; i < this.exchanges.length; i++) {
       const x = this.exchanges[i]!;
-      if (x.state === ExchangeState.Queued && (nextEx === null || x.handle < nextEx.handle) && this.startable(x)) nextEx = x;
+      if (x.state !== ExchangeState.Queued || !this.startable(x)) continue;
+      // Answering peers first (issue #16), then first come first served.
+      if (nextEx === null || (x.peer!.answered ? !nextEx.peer!.answered || x.handle < nextEx.handle : !nextEx.peer!.answered && x.handle < nextEx.handle)) nextEx = x;
     }
     if (nextEx !== null) this.start(now, nextEx);
   }

@@ -40,7 +40,9 @@ import { provisionCoapMtps, runningCoapMtps, type HostCoapsConfig } from '../mtp
 import { OptionDefaults } from '../mtp/option-defaults.ts';
 import { read } from '../mtp/controller-rows.ts';
 import { createDeadlineTimer } from '../platform/deadline-timer.ts';
+import { LogLimiter } from '../platform/log-limiter.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from '../mtp/coap/controllers.ts';
+import { parseCoapUri } from '../mtp/coap/uri.ts';
 import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
 import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
 import { FirmwareService, type ImageHeader } from '../firmware/index.ts';
@@ -252,10 +254,26 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   });
   let closed = false;
   let pumping = false;
+  // Issue #16: one burst must not write hundreds of lines; each kind is limited on its own.
+  const clock = (): number => platform.now();
+  const dropLog = new LogLimiter(log, clock, 'responses not sent');
+  const sendLog = new LogLimiter(log, clock, 'send failures');
 
   // R-COAP.13: 4.00 for what is not a Record; a Record the agent can answer with an Error goes through.
   function validateRecord(buf: Uint8Array, start: number, end: number): boolean {
     return agent.acceptsRecord(buf, start, end); // the agent's RecordView: one per agent
+  }
+
+  /**
+   * NoSec reply-to rule (issue #16): besides the datagram's own source address, a Controller
+   * may name the host of its provisioned CoAP MTP (Controller.{i}.MTP.{i}.CoAP.Host).
+   */
+  function provisionedHost(host: string, buf: Uint8Array, start: number, end: number): boolean {
+    const fromId = agent.recordFromId(buf, start, end);
+    if (fromId === undefined) return false;
+    const to = controllerUri(model, fromId);
+    const u = to === null ? null : parseCoapUri(to);
+    return u !== null && u.host.toLowerCase() === host.toLowerCase();
   }
 
   function sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
@@ -271,14 +289,14 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     if (protocol === 'MQTT') {
       // QoS 1 PUBLISH accepted (queued while offline): the NotifyResp decides the retry (R-NOT.1).
       const err = mqtt === null ? -1 : mqtt.sendNotify(endpointId, bytes);
-      if (err !== 0) log.debug(`notify to ${endpointId} not sent over MQTT (error ${err})`);
+      if (err !== 0) sendLog.debug(`notify to ${endpointId} not sent over MQTT (error ${err})`);
       agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
       return;
     }
     const to = controllerUri(model, endpointId);
     const h = to === null ? -1 : sendCoap(to, bytes, endpointId);
     if (h > 0) { (to!.startsWith('coaps:') ? secureNotifies : notifies).set(h, handle); return; }
-    log.debug(`notify to ${endpointId} not sent (${to === null ? 'no CoAP MTP configured' : `send error ${h}`})`);
+    sendLog.debug(`notify to ${endpointId} not sent (${to === null ? 'no CoAP MTP configured' : `send error ${h}`})`);
     agent.handleDelivery(handle, DeliveryOutcome.Failure, now);
   }
 
@@ -294,10 +312,10 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
           if (err !== 0) log.warn(`response to ${t.endpointId} over WebSocket not sent (error ${err})`);
         } else if (t.origin !== null && c.mqtt !== undefined && c.mqtt.mtp.isReply(t.origin.reply)) {
           const err = mqtt === null ? -1 : mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
-          if (err !== 0) log.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
+          if (err !== 0) dropLog.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
         } else if (t.origin !== null) {
           const h = sendCoap(String(t.origin.reply), t.bytes, t.endpointId);
-          if (h < 0) log.warn(`response to ${t.endpointId} at ${String(t.origin.reply)} not sent (send error ${h})`);
+          if (h < 0) dropLog.warn(`response to ${t.endpointId} at ${String(t.origin.reply)} not sent (send error ${h})`);
         } else sendNotify(now, t.endpointId, t.bytes, t.handle);
       }
     } finally {
@@ -327,7 +345,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     const now = platform.now();
     if (e.kind === 'record') {
       const sec = secure === null ? null : secure.originOf(e.peer, e.bytes);
-      if (secure !== null && sec === null) log.warn(`coaps Record from ${e.peer.address}:${e.peer.port} dropped: the DTLS peer names no Endpoint ID`);
+      if (secure !== null && sec === null) dropLog.warn(`coaps Record from ${e.peer.address}:${e.peer.port} dropped: the DTLS peer names no Endpoint ID`);
       else {
         const origin: MtpOrigin = { reply: e.replyTo, secure: sec !== null, peerEndpointId: sec === null ? '' : sec.peerEndpointId };
         agent.handleRecord(now, e.bytes, 0, e.bytes.length, origin);
@@ -336,7 +354,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       const sends = secure === null ? notifies : secureNotifies;
       const handle = sends.get(e.handle);
       if (handle === undefined) {
-        if (e.outcome !== SendOutcome.Delivered) log.debug(`response Record not delivered (outcome ${e.outcome}, code ${e.code})`);
+        if (e.outcome !== SendOutcome.Delivered) dropLog.debug(`response Record not delivered (outcome ${e.outcome}, code ${e.code})`);
       } else {
         sends.delete(e.handle);
         const outcome = e.outcome === SendOutcome.Delivered ? DeliveryOutcome.Delivered
@@ -350,6 +368,11 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   function onSocketError(message: string): void {
     log.error(`CoAP socket: ${message}`);
     c.onError?.(message);
+  }
+
+  /** One destination could not be reached; its Records end as Unreachable (issue #16: never fatal). */
+  function onWriteError(address: string, port: number, message: string): void {
+    sendLog.warn(`cannot send to ${address}:${port}: ${message}`);
   }
 
   /** A socket is bound. */
@@ -393,12 +416,13 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     ep = startCoapEndpoint({
       platform, port: c.coapPort, address: c.host,
       binding: {
-        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord, checkReplyTo: true, admitReplyTo: provisionedHost,
         replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
         coap: coapSettings, ...pending,
       },
       onEvent: (e) => onCoapEvent(e, null),
       onError: onSocketError,
+      onWriteError,
       onReady(port) {
         uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
         socketReady();
@@ -419,6 +443,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
       },
       onEvent: (e) => onCoapEvent(e, sep),
       onError: onSocketError,
+      onWriteError,
       onReady(port) {
         coapsUri = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
         socketReady();

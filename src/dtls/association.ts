@@ -28,6 +28,8 @@ export type DtlsState = (typeof DtlsState)[keyof typeof DtlsState];
 export interface AssociationHost {
   transmit(data: Uint8Array, address: string, port: number): void;
   connected(a: DtlsAssociation): void;
+  /** May a flight be sent again now (the endpoint's retransmission budget, issue #16)? Takes one if so. */
+  mayRetransmit(now: number): boolean;
   data(a: DtlsAssociation, buf: Uint8Array, start: number, end: number): void;
   closed(a: DtlsAssociation): void;
 }
@@ -95,9 +97,12 @@ export abstract class DtlsAssociation {
 
   handleTimeout(now: number): void {
     if (this.state !== DtlsState.Handshaking || now < this.retransmitAt) return;
-    if (this.transmissions >= this.config.maxTransmissions) { this.close(AlertDescription.HandshakeFailure); return; }
+    const max = this.isClient ? this.config.maxTransmissions : this.config.maxServerTransmissions;
+    if (this.transmissions >= max) { this.close(AlertDescription.HandshakeFailure); return; }
     this.timeoutMs = Math.min(this.timeoutMs * 2, this.config.maxRetransmitMs);
-    this.transmitFlight(now, true);
+    if (this.host.mayRetransmit(now)) { this.transmitFlight(now, true); return; }
+    this.transmissions++; // over the endpoint's budget: as if sent and lost
+    this.retransmitAt = now + this.timeoutMs;
   }
 
   /** Feeds one datagram `buf[start, end)` from this peer. */
@@ -152,7 +157,7 @@ export abstract class DtlsAssociation {
       const r = this.reasm.add(type, length, seq, fragOff, fragLen, buf, data);
       if (r === FragmentResult.Old) {
         // The peer retransmitted its previous flight: ours was lost (§4.2.4).
-        if (seq === this.peerFlightFirst && fragOff === 0 && this.flight.length > 0) this.transmitFlight(now, false);
+        if (seq === this.peerFlightFirst && fragOff === 0 && this.flight.length > 0 && this.host.mayRetransmit(now)) this.transmitFlight(now, false);
         continue;
       }
       for (let m = this.reasm.poll(); m !== undefined && !this.isClosed(); m = this.reasm.poll()) {
@@ -259,6 +264,9 @@ export abstract class DtlsAssociation {
   }
 
   isClosed(): boolean { return this.state === DtlsState.Closed; }
+
+  /** The current flight went out more than once: the peer missed a retransmission deadline (issue #16). */
+  get stalled(): boolean { return this.state === DtlsState.Handshaking && this.transmissions > 1; }
 
   /**
    * Handshake done: stop retransmitting and drop handshake state (transcript, pending

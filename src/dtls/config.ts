@@ -44,9 +44,24 @@ export interface DtlsConfig {
   /** RFC 6347 §4.2.4.1: initial retransmission timer 1 s, doubled up to 60 s. */
   readonly initialRetransmitMs: number;
   readonly maxRetransmitMs: number;
-  /** Flight transmissions before the handshake is abandoned. */
+  /** Flight transmissions before the handshake is abandoned (our client handshakes). */
   readonly maxTransmissions: number;
-  /** Server: associations kept at once; more ClientHellos are dropped after the cookie check. */
+  /**
+   * The same for handshakes a peer started with us (server side): 3 = the flight and two
+   * retransmissions (1 s, 2 s), abandoned at 7 s. A peer that proved its address with a
+   * cookie and then went silent held a slot for 2 minutes with 7 (issue #16).
+   */
+  readonly maxServerTransmissions: number;
+  /**
+   * Flight retransmissions per second, all associations together (twice this at once):
+   * what half-open handshakes can make the endpoint send is bounded (issue #16). A
+   * retransmission over budget counts as sent and lost.
+   */
+  readonly maxRetransmitsPerSecond: number;
+  /**
+   * Associations kept at once; when full, a verified ClientHello evicts the handshake idle
+   * longest, else the connected association idle longest (issue #16).
+   */
   readonly maxPeers: number;
   /** Default coaps port (RFC 7252 §6.2). */
   readonly port: number;
@@ -78,6 +93,8 @@ export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
     initialRetransmitMs: 1000,
     maxRetransmitMs: 60_000,
     maxTransmissions: 7,
+    maxServerTransmissions: 3,
+    maxRetransmitsPerSecond: 8,
     maxPeers: 16,
     port: COAPS_DEFAULT_PORT,
     ...overrides,

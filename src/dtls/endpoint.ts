@@ -50,6 +50,10 @@ export class DtlsEndpoint implements AssociationHost {
   private readonly cookies: CookieJar;
   /** ClientHellos answered with a HelloVerifyRequest (statistics for tests). */
   helloVerifyRequests = 0;
+  /** Flight retransmissions refused by the endpoint's budget (statistics for tests and the flood bench). */
+  retransmitsRefused = 0;
+  private retransmitTokens = Infinity;
+  private retransmitAt = 0;
 
   constructor(private readonly options: DtlsEndpointOptions) {
     this.cookies = new CookieJar(options.crypto);
@@ -148,18 +152,26 @@ export class DtlsEndpoint implements AssociationHost {
   }
 
   /**
-   * Full table and a peer that proved its address with a cookie: the association
-   * idle longest gives way (close_notify). Handshakes in progress are never evicted;
-   * they end by themselves after their retransmissions (§4.2.4).
+   * Full table and a peer that proved its address with a cookie: a handshake a peer
+   * started and then left unanswered past a retransmission deadline gives way first (the
+   * one started longest ago; issue #16: 16 silent half-open peers held every slot for 2
+   * minutes), else the connected association idle longest (close_notify). Handshakes
+   * going on (concurrent clients) and our own client handshakes are kept.
    */
   private evictOldest(): boolean {
     let oldest: DtlsAssociation | undefined;
-    for (const a of this.peers.values()) {
-      if (a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
+    let half: DtlsAssociation | undefined;
+    const list = this.peers.list;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      if (a.stalled && !a.isClient) {
+        if (half === undefined || a.lastActivity < half.lastActivity) half = a;
+      } else if (a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
     }
-    if (oldest === undefined) return false;
-    this.peers.delete(oldest);
-    oldest.close();
+    const victim = half ?? oldest;
+    if (victim === undefined) return false;
+    this.peers.delete(victim);
+    victim.close(half !== undefined ? AlertDescription.HandshakeFailure : AlertDescription.CloseNotify);
     return true;
   }
 
@@ -195,6 +207,15 @@ export class DtlsEndpoint implements AssociationHost {
   pollTransmit(): DtlsTransmit | undefined { return this.queue.shift(); }
 
   // AssociationHost
+  mayRetransmit(now: number): boolean {
+    const rate = this.options.config.maxRetransmitsPerSecond;
+    const t = this.retransmitTokens + ((now - this.retransmitAt) * rate) / 1000;
+    this.retransmitTokens = t > 2 * rate ? 2 * rate : t;
+    this.retransmitAt = now;
+    if (this.retransmitTokens < 1) { this.retransmitsRefused++; return false; }
+    this.retransmitTokens--;
+    return true;
+  }
   transmit(data: Uint8Array, address: string, port: number): void { this.queue.push({ data, address, port }); }
   connected(a: DtlsAssociation): void { this.options.onConnected?.(a); }
   data(a: DtlsAssociation, buf: Uint8Array, start: number, end: number): void { this.options.onData(a, buf, start, end); }

@@ -90,3 +90,28 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string | 
   }
   return s;
 }
+
+/** `buf[start, end)` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points past U+10FFFF). Allocates nothing. */
+export function isUtf8(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    const b = buf[i]!;
+    if (b < 0x80) { i++; continue; }
+    let need: number;
+    let c: number;
+    let min: number;
+    if ((b & 0xe0) === 0xc0) { c = b & 31; need = 1; min = 0x80; }
+    else if ((b & 0xf0) === 0xe0) { c = b & 15; need = 2; min = 0x800; }
+    else if ((b & 0xf8) === 0xf0) { c = b & 7; need = 3; min = 0x10000; }
+    else return false;
+    if (i + need >= end) return false;
+    for (let k = 1; k <= need; k++) {
+      const cb = buf[i + k]!;
+      if ((cb & 0xc0) !== 0x80) return false;
+      c = (c << 6) | (cb & 63);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return false;
+    i += need + 1;
+  }
+  return true;
+}

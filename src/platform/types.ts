@@ -34,14 +34,23 @@ export interface UdpOptions {
   readonly onReadable: (count: number) => void;
   /** Called once the socket is bound (Node binds asynchronously). */
   readonly onReady?: (port: number) => void;
-  /** Called on a socket error after creation; the socket is unusable afterwards. */
+  /** Called when the socket cannot be opened or bound (port taken…); the socket is unusable afterwards. */
   readonly onError?: (message: string) => void;
+  /**
+   * Called when a datagram written to address:port could not be sent after `write`
+   * returned (its host name did not resolve, the network refused it). It concerns that
+   * destination only: the socket stays usable (issue #16: never fatal).
+   */
+  readonly onWriteError?: (address: string, port: number, message: string) => void;
 }
 
 export interface UdpSocket {
   /** The next queued datagram, or undefined when none waits. */
   read(): Datagram | undefined;
-  /** Sends `data[start, end)` to address:port. Returns false if the platform refused it. */
+  /**
+   * Sends `data[start, end)` to address:port. Returns false if the platform refused it at
+   * once (bad address or port); a failure found later goes to `onWriteError`. Never throws.
+   */
   write(data: Uint8Array, start: number, end: number, address: string, port: number): boolean;
   /** Releases the socket. Idempotent; no callback runs afterwards. */
   close(): void;

@@ -65,6 +65,8 @@ export const MsgError = {
   TooLarge: 10,
   /** The generated decoder rejected the bytes (should not happen after validation). */
   Decoder: 11,
+  /** A string field that is not well-formed UTF-8 (proto3 strings are UTF-8, 04-encoding). */
+  InvalidUtf8: 12,
 } as const;
 export type MsgError = (typeof MsgError)[keyof typeof MsgError];
 

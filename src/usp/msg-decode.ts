@@ -116,9 +116,10 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
 function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: number, maxString: number): MsgError {
   const r = reader;
   r.reset(buf, start, end);
-  let idLenPos = -1;
+  let idStart = 0;
   let idLen = 0;
   let type = 0;
+  let unknownType = false;
   for (;;) {
     const tag = r.tag();
     if (tag === 0) break;
@@ -126,27 +127,27 @@ function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
     const field = tag >>> 3;
     if (field === 1) {
       if ((tag & 7) !== WireType.Len) return MsgError.WireType;
-      const at = r.pos;
       const n = r.length();
       if (n < 0) return MsgError.Malformed;
       if (n > maxString) return MsgError.TooLarge;
-      idLenPos = at;
+      idStart = r.pos;
       idLen = n;
       r.pos += n;
     } else if (field === 2) {
       if ((tag & 7) !== WireType.Varint) return MsgError.WireType;
       if (!r.varint()) return MsgError.Malformed;
-      if (r.hi !== 0 || r.lo > MSG_TYPE_MAX) return MsgError.UnknownEnum;
-      type = r.lo;
+      // R-ENC.2: reported (7004) — so the msg_id, wherever it stands, is still read (issue #16).
+      if (r.hi !== 0 || r.lo > MSG_TYPE_MAX) unknownType = true;
+      else type = r.lo;
     } else if (!r.skip(tag)) return MsgError.Malformed;
   }
-  res.msgType = type;
+  res.msgType = unknownType ? -1 : type;
   if (idLen === 0) return MsgError.MissingMsgId;
-  r.reset(buf, idLenPos, end);
-  const id = r.length() < 0 ? undefined : readUtf8(buf, r.pos, r.pos + idLen);
-  if (id === undefined) return MsgError.Decoder;
+  // No msg_id to answer with when it is not UTF-8: dropped (R-MTP.5).
+  const id = readUtf8(buf, idStart, idStart + idLen);
+  if (id === undefined) return MsgError.InvalidUtf8;
   res.msgId = id;
-  return MsgError.Ok;
+  return unknownType ? MsgError.UnknownEnum : MsgError.Ok;
 }
 
 /** The field number of the member inside a Body's request/response (its type); 0 if none. */

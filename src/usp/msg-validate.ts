@@ -2,11 +2,12 @@
  * Checks the bytes of a usp.Body against msg-schema.ts before the pbf-generated
  * decoder sees them: well-formed wire format, the right wire type for every known
  * field, known enum values (R-ENC.2), exactly one member per oneof (R-ENC.3), bounded
- * nesting. Unknown fields of any wire type are skipped (§Unknown). Never throws.
+ * nesting, well-formed UTF-8 in every string field. Unknown fields of any wire type are skipped (§Unknown). Never throws.
  */
 import { MsgError } from './errors.ts';
 import { FieldKind, type MessageRule } from './msg-schema.ts';
 import { WireReader, WireType } from './wire.ts';
+import { isUtf8 } from '../encoding/utf8.ts';
 
 /** Deepest message nesting accepted (usp-msg.proto itself nests 8 deep). */
 export const MAX_MSG_DEPTH = 16;
@@ -48,6 +49,8 @@ export function validateMessage(r: WireReader, end: number, rule: MessageRule, d
         const n = r.length();
         if (n < 0) return MsgError.Malformed;
         if (n > maxString) return MsgError.TooLarge;
+        // Issue #16: the decoder would turn bad bytes into U+FFFD and store them; refuse them (7004).
+        if (r.pos + n > end || !isUtf8(r.buf, r.pos, r.pos + n)) return r.pos + n > end ? MsgError.Malformed : MsgError.InvalidUtf8;
         r.pos += n;
         break;
       }

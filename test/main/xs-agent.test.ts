@@ -14,10 +14,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addMsg, getMsg, operateMsg, setMsg, type Msg } from '../../src/usp/index.ts';
 import { UspController, type NotifyEvent } from '../../tools/usp-ctl/controller.ts';
+import { getRecord, HostilePeer, sleep, UNRESOLVABLE_HOST, uspPost, uspRecord } from './hostile-peer.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const AGENT_ID = 'os::0A1B2C-SIM000001';
 const CONTROLLER_ID = 'self::xs-test';
+/** A provisioned Controller whose MTP host does not resolve (hostile-peer.ts: fails locally, no DNS query). */
+const GHOST = 'self::ghost';
+const GHOST_URI = `coap://${UNRESOLVABLE_HOST}:5683/usp`;
 
 const freePort = (): Promise<number> => new Promise((resolve) => {
   const s = createSocket('udp4');
@@ -57,7 +61,8 @@ xs.before(async () => {
   ctl.onNotify = (n) => notifies.push(n);
   const state = mkdtempSync(join(tmpdir(), 'tinyusp-xsagent-'));
   agent = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools/xs/start-agent.ts'), '--coap-port', String(port), '--state', state,
-    '--controller', `${CONTROLLER_ID}=${ctl.uri}`, '--controller', `self::usp-ctl=coap://127.0.0.1:${await freePort()}/usp`], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    '--controller', `${CONTROLLER_ID}=${ctl.uri}`, '--controller', `self::usp-ctl=coap://127.0.0.1:${await freePort()}/usp`,
+    '--controller', `${GHOST}=${GHOST_URI}`], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   agent.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   agent.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
@@ -106,6 +111,46 @@ xs('§IoT-table `npm run ctl -- get Device.IoTCapability.` lists the sim board c
   });
   for (const l of ['Device.IoTCapability.1.Name = LED', 'Device.IoTCapability.1.Class = BinaryControl', 'Device.IoTCapability.2.Name = Button',
     'Device.IoTCapability.2.BinarySensor.Value = true', 'Device.IoTCapability.3.LevelSensor.Unit = degC']) assert.ok(out.includes(l), `${l} in\n${out}`);
+});
+
+xs('§hardening-1/2 in XS: a response and a Notify whose destination does not resolve are lost; the agent keeps serving', async () => {
+  const peer = await HostilePeer.open();
+  try {
+    const port = Number(/:(\d+)\//.exec(agentUri)![1]);
+    // From the ghost Controller, reply-to its provisioned host: the Add's response cannot be sent…
+    const add = addMsg('ghost-1', { allow_partial: false, create_objs: [{ obj_path: 'Device.LocalAgent.Subscription.', param_settings: [
+      { param: 'Enable', value: 'true', required: true }, { param: 'NotifType', value: 'ValueChange', required: true },
+      { param: 'ReferenceList', value: 'Device.DeviceInfo.FriendlyName', required: true }, { param: 'ID', value: 'ghost-vc', required: true }] }] });
+    await peer.send(uspPost({ mid: 7, replyTo: GHOST_URI, body: uspRecord(GHOST, AGENT_ID, add) }), port);
+    await sleep(300);
+    // …and neither can the ValueChange Notify this Set triggers for it.
+    await ctl.request((id) => setMsg(id, { allow_partial: false, update_objs: [{ obj_path: 'Device.DeviceInfo.', param_settings: [{ param: 'FriendlyName', value: 'after-ghost' }] }] }));
+    await sleep(300);
+    assert.is(agent.exitCode, null, `the XS agent stopped:\n${stderr.join('')}`);
+    const p = params(await ctl.request((id) => getMsg(id, { param_paths: ['Device.DeviceInfo.FriendlyName'] })));
+    assert.is(p['Device.DeviceInfo.FriendlyName'], 'after-ghost');
+    assert.match(stderr.join(''), /cannot send to a+\.invalid:5683/);
+  } finally {
+    peer.close();
+  }
+});
+
+xs('§hardening-3 in XS: two half-open Block1 uploads do not lock out a Controller\'s own Block1 upload (RFC 7959 §2.9.2)', async () => {
+  const port = Number(/:(\d+)\//.exec(agentUri)![1]);
+  const peers = [await HostilePeer.open('127.0.0.2'), await HostilePeer.open('127.0.0.2')];
+  try {
+    const body = getRecord(CONTROLLER_ID, AGENT_ID, 'half', 'Device.' + 'x'.repeat(1100));
+    for (const [i, p] of peers.entries()) {
+      await p.send(uspPost({ mid: 100 + i, replyTo: `coap://127.0.0.2:${p.port}/usp`, body, block1: 0x0e /* NUM 0, more, 1024 B */ }, 0, 1024), port);
+    }
+    await sleep(2100); // both transfers now idle for ACK_TIMEOUT
+    // A Get of 40 long paths: its Record is over 1 KiB, so usp-ctl uploads it block-wise.
+    const paths = Array.from({ length: 40 }, (_, i) => `Device.DeviceInfo.${'Nope'.repeat(8)}${i}`);
+    const m = await ctl.request((id) => getMsg(id, { param_paths: paths }));
+    assert.is(m.body!.response!.get_resp!.req_path_results.length, 40);
+  } finally {
+    for (const p of peers) p.close();
+  }
 });
 
 xs.run();

@@ -14,7 +14,10 @@ export interface BenchSuite {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  const b = argv.indexOf('--baseline'); // `--baseline <git rev>`: side-by-side runs where a suite supports them
+  if (b >= 0) { process.env.BENCH_BASELINE = argv[b + 1] ?? ''; argv.splice(b, 2); }
+  const only = argv;
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'suites');
   const cpu = cpus()[0];
   console.log(`machine: ${cpu?.model ?? 'unknown CPU'} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${process.platform}-${process.arch}`);

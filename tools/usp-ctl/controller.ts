@@ -232,6 +232,7 @@ export class UspController {
     this.sends.delete(handle);
     if (msgId === undefined || outcome === SendOutcome.Delivered) return;
     const why = outcome === SendOutcome.Timeout ? 'CoAP timeout (no ACK)' : outcome === SendOutcome.Reset ? 'CoAP reset'
+      : outcome === SendOutcome.Unreachable ? 'the agent\'s address cannot be reached'
       : `CoAP ${code >> 5}.${String(code & 31).padStart(2, '0')}`;
     this.fail(msgId, new Error(`request to ${this.o.agentUri} failed: ${why}`));
   }

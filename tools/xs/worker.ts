@@ -62,6 +62,9 @@ export class XsWorker {
     });
   }
 
+  /** The xsnap-worker process id (its RSS is the XS machine's memory on the host). */
+  get pid(): number | undefined { return this.proc.pid; }
+
   /** Starts an XS machine. Throws with build instructions if the engine is missing. */
   static start(options: XsWorkerOptions = {}): XsWorker {
     const bin = findXsnapWorker();

@@ -22,7 +22,8 @@ import {
   CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, ContentFormat, type CoapConfig, type CoapEvent,
   type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, readUtf8, type Transmit,
 } from '../../coap/index.ts';
-import { checkCoapUri, parseCoapUri } from './uri.ts';
+import { checkCoapUri, hostIs, parseCoapUri, UriTarget, uriTarget } from './uri.ts';
+import { DEFAULT_SOURCE_LIMIT, SourceLimit, type SourceLimitConfig } from './source-limit.ts';
 import { utf8Bytes } from '../../encoding/utf8.ts';
 
 export interface UspCoapConfig {
@@ -42,6 +43,16 @@ export interface UspCoapConfig {
    * a plain binding sends to coap:// only (the other scheme → SendRecordError.Unsupported).
    */
   readonly secure: boolean;
+  /**
+   * The NoSec reply-to rule, for an Agent (issue #16; no effect when `secure`): a reply-to
+   * whose host is not the datagram's source address is refused with 4.03 unless
+   * `admitReplyTo` says the Record's sender may use it, and Records to be answered to
+   * destinations that never answered us are rate-limited per source (`sourceLimit`, 5.03).
+   */
+  readonly checkReplyTo: boolean;
+  /** With checkReplyTo: may the sender of the Record `buf[start, end)` have answers sent to `host` (its Controller's provisioned CoAP MTP host)? */
+  readonly admitReplyTo?: (host: string, buf: Uint8Array, start: number, end: number) => boolean;
+  readonly sourceLimit: SourceLimitConfig;
 }
 
 export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateRecord'> = Object.freeze({
@@ -50,10 +61,16 @@ export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateR
   maxPendingRecords: 8,
   coap: {},
   secure: false,
+  checkReplyTo: false,
+  sourceLimit: DEFAULT_SOURCE_LIMIT,
 });
 
-/** How a sendRecord ended (R-COAP.9, R-COAP.10). */
-export const SendOutcome = { Delivered: 0, Timeout: 1, CoapFailure: 2, Reset: 3 } as const;
+/**
+ * How a sendRecord ended (R-COAP.9, R-COAP.10). Unreachable: the datagram could not be
+ * sent at all (the host did not resolve…); a request cut short because its peer never
+ * answered and a peer that does needed the slot counts as Timeout.
+ */
+export const SendOutcome = { Delivered: 0, Timeout: 1, CoapFailure: 2, Reset: 3, Unreachable: 4 } as const;
 export type SendOutcome = (typeof SendOutcome)[keyof typeof SendOutcome];
 
 /** Why sendRecord refused at once (returned instead of a handle). */
@@ -77,6 +94,10 @@ export class UspCoapBinding {
   private readonly events: UspCoapEvent[] = [];
   private pendingRecords = 0;
   private readonly requests = new Map<number, CoapRequestFields>();
+  /** NoSec Records to destinations that never answered: the per-source and global buckets (issue #16). */
+  readonly sourceLimit: SourceLimit;
+  private readonly target = new UriTarget();
+  private now = 0;
 
   constructor(random: RandomSource, config: Partial<UspCoapConfig> & Pick<UspCoapConfig, 'replyTo' | 'validateRecord'>) {
     const c = Object.freeze({ ...DEFAULT_USP_COAP_CONFIG, ...config });
@@ -90,17 +111,27 @@ export class UspCoapBinding {
     // RFC 6690 §2 link format; R-COAP.1 attributes.
     this.linkFormat = utf8Bytes(`</${this.uspPath.join('/')}>;rt="bbf.usp.endpoint";if="${c.interfaceName}"`);
     this.replyToQuery = Object.freeze([`reply-to=${c.replyTo}`]);
+    this.sourceLimit = new SourceLimit(c.sourceLimit);
   }
 
   // ---- input (delegated to the CoAP endpoint, then our resources answer) ---------------
 
   handleDatagram(now: number, data: Uint8Array, start: number, end: number, peer: CoapPeer): void {
+    this.now = now;
     this.coap.handleDatagram(now, data, start, end, peer);
     this.drainCoap();
   }
 
   handleTimeout(now: number): void {
     this.coap.handleTimeout(now);
+    this.drainCoap();
+  }
+
+  /** Datagrams to address:port cannot be sent (the driver's write failed): its Records fail now. */
+  handleUnreachable(now: number, address: string, port: number): void {
+    const peer = this.peers.lookup(address, port);
+    if (peer === null) return;
+    this.coap.handleUnreachable(now, peer);
     this.drainCoap();
   }
 
@@ -117,6 +148,11 @@ export class UspCoapBinding {
     if (target.secure !== this.config.secure) return SendRecordError.Unsupported; // the other socket's scheme
     const peer = this.peers.intern(target.host, target.port, now);
     if (peer === null) return SendRecordError.PeerTableFull;
+    // Destinations that never answered may hold at most half the peer table (issue #16: spoofed
+    // reply-tos to silent ports pinned every record and locked Controllers out).
+    if (this.config.checkReplyTo && !peer.answered && peer.busy === 0 && this.peers.busyUnanswered() >= this.peers.maxPeers >> 1) {
+      return SendRecordError.PeerTableFull;
+    }
     const request: CoapRequestFields = {
       method: CoapCode.Post, uriPath: target.path, uriQuery: this.replyToQuery, contentFormat: ContentFormat.OctetStream,
     };
@@ -155,7 +191,11 @@ export class UspCoapBinding {
     if (!this.requests.delete(ev.handle)) return;
     let outcome: SendOutcome;
     if (ev.kind === CoapEventKind.Response) outcome = ev.code >> 5 === 2 ? SendOutcome.Delivered : SendOutcome.CoapFailure;
-    else outcome = ev.failure === CoapFailure.Reset ? SendOutcome.Reset : ev.failure === CoapFailure.Timeout ? SendOutcome.Timeout : SendOutcome.CoapFailure;
+    else {
+      const f = ev.failure;
+      outcome = f === CoapFailure.Reset ? SendOutcome.Reset : f === CoapFailure.Timeout || f === CoapFailure.Evicted ? SendOutcome.Timeout
+        : f === CoapFailure.Unreachable ? SendOutcome.Unreachable : SendOutcome.CoapFailure;
+    }
     this.events.push({ kind: 'sent', handle: ev.handle, outcome, code: ev.code });
   }
 
@@ -190,14 +230,42 @@ export class UspCoapBinding {
       return;
     }
     if (this.pendingRecords >= this.config.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
-    // Accepted: from here the Record leaves the datagram buffer.
     const q = this.replyToOption(m);
     const s = m.optionStart[q]! + REPLY_TO.length;
-    const replyTo = readUtf8(m.buf, s, m.optionStart[q]! + m.optionLength[q]!);
+    const e = m.optionStart[q]! + m.optionLength[q]!;
+    if (this.config.checkReplyTo && !this.config.secure) {
+      const refused = this.screenNoSec(m.buf, s, e, ev);
+      if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
+    }
+    // Accepted: from here the Record leaves the datagram buffer.
+    const replyTo = readUtf8(m.buf, s, e);
     if (replyTo === undefined) { this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0); return; } // R-COAP.2
     this.coap.respond(CoapCode.Changed, -1, null, 0, 0); // R-COAP.7
     this.pendingRecords++;
     this.events.push({ kind: 'record', bytes: ev.buf.slice(ev.start, ev.end), replyTo, peer: ev.peer! });
+  }
+
+  /**
+   * NoSec reply-to rule (issue #16): 0 to go on, 4.03 when the reply-to host is neither the
+   * datagram's source address nor admitted by `admitReplyTo`, 5.03 when the answer would go
+   * to a host where no peer ever answered us and the source is over its rate (SourceLimit).
+   * Allocates nothing when the host is the source address.
+   */
+  private screenNoSec(b: Uint8Array, s: number, e: number, ev: CoapEvent): number {
+    const t = this.target;
+    const from = ev.peer!;
+    if (!uriTarget(b, s, e, t)) return CoapCode.BadRequest;
+    let destHost = from.address;
+    if (!hostIs(b, t.hostStart, t.hostEnd, from.address)) {
+      const host = readUtf8(b, t.hostStart, t.hostEnd);
+      const admit = this.config.admitReplyTo;
+      if (host === undefined || admit === undefined || !admit(host, ev.buf, ev.start, ev.end)) return CoapCode.Forbidden;
+      destHost = host;
+    }
+    // Not limited: a destination on a host where some peer answered one of our CONs (the
+    // Controller, also its next run from a new port: usp-ctl opens one per command).
+    if (this.peers.hostAnswered(destHost)) return 0;
+    return this.sourceLimit.admit(from.address, this.now) ? 0 : CoapCode.ServiceUnavailable;
   }
 
   /** Uri-Path options equal `segments` exactly (compared in place). */

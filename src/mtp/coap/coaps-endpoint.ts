@@ -27,6 +27,7 @@ import { SendOutcome } from './binding.ts';
 import { createRecordViewConfig, RecordView } from '../../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle, type CoapEndpointOptions } from './endpoint.ts';
 import { openDtlsSocket, type DtlsSocket } from './dtls-socket.ts';
+import { LogLimiter } from '../../platform/log-limiter.ts';
 
 export interface PskCredential {
   readonly identity: Uint8Array;
@@ -96,6 +97,8 @@ export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle
   const expected = new Map<string, string>();
   const view = new RecordView(createRecordViewConfig({ maxRecordBytes: 1 << 20 }));
   let socket: DtlsSocket | null = null;
+  // Issue #16: a flood of failed handshakes must not write one line each.
+  const peerLog = new LogLimiter(platform.log, () => platform.now(), 'DTLS peers');
 
   /** The Endpoint ID a PSK peer is bound to: its controller's, '' for the global PSK, undefined if unknown. */
   function pskEndpointId(a: DtlsAssociation): string | undefined {
@@ -140,7 +143,7 @@ export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle
         admits(a) {
           const eid = expected.get(`${a.address} ${a.port}`);
           if (eid === undefined || proves(a, eid)) return true;
-          platform.log.warn(`coaps peer ${a.address}:${a.port} is not ${eid} (R-SEC.0a): nothing sent`);
+          peerLog.warn(`coaps peer ${a.address}:${a.port} is not ${eid} (R-SEC.0a): nothing sent`);
           return false;
         },
         onConnected(a) {
@@ -148,7 +151,7 @@ export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle
           o.onPeerConnected?.(a);
         },
         onClosed(a) {
-          if (a.closeAlert !== 0) platform.log.info(`coaps ${a.address}:${a.port}: DTLS closed (alert ${a.closeAlert})`);
+          if (a.closeAlert !== 0) peerLog.info(`coaps ${a.address}:${a.port}: DTLS closed (alert ${a.closeAlert})`);
           o.onPeerClosed?.(a);
         },
       });

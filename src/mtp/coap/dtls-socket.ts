@@ -86,7 +86,11 @@ export function openDtlsSocket(o: DtlsSocketOptions): DtlsSocket {
 
   function flush(): void {
     if (closed || raw === null) return;
-    for (let t = endpoint.pollTransmit(); t !== undefined; t = endpoint.pollTransmit()) raw.write(t.data, 0, t.data.length, t.address, t.port);
+    for (let t = endpoint.pollTransmit(); t !== undefined; t = endpoint.pollTransmit()) {
+      if (raw.write(t.data, 0, t.data.length, t.address, t.port)) continue;
+      const a = endpoint.peer(t.address, t.port); // refused destination: its handshake cannot finish
+      if (a !== undefined && a.state === DtlsState.Handshaking) endpoint.close(a);
+    }
     timer.arm(endpoint.pollTimeout());
   }
 
@@ -107,6 +111,12 @@ export function openDtlsSocket(o: DtlsSocketOptions): DtlsSocket {
     },
     ...(o.onReady !== undefined ? { onReady: o.onReady } : {}),
     ...(o.onError !== undefined ? { onError: o.onError } : {}),
+    onWriteError(address, port, message) {
+      // The peer's address cannot be reached: a handshake with it cannot finish (issue #16).
+      const a = endpoint.peer(address, port);
+      if (a !== undefined && a.state === DtlsState.Handshaking) endpoint.close(a);
+      if (!closed) o.onWriteError?.(address, port, message);
+    },
   });
 
   return {
@@ -126,10 +136,11 @@ export function openDtlsSocket(o: DtlsSocketOptions): DtlsSocket {
         waiting.set(peer, []);
       }
       const list = waiting.get(peer);
-      const queued = list !== undefined && list.length < MAX_WAITING_PER_PEER;
-      if (queued) list.push(data.slice(start, end));
+      // A full wait list drops the datagram as a lossy link would (the CoAP retransmission
+      // brings it again); false is kept for "this destination cannot be reached".
+      if (list !== undefined && list.length < MAX_WAITING_PER_PEER) list.push(data.slice(start, end));
       flush();
-      return queued;
+      return peer.state !== DtlsState.Closed;
     },
     close() {
       if (closed) return;

@@ -22,8 +22,13 @@ export interface CoapEndpointOptions {
   readonly onEvent: (event: UspCoapEvent) => void;
   /** Called once the socket is bound, with the binding ready for sendRecord. */
   readonly onReady?: (port: number) => void;
-  /** Called when the socket fails (e.g. the port is taken); logged when absent. */
+  /** Called when the socket cannot listen (e.g. the port is taken); logged when absent. */
   readonly onError?: (message: string) => void;
+  /**
+   * A datagram to address:port could not be sent (its name did not resolve…): told here,
+   * then that destination's Records end with SendOutcome.Unreachable. Never fatal.
+   */
+  readonly onWriteError?: (address: string, port: number, message: string) => void;
   /** Opens the socket (default `platform.openUdp`); coaps passes a DTLS socket (dtls-socket.ts). */
   readonly openUdp?: (options: UdpOptions) => UdpSocket;
 }
@@ -53,6 +58,8 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
   let boundPort = 0;
   let closed = false;
   let draining = false;
+  /** address, port pairs whose write was refused during this drain. */
+  const unreachable: (string | number)[] = [];
 
   function drain(): void {
     if (draining || binding === null || socket === null) return;
@@ -61,7 +68,14 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
       for (;;) {
         let busy = false;
         for (let t = binding.pollTransmit(out); t !== null; t = binding.pollTransmit(out)) {
-          socket.write(out, 0, t.length, t.peer!.address, t.peer!.port);
+          const to = t.peer!;
+          if (!socket.write(out, 0, t.length, to.address, to.port)) unreachable.push(to.address, to.port);
+        }
+        // Refused at once (bad address): that destination's Records fail now, nothing else does (issue #16).
+        while (unreachable.length > 0) {
+          const port = unreachable.pop() as number;
+          binding.handleUnreachable(platform.now(), unreachable.pop() as string, port);
+          busy = true;
         }
         for (let e = binding.pollEvent(); e !== null && !closed; e = binding.pollEvent()) { busy = true; options.onEvent(e); }
         if (!busy || closed) break;
@@ -100,6 +114,12 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
     onError(message) {
       if (options.onError !== undefined) options.onError(message);
       else platform.log.error(`CoAP socket: ${message}`);
+    },
+    onWriteError(address, port, message) {
+      if (closed || binding === null) return;
+      options.onWriteError?.(address, port, message);
+      binding.handleUnreachable(platform.now(), address, port);
+      drain();
     },
   };
   socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);

@@ -53,6 +53,54 @@ export function checkCoapUri(b: Uint8Array, s: number, e: number): number {
   return host;
 }
 
+/** Where a checked URI points: host `[hostStart, hostEnd)` (without IPv6 brackets) and port. */
+export class UriTarget {
+  hostStart = 0;
+  hostEnd = 0;
+  port = 0;
+}
+
+/**
+ * Reads host and port of the URI `b[s, e)` into `into` (reused, nothing allocated);
+ * false when it is not acceptable (checkCoapUri).
+ */
+export function uriTarget(b: Uint8Array, s: number, e: number, into: UriTarget): boolean {
+  const host = checkCoapUri(b, s, e);
+  if (host < 0) return false;
+  let p = host;
+  if (b[p] === 0x5b) {
+    while (b[p] !== 0x5d) p++;
+    into.hostStart = host + 1;
+    into.hostEnd = p;
+    p++;
+  } else {
+    while (p < e && b[p] !== 0x3a && b[p] !== 0x2f) p++;
+    into.hostStart = host;
+    into.hostEnd = p;
+  }
+  let port = b[s + 4] === 0x73 ? COAPS_DEFAULT_PORT : COAP_DEFAULT_PORT;
+  if (p < e && b[p] === 0x3a) {
+    port = 0;
+    for (p++; p < e && b[p] !== 0x2f; p++) port = port * 10 + b[p]! - 0x30;
+  }
+  into.port = port;
+  return true;
+}
+
+function lower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+}
+
+/** `b[s, e)` spells `address` (an IPv4-mapped IPv6 address also matches its IPv4 form). */
+export function hostIs(b: Uint8Array, s: number, e: number, address: string): boolean {
+  const skip = address.startsWith('::ffff:') && address.indexOf('.') > 0 ? 7 : 0;
+  if (e - s !== address.length - skip) return false;
+  for (let i = 0; i < e - s; i++) {
+    if (lower(b[s + i]!) !== lower(address.charCodeAt(skip + i))) return false; // IPv6 hex digits in either case
+  }
+  return true;
+}
+
 /** Parses a coap/coaps URI string; null when it is not acceptable (see checkCoapUri). */
 export function parseCoapUri(uri: string): CoapUri | null {
   const bytes = new Uint8Array(uri.length);

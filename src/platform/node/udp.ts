@@ -13,6 +13,7 @@ export function openNodeUdp(options: UdpOptions): UdpSocket {
   const socket: Socket = createSocket({ type: family });
   const queue: Datagram[] = [];
   let closed = false;
+  let bound = false;
 
   socket.on('message', (msg, rinfo) => {
     if (closed || queue.length >= MAX_QUEUED_DATAGRAMS) return;
@@ -23,11 +24,14 @@ export function openNodeUdp(options: UdpOptions): UdpSocket {
     });
     options.onReadable(queue.length);
   });
+  // Before the bind completes an error means we cannot listen; afterwards every send
+  // reports its own failure through its callback (below), so nothing here is fatal.
   socket.on('error', (err) => {
-    if (closed) return;
+    if (closed || bound) return;
     options.onError?.(err.message);
   });
   socket.bind(options.port, options.address, () => {
+    bound = true;
     if (!closed) options.onReady?.(socket.address().port);
   });
 
@@ -38,8 +42,16 @@ export function openNodeUdp(options: UdpOptions): UdpSocket {
     write(data, start, end, address, port) {
       if (closed) return false;
       // dgram copies the bytes before send() returns only for Buffers it owns; copy so
-      // the caller may reuse its output buffer at once.
-      socket.send(Buffer.from(data.subarray(start, end)), port, address);
+      // the caller may reuse its output buffer at once. Without a callback dgram turns a
+      // failed name lookup into the socket's 'error' event (issue #16: that stopped the
+      // agent); with one, the failure concerns this destination only.
+      try {
+        socket.send(Buffer.from(data.subarray(start, end)), port, address, (err) => {
+          if (err !== null && err !== undefined && !closed) options.onWriteError?.(address, port, err.message);
+        });
+      } catch {
+        return false; // a bad port or address is refused before any lookup
+      }
       return true;
     },
     close() {

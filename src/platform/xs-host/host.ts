@@ -27,9 +27,18 @@ export interface XsHostBridge {
   attach(evaluate: (code: string) => Promise<unknown>): void;
   /** Closes every socket and timer the XS side left open. */
   close(): void;
+  /**
+   * Evaluations run so far to hand events to XS. Each xsnap `e` command keeps one slot
+   * (its script record: measured, 1 slot per evaluation of `f()`), so slot counts taken over
+   * a long run are corrected by this number: that growth is the host bridge's, not the agent's.
+   */
+  readonly evaluations: number;
 }
 
-interface PendingEvent { readonly kind: EventKind; readonly id: number; readonly value: number; readonly message: string }
+interface PendingEvent { readonly kind: EventKind; readonly id: number; readonly value: number; readonly message: string; readonly address: string }
+
+/** Send failures queued for XS at most; more are dropped (each is only a report, issue #16). */
+const MAX_QUEUED_WRITE_ERRORS = 64;
 
 const EMPTY = new Uint8Array(0);
 
@@ -40,17 +49,26 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
   const events: PendingEvent[] = [];
   let evaluate: ((code: string) => Promise<unknown>) | undefined;
   let draining = false;
+  let evaluations = 0;
 
   const drain = (): void => {
     if (draining || evaluate === undefined || events.length === 0) return;
     draining = true;
+    evaluations++;
     evaluate(`${XS_HOST_GLOBAL}.handleEvents()`).then(
       () => { draining = false; drain(); },
       (e: unknown) => { draining = false; options.onError?.(e); drain(); },
     );
   };
-  const push = (kind: EventKind, id: number, value: number, message = ''): void => {
-    events.push({ kind, id, value, message });
+  let writeErrors = 0;
+  /** Sockets with a UdpReadable event queued: XS reads every waiting datagram on one, so one is enough. */
+  const readable = new Set<number>();
+  const push = (kind: EventKind, id: number, value: number, message = '', address = ''): void => {
+    if (kind === EventKind.UdpWriteError && writeErrors++ >= MAX_QUEUED_WRITE_ERRORS) return;
+    // One event per datagram made the queue grow without bound when XS fell behind a flood
+    // (the soak: the agent stalled after 20 minutes); the socket's own queue is bounded.
+    if (kind === EventKind.UdpReadable) { if (readable.has(id)) return; readable.add(id); }
+    events.push({ kind, id, value, message, address });
     // Not from inside an upcall: XS is blocked until handleCommand returns.
     setImmediate(drain);
   };
@@ -89,6 +107,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
             onReadable: (count) => push(EventKind.UdpReadable, id, count),
             onReady: (bound) => push(EventKind.UdpReady, id, bound),
             onError: (message) => push(EventKind.UdpError, id, 0, message),
+            onWriteError: (to, port, message) => push(EventKind.UdpWriteError, id, port, message, to),
           }));
           return Uint8Array.of(0);
         } catch {
@@ -134,10 +153,13 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
       }
       case Op.Events: {
         const batch = events.splice(0);
+        writeErrors = 0;
+        readable.clear();
         const w = new MessageWriter().u16(batch.length);
         for (const e of batch) {
           w.u8(e.kind).u32(e.id).u32(e.value);
           if (e.kind === EventKind.UdpError) w.str(e.message);
+          else if (e.kind === EventKind.UdpWriteError) w.str(e.address).str(e.message);
         }
         return reply(w);
       }
@@ -148,6 +170,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
   return {
     handleCommand: (request) => handle(new MessageReader(request)),
     attach(run) { evaluate = run; drain(); },
+    get evaluations() { return evaluations; },
     close() {
       for (const s of sockets.values()) s.close();
       for (const t of timers.values()) p.clearTimer(t);
@@ -155,6 +178,7 @@ export function createXsHostBridge(options: XsHostBridgeOptions): XsHostBridge {
       sockets.clear();
       timers.clear();
       events.length = 0;
+      readable.clear();
       evaluate = undefined;
     },
   };

@@ -58,7 +58,8 @@ export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platf
       const kind = r.u8();
       const id = r.u32();
       const value = r.u32();
-      const message = kind === EventKind.UdpError ? r.str() : '';
+      const address = kind === EventKind.UdpWriteError ? r.str() : '';
+      const message = kind === EventKind.UdpError || kind === EventKind.UdpWriteError ? r.str() : '';
       if (kind === EventKind.StreamUp || kind === EventKind.StreamData || kind === EventKind.StreamDown) {
         streamEvents.get(id)?.(kind, value);
         continue;
@@ -73,6 +74,7 @@ export function createXsHostPlatform(options: XsHostPlatformOptions = {}): Platf
       if (kind === EventKind.UdpReadable) s.options.onReadable(value);
       else if (kind === EventKind.UdpReady) s.options.onReady?.(value);
       else if (kind === EventKind.UdpError) s.options.onError?.(message);
+      else if (kind === EventKind.UdpWriteError) s.options.onWriteError?.(address, value, message);
     }
   };
   (globalThis as Record<string, unknown>)[XS_HOST_GLOBAL] = { handleEvents };

@@ -42,7 +42,10 @@ export const Op = {
   KvKeys: 13,
   /** level:u8 message:str → () */
   Log: 14,
-  /** → count:u16 (kind:u8 id:u32 value:u32 [message:str when kind = UdpError])… */
+  /**
+   * → count:u16 (kind:u8 id:u32 value:u32 [message:str when kind = UdpError]
+   * [address:str message:str when kind = UdpWriteError, value = port])…
+   */
   Events: 15,
   /** id:u32 port:u16 tls:u8 host:str → status:u8 (0 ok); then StreamUp or StreamDown */
   StreamOpen: 16,
@@ -75,7 +78,7 @@ export const Op = {
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
-export const EventKind = { TimerFired: 1, UdpReadable: 2, UdpReady: 3, UdpError: 4, StreamUp: 5, StreamData: 6, StreamDown: 7 } as const;
+export const EventKind = { TimerFired: 1, UdpReadable: 2, UdpReady: 3, UdpError: 4, StreamUp: 5, StreamData: 6, StreamDown: 7, UdpWriteError: 8 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
 /** Global name under which the XS side exposes handleEvents(). */
