@@ -49,6 +49,8 @@ export interface Transaction {
   commit(): number;
   /** Undoes everything staged and closes. */
   rollback(): void;
+  /** True when `inst` (or a row above it) was created in this transaction. */
+  createdHere(inst: ObjectInstance): boolean;
 }
 
 /** Called after a commit, once per change, in the order they happened (§Self: whoever caused them). */

@@ -69,7 +69,7 @@ export class ModelTransaction implements Transaction {
   }
 
   /** The row holding `inst` (or a row above it) was created in this transaction. */
-  private createdHere(inst: ObjectInstance): boolean {
+  createdHere(inst: ObjectInstance): boolean {
     for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) if (this.created.has(i)) return true;
     return false;
   }

@@ -45,7 +45,9 @@ export class OptionDefaults {
       if (p.access !== ParamAccess.ReadOnly) {
         const current = stored(inst, name);
         const last = this.last.get(path);
-        if (current !== undefined && last !== undefined && current !== last) continue; // changed since: it wins
+        // Changed since by someone else: it wins — unless the row is new in this transaction
+        // (re-created after a delete: its values are the agent's defaults, e.g. a "cpe-N" key).
+        if (current !== undefined && last !== undefined && current !== last && !tx.createdHere(inst)) continue;
         this.now.set(path, value);
       }
       if (tx.set(inst, name, value, WriteMode.Agent) !== 0) return `${path}: ${tx.message}`;

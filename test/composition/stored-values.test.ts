@@ -6,6 +6,7 @@
  * huge strings, numbers out of range — then startHostAgent in-process on the Node
  * platform, its Boot! sent, a Get answered. An uncaught exception anywhere fails it.
  */
+import { formatStoredState, parseStoredState } from '../dm/stored-state.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
@@ -85,7 +86,7 @@ async function baseState(): Promise<string> {
 const t = suite('composition/stored values');
 
 t('issue #16 start-up survives any stored value: each stored Controller, MTP and Subscription value replaced in turn by a hostile one', async () => {
-  const base = JSON.parse(await baseState()) as { o: [string, string[]][] };
+  const base = parseStoredState(await baseState());
   const targets: [number, number][] = [];
   base.o.forEach(([path, values], i) => {
     if (!path.startsWith('Device.LocalAgent.Controller.') && !path.startsWith('Device.LocalAgent.Subscription.')) return;
@@ -102,7 +103,7 @@ t('issue #16 start-up survives any stored value: each stored Controller, MTP and
         const doc = structuredClone(base);
         doc.o[i]![1][k] = bad;
         const store = new MemoryStore();
-        store.set('dm', new TextEncoder().encode(JSON.stringify(doc)));
+        store.set('dm', new TextEncoder().encode(formatStoredState(doc)));
         const what = `${doc.o[i]![0]}${doc.o[i]![1][k - 1]} = ${JSON.stringify(bad).slice(0, 40)}`;
         const h = await start(store).catch((e: unknown) => { throw new Error(`${what}: ${String(e)}`); });
         try {

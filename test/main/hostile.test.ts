@@ -5,6 +5,7 @@
  * Controller keeps getting answers. Names that fail to resolve fail inside the C
  * library (hostile-peer.ts: UNRESOLVABLE_HOST), so no DNS query leaves the machine.
  */
+import { formatStoredState, parseStoredState } from '../dm/stored-state.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -81,12 +82,12 @@ t('§hardening-2 a stored Controller MTP that does not resolve + a persistent Bo
     // The same with hostile values written straight into the stored state; usp-ctl is not named on the
     // command line now (provisioning would rewrite its row), self::other checks that the agent serves.
     const file = join(state, 'dm.kv');
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { o: [string, string[]][] };
+    const doc = parseStoredState(readFileSync(file, 'utf8'));
     const coap = doc.o.find(([p]) => p === 'Device.LocalAgent.Controller.1.MTP.1.CoAP.')!;
     const otherPort = await freePort();
     for (const [port, host] of [['0', UNRESOLVABLE_HOST], ['70000', '::1'], ['5683', '[::1']]) {
       coap[1] = ['Host', host!, 'Port', port!, 'Path', 'usp\u0000?#', 'EnableEncryption', 'false'];
-      writeFileSync(file, JSON.stringify(doc));
+      writeFileSync(file, formatStoredState(doc));
       agent = await startAgentProcess(['--controller', `self::other=coap://127.0.0.1:${otherPort}/usp`], state);
       ctl = await UspController.open({ agentUri: agent.uri, agentId: AGENT_ID, endpointId: 'self::other', port: otherPort, timeoutMs: 5000 });
       await sleep(200);

@@ -33,12 +33,12 @@ codec('decoded objects have every field with its proto3 default, the oneof named
   assert.is(msg.body!.response, undefined);
 });
 
-codec('proto3 §string: a string field that is not UTF-8 makes the Msg undecodable (Error 7004 path), it never throws', () => {
+codec('proto3 §string: a string field that is not UTF-8 makes the Msg undecodable (Error 7004 path, named as UTF-8), it never throws', () => {
   const good = encodeMsg({ header: { msg_id: 'm', msg_type: MsgType.GET }, body: { request: { get: { param_paths: ['Dev'] } } } });
   const bad = Uint8Array.from(good);
   bad[bad.length - 1] = 0xff; // last byte of "Dev"
   const res = decodeMsg(bad, 0, bad.length);
-  assert.is(res.error, MsgError.Decoder);
+  assert.is(res.error, MsgError.InvalidUtf8);
   assert.is(res.msgId, 'm');
 });
 

@@ -90,6 +90,22 @@ t('issue #19 --controller is a factory default: the role and MTP a Controller ch
   assert.is(controllerUri(m, 'self::a'), 'coap://192.0.2.9:2000/two', 'Host and Path follow the options, the Port the Controller set stays');
 });
 
+t('issue #19 D10 a row the options re-create (stored state lost, their record kept) takes their values, not the agent\'s "cpe-N" key', () => {
+  const store = new MemoryStore();
+  const boot = (): DataModel => {
+    const m = model(store);
+    const defaults = new OptionDefaults(store);
+    assert.is(provisionControllers(m, [{ endpointId: 'self::a', uri: 'coap://192.0.2.1:1000/one' }], defaults), '');
+    defaults.save(m);
+    return m;
+  };
+  boot();
+  store.delete('dm'); // the data model falls back to its factory default; the options' record survives
+  const m = boot();
+  assert.ok(findController(m, 'self::a') !== undefined, 'the re-created row carries the EndpointID of the options');
+  assert.is(controllerUri(m, 'self::a'), 'coap://192.0.2.1:1000/one');
+});
+
 t('issue #19 a CoAP MTP a Controller disabled stays disabled and does not run (Status Down)', () => {
   const store = new MemoryStore();
   const boot = (): DataModel => {
