@@ -90,7 +90,7 @@ function provisionCertificates(model: DataModelApi, tx: Transaction, certs: read
     if (why !== '') return why;
   }
   for (const r of [...table.rows.values()]) {
-    if (!keep.has(r) && tx.delete(r, WriteMode.Agent) !== 0) return `${r.path}: ${tx.message}`;
+    if (!keep.has(r) && tx.deleteInstance(r, WriteMode.Agent) !== 0) return `${r.path}: ${tx.message}`;
   }
   return '';
 }
