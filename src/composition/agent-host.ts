@@ -16,7 +16,8 @@
  * goes to the Controller's enabled MTP with the lowest Order.
  *
  * With `coaps`, CoAP over DTLS runs beside (or, with `plainCoap: false`, instead of)
- * plain CoAP (mtp/coap/coaps-endpoint.ts): Records from it carry origin.secure and the peer's
+ * plain CoAP (mtp/coap/coaps-endpoint.ts, injected as coaps.start so that bundles
+ * without coaps link no DTLS): Records from it carry origin.secure and the peer's
  * certificate/PSK Endpoint ID (R-SEC.0a); coaps:// reply-to and Controller URIs are
  * sent over DTLS to that Endpoint ID only. Plain CoAP is NoSec (D3: warned at start).
  */
@@ -31,7 +32,7 @@ import type { BoardDescription } from '../platform/board.ts';
 import type { Platform } from '../platform/types.ts';
 import { createRecordViewConfig, RecordError, RecordView, utf8Bytes } from '../usp/index.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from '../mtp/coap/endpoint.ts';
-import { startCoapsEndpoint, type CoapsEndpointHandle } from '../mtp/coap/coaps-endpoint.ts';
+import type { CoapsEndpointHandle } from '../mtp/coap/coaps-endpoint.ts';
 import { provisionCoapMtps, type HostCoapsConfig } from '../mtp/coap/provision.ts';
 import { createDeadlineTimer } from '../platform/deadline-timer.ts';
 import { controllerUri, provisionControllers, type ControllerAddress } from '../mtp/coap/controllers.ts';
@@ -296,7 +297,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   if (c.coaps !== undefined) {
     const crypto = c.coaps.crypto ?? platform.crypto;
     if (crypto === undefined) throw new RangeError('coaps needs a crypto port (platform.crypto or coaps.crypto)');
-    sep = startCoapsEndpoint({
+    sep = c.coaps.start({
       platform, port: c.coaps.port, address: c.host, crypto, credentials: c.coaps.credentials,
       ...(c.coaps.dtls !== undefined ? { dtls: c.coaps.dtls } : {}),
       binding: {

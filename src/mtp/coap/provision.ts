@@ -14,7 +14,7 @@
 import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } from '../../dm/index.ts';
 import type { CryptoPort } from '../../platform/crypto.ts';
 import type { DtlsConfig } from '../../dtls/index.ts';
-import type { CoapsCredentials } from './coaps-endpoint.ts';
+import type { CoapsCredentials, startCoapsEndpoint } from './coaps-endpoint.ts';
 import { read, setAll } from '../controller-rows.ts';
 
 const LOCAL_MTP_TABLE = 'Device.LocalAgent.MTP.';
@@ -22,6 +22,11 @@ const CERTIFICATE_TABLE = 'Device.LocalAgent.Certificate.';
 
 /** The coaps listener of the host agent. */
 export interface HostCoapsConfig {
+  /**
+   * startCoapsEndpoint (coaps-endpoint.ts), injected as the MQTT MTP is, so that a
+   * bundle without coaps (Espruino's) links no DTLS.
+   */
+  readonly start: typeof startCoapsEndpoint;
   /** UDP port (5684 by default, RFC 7252 §6.2); 0 picks a free one. */
   readonly port: number;
   readonly credentials: CoapsCredentials;
