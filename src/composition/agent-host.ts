@@ -152,7 +152,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const agent = createAgent({
     endpointId: c.endpointId, model, store: platform.storage, limits: { maxRecordBytes },
     wallClock: () => platform.wallClock(),
-    random: () => { platform.randomBytes(randomBytes); return random[0]! / 2 ** 32; },
+    random: () => { platform.randomBytes(randomBytes); return random[0]! / 4294967296; /* 2^32, without Math.pow */ },
     ...(c.device !== undefined ? { device: c.device } : {}),
   });
   const ownId = utf8Bytes(c.endpointId);
