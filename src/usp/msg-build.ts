@@ -102,9 +102,29 @@ class Utf8PbfWriter extends PbfWriter {
   }
 }
 
-/** Encodes a Msg with the pbf-generated writer. */
+/**
+ * The one writer every encode reuses. The generated writer hands it down through
+ * every nesting level (writeMessage → writeRawMessage → writeX(obj, pbf) → …), and
+ * Espruino holds a lock on it per frame: past 15 locks a JsVar stays locked for good
+ * (Espruino issue #2616), so a writer made per message would never be freed there
+ * (docs/espruino.md#lock-saturation). A buffer grown past KEEP_BYTES is dropped after
+ * the message, so a large response does not stay resident.
+ */
+const writer = new Utf8PbfWriter();
+const KEEP_BYTES = 256;
+
+/** Encodes a Msg with the pbf-generated writer; the bytes are the caller's. */
 export function encodeMsg(msg: MsgInit): Uint8Array {
-  const pbf = new Utf8PbfWriter();
-  writeMsg(msg, pbf);
-  return pbf.finish();
+  writer.pos = 0;
+  try {
+    writeMsg(msg, writer);
+    return new Uint8Array(writer.buf.subarray(0, writer.pos)); // a copy (Espruino: slice() of a typed array gives an Array)
+  } finally {
+    writer.pos = 0;
+    if (writer.length > KEEP_BYTES) {
+      writer.buf = new Uint8Array(16);
+      writer.dataView = new DataView(writer.buf.buffer);
+      writer.length = 16; // espruino-subset: a PbfWriter field, not an array's length
+    }
+  }
 }

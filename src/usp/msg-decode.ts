@@ -63,6 +63,16 @@ const DEFAULT_CONFIG = createMsgDecodeConfig();
 
 const reader = new WireReader();
 
+/**
+ * The one pbf reader every decode re-points (the fields PbfReader's constructor sets),
+ * for the reason msg-build.ts reuses its writer: the generated reader passes it down
+ * every nesting level, and on Espruino an object locked by more than 15 frames at once
+ * is never freed (docs/espruino.md#lock-saturation).
+ */
+const NO_BYTES = new Uint8Array(0);
+const NO_VIEW = new DataView(NO_BYTES.buffer);
+const pbfReader = new PbfReader(NO_BYTES);
+
 /** Decodes and validates the Msg in `buf[start, end)`. Never throws. */
 export function decodeMsg(buf: Uint8Array, start: number, end: number, config: MsgDecodeConfig = DEFAULT_CONFIG): MsgDecodeResult {
   const res: MsgDecodeResult = { error: MsgError.Ok, msgId: '', bodyKind: BodyKind.None, msgType: -1, bodyType: -1, msg: undefined };
@@ -100,12 +110,20 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   const be = validateMessage(r, bodyEnd, BODY_RULE, 0, config.maxStringBytes);
   if (be !== MsgError.Ok) return be;
   let msg: Msg;
+  const pbf = pbfReader;
   try {
-    const pbf = new PbfReader(buf);
+    pbf.buf = buf;
+    pbf.dataView = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    pbf.length = buf.length; // espruino-subset: a PbfReader field, not an array's length
     pbf.pos = start;
+    pbf.type = 0;
+    pbf._valueStart = -1;
     msg = readMsg(pbf, end);
   } catch {
     return MsgError.Decoder;
+  } finally {
+    pbf.buf = NO_BYTES; // the Record is not kept alive by the reader
+    pbf.dataView = NO_VIEW;
   }
   res.msg = msg;
   const body = msg.body!;
