@@ -21,7 +21,8 @@ export const Right = { Read: 8, Write: 4, Execute: 2, Notify: 1 } as const;
 export type Right = (typeof Right)[keyof typeof Right];
 
 const ROLES_PATH = 'Device.LocalAgent.ControllerTrust.';
-const MAX_CACHED_PATHS = 512;
+/** Paths whose permission bits a view remembers (AgentLimits.aclCachePaths overrides). */
+export const MAX_CACHED_PATHS = 512;
 
 interface CompiledPermission {
   readonly order: number;
@@ -68,7 +69,11 @@ export function splitPath(path: string): string[] {
 
 export class AccessView {
   private readonly cache = new Map<string, number>();
-  constructor(private readonly roles: readonly (readonly CompiledPermission[])[], readonly secured: boolean) {}
+  constructor(
+    private readonly roles: readonly (readonly CompiledPermission[])[],
+    readonly secured: boolean,
+    private readonly maxCached: number = MAX_CACHED_PATHS,
+  ) {}
 
   /** The 16 permission bits of `path` (object paths end in "."). */
   bits(path: string): number {
@@ -83,7 +88,8 @@ export class AccessView {
         if (m) { bits |= p.bits; break; }
       }
     }
-    if (this.cache.size >= MAX_CACHED_PATHS) this.cache.clear();
+    if (this.cache.size >= this.maxCached) this.cache.clear();
+    if (this.maxCached === 0) return bits;
     this.cache.set(path, bits);
     return bits;
   }
@@ -99,7 +105,7 @@ export class AccessControl {
   private readonly compiled = new Map<string, readonly CompiledPermission[]>();
   private searchTargets = false;
 
-  constructor(private readonly model: DataModelApi, readonly defaultRole: string) {
+  constructor(private readonly model: DataModelApi, readonly defaultRole: string, private readonly maxCached: number = MAX_CACHED_PATHS) {
     model.addListener({
       handleValueChange: (inst) => this.changed(inst.path),
       handleObjectCreation: (inst) => this.changed(inst.path),
@@ -149,7 +155,7 @@ export class AccessControl {
       if (securedRoles.indexOf(r) >= 0) secured = true;
       compiled.push(this.compileRole(r));
     }
-    v = new AccessView(compiled, secured);
+    v = new AccessView(compiled, secured, this.maxCached);
     this.views.set(key, v);
     return v;
   }

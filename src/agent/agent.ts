@@ -87,7 +87,7 @@ export class Agent {
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
     this.outbox = new Outbox(this.ownId, this.limits.maxQueuedResponses, this.limits.maxRecordBytes);
     this.controllers = new ControllerIndex(this.model);
-    this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
+    this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE, this.limits.aclCachePaths);
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;

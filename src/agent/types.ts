@@ -51,6 +51,11 @@ export interface AgentLimits {
   readonly maxGetObjects: number;
   /** Interval of getter-backed ValueChange polling (ms). */
   readonly pollIntervalMs: number;
+  /**
+   * Paths whose permission bits each access view caches (0: none). A cache entry is a
+   * few bytes on Node, ≈ 6 JsVar blocks on Espruino, where the agent uses 16.
+   */
+  readonly aclCachePaths: number;
 }
 
 export const DEFAULT_LIMITS: AgentLimits = Object.freeze({
@@ -61,6 +66,7 @@ export const DEFAULT_LIMITS: AgentLimits = Object.freeze({
   maxPathsPerMessage: 64,
   maxGetObjects: 256,
   pollIntervalMs: 5000,
+  aclCachePaths: 512,
 });
 
 /** Why the device last started (Boot! Cause, §1.14). */

@@ -21,7 +21,7 @@
  * certificate/PSK Endpoint ID (R-SEC.0a); coaps:// reply-to and Controller URIs are
  * sent over DTLS to that Endpoint ID only. Plain CoAP is NoSec (D3: warned at start).
  */
-import { createAgent, DeliveryOutcome, type Agent, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
+import { createAgent, DeliveryOutcome, type Agent, type AgentLimits, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
 import {
   attachIoTCapabilities, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
   iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
@@ -76,6 +76,10 @@ export interface HostAgentConfig {
   readonly coapTables?: Partial<CoapConfig>;
   /** Records taken in by the CoAP binding and not yet answered (default 8). */
   readonly maxPendingRecords?: number;
+  /** Parsed paths the data model keeps (dm/instance-tree.ts; default 32). */
+  readonly parseCacheSize?: number;
+  /** The agent core's bounds over its defaults (agent/types.ts DEFAULT_LIMITS); maxRecordBytes comes from above. */
+  readonly agentLimits?: Partial<Omit<AgentLimits, 'maxRecordBytes'>>;
   readonly device?: DeviceHooks;
   /** Called once the CoAP socket is bound, with the agent's own coap:// URI. */
   readonly onReady?: (uri: string) => void;
@@ -127,6 +131,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const iot = iotCapabilityDefaults(c.board);
   const model = createDataModel({
     schema: c.schema ?? createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
+    ...(c.parseCacheSize !== undefined ? { parseCacheSize: c.parseCacheSize } : {}),
     factoryDefault: createFactoryDefault(c.board, {
       coapPort: c.coapPort || 5683, coapPath: c.coapPath.replace(/^\//, ''), rows: iot.rows, params: iot.params,
     }),
@@ -150,7 +155,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const random = new Uint32Array(1);
   const randomBytes = new Uint8Array(random.buffer);
   const agent = createAgent({
-    endpointId: c.endpointId, model, store: platform.storage, limits: { maxRecordBytes },
+    endpointId: c.endpointId, model, store: platform.storage, limits: { ...c.agentLimits, maxRecordBytes },
     wallClock: () => platform.wallClock(),
     random: () => { platform.randomBytes(randomBytes); return random[0]! / 4294967296; /* 2^32, without Math.pow */ },
     ...(c.device !== undefined ? { device: c.device } : {}),

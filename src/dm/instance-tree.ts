@@ -19,8 +19,8 @@ import { type DeviceContext, type ObjectNode, type ParamNode, type Schema, named
 import type { SearchContext } from './search.ts';
 import { checkValue } from './types/value.ts';
 
-/** Parsed paths kept (FIFO); a path string longer than a message is never repeated anyway. */
-const PARSE_CACHE_SIZE = 32;
+/** Parsed paths kept (FIFO) by default; a path string longer than a message is never repeated anyway. */
+export const PARSE_CACHE_SIZE = 32;
 
 export class InstanceTree implements SearchContext {
   root: ObjectInstance;
@@ -30,7 +30,7 @@ export class InstanceTree implements SearchContext {
   private readonly nodesByPath = new Map<string, ObjectNode>();
   private readonly parseCache = new Map<string, ParsedPath>();
 
-  constructor(readonly schema: Schema, readonly context: DeviceContext, readonly maxRowsPerTable: number) {
+  constructor(readonly schema: Schema, readonly context: DeviceContext, readonly maxRowsPerTable: number, private readonly parseCacheSize = PARSE_CACHE_SIZE) {
     for (const n of schema.objects) this.nodesByPath.set(n.path, n);
     this.root = this.reset();
   }
@@ -147,7 +147,8 @@ export class InstanceTree implements SearchContext {
     const hit = this.parseCache.get(path);
     if (hit !== undefined) return hit;
     const p = parsePath(path);
-    if (this.parseCache.size >= PARSE_CACHE_SIZE) this.parseCache.delete(this.parseCache.keys().next().value!);
+    if (this.parseCacheSize === 0) return p;
+    if (this.parseCache.size >= this.parseCacheSize) this.parseCache.delete(this.parseCache.keys().next().value!);
     this.parseCache.set(path, p);
     return p;
   }

@@ -111,6 +111,8 @@ export interface DataModelOptions {
   readonly maxRowsPerTable?: number;
   /** Bound on polled parameters (DataModel.watch). */
   readonly maxWatched?: number;
+  /** Parsed paths the tree keeps (default 32; 0 = none): ≈ 60 JsVar blocks each on Espruino. */
+  readonly parseCacheSize?: number;
 }
 
 export interface DataModelApi {
