@@ -260,7 +260,7 @@ export class CoapEndpoint {
     }
     if (!first || free === null) return null;
     free.peer = peer;
-    free.length = 0;
+    free.length = 0; // espruino-subset: a BlockAssembler field, not an array
     return free;
   }
 
