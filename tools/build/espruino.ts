@@ -20,12 +20,15 @@
  *   libraries name them).
  * - shim: src/platform/espruino/shim/*.js, each piece included only when the bundle
  *   names what it supplies (SHIM_PIECES): built-ins Espruino lacks.
+ * The script is then parsed once more: anything Espruino cannot parse or run that is
+ * still there (espruino-subset.ts bundleViolations) fails the build.
  */
 import { transformSync } from '@babel/core';
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { minify } from 'terser';
+import { bundleViolations } from './espruino-subset.ts';
 import { ROOT } from './targets.ts';
 
 export const ESPRUINO_ENTRY = join(ROOT, 'src/main/espruino.ts');
@@ -100,8 +103,8 @@ export async function shimFor(agent: string): Promise<{ code: string; pieces: st
   return { code: pieces.length === 0 ? '' : await minifyForEspruino(source), pieces: pieces.map((p) => p.file) };
 }
 
-/** esbuild → Babel → terser → shim: the script Espruino runs. */
-export async function buildEspruinoBundle(entry: string = ESPRUINO_ENTRY, globalName: string = ESPRUINO_GLOBAL, minified = true): Promise<EspruinoBuild> {
+/** esbuild (iife, es2015) of `entry`, for Espruino: the first step of the build. */
+export async function esbuildForEspruino(entry: string, globalName: string = ESPRUINO_GLOBAL): Promise<string> {
   const bundled = await build({
     entryPoints: [entry], bundle: true, write: false, format: 'iife', globalName, target: 'es2015',
     platform: 'neutral', mainFields: ['module', 'main'], treeShaking: true, minify: false,
@@ -109,8 +112,17 @@ export async function buildEspruinoBundle(entry: string = ESPRUINO_ENTRY, global
     // The dgram/Storage modules are Espruino's own (`require` at run time, never bundled).
     external: ['dgram', 'Storage'],
   });
-  const lowered = lowerForEspruino(bundled.outputFiles[0]!.text);
+  return bundled.outputFiles[0]!.text;
+}
+
+/** esbuild → Babel → terser → shim: the script Espruino runs. Throws if something Espruino cannot run remains. */
+export async function buildEspruinoBundle(entry: string = ESPRUINO_ENTRY, globalName: string = ESPRUINO_GLOBAL, minified = true): Promise<EspruinoBuild> {
+  const lowered = lowerForEspruino(await esbuildForEspruino(entry, globalName));
   const agent = minified ? await minifyForEspruino(lowered) : lowered;
+  const left = bundleViolations(agent, minified);
+  if (left.length > 0) {
+    throw new Error(`the Espruino script still holds what Espruino cannot run:\n${left.slice(0, 10).map((v) => `  ${v.rule}: ${v.text}`).join('\n')}`);
+  }
   const shim = await shimFor(agent);
   return { code: shim.code + (shim.code === '' ? '' : '\n') + agent + '\n', agentBytes: agent.length, shimBytes: shim.code.length, shimPieces: shim.pieces };
 }
