@@ -4,7 +4,8 @@
  * (docs/espruino.md). Options, board description and serial number are worked out on
  * Node (src/config/host-setup.ts); the bundle (dist/espruino/tinyusp.js, built here)
  * and the options as `tinyusp.json` go into the emulated flash in `<state>/espruino`,
- * which therefore keeps the data model across restarts.
+ * which therefore keeps the data model across restarts. $TINYUSP_ESPRUINO_BUNDLE names a
+ * prebuilt script to use instead of building one.
  *
  * stdout carries the `tinyusp ready <uri> endpoint <eid>` line printed from Espruino;
  * the agent's log goes to stderr. Lines on stdin drive the sim board inside Espruino
@@ -46,9 +47,11 @@ async function main(argv: readonly string[]): Promise<number> {
     coapAckTimeoutMs: o.coapAckTimeoutMs, logLevel: parseLogLevel(o.logLevel) ?? LogLevel.Info, sim: true,
     ...(o.host === '0.0.0.0' ? { advertiseHost: externalAddress() ?? '127.0.0.1' } : {}),
   };
-  await writeEspruinoBundle();
+  // A prebuilt script (tests, the bench) may be named; otherwise dist/espruino/tinyusp.js is built now.
+  const bundle = process.env.TINYUSP_ESPRUINO_BUNDLE ?? ESPRUINO_OUTFILE;
+  if (process.env.TINYUSP_ESPRUINO_BUNDLE === undefined) await writeEspruinoBundle();
   const dir = join(o.stateDir, 'espruino');
-  installAgent(bin, dir, ESPRUINO_OUTFILE, config);
+  installAgent(bin, dir, bundle, config);
   console.error(`tinyusp: agent ${o.endpointId} in Espruino ${bin} (board ${board.name}, flash ${join(dir, 'espruino.flash')})`);
   const agent = new EspruinoAgent({
     bin, dir,

@@ -17,6 +17,8 @@ declare const E: {
   getSizeOf(v: unknown, depth?: number): number;
   /** CRC-32 (the zlib polynomial) of a string or bytes. */
   CRC32(data: string | Uint8Array): number;
+  /** A file of the host (Linux build) or SD card; read() gives a binary string. */
+  openFile(path: string, mode: 'r' | 'w' | 'a'): { read(length: number): string; close(): void };
 };
 
 /** Seconds (with fractions) on the system clock; jumps when `setTime()` is called (SNTP). */

@@ -9,8 +9,10 @@
  *   absorbed, a forward one only fires deadlines early, which the drivers tolerate).
  *   The wall clock counts as known after 2023-01-03, as on Moddable (R-MTP.2, R-SEC.19).
  * - Random: `E.hwRand()`, 32 bits from the hardware RNG (esp_random() on ESP32: RF
- *   noise while Wi-Fi runs; the Linux build's is the C library's rand(), fine for tests
- *   only). Never Math.random.
+ *   noise while Wi-Fi runs). The Linux build's E.hwRand() is the C library's rand(),
+ *   never seeded: the same numbers at every start (a restarted agent would reuse its
+ *   CoAP message IDs and tokens, and a Controller would drop its answers as
+ *   duplicates), so a Linux build reads /dev/urandom instead. Never Math.random.
  * - Storage: the flash file system (`require("Storage")`) behind the two-file atomic
  *   scheme (flash-store.ts), what an interrupted write left removed at start-up.
  * - Log: `console.log`, one line per event (stdout on Linux, the console UART on ESP32).
@@ -72,6 +74,7 @@ export function createEspruinoPlatform(options: EspruinoPlatformOptions): Platfo
   const storage: KeyValueStore = store;
   const random = new Int32Array(1);
   const randomBytes = new Uint8Array(random.buffer);
+  const linux = process.env.BOARD.indexOf('LINUX') === 0;
   const platform: Platform = {
     name: 'espruino',
     now: createMonotonicClock(),
@@ -80,6 +83,12 @@ export function createEspruinoPlatform(options: EspruinoPlatformOptions): Platfo
       return t > WALL_CLOCK_VALID_AFTER_MS ? t : undefined;
     },
     randomBytes(out) {
+      if (linux) {
+        const f = E.openFile('/dev/urandom', 'r');
+        out.set(E.toUint8Array(f.read(out.length)));
+        f.close();
+        return;
+      }
       for (let i = 0; i < out.length; i++) {
         if ((i & 3) === 0) random[0] = E.hwRand();
         out[i] = randomBytes[i & 3]!;
