@@ -24,27 +24,37 @@ export interface Phase { readonly name: string; readonly blocks: number; readonl
 
 const used = (): number => process.memory(true).usage;
 
+/** Espruino's serial device for stdin/stdout on Linux: written at once, even if the next step crashes. */
+declare const USB: { write(text: string): void };
+
+/** Espruino 2v29 crashes when the store runs out inside some allocations: each phase is printed as it ends. */
+function report(p: Phase): void {
+  log.push(p);
+  USB.write('tinyusp phase ' + p.blocks + ' ' + p.ms + ' ' + p.name + '\n');
+}
+
+/** The phases measured so far: the bench reads it back after an out-of-memory error. */
+export const log: Phase[] = [];
+
 /** Blocks and ms of each part (see the module comment); then the agent runs. */
 export function phases(): Phase[] {
-  const out: Phase[] = [];
   let t = getTime();
   let before = used();
   const mark = (name: string): void => {
     const now = used();
-    out.push({ name, blocks: now - before, ms: Math.round((getTime() - t) * 1000) });
+    report({ name, blocks: now - before, ms: Math.round((getTime() - t) * 1000) });
     before = now;
     t = getTime();
   };
-  out.push({ name: 'after load', blocks: before, ms: 0 });
+  report({ name: 'after load', blocks: before, ms: 0 });
   const c = require('Storage').readJSON(ESPRUINO_CONFIG_FILE, true) as EspruinoAgentConfig;
-  const schema = createDeviceSchema(iotCapabilityObjects(c.board));
-  /** What a phase built, held until the drop phase. */
-  const held: unknown[] = [schema];
+  /** What a phase built, held until the drop phase (nothing else may refer to it). */
+  const held: unknown[] = [createDeviceSchema(iotCapabilityObjects(c.board))];
   mark('schema');
   const platform = createEspruinoPlatform({ board: createSimBoard(c.board) });
   const iot = iotCapabilityDefaults(c.board);
   held.push(createDataModel({
-    schema, store: platform.storage,
+    schema: held[0] as ReturnType<typeof createDeviceSchema>, store: platform.storage,
     context: createIoTDeviceContext(createDeviceContext(c.board, c.serialNumber, c.softwareVersion, c.endpointId, platform.now()), platform.board ?? null),
     factoryDefault: createFactoryDefault(c.board, { coapPort: c.coapPort, coapPath: c.coapPath.slice(1), rows: iot.rows, params: iot.params }),
   }));
@@ -53,6 +63,6 @@ export function phases(): Phase[] {
   mark('model and schema dropped');
   startAgent(c);
   mark('agent + MTP (startHostAgent)');
-  out.push({ name: 'after boot', blocks: used(), ms: 0 });
-  return out;
+  report({ name: 'after boot', blocks: used(), ms: 0 });
+  return log;
 }
