@@ -5,7 +5,8 @@
  * - the sources of the core, and of everything the Espruino bundle holds, keep the
  *   source rules (keyword/computed class members, extends of built-ins, labels, async
  *   and generators, for(let) closures, ** and Math.pow, array length assignment,
- *   calls before declaration, implicit super(...arguments));
+ *   calls before declaration, implicit super(...arguments), built-in prototype methods
+ *   taken as values);
  * - every core layer, DTLS and MQTT included, bundled by esbuild and lowered by the
  *   build's Babel step, holds nothing Espruino cannot parse (destructuring, spread,
  *   for-of, computed keys… all lowered);
@@ -66,6 +67,8 @@ src('the source rules catch what Espruino cannot take (one probe per rule)', () 
     ['declare-before-use', 'const x = f();\nfunction f() { return 1; }'],
     ['declare-before-use', 'const x = g();\nfunction g() { return h(); }\nfunction h() { return 1; }'],
     ['implicit-super', 'class A { constructor(readonly n: number) {} }\nclass B extends A { x = 1; }'],
+    ['prototype-value', 'const cc = String.prototype.charCodeAt; cc.call("a", 0);'],
+    ['prototype-value', 'const a = Array.prototype.slice.call([1, 2], 1);'],
   ];
   for (const [rule, code] of probes) {
     const rules = sourceViolations('src/usp/probe.ts', code).map((v) => v.rule);
@@ -80,6 +83,7 @@ src('the source rules catch what Espruino cannot take (one probe per rule)', () 
     'const o = { length: 0 }; o.length = 2; // espruino-subset: not an array',
     'class Q { length = 0; reset() { this.length = 0; } }',
     'const { a, b } = { a: 1, b: 2 }; const c = [...[a], b];',
+    "const cc = ''.charCodeAt; const own = Object.prototype.hasOwnProperty.call({}, 'x');",
   ];
   for (const code of fine) assert.equal(sourceViolations('src/agent/probe.ts', code), [], code);
 });

@@ -14,7 +14,10 @@
  * - `arr.length = n` throws "Assignment to a constant";
  * - no function hoisting: a call that runs before the declaration fails;
  * - a subclass with field initializers declares its constructor (esbuild's implicit one
- *   spreads `arguments` into super(), which Babel lowers only by compiling all classes).
+ *   spreads `arguments` into super(), which Babel lowers only by compiling all classes);
+ * - built-in prototype methods are not values there: `String.prototype.charCodeAt` is
+ *   undefined (take it from an instance: `''.charCodeAt`, `[].slice`); only
+ *   Object.prototype.hasOwnProperty is.
  * Destructuring, spread, rest, defaults, for-of and computed object keys are lowered by
  * Babel, so sources may use them; the lowered script must not contain them.
  */
@@ -184,6 +187,13 @@ export function sourceViolations(file: string, text: string): Violation[] {
         if (n.left.type === 'MemberExpression' && !n.left.computed && n.left.property.type === 'Identifier' && n.left.property.name === 'length' &&
           n.left.object.type !== 'ThisExpression') {
           push('length-assign', n, 'assigns .length (Espruino arrays throw)');
+        }
+        break;
+      case 'MemberExpression':
+        if (n.object.type === 'MemberExpression' && n.object.object.type === 'Identifier' && BUILTINS.has(n.object.object.name) &&
+          n.object.property.type === 'Identifier' && n.object.property.name === 'prototype' && !n.computed &&
+          n.property.type === 'Identifier' && !(n.object.object.name === 'Object' && n.property.name === 'hasOwnProperty')) {
+          push('prototype-value', n, `${n.object.object.name}.prototype.${n.property.name} is undefined in Espruino (use an instance: ''.${n.property.name})`);
         }
         break;
       case 'CallExpression':
