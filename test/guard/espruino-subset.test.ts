@@ -113,6 +113,8 @@ lowered('the Espruino script (esbuild → Babel → terser → shim) parses as E
   for (const p of SHIM_PIECES) assert.is(b.shimPieces.includes(p.file), p.reachedBy.test(b.code.slice(b.shimBytes)), p.file);
   assert.ok(bundleViolations('var of = 1;').some((v) => v.rule === 'name-of'), 'a name `of` is caught');
   assert.ok(bundleViolations('var [a] = b;').some((v) => v.rule === 'destructuring'), 'destructuring is caught');
+  assert.ok(bundleViolations('var A = class _A { m() { return _A; } };').some((v) => v.rule === 'class-self-name'), 'a class naming itself is caught');
+  assert.ok(lowerForEspruino('var A = class _A { m() { return _A.s; } static s = 1; };').includes('return A.s'), 'and renamed by the build');
 });
 
 lowered.run();

@@ -241,6 +241,12 @@ export function bundleViolations(code: string, checkNames = true): Violation[] {
         if (n.computed) push('computed-key', n);
         if (n.async || n.generator) push('async-generator', n);
         break;
+      case 'ClassExpression': {
+        // Espruino does not bind a class expression's own name inside its body.
+        const name = n.id?.name;
+        if (name !== undefined) walk(n.body, (c) => { if (c.type === 'Identifier' && c.name === name) push('class-self-name', c); });
+        break;
+      }
       case 'ClassMethod': case 'ClassProperty': case 'ClassPrivateMethod': case 'ClassPrivateProperty': {
         if ('computed' in n && n.computed) push('computed-member', n);
         const name = 'key' in n && n.key.type !== 'PrivateName' ? keyName(n.key) : undefined;

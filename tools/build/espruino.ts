@@ -11,7 +11,8 @@
  *   (test/guard/espruino-subset.test.ts).
  * - Babel: default parameters, destructuring, array spread, for-of (iterators via
  *   "@@iterator": Espruino has no Symbol) and computed keys are syntax errors or missing
- *   in Espruino; each gets its plugin. Loose where it cannot change meaning (parameters,
+ *   in Espruino; each gets its plugin. One plugin of our own (classSelfName): a class
+ *   that names itself inside its body refers to its variable instead. Loose where it cannot change meaning (parameters,
  *   computed keys, for-of's helper still asks the iterator); spread and destructuring
  *   keep Babel's exact helpers so Map/Set iterators work as well as arrays.
  * - terser: Espruino parses `of` as a keyword, so nothing is named `of`; no inlining
@@ -63,6 +64,32 @@ export interface EspruinoBuild {
   readonly shimPieces: readonly string[];
 }
 
+/** The part of Babel's NodePath this build's own plugin uses. */
+interface ClassPath {
+  node: { id: { name: string } | null };
+  parentPath: { node: { type: string; id?: { type: string; name: string } } };
+  scope: { rename(from: string, to: string): void };
+}
+
+/**
+ * esbuild writes `var X = class _X { … _X … }` when a class names itself inside its
+ * body; Espruino does not bind a class expression's own name there (`_X` is undefined,
+ * while a named function expression works). The inner name becomes the variable's.
+ */
+function classSelfName(): { visitor: Record<string, (path: never) => void> } {
+  return {
+    visitor: {
+      ClassExpression(path: ClassPath): void {
+        const inner = path.node.id;
+        const decl = path.parentPath.node;
+        if (inner === null || decl.type !== 'VariableDeclarator' || decl.id?.type !== 'Identifier') return;
+        path.scope.rename(inner.name, decl.id.name);
+        path.node.id = null;
+      },
+    } as Record<string, (path: never) => void>,
+  };
+}
+
 /** Babel: only the syntax Espruino 2v29 cannot parse or run (ESPRUINO.md §2, §8). */
 export function lowerForEspruino(code: string): string {
   const out = transformSync(code, {
@@ -78,6 +105,7 @@ export function lowerForEspruino(code: string): string {
       ['@babel/plugin-transform-spread', {}],
       ['@babel/plugin-transform-for-of', { loose: true }],
       ['@babel/plugin-transform-computed-properties', { loose: true }],
+      classSelfName,
     ],
   });
   if (out === null || out.code === null || out.code === undefined) throw new Error('Babel produced nothing');

@@ -9,7 +9,7 @@ declare module 'pbf/compile' {
 declare module '@babel/core' {
   export interface TransformOptions {
     babelrc?: boolean; configFile?: boolean; sourceType?: 'script' | 'module'; compact?: boolean; comments?: boolean;
-    assumptions?: Record<string, boolean>; plugins?: Array<[string, Record<string, unknown>]>;
+    assumptions?: Record<string, boolean>; plugins?: Array<[string, Record<string, unknown>] | (() => { visitor: Record<string, (path: never) => void> })>;
   }
   export function transformSync(code: string, options: TransformOptions): { code?: string | null } | null;
 }
