@@ -33,9 +33,8 @@ const WARM_UP = 24;
 
 interface Phase { readonly name: string; readonly blocks: number; readonly ms: number }
 
-async function measure(bin: string, script: string): Promise<void> {
-  const total = await storeSize(bin);
-  console.log(`binary ${bin}: ${total} blocks in the store`);
+/** One Espruino with the agent installed in a fresh flash; `boot` runs after the control channel. */
+async function launch(bin: string, script: string, boot: string, onLine: (line: string) => void): Promise<{ a: EspruinoAgent; dir: string; port: number; ctlPort: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'tinyusp-esp-bench-'));
   const port = await freeUdpPort();
   const ctlPort = await freeUdpPort();
@@ -44,30 +43,52 @@ async function measure(bin: string, script: string): Promise<void> {
     endpointId: AGENT_ID, board, serialNumber: 'SIM000001', softwareVersion: '0.1.0', host: '127.0.0.1', coapPort: port, coapPath: '/usp',
     controllers: [{ endpointId: 'self::usp-ctl', uri: `coap://127.0.0.1:${ctlPort}/usp` }], logLevel: 1, sim: true,
   });
+  // Out of memory, Espruino 2v29 stops answering (or crashes): end it at once rather than wait.
+  const a: EspruinoAgent = new EspruinoAgent({ bin, dir, boot, onLine(line) { onLine(line); if (/OUT OF MEMORY/.test(line)) a.child.kill(); } });
+  return { a, dir, port, ctlPort };
+}
+
+/** The parts one at a time (espruino-memory-entry.ts phases()), in a process of their own. */
+async function breakdown(bin: string, script: string): Promise<void> {
   const phases: Phase[] = [];
   const problems: string[] = [];
-  const a = new EspruinoAgent({
-    bin, dir, boot: 'eval(require("Storage").read("tinyusp.js"));',
-    onLine(line) {
-      const m = /tinyusp phase (-?\d+) (\d+) (.*)$/.exec(line); // each phase as it ends (the agent may crash next)
-      if (m !== null) phases.push({ blocks: Number(m[1]), ms: Number(m[2]), name: m[3]! });
-      else if (/OUT OF MEMORY|rror|tinyusp failed/.test(line)) problems.push(line.trim());
-    },
+  const { a, dir } = await launch(bin, script, 'eval(require("Storage").read("tinyusp.js"));', (line) => {
+    const m = /tinyusp phase (-?\d+) (\d+) (.*)$/.exec(line); // each phase as it ends (the agent may crash next)
+    if (m !== null) phases.push({ blocks: Number(m[1]), ms: Number(m[2]), name: m[3]! });
+    else if (/OUT OF MEMORY|rror|tinyusp failed/.test(line)) problems.push(line.trim());
+  });
+  try {
+    await a.evaluate('(tinyusp.phases(), 0)', 120_000);
+  } catch (e) {
+    // Out of memory: Espruino 2v29 stops answering, or crashes (a NULL string in jsvAppendStringVar).
+    console.log(`out of memory after: ${phases.map((p) => p.name).join(', ') || 'nothing'} (${problems[0] ?? String(e)})`);
+  } finally {
+    await a.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const by = (name: string): number => phases.find((p) => p.name === name)?.blocks ?? NaN;
+  for (const p of phases) if (p.name !== 'after boot' && !p.name.endsWith('dropped')) console.log(`  ${p.name.padEnd(32)} ${String(p.blocks).padStart(6)} blocks  ${p.name === 'after load' ? '' : `${p.ms} ms`}`);
+  const agentOnly = by('agent + MTP (startHostAgent)') - by('schema') - by('data model');
+  if (!Number.isNaN(agentOnly)) console.log(`  ${'of which agent, CoAP, provisioning'.padEnd(32)} ${String(agentOnly).padStart(6)} blocks`);
+}
+
+/** A clean boot (the device's boot code) and the 100-request session. */
+async function session(bin: string, script: string, total: number): Promise<void> {
+  const problems: string[] = [];
+  const { a, dir, port, ctlPort } = await launch(bin, script, 'eval(require("Storage").read("tinyusp.js"));', (line) => {
+    if (/OUT OF MEMORY|rror|tinyusp failed/.test(line)) problems.push(line.trim());
   });
   let ctl: UspController | undefined;
   try {
+    const load = (await a.evaluate<{ usage: number }>('tinyusp.memory()')).usage;
+    console.log(`espruino after load: ${load} blocks (${total} in the store)`);
+    let boot: number;
     try {
-      await a.evaluate<Phase[]>('(tinyusp.phases(), 0)', 120_000);
+      const t0 = performance.now();
+      boot = (await a.evaluate<{ usage: number }>('(tinyusp.start(), tinyusp.memory())', 120_000)).usage;
+      console.log(`espruino after boot: ${boot} blocks (start() ${(performance.now() - t0).toFixed(0)} ms)`);
     } catch (e) {
-      // Out of memory: Espruino 2v29 stops answering, or crashes (a NULL string in jsvAppendStringVar).
-      console.log(`agent did not boot: ${problems[0] ?? String(e)}`);
-    }
-    const by = (name: string): number => phases.find((p) => p.name === name)?.blocks ?? NaN;
-    for (const p of phases) console.log(`${p.name.padEnd(34)} ${String(p.blocks).padStart(6)} blocks ${p.name.startsWith('after') ? '' : `${p.ms} ms`}`);
-    const agentOnly = by('agent + MTP (startHostAgent)') - by('schema') - by('data model');
-    if (!Number.isNaN(agentOnly)) console.log(`${'  of which agent, CoAP, provisioning'.padEnd(34)} ${String(agentOnly).padStart(6)} blocks`);
-    if (Number.isNaN(by('after boot'))) {
-      console.log(`espruino after boot: out of memory (${total} blocks) after: ${phases.map((p) => p.name).join(', ') || 'nothing'}`);
+      console.log(`espruino after boot: out of memory (${total} blocks) (${problems[0] ?? String(e)})`);
       return;
     }
     ctl = await UspController.open({ agentUri: `coap://127.0.0.1:${port}/usp`, agentId: AGENT_ID, endpointId: 'self::usp-ctl', port: ctlPort, timeoutMs: 30_000 });
@@ -82,14 +103,20 @@ async function measure(bin: string, script: string): Promise<void> {
     const perKind = new Map<string, number[]>();
     r.kinds.forEach((k, i) => perKind.set(k, [...(perKind.get(k) ?? []), r.ms[i]!]));
     console.log(`median per kind: ${[...perKind].map(([k, v]) => `${k} ${[...v].sort((x, y) => x - y)[v.length >> 1]!.toFixed(0)} ms`).join(', ')}`);
-    console.log(`espruino after load: ${by('after load')} blocks (${total} in the store)`);
-    console.log(`espruino after boot: ${by('after boot')} blocks`);
     console.log(`espruino after ${SESSION}-request session: ${after} blocks, ${growth.toFixed(2)} blocks/request after request ${WARM_UP} (${Math.abs(growth) < 1 ? 'flat' : 'GROWING'})`);
   } finally {
     ctl?.close();
     await a.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function measure(bin: string, script: string): Promise<void> {
+  const total = await storeSize(bin);
+  console.log(`binary ${bin}: ${total} blocks in the store`);
+  console.log('parts, built one at a time:');
+  await breakdown(bin, script);
+  await session(bin, script, total);
 }
 
 /** The store size of a binary (process.memory().total). */
