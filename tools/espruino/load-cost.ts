@@ -13,8 +13,9 @@ import { EspruinoAgent, installAgent } from './process.ts';
 
 export interface ModuleCost { readonly module: string; readonly blocks: number }
 
-const RECORDER = 'var __L=[],__p=process.memory().usage,__n="shim and helpers";' +
-  'function __m(n){var u=process.memory().usage;__L.push([__n,u-__p]);__p=u;__n=n;}';
+/** Globals, whatever scope the script is evaluated in. */
+const RECORDER = 'global.__L=[];global.__p=process.memory().usage;global.__n="shim and helpers";' +
+  'global.__m=function(n){var u=process.memory().usage;__L.push([__n,u-__p]);global.__p=u;global.__n=n;};';
 
 /** Blocks each module of `entry` costs once loaded, largest first, and the total after load. */
 export async function loadCostByModule(bin: string, entry: string): Promise<{ modules: ModuleCost[]; total: number }> {

@@ -87,7 +87,7 @@ export const CONTROL_CODE = [
 export interface EspruinoAgentOptions {
   readonly bin: string;
   readonly dir: string;
-  /** JavaScript run after the control channel (default: the device's boot code). */
+  /** JavaScript run after the control channel, from a timer (default: the device's boot code, `.bootcde`). */
   readonly boot?: string;
   /** Every stdout line that is not a reply to evaluate(). */
   readonly onLine: (line: string) => void;
@@ -101,9 +101,21 @@ export class EspruinoAgent {
   private next = 1;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited = false;
+  /** Resolves once the boot code has run (rejects if Espruino exits first). */
+  readonly booted: Promise<void>;
 
   constructor(private readonly o: EspruinoAgentOptions) {
-    writeFileSync(join(o.dir, 'boot.js'), CONTROL_CODE + '\n' + (o.boot ?? BOOT_CODE) + '\n');
+    // The device's boot code runs from a timer, as a string: an error there (out of
+    // memory) is printed and Espruino keeps running, where an error in the file itself
+    // ends it at once, its message unprinted. A string timer runs at the global scope, as
+    // .bootcde does on the device (inside a function every function of the script would
+    // carry one more scope: ≈ 2 700 more blocks at load).
+    const boot = o.boot ?? 'eval(require("Storage").read(".bootcde"));';
+    writeFileSync(join(o.dir, 'boot.js'), CONTROL_CODE + '\n' +
+      `setTimeout(${JSON.stringify(boot + 'USB.write("@@0= 0\\n");')}, 0);\n`);
+    // Reply 0 says the boot code has run: evaluate() waits for it.
+    this.booted = new Promise((resolve, reject) => { this.waiting.set(0, { resolve: () => resolve(), reject }); });
+    this.booted.catch(() => undefined);
     this.child = spawn(o.bin, ['boot.js'], { cwd: o.dir, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.setEncoding('latin1');
     this.child.stdout!.on('data', (text: string) => this.take(text));
@@ -136,8 +148,9 @@ export class EspruinoAgent {
   }
 
   /** Evaluates `expression` inside Espruino; resolves with its value (through JSON). */
-  evaluate<T = unknown>(expression: string, timeoutMs = 30_000): Promise<T> {
-    if (this.exited) return Promise.reject(new Error('Espruino has exited'));
+  async evaluate<T = unknown>(expression: string, timeoutMs = 30_000): Promise<T> {
+    await this.booted;
+    if (this.exited) throw new Error('Espruino has exited');
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => { this.waiting.delete(id); reject(new Error(`Espruino did not answer ${expression}`)); }, timeoutMs);

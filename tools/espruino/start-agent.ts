@@ -58,9 +58,16 @@ async function main(argv: readonly string[]): Promise<number> {
     onLine(line) {
       if (line.startsWith('tinyusp ready ')) process.stdout.write(line + '\n');
       else if (line.startsWith('tinyusp failed')) { process.stderr.write(line + '\n'); void agent.stop().then(() => process.exit(1)); }
-      else process.stderr.write(line + '\n');
+      else if (/OUT OF MEMORY/.test(line)) {
+        process.stderr.write(`${line}\ntinyusp failed: out of memory in Espruino's store (docs/espruino.md#memory)\n`);
+        agent.child.kill();
+      } else process.stderr.write(line + '\n');
     },
-    onExit(code) { process.exit(code === 0 ? 0 : 1); },
+    onExit(code) {
+      // Espruino 2v29 may crash when its store runs out (a NULL string in jsvAppendStringVar).
+      if (code !== 0) console.error(`tinyusp: Espruino exited (${code ?? `signal ${agent.child.signalCode ?? '?'}`})`);
+      process.exit(code === 0 ? 0 : 1);
+    },
   });
   readConsoleLines((line) => {
     agent.evaluate<string>(`tinyusp.simCommand(${JSON.stringify(line)})`).then(
