@@ -56,7 +56,7 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
       if (!model.instanceAt(inst.path)) continue; // already deleted by an earlier path of this message
       if (inst.number === 0) { code = DmError.ObjectNotATable; text = `${inst.path} is not a multi-instance object`; }
       else if (!req.access.allows(inst.path, PermKind.InstantiatedObj, Right.Write)) { code = DmError.PermissionDenied; text = `no permission to delete ${inst.path}`; }
-      else { code = tx.delete(inst, WriteMode.Set); text = tx.message; }
+      else { code = tx.deleteInstance(inst, WriteMode.Set); text = tx.message; }
       if (code === 0) { if (readable(inst.path)) affected.push(inst.path); continue; }
       if (!allowPartial) { tx.rollback(); return errorMsg(msgId, code, text, [{ param_path: inst.path, err_code: code, err_msg: text }]); }
       if (readable(inst.path)) unaffected.push({ unaffected_path: inst.path, err_code: code, err_msg: text });

@@ -82,7 +82,7 @@ export class Requests {
     const row = this.model.instanceAt(requestPath);
     if (row !== undefined) {
       const tx = this.model.begin();
-      tx.delete(row, WriteMode.Agent);
+      tx.deleteInstance(row, WriteMode.Agent);
       tx.commit();
     }
     return true;

@@ -93,7 +93,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
   private deleteRows(rows: readonly ObjectInstance[]): void {
     if (rows.length === 0) return;
     const tx = this.model.begin();
-    for (const r of rows) tx.delete(r, WriteMode.Agent);
+    for (const r of rows) tx.deleteInstance(r, WriteMode.Agent);
     tx.commit();
   }
 

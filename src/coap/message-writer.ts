@@ -58,7 +58,8 @@ export class CoapMessageWriter {
   optionUint(num: number, value: number): this {
     const len = value === 0 ? 0 : value < 0x100 ? 1 : value < 0x10000 ? 2 : value < 0x1000000 ? 3 : 4;
     if (!this.head(num, len)) return this;
-    for (let k = len - 1; k >= 0; k--) this.buf[this.pos++] = Math.floor(value / 2 ** (8 * k)) & 0xff;
+    // Shifts, not value / 2 ** n: `**` becomes Math.pow, inexact in Espruino (docs/espruino.md). value < 2^32.
+    for (let k = len - 1; k >= 0; k--) this.buf[this.pos++] = (value >>> (8 * k)) & 0xff;
     return this;
   }
 

@@ -56,7 +56,7 @@ export class TransmitQueue {
     const src = this.slots[i]!;
     for (let k = 0; k < len; k++) out[k] = src[k]!;
     this.transmit.peer = this.peers[i]!;
-    this.transmit.length = len;
+    this.transmit.length = len; // espruino-subset: a Transmit field, not an array
     this.peers[i] = null;
     this.head = (i + 1) % this.slots.length;
     this.count--;

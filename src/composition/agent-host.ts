@@ -21,11 +21,12 @@
  * Notify to a Controller whose first enabled MTP is WebSocket goes on its session.
  *
  * With `coaps`, CoAP over DTLS runs beside (or, with `plainCoap: false`, instead of)
- * plain CoAP (mtp/coap/coaps-endpoint.ts): Records from it carry origin.secure and the peer's
+ * plain CoAP (mtp/coap/coaps-endpoint.ts, injected as coaps.start so that bundles
+ * without coaps link no DTLS): Records from it carry origin.secure and the peer's
  * certificate/PSK Endpoint ID (R-SEC.0a); coaps:// reply-to and Controller URIs are
  * sent over DTLS to that Endpoint ID only. Plain CoAP is NoSec (D3: warned at start).
  */
-import { createAgent, DeliveryOutcome, type Agent, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
+import { createAgent, DeliveryOutcome, type Agent, type AgentLimits, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
 import {
   attachIoTCapabilities, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
   iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
@@ -35,7 +36,7 @@ import { SendOutcome, type UspCoapEvent } from '../mtp/coap/binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import type { Platform } from '../platform/types.ts';
 import { startCoapEndpoint, type CoapEndpointHandle } from '../mtp/coap/endpoint.ts';
-import { startCoapsEndpoint, type CoapsEndpointHandle } from '../mtp/coap/coaps-endpoint.ts';
+import type { CoapsEndpointHandle } from '../mtp/coap/coaps-endpoint.ts';
 import { provisionCoapMtps, runningCoapMtps, type HostCoapsConfig } from '../mtp/coap/provision.ts';
 import { OptionDefaults } from '../mtp/option-defaults.ts';
 import { read } from '../mtp/controller-rows.ts';
@@ -87,6 +88,10 @@ export interface HostAgentConfig {
   readonly coapTables?: Partial<CoapConfig>;
   /** Records taken in by the CoAP binding and not yet answered (default 8). */
   readonly maxPendingRecords?: number;
+  /** Parsed paths the data model keeps (dm/instance-tree.ts; default 32). */
+  readonly parseCacheSize?: number;
+  /** The agent core's bounds over its defaults (agent/types.ts DEFAULT_LIMITS); maxRecordBytes comes from above. */
+  readonly agentLimits?: Partial<Omit<AgentLimits, 'maxRecordBytes'>>;
   readonly device?: DeviceHooks;
   /** Called once the CoAP socket is bound, with the agent's own coap:// URI. */
   readonly onReady?: (uri: string) => void;
@@ -174,6 +179,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     createDeviceContext(c.board, c.serialNumber, softwareVersion, c.endpointId, platform.now()), platform.board ?? null);
   const model = createDataModel({
     schema: c.schema ?? createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
+    ...(c.parseCacheSize !== undefined ? { parseCacheSize: c.parseCacheSize } : {}),
     // Built only to seed a fresh or factory-reset tree (never held in RAM).
     factoryDefault: () => {
       const iot = iotCapabilityDefaults(c.board);
@@ -215,9 +221,9 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const random = new Uint32Array(1);
   const randomBytes = new Uint8Array(random.buffer);
   const agent = createAgent({
-    endpointId: c.endpointId, model, store: platform.storage, limits: { maxRecordBytes },
+    endpointId: c.endpointId, model, store: platform.storage, limits: { ...c.agentLimits, maxRecordBytes },
     wallClock: () => platform.wallClock(),
-    random: () => { platform.randomBytes(randomBytes); return random[0]! / 2 ** 32; },
+    random: () => { platform.randomBytes(randomBytes); return random[0]! / 4294967296; /* 2^32, without Math.pow */ },
     ...(c.device !== undefined ? { device: c.device } : {}),
     ...(fwSlots !== undefined ? { firmwareUpdated: fwSlots.updated } : {}),
   });
@@ -432,7 +438,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   if (coaps !== undefined) {
     const crypto = coaps.crypto ?? platform.crypto;
     if (crypto === undefined) throw new RangeError('coaps needs a crypto port (platform.crypto or coaps.crypto)');
-    sep = startCoapsEndpoint({
+    sep = coaps.start({
       platform, port: coaps.port, address: c.host, crypto, credentials: coaps.credentials,
       ...(coaps.dtls !== undefined ? { dtls: coaps.dtls } : {}),
       binding: {

@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { certificateConfigFromPem, type DtlsCertificateConfig } from '../dtls/index.ts';
 import { utf8Bytes } from '../usp/index.ts';
-import type { CoapsCredentials } from '../mtp/coap/coaps-endpoint.ts';
+import { startCoapsEndpoint, type CoapsCredentials } from '../mtp/coap/coaps-endpoint.ts';
 import type { AgentCertificateInfo, HostCoapsConfig } from '../mtp/coap/provision.ts';
 import type { CoapsOption } from './options.ts';
 
@@ -55,5 +55,5 @@ export function coapsSettings(c: CoapsOption, endpointId: string, warn: (m: stri
     credentials.certificate = cert.config;
     certificates.push(cert.info);
   }
-  return { port: c.port, credentials, certificates };
+  return { start: startCoapsEndpoint, port: c.port, credentials, certificates };
 }

@@ -7,7 +7,7 @@
  */
 import { certificateConfigFromPem, endpointIdOf, parseCertificate, type DtlsConfig } from '../dtls/index.ts';
 import { utf8Bytes } from '../usp/index.ts';
-import type { CoapsCredentials } from '../mtp/coap/coaps-endpoint.ts';
+import { startCoapsEndpoint, type CoapsCredentials } from '../mtp/coap/coaps-endpoint.ts';
 import type { AgentCertificateInfo, HostCoapsConfig } from '../mtp/coap/provision.ts';
 import { certificateInfoOf } from './certificate-info.ts';
 import type { DeviceSettings } from './device-settings.ts';
@@ -46,5 +46,5 @@ export function deviceCoapsConfig(coaps: NonNullable<DeviceSettings['coaps']>, p
     credentials.certificate = config;
     certificates.push(info);
   }
-  return { port: coaps.port, credentials, certificates, dtls: DEVICE_DTLS };
+  return { start: startCoapsEndpoint, port: coaps.port, credentials, certificates, dtls: DEVICE_DTLS };
 }

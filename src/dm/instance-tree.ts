@@ -22,8 +22,8 @@ import { type DeviceContext, type ObjectNode, type ParamNode, type Schema, named
 import type { SearchContext } from './search.ts';
 import { checkValue } from './types/value.ts';
 
-/** Parsed paths kept (FIFO); a path string longer than a message is never repeated anyway. */
-const PARSE_CACHE_SIZE = 8;
+/** Parsed paths kept (FIFO) by default; a path string longer than a message is never repeated anyway. */
+export const PARSE_CACHE_SIZE = 8;
 
 /** Row number written at path[start, end): canonical decimal ≥ 1, else 0. */
 function rowNumber(path: string, start: number, end: number): number {
@@ -41,7 +41,7 @@ export class InstanceTree implements SearchContext {
   root: ObjectInstance;
   private readonly parseCache = new Map<string, ParsedPath>();
 
-  constructor(readonly schema: Schema, readonly context: DeviceContext, readonly maxRowsPerTable: number) {
+  constructor(readonly schema: Schema, readonly context: DeviceContext, readonly maxRowsPerTable: number, private readonly parseCacheSize = PARSE_CACHE_SIZE) {
     this.root = this.reset();
   }
 
@@ -204,7 +204,8 @@ export class InstanceTree implements SearchContext {
     const hit = this.parseCache.get(path);
     if (hit !== undefined) return hit;
     const p = parsePath(path);
-    if (this.parseCache.size >= PARSE_CACHE_SIZE) this.parseCache.delete(this.parseCache.keys().next().value!);
+    if (this.parseCacheSize === 0) return p;
+    if (this.parseCache.size >= this.parseCacheSize) this.parseCache.delete(this.parseCache.keys().next().value!);
     this.parseCache.set(path, p);
     return p;
   }

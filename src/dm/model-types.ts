@@ -39,7 +39,7 @@ export interface Transaction {
   /** Creates a row (number assigned, Alias "cpe-N" and other keys filled, R-ADD.5). null on error (see err). */
   add(table: Table, mode?: WriteMode): ObjectInstance | null;
   /** Deletes a row and everything below it; strong references to it are cleared at commit (R-ARC.12). */
-  delete(inst: ObjectInstance, mode?: WriteMode): number;
+  deleteInstance(inst: ObjectInstance, mode?: WriteMode): number;
   /** Savepoint for per-object undo (allow_partial=true, R-SET.2a per obj_path). */
   mark(): number;
   rollbackTo(mark: number): void;
@@ -118,6 +118,8 @@ export interface DataModelOptions {
   readonly maxRowsPerTable?: number;
   /** Bound on polled parameters (DataModel.watch). */
   readonly maxWatched?: number;
+  /** Parsed paths the tree keeps (default 32; 0 = none): ≈ 60 JsVar blocks each on Espruino. */
+  readonly parseCacheSize?: number;
 }
 
 export interface DataModelApi {

@@ -53,7 +53,7 @@ export class DataModel implements DataModelApi {
     this.store = options.store;
     this.factoryDefault = options.factoryDefault;
     this.maxWatched = options.maxWatched ?? DEFAULT_MAX_WATCHED;
-    this.tree = new InstanceTree(this.schema, this.context, options.maxRowsPerTable ?? DEFAULT_MAX_ROWS);
+    this.tree = new InstanceTree(this.schema, this.context, options.maxRowsPerTable ?? DEFAULT_MAX_ROWS, options.parseCacheSize);
     const loaded = this.store === undefined ? 'none' : loadTree(this.tree, this.store);
     if (loaded !== '') {
       if (loaded !== 'none') this.loadError = loaded;

@@ -157,7 +157,7 @@ export class ModelTransaction implements Transaction {
     return row;
   }
 
-  delete(inst: ObjectInstance, mode: WriteMode = WriteMode.Set): number {
+  deleteInstance(inst: ObjectInstance, mode: WriteMode = WriteMode.Set): number {
     if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
     if (!this.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
     if (inst.number === 0 || inst.parent === null) return this.fail(DmError.ObjectNotATable, `${inst.path} is not a table row`);
@@ -188,7 +188,7 @@ export class ModelTransaction implements Transaction {
         else this.put(inst, p.name, kept.join(','));
       }
     });
-    for (const inst of cascade) if (this.live(inst)) this.delete(inst, WriteMode.Agent);
+    for (const inst of cascade) if (this.live(inst)) this.deleteInstance(inst, WriteMode.Agent);
   }
 
   mark(): number {

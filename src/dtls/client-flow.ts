@@ -4,7 +4,9 @@
  * asked, R-COAP.16) / ClientKeyExchange / CertificateVerify / ChangeCipherSpec /
  * Finished, and the server's ChangeCipherSpec + Finished.
  */
-import { DtlsAssociation } from './association.ts';
+import type { CryptoPort } from '../platform/crypto.ts';
+import { DtlsAssociation, type AssociationHost } from './association.ts';
+import type { DtlsConfig } from './config.ts';
 import {
   buildCertificate, buildClientHello, buildVec, parseEcdheServerKeyExchange, parseHelloVerifyRequest,
   parseServerHello,
@@ -31,6 +33,12 @@ export class DtlsClientAssociation extends DtlsAssociation {
   private ephemeralPublic: Uint8Array | undefined;
   private master: Uint8Array = new Uint8Array(0);
   private keys: TrafficKeys | undefined;
+
+  // Written out: esbuild would otherwise generate super(...arguments), which the Espruino
+  // build cannot lower without compiling every class (docs/espruino.md#the-subset).
+  constructor(address: string, port: number, config: DtlsConfig, crypto: CryptoPort, host: AssociationHost) {
+    super(address, port, config, crypto, host);
+  }
 
   /** Sends the first ClientHello (no cookie). */
   start(now: number): void {

@@ -80,7 +80,7 @@ export class DtlsEndpoint implements AssociationHost {
       config = Object.freeze(overrides.cipherSuites === undefined ? { ...merged, cipherSuites: suitesFor(merged) } : merged);
     }
     const old = this.peers.get(address, port);
-    if (old !== undefined) { this.peers.delete(old); old.close(); }
+    if (old !== undefined) { this.peers.remove(old); old.close(); }
     const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
     a.lastActivity = now;
     a.startedAt = now;
@@ -139,7 +139,7 @@ export class DtlsEndpoint implements AssociationHost {
       this.sendHelloVerifyRequest(buf, start, h, this.cookies.issue(now, address, port, hello), address, port);
       return;
     }
-    if (existing !== undefined) { this.peers.delete(existing); existing.close(AlertDescription.InternalError); }
+    if (existing !== undefined) { this.peers.remove(existing); existing.close(AlertDescription.InternalError); }
     if (this.peers.size >= this.options.config.maxPeers && !this.evictOldest()) return;
     const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
     a.lastActivity = now;
@@ -170,7 +170,7 @@ export class DtlsEndpoint implements AssociationHost {
     }
     const victim = half ?? oldest;
     if (victim === undefined) return false;
-    this.peers.delete(victim);
+    this.peers.remove(victim);
     victim.close(half !== undefined ? AlertDescription.HandshakeFailure : AlertDescription.CloseNotify);
     return true;
   }
@@ -220,7 +220,7 @@ export class DtlsEndpoint implements AssociationHost {
   connected(a: DtlsAssociation): void { this.options.onConnected?.(a); }
   data(a: DtlsAssociation, buf: Uint8Array, start: number, end: number): void { this.options.onData(a, buf, start, end); }
   closed(a: DtlsAssociation): void {
-    this.peers.delete(a);
+    this.peers.remove(a);
     this.options.onClosed?.(a);
   }
 }

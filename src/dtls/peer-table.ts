@@ -26,7 +26,7 @@ export class PeerTable {
   }
 
   /** Removes `a` if it is the association held for its address and port. */
-  delete(a: DtlsAssociation): boolean {
+  remove(a: DtlsAssociation): boolean {
     const ports = this.byAddress.get(a.address);
     if (ports === undefined || ports.get(a.port) !== a) return false;
     ports.delete(a.port);

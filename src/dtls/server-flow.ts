@@ -4,7 +4,9 @@
  * `endpoint.ts`). Suites: ECDHE_ECDSA_WITH_AES_128_CCM_8 with a CertificateRequest
  * (R-MTP.1), PSK_WITH_AES_128_CCM_8 when configured.
  */
-import { DtlsAssociation } from './association.ts';
+import type { CryptoPort } from '../platform/crypto.ts';
+import { DtlsAssociation, type AssociationHost } from './association.ts';
+import type { DtlsConfig } from './config.ts';
 import {
   buildCertificate, buildCertificateRequest, buildEcdheParams, buildServerHello, buildSignedParams,
   parseClientHello, parseDigitallySigned, parseVec, type ClientHelloFields,
@@ -28,6 +30,12 @@ export class DtlsServerAssociation extends DtlsAssociation {
   private ephemeral: { privateKey: Uint8Array; publicKey: Uint8Array } | undefined;
   private master: Uint8Array = new Uint8Array(0);
   private keys: TrafficKeys | undefined;
+
+  // Written out: esbuild would otherwise generate super(...arguments), which the Espruino
+  // build cannot lower without compiling every class (docs/espruino.md#the-subset).
+  constructor(address: string, port: number, config: DtlsConfig, crypto: CryptoPort, host: AssociationHost) {
+    super(address, port, config, crypto, host);
+  }
 
   /**
    * `helloSeq` is the message_seq of the ClientHello that carried a valid cookie and

@@ -14,8 +14,9 @@
  * string in a new String object (2 heap slots) for every `s.charCodeAt(i)` and every
  * `s.length`, while a call through the function does not — every string encoded went
  * from ~4 slots of garbage per character to 2 per string (xsnap, docs/budgets.md).
+ * Taken from an instance: Espruino has no String.prototype methods as values.
  */
-const charCodeAt = String.prototype.charCodeAt;
+const charCodeAt = ''.charCodeAt;
 
 /** Bytes `s` takes in UTF-8. */
 export function utf8Length(s: string): number {

@@ -118,7 +118,7 @@ export class ResponseParser {
       }
       if (this.line.length > 0 && this.line[this.line.length - 1] === 0x0d) this.line.pop();
       const err = this.endOfLine();
-      this.line.length = 0;
+      this.line.splice(0, this.line.length); // not .length = 0: Espruino arrays throw
       if (err !== ParseError.Ok) return this.fail(err);
     }
     return this.error;

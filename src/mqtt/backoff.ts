@@ -27,7 +27,8 @@ export function connectRetryDelayMs(attempt: number, config: ConnectRetryConfig,
   const k = config.connectRetryIntervalMultiplier / 1000;
   const max = config.connectRetryMaxIntervalS;
   const n = Math.max(1, Math.min(attempt, 64));
-  const low = Math.min(max, config.connectRetryTimeS * Math.pow(k, n - 1));
-  const high = Math.min(max, config.connectRetryTimeS * Math.pow(k, n));
+  // espruino-subset: a delay in seconds (not bytes of a codec): Math.pow's rounding does not matter
+  const low = Math.min(max, config.connectRetryTimeS * Math.pow(k, n - 1)); // espruino-subset: see above
+  const high = Math.min(max, config.connectRetryTimeS * Math.pow(k, n)); // espruino-subset: see above
   return Math.floor((low + (high - low) * random()) * 1000);
 }

@@ -54,7 +54,8 @@ export class PacketView {
     this.flags = first & 15;
     this.reasonCode = 0;
     this.packetId = 0;
-    this.reasonCodes.length = 0;
+    // Emptied without assigning length (Espruino's arrays refuse it) and without allocating.
+    while (this.reasonCodes.length > 0) this.reasonCodes.pop();
     this.properties = {};
     const v = readVarint(buf, start + 1, end, lengthScratch);
     if (v.pos < 0 || v.pos + v.value !== end) return MqttError.MALFORMED;

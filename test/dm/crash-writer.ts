@@ -23,7 +23,7 @@ for (;;) {
   tx.set(info, 'FriendlyName', `n${k}`);
   tx.set(model.instanceAt('Device.Object.FooObject.5.')!, 'Label', `n${k}`);
   const table = model.tableAt('Device.LocalAgent.Controller.')!;
-  for (const row of [...table.rows]) tx.delete(row);
+  for (const row of [...table.rows]) tx.deleteInstance(row);
   const row = tx.add(table)!;
   tx.set(row, 'EndpointID', `c${k}`, WriteMode.Add);
   if (tx.commit() !== 0) process.exit(4);

@@ -44,7 +44,7 @@ restart('R-ARC.8 configuration, rows, instance numbers and counters survive a re
   const mtp = tx.add(b.table('MTP')!)!;
   tx.set(mtp.child('CoAP')!, 'Host', 'ctl-b.local');
   tx.set(m.instanceAt('Device.DeviceInfo.')!, 'FriendlyName', 'kitchen');
-  tx.delete(a);
+  tx.deleteInstance(a);
   assert.is(tx.commit(), 0);
   m = exampleModel(store);
   assert.is(m.loadError, '');
@@ -188,7 +188,7 @@ factory('Device.FactoryReset() hook: factoryReset() returns to the default and p
   let m = exampleModel(store);
   setOne(m, 'Device.DeviceInfo.FriendlyName', 'mine');
   const tx = m.begin();
-  tx.delete(m.instanceAt('Device.LocalAgent.ControllerTrust.Role.2.')!);
+  tx.deleteInstance(m.instanceAt('Device.LocalAgent.ControllerTrust.Role.2.')!);
   tx.add(m.tableAt('Device.LocalAgent.Controller.')!);
   assert.is(tx.commit(), 0);
   assert.is(value(m, 'Device.LocalAgent.ControllerTrust.UntrustedRole'), '', 'strong ref cleared by the delete');

@@ -43,7 +43,7 @@ numbers('R-ARC.8 / §4 item 8 numbers grow monotonically and are never reused, e
   assert.is(tx.commit(), 0);
   assert.is(b.number, 4);
   tx = m.begin();
-  assert.is(tx.delete(b), 0);
+  assert.is(tx.deleteInstance(b), 0);
   assert.is(tx.commit(), 0);
   tx = m.begin();
   const c = tx.add(table)!;
@@ -161,8 +161,8 @@ atomic('R-SET.1 / R-ADD.1 rollback undoes sets, adds and deletes across objects 
   tx.set(at(m, 'Device.DeviceInfo.'), 'FriendlyName', 'new');
   const added = tx.add(m.tableAt('Device.IP.Interface.1.IPv4Address.')!)!;
   tx.set(added, 'IPAddress', '192.0.2.9');
-  tx.delete(at(m, 'Device.IP.Interface.3.'));
-  tx.delete(at(m, 'Device.WiFi.Radio.1.'));
+  tx.deleteInstance(at(m, 'Device.IP.Interface.3.'));
+  tx.deleteInstance(at(m, 'Device.WiFi.Radio.1.'));
   assert.is(value(m, 'Device.DSL.Line.1.Enable'), 'false', 'reads see staged values');
   assert.is(m.instanceAt('Device.IP.Interface.3.IPv4Address.1.'), undefined, 'a deleted row takes its sub-rows');
   assert.is(value(m, 'Device.NAT.PortMapping.2.Interface'), '', 'strong ref cleared inside the transaction');
@@ -199,7 +199,7 @@ atomic('7010/7011/7012/7013/7016 parameter errors leave nothing staged and carry
   assert.is(tx.set(at(m, 'Device.IP.Interface.1.'), 'Status', 'Up'), DmError.NonWritableParameter);
   assert.is(tx.set(at(m, 'Device.IP.Interface.1.'), 'Status', 'Down', WriteMode.Agent), 0, 'the Agent may write read-only state');
   const gone = at(m, 'Device.DSL.Line.2.');
-  tx.delete(gone);
+  tx.deleteInstance(gone);
   assert.is(tx.set(gone, 'Enable', 'true'), DmError.ObjectDoesNotExist);
   tx.rollback();
 });
@@ -227,13 +227,13 @@ atomic('7019 / 7005 / 7018 / 7024 table rules: read-only tables, maxEntries, non
   assert.is(tx.err, DmError.NonCreatableObject);
   const req = tx.add(m.tableAt('Device.LocalAgent.Request.')!, WriteMode.Agent);
   assert.ok(req, 'the Agent creates Request rows (R-OPR.0)');
-  assert.is(tx.delete(req!), DmError.DeleteFailure);
-  assert.is(tx.delete(req!, WriteMode.Agent), 0);
+  assert.is(tx.deleteInstance(req!), DmError.DeleteFailure);
+  assert.is(tx.deleteInstance(req!, WriteMode.Agent), 0);
   const ctl = m.tableAt('Device.LocalAgent.Controller.')!;
   for (let i = 0; i < 8; i++) assert.ok(tx.add(ctl));
   assert.is(tx.add(ctl), null);
   assert.is(tx.err, DmError.ResourcesExceeded);
-  assert.is(tx.delete(at(m, 'Device.DeviceInfo.')), DmError.ObjectNotATable);
+  assert.is(tx.deleteInstance(at(m, 'Device.DeviceInfo.')), DmError.ObjectNotATable);
   tx.rollback();
   assert.is(ctl.rows.length, 0);
 });
@@ -254,9 +254,9 @@ refs('R-ARC.12 deleting a target nulls strong refs, drops list items, leaves wea
   const m = exampleModel();
   assert.is(setOne(m, 'Device.WiFi.AccessPoint.1.Backup', 'Device.WiFi.SSID.1'), 0);
   const tx = m.begin();
-  tx.delete(at(m, 'Device.WiFi.Radio.1.'));
-  tx.delete(at(m, 'Device.WiFi.SSID.1.'));
-  tx.delete(at(m, 'Device.IP.Interface.1.'));
+  tx.deleteInstance(at(m, 'Device.WiFi.Radio.1.'));
+  tx.deleteInstance(at(m, 'Device.WiFi.SSID.1.'));
+  tx.deleteInstance(at(m, 'Device.IP.Interface.1.'));
   assert.is(tx.commit(), 0);
   assert.is(value(m, 'Device.WiFi.SSID.2.LowerLayers'), 'Device.WiFi.Radio.2');
   assert.is(value(m, 'Device.WiFi.AccessPoint.1.SSIDReference'), '');
@@ -269,7 +269,7 @@ refs('R-ARC.12 deleting a target nulls strong refs, drops list items, leaves wea
   assert.is(t2.set(sub, 'Recipient', 'Device.LocalAgent.Controller.1', WriteMode.Agent), 0);
   assert.is(t2.commit(), 0);
   const t3 = m.begin();
-  t3.delete(ctl);
+  t3.deleteInstance(ctl);
   assert.is(m.instanceAt(sub.path), undefined);
   assert.is(t3.commit(), 0);
 });
@@ -299,7 +299,7 @@ listen('R-NOT §Self listeners run after commit, in order, only for real changes
   tx.set(at(m, 'Device.DSL.Line.2.'), 'Enable', '0');
   const row = tx.add(m.tableAt('Device.DSL.Line.')!)!;
   tx.set(row, 'CurrentProfile', 'new');
-  tx.delete(at(m, 'Device.IP.Interface.3.'));
+  tx.deleteInstance(at(m, 'Device.IP.Interface.3.'));
   tx.set(at(m, 'Device.IP.Interface.1.Stats.'), 'ErrorsSent', '7', WriteMode.Agent);
   const ctl = tx.add(m.tableAt('Device.LocalAgent.Controller.')!)!;
   const mtp = tx.add(ctl.table('MTP')!)!;

@@ -60,7 +60,7 @@ xs('R-ARC.8 persistence round-trips inside XS (UTF-8 without TextEncoder, counte
     const tx = a.begin();
     tx.set(a.instanceAt('Device.DeviceInfo.'), 'FriendlyName', 'K\u00fcche \u2615 \ud834\udd1e');
     const c = tx.add(a.tableAt('Device.LocalAgent.Controller.'));
-    tx.delete(c);
+    tx.deleteInstance(c);
     tx.commit();
     const b = open();
     const r = b.resolve('Device.DeviceInfo.FriendlyName');

@@ -1,6 +1,7 @@
 /**
- * npm run build — builds every target in targets.ts and prints a size report
- * (bytes and gzip bytes) per bundle.
+ * npm run build — builds every target in targets.ts, then the Espruino script
+ * (espruino.ts: esbuild → Babel → terser → shim), and prints a size report (bytes and
+ * gzip bytes) per bundle.
  */
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ROOT, TARGETS, type Target } from './targets.ts';
+import { ESPRUINO_OUTFILE, writeEspruinoBundle } from './espruino.ts';
 
 export interface BundleSize {
   readonly target: string;
@@ -25,6 +27,11 @@ export async function buildTarget(t: Target): Promise<BundleSize> {
 export async function buildAll(): Promise<BundleSize[]> {
   const sizes: BundleSize[] = [];
   for (const t of TARGETS) sizes.push(await buildTarget(t));
+  const e = await writeEspruinoBundle();
+  sizes.push({
+    target: 'espruino', file: relative(ROOT, ESPRUINO_OUTFILE), bytes: Buffer.byteLength(e.code),
+    gzipBytes: gzipSync(Buffer.from(e.code), { level: 9 }).length,
+  });
   return sizes;
 }
 

@@ -66,7 +66,7 @@ export function openDtlsSocket(o: DtlsSocketOptions): DtlsSocket {
       if (closed) return;
       readQueue.push({ data: buf.subarray(start, end), address: peer.address, port: peer.port });
       o.onReadable(readQueue.length);
-      readQueue.length = 0; // read during the call (the bytes are only valid now)
+      while (readQueue.length > 0) readQueue.pop(); // read during the call (the bytes are only valid now); Espruino's arrays refuse `length = 0`
     },
     onConnected(peer) {
       const list = waiting.get(peer);

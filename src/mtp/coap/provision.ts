@@ -19,7 +19,7 @@
 import { WriteMode, type DataModelApi, type ObjectInstance, type Transaction } from '../../dm/index.ts';
 import type { CryptoPort } from '../../platform/crypto.ts';
 import type { DtlsConfig } from '../../dtls/index.ts';
-import type { CoapsCredentials } from './coaps-endpoint.ts';
+import type { CoapsCredentials, startCoapsEndpoint } from './coaps-endpoint.ts';
 import { read } from '../controller-rows.ts';
 import { OptionDefaults } from '../option-defaults.ts';
 
@@ -28,6 +28,11 @@ const CERTIFICATE_TABLE = 'Device.LocalAgent.Certificate.';
 
 /** The coaps listener of the host agent. */
 export interface HostCoapsConfig {
+  /**
+   * startCoapsEndpoint (coaps-endpoint.ts), injected as the MQTT MTP is, so that a
+   * bundle without coaps (Espruino's) links no DTLS.
+   */
+  readonly start: typeof startCoapsEndpoint;
   /** UDP port (5684 by default, RFC 7252 §6.2); 0 picks a free one. */
   readonly port: number;
   readonly credentials: CoapsCredentials;
@@ -108,7 +113,7 @@ function provisionCertificates(model: DataModelApi, tx: Transaction, certs: read
     if (why !== '') return why;
   }
   for (const r of [...table.rows]) {
-    if (!keep.has(r) && tx.delete(r, WriteMode.Agent) !== 0) return `${r.path}: ${tx.message}`;
+    if (!keep.has(r) && tx.deleteInstance(r, WriteMode.Agent) !== 0) return `${r.path}: ${tx.message}`;
   }
   return '';
 }

@@ -87,7 +87,7 @@ export function startMqttMtp(c: MqttMtpConfig): MqttMtp {
   const random = new Uint32Array(1);
   const config = readMqttConfig(model, c.endpointId, rows, () => {
     platform.randomBytes(new Uint8Array(random.buffer));
-    return random[0]! / 2 ** 32;
+    return random[0]! / 4294967296; // 2^32, without Math.pow (inexact in Espruino)
   }, c.maxRecordBytes);
   const binding = new UspMqttBinding(config);
   const tls = read(model, rows.client, 'TransportProtocol') === 'TLS';
