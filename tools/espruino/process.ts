@@ -112,9 +112,12 @@ export class EspruinoAgent {
     // carry one more scope: ≈ 2 700 more blocks at load).
     const boot = o.boot ?? 'eval(require("Storage").read(".bootcde"));';
     writeFileSync(join(o.dir, 'boot.js'), CONTROL_CODE + '\n' +
-      `setTimeout(${JSON.stringify(boot + 'USB.write("@@0= 0\\n");')}, 0);\n`);
-    // Reply 0 says the boot code has run: evaluate() waits for it.
-    this.booted = new Promise((resolve, reject) => { this.waiting.set(0, { resolve: () => resolve(), reject }); });
+      `setTimeout(${JSON.stringify(`try { ${boot} USB.write("@@0= 0\\n"); } catch (e) { USB.write("@@0! " + e + "\\n"); }`)}, 0);\n`);
+    // Reply 0 says the boot code has run (or failed): evaluate() waits for it, within a bound.
+    this.booted = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { this.waiting.delete(0); reject(new Error('Espruino did not run its boot code within 120 s')); }, 120_000);
+      this.waiting.set(0, { resolve: () => { clearTimeout(timer); resolve(); }, reject: (e) => { clearTimeout(timer); reject(e); } });
+    });
     this.booted.catch(() => undefined);
     this.child = spawn(o.bin, ['boot.js'], { cwd: o.dir, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.setEncoding('latin1');
