@@ -3,8 +3,9 @@
  * through the platform KeyValueStore: one key, one text value replaced atomically by
  * the store, so a crash leaves the old or the new state, never a mix.
  *
- * Stored: every row of a non-volatile table (Subscription rows only while Persistent
- * is true, via ObjectNode.persistWhen) with its stored values, stored values of
+ * Stored: every row of a non-volatile table with its stored values (a row whose
+ * ObjectNode.persistWhen Boolean is false is skipped; no object sets it since D5: every
+ * Subscription row is stored and the non-persistent ones go after Boot!), stored values of
  * single-instance objects, and every table's next instance number — so deleted numbers
  * are never reused, even across reboots. Getter-backed and volatile params are not.
  *

@@ -22,13 +22,12 @@ import { buildPaths, esp32BoardManifests, mcBuild, type Sdk } from './sdk.ts';
 import { afterRestart, bootNotify, firstRun, type SessionIo } from './session.ts';
 import { SimLog, type HeapSample, type SimFailure } from './sim-log.ts';
 import { Simulator, VirtualDisplay } from './simulator.ts';
-import { projectEsp32Creation, wrapperDir, wrapperManifest, writeManifest } from './wrapper.ts';
+import { projectEsp32Creation, SDK_LIN_PREFERENCE, wrapperDir, wrapperManifest, writeManifest } from './wrapper.ts';
 
 const CONTROLLER_ID = 'self::sim-check';
 const BOOT_MS = 60_000;
 const SAMPLE_MS = 5_000;
 /** The SDK module the ESP32-like Preference replaces (its lin JSON-file Preference). */
-const SDK_LIN_PREFERENCE = '$(MODULES)/files/preference/lin/*';
 
 /** A free UDP port on loopback. */
 function freeUdpPort(): Promise<number> {

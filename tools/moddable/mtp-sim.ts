@@ -13,7 +13,7 @@ import type { Creation } from './creation.ts';
 import { buildPaths, mcBuild, type Sdk } from './sdk.ts';
 import { SimLog, type HeapSample, type SimFailure } from './sim-log.ts';
 import { Simulator } from './simulator.ts';
-import { projectEsp32Creation, wrapperManifest, writeManifest } from './wrapper.ts';
+import { projectEsp32Creation, SDK_LIN_PREFERENCE, wrapperManifest, writeManifest } from './wrapper.ts';
 
 /** Generous creation for development runs (the agent does not boot in an ESP32 heap yet: issue #13). */
 export const GENEROUS_CREATION: Creation = { heap: 32768, chunk: 1024 * 1024, stack: 1024, static: 0 };
@@ -50,6 +50,8 @@ export function buildMtpApp(o: MtpAppOptions): string | null {
     projectManifest, checkMain: join(ROOT, 'tools', 'moddable', 'check', 'main'), creation: o.creation,
     projectEsp32Creation: projectEsp32Creation(projectManifest),
     config: { ...o.config, file: { root: o.state.endsWith('/') ? o.state : `${o.state}/` } },
+    // Preference outside the XS heap, as ESP32 NVS (the SDK's simulator one caches its JSON in the heap).
+    preference: { module: join(ROOT, 'tools', 'moddable', 'nvs-sim', 'preference'), replaces: SDK_LIN_PREFERENCE },
   });
   const entries = Object.entries(o.data ?? {});
   if (entries.length > 0) {

@@ -15,6 +15,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixedCreation, type Creation } from './creation.ts';
 
+/** The SDK's simulator Preference, which the check's NVS-like one (nvs-sim/) replaces. */
+export const SDK_LIN_PREFERENCE = '$(MODULES)/files/preference/lin/*';
+
 export function wrapperDir(preference: 'nvs' | 'sdk'): string {
   return preference === 'nvs' ? 'tinyusp-check' : 'tinyusp-check-sdk-preference';
 }
