@@ -120,11 +120,15 @@ function sameFacets(a: ParamFacets, b: ParamFacets): boolean {
 }
 
 /**
- * Every distinct facets record declared so far. Bounded by the declarations in the
- * source (the object files declare the same facets whatever the board says), so it
- * needs no eviction; a schema built again reuses the same records.
+ * Every distinct facets record declared since the last buildSchema, which empties it
+ * (forgetInterned): the records live on in the parameters that share them.
  */
 const interned: ParamFacets[] = [];
+
+/** Called by buildSchema once its declarations are made. */
+export function forgetInterned(): void {
+  interned.splice(0);
+}
 
 /** The shared record equal to `f` (a new one is frozen and kept). */
 export function internFacets(f: ParamFacets): ParamFacets {

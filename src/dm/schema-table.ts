@@ -5,7 +5,7 @@
  * every node (XS preload: no RAM for the schema, nothing allocated per request).
  */
 import {
-  CompactParam, fallbackDefault, internFacets, packParam, type ParamFacets,
+  CompactParam, fallbackDefault, forgetInterned, internFacets, packParam, type ParamFacets,
   P_HIDDEN, P_IGNORE_CHANGE, P_IMMUTABLE, P_LIST, P_MANDATORY, P_SECURED, P_VOLATILE,
 } from './param-node.ts';
 import { CompactObject, NO_PARAMS, O_MULTI, O_VOLATILE } from './object-node.ts';
@@ -44,8 +44,22 @@ export const W = ParamAccess.ReadWrite;
 export const WO = ParamAccess.WriteOnceReadOnly;
 
 
-/** Arrays of strings declared so far (enumerations, patterns): equal ones are one array (bounded like internFacets). */
+/**
+ * What the declarations made since the last buildSchema share (emptied by it, the
+ * schema keeps what it uses): arrays of strings (enumerations, patterns), unique keys,
+ * and names — a string literal is a new string each time it is evaluated in Espruino
+ * (1–3 blocks each; 'Alias' is declared 15 times), and already one string in XS.
+ */
 const stringLists: (readonly string[])[] = [];
+const names: string[] = [];
+
+/** The one copy of `name` among the declarations (native indexOf: fast in every engine). */
+function pooled(name: string): string {
+  const i = names.indexOf(name);
+  if (i >= 0) return names[i]!;
+  names.push(name);
+  return name;
+}
 
 function internStrings(a: readonly string[] | undefined): readonly string[] | undefined {
   if (a === undefined) return undefined;
@@ -85,8 +99,8 @@ export function param(name: string, type: ParamType, access: ParamAccess, o: Par
   if (o.entriesOf !== undefined && o.entriesOf !== '') { f.entriesOf = o.entriesOf; any = true; }
   if (o.get !== undefined) { f.getter = o.get; any = true; }
   if (o.set !== undefined) { f.setter = o.set; any = true; }
-  const d = o.def === undefined || o.def === fallbackDefault(type, list) ? undefined : o.def;
-  return new CompactParam(name, packParam(type, access, flags), d, any ? internFacets(f) : undefined);
+  const d = o.def === undefined || o.def === fallbackDefault(type, list) ? undefined : pooled(o.def);
+  return new CompactParam(pooled(name), packParam(type, access, flags), d, any ? internFacets(f) : undefined);
 }
 
 /** A "…NumberOfEntries" parameter counting the rows of sibling table `tableName`. */
@@ -127,19 +141,22 @@ export interface ObjectOptions {
 
 type Member = ParamNode | CommandNode | EventNode | ObjectNode;
 
-/** Unique keys declared so far: every table with the same key shares it (bounded like internFacets). */
+/** Unique keys declared since the last buildSchema: every table with the same key shares it. */
 const keys: UniqueKey[] = [];
 
-function uniqueKey(names: readonly string[]): UniqueKey {
-  const functional = !(names[0] ?? '').startsWith('~');
+/** A key's parameter name ("~" marks a non-functional key on its first name). */
+const keyParam = (n: string): string => pooled(n.startsWith('~') ? n.slice(1) : n);
+
+function uniqueKey(list: readonly string[]): UniqueKey {
+  const functional = !(list[0] ?? '').startsWith('~');
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    if (k.functional !== functional || k.params.length !== names.length) continue;
+    if (k.functional !== functional || k.params.length !== list.length) continue;
     let same = true;
-    for (let j = 0; j < names.length && same; j++) same = k.params[j] === (names[j]!.startsWith('~') ? names[j]!.slice(1) : names[j]);
+    for (let j = 0; j < list.length && same; j++) same = k.params[j] === (list[j]!.startsWith('~') ? list[j]!.slice(1) : list[j]);
     if (same) return k;
   }
-  const k: UniqueKey = Object.freeze({ params: Object.freeze(names.map((n) => (n.startsWith('~') ? n.slice(1) : n))), functional });
+  const k: UniqueKey = Object.freeze({ params: Object.freeze(list.map(keyParam)), functional });
   keys.push(k);
   return k;
 }
@@ -156,7 +173,7 @@ function makeObject(name: string, multi: boolean, o: ObjectOptions, members: rea
     else events.push(m);
   }
   const b = (o.access ?? ObjAccess.ReadOnly) | (multi ? O_MULTI : 0) | (o.volatile === true ? O_VOLATILE : 0);
-  return new CompactObject(name, b, {
+  return new CompactObject(pooled(name), b, {
     params, objects, commands, events, uniqueKeys: o.keys?.map(uniqueKey), maxEntries: o.maxEntries, persistWhen: o.persistWhen,
   });
 }
@@ -191,5 +208,9 @@ export function deepFreeze<V>(value: V): V {
 export function buildSchema(root: ObjectNode, dataModelUri: string): Schema {
   const objects: ObjectNode[] = [];
   place(root, null, objects);
+  forgetInterned();
+  stringLists.splice(0);
+  names.splice(0);
+  keys.splice(0);
   return deepFreeze({ root, dataModelUri, objects });
 }
