@@ -86,7 +86,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const gone: ObjectInstance[] = [];
-    for (const row of t.rows.values()) if (readParam(this.model, row, 'Persistent') !== 'true') gone.push(row);
+    for (const row of t.rows) if (readParam(this.model, row, 'Persistent') !== 'true') gone.push(row);
     this.deleteRows(gone);
   }
 

@@ -1,6 +1,6 @@
 /**
- * Outgoing datagrams waiting for the driver: a fixed ring of preallocated buffers
- * (`pollTransmit` copies one into the caller's buffer). Bounded: when the ring is full
+ * Outgoing datagrams waiting for the driver: a fixed ring of buffers, each allocated
+ * when the queue first gets that deep (`pollTransmit` copies one into the caller's buffer). Bounded: when the ring is full
  * the newest datagram is dropped, as a full NIC queue would; CON retransmission and
  * duplicate replay recover from it (RFC 7252 §4.2).
  */
@@ -58,8 +58,11 @@ export class TransmitQueue {
     this.transmit.peer = this.peers[i]!;
     this.transmit.length = len; // espruino-subset: a Transmit field, not an array
     this.peers[i] = null;
-    this.head = (i + 1) % this.slots.length;
     this.count--;
+    // Emptied: the next datagram goes into the first slot again, so a device that sends
+    // one or two at a time keeps one or two buffers, not every slot of the ring in turn
+    // (each 1 400 bytes: ≈ 80 JsVar blocks in Espruino, docs/espruino.md#memory).
+    this.head = this.count === 0 ? 0 : (i + 1) % this.slots.length;
     return this.transmit;
   }
 }

@@ -46,7 +46,7 @@ import { controllerUri, provisionControllers, type ControllerAddress } from '../
 import { parseCoapUri } from '../mtp/coap/uri.ts';
 import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
 import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
-import { FirmwareService, type ImageHeader } from '../firmware/index.ts';
+import type { FirmwareService, ImageHeader } from '../firmware/index.ts';
 import type { FirmwareSlots, HashFactory, OpenDownloadStream } from '../platform/firmware.ts';
 import type { WebSocketMtp, WebSocketMtpModule, WebSocketRows, WebSocketSettings } from '../mtp/websocket/index.ts';
 import type { StreamPort, StreamTlsOptions } from '../platform/stream.ts';
@@ -142,6 +142,12 @@ export interface HostAgentConfig {
     readonly idleTimeoutMs?: number | undefined;
     /** Incremental hashes: firmware/portable-hashes.ts (host, XS) or the platform's (Moddable `crypt`). */
     readonly hashes: HashFactory;
+    /**
+     * FirmwareService (firmware/service.ts), injected like the MQTT and WebSocket MTPs: a
+     * bundle whose entry passes no firmware (Espruino) carries none of firmware/ and http/
+     * (≈ 700 JsVar blocks at load there, docs/espruino.md#memory).
+     */
+    readonly service: typeof FirmwareService;
   } | undefined;
 }
 
@@ -230,7 +236,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   let firmware: FirmwareService | null = null;
   if (c.firmware !== undefined) {
     const fw = c.firmware;
-    firmware = new FirmwareService({
+    firmware = new fw.service({
       agent, slots: fw.slots, openStream: fw.openStream, store: platform.storage, now: () => platform.now(), log,
       random: (out) => platform.randomBytes(out), verifySignature: fw.verifySignature, hashes: fw.hashes,
       ...(fw.healthTimeoutMs !== undefined ? { healthTimeoutMs: fw.healthTimeoutMs } : {}),

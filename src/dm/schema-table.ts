@@ -4,10 +4,14 @@
  * `command` and `event`; `buildSchema` fills paths and parents once, then deep-freezes
  * every node (XS preload: no RAM for the schema, nothing allocated per request).
  */
-import { CompactParam, shareFacets } from './param-node.ts';
+import {
+  CompactParam, fallbackDefault, forgetInterned, internFacets, packParam, type ParamFacets,
+  P_HIDDEN, P_IGNORE_CHANGE, P_IMMUTABLE, P_LIST, P_MANDATORY, P_SECURED, P_VOLATILE,
+} from './param-node.ts';
+import { CompactObject, NO_PARAMS, O_MULTI, O_VOLATILE } from './object-node.ts';
 import {
   type CommandNode, type EventNode, NodeKind, ObjAccess, type ObjectNode, ParamAccess, type ParamGetter, type ParamNode,
-  type ParamSetter, ParamType, type ReferenceSpec, type Schema, type UniqueKey, ValueChange,
+  type ParamSetter, ParamType, type ReferenceSpec, type Schema, type UniqueKey,
 } from './schema.ts';
 
 export interface ParamOptions {
@@ -39,28 +43,64 @@ export const R = ParamAccess.ReadOnly;
 export const W = ParamAccess.ReadWrite;
 export const WO = ParamAccess.WriteOnceReadOnly;
 
-// Shared empty member lists: an XS array costs slots even when empty.
-const NO_PARAMS: readonly ParamNode[] = Object.freeze([]);
-const NO_OBJECTS: readonly ObjectNode[] = Object.freeze([]);
-const NO_COMMANDS: readonly CommandNode[] = Object.freeze([]);
-const NO_EVENTS: readonly EventNode[] = Object.freeze([]);
+
+/**
+ * What the declarations made since the last buildSchema share (emptied by it, the
+ * schema keeps what it uses): arrays of strings (enumerations, patterns), unique keys,
+ * and names — a string literal is a new string each time it is evaluated in Espruino
+ * (1–3 blocks each; 'Alias' is declared 15 times), and already one string in XS.
+ */
+const stringLists: (readonly string[])[] = [];
+const names: string[] = [];
+
+/** The one copy of `name` among the declarations (native indexOf: fast in every engine). */
+function pooled(name: string): string {
+  const i = names.indexOf(name);
+  if (i >= 0) return names[i]!;
+  names.push(name);
+  return name;
+}
+
+function internStrings(a: readonly string[] | undefined): readonly string[] | undefined {
+  if (a === undefined) return undefined;
+  for (let i = 0; i < stringLists.length; i++) {
+    const s = stringLists[i]!;
+    if (s === a) return s;
+    if (s.length !== a.length) continue;
+    let same = true;
+    for (let j = 0; j < a.length && same; j++) same = s[j] === a[j];
+    if (same) return s;
+  }
+  stringLists.push(Object.freeze(a));
+  return a;
+}
+
+/** Facets left at their default are not stored (param-node.ts). */
+type MutableFacets = { -readonly [K in keyof ParamFacets]: ParamFacets[K] };
 
 export function param(name: string, type: ParamType, access: ParamAccess, o: ParamOptions = {}): ParamNode {
   const list = o.list === undefined ? false : o.list !== false;
   const lo = typeof o.list === 'object' ? o.list : undefined;
-  const numeric = type !== T.String && type !== T.Base64 && type !== T.HexBinary && type !== T.DateTime;
-  const fallback = type === T.Boolean ? 'false' : numeric && !list ? '0' : type === T.DateTime && !list ? '0001-01-01T00:00:00Z' : '';
-  return new CompactParam(name, type, access, o.def ?? fallback, {
-    minLength: o.minLength ?? 0, maxLength: o.maxLength ?? 0,
-    rangeMin: o.min ?? '', rangeMax: o.max ?? '',
-    enumeration: o.enumeration ?? null, patterns: o.patterns ?? null,
-    list, minItems: lo?.minItems ?? 0, maxItems: lo?.maxItems ?? 0, listMaxLength: lo?.maxLength ?? 0,
-    reference: o.ref ?? null, secured: o.secured ?? false, hidden: o.hidden ?? false,
-    valueChange: o.ignoreChange ? ValueChange.WillIgnore : ValueChange.Allowed,
-    mandatory: o.mandatory ?? false, entriesOf: o.entriesOf ?? '',
-    getter: o.get ?? null, setter: o.set ?? null, volatile: o.volatile ?? (o.get !== undefined),
-    immutable: o.immutable ?? false,
-  });
+  const flags = (list ? P_LIST : 0) | (o.secured === true ? P_SECURED : 0) | (o.hidden === true ? P_HIDDEN : 0) |
+    (o.ignoreChange === true ? P_IGNORE_CHANGE : 0) | (o.mandatory === true ? P_MANDATORY : 0) |
+    ((o.volatile ?? (o.get !== undefined)) ? P_VOLATILE : 0) | (o.immutable === true ? P_IMMUTABLE : 0);
+  const f: MutableFacets = {};
+  let any = false;
+  if (o.minLength !== undefined && o.minLength !== 0) { f.minLength = o.minLength; any = true; }
+  if (o.maxLength !== undefined && o.maxLength !== 0) { f.maxLength = o.maxLength; any = true; }
+  if (o.min !== undefined && o.min !== '') { f.rangeMin = o.min; any = true; }
+  if (o.max !== undefined && o.max !== '') { f.rangeMax = o.max; any = true; }
+  if (o.enumeration !== undefined) { f.enumeration = internStrings(o.enumeration); any = true; }
+  if (o.patterns !== undefined) { f.patterns = internStrings(o.patterns); any = true; }
+  if (lo?.minItems !== undefined && lo.minItems !== 0) { f.minItems = lo.minItems; any = true; }
+  if (lo?.maxItems !== undefined && lo.maxItems !== 0) { f.maxItems = lo.maxItems; any = true; }
+  if (lo?.maxLength !== undefined && lo.maxLength !== 0) { f.listMaxLength = lo.maxLength; any = true; }
+  if (o.ref !== undefined) { f.reference = o.ref; any = true; }
+  if (o.entriesOf !== undefined && o.entriesOf !== '') { f.entriesOf = o.entriesOf; any = true; }
+  if (o.get !== undefined) { f.getter = o.get; any = true; }
+  if (o.set !== undefined) { f.setter = o.set; any = true; }
+  const d = o.def === undefined || o.def === fallbackDefault(type, list) ? undefined : pooled(o.def);
+  return new CompactParam(pooled(name), packParam(type, access, flags), d, any ? internFacets(f) : undefined);
 }
 
 /** A "…NumberOfEntries" parameter counting the rows of sibling table `tableName`. */
@@ -101,6 +141,26 @@ export interface ObjectOptions {
 
 type Member = ParamNode | CommandNode | EventNode | ObjectNode;
 
+/** Unique keys declared since the last buildSchema: every table with the same key shares it. */
+const keys: UniqueKey[] = [];
+
+/** A key's parameter name ("~" marks a non-functional key on its first name). */
+const keyParam = (n: string): string => pooled(n.startsWith('~') ? n.slice(1) : n);
+
+function uniqueKey(list: readonly string[]): UniqueKey {
+  const functional = !(list[0] ?? '').startsWith('~');
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k.functional !== functional || k.params.length !== list.length) continue;
+    let same = true;
+    for (let j = 0; j < list.length && same; j++) same = k.params[j] === (list[j]!.startsWith('~') ? list[j]!.slice(1) : list[j]);
+    if (same) return k;
+  }
+  const k: UniqueKey = Object.freeze({ params: Object.freeze(list.map(keyParam)), functional });
+  keys.push(k);
+  return k;
+}
+
 function makeObject(name: string, multi: boolean, o: ObjectOptions, members: readonly Member[]): ObjectNode {
   const params: ParamNode[] = [];
   const objects: ObjectNode[] = [];
@@ -112,20 +172,10 @@ function makeObject(name: string, multi: boolean, o: ObjectOptions, members: rea
     else if (m.kind === NodeKind.Command) commands.push(m);
     else events.push(m);
   }
-  const uniqueKeys: UniqueKey[] = [];
-  for (const k of o.keys ?? []) {
-    const functional = !(k[0] ?? '').startsWith('~');
-    uniqueKeys.push({ params: k.map((n) => (n.startsWith('~') ? n.slice(1) : n)), functional });
-  }
-  return {
-    kind: NodeKind.Object, name, path: '', parent: null, multi,
-    access: o.access ?? ObjAccess.ReadOnly, maxEntries: o.maxEntries ?? 0, uniqueKeys,
-    params: params.length > 0 ? params : NO_PARAMS,
-    objects: objects.length > 0 ? objects : NO_OBJECTS,
-    commands: commands.length > 0 ? commands : NO_COMMANDS,
-    events: events.length > 0 ? events : NO_EVENTS,
-    persistWhen: o.persistWhen ?? '', volatile: o.volatile ?? false,
-  };
+  const b = (o.access ?? ObjAccess.ReadOnly) | (multi ? O_MULTI : 0) | (o.volatile === true ? O_VOLATILE : 0);
+  return new CompactObject(pooled(name), b, {
+    params, objects, commands, events, uniqueKeys: o.keys?.map(uniqueKey), maxEntries: o.maxEntries, persistWhen: o.persistWhen,
+  });
 }
 
 /** A single-instance object. */
@@ -158,12 +208,9 @@ export function deepFreeze<V>(value: V): V {
 export function buildSchema(root: ObjectNode, dataModelUri: string): Schema {
   const objects: ObjectNode[] = [];
   place(root, null, objects);
-  const params: ParamNode[] = [];
-  for (const o of objects) {
-    params.push(...o.params);
-    for (const c of o.commands) params.push(...c.input, ...c.output);
-    for (const e of o.events) params.push(...e.args);
-  }
-  shareFacets(params);
+  forgetInterned();
+  stringLists.splice(0);
+  names.splice(0);
+  keys.splice(0);
   return deepFreeze({ root, dataModelUri, objects });
 }

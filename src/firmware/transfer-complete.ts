@@ -32,7 +32,7 @@ export function transferComplete(agent: Agent, n: TransferNote, fault: number, f
     CheckSumAlgorithm: n.algorithm, CheckSum: checkSum,
   };
   const table = model.tableAt(CONTROLLERS);
-  for (const c of table === undefined ? [] : table.rows.values()) {
+  for (const c of table === undefined ? [] : table.rows) {
     const policy = c.children.get('TransferCompletePolicy');
     const filter = policy === undefined ? 'Both' : model.read(policy, policy.node.params.find((p) => p.name === 'ResultTypeFilter')!);
     if (filter === 'Success' && fault !== 0) continue;

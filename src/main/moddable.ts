@@ -41,7 +41,7 @@ import { openFirmware } from 'tinyusp/firmware';
 import { copyBoardDescription, findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
 import {
-  CLASS2_PROFILE, MQTT_MTP, WEBSOCKET_MTP, deviceCoapsConfig, parseDeviceSettings, startHostAgent, validateEndpointId,
+  CLASS2_PROFILE, FirmwareService, MQTT_MTP, WEBSOCKET_MTP, deviceCoapsConfig, parseDeviceSettings, startHostAgent, validateEndpointId,
   type DevicePems, type DeviceSettings, type HostAgent, type HostAgentConfig,
 } from 'tinyusp/core';
 import { moddableStreamPort } from '../platform/moddable/stream-port.ts';
@@ -133,7 +133,7 @@ export default function main(): void {
       // Each start is a boot for the slots (trial, rollback): open them again.
       const firmware = openFirmware(platform, { name: 'tinyusp', version: SOFTWARE_VERSION });
       agent = startHostAgent({
-        ...(firmware !== undefined ? { firmware } : {}),
+        ...(firmware !== undefined ? { firmware: { ...firmware, service: FirmwareService } } : {}),
         ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
         onWebSocketListening: (p) => platform.log.info(`tinyusp ws listening ws://${address}:${p}/usp endpoint ${eid}`),

@@ -30,7 +30,7 @@ import { USAGE, type AgentOptions } from '../config/options.ts';
 import { coapsSettings } from '../config/coaps-credentials.ts';
 import { readFirmwareFiles } from '../config/firmware.ts';
 import { join } from 'node:path';
-import { PORTABLE_HASHES, signatureCheck } from '../firmware/index.ts';
+import { FirmwareService, PORTABLE_HASHES, signatureCheck } from '../firmware/index.ts';
 import { createNodeCrypto } from '../platform/node/crypto.ts';
 import { nodeDownloadStreams } from '../platform/node/download-stream.ts';
 import { openFileSlots } from '../platform/node/firmware-slots.ts';
@@ -125,7 +125,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
     const slots = openFileSlots({ dir: join(o.stateDir, 'firmware'), factory: { name: 'tinyusp', version: softwareVersion() }, now: () => new Date().toISOString() });
     const firmware = {
       slots, openStream: nodeDownloadStreams(fwFiles.ca), verifySignature: signatureCheck(nodeCrypto.ecdsaP256Verify, fwFiles.key),
-      healthTimeoutMs: o.firmware.healthTimeoutS * 1000, hashes: PORTABLE_HASHES,
+      healthTimeoutMs: o.firmware.healthTimeoutS * 1000, hashes: PORTABLE_HASHES, service: FirmwareService,
     };
     host = startHostAgent({
       firmware,

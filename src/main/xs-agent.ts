@@ -14,7 +14,7 @@ import type { BoardDescription } from '../platform/board.ts';
 import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform/sim-board.ts';
 import type { LogLevel, Platform } from '../platform/types.ts';
 import { createXsHostPlatform, type XsHostFirmware } from '../platform/xs-host/index.ts';
-import { PORTABLE_HASHES, signatureCheck } from '../firmware/index.ts';
+import { FirmwareService, PORTABLE_HASHES, signatureCheck } from '../firmware/index.ts';
 import { CLASS2_PROFILE, startHostAgent, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
 
 /** xsnap's console output (the launcher reads it line by line). */
@@ -61,7 +61,7 @@ function run(c: XsAgentConfig, p: Platform): void {
     ...(c.class2 === true ? CLASS2_PROFILE : {}),
     ...(slots !== undefined && firmwareBridge !== null ? {
       firmware: {
-        slots, openStream: firmwareBridge.openStream, healthTimeoutMs: fw!.healthTimeoutMs, hashes: PORTABLE_HASHES,
+        slots, openStream: firmwareBridge.openStream, healthTimeoutMs: fw!.healthTimeoutMs, hashes: PORTABLE_HASHES, service: FirmwareService,
         verifySignature: signatureCheck(firmwareBridge.verifyP256, key),
       },
     } : {}),

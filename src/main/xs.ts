@@ -26,3 +26,4 @@ export {
 export { parseDeviceSettings, DEFAULT_COAP_PORT, type DeviceSettings } from '../config/device-settings.ts';
 export { deviceCoapsConfig, DEVICE_DTLS, type DevicePems } from '../config/device-credentials.ts';
 export { MQTT_MTP } from '../mtp/mqtt/mtp.ts';
+export { FirmwareService } from '../firmware/index.ts';

@@ -14,7 +14,7 @@
 import { readUtf8 } from '../encoding/utf8.ts';
 import { MsgError } from './errors.ts';
 import { decodeMessage } from './msg-codec.ts';
-import { BODY_RULE, MSG_TYPE_MAX } from './msg-schema.ts';
+import { BODY_MESSAGE, MSG_TYPE_MAX } from './msg-schema.ts';
 import { validateMessage } from './msg-validate.ts';
 import { MSG_ROOT, type Msg } from './generated/usp-msg.js';
 import { WireReader, WireType } from './wire.ts';
@@ -98,7 +98,7 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   if (he !== MsgError.Ok) return he;
   if (bodies !== 1) return MsgError.Body;
   r.reset(buf, bodyStart, bodyEnd);
-  const be = validateMessage(r, bodyEnd, BODY_RULE, 0, config.maxStringBytes);
+  const be = validateMessage(r, bodyEnd, BODY_MESSAGE, 0, config.maxStringBytes);
   if (be !== MsgError.Ok) return be;
   let msg: Msg;
   try {

@@ -1,75 +1,77 @@
 /**
- * Checks the bytes of a usp.Body against msg-schema.ts before the pbf-generated
- * decoder sees them: well-formed wire format, the right wire type for every known
+ * Checks the bytes of a usp.Body against the codec's table (msg-schema.ts) before the
+ * table decoder sees them: well-formed wire format, the right wire type for every known
  * field, known enum values (R-ENC.2), exactly one member per oneof (R-ENC.3), bounded
  * nesting, well-formed UTF-8 in every string field. Unknown fields of any wire type are skipped (§Unknown). Never throws.
  */
 import { MsgError } from './errors.ts';
-import { FieldKind, type MessageRule } from './msg-schema.ts';
+import { MSG_FIELDS, MSG_FIRST } from './generated/usp-msg.js';
+import { FIELD_BYTES, TableKind } from './msg-codec.ts';
+import { fieldAt, MAP_ENTRY, TYPE_ONEOFS } from './msg-schema.ts';
 import { WireReader, WireType } from './wire.ts';
 import { isUtf8 } from '../encoding/utf8.ts';
 
 /** Deepest message nesting accepted (usp-msg.proto itself nests 8 deep). */
 export const MAX_MSG_DEPTH = 16;
 
-const WIRE_OF_KIND = [WireType.Len, WireType.Varint, WireType.I32, WireType.Varint, WireType.Len];
+/** By TableKind: String, Bool, Fixed32, Varint (an enum), Message, Map. */
+const WIRE_OF_KIND = [WireType.Len, WireType.Varint, WireType.I32, WireType.Varint, WireType.Len, WireType.Len];
 
-/** `maxString` bounds every string field (paths, values, msg_ids) in bytes. */
-export function validateMessage(r: WireReader, end: number, rule: MessageRule, depth: number, maxString: number): MsgError {
+/** Message `m` of the table (or MAP_ENTRY); `maxString` bounds every string field (paths, values, msg_ids) in bytes. */
+export function validateMessage(r: WireReader, end: number, m: number, depth: number, maxString: number): MsgError {
   if (depth > MAX_MSG_DEPTH) return MsgError.TooLarge;
-  // Oneof groups seen (bit per group) and whether an unknown field appeared.
+  // Oneofs seen (bit per oneof index + 1) and whether an unknown field appeared.
   let seen = 0;
   let unknown = false;
   while (r.pos < end) {
     const tag = r.tag();
     if (tag < 0) return MsgError.Malformed;
-    const f = rule.fields[tag >>> 3];
-    if (!f) {
+    const number = tag >>> 3;
+    const at = m === MAP_ENTRY ? -1 : fieldAt(m, number);
+    const kind = at >= 0 ? MSG_FIELDS[at + 1]! & 15 : m === MAP_ENTRY && (number === 1 || number === 2) ? TableKind.String : -1;
+    if (kind < 0) {
       unknown = true;
       if (!r.skip(tag)) return MsgError.Malformed;
       if (r.pos > end) return MsgError.Malformed;
       continue;
     }
-    if ((tag & 7) !== WIRE_OF_KIND[f.kind]) return MsgError.WireType;
-    if (f.oneof) {
-      const bit = 1 << f.oneof;
+    if ((tag & 7) !== WIRE_OF_KIND[kind]) return MsgError.WireType;
+    const oneof = at >= 0 ? MSG_FIELDS[at + 4]! : 0;
+    if (oneof !== 0) {
+      const bit = 1 << oneof;
       if (seen & bit) return MsgError.OneofMultiple;
       seen |= bit;
     }
-    switch (f.kind) {
-      case FieldKind.Fixed32:
-        if (r.fixed32() < 0) return MsgError.Malformed;
-        break;
-      case FieldKind.Bool:
-      case FieldKind.Enum:
-        if (!r.varint()) return MsgError.Malformed;
-        if (f.kind === FieldKind.Enum && (r.hi !== 0 || r.lo > f.enumMax)) return MsgError.UnknownEnum;
-        break;
-      case FieldKind.String: {
-        const n = r.length();
-        if (n < 0) return MsgError.Malformed;
-        if (n > maxString) return MsgError.TooLarge;
-        // Issue #16: the decoder would turn bad bytes into U+FFFD and store them; refuse them (7004).
-        if (r.pos + n > end || !isUtf8(r.buf, r.pos, r.pos + n)) return r.pos + n > end ? MsgError.Malformed : MsgError.InvalidUtf8;
-        r.pos += n;
-        break;
-      }
-      default: {
-        const n = r.length();
-        if (n < 0) return MsgError.Malformed;
-        const subEnd = r.pos + n;
-        const outerEnd = r.end;
-        r.end = subEnd;
-        const e = validateMessage(r, subEnd, f.message!, depth + 1, maxString);
-        r.end = outerEnd;
-        if (e !== MsgError.Ok) return e;
-        r.pos = subEnd;
-      }
+    if (kind === TableKind.Fixed32) {
+      if (r.fixed32() < 0) return MsgError.Malformed;
+    } else if (kind === TableKind.Bool || kind === TableKind.Varint) {
+      if (!r.varint()) return MsgError.Malformed;
+      if (kind === TableKind.Varint && (r.hi !== 0 || r.lo > MSG_FIELDS[at + 3]!)) return MsgError.UnknownEnum;
+    } else if (kind === TableKind.String) {
+      const n = r.length();
+      if (n < 0) return MsgError.Malformed;
+      if (n > maxString) return MsgError.TooLarge;
+      // Issue #16: the decoder would turn bad bytes into U+FFFD and store them; refuse them (7004).
+      if (r.pos + n > end || !isUtf8(r.buf, r.pos, r.pos + n)) return r.pos + n > end ? MsgError.Malformed : MsgError.InvalidUtf8;
+      r.pos += n;
+    } else {
+      const n = r.length();
+      if (n < 0) return MsgError.Malformed;
+      const subEnd = r.pos + n;
+      const outerEnd = r.end;
+      r.end = subEnd;
+      const e = validateMessage(r, subEnd, kind === TableKind.Map ? MAP_ENTRY : MSG_FIELDS[at + 3]!, depth + 1, maxString);
+      r.end = outerEnd;
+      if (e !== MsgError.Ok) return e;
+      r.pos = subEnd;
     }
     if (r.pos > end) return MsgError.Malformed;
   }
-  for (let g = 1; g <= rule.oneofCount; g++) {
-    if (!(seen & (1 << g))) return unknown && rule.oneofNamesType ? MsgError.UnknownMessageType : MsgError.OneofEmpty;
+  if (m === MAP_ENTRY) return MsgError.Ok;
+  // Every oneof of the message needs its member.
+  for (let f = MSG_FIRST[m]!; f < MSG_FIRST[m + 1]!; f++) {
+    const oneof = MSG_FIELDS[f * FIELD_BYTES + 4]!;
+    if (oneof !== 0 && !(seen & (1 << oneof))) return unknown && (TYPE_ONEOFS & (1 << oneof)) !== 0 ? MsgError.UnknownMessageType : MsgError.OneofEmpty;
   }
   return MsgError.Ok;
 }

@@ -145,9 +145,17 @@ const KIND_MESSAGE = 4;
 const KIND_MAP = 5;
 const REPEATED = 0x10;
 
+/** Largest value of every enum, by flattened name (the validator's R-ENC.2 range). */
+function enumMaxima(msgs: Message[], enums: Enum[], prefix: string, out: Map<string, number>): Map<string, number> {
+  for (const e of enums) out.set(prefix + e.name, Math.max(...Object.values(e.values).map((v) => v.value)));
+  for (const m of msgs) enumMaxima(m.messages, m.enums, prefix + m.name, out);
+  return out;
+}
+
 /**
  * The table module of a proto: per field (declaration order, messages depth-first) the
- * bytes number, kind, name index, message index, oneof index + 1; MSG_FIRST[i] is message
+ * bytes number, kind, name index, message index (for an enum field: the enum's largest
+ * value, which src/usp/msg-validate.ts checks), oneof index + 1; MSG_FIRST[i] is message
  * i's first field. Names are the keys of an object literal, so XS has them as keys from the
  * start. Types the codec does not handle are refused here, not at run time.
  */
@@ -155,6 +163,7 @@ function tableModule(s: Schema): string {
   const names = new Map<string, string>();
   const kinds = new Map<string, 'm' | 'e'>();
   collectNames(s.messages, s.enums, '', names, kinds);
+  const maxima = enumMaxima(s.messages, s.enums, '', new Map());
   const order: { m: Message; scope: string; flat: string }[] = [];
   const walk = (msgs: Message[], scope: string): void => {
     for (const m of msgs) {
@@ -179,7 +188,7 @@ function tableModule(s: Schema): string {
       else {
         const flat = resolveType(f.type, scope, names);
         if (flat === undefined) throw new Error(`${scope}.${f.name}: type ${f.type} is not supported by the table codec`);
-        if (kinds.get(flat) === 'e') kind = KIND_ENUM;
+        if (kinds.get(flat) === 'e') { kind = KIND_ENUM; target = maxima.get(flat)!; }
         else { kind = KIND_MESSAGE; target = index.get(flat)!; }
       }
       if (f.repeated && (kind !== 0 && kind !== KIND_MESSAGE)) throw new Error(`${scope}.${f.name}: repeated ${f.type} is not supported`);
@@ -195,7 +204,7 @@ function tableModule(s: Schema): string {
     `export const MSG_FIELD_NAMES = ${keys(fieldNames)};\n` +
     `/** Oneof names, by index − 1. */\n` +
     `export const MSG_ONEOF_NAMES = ${keys(oneofNames)};\n` +
-    `/** Per field, 5 bytes: number, kind (+16 repeated), name index, message index, oneof index + 1. */\n` +
+    `/** Per field, 5 bytes: number, kind (+16 repeated), name index, message index (an enum's largest value), oneof index + 1. */\n` +
     `export const MSG_FIELDS = new Uint8Array([${bytes.join(',')}]);\n` +
     `/** Message i's fields are MSG_FIELDS[5 × MSG_FIRST[i] … 5 × MSG_FIRST[i + 1]). Messages: ${order.map((o, i) => `${i} ${o.flat}`).join(', ')}. */\n` +
     `export const MSG_FIRST = new Uint16Array([${first.join(',')}]);\n` +

@@ -94,7 +94,7 @@ export function provisionCoapMtps(model: DataModelApi, o: CoapMtpSettings, defau
 export function runningCoapMtps(model: DataModelApi): { plain: boolean; coaps: boolean } {
   const table = model.tableAt(LOCAL_MTP_TABLE);
   const coapRows: ObjectInstance[] = [];
-  for (const m of table === undefined ? [] : table.rows.values()) if (read(model, m, 'Protocol') === 'CoAP') coapRows.push(m);
+  for (const m of table === undefined ? [] : table.rows) if (read(model, m, 'Protocol') === 'CoAP') coapRows.push(m);
   const up = (row: ObjectInstance | undefined): boolean => row !== undefined && read(model, row, 'Status') === 'Up';
   return { plain: up(coapRows[0]), coaps: up(coapRows[1]) };
 }

@@ -50,13 +50,13 @@ export interface WebSocketRows {
 
 /** The agent's LocalAgent.MTP row with Protocol WebSocket. */
 export function listenerRow(model: DataModelApi): ObjectInstance | undefined {
-  for (const m of model.tableAt(LOCAL_MTP_TABLE)?.rows.values() ?? []) if (read(model, m, 'Protocol') === 'WebSocket') return m;
+  for (const m of model.tableAt(LOCAL_MTP_TABLE)?.rows ?? []) if (read(model, m, 'Protocol') === 'WebSocket') return m;
   return undefined;
 }
 
 /** A Controller's MTP row with Protocol WebSocket (Protocol is a unique key of the table). */
 export function controllerWsRow(controller: ObjectInstance, model: DataModelApi): ObjectInstance | undefined {
-  for (const m of controller.tables.get('MTP')?.rows.values() ?? []) if (read(model, m, 'Protocol') === 'WebSocket') return m;
+  for (const m of controller.tables.get('MTP')?.rows ?? []) if (read(model, m, 'Protocol') === 'WebSocket') return m;
   return undefined;
 }
 
@@ -150,7 +150,7 @@ function num(model: DataModelApi, inst: ObjectInstance, name: string, def: numbe
 /** Every enabled Controller's enabled WebSocket MTP with a Host. */
 export function readWebSocketControllers(model: DataModelApi): WebSocketControllerConfig[] {
   const out: WebSocketControllerConfig[] = [];
-  for (const c of model.tableAt(CONTROLLER_TABLE)?.rows.values() ?? []) {
+  for (const c of model.tableAt(CONTROLLER_TABLE)?.rows ?? []) {
     if (read(model, c, 'Enable') !== 'true') continue;
     const mtp = controllerWsRow(c, model);
     const ws = mtp?.children.get('WebSocket');
