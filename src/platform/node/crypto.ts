@@ -79,7 +79,11 @@ export function createNodeCrypto(): CryptoPort {
     p256Keygen(): EcKeyPair {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();
-      return { privateKey: new Uint8Array(ecdh.getPrivateKey()), publicKey: new Uint8Array(ecdh.getPublicKey()) };
+      // getPrivateKey() drops leading zero bytes (≈ 1 key in 256 is 31 bytes): a P-256 scalar is 32.
+      const d = ecdh.getPrivateKey();
+      const privateKey = new Uint8Array(32);
+      privateKey.set(d, 32 - d.length);
+      return { privateKey, publicKey: new Uint8Array(ecdh.getPublicKey()) };
     },
     p256PublicKey(sk) {
       try {
