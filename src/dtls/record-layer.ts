@@ -13,6 +13,9 @@ import type { Ccm8Cipher } from '../platform/crypto.ts';
 import { ReplayWindow } from './replay-window.ts';
 import { CCM8_RECORD_OVERHEAD, DTLS_1_0, DTLS_1_2, RECORD_HEADER_BYTES } from './wire.ts';
 
+/** The implicit IV before an epoch's keys exist: read only (never used to seal or open), shared by every association. */
+const NO_IV = new Uint8Array(4);
+
 /** 2^48 - 1: the last sequence number of an epoch (RFC 6347 §4.1). */
 const MAX_SEQ = 0xffffffffffff;
 
@@ -38,14 +41,14 @@ export type RecordResult = (typeof RecordResult)[keyof typeof RecordResult];
 export class RecordLayer {
   readEpoch = 0;
   private readCipher: Ccm8Cipher | undefined;
-  private readIv: Uint8Array = new Uint8Array(4);
+  private readIv: Uint8Array = NO_IV;
   private readonly window = new ReplayWindow();
   private readonly window0 = new ReplayWindow();
 
   writeEpoch = 0;
   writeSeq = 0;
   private writeCipher: Ccm8Cipher | undefined;
-  private writeIv: Uint8Array = new Uint8Array(4);
+  private writeIv: Uint8Array = NO_IV;
   /** Epoch-0 writer state kept to retransmit a flight started before the epoch change. */
   private writeSeq0 = 0;
 

@@ -95,7 +95,8 @@ export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle
   const psks = cred.controllerPsks ?? [];
   /** "address port" → the Endpoint ID that must be there (set by sendRecord). */
   const expected = new Map<string, string>();
-  const view = new RecordView(createRecordViewConfig({ maxRecordBytes: 1 << 20 }));
+  /** Reads a Record's from_id for a certificate without a USP Endpoint ID SAN; built at its first use (rare: XS RAM). */
+  let view: RecordView | null = null;
   let socket: DtlsSocket | null = null;
   // Issue #16: a flood of failed handshakes must not write one line each.
   const peerLog = new LogLimiter(platform.log, () => platform.now(), 'DTLS peers');
@@ -177,6 +178,7 @@ export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle
       if (a.peerCertificate !== undefined) {
         if (a.endpointId !== undefined) return { secure: true, peerEndpointId: a.endpointId };
         // No urn:bbf:usp:id SAN: the certificate must name the Record's from_id otherwise (fqdn:: by dNSName).
+        if (view === null) view = new RecordView(createRecordViewConfig({ maxRecordBytes: 1 << 20 }));
         if (view.wrap(record, 0, record.length) !== 0) return null;
         let fromId = '';
         for (let i = 0; i < view.fromIdLen; i++) fromId += String.fromCharCode(record[view.fromIdStart + i]!);
