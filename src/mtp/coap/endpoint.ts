@@ -9,7 +9,7 @@
  */
 import { SendRecordError, UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from './binding.ts';
 import type { Platform, UdpOptions, UdpSocket } from '../../platform/types.ts';
-import { createDeadlineTimer } from '../../platform/deadline-timer.ts';
+import { createDeadlineTimer, type DeadlineTimer } from '../../platform/deadline-timer.ts';
 
 export interface CoapEndpointOptions {
   readonly platform: Platform;
@@ -45,25 +45,69 @@ export interface CoapEndpointHandle {
 /** Receive-path buffer for transmits: one, reused (a datagram is at most SLOT_BYTES). */
 const OUT_BYTES = 1500;
 
-export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHandle {
-  const { platform } = options;
-  const out = new Uint8Array(OUT_BYTES);
-  let binding: UspCoapBinding | null = null;
-  let socket: UdpSocket | null = null;
-  const timer = createDeadlineTimer(platform, () => {
-    if (closed || binding === null) return;
-    binding.handleTimeout(platform.now());
-    drain();
-  });
-  let boundPort = 0;
-  let closed = false;
-  let draining = false;
+/**
+ * The loop as a class: on Moddable its methods stay with the preloaded code, where a
+ * handle of closures cost ≈ 10 XS slots of RAM per function (the agent runs one loop per
+ * CoAP socket, two with coaps). The socket's callbacks are the only closures left.
+ */
+class CoapEndpointLoop implements CoapEndpointHandle {
+  binding: UspCoapBinding | null = null;
+  private readonly out = new Uint8Array(OUT_BYTES);
+  private socket: UdpSocket | null = null;
+  private readonly timer: DeadlineTimer;
+  private boundPort = 0;
+  private closed = false;
+  private draining = false;
   /** address, port pairs whose write was refused during this drain. */
-  const unreachable: (string | number)[] = [];
+  private readonly unreachable: (string | number)[] = [];
 
-  function drain(): void {
-    if (draining || binding === null || socket === null) return;
-    draining = true;
+  constructor(private readonly options: CoapEndpointOptions) {
+    const { platform } = options;
+    this.timer = createDeadlineTimer(platform, () => {
+      if (this.closed || this.binding === null) return;
+      this.binding.handleTimeout(platform.now());
+      this.drain();
+    });
+    const udpOptions: UdpOptions = {
+      port: options.port,
+      ...(options.address !== undefined ? { address: options.address } : {}),
+      onReadable: () => this.onReadable(),
+      onReady: (port) => this.onReady(port),
+      onError(message) {
+        if (options.onError !== undefined) options.onError(message);
+        else platform.log.error(`CoAP socket: ${message}`);
+      },
+      onWriteError: (address, port, message) => {
+        if (this.closed || this.binding === null) return;
+        options.onWriteError?.(address, port, message);
+        this.binding.handleUnreachable(platform.now(), address, port);
+        this.drain();
+      },
+    };
+    // Moddable binds synchronously: onReady (and onReadable) may run before this returns.
+    this.socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
+    if (this.binding !== null) this.onReadable();
+  }
+
+  private onReady(port: number): void {
+    if (this.closed) return;
+    const { platform } = this.options;
+    this.boundPort = port;
+    const b = this.options.binding;
+    this.binding = new UspCoapBinding((o) => platform.randomBytes(o), {
+      ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(port) : b.replyTo,
+    });
+    this.options.onReady?.(port);
+    this.onReadable();
+  }
+
+  private drain(): void {
+    const binding = this.binding;
+    const socket = this.socket;
+    if (this.draining || binding === null || socket === null) return;
+    this.draining = true;
+    const out = this.out;
+    const unreachable = this.unreachable;
     try {
       for (;;) {
         let busy = false;
@@ -74,71 +118,49 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
         // Refused at once (bad address): that destination's Records fail now, nothing else does (issue #16).
         while (unreachable.length > 0) {
           const port = unreachable.pop() as number;
-          binding.handleUnreachable(platform.now(), unreachable.pop() as string, port);
+          binding.handleUnreachable(this.options.platform.now(), unreachable.pop() as string, port);
           busy = true;
         }
-        for (let e = binding.pollEvent(); e !== null && !closed; e = binding.pollEvent()) { busy = true; options.onEvent(e); }
-        if (!busy || closed) break;
+        for (let e = binding.pollEvent(); e !== null && !this.closed; e = binding.pollEvent()) { busy = true; this.options.onEvent(e); }
+        if (!busy || this.closed) break;
       }
     } finally {
-      draining = false;
+      this.draining = false;
     }
-    if (!closed) timer.arm(binding.pollTimeout());
+    if (!this.closed) this.timer.arm(binding.pollTimeout());
   }
 
-  function onReadable(): void {
+  private onReadable(): void {
+    const binding = this.binding;
+    const socket = this.socket;
     if (binding === null || socket === null) return;
-    for (let d = socket.read(); d !== undefined && !closed; d = socket.read()) {
-      const now = platform.now();
+    for (let d = socket.read(); d !== undefined && !this.closed; d = socket.read()) {
+      const now = this.options.platform.now();
       const peer = binding.peers.intern(d.address, d.port, now);
       if (peer === null) continue; // peer table full of busy peers: drop, the sender retransmits
       binding.handleDatagram(now, d.data, 0, d.data.length, peer);
-      drain();
+      this.drain();
     }
   }
 
-  const udpOptions: UdpOptions = {
-    port: options.port,
-    ...(options.address !== undefined ? { address: options.address } : {}),
-    onReadable,
-    onReady(port) {
-      if (closed) return;
-      boundPort = port;
-      const b = options.binding;
-      binding = new UspCoapBinding((o) => platform.randomBytes(o), {
-        ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(port) : b.replyTo,
-      });
-      options.onReady?.(port);
-      onReadable();
-    },
-    onError(message) {
-      if (options.onError !== undefined) options.onError(message);
-      else platform.log.error(`CoAP socket: ${message}`);
-    },
-    onWriteError(address, port, message) {
-      if (closed || binding === null) return;
-      options.onWriteError?.(address, port, message);
-      binding.handleUnreachable(platform.now(), address, port);
-      drain();
-    },
-  };
-  socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
+  sendRecord(uri: string, record: Uint8Array): number {
+    if (this.binding === null) return SendRecordError.NotReady;
+    // Peers are matched by the address datagrams come from: send to the loopback literal, not a name.
+    const h = this.binding.sendRecord(this.options.platform.now(), uri.replace('://localhost', '://127.0.0.1'), record);
+    this.drain();
+    return h;
+  }
 
-  return {
-    sendRecord(uri, record) {
-      if (binding === null) return SendRecordError.NotReady;
-      // Peers are matched by the address datagrams come from: send to the loopback literal, not a name.
-      const h = binding.sendRecord(platform.now(), uri.replace('://localhost', '://127.0.0.1'), record);
-      drain();
-      return h;
-    },
-    get port() { return boundPort; },
-    get binding() { return binding; },
-    close() {
-      if (closed) return;
-      closed = true;
-      timer.cancel();
-      socket?.close();
-    },
-  };
+  get port(): number { return this.boundPort; }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.timer.cancel();
+    this.socket?.close();
+  }
+}
+
+export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHandle {
+  return new CoapEndpointLoop(options);
 }
