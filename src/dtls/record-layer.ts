@@ -25,6 +25,22 @@ function copyBytes(src: Uint8Array, start: number, end: number, out: Uint8Array,
   for (let i = start; i < end; i++) out[at++] = src[i]!;
 }
 
+/**
+ * The CCM nonce and AAD of the record being opened or sealed: filled and read within one
+ * `next` or `seal` call, which call nothing outside, so one pair serves every association
+ * (14 XS slots each saved). Built at run time: Moddable preloads this module, and an
+ * object made at preload is read-only.
+ */
+class RecordScratch {
+  readonly nonce = new Uint8Array(12);
+  readonly aad = new Uint8Array(13);
+}
+let scratch: RecordScratch | null = null;
+function recordScratch(): RecordScratch {
+  if (scratch === null) scratch = new RecordScratch();
+  return scratch;
+}
+
 /** The record just parsed by `RecordLayer.next`: header fields and the plaintext range. */
 export class RecordView {
   type = 0;
@@ -52,9 +68,15 @@ export class RecordLayer {
   /** Epoch-0 writer state kept to retransmit a flight started before the epoch change. */
   private writeSeq0 = 0;
 
-  private readonly nonce = new Uint8Array(12);
-  private readonly aad = new Uint8Array(13);
+  private readonly nonce: Uint8Array;
+  private readonly aad: Uint8Array;
   readonly view = new RecordView();
+
+  constructor() {
+    const s = recordScratch();
+    this.nonce = s.nonce;
+    this.aad = s.aad;
+  }
 
   /** Forgets epoch-0 history: a HelloVerifyRequest restarts the server's numbering (RFC 6347 §4.2.1). */
   resetEpoch0Window(): void { this.window0.reset(); }
