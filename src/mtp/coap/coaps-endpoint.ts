@@ -119,19 +119,17 @@ class CoapsLoopOptions implements CoapEndpointOptions {
 class CoapsSocketOptions implements DtlsSocketOptions {
   readonly port: number;
   readonly address: string | undefined;
-  readonly onReadable: UdpOptions['onReadable'];
-  readonly onReady: UdpOptions['onReady'];
-  readonly onError: UdpOptions['onError'];
-  readonly onWriteError: UdpOptions['onWriteError'];
 
-  constructor(private readonly ep: CoapsEndpoint, udp: UdpOptions, readonly platform: Platform, readonly crypto: CryptoPort, readonly config: DtlsConfig) {
+  constructor(private readonly ep: CoapsEndpoint, private readonly udp: UdpOptions, readonly platform: Platform, readonly crypto: CryptoPort, readonly config: DtlsConfig) {
     this.port = udp.port;
     this.address = udp.address;
-    this.onReadable = udp.onReadable;
-    this.onReady = udp.onReady;
-    this.onError = udp.onError;
-    this.onWriteError = udp.onWriteError;
   }
+
+  // The CoAP loop's callbacks, called as its methods (they may be: endpoint.ts).
+  onReadable(count: number): void { this.udp.onReadable(count); }
+  onReady(port: number): void { this.udp.onReady?.(port); }
+  onError(message: string): void { this.udp.onError?.(message); }
+  onWriteError(address: string, port: number, message: string): void { this.udp.onWriteError?.(address, port, message); }
 
   clientConfig(address: string, port: number): Partial<DtlsConfig> | undefined { return this.ep.clientConfig(address, port); }
   admits(a: DtlsAssociation): boolean { return this.ep.admits(a); }

@@ -56,10 +56,24 @@ class SocketEvents implements DtlsEndpointOptions {
   onClosed(peer: DtlsAssociation): void { this.socket.closed(peer); }
 }
 
+/** The raw UDP socket's options and callbacks (the platforms call them as methods). */
+class RawSocketEvents implements UdpOptions {
+  readonly port: number;
+  readonly address: string | undefined;
+  constructor(private readonly socket: SecureDatagramSocket, private readonly o: DtlsSocketOptions) {
+    this.port = o.port;
+    this.address = o.address;
+  }
+  onReadable(): void { this.socket.rawReadable(); }
+  onReady(port: number): void { this.o.onReady?.(port); }
+  onError(message: string): void { this.o.onError?.(message); }
+  onWriteError(address: string, port: number, message: string): void { this.socket.rawWriteError(address, port, message); }
+}
+
 /**
  * The socket as a class: on Moddable its methods stay with the preloaded code, where an
- * object of closures cost ≈ 10 XS slots of RAM per function. The raw socket's callbacks
- * and the timer's are the only closures left.
+ * object of closures cost ≈ 10 XS slots of RAM per function. The timer's callback is
+ * the only closure left.
  */
 class SecureDatagramSocket implements DtlsSocket {
   readonly endpoint: DtlsEndpoint;
@@ -80,25 +94,23 @@ class SecureDatagramSocket implements DtlsSocket {
       this.flush();
     });
     this.endpoint = new DtlsEndpoint(new SocketEvents(this, o.config, o.crypto));
-    this.raw = platform.openUdp({
-      port: o.port,
-      ...(o.address !== undefined ? { address: o.address } : {}),
-      onReadable: () => {
-        const raw = this.raw;
-        for (let d = raw?.read(); d !== undefined && !this.isClosed; d = raw?.read()) {
-          this.endpoint.handleDatagram(platform.now(), d.data, 0, d.data.length, d.address, d.port);
-          this.flush();
-        }
-      },
-      ...(o.onReady !== undefined ? { onReady: o.onReady } : {}),
-      ...(o.onError !== undefined ? { onError: o.onError } : {}),
-      onWriteError: (address, port, message) => {
-        // The peer's address cannot be reached: a handshake with it cannot finish (issue #16).
-        const a = this.endpoint.peer(address, port);
-        if (a !== undefined && a.state === DtlsState.Handshaking) this.endpoint.close(a);
-        if (!this.isClosed) o.onWriteError?.(address, port, message);
-      },
-    });
+    this.raw = platform.openUdp(new RawSocketEvents(this, o));
+  }
+
+  /** Datagrams wait on the raw socket: each goes to the DTLS endpoint. */
+  rawReadable(): void {
+    const raw = this.raw;
+    for (let d = raw?.read(); d !== undefined && !this.isClosed; d = raw?.read()) {
+      this.endpoint.handleDatagram(this.platform.now(), d.data, 0, d.data.length, d.address, d.port);
+      this.flush();
+    }
+  }
+
+  rawWriteError(address: string, port: number, message: string): void {
+    // The peer's address cannot be reached: a handshake with it cannot finish (issue #16).
+    const a = this.endpoint.peer(address, port);
+    if (a !== undefined && a.state === DtlsState.Handshaking) this.endpoint.close(a);
+    if (!this.isClosed) this.o.onWriteError?.(address, port, message);
   }
 
   /** Decrypted application data: queued and read by the consumer during this call (the bytes are only valid now). */

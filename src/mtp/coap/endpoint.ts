@@ -45,10 +45,19 @@ export interface CoapEndpointHandle {
 /** Receive-path buffer for transmits: one, reused (a datagram is at most SLOT_BYTES). */
 const OUT_BYTES = 1500;
 
+/** The socket's options and callbacks: one small object, not four closures (the platforms call them as methods). */
+class LoopSocketEvents implements UdpOptions {
+  constructor(private readonly loop: CoapEndpointLoop, readonly port: number, readonly address: string | undefined) {}
+  onReadable(): void { this.loop.onReadable(); }
+  onReady(port: number): void { this.loop.onReady(port); }
+  onError(message: string): void { this.loop.onError(message); }
+  onWriteError(address: string, port: number, message: string): void { this.loop.onWriteError(address, port, message); }
+}
+
 /**
  * The loop as a class: on Moddable its methods stay with the preloaded code, where a
  * handle of closures cost ≈ 10 XS slots of RAM per function (the agent runs one loop per
- * CoAP socket, two with coaps). The socket's callbacks are the only closures left.
+ * CoAP socket, two with coaps). The timer's callback is the only closure left.
  */
 class CoapEndpointLoop implements CoapEndpointHandle {
   binding: UspCoapBinding | null = null;
@@ -68,28 +77,25 @@ class CoapEndpointLoop implements CoapEndpointHandle {
       this.binding.handleTimeout(platform.now());
       this.drain();
     });
-    const udpOptions: UdpOptions = {
-      port: options.port,
-      ...(options.address !== undefined ? { address: options.address } : {}),
-      onReadable: () => this.onReadable(),
-      onReady: (port) => this.onReady(port),
-      onError(message) {
-        if (options.onError !== undefined) options.onError(message);
-        else platform.log.error(`CoAP socket: ${message}`);
-      },
-      onWriteError: (address, port, message) => {
-        if (this.closed || this.binding === null) return;
-        options.onWriteError?.(address, port, message);
-        this.binding.handleUnreachable(platform.now(), address, port);
-        this.drain();
-      },
-    };
+    const udpOptions = new LoopSocketEvents(this, options.port, options.address);
     // Moddable binds synchronously: onReady (and onReadable) may run before this returns.
     this.socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
     if (this.binding !== null) this.onReadable();
   }
 
-  private onReady(port: number): void {
+  onError(message: string): void {
+    if (this.options.onError !== undefined) this.options.onError(message);
+    else this.options.platform.log.error(`CoAP socket: ${message}`);
+  }
+
+  onWriteError(address: string, port: number, message: string): void {
+    if (this.closed || this.binding === null) return;
+    this.options.onWriteError?.(address, port, message);
+    this.binding.handleUnreachable(this.options.platform.now(), address, port);
+    this.drain();
+  }
+
+  onReady(port: number): void {
     if (this.closed) return;
     const { platform } = this.options;
     this.boundPort = port;
@@ -130,7 +136,7 @@ class CoapEndpointLoop implements CoapEndpointHandle {
     if (!this.closed) this.timer.arm(binding.pollTimeout());
   }
 
-  private onReadable(): void {
+  onReadable(): void {
     const binding = this.binding;
     const socket = this.socket;
     if (binding === null || socket === null) return;
