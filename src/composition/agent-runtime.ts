@@ -13,8 +13,10 @@
 import { DeliveryOutcome, type Agent, type MtpOrigin } from '../agent/index.ts';
 import { attachIoTCapabilities, type DataModel } from '../dm/index.ts';
 import { SendOutcome, type UspCoapEvent } from '../mtp/coap/binding.ts';
-import { startCoapEndpoint, type CoapEndpointHandle } from '../mtp/coap/endpoint.ts';
-import type { CoapsEndpointHandle } from '../mtp/coap/coaps-endpoint.ts';
+import { startCoapEndpoint, type CoapEndpointHandle, type CoapEndpointOptions } from '../mtp/coap/endpoint.ts';
+import type { CoapsCredentials, CoapsEndpointHandle, CoapsEndpointOptions } from '../mtp/coap/coaps-endpoint.ts';
+import type { DtlsConfig } from '../dtls/index.ts';
+import type { CryptoPort } from '../platform/crypto.ts';
 import type { HostCoapsConfig } from '../mtp/coap/provision.ts';
 import { createDeadlineTimer, type DeadlineTimer } from '../platform/deadline-timer.ts';
 import { LogLimiter } from '../platform/log-limiter.ts';
@@ -42,6 +44,28 @@ export interface AgentRuntimeParts {
   readonly coaps: HostCoapsConfig | undefined;
   readonly mqttRows: MqttRows | null;
   readonly wsRows: WebSocketRows | null;
+}
+
+/** A CoAP endpoint's options and its callbacks into the runtime: one object, not four closures (XS RAM). */
+class EndpointEvents implements CoapEndpointOptions {
+  constructor(
+    protected readonly rt: AgentRuntime, private readonly secure: boolean, readonly platform: Platform, readonly port: number,
+    readonly address: string, readonly binding: CoapEndpointOptions['binding'],
+  ) {}
+  onEvent(e: UspCoapEvent): void { this.rt.coapEvent(e, this.secure); }
+  onReady(port: number): void { this.rt.endpointReady(this.secure, port); }
+  onError(message: string): void { this.rt.onSocketError(message); }
+  onWriteError(address: string, port: number, message: string): void { this.rt.onWriteError(address, port, message); }
+}
+
+/** The same for the coaps endpoint, with its credentials. */
+class SecureEndpointEvents extends EndpointEvents implements CoapsEndpointOptions {
+  constructor(
+    rt: AgentRuntime, secure: boolean, platform: Platform, port: number, address: string, binding: CoapEndpointOptions['binding'],
+    readonly crypto: CryptoPort, readonly credentials: CoapsCredentials, readonly dtls: Partial<DtlsConfig> | undefined,
+  ) {
+    super(rt, secure, platform, port, address, binding);
+  }
 }
 
 export class AgentRuntime implements HostAgent {
@@ -109,47 +133,27 @@ export class AgentRuntime implements HostAgent {
     });
     if (iotErr !== 0) platform.log.warn(`IoT capabilities: not every sensor is watched (${iotErr})`);
     const validateRecord = (buf: Uint8Array, start: number, end: number): boolean => this.agent.acceptsRecord(buf, start, end);
-    const onError = (message: string): void => this.onSocketError(message);
-    const onWriteError = (address: string, port: number, message: string): void => this.onWriteError(address, port, message);
     const coapSettings = { maxBodyBytes: this.maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables };
     const pending = c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {};
     if (this.plainCoap) {
-      this.ep = startCoapEndpoint({
-        platform, port: c.coapPort, address: c.host,
-        binding: {
-          path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord, checkReplyTo: true,
-          admitReplyTo: (host, buf, start, end) => this.provisionedHost(host, buf, start, end),
-          replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
-          coap: coapSettings, ...pending,
-        },
-        onEvent: (e) => this.onCoapEvent(e, null),
-        onError, onWriteError,
-        onReady: (port) => {
-          this.uriText = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-          this.socketReady();
-        },
-      });
+      this.ep = startCoapEndpoint(new EndpointEvents(this, false, platform, c.coapPort, c.host, {
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord, checkReplyTo: true,
+        admitReplyTo: (host, buf, start, end) => this.provisionedHost(host, buf, start, end),
+        replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+        coap: coapSettings, ...pending,
+      }));
     }
     const coaps = this.coaps;
     if (coaps !== undefined) {
       const crypto = coaps.crypto ?? platform.crypto;
       if (crypto === undefined) throw new RangeError('coaps needs a crypto port (platform.crypto or coaps.crypto)');
-      this.sep = coaps.start({
-        platform, port: coaps.port, address: c.host, crypto, credentials: coaps.credentials,
-        ...(coaps.dtls !== undefined ? { dtls: coaps.dtls } : {}),
-        binding: {
-          path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
-          replyTo: (port) => `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
-          // 512-byte blocks: a block with its options and the DTLS record overhead fits one datagram.
-          coap: { preferredSzx: 5, ...coapSettings }, ...pending,
-        },
-        onEvent: (e) => this.onCoapEvent(e, this.sep),
-        onError, onWriteError,
-        onReady: (port) => {
-          this.coapsUriText = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-          this.socketReady();
-        },
-      });
+      const events = new SecureEndpointEvents(this, true, platform, coaps.port, c.host, {
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
+        replyTo: (port) => `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+        // 512-byte blocks: a block with its options and the DTLS record overhead fits one datagram.
+        coap: { preferredSzx: 5, ...coapSettings }, ...pending,
+      }, crypto, coaps.credentials, coaps.dtls);
+      this.sep = coaps.start(events);
     }
     this.constructed = true;
     this.ready(); // sockets bound synchronously (Moddable), or MQTT only
@@ -225,6 +229,18 @@ export class AgentRuntime implements HostAgent {
     return this.ep === null ? -1 : this.ep.sendRecord(uri, bytes);
   }
 
+  /** An endpoint's socket is bound: its URI is known. */
+  endpointReady(secure: boolean, port: number): void {
+    const c = this.c;
+    if (secure) this.coapsUriText = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+    else this.uriText = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+    this.socketReady();
+  }
+
+  coapEvent(e: UspCoapEvent, secure: boolean): void {
+    this.onCoapEvent(e, secure ? this.sep : null);
+  }
+
   private onCoapEvent(e: UspCoapEvent, secure: CoapsEndpointHandle | null): void {
     const now = this.platform.now();
     if (e.kind === 'record') {
@@ -249,13 +265,13 @@ export class AgentRuntime implements HostAgent {
     this.pump();
   }
 
-  private onSocketError(message: string): void {
+  onSocketError(message: string): void {
     this.platform.log.error(`CoAP socket: ${message}`);
     this.c.onError?.(message);
   }
 
   /** One destination could not be reached; its Records end as Unreachable (issue #16: never fatal). */
-  private onWriteError(address: string, port: number, message: string): void {
+  onWriteError(address: string, port: number, message: string): void {
     this.sendLog.warn(`cannot send to ${address}:${port}: ${message}`);
   }
 

@@ -134,7 +134,8 @@ export default function main(): void {
       const firmware = openFirmware(platform, { name: 'tinyusp', version: SOFTWARE_VERSION });
       agent = startHostAgent({
         ...(firmware !== undefined ? { firmware } : {}),
-        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        // 4 parsed paths kept, as on Espruino: a full cache of 8 held ≈ 100 XS slots more (a Controller repeats few paths).
+        ...CLASS2_PROFILE, parseCacheSize: 4, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
         onWebSocketListening: (p) => platform.log.info(`tinyusp ws listening ws://${address}:${p}/usp endpoint ${eid}`),
         onWebSocketUp: (c) => platform.log.info(`tinyusp ws up ${c}`),

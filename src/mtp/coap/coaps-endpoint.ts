@@ -97,19 +97,21 @@ class CoapsLoopOptions implements CoapEndpointOptions {
   readonly port: number;
   readonly address: string | undefined;
   readonly binding: CoapEndpointOptions['binding'];
-  readonly onReady: CoapEndpointOptions['onReady'];
-  readonly onError: CoapEndpointOptions['onError'];
-  readonly onWriteError: CoapEndpointOptions['onWriteError'];
 
-  constructor(private readonly ep: CoapsEndpoint, o: CoapsEndpointOptions) {
+  constructor(private readonly ep: CoapsEndpoint, private readonly o: CoapsEndpointOptions) {
     this.platform = o.platform;
     this.port = o.port;
     this.address = o.address;
     this.binding = { ...o.binding, secure: true };
-    this.onReady = o.onReady;
-    this.onError = o.onError;
-    this.onWriteError = o.onWriteError;
   }
+
+  // The owner's callbacks, called as its methods (they may be: composition/agent-runtime.ts).
+  onReady(port: number): void { this.o.onReady?.(port); }
+  onError(message: string): void {
+    if (this.o.onError !== undefined) this.o.onError(message);
+    else this.o.platform.log.error(`CoAP socket: ${message}`);
+  }
+  onWriteError(address: string, port: number, message: string): void { this.o.onWriteError?.(address, port, message); }
 
   onEvent(e: UspCoapEvent): void { this.ep.coapEvent(e); }
   openUdp(udp: UdpOptions): UdpSocket { return this.ep.openSocket(udp); }
