@@ -277,7 +277,7 @@ export class CoapEndpoint {
   private replay(peer: CoapPeer, entry: DedupEntry): void {
     const out = this.transmits.reserve();
     if (out === null) return;
-    copyBytes(out, 0, entry.response, 0, entry.responseLength);
+    copyBytes(out, 0, entry.store, entry.offset, entry.offset + entry.responseLength);
     this.transmits.commit(peer, entry.responseLength);
   }
 

@@ -127,6 +127,8 @@ export abstract class DtlsAssociation {
         // Once records are protected, an unprotected (epoch-0) alert could be forged by anyone: ignore it.
         if (v.epoch > 0 || this.rl.readEpoch === 0) this.handleAlert(buf, v.start, v.end);
       } else if (v.type === ContentType.ApplicationData && this.state === DtlsState.Connected && v.epoch > 0) {
+        // The client's data under the new keys: it has our Finished, the last flight is not resent again (§4.2.4).
+        if (this.flight.length > 0) this.flight = [];
         this.host.data(this, buf, v.start, v.end);
       }
       off = next;
@@ -277,8 +279,9 @@ export abstract class DtlsAssociation {
   /**
    * Handshake done: stop retransmitting and drop handshake state (transcript, pending
    * fragments; the flows wipe their secrets in `forgetSecrets`). A server keeps its
-   * last flight to resend it if the client's Finished is retransmitted (§4.2.4); a
-   * client needs its flight no more.
+   * last flight to resend it if the client's Finished is retransmitted (§4.2.4), until
+   * the client's first application data shows that it arrived; a client needs its
+   * flight no more.
    */
   protected established(): void {
     this.state = DtlsState.Connected;
