@@ -60,7 +60,13 @@ class LoopSocketEvents implements UdpOptions {
  * CoAP socket, two with coaps). The timer's callback is the only closure left.
  */
 class CoapEndpointLoop implements CoapEndpointHandle {
-  binding: UspCoapBinding | null = null;
+  /**
+   * The binding, built at its first use (a datagram, a send, a reader of `binding`), not
+   * at bind time: an endpoint nobody talks to — plain CoAP beside coaps — holds no CoAP
+   * tables (≈ 250 XS slots on Moddable).
+   */
+  private coap: UspCoapBinding | null = null;
+  private bound = false;
   private readonly out = new Uint8Array(OUT_BYTES);
   private socket: UdpSocket | null = null;
   private readonly timer: DeadlineTimer;
@@ -73,14 +79,26 @@ class CoapEndpointLoop implements CoapEndpointHandle {
   constructor(private readonly options: CoapEndpointOptions) {
     const { platform } = options;
     this.timer = createDeadlineTimer(platform, () => {
-      if (this.closed || this.binding === null) return;
-      this.binding.handleTimeout(platform.now());
+      if (this.closed || this.coap === null) return;
+      this.coap.handleTimeout(platform.now());
       this.drain();
     });
     const udpOptions = new LoopSocketEvents(this, options.port, options.address);
     // Moddable binds synchronously: onReady (and onReadable) may run before this returns.
     this.socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
-    if (this.binding !== null) this.onReadable();
+    if (this.bound) this.onReadable();
+  }
+
+  /** The binding once the socket is bound (null before), built now if it was not yet. */
+  get binding(): UspCoapBinding | null {
+    if (this.coap === null && this.bound && !this.closed) {
+      const b = this.options.binding;
+      const platform = this.options.platform;
+      this.coap = new UspCoapBinding((o) => platform.randomBytes(o), {
+        ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(this.boundPort) : b.replyTo,
+      });
+    }
+    return this.coap;
   }
 
   onError(message: string): void {
@@ -89,26 +107,22 @@ class CoapEndpointLoop implements CoapEndpointHandle {
   }
 
   onWriteError(address: string, port: number, message: string): void {
-    if (this.closed || this.binding === null) return;
+    if (this.closed || this.coap === null) return; // nothing was sent without a binding
     this.options.onWriteError?.(address, port, message);
-    this.binding.handleUnreachable(this.options.platform.now(), address, port);
+    this.coap.handleUnreachable(this.options.platform.now(), address, port);
     this.drain();
   }
 
   onReady(port: number): void {
     if (this.closed) return;
-    const { platform } = this.options;
     this.boundPort = port;
-    const b = this.options.binding;
-    this.binding = new UspCoapBinding((o) => platform.randomBytes(o), {
-      ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(port) : b.replyTo,
-    });
+    this.bound = true;
     this.options.onReady?.(port);
     this.onReadable();
   }
 
   private drain(): void {
-    const binding = this.binding;
+    const binding = this.coap;
     const socket = this.socket;
     if (this.draining || binding === null || socket === null) return;
     this.draining = true;
@@ -137,10 +151,11 @@ class CoapEndpointLoop implements CoapEndpointHandle {
   }
 
   onReadable(): void {
-    const binding = this.binding;
     const socket = this.socket;
-    if (binding === null || socket === null) return;
+    if (!this.bound || socket === null) return;
     for (let d = socket.read(); d !== undefined && !this.closed; d = socket.read()) {
+      const binding = this.binding; // built with the first datagram
+      if (binding === null) return;
       const now = this.options.platform.now();
       const peer = binding.peers.intern(d.address, d.port, now);
       if (peer === null) continue; // peer table full of busy peers: drop, the sender retransmits
@@ -150,9 +165,10 @@ class CoapEndpointLoop implements CoapEndpointHandle {
   }
 
   sendRecord(uri: string, record: Uint8Array): number {
-    if (this.binding === null) return SendRecordError.NotReady;
+    const binding = this.binding;
+    if (binding === null) return SendRecordError.NotReady;
     // Peers are matched by the address datagrams come from: send to the loopback literal, not a name.
-    const h = this.binding.sendRecord(this.options.platform.now(), uri.replace('://localhost', '://127.0.0.1'), record);
+    const h = binding.sendRecord(this.options.platform.now(), uri.replace('://localhost', '://127.0.0.1'), record);
     this.drain();
     return h;
   }
