@@ -52,7 +52,7 @@ class EndpointEvents implements CoapEndpointOptions {
     protected readonly rt: AgentRuntime, private readonly secure: boolean, readonly platform: Platform, readonly port: number,
     readonly address: string, readonly binding: CoapEndpointOptions['binding'],
   ) {}
-  onEvent(e: UspCoapEvent): void { this.rt.coapEvent(e, this.secure); }
+  onEvent(e: UspCoapEvent): void { this.rt.onCoapEvent(e, this.secure); }
   onReady(port: number): void { this.rt.endpointReady(this.secure, port); }
   onError(message: string): void { this.rt.onSocketError(message); }
   onWriteError(address: string, port: number, message: string): void { this.rt.onWriteError(address, port, message); }
@@ -237,11 +237,9 @@ export class AgentRuntime implements HostAgent {
     this.socketReady();
   }
 
-  coapEvent(e: UspCoapEvent, secure: boolean): void {
-    this.onCoapEvent(e, secure ? this.sep : null);
-  }
-
-  private onCoapEvent(e: UspCoapEvent, secure: CoapsEndpointHandle | null): void {
+  /** A CoAP event of the plain (`fromCoaps` false) or the coaps endpoint. */
+  onCoapEvent(e: UspCoapEvent, fromCoaps: boolean): void {
+    const secure = fromCoaps ? this.sep : null;
     const now = this.platform.now();
     if (e.kind === 'record') {
       const sec = secure === null ? null : secure.originOf(e.peer, e.bytes);

@@ -11,7 +11,8 @@
  * Invariants: before a ClientHello carries a valid cookie the server keeps no state
  * for the peer (RFC 6347 §4.2.1): the HelloVerifyRequest is computed from the
  * datagram and a rotating secret. At most `config.maxPeers` associations exist (when
- * full, a verified hello evicts the connected association idle longest); a datagram
+ * full, a verified hello or our own connect evicts the connected association idle
+ * longest; only handshakes under way can exceed it); a datagram
  * for an unknown peer that is not a ClientHello is dropped.
  */
 import type { CryptoPort } from '../platform/crypto.ts';
@@ -81,6 +82,9 @@ export class DtlsEndpoint implements AssociationHost {
     }
     const old = this.peers.get(address, port);
     if (old !== undefined) { this.peers.remove(old); old.close(); }
+    // Our own handshakes count against maxPeers too: a full table gives up a half-open
+    // handshake a peer left, else the connected association idle longest (issue #16 bound).
+    if (this.peers.size >= this.options.config.maxPeers) this.evictOldest();
     const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
     a.lastActivity = now;
     a.startedAt = now;

@@ -47,36 +47,19 @@ const MAX_WAITING_PER_PEER = 4;
 /** Largest datagram sealed: CoAP over DTLS keeps within one record (RFC 7252 §4.6 / §9). */
 const SEAL_BYTES = 1600;
 
-/** What the DtlsEndpoint reports, handed to its socket (one small object instead of three closures: XS RAM). */
-class SocketEvents implements DtlsEndpointOptions {
-  readonly server = true;
-  constructor(private readonly socket: SecureDatagramSocket, readonly config: DtlsConfig, readonly crypto: CryptoPort) {}
-  onData(peer: DtlsAssociation, buf: Uint8Array, start: number, end: number): void { this.socket.received(peer, buf, start, end); }
-  onConnected(peer: DtlsAssociation): void { this.socket.connected(peer); }
-  onClosed(peer: DtlsAssociation): void { this.socket.closed(peer); }
-}
-
-/** The raw UDP socket's options and callbacks (the platforms call them as methods). */
-class RawSocketEvents implements UdpOptions {
-  readonly port: number;
-  readonly address: string | undefined;
-  constructor(private readonly socket: SecureDatagramSocket, private readonly o: DtlsSocketOptions) {
-    this.port = o.port;
-    this.address = o.address;
-  }
-  onReadable(): void { this.socket.rawReadable(); }
-  onReady(port: number): void { this.o.onReady?.(port); }
-  onError(message: string): void { this.o.onError?.(message); }
-  onWriteError(address: string, port: number, message: string): void { this.socket.rawWriteError(address, port, message); }
-}
-
 /**
  * The socket as a class: on Moddable its methods stay with the preloaded code, where an
  * object of closures cost ≈ 10 XS slots of RAM per function. The timer's callback is
- * the only closure left.
+ * the only closure left. It is also the raw socket's options and the DTLS endpoint's
+ * (their callbacks are its methods: no adapter objects, no extra stack frames).
  */
-class SecureDatagramSocket implements DtlsSocket {
+class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOptions {
   readonly endpoint: DtlsEndpoint;
+  readonly port: number;
+  readonly address: string | undefined;
+  readonly config: DtlsConfig;
+  readonly crypto: CryptoPort;
+  readonly server = true;
   private readonly platform: Platform;
   private readonly sealed = new Uint8Array(SEAL_BYTES);
   private readonly readQueue: Datagram[] = [];
@@ -88,17 +71,21 @@ class SecureDatagramSocket implements DtlsSocket {
   constructor(private readonly o: DtlsSocketOptions) {
     const platform = o.platform;
     this.platform = platform;
+    this.port = o.port;
+    this.address = o.address;
+    this.config = o.config;
+    this.crypto = o.crypto;
     this.timer = createDeadlineTimer(platform, () => {
       if (this.isClosed) return;
       this.endpoint.handleTimeout(platform.now());
       this.flush();
     });
-    this.endpoint = new DtlsEndpoint(new SocketEvents(this, o.config, o.crypto));
-    this.raw = platform.openUdp(new RawSocketEvents(this, o));
+    this.endpoint = new DtlsEndpoint(this);
+    this.raw = platform.openUdp(this);
   }
 
   /** Datagrams wait on the raw socket: each goes to the DTLS endpoint. */
-  rawReadable(): void {
+  onReadable(): void {
     const raw = this.raw;
     for (let d = raw?.read(); d !== undefined && !this.isClosed; d = raw?.read()) {
       this.endpoint.handleDatagram(this.platform.now(), d.data, 0, d.data.length, d.address, d.port);
@@ -106,7 +93,10 @@ class SecureDatagramSocket implements DtlsSocket {
     }
   }
 
-  rawWriteError(address: string, port: number, message: string): void {
+  onReady(port: number): void { this.o.onReady?.(port); }
+  onError(message: string): void { this.o.onError?.(message); }
+
+  onWriteError(address: string, port: number, message: string): void {
     // The peer's address cannot be reached: a handshake with it cannot finish (issue #16).
     const a = this.endpoint.peer(address, port);
     if (a !== undefined && a.state === DtlsState.Handshaking) this.endpoint.close(a);
@@ -114,7 +104,7 @@ class SecureDatagramSocket implements DtlsSocket {
   }
 
   /** Decrypted application data: queued and read by the consumer during this call (the bytes are only valid now). */
-  received(peer: DtlsAssociation, buf: Uint8Array, start: number, end: number): void {
+  onData(peer: DtlsAssociation, buf: Uint8Array, start: number, end: number): void {
     if (this.isClosed) return;
     const q = this.readQueue;
     q.push({ data: buf.subarray(start, end), address: peer.address, port: peer.port });
@@ -122,7 +112,7 @@ class SecureDatagramSocket implements DtlsSocket {
     while (q.length > 0) q.pop(); // Espruino's arrays refuse `length = 0`
   }
 
-  connected(peer: DtlsAssociation): void {
+  onConnected(peer: DtlsAssociation): void {
     const o = this.o;
     const list = this.waiting.get(peer);
     this.waiting.delete(peer);
@@ -134,7 +124,7 @@ class SecureDatagramSocket implements DtlsSocket {
     o.onConnected?.(peer);
   }
 
-  closed(peer: DtlsAssociation): void {
+  onClosed(peer: DtlsAssociation): void {
     this.waiting.delete(peer);
     this.o.onClosed?.(peer);
   }
