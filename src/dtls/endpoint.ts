@@ -156,11 +156,12 @@ export class DtlsEndpoint implements AssociationHost {
   }
 
   /**
-   * Full table and a peer that proved its address with a cookie: a handshake a peer
-   * started and then left unanswered past a retransmission deadline gives way first (the
-   * one started longest ago; issue #16: 16 silent half-open peers held every slot for 2
-   * minutes), else the connected association idle longest (close_notify). Handshakes
-   * going on (concurrent clients) and our own client handshakes are kept.
+   * Full table and a peer that proved its address with a cookie (or our own connect): a
+   * handshake left unanswered past a retransmission deadline gives way first — a peer's
+   * half-open one, or ours to a peer that does not answer (a retransmitted CoAP message
+   * connects again) — the one idle longest (issue #16: 16 silent half-open peers held
+   * every slot for 2 minutes), else the connected association idle longest
+   * (close_notify). Handshakes going on (concurrent clients) are kept.
    */
   private evictOldest(): boolean {
     let oldest: DtlsAssociation | undefined;
@@ -168,7 +169,7 @@ export class DtlsEndpoint implements AssociationHost {
     const list = this.peers.list;
     for (let i = 0; i < list.length; i++) {
       const a = list[i]!;
-      if (a.stalled && !a.isClient) {
+      if (a.stalled) {
         if (half === undefined || a.lastActivity < half.lastActivity) half = a;
       } else if (a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
     }
