@@ -25,22 +25,6 @@ function copyBytes(src: Uint8Array, start: number, end: number, out: Uint8Array,
   for (let i = start; i < end; i++) out[at++] = src[i]!;
 }
 
-/**
- * The CCM nonce and AAD of the record being opened or sealed: filled and read within one
- * `next` or `seal` call, which call nothing outside, so one pair serves every association
- * (14 XS slots each saved). Built at run time: Moddable preloads this module, and an
- * object made at preload is read-only.
- */
-class RecordScratch {
-  readonly nonce = new Uint8Array(12);
-  readonly aad = new Uint8Array(13);
-}
-let scratch: RecordScratch | null = null;
-function recordScratch(): RecordScratch {
-  if (scratch === null) scratch = new RecordScratch();
-  return scratch;
-}
-
 /** The record just parsed by `RecordLayer.next`: header fields and the plaintext range. */
 export class RecordView {
   type = 0;
@@ -49,6 +33,24 @@ export class RecordView {
   /** Plaintext fragment [start, end) in the datagram buffer. */
   start = 0;
   end = 0;
+}
+
+/**
+ * The CCM nonce and AAD of the record being opened or sealed (filled and read within one
+ * `next` or `seal` call, which call nothing outside) and the view of the record just
+ * parsed (read by the association before its next `next`; datagrams are handled one at a
+ * time): one set serves every association (20 XS slots each saved). Built at run time:
+ * Moddable preloads this module, and an object made at preload is read-only.
+ */
+class RecordScratch {
+  readonly nonce = new Uint8Array(12);
+  readonly aad = new Uint8Array(13);
+  readonly view = new RecordView();
+}
+let scratch: RecordScratch | null = null;
+function recordScratch(): RecordScratch {
+  if (scratch === null) scratch = new RecordScratch();
+  return scratch;
 }
 
 export const RecordResult = { Ok: 0, Drop: 1, End: 2 } as const;
@@ -70,12 +72,14 @@ export class RecordLayer {
 
   private readonly nonce: Uint8Array;
   private readonly aad: Uint8Array;
-  readonly view = new RecordView();
+  /** Shared by every record layer like the nonce: read by the caller between two `next` calls of one datagram. */
+  readonly view: RecordView;
 
   constructor() {
     const s = recordScratch();
     this.nonce = s.nonce;
     this.aad = s.aad;
+    this.view = s.view;
   }
 
   /** Forgets epoch-0 history: a HelloVerifyRequest restarts the server's numbering (RFC 6347 §4.2.1). */
