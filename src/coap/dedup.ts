@@ -21,13 +21,25 @@ export class DedupEntry {
   responseLength = -1;
   /** Whether a duplicate may be processed again (safe methods: GET) when no response is cached. */
   reprocess = false;
-  readonly response = new Uint8Array(RESPONSE_CACHE_BYTES);
+
+  /**
+   * The cached response lives in the table's one buffer at `offset` (a typed array per
+   * entry cost 7 XS slots; the offset 1).
+   */
+  constructor(readonly store: Uint8Array, readonly offset: number) {}
+
+  /** The cache area (a new view on each call: for tests and diagnostics, not the replay path). */
+  get response(): Uint8Array {
+    return this.store.subarray(this.offset, this.offset + RESPONSE_CACHE_BYTES);
+  }
 }
 
 export class DedupTable {
   /** Built on first use, up to `size` (an idle endpoint holds none: XS boot heap). */
   private readonly entries: DedupEntry[] = [];
   private next = 0;
+  /** Every entry's response cache, `RESPONSE_CACHE_BYTES` each; built with the first entry. */
+  private store: Uint8Array | null = null;
 
   constructor(private readonly size: number) {}
 
@@ -42,7 +54,10 @@ export class DedupTable {
 
   /** Records (peer, messageId) until now + lifetimeMs, overwriting the oldest entry. */
   insert(peer: CoapPeer, messageId: number, now: number, lifetimeMs: number): DedupEntry {
-    if (this.next === this.entries.length && this.entries.length < this.size) this.entries.push(new DedupEntry());
+    if (this.next === this.entries.length && this.entries.length < this.size) {
+      if (this.store === null) this.store = new Uint8Array(this.size * RESPONSE_CACHE_BYTES);
+      this.entries.push(new DedupEntry(this.store, this.entries.length * RESPONSE_CACHE_BYTES));
+    }
     const e = this.entries[this.next]!;
     this.next = (this.next + 1) % this.size;
     e.peer = peer;
@@ -56,7 +71,7 @@ export class DedupTable {
   /** Caches `bytes[s, e)` as the response to replay; too big → not cached. */
   static cache(entry: DedupEntry, bytes: Uint8Array, s: number, e: number): void {
     if (e - s > RESPONSE_CACHE_BYTES) { entry.responseLength = -1; return; }
-    copyBytes(entry.response, 0, bytes, s, e);
+    copyBytes(entry.store, entry.offset, bytes, s, e);
     entry.responseLength = e - s;
   }
 }

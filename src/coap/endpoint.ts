@@ -73,10 +73,10 @@ export class CoapEndpoint {
     this.dedup = new DedupTable(this.config.dedupEntries);
     // Room for every exchange's outcome plus one request: one input never loses an event.
     this.events = new CoapEventQueue(this.config.maxExchanges + this.config.maxQueuedRequests + 1);
-    this.requester = new Requester(this.config, this.transmits, this.events, random, () => this.takeMessageId());
+    this.requester = new Requester(this.config, this.transmits, this.events, random, this);
     // Deferred tickets and reassemblies are built on first use, up to their bounds (XS boot heap).
     this.reassemblyTable = new ReassemblyTable(this.config.maxReassemblies, this.config.maxBodyBytes);
-    this.responder = new Responder(this.transmits, this.config.preferredSzx, () => this.takeMessageId());
+    this.responder = new Responder(this.transmits, this.config.preferredSzx, this);
     this.lifetimeMs = exchangeLifetimeMs(this.config);
     this.nonLifetime = nonLifetimeMs(this.config);
     this.blockLifetimeMs = maxTransmitWaitMs(this.config);
@@ -277,11 +277,12 @@ export class CoapEndpoint {
   private replay(peer: CoapPeer, entry: DedupEntry): void {
     const out = this.transmits.reserve();
     if (out === null) return;
-    copyBytes(out, 0, entry.response, 0, entry.responseLength);
+    copyBytes(out, 0, entry.store, entry.offset, entry.offset + entry.responseLength);
     this.transmits.commit(peer, entry.responseLength);
   }
 
-  private takeMessageId(): number {
+  /** The next Message ID (RFC 7252 §4.4), for the requester and the responder. */
+  takeMessageId(): number {
     const id = this.nextMessageId;
     this.nextMessageId = (id + 1) & 0xffff;
     return id;

@@ -25,6 +25,11 @@ export const CoapSendError = { QueueFull: -1, TooBig: -2 } as const;
 /** Fills `out` with random bytes (the platform's `randomBytes`; seeded in tests). */
 export type RandomSource = (out: Uint8Array) => void;
 
+/** Where an endpoint's Message IDs come from (RFC 7252 §4.4): the CoapEndpoint itself. */
+export interface MessageIds {
+  takeMessageId(): number;
+}
+
 export class Requester {
   private readonly exchanges: ClientExchange[] = [];
   private readonly scratch = new Uint8Array(4);
@@ -35,7 +40,8 @@ export class Requester {
     private readonly transmits: TransmitQueue,
     private readonly events: CoapEventQueue,
     private readonly random: RandomSource,
-    private readonly takeMessageId: () => number,
+    /** The endpoint's Message-ID counter (an object, not a closure: XS RAM). */
+    private readonly ids: MessageIds,
   ) {
     // Exchanges are built on first use, up to maxExchanges + maxQueuedRequests (XS boot heap).
   }
@@ -274,7 +280,7 @@ export class Requester {
 
   private next(now: number, ex: ClientExchange): void {
     ex.state = ExchangeState.Sent;
-    if (!ex.encode(this.takeMessageId())) { this.fail(now, ex, CoapFailure.Protocol); return; }
+    if (!ex.encode(this.ids.takeMessageId())) { this.fail(now, ex, CoapFailure.Protocol); return; }
     // §4.2: initial timeout is random in [ACK_TIMEOUT, ACK_TIMEOUT × ACK_RANDOM_FACTOR).
     this.random(this.scratch);
     const r = ((this.scratch[0]! << 8) | this.scratch[1]!) / 65536;

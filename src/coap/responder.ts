@@ -15,6 +15,7 @@ import { CoapMessageWriter } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 import { sendEmpty } from './reply.ts';
 import { SLOT_BYTES, type TransmitQueue } from './transmit.ts';
+import type { MessageIds } from './requester.ts';
 
 /** A request whose answer comes later as a separate response (RFC 7252 §5.2.2). */
 export class DeferredRequest {
@@ -40,7 +41,7 @@ export class Responder {
   constructor(
     private readonly transmits: TransmitQueue,
     private readonly preferredSzx: number,
-    private readonly takeMessageId: () => number,
+    private readonly ids: MessageIds,
   ) {}
 
   /** Takes the request in `v` from `peer` as the one to answer. */
@@ -97,7 +98,7 @@ export class Responder {
       else { be = bs + blockSize(szx) < e ? bs + blockSize(szx) : e; b2 = encodeBlock(num, be < e, szx); }
     }
     const w = this.writer.begin(out, 0, piggy ? CoapType.Ack : CoapType.Non, code,
-      piggy ? this.messageId : this.takeMessageId(), this.token, 0, this.tokenLength);
+      piggy ? this.messageId : this.ids.takeMessageId(), this.token, 0, this.tokenLength);
     if (payload !== null && len > 0 && contentFormat >= 0) w.optionUint(CoapOption.ContentFormat, contentFormat);
     if (b2 >= 0) w.optionUint(CoapOption.Block2, b2);
     if (this.block1 >= 0) w.optionUint(CoapOption.Block1, this.block1);

@@ -26,30 +26,25 @@
  * certificate/PSK Endpoint ID (R-SEC.0a); coaps:// reply-to and Controller URIs are
  * sent over DTLS to that Endpoint ID only. Plain CoAP is NoSec (D3: warned at start).
  */
-import { createAgent, DeliveryOutcome, type Agent, type AgentLimits, type DeviceHooks, type MtpOrigin } from '../agent/index.ts';
+import { createAgent, type Agent, type AgentLimits, type DeviceHooks } from '../agent/index.ts';
 import {
-  attachIoTCapabilities, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
+  createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
   iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
 } from '../dm/index.ts';
 import type { CoapConfig } from '../coap/index.ts';
-import { SendOutcome, type UspCoapEvent } from '../mtp/coap/binding.ts';
 import type { BoardDescription } from '../platform/board.ts';
 import type { Platform } from '../platform/types.ts';
-import { startCoapEndpoint, type CoapEndpointHandle } from '../mtp/coap/endpoint.ts';
-import type { CoapsEndpointHandle } from '../mtp/coap/coaps-endpoint.ts';
 import { provisionCoapMtps, runningCoapMtps, type HostCoapsConfig } from '../mtp/coap/provision.ts';
 import { OptionDefaults } from '../mtp/option-defaults.ts';
 import { read } from '../mtp/controller-rows.ts';
-import { createDeadlineTimer } from '../platform/deadline-timer.ts';
-import { LogLimiter } from '../platform/log-limiter.ts';
-import { controllerUri, provisionControllers, type ControllerAddress } from '../mtp/coap/controllers.ts';
-import { parseCoapUri } from '../mtp/coap/uri.ts';
-import type { MqttMtp, MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
-import { controllerMtpProtocol, disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
+import { provisionControllers, type ControllerAddress } from '../mtp/coap/controllers.ts';
+import type { MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
+import { disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
 import type { FirmwareService, ImageHeader } from '../firmware/index.ts';
 import type { FirmwareSlots, HashFactory, OpenDownloadStream } from '../platform/firmware.ts';
-import type { WebSocketMtp, WebSocketMtpModule, WebSocketRows, WebSocketSettings } from '../mtp/websocket/index.ts';
+import type { WebSocketMtpModule, WebSocketRows, WebSocketSettings } from '../mtp/websocket/index.ts';
 import type { StreamPort, StreamTlsOptions } from '../platform/stream.ts';
+import { AgentRuntime } from './agent-runtime.ts';
 
 /**
  * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
@@ -168,12 +163,6 @@ export interface HostAgent {
   close(): void;
 }
 
-function advertisedHost(host: string, advertise: string | undefined): string {
-  const h = (host === '0.0.0.0' || host === '' || host === '::') && advertise !== undefined ? advertise
-    : host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return h.includes(':') ? `[${h}]` : h;
-}
-
 export function startHostAgent(c: HostAgentConfig): HostAgent {
   const { platform } = c;
   const log = platform.log;
@@ -233,255 +222,19 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     ...(c.device !== undefined ? { device: c.device } : {}),
     ...(fwSlots !== undefined ? { firmwareUpdated: fwSlots.updated } : {}),
   });
-  let firmware: FirmwareService | null = null;
+  const runtime = new AgentRuntime(c, {
+    agent, model, maxRecordBytes, plainCoap, coaps, mqttRows, wsRows,
+  });
   if (c.firmware !== undefined) {
     const fw = c.firmware;
-    firmware = new fw.service({
+    runtime.firmware = new fw.service({
       agent, slots: fw.slots, openStream: fw.openStream, store: platform.storage, now: () => platform.now(), log,
       random: (out) => platform.randomBytes(out), verifySignature: fw.verifySignature, hashes: fw.hashes,
       ...(fw.healthTimeoutMs !== undefined ? { healthTimeoutMs: fw.healthTimeoutMs } : {}),
       ...(fw.idleTimeoutMs !== undefined ? { idleTimeoutMs: fw.idleTimeoutMs } : {}),
-      onChange: () => pump(),
+      onChange: () => runtime.pump(),
     });
   }
-  /** CoAP send handle → agent Notify handle. */
-  const notifies = new Map<number, number>();
-  /** coaps send handle → agent Notify handle (the two bindings number their sends apart). */
-  const secureNotifies = new Map<number, number>();
-  let ep: CoapEndpointHandle | null = null;
-  let sep: CoapsEndpointHandle | null = null;
-  let coapsUri = '';
-  /** Sockets still to bind; the agent starts once none is left and both endpoints exist. */
-  let waitingSockets = (plainCoap ? 1 : 0) + (coaps !== undefined ? 1 : 0);
-  let constructed = false;
-  let started = false;
-  let mqtt: MqttMtp | null = null;
-  let ws: WebSocketMtp | null = null;
-  let uri = '';
-  const timer = createDeadlineTimer(platform, () => {
-    if (closed) return;
-    agent.handleTimeout(platform.now());
-    firmware?.handleTimeout(platform.now());
-    pump();
-  });
-  let closed = false;
-  let pumping = false;
-  // Issue #16: one burst must not write hundreds of lines; each kind is limited on its own.
-  const clock = (): number => platform.now();
-  const dropLog = new LogLimiter(log, clock, 'responses not sent');
-  const sendLog = new LogLimiter(log, clock, 'send failures');
-
-  // R-COAP.13: 4.00 for what is not a Record; a Record the agent can answer with an Error goes through.
-  function validateRecord(buf: Uint8Array, start: number, end: number): boolean {
-    return agent.acceptsRecord(buf, start, end); // the agent's RecordView: one per agent
-  }
-
-  /**
-   * NoSec reply-to rule (issue #16): besides the datagram's own source address, a Controller
-   * may name the host of its provisioned CoAP MTP (Controller.{i}.MTP.{i}.CoAP.Host).
-   */
-  function provisionedHost(host: string, buf: Uint8Array, start: number, end: number): boolean {
-    const fromId = agent.recordFromId(buf, start, end);
-    if (fromId === undefined) return false;
-    const to = controllerUri(model, fromId);
-    const u = to === null ? null : parseCoapUri(to);
-    return u !== null && u.host.toLowerCase() === host.toLowerCase();
-  }
-
-  function sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
-    // An open WebSocket session with the Controller first (it may be one the Controller opened on our listener).
-    const protocol = ws !== null && ws.hasSession(endpointId) ? 'WebSocket' : controllerMtpProtocol(model, endpointId);
-    if (protocol === 'WebSocket') {
-      // Queued on the Controller's TCP session: delivered as far as the MTP can tell; the NotifyResp decides the retry (R-NOT.1).
-      const err = ws === null ? -1 : ws.sendNotify(endpointId, bytes);
-      if (err !== 0) log.debug(`notify to ${endpointId} not sent over WebSocket (error ${err})`);
-      agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
-      return;
-    }
-    if (protocol === 'MQTT') {
-      // QoS 1 PUBLISH accepted (queued while offline): the NotifyResp decides the retry (R-NOT.1).
-      const err = mqtt === null ? -1 : mqtt.sendNotify(endpointId, bytes);
-      if (err !== 0) sendLog.debug(`notify to ${endpointId} not sent over MQTT (error ${err})`);
-      agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
-      return;
-    }
-    const to = controllerUri(model, endpointId);
-    const h = to === null ? -1 : sendCoap(to, bytes, endpointId);
-    if (h > 0) { (to!.startsWith('coaps:') ? secureNotifies : notifies).set(h, handle); return; }
-    sendLog.debug(`notify to ${endpointId} not sent (${to === null ? 'no CoAP MTP configured' : `send error ${h}`})`);
-    agent.handleDelivery(handle, DeliveryOutcome.Failure, now);
-  }
-
-  function pump(): void {
-    if (pumping || closed) return;
-    pumping = true;
-    try {
-      const now = platform.now();
-      firmware?.checkHealth(now);
-      for (let t = agent.pollTransmit(now); t !== null; t = agent.pollTransmit(now)) {
-        if (t.origin !== null && c.websocket !== undefined && c.websocket.mtp.isReply(t.origin.reply)) {
-          const err = ws === null ? -1 : ws.sendResponse(t.origin.reply, t.endpointId, t.bytes);
-          if (err !== 0) log.warn(`response to ${t.endpointId} over WebSocket not sent (error ${err})`);
-        } else if (t.origin !== null && c.mqtt !== undefined && c.mqtt.mtp.isReply(t.origin.reply)) {
-          const err = mqtt === null ? -1 : mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
-          if (err !== 0) dropLog.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
-        } else if (t.origin !== null) {
-          const h = sendCoap(String(t.origin.reply), t.bytes, t.endpointId);
-          if (h < 0) dropLog.warn(`response to ${t.endpointId} at ${String(t.origin.reply)} not sent (send error ${h})`);
-        } else sendNotify(now, t.endpointId, t.bytes, t.handle);
-      }
-    } finally {
-      pumping = false;
-    }
-    mqtt?.applySubscriptionChanges();
-    ws?.applyChanges();
-    timer.arm(closed ? Infinity : Math.min(agent.pollTimeout(), firmware === null ? Infinity : firmware.pollTimeout()));
-  }
-
-  // A digital input changed (button): report ValueChange now rather than at the next poll.
-  const iotErr = attachIoTCapabilities(model, () => {
-    if (closed) return;
-    model.setTime(platform.now(), platform.wallClock());
-    model.pollWatched();
-    pump();
-  });
-  if (iotErr !== 0) log.warn(`IoT capabilities: not every sensor is watched (${iotErr})`);
-
-  /** coaps:// over DTLS to `endpointId` only (R-SEC.0a), coap:// in the clear. */
-  function sendCoap(uri: string, bytes: Uint8Array, endpointId: string): number {
-    if (uri.startsWith('coaps:')) return sep === null ? -1 : sep.sendRecord(uri, bytes, endpointId);
-    return ep === null ? -1 : ep.sendRecord(uri, bytes);
-  }
-
-  function onCoapEvent(e: UspCoapEvent, secure: CoapsEndpointHandle | null): void {
-    const now = platform.now();
-    if (e.kind === 'record') {
-      const sec = secure === null ? null : secure.originOf(e.peer, e.bytes);
-      if (secure !== null && sec === null) dropLog.warn(`coaps Record from ${e.peer.address}:${e.peer.port} dropped: the DTLS peer names no Endpoint ID`);
-      else {
-        const origin: MtpOrigin = { reply: e.replyTo, secure: sec !== null, peerEndpointId: sec === null ? '' : sec.peerEndpointId };
-        agent.handleRecord(now, e.bytes, 0, e.bytes.length, origin);
-      }
-    } else {
-      const sends = secure === null ? notifies : secureNotifies;
-      const handle = sends.get(e.handle);
-      if (handle === undefined) {
-        if (e.outcome !== SendOutcome.Delivered) dropLog.debug(`response Record not delivered (outcome ${e.outcome}, code ${e.code})`);
-      } else {
-        sends.delete(e.handle);
-        const outcome = e.outcome === SendOutcome.Delivered ? DeliveryOutcome.Delivered
-          : e.outcome === SendOutcome.Timeout ? DeliveryOutcome.Timeout : DeliveryOutcome.Failure;
-        agent.handleDelivery(handle, outcome, now);
-      }
-    }
-    pump();
-  }
-
-  function onSocketError(message: string): void {
-    log.error(`CoAP socket: ${message}`);
-    c.onError?.(message);
-  }
-
-  /** One destination could not be reached; its Records end as Unreachable (issue #16: never fatal). */
-  function onWriteError(address: string, port: number, message: string): void {
-    sendLog.warn(`cannot send to ${address}:${port}: ${message}`);
-  }
-
-  /** A socket is bound. */
-  function socketReady(): void {
-    waitingSockets--;
-    ready();
-  }
-
-  /**
-   * Every socket is bound and both endpoint handles exist: the agent starts, once.
-   * Moddable binds UDP synchronously, inside startCoapEndpoint, before `ep` is assigned:
-   * starting there would send Boot! through no endpoint, so the start waits for the end
-   * of construction (and must not run a second time from the MQTT-only path).
-   */
-  function ready(): void {
-    if (waitingSockets > 0 || !constructed || started || closed) return;
-    started = true;
-    if (plainCoap) log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
-    agent.start(platform.now());
-    firmware?.start(platform.now());
-    if (mqttRows !== null && c.mqtt !== undefined) {
-      mqtt = c.mqtt.mtp.start({
-        platform, agent, model, endpointId: c.endpointId, rows: mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport, maxRecordBytes,
-        onService: pump, onUp: (topic) => { pump(); c.onMqttUp?.(topic); },
-      });
-    }
-    if (wsRows !== null && c.websocket !== undefined) {
-      ws = c.websocket.mtp.start({
-        platform, streams: c.websocket.streams, agent, model, endpointId: c.endpointId, rows: wsRows, maxRecordBytes, validateRecord,
-        address: c.host, tls: c.websocket.tls, maxSessions: c.websocket.maxSessions,
-        onService: pump, onListening: (p) => c.onWebSocketListening?.(p), onUp: (eid) => { pump(); c.onWebSocketUp?.(eid); },
-      });
-    }
-    pump();
-    c.onReady?.(uri !== '' ? uri : coapsUri);
-  }
-
-  const coapSettings = { maxBodyBytes: maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables };
-  const pending = c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {};
-  if (plainCoap) {
-    ep = startCoapEndpoint({
-      platform, port: c.coapPort, address: c.host,
-      binding: {
-        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord, checkReplyTo: true, admitReplyTo: provisionedHost,
-        replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
-        coap: coapSettings, ...pending,
-      },
-      onEvent: (e) => onCoapEvent(e, null),
-      onError: onSocketError,
-      onWriteError,
-      onReady(port) {
-        uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-        socketReady();
-      },
-    });
-  }
-  if (coaps !== undefined) {
-    const crypto = coaps.crypto ?? platform.crypto;
-    if (crypto === undefined) throw new RangeError('coaps needs a crypto port (platform.crypto or coaps.crypto)');
-    sep = coaps.start({
-      platform, port: coaps.port, address: c.host, crypto, credentials: coaps.credentials,
-      ...(coaps.dtls !== undefined ? { dtls: coaps.dtls } : {}),
-      binding: {
-        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
-        replyTo: (port) => `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
-        // 512-byte blocks: a block with its options and the DTLS record overhead fits one datagram.
-        coap: { preferredSzx: 5, ...coapSettings }, ...pending,
-      },
-      onEvent: (e) => onCoapEvent(e, sep),
-      onError: onSocketError,
-      onWriteError,
-      onReady(port) {
-        coapsUri = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-        socketReady();
-      },
-    });
-  }
-  constructed = true;
-  ready(); // sockets bound synchronously (Moddable), or MQTT only
-
-  return {
-    agent, model,
-    get uri() { return uri; },
-    get port() { return ep?.port ?? 0; },
-    get coapsUri() { return coapsUri; },
-    get coapsPort() { return sep?.port ?? 0; },
-    get wsPort() { return ws?.port ?? 0; },
-    close() {
-      if (closed) return;
-      closed = true;
-      timer.cancel();
-      firmware?.close();
-      ep?.close();
-      sep?.close();
-      mqtt?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then DISCONNECT
-      ws?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then Close 1001
-      model.save();
-    },
-  };
+  runtime.open();
+  return runtime;
 }

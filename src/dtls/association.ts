@@ -18,8 +18,11 @@ import { RecordLayer } from './record-layer.ts';
 import { FragmentResult, HandshakeReassembler } from './reassembly.ts';
 import { frameHandshake } from './handshake-messages.ts';
 import {
-  AlertDescription, AlertLevel, CCM8_RECORD_OVERHEAD, ContentType, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES,
+  AlertDescription, AlertLevel, CCM8_RECORD_OVERHEAD, ContentType, HANDSHAKE_HEADER_BYTES, HandshakeType, NO_BYTES, RECORD_HEADER_BYTES,
 } from './wire.ts';
+
+/** What an association keeps of the peer's leaf certificate (publicKey: empty once Connected). */
+export type PeerCertificate = Pick<Certificate, 'sanUris' | 'sanDnsNames' | 'publicKey'>;
 
 export const DtlsState = { Handshaking: 0, Connected: 1, Closed: 2 } as const;
 export type DtlsState = (typeof DtlsState)[keyof typeof DtlsState];
@@ -50,8 +53,11 @@ export abstract class DtlsAssociation {
   state: DtlsState = DtlsState.Handshaking;
   /** The peer's USP Endpoint ID from its certificate's SAN URI (R-SEC.0a), when present. */
   endpointId: string | undefined;
-  /** The peer's leaf certificate (certificate mode). */
-  peerCertificate: Certificate | undefined;
+  /**
+   * The peer's leaf certificate (certificate mode) while handshaking; once Connected only
+   * what R-SEC.0a needs of it, its SAN names (the DER and its views are let go: XS RAM).
+   */
+  peerCertificate: PeerCertificate | undefined;
   /** The PSK identity used (PSK mode). */
   pskIdentity: Uint8Array | undefined;
   cipherSuite = 0;
@@ -121,6 +127,8 @@ export abstract class DtlsAssociation {
         // Once records are protected, an unprotected (epoch-0) alert could be forged by anyone: ignore it.
         if (v.epoch > 0 || this.rl.readEpoch === 0) this.handleAlert(buf, v.start, v.end);
       } else if (v.type === ContentType.ApplicationData && this.state === DtlsState.Connected && v.epoch > 0) {
+        // The client's data under the new keys: it has our Finished, the last flight is not resent again (§4.2.4).
+        if (this.flight.length > 0) this.flight = [];
         this.host.data(this, buf, v.start, v.end);
       }
       off = next;
@@ -271,8 +279,9 @@ export abstract class DtlsAssociation {
   /**
    * Handshake done: stop retransmitting and drop handshake state (transcript, pending
    * fragments; the flows wipe their secrets in `forgetSecrets`). A server keeps its
-   * last flight to resend it if the client's Finished is retransmitted (§4.2.4); a
-   * client needs its flight no more.
+   * last flight to resend it if the client's Finished is retransmitted (§4.2.4), until
+   * the client's first application data shows that it arrived; a client needs its
+   * flight no more.
    */
   protected established(): void {
     this.state = DtlsState.Connected;
@@ -280,6 +289,8 @@ export abstract class DtlsAssociation {
     this.transcript = [];
     this.reasm.reset(this.reasm.next);
     if (this.isClient) this.flight = [];
+    const cert = this.peerCertificate;
+    if (cert !== undefined) this.peerCertificate = { sanUris: cert.sanUris, sanDnsNames: cert.sanDnsNames, publicKey: NO_BYTES };
     this.forgetSecrets();
     this.host.connected(this);
   }

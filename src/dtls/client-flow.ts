@@ -14,7 +14,7 @@ import {
 import { finishedVerifyData, masterSecret, pskPremaster, trafficKeys, type TrafficKeys } from './key-schedule.ts';
 import { concatBytes } from './crypto/prf.ts';
 import { bytesEqual } from './der.ts';
-import { AlertDescription, ByteWriter, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, SIG_ECDSA_SHA256 } from './wire.ts';
+import { AlertDescription, ByteWriter, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, NO_BYTES, SIG_ECDSA_SHA256 } from './wire.ts';
 
 const Await = { ServerHello: 0, Certificate: 1, KeyExchange: 2, HelloDone: 3, ChangeCipherSpec: 4, Finished: 5, Done: 6 } as const;
 type Await = (typeof Await)[keyof typeof Await];
@@ -26,12 +26,12 @@ export class DtlsClientAssociation extends DtlsAssociation {
   private awaiting: Await = Await.ServerHello;
   private clientRandom: Uint8Array = new Uint8Array(32);
   private serverRandom: Uint8Array = new Uint8Array(32);
-  private hello: Uint8Array = new Uint8Array(0);
+  private hello: Uint8Array = NO_BYTES;
   private ems = false;
   private certRequested = false;
   private premaster: Uint8Array | undefined;
   private ephemeralPublic: Uint8Array | undefined;
-  private master: Uint8Array = new Uint8Array(0);
+  private master: Uint8Array = NO_BYTES;
   private keys: TrafficKeys | undefined;
 
   // Written out: esbuild would otherwise generate super(...arguments), which the Espruino
@@ -43,7 +43,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
   /** Sends the first ClientHello (no cookie). */
   start(now: number): void {
     this.crypto.randomBytes(this.clientRandom);
-    this.sendHello(now, new Uint8Array(0));
+    this.sendHello(now, NO_BYTES);
   }
 
   private sendHello(now: number, cookie: Uint8Array): void {
@@ -106,10 +106,12 @@ export class DtlsClientAssociation extends DtlsAssociation {
   protected forgetSecrets(): void {
     this.premaster?.fill(0);
     this.premaster = undefined;
-    this.master.fill(0);
-    this.master = new Uint8Array(0);
+    if (this.master.length > 0) this.master.fill(0);
+    this.master = NO_BYTES;
     this.keys = undefined;
-    this.hello = new Uint8Array(0);
+    this.hello = NO_BYTES;
+    this.clientRandom = NO_BYTES; // handshake only (a client is never sent a ClientHello to recognise)
+    this.serverRandom = NO_BYTES;
     this.ephemeralPublic = undefined;
   }
 

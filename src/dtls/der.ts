@@ -6,12 +6,14 @@
  * input yields `undefined`/`ok = false`, never an exception.
  */
 
-/** One TLV: `tag`, content [start, end), and `next` = offset after it. */
+/**
+ * One TLV: `tag` and content [start, end); the next TLV starts at `end` (definite
+ * lengths). Three fields: a certificate parse holds dozens at once (XS slots).
+ */
 export interface Tlv {
   readonly tag: number;
   readonly start: number;
   readonly end: number;
-  readonly next: number;
 }
 
 /** Reads the TLV at `pos` bounded by `limit`; undefined when malformed. */
@@ -28,7 +30,7 @@ export function readTlv(buf: Uint8Array, pos: number, limit: number): Tlv | unde
     for (let i = 0; i < n; i++) len = len * 256 + buf[p++]!;
   }
   if (p + len > limit) return undefined;
-  return { tag, start: p, end: p + len, next: p + len };
+  return { tag, start: p, end: p + len };
 }
 
 /** The children of a constructed TLV, in order (bounded by `max`). */
@@ -39,7 +41,7 @@ export function children(buf: Uint8Array, parent: Tlv, max = 16): Tlv[] | undefi
     const t = readTlv(buf, p, parent.end);
     if (t === undefined || out.length >= max) return undefined;
     out.push(t);
-    p = t.next;
+    p = t.end;
   }
   return out;
 }

@@ -11,7 +11,8 @@
  * Invariants: before a ClientHello carries a valid cookie the server keeps no state
  * for the peer (RFC 6347 §4.2.1): the HelloVerifyRequest is computed from the
  * datagram and a rotating secret. At most `config.maxPeers` associations exist (when
- * full, a verified hello evicts the connected association idle longest); a datagram
+ * full, a verified hello or our own connect evicts the connected association idle
+ * longest; only handshakes under way can exceed it); a datagram
  * for an unknown peer that is not a ClientHello is dropped.
  */
 import type { CryptoPort } from '../platform/crypto.ts';
@@ -81,6 +82,9 @@ export class DtlsEndpoint implements AssociationHost {
     }
     const old = this.peers.get(address, port);
     if (old !== undefined) { this.peers.remove(old); old.close(); }
+    // Our own handshakes count against maxPeers too: a full table gives up a half-open
+    // handshake a peer left, else the connected association idle longest (issue #16 bound).
+    if (this.peers.size >= this.options.config.maxPeers) this.evictOldest();
     const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
     a.lastActivity = now;
     a.startedAt = now;
@@ -152,11 +156,12 @@ export class DtlsEndpoint implements AssociationHost {
   }
 
   /**
-   * Full table and a peer that proved its address with a cookie: a handshake a peer
-   * started and then left unanswered past a retransmission deadline gives way first (the
-   * one started longest ago; issue #16: 16 silent half-open peers held every slot for 2
-   * minutes), else the connected association idle longest (close_notify). Handshakes
-   * going on (concurrent clients) and our own client handshakes are kept.
+   * Full table and a peer that proved its address with a cookie (or our own connect): a
+   * handshake left unanswered past a retransmission deadline gives way first — a peer's
+   * half-open one, or ours to a peer that does not answer (a retransmitted CoAP message
+   * connects again) — the one idle longest (issue #16: 16 silent half-open peers held
+   * every slot for 2 minutes), else the connected association idle longest
+   * (close_notify). Handshakes going on (concurrent clients) are kept.
    */
   private evictOldest(): boolean {
     let oldest: DtlsAssociation | undefined;
@@ -164,7 +169,7 @@ export class DtlsEndpoint implements AssociationHost {
     const list = this.peers.list;
     for (let i = 0; i < list.length; i++) {
       const a = list[i]!;
-      if (a.stalled && !a.isClient) {
+      if (a.stalled) {
         if (half === undefined || a.lastActivity < half.lastActivity) half = a;
       } else if (a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
     }

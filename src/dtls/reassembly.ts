@@ -10,13 +10,16 @@
  */
 export const MAX_AHEAD = 4;
 
+/** No per-byte map: the message came whole in one fragment (the usual case). Never written. */
+const WHOLE = new Uint8Array(0);
+
 class PartialMessage {
   received = 0;
-  readonly got: Uint8Array;
+  /** Which bytes arrived; built only when a message comes in pieces (a typed array is 7 XS slots). */
+  got: Uint8Array = WHOLE;
   readonly body: Uint8Array;
   constructor(readonly type: number, readonly length: number) {
     this.body = new Uint8Array(length);
-    this.got = new Uint8Array(length);
   }
 }
 
@@ -38,6 +41,13 @@ export class HandshakeReassembler {
     let p = this.pending.get(seq);
     if (p === undefined) { p = new PartialMessage(type, length); this.pending.set(seq, p); }
     if (p.type !== type || p.length !== length) { this.pending.delete(seq); return FragmentResult.Dropped; }
+    if (p.received === length) return FragmentResult.Accepted; // complete already: a retransmitted copy
+    if (fragOff === 0 && fragLen === length) {
+      for (let i = 0; i < fragLen; i++) p.body[i] = buf[start + i]!;
+      p.received = length;
+      return FragmentResult.Accepted;
+    }
+    if (p.got === WHOLE) p.got = new Uint8Array(length);
     for (let i = 0; i < fragLen; i++) {
       const at = fragOff + i;
       if (p.got[at] === 0) { p.got[at] = 1; p.received++; }

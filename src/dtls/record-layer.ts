@@ -13,6 +13,9 @@ import type { Ccm8Cipher } from '../platform/crypto.ts';
 import { ReplayWindow } from './replay-window.ts';
 import { CCM8_RECORD_OVERHEAD, DTLS_1_0, DTLS_1_2, RECORD_HEADER_BYTES } from './wire.ts';
 
+/** The implicit IV before an epoch's keys exist: read only (never used to seal or open), shared by every association. */
+const NO_IV = new Uint8Array(4);
+
 /** 2^48 - 1: the last sequence number of an epoch (RFC 6347 §4.1). */
 const MAX_SEQ = 0xffffffffffff;
 
@@ -32,26 +35,52 @@ export class RecordView {
   end = 0;
 }
 
+/**
+ * The CCM nonce and AAD of the record being opened or sealed (filled and read within one
+ * `next` or `seal` call, which call nothing outside) and the view of the record just
+ * parsed (read by the association before its next `next`; datagrams are handled one at a
+ * time): one set serves every association (20 XS slots each saved). Built at run time:
+ * Moddable preloads this module, and an object made at preload is read-only.
+ */
+class RecordScratch {
+  readonly nonce = new Uint8Array(12);
+  readonly aad = new Uint8Array(13);
+  readonly view = new RecordView();
+}
+let scratch: RecordScratch | null = null;
+function recordScratch(): RecordScratch {
+  if (scratch === null) scratch = new RecordScratch();
+  return scratch;
+}
+
 export const RecordResult = { Ok: 0, Drop: 1, End: 2 } as const;
 export type RecordResult = (typeof RecordResult)[keyof typeof RecordResult];
 
 export class RecordLayer {
   readEpoch = 0;
   private readCipher: Ccm8Cipher | undefined;
-  private readIv: Uint8Array = new Uint8Array(4);
+  private readIv: Uint8Array = NO_IV;
   private readonly window = new ReplayWindow();
   private readonly window0 = new ReplayWindow();
 
   writeEpoch = 0;
   writeSeq = 0;
   private writeCipher: Ccm8Cipher | undefined;
-  private writeIv: Uint8Array = new Uint8Array(4);
+  private writeIv: Uint8Array = NO_IV;
   /** Epoch-0 writer state kept to retransmit a flight started before the epoch change. */
   private writeSeq0 = 0;
 
-  private readonly nonce = new Uint8Array(12);
-  private readonly aad = new Uint8Array(13);
-  readonly view = new RecordView();
+  private readonly nonce: Uint8Array;
+  private readonly aad: Uint8Array;
+  /** Shared by every record layer like the nonce: read by the caller between two `next` calls of one datagram. */
+  readonly view: RecordView;
+
+  constructor() {
+    const s = recordScratch();
+    this.nonce = s.nonce;
+    this.aad = s.aad;
+    this.view = s.view;
+  }
 
   /** Forgets epoch-0 history: a HelloVerifyRequest restarts the server's numbering (RFC 6347 §4.2.1). */
   resetEpoch0Window(): void { this.window0.reset(); }

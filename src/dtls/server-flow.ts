@@ -14,7 +14,7 @@ import {
 import { finishedVerifyData, masterSecret, pskPremaster, trafficKeys, type TrafficKeys } from './key-schedule.ts';
 import { concatBytes } from './crypto/prf.ts';
 import { bytesEqual } from './der.ts';
-import { AlertDescription, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, SIG_ECDSA_SHA256 } from './wire.ts';
+import { AlertDescription, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, NO_BYTES, SIG_ECDSA_SHA256 } from './wire.ts';
 
 const Await = { ClientHello: 0, Certificate: 1, KeyExchange: 2, CertificateVerify: 3, ChangeCipherSpec: 4, Finished: 5, Done: 6 } as const;
 type Await = (typeof Await)[keyof typeof Await];
@@ -24,11 +24,11 @@ export class DtlsServerAssociation extends DtlsAssociation {
   private awaiting: Await = Await.ClientHello;
   /** The client random of the hello being served (tells retransmissions from new hellos). */
   clientRandom: Uint8Array = new Uint8Array(32);
-  private serverRandom = new Uint8Array(32);
+  private serverRandom: Uint8Array = new Uint8Array(32);
   private ems = false;
   private group = 0;
   private ephemeral: { privateKey: Uint8Array; publicKey: Uint8Array } | undefined;
-  private master: Uint8Array = new Uint8Array(0);
+  private master: Uint8Array = NO_BYTES;
   private keys: TrafficKeys | undefined;
 
   // Written out: esbuild would otherwise generate super(...arguments), which the Espruino
@@ -104,9 +104,10 @@ export class DtlsServerAssociation extends DtlsAssociation {
   protected forgetSecrets(): void {
     this.ephemeral?.privateKey.fill(0);
     this.ephemeral = undefined;
-    this.master.fill(0);
-    this.master = new Uint8Array(0);
+    if (this.master.length > 0) this.master.fill(0);
+    this.master = NO_BYTES;
     this.keys = undefined;
+    this.serverRandom = NO_BYTES; // handshake only; the client random stays (a retransmitted hello is recognised by it)
   }
 
   private onClientHello(now: number, body: Uint8Array, full: Uint8Array): void {
@@ -126,7 +127,7 @@ export class DtlsServerAssociation extends DtlsAssociation {
     this.transcript = [full];
     const ecc = suite === CipherSuite.EcdheEcdsaAes128Ccm8;
     if (ecc) this.ecdheGroup = this.group;
-    const flight = [this.message(HandshakeType.ServerHello, buildServerHello(this.serverRandom, new Uint8Array(0), suite, this.ems, reneg, ecc))];
+    const flight = [this.message(HandshakeType.ServerHello, buildServerHello(this.serverRandom, NO_BYTES, suite, this.ems, reneg, ecc))];
     if (ecc) {
       const cert = this.config.certificate!;
       flight.push(this.message(HandshakeType.Certificate, buildCertificate(cert.chain)));
@@ -139,7 +140,7 @@ export class DtlsServerAssociation extends DtlsAssociation {
     } else {
       this.awaiting = Await.KeyExchange;
     }
-    flight.push(this.message(HandshakeType.ServerHelloDone, new Uint8Array(0)));
+    flight.push(this.message(HandshakeType.ServerHelloDone, NO_BYTES));
     this.sendFlight(now, flight, true);
   }
 

@@ -32,6 +32,13 @@ export const ExtensionType = {
   RenegotiationInfo: 0xff01,
 } as const;
 
+/**
+ * A zero-length placeholder for secrets and buffers an association no longer holds. Shared
+ * and never written (Moddable preloads this module: its objects are read-only), so an
+ * association drops a reference instead of allocating an empty array (7 XS slots each).
+ */
+export const NO_BYTES: Uint8Array = new Uint8Array(0);
+
 export const NamedGroup = { Secp256r1: 23, X25519: 29 } as const;
 /** ecdsa_secp256r1_sha256 = hash sha256 (4), signature ecdsa (3) — RFC 5246 §7.4.1.4.1. */
 export const SIG_ECDSA_SHA256 = 0x0403;

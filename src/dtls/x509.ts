@@ -133,7 +133,7 @@ export function parseCertificate(der: Uint8Array): Certificate | CertError {
     if (f[i]!.tag === 0xa3 && !parseExtensions(der, f[i]!, ext)) return CertError.Malformed;
   }
   return {
-    der, tbs: der.subarray(top!.start, tbsT.next), // the whole TBSCertificate TLV is signed
+    der, tbs: der.subarray(top!.start, tbsT.end), // the whole TBSCertificate TLV is signed
     issuer: der.subarray(issuer.start, issuer.end), subject: der.subarray(subject.start, subject.end),
     notBefore, notAfter, publicKey: der.subarray(bits.start + 1, bits.end),
     signature: der.subarray(sigVal.start + 1, sigVal.end), isCa: ext.isCa, sanUris: ext.sanUris, sanDnsNames: ext.sanDnsNames,

@@ -134,17 +134,21 @@ export default function main(): void {
       const firmware = openFirmware(platform, { name: 'tinyusp', version: SOFTWARE_VERSION });
       agent = startHostAgent({
         ...(firmware !== undefined ? { firmware: { ...firmware, service: FirmwareService } } : {}),
-        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        // 4 parsed paths kept, as on Espruino: a full cache of 8 held ≈ 100 XS slots more (a Controller repeats few paths).
+        ...CLASS2_PROFILE, parseCacheSize: 4, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
-        onWebSocketListening: (p) => platform.log.info(`tinyusp ws listening ws://${address}:${p}/usp endpoint ${eid}`),
-        onWebSocketUp: (c) => platform.log.info(`tinyusp ws up ${c}`),
+        // Callbacks only for the MTPs that run (each closure is ≈ 10 XS slots the agent keeps).
+        ...(websocket !== undefined ? {
+          onWebSocketListening: (p: number) => platform.log.info(`tinyusp ws listening ws://${address}:${p}/usp endpoint ${eid}`),
+          onWebSocketUp: (c: string) => platform.log.info(`tinyusp ws up ${c}`),
+        } : {}),
         device: { reboot: () => { if (firmware?.reboot() !== true) restart(); }, factoryReset: restart },
         onError: (m) => platform.log.error(`cannot listen on UDP ${port}${coaps === undefined ? '' : ` / ${coaps.port}`}: ${m}`),
         // ECMA-419 binds inside startHostAgent, so `agent` is set only after it returns.
         onReady: () => platform.setTimer(() => {
           for (const uri of [agent?.uri ?? '', agent?.coapsUri ?? '']) if (uri !== '') platform.log.info(`tinyusp ready ${uri} endpoint ${eid}`);
         }, 0),
-        onMqttUp: (topic) => platform.log.info(`tinyusp mqtt up ${topic} endpoint ${eid}`),
+        ...(mqtt !== undefined ? { onMqttUp: (topic: string) => platform.log.info(`tinyusp mqtt up ${topic} endpoint ${eid}`) } : {}),
       });
     };
     function restart(): void {

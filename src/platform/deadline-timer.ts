@@ -2,6 +2,10 @@
  * The one platform timer a driver loop keeps for a sans-I/O core (STYLE.md rule 7):
  * `arm(at)` follows the core's `pollTimeout()` (absolute monotonic ms, Infinity = idle),
  * re-arming only when the deadline changed; `onFire` runs once per expiry.
+ *
+ * A class rather than an object of closures: on Moddable its methods stay with the
+ * preloaded code, and each timer costs its fields only (XS RAM; a driver loop runs one
+ * per socket).
  */
 import type { Platform, TimerHandle } from './types.ts';
 
@@ -10,25 +14,30 @@ export interface DeadlineTimer {
   cancel(): void;
 }
 
+class PlatformDeadlineTimer implements DeadlineTimer {
+  private timer: TimerHandle | null = null;
+  private timerAt = Infinity;
+
+  constructor(private readonly platform: Platform, private readonly onFire: () => void) {}
+
+  arm(at: number): void {
+    if (at === this.timerAt) return;
+    this.cancel();
+    this.timerAt = at;
+    if (at === Infinity) return;
+    this.timer = this.platform.setTimer(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.onFire();
+    }, Math.max(0, at - this.platform.now()));
+  }
+
+  cancel(): void {
+    if (this.timer !== null) { this.platform.clearTimer(this.timer); this.timer = null; }
+    this.timerAt = Infinity;
+  }
+}
+
 export function createDeadlineTimer(platform: Platform, onFire: () => void): DeadlineTimer {
-  let timer: TimerHandle | null = null;
-  let timerAt = Infinity;
-  const cancel = (): void => {
-    if (timer !== null) { platform.clearTimer(timer); timer = null; }
-    timerAt = Infinity;
-  };
-  return {
-    arm(at) {
-      if (at === timerAt) return;
-      cancel();
-      timerAt = at;
-      if (at === Infinity) return;
-      timer = platform.setTimer(() => {
-        timer = null;
-        timerAt = Infinity;
-        onFire();
-      }, Math.max(0, at - platform.now()));
-    },
-    cancel,
-  };
+  return new PlatformDeadlineTimer(platform, onFire);
 }

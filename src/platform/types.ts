@@ -25,6 +25,12 @@ export interface Datagram {
   readonly port: number;
 }
 
+/**
+ * Options and callbacks of one socket. The platform calls the callbacks as methods of
+ * this object and must not copy them off it (`{ ...options }`, `const f = options.onReadable`):
+ * the CoAP and DTLS drivers pass class instances whose callbacks live on the prototype
+ * (no closure per socket: XS RAM on Moddable).
+ */
 export interface UdpOptions {
   /** Local port; 0 picks a free one. */
   readonly port: number;

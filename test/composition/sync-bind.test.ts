@@ -33,7 +33,8 @@ function synchronousBinding(base: Platform): Platform {
   return {
     ...base,
     openUdp(options) {
-      const socket = base.openUdp({ ...options, onReady: () => undefined });
+      // The options' callbacks may be methods of its class (endpoint.ts): inherit them, replace onReady.
+      const socket = base.openUdp(Object.assign(Object.create(options) as typeof options, { onReady: () => undefined }));
       options.onReady?.(options.port);
       return socket;
     },

@@ -5,8 +5,8 @@
  * that platforms without CCM (Moddable's crypt, MODDABLE.md) can run it.
  *
  * Invariants: works in place in the caller's buffer; no allocation after creation
- * (three 16-byte scratch blocks live in the cipher object); a failed `open` never
- * throws and compares the tag in constant time.
+ * (three 16-byte scratch blocks, which ciphers may share: `CcmBlocks`); a failed `open`
+ * never throws and compares the tag in constant time.
  */
 import type { AesBlockCipher, Ccm8Cipher } from '../../platform/crypto.ts';
 
@@ -15,12 +15,27 @@ export const CCM_NONCE_BYTES = 12;
 /** M' = (M-2)/2 in the B0 flags (RFC 3610 §2.2). */
 const M_FLAG = ((CCM8_TAG_BYTES - 2) / 2) << 3;
 
-export class Ccm8 implements Ccm8Cipher {
-  private readonly x = new Uint8Array(16);
-  private readonly ctr = new Uint8Array(16);
-  private readonly s = new Uint8Array(16);
+/**
+ * The scratch blocks of a CCM computation. Every seal/open fills and reads them within
+ * the call and none is re-entrant, so one set may serve every cipher of a port (the
+ * Moddable port shares one: 3 typed arrays, 21 XS slots, per cipher saved).
+ */
+export class CcmBlocks {
+  readonly x = new Uint8Array(16);
+  readonly ctr = new Uint8Array(16);
+  readonly s = new Uint8Array(16);
+}
 
-  constructor(private readonly aes: AesBlockCipher) {}
+export class Ccm8 implements Ccm8Cipher {
+  private readonly x: Uint8Array;
+  private readonly ctr: Uint8Array;
+  private readonly s: Uint8Array;
+
+  constructor(private readonly aes: AesBlockCipher, blocks: CcmBlocks = new CcmBlocks()) {
+    this.x = blocks.x;
+    this.ctr = blocks.ctr;
+    this.s = blocks.s;
+  }
 
   seal(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, start: number, end: number): void {
     this.mac(nonce, aad, buf, start, end);

@@ -21,8 +21,8 @@
  */
 import type { CryptoPort } from '../../platform/crypto.ts';
 import type { Datagram, Platform, UdpOptions, UdpSocket } from '../../platform/types.ts';
-import { AlertDescription, DtlsEndpoint, DtlsState, type DtlsAssociation, type DtlsConfig } from '../../dtls/index.ts';
-import { createDeadlineTimer } from '../../platform/deadline-timer.ts';
+import { AlertDescription, DtlsEndpoint, DtlsState, type DtlsAssociation, type DtlsConfig, type DtlsEndpointOptions } from '../../dtls/index.ts';
+import { createDeadlineTimer, type DeadlineTimer } from '../../platform/deadline-timer.ts';
 
 export interface DtlsSocketOptions extends UdpOptions {
   readonly platform: Platform;
@@ -47,109 +47,147 @@ const MAX_WAITING_PER_PEER = 4;
 /** Largest datagram sealed: CoAP over DTLS keeps within one record (RFC 7252 §4.6 / §9). */
 const SEAL_BYTES = 1600;
 
-export function openDtlsSocket(o: DtlsSocketOptions): DtlsSocket {
-  const { platform } = o;
-  const sealed = new Uint8Array(SEAL_BYTES);
-  const readQueue: Datagram[] = [];
-  const waiting = new Map<DtlsAssociation, Uint8Array[]>();
-  let closed = false;
-  let raw: UdpSocket | null = null;
-  const timer = createDeadlineTimer(platform, () => {
-    if (closed) return;
-    endpoint.handleTimeout(platform.now());
-    flush();
-  });
+/**
+ * The socket as a class: on Moddable its methods stay with the preloaded code, where an
+ * object of closures cost ≈ 10 XS slots of RAM per function. The timer's callback is
+ * the only closure left. It is also the raw socket's options and the DTLS endpoint's
+ * (their callbacks are its methods: no adapter objects, no extra stack frames).
+ */
+class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOptions {
+  readonly endpoint: DtlsEndpoint;
+  readonly port: number;
+  readonly address: string | undefined;
+  readonly config: DtlsConfig;
+  readonly crypto: CryptoPort;
+  readonly server = true;
+  private readonly platform: Platform;
+  private readonly sealed = new Uint8Array(SEAL_BYTES);
+  private readonly readQueue: Datagram[] = [];
+  private readonly waiting = new Map<DtlsAssociation, Uint8Array[]>();
+  private isClosed = false;
+  private raw: UdpSocket | null = null;
+  private readonly timer: DeadlineTimer;
 
-  const endpoint: DtlsEndpoint = new DtlsEndpoint({
-    config: o.config, crypto: o.crypto, server: true,
-    onData(peer, buf, start, end) {
-      if (closed) return;
-      readQueue.push({ data: buf.subarray(start, end), address: peer.address, port: peer.port });
-      o.onReadable(readQueue.length);
-      while (readQueue.length > 0) readQueue.pop(); // read during the call (the bytes are only valid now); Espruino's arrays refuse `length = 0`
-    },
-    onConnected(peer) {
-      const list = waiting.get(peer);
-      waiting.delete(peer);
-      if (o.admits !== undefined && !o.admits(peer)) {
-        if (peer.isClient) peer.close(AlertDescription.BadCertificate); // not the peer we meant to reach (R-SEC.0a)
-      } else if (list !== undefined) {
-        for (const d of list) seal(peer, d, 0, d.length);
-      }
-      o.onConnected?.(peer);
-    },
-    onClosed(peer) {
-      waiting.delete(peer);
-      o.onClosed?.(peer);
-    },
-  });
+  constructor(private readonly o: DtlsSocketOptions) {
+    const platform = o.platform;
+    this.platform = platform;
+    this.port = o.port;
+    this.address = o.address;
+    this.config = o.config;
+    this.crypto = o.crypto;
+    this.timer = createDeadlineTimer(platform, () => {
+      if (this.isClosed) return;
+      this.endpoint.handleTimeout(platform.now());
+      this.flush();
+    });
+    this.endpoint = new DtlsEndpoint(this);
+    this.raw = platform.openUdp(this);
+  }
 
-  function flush(): void {
-    if (closed || raw === null) return;
+  /** Datagrams wait on the raw socket: each goes to the DTLS endpoint. */
+  onReadable(): void {
+    const raw = this.raw;
+    for (let d = raw?.read(); d !== undefined && !this.isClosed; d = raw?.read()) {
+      this.endpoint.handleDatagram(this.platform.now(), d.data, 0, d.data.length, d.address, d.port);
+      this.flush();
+    }
+  }
+
+  onReady(port: number): void { this.o.onReady?.(port); }
+  onError(message: string): void { this.o.onError?.(message); }
+
+  onWriteError(address: string, port: number, message: string): void {
+    // The peer's address cannot be reached: a handshake with it cannot finish (issue #16).
+    const a = this.endpoint.peer(address, port);
+    if (a !== undefined && a.state === DtlsState.Handshaking) this.endpoint.close(a);
+    if (!this.isClosed) this.o.onWriteError?.(address, port, message);
+  }
+
+  /** Decrypted application data: queued and read by the consumer during this call (the bytes are only valid now). */
+  onData(peer: DtlsAssociation, buf: Uint8Array, start: number, end: number): void {
+    if (this.isClosed) return;
+    const q = this.readQueue;
+    q.push({ data: buf.subarray(start, end), address: peer.address, port: peer.port });
+    this.o.onReadable(q.length);
+    while (q.length > 0) q.pop(); // Espruino's arrays refuse `length = 0`
+  }
+
+  onConnected(peer: DtlsAssociation): void {
+    const o = this.o;
+    const list = this.waiting.get(peer);
+    this.waiting.delete(peer);
+    if (o.admits !== undefined && !o.admits(peer)) {
+      if (peer.isClient) peer.close(AlertDescription.BadCertificate); // not the peer we meant to reach (R-SEC.0a)
+    } else if (list !== undefined) {
+      for (const d of list) this.seal(peer, d, 0, d.length);
+    }
+    o.onConnected?.(peer);
+  }
+
+  onClosed(peer: DtlsAssociation): void {
+    this.waiting.delete(peer);
+    this.o.onClosed?.(peer);
+  }
+
+  private flush(): void {
+    const raw = this.raw;
+    if (this.isClosed || raw === null) return;
+    const endpoint = this.endpoint;
     for (let t = endpoint.pollTransmit(); t !== undefined; t = endpoint.pollTransmit()) {
       if (raw.write(t.data, 0, t.data.length, t.address, t.port)) continue;
       const a = endpoint.peer(t.address, t.port); // refused destination: its handshake cannot finish
       if (a !== undefined && a.state === DtlsState.Handshaking) endpoint.close(a);
     }
-    timer.arm(endpoint.pollTimeout());
+    this.timer.arm(endpoint.pollTimeout());
   }
 
-  function seal(peer: DtlsAssociation, data: Uint8Array, start: number, end: number): boolean {
-    const n = peer.sealInto(data, start, end, sealed, 0);
-    if (n < 0 || raw === null) return false;
-    return raw.write(sealed, 0, n, peer.address, peer.port);
+  private seal(peer: DtlsAssociation, data: Uint8Array, start: number, end: number): boolean {
+    const n = peer.sealInto(data, start, end, this.sealed, 0);
+    if (n < 0 || this.raw === null) return false;
+    return this.raw.write(this.sealed, 0, n, peer.address, peer.port);
   }
 
-  raw = platform.openUdp({
-    port: o.port,
-    ...(o.address !== undefined ? { address: o.address } : {}),
-    onReadable() {
-      for (let d = raw?.read(); d !== undefined && !closed; d = raw?.read()) {
-        endpoint.handleDatagram(platform.now(), d.data, 0, d.data.length, d.address, d.port);
-        flush();
-      }
-    },
-    ...(o.onReady !== undefined ? { onReady: o.onReady } : {}),
-    ...(o.onError !== undefined ? { onError: o.onError } : {}),
-    onWriteError(address, port, message) {
-      // The peer's address cannot be reached: a handshake with it cannot finish (issue #16).
-      const a = endpoint.peer(address, port);
-      if (a !== undefined && a.state === DtlsState.Handshaking) endpoint.close(a);
-      if (!closed) o.onWriteError?.(address, port, message);
-    },
-  });
+  association(address: string, port: number): DtlsAssociation | undefined {
+    return this.endpoint.peer(address, port);
+  }
 
-  return {
-    endpoint,
-    association: (address, port) => endpoint.peer(address, port),
-    read: () => readQueue.shift(),
-    write(data, start, end, address, port) {
-      if (closed) return false;
-      let peer = endpoint.peer(address, port);
-      if (peer !== undefined && peer.state === DtlsState.Connected) {
-        const ok = (o.admits === undefined || o.admits(peer)) && seal(peer, data, start, end);
-        flush();
-        return ok;
-      }
-      if (peer === undefined || peer.state === DtlsState.Closed) {
-        peer = endpoint.connect(platform.now(), address, port, o.clientConfig?.(address, port));
-        waiting.set(peer, []);
-      }
-      const list = waiting.get(peer);
-      // A full wait list drops the datagram as a lossy link would (the CoAP retransmission
-      // brings it again); false is kept for "this destination cannot be reached".
-      if (list !== undefined && list.length < MAX_WAITING_PER_PEER) list.push(data.slice(start, end));
-      flush();
-      return peer.state !== DtlsState.Closed;
-    },
-    close() {
-      if (closed) return;
-      for (const p of endpoint.associations()) endpoint.close(p); // close_notify
-      flush();
-      closed = true;
-      timer.cancel();
-      waiting.clear();
-      raw?.close();
-    },
-  };
+  read(): Datagram | undefined {
+    return this.readQueue.shift();
+  }
+
+  write(data: Uint8Array, start: number, end: number, address: string, port: number): boolean {
+    if (this.isClosed) return false;
+    const o = this.o;
+    const endpoint = this.endpoint;
+    let peer = endpoint.peer(address, port);
+    if (peer !== undefined && peer.state === DtlsState.Connected) {
+      const ok = (o.admits === undefined || o.admits(peer)) && this.seal(peer, data, start, end);
+      this.flush();
+      return ok;
+    }
+    if (peer === undefined || peer.state === DtlsState.Closed) {
+      peer = endpoint.connect(this.platform.now(), address, port, o.clientConfig?.(address, port));
+      this.waiting.set(peer, []);
+    }
+    const list = this.waiting.get(peer);
+    // A full wait list drops the datagram as a lossy link would (the CoAP retransmission
+    // brings it again); false is kept for "this destination cannot be reached".
+    if (list !== undefined && list.length < MAX_WAITING_PER_PEER) list.push(data.slice(start, end));
+    this.flush();
+    return peer.state !== DtlsState.Closed;
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    for (const p of this.endpoint.associations()) this.endpoint.close(p); // close_notify
+    this.flush();
+    this.isClosed = true;
+    this.timer.cancel();
+    this.waiting.clear();
+    this.raw?.close();
+  }
+}
+
+export function openDtlsSocket(o: DtlsSocketOptions): DtlsSocket {
+  return new SecureDatagramSocket(o);
 }

@@ -9,7 +9,7 @@
  */
 import { SendRecordError, UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from './binding.ts';
 import type { Platform, UdpOptions, UdpSocket } from '../../platform/types.ts';
-import { createDeadlineTimer } from '../../platform/deadline-timer.ts';
+import { createDeadlineTimer, type DeadlineTimer } from '../../platform/deadline-timer.ts';
 
 export interface CoapEndpointOptions {
   readonly platform: Platform;
@@ -45,25 +45,89 @@ export interface CoapEndpointHandle {
 /** Receive-path buffer for transmits: one, reused (a datagram is at most SLOT_BYTES). */
 const OUT_BYTES = 1500;
 
-export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHandle {
-  const { platform } = options;
-  const out = new Uint8Array(OUT_BYTES);
-  let binding: UspCoapBinding | null = null;
-  let socket: UdpSocket | null = null;
-  const timer = createDeadlineTimer(platform, () => {
-    if (closed || binding === null) return;
-    binding.handleTimeout(platform.now());
-    drain();
-  });
-  let boundPort = 0;
-  let closed = false;
-  let draining = false;
-  /** address, port pairs whose write was refused during this drain. */
-  const unreachable: (string | number)[] = [];
+/** The socket's options and callbacks: one small object, not four closures (the platforms call them as methods). */
+class LoopSocketEvents implements UdpOptions {
+  constructor(private readonly loop: CoapEndpointLoop, readonly port: number, readonly address: string | undefined) {}
+  onReadable(): void { this.loop.onReadable(); }
+  onReady(port: number): void { this.loop.onReady(port); }
+  onError(message: string): void { this.loop.onError(message); }
+  onWriteError(address: string, port: number, message: string): void { this.loop.onWriteError(address, port, message); }
+}
 
-  function drain(): void {
-    if (draining || binding === null || socket === null) return;
-    draining = true;
+/**
+ * The loop as a class: on Moddable its methods stay with the preloaded code, where a
+ * handle of closures cost ≈ 10 XS slots of RAM per function (the agent runs one loop per
+ * CoAP socket, two with coaps). The timer's callback is the only closure left.
+ */
+class CoapEndpointLoop implements CoapEndpointHandle {
+  /**
+   * The binding, built at its first use (a datagram, a send, a reader of `binding`), not
+   * at bind time: an endpoint nobody talks to — plain CoAP beside coaps — holds no CoAP
+   * tables (≈ 250 XS slots on Moddable).
+   */
+  private coap: UspCoapBinding | null = null;
+  private bound = false;
+  private readonly out = new Uint8Array(OUT_BYTES);
+  private socket: UdpSocket | null = null;
+  private readonly timer: DeadlineTimer;
+  private boundPort = 0;
+  private closed = false;
+  private draining = false;
+  /** address, port pairs whose write was refused during this drain. */
+  private readonly unreachable: (string | number)[] = [];
+
+  constructor(private readonly options: CoapEndpointOptions) {
+    const { platform } = options;
+    this.timer = createDeadlineTimer(platform, () => {
+      if (this.closed || this.coap === null) return;
+      this.coap.handleTimeout(platform.now());
+      this.drain();
+    });
+    const udpOptions = new LoopSocketEvents(this, options.port, options.address);
+    // Moddable binds synchronously: onReady (and onReadable) may run before this returns.
+    this.socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
+    if (this.bound) this.onReadable();
+  }
+
+  /** The binding once the socket is bound (null before), built now if it was not yet. */
+  get binding(): UspCoapBinding | null {
+    if (this.coap === null && this.bound && !this.closed) {
+      const b = this.options.binding;
+      const platform = this.options.platform;
+      this.coap = new UspCoapBinding((o) => platform.randomBytes(o), {
+        ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(this.boundPort) : b.replyTo,
+      });
+    }
+    return this.coap;
+  }
+
+  onError(message: string): void {
+    if (this.options.onError !== undefined) this.options.onError(message);
+    else this.options.platform.log.error(`CoAP socket: ${message}`);
+  }
+
+  onWriteError(address: string, port: number, message: string): void {
+    if (this.closed || this.coap === null) return; // nothing was sent without a binding
+    this.options.onWriteError?.(address, port, message);
+    this.coap.handleUnreachable(this.options.platform.now(), address, port);
+    this.drain();
+  }
+
+  onReady(port: number): void {
+    if (this.closed) return;
+    this.boundPort = port;
+    this.bound = true;
+    this.options.onReady?.(port);
+    this.onReadable();
+  }
+
+  private drain(): void {
+    const binding = this.coap;
+    const socket = this.socket;
+    if (this.draining || binding === null || socket === null) return;
+    this.draining = true;
+    const out = this.out;
+    const unreachable = this.unreachable;
     try {
       for (;;) {
         let busy = false;
@@ -74,71 +138,51 @@ export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHan
         // Refused at once (bad address): that destination's Records fail now, nothing else does (issue #16).
         while (unreachable.length > 0) {
           const port = unreachable.pop() as number;
-          binding.handleUnreachable(platform.now(), unreachable.pop() as string, port);
+          binding.handleUnreachable(this.options.platform.now(), unreachable.pop() as string, port);
           busy = true;
         }
-        for (let e = binding.pollEvent(); e !== null && !closed; e = binding.pollEvent()) { busy = true; options.onEvent(e); }
-        if (!busy || closed) break;
+        for (let e = binding.pollEvent(); e !== null && !this.closed; e = binding.pollEvent()) { busy = true; this.options.onEvent(e); }
+        if (!busy || this.closed) break;
       }
     } finally {
-      draining = false;
+      this.draining = false;
     }
-    if (!closed) timer.arm(binding.pollTimeout());
+    if (!this.closed) this.timer.arm(binding.pollTimeout());
   }
 
-  function onReadable(): void {
-    if (binding === null || socket === null) return;
-    for (let d = socket.read(); d !== undefined && !closed; d = socket.read()) {
-      const now = platform.now();
+  onReadable(): void {
+    const socket = this.socket;
+    if (!this.bound || socket === null) return;
+    for (let d = socket.read(); d !== undefined && !this.closed; d = socket.read()) {
+      const binding = this.binding; // built with the first datagram
+      if (binding === null) return;
+      const now = this.options.platform.now();
       const peer = binding.peers.intern(d.address, d.port, now);
       if (peer === null) continue; // peer table full of busy peers: drop, the sender retransmits
       binding.handleDatagram(now, d.data, 0, d.data.length, peer);
-      drain();
+      this.drain();
     }
   }
 
-  const udpOptions: UdpOptions = {
-    port: options.port,
-    ...(options.address !== undefined ? { address: options.address } : {}),
-    onReadable,
-    onReady(port) {
-      if (closed) return;
-      boundPort = port;
-      const b = options.binding;
-      binding = new UspCoapBinding((o) => platform.randomBytes(o), {
-        ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(port) : b.replyTo,
-      });
-      options.onReady?.(port);
-      onReadable();
-    },
-    onError(message) {
-      if (options.onError !== undefined) options.onError(message);
-      else platform.log.error(`CoAP socket: ${message}`);
-    },
-    onWriteError(address, port, message) {
-      if (closed || binding === null) return;
-      options.onWriteError?.(address, port, message);
-      binding.handleUnreachable(platform.now(), address, port);
-      drain();
-    },
-  };
-  socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
+  sendRecord(uri: string, record: Uint8Array): number {
+    const binding = this.binding;
+    if (binding === null) return SendRecordError.NotReady;
+    // Peers are matched by the address datagrams come from: send to the loopback literal, not a name.
+    const h = binding.sendRecord(this.options.platform.now(), uri.replace('://localhost', '://127.0.0.1'), record);
+    this.drain();
+    return h;
+  }
 
-  return {
-    sendRecord(uri, record) {
-      if (binding === null) return SendRecordError.NotReady;
-      // Peers are matched by the address datagrams come from: send to the loopback literal, not a name.
-      const h = binding.sendRecord(platform.now(), uri.replace('://localhost', '://127.0.0.1'), record);
-      drain();
-      return h;
-    },
-    get port() { return boundPort; },
-    get binding() { return binding; },
-    close() {
-      if (closed) return;
-      closed = true;
-      timer.cancel();
-      socket?.close();
-    },
-  };
+  get port(): number { return this.boundPort; }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.timer.cancel();
+    this.socket?.close();
+  }
+}
+
+export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHandle {
+  return new CoapEndpointLoop(options);
 }

@@ -23,9 +23,9 @@ import Curve from 'curve';
 import ECDSA from 'ecdsa';
 import ECPoint from 'ecp';
 import HMAC from 'hmac';
-import { Ccm8 } from '../../dtls/crypto/ccm.ts';
+import { Ccm8, CcmBlocks } from '../../dtls/crypto/ccm.ts';
 import { x25519, X25519_BASE } from '../../dtls/crypto/x25519.ts';
-import type { AesBlockCipher, CryptoPort, EcKeyPair } from '../crypto.ts';
+import type { AesBlockCipher, Ccm8Cipher, CryptoPort, EcKeyPair } from '../crypto.ts';
 
 /** P-256 field prime and b (FIPS 186-4 D.1.2.3); a = −3. */
 const P256_P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
@@ -84,103 +84,154 @@ function rawSignature(der: Uint8Array): Uint8Array | undefined {
   return pos === der.length ? out : undefined;
 }
 
-/** AES-128 on the SDK's native block cipher; the block goes through two fixed buffers (no allocation per block). */
+/**
+ * The 16-byte block NativeAes128 hands the SDK, shared by every cipher of one port: a
+ * block is copied in, encrypted and copied out within one call, and nothing here is
+ * re-entrant, so two ArrayBuffers and their views serve all associations (XS: 20 slots
+ * per cipher saved, docs/device.md#figures-in-the-simulator).
+ */
+class AesBlockBuffers {
+  readonly inBuf = new ArrayBuffer(16);
+  readonly outBuf = new ArrayBuffer(16);
+  readonly inBytes = new Uint8Array(this.inBuf);
+  readonly outBytes = new Uint8Array(this.outBuf);
+}
+
+/** AES-128 on the SDK's native block cipher; the block goes through the port's two fixed buffers (no allocation per block). */
 class NativeAes128 implements AesBlockCipher {
   private readonly cipher: BlockCipher;
-  private readonly inBuf = new ArrayBuffer(16);
-  private readonly outBuf = new ArrayBuffer(16);
-  private readonly inBytes = new Uint8Array(this.inBuf);
-  private readonly outBytes = new Uint8Array(this.outBuf);
 
-  constructor(key: Uint8Array) {
+  constructor(key: Uint8Array, private readonly io: AesBlockBuffers) {
     this.cipher = new BlockCipher('AES', bufferOf(key.slice(0, 16)));
   }
 
   encryptBlock(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number): void {
-    const i = this.inBytes, o = this.outBytes;
+    const io = this.io;
+    const i = io.inBytes, o = io.outBytes;
     for (let k = 0; k < 16; k++) i[k] = src[srcOff + k]!;
-    this.cipher.encrypt(this.inBuf, this.outBuf);
+    this.cipher.encrypt(io.inBuf, io.outBuf);
     for (let k = 0; k < 16; k++) dst[dstOff + k] = o[k]!;
   }
 }
 
-export function createModdableCrypto(random: (out: Uint8Array) => void): CryptoPort {
-  const curve = new Curve('secp256r1');
-  const n = curve.n;
+/**
+ * The port as a class: its methods live with the preloaded code (flash), where an object
+ * of closures cost ≈ 10 XS slots per method in RAM. The SDK's secp256r1 Curve (BigInt
+ * constants, the generator, the C arithmetic's object) is built at the first P-256
+ * operation: a PSK-only agent never builds it.
+ */
+class ModdableCrypto implements CryptoPort {
+  readonly name = 'moddable';
+  private curveOrNull: Curve | null = null;
+  private blocks: AesBlockBuffers | null = null;
+  private ccmBlocks: CcmBlocks | null = null;
+
+  constructor(readonly randomBytes: (out: Uint8Array) => void) {}
+
+  private get curve(): Curve {
+    if (this.curveOrNull === null) this.curveOrNull = new Curve('secp256r1');
+    return this.curveOrNull;
+  }
+
+  private aesBlocks(): AesBlockBuffers {
+    if (this.blocks === null) this.blocks = new AesBlockBuffers();
+    return this.blocks;
+  }
+
   /** A uniformly random scalar in [1, n−1] (rejection sampling). */
-  const scalar = (): Uint8Array => {
+  private scalar(): Uint8Array {
+    const n = this.curve.n;
     const sk = new Uint8Array(32);
     for (;;) {
-      random(sk);
+      this.randomBytes(sk);
       const v = toBigInt(sk, 0, 32);
       if (v > 0n && v < n) return sk;
     }
-  };
-  const validScalar = (sk: Uint8Array): boolean => {
+  }
+
+  private validScalar(sk: Uint8Array): boolean {
     if (sk.length !== 32) return false;
     const v = toBigInt(sk, 0, 32);
-    return v > 0n && v < n;
-  };
-  const sha256 = (data: Uint8Array): Uint8Array => {
+    return v > 0n && v < this.curve.n;
+  }
+
+  sha256(data: Uint8Array): Uint8Array {
     const d = new Digest('SHA256');
     d.write(data);
     return new Uint8Array(d.close());
-  };
-  const p256PublicKey = (sk: Uint8Array): Uint8Array | undefined => {
-    if (!validScalar(sk)) return undefined;
+  }
+
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+    return new Uint8Array(new HMAC(new Digest('SHA256'), key).process(data));
+  }
+
+  aes128(key: Uint8Array): AesBlockCipher {
+    return new NativeAes128(key, this.aesBlocks());
+  }
+
+  ccm8(key: Uint8Array): Ccm8Cipher {
+    if (this.ccmBlocks === null) this.ccmBlocks = new CcmBlocks();
+    return new Ccm8(new NativeAes128(key, this.aesBlocks()), this.ccmBlocks);
+  }
+
+  p256Keygen(): EcKeyPair {
+    for (;;) {
+      const sk = this.scalar();
+      const pub = this.p256PublicKey(sk);
+      if (pub !== undefined) return { privateKey: sk, publicKey: pub };
+    }
+  }
+
+  p256PublicKey(sk: Uint8Array): Uint8Array | undefined {
+    if (!this.validScalar(sk)) return undefined;
     try {
-      const p = curve.dh(bufferOf(sk));
+      const p = this.curve.dh(bufferOf(sk));
       return p === undefined ? undefined : new Uint8Array(p);
     } catch { return undefined; }
-  };
-  return {
-    name: 'moddable',
-    randomBytes: random,
-    sha256,
-    hmacSha256: (key, data) => new Uint8Array(new HMAC(new Digest('SHA256'), key).process(data)),
-    aes128: (key) => new NativeAes128(key),
-    ccm8: (key) => new Ccm8(new NativeAes128(key)),
-    p256Keygen(): EcKeyPair {
-      for (;;) {
-        const sk = scalar();
-        const pub = p256PublicKey(sk);
-        if (pub !== undefined) return { privateKey: sk, publicKey: pub };
-      }
-    },
-    p256PublicKey,
-    p256SharedSecret(sk, pub) {
-      if (!validScalar(sk) || !onP256(pub)) return undefined;
-      try {
-        const p = curve.dh(bufferOf(sk), bufferOf(pub));
-        return p === undefined ? undefined : new Uint8Array(p).slice(1, 33);
-      } catch { return undefined; }
-    },
-    x25519Keygen(): EcKeyPair {
-      const sk = new Uint8Array(32);
-      random(sk);
-      return { privateKey: sk, publicKey: x25519(sk, X25519_BASE) };
-    },
-    x25519SharedSecret(sk, pub) {
-      if (pub.length !== 32 || sk.length !== 32) return undefined;
-      const s = x25519(sk, pub);
-      let acc = 0;
-      for (let i = 0; i < 32; i++) acc |= s[i]!;
-      return acc === 0 ? undefined : s;
-    },
-    ecdsaP256Sign(sk, msg) {
-      const k = toBigInt(scalar(), 0, 32);
-      const signer = new ECDSA(toBigInt(sk, 0, 32), { G: curve.G, n, orderSize: curve.orderSize, ec: curve.ec, k });
-      return derSignature(new Uint8Array(signer.sign(bufferOf(sha256(msg)))));
-    },
-    ecdsaP256Verify(pub, msg, sig) {
-      const raw = rawSignature(sig);
-      if (raw === undefined || !onP256(pub)) return false;
-      const r = toBigInt(raw, 0, 32), s = toBigInt(raw, 32, 64);
-      if (r === 0n || s === 0n || r >= n || s >= n) return false;
-      try {
-        const q = new ECPoint(toBigInt(pub, 1, 33), toBigInt(pub, 33, 65));
-        return new ECDSA(q, curve).verify(bufferOf(sha256(msg)), bufferOf(raw));
-      } catch { return false; }
-    },
-  };
+  }
+
+  p256SharedSecret(sk: Uint8Array, pub: Uint8Array): Uint8Array | undefined {
+    if (!this.validScalar(sk) || !onP256(pub)) return undefined;
+    try {
+      const p = this.curve.dh(bufferOf(sk), bufferOf(pub));
+      return p === undefined ? undefined : new Uint8Array(p).slice(1, 33);
+    } catch { return undefined; }
+  }
+
+  x25519Keygen(): EcKeyPair {
+    const sk = new Uint8Array(32);
+    this.randomBytes(sk);
+    return { privateKey: sk, publicKey: x25519(sk, X25519_BASE) };
+  }
+
+  x25519SharedSecret(sk: Uint8Array, pub: Uint8Array): Uint8Array | undefined {
+    if (pub.length !== 32 || sk.length !== 32) return undefined;
+    const s = x25519(sk, pub);
+    let acc = 0;
+    for (let i = 0; i < 32; i++) acc |= s[i]!;
+    return acc === 0 ? undefined : s;
+  }
+
+  ecdsaP256Sign(sk: Uint8Array, msg: Uint8Array): Uint8Array {
+    const curve = this.curve;
+    const k = toBigInt(this.scalar(), 0, 32);
+    const signer = new ECDSA(toBigInt(sk, 0, 32), { G: curve.G, n: curve.n, orderSize: curve.orderSize, ec: curve.ec, k });
+    return derSignature(new Uint8Array(signer.sign(bufferOf(this.sha256(msg)))));
+  }
+
+  ecdsaP256Verify(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
+    const raw = rawSignature(sig);
+    if (raw === undefined || !onP256(pub)) return false;
+    const n = this.curve.n;
+    const r = toBigInt(raw, 0, 32), s = toBigInt(raw, 32, 64);
+    if (r === 0n || s === 0n || r >= n || s >= n) return false;
+    try {
+      const q = new ECPoint(toBigInt(pub, 1, 33), toBigInt(pub, 33, 65));
+      return new ECDSA(q, this.curve).verify(bufferOf(this.sha256(msg)), bufferOf(raw));
+    } catch { return false; }
+  }
+}
+
+export function createModdableCrypto(random: (out: Uint8Array) => void): CryptoPort {
+  return new ModdableCrypto(random);
 }

@@ -16,46 +16,62 @@
 import UDP from 'embedded:io/socket/udp';
 import type { Datagram, UdpOptions, UdpSocket } from '../types.ts';
 
+/**
+ * One socket: a class, so that read/write/close stay with the preloaded code (XS RAM);
+ * the SDK's onReadable is the one closure (the SDK calls it with its own `this`).
+ */
+class ModdableUdp implements UdpSocket {
+  private closed = false;
+  private readonly socket: UDP;
+
+  constructor(private readonly options: UdpOptions) {
+    const self = this;
+    this.socket = new UDP({
+      port: options.port,
+      ...(options.address !== undefined ? { address: options.address } : {}),
+      onReadable(count: number): void { self.readable(count); },
+    });
+  }
+
+  private readable(count: number): void {
+    if (this.closed) return;
+    // An exception escaping a native callback aborts the XS machine (the whole app):
+    // keep the agent alive and say where it came from.
+    try {
+      this.options.onReadable(count);
+    } catch (e) {
+      trace(`tinyusp error UDP ${this.options.port}: ${String(e)}${(e as { stack?: string }).stack !== undefined ? `\n${(e as { stack?: string }).stack}` : ''}\n`);
+    }
+  }
+
+  read(): Datagram | undefined {
+    if (this.closed) return undefined;
+    const packet = this.socket.read();
+    if (packet === undefined) return undefined;
+    return { data: new Uint8Array(packet), address: packet.address, port: packet.port };
+  }
+
+  write(data: Uint8Array, start: number, end: number, address: string, port: number): boolean {
+    if (this.closed) return false;
+    try {
+      this.socket.write(start === 0 && end === data.length ? data : data.subarray(start, end), address, port);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+  }
+}
+
 export function openModdableUdp(options: UdpOptions): UdpSocket {
-  let closed = false;
-  const onReadable = options.onReadable;
-  const socket = new UDP({
-    port: options.port,
-    ...(options.address !== undefined ? { address: options.address } : {}),
-    onReadable(count: number): void {
-      if (closed) return;
-      // An exception escaping a native callback aborts the XS machine (the whole app):
-      // keep the agent alive and say where it came from.
-      try {
-        onReadable(count);
-      } catch (e) {
-        trace(`tinyusp error UDP ${options.port}: ${String(e)}${(e as { stack?: string }).stack !== undefined ? `\n${(e as { stack?: string }).stack}` : ''}\n`);
-      }
-    },
-  });
+  const udp = new ModdableUdp(options);
   // ECMA-419 binds synchronously in the constructor. It has no way to report the port
   // an ephemeral bind (port 0) got, so onReady then says 0.
   if (options.onReady) options.onReady(options.port);
-  return {
-    read(): Datagram | undefined {
-      if (closed) return undefined;
-      const packet = socket.read();
-      if (packet === undefined) return undefined;
-      return { data: new Uint8Array(packet), address: packet.address, port: packet.port };
-    },
-    write(data, start, end, address, port): boolean {
-      if (closed) return false;
-      try {
-        socket.write(start === 0 && end === data.length ? data : data.subarray(start, end), address, port);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    close(): void {
-      if (closed) return;
-      closed = true;
-      socket.close();
-    },
-  };
+  return udp;
 }

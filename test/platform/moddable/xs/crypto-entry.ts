@@ -29,11 +29,12 @@ export function selfTest(broken?: string): string[] {
     const c = createModdableCrypto(random);
     if (broken === undefined) return c;
     const f = (c as unknown as Record<string, unknown>)[broken] as (...a: unknown[]) => unknown;
-    return { ...c, [broken]: (...a: unknown[]) => {
-      const r = f(...a);
+    // The port is a class (its methods on the prototype): inherit from it, override one.
+    return Object.assign(Object.create(c) as CryptoPort, { [broken]: (...a: unknown[]) => {
+      const r = f.apply(c, a);
       if (r instanceof Uint8Array) { const x = r.slice(); x[x.length - 1]! ^= 1; return x; }
       return typeof r === 'boolean' ? !r : r;
-    } };
+    } });
   };
   const failed = runCryptoSelfTest(make, testRandom, (part, ok, detail) => { lines.push(`${part} ${ok ? 'ok' : 'FAIL'} ${detail}`); });
   lines.push(`failed ${failed}`);

@@ -1,0 +1,331 @@
+/**
+ * The running part of startHostAgent (agent-host.ts): the agent, its timer and the MTPs'
+ * sockets once the data model is provisioned — the pump that sends every Transmit on the
+ * MTP its origin names (responses to their reply-to, R-COAP.2a; Notify to the
+ * Controller's MTP, R-NOT.1), the CoAP and coaps events, and the start once every socket
+ * is bound.
+ *
+ * A class, not a scope of closures: on Moddable its methods stay with the preloaded code,
+ * where each function of the old composition cost 10–13 XS slots of RAM (≈ 250 slots for
+ * an agent with coaps; docs/device.md#figures-in-the-simulator). The few closures left are
+ * callbacks the sockets and the core keep.
+ */
+import { DeliveryOutcome, type Agent, type MtpOrigin } from '../agent/index.ts';
+import { attachIoTCapabilities, type DataModel } from '../dm/index.ts';
+import { SendOutcome, type UspCoapEvent } from '../mtp/coap/binding.ts';
+import { startCoapEndpoint, type CoapEndpointHandle, type CoapEndpointOptions } from '../mtp/coap/endpoint.ts';
+import type { CoapsCredentials, CoapsEndpointHandle, CoapsEndpointOptions } from '../mtp/coap/coaps-endpoint.ts';
+import type { DtlsConfig } from '../dtls/index.ts';
+import type { CryptoPort } from '../platform/crypto.ts';
+import type { HostCoapsConfig } from '../mtp/coap/provision.ts';
+import { createDeadlineTimer, type DeadlineTimer } from '../platform/deadline-timer.ts';
+import { LogLimiter } from '../platform/log-limiter.ts';
+import { controllerUri } from '../mtp/coap/controllers.ts';
+import { parseCoapUri } from '../mtp/coap/uri.ts';
+import type { MqttMtp } from '../mtp/mqtt/mtp.ts';
+import { controllerMtpProtocol, type MqttRows } from '../mtp/mqtt/provision.ts';
+import type { FirmwareService } from '../firmware/index.ts';
+import type { WebSocketMtp, WebSocketRows } from '../mtp/websocket/index.ts';
+import type { Platform } from '../platform/types.ts';
+import type { HostAgent, HostAgentConfig } from './agent-host.ts';
+
+function advertisedHost(host: string, advertise: string | undefined): string {
+  const h = (host === '0.0.0.0' || host === '' || host === '::') && advertise !== undefined ? advertise
+    : host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return h.includes(':') ? `[${h}]` : h;
+}
+
+/** What startHostAgent built before the sockets: the runtime starts from it. */
+export interface AgentRuntimeParts {
+  readonly agent: Agent;
+  readonly model: DataModel;
+  readonly maxRecordBytes: number;
+  readonly plainCoap: boolean;
+  readonly coaps: HostCoapsConfig | undefined;
+  readonly mqttRows: MqttRows | null;
+  readonly wsRows: WebSocketRows | null;
+}
+
+/** A CoAP endpoint's options and its callbacks into the runtime: one object, not four closures (XS RAM). */
+class EndpointEvents implements CoapEndpointOptions {
+  constructor(
+    protected readonly rt: AgentRuntime, private readonly secure: boolean, readonly platform: Platform, readonly port: number,
+    readonly address: string, readonly binding: CoapEndpointOptions['binding'],
+  ) {}
+  onEvent(e: UspCoapEvent): void { this.rt.onCoapEvent(e, this.secure); }
+  onReady(port: number): void { this.rt.endpointReady(this.secure, port); }
+  onError(message: string): void { this.rt.onSocketError(message); }
+  onWriteError(address: string, port: number, message: string): void { this.rt.onWriteError(address, port, message); }
+}
+
+/** The same for the coaps endpoint, with its credentials. */
+class SecureEndpointEvents extends EndpointEvents implements CoapsEndpointOptions {
+  constructor(
+    rt: AgentRuntime, secure: boolean, platform: Platform, port: number, address: string, binding: CoapEndpointOptions['binding'],
+    readonly crypto: CryptoPort, readonly credentials: CoapsCredentials, readonly dtls: Partial<DtlsConfig> | undefined,
+  ) {
+    super(rt, secure, platform, port, address, binding);
+  }
+}
+
+export class AgentRuntime implements HostAgent {
+  readonly agent: Agent;
+  readonly model: DataModel;
+  firmware: FirmwareService | null = null;
+  private readonly platform: Platform;
+  private readonly maxRecordBytes: number;
+  private readonly plainCoap: boolean;
+  private readonly coaps: HostCoapsConfig | undefined;
+  private readonly mqttRows: MqttRows | null;
+  private readonly wsRows: WebSocketRows | null;
+  /** CoAP send handle → agent Notify handle. */
+  private readonly notifies = new Map<number, number>();
+  /** coaps send handle → agent Notify handle (the two bindings number their sends apart). */
+  private readonly secureNotifies = new Map<number, number>();
+  private ep: CoapEndpointHandle | null = null;
+  private sep: CoapsEndpointHandle | null = null;
+  private coapsUriText = '';
+  /** Sockets still to bind; the agent starts once none is left and both endpoints exist. */
+  private waitingSockets: number;
+  private constructed = false;
+  private started = false;
+  private mqtt: MqttMtp | null = null;
+  private ws: WebSocketMtp | null = null;
+  private uriText = '';
+  private readonly timer: DeadlineTimer;
+  private closed = false;
+  private pumping = false;
+  // Issue #16: one burst must not write hundreds of lines; each kind is limited on its own.
+  private readonly dropLog: LogLimiter;
+  private readonly sendLog: LogLimiter;
+
+  constructor(private readonly c: HostAgentConfig, p: AgentRuntimeParts) {
+    const platform = c.platform;
+    this.platform = platform;
+    this.agent = p.agent;
+    this.model = p.model;
+    this.maxRecordBytes = p.maxRecordBytes;
+    this.plainCoap = p.plainCoap;
+    this.coaps = p.coaps;
+    this.mqttRows = p.mqttRows;
+    this.wsRows = p.wsRows;
+    this.waitingSockets = (p.plainCoap ? 1 : 0) + (p.coaps !== undefined ? 1 : 0);
+    this.timer = createDeadlineTimer(platform, () => {
+      if (this.closed) return;
+      this.agent.handleTimeout(platform.now());
+      this.firmware?.handleTimeout(platform.now());
+      this.pump();
+    });
+    const clock = (): number => platform.now();
+    this.dropLog = new LogLimiter(platform.log, clock, 'responses not sent');
+    this.sendLog = new LogLimiter(platform.log, clock, 'send failures');
+  }
+
+  /** Watches the IoT inputs and opens the sockets; the agent starts once they are bound (`ready`). */
+  open(): void {
+    const { c, platform, model } = this;
+    // A digital input changed (button): report ValueChange now rather than at the next poll.
+    const iotErr = attachIoTCapabilities(model, () => {
+      if (this.closed) return;
+      model.setTime(platform.now(), platform.wallClock());
+      model.pollWatched();
+      this.pump();
+    });
+    if (iotErr !== 0) platform.log.warn(`IoT capabilities: not every sensor is watched (${iotErr})`);
+    const validateRecord = (buf: Uint8Array, start: number, end: number): boolean => this.agent.acceptsRecord(buf, start, end);
+    const coapSettings = { maxBodyBytes: this.maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables };
+    const pending = c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {};
+    if (this.plainCoap) {
+      this.ep = startCoapEndpoint(new EndpointEvents(this, false, platform, c.coapPort, c.host, {
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord, checkReplyTo: true,
+        admitReplyTo: (host, buf, start, end) => this.provisionedHost(host, buf, start, end),
+        replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+        coap: coapSettings, ...pending,
+      }));
+    }
+    const coaps = this.coaps;
+    if (coaps !== undefined) {
+      const crypto = coaps.crypto ?? platform.crypto;
+      if (crypto === undefined) throw new RangeError('coaps needs a crypto port (platform.crypto or coaps.crypto)');
+      const events = new SecureEndpointEvents(this, true, platform, coaps.port, c.host, {
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
+        replyTo: (port) => `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+        // 512-byte blocks: a block with its options and the DTLS record overhead fits one datagram.
+        coap: { preferredSzx: 5, ...coapSettings }, ...pending,
+      }, crypto, coaps.credentials, coaps.dtls);
+      this.sep = coaps.start(events);
+    }
+    this.constructed = true;
+    this.ready(); // sockets bound synchronously (Moddable), or MQTT only
+  }
+
+  /**
+   * NoSec reply-to rule (issue #16): besides the datagram's own source address, a Controller
+   * may name the host of its provisioned CoAP MTP (Controller.{i}.MTP.{i}.CoAP.Host).
+   */
+  private provisionedHost(host: string, buf: Uint8Array, start: number, end: number): boolean {
+    const fromId = this.agent.recordFromId(buf, start, end);
+    if (fromId === undefined) return false;
+    const to = controllerUri(this.model, fromId);
+    const u = to === null ? null : parseCoapUri(to);
+    return u !== null && u.host.toLowerCase() === host.toLowerCase();
+  }
+
+  private sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
+    const { agent, ws, mqtt } = this;
+    // An open WebSocket session with the Controller first (it may be one the Controller opened on our listener).
+    const protocol = ws !== null && ws.hasSession(endpointId) ? 'WebSocket' : controllerMtpProtocol(this.model, endpointId);
+    if (protocol === 'WebSocket') {
+      // Queued on the Controller's TCP session: delivered as far as the MTP can tell; the NotifyResp decides the retry (R-NOT.1).
+      const err = ws === null ? -1 : ws.sendNotify(endpointId, bytes);
+      if (err !== 0) this.platform.log.debug(`notify to ${endpointId} not sent over WebSocket (error ${err})`);
+      agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
+      return;
+    }
+    if (protocol === 'MQTT') {
+      // QoS 1 PUBLISH accepted (queued while offline): the NotifyResp decides the retry (R-NOT.1).
+      const err = mqtt === null ? -1 : mqtt.sendNotify(endpointId, bytes);
+      if (err !== 0) this.sendLog.debug(`notify to ${endpointId} not sent over MQTT (error ${err})`);
+      agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
+      return;
+    }
+    const to = controllerUri(this.model, endpointId);
+    const h = to === null ? -1 : this.sendCoap(to, bytes, endpointId);
+    if (h > 0) { (to!.startsWith('coaps:') ? this.secureNotifies : this.notifies).set(h, handle); return; }
+    this.sendLog.debug(`notify to ${endpointId} not sent (${to === null ? 'no CoAP MTP configured' : `send error ${h}`})`);
+    agent.handleDelivery(handle, DeliveryOutcome.Failure, now);
+  }
+
+  pump(): void {
+    if (this.pumping || this.closed) return;
+    const { c, agent } = this;
+    this.pumping = true;
+    try {
+      const now = this.platform.now();
+      this.firmware?.checkHealth(now);
+      for (let t = agent.pollTransmit(now); t !== null; t = agent.pollTransmit(now)) {
+        if (t.origin !== null && c.websocket !== undefined && c.websocket.mtp.isReply(t.origin.reply)) {
+          const err = this.ws === null ? -1 : this.ws.sendResponse(t.origin.reply, t.endpointId, t.bytes);
+          if (err !== 0) this.platform.log.warn(`response to ${t.endpointId} over WebSocket not sent (error ${err})`);
+        } else if (t.origin !== null && c.mqtt !== undefined && c.mqtt.mtp.isReply(t.origin.reply)) {
+          const err = this.mqtt === null ? -1 : this.mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
+          if (err !== 0) this.dropLog.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
+        } else if (t.origin !== null) {
+          const h = this.sendCoap(String(t.origin.reply), t.bytes, t.endpointId);
+          if (h < 0) this.dropLog.warn(`response to ${t.endpointId} at ${String(t.origin.reply)} not sent (send error ${h})`);
+        } else this.sendNotify(now, t.endpointId, t.bytes, t.handle);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    this.mqtt?.applySubscriptionChanges();
+    this.ws?.applyChanges();
+    this.timer.arm(this.closed ? Infinity : Math.min(agent.pollTimeout(), this.firmware === null ? Infinity : this.firmware.pollTimeout()));
+  }
+
+  /** coaps:// over DTLS to `endpointId` only (R-SEC.0a), coap:// in the clear. */
+  private sendCoap(uri: string, bytes: Uint8Array, endpointId: string): number {
+    if (uri.startsWith('coaps:')) return this.sep === null ? -1 : this.sep.sendRecord(uri, bytes, endpointId);
+    return this.ep === null ? -1 : this.ep.sendRecord(uri, bytes);
+  }
+
+  /** An endpoint's socket is bound: its URI is known. */
+  endpointReady(secure: boolean, port: number): void {
+    const c = this.c;
+    if (secure) this.coapsUriText = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+    else this.uriText = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+    this.socketReady();
+  }
+
+  /** A CoAP event of the plain (`fromCoaps` false) or the coaps endpoint. */
+  onCoapEvent(e: UspCoapEvent, fromCoaps: boolean): void {
+    const secure = fromCoaps ? this.sep : null;
+    const now = this.platform.now();
+    if (e.kind === 'record') {
+      const sec = secure === null ? null : secure.originOf(e.peer, e.bytes);
+      if (secure !== null && sec === null) this.dropLog.warn(`coaps Record from ${e.peer.address}:${e.peer.port} dropped: the DTLS peer names no Endpoint ID`);
+      else {
+        const origin: MtpOrigin = { reply: e.replyTo, secure: sec !== null, peerEndpointId: sec === null ? '' : sec.peerEndpointId };
+        this.agent.handleRecord(now, e.bytes, 0, e.bytes.length, origin);
+      }
+    } else {
+      const sends = secure === null ? this.notifies : this.secureNotifies;
+      const handle = sends.get(e.handle);
+      if (handle === undefined) {
+        if (e.outcome !== SendOutcome.Delivered) this.dropLog.debug(`response Record not delivered (outcome ${e.outcome}, code ${e.code})`);
+      } else {
+        sends.delete(e.handle);
+        const outcome = e.outcome === SendOutcome.Delivered ? DeliveryOutcome.Delivered
+          : e.outcome === SendOutcome.Timeout ? DeliveryOutcome.Timeout : DeliveryOutcome.Failure;
+        this.agent.handleDelivery(handle, outcome, now);
+      }
+    }
+    this.pump();
+  }
+
+  onSocketError(message: string): void {
+    this.platform.log.error(`CoAP socket: ${message}`);
+    this.c.onError?.(message);
+  }
+
+  /** One destination could not be reached; its Records end as Unreachable (issue #16: never fatal). */
+  onWriteError(address: string, port: number, message: string): void {
+    this.sendLog.warn(`cannot send to ${address}:${port}: ${message}`);
+  }
+
+  /** A socket is bound. */
+  private socketReady(): void {
+    this.waitingSockets--;
+    this.ready();
+  }
+
+  /**
+   * Every socket is bound and both endpoint handles exist: the agent starts, once.
+   * Moddable binds UDP synchronously, inside startCoapEndpoint, before `ep` is assigned:
+   * starting there would send Boot! through no endpoint, so the start waits for the end
+   * of construction (and must not run a second time from the MQTT-only path).
+   */
+  private ready(): void {
+    if (this.waitingSockets > 0 || !this.constructed || this.started || this.closed) return;
+    const { c, platform, agent, model } = this;
+    this.started = true;
+    if (this.plainCoap) platform.log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
+    agent.start(platform.now());
+    this.firmware?.start(platform.now());
+    const maxRecordBytes = this.maxRecordBytes;
+    if (this.mqttRows !== null && c.mqtt !== undefined) {
+      this.mqtt = c.mqtt.mtp.start({
+        platform, agent, model, endpointId: c.endpointId, rows: this.mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport, maxRecordBytes,
+        onService: () => this.pump(), onUp: (topic) => { this.pump(); c.onMqttUp?.(topic); },
+      });
+    }
+    if (this.wsRows !== null && c.websocket !== undefined) {
+      this.ws = c.websocket.mtp.start({
+        platform, streams: c.websocket.streams, agent, model, endpointId: c.endpointId, rows: this.wsRows, maxRecordBytes,
+        validateRecord: (buf, start, end) => agent.acceptsRecord(buf, start, end),
+        address: c.host, tls: c.websocket.tls, maxSessions: c.websocket.maxSessions,
+        onService: () => this.pump(), onListening: (p) => c.onWebSocketListening?.(p), onUp: (eid) => { this.pump(); c.onWebSocketUp?.(eid); },
+      });
+    }
+    this.pump();
+    c.onReady?.(this.uriText !== '' ? this.uriText : this.coapsUriText);
+  }
+
+  get uri(): string { return this.uriText; }
+  get port(): number { return this.ep?.port ?? 0; }
+  get coapsUri(): string { return this.coapsUriText; }
+  get coapsPort(): number { return this.sep?.port ?? 0; }
+  get wsPort(): number { return this.ws?.port ?? 0; }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.timer.cancel();
+    this.firmware?.close();
+    this.ep?.close();
+    this.sep?.close();
+    this.mqtt?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then DISCONNECT
+    this.ws?.close(0, 'agent shutting down'); // R-MTP.7/9: DisconnectRecord, then Close 1001
+    this.model.save();
+  }
+}
