@@ -1,6 +1,13 @@
 /** A peer program we did not write (openssl, coap-client-*), with output waits and a bounded life. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+
+/** Runs a one-shot peer (coap-client-*) to its end or `timeoutMs`; its stdout and stderr, trimmed. */
+export function runPeer(bin: string, args: readonly string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(bin, args, { timeout: timeoutMs }, (_e, stdout, stderr) => resolve(`${stdout}${stderr}`.trim()));
+  });
+}
 
 export class PeerProcess {
   out = '';

@@ -23,6 +23,15 @@ export function canonical(type: protobuf.Type, bytes: Uint8Array): unknown {
   return type.toObject(type.decode(bytes), { defaults: true, longs: String, bytes: Array, oneofs: false });
 }
 
+/** A Get of Device.DeviceInfo.SerialNumber from `from` to `to`, encoded by protobufjs (independent of our codec), as a file (libcoap's -f). */
+export function oracleGetRecordFile(msgId: string, from: string, to: string): string {
+  const msg = MsgT.encode(MsgT.fromObject({ header: { msg_id: msgId, msg_type: 1 }, body: { request: { get: { param_paths: ['Device.DeviceInfo.SerialNumber'] } } } })).finish();
+  const rec = RecordT.encode(RecordT.fromObject({ version: '1.3', to_id: to, from_id: from, no_session_context: { payload: msg } })).finish();
+  const file = join(mkdtempSync(join(tmpdir(), 'tinyusp-rec-')), 'get.bin');
+  writeFileSync(file, rec);
+  return file;
+}
+
 // ---- protoc ----------------------------------------------------------------
 
 const protocDir = (() => {

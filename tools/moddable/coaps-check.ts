@@ -18,21 +18,16 @@
  *
  * Without $MODDABLE it prints "skipped: …" and exits 0.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAll } from '../build/index.ts';
-import { ROOT } from '../build/targets.ts';
 import { addMsg, getMsg, operateMsg, setMsg, type Msg } from '../../src/usp/index.ts';
-import { main as uspCtl } from '../usp-ctl/index.ts';
 import { UspController, type NotifyEvent } from '../usp-ctl/controller.ts';
 import { CONTROLLER_EID, makePki, type Pki } from '../../test/dtls/pki.ts';
-import { PeerProcess } from '../../test/dtls/peer-process.ts';
-import { MsgT, RecordT } from '../../test/usp/oracle.ts';
-import { defaultOut } from './check-options.ts';
-import { describeCreation, parseCreationOption, type Creation } from './creation.ts';
-import { baselineHeap, buildMtpApp, freeUdpPort, GENEROUS_CREATION, heapDelta, heapText, percentiles, SimRun, Steps } from './mtp-sim.ts';
+import { PeerProcess, runPeer } from '../../test/dtls/peer-process.ts';
+import { oracleGetRecordFile } from '../../test/usp/oracle.ts';
+import { describeCreation } from './creation.ts';
+import { ctl, mtpCheckUsage, parseMtpCheckArgs } from './mtp-check-options.ts';
+import { baselineHeap, buildMtpApp, freeUdpPort, heapDelta, heapText, percentiles, SimRun, Steps } from './mtp-sim.ts';
 import type { HeapSample } from './sim-log.ts';
 import { findSdk, type Sdk } from './sdk.ts';
 import { VirtualDisplay } from './simulator.ts';
@@ -45,54 +40,14 @@ const OSSL = 'self::ossl';
 const PSK_KEY = 'tinyusp-psk-key1';
 const B_KEY = 'tinyusp-ctl-b-k2';
 const OSSL_KEY = '00112233445566778899aabbccddeeff';
-const ESP32_CREATION: Creation = { heap: 4928, chunk: 78848, stack: 512, static: 0 };
 const hex = (s: string): string => Buffer.from(s).toString('hex');
 /** CON GET /.well-known/core, message ID 0x1234, no token (RFC 7252 §3, §6.5). */
 const GET_WELL_KNOWN = Buffer.from([0x40, 0x01, 0x12, 0x34, 0xbb, ...Buffer.from('.well-known'), 0x04, ...Buffer.from('core')]);
 const LINK_FORMAT = '</usp>;rt="bbf.usp.endpoint";if="bbf.usp.a"';
 
-interface Options { creation: Creation; display: number | undefined; out: string; verbose: boolean }
-
-function parseArgs(argv: readonly string[]): Options | string {
-  const o: Options = { creation: GENEROUS_CREATION, display: undefined, out: join(defaultOut(ROOT), 'coaps'), verbose: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--verbose') { o.verbose = true; continue; }
-    const v = argv[++i];
-    if (v === undefined) return `${a} needs a value`;
-    if (a === '--creation') {
-      const c = v === 'esp32' ? ESP32_CREATION : parseCreationOption(v, GENEROUS_CREATION);
-      if (typeof c === 'string') return c;
-      o.creation = c;
-    } else if (a === '--display') o.display = Number(v.replace(':', ''));
-    else if (a === '--out') o.out = v;
-    else return `unknown option ${a}`;
-  }
-  return o;
-}
-
-function libcoap(bin: string, args: string[]): Promise<string> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { timeout: 20_000 }, (_e, stdout, stderr) => resolve(`${stdout}${stderr}`.trim()));
-  });
-}
-
+const libcoap = (bin: string, args: string[]): Promise<string> => runPeer(bin, args, 20_000);
 /** A Get Record from `from`, encoded by protobufjs (independent of our codec), as a file for libcoap's -f. */
-function protobufjsGet(msgId: string, from: string): string {
-  const msg = MsgT.encode(MsgT.fromObject({ header: { msg_id: msgId, msg_type: 1 }, body: { request: { get: { param_paths: ['Device.DeviceInfo.SerialNumber'] } } } })).finish();
-  const rec = RecordT.encode(RecordT.fromObject({ version: '1.3', to_id: AGENT_ID, from_id: from, no_session_context: { payload: msg } })).finish();
-  const file = join(mkdtempSync(join(tmpdir(), 'tinyusp-rec-')), 'get.bin');
-  writeFileSync(file, rec);
-  return file;
-}
-
-/** usp-ctl's CLI in-process (`npm run ctl -- …`); its output lines. */
-async function ctl(args: string[]): Promise<string[]> {
-  const out: string[] = []; const err: string[] = [];
-  const code = await uspCtl(args, (l) => out.push(l), (l) => err.push(l));
-  if (code !== 0) throw new Error(`usp-ctl ${args.join(' ')}: exit ${code}: ${[...out, ...err].join(' | ')}`);
-  return out;
-}
+const protobufjsGet = (msgId: string, from: string): string => oracleGetRecordFile(msgId, from, AGENT_ID);
 
 function expectLine(got: string[], want: string): void {
   if (!got.includes(want)) throw new Error(`missing "${want}" in ${got.join(' | ')}`);
@@ -104,8 +59,8 @@ function firstValue(m: Msg): string {
 }
 
 export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<number> {
-  const o = parseArgs(argv);
-  if (typeof o === 'string') { console.error(`${o}\nusage: npm run test:moddable:coaps -- [--creation esp32|class2|heap=…,chunk=…,stack=…] [--display <n>] [--out <dir>] [--verbose]`); return 2; }
+  const o = parseMtpCheckArgs(argv, 'coaps');
+  if (typeof o === 'string') { console.error(`${o}\n${mtpCheckUsage('test:moddable:coaps')}`); return 2; }
   if (!VirtualDisplay.available()) { console.error('needs Xvfb and stdbuf: apt-get install xvfb coreutils'); return 1; }
   await buildAll();
   const pki: Pki = makePki([['sim-agent', AGENT_ID], ['usp-ctl', CTL]]);

@@ -23,16 +23,14 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildAll } from '../build/index.ts';
-import { ROOT } from '../build/targets.ts';
 import { getMsg } from '../../src/usp/index.ts';
 import { MqttVersion } from '../../src/mqtt/index.ts';
 import { startMosquitto, type Broker } from '../mosquitto/index.ts';
-import { main as uspCtl } from '../usp-ctl/index.ts';
 import { UspController } from '../usp-ctl/controller.ts';
 import { checkSession, runUspJs } from '../../test/main/usp-js-session.ts';
-import { defaultOut } from './check-options.ts';
-import { describeCreation, parseCreationOption, type Creation } from './creation.ts';
-import { baselineHeap, buildMtpApp, freeUdpPort, GENEROUS_CREATION, heapDelta, heapText, percentiles, SimRun, Steps } from './mtp-sim.ts';
+import { describeCreation } from './creation.ts';
+import { ctl, mtpCheckUsage, parseMtpCheckArgs } from './mtp-check-options.ts';
+import { baselineHeap, buildMtpApp, freeUdpPort, heapDelta, heapText, percentiles, SimRun, Steps } from './mtp-sim.ts';
 import { findSdk, type Sdk } from './sdk.ts';
 import type { HeapSample } from './sim-log.ts';
 import { VirtualDisplay } from './simulator.ts';
@@ -43,36 +41,7 @@ const CTL = 'self::usp-ctl';
 const CTL_TOPIC = `usp/controller/${CTL}`;
 const USPJS = 'self::usp-js';
 const USPJS_TOPIC = 'usp/controller/usp-js';
-const ESP32_CREATION: Creation = { heap: 4928, chunk: 78848, stack: 512, static: 0 };
 const REQUESTS = 100;
-
-interface Options { creation: Creation; display: number | undefined; out: string; verbose: boolean }
-
-function parseArgs(argv: readonly string[]): Options | string {
-  const o: Options = { creation: GENEROUS_CREATION, display: undefined, out: join(defaultOut(ROOT), 'mqtt'), verbose: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--verbose') { o.verbose = true; continue; }
-    const v = argv[++i];
-    if (v === undefined) return `${a} needs a value`;
-    if (a === '--creation') {
-      const c = v === 'esp32' ? ESP32_CREATION : parseCreationOption(v, GENEROUS_CREATION);
-      if (typeof c === 'string') return c;
-      o.creation = c;
-    } else if (a === '--display') o.display = Number(v.replace(':', ''));
-    else if (a === '--out') o.out = v;
-    else return `unknown option ${a}`;
-  }
-  return o;
-}
-
-/** usp-ctl's CLI in-process; its output lines. */
-async function ctl(args: string[]): Promise<string[]> {
-  const out: string[] = []; const err: string[] = [];
-  const code = await uspCtl(args, (l) => out.push(l), (l) => err.push(l));
-  if (code !== 0) throw new Error(`usp-ctl ${args.join(' ')}: exit ${code}: ${[...out, ...err].join(' | ')}`);
-  return out;
-}
 
 /** This machine's host name when it resolves (IPv4) to 127.0.0.1, where mosquitto listens. */
 async function loopbackName(): Promise<string | undefined> {
@@ -89,8 +58,8 @@ function expectLines(got: string[], want: string[]): string {
 }
 
 export async function runMqttCheck(sdk: Sdk, argv: readonly string[]): Promise<number> {
-  const o = parseArgs(argv);
-  if (typeof o === 'string') { console.error(`${o}\nusage: npm run test:moddable:mqtt -- [--creation esp32|class2|heap=…,chunk=…,stack=…] [--display <n>] [--out <dir>] [--verbose]`); return 2; }
+  const o = parseMtpCheckArgs(argv, 'mqtt');
+  if (typeof o === 'string') { console.error(`${o}\n${mtpCheckUsage('test:moddable:mqtt')}`); return 2; }
   if (!VirtualDisplay.available()) { console.error('needs Xvfb and stdbuf: apt-get install xvfb coreutils'); return 1; }
   await buildAll();
   const steps = new Steps();

@@ -165,6 +165,13 @@ export function buildRequest(p: Parsed): ((id: string) => MsgInit) | string {
   }
 }
 
+/** main() with its output captured (tests and the simulator checks run usp-ctl in-process). */
+export async function runCaptured(argv: readonly string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = []; const err: string[] = [];
+  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
+  return { code, out, err };
+}
+
 export async function main(argv: readonly string[], out: (line: string) => void = console.log, errOut: (line: string) => void = console.error): Promise<number> {
   const p = parseArgs(argv);
   if (typeof p !== 'string' && p.flags.has('help')) { out(USAGE); return 0; }

@@ -7,42 +7,20 @@
  * address; give the URL an IP address), write back-pressure (requests are small).
  */
 import TCP from 'embedded:io/socket/tcp';
-import type { DownloadStream, DownloadStreamOptions, OpenDownloadStream } from '../firmware.ts';
-import { TransportCommand, type StreamMachine } from '../stream.ts';
-import type { Platform, TimerHandle } from '../types.ts';
+import { DownloadStreamDriver, type DriverClock } from '../download-driver.ts';
+import type { DownloadStreamOptions, OpenDownloadStream } from '../firmware.ts';
+import type { StreamMachine } from '../stream.ts';
+import type { Platform } from '../types.ts';
 
-class ModdableDownloadStream implements DownloadStream {
+class ModdableDownloadStream extends DownloadStreamDriver {
   private socket: TCP | undefined;
   private connected = false;
-  private closed = false;
-  private timer: TimerHandle | undefined;
-  private readonly out = new Uint8Array(512);
 
-  constructor(
-    private readonly machine: StreamMachine,
-    private readonly platform: Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>,
-    private readonly o: DownloadStreamOptions,
-  ) {}
-
-  service(): void {
-    if (this.closed) return;
-    this.flush();
-    for (let c = this.machine.pollTransportCommand(); c !== undefined; c = this.machine.pollTransportCommand()) {
-      if (c === TransportCommand.OPEN) this.open(); else this.drop();
-    }
-    this.o.onService();
-    this.flush();
-    this.arm();
+  constructor(machine: StreamMachine, platform: DriverClock, o: DownloadStreamOptions) {
+    super(machine, o, platform, new Uint8Array(512));
   }
 
-  close(): void {
-    this.closed = true;
-    this.drop();
-    if (this.timer !== undefined) this.platform.clearTimer(this.timer);
-    this.timer = undefined;
-  }
-
-  private open(): void {
+  protected open(): void {
     this.drop();
     const self = this;
     if (this.o.tls) {
@@ -79,29 +57,15 @@ class ModdableDownloadStream implements DownloadStream {
     this.connected = false;
   }
 
-  private flush(): void {
-    for (let n = this.machine.pollTransmit(this.out); n > 0; n = this.machine.pollTransmit(this.out)) {
-      if (this.socket !== undefined && this.connected) this.socket.write(this.out.slice(0, n).buffer);
-    }
+  protected send(n: number): void {
+    if (this.socket !== undefined && this.connected) this.socket.write(this.out.slice(0, n).buffer);
   }
 
-  private drop(): void {
+  protected drop(): void {
     const s = this.socket;
     this.socket = undefined;
     this.connected = false;
     s?.close();
-  }
-
-  private arm(): void {
-    if (this.timer !== undefined) this.platform.clearTimer(this.timer);
-    this.timer = undefined;
-    const at = this.machine.pollTimeout();
-    if (at === undefined || this.closed) return;
-    this.timer = this.platform.setTimer(() => {
-      this.timer = undefined;
-      this.machine.handleTimeout(this.platform.now());
-      this.service();
-    }, Math.max(0, at - this.platform.now()));
   }
 }
 

@@ -4,9 +4,10 @@
  * hashing and the image checks run here in XS; the slot bytes and the socket bytes cross
  * the bridge (protocol.ts). Stream events arrive through the platform's handleEvents.
  */
-import type { DownloadStream, DownloadStreamOptions, FirmwareSlots, OpenDownloadStream, SlotInfo, SlotStatus } from '../firmware.ts';
-import { TransportCommand, type StreamMachine } from '../stream.ts';
-import type { Platform, TimerHandle } from '../types.ts';
+import { DownloadStreamDriver, type DriverClock } from '../download-driver.ts';
+import type { DownloadStreamOptions, FirmwareSlots, OpenDownloadStream, SlotInfo, SlotStatus } from '../firmware.ts';
+import type { StreamMachine } from '../stream.ts';
+import type { Platform } from '../types.ts';
 import { EventKind, MessageReader, MessageWriter, Op } from './protocol.ts';
 
 export type BridgeCall = (w: MessageWriter) => MessageReader;
@@ -35,37 +36,18 @@ export function openBridgedSlots(call: BridgeCall, factory: { name: string; vers
   };
 }
 
-class BridgedStream implements DownloadStream {
+class BridgedStream extends DownloadStreamDriver {
   private id = 0;
   private up = false;
-  private closed = false;
-  private timer: TimerHandle | undefined;
-  private readonly out = new Uint8Array(2048);
 
   constructor(
-    private readonly machine: StreamMachine, private readonly o: DownloadStreamOptions, private readonly call: BridgeCall,
-    private readonly events: StreamEvents, private readonly nextId: () => number, private readonly platform: Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>,
-  ) {}
-
-  service(): void {
-    if (this.closed) return;
-    this.flush();
-    for (let c = this.machine.pollTransportCommand(); c !== undefined; c = this.machine.pollTransportCommand()) {
-      if (c === TransportCommand.OPEN) this.open(); else this.drop();
-    }
-    this.o.onService();
-    this.flush();
-    this.arm();
+    machine: StreamMachine, o: DownloadStreamOptions, private readonly call: BridgeCall,
+    private readonly events: StreamEvents, private readonly nextId: () => number, platform: DriverClock,
+  ) {
+    super(machine, o, platform, new Uint8Array(2048));
   }
 
-  close(): void {
-    this.closed = true;
-    this.drop();
-    if (this.timer !== undefined) this.platform.clearTimer(this.timer);
-    this.timer = undefined;
-  }
-
-  private open(): void {
+  protected open(): void {
     this.drop();
     const id = this.nextId();
     this.id = id;
@@ -87,10 +69,8 @@ class BridgedStream implements DownloadStream {
     }
   }
 
-  private flush(): void {
-    for (let n = this.machine.pollTransmit(this.out); n > 0; n = this.machine.pollTransmit(this.out)) {
-      if (this.id !== 0 && this.up) this.call(req(Op.StreamWrite).u32(this.id).bytes(this.out, 0, n));
-    }
+  protected send(n: number): void {
+    if (this.id !== 0 && this.up) this.call(req(Op.StreamWrite).u32(this.id).bytes(this.out, 0, n));
   }
 
   private forget(): void {
@@ -99,23 +79,11 @@ class BridgedStream implements DownloadStream {
     this.up = false;
   }
 
-  private drop(): void {
+  protected drop(): void {
     if (this.id === 0) return;
     const id = this.id;
     this.forget();
     this.call(req(Op.StreamClose).u32(id));
-  }
-
-  private arm(): void {
-    if (this.timer !== undefined) this.platform.clearTimer(this.timer);
-    this.timer = undefined;
-    const at = this.machine.pollTimeout();
-    if (at === undefined || this.closed) return;
-    this.timer = this.platform.setTimer(() => {
-      this.timer = undefined;
-      this.machine.handleTimeout(this.platform.now());
-      this.service();
-    }, Math.max(0, at - this.platform.now()));
   }
 }
 

@@ -7,18 +7,18 @@
  * controllers (certificate and per-controller PSK), and the negatives: wrong PSK,
  * untrusted certificate, from_id ≠ the Endpoint ID the certificate or PSK names.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addMsg, type Msg } from '../../../src/usp/index.ts';
-import { main } from '../../../tools/usp-ctl/index.ts';
+import { runCaptured } from '../../../tools/usp-ctl/index.ts';
 import { UspController, type NotifyEvent } from '../../../tools/usp-ctl/controller.ts';
 import { CONTROLLER_EID, makePki, type Pki } from '../../dtls/pki.ts';
-import { PeerProcess } from '../../dtls/peer-process.ts';
-import { MsgT, RecordT } from '../../usp/oracle.ts';
+import { PeerProcess, runPeer } from '../../dtls/peer-process.ts';
+import { oracleGetRecordFile } from '../../usp/oracle.ts';
 import { AGENT_ID, freePort, startAgentProcess, type AgentProcess } from '../../main/agent-process.ts';
 import { startCoapsEndpoint, type CoapsEndpointHandle } from '../../../src/mtp/coap/coaps-endpoint.ts';
 import { SendOutcome, type UspCoapEvent } from '../../../src/mtp/coap/binding.ts';
@@ -41,28 +41,15 @@ let portD = 0;
 const OSSL_KEY = '00112233445566778899aabbccddeeff';
 
 async function ctl(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []; const err: string[] = [];
-  const code = await main([...args, '--agent', agent.coapsUri, '--timeout', args.includes('--timeout') ? args[args.indexOf('--timeout') + 1]! : '5000'],
-    (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const r = await runCaptured([...args, '--agent', agent.coapsUri, '--timeout', args.includes('--timeout') ? args[args.indexOf('--timeout') + 1]! : '5000']);
+  return { code: r.code, out: r.out.join('\n'), err: r.err.join('\n') };
 }
 
 const certArgs = (name: string): string[] => ['--cert', pki.path(name, 'crt'), '--cert-key', pki.path(name, 'key'), '--ca', pki.path('ca', 'crt')];
 
-function libcoap(bin: string, args: string[]): Promise<string> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { timeout: 10_000 }, (_e, stdout, stderr) => resolve(`${stdout}${stderr}`.trim()));
-  });
-}
-
+const libcoap = (bin: string, args: string[]): Promise<string> => runPeer(bin, args, 10_000);
 /** A Get Record from `from`, encoded by protobufjs (independent of our codec). */
-function protobufjsGet(msgId: string, from: string): string {
-  const msg = MsgT.encode(MsgT.fromObject({ header: { msg_id: msgId, msg_type: 1 }, body: { request: { get: { param_paths: ['Device.DeviceInfo.SerialNumber'] } } } })).finish();
-  const rec = RecordT.encode(RecordT.fromObject({ version: '1.3', to_id: AGENT_ID, from_id: from, no_session_context: { payload: msg } })).finish();
-  const file = join(mkdtempSync(join(tmpdir(), 'tinyusp-rec-')), 'get.bin');
-  writeFileSync(file, rec);
-  return file;
-}
+const protobufjsGet = (msgId: string, from: string): string => oracleGetRecordFile(msgId, from, AGENT_ID);
 
 function getValue(m: Msg): string {
   const r = m.body?.response?.get_resp?.req_path_results?.[0]?.resolved_path_results?.[0]?.result_params ?? {};
