@@ -118,3 +118,47 @@ export interface StreamPort {
   /** Drives an accepted connection: the machine hears handleTransportUp at once. */
   accept(incoming: IncomingStream, machine: StreamMachine, options: StreamDriverOptions): StreamDriver;
 }
+
+/**
+ * The round every stream driver runs around its machine (Node, Moddable): transmit,
+ * carry out OPEN/CLOSE, let the owner drain the machine's events, transmit again, then
+ * arm the next deadline. A call made during a round (from a callback) folds into one
+ * more pass of that round. A driver supplies the transport steps.
+ */
+export abstract class StreamServiceLoop {
+  private servicing = false;
+  private again = false;
+
+  constructor(readonly machine: StreamMachine) {}
+
+  /** Writes what the machine transmits, as far as the transport takes it. */
+  protected abstract flush(): void;
+  /** The machine said OPEN. */
+  protected abstract open(): void;
+  /** The machine said CLOSE. */
+  protected abstract closeTransport(): void;
+  /** The owner's turn to drain the machine (options.onService). */
+  protected abstract serviced(): void;
+  /** One timer for the machine's next deadline. */
+  protected abstract arm(): void;
+
+  /** Runs one round: transmit, transport commands, events, timer. Re-entrant calls are folded. */
+  service(): void {
+    if (this.servicing) { this.again = true; return; }
+    this.servicing = true;
+    try {
+      do {
+        this.again = false;
+        this.flush();
+        for (let c = this.machine.pollTransportCommand(); c !== undefined; c = this.machine.pollTransportCommand()) {
+          if (c === TransportCommand.OPEN) this.open(); else this.closeTransport();
+        }
+        this.serviced();
+        this.flush();
+      } while (this.again);
+      this.arm();
+    } finally {
+      this.servicing = false;
+    }
+  }
+}

@@ -17,3 +17,14 @@ export async function getLoop(c: UspController, until: number, lat: number[]): P
     if (m.body?.response?.resp_type !== 'get_resp') throw new Error('unexpected answer');
   }
 }
+
+/** `n` Gets of Device.DeviceInfo. (max_depth 0) one after another; their latencies (ms), ascending. */
+export async function sequentialGetLatencies(c: UspController, n: number): Promise<number[]> {
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await c.request((id) => getMsg(id, { param_paths: ['Device.DeviceInfo.'], max_depth: 0 }));
+    lat.push(performance.now() - t0);
+  }
+  return lat.sort((a, b) => a - b);
+}

@@ -25,6 +25,10 @@ import { LogLevel } from '../../src/platform/types.ts';
 import { ESPRUINO_OUTFILE, writeEspruinoBundle } from '../build/espruino.ts';
 import { espruinoBinary, ESPRUINO_SKIPPED } from './binary.ts';
 import { EspruinoAgent, freeUdpPort, installAgent } from './process.ts';
+import { runEntry } from '../launch/entry.ts';
+
+/** Set once the agent runs; before that a signal just ends the launcher. */
+let stop: (signal: string) => void = () => process.exit(0);
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseHostOptions(argv);
@@ -75,16 +79,11 @@ async function main(argv: readonly string[]): Promise<number> {
       (e: unknown) => console.error(`tinyusp: ${String(e)}`),
     );
   });
-  const stop = (signal: string): void => {
+  stop = (signal: string): void => {
     console.error(`tinyusp: ${signal}: shutting down`);
     void agent.stop().then(() => process.exit(0));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
   return 0;
 }
 
-main(process.argv.slice(2)).then((code) => { if (code !== 0) process.exit(code); }, (e: unknown) => {
-  console.error(`tinyusp: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+runEntry(main, (signal) => stop(signal));

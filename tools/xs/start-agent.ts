@@ -23,8 +23,12 @@ import { LogLevel } from '../../src/platform/types.ts';
 import { createXsHostBridge } from '../../src/platform/xs-host/host.ts';
 import { bundleForXs } from './bundle.ts';
 import { XsWorker } from './worker.ts';
+import { runEntry } from '../launch/entry.ts';
 
 const ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'main', 'xs-agent.ts');
+
+/** Set once the agent runs; before that a signal just ends the launcher. */
+let stop: (signal: string) => void = () => process.exit(0);
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseHostOptions(argv);
@@ -76,16 +80,11 @@ async function main(argv: readonly string[]): Promise<number> {
       (e: unknown) => log.error(String(e)),
     );
   });
-  const stop = (signal: string): void => {
+  stop = (signal: string): void => {
     log.info(`${signal}: shutting down`);
     worker.evaluate('tinyusp.stop()').finally(() => { bridge.close(); worker.close(); process.exit(0); });
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
   return 0;
 }
 
-main(process.argv.slice(2)).then((code) => { if (code !== 0) process.exit(code); }, (e: unknown) => {
-  console.error(`tinyusp: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+runEntry(main, (signal) => stop(signal));

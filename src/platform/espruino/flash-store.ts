@@ -104,6 +104,18 @@ export function createFlashStore(storage: StorageLike): KeyValueStore & { recove
 
   const erase = (key: string, slot: number): void => { storage.erase(fileOf(key, slot)); };
 
+  /** Calls `visit` for each slot file of ours: its name, its key, and whether it holds the key's current value. */
+  const eachSlotFile = (visit: (name: string, key: string, live: boolean) => void): void => {
+    const names = storage.list();
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (name.indexOf(PREFIX) !== 0 || name.length < PREFIX.length + 3) continue;
+      const key = name.slice(PREFIX.length, name.length - 2);
+      const c = current(key);
+      visit(name, key, c.slot >= 0 && name === fileOf(key, c.slot));
+    }
+  };
+
   return {
     get(key: string): Uint8Array | undefined {
       checkKey(key);
@@ -140,31 +152,14 @@ export function createFlashStore(storage: StorageLike): KeyValueStore & { recove
 
     keys(): string[] {
       const out: string[] = [];
-      const names = storage.list();
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        if (name.indexOf(PREFIX) !== 0 || name.length < PREFIX.length + 3) continue;
-        const key = name.slice(PREFIX.length, name.length - 2);
-        const c = current(key);
-        if (c.slot >= 0 && name === fileOf(key, c.slot) && out.indexOf(key) < 0) out.push(key);
-      }
+      eachSlotFile((_name, key, live) => { if (live && out.indexOf(key) < 0) out.push(key); });
       return out;
     },
 
     /** Erases invalid and superseded slot files; returns how many. Run once at start-up. */
     recover(): number {
       let removed = 0;
-      const names = storage.list();
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        if (name.indexOf(PREFIX) !== 0 || name.length < PREFIX.length + 3) continue;
-        const key = name.slice(PREFIX.length, name.length - 2);
-        const c = current(key);
-        if (c.slot < 0 || name !== fileOf(key, c.slot)) {
-          storage.erase(name);
-          removed++;
-        }
-      }
+      eachSlotFile((name, _key, live) => { if (!live) { storage.erase(name); removed++; } });
       return removed;
     },
   };

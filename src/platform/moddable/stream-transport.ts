@@ -20,7 +20,7 @@
  *   or closed by the peer; close() silences every callback.
  * Stale callbacks of a socket already replaced are ignored (`socket !== s`).
  */
-import { TransportCommand, type StreamMachine } from '../stream.ts';
+import { StreamServiceLoop, type StreamMachine } from '../stream.ts';
 import type { Platform, TimerHandle } from '../types.ts';
 
 /** What the driver uses of an ECMA-419 stream socket (TCP or the SDK's TLSSocket). */
@@ -76,7 +76,7 @@ export function isIpv4(host: string): boolean {
   return true;
 }
 
-export class ModdableStreamDriver {
+export class ModdableStreamDriver extends StreamServiceLoop {
   private socket: StreamSocket | undefined;
   private connected = false;
   private writable = 0;
@@ -84,31 +84,13 @@ export class ModdableStreamDriver {
   private attempt = 0;
   private timer: TimerHandle | undefined;
   private readonly out = new Uint8Array(STREAM_CHUNK_BYTES);
-  private servicing = false;
-  private again = false;
   private closed = false;
 
-  constructor(readonly machine: StreamMachine, readonly options: ModdableStreamOptions) {}
+  constructor(machine: StreamMachine, readonly options: ModdableStreamOptions) { super(machine); }
 
-  /** Runs one round: transmit, transport commands, events, timer. Re-entrant calls are folded. */
-  service(): void {
-    if (this.servicing) { this.again = true; return; }
-    this.servicing = true;
-    try {
-      do {
-        this.again = false;
-        this.flush();
-        for (let c = this.machine.pollTransportCommand(); c !== undefined; c = this.machine.pollTransportCommand()) {
-          if (c === TransportCommand.OPEN) this.open(); else { this.flush(); this.closeSocket(); }
-        }
-        this.options.onService?.();
-        this.flush();
-      } while (this.again);
-      this.arm();
-    } finally {
-      this.servicing = false;
-    }
-  }
+  protected closeTransport(): void { this.flush(); this.closeSocket(); }
+
+  protected serviced(): void { this.options.onService?.(); }
 
   /** Stops the driver: what fits is sent, the socket and the timer close; no more input reaches the machine. */
   close(): void {
@@ -120,7 +102,7 @@ export class ModdableStreamDriver {
     this.timer = undefined;
   }
 
-  private open(): void {
+  protected open(): void {
     if (this.closed) return;
     this.closeSocket();
     const attempt = ++this.attempt;
@@ -189,7 +171,7 @@ export class ModdableStreamDriver {
   }
 
   /** Moves as many queued bytes as the socket takes now. */
-  private flush(): void {
+  protected flush(): void {
     const s = this.socket;
     if (s === undefined || !this.connected) return;
     while (this.writable > 0) {
@@ -219,7 +201,7 @@ export class ModdableStreamDriver {
     try { s.close(); } catch { /* already closed by the stack */ }
   }
 
-  private arm(): void {
+  protected arm(): void {
     const { platform } = this.options;
     if (this.timer !== undefined) platform.clearTimer(this.timer);
     this.timer = undefined;

@@ -13,7 +13,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect, TLSSocket, type PeerCertificate } from 'node:tls';
-import { TransportCommand, type StreamMachine, type StreamPeer } from '../stream.ts';
+import { StreamServiceLoop, type StreamMachine, type StreamPeer } from '../stream.ts';
 
 export type { StreamMachine };
 
@@ -70,38 +70,21 @@ export interface MqttStreamOptions {
   readonly now?: (() => number) | undefined;
 }
 
-export class MqttStreamDriver {
+export class MqttStreamDriver extends StreamServiceLoop {
   private socket: Socket | TLSSocket | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly out = new Uint8Array(16_384);
-  private servicing = false;
-  private again = false;
   private closed = false;
   private readonly now: () => number;
 
-  constructor(readonly machine: StreamMachine, readonly options: MqttStreamOptions) {
+  constructor(machine: StreamMachine, readonly options: MqttStreamOptions) {
+    super(machine);
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Runs one round: transmit, transport commands, events, timer. Re-entrant calls are folded. */
-  service(): void {
-    if (this.servicing) { this.again = true; return; }
-    this.servicing = true;
-    try {
-      do {
-        this.again = false;
-        this.flush();
-        for (let c = this.machine.pollTransportCommand(); c !== undefined; c = this.machine.pollTransportCommand()) {
-          if (c === TransportCommand.OPEN) this.open(); else this.closeSocket();
-        }
-        this.options.onService?.();
-        this.flush();
-      } while (this.again);
-      this.arm();
-    } finally {
-      this.servicing = false;
-    }
-  }
+  protected closeTransport(): void { this.closeSocket(); }
+
+  protected serviced(): void { this.options.onService?.(); }
 
   /** Stops the driver: closes the socket and the timer; the machine gets no more input. */
   close(): void {
@@ -112,14 +95,14 @@ export class MqttStreamDriver {
     this.timer = undefined;
   }
 
-  private flush(): void {
+  protected flush(): void {
     for (let n = this.machine.pollTransmit(this.out); n > 0; n = this.machine.pollTransmit(this.out)) {
       // socket.write keeps the buffer until sent: hand it a copy.
       if (this.socket !== undefined && !this.socket.destroyed) this.socket.write(this.out.slice(0, n));
     }
   }
 
-  private open(): void {
+  protected open(): void {
     if (this.closed) return;
     this.closeSocket();
     const { host, port, tls } = this.options;
@@ -174,7 +157,7 @@ export class MqttStreamDriver {
     if (s !== undefined && !s.destroyed) s.end();
   }
 
-  private arm(): void {
+  protected arm(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.closed) return;

@@ -110,6 +110,18 @@ function setup(host = '127.0.0.1', tls?: Record<string, unknown>) {
 /** CONNACK 3.1.1, session not present, accepted. */
 const CONNACK = [0x20, 0x02, 0x00, 0x00];
 
+/** A driver whose MQTT client connected: up (onWritable), CONNECT out, CONNACK in; its socket. */
+function connected(t: ReturnType<typeof setup>) {
+  t.client.connect(0);
+  t.driver.service();
+  const s = t.sockets[0]!;
+  s.writable = 1536;
+  s.options.onWritable(1536);
+  s.inbox.push(...CONNACK);
+  s.options.onReadable(4);
+  return s;
+}
+
 const drv = suite('platform/moddable/stream-transport');
 
 drv('ECMA-419 TCP: OPEN connects to the IPv4 address (nodelay, buffer); the first onWritable is "up" and CONNECT goes out; CONNACK connects (R-MQTT.6)', () => {
@@ -132,13 +144,7 @@ drv('ECMA-419 TCP: OPEN connects to the IPv4 address (nodelay, buffer); the firs
 
 drv('back-pressure: write() is never asked for more than the writable count; the rest waits for the next onWritable', () => {
   const t = setup();
-  t.client.connect(0);
-  t.driver.service();
-  const s = t.sockets[0]!;
-  s.writable = 1536;
-  s.options.onWritable(1536);
-  s.inbox.push(...CONNACK);
-  s.options.onReadable(4);
+  const s = connected(t);
   const before = s.written.length;
   const payload = new Uint8Array(3000).fill(7);
   s.writable = 0;
@@ -273,13 +279,7 @@ drv('R-MQTT.3 TLS: the SDK TLSSocket gets the broker name (SNI, certificate name
 
 drv('R-MQTT.35 close(): DISCONNECT leaves first, then the socket closes; nothing reaches the machine or the timers afterwards', () => {
   const t = setup();
-  t.client.connect(0);
-  t.driver.service();
-  const s = t.sockets[0]!;
-  s.writable = 1536;
-  s.options.onWritable(1536);
-  s.inbox.push(...CONNACK);
-  s.options.onReadable(4);
+  const s = connected(t);
   const before = s.written.length;
   t.client.disconnect(5);
   t.driver.service();

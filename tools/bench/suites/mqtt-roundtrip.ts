@@ -14,6 +14,7 @@ import { ROOT } from '../../build/targets.ts';
 import { startMosquitto } from '../../mosquitto/index.ts';
 import { UspController, type ControllerOptions } from '../../usp-ctl/controller.ts';
 import type { BenchSuite } from '../index.ts';
+import { sequentialGetLatencies } from '../get-loop.ts';
 import { fmtRate } from '../measure.ts';
 
 const CTL = 'self::usp-ctl';
@@ -50,13 +51,7 @@ async function measure(label: string, o: ControllerOptions): Promise<void> {
     const get = (id: string): ReturnType<typeof getMsg> => getMsg(id, { param_paths: ['Device.DeviceInfo.'], max_depth: 0 });
     for (let i = 0; i < 50; i++) await ctl.request(get); // warm-up (JIT, ACL caches)
     const N = 500;
-    const lat: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const t0 = performance.now();
-      await ctl.request(get);
-      lat.push(performance.now() - t0);
-    }
-    lat.sort((a, b) => a - b);
+    const lat = await sequentialGetLatencies(ctl, N);
     const p = (q: number): string => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!.toFixed(2);
     const M = 2000;
     const WINDOW = 16;

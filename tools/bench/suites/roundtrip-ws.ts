@@ -17,7 +17,7 @@ import { startMosquitto } from '../../mosquitto/index.ts';
 import { UspController, type ControllerOptions } from '../../usp-ctl/controller.ts';
 import { bundleForXs, XsWorker } from '../../xs/index.ts';
 import type { BenchSuite } from '../index.ts';
-import { percentile } from '../get-loop.ts';
+import { percentile, sequentialGetLatencies } from '../get-loop.ts';
 import { fmtRate } from '../measure.ts';
 
 const AGENT = 'os::012345-bench-ws';
@@ -53,13 +53,7 @@ const get = (id: string): ReturnType<typeof getMsg> => getMsg(id, { param_paths:
 
 async function measure(label: string, ctl: UspController): Promise<Figures> {
   {
-    const lat: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const t0 = performance.now();
-      await ctl.request(get);
-      lat.push(performance.now() - t0);
-    }
-    lat.sort((a, b) => a - b);
+    const lat = await sequentialGetLatencies(ctl, N);
     let next = 0;
     const t1 = performance.now();
     const worker = async (): Promise<void> => { while (next++ < M) await ctl.request(get); };
