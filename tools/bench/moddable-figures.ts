@@ -1,6 +1,6 @@
 /**
  * The Moddable part of `npm run bench -- xs-budget` (needs $MODDABLE; a `skipped:` line
- * otherwise): the app's flash from the ESP32 JavaScript link (tools/moddable/flash.ts),
+ * otherwise): the flash of both builds (full, coaps) from the ESP32 JavaScript link (tools/moddable/flash.ts),
  * and the app's XS heap in the Moddable simulator (tools/moddable/check.ts) printed
  * beside the xsnap figures of the same suite. The simulator check runs twice: with the
  * creation most ESP32 boards have (its verdict: does the agent fit?) and with generous
@@ -16,6 +16,7 @@ import { check } from '../moddable/check.ts';
 import { parseCheckArgs } from '../moddable/check-options.ts';
 import { figureLines, peakOf, verdictLine, type CheckOutcome } from '../moddable/check-report.ts';
 import { group } from '../moddable/creation.ts';
+import { BUILDS, buildManifest } from '../moddable/builds.ts';
 import { flashLines, measureFlash } from '../moddable/flash.ts';
 import { findSdk, type Sdk } from '../moddable/sdk.ts';
 import type { XsnapFigures } from './suites/xs-budget.ts';
@@ -40,10 +41,12 @@ export async function moddableFigures(xsnap: XsnapFigures): Promise<void> {
     console.log(`Moddable (ESP32 link, simulator): skipped: ${sdk.missing}`);
     return;
   }
-  console.log('-- ESP32 JavaScript link (mcconfig -p esp32 + xsl, no ESP-IDF) --');
-  const flash = await measureFlash(sdk);
-  if (typeof flash === 'string') console.log(`ESP32 link: failed: ${flash}`);
-  else for (const line of flashLines(flash)) console.log(line);
+  for (const build of ['full', 'coaps'] as const) {
+    console.log(`-- ESP32 JavaScript link of the ${build} build, ${BUILDS[build]} (mcconfig -p esp32 + xsl, no ESP-IDF) --`);
+    const flash = await measureFlash(sdk, buildManifest(build));
+    if (typeof flash === 'string') console.log(`ESP32 link: failed: ${flash}`);
+    else for (const line of flashLines(flash)) console.log(line);
+  }
 
   console.log('-- Moddable simulator (test:moddable) --');
   const board = await simulator(sdk, undefined);

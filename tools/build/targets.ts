@@ -68,6 +68,8 @@ export const MODDABLE_TARGETS: readonly Target[] = [
   ['moddable-crypto', 'src/platform/moddable/crypto.ts', 'dist/moddable/crypto.js'],
   ['moddable-stream', 'src/platform/moddable/stream-transport.ts', 'dist/moddable/stream.js'],
   ['moddable-self-test', 'src/platform/moddable/self-test.ts', 'dist/moddable/self-test.js'],
+  // The CoAP + DTLS build (manifests/coaps/manifest.json): its main and the core tree-shaken to it.
+  ['moddable-coaps-main', 'src/main/moddable-coaps.ts', 'dist/moddable/coaps/main.js'],
 ].map(([name, entry, outfile]) => ({ name: name!, entry: join(ROOT, entry!), outfile: join(ROOT, outfile!), options: MODDABLE_OPTIONS }));
 
 export const TARGETS: readonly Target[] = [
@@ -81,6 +83,12 @@ export const TARGETS: readonly Target[] = [
     name: 'xs',
     entry: join(ROOT, 'src/main/xs.ts'),
     outfile: join(ROOT, 'dist/xs/tinyusp.js'),
+    options: XS_OPTIONS,
+  },
+  {
+    name: 'moddable-coaps-core',
+    entry: join(ROOT, 'src/main/xs-coaps.ts'),
+    outfile: join(ROOT, 'dist/moddable/coaps/core.js'),
     options: XS_OPTIONS,
   },
   ...MODDABLE_TARGETS,

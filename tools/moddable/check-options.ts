@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseBuildName, type BuildName } from './builds.ts';
 
 export interface CheckOptions {
   /** ESP32 target whose creation to check (`m5stack`, `esp32/m5stack`); default: the most common one. */
@@ -28,9 +29,11 @@ export interface CheckOptions {
   readonly verbose: boolean;
   /** Find the smallest fixed value of this resource the check passes with (check-search.ts). */
   readonly search?: 'heap' | 'chunk' | 'stack' | undefined;
+  /** Which app to build (builds.ts): `full` (manifest.json) or `coaps` (CoAP + DTLS). */
+  readonly build: BuildName;
 }
 
-export const CHECK_USAGE = `usage: npm run test:moddable -- [--board <esp32 target>] [--creation heap=<slots>,chunk=<bytes>,stack=<slots> | --creation class2]
+export const CHECK_USAGE = `usage: npm run test:moddable -- [--build full|coaps] [--board <esp32 target>] [--creation heap=<slots>,chunk=<bytes>,stack=<slots> | --creation class2]
        [--search heap|chunk|stack] [--requests <n>] [--preference nvs|sdk] [--coap-port <n>] [--controller-port <n>] [--display <n>]
        [--out <dir>] [--state <dir>] [--verbose]`;
 
@@ -47,7 +50,7 @@ function port(name: string, v: string): number | string {
 /** argv after `test` → options, or a message (with the usage) saying what is wrong. */
 export function parseCheckArgs(argv: readonly string[], root: string): CheckOptions | string {
   const o: { -readonly [K in keyof CheckOptions]: CheckOptions[K] } = {
-    out: defaultOut(root), state: '', requests: 100, preference: 'nvs', verbose: false,
+    out: defaultOut(root), state: '', requests: 100, preference: 'nvs', verbose: false, build: 'full',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -57,6 +60,12 @@ export function parseCheckArgs(argv: readonly string[], root: string): CheckOpti
     i++;
     switch (a) {
       case '--board': o.board = v; break;
+      case '--build': {
+        const b = parseBuildName(v);
+        if (b !== 'full' && b !== 'coaps') return b;
+        o.build = b;
+        break;
+      }
       case '--creation': o.creation = v; break;
       case '--out': o.out = v; break;
       case '--state': o.state = v; break;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
 import { UspController, type NotifyEvent } from '../usp-ctl/controller.ts';
+import { buildManifest } from './builds.ts';
 import { CHECK_USAGE, parseCheckArgs, type CheckOptions } from './check-options.ts';
 import { search, type SearchedResource } from './check-search.ts';
 import { figureLines, verdictLine, type CheckOutcome, type CheckPoint } from './check-report.ts';
@@ -109,7 +110,7 @@ async function boot(run: Run): Promise<void> {
 
 function buildApp(sdk: Sdk, o: CheckOptions, choice: CreationChoice, coapPort: number, controllerPort: number): string | null {
   mkdirSync(o.out, { recursive: true });
-  const projectManifest = join(ROOT, 'manifest.json');
+  const projectManifest = buildManifest(o.build);
   const manifest = writeManifest(o.out, wrapperDir(o.preference), wrapperManifest({
     projectManifest, checkMain: join(ROOT, 'tools', 'moddable', 'check', 'main'), creation: choice.creation,
     projectEsp32Creation: projectEsp32Creation(projectManifest),

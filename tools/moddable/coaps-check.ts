@@ -93,7 +93,7 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
     return heapText(base);
   });
   const app = buildMtpApp({
-    sdk, out: o.out, name: 'tinyusp-coaps', creation: o.creation, config, state: join(o.out, 'state'),
+    sdk, out: o.out, name: 'tinyusp-coaps', creation: o.creation, config, state: join(o.out, 'state'), build: o.build,
     data: { 'usp-agent-cert.pem': pki.path('sim-agent', 'crt'), 'usp-agent-key.pem': pki.path('sim-agent', 'key'), 'usp-ca.pem': pki.path('ca', 'crt') },
   });
   if (app === null) { console.error('coaps check: the simulator app did not build'); await display.stop(); return 1; }

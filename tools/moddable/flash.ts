@@ -12,13 +12,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
 import { defaultOut } from './check-options.ts';
 import { group } from './creation.ts';
 import { buildPaths, mcBuild, type Sdk } from './sdk.ts';
-import { writeManifest } from './wrapper.ts';
+import { projectManifestParts, writeManifest } from './wrapper.ts';
 import { difference, ESP32_SLOT_BYTES, flashBytes, parseXsLink, type XsLinkFigures } from './xs-link.ts';
 
 export interface FlashFigures {
@@ -45,22 +45,27 @@ function linkEsp32(sdk: Sdk, manifest: string, manifestDir: string, out: string,
   return status === 0 ? readFileSync(join(tmp, 'mc.xs.c'), 'utf8') : null;
 }
 
-/** An app with the project's SDK includes and strip and a main that does nothing. */
-function writeEmptyApp(out: string): string {
-  const project = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { include?: string[]; strip?: unknown };
-  const manifest = writeManifest(out, 'tinyusp-empty', { include: project.include ?? [], modules: { '*': './main' }, ...(project.strip !== undefined ? { strip: project.strip } : {}) });
+/**
+ * The baseline: an app with the SDK's base runtime (manifest_base.json), the project's
+ * strip and a main that does nothing. Against it, "app adds" counts all the app brings:
+ * our modules and the SDK modules only it needs (crypt, TLS socket, ECMA-419 I/O…).
+ */
+function writeEmptyApp(out: string, appManifest: string): string {
+  let strip: unknown;
+  for (const part of projectManifestParts(appManifest)) strip = part.strip ?? strip;
+  const manifest = writeManifest(out, 'tinyusp-empty', { include: ['$(MODDABLE)/examples/manifest_base.json'], modules: { '*': './main' }, ...(strip !== undefined ? { strip } : {}) });
   writeFileSync(join(out, 'tinyusp-empty', 'main.js'), 'export default function () {}\n');
   return manifest;
 }
 
-export async function measureFlash(sdk: Sdk, out = join(defaultOut(ROOT), 'esp32-link')): Promise<FlashFigures | string> {
+export async function measureFlash(sdk: Sdk, manifest = join(ROOT, 'manifest.json'), out = join(defaultOut(ROOT), 'esp32-link')): Promise<FlashFigures | string> {
   mkdirSync(out, { recursive: true });
   const idf = idfPlaceholder(out);
   if (idf === null) return 'cannot create the IDF_PATH placeholder (git init/commit failed)';
   await buildAll();
-  const app = linkEsp32(sdk, join(ROOT, 'manifest.json'), ROOT, out, idf);
-  if (app === null) return 'the ESP32 JavaScript link of manifest.json failed (output above)';
-  const emptyManifest = writeEmptyApp(out);
+  const app = linkEsp32(sdk, manifest, dirname(manifest), out, idf);
+  if (app === null) return `the ESP32 JavaScript link of ${manifest} failed (output above)`;
+  const emptyManifest = writeEmptyApp(out, manifest);
   const empty = linkEsp32(sdk, emptyManifest, join(out, 'tinyusp-empty'), out, idf);
   if (empty === null) return 'the ESP32 JavaScript link of the empty app failed (output above)';
   return { app: parseXsLink(app), empty: parseXsLink(empty) };
@@ -90,8 +95,8 @@ export function flashLines(f: FlashFigures): string[] {
   ];
 }
 
-export async function runFlash(sdk: Sdk): Promise<number> {
-  const f = await measureFlash(sdk);
+export async function runFlash(sdk: Sdk, manifest: string): Promise<number> {
+  const f = await measureFlash(sdk, manifest);
   if (typeof f === 'string') { console.error(`tinyusp: ${f}`); return 1; }
   for (const line of flashLines(f)) console.log(line);
   return 0;

@@ -24,6 +24,7 @@ import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
 import type { BoardDescription } from '../../src/platform/board.ts';
 import { runCheck } from './check.ts';
+import { BUILDS, buildManifest, parseBuildName, type BuildName } from './builds.ts';
 import { runFlash } from './flash.ts';
 import { defaultOut } from './check-options.ts';
 import { buildPaths, findSdk, HOST, mcBuild, type Sdk } from './sdk.ts';
@@ -34,21 +35,33 @@ const INSTALL_HELP =
   'build its tools (cd $MODDABLE/build/makefiles/' + HOST + ' && make), then\n' +
   '  export MODDABLE=/path/to/moddable\n  export PATH=$PATH:$MODDABLE/build/bin/' + HOST + '/release';
 
+/** `--build <name>` out of args (default `full`), or why not. */
+function takeBuild(args: readonly string[]): { build: BuildName; rest: string[] } | string {
+  const at = args.indexOf('--build');
+  if (at < 0) return { build: 'full', rest: [...args] };
+  const build = parseBuildName(args[at + 1] ?? '');
+  if (build !== 'full' && build !== 'coaps') return build;
+  return { build, rest: args.filter((_, i) => i !== at && i !== at + 1) };
+}
+
 function loadBoard(name: string): BoardDescription | undefined {
   const file = join(ROOT, 'boards', `${name}.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BoardDescription) : undefined;
 }
 
-async function sim(sdk: Sdk, args: readonly string[]): Promise<number> {
+async function sim(sdk: Sdk, argv: readonly string[]): Promise<number> {
+  const taken = takeBuild(argv);
+  if (typeof taken === 'string') { console.error(taken); return 2; }
+  const args = taken.rest;
   if (HOST === 'lin' && !process.env.DISPLAY) {
     console.error('tinyusp: no $DISPLAY for the simulator window (headless: npm run test:moddable, which starts its own Xvfb)');
     return 1;
   }
   await buildAll();
-  const out = join(defaultOut(ROOT), 'sim');
+  const out = join(defaultOut(ROOT), taken.build === 'full' ? 'sim' : `sim-${taken.build}`);
   const state = join(out, 'state') + '/';
   mkdirSync(state, { recursive: true });
-  const manifest = writeManifest(out, 'tinyusp-sim', simWrapperManifest(join(ROOT, 'manifest.json'), state));
+  const manifest = writeManifest(out, 'tinyusp-sim', simWrapperManifest(buildManifest(taken.build), state));
   if (mcBuild(sdk, { manifest, platform: HOST, out, debug: true, args }) !== 0) return 1;
   const app = join(buildPaths(out, HOST, dirname(manifest), true).bin, HOST === 'win' ? 'mc.dll' : 'mc.so');
   const mcsim = join(sdk.bin, HOST === 'mac' ? 'mcsim.app/Contents/MacOS/mcsim' : 'mcsim');
@@ -63,7 +76,10 @@ async function sim(sdk: Sdk, args: readonly string[]): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 0)));
 }
 
-async function esp32(sdk: Sdk, args: readonly string[]): Promise<number> {
+async function esp32(sdk: Sdk, argv: readonly string[]): Promise<number> {
+  const taken = takeBuild(argv);
+  if (typeof taken === 'string') { console.error(taken); return 2; }
+  const args = taken.rest;
   const boardArg = args.find((a) => a.startsWith('board='));
   const name = boardArg ? boardArg.slice('board='.length) : 'esp32-devkitc';
   const board = loadBoard(name);
@@ -80,7 +96,7 @@ async function esp32(sdk: Sdk, args: readonly string[]): Promise<number> {
   const debug = args.includes('--debug');
   const rest = args.filter((a) => a !== '--flash' && a !== '--debug' && !a.startsWith('board='));
   // Flashing is the SDK's own `all` target (it stops serial2xsbug to free the serial port); a build only is `-t build`.
-  const mcArgs = [...(debug ? ['-d'] : []), '-m', '-p', board.moddable.platform, ...(flash ? [] : ['-t', 'build']), `board=${name}`, ...rest];
+  const mcArgs = [...(debug ? ['-d'] : []), '-m', '-p', board.moddable.platform, ...(flash ? [] : ['-t', 'build']), `board=${name}`, ...rest, buildManifest(taken.build)];
   console.log(`mcconfig ${mcArgs.join(' ')}`);
   const r = spawnSync(join(sdk.bin, 'mcconfig'), mcArgs, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PATH: `${process.env.PATH}:${sdk.bin}` } });
   return r.status ?? 1;
@@ -100,7 +116,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'sim') return sim(found, args);
   if (command === 'esp32') return esp32(found, args);
   if (command === 'test') return runCheck(found, args);
-  if (command === 'flash') return runFlash(found);
+  if (command === 'flash') {
+    const taken = takeBuild(args);
+    if (typeof taken === 'string' || taken.rest.length > 0) { console.error(typeof taken === 'string' ? taken : `usage: flash [--build ${Object.keys(BUILDS).join('|')}]`); return 2; }
+    return runFlash(found, buildManifest(taken.build));
+  }
   console.error('usage: tsx tools/moddable/index.ts sim|esp32|test|flash [args]');
   return 2;
 }

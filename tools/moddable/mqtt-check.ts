@@ -60,6 +60,7 @@ function expectLines(got: string[], want: string[]): string {
 export async function runMqttCheck(sdk: Sdk, argv: readonly string[]): Promise<number> {
   const o = parseMtpCheckArgs(argv, 'mqtt');
   if (typeof o === 'string') { console.error(`${o}\n${mtpCheckUsage('test:moddable:mqtt')}`); return 2; }
+  if (o.build !== 'full') { console.error('the MQTT check needs the full build (the coaps build has no MQTT)'); return 2; }
   if (!VirtualDisplay.available()) { console.error('needs Xvfb and stdbuf: apt-get install xvfb coreutils'); return 1; }
   await buildAll();
   const steps = new Steps();

@@ -6,20 +6,21 @@
 import { join } from 'node:path';
 import { ROOT } from '../build/targets.ts';
 import { runCaptured } from '../usp-ctl/index.ts';
+import { parseBuildName, type BuildName } from './builds.ts';
 import { defaultOut } from './check-options.ts';
 import { ESP32_CREATION, parseCreationOption, type Creation } from './creation.ts';
 import { GENEROUS_CREATION } from './mtp-sim.ts';
 
-export interface MtpCheckOptions { creation: Creation; display: number | undefined; out: string; verbose: boolean }
+export interface MtpCheckOptions { creation: Creation; display: number | undefined; out: string; verbose: boolean; build: BuildName }
 
 /** The usage line of `npm run <script>`. */
 export function mtpCheckUsage(script: string): string {
-  return `usage: npm run ${script} -- [--creation esp32|class2|heap=…,chunk=…,stack=…] [--display <n>] [--out <dir>] [--verbose]`;
+  return `usage: npm run ${script} -- [--build full|coaps] [--creation esp32|class2|heap=…,chunk=…,stack=…] [--display <n>] [--out <dir>] [--verbose]`;
 }
 
 /** The options, or why not; `name` names the output folder under the default out dir. */
 export function parseMtpCheckArgs(argv: readonly string[], name: string): MtpCheckOptions | string {
-  const o: MtpCheckOptions = { creation: GENEROUS_CREATION, display: undefined, out: join(defaultOut(ROOT), name), verbose: false };
+  const o: MtpCheckOptions = { creation: GENEROUS_CREATION, display: undefined, out: join(defaultOut(ROOT), name), verbose: false, build: 'full' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--verbose') { o.verbose = true; continue; }
@@ -31,6 +32,11 @@ export function parseMtpCheckArgs(argv: readonly string[], name: string): MtpChe
       o.creation = c;
     } else if (a === '--display') o.display = Number(v.replace(':', ''));
     else if (a === '--out') o.out = v;
+    else if (a === '--build') {
+      const b = parseBuildName(v);
+      if (b !== 'full' && b !== 'coaps') return b;
+      o.build = b;
+    }
     else return `unknown option ${a}`;
   }
   return o;

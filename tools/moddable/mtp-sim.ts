@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { ROOT } from '../build/targets.ts';
+import { buildManifest, type BuildName } from './builds.ts';
 import type { Creation } from './creation.ts';
 import { buildPaths, mcBuild, type Sdk } from './sdk.ts';
 import { SimLog, type HeapSample, type SimFailure } from './sim-log.ts';
@@ -38,6 +39,8 @@ export interface MtpAppOptions {
   readonly data?: Readonly<Record<string, string>>;
   /** The simulator's Preference root, emptied before each build. */
   readonly state: string;
+  /** Which app (builds.ts; default `full`). */
+  readonly build?: BuildName | undefined;
 }
 
 /** Builds the wrapped app; returns mc.so, or null when mcconfig/make failed (their output is printed). */
@@ -45,7 +48,7 @@ export function buildMtpApp(o: MtpAppOptions): string | null {
   mkdirSync(o.out, { recursive: true });
   rmSync(o.state, { recursive: true, force: true });
   mkdirSync(o.state, { recursive: true });
-  const projectManifest = join(ROOT, 'manifest.json');
+  const projectManifest = buildManifest(o.build ?? 'full');
   const manifest: Record<string, unknown> = wrapperManifest({
     projectManifest, checkMain: join(ROOT, 'tools', 'moddable', 'check', 'main'), creation: o.creation,
     projectEsp32Creation: projectEsp32Creation(projectManifest),

@@ -12,7 +12,7 @@
  * seeing it newer than the other's source, would keep the wrong one.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fixedCreation, type Creation } from './creation.ts';
 
 /** The SDK's simulator Preference, which the check's NVS-like one (nvs-sim/) replaces. */
@@ -64,10 +64,30 @@ export function wrapperManifest(o: WrapperOptions): Record<string, unknown> {
   };
 }
 
-/** The project's `platforms.esp32.creation`, if its manifest has one. */
+interface ManifestPart {
+  readonly include?: string | string[];
+  readonly strip?: unknown;
+  readonly platforms?: { readonly esp32?: { readonly creation?: Record<string, unknown> } };
+}
+
+/**
+ * A project manifest and the project manifests it includes by relative path
+ * (manifests/device.json), includes first — the order mcconfig merges them in.
+ */
+export function projectManifestParts(manifest: string): ManifestPart[] {
+  const json = JSON.parse(readFileSync(manifest, 'utf8')) as ManifestPart;
+  const includes = json.include === undefined ? [] : Array.isArray(json.include) ? json.include : [json.include];
+  const parts: ManifestPart[] = [];
+  for (const include of includes) if (include.startsWith('.')) parts.push(...projectManifestParts(resolve(dirname(manifest), include)));
+  parts.push(json);
+  return parts;
+}
+
+/** The project's `platforms.esp32.creation` (the last one mcconfig merges), if it has one. */
 export function projectEsp32Creation(projectManifest: string): Record<string, unknown> | undefined {
-  const json = JSON.parse(readFileSync(projectManifest, 'utf8')) as { platforms?: { esp32?: { creation?: Record<string, unknown> } } };
-  return json.platforms?.esp32?.creation;
+  let creation: Record<string, unknown> | undefined;
+  for (const part of projectManifestParts(projectManifest)) creation = part.platforms?.esp32?.creation ?? creation;
+  return creation;
 }
 
 /**

@@ -1,0 +1,155 @@
+/**
+ * The device agent every Moddable build runs (src/main/moddable.ts: every MTP;
+ * src/main/moddable-coaps.ts: CoAP + DTLS only, the Class 2 flash profile). It picks the
+ * board from `mc/config` (`board=` on the mcconfig line), builds the Moddable platform and
+ * board I/O, derives and validates the Endpoint ID, waits for the network, then runs the
+ * self-test (`selfTest=1`, when the build has it) or the agent: startHostAgent from the
+ * preloaded core — the same composition as `npm start` and `npm run start:xs` — with
+ * Device.IoTCapability on the board's GPIO/ADC, its state in Preference (NVS).
+ *
+ * CoAP and coaps are in every build: plain CoAP, coaps (the native-crypt port,
+ * platform/moddable/crypto.ts) with `psk=`/`pskFor=` and/or the certificate in the `data`
+ * resources usp-agent-cert.pem, usp-agent-key.pem, usp-ca.pem. What else runs comes from
+ * `DeviceExtras`, which the entry fills: a build without an MTP carries none of its code
+ * (the core it links is tree-shaken to what its entry imports), and a `mc/config` that
+ * asks for an MTP the build lacks is refused with a clear error.
+ * `controller=<eid>=<uri>[;…]` provisions Controllers (Full Access) at every start;
+ * Reboot()/FactoryReset() restart the agent.
+ *
+ * Preload rules (docs/device.md#how-the-app-is-put-together): everything the agent builds
+ * (schema, model, sockets) is created here at run time, never at preload; the preloaded
+ * board description is copied before the agent keeps it (JSON.stringify throws on
+ * preloaded objects).
+ */
+import config from 'mc/config';
+import Preference from 'preference';
+import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
+import { copyBoardDescription, findBoard } from 'tinyusp/boards';
+import { schemaFor } from 'tinyusp/schemas';
+import {
+  CLASS2_PROFILE, deviceCoapsConfig, parseDeviceSettings, startHostAgent, validateEndpointId,
+  type DevicePems, type DeviceSettings, type HostAgent, type HostAgentConfig,
+} from 'tinyusp/core';
+import { createModdablePlatform } from 'tinyusp/platform';
+import { stationMac, whenNetworkReady } from './network.ts';
+import { readTextResource } from './resources.ts';
+import type { BoardDescription } from '../board.ts';
+import type { Platform } from '../types.ts';
+
+export const SOFTWARE_VERSION = '0.1.0';
+
+/** Firmware slots for this boot (platform/moddable/firmware-esp32.ts | firmware-sim.ts) with the FirmwareService. */
+export type DeviceFirmware = NonNullable<HostAgentConfig['firmware']> & {
+  /** A real reboot when another slot must boot (true), else false: the agent restarts in-process. */
+  readonly reboot: () => boolean;
+};
+
+/** What a build runs besides CoAP and coaps; each one absent leaves its code out of the build. */
+export interface DeviceExtras {
+  /** The build's name in errors ("coaps": CoAP + DTLS only). */
+  readonly profile: string;
+  /** `selfTest=1`: the platform self-test and the crypto vectors instead of the agent. */
+  readonly selfTest?: (platform: Platform, port: number) => void;
+  /** startHostAgent's `mqtt` for `mqtt=mqtt[s]://host:port` (CA in usp-mqtt-ca.pem). */
+  readonly mqtt?: (platform: Platform, broker: NonNullable<DeviceSettings['mqtt']>) => HostAgentConfig['mqtt'];
+  /** startHostAgent's `websocket`: `wsPort=<port>` listens (R-WS.6), a `ws://` Controller is dialled. */
+  readonly websocket?: (platform: Platform, listenPort: number) => HostAgentConfig['websocket'];
+  /** The A/B firmware slots, opened again at each start (trial, rollback). */
+  readonly firmware?: (platform: Platform) => DeviceFirmware | undefined;
+}
+
+/** M5Stack targets hold buttons A/B/C (GPIO 39/38/37) in setup/target as globalThis.button. */
+function heldM5Buttons(): Map<number, HeldInput> {
+  const held = new Map<number, HeldInput>();
+  const buttons = (globalThis as { button?: Record<string, HeldInput> }).button;
+  if (buttons?.a) held.set(39, buttons.a);
+  if (buttons?.b) held.set(38, buttons.b);
+  if (buttons?.c) held.set(37, buttons.c);
+  return held;
+}
+
+function serialOf(board: BoardDescription): string {
+  const sn = board.identity.serialNumber;
+  return sn.source === 'fixed' ? sn.value : (stationMac() ?? 'unknown');
+}
+
+/** `os::<OUI>-<serial>` (R-ARC.2a "os" authority) unless `endpointId=` overrides it. */
+function endpointIdOf(board: BoardDescription): string {
+  if (config.endpointId) return config.endpointId;
+  return `os::${board.identity.manufacturerOUI}-${serialOf(board)}`;
+}
+
+/** The certificate `data` resources, when the app carries all three. */
+function agentPems(): DevicePems | undefined {
+  const certificate = readTextResource('usp-agent-cert.pem');
+  const key = readTextResource('usp-agent-key.pem');
+  const ca = readTextResource('usp-ca.pem');
+  return certificate !== undefined && key !== undefined && ca !== undefined ? { certificate, key, ca } : undefined;
+}
+
+/** What `mc/config` asks for that this build does not carry, or undefined. */
+function missingExtra(settings: DeviceSettings, extras: DeviceExtras): string | undefined {
+  if (settings.mqtt !== undefined && extras.mqtt === undefined) return 'mqtt=';
+  const dialsWs = settings.controllers.some((c) => c.uri.startsWith('ws://'));
+  if ((settings.wsPort > 0 || dialsWs) && extras.websocket === undefined) return settings.wsPort > 0 ? 'wsPort=' : 'a ws:// controller=';
+  if (config.selfTest && extras.selfTest === undefined) return 'selfTest=1';
+  return undefined;
+}
+
+export function runDeviceAgent(extras: DeviceExtras): void {
+  const boardName = config.board ?? 'sim';
+  const board = findBoard(boardName);
+  const boardIo = board ? createBoardIo({ description: board, heldInputs: heldM5Buttons(), onProblem: (m) => trace(`tinyusp warn ${m}\n`) }) : undefined;
+  const platform = createModdablePlatform(boardIo ? { preference: Preference, board: boardIo } : { preference: Preference });
+  if (!board) { platform.log.error(`unknown board "${boardName}" (see boards/)`); return; }
+  const eid = endpointIdOf(board);
+  const eidError = validateEndpointId(eid);
+  platform.log.info(`tinyusp on ${board.identity.modelName} (board ${board.name}), endpoint ${eid}${eidError ? ` INVALID (${eidError})` : ''}`);
+  const pems = agentPems();
+  const settings = parseDeviceSettings(config, eid, pems !== undefined);
+  if (typeof settings === 'string') { platform.log.error(`mc/config: ${settings}`); return; }
+  const missing = missingExtra(settings, extras);
+  if (missing !== undefined) { platform.log.error(`mc/config: ${missing} needs a build that has it; this is the ${extras.profile} build (docs/device.md#build-profiles)`); return; }
+  const coaps = settings.coaps === undefined ? undefined : deviceCoapsConfig(settings.coaps, pems, eid, (m) => platform.log.warn(m));
+  if (typeof coaps === 'string') { platform.log.error(coaps); return; }
+  const port = settings.coapPort;
+  whenNetworkReady(platform, (address) => {
+    platform.log.info(`network ready: ${address}`);
+    if (config.selfTest && extras.selfTest !== undefined) { extras.selfTest(platform, port); return; }
+    const { controllers } = settings;
+    if (controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
+    const description = copyBoardDescription(board);
+    const schema = schemaFor(board.name);
+    const wsPort = settings.wsPort;
+    const websocket = wsPort > 0 || controllers.some((c) => c.uri.startsWith('ws://')) ? extras.websocket?.(platform, wsPort) : undefined;
+    const mqtt = settings.mqtt !== undefined ? extras.mqtt?.(platform, settings.mqtt) : undefined;
+    let agent: HostAgent | null = null;
+    const start = (): void => {
+      // Each start is a boot for the slots (trial, rollback): open them again.
+      const firmware = extras.firmware?.(platform);
+      agent = startHostAgent({
+        ...(firmware !== undefined ? { firmware } : {}),
+        // 4 parsed paths kept, as on Espruino: a full cache of 8 held ≈ 100 XS slots more (a Controller repeats few paths).
+        ...CLASS2_PROFILE, parseCacheSize: 4, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
+        // Callbacks only for the MTPs that run (each closure is ≈ 10 XS slots the agent keeps).
+        ...(websocket !== undefined ? {
+          onWebSocketListening: (p: number) => platform.log.info(`tinyusp ws listening ws://${address}:${p}/usp endpoint ${eid}`),
+          onWebSocketUp: (c: string) => platform.log.info(`tinyusp ws up ${c}`),
+        } : {}),
+        device: { reboot: () => { if (firmware?.reboot() !== true) restart(); }, factoryReset: restart },
+        onError: (m) => platform.log.error(`cannot listen on UDP ${port}${coaps === undefined ? '' : ` / ${coaps.port}`}: ${m}`),
+        // ECMA-419 binds inside startHostAgent, so `agent` is set only after it returns.
+        onReady: () => platform.setTimer(() => {
+          for (const uri of [agent?.uri ?? '', agent?.coapsUri ?? '']) if (uri !== '') platform.log.info(`tinyusp ready ${uri} endpoint ${eid}`);
+        }, 0),
+        ...(mqtt !== undefined ? { onMqttUp: (topic: string) => platform.log.info(`tinyusp mqtt up ${topic} endpoint ${eid}`) } : {}),
+      });
+    };
+    function restart(): void {
+      agent?.close();
+      platform.setTimer(start, 100);
+    }
+    start();
+  });
+}

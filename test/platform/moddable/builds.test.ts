@@ -1,0 +1,108 @@
+/**
+ * #13 item 4: the Moddable builds and what they carry (docs/device.md#build-profiles).
+ * manifest.json is the build with every MTP; manifests/coaps/manifest.json the CoAP + DTLS
+ * build whose core (src/main/xs-coaps.ts) is tree-shaken to what its main imports. Without
+ * the SDK, from the esbuild bundles and the manifests: the XS linker would refuse a name a
+ * main imports from `tinyusp/core` that the linked core does not export, and a `tinyusp/*`
+ * module a manifest does not map — both are checked here, before any device build.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { build, type Metafile } from 'esbuild';
+import { join } from 'node:path';
+import { ROOT, TARGETS, type Target } from '../../../tools/build/targets.ts';
+import { projectManifestParts } from '../../../tools/moddable/wrapper.ts';
+
+const t = suite('Moddable builds (manifest.json, manifests/coaps)');
+
+interface Bundle { readonly text: string; readonly meta: Metafile }
+
+const bundles = new Map<string, Bundle>();
+async function bundle(name: string): Promise<Bundle> {
+  const done = bundles.get(name);
+  if (done !== undefined) return done;
+  const target = TARGETS.find((x: Target) => x.name === name);
+  if (target === undefined) throw new Error(`no build target ${name}`);
+  const r = await build({ ...target.options, entryPoints: [target.entry], outfile: target.outfile, write: false, metafile: true });
+  const made = { text: r.outputFiles[0]!.text, meta: r.metafile };
+  bundles.set(name, made);
+  return made;
+}
+
+/** The names a bundle imports from `specifier` (esbuild writes `import{a as b,c}from"x"`). */
+function importedNames(text: string, specifier: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"([^"]+)"/g)) {
+    if (m[2] !== specifier) continue;
+    for (const part of m[1]!.split(',')) names.push(part.trim().split(/\s+as\s+/)[0]!);
+  }
+  return names;
+}
+
+/** Every module specifier a bundle imports. */
+function specifiers(text: string): string[] {
+  return [...text.matchAll(/(?:import|export)\s*(?:[^'"]*?from\s*)?"([^"]+)"/g)].map((m) => m[1]!);
+}
+
+function exportsOf(b: Bundle): string[] {
+  return Object.values(b.meta.outputs)[0]!.exports;
+}
+
+/** The source files that put code into a bundle (type-only modules put none). */
+function inputsOf(b: Bundle): string[] {
+  return Object.entries(Object.values(b.meta.outputs)[0]!.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k);
+}
+
+/** The `tinyusp/*` modules a manifest (with the project manifests it includes) maps, for any platform. */
+function mappedTinyusp(manifest: string): Set<string> {
+  const mapped = new Set<string>();
+  const add = (modules: unknown): void => {
+    for (const k of Object.keys((modules ?? {}) as Record<string, unknown>)) if (k.startsWith('tinyusp/')) mapped.add(k);
+  };
+  for (const part of projectManifestParts(manifest) as { modules?: unknown; platforms?: Record<string, { modules?: unknown }> }[]) {
+    add(part.modules);
+    for (const p of Object.values(part.platforms ?? {})) add(p.modules);
+  }
+  return mapped;
+}
+
+const BUILDS = [
+  { manifest: 'manifest.json', main: 'moddable-main', core: 'xs' },
+  { manifest: 'manifests/coaps/manifest.json', main: 'moddable-coaps-main', core: 'moddable-coaps-core' },
+] as const;
+
+for (const b of BUILDS) {
+  t(`${b.manifest}: every name its main and the schema module import from tinyusp/core is exported by the core it links`, async () => {
+    const core = exportsOf(await bundle(b.core));
+    const wanted = [
+      ...importedNames((await bundle(b.main)).text, 'tinyusp/core'),
+      ...importedNames((await bundle('moddable-schemas')).text, 'tinyusp/core'),
+    ];
+    assert.ok(wanted.includes('startHostAgent'), 'the main starts the agent from the core');
+    assert.equal(wanted.filter((n) => !core.includes(n)), []);
+  });
+
+  t(`${b.manifest}: maps every tinyusp/* module its preloaded modules and main import`, async () => {
+    const mapped = mappedTinyusp(join(ROOT, b.manifest));
+    const modules = ['moddable-platform', 'moddable-boards', 'moddable-schemas', 'moddable-crypto', b.main];
+    const used = new Set<string>();
+    for (const name of modules) for (const s of specifiers((await bundle(name)).text)) if (s.startsWith('tinyusp/')) used.add(s);
+    assert.equal([...used].filter((s) => !mapped.has(s)), []);
+  });
+}
+
+t('#13 the CoAP + DTLS core carries no MQTT, WebSocket, HTTP or firmware code, and its main no stream driver or self-test', async () => {
+  const inputs = inputsOf(await bundle('moddable-coaps-core'));
+  assert.ok(inputs.some((f) => f.startsWith('src/dtls/')), 'DTLS is in');
+  assert.ok(inputs.some((f) => f.startsWith('src/coap/')), 'CoAP is in');
+  // Of MQTT only disableMqtt stays (mtp/mqtt/provision.ts, with mqtt/types.ts' version numbers): a build
+  // without MQTT disables the Client rows an earlier firmware left and says SupportedProtocols CoAP.
+  const kept = new Set(['src/mtp/mqtt/provision.ts', 'src/mqtt/types.ts']);
+  assert.equal(inputs.filter((f) => /^src\/(mqtt|websocket|http|firmware|mtp\/mqtt|mtp\/websocket)\//.test(f) && !kept.has(f)), []);
+  const main = (await bundle('moddable-coaps-main')).text;
+  assert.equal(specifiers(main).filter((s) => ['tinyusp/stream', 'tinyusp/self-test', 'tinyusp/firmware'].includes(s)), []);
+  const full = inputsOf(await bundle('xs'));
+  assert.ok(full.length > inputs.length + 20, `the full core has more modules (${full.length} vs ${inputs.length})`);
+});
+
+t.run();
