@@ -117,7 +117,7 @@ function buildApp(sdk: Sdk, o: CheckOptions, choice: CreationChoice, coapPort: n
     config: { file: { root: o.state }, coapPort, controller: `${CONTROLLER_ID}=coap://127.0.0.1:${controllerPort}/usp` },
     preference: o.preference === 'nvs' ? { module: join(ROOT, 'tools', 'moddable', 'nvs-sim', 'preference'), replaces: SDK_LIN_PREFERENCE } : undefined,
   }));
-  if (mcBuild(sdk, { manifest, platform: 'lin', out: o.out, debug: true, quiet: true }) !== 0) return null;
+  if (mcBuild(sdk, { manifest, platform: 'lin', out: o.out, debug: true, quiet: true, recompile: ['preference'] }) !== 0) return null;
   const app = join(buildPaths(o.out, 'lin', join(o.out, wrapperDir(o.preference)), true).bin, 'mc.so');
   return existsSync(app) ? app : null;
 }

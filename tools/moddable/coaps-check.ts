@@ -89,7 +89,7 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
   });
   let base: HeapSample | undefined;
   await steps.step('baseline: plain CoAP only, heap after boot', async () => {
-    base = await baselineHeap({ sdk, out: o.out, creation: o.creation, display: display.name, verbose: o.verbose, controllers: [CTL, CTL_B, OSSL, CONTROLLER_EID] });
+    base = await baselineHeap({ sdk, out: o.out, creation: o.creation, display: display.name, verbose: o.verbose, controllers: [CTL, CTL_B, OSSL, CONTROLLER_EID], build: o.build });
     return heapText(base);
   });
   const app = buildMtpApp({

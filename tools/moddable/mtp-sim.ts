@@ -65,7 +65,7 @@ export function buildMtpApp(o: MtpAppOptions): string | null {
     manifest.data = { '*': entries.map(([name]) => join(dir, name.replace(/\.[^.]+$/, ''))) };
   }
   const file = writeManifest(o.out, o.name, manifest);
-  if (mcBuild(o.sdk, { manifest: file, platform: 'lin', out: o.out, debug: true, quiet: true }) !== 0) return null;
+  if (mcBuild(o.sdk, { manifest: file, platform: 'lin', out: o.out, debug: true, quiet: true, recompile: ['preference'] }) !== 0) return null;
   const app = join(buildPaths(o.out, 'lin', join(o.out, o.name), true).bin, 'mc.so');
   return existsSync(app) ? app : null;
 }
@@ -179,9 +179,9 @@ export function heapText(s: HeapSample): string {
  * the same creation and with the same Controllers (`controllers`: their Endpoint IDs,
  * provisioned at coap:// addresses): the baseline the MTPs' RAM is measured against.
  */
-export async function baselineHeap(o: { sdk: Sdk; out: string; creation: Creation; display: string; verbose: boolean; controllers: readonly string[] }): Promise<HeapSample> {
+export async function baselineHeap(o: { sdk: Sdk; out: string; creation: Creation; display: string; verbose: boolean; controllers: readonly string[]; build?: BuildName }): Promise<HeapSample> {
   const controller = o.controllers.map((eid, i) => `${eid}=coap://127.0.0.1:${40000 + i}/usp`).join(';');
-  const app = buildMtpApp({ sdk: o.sdk, out: o.out, name: 'tinyusp-plain', creation: o.creation, config: { coapPort: await freeUdpPort(), controller }, state: join(o.out, 'state-plain') });
+  const app = buildMtpApp({ sdk: o.sdk, out: o.out, name: 'tinyusp-plain', creation: o.creation, config: { coapPort: await freeUdpPort(), controller }, state: join(o.out, 'state-plain'), build: o.build });
   if (app === null) throw new Error('the plain-CoAP app did not build');
   const run = await SimRun.start({ sdk: o.sdk, app, display: o.display, verbose: o.verbose });
   try {

@@ -11,7 +11,7 @@
  * (simulator.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { BoardManifest } from './creation.ts';
 
@@ -65,6 +65,14 @@ export interface McBuildOptions {
   /** Keep the tools' output and print it only on failure. */
   readonly quiet?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Compiled modules (`<tmp>/modules/<name>.xsb`) to delete before make: a module whose
+   * source the manifest swapped (the SDK's simulator Preference ↔ tools/moddable/nvs-sim)
+   * compiles to the same .xsb, and make, finding it newer than the new source, keeps the
+   * old one — an app built before the swap then ran the other Preference (and ran out of
+   * its fixed heap with the SDK one's cached JSON).
+   */
+  readonly recompile?: readonly string[];
 }
 
 /**
@@ -80,7 +88,8 @@ export function mcBuild(sdk: Sdk, o: McBuildOptions): number {
     if (o.quiet) process.stderr.write(config.output);
     return config.status;
   }
-  const { makefile } = buildPaths(o.out, o.platform, dirname(o.manifest), o.debug);
+  const { makefile, tmp } = buildPaths(o.out, o.platform, dirname(o.manifest), o.debug);
+  for (const name of o.recompile ?? []) rmSync(join(tmp, 'modules', `${name}.xsb`), { force: true });
   const makeArgs = ['-f', makefile, ...(o.makeArgs ?? []), o.target ?? 'build'];
   console.log(`make ${makeArgs.join(' ')}`);
   const made = run('make', makeArgs, common);
