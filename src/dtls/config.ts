@@ -69,8 +69,8 @@ export interface DtlsConfig {
    * §4.2.4), by when the slot may be free. A handshake that missed a retransmission
    * deadline gives way to it (a silent peer cannot hold the slot, issue #16). A small
    * device sets 1: each handshake's keys, flights and certificate parse cost XS RAM
-   * (docs/device.md#dtls-handshakes-one-at-a-time). Our own connect always starts (the
-   * CoAP layer bounds those), after a stalled handshake gave way if one did.
+   * (docs/mtp/coap.md#half-open-handshakes). Our own connect always starts (the CoAP
+   * layer bounds those), after a stalled handshake gave way if one did.
    */
   readonly maxHandshakes: number;
   /** Default coaps port (RFC 7252 §6.2). */
