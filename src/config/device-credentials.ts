@@ -21,10 +21,12 @@ export interface DevicePems {
 }
 
 /**
- * Limits of a Class 2 device (RFC 7228): two DTLS associations at once, 4 KiB handshake
+ * Limits of a Class 2 device (RFC 7228): two DTLS associations at once, one of them
+ * handshaking (a second peer's hello waits for its retransmission, RFC 6347 §4.2.4: two
+ * refused handshakes at once overran the ESP32 slot heap, issue #14), 4 KiB handshake
  * messages (a chain of two P-256 certificates is ≈ 1 KiB).
  */
-export const DEVICE_DTLS: Partial<DtlsConfig> = { maxPeers: 2, maxHandshakeMessageBytes: 4096 };
+export const DEVICE_DTLS: Partial<DtlsConfig> = { maxPeers: 2, maxHandshakes: 1, maxHandshakeMessageBytes: 4096 };
 
 /** HostCoapsConfig for `coaps`, or why not (unreadable PEM…); `warn` hears what still runs. */
 export function deviceCoapsConfig(coaps: NonNullable<DeviceSettings['coaps']>, pems: DevicePems | undefined, endpointId: string,

@@ -118,6 +118,14 @@ export abstract class DtlsAssociation {
       const next = this.rl.next(buf, off, end);
       if (next < 0) return;
       const v = this.rl.view;
+      if (v.badMac && this.state === DtlsState.Handshaking) {
+        // The peer's first record under the new keys does not open: it derived other keys
+        // (a wrong PSK shows only here, at its Finished). Fatal at once (RFC 6347 §4.1.2.7
+        // lets an implementation alert instead of discarding, fatally) so that the
+        // handshake's keys, flight and transcript go now, not at the 7 s give-up.
+        this.close(AlertDescription.BadRecordMac);
+        return;
+      }
       if (v.type !== 0 && v.epoch > 0) this.lastActivity = now;
       if (v.type === ContentType.Handshake) this.handleHandshakeRecord(now, buf, v.start, v.end, v.epoch);
       else if (v.type === ContentType.ChangeCipherSpec) {

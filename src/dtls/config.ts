@@ -63,6 +63,16 @@ export interface DtlsConfig {
    * longest, else the connected association idle longest (issue #16).
    */
   readonly maxPeers: number;
+  /**
+   * Handshakes under way at once (ours and peers'). A verified ClientHello beyond it gets
+   * no answer and leaves no state: the client sends it again when its timer fires (RFC 6347
+   * §4.2.4), by when the slot may be free. A handshake that missed a retransmission
+   * deadline gives way to it (a silent peer cannot hold the slot, issue #16). A small
+   * device sets 1: each handshake's keys, flights and certificate parse cost XS RAM
+   * (docs/mtp/coap.md#half-open-handshakes). Our own connect always starts (the CoAP
+   * layer bounds those), after a stalled handshake gave way if one did.
+   */
+  readonly maxHandshakes: number;
   /** Default coaps port (RFC 7252 §6.2). */
   readonly port: number;
 }
@@ -96,6 +106,7 @@ export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
     maxServerTransmissions: 3,
     maxRetransmitsPerSecond: 8,
     maxPeers: 16,
+    maxHandshakes: Infinity,
     port: COAPS_DEFAULT_PORT,
     ...overrides,
     maxDatagramBytes: Math.max(MIN_DATAGRAM_BYTES, overrides.maxDatagramBytes ?? 1152),

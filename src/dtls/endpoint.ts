@@ -53,6 +53,8 @@ export class DtlsEndpoint implements AssociationHost {
   helloVerifyRequests = 0;
   /** Flight retransmissions refused by the endpoint's budget (statistics for tests and the flood bench). */
   retransmitsRefused = 0;
+  /** Verified ClientHellos left unanswered because `maxHandshakes` were under way (statistics for tests). */
+  hellosDeferred = 0;
   private retransmitTokens = Infinity;
   private retransmitAt = 0;
 
@@ -84,7 +86,8 @@ export class DtlsEndpoint implements AssociationHost {
     if (old !== undefined) { this.peers.remove(old); old.close(); }
     // Our own handshakes count against maxPeers too: a full table gives up a half-open
     // handshake a peer left, else the connected association idle longest (issue #16 bound).
-    if (this.peers.size >= this.options.config.maxPeers) this.evictOldest();
+    if (this.handshakeCount() >= this.options.config.maxHandshakes) this.evict(false);
+    if (this.peers.size >= this.options.config.maxPeers) this.evict(true);
     const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
     a.lastActivity = now;
     a.startedAt = now;
@@ -144,7 +147,11 @@ export class DtlsEndpoint implements AssociationHost {
       return;
     }
     if (existing !== undefined) { this.peers.remove(existing); existing.close(AlertDescription.InternalError); }
-    if (this.peers.size >= this.options.config.maxPeers && !this.evictOldest()) return;
+    // One handshake too many: no answer and no state; the client's timer sends this hello
+    // again (RFC 6347 §4.2.4) and its cookie still verifies (§4.2.1). A handshake that
+    // missed a retransmission deadline gives way instead (a silent peer holds no slot).
+    if (this.handshakeCount() >= this.options.config.maxHandshakes && !this.evict(false)) { this.hellosDeferred++; return; }
+    if (this.peers.size >= this.options.config.maxPeers && !this.evict(true)) return;
     const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
     a.lastActivity = now;
     a.startedAt = now;
@@ -155,15 +162,24 @@ export class DtlsEndpoint implements AssociationHost {
     a.handleDatagram(now, buf, start, end);
   }
 
+  /** Associations still handshaking (ours and peers'), against `maxHandshakes`. */
+  private handshakeCount(): number {
+    let n = 0;
+    const list = this.peers.list;
+    for (let i = 0; i < list.length; i++) if (list[i]!.state === DtlsState.Handshaking) n++;
+    return n;
+  }
+
   /**
-   * Full table and a peer that proved its address with a cookie (or our own connect): a
+   * Makes room for a peer that proved its address with a cookie (or our own connect): a
    * handshake left unanswered past a retransmission deadline gives way first — a peer's
    * half-open one, or ours to a peer that does not answer (a retransmitted CoAP message
    * connects again) — the one idle longest (issue #16: 16 silent half-open peers held
-   * every slot for 2 minutes), else the connected association idle longest
-   * (close_notify). Handshakes going on (concurrent clients) are kept.
+   * every slot for 2 minutes); with `connectedToo` (a full table), else the connected
+   * association idle longest (close_notify). Handshakes going on (concurrent clients)
+   * are kept. False when nothing gave way.
    */
-  private evictOldest(): boolean {
+  private evict(connectedToo: boolean): boolean {
     let oldest: DtlsAssociation | undefined;
     let half: DtlsAssociation | undefined;
     const list = this.peers.list;
@@ -171,7 +187,7 @@ export class DtlsEndpoint implements AssociationHost {
       const a = list[i]!;
       if (a.stalled) {
         if (half === undefined || a.lastActivity < half.lastActivity) half = a;
-      } else if (a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
+      } else if (connectedToo && a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
     }
     const victim = half ?? oldest;
     if (victim === undefined) return false;

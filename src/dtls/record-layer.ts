@@ -6,8 +6,8 @@
  *
  * Invariants: records are opened in place in the receive buffer; the caller sees the
  * plaintext as [start, end) of that buffer. A record with a bad MAC, a replayed or too
- * old sequence number, or an epoch we hold no keys for is dropped silently (§4.1.2.7)
- * and does not move the window. No allocation on the open path.
+ * old sequence number, or an epoch we hold no keys for is dropped (§4.1.2.7: the view
+ * says `badMac` for the first, the association decides) and does not move the window. No allocation on the open path.
  */
 import type { Ccm8Cipher } from '../platform/crypto.ts';
 import { ReplayWindow } from './replay-window.ts';
@@ -33,6 +33,8 @@ export class RecordView {
   /** Plaintext fragment [start, end) in the datagram buffer. */
   start = 0;
   end = 0;
+  /** The record was dropped because it failed authentication under the current read keys (`type` is 0). */
+  badMac = false;
 }
 
 /**
@@ -110,6 +112,7 @@ export class RecordLayer {
   next(buf: Uint8Array, off: number, end: number): number {
     const v = this.view;
     v.type = 0;
+    v.badMac = false;
     if (end - off < RECORD_HEADER_BYTES) return -1;
     const version = (buf[off + 1]! << 8) | buf[off + 2]!;
     const len = (buf[off + 11]! << 8) | buf[off + 12]!;
@@ -135,7 +138,7 @@ export class RecordLayer {
     for (let i = 0; i < 8; i++) n[4 + i] = buf[body + i]!;
     const plainLen = len - CCM8_RECORD_OVERHEAD;
     this.fillAad(buf, off, type, plainLen);
-    if (!this.readCipher.open(n, this.aad, buf, body + 8, recEnd)) return recEnd;
+    if (!this.readCipher.open(n, this.aad, buf, body + 8, recEnd)) { v.badMac = true; return recEnd; }
     this.window.mark(seq);
     v.type = type; v.epoch = epoch; v.seq = seq; v.start = body + 8; v.end = body + 8 + plainLen;
     return recEnd;

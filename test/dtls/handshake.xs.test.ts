@@ -11,6 +11,11 @@ import { readFileSync } from 'node:fs';
 import { ROOT } from '../../tools/build/targets.ts';
 import { bundleForXs, XsWorker } from '../../tools/xs/index.ts';
 import { ecPrivateKeyFromDer, pemBlocks } from '../../src/dtls/der.ts';
+import { createDtlsConfig } from '../../src/dtls/config.ts';
+import { DtlsEndpoint } from '../../src/dtls/endpoint.ts';
+import { DtlsState } from '../../src/dtls/association.ts';
+import { AlertDescription } from '../../src/dtls/wire.ts';
+import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
 import { makePki } from './pki.ts';
 
 const xs = suite('dtls/handshake in XS');
@@ -72,6 +77,61 @@ xs('DESIGN.md zero-allocation send path: sealInto a caller buffer allocates no X
   const { value } = await worker.call<number>(`(() => { const n = z.peer.sealInto(zin, 0, 100, zout, 0); const before = z.received;
     z.server.handleDatagram(0, zout, 0, n, '10.0.0.1', 4000); return z.received - before; })()`);
   assert.is(value, 1);
+});
+
+/** A Node client of the XS server (`d.xsServerStart`) at 10.0.0.1:`port`; `flight()` carries its datagrams there and back. */
+function nodeClient(port: number, key: Uint8Array): { a: ReturnType<DtlsEndpoint['connect']>; next(): Uint8Array; flight(now?: number): Promise<number> } {
+  const ep = new DtlsEndpoint({ config: createDtlsConfig({ psk: { identity: new Uint8Array([1]), key } }), crypto: createNodeCrypto(), server: false, onData: () => {} });
+  const a = ep.connect(0, '10.0.0.2', 5684);
+  return {
+    a,
+    /** Takes the client's next datagram off its queue (to feed it by hand). */
+    next: () => ep.pollTransmit()!.data,
+    /** Sends what the client has queued (after its timers at `now`) and delivers the answers; returns how many came back. */
+    async flight(now = 0) {
+      ep.handleTimeout(now);
+      const out: Uint8Array[] = [];
+      for (let t = ep.pollTransmit(); t; t = ep.pollTransmit()) out.push(t.data);
+      let answers = 0;
+      for (const data of out) {
+        const { value } = await worker.call<string[]>(`d.xsServerFeed('${Buffer.from(data).toString('hex')}', '10.0.0.1', ${port})`);
+        for (const hex of value) { answers++; const d = Buffer.from(hex, 'hex'); ep.handleDatagram(now, d, 0, d.length, '10.0.0.2', 5684); }
+      }
+      return answers;
+    },
+  };
+}
+const XS_PSK = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+
+xs('RFC 6347 §4.2.4 maxHandshakes 1 inside XS: a second verified hello during a handshake is left unanswered, keeps no XS slot, and its retransmission connects once the first is done', async () => {
+  await worker.evaluate(`d.xsServerStart('psk', undefined, { maxHandshakes: 1 })`);
+  const first = nodeClient(4001, XS_PSK);
+  const second = nodeClient(4002, XS_PSK);
+  assert.is(await first.flight(), 1); // ClientHello → HelloVerifyRequest
+  assert.ok(await first.flight() > 0); // ClientHello with the cookie → the server's flight: the first handshake is under way
+  assert.is(first.a.state, DtlsState.Handshaking);
+  assert.is(await second.flight(), 1); // → HelloVerifyRequest
+  const hello = second.next(); // the second's verified hello, fed by hand to measure what it leaves in XS
+  const feed = `d.xsServerFeed('${Buffer.from(hello).toString('hex')}', '10.0.0.1', 4002)`;
+  await worker.evaluate(`globalThis.deferred = ${feed}.length`);
+  assert.is((await worker.call<number>('deferred')).value, 0, 'no answer');
+  assert.equal((await worker.call<[number, number]>('d.xsServerCounts()')).value, [1, 1], 'one association, one hello deferred');
+  assert.is(await worker.retainedSlots(`${feed}`), 0, 'a deferred hello keeps nothing in XS');
+  await first.flight(); // the first client's key exchange and Finished → the server's Finished
+  assert.is(first.a.state, DtlsState.Connected);
+  await second.flight(1000); // its timer fired: the same hello again (RFC 6347 §4.2.4)
+  await second.flight(1000);
+  assert.is(second.a.state, DtlsState.Connected);
+  assert.equal((await worker.call<[number, number]>('d.xsServerCounts()')).value, [2, 2]);
+});
+
+xs('RFC 6347 §4.1.2.7 a wrong PSK inside XS: the Finished that fails its MAC ends the handshake with bad_record_mac and frees the association at once', async () => {
+  await worker.evaluate(`d.xsServerStart('psk', undefined, { maxHandshakes: 1, initialRetransmitMs: 60000 })`);
+  const wrong = nodeClient(4003, Buffer.alloc(16, 7));
+  for (let i = 0; i < 3; i++) await wrong.flight();
+  assert.is(wrong.a.state, DtlsState.Closed);
+  assert.is(wrong.a.closeAlert, AlertDescription.BadRecordMac);
+  assert.equal((await worker.call<[number, number]>('d.xsServerCounts()')).value, [0, 0]);
 });
 
 xs.run();

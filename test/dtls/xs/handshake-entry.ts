@@ -67,11 +67,11 @@ export function receiveRecords(pair: XsPair, records: Uint8Array[], from: number
 
 let xsServer: DtlsEndpoint | undefined;
 
-/** A server endpoint living in XS that answers application data with "echo:" + data. */
-export function xsServerStart(mode: string, certs: { agent: string; agentKey: string; ca: string } | undefined): void {
+/** A server endpoint living in XS that answers application data with "echo:" + data; `extra` adjusts its configuration. */
+export function xsServerStart(mode: string, certs: { agent: string; agentKey: string; ca: string } | undefined, extra: Partial<DtlsConfig> = {}): void {
   const key = fromHex('00112233445566778899aabbccddeeff');
-  const config = mode === 'psk' ? createDtlsConfig({ pskForIdentity: () => key })
-    : createDtlsConfig({ certificate: { chain: [fromHex(certs!.agent)], privateKey: fromHex(certs!.agentKey), trustAnchors: [fromHex(certs!.ca)] } });
+  const config = mode === 'psk' ? createDtlsConfig({ pskForIdentity: () => key, ...extra })
+    : createDtlsConfig({ certificate: { chain: [fromHex(certs!.agent)], privateKey: fromHex(certs!.agentKey), trustAnchors: [fromHex(certs!.ca)] }, ...extra });
   const echo = new Uint8Array(5 + 1200);
   echo.set([101, 99, 104, 111, 58]); // "echo:"
   xsServer = new DtlsEndpoint({
@@ -87,6 +87,11 @@ export function xsServerFeed(hex: string, address: string, port: number): string
   const out: string[] = [];
   for (let t = xsServer!.pollTransmit(); t !== undefined; t = xsServer!.pollTransmit()) out.push(toHex(t.data));
   return out;
+}
+
+/** Associations held and verified hellos left unanswered for `maxHandshakes` (the bound's test). */
+export function xsServerCounts(): [number, number] {
+  return [xsServer!.associationCount, xsServer!.hellosDeferred];
 }
 
 /** The connected peers' Endpoint IDs (certificate mode). */
