@@ -6,8 +6,10 @@
  * (src/main/xs-coaps.ts), tree-shaken to what this build imports; `mc/config` keys for
  * the MTPs it lacks (mqtt=, wsPort=, ws:// Controllers, selfTest=1) are refused at start.
  */
-import { runDeviceAgent } from '../platform/moddable/device-agent.ts';
+import Preference from 'preference';
+import { createBoardIo } from 'tinyusp/board-io';
+import { runDeviceAgent } from 'tinyusp/device';
 
 export default function main(): void {
-  runDeviceAgent({ profile: 'coaps (CoAP + DTLS)' });
+  runDeviceAgent({ profile: 'coaps (CoAP + DTLS)', preference: Preference, createBoardIo });
 }

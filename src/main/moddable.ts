@@ -7,6 +7,7 @@
  * the self-test (`selfTest=1`). The CoAP + DTLS build is src/main/moddable-coaps.ts.
  *
  * Module links (all external here, resolved by the manifest):
+ *   tinyusp/device   dist/moddable/device   the device agent both builds run (preloaded)
  *   tinyusp/core     dist/xs/tinyusp    the portable core (preloaded)
  *   tinyusp/platform dist/moddable/platform  the Moddable platform (preloaded; Preference passed in)
  *   tinyusp/boards   dist/moddable/boards   board table (preloaded)
@@ -20,6 +21,8 @@
  *   tinyusp/ota      src/platform/moddable/native/ota (C: boot partition, app rollback)
  *   crypt, hmac, curve, ecdsa, ecp, Resource, embedded:io/socket/tcp[/tls], net: the SDK's
  */
+import Preference from 'preference';
+import { createBoardIo } from 'tinyusp/board-io';
 import { openFirmware } from 'tinyusp/firmware';
 import { FirmwareService, MQTT_MTP, WEBSOCKET_MTP, type DeviceSettings, type HostAgentConfig } from 'tinyusp/core';
 import { moddableStreamPort } from '../platform/moddable/stream-port.ts';
@@ -27,7 +30,7 @@ import { createModdableCrypto } from 'tinyusp/crypto';
 import { readTextResource } from '../platform/moddable/resources.ts';
 import { MODDABLE_STREAM_IO, tlsOptionsFor } from '../platform/moddable/stream-io.ts';
 import { ModdableStreamDriver } from 'tinyusp/stream';
-import { runDeviceAgent, SOFTWARE_VERSION } from '../platform/moddable/device-agent.ts';
+import { runDeviceAgent, SOFTWARE_VERSION } from 'tinyusp/device';
 import type { Platform } from '../platform/types.ts';
 import { runSelfTest } from 'tinyusp/self-test';
 
@@ -45,7 +48,7 @@ function mqttOf(platform: Platform, broker: NonNullable<DeviceSettings['mqtt']>)
 
 export default function main(): void {
   runDeviceAgent({
-    profile: 'full',
+    profile: 'full', preference: Preference, createBoardIo,
     selfTest: (platform, port) => runSelfTest(platform, port, () => undefined, createModdableCrypto),
     mqtt: mqttOf,
     // TCP only on Moddable (stream-port.ts).

@@ -58,6 +58,7 @@ export const MODDABLE_TARGETS: readonly Target[] = [
   ['moddable-main', 'src/main/moddable.ts', 'dist/moddable/main.js'],
   ['moddable-boards', 'src/platform/moddable/boards.ts', 'dist/moddable/boards.js'],
   ['moddable-platform', 'src/platform/moddable/index.ts', 'dist/moddable/platform.js'],
+  ['moddable-device', 'src/platform/moddable/device-agent.ts', 'dist/moddable/device.js'],
   ['moddable-schemas', 'src/platform/moddable/schemas.ts', 'dist/moddable/schemas.js'],
   ['moddable-board-io', 'src/platform/moddable/board-io.ts', 'dist/moddable/board-io.js'],
   ['moddable-board-sim', 'src/platform/moddable/board-sim.ts', 'dist/moddable/board-sim.js'],

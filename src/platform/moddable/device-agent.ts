@@ -16,14 +16,16 @@
  * `controller=<eid>=<uri>[;…]` provisions Controllers (Full Access) at every start;
  * Reboot()/FactoryReset() restart the agent.
  *
- * Preload rules (docs/device.md#how-the-app-is-put-together): everything the agent builds
- * (schema, model, sockets) is created here at run time, never at preload; the preloaded
- * board description is copied before the agent keeps it (JSON.stringify throws on
- * preloaded objects).
+ * `tinyusp/device` (manifests/device.json), preloaded so that its functions sit in flash
+ * and `main` keeps little more than the wiring. Preload rules
+ * (docs/device.md#how-the-app-is-put-together): everything the agent builds (schema,
+ * model, sockets) is created here at run time, never at preload; the preloaded board
+ * description is copied before the agent keeps it (JSON.stringify throws on preloaded
+ * objects); `preference` and the board I/O are not preloaded, so `main` passes them in.
  */
 import config from 'mc/config';
-import Preference from 'preference';
-import { createBoardIo, type HeldInput } from 'tinyusp/board-io';
+import type { BoardIoOptions, HeldInput } from './board-io.ts';
+import type { PreferenceLike } from './two-slot-store.ts';
 import { copyBoardDescription, findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
 import {
@@ -34,7 +36,7 @@ import { createModdablePlatform } from 'tinyusp/platform';
 import { stationMac, whenNetworkReady } from './network.ts';
 import { readTextResource } from './resources.ts';
 import type { BoardDescription } from '../board.ts';
-import type { Platform } from '../types.ts';
+import type { BoardIo, Platform } from '../types.ts';
 
 export const SOFTWARE_VERSION = '0.1.0';
 
@@ -46,6 +48,10 @@ export type DeviceFirmware = NonNullable<HostAgentConfig['firmware']> & {
 
 /** What a build runs besides CoAP and coaps; each one absent leaves its code out of the build. */
 export interface DeviceExtras {
+  /** The SDK's `preference` module (only `main` imports it: a preloaded importer freezes its cache). */
+  readonly preference: PreferenceLike;
+  /** `tinyusp/board-io`: ECMA-419 GPIO/ADC on ESP32, the simulated board in the simulator. */
+  readonly createBoardIo: (options: BoardIoOptions) => BoardIo;
   /** The build's name in errors ("coaps": CoAP + DTLS only). */
   readonly profile: string;
   /** `selfTest=1`: the platform self-test and the crypto vectors instead of the agent. */
@@ -99,8 +105,8 @@ function missingExtra(settings: DeviceSettings, extras: DeviceExtras): string | 
 export function runDeviceAgent(extras: DeviceExtras): void {
   const boardName = config.board ?? 'sim';
   const board = findBoard(boardName);
-  const boardIo = board ? createBoardIo({ description: board, heldInputs: heldM5Buttons(), onProblem: (m) => trace(`tinyusp warn ${m}\n`) }) : undefined;
-  const platform = createModdablePlatform(boardIo ? { preference: Preference, board: boardIo } : { preference: Preference });
+  const boardIo = board ? extras.createBoardIo({ description: board, heldInputs: heldM5Buttons(), onProblem: (m) => trace(`tinyusp warn ${m}\n`) }) : undefined;
+  const platform = createModdablePlatform(boardIo ? { preference: extras.preference, board: boardIo } : { preference: extras.preference });
   if (!board) { platform.log.error(`unknown board "${boardName}" (see boards/)`); return; }
   const eid = endpointIdOf(board);
   const eidError = validateEndpointId(eid);

@@ -72,19 +72,17 @@ const BUILDS = [
 ] as const;
 
 for (const b of BUILDS) {
-  t(`${b.manifest}: every name its main and the schema module import from tinyusp/core is exported by the core it links`, async () => {
+  t(`${b.manifest}: every name its main, the device agent and the schema module import from tinyusp/core is exported by the core it links`, async () => {
     const core = exportsOf(await bundle(b.core));
-    const wanted = [
-      ...importedNames((await bundle(b.main)).text, 'tinyusp/core'),
-      ...importedNames((await bundle('moddable-schemas')).text, 'tinyusp/core'),
-    ];
+    const wanted: string[] = [];
+    for (const name of [b.main, 'moddable-device', 'moddable-schemas']) wanted.push(...importedNames((await bundle(name)).text, 'tinyusp/core'));
     assert.ok(wanted.includes('startHostAgent'), 'the main starts the agent from the core');
     assert.equal(wanted.filter((n) => !core.includes(n)), []);
   });
 
   t(`${b.manifest}: maps every tinyusp/* module its preloaded modules and main import`, async () => {
     const mapped = mappedTinyusp(join(ROOT, b.manifest));
-    const modules = ['moddable-platform', 'moddable-boards', 'moddable-schemas', 'moddable-crypto', b.main];
+    const modules = ['moddable-platform', 'moddable-device', 'moddable-boards', 'moddable-schemas', 'moddable-crypto', b.main];
     const used = new Set<string>();
     for (const name of modules) for (const s of specifiers((await bundle(name)).text)) if (s.startsWith('tinyusp/')) used.add(s);
     assert.equal([...used].filter((s) => !mapped.has(s)), []);
