@@ -5,8 +5,12 @@
  * identity stays (address, port) of the DTLS peer.
  *
  * - Receive: every UDP datagram goes to the DtlsEndpoint; decrypted application data
- *   is queued as a Datagram (a range of the received buffer, decrypted in place) and
- *   `onReadable` is called at once, so the consumer reads it while the buffer is valid.
+ *   is queued as a Datagram (a range of the received buffer, decrypted in place: the
+ *   platform hands out a fresh buffer per datagram) and `onReadable` is called once the
+ *   endpoint has returned, before the next datagram is read. The consumer's work (CoAP,
+ *   the agent, the response sealed and sent) then runs on a stack without the DTLS
+ *   record frames under it: the coaps Get path needed 476 of the device's 512 stack
+ *   slots when it ran inside them.
  * - Send: `write(plaintext, …, address, port)` seals into one reused buffer when an
  *   association with that peer is connected; otherwise it connects on demand (client
  *   handshake, `clientConfig` gives that peer's PSK) and queues a copy (bounded) until
@@ -84,12 +88,15 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
     this.raw = platform.openUdp(this);
   }
 
-  /** Datagrams wait on the raw socket: each goes to the DTLS endpoint. */
+  /** Datagrams wait on the raw socket: each goes to the DTLS endpoint, then its application data to the consumer. */
   onReadable(): void {
     const raw = this.raw;
+    const q = this.readQueue;
     for (let d = raw?.read(); d !== undefined && !this.isClosed; d = raw?.read()) {
       this.endpoint.handleDatagram(this.platform.now(), d.data, 0, d.data.length, d.address, d.port);
       this.flush();
+      if (q.length > 0 && !this.isClosed) this.o.onReadable(q.length);
+      while (q.length > 0) q.pop(); // what the consumer left; Espruino's arrays refuse `length = 0`
     }
   }
 
@@ -103,13 +110,9 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
     if (!this.isClosed) this.o.onWriteError?.(address, port, message);
   }
 
-  /** Decrypted application data: queued and read by the consumer during this call (the bytes are only valid now). */
+  /** Decrypted application data: queued; onReadable hands it to the consumer once the endpoint has returned. */
   onData(peer: DtlsAssociation, buf: Uint8Array, start: number, end: number): void {
-    if (this.isClosed) return;
-    const q = this.readQueue;
-    q.push({ data: buf.subarray(start, end), address: peer.address, port: peer.port });
-    this.o.onReadable(q.length);
-    while (q.length > 0) q.pop(); // Espruino's arrays refuse `length = 0`
+    if (!this.isClosed) this.readQueue.push({ data: buf.subarray(start, end), address: peer.address, port: peer.port });
   }
 
   onConnected(peer: DtlsAssociation): void {
