@@ -100,17 +100,12 @@ export class Agent {
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
     this.messageLimits = { maxRecordBytes: this.limits.maxRecordBytes, maxStringBytes: createMsgDecodeConfig().maxStringBytes, maxDepth: MAX_MSG_DEPTH };
     this.outbox = new Outbox(this.ownId, this.limits.maxQueuedResponses, this.limits.maxRecordBytes);
-    this.controllers = new ControllerIndex(this.model);
+    this.controllers = new ControllerIndex(this.model, () => this.dropControllerState());
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;
     this.onBoarding = new OnBoarding(this.model, (path) => this.notifier.onBoardRequest(path), this.limits.maxQueuedNotifications);
-    this.model.addListener({
-      handleValueChange: () => undefined,
-      handleObjectCreation: () => undefined,
-      handleObjectDeletion: (path) => { if (path.startsWith(CONTROLLER_TABLE)) this.dropControllerState(); },
-    });
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, (op, o) => this.notifier.operationComplete(op, o));
     this.periodic = new PeriodicSchedule(this.model);
     this.dispatch = {
