@@ -105,8 +105,8 @@ export class Agent {
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;
-    this.onBoarding = new OnBoarding(this.model, (path) => this.notifier.onBoardRequest(path), this.limits.maxQueuedNotifications);
-    this.requests = new Requests(this.model, this.limits.maxPendingRequests, (op, o) => this.notifier.operationComplete(op, o));
+    this.onBoarding = new OnBoarding(this.model, this.notifier, this.limits.maxQueuedNotifications);
+    this.requests = new Requests(this.model, this.limits.maxPendingRequests, this.notifier);
     this.periodic = new PeriodicSchedule(this.model);
     this.dispatch = {
       model: this.model, requests: this.requests, limits: this.limits, policy: this.writePolicy(), versions: this.versions,
