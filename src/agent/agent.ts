@@ -28,7 +28,7 @@ import { AccessControl } from './acl.ts';
 import { parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
 import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
 import { registerDeviceCommands } from './device-commands.ts';
-import { dispatchRequest, type DispatchContext } from './dispatch.ts';
+import { AgentDispatch, ChainedWritePolicy, dispatchRequest, type DispatchContext } from './dispatch.ts';
 import { readParam } from './get.ts';
 import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
@@ -108,34 +108,13 @@ export class Agent {
     this.onBoarding = new OnBoarding(this.model, this.notifier, this.limits.maxQueuedNotifications);
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, this.notifier);
     this.periodic = new PeriodicSchedule(this.model);
-    this.dispatch = {
-      model: this.model, requests: this.requests, limits: this.limits, policy: this.writePolicy(), versions: this.versions,
-      asyncHandler: (nodePath, name) => this.asyncHandlers.get(nodePath + name),
-    };
+    this.dispatch = new AgentDispatch(this.model, this.requests, this.limits, new ChainedWritePolicy(this.subscriptions, this.policies), this.versions, this.asyncHandlers);
     registerDeviceCommands({
       model: this.model, requests: this.requests,
       restart: (kind, cause, key) => this.scheduleRestart(kind, cause, key),
       sendOnBoardRequest: (path) => this.onBoarding.request(path),
       registerAsync: (path, h) => this.registerAsyncCommand(path, h),
     });
-  }
-
-  /** The subscriptions' write rules, then those other layers added. */
-  private writePolicy(): WritePolicy {
-    const first = this.subscriptions;
-    const rest = this.policies;
-    return {
-      checkWrite(inst, p, value, created) {
-        const e = first.checkWrite(inst, p, value, created);
-        if (e !== 0) return e;
-        for (const x of rest) { const r = x.checkWrite(inst, p, value, created); if (r !== 0) return r; }
-        return 0;
-      },
-      created(tx, row, req) {
-        first.created(tx, row, req);
-        for (const x of rest) x.created(tx, row, req);
-      },
-    };
   }
 
   /** Binds an async command ("Device.X.{i}.Start()") to a handler that may finish later via completeOperation. */
