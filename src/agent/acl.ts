@@ -14,7 +14,7 @@
  * strings after one GetSupportedDM of Device. (docs/budgets.md), and matching a path
  * against a few compiled targets allocates nothing.
  */
-import type { DataModelApi, ObjectInstance, ParsedPath } from '../dm/index.ts';
+import type { ChangeListener, DataModelApi, ObjectInstance, ParsedPath } from '../dm/index.ts';
 import { splitList, named } from '../dm/index.ts';
 
 /** Bit layout: 4 bits per kind, r=8 w=4 x=2 n=1. */
@@ -127,18 +127,18 @@ export class AccessView {
 }
 
 /** Compiles and caches AccessViews; listens to the model to invalidate on role changes. */
-export class AccessControl {
+export class AccessControl implements ChangeListener {
   private readonly views = new Map<string, AccessView>();
   private readonly compiled = new Map<string, readonly CompiledPermission[]>();
   private searchTargets = false;
 
   constructor(private readonly model: DataModelApi, readonly defaultRole: string) {
-    model.addListener({
-      handleValueChange: (inst) => this.changed(inst.path),
-      handleObjectCreation: (inst) => this.changed(inst.path),
-      handleObjectDeletion: (path) => this.changed(path),
-    });
+    model.addListener(this); // the class is the listener: no object of closures (XS RAM, issue #13)
   }
+
+  handleValueChange(inst: ObjectInstance): void { this.changed(inst.path); }
+  handleObjectCreation(inst: ObjectInstance): void { this.changed(inst.path); }
+  handleObjectDeletion(path: string): void { this.changed(path); }
 
   private changed(path: string): void {
     if (this.searchTargets || path.startsWith(ROLES_PATH) || path.startsWith('Device.LocalAgent.Controller.')) this.invalidate();

@@ -28,7 +28,7 @@ import { AccessControl } from './acl.ts';
 import { parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
 import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
 import { registerDeviceCommands } from './device-commands.ts';
-import { dispatchRequest, type DispatchContext } from './dispatch.ts';
+import { AgentDispatch, ChainedWritePolicy, dispatchRequest, type DispatchContext } from './dispatch.ts';
 import { readParam } from './get.ts';
 import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
@@ -100,47 +100,21 @@ export class Agent {
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
     this.messageLimits = { maxRecordBytes: this.limits.maxRecordBytes, maxStringBytes: createMsgDecodeConfig().maxStringBytes, maxDepth: MAX_MSG_DEPTH };
     this.outbox = new Outbox(this.ownId, this.limits.maxQueuedResponses, this.limits.maxRecordBytes);
-    this.controllers = new ControllerIndex(this.model);
+    this.controllers = new ControllerIndex(this.model, () => this.dropControllerState());
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;
-    this.onBoarding = new OnBoarding(this.model, (path) => this.notifier.onBoardRequest(path), this.limits.maxQueuedNotifications);
-    this.model.addListener({
-      handleValueChange: () => undefined,
-      handleObjectCreation: () => undefined,
-      handleObjectDeletion: (path) => { if (path.startsWith(CONTROLLER_TABLE)) this.dropControllerState(); },
-    });
-    this.requests = new Requests(this.model, this.limits.maxPendingRequests, (op, o) => this.notifier.operationComplete(op, o));
+    this.onBoarding = new OnBoarding(this.model, this.notifier, this.limits.maxQueuedNotifications);
+    this.requests = new Requests(this.model, this.limits.maxPendingRequests, this.notifier);
     this.periodic = new PeriodicSchedule(this.model);
-    this.dispatch = {
-      model: this.model, requests: this.requests, limits: this.limits, policy: this.writePolicy(), versions: this.versions,
-      asyncHandler: (nodePath, name) => this.asyncHandlers.get(nodePath + name),
-    };
+    this.dispatch = new AgentDispatch(this.model, this.requests, this.limits, new ChainedWritePolicy(this.subscriptions, this.policies), this.versions, this.asyncHandlers);
     registerDeviceCommands({
       model: this.model, requests: this.requests,
       restart: (kind, cause, key) => this.scheduleRestart(kind, cause, key),
       sendOnBoardRequest: (path) => this.onBoarding.request(path),
       registerAsync: (path, h) => this.registerAsyncCommand(path, h),
     });
-  }
-
-  /** The subscriptions' write rules, then those other layers added. */
-  private writePolicy(): WritePolicy {
-    const first = this.subscriptions;
-    const rest = this.policies;
-    return {
-      checkWrite(inst, p, value, created) {
-        const e = first.checkWrite(inst, p, value, created);
-        if (e !== 0) return e;
-        for (const x of rest) { const r = x.checkWrite(inst, p, value, created); if (r !== 0) return r; }
-        return 0;
-      },
-      created(tx, row, req) {
-        first.created(tx, row, req);
-        for (const x of rest) x.created(tx, row, req);
-      },
-    };
   }
 
   /** Binds an async command ("Device.X.{i}.Start()") to a handler that may finish later via completeOperation. */

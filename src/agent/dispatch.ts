@@ -6,7 +6,7 @@
  * "not understood" → Error 7001 (R-MSG.1, §Unsupported). Every handler checks the
  * Controller's permissions itself (R-SEC.1). Paths per message are bounded.
  */
-import { DmError } from '../dm/index.ts';
+import { DmError, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction } from '../dm/index.ts';
 import type { Msg, MsgInit } from '../usp/index.ts';
 import { errorMsg, getInstancesRespMsg, getRespMsg, getSupportedDmRespMsg, getSupportedProtocolRespMsg, UspErrorCode } from '../usp/index.ts';
 import { processAdd } from './add.ts';
@@ -16,6 +16,7 @@ import { processGetInstances } from './instances.ts';
 import { processOperate, type OperateContext } from './operate.ts';
 import { processSet } from './set.ts';
 import { processGetSupportedDm } from './supported-dm.ts';
+import type { AsyncCommandHandler, Requests } from './requests.ts';
 import type { AgentLimits, Requester } from './types.ts';
 import type { WritePolicy } from './write.ts';
 
@@ -46,5 +47,38 @@ export function dispatchRequest(c: DispatchContext, req: Requester, msg: Msg): M
     case 'delete': return processDelete(m, req, id, r.delete!);
     case 'operate': return processOperate(c, req, id, r.operate!);
     default: return errorMsg(id, UspErrorCode.MessageNotSupported, `${r.req_type ?? 'this'} message is not supported by the Agent`);
+  }
+}
+
+/**
+ * The subscriptions' write rules, then those other layers added (Agent.addWritePolicy).
+ * Classes rather than objects of closures: the agent keeps them for its life (XS RAM on
+ * Moddable, issue #13).
+ */
+export class ChainedWritePolicy implements WritePolicy {
+  constructor(private readonly first: WritePolicy, private readonly rest: readonly WritePolicy[]) {}
+
+  checkWrite(inst: ObjectInstance, p: ParamNode, value: string, created: boolean): number {
+    const e = this.first.checkWrite(inst, p, value, created);
+    if (e !== 0) return e;
+    for (const x of this.rest) { const r = x.checkWrite(inst, p, value, created); if (r !== 0) return r; }
+    return 0;
+  }
+
+  created(tx: Transaction, row: ObjectInstance, req: Requester): void {
+    this.first.created(tx, row, req);
+    for (const x of this.rest) x.created(tx, row, req);
+  }
+}
+
+/** What a request is processed with; async command handlers are looked up by "<object node path><command name>". */
+export class AgentDispatch implements DispatchContext {
+  constructor(
+    readonly model: DataModelApi, readonly requests: Requests, readonly limits: AgentLimits, readonly policy: WritePolicy,
+    readonly versions: string, private readonly asyncHandlers: ReadonlyMap<string, AsyncCommandHandler>,
+  ) {}
+
+  asyncHandler(objectNodePath: string, commandName: string): AsyncCommandHandler | undefined {
+    return this.asyncHandlers.get(objectNodePath + commandName);
   }
 }

@@ -13,16 +13,17 @@ import { encodeMsg, notifyMsg, type Notification } from '../usp/index.ts';
 import type { AccessControl, AccessView } from './acl.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import { readParam } from './get.ts';
-import { NotifyQueue, type PendingNotify } from './notify-queue.ts';
+import { NotifyQueue, type PendingNotify, type RetryDelay } from './notify-queue.ts';
 import type { Operation } from './requests.ts';
 import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
-import { Subscriptions } from './subscriptions.ts';
+import { Subscriptions, type NotifySink } from './subscriptions.ts';
 
 
 /** Record fields around a Notify payload besides the recipient's EID: version, our EID (≤ 256 bytes), tags and lengths. */
 const RECORD_OVERHEAD_BYTES = 300;
 
-export class Notifier {
+/** Also the sink of the notify queue (retry delays) and of the subscriptions: no closures kept (XS RAM, issue #13). */
+export class Notifier implements RetryDelay, NotifySink {
   readonly queue: NotifyQueue;
   readonly subscriptions: Subscriptions;
   private msgCounter = 0;
@@ -31,8 +32,8 @@ export class Notifier {
     private readonly model: DataModelApi, acl: AccessControl, capacity: number,
     private readonly random: () => number, private readonly versions: string, private readonly maxRecordBytes: number,
   ) {
-    this.queue = new NotifyQueue(capacity, (eid, n) => this.retryDelay(eid, n));
-    this.subscriptions = new Subscriptions(model, acl, (r, id, resp, exp, n) => this.queueNotify(r, id, resp, exp, n));
+    this.queue = new NotifyQueue(capacity, this);
+    this.subscriptions = new Subscriptions(model, acl, this);
     model.addListener(this.subscriptions);
   }
 
@@ -72,7 +73,7 @@ export class Notifier {
     return this.queue.enqueue(eid, msgId, notifyMsg(msgId, subId, sendResp, n), sendResp, expiresAt) === 0 ? '' : msgId;
   }
 
-  private retryDelay(endpointId: string, n: number): number {
+  retryDelay(endpointId: string, n: number): number {
     const t = this.model.tableAt(CONTROLLER_TABLE);
     let m = DEFAULT_MIN_WAIT_S;
     let k = DEFAULT_MULTIPLIER;

@@ -40,7 +40,10 @@ export interface PendingNotify {
 }
 
 /** Computes the wait before retry `n` for a Controller (retry.ts + its Controller row). */
-export type RetryDelay = (endpointId: string, n: number) => number;
+/** The wait before retry `n` of a Notify to `endpointId` (the Notifier); an object, not a closure (XS RAM, issue #13). */
+export interface RetryDelay {
+  retryDelay(endpointId: string, n: number): number;
+}
 
 export class NotifyQueue {
   private readonly entries: PendingNotify[] = [];
@@ -85,7 +88,7 @@ export class NotifyQueue {
     if (e.state !== NotifyState.InFlight) return;
     if (!e.sendResp) { this.entries.splice(i, 1); return; } // fire-and-forget: never retried
     e.state = outcome === DeliveryOutcome.Delivered ? NotifyState.AwaitResp : NotifyState.Backoff;
-    e.dueAt = now + this.delay(e.endpointId, e.retries + 1);
+    e.dueAt = now + this.delay.retryDelay(e.endpointId, e.retries + 1);
   }
 
   /** A NotifyResp or Error with `msgId` from `endpointId` (R-NOT.9: subscription_id ignored). True if it matched. */

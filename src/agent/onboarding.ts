@@ -23,12 +23,12 @@ export class OnBoarding {
   private readonly restarts = new Map<string, number>();
 
   /**
-   * @param send queues one OnBoardRequest to the Controller row: its msg_id, or a USP error code
+   * @param send (the Notifier; an object, not a closure: XS RAM) queues one OnBoardRequest to the Controller row: its msg_id, or a USP error code
    * @param capacity bound on each table (the notify queue's)
    */
   constructor(
     private readonly model: DataModelApi,
-    private readonly send: (controllerPath: string) => string | number,
+    private readonly send: { onBoardRequest(controllerPath: string): string | number },
     private readonly capacity: number,
   ) {}
 
@@ -40,7 +40,7 @@ export class OnBoarding {
     tx.set(c, 'OnBoardingComplete', 'false', WriteMode.Agent);
     tx.commit();
     this.restarts.delete(controllerPath);
-    const sent = this.send(controllerPath);
+    const sent = this.send.onBoardRequest(controllerPath);
     if (typeof sent === 'number') return sent;
     if (this.waiting.size >= this.capacity) this.waiting.clear();
     this.waiting.set(sent, controllerPath);

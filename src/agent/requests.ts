@@ -31,7 +31,10 @@ export interface Operation {
 }
 
 /** Produces the OperationComplete notification of a finished operation. */
-export type CompletionSink = (op: Operation, outcome: CommandOutcome) => void;
+/** Where finished operations go (the Notifier: OperationComplete); an object, not a closure (XS RAM, issue #13). */
+export interface CompletionSink {
+  operationComplete(op: Operation, outcome: CommandOutcome): void;
+}
 
 export class Requests {
   private readonly ops = new Map<string, Operation>();
@@ -78,7 +81,7 @@ export class Requests {
     if (op === undefined) return false;
     this.ops.delete(requestPath);
     this.setStatus(op, outcome.err === DmError.CommandCanceled ? 'Canceled' : outcome.err === 0 ? 'Success' : 'Error');
-    this.sink(op, outcome);
+    this.sink.operationComplete(op, outcome);
     const row = this.model.instanceAt(requestPath);
     if (row !== undefined) {
       const tx = this.model.begin();

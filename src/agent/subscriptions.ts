@@ -35,7 +35,9 @@ const MAX_TRIGGERED = 16;
 const NONE_TRIGGERED: readonly string[] = Object.freeze([]);
 
 /** What a matching subscription produces; the agent turns it into a queued Notify. */
-export type NotifySink = (recipient: ObjectInstance, subscriptionId: string, sendResp: boolean, expirationS: number, n: Notification) => void;
+export interface NotifySink {
+  queueNotify(recipient: ObjectInstance, subscriptionId: string, sendResp: boolean, expirationS: number, n: Notification): unknown;
+}
 
 /** Builds a notification for one recipient (null = not for it). */
 export type NotificationFor = (access: AccessView, recipient: ObjectInstance) => Notification | null;
@@ -187,7 +189,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       const n = build(access, recipient);
       if (n === null) continue;
       const retry = readParam(m, row, 'NotifRetry') === 'true';
-      this.sink(recipient, readParam(m, row, 'ID'), retry, retry ? Number(readParam(m, row, 'NotifExpiration')) : 0, n);
+      this.sink.queueNotify(recipient, readParam(m, row, 'ID'), retry, retry ? Number(readParam(m, row, 'NotifExpiration')) : 0, n);
     }
   }
 

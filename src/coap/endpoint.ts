@@ -99,7 +99,7 @@ export class CoapEndpoint {
     }
     if (v.isEmpty()) {
       if (v.type === CoapType.Con) sendRst(this.transmits, peer, v.messageId);
-      else if (v.type === CoapType.Ack || v.type === CoapType.Rst) this.requester.handleEmptyReply(now, v, peer);
+      else if (v.type === CoapType.Ack || v.type === CoapType.Rst) { this.requester.handleEmptyReply(now, v, peer); this.requester.dropEnded(); }
       return;
     }
     if (v.type === CoapType.Con || v.type === CoapType.Non) {
@@ -116,6 +116,7 @@ export class CoapEndpoint {
       if (v.type === CoapType.Con || v.type === CoapType.Non) this.handleRequest(now, peer);
     } else if (v.isResponse()) {
       this.requester.handleResponse(now, v, peer, this.reqDedup);
+      this.requester.dropEnded();
     } else if (v.type === CoapType.Con) {
       sendRst(this.transmits, peer, v.messageId); // reserved code class (1, 6, 7) in a CON
     }
@@ -123,6 +124,7 @@ export class CoapEndpoint {
 
   handleTimeout(now: number): void {
     this.requester.handleTimeout(now);
+    this.requester.dropEnded();
   }
 
   /**
@@ -132,6 +134,7 @@ export class CoapEndpoint {
    */
   handleUnreachable(now: number, peer: CoapPeer): void {
     this.requester.failPeer(now, peer, CoapFailure.Unreachable);
+    this.requester.dropEnded();
   }
 
   // ---- commands ----------------------------------------------------------------------

@@ -74,9 +74,13 @@ export class CoapEventQueue {
 
   poll(): CoapEvent | null {
     if (this.count === 0) return null;
-    const e = this.ring[this.head] as CoapEvent;
-    this.head = (this.head + 1) % this.ring.length;
+    const at = this.head;
+    const e = this.ring[at] as CoapEvent;
     this.count--;
+    // Emptied: the next push takes record 0 or 1 (never the one just handed out, which
+    // the caller may still read), so a drained-per-input queue builds two records, not
+    // the whole ring (each is ≈ 17 XS slots and keeps its last datagram's bytes alive).
+    this.head = this.count === 0 ? (at === 0 ? 1 : 0) : (at + 1) % this.ring.length;
     return e;
   }
 }

@@ -297,6 +297,18 @@ export class Requester {
     this.transmits.commit(ex.peer!, ex.messageLength);
   }
 
+  /**
+   * Lets go of the records of ended exchanges, keeping the order of the others: an idle
+   * requester holds none (each is ≈ 38 XS slots with its token and message buffer; RFC
+   * 7228 Class 2, issue #13). The caller runs it after each input, never while iterating.
+   */
+  dropEnded(): void {
+    const xs = this.exchanges;
+    let j = 0;
+    for (let i = 0; i < xs.length; i++) if (xs[i]!.state !== ExchangeState.Free) xs[j++] = xs[i]!;
+    while (xs.length > j) xs.pop();
+  }
+
   /** Earliest retransmission / response deadline, Infinity when idle. */
   pollTimeout(): number {
     let t = Infinity;

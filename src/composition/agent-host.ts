@@ -55,7 +55,9 @@ import { AgentRuntime } from './agent-runtime.ts';
 export const CLASS2_PROFILE = {
   maxRecordBytes: 16384,
   maxPendingRecords: 2,
-  coapTables: { maxPeers: 4, dedupEntries: 8, maxExchanges: 2, maxQueuedRequests: 4, maxDeferred: 2, maxReassemblies: 1 },
+  coapTables: { maxPeers: 4, dedupEntries: 4, maxExchanges: 2, maxQueuedRequests: 4, maxDeferred: 2, maxReassemblies: 1 },
+  // No parsed paths kept: each cached path held 20–40 XS slots (a Controller repeats few paths; parsing again costs time, not RAM).
+  parseCacheSize: 0,
 } as const satisfies Partial<HostAgentConfig>;
 
 export interface HostAgentConfig {

@@ -17,32 +17,25 @@ import type { InstanceTree } from './instance-tree.ts';
 import { ObjAccess, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
 import { duplicateKeys, fillKeys, isKeyParam, isNonFunctionalKeyParam } from './unique-keys.ts';
+import { Journal, OP_ADD, OP_DELETE, OP_SET } from './journal.ts';
 
-const OP_SET = 1;
-const OP_ADD = 2;
-const OP_DELETE = 3;
-
-interface JournalEntry {
-  readonly op: number;
-  readonly inst: ObjectInstance;
-  /** OP_SET: param name and previous stored value (undefined = none). */
-  readonly name: string;
-  readonly old: string | undefined;
-  /** OP_ADD: the table and its counter before. OP_DELETE: the table. */
-  readonly table: Table | null;
-  readonly oldNext: number;
-}
 
 /** "Device.X.1." → "Device.X.1" (reference values carry no final dot). */
 function refForm(path: string): string {
   return path.endsWith('.') ? path.slice(0, -1) : path;
 }
 
+/** Index of the first OP_SET of (inst, name) in `j`, looking no further than `upTo`. */
+function firstSet(j: Journal, upTo: number, inst: ObjectInstance, name: string): number {
+  for (let k = 0; k < upTo; k++) if (j.op(k) === OP_SET && j.inst(k) === inst && j.name(k) === name) return k;
+  return upTo;
+}
+
 export class ModelTransaction implements Transaction {
   err = 0;
   message = '';
   open = true;
-  private readonly journal: JournalEntry[] = [];
+  private readonly journal = new Journal();
   private readonly created = new Set<ObjectInstance>();
 
   /**
@@ -80,7 +73,7 @@ export class ModelTransaction implements Transaction {
 
   /** Stores a value and journals the old one. */
   private put(inst: ObjectInstance, name: string, value: string): void {
-    this.journal.push({ op: OP_SET, inst, name, old: this.tree.stored(inst, name), table: null, oldNext: 0 });
+    this.journal.set(inst, name, this.tree.stored(inst, name));
     this.tree.putValue(inst, name, value);
   }
 
@@ -149,7 +142,7 @@ export class ModelTransaction implements Transaction {
     if (table.rows.length >= max) { this.fail(DmError.ResourcesExceeded, `${table.path} is full (${max} rows)`); return null; }
     const oldNext = table.nextNumber;
     const row = this.tree.insertRow(table, table.nextNumber);
-    this.journal.push({ op: OP_ADD, inst: row, name: '', old: undefined, table, oldNext });
+    this.journal.add(row, table, oldNext);
     this.created.add(row);
     // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
     fillKeys(this.tree, row, (name, v) => this.put(row, name, v));
@@ -167,7 +160,7 @@ export class ModelTransaction implements Transaction {
     }
     const table = this.tree.tableOf(inst)!;
     this.tree.removeRow(table, inst);
-    this.journal.push({ op: OP_DELETE, inst, name: '', old: undefined, table, oldNext: table.nextNumber });
+    this.journal.remove(inst, table);
     this.clearReferences(inst);
     return this.ok();
   }
@@ -196,28 +189,35 @@ export class ModelTransaction implements Transaction {
   }
 
   rollbackTo(mark: number): void {
-    while (this.journal.length > mark) {
-      const e = this.journal.pop()!;
-      if (e.op === OP_SET) {
-        if (e.old === undefined) this.tree.dropValue(e.inst, e.name);
-        else this.tree.putValue(e.inst, e.name, e.old);
-      } else if (e.op === OP_ADD) {
-        this.tree.removeRow(e.table!, e.inst);
-        e.table!.nextNumber = e.oldNext;
-        this.created.delete(e.inst);
+    const j = this.journal;
+    while (j.length > mark) {
+      const i = j.length - 1;
+      const op = j.op(i);
+      const inst = j.inst(i);
+      if (op === OP_SET) {
+        const old = j.old(i);
+        if (old === undefined) this.tree.dropValue(inst, j.name(i));
+        else this.tree.putValue(inst, j.name(i), old);
+      } else if (op === OP_ADD) {
+        this.tree.removeRow(j.table(i), inst);
+        j.table(i).nextNumber = j.oldNext(i);
+        this.created.delete(inst);
       } else {
-        this.tree.restoreRow(e.table!, e.inst);
+        this.tree.restoreRow(j.table(i), inst);
       }
+      j.pop();
     }
     this.ok();
   }
 
   validate(): readonly WriteFailure[] {
     const tables = new Set<Table>();
-    for (const e of this.journal) {
-      if (e.op === OP_ADD) tables.add(e.table!);
-      else if (e.op === OP_SET && e.inst.number > 0 && e.inst.parent !== null && isKeyParam(e.inst.node, e.name)) {
-        const t = this.tree.tableOf(e.inst);
+    const j = this.journal;
+    for (let i = 0; i < j.length; i++) {
+      const inst = j.inst(i);
+      if (j.op(i) === OP_ADD) tables.add(j.table(i));
+      else if (j.op(i) === OP_SET && inst.number > 0 && inst.parent !== null && isKeyParam(inst.node, j.name(i))) {
+        const t = this.tree.tableOf(inst);
         if (t !== undefined) tables.add(t);
       }
     }
@@ -241,8 +241,7 @@ export class ModelTransaction implements Transaction {
       }
     }
     this.open = false;
-    const journal = this.journal.splice(0);
-    this.notify(journal);
+    this.notify(this.journal.takeAll());
     this.created.clear();
     return this.ok();
   }
@@ -255,35 +254,30 @@ export class ModelTransaction implements Transaction {
   }
 
   /** Setters, then listeners, in journal order; value changes only when the final value differs (R-NOT §VC noise). */
-  private notify(journal: readonly JournalEntry[]): void {
+  private notify(j: Journal): void {
     const tree = this.tree;
-    const firstOld = new Map<ObjectInstance, Map<string, string | undefined>>();
-    for (const e of journal) {
-      if (e.op !== OP_SET) continue;
-      let m = firstOld.get(e.inst);
-      if (m === undefined) { m = new Map(); firstOld.set(e.inst, m); }
-      if (!m.has(e.name)) m.set(e.name, e.old);
-    }
-    for (const e of journal) {
-      if (e.op === OP_ADD) {
-        if (this.live(e.inst)) for (const l of this.listeners) l.handleObjectCreation(e.inst);
-      } else if (e.op === OP_DELETE) {
-        if (this.createdHere(e.inst)) continue;
-        forEachInstance(e.inst, (gone) => {
+    for (let i = 0; i < j.length; i++) {
+      const inst = j.inst(i);
+      const op = j.op(i);
+      if (op === OP_ADD) {
+        if (this.live(inst)) for (const l of this.listeners) l.handleObjectCreation(inst);
+      } else if (op === OP_DELETE) {
+        if (this.createdHere(inst)) continue;
+        forEachInstance(inst, (gone) => {
           if (gone.number > 0) for (const l of this.listeners) l.handleObjectDeletion(gone.path, gone.node);
         });
       } else {
-        const m = firstOld.get(e.inst);
-        if (m === undefined || !m.has(e.name) || !this.live(e.inst)) continue;
-        const old = m.get(e.name);
-        m.delete(e.name);
-        const p = named(e.inst.node.params, e.name)!;
+        // Once per param, at its first change, against the value before it (no Map per instance: XS slots).
+        const name = j.name(i);
+        if (firstSet(j, i, inst, name) < i || !this.live(inst)) continue;
+        const old = j.old(i);
+        const p = named(inst.node.params, name)!;
         // Setters push the committed value to the platform first, so a getter reads it back below.
-        if (p.setter !== null) p.setter(tree.context, e.inst.path, tree.stored(e.inst, e.name) ?? p.defaultValue);
-        if (this.createdHere(e.inst)) continue;
-        const now = tree.read(e.inst, p);
+        if (p.setter !== null) p.setter(tree.context, inst.path, tree.stored(inst, name) ?? p.defaultValue);
+        if (this.createdHere(inst)) continue;
+        const now = tree.read(inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
-        if (p.valueChange === 1) for (const l of this.listeners) l.handleValueChange(e.inst, p, now);
+        if (p.valueChange === 1) for (const l of this.listeners) l.handleValueChange(inst, p, now);
       }
     }
   }

@@ -9,7 +9,7 @@ const P = new Uint8Array([1]);
 const delays: number[] = [];
 function queue(capacity = 4): NotifyQueue {
   delays.length = 0;
-  return new NotifyQueue(capacity, (_eid, n) => { delays.push(n); return n * 1000; });
+  return new NotifyQueue(capacity, { retryDelay: (_eid, n) => { delays.push(n); return n * 1000; } });
 }
 
 q('§send_resp send_resp=false is fire-and-forget: delivered or not, it is never retried', () => {

@@ -14,20 +14,22 @@ import { runBudgetSession, type BudgetFigures } from '../../tools/xs/budget-sess
 
 /**
  * XS slots (16 B on ESP32), bundle and schema excluded (flash on Moddable); measured
- * 2026-12-05 plus ~3 % for additions to the data model, after every branch of the wave
- * merged, the closures of the MTP runtime folded into classes included (boot 2 360,
- * after 2 988, restart 2 411, peak bound 11 204; it was 2 795 / 3 507 / 2 866 / 11 741).
+ * 2026-12-05 plus ~3 % for additions to the data model, after the Class 2 levers of
+ * #13 item 3 (docs/budgets.md "Class 2 in the coaps build": two CoAP event records
+ * reused, ended exchanges let go, no parse cache and 4 dedup entries in CLASS2_PROFILE,
+ * the journal as arrays, listeners and sinks without closures): boot 2 114, after
+ * 2 401, restart 2 125, peak bound 10 649 (it was 2 360 / 2 988 / 2 411 / 11 204).
  * Lower them when a change saves.
  */
 export const CLASS2_BUDGET = {
   /** Live after boot (fresh state, first request answered). */
-  boot: 2430,
+  boot: 2180,
   /** Live after the session. */
-  after: 3080,
+  after: 2475,
   /** Live after the restart on the stored state. */
-  reboot: 2480,
+  reboot: 2190,
   /** Live before one event plus all it allocates (an upper bound of the peak: xsnap collects nothing within an event). */
-  peak: 11540,
+  peak: 10970,
 } as const;
 
 const budget = suite('xs/budget');

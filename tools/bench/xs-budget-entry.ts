@@ -12,7 +12,7 @@ import { UspCoapBinding } from '../../src/mtp/coap/binding.ts';
 import type { BoardDescription } from '../../src/platform/board.ts';
 
 /** Table sizes of a constrained CoAP profile (one Controller, no pipelining). */
-export const SMALL_COAP = { maxPeers: 4, dedupEntries: 8, maxExchanges: 2, maxQueuedRequests: 4, maxDeferred: 2, maxReassemblies: 1 };
+export const SMALL_COAP = { maxPeers: 4, dedupEntries: 4, maxExchanges: 2, maxQueuedRequests: 4, maxDeferred: 2, maxReassemblies: 1 };
 
 const kept: unknown[] = [];
 let board: BoardDescription;

@@ -135,8 +135,7 @@ export function runDeviceAgent(extras: DeviceExtras): void {
       const firmware = extras.firmware?.(platform);
       agent = startHostAgent({
         ...(firmware !== undefined ? { firmware } : {}),
-        // 4 parsed paths kept, as on Espruino: a full cache of 8 held ≈ 100 XS slots more (a Controller repeats few paths).
-        ...CLASS2_PROFILE, parseCacheSize: 4, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
         // Callbacks only for the MTPs that run (each closure is ≈ 10 XS slots the agent keeps).
         ...(websocket !== undefined ? {
