@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ROOT, TARGETS, type Target } from './targets.ts';
 import { ESPRUINO_OUTFILE, writeEspruinoBundle } from './espruino.ts';
+import { arrowTopLevelFunctionsIn } from './xs-arrows.ts';
 
 export interface BundleSize {
   readonly target: string;
@@ -20,6 +21,7 @@ export interface BundleSize {
 
 export async function buildTarget(t: Target): Promise<BundleSize> {
   await build({ ...t.options, entryPoints: [t.entry], outfile: t.outfile });
+  if (t.options.platform === 'neutral') arrowTopLevelFunctionsIn(t.outfile); // XS bundles (xs-arrows.ts)
   const code = readFileSync(t.outfile);
   return { target: t.name, file: relative(ROOT, t.outfile), bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
 }

@@ -11,7 +11,7 @@
  * done: C code (the XS engine, the SDK's native modules, ours) is not counted.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildAll } from '../build/index.ts';
 import { ROOT } from '../build/targets.ts';
@@ -35,9 +35,14 @@ function idfPlaceholder(out: string): string | null {
   return git('init', '-q') && git('-c', 'user.name=tinyusp', '-c', 'user.email=tinyusp@localhost', 'commit', '-q', '--allow-empty', '-m', 'IDF_PATH placeholder') ? dir : null;
 }
 
-/** xsc + xsl of `manifest` for plain esp32; the text of the mc.xs.c xsl wrote, or null. */
+/**
+ * xsc + xsl of `manifest` for plain esp32, from scratch; the text of the mc.xs.c xsl
+ * wrote, or null. From scratch because compiled modules left in the build folder by an
+ * earlier manifest were linked again (the empty app counted 2 997 slots instead of 2 232).
+ */
 function linkEsp32(sdk: Sdk, manifest: string, manifestDir: string, out: string, idf: string): string | null {
   const { tmp } = buildPaths(out, 'esp32', manifestDir, false);
+  rmSync(tmp, { recursive: true, force: true });
   const status = mcBuild(sdk, {
     manifest, platform: 'esp32', out, debug: false, quiet: true, env: { IDF_PATH: idf },
     target: join(tmp, 'mc.xs.c'), makeArgs: ['-o', join(tmp, 'xsProj-esp32', 'build', 'config', 'sdkconfig.h')],
