@@ -127,7 +127,11 @@ export interface Platform {
    * unknown (no SNTP yet). Certificate dates are ignored until it is known (R-MTP.2, R-SEC.19).
    */
   wallClock(): number | undefined;
-  /** Fills `out` with cryptographically strong random bytes. */
+  /**
+   * Fills `out` with cryptographically strong random bytes. Must not depend on `this`:
+   * drivers hand it on as a plain function (a CoAP RandomSource), not wrapped in a
+   * closure (≈ 11 XS slots of RAM each, #13 item 3).
+   */
   randomBytes(out: Uint8Array): void;
   /** Runs `callback` once after `ms`. */
   setTimer(callback: () => void, ms: Millis): TimerHandle;

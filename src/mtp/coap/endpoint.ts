@@ -9,7 +9,7 @@
  */
 import { SendRecordError, UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from './binding.ts';
 import type { Platform, UdpOptions, UdpSocket } from '../../platform/types.ts';
-import { createDeadlineTimer, type DeadlineTimer } from '../../platform/deadline-timer.ts';
+import { createDeadlineTimer, type DeadlineListener, type DeadlineTimer } from '../../platform/deadline-timer.ts';
 
 export interface CoapEndpointOptions {
   readonly platform: Platform;
@@ -57,9 +57,9 @@ class LoopSocketEvents implements UdpOptions {
 /**
  * The loop as a class: on Moddable its methods stay with the preloaded code, where a
  * handle of closures cost ≈ 10 XS slots of RAM per function (the agent runs one loop per
- * CoAP socket, two with coaps). The timer's callback is the only closure left.
+ * CoAP socket, two with coaps). The timer fires its `onDeadline` method: no closure.
  */
-class CoapEndpointLoop implements CoapEndpointHandle {
+class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
   /**
    * The binding, built at its first use (a datagram, a send, a reader of `binding`), not
    * at bind time: an endpoint nobody talks to — plain CoAP beside coaps — holds no CoAP
@@ -78,23 +78,26 @@ class CoapEndpointLoop implements CoapEndpointHandle {
 
   constructor(private readonly options: CoapEndpointOptions) {
     const { platform } = options;
-    this.timer = createDeadlineTimer(platform, () => {
-      if (this.closed || this.coap === null) return;
-      this.coap.handleTimeout(platform.now());
-      this.drain();
-    });
+    this.timer = createDeadlineTimer(platform, this);
     const udpOptions = new LoopSocketEvents(this, options.port, options.address);
     // Moddable binds synchronously: onReady (and onReadable) may run before this returns.
     this.socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
     if (this.bound) this.onReadable();
   }
 
+  /** DeadlineListener: the binding's next deadline (retransmission, exchange lifetime). */
+  onDeadline(): void {
+    if (this.closed || this.coap === null) return;
+    this.coap.handleTimeout(this.options.platform.now());
+    this.drain();
+  }
+
   /** The binding once the socket is bound (null before), built now if it was not yet. */
   get binding(): UspCoapBinding | null {
     if (this.coap === null && this.bound && !this.closed) {
       const b = this.options.binding;
-      const platform = this.options.platform;
-      this.coap = new UspCoapBinding((o) => platform.randomBytes(o), {
+      // The platform's randomBytes is called unbound (Platform contract): no closure kept.
+      this.coap = new UspCoapBinding(this.options.platform.randomBytes, {
         ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(this.boundPort) : b.replyTo,
       });
     }
