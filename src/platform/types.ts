@@ -91,8 +91,18 @@ export interface KeyValueStore {
    * characters. Returns a TextRead code (Malformed: not UTF-8, or torn behind the store's back).
    */
   readText?(key: string, visit: (piece: string) => void): TextRead;
-  /** Replaces the value of `key` atomically by the text `next()` returns, piece after piece, until it returns null. */
-  writeText?(key: string, next: () => string | null): void;
+  /**
+   * Replaces the value of `key` atomically by the text `source.next()` returns, piece
+   * after piece, until it returns null. A source object, not a closure: the data model's
+   * state write is the deepest point of a Set (XS stack, #13 item 3).
+   */
+  writeText?(key: string, source: TextSource): void;
+}
+
+/** The pieces of a text value to write (KeyValueStore.writeText). */
+export interface TextSource {
+  /** The next piece, or null at the end. */
+  next(): string | null;
 }
 
 /** Log levels, most severe first; a logger prints levels <= its own. */
