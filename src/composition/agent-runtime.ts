@@ -18,7 +18,7 @@ import type { CoapsCredentials, CoapsEndpointHandle, CoapsEndpointOptions } from
 import type { DtlsConfig } from '../dtls/index.ts';
 import type { CryptoPort } from '../platform/crypto.ts';
 import type { HostCoapsConfig } from '../mtp/coap/provision.ts';
-import { createDeadlineTimer, type DeadlineTimer } from '../platform/deadline-timer.ts';
+import { createDeadlineTimer, type DeadlineListener, type DeadlineTimer } from '../platform/deadline-timer.ts';
 import { LogLimiter } from '../platform/log-limiter.ts';
 import { controllerUri } from '../mtp/coap/controllers.ts';
 import { parseCoapUri } from '../mtp/coap/uri.ts';
@@ -68,7 +68,7 @@ class SecureEndpointEvents extends EndpointEvents implements CoapsEndpointOption
   }
 }
 
-export class AgentRuntime implements HostAgent {
+export class AgentRuntime implements HostAgent, DeadlineListener {
   readonly agent: Agent;
   readonly model: DataModel;
   firmware: FirmwareService | null = null;
@@ -110,15 +110,19 @@ export class AgentRuntime implements HostAgent {
     this.mqttRows = p.mqttRows;
     this.wsRows = p.wsRows;
     this.waitingSockets = (p.plainCoap ? 1 : 0) + (p.coaps !== undefined ? 1 : 0);
-    this.timer = createDeadlineTimer(platform, () => {
-      if (this.closed) return;
-      this.agent.handleTimeout(platform.now());
-      this.firmware?.handleTimeout(platform.now());
-      this.pump();
-    });
-    const clock = (): number => platform.now();
-    this.dropLog = new LogLimiter(platform.log, clock, 'responses not sent');
-    this.sendLog = new LogLimiter(platform.log, clock, 'send failures');
+    this.timer = createDeadlineTimer(platform, this);
+    // platform.now is called unbound (Platform contract): no clock closure kept.
+    this.dropLog = new LogLimiter(platform.log, platform.now, 'responses not sent');
+    this.sendLog = new LogLimiter(platform.log, platform.now, 'send failures');
+  }
+
+  /** DeadlineListener: the agent's and the firmware service's next deadline. */
+  onDeadline(): void {
+    if (this.closed) return;
+    const platform = this.platform;
+    this.agent.handleTimeout(platform.now());
+    this.firmware?.handleTimeout(platform.now());
+    this.pump();
   }
 
   /** Watches the IoT inputs and opens the sockets; the agent starts once they are bound (`ready`). */

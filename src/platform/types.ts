@@ -138,9 +138,10 @@ export interface Platform {
    */
   wallClock(): number | undefined;
   /**
-   * Fills `out` with cryptographically strong random bytes. Must not depend on `this`:
-   * drivers hand it on as a plain function (a CoAP RandomSource), not wrapped in a
-   * closure (≈ 11 XS slots of RAM each, #13 item 3).
+   * Fills `out` with cryptographically strong random bytes. Like `now` and `wallClock`,
+   * must not depend on `this`: drivers hand these on as plain functions (a CoAP
+   * RandomSource, a log limiter's clock), not wrapped in closures (≈ 11 XS slots of RAM
+   * each, #13 item 3).
    */
   randomBytes(out: Uint8Array): void;
   /** Runs `callback` once after `ms`. */

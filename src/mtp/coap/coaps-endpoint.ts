@@ -160,8 +160,9 @@ class CoapsEndpoint implements CoapsEndpointHandle {
   constructor(private readonly o: CoapsEndpointOptions) {
     const { platform } = o;
     this.psks = o.credentials.controllerPsks ?? [];
-    this.peerLog = new LogLimiter(platform.log, () => platform.now(), 'DTLS peers');
-    this.config = coapsDtlsConfig(o.credentials, () => platform.wallClock(), o.dtls);
+    // platform.now and wallClock are called unbound (Platform contract): no closures kept.
+    this.peerLog = new LogLimiter(platform.log, platform.now, 'DTLS peers');
+    this.config = coapsDtlsConfig(o.credentials, platform.wallClock, o.dtls);
     this.ep = startCoapEndpoint(new CoapsLoopOptions(this, o));
   }
 

@@ -26,7 +26,7 @@
 import type { CryptoPort } from '../../platform/crypto.ts';
 import type { Datagram, Platform, UdpOptions, UdpSocket } from '../../platform/types.ts';
 import { AlertDescription, DtlsEndpoint, DtlsState, type DtlsAssociation, type DtlsConfig, type DtlsEndpointOptions } from '../../dtls/index.ts';
-import { createDeadlineTimer, type DeadlineTimer } from '../../platform/deadline-timer.ts';
+import { createDeadlineTimer, type DeadlineListener, type DeadlineTimer } from '../../platform/deadline-timer.ts';
 
 export interface DtlsSocketOptions extends UdpOptions {
   readonly platform: Platform;
@@ -53,11 +53,11 @@ const SEAL_BYTES = 1600;
 
 /**
  * The socket as a class: on Moddable its methods stay with the preloaded code, where an
- * object of closures cost ≈ 10 XS slots of RAM per function. The timer's callback is
- * the only closure left. It is also the raw socket's options and the DTLS endpoint's
+ * object of closures cost ≈ 10 XS slots of RAM per function. The timer fires its
+ * `onDeadline` method (no closure). It is also the raw socket's options and the DTLS endpoint's
  * (their callbacks are its methods: no adapter objects, no extra stack frames).
  */
-class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOptions {
+class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOptions, DeadlineListener {
   readonly endpoint: DtlsEndpoint;
   readonly port: number;
   readonly address: string | undefined;
@@ -79,16 +79,19 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
     this.address = o.address;
     this.config = o.config;
     this.crypto = o.crypto;
-    this.timer = createDeadlineTimer(platform, () => {
-      if (this.isClosed) return;
-      this.endpoint.handleTimeout(platform.now());
-      this.flush();
-    });
+    this.timer = createDeadlineTimer(platform, this);
     this.endpoint = new DtlsEndpoint(this);
     this.raw = platform.openUdp(this);
   }
 
   /** Datagrams wait on the raw socket: each goes to the DTLS endpoint, then its application data to the consumer. */
+  /** DeadlineListener: the DTLS endpoint's next deadline (retransmission, handshake and idle timeouts). */
+  onDeadline(): void {
+    if (this.isClosed) return;
+    this.endpoint.handleTimeout(this.platform.now());
+    this.flush();
+  }
+
   onReadable(): void {
     const raw = this.raw;
     const q = this.readQueue;
