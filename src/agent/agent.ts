@@ -100,7 +100,7 @@ export class Agent {
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
     this.messageLimits = { maxRecordBytes: this.limits.maxRecordBytes, maxStringBytes: createMsgDecodeConfig().maxStringBytes, maxDepth: MAX_MSG_DEPTH };
     this.outbox = new Outbox(this.ownId, this.limits.maxQueuedResponses, this.limits.maxRecordBytes);
-    this.controllers = new ControllerIndex(this.model, () => this.dropControllerState());
+    this.controllers = new ControllerIndex(this.model, this);
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
@@ -260,7 +260,8 @@ export class Agent {
     this.outbox.respond(origin, fromId, version, d.msgId, errorMsg(d.msgId, recordErrorUspCode(err), recordErrorText(err, this.messageLimits)));
   }
 
-  private dropControllerState(): void {
+  /** ControllerStateOwner: a Controller row went; what the agent kept for it goes too. */
+  dropControllerState(): void {
     const known = new Set<string>();
     const t = this.model.tableAt(CONTROLLER_TABLE);
     for (const c of t === undefined ? [] : t.rows) known.add(readParam(this.model, c, 'EndpointID'));

@@ -65,7 +65,8 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
   readonly crypto: CryptoPort;
   readonly server = true;
   private readonly platform: Platform;
-  private readonly sealed = new Uint8Array(SEAL_BYTES);
+  /** Built at the first datagram sealed: an idle coaps socket keeps no 1 600-byte buffer (#13 item 3). */
+  private sealed: Uint8Array | null = null;
   private readonly readQueue: Datagram[] = [];
   private readonly waiting = new Map<DtlsAssociation, Uint8Array[]>();
   private isClosed = false;
@@ -148,9 +149,10 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
   }
 
   private seal(peer: DtlsAssociation, data: Uint8Array, start: number, end: number): boolean {
-    const n = peer.sealInto(data, start, end, this.sealed, 0);
+    const sealed = this.sealed ?? (this.sealed = new Uint8Array(SEAL_BYTES));
+    const n = peer.sealInto(data, start, end, sealed, 0);
     if (n < 0 || this.raw === null) return false;
-    return this.raw.write(this.sealed, 0, n, peer.address, peer.port);
+    return this.raw.write(sealed, 0, n, peer.address, peer.port);
   }
 
   association(address: string, port: number): DtlsAssociation | undefined {

@@ -67,7 +67,8 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
    */
   private coap: UspCoapBinding | null = null;
   private bound = false;
-  private readonly out = new Uint8Array(OUT_BYTES);
+  /** Built with the binding: an idle endpoint (plain CoAP beside coaps) keeps no 1 500-byte buffer. */
+  private out: Uint8Array | null = null;
   private socket: UdpSocket | null = null;
   private readonly timer: DeadlineTimer;
   private boundPort = 0;
@@ -129,7 +130,7 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
     const socket = this.socket;
     if (this.draining || binding === null || socket === null) return;
     this.draining = true;
-    const out = this.out;
+    const out = this.out ?? (this.out = new Uint8Array(OUT_BYTES));
     const unreachable = this.unreachable;
     try {
       for (;;) {
