@@ -109,12 +109,7 @@ export class Agent {
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, this.notifier);
     this.periodic = new PeriodicSchedule(this.model);
     this.dispatch = new AgentDispatch(this.model, this.requests, this.limits, new ChainedWritePolicy(this.subscriptions, this.policies), this.versions, this.asyncHandlers);
-    registerDeviceCommands({
-      model: this.model, requests: this.requests,
-      restart: (kind, cause, key) => this.scheduleRestart(kind, cause, key),
-      sendOnBoardRequest: (path) => this.onBoarding.request(path),
-      registerAsync: (path, h) => this.registerAsyncCommand(path, h),
-    });
+    registerDeviceCommands(this);
   }
 
   /** Binds an async command ("Device.X.{i}.Start()") to a handler that may finish later via completeOperation. */
@@ -285,7 +280,8 @@ export class Agent {
     this.policies.push(p);
   }
 
-  private scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {
+  /** CommandHost (Device.Reboot(), Device.FactoryReset()): Boot! information stored, the platform action scheduled. */
+  scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {
     this.drainUntil = 0;
     saveBootInfo(this.config.store, { cause, commandKey, firmwareUpdated: false });
     this.restartKind = kind;
