@@ -7,13 +7,13 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, named } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction, type WriteFailure, named } from '../dm/index.ts';
 import type { AddInit, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, type WriteMessage, type WritePolicy } from './write.ts';
 
 type Results = AddRespCreatedObjectResultInit[];
 type PathOutcome = PathRun<Results>;
@@ -29,20 +29,37 @@ function failure(path: string, code: number, msg: string, errs?: FullParamError[
   return { outcome: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs };
 }
 
+/** The Add as the write driver sees it: one object, not three closures over a scope (XS RAM while the state is written, #13 item 3). */
+class AddMessage implements WriteMessage<Results> {
+  readonly count: number;
+  readonly allowPartial: boolean;
+  private readonly objs: NonNullable<AddInit['create_objs']>;
+
+  constructor(private readonly model: DataModelApi, private readonly req: Requester, private readonly policy: WritePolicy, private readonly msgId: string, add: AddInit) {
+    this.objs = add.create_objs ?? [];
+    this.count = this.objs.length;
+    this.allowPartial = add.allow_partial === true;
+  }
+
+  run(tx: Transaction, i: number, touched: string[]): PathOutcome {
+    const o = this.objs[i]!;
+    return addPath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
+  }
+
+  failed(i: number, f: WriteFailure): Results {
+    return failure(this.objs[i]!.obj_path ?? '', f.err, f.message).outcome;
+  }
+
+  respond(outcomes: Results[]): MsgInit {
+    // unique_keys are read after the whole message: the values the Controller will see (R-ADD.5).
+    const results = outcomes.flat();
+    fillUniqueKeys(this.model, this.req, results);
+    return addRespMsg(this.msgId, { created_obj_results: results });
+  }
+}
+
 export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {
-  const objs = add.create_objs ?? [];
-  return runWriteMessage<Results>(model, msgId, {
-    count: objs.length,
-    allowPartial: add.allow_partial === true,
-    run: (tx, i, touched) => addPath(model, req, policy, tx, objs[i]!.obj_path ?? '', objs[i]!.param_settings ?? [], touched),
-    failed: (i, f) => failure(objs[i]!.obj_path ?? '', f.err, f.message).outcome,
-    respond: (outcomes) => {
-      // unique_keys are read after the whole message: the values the Controller will see (R-ADD.5).
-      const results = outcomes.flat();
-      fillUniqueKeys(model, req, results);
-      return addRespMsg(msgId, { created_obj_results: results });
-    },
-  });
+  return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add));
 }
 
 function addPath(

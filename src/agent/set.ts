@@ -8,14 +8,14 @@
  * (R-SET.0). Non-required failures stay in the success's param_errs. Unique keys are
  * judged after the whole message (write.ts).
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type Transaction, type WriteFailure } from '../dm/index.ts';
 import type {
   MsgInit, SetInit, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
 import { setRespMsg } from '../usp/index.ts';
 import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, type WriteMessage, type WritePolicy } from './write.ts';
 
 type PathOutcome = PathRun<SetRespUpdatedObjectResultInit>;
 
@@ -29,15 +29,34 @@ function failure(path: string, code: number, msg: string, insts: SetRespUpdatedI
   };
 }
 
+/** The Set as the write driver sees it: one object, not three closures over a scope (XS RAM while the state is written, #13 item 3). */
+class SetMessage implements WriteMessage<SetRespUpdatedObjectResultInit> {
+  readonly count: number;
+  readonly allowPartial: boolean;
+  private readonly objs: NonNullable<SetInit['update_objs']>;
+
+  constructor(private readonly model: DataModelApi, private readonly req: Requester, private readonly policy: WritePolicy, private readonly msgId: string, set: SetInit) {
+    this.objs = set.update_objs ?? [];
+    this.count = this.objs.length;
+    this.allowPartial = set.allow_partial === true;
+  }
+
+  run(tx: Transaction, i: number, touched: string[]): PathOutcome {
+    const o = this.objs[i]!;
+    return setPath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
+  }
+
+  failed(i: number, f: WriteFailure): SetRespUpdatedObjectResultInit {
+    return failure(this.objs[i]!.obj_path ?? '', f.err, f.message, [{ affected_path: f.path, param_errs: [] }]).outcome;
+  }
+
+  respond(outcomes: SetRespUpdatedObjectResultInit[]): MsgInit {
+    return setRespMsg(this.msgId, { updated_obj_results: outcomes });
+  }
+}
+
 export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetInit): MsgInit {
-  const objs = set.update_objs ?? [];
-  return runWriteMessage<SetRespUpdatedObjectResultInit>(model, msgId, {
-    count: objs.length,
-    allowPartial: set.allow_partial === true,
-    run: (tx, i, touched) => setPath(model, req, policy, tx, objs[i]!.obj_path ?? '', objs[i]!.param_settings ?? [], touched),
-    failed: (i, f) => failure(objs[i]!.obj_path ?? '', f.err, f.message, [{ affected_path: f.path, param_errs: [] }]).outcome,
-    respond: (outcomes) => setRespMsg(msgId, { updated_obj_results: outcomes }),
-  });
+  return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set));
 }
 
 function setPath(
