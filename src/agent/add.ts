@@ -13,7 +13,7 @@ import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, type WriteMessage, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
 type Results = AddRespCreatedObjectResultInit[];
 type PathOutcome = PathRun<Results>;
@@ -29,18 +29,10 @@ function failure(path: string, code: number, msg: string, errs?: FullParamError[
   return { outcome: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs };
 }
 
-/** The Add as the write driver sees it: one object, not three closures over a scope (XS RAM while the state is written, #13 item 3). */
-class AddMessage implements WriteMessage<Results> {
-  readonly count: number;
-  readonly allowPartial: boolean;
-  private readonly objs: NonNullable<AddInit['create_objs']>;
+type AddSetting = NonNullable<NonNullable<AddInit['create_objs']>[number]['param_settings']>[number];
 
-  constructor(private readonly model: DataModelApi, private readonly req: Requester, private readonly policy: WritePolicy, private readonly msgId: string, add: AddInit) {
-    this.objs = add.create_objs ?? [];
-    this.count = this.objs.length;
-    this.allowPartial = add.allow_partial === true;
-  }
-
+/** The Add as the write driver sees it (write.ts ObjPathsMessage). */
+class AddMessage extends ObjPathsMessage<AddSetting, Results> {
   run(tx: Transaction, i: number, touched: string[]): PathOutcome {
     const o = this.objs[i]!;
     return addPath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
@@ -59,12 +51,12 @@ class AddMessage implements WriteMessage<Results> {
 }
 
 export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {
-  return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add));
+  return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true));
 }
 
 function addPath(
   model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
-  settings: NonNullable<NonNullable<AddInit['create_objs']>[number]['param_settings']>, created: string[],
+  settings: readonly AddSetting[], created: string[],
 ): PathOutcome {
   const r = model.resolve(path);
   if (r.err !== 0) return failure(path, r.err, r.message);

@@ -15,7 +15,7 @@ import type {
 import { setRespMsg } from '../usp/index.ts';
 import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, type WriteMessage, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
 type PathOutcome = PathRun<SetRespUpdatedObjectResultInit>;
 
@@ -29,18 +29,10 @@ function failure(path: string, code: number, msg: string, insts: SetRespUpdatedI
   };
 }
 
-/** The Set as the write driver sees it: one object, not three closures over a scope (XS RAM while the state is written, #13 item 3). */
-class SetMessage implements WriteMessage<SetRespUpdatedObjectResultInit> {
-  readonly count: number;
-  readonly allowPartial: boolean;
-  private readonly objs: NonNullable<SetInit['update_objs']>;
+type SetSetting = NonNullable<NonNullable<SetInit['update_objs']>[number]['param_settings']>[number];
 
-  constructor(private readonly model: DataModelApi, private readonly req: Requester, private readonly policy: WritePolicy, private readonly msgId: string, set: SetInit) {
-    this.objs = set.update_objs ?? [];
-    this.count = this.objs.length;
-    this.allowPartial = set.allow_partial === true;
-  }
-
+/** The Set as the write driver sees it (write.ts ObjPathsMessage). */
+class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultInit> {
   run(tx: Transaction, i: number, touched: string[]): PathOutcome {
     const o = this.objs[i]!;
     return setPath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
@@ -56,12 +48,12 @@ class SetMessage implements WriteMessage<SetRespUpdatedObjectResultInit> {
 }
 
 export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetInit): MsgInit {
-  return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set));
+  return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set.update_objs ?? [], set.allow_partial === true));
 }
 
 function setPath(
   model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
-  settings: NonNullable<NonNullable<SetInit['update_objs']>[number]['param_settings']>, touched: string[],
+  settings: readonly SetSetting[], touched: string[],
 ): PathOutcome {
   const r = model.resolve(path);
   if (r.err !== 0) return failure(path, r.err, r.message, []);
