@@ -7,7 +7,7 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction, type WriteFailure, named } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, type WriteFailure, named } from '../dm/index.ts';
 import type { AddInit, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
@@ -33,11 +33,6 @@ type AddSetting = NonNullable<NonNullable<AddInit['create_objs']>[number]['param
 
 /** The Add as the write driver sees it (write.ts ObjPathsMessage). */
 class AddMessage extends ObjPathsMessage<AddSetting, Results> {
-  run(tx: Transaction, i: number, touched: string[]): PathOutcome {
-    const o = this.objs[i]!;
-    return addPath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
-  }
-
   failed(i: number, f: WriteFailure): Results {
     return failure(this.objs[i]!.obj_path ?? '', f.err, f.message).outcome;
   }
@@ -51,7 +46,7 @@ class AddMessage extends ObjPathsMessage<AddSetting, Results> {
 }
 
 export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {
-  return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true));
+  return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true, addPath));
 }
 
 function addPath(

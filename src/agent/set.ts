@@ -8,7 +8,7 @@
  * (R-SET.0). Non-required failures stay in the success's param_errs. Unique keys are
  * judged after the whole message (write.ts).
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type Transaction, type WriteFailure } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type WriteFailure } from '../dm/index.ts';
 import type {
   MsgInit, SetInit, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
@@ -33,11 +33,6 @@ type SetSetting = NonNullable<NonNullable<SetInit['update_objs']>[number]['param
 
 /** The Set as the write driver sees it (write.ts ObjPathsMessage). */
 class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultInit> {
-  run(tx: Transaction, i: number, touched: string[]): PathOutcome {
-    const o = this.objs[i]!;
-    return setPath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
-  }
-
   failed(i: number, f: WriteFailure): SetRespUpdatedObjectResultInit {
     return failure(this.objs[i]!.obj_path ?? '', f.err, f.message, [{ affected_path: f.path, param_errs: [] }]).outcome;
   }
@@ -48,7 +43,7 @@ class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultI
 }
 
 export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetInit): MsgInit {
-  return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set.update_objs ?? [], set.allow_partial === true));
+  return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set.update_objs ?? [], set.allow_partial === true, setPath));
 }
 
 function setPath(

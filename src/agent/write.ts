@@ -145,11 +145,19 @@ export abstract class ObjPathsMessage<S extends WriteSetting, O> implements Writ
   constructor(
     protected readonly model: DataModelApi, protected readonly req: Requester, protected readonly policy: WritePolicy,
     protected readonly msgId: string, protected readonly objs: readonly ObjPathSettings<S>[], readonly allowPartial: boolean,
+    /** Writes one obj_path (a module function: setPath, addPath). */
+    private readonly writePath: (
+      model: DataModelApi, req: Requester, policy: WritePolicy, tx: Transaction, path: string, settings: readonly S[], touched: string[],
+    ) => PathRun<O>,
   ) {
     this.count = objs.length;
   }
 
-  abstract run(tx: Transaction, i: number, touched: string[]): PathRun<O>;
+  run(tx: Transaction, i: number, touched: string[]): PathRun<O> {
+    const o = this.objs[i]!;
+    return this.writePath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
+  }
+
   abstract failed(i: number, f: WriteFailure): O;
   abstract respond(outcomes: O[]): MsgInit;
 }
