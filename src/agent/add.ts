@@ -7,13 +7,13 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, named } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, type WriteFailure, named } from '../dm/index.ts';
 import type { AddInit, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
 type Results = AddRespCreatedObjectResultInit[];
 type PathOutcome = PathRun<Results>;
@@ -29,25 +29,29 @@ function failure(path: string, code: number, msg: string, errs?: FullParamError[
   return { outcome: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs };
 }
 
+type AddSetting = NonNullable<NonNullable<AddInit['create_objs']>[number]['param_settings']>[number];
+
+/** The Add as the write driver sees it (write.ts ObjPathsMessage). */
+class AddMessage extends ObjPathsMessage<AddSetting, Results> {
+  failed(i: number, f: WriteFailure): Results {
+    return failure(this.objs[i]!.obj_path ?? '', f.err, f.message).outcome;
+  }
+
+  respond(outcomes: Results[]): MsgInit {
+    // unique_keys are read after the whole message: the values the Controller will see (R-ADD.5).
+    const results = outcomes.flat();
+    fillUniqueKeys(this.model, this.req, results);
+    return addRespMsg(this.msgId, { created_obj_results: results });
+  }
+}
+
 export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {
-  const objs = add.create_objs ?? [];
-  return runWriteMessage<Results>(model, msgId, {
-    count: objs.length,
-    allowPartial: add.allow_partial === true,
-    run: (tx, i, touched) => addPath(model, req, policy, tx, objs[i]!.obj_path ?? '', objs[i]!.param_settings ?? [], touched),
-    failed: (i, f) => failure(objs[i]!.obj_path ?? '', f.err, f.message).outcome,
-    respond: (outcomes) => {
-      // unique_keys are read after the whole message: the values the Controller will see (R-ADD.5).
-      const results = outcomes.flat();
-      fillUniqueKeys(model, req, results);
-      return addRespMsg(msgId, { created_obj_results: results });
-    },
-  });
+  return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true, addPath));
 }
 
 function addPath(
   model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
-  settings: NonNullable<NonNullable<AddInit['create_objs']>[number]['param_settings']>, created: string[],
+  settings: readonly AddSetting[], created: string[],
 ): PathOutcome {
   const r = model.resolve(path);
   if (r.err !== 0) return failure(path, r.err, r.message);

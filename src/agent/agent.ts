@@ -100,7 +100,7 @@ export class Agent {
     this.view = new RecordView(createRecordViewConfig({ maxRecordBytes: this.limits.maxRecordBytes }));
     this.messageLimits = { maxRecordBytes: this.limits.maxRecordBytes, maxStringBytes: createMsgDecodeConfig().maxStringBytes, maxDepth: MAX_MSG_DEPTH };
     this.outbox = new Outbox(this.ownId, this.limits.maxQueuedResponses, this.limits.maxRecordBytes);
-    this.controllers = new ControllerIndex(this.model, () => this.dropControllerState());
+    this.controllers = new ControllerIndex(this.model, this);
     this.acl = new AccessControl(this.model, config.defaultRole ?? FULL_ACCESS_ROLE);
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
@@ -109,12 +109,7 @@ export class Agent {
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, this.notifier);
     this.periodic = new PeriodicSchedule(this.model);
     this.dispatch = new AgentDispatch(this.model, this.requests, this.limits, new ChainedWritePolicy(this.subscriptions, this.policies), this.versions, this.asyncHandlers);
-    registerDeviceCommands({
-      model: this.model, requests: this.requests,
-      restart: (kind, cause, key) => this.scheduleRestart(kind, cause, key),
-      sendOnBoardRequest: (path) => this.onBoarding.request(path),
-      registerAsync: (path, h) => this.registerAsyncCommand(path, h),
-    });
+    registerDeviceCommands(this);
   }
 
   /** Binds an async command ("Device.X.{i}.Start()") to a handler that may finish later via completeOperation. */
@@ -260,7 +255,8 @@ export class Agent {
     this.outbox.respond(origin, fromId, version, d.msgId, errorMsg(d.msgId, recordErrorUspCode(err), recordErrorText(err, this.messageLimits)));
   }
 
-  private dropControllerState(): void {
+  /** ControllerStateOwner: a Controller row went; what the agent kept for it goes too. */
+  dropControllerState(): void {
     const known = new Set<string>();
     const t = this.model.tableAt(CONTROLLER_TABLE);
     for (const c of t === undefined ? [] : t.rows) known.add(readParam(this.model, c, 'EndpointID'));
@@ -284,7 +280,8 @@ export class Agent {
     this.policies.push(p);
   }
 
-  private scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {
+  /** CommandHost (Device.Reboot(), Device.FactoryReset()): Boot! information stored, the platform action scheduled. */
+  scheduleRestart(kind: 'reboot' | 'factoryReset', cause: string, commandKey: string): void {
     this.drainUntil = 0;
     saveBootInfo(this.config.store, { cause, commandKey, firmwareUpdated: false });
     this.restartKind = kind;

@@ -26,11 +26,19 @@ export interface ControllerEntry {
  * Listens to the model itself (ChangeListener methods on the class, not an object of
  * closures: ≈ 30 XS slots of RAM less on Moddable, issue #13).
  */
+/** Who keeps per-Controller state to forget when a Controller row goes (the Agent). */
+export interface ControllerStateOwner {
+  dropControllerState(): void;
+}
+
 export class ControllerIndex implements ChangeListener {
   private entries: ControllerEntry[] | null = null;
 
-  /** `onDeleted` runs after a Controller row (or a row below one) is deleted. */
-  constructor(private readonly model: DataModelApi, private readonly onDeleted?: () => void) {
+  /**
+   * `owner.dropControllerState()` runs after a Controller row (or a row below one) is
+   * deleted: the agent itself, called as a method (no closure kept: XS RAM, #13 item 3).
+   */
+  constructor(private readonly model: DataModelApi, private readonly owner?: ControllerStateOwner) {
     model.addListener(this);
   }
 
@@ -39,7 +47,7 @@ export class ControllerIndex implements ChangeListener {
   handleObjectDeletion(path: string): void {
     if (!path.startsWith(CONTROLLER_TABLE)) return;
     this.entries = null;
-    this.onDeleted?.();
+    this.owner?.dropControllerState();
   }
 
   invalidate(): void {

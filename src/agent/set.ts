@@ -8,14 +8,14 @@
  * (R-SET.0). Non-required failures stay in the success's param_errs. Unique keys are
  * judged after the whole message (write.ts).
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type WriteFailure } from '../dm/index.ts';
 import type {
   MsgInit, SetInit, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
 import { setRespMsg } from '../usp/index.ts';
 import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
 type PathOutcome = PathRun<SetRespUpdatedObjectResultInit>;
 
@@ -29,20 +29,26 @@ function failure(path: string, code: number, msg: string, insts: SetRespUpdatedI
   };
 }
 
+type SetSetting = NonNullable<NonNullable<SetInit['update_objs']>[number]['param_settings']>[number];
+
+/** The Set as the write driver sees it (write.ts ObjPathsMessage). */
+class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultInit> {
+  failed(i: number, f: WriteFailure): SetRespUpdatedObjectResultInit {
+    return failure(this.objs[i]!.obj_path ?? '', f.err, f.message, [{ affected_path: f.path, param_errs: [] }]).outcome;
+  }
+
+  respond(outcomes: SetRespUpdatedObjectResultInit[]): MsgInit {
+    return setRespMsg(this.msgId, { updated_obj_results: outcomes });
+  }
+}
+
 export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetInit): MsgInit {
-  const objs = set.update_objs ?? [];
-  return runWriteMessage<SetRespUpdatedObjectResultInit>(model, msgId, {
-    count: objs.length,
-    allowPartial: set.allow_partial === true,
-    run: (tx, i, touched) => setPath(model, req, policy, tx, objs[i]!.obj_path ?? '', objs[i]!.param_settings ?? [], touched),
-    failed: (i, f) => failure(objs[i]!.obj_path ?? '', f.err, f.message, [{ affected_path: f.path, param_errs: [] }]).outcome,
-    respond: (outcomes) => setRespMsg(msgId, { updated_obj_results: outcomes }),
-  });
+  return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set.update_objs ?? [], set.allow_partial === true, setPath));
 }
 
 function setPath(
   model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
-  settings: NonNullable<NonNullable<SetInit['update_objs']>[number]['param_settings']>, touched: string[],
+  settings: readonly SetSetting[], touched: string[],
 ): PathOutcome {
   const r = model.resolve(path);
   if (r.err !== 0) return failure(path, r.err, r.message, []);

@@ -129,6 +129,39 @@ export interface WriteMessage<O> {
   respond(outcomes: O[]): MsgInit;
 }
 
+/** One obj_path of a Set or an Add: its path and its parameter settings. */
+export interface ObjPathSettings<S extends WriteSetting> {
+  readonly obj_path?: string | undefined;
+  readonly param_settings?: readonly S[] | undefined;
+}
+
+/**
+ * What a Set and an Add share as WriteMessages: their obj_paths and who writes them. An
+ * object, not three closures over a scope (XS RAM while the state is written, #13 item 3).
+ */
+export abstract class ObjPathsMessage<S extends WriteSetting, O> implements WriteMessage<O> {
+  readonly count: number;
+
+  constructor(
+    protected readonly model: DataModelApi, protected readonly req: Requester, protected readonly policy: WritePolicy,
+    protected readonly msgId: string, protected readonly objs: readonly ObjPathSettings<S>[], readonly allowPartial: boolean,
+    /** Writes one obj_path (a module function: setPath, addPath). */
+    private readonly writePath: (
+      model: DataModelApi, req: Requester, policy: WritePolicy, tx: Transaction, path: string, settings: readonly S[], touched: string[],
+    ) => PathRun<O>,
+  ) {
+    this.count = objs.length;
+  }
+
+  run(tx: Transaction, i: number, touched: string[]): PathRun<O> {
+    const o = this.objs[i]!;
+    return this.writePath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
+  }
+
+  abstract failed(i: number, f: WriteFailure): O;
+  abstract respond(outcomes: O[]): MsgInit;
+}
+
 /**
  * Set/Add message driver (§Order, R-SET.2a, R-ADD.2a): each obj_path is undone alone
  * when it fails; allow_partial=false turns any failure into an Error with nothing

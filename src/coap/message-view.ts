@@ -48,10 +48,14 @@ export class CoapMessageView {
   tokenStart = 0;
   tokenLength = 0;
   optionCount = 0;
-  /** Option numbers, values' start offsets and lengths, in message order (ascending numbers). */
-  readonly optionNumber = new Uint16Array(MAX_OPTIONS);
-  readonly optionStart = new Uint32Array(MAX_OPTIONS);
-  readonly optionLength = new Uint16Array(MAX_OPTIONS);
+  /**
+   * Option numbers, values' start offsets and lengths, in message order (ascending
+   * numbers): three views on one buffer (numbers and lengths in the upper half of
+   * optionStart's), 17 XS slots rather than 23 for three buffers (#13 item 3).
+   */
+  readonly optionStart = new Uint32Array(MAX_OPTIONS * 2);
+  readonly optionNumber = new Uint16Array(this.optionStart.buffer, MAX_OPTIONS * 4, MAX_OPTIONS);
+  readonly optionLength = new Uint16Array(this.optionStart.buffer, MAX_OPTIONS * 6, MAX_OPTIONS);
   payloadStart = 0;
 
   /** Re-points the view at `buf[start, end)` and validates it once (smoltcp `new_checked`). */

@@ -272,6 +272,12 @@ export class Requester {
     return active < this.config.maxExchanges;
   }
 
+  /** Two random bytes as 0..65535 (also the endpoint's first Message ID, RFC 7252 §4.4). */
+  random16(): number {
+    this.random(this.scratch);
+    return (this.scratch[0]! << 8) | this.scratch[1]!;
+  }
+
   /** First transmission of an exchange: new Message ID, randomised ACK timeout (§4.2). */
   private start(now: number, ex: ClientExchange): void {
     ex.state = ExchangeState.Sent;
@@ -282,8 +288,7 @@ export class Requester {
     ex.state = ExchangeState.Sent;
     if (!ex.encode(this.ids.takeMessageId())) { this.fail(now, ex, CoapFailure.Protocol); return; }
     // §4.2: initial timeout is random in [ACK_TIMEOUT, ACK_TIMEOUT × ACK_RANDOM_FACTOR).
-    this.random(this.scratch);
-    const r = ((this.scratch[0]! << 8) | this.scratch[1]!) / 65536;
+    const r = this.random16() / 65536;
     ex.timeoutMs = Math.floor(this.config.ackTimeoutMs * (1 + (this.config.ackRandomFactor - 1) * r));
     ex.retransmits = 0;
     ex.deadline = now + ex.timeoutMs;

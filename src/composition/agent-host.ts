@@ -219,7 +219,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const randomBytes = new Uint8Array(random.buffer);
   const agent = createAgent({
     endpointId: c.endpointId, model, store: platform.storage, limits: { ...c.agentLimits, maxRecordBytes },
-    wallClock: () => platform.wallClock(),
+    wallClock: platform.wallClock, // called unbound (Platform contract): no closure kept
     random: () => { platform.randomBytes(randomBytes); return random[0]! / 4294967296; /* 2^32, without Math.pow */ },
     ...(c.device !== undefined ? { device: c.device } : {}),
     ...(fwSlots !== undefined ? { firmwareUpdated: fwSlots.updated } : {}),

@@ -18,7 +18,7 @@ import type { CoapsCredentials, CoapsEndpointHandle, CoapsEndpointOptions } from
 import type { DtlsConfig } from '../dtls/index.ts';
 import type { CryptoPort } from '../platform/crypto.ts';
 import type { HostCoapsConfig } from '../mtp/coap/provision.ts';
-import { createDeadlineTimer, type DeadlineTimer } from '../platform/deadline-timer.ts';
+import { createDeadlineTimer, type DeadlineListener, type DeadlineTimer } from '../platform/deadline-timer.ts';
 import { LogLimiter } from '../platform/log-limiter.ts';
 import { controllerUri } from '../mtp/coap/controllers.ts';
 import { parseCoapUri } from '../mtp/coap/uri.ts';
@@ -50,8 +50,16 @@ export interface AgentRuntimeParts {
 class EndpointEvents implements CoapEndpointOptions {
   constructor(
     protected readonly rt: AgentRuntime, private readonly secure: boolean, readonly platform: Platform, readonly port: number,
-    readonly address: string, readonly binding: CoapEndpointOptions['binding'],
+    readonly address: string,
   ) {}
+
+  /**
+   * The binding's settings, built when the endpoint builds its binding (its first
+   * datagram or send), not kept from boot: an idle endpoint holds none of their objects
+   * and closures (≈ 80 XS slots for both endpoints, #13 item 3).
+   */
+  get binding(): CoapEndpointOptions['binding'] { return this.rt.bindingSettings(this.secure); }
+
   onEvent(e: UspCoapEvent): void { this.rt.onCoapEvent(e, this.secure); }
   onReady(port: number): void { this.rt.endpointReady(this.secure, port); }
   onError(message: string): void { this.rt.onSocketError(message); }
@@ -61,14 +69,14 @@ class EndpointEvents implements CoapEndpointOptions {
 /** The same for the coaps endpoint, with its credentials. */
 class SecureEndpointEvents extends EndpointEvents implements CoapsEndpointOptions {
   constructor(
-    rt: AgentRuntime, secure: boolean, platform: Platform, port: number, address: string, binding: CoapEndpointOptions['binding'],
+    rt: AgentRuntime, secure: boolean, platform: Platform, port: number, address: string,
     readonly crypto: CryptoPort, readonly credentials: CoapsCredentials, readonly dtls: Partial<DtlsConfig> | undefined,
   ) {
-    super(rt, secure, platform, port, address, binding);
+    super(rt, secure, platform, port, address);
   }
 }
 
-export class AgentRuntime implements HostAgent {
+export class AgentRuntime implements HostAgent, DeadlineListener {
   readonly agent: Agent;
   readonly model: DataModel;
   firmware: FirmwareService | null = null;
@@ -110,15 +118,19 @@ export class AgentRuntime implements HostAgent {
     this.mqttRows = p.mqttRows;
     this.wsRows = p.wsRows;
     this.waitingSockets = (p.plainCoap ? 1 : 0) + (p.coaps !== undefined ? 1 : 0);
-    this.timer = createDeadlineTimer(platform, () => {
-      if (this.closed) return;
-      this.agent.handleTimeout(platform.now());
-      this.firmware?.handleTimeout(platform.now());
-      this.pump();
-    });
-    const clock = (): number => platform.now();
-    this.dropLog = new LogLimiter(platform.log, clock, 'responses not sent');
-    this.sendLog = new LogLimiter(platform.log, clock, 'send failures');
+    this.timer = createDeadlineTimer(platform, this);
+    // platform.now is called unbound (Platform contract): no clock closure kept.
+    this.dropLog = new LogLimiter(platform.log, platform.now, 'responses not sent');
+    this.sendLog = new LogLimiter(platform.log, platform.now, 'send failures');
+  }
+
+  /** DeadlineListener: the agent's and the firmware service's next deadline. */
+  onDeadline(): void {
+    if (this.closed) return;
+    const platform = this.platform;
+    this.agent.handleTimeout(platform.now());
+    this.firmware?.handleTimeout(platform.now());
+    this.pump();
   }
 
   /** Watches the IoT inputs and opens the sockets; the agent starts once they are bound (`ready`). */
@@ -132,31 +144,37 @@ export class AgentRuntime implements HostAgent {
       this.pump();
     });
     if (iotErr !== 0) platform.log.warn(`IoT capabilities: not every sensor is watched (${iotErr})`);
-    const validateRecord = (buf: Uint8Array, start: number, end: number): boolean => this.agent.acceptsRecord(buf, start, end);
-    const coapSettings = { maxBodyBytes: this.maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables };
-    const pending = c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {};
-    if (this.plainCoap) {
-      this.ep = startCoapEndpoint(new EndpointEvents(this, false, platform, c.coapPort, c.host, {
-        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord, checkReplyTo: true,
-        admitReplyTo: (host, buf, start, end) => this.provisionedHost(host, buf, start, end),
-        replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
-        coap: coapSettings, ...pending,
-      }));
-    }
+    if (this.plainCoap) this.ep = startCoapEndpoint(new EndpointEvents(this, false, platform, c.coapPort, c.host));
     const coaps = this.coaps;
     if (coaps !== undefined) {
       const crypto = coaps.crypto ?? platform.crypto;
       if (crypto === undefined) throw new RangeError('coaps needs a crypto port (platform.crypto or coaps.crypto)');
-      const events = new SecureEndpointEvents(this, true, platform, coaps.port, c.host, {
-        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
-        replyTo: (port) => `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
-        // 512-byte blocks: a block with its options and the DTLS record overhead fits one datagram.
-        coap: { preferredSzx: 5, ...coapSettings }, ...pending,
-      }, crypto, coaps.credentials, coaps.dtls);
-      this.sep = coaps.start(events);
+      this.sep = coaps.start(new SecureEndpointEvents(this, true, platform, coaps.port, c.host, crypto, coaps.credentials, coaps.dtls));
     }
     this.constructed = true;
     this.ready(); // sockets bound synchronously (Moddable), or MQTT only
+  }
+
+  /** The USP CoAP binding's settings of the plain or the coaps endpoint (EndpointEvents.binding). */
+  bindingSettings(secure: boolean): CoapEndpointOptions['binding'] {
+    const c = this.c;
+    const coap = { maxBodyBytes: this.maxRecordBytes, ...(c.coapAckTimeoutMs !== undefined ? { ackTimeoutMs: c.coapAckTimeoutMs } : {}), ...c.coapTables };
+    const pending = c.maxPendingRecords !== undefined ? { maxPendingRecords: c.maxPendingRecords } : {};
+    const validateRecord = (buf: Uint8Array, start: number, end: number): boolean => this.agent.acceptsRecord(buf, start, end);
+    if (secure) {
+      return {
+        path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord,
+        replyTo: (port) => `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+        // 512-byte blocks: a block with its options and the DTLS record overhead fits one datagram.
+        coap: { preferredSzx: 5, ...coap }, ...pending,
+      };
+    }
+    return {
+      path: c.coapPath, interfaceName: 'bbf.usp.a', validateRecord, checkReplyTo: true,
+      admitReplyTo: (host, buf, start, end) => this.provisionedHost(host, buf, start, end),
+      replyTo: (port) => `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`,
+      coap, ...pending,
+    };
   }
 
   /**

@@ -138,7 +138,7 @@ export class DataModel implements DataModelApi {
 
   begin(): Transaction {
     if (this.openTx !== null && this.openTx.open) this.openTx.rollback();
-    this.openTx = new ModelTransaction(this.tree, this.listeners, () => this.save());
+    this.openTx = new ModelTransaction(this.tree, this.listeners, this);
     return this.openTx;
   }
 

@@ -4,7 +4,7 @@
  * in its own NVS entry), else the whole value through get/set (Node, xsnap, tests),
  * still handed over in pieces so readers never depend on how a value was cut.
  */
-import { TextRead, type KeyValueStore } from '../platform/types.ts';
+import { TextRead, type KeyValueStore, type TextSource } from '../platform/types.ts';
 import { readUtf8, utf8Bytes } from '../encoding/utf8.ts';
 import { isHighSurrogate } from '../encoding/utf8-pieces.ts';
 
@@ -28,11 +28,11 @@ export function readStoredText(store: KeyValueStore, key: string, visit: (piece:
   return TextRead.Read;
 }
 
-/** Replaces the value of `key` atomically with the text `next()` yields until null. */
-export function writeStoredText(store: KeyValueStore, key: string, next: () => string | null): void {
-  if (store.writeText !== undefined) { store.writeText(key, next); return; }
+/** Replaces the value of `key` atomically with the text `source.next()` yields until null. */
+export function writeStoredText(store: KeyValueStore, key: string, source: TextSource): void {
+  if (store.writeText !== undefined) { store.writeText(key, source); return; }
   let text = '';
-  for (let s = next(); s !== null; s = next()) text += s;
+  for (let s = source.next(); s !== null; s = source.next()) text += s;
   store.set(key, utf8Bytes(text));
 }
 

@@ -31,6 +31,11 @@ function firstSet(j: Journal, upTo: number, inst: ObjectInstance, name: string):
   return upTo;
 }
 
+/** Writes the committed state (the data model: DataModel.save). */
+export interface StateSaver {
+  save(): void;
+}
+
 export class ModelTransaction implements Transaction {
   err = 0;
   message = '';
@@ -41,12 +46,14 @@ export class ModelTransaction implements Transaction {
   /**
    * @param tree      the instance tree the writes go to (in place, journaled)
    * @param listeners told of committed changes, in order
-   * @param persist   writes the committed state (throws when storage fails: the commit is then undone)
+   * @param store     writes the committed state (throws when storage fails: the commit is then
+   *                  undone); the model itself, called as a method — no closure frame on the
+   *                  Set's deepest path (XS stack, #13 item 3)
    */
   constructor(
     private readonly tree: InstanceTree,
     private readonly listeners: readonly ChangeListener[],
-    private readonly persist: () => void,
+    private readonly store: StateSaver,
   ) {}
 
   private fail(err: number, message: string): number {
@@ -234,7 +241,7 @@ export class ModelTransaction implements Transaction {
       // The store replaces its value atomically: if the write fails, storage still holds the
       // state before this transaction, so memory goes back to it too (errors are values).
       try {
-        this.persist();
+        this.store.save();
       } catch {
         this.rollback();
         return this.fail(DmError.InternalError, 'the data model could not be stored; nothing was changed');

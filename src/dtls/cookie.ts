@@ -12,9 +12,12 @@ import { bytesEqual } from './der.ts';
 export const COOKIE_BYTES = 16;
 export const COOKIE_SECRET_LIFETIME_MS = 60_000;
 
+/** The secrets before the first ClientHello: an idle endpoint keeps no buffers (XS RAM, #13 item 3). */
+const NO_SECRET = new Uint8Array(0);
+
 export class CookieJar {
-  private current = new Uint8Array(32);
-  private previous = new Uint8Array(32);
+  private current = NO_SECRET;
+  private previous = NO_SECRET;
   private rotateAt = -Infinity;
 
   constructor(private readonly crypto: CryptoPort) {}

@@ -91,8 +91,18 @@ export interface KeyValueStore {
    * characters. Returns a TextRead code (Malformed: not UTF-8, or torn behind the store's back).
    */
   readText?(key: string, visit: (piece: string) => void): TextRead;
-  /** Replaces the value of `key` atomically by the text `next()` returns, piece after piece, until it returns null. */
-  writeText?(key: string, next: () => string | null): void;
+  /**
+   * Replaces the value of `key` atomically by the text `source.next()` returns, piece
+   * after piece, until it returns null. A source object, not a closure: the data model's
+   * state write is the deepest point of a Set (XS stack, #13 item 3).
+   */
+  writeText?(key: string, source: TextSource): void;
+}
+
+/** The pieces of a text value to write (KeyValueStore.writeText). */
+export interface TextSource {
+  /** The next piece, or null at the end. */
+  next(): string | null;
 }
 
 /** Log levels, most severe first; a logger prints levels <= its own. */
@@ -127,7 +137,12 @@ export interface Platform {
    * unknown (no SNTP yet). Certificate dates are ignored until it is known (R-MTP.2, R-SEC.19).
    */
   wallClock(): number | undefined;
-  /** Fills `out` with cryptographically strong random bytes. */
+  /**
+   * Fills `out` with cryptographically strong random bytes. Like `now` and `wallClock`,
+   * must not depend on `this`: drivers hand these on as plain functions (a CoAP
+   * RandomSource, a log limiter's clock), not wrapped in closures (≈ 11 XS slots of RAM
+   * each, #13 item 3).
+   */
   randomBytes(out: Uint8Array): void;
   /** Runs `callback` once after `ms`. */
   setTimer(callback: () => void, ms: Millis): TimerHandle;

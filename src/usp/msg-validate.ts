@@ -17,13 +17,39 @@ export const MAX_MSG_DEPTH = 16;
 /** By TableKind: String, Bool, Fixed32, Varint (an enum), Message, Map. */
 const WIRE_OF_KIND = [WireType.Len, WireType.Varint, WireType.I32, WireType.Varint, WireType.Len, WireType.Len];
 
-/** Message `m` of the table (or MAP_ENTRY); `maxString` bounds every string field (paths, values, msg_ids) in bytes. */
+/**
+ * Message `m` of the table (or MAP_ENTRY); `maxString` bounds every string field (paths, values, msg_ids) in bytes.
+ * Sub-messages are opened on an explicit stack (the outer reader end, type, end, oneofs
+ * seen, unknown flag), not by recursion: a Set's Body nests five deep and each recursive
+ * frame held ≈ 25 XS stack slots — the deepest point of a Set in the 384-slot Class 2
+ * stack (#13 item 3).
+ */
 export function validateMessage(r: WireReader, end: number, m: number, depth: number, maxString: number): MsgError {
   if (depth > MAX_MSG_DEPTH) return MsgError.TooLarge;
-  // Oneofs seen (bit per oneof index + 1) and whether an unknown field appeared.
+  const stack: number[] = [];
+  // Oneofs seen (bit per oneof index + 1) and whether an unknown field appeared, in message m.
   let seen = 0;
   let unknown = false;
-  while (r.pos < end) {
+  for (;;) {
+    if (r.pos >= end) { // message m is complete
+      if (m !== MAP_ENTRY) {
+        // Every oneof of the message needs its member.
+        for (let f = MSG_FIRST[m]!; f < MSG_FIRST[m + 1]!; f++) {
+          const oneof = MSG_FIELDS[f * FIELD_BYTES + 4]!;
+          if (oneof !== 0 && !(seen & (1 << oneof))) return unknown && (TYPE_ONEOFS & (1 << oneof)) !== 0 ? MsgError.UnknownMessageType : MsgError.OneofEmpty;
+        }
+      }
+      if (stack.length === 0) return MsgError.Ok;
+      r.pos = end;
+      unknown = stack.pop() === 1;
+      seen = stack.pop()!;
+      end = stack.pop()!;
+      m = stack.pop()!;
+      r.end = stack.pop()!;
+      depth--;
+      if (r.pos > end) return MsgError.Malformed;
+      continue;
+    }
     const tag = r.tag();
     if (tag < 0) return MsgError.Malformed;
     const number = tag >>> 3;
@@ -54,24 +80,19 @@ export function validateMessage(r: WireReader, end: number, m: number, depth: nu
       // Issue #16: the decoder would turn bad bytes into U+FFFD and store them; refuse them (7004).
       if (r.pos + n > end || !isUtf8(r.buf, r.pos, r.pos + n)) return r.pos + n > end ? MsgError.Malformed : MsgError.InvalidUtf8;
       r.pos += n;
-    } else {
+    } else { // a sub-message: validate it next, then come back to this one
       const n = r.length();
       if (n < 0) return MsgError.Malformed;
-      const subEnd = r.pos + n;
-      const outerEnd = r.end;
-      r.end = subEnd;
-      const e = validateMessage(r, subEnd, kind === TableKind.Map ? MAP_ENTRY : MSG_FIELDS[at + 3]!, depth + 1, maxString);
-      r.end = outerEnd;
-      if (e !== MsgError.Ok) return e;
-      r.pos = subEnd;
+      if (depth + 1 > MAX_MSG_DEPTH) return MsgError.TooLarge;
+      stack.push(r.end, m, end, seen, unknown ? 1 : 0);
+      end = r.pos + n;
+      r.end = end;
+      m = kind === TableKind.Map ? MAP_ENTRY : MSG_FIELDS[at + 3]!;
+      seen = 0;
+      unknown = false;
+      depth++;
+      continue;
     }
     if (r.pos > end) return MsgError.Malformed;
   }
-  if (m === MAP_ENTRY) return MsgError.Ok;
-  // Every oneof of the message needs its member.
-  for (let f = MSG_FIRST[m]!; f < MSG_FIRST[m + 1]!; f++) {
-    const oneof = MSG_FIELDS[f * FIELD_BYTES + 4]!;
-    if (oneof !== 0 && !(seen & (1 << oneof))) return unknown && (TYPE_ONEOFS & (1 << oneof)) !== 0 ? MsgError.UnknownMessageType : MsgError.OneofEmpty;
-  }
-  return MsgError.Ok;
 }

@@ -97,10 +97,10 @@ function pieceStore(): KeyValueStore & { pieces: string[] } {
       for (const ch of t) visit(ch);
       return TextRead.Read;
     },
-    writeText(k, next) {
+    writeText(k, source) {
       pieces.length = 0;
       let t = '';
-      for (let p = next(); p !== null; p = next()) { pieces.push(p); t += p; }
+      for (let p = source.next(); p !== null; p = source.next()) { pieces.push(p); t += p; }
       m.set(k, t);
     },
   };

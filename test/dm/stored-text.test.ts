@@ -12,7 +12,7 @@ text('a store without readText/writeText: the value is written whole and read ba
   const long = 'é'.repeat(FALLBACK_PIECE_CHARS + 5) + '\n';
   const parts = ['{"v":2}\n', long];
   let i = 0;
-  writeStoredText(store, 'k', () => (i < parts.length ? parts[i++]! : null));
+  writeStoredText(store, 'k', { next: () => (i < parts.length ? parts[i++]! : null) });
   const got: string[] = [];
   assert.is(readStoredText(store, 'k', (p) => { got.push(p); }), TextRead.Read);
   assert.is(got.join(''), parts.join(''));

@@ -20,7 +20,7 @@
  */
 import {
   CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, ContentFormat, type CoapConfig, type CoapEvent,
-  type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, readUtf8, type Transmit,
+  type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, type RequestScreen, readUtf8, type Transmit,
 } from '../../coap/index.ts';
 import { checkCoapUri, hostIs, parseCoapUri, UriTarget, uriTarget } from './uri.ts';
 import { DEFAULT_SOURCE_LIMIT, SourceLimit, type SourceLimitConfig } from './source-limit.ts';
@@ -83,14 +83,21 @@ export type UspCoapEvent =
 const WELL_KNOWN = [utf8Bytes('.well-known'), utf8Bytes('core')];
 const REPLY_TO = utf8Bytes('reply-to=');
 
-export class UspCoapBinding {
+export class UspCoapBinding implements RequestScreen {
   readonly coap: CoapEndpoint;
   readonly peers: PeerTable;
-  readonly config: Readonly<UspCoapConfig>;
+  /**
+   * The settings this binding reads, as its own fields: no merged copy of the whole
+   * configuration beside the caller's (XS RAM, #13 item 3).
+   */
+  readonly secure: boolean;
+  private readonly checkReplyTo: boolean;
+  private readonly maxPendingRecords: number;
+  private readonly validateRecord: UspCoapConfig['validateRecord'];
+  private readonly admitReplyTo: UspCoapConfig['admitReplyTo'];
+  private readonly interfaceName: string;
   private readonly pathSegments: Uint8Array[];
-  private readonly linkFormat: Uint8Array;
   private readonly replyToQuery: readonly string[];
-  private readonly uspPath: readonly string[];
   private readonly events: UspCoapEvent[] = [];
   private pendingRecords = 0;
   private readonly requests = new Map<number, CoapRequestFields>();
@@ -100,18 +107,21 @@ export class UspCoapBinding {
   private now = 0;
 
   constructor(random: RandomSource, config: Partial<UspCoapConfig> & Pick<UspCoapConfig, 'replyTo' | 'validateRecord'>) {
-    const c = Object.freeze({ ...DEFAULT_USP_COAP_CONFIG, ...config });
-    if (parseCoapUri(c.replyTo) === null) throw new RangeError('replyTo must be a coap:// or coaps:// URI without a query');
-    this.config = c;
-    this.coap = new CoapEndpoint(random, c.coap, (m) => this.screen(m, m.code));
+    const d = DEFAULT_USP_COAP_CONFIG;
+    if (parseCoapUri(config.replyTo) === null) throw new RangeError('replyTo must be a coap:// or coaps:// URI without a query');
+    this.secure = config.secure ?? d.secure;
+    this.checkReplyTo = config.checkReplyTo ?? d.checkReplyTo;
+    this.maxPendingRecords = config.maxPendingRecords ?? d.maxPendingRecords;
+    this.validateRecord = config.validateRecord;
+    this.admitReplyTo = config.admitReplyTo;
+    this.interfaceName = config.interfaceName ?? d.interfaceName;
+    this.coap = new CoapEndpoint(random, config.coap ?? d.coap, this); // screens the first block of a Block1 upload
     this.peers = new PeerTable(this.coap.config.maxPeers);
-    this.uspPath = c.path.split('/').filter((s) => s.length > 0);
-    if (this.uspPath.length === 0) throw new RangeError('path must name a resource, e.g. /usp');
-    this.pathSegments = this.uspPath.map(utf8Bytes);
-    // RFC 6690 §2 link format; R-COAP.1 attributes.
-    this.linkFormat = utf8Bytes(`</${this.uspPath.join('/')}>;rt="bbf.usp.endpoint";if="${c.interfaceName}"`);
-    this.replyToQuery = Object.freeze([`reply-to=${c.replyTo}`]);
-    this.sourceLimit = new SourceLimit(c.sourceLimit);
+    const path = (config.path ?? d.path).split('/').filter((s) => s.length > 0);
+    if (path.length === 0) throw new RangeError('path must name a resource, e.g. /usp');
+    this.pathSegments = path.map(utf8Bytes);
+    this.replyToQuery = Object.freeze([`reply-to=${config.replyTo}`]);
+    this.sourceLimit = new SourceLimit(config.sourceLimit ?? d.sourceLimit);
   }
 
   // ---- input (delegated to the CoAP endpoint, then our resources answer) ---------------
@@ -145,12 +155,12 @@ export class UspCoapBinding {
   sendRecord(now: number, uri: string, record: Uint8Array): number {
     const target = parseCoapUri(uri);
     if (target === null) return SendRecordError.BadUri;
-    if (target.secure !== this.config.secure) return SendRecordError.Unsupported; // the other socket's scheme
+    if (target.secure !== this.secure) return SendRecordError.Unsupported; // the other socket's scheme
     const peer = this.peers.intern(target.host, target.port, now);
     if (peer === null) return SendRecordError.PeerTableFull;
     // Destinations that never answered may hold at most half the peer table (issue #16: spoofed
     // reply-tos to silent ports pinned every record and locked Controllers out).
-    if (this.config.checkReplyTo && !peer.answered && peer.busy === 0 && this.peers.busyUnanswered() >= this.peers.maxPeers >> 1) {
+    if (this.checkReplyTo && !peer.answered && peer.busy === 0 && this.peers.busyUnanswered() >= this.peers.maxPeers >> 1) {
       return SendRecordError.PeerTableFull;
     }
     const request: CoapRequestFields = {
@@ -217,23 +227,30 @@ export class UspCoapBinding {
     return 0;
   }
 
+  /** RequestScreen: the first block of a Block1 upload, before reassembly. */
+  screenRequest(m: CoapMessageView): number {
+    return this.screen(m, m.code);
+  }
+
   private handleRequest(ev: CoapEvent): void {
     const m = ev.message!;
     const refused = this.screen(m, ev.code);
     if (refused === -1) { // R-COAP.1, RFC 6690 §4
-      this.coap.respond(CoapCode.Content, ContentFormat.LinkFormat, this.linkFormat, 0, this.linkFormat.length);
+      // RFC 6690 §2 link format, R-COAP.1 attributes: built per (rare) discovery, not kept.
+      const link = utf8Bytes(`</${this.pathSegments.map((b) => readUtf8(b, 0, b.length)).join('/')}>;rt="bbf.usp.endpoint";if="${this.interfaceName}"`);
+      this.coap.respond(CoapCode.Content, ContentFormat.LinkFormat, link, 0, link.length);
       return;
     }
     if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
-    if (ev.end <= ev.start || !this.config.validateRecord(ev.buf, ev.start, ev.end)) { // R-COAP.13
+    if (ev.end <= ev.start || !this.validateRecord(ev.buf, ev.start, ev.end)) { // R-COAP.13
       this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0);
       return;
     }
-    if (this.pendingRecords >= this.config.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
+    if (this.pendingRecords >= this.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
     const q = this.replyToOption(m);
     const s = m.optionStart[q]! + REPLY_TO.length;
     const e = m.optionStart[q]! + m.optionLength[q]!;
-    if (this.config.checkReplyTo && !this.config.secure) {
+    if (this.checkReplyTo && !this.secure) {
       const refused = this.screenNoSec(m.buf, s, e, ev);
       if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
     }
@@ -258,7 +275,7 @@ export class UspCoapBinding {
     let destHost = from.address;
     if (!hostIs(b, t.hostStart, t.hostEnd, from.address)) {
       const host = readUtf8(b, t.hostStart, t.hostEnd);
-      const admit = this.config.admitReplyTo;
+      const admit = this.admitReplyTo;
       if (host === undefined || admit === undefined || !admit(host, ev.buf, ev.start, ev.end)) return CoapCode.Forbidden;
       destHost = host;
     }

@@ -96,14 +96,14 @@ class CoapsLoopOptions implements CoapEndpointOptions {
   readonly platform: Platform;
   readonly port: number;
   readonly address: string | undefined;
-  readonly binding: CoapEndpointOptions['binding'];
-
   constructor(private readonly ep: CoapsEndpoint, private readonly o: CoapsEndpointOptions) {
     this.platform = o.platform;
     this.port = o.port;
     this.address = o.address;
-    this.binding = { ...o.binding, secure: true };
   }
+
+  /** Read once, when the loop builds its binding: no copy of the settings kept from boot (XS RAM, #13 item 3). */
+  get binding(): CoapEndpointOptions['binding'] { return { ...this.o.binding, secure: true }; }
 
   // The owner's callbacks, called as its methods (they may be: composition/agent-runtime.ts).
   onReady(port: number): void { this.o.onReady?.(port); }
@@ -160,8 +160,9 @@ class CoapsEndpoint implements CoapsEndpointHandle {
   constructor(private readonly o: CoapsEndpointOptions) {
     const { platform } = o;
     this.psks = o.credentials.controllerPsks ?? [];
-    this.peerLog = new LogLimiter(platform.log, () => platform.now(), 'DTLS peers');
-    this.config = coapsDtlsConfig(o.credentials, () => platform.wallClock(), o.dtls);
+    // platform.now and wallClock are called unbound (Platform contract): no closures kept.
+    this.peerLog = new LogLimiter(platform.log, platform.now, 'DTLS peers');
+    this.config = coapsDtlsConfig(o.credentials, platform.wallClock, o.dtls);
     this.ep = startCoapEndpoint(new CoapsLoopOptions(this, o));
   }
 

@@ -26,7 +26,7 @@
 import type { CryptoPort } from '../../platform/crypto.ts';
 import type { Datagram, Platform, UdpOptions, UdpSocket } from '../../platform/types.ts';
 import { AlertDescription, DtlsEndpoint, DtlsState, type DtlsAssociation, type DtlsConfig, type DtlsEndpointOptions } from '../../dtls/index.ts';
-import { createDeadlineTimer, type DeadlineTimer } from '../../platform/deadline-timer.ts';
+import { createDeadlineTimer, type DeadlineListener, type DeadlineTimer } from '../../platform/deadline-timer.ts';
 
 export interface DtlsSocketOptions extends UdpOptions {
   readonly platform: Platform;
@@ -53,11 +53,11 @@ const SEAL_BYTES = 1600;
 
 /**
  * The socket as a class: on Moddable its methods stay with the preloaded code, where an
- * object of closures cost ≈ 10 XS slots of RAM per function. The timer's callback is
- * the only closure left. It is also the raw socket's options and the DTLS endpoint's
+ * object of closures cost ≈ 10 XS slots of RAM per function. The timer fires its
+ * `onDeadline` method (no closure). It is also the raw socket's options and the DTLS endpoint's
  * (their callbacks are its methods: no adapter objects, no extra stack frames).
  */
-class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOptions {
+class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOptions, DeadlineListener {
   readonly endpoint: DtlsEndpoint;
   readonly port: number;
   readonly address: string | undefined;
@@ -65,7 +65,8 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
   readonly crypto: CryptoPort;
   readonly server = true;
   private readonly platform: Platform;
-  private readonly sealed = new Uint8Array(SEAL_BYTES);
+  /** Built at the first datagram sealed: an idle coaps socket keeps no 1 600-byte buffer (#13 item 3). */
+  private sealed: Uint8Array | null = null;
   private readonly readQueue: Datagram[] = [];
   private readonly waiting = new Map<DtlsAssociation, Uint8Array[]>();
   private isClosed = false;
@@ -79,16 +80,19 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
     this.address = o.address;
     this.config = o.config;
     this.crypto = o.crypto;
-    this.timer = createDeadlineTimer(platform, () => {
-      if (this.isClosed) return;
-      this.endpoint.handleTimeout(platform.now());
-      this.flush();
-    });
+    this.timer = createDeadlineTimer(platform, this);
     this.endpoint = new DtlsEndpoint(this);
     this.raw = platform.openUdp(this);
   }
 
   /** Datagrams wait on the raw socket: each goes to the DTLS endpoint, then its application data to the consumer. */
+  /** DeadlineListener: the DTLS endpoint's next deadline (retransmission, handshake and idle timeouts). */
+  onDeadline(): void {
+    if (this.isClosed) return;
+    this.endpoint.handleTimeout(this.platform.now());
+    this.flush();
+  }
+
   onReadable(): void {
     const raw = this.raw;
     const q = this.readQueue;
@@ -145,9 +149,10 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
   }
 
   private seal(peer: DtlsAssociation, data: Uint8Array, start: number, end: number): boolean {
-    const n = peer.sealInto(data, start, end, this.sealed, 0);
+    const sealed = this.sealed ?? (this.sealed = new Uint8Array(SEAL_BYTES));
+    const n = peer.sealInto(data, start, end, sealed, 0);
     if (n < 0 || this.raw === null) return false;
-    return this.raw.write(this.sealed, 0, n, peer.address, peer.port);
+    return this.raw.write(sealed, 0, n, peer.address, peer.port);
   }
 
   association(address: string, port: number): DtlsAssociation | undefined {

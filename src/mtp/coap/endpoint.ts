@@ -9,7 +9,7 @@
  */
 import { SendRecordError, UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from './binding.ts';
 import type { Platform, UdpOptions, UdpSocket } from '../../platform/types.ts';
-import { createDeadlineTimer, type DeadlineTimer } from '../../platform/deadline-timer.ts';
+import { createDeadlineTimer, type DeadlineListener, type DeadlineTimer } from '../../platform/deadline-timer.ts';
 
 export interface CoapEndpointOptions {
   readonly platform: Platform;
@@ -57,9 +57,9 @@ class LoopSocketEvents implements UdpOptions {
 /**
  * The loop as a class: on Moddable its methods stay with the preloaded code, where a
  * handle of closures cost ≈ 10 XS slots of RAM per function (the agent runs one loop per
- * CoAP socket, two with coaps). The timer's callback is the only closure left.
+ * CoAP socket, two with coaps). The timer fires its `onDeadline` method: no closure.
  */
-class CoapEndpointLoop implements CoapEndpointHandle {
+class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
   /**
    * The binding, built at its first use (a datagram, a send, a reader of `binding`), not
    * at bind time: an endpoint nobody talks to — plain CoAP beside coaps — holds no CoAP
@@ -67,7 +67,8 @@ class CoapEndpointLoop implements CoapEndpointHandle {
    */
   private coap: UspCoapBinding | null = null;
   private bound = false;
-  private readonly out = new Uint8Array(OUT_BYTES);
+  /** Built with the binding: an idle endpoint (plain CoAP beside coaps) keeps no 1 500-byte buffer. */
+  private out: Uint8Array | null = null;
   private socket: UdpSocket | null = null;
   private readonly timer: DeadlineTimer;
   private boundPort = 0;
@@ -78,23 +79,26 @@ class CoapEndpointLoop implements CoapEndpointHandle {
 
   constructor(private readonly options: CoapEndpointOptions) {
     const { platform } = options;
-    this.timer = createDeadlineTimer(platform, () => {
-      if (this.closed || this.coap === null) return;
-      this.coap.handleTimeout(platform.now());
-      this.drain();
-    });
+    this.timer = createDeadlineTimer(platform, this);
     const udpOptions = new LoopSocketEvents(this, options.port, options.address);
     // Moddable binds synchronously: onReady (and onReadable) may run before this returns.
     this.socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
     if (this.bound) this.onReadable();
   }
 
+  /** DeadlineListener: the binding's next deadline (retransmission, exchange lifetime). */
+  onDeadline(): void {
+    if (this.closed || this.coap === null) return;
+    this.coap.handleTimeout(this.options.platform.now());
+    this.drain();
+  }
+
   /** The binding once the socket is bound (null before), built now if it was not yet. */
   get binding(): UspCoapBinding | null {
     if (this.coap === null && this.bound && !this.closed) {
       const b = this.options.binding;
-      const platform = this.options.platform;
-      this.coap = new UspCoapBinding((o) => platform.randomBytes(o), {
+      // The platform's randomBytes is called unbound (Platform contract): no closure kept.
+      this.coap = new UspCoapBinding(this.options.platform.randomBytes, {
         ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(this.boundPort) : b.replyTo,
       });
     }
@@ -126,7 +130,7 @@ class CoapEndpointLoop implements CoapEndpointHandle {
     const socket = this.socket;
     if (this.draining || binding === null || socket === null) return;
     this.draining = true;
-    const out = this.out;
+    const out = this.out ?? (this.out = new Uint8Array(OUT_BYTES));
     const unreachable = this.unreachable;
     try {
       for (;;) {

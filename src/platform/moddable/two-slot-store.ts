@@ -36,7 +36,7 @@
  * two Preference operations, modelling set as erase + write
  * (test/platform/moddable/two-slot-store.test.ts).
  */
-import { TextRead, type KeyValueStore } from '../types.ts';
+import { TextRead, type KeyValueStore, type TextSource } from '../types.ts';
 import { PieceWriter } from '../../encoding/utf8-pieces.ts';
 import { readUtf8, utf8Length, writeUtf8 } from '../../encoding/utf8.ts';
 
@@ -227,7 +227,7 @@ export class TwoSlotStore implements Required<KeyValueStore> {
     return TextRead.Read;
   }
 
-  writeText(key: string, next: () => string | null): void {
+  writeText(key: string, source: TextSource): void {
     this.checkKey(key);
     const { slot, header } = this.currentSlot(key);
     const target = slot === 0 ? 1 : 0;
@@ -239,7 +239,7 @@ export class TwoSlotStore implements Required<KeyValueStore> {
       this.pref.set(this.domain, chunkName(key, target, count++), piece);
       length += utf8Length(piece);
     });
-    for (let t = next(); t !== null; t = next()) pieces.add(t);
+    for (let t = source.next(); t !== null; t = source.next()) pieces.add(t);
     pieces.finish();
     this.pref.set(this.domain, headerName(key, target), encodeHeader((header?.generation ?? 0) + 1, length)); // commit point
     if (slot >= 0) this.clearSlot(key, slot);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import {
   CHUNK_BYTES, createTwoSlotStore, isStoreKey, type PreferenceLike, type PreferenceValue,
 } from '../../../src/platform/moddable/two-slot-store.ts';
-import { TextRead } from '../../../src/platform/types.ts';
+import { TextRead, type TextSource } from '../../../src/platform/types.ts';
 
 /** Thrown by FakePreference when the simulated power fails. */
 class PowerLoss extends Error {}
@@ -117,9 +117,9 @@ function readAll(s: ReturnType<typeof createTwoSlotStore>, key: string): { code:
 }
 
 /** A writeText source handing out `parts` one by one. */
-const source = (parts: readonly string[]): (() => string | null) => {
+const source = (parts: readonly string[]): TextSource => {
   let i = 0;
-  return () => (i < parts.length ? parts[i++]! : null);
+  return { next: () => (i < parts.length ? parts[i++]! : null) };
 };
 
 api('text values: written as NVS strings of at most textPieceBytes, read back piece by piece, equal as bytes', () => {
