@@ -9,6 +9,9 @@
  */
 import type { Platform, TimerHandle } from './types.ts';
 
+/** What a deadline timer needs of the platform. */
+export type DeadlineClock = Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>;
+
 /** Who a deadline fires for, as an object's method: no closure kept (≈ 11 XS slots each, #13 item 3). */
 export interface DeadlineListener {
   onDeadline(): void;
@@ -23,7 +26,7 @@ class PlatformDeadlineTimer implements DeadlineTimer {
   private timer: TimerHandle | null = null;
   private timerAt = Infinity;
 
-  constructor(private readonly platform: Platform, private readonly onFire: DeadlineListener | (() => void)) {}
+  constructor(private readonly platform: DeadlineClock, private readonly onFire: DeadlineListener | (() => void)) {}
 
   arm(at: number): void {
     if (at === this.timerAt) return;
@@ -44,6 +47,6 @@ class PlatformDeadlineTimer implements DeadlineTimer {
   }
 }
 
-export function createDeadlineTimer(platform: Platform, onFire: DeadlineListener | (() => void)): DeadlineTimer {
+export function createDeadlineTimer(platform: DeadlineClock, onFire: DeadlineListener | (() => void)): DeadlineTimer {
   return new PlatformDeadlineTimer(platform, onFire);
 }

@@ -7,18 +7,18 @@
  */
 import type { DownloadStream, DownloadStreamOptions } from './firmware.ts';
 import { TransportCommand, type StreamMachine } from './stream.ts';
-import type { Platform, TimerHandle } from './types.ts';
+import { createDeadlineTimer, type DeadlineClock, type DeadlineListener, type DeadlineTimer } from './deadline-timer.ts';
 
-export type DriverClock = Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>;
-
-export abstract class DownloadStreamDriver implements DownloadStream {
+export abstract class DownloadStreamDriver implements DownloadStream, DeadlineListener {
   private closed = false;
-  private timer: TimerHandle | undefined;
+  private readonly deadline: DeadlineTimer;
 
   constructor(
     protected readonly machine: StreamMachine, protected readonly o: DownloadStreamOptions,
-    protected readonly platform: DriverClock, protected readonly out: Uint8Array,
-  ) {}
+    protected readonly platform: DeadlineClock, protected readonly out: Uint8Array,
+  ) {
+    this.deadline = createDeadlineTimer(platform, this);
+  }
 
   /** Connects to the target the options name now (a redirect moves it). */
   protected abstract open(): void;
@@ -35,29 +35,22 @@ export abstract class DownloadStreamDriver implements DownloadStream {
     }
     this.o.onService();
     this.flush();
-    this.arm();
+    this.deadline.arm(this.closed ? Infinity : this.machine.pollTimeout() ?? Infinity);
   }
 
   close(): void {
     this.closed = true;
     this.drop();
-    if (this.timer !== undefined) this.platform.clearTimer(this.timer);
-    this.timer = undefined;
+    this.deadline.cancel();
+  }
+
+  /** The machine's deadline came (deadline-timer.ts). */
+  onDeadline(): void {
+    this.machine.handleTimeout(this.platform.now());
+    this.service();
   }
 
   private flush(): void {
     for (let n = this.machine.pollTransmit(this.out); n > 0; n = this.machine.pollTransmit(this.out)) this.send(n);
-  }
-
-  private arm(): void {
-    if (this.timer !== undefined) this.platform.clearTimer(this.timer);
-    this.timer = undefined;
-    const at = this.machine.pollTimeout();
-    if (at === undefined || this.closed) return;
-    this.timer = this.platform.setTimer(() => {
-      this.timer = undefined;
-      this.machine.handleTimeout(this.platform.now());
-      this.service();
-    }, Math.max(0, at - this.platform.now()));
   }
 }

@@ -7,7 +7,8 @@
  * address; give the URL an IP address), write back-pressure (requests are small).
  */
 import TCP from 'embedded:io/socket/tcp';
-import { DownloadStreamDriver, type DriverClock } from '../download-driver.ts';
+import { DownloadStreamDriver } from '../download-driver.ts';
+import type { DeadlineClock } from '../deadline-timer.ts';
 import type { DownloadStreamOptions, OpenDownloadStream } from '../firmware.ts';
 import type { StreamMachine } from '../stream.ts';
 import type { Platform } from '../types.ts';
@@ -16,7 +17,7 @@ class ModdableDownloadStream extends DownloadStreamDriver {
   private socket: TCP | undefined;
   private connected = false;
 
-  constructor(machine: StreamMachine, platform: DriverClock, o: DownloadStreamOptions) {
+  constructor(machine: StreamMachine, platform: DeadlineClock, o: DownloadStreamOptions) {
     super(machine, o, platform, new Uint8Array(512));
   }
 

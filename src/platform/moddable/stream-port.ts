@@ -16,11 +16,10 @@
 import Listener from 'embedded:io/socket/listener';
 import TCP from 'embedded:io/socket/tcp';
 import { TransportCommand, type IncomingStream, type StreamDialOptions, type StreamDriver, type StreamDriverOptions, type StreamListener, type StreamListenerOptions, type StreamMachine, type StreamPort } from '../stream.ts';
-import type { Platform, TimerHandle } from '../types.ts';
+import { createDeadlineTimer, type DeadlineClock, type DeadlineListener, type DeadlineTimer } from '../deadline-timer.ts';
 import { ModdableStreamDriver } from 'tinyusp/stream';
 import { MODDABLE_STREAM_IO } from './stream-io.ts';
 
-type Clock = Pick<Platform, 'now' | 'setTimer' | 'clearTimer'>;
 
 class ModdableIncoming implements IncomingStream {
   constructor(readonly socket: TCP, readonly address: string, readonly port: number) {}
@@ -33,13 +32,14 @@ type TcpFrom = new (options: {
 }) => TCP;
 
 /** Drives an accepted connection: up at once, bytes in, transmit out, one timer. */
-class AcceptedStream implements StreamDriver {
+class AcceptedStream implements StreamDriver, DeadlineListener {
   private socket: TCP | undefined;
-  private timer: TimerHandle | undefined;
+  private readonly deadline: DeadlineTimer;
   private readonly out = new Uint8Array(1024);
   private closed = false;
 
-  constructor(readonly machine: StreamMachine, readonly clock: Clock, incoming: ModdableIncoming, readonly o: StreamDriverOptions) {
+  constructor(readonly machine: StreamMachine, readonly clock: DeadlineClock, incoming: ModdableIncoming, readonly o: StreamDriverOptions) {
+    this.deadline = createDeadlineTimer(clock, this);
     const self = this;
     const s = new (TCP as unknown as TcpFrom)({
       from: incoming.socket, nodelay: true, format: 'buffer',
@@ -71,7 +71,7 @@ class AcceptedStream implements StreamDriver {
     }
     this.o.onService?.();
     this.flush();
-    this.arm();
+    this.deadline.arm(this.closed ? Infinity : this.machine.pollTimeout() ?? Infinity);
   }
 
   close(): void {
@@ -79,8 +79,13 @@ class AcceptedStream implements StreamDriver {
     this.closed = true;
     this.flush();
     this.drop();
-    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
-    this.timer = undefined;
+    this.deadline.cancel();
+  }
+
+  /** The machine's deadline came (deadline-timer.ts). */
+  onDeadline(): void {
+    this.machine.handleTimeout(this.clock.now());
+    this.service();
   }
 
   private flush(): void {
@@ -100,18 +105,6 @@ class AcceptedStream implements StreamDriver {
     const s = this.socket;
     this.socket = undefined;
     s?.close();
-  }
-
-  private arm(): void {
-    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
-    this.timer = undefined;
-    const at = this.machine.pollTimeout();
-    if (at === undefined || this.closed) return;
-    this.timer = this.clock.setTimer(() => {
-      this.timer = undefined;
-      this.machine.handleTimeout(this.clock.now());
-      this.service();
-    }, Math.max(0, at - this.clock.now()));
   }
 }
 
@@ -145,7 +138,7 @@ class ModdableListener implements StreamListener {
 }
 
 /** The stream port of a Moddable platform (TCP only; see the module comment). */
-export function moddableStreamPort(clock: Clock): StreamPort {
+export function moddableStreamPort(clock: DeadlineClock): StreamPort {
   return {
     dial(machine: StreamMachine, o: StreamDialOptions): StreamDriver {
       // wss needs the peer certificate's names (R-SEC.0a), which the SDK's TLS session does not hand out.

@@ -4,7 +4,8 @@
  * hashing and the image checks run here in XS; the slot bytes and the socket bytes cross
  * the bridge (protocol.ts). Stream events arrive through the platform's handleEvents.
  */
-import { DownloadStreamDriver, type DriverClock } from '../download-driver.ts';
+import { DownloadStreamDriver } from '../download-driver.ts';
+import type { DeadlineClock } from '../deadline-timer.ts';
 import type { DownloadStreamOptions, FirmwareSlots, OpenDownloadStream, SlotInfo, SlotStatus } from '../firmware.ts';
 import type { StreamMachine } from '../stream.ts';
 import type { Platform } from '../types.ts';
@@ -42,7 +43,7 @@ class BridgedStream extends DownloadStreamDriver {
 
   constructor(
     machine: StreamMachine, o: DownloadStreamOptions, private readonly call: BridgeCall,
-    private readonly events: StreamEvents, private readonly nextId: () => number, platform: DriverClock,
+    private readonly events: StreamEvents, private readonly nextId: () => number, platform: DeadlineClock,
   ) {
     super(machine, o, platform, new Uint8Array(2048));
   }
