@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ROOT, TARGETS, type Target } from './targets.ts';
 import { ESPRUINO_OUTFILE, writeEspruinoBundle } from './espruino.ts';
-import { arrowTopLevelFunctionsIn } from './xs-arrows.ts';
+import { lowerForXsIn } from './xs-flash.ts';
 
 export interface BundleSize {
   readonly target: string;
@@ -21,7 +21,7 @@ export interface BundleSize {
 
 export async function buildTarget(t: Target): Promise<BundleSize> {
   await build({ ...t.options, entryPoints: [t.entry], outfile: t.outfile });
-  if (t.options.platform === 'neutral') arrowTopLevelFunctionsIn(t.outfile); // XS bundles (xs-arrows.ts)
+  if (t.options.platform === 'neutral') lowerForXsIn(t.outfile); // XS bundles (xs-flash.ts)
   const code = readFileSync(t.outfile);
   return { target: t.name, file: relative(ROOT, t.outfile), bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
 }

@@ -1,7 +1,6 @@
 /**
- * Post-build step of every bundle that runs in XS (tools/build/index.ts for the `xs` and
- * `moddable-*` targets, tools/xs/bundle.ts for the xsnap tests, so the tests run what
- * the device runs): each top-level `function f(…) {…}` becomes `const f = (…) => {…}`.
+ * Post-build pass of every bundle that runs in XS (xs-flash.ts): each top-level
+ * `function f(…) {…}` becomes `const f = (…) => {…}`.
  * Preloaded (flash on Moddable), an arrow function is 4 XS slots and a `function`
  * declaration 8, its `prototype` object included (docs/device.md "The ESP32 JavaScript
  * link"): 396 declarations, 1 541 preloaded slots (24.1 KiB) in the coaps build.
@@ -15,7 +14,6 @@
 import { transformSync } from '@babel/core';
 import type { NodePath } from '@babel/traverse';
 import * as t from '@babel/types';
-import { readFileSync, writeFileSync } from 'node:fs';
 
 /** True when `path` runs while the module evaluates (not inside a function body). */
 function runsAtLoad(path: NodePath): boolean {
@@ -53,27 +51,24 @@ function convertible(fn: NodePath<t.FunctionDeclaration>): boolean {
   return true;
 }
 
-/** The bundle's code with its top-level function declarations as arrows, and how many. */
-export function arrowTopLevelFunctions(code: string): { code: string; converted: number } {
-  let converted = 0;
-  const plugin = (): { visitor: { FunctionDeclaration(fn: NodePath<t.FunctionDeclaration>): void } } => ({
+/** Babel plugin; `counts.converted` receives how many declarations became arrows. */
+export function arrowsPlugin(counts: { converted: number }): () => { visitor: { FunctionDeclaration(fn: NodePath<t.FunctionDeclaration>): void } } {
+  return () => ({
     visitor: {
       FunctionDeclaration(fn: NodePath<t.FunctionDeclaration>) {
         if (!fn.parentPath.isProgram() || !convertible(fn)) return;
         const { id, params, body } = fn.node;
         fn.replaceWith(t.variableDeclaration('const', [t.variableDeclarator(id!, t.arrowFunctionExpression(params, body))]));
-        converted++;
+        counts.converted++;
       },
     },
   });
-  const out = transformSync(code, { babelrc: false, configFile: false, compact: true, comments: false, sourceType: 'module', plugins: [plugin] });
-  if (out?.code === undefined || out.code === null) throw new Error('xs-arrows: Babel returned no code');
-  return { code: out.code, converted };
 }
 
-/** Rewrites a written bundle in place. */
-export function arrowTopLevelFunctionsIn(file: string): number {
-  const r = arrowTopLevelFunctions(readFileSync(file, 'utf8'));
-  writeFileSync(file, r.code);
-  return r.converted;
+/** The bundle's code with its top-level function declarations as arrows, and how many. */
+export function arrowTopLevelFunctions(code: string): { code: string; converted: number } {
+  const counts = { converted: 0 };
+  const out = transformSync(code, { babelrc: false, configFile: false, compact: true, comments: false, sourceType: 'module', plugins: [arrowsPlugin(counts)] });
+  if (out?.code === undefined || out.code === null) throw new Error('xs-arrows: Babel returned no code');
+  return { code: out.code, converted: counts.converted };
 }

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XS_OPTIONS } from '../build/targets.ts';
-import { arrowTopLevelFunctionsIn } from '../build/xs-arrows.ts';
+import { lowerForXsIn } from '../build/xs-flash.ts';
 
 /**
  * Returns the path of an ESM bundle of `entry`, built into a fresh temp directory.
@@ -16,6 +16,6 @@ export async function bundleForXs(entry: string, options: { minify?: boolean; al
   const alias = options.alias ?? {};
   const external = (XS_OPTIONS.external ?? []).filter((name) => !(name in alias));
   await build({ ...XS_OPTIONS, minify: options.minify ?? true, entryPoints: [entry], outfile, external, alias: { ...XS_OPTIONS.alias, ...alias } });
-  arrowTopLevelFunctionsIn(outfile); // as the device's bundles (tools/build/xs-arrows.ts)
+  lowerForXsIn(outfile); // as the device's bundles (tools/build/xs-flash.ts)
   return outfile;
 }
