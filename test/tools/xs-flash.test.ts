@@ -96,6 +96,33 @@ t('fields kept: a setter of the class, of its base or of a subclass; __proto__; 
   }
 });
 
+/** Evaluates an ES module's text as a function body and returns its exports by name. */
+function exportsOf(code: string): Record<string, unknown> {
+  const body = code.replace(/export\s*\{([^}]*)\};?/, (_m, list: string) =>
+    `return {${list.split(',').map((e) => { const [local, as] = e.split(' as '); return `${(as ?? local)!.trim()}:${local!.trim()}`; }).join(',')}};`);
+  return new Function(body)() as Record<string, unknown>;
+}
+
+t('names: module-level names take property names the bundle already spells; exports keep their names', () => {
+  const src = 'var Yl=[1],Ki=[2];const o={size:0,port:0};const Zz=(x)=>({Yl,v:x.port});const r=[Zz({port:Ki[0]}).Yl[0],Zz({port:3}).v,o.size];export{r as result,Zz as api,Yl};';
+  const out = lowerForXs(src).code;
+  assert.is(lowerForXs(src).passes.names.renamed, 2); // Ki and Zz; Yl is a key already (`{Yl}`)
+  assert.not.match(out, /\b(Ki|Zz)\b/);
+  for (const code of [src, out]) {
+    const m = exportsOf(code) as { result: unknown; api: (x: { port: number }) => unknown; Yl: unknown };
+    assert.equal(m.result, [1, 3, 0]);
+    assert.equal(m.api({ port: 7 }), { Yl: [1], v: 7 }, 'a shorthand property keeps its key');
+    assert.equal(m.Yl, [1]);
+  }
+});
+
+t('names never taken: a global the bundle reads, an engine global, a name bound inside a function, a reserved word', () => {
+  const src = 'var Aa=[1],Bb=[2],Cc=[3];const o={Math:1,Array:1,keys:1,length:1};const f=(keys)=>keys+Aa[0]+Bb[0]+Cc[0];const r=[f(1),typeof Math,o.keys];export{r as result};';
+  const out = same(src, [7, 'object', 1]);
+  assert.is(lowerForXs(src).passes.names.renamed, 0);
+  assert.match(out, /Aa/);
+});
+
 t('the passes run together and a second run changes nothing', () => {
   const src = 'var N=3;var K={a:1};function f(x){return x*N+K.a}class P{q=f(1)}const r=new P().q;export{r as result};';
   const once = same(src, 4);
