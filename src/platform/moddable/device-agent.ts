@@ -125,7 +125,9 @@ export function runDeviceAgent(extras: DeviceExtras): void {
     const { controllers } = settings;
     if (controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
     const description = copyBoardDescription(board);
+    // Built at preload with the MTPs of this build (tinyusp/schemas, D14); the agent builds none itself.
     const schema = schemaFor(board.name);
+    if (schema === undefined) { platform.log.error(`no preloaded schema for board "${board.name}" (tinyusp/schemas is built for board=${boardName})`); return; }
     const wsPort = settings.wsPort;
     const websocket = wsPort > 0 || controllers.some((c) => c.uri.startsWith('ws://')) ? extras.websocket?.(platform, wsPort) : undefined;
     const mqtt = settings.mqtt !== undefined ? extras.mqtt?.(platform, settings.mqtt) : undefined;
@@ -135,7 +137,7 @@ export function runDeviceAgent(extras: DeviceExtras): void {
       const firmware = extras.firmware?.(platform);
       agent = startHostAgent({
         ...(firmware !== undefined ? { firmware } : {}),
-        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, schema, serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
         // Callbacks only for the MTPs that run (each closure is ≈ 10 XS slots the agent keeps).
         ...(websocket !== undefined ? {
