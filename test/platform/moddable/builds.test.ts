@@ -97,6 +97,8 @@ t('#13 the CoAP + DTLS core carries no MQTT, WebSocket, HTTP or firmware code, a
   // without MQTT disables the Client rows an earlier firmware left and says SupportedProtocols CoAP.
   const kept = new Set(['src/mtp/mqtt/provision.ts', 'src/mqtt/types.ts']);
   assert.equal(inputs.filter((f) => /^src\/(mqtt|websocket|http|firmware|mtp\/mqtt|mtp\/websocket)\//.test(f) && !kept.has(f)), []);
+  // D14: its schema declares CoAP alone, so MQTT's and WebSocket's data-model objects are not linked either.
+  assert.equal(inputs.filter((f) => f === 'src/dm/objects/mqtt.ts' || f === 'src/dm/objects/websocket.ts'), []);
   const main = (await bundle('moddable-coaps-main')).text;
   assert.equal(specifiers(main).filter((s) => ['tinyusp/stream', 'tinyusp/self-test', 'tinyusp/firmware'].includes(s)), []);
   const full = inputsOf(await bundle('xs'));
