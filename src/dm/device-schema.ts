@@ -4,13 +4,15 @@
  * a board adds (e.g. IoTCapability.{i}., declared with object/table/param from
  * schema-table.ts and passed as `extra`).
  *
- * Which MTPs a schema declares is a build-time choice (D14): the host agent (Node,
- * xsnap), Espruino and the Moddable `full` build declare EVERY_MTP with createDeviceSchema;
- * the Moddable `coaps` build declares COAP_MTPS (no Device.MQTT., no MQTT or WebSocket
- * sub-objects, Protocol enumerations "CoAP" only) with buildDeviceSchema, so its core
- * links none of the other MTPs' declarations.
+ * What a schema declares beyond that is a build-time choice (D14), a SchemaProfile: its
+ * MTPs and whether it has firmware images. The host agent (Node, xsnap), Espruino and the
+ * Moddable `full` build declare FULL_SCHEMA (every MTP, firmware) with createDeviceSchema;
+ * the Moddable `coaps` build declares COAPS_SCHEMA (CoAP alone: no Device.MQTT., no MQTT
+ * or WebSocket sub-objects, Protocol enumerations "CoAP"; no firmware images) with
+ * buildDeviceSchema, so its core links none of the other declarations.
  */
 import { deviceInfoObject } from './objects/device-info.ts';
+import { FIRMWARE_OBJECTS, type FirmwareObjects } from './objects/firmware-objects.ts';
 import { localAgentObject } from './objects/local-agent.ts';
 import { COAP_OBJECTS, type MtpObjects } from './objects/mtp-objects.ts';
 import { MQTT_OBJECTS } from './objects/mqtt.ts';
@@ -30,12 +32,26 @@ export const EVERY_MTP: readonly MtpObjects[] = [COAP_OBJECTS, MQTT_OBJECTS, WEB
 /** CoAP (with CoAP over DTLS) alone: the Moddable coaps build. */
 export const COAP_MTPS: readonly MtpObjects[] = [COAP_OBJECTS];
 
+/** What a build runs, as far as its schema is concerned. */
+export interface SchemaProfile {
+  /** The MTPs whose objects and Protocol values the schema declares (objects/mtp-objects.ts). */
+  readonly mtps: readonly MtpObjects[];
+  /** The firmware images, Download()/Activate() and TransferComplete! (objects/firmware-objects.ts), or null. */
+  readonly firmware: FirmwareObjects | null;
+}
+
+/** Every MTP and the firmware images: the host agent, Espruino, the Moddable full build. */
+export const FULL_SCHEMA: SchemaProfile = { mtps: EVERY_MTP, firmware: FIRMWARE_OBJECTS };
+/** CoAP alone and no firmware images: the Moddable coaps build. */
+export const COAPS_SCHEMA: SchemaProfile = { mtps: COAP_MTPS, firmware: null };
+
 /**
- * Builds and freezes the schema of an agent running `mtps`; `extra` objects (and their
- * …NumberOfEntries params) go directly under Device. (after the standard ones).
+ * Builds and freezes the schema of a build running what `profile` says; `extra` objects
+ * (and their …NumberOfEntries params) go directly under Device. (after the standard ones).
  */
-export function buildDeviceSchema(mtps: readonly MtpObjects[], extra: readonly (ObjectNode | ParamNode)[] = []): Schema {
-  const children: (ObjectNode | ParamNode)[] = [deviceInfoObject(), timeObject(), localAgentObject(mtps)];
+export function buildDeviceSchema(profile: SchemaProfile, extra: readonly (ObjectNode | ParamNode)[] = []): Schema {
+  const mtps = profile.mtps;
+  const children: (ObjectNode | ParamNode)[] = [deviceInfoObject(profile.firmware), timeObject(), localAgentObject(mtps, profile.firmware)];
   for (let i = 0; i < mtps.length; i++) {
     const own = mtps[i]!.device;
     if (own !== undefined) children.push(own());
@@ -44,7 +60,7 @@ export function buildDeviceSchema(mtps: readonly MtpObjects[], extra: readonly (
   return buildSchema(deviceObject(children), DATA_MODEL_URI);
 }
 
-/** The schema with every MTP (EVERY_MTP): the host agent's and the Moddable full build's. */
+/** The schema with every MTP and the firmware images (FULL_SCHEMA): the host agent's and the Moddable full build's. */
 export function createDeviceSchema(extra: readonly (ObjectNode | ParamNode)[] = []): Schema {
-  return buildDeviceSchema(EVERY_MTP, extra);
+  return buildDeviceSchema(FULL_SCHEMA, extra);
 }

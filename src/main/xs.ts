@@ -19,8 +19,8 @@ export { utf8Bytes } from '../usp/wire.ts';
 
 export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
 export { WEBSOCKET_MTP } from '../mtp/websocket/index.ts';
-// BUILD_MTPS: the MTPs the full Moddable build's schema declares (tinyusp/schemas; D14): every one.
-export { EVERY_MTP as BUILD_MTPS } from '../dm/index.ts';
+// BUILD_SCHEMA: what the full Moddable build's schema declares (tinyusp/schemas; D14): every MTP, the firmware images.
+export { FULL_SCHEMA as BUILD_SCHEMA } from '../dm/index.ts';
 export {
   buildDeviceSchema, createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
 } from '../dm/index.ts';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import {
-  buildDeviceSchema, COAP_MTPS, createDataModel, createDeviceContext, createFactoryDefault, WriteMode,
+  buildDeviceSchema, COAPS_SCHEMA, createDataModel, createDeviceContext, createFactoryDefault, WriteMode,
 } from '../../src/dm/index.ts';
 import { STORE_KEY } from '../../src/dm/persistence.ts';
 import { createFileStore } from '../../src/platform/node/storage.ts';
@@ -171,7 +171,7 @@ restart('§Persistence an unreadable stored state falls back to the factory defa
   assert.ok(m.loadError.includes('Device.LocalAgent.Controller.0.'));
 });
 
-restart('D14 a state of a schema with more MTPs loads into a CoAP-only schema without them (the full build\'s MQTT rows in the coaps build)', () => {
+restart('D14 a state of a schema with more MTPs loads into a CoAP-only schema without them (the full build\'s MQTT rows and TransferCompletePolicy in the coaps build)', () => {
   const store = memoryStore();
   const full = exampleModel(store);
   const tx = full.begin();
@@ -186,17 +186,19 @@ restart('D14 a state of a schema with more MTPs loads into a CoAP-only schema wi
   tx.set(mqtt.child('MQTT')!, 'ResponseTopicConfigured', 'usp/agent');
   const ctl = tx.add(full.tableAt('Device.LocalAgent.Controller.')!)!;
   tx.set(ctl, 'EndpointID', 'proto::ctl');
+  tx.set(ctl.child('TransferCompletePolicy')!, 'ResultTypeFilter', 'Failure');
   tx.set(tx.add(ctl.table('MTP')!)!.child('CoAP')!, 'Host', 'ctl.local');
   const viaMqtt = tx.add(ctl.table('MTP')!)!;
   tx.set(viaMqtt, 'Protocol', 'MQTT');
   tx.set(viaMqtt.child('MQTT')!, 'Topic', 'usp/ctl');
   assert.is(tx.commit(), 0, tx.message);
   const coapOnly = createDataModel({
-    schema: buildDeviceSchema(COAP_MTPS, exampleObjects()), context: createDeviceContext(BOARD, 'T0001', '1.0', 'os::0A1B2C-T0001', 0), store,
+    schema: buildDeviceSchema(COAPS_SCHEMA, exampleObjects()), context: createDeviceContext(BOARD, 'T0001', '1.0', 'os::0A1B2C-T0001', 0), store,
     factoryDefault: createFactoryDefault(BOARD, { rows: EXAMPLE_ROWS }),
   });
   assert.is(coapOnly.loadError, '');
   assert.is(coapOnly.tableAt('Device.MQTT.Client.'), undefined);
+  assert.is(coapOnly.instanceAt(`${ctl.path}TransferCompletePolicy.`), undefined);
   const localRows = full.resolve('Device.LocalAgent.MTP.*.').objects!.map((o) => o.path);
   assert.ok(localRows.includes(mqtt.path));
   assert.equal(coapOnly.resolve('Device.LocalAgent.MTP.*.').objects!.map((o) => o.path), localRows.filter((r) => r !== mqtt.path), 'only the MQTT MTP row is left out');

@@ -1,10 +1,11 @@
 /**
- * D14: a schema declares the MTPs of the build that runs it (src/dm/device-schema.ts,
- * src/dm/objects/mtp-objects.ts). The Moddable coaps build's (COAP_MTPS, through the
- * coaps core's BUILD_MTPS) has no Device.MQTT. and no MQTT or WebSocket sub-object, and
- * its Protocol enumerations are "CoAP" alone; the host agent's and the full build's
- * (EVERY_MTP, createDeviceSchema) keep every object (their path list is pinned against
- * TR-181 by test/dm/schema.test.ts) and enumerate exactly the MTPs they run.
+ * D14: a schema declares the MTPs and firmware images of the build that runs it
+ * (src/dm/device-schema.ts, objects/mtp-objects.ts, objects/firmware-objects.ts). The
+ * Moddable coaps build's (COAPS_SCHEMA, through the coaps core's BUILD_SCHEMA) has no
+ * Device.MQTT., no MQTT or WebSocket sub-object and no firmware images, and its Protocol
+ * enumerations are "CoAP" alone; the host agent's and the full build's (FULL_SCHEMA,
+ * createDeviceSchema) keep every object (their path list is pinned against TR-181 by
+ * test/dm/schema.test.ts) and enumerate exactly the MTPs they run.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  buildDeviceSchema, COAP_MTPS, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, DmError, EVERY_MTP,
-  type DataModel, type Schema,
+  buildDeviceSchema, COAPS_SCHEMA, createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, DmError, EVERY_MTP,
+  FULL_SCHEMA, type DataModel, type Schema,
 } from '../../src/dm/index.ts';
 import { TARGETS } from '../../tools/build/targets.ts';
 import { BOARD, EXAMPLE_ROWS, exampleObjects, setOne } from './example-model.ts';
@@ -49,9 +50,14 @@ const MTP_PROTOCOLS = [
   'Device.LocalAgent.SupportedProtocols', 'Device.LocalAgent.MTP.{i}.Protocol', 'Device.LocalAgent.Controller.{i}.MTP.{i}.Protocol',
 ];
 
-/** MQTT's and WebSocket's own objects: what the coaps schema leaves out. */
+/** MQTT's and WebSocket's own objects. */
 function mqttOrWebSocket(path: string): boolean {
   return path.startsWith('Device.MQTT') || path.includes('.MQTT.') || path.includes('.WebSocket.');
+}
+
+/** The firmware images' objects (Firmware:1 profile), TransferComplete! and TransferCompletePolicy. */
+function firmware(path: string): boolean {
+  return path.includes('FirmwareImage') || path.includes('TransferComplete') || path === 'Device.DeviceInfo.MaxNumberOfActivateTimeWindows';
 }
 
 function model(schema: Schema): DataModel {
@@ -60,27 +66,30 @@ function model(schema: Schema): DataModel {
   });
 }
 
-t('D14 the CoAP-only schema has no Device.MQTT. and no MQTT or WebSocket MTP sub-object; everything else is the full schema\'s', () => {
+t('D14 the coaps schema has no Device.MQTT., no MQTT or WebSocket MTP sub-object and no firmware image; everything else is the full schema\'s', () => {
   const full = paths(createDeviceSchema());
-  const coaps = paths(buildDeviceSchema(COAP_MTPS));
+  const coaps = paths(buildDeviceSchema(COAPS_SCHEMA));
   assert.ok(full.includes('Device.MQTT.Client.{i}.BrokerAddress') && full.includes('Device.LocalAgent.MTP.{i}.WebSocket.Port'));
-  assert.equal(coaps.filter(mqttOrWebSocket), []);
-  assert.equal(coaps, full.filter((p) => !mqttOrWebSocket(p) && p !== 'Device.MQTT.ClientNumberOfEntries'));
+  assert.ok(full.includes('Device.DeviceInfo.FirmwareImage.{i}.Download()') && full.includes('Device.LocalAgent.TransferComplete!'));
+  assert.equal(coaps.filter((p) => mqttOrWebSocket(p) || firmware(p)), []);
+  assert.equal(coaps, full.filter((p) => !mqttOrWebSocket(p) && !firmware(p)));
 });
 
 t('D14 the Protocol enumerations list exactly the MTPs each schema runs (TR-181 also lists STOMP and UDS, which no build runs)', () => {
-  for (const [path, e] of protocolEnumerations(buildDeviceSchema(COAP_MTPS))) assert.equal(e, ['CoAP'], path);
+  for (const [path, e] of protocolEnumerations(buildDeviceSchema(COAPS_SCHEMA))) assert.equal(e, ['CoAP'], path);
   for (const [path, e] of protocolEnumerations(createDeviceSchema())) assert.equal(e, ['CoAP', 'MQTT', 'WebSocket'], path);
-  assert.equal([...protocolEnumerations(buildDeviceSchema(COAP_MTPS)).keys()], MTP_PROTOCOLS);
+  assert.equal([...protocolEnumerations(buildDeviceSchema(COAPS_SCHEMA)).keys()], MTP_PROTOCOLS);
   assert.equal(EVERY_MTP.map((m) => m.protocol), ['CoAP', 'MQTT', 'WebSocket']);
 });
 
-t('D14 createDeviceSchema is the schema with every MTP: the host agent and the full build keep it', () => {
-  assert.equal(paths(createDeviceSchema(exampleObjects())), paths(buildDeviceSchema(EVERY_MTP, exampleObjects())));
+t('D14 createDeviceSchema is the schema with every MTP and the firmware images: the host agent and the full build keep it', () => {
+  assert.equal(paths(createDeviceSchema(exampleObjects())), paths(buildDeviceSchema(FULL_SCHEMA, exampleObjects())));
+  assert.is(FULL_SCHEMA.mtps, EVERY_MTP);
+  assert.ok(FULL_SCHEMA.firmware !== null);
 });
 
 t('R-SET / TR-181 Protocol: a Set or Add naming an MTP the agent lacks fails with 7012 and says which values it takes', () => {
-  const coaps = model(buildDeviceSchema(COAP_MTPS, exampleObjects()));
+  const coaps = model(buildDeviceSchema(COAPS_SCHEMA, exampleObjects()));
   const local = coaps.resolve('Device.LocalAgent.MTP.*.').objects[0]!;
   assert.is(setOne(coaps, `${local.path}Protocol`, 'MQTT'), DmError.InvalidValue);
   const tx = coaps.begin();
@@ -94,15 +103,15 @@ t('R-SET / TR-181 Protocol: a Set or Add naming an MTP the agent lacks fails wit
   assert.is(setOne(full, `${full.resolve('Device.LocalAgent.MTP.*.').objects[0]!.path}Protocol`, 'MQTT'), 0);
 });
 
-t('#13 item 4 the coaps core as bundled (src/main/xs-coaps.ts) builds its schema with CoAP alone', async () => {
+t('#13 item 4 the coaps core as bundled (src/main/xs-coaps.ts) builds its schema with CoAP alone and no firmware images', async () => {
   const target = TARGETS.find((x) => x.name === 'moddable-coaps-core')!;
   const r = await build({ ...target.options, entryPoints: [target.entry], outfile: target.outfile, write: false });
   const file = join(mkdtempSync(join(tmpdir(), 'tinyusp-coaps-core-')), 'core.mjs');
   writeFileSync(file, r.outputFiles[0]!.text);
-  const core = await import(pathToFileURL(file).href) as { BUILD_MTPS: typeof COAP_MTPS; buildDeviceSchema: typeof buildDeviceSchema };
-  const schema = core.buildDeviceSchema(core.BUILD_MTPS);
-  assert.equal(paths(schema).filter(mqttOrWebSocket), []);
-  assert.equal(paths(schema), paths(buildDeviceSchema(COAP_MTPS)));
+  const core = await import(pathToFileURL(file).href) as { BUILD_SCHEMA: typeof COAPS_SCHEMA; buildDeviceSchema: typeof buildDeviceSchema };
+  const schema = core.buildDeviceSchema(core.BUILD_SCHEMA);
+  assert.equal(paths(schema).filter((p) => mqttOrWebSocket(p) || firmware(p)), []);
+  assert.equal(paths(schema), paths(buildDeviceSchema(COAPS_SCHEMA)));
   for (const [path, e] of protocolEnumerations(schema)) assert.equal(e, ['CoAP'], path);
 });
 

@@ -4,15 +4,16 @@
  * agent talks to, their MTPs, BootParameters (Boot!.ParameterMap) and
  * SendOnBoardRequest() (R-NOT.5). Retry defaults are R-NOT.1's (5 s, ×2.000).
  */
-import { alias, command, entries, object, param, R, T, table, W } from '../schema-table.ts';
+import { alias, command, entries, param, R, T, table, W } from '../schema-table.ts';
 import { ObjAccess, type ObjectNode } from '../schema.ts';
+import type { FirmwareObjects } from './firmware-objects.ts';
 import type { MtpObjects } from './mtp-objects.ts';
 
 export const ROLE = 'Device.LocalAgent.ControllerTrust.Role.{i}.';
 const CERTIFICATE = 'Device.LocalAgent.Certificate.{i}.';
 
-/** `protocols` is protocolsOf(mtps): the Protocol enumeration of the schema. */
-export function controllerTable(mtps: readonly MtpObjects[], protocols: readonly string[]): ObjectNode {
+/** `protocols` is protocolsOf(mtps): the Protocol enumeration of the schema; `firmware` adds TransferCompletePolicy. */
+export function controllerTable(mtps: readonly MtpObjects[], protocols: readonly string[], firmware: FirmwareObjects | null): ObjectNode {
   const children: ObjectNode[] = [];
   for (let i = 0; i < mtps.length; i++) children.push(mtps[i]!.controllerMtp());
   return table('Controller', { access: ObjAccess.AddDelete, keys: [['EndpointID'], ['~Alias']], maxEntries: 8 }, [
@@ -45,8 +46,6 @@ export function controllerTable(mtps: readonly MtpObjects[], protocols: readonly
       param('Enable', T.Boolean, W),
       param('ParameterName', T.String, W, { maxLength: 256 }),
     ]),
-    object('TransferCompletePolicy', [
-      param('ResultTypeFilter', T.String, W, { enumeration: ['Success', 'Failure', 'Both'], def: 'Both' }),
-    ]),
+    ...(firmware === null ? [] : [firmware.transferCompletePolicy()]),
   ]);
 }

@@ -3,13 +3,14 @@
  * TR-181 2.16 per D2), AGENT-REQUIREMENTS §2.2 and §2.4: the agent's own MTPs,
  * Controllers, Subscriptions (R-NOT.0, §1.14; non-persistent ones are deleted after Boot!),
  * Requests (R-OPR.0; never persisted: operations do not survive a reboot),
- * Certificates, ControllerTrust, and the Periodic!/TransferComplete! events.
+ * Certificates, ControllerTrust, and the Periodic! event (TransferComplete!: firmware-objects.ts).
  */
 import { upTimeSeconds } from '../context.ts';
 import { alias, command, entries, event, object, param, R, T, table, W } from '../schema-table.ts';
 import { ObjAccess, type DeviceContext, type ObjectNode } from '../schema.ts';
 import { controllerTable } from './controller.ts';
 import { controllerTrustObject } from './controller-trust.ts';
+import type { FirmwareObjects } from './firmware-objects.ts';
 import { protocolsOf, type MtpObjects } from './mtp-objects.ts';
 
 /** Bound on Subscription rows, reported as SupportedNumberOfSubscriptions. */
@@ -87,8 +88,11 @@ function certificateTable(): ObjectNode {
   ]);
 }
 
-/** Device.LocalAgent. with the MTPs `mtps` (the Protocol enumerations list exactly those). */
-export function localAgentObject(mtps: readonly MtpObjects[]): ObjectNode {
+/**
+ * Device.LocalAgent. with the MTPs `mtps` (the Protocol enumerations list exactly those)
+ * and, with `firmware`, TransferComplete! and the Controllers' TransferCompletePolicy (D14).
+ */
+export function localAgentObject(mtps: readonly MtpObjects[], firmware: FirmwareObjects | null): ObjectNode {
   const protocols = protocolsOf(mtps);
   return object('LocalAgent', [
     param('EndpointID', T.String, R, { get: endpointId }),
@@ -104,22 +108,9 @@ export function localAgentObject(mtps: readonly MtpObjects[]): ObjectNode {
     entries('Request'),
     entries('Certificate'),
     event('Periodic!'),
-    event('TransferComplete!', [
-      param('Command', T.String, R),
-      param('CommandKey', T.String, R),
-      param('Requestor', T.String, R),
-      param('TransferType', T.String, R, { enumeration: ['Download', 'Upload'], def: 'Download' }),
-      param('Affected', T.String, R),
-      param('TransferURL', T.String, R, { maxLength: 2048 }),
-      param('StartTime', T.DateTime, R),
-      param('CompleteTime', T.DateTime, R),
-      param('FaultCode', T.UnsignedInt, R),
-      param('FaultString', T.String, R, { maxLength: 256 }),
-      param('CheckSumAlgorithm', T.String, R, { enumeration: ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512', 'Unknown'] }),
-      param('CheckSum', T.HexBinary, R),
-    ]),
+    ...(firmware === null ? [] : [firmware.transferComplete()]),
     mtpTable(mtps, protocols),
-    controllerTable(mtps, protocols),
+    controllerTable(mtps, protocols, firmware),
     subscriptionTable(),
     requestTable(),
     certificateTable(),
