@@ -25,7 +25,8 @@ export {
   buildDeviceSchema, createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
 } from '../dm/index.ts';
 
-export { parseDeviceSettings, DEFAULT_COAP_PORT, type DeviceSettings } from '../config/device-settings.ts';
+export { parseDeviceSettings, DEFAULT_COAP_PORT, type DeviceSettings, type MqttSettingsParser } from '../config/device-settings.ts';
+export { parseMqttSettings } from '../config/mqtt-settings.ts';
 export { deviceCoapsConfig, DEVICE_DTLS, type DevicePems } from '../config/device-credentials.ts';
 export { MQTT_MTP } from '../mtp/mqtt/mtp.ts';
 export { FirmwareService } from '../firmware/index.ts';
