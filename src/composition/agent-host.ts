@@ -28,8 +28,8 @@
  */
 import { createAgent, type Agent, type AgentLimits, type DeviceHooks } from '../agent/index.ts';
 import {
-  createDataModel, createDeviceContext, createDeviceSchema, createFactoryDefault, createIoTDeviceContext,
-  iotCapabilityDefaults, iotCapabilityObjects, type DataModel, type Schema,
+  createDataModel, createDeviceContext, createFactoryDefault, createIoTDeviceContext,
+  iotCapabilityDefaults, type DataModel, type Schema,
 } from '../dm/index.ts';
 import type { CoapConfig } from '../coap/index.ts';
 import type { BoardDescription } from '../platform/board.ts';
@@ -64,8 +64,13 @@ export interface HostAgentConfig {
   readonly platform: Platform;
   readonly endpointId: string;
   readonly board: BoardDescription;
-  /** createDeviceSchema(iotCapabilityObjects(board)) built ahead (Moddable: preloaded into flash); built here if absent. */
-  readonly schema?: Schema;
+  /**
+   * The Device:2 schema, chosen by the entry with the MTPs its build runs (D14):
+   * createDeviceSchema(iotCapabilityObjects(board)) declares every MTP (host agent, full
+   * build), buildDeviceSchema(COAP_MTPS, …) CoAP alone (the Moddable coaps build, whose
+   * core then links no other MTP's objects). Moddable preloads it into flash.
+   */
+  readonly schema: Schema;
   readonly serialNumber: string;
   readonly softwareVersion: string;
   /** Address to bind; also the host of our reply-to URI unless `advertiseHost` is given. */
@@ -175,7 +180,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const context = createIoTDeviceContext(
     createDeviceContext(c.board, c.serialNumber, softwareVersion, c.endpointId, platform.now()), platform.board ?? null);
   const model = createDataModel({
-    schema: c.schema ?? createDeviceSchema(iotCapabilityObjects(c.board)), context, store: platform.storage,
+    schema: c.schema, context, store: platform.storage,
     ...(c.parseCacheSize !== undefined ? { parseCacheSize: c.parseCacheSize } : {}),
     // Built only to seed a fresh or factory-reset tree (never held in RAM).
     factoryDefault: () => {

@@ -14,9 +14,12 @@
  *   wsPort     WebSocket listener port (R-WS.6); absent or 0: none (a ws:// controller is dialled either way)
  *   mqtt       mqtt[s]://[user[:password]@]host[:port]  also run the MQTT MTP
  *   mqttTopic  the agent's topic (default usp/agent/<endpoint-id>)   mqttVersion 5.0 | 3.1.1 (default 5.0)
+ *
+ * The mqtt keys are read by the parser a build with MQTT passes (parseMqttSettings,
+ * mqtt-settings.ts); a build without it (the Moddable coaps build, D14) links none of
+ * it and only notes that mqtt= was given, to refuse it with its own error.
  */
 import { validateEndpointId, EndpointIdError } from '../usp/endpoint-id.ts';
-import { MqttVersion } from '../mtp/mqtt/index.ts';
 import type { MqttBrokerSettings } from '../mtp/mqtt/provision.ts';
 
 export interface DevicePsk {
@@ -37,7 +40,10 @@ export interface DeviceSettings {
     readonly certificate: boolean;
   } | undefined;
   readonly controllers: readonly { readonly endpointId: string; readonly uri: string }[];
+  /** The broker (with a parser for the mqtt keys), undefined without mqtt= or the parser. */
   readonly mqtt: MqttBrokerSettings | undefined;
+  /** mqtt= is given (parsed or not). */
+  readonly asksMqtt: boolean;
   /** WebSocket listener port, 0 = no listener. */
   readonly wsPort: number;
 }
@@ -45,14 +51,17 @@ export interface DeviceSettings {
 export const DEFAULT_COAP_PORT = 5683;
 export const DEFAULT_COAPS_PORT = 5684;
 
-type Config = Readonly<Record<string, unknown>>;
+export type Config = Readonly<Record<string, unknown>>;
 
-function text(c: Config, key: string): string | undefined {
+/** Reads mqtt=, mqttTopic= and mqttVersion= (mqtt-settings.ts parseMqttSettings): the broker, or why not. */
+export type MqttSettingsParser = (config: Config, endpointId: string) => MqttBrokerSettings | string;
+
+export function text(c: Config, key: string): string | undefined {
   const v = c[key];
   return v === undefined || v === '' ? undefined : String(v);
 }
 
-function portOf(value: string, key: string): number | string {
+export function portOf(value: string, key: string): number | string {
   const n = Number(value);
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : `${key}: "${value}" is not a port (0..65535)`;
 }
@@ -79,7 +88,7 @@ export function parseDevicePsk(v: string, key: string): DevicePsk | string {
   return { identity: v.slice(0, colon), key: bytes };
 }
 
-function hasWildcard(topic: string): boolean {
+export function hasWildcard(topic: string): boolean {
   return topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0 || topic.indexOf('\u0000') >= 0;
 }
 
@@ -100,30 +109,6 @@ function parseController(v: string): { endpointId: string; uri: string } | strin
   return { endpointId, uri };
 }
 
-/** `mqtt[s]://[user[:password]@]host[:port]` (a trailing "/" allowed). */
-export function parseMqttUrl(v: string): Omit<MqttBrokerSettings, 'topic' | 'version'> | string {
-  const tls = v.startsWith('mqtts://');
-  if (!tls && !v.startsWith('mqtt://')) return `mqtt: "${v}" must start with mqtt:// or mqtts://`;
-  let rest = v.slice(tls ? 8 : 7);
-  if (rest.endsWith('/')) rest = rest.slice(0, -1);
-  if (rest.indexOf('/') >= 0 || rest.indexOf('?') >= 0) return `mqtt: "${v}" must be mqtt[s]://[user[:password]@]host[:port]`;
-  let username = '', password = '';
-  const at = rest.lastIndexOf('@');
-  if (at >= 0) {
-    const user = rest.slice(0, at);
-    const colon = user.indexOf(':');
-    username = colon < 0 ? user : user.slice(0, colon);
-    password = colon < 0 ? '' : user.slice(colon + 1);
-    rest = rest.slice(at + 1);
-  }
-  const colon = rest.lastIndexOf(':');
-  const host = colon < 0 ? rest : rest.slice(0, colon);
-  const port = colon < 0 ? (tls ? 8883 : 1883) : portOf(rest.slice(colon + 1), 'mqtt');
-  if (typeof port === 'string') return port;
-  if (host === '' || port === 0) return `mqtt: "${v}" needs a host and a port 1..65535`;
-  return { host, port, tls, username, password };
-}
-
 /** `a;b;c` → the non-empty parts. */
 function list(v: string | undefined): string[] {
   return v === undefined ? [] : v.split(';').filter((s) => s !== '');
@@ -131,9 +116,10 @@ function list(v: string | undefined): string[] {
 
 /**
  * Settings from `config` for the agent `endpointId`; `certificate` says whether the
- * three certificate resources (our chain, our key, the CAs) are in the app.
+ * three certificate resources (our chain, our key, the CAs) are in the app; `parseMqtt`
+ * reads the mqtt keys in a build that runs MQTT (null: mqtt= is only noted, asksMqtt).
  */
-export function parseDeviceSettings(config: Config, endpointId: string, certificate: boolean): DeviceSettings | string {
+export function parseDeviceSettings(config: Config, endpointId: string, certificate: boolean, parseMqtt: MqttSettingsParser | null): DeviceSettings | string {
   const coapPort = portOf(text(config, 'coapPort') ?? String(DEFAULT_COAP_PORT), 'coapPort');
   if (typeof coapPort === 'string') return coapPort;
   const plainText = text(config, 'plainCoap');
@@ -162,24 +148,17 @@ export function parseDeviceSettings(config: Config, endpointId: string, certific
     if (c.uri.startsWith('coaps:') && !secure) return `controller ${c.uri} needs DTLS credentials: psk, pskFor or the certificate resources`;
     controllers.push(c);
   }
-  let mqtt: MqttBrokerSettings | undefined;
-  const mqttText = text(config, 'mqtt');
-  if (mqttText !== undefined) {
-    const url = parseMqttUrl(mqttText);
-    if (typeof url === 'string') return url;
-    const topic = text(config, 'mqttTopic') ?? `usp/agent/${endpointId}`;
-    if (hasWildcard(topic)) return `mqttTopic: "${topic}" must be a topic name without wildcards`;
-    const version = text(config, 'mqttVersion') ?? '5.0';
-    if (version !== '5.0' && version !== '3.1.1') return `mqttVersion must be 3.1.1 or 5.0, got "${version}"`;
-    mqtt = { ...url, topic, version: version === '5.0' ? MqttVersion.V5 : MqttVersion.V3_1_1 };
-  } else if (controllers.some((c) => c.uri.startsWith('mqtt:'))) return 'controller <eid>=mqtt:<topic> needs mqtt=<url>';
+  const asksMqtt = text(config, 'mqtt') !== undefined;
+  if (!asksMqtt && controllers.some((c) => c.uri.startsWith('mqtt:'))) return 'controller <eid>=mqtt:<topic> needs mqtt=<url>';
+  const mqtt = asksMqtt && parseMqtt !== null ? parseMqtt(config, endpointId) : undefined;
+  if (typeof mqtt === 'string') return mqtt;
   const wsPort = portOf(text(config, 'wsPort') ?? '0', 'wsPort');
   if (typeof wsPort === 'string') return wsPort;
   const dialsWs = controllers.some((c) => c.uri.startsWith('ws://'));
-  if (!plainCoap && !secure && mqtt === undefined && wsPort === 0 && !dialsWs) return 'plainCoap=0 leaves no MTP: give psk/pskFor/the certificate (coaps), mqtt, wsPort or a ws:// controller';
+  if (!plainCoap && !secure && !asksMqtt && wsPort === 0 && !dialsWs) return 'plainCoap=0 leaves no MTP: give psk/pskFor/the certificate (coaps), mqtt, wsPort or a ws:// controller';
   return {
     plainCoap, coapPort,
     coaps: secure ? { port: coapsPort, psk, controllerPsks, certificate } : undefined,
-    controllers, mqtt, wsPort,
+    controllers, mqtt, asksMqtt, wsPort,
   };
 }

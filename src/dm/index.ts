@@ -25,7 +25,11 @@ export {
   type CommandOutcome, type CommandInputCheck, type FactoryDefault, type FactoryRow, type DataModelOptions, type DataModelApi,
 } from './model-types.ts';
 export { createDataModel, DataModel } from './model.ts';
-export { createDeviceSchema, DATA_MODEL_URI, ROOT_DATA_MODEL_VERSION } from './device-schema.ts';
+export {
+  buildDeviceSchema, createDeviceSchema, COAP_MTPS, COAPS_SCHEMA, DATA_MODEL_URI, EVERY_MTP, FULL_SCHEMA, ROOT_DATA_MODEL_VERSION, type SchemaProfile,
+} from './device-schema.ts';
+export type { MtpObjects } from './objects/mtp-objects.ts';
+export type { FirmwareObjects } from './objects/firmware-objects.ts';
 export { createFactoryDefault, FULL_ACCESS_ROLE, UNTRUSTED_ROLE, type FactoryOptions } from './factory-default.ts';
 export { MAX_SUBSCRIPTIONS } from './objects/local-agent.ts';
 export { STORE_KEY } from './persistence.ts';

@@ -16,8 +16,17 @@
  *   ["Device.LocalAgent.Controller.",3]                              a table's next instance number
  * Instances come parents first. Format 1 (one document {"v":1,"o":[[path,[name,value,…]],…],
  * "n":[[tablePath,next],…]}, written before) is still read.
+ *
+ * A state written by a build whose schema declares more (D14: the full build's MQTT and
+ * WebSocket rows, loaded by the coaps build) loads without them: a line for an object this
+ * schema does not declare is skipped, and so is a row holding a value this schema rejects
+ * (the full build's MQTT MTP row: Protocol "MQTT" is not one of the coaps build's
+ * "CoAP") with every line under it — read with a default in place of that value, the row
+ * would mean something else (a second CoAP MTP). A single-instance object's rejected
+ * value reads as its default. Anything else malformed rejects the state.
  */
-import { named } from './schema.ts';
+import { named, type Schema } from './schema.ts';
+import { checkValue } from './types/value.ts';
 import type { KeyValueStore, TextSource } from '../platform/types.ts';
 import { TextRead } from '../platform/types.ts';
 import { readStoredText, writeStoredText } from './stored-text.ts';
@@ -89,12 +98,42 @@ function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
+/** "Device.LocalAgent.MTP.3.CoAP." → "Device.LocalAgent.MTP.{i}.CoAP." (regex-free: it runs on XS and Espruino). */
+function supportedPathOf(path: string): string {
+  const parts = path.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    const s = parts[i]!;
+    let digits = s.length > 0;
+    for (let k = 0; k < s.length && digits; k++) digits = s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57;
+    if (digits) parts[i] = '{i}';
+  }
+  return parts.join('.');
+}
+
+function declares(schema: Schema, path: string): boolean {
+  const supported = supportedPathOf(path);
+  const objects = schema.objects;
+  for (let i = 0; i < objects.length; i++) if (objects[i]!.path === supported) return true;
+  return false;
+}
+
+/** Whether the schema rejects one of the stored values[from…] of a row of `table`. */
+function rejects(table: Table, values: readonly string[], from: number): boolean {
+  for (let i = from; i + 1 < values.length; i += 2) {
+    const p = named(table.node.params, values[i]!);
+    if (p !== undefined && p.entriesOf === '' && p.getter === null && checkValue(p, values[i + 1]!).err !== 0) return true;
+  }
+  return false;
+}
+
 /** Takes the stored text piece by piece and applies each complete line to the tree. */
 class StateLoader {
   error = '';
   private carry = '';
   private lines = 0;
   private legacy = false;
+  /** Paths of stored rows left out (rejected values): the lines under them are skipped too. */
+  private readonly dropped: string[] = [];
 
   constructor(private readonly tree: InstanceTree) {}
 
@@ -150,13 +189,16 @@ class StateLoader {
   /** Creates the instance at `path` if it is a row not there yet, then stores values[from…] (name, value pairs). */
   private instance(path: string, values: readonly string[], from: number): void {
     const tree = this.tree;
+    for (let i = 0; i < this.dropped.length; i++) if (path.startsWith(this.dropped[i]!)) return;
     let inst = tree.instanceAt(path);
     if (inst === undefined) {
+      if (!declares(tree.schema, path)) return; // an object of a build with more (D14)
       const cut = path.lastIndexOf('.', path.length - 2);
       const table = tree.tableAt(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));
       if (table === undefined || !Number.isInteger(number) || number < 1) { this.error = `stored row ${path} has no table`; return; }
       if (table.rows.length >= tree.maxRowsPerTable) { this.error = `stored table ${table.path} has more than ${tree.maxRowsPerTable} rows`; return; }
+      if (rejects(table, values, from)) { this.dropped.push(path); return; }
       inst = tree.insertRow(table, number);
     }
     for (let i = from; i + 1 < values.length; i += 2) tree.storeValue(inst, values[i]!, values[i + 1]!);

@@ -19,6 +19,7 @@ import { applySimBoardCommand, createSimBoard, type SimBoard } from '../platform
 import { LogLevel, type Platform } from '../platform/types.ts';
 import { createEspruinoBoardIo, createEspruinoPlatform } from '../platform/espruino/index.ts';
 import { CLASS2_PROFILE, startHostAgent, type HostAgent } from '../composition/agent-host.ts';
+import { createDeviceSchema, iotCapabilityObjects } from '../dm/index.ts';
 import { ESPRUINO_CONFIG_FILE as CONFIG_FILE, type EspruinoAgentConfig } from '../config/espruino-config.ts';
 
 /**
@@ -43,7 +44,7 @@ function run(c: EspruinoAgentConfig, p: Platform): void {
   const limits = c.hostLimits === true ? {} : ESPRUINO_PROFILE;
   running = startHostAgent({
     ...limits,
-    platform: p, endpointId: c.endpointId, board: c.board, serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
+    platform: p, endpointId: c.endpointId, board: c.board, schema: createDeviceSchema(iotCapabilityObjects(c.board)), serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
     host: c.host, coapPort: c.coapPort, coapPath: c.coapPath, controllers: c.controllers,
     ...(c.coapAckTimeoutMs !== undefined ? { coapAckTimeoutMs: c.coapAckTimeoutMs } : {}),
     ...(c.advertiseHost !== undefined ? { advertiseHost: c.advertiseHost } : {}),

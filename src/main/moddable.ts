@@ -24,7 +24,7 @@
 import Preference from 'preference';
 import { createBoardIo } from 'tinyusp/board-io';
 import { openFirmware } from 'tinyusp/firmware';
-import { FirmwareService, MQTT_MTP, WEBSOCKET_MTP, type DeviceSettings, type HostAgentConfig } from 'tinyusp/core';
+import { FirmwareService, MQTT_MTP, parseMqttSettings, WEBSOCKET_MTP, type DeviceSettings, type HostAgentConfig } from 'tinyusp/core';
 import { moddableStreamPort } from '../platform/moddable/stream-port.ts';
 import { createModdableCrypto } from 'tinyusp/crypto';
 import { readTextResource } from '../platform/moddable/resources.ts';
@@ -50,7 +50,7 @@ export default function main(): void {
   runDeviceAgent({
     profile: 'full', preference: Preference, createBoardIo,
     selfTest: (platform, port) => runSelfTest(platform, port, () => undefined, createModdableCrypto),
-    mqtt: mqttOf,
+    mqtt: { parse: parseMqttSettings, run: mqttOf },
     // TCP only on Moddable (stream-port.ts).
     websocket: (platform, wsPort) => ({
       mtp: WEBSOCKET_MTP, streams: moddableStreamPort(platform), maxSessions: 2,

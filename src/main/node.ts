@@ -20,6 +20,7 @@ import { applySimBoardCommand, createSimBoard } from '../platform/sim-board.ts';
 import { LogLevel } from '../platform/types.ts';
 import { MqttVersion } from '../mqtt/index.ts';
 import { startHostAgent, type HostAgent } from '../composition/agent-host.ts';
+import { createDeviceSchema, iotCapabilityObjects } from '../dm/index.ts';
 import { DEV_CONTROLLER, externalAddress, parseHostOptions, readConsoleLines, serialOf, softwareVersion } from '../config/host-setup.ts';
 import type { MqttBrokerSettings } from '../mtp/mqtt/provision.ts';
 import { MQTT_MTP } from '../mtp/mqtt/mtp.ts';
@@ -129,7 +130,7 @@ function run(o: AgentOptions, board: BoardDescription): void {
     };
     host = startHostAgent({
       firmware,
-      platform, endpointId: o.endpointId, board, serialNumber: serialOf(board), softwareVersion: softwareVersion(),
+      platform, endpointId: o.endpointId, board, schema: createDeviceSchema(iotCapabilityObjects(board)), serialNumber: serialOf(board), softwareVersion: softwareVersion(),
       plainCoap: o.plainCoap, coaps: coaps === undefined ? undefined : { ...coaps, port: coapsPort },
       host: o.host, coapPort: port, ...(o.host === '0.0.0.0' ? { advertiseHost: externalAddress() ?? '127.0.0.1' } : {}), coapPath: o.coapPath, coapAckTimeoutMs: o.coapAckTimeoutMs, controllers,
       onError(message) {

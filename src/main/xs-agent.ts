@@ -65,7 +65,7 @@ function run(c: XsAgentConfig, p: Platform): void {
         verifySignature: signatureCheck(firmwareBridge.verifyP256, key),
       },
     } : {}),
-    platform: p, endpointId: c.endpointId, board: c.board, ...(preloaded !== undefined ? { schema: preloaded } : {}), serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
+    platform: p, endpointId: c.endpointId, board: c.board, schema: preloaded ?? createDeviceSchema(iotCapabilityObjects(c.board)), serialNumber: c.serialNumber, softwareVersion: c.softwareVersion,
     host: c.host, coapPort: c.coapPort, coapPath: c.coapPath, controllers: c.controllers,
     ...(c.coapAckTimeoutMs !== undefined ? { coapAckTimeoutMs: c.coapAckTimeoutMs } : {}),
     ...(c.advertiseHost !== undefined ? { advertiseHost: c.advertiseHost } : {}),

@@ -8,6 +8,8 @@
  */
 export { validateEndpointId } from '../usp/endpoint-id.ts';
 export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
-export { createDeviceSchema, iotCapabilityObjects, type Schema } from '../dm/index.ts';
+// BUILD_SCHEMA: what this build's schema declares (tinyusp/schemas; D14): CoAP alone and no
+// firmware images, so no Device.MQTT., MQTT or WebSocket sub-object or FirmwareImage is linked.
+export { buildDeviceSchema, COAPS_SCHEMA as BUILD_SCHEMA, iotCapabilityObjects, type Schema } from '../dm/index.ts';
 export { parseDeviceSettings, type DeviceSettings } from '../config/device-settings.ts';
 export { deviceCoapsConfig, type DevicePems } from '../config/device-credentials.ts';

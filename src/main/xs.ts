@@ -19,11 +19,14 @@ export { utf8Bytes } from '../usp/wire.ts';
 
 export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
 export { WEBSOCKET_MTP } from '../mtp/websocket/index.ts';
+// BUILD_SCHEMA: what the full Moddable build's schema declares (tinyusp/schemas; D14): every MTP, the firmware images.
+export { FULL_SCHEMA as BUILD_SCHEMA } from '../dm/index.ts';
 export {
-  createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
+  buildDeviceSchema, createDeviceSchema, iotCapabilityObjects, type Schema, createDataModel, createFactoryDefault, createDeviceContext, WriteMode, DmError,
 } from '../dm/index.ts';
 
-export { parseDeviceSettings, DEFAULT_COAP_PORT, type DeviceSettings } from '../config/device-settings.ts';
+export { parseDeviceSettings, DEFAULT_COAP_PORT, type DeviceSettings, type MqttSettingsParser } from '../config/device-settings.ts';
+export { parseMqttSettings } from '../config/mqtt-settings.ts';
 export { deviceCoapsConfig, DEVICE_DTLS, type DevicePems } from '../config/device-credentials.ts';
 export { MQTT_MTP } from '../mtp/mqtt/mtp.ts';
 export { FirmwareService } from '../firmware/index.ts';

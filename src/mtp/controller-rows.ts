@@ -27,3 +27,16 @@ export function findController(model: DataModelApi, endpointId: string): ObjectI
   for (const row of table.rows) if (read(model, row, 'EndpointID') === endpointId) return row;
   return undefined;
 }
+
+/** The Controller's first enabled MTP row (lowest Order): "CoAP", "MQTT" … or "" (no MTP). */
+export function controllerMtpProtocol(model: DataModelApi, endpointId: string): string {
+  const mtps = findController(model, endpointId)?.table('MTP');
+  let best = '';
+  let bestOrder = Infinity;
+  for (const m of mtps === undefined ? [] : mtps.rows) {
+    if (read(model, m, 'Enable') !== 'true') continue;
+    const order = Number(read(model, m, 'Order')) || 1;
+    if (order < bestOrder) { best = read(model, m, 'Protocol'); bestOrder = order; }
+  }
+  return best;
+}

@@ -18,6 +18,7 @@ import { addMsg, setMsg } from '../../src/usp/index.ts';
 import { UspController } from '../../tools/usp-ctl/controller.ts';
 import { MsgT, RecordT } from '../usp/oracle.ts';
 import { BOARD } from '../dm/example-model.ts';
+import { createDeviceSchema, iotCapabilityObjects } from '../../src/dm/index.ts';
 
 const t = suite('composition/agent-host');
 
@@ -39,7 +40,7 @@ t('R-COAP.10 a 5.03 from the Controller MTP address is a failed delivery: the No
   let ready: (uri: string) => void = () => undefined;
   const up = new Promise<string>((r) => { ready = r; });
   const host = startHostAgent({
-    platform, endpointId: 'os::0A1B2C-T1', board: BOARD, serialNumber: 'T1', softwareVersion: '1.0', host: '127.0.0.1',
+    platform, endpointId: 'os::0A1B2C-T1', board: BOARD, schema: createDeviceSchema(iotCapabilityObjects(BOARD)), serialNumber: 'T1', softwareVersion: '1.0', host: '127.0.0.1',
     coapPort: 0, coapPath: '/usp', coapAckTimeoutMs: 100,
     controllers: [{ endpointId: 'self::n', uri: `coap://127.0.0.1:${notifyPort}/usp` }], onReady: ready,
   });
@@ -76,7 +77,7 @@ t('a platform whose UDP socket is bound on creation (Moddable: onReady inside op
     },
   };
   const host = startHostAgent({
-    platform, endpointId: 'os::0A1B2C-T2', board: BOARD, serialNumber: 'T2', softwareVersion: '1.0', host: '127.0.0.1',
+    platform, endpointId: 'os::0A1B2C-T2', board: BOARD, schema: createDeviceSchema(iotCapabilityObjects(BOARD)), serialNumber: 'T2', softwareVersion: '1.0', host: '127.0.0.1',
     coapPort: 45683, coapPath: '/usp', controllers: [], onReady: () => { readies++; },
   });
   try {

@@ -19,6 +19,7 @@ import { LogLevel, type Platform } from '../../src/platform/types.ts';
 import { addMsg } from '../../src/usp/index.ts';
 import { UspController, type NotifyEvent } from '../../tools/usp-ctl/controller.ts';
 import { BOARD } from '../dm/example-model.ts';
+import { createDeviceSchema, iotCapabilityObjects } from '../../src/dm/index.ts';
 
 const AGENT_ID = 'os::0A1B2C-SYNC1';
 const CONTROLLER_ID = 'self::sync';
@@ -60,7 +61,7 @@ t('D3 §Boot! one start: one NoSec warning, one ready callback, and the stored B
   const ctl = await UspController.open({ agentUri: `coap://127.0.0.1:${port}/usp`, agentId: AGENT_ID, endpointId: CONTROLLER_ID, timeoutMs: 5000 });
   ctl.onNotify = (n) => notifies.push(n);
   const start = (platform: Platform, onReady: (uri: string) => void): HostAgent => startHostAgent({
-    platform, endpointId: AGENT_ID, board: BOARD, serialNumber: 'SYNC1', softwareVersion: '1.0', host: '127.0.0.1',
+    platform, endpointId: AGENT_ID, board: BOARD, schema: createDeviceSchema(iotCapabilityObjects(BOARD)), serialNumber: 'SYNC1', softwareVersion: '1.0', host: '127.0.0.1',
     coapPort: port, coapPath: '/usp', controllers: [{ endpointId: CONTROLLER_ID, uri: ctl.uri }], onReady,
   });
   let host: HostAgent | null = null;

@@ -6,7 +6,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { parseDeviceSettings, parseMqttUrl, type DeviceSettings } from '../../src/config/device-settings.ts';
+import { parseDeviceSettings, type DeviceSettings } from '../../src/config/device-settings.ts';
+import { parseMqttSettings, parseMqttUrl } from '../../src/config/mqtt-settings.ts';
 import { certificateInfoOf } from '../../src/config/certificate-info.ts';
 import { deviceCoapsConfig } from '../../src/config/device-credentials.ts';
 import { loadCertificate } from '../../src/config/coaps-credentials.ts';
@@ -18,7 +19,7 @@ const EID = 'os::0A1B2C-SIM000001';
 const settings = suite('config/device-settings');
 
 function ok(c: Record<string, unknown>, cert = false): DeviceSettings {
-  const s = parseDeviceSettings(c, EID, cert);
+  const s = parseDeviceSettings(c, EID, cert, parseMqttSettings);
   if (typeof s === 'string') throw new Error(s);
   return s;
 }
@@ -75,10 +76,21 @@ settings('every bad value is one message naming its key', () => {
     [{ plainCoap: 'false' }, 'leaves no MTP'],
   ];
   for (const [c, word] of cases) {
-    const s = parseDeviceSettings(c, EID, false);
+    const s = parseDeviceSettings(c, EID, false, parseMqttSettings);
     assert.type(s, 'string', JSON.stringify(c));
     assert.ok((s as string).includes(word), `${JSON.stringify(c)}: ${String(s)}`);
   }
+});
+
+settings('D14 without an MQTT parser (the coaps build) mqtt= is noted, not read: the device agent refuses it with the build\'s error', () => {
+  const s = parseDeviceSettings({ mqtt: 'not a url', plainCoap: '0', controller: 'self::b=mqtt:usp/controller/b' }, EID, false, null);
+  if (typeof s === 'string') throw new Error(s);
+  assert.equal([s.asksMqtt, s.mqtt, s.plainCoap], [true, undefined, false]);
+  const none = parseDeviceSettings({}, EID, false, null);
+  assert.equal(typeof none === 'string' ? none : [none.asksMqtt, none.mqtt], [false, undefined]);
+  assert.is(parseDeviceSettings({ controller: 'self::b=mqtt:t' }, EID, false, null), 'controller <eid>=mqtt:<topic> needs mqtt=<url>');
+  const full = ok({ mqtt: 'mqtt://broker' });
+  assert.equal([full.asksMqtt, full.mqtt?.host], [true, 'broker']);
 });
 
 const info = suite('config/certificate-info');

@@ -22,7 +22,7 @@ export const BOARD: BoardDescription = {
 
 const AddDelete = { access: ObjAccess.AddDelete };
 
-function exampleObjects() {
+export function exampleObjects() {
   return [
     object('IP', [
       entries('Interface'),

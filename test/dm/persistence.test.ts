@@ -11,11 +11,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { WriteMode } from '../../src/dm/index.ts';
+import {
+  buildDeviceSchema, COAPS_SCHEMA, createDataModel, createDeviceContext, createFactoryDefault, WriteMode,
+} from '../../src/dm/index.ts';
 import { STORE_KEY } from '../../src/dm/persistence.ts';
 import { createFileStore } from '../../src/platform/node/storage.ts';
 import { TextRead, type KeyValueStore } from '../../src/platform/types.ts';
-import { exampleModel, setOne, valueAt as value } from './example-model.ts';
+import { BOARD, EXAMPLE_ROWS, exampleModel, exampleObjects, setOne, valueAt as value } from './example-model.ts';
 
 function memoryStore(): KeyValueStore & { writes: number } {
   const m = new Map<string, Uint8Array>();
@@ -164,9 +166,50 @@ restart('§Persistence an unreadable stored state falls back to the factory defa
   let m = exampleModel(store);
   assert.ok(m.loadError.length > 0);
   assert.is(value(m, 'Device.LocalAgent.ControllerTrust.Role.1.Name'), 'Full Access');
-  store.set(STORE_KEY, new TextEncoder().encode('{"v":1,"o":[["Device.Nowhere.1.",[]]],"n":[]}'));
+  store.set(STORE_KEY, new TextEncoder().encode('{"v":1,"o":[["Device.LocalAgent.Controller.0.",[]]],"n":[]}'));
   m = exampleModel(store);
-  assert.ok(m.loadError.includes('Device.Nowhere.1.'));
+  assert.ok(m.loadError.includes('Device.LocalAgent.Controller.0.'));
+});
+
+restart('D14 a state of a schema with more MTPs loads into a CoAP-only schema without them (the full build\'s MQTT rows and TransferCompletePolicy in the coaps build)', () => {
+  const store = memoryStore();
+  const full = exampleModel(store);
+  const tx = full.begin();
+  const client = tx.add(full.tableAt('Device.MQTT.Client.')!)!;
+  tx.set(client, 'BrokerAddress', 'broker.local');
+  tx.add(client.table('Subscription')!);
+  const local = full.tableAt('Device.LocalAgent.MTP.')!;
+  const coap = tx.add(local)!;
+  tx.set(coap.child('CoAP')!, 'Port', '5690');
+  const mqtt = tx.add(local)!;
+  tx.set(mqtt, 'Protocol', 'MQTT');
+  tx.set(mqtt.child('MQTT')!, 'ResponseTopicConfigured', 'usp/agent');
+  const ctl = tx.add(full.tableAt('Device.LocalAgent.Controller.')!)!;
+  tx.set(ctl, 'EndpointID', 'proto::ctl');
+  tx.set(ctl.child('TransferCompletePolicy')!, 'ResultTypeFilter', 'Failure');
+  tx.set(tx.add(ctl.table('MTP')!)!.child('CoAP')!, 'Host', 'ctl.local');
+  const viaMqtt = tx.add(ctl.table('MTP')!)!;
+  tx.set(viaMqtt, 'Protocol', 'MQTT');
+  tx.set(viaMqtt.child('MQTT')!, 'Topic', 'usp/ctl');
+  assert.is(tx.commit(), 0, tx.message);
+  const coapOnly = createDataModel({
+    schema: buildDeviceSchema(COAPS_SCHEMA, exampleObjects()), context: createDeviceContext(BOARD, 'T0001', '1.0', 'os::0A1B2C-T0001', 0), store,
+    factoryDefault: createFactoryDefault(BOARD, { rows: EXAMPLE_ROWS }),
+  });
+  assert.is(coapOnly.loadError, '');
+  assert.is(coapOnly.tableAt('Device.MQTT.Client.'), undefined);
+  assert.is(coapOnly.instanceAt(`${ctl.path}TransferCompletePolicy.`), undefined);
+  const localRows = full.resolve('Device.LocalAgent.MTP.*.').objects!.map((o) => o.path);
+  assert.ok(localRows.includes(mqtt.path));
+  assert.equal(coapOnly.resolve('Device.LocalAgent.MTP.*.').objects!.map((o) => o.path), localRows.filter((r) => r !== mqtt.path), 'only the MQTT MTP row is left out');
+  assert.is(value(coapOnly, `${coap.path}CoAP.Port`), '5690');
+  assert.is(value(coapOnly, `${ctl.path}EndpointID`), 'proto::ctl');
+  assert.equal(coapOnly.resolve(`${ctl.path}MTP.*.`).objects!.map((o) => o.path), [`${ctl.path}MTP.1.`]);
+  assert.is(value(coapOnly, `${ctl.path}MTP.1.CoAP.Host`), 'ctl.local');
+  assert.is(value(coapOnly, 'Device.LocalAgent.ControllerTrust.Role.1.Name'), 'Full Access', 'the rest of the state is kept');
+  const t2 = coapOnly.begin();
+  assert.is(t2.add(coapOnly.tableAt('Device.LocalAgent.MTP.')!)!.number, mqtt.number + 1, 'the left-out row\'s number stays retired');
+  t2.rollback();
 });
 
 const factory = suite('dm/persistence factory default');

@@ -4,16 +4,18 @@
  * agent talks to, their MTPs, BootParameters (Boot!.ParameterMap) and
  * SendOnBoardRequest() (R-NOT.5). Retry defaults are R-NOT.1's (5 s, ×2.000).
  */
-import { alias, command, entries, object, param, R, T, table, W } from '../schema-table.ts';
+import { alias, command, entries, param, R, T, table, W } from '../schema-table.ts';
 import { ObjAccess, type ObjectNode } from '../schema.ts';
-import { controllerMtpMqttObject } from './mqtt.ts';
-import { controllerMtpWebSocketObject } from './websocket.ts';
+import type { FirmwareObjects } from './firmware-objects.ts';
+import type { MtpObjects } from './mtp-objects.ts';
 
 export const ROLE = 'Device.LocalAgent.ControllerTrust.Role.{i}.';
 const CERTIFICATE = 'Device.LocalAgent.Certificate.{i}.';
-export const PROTOCOLS: readonly string[] = ['CoAP', 'WebSocket', 'STOMP', 'MQTT', 'UDS'];
 
-export function controllerTable(): ObjectNode {
+/** `protocols` is protocolsOf(mtps): the Protocol enumeration of the schema; `firmware` adds TransferCompletePolicy. */
+export function controllerTable(mtps: readonly MtpObjects[], protocols: readonly string[], firmware: FirmwareObjects | null): ObjectNode {
+  const children: ObjectNode[] = [];
+  for (let i = 0; i < mtps.length; i++) children.push(mtps[i]!.controllerMtp());
   return table('Controller', { access: ObjAccess.AddDelete, keys: [['EndpointID'], ['~Alias']], maxEntries: 8 }, [
     alias(),
     param('EndpointID', T.String, W),
@@ -35,24 +37,15 @@ export function controllerTable(): ObjectNode {
     table('MTP', { access: ObjAccess.AddDelete, keys: [['Protocol'], ['~Alias']], maxEntries: 4 }, [
       alias(),
       param('Enable', T.Boolean, W),
-      param('Protocol', T.String, W, { enumeration: PROTOCOLS, def: 'CoAP' }),
+      param('Protocol', T.String, W, { enumeration: protocols, def: 'CoAP' }),
       param('Order', T.UnsignedInt, W, { min: '1', def: '1' }),
-      object('CoAP', [
-        param('Host', T.String, W, { maxLength: 256 }),
-        param('Port', T.UnsignedInt, W, { min: '1', max: '65535', def: '5683' }),
-        param('Path', T.String, W),
-        param('EnableEncryption', T.Boolean, W, { def: 'true' }),
-      ]),
-      controllerMtpMqttObject(),
-      controllerMtpWebSocketObject(),
+      ...children,
     ]),
     table('BootParameter', { access: ObjAccess.AddDelete, keys: [['ParameterName'], ['~Alias']], maxEntries: 16 }, [
       alias(),
       param('Enable', T.Boolean, W),
       param('ParameterName', T.String, W, { maxLength: 256 }),
     ]),
-    object('TransferCompletePolicy', [
-      param('ResultTypeFilter', T.String, W, { enumeration: ['Success', 'Failure', 'Both'], def: 'Both' }),
-    ]),
+    ...(firmware === null ? [] : [firmware.transferCompletePolicy()]),
   ]);
 }

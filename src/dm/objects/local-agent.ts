@@ -3,41 +3,38 @@
  * TR-181 2.16 per D2), AGENT-REQUIREMENTS §2.2 and §2.4: the agent's own MTPs,
  * Controllers, Subscriptions (R-NOT.0, §1.14; non-persistent ones are deleted after Boot!),
  * Requests (R-OPR.0; never persisted: operations do not survive a reboot),
- * Certificates, ControllerTrust, and the Periodic!/TransferComplete! events.
+ * Certificates, ControllerTrust, and the Periodic! event (TransferComplete!: firmware-objects.ts).
  */
 import { upTimeSeconds } from '../context.ts';
 import { alias, command, entries, event, object, param, R, T, table, W } from '../schema-table.ts';
 import { ObjAccess, type DeviceContext, type ObjectNode } from '../schema.ts';
-import { controllerTable, PROTOCOLS } from './controller.ts';
+import { controllerTable } from './controller.ts';
 import { controllerTrustObject } from './controller-trust.ts';
-import { localMtpMqttObject } from './mqtt.ts';
-import { localMtpWebSocketObject } from './websocket.ts';
+import type { FirmwareObjects } from './firmware-objects.ts';
+import { protocolsOf, type MtpObjects } from './mtp-objects.ts';
 
 /** Bound on Subscription rows, reported as SupportedNumberOfSubscriptions. */
 export const MAX_SUBSCRIPTIONS = 16;
 const CONTROLLER = 'Device.LocalAgent.Controller.{i}.';
-const IP_INTERFACE = 'Device.IP.Interface.{i}.';
 
 function endpointId(ctx: DeviceContext): string { return ctx.endpointId; }
 function softwareVersion(ctx: DeviceContext): string { return ctx.softwareVersion; }
 function upTime(ctx: DeviceContext): string { return String(upTimeSeconds(ctx)); }
 
-/** Four rows: plain CoAP, CoAP over DTLS (EnableEncryption), MQTT and the WebSocket listener. */
-function mtpTable(): ObjectNode {
+/**
+ * Up to four rows (plain CoAP, CoAP over DTLS, MQTT, the WebSocket listener), each with
+ * the sub-object of every MTP the schema declares (mtp-objects.ts).
+ */
+function mtpTable(mtps: readonly MtpObjects[], protocols: readonly string[]): ObjectNode {
+  const children: ObjectNode[] = [];
+  for (let i = 0; i < mtps.length; i++) children.push(mtps[i]!.localMtp());
   return table('MTP', { access: ObjAccess.AddDelete, keys: [['~Alias']], maxEntries: 4 }, [
     alias(),
     param('Enable', T.Boolean, W),
     param('Status', T.String, R, { enumeration: ['Up', 'Down', 'Error'], def: 'Down', volatile: true }),
-    param('Protocol', T.String, W, { enumeration: PROTOCOLS, def: 'CoAP' }),
+    param('Protocol', T.String, W, { enumeration: protocols, def: 'CoAP' }),
     param('EnableMDNS', T.Boolean, W, { def: 'true' }),
-    object('CoAP', [
-      param('Interfaces', T.String, W, { list: true, ref: { strong: true, targetParent: IP_INTERFACE } }),
-      param('Port', T.UnsignedInt, W, { min: '1', max: '65535', def: '5683' }),
-      param('Path', T.String, W),
-      param('EnableEncryption', T.Boolean, W, { def: 'true' }),
-    ]),
-    localMtpMqttObject(),
-    localMtpWebSocketObject(),
+    ...children,
   ]);
 }
 
@@ -91,12 +88,17 @@ function certificateTable(): ObjectNode {
   ]);
 }
 
-export function localAgentObject(): ObjectNode {
+/**
+ * Device.LocalAgent. with the MTPs `mtps` (the Protocol enumerations list exactly those)
+ * and, with `firmware`, TransferComplete! and the Controllers' TransferCompletePolicy (D14).
+ */
+export function localAgentObject(mtps: readonly MtpObjects[], firmware: FirmwareObjects | null): ObjectNode {
+  const protocols = protocolsOf(mtps);
   return object('LocalAgent', [
     param('EndpointID', T.String, R, { get: endpointId }),
     param('SoftwareVersion', T.String, R, { maxLength: 64, get: softwareVersion }),
     param('UpTime', T.UnsignedInt, R, { get: upTime, ignoreChange: true }),
-    param('SupportedProtocols', T.String, R, { list: { minItems: 1 }, enumeration: PROTOCOLS, def: 'CoAP' }),
+    param('SupportedProtocols', T.String, R, { list: { minItems: 1 }, enumeration: protocols, def: 'CoAP' }),
     param('AdvertisedDeviceSubtypes', T.String, W, { list: true }),
     param('MaxSubscriptionChangeAdoptionTime', T.UnsignedInt, W, { min: '5', def: '5' }),
     param('SupportedNumberOfSubscriptions', T.Int, R, { def: String(MAX_SUBSCRIPTIONS) }),
@@ -106,22 +108,9 @@ export function localAgentObject(): ObjectNode {
     entries('Request'),
     entries('Certificate'),
     event('Periodic!'),
-    event('TransferComplete!', [
-      param('Command', T.String, R),
-      param('CommandKey', T.String, R),
-      param('Requestor', T.String, R),
-      param('TransferType', T.String, R, { enumeration: ['Download', 'Upload'], def: 'Download' }),
-      param('Affected', T.String, R),
-      param('TransferURL', T.String, R, { maxLength: 2048 }),
-      param('StartTime', T.DateTime, R),
-      param('CompleteTime', T.DateTime, R),
-      param('FaultCode', T.UnsignedInt, R),
-      param('FaultString', T.String, R, { maxLength: 256 }),
-      param('CheckSumAlgorithm', T.String, R, { enumeration: ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512', 'Unknown'] }),
-      param('CheckSum', T.HexBinary, R),
-    ]),
-    mtpTable(),
-    controllerTable(),
+    ...(firmware === null ? [] : [firmware.transferComplete()]),
+    mtpTable(mtps, protocols),
+    controllerTable(mtps, protocols, firmware),
     subscriptionTable(),
     requestTable(),
     certificateTable(),

@@ -11,6 +11,7 @@
  */
 import { alias, entries, object, param, R, T, table, W } from '../schema-table.ts';
 import { ObjAccess, type ObjectNode } from '../schema.ts';
+import type { MtpObjects } from './mtp-objects.ts';
 
 export const MQTT_CLIENT = 'Device.MQTT.Client.{i}.';
 const LOCAL_MTP = 'Device.LocalAgent.MTP.{i}.';
@@ -56,7 +57,7 @@ function clientTable(): ObjectNode {
   ]);
 }
 
-/** Device.MQTT. — pass to createDeviceSchema(extra). */
+/** Device.MQTT. (declared by a schema with MQTT_OBJECTS). */
 export function mqttObject(): ObjectNode {
   return object('MQTT', [entries('Client'), clientTable()]);
 }
@@ -80,3 +81,8 @@ export function controllerMtpMqttObject(): ObjectNode {
     param('AgentMTPReference', T.String, W, { ref: { strong: true, targetParent: LOCAL_MTP } }),
   ]);
 }
+
+/** The MQTT MTP's part of the schema (mtp-objects.ts): Device.MQTT. and both MTP sub-objects. */
+export const MQTT_OBJECTS: MtpObjects = {
+  protocol: 'MQTT', localMtp: localMtpMqttObject, controllerMtp: controllerMtpMqttObject, device: mqttObject,
+};

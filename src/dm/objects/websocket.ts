@@ -16,6 +16,7 @@
  */
 import { object, param, R, T, W } from '../schema-table.ts';
 import type { ObjectNode } from '../schema.ts';
+import type { MtpObjects } from './mtp-objects.ts';
 
 /** Device.LocalAgent.MTP.{i}.WebSocket. */
 export function localMtpWebSocketObject(): ObjectNode {
@@ -40,3 +41,8 @@ export function controllerMtpWebSocketObject(): ObjectNode {
     param('SessionRetryIntervalMultiplier', T.UnsignedInt, W, { min: '1000', max: '65535', def: '2000' }),
   ]);
 }
+
+/** The WebSocket MTP's part of the schema (mtp-objects.ts): both MTP sub-objects. */
+export const WEBSOCKET_OBJECTS: MtpObjects = {
+  protocol: 'WebSocket', localMtp: localMtpWebSocketObject, controllerMtp: controllerMtpWebSocketObject,
+};

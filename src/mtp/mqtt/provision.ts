@@ -22,10 +22,10 @@ import { MqttVersion } from '../../mqtt/index.ts';
 import type { MqttControllerConfig, UspMqttConfig } from './binding.ts';
 import type { SubscriptionFields } from '../../mqtt/packets.ts';
 import { utf8Bytes } from '../../encoding/utf8.ts';
-import { CONTROLLER_TABLE, findController, read } from '../controller-rows.ts';
+import { CONTROLLER_TABLE, controllerMtpProtocol, findController, read } from '../controller-rows.ts';
 import { OptionDefaults } from '../option-defaults.ts';
 
-export { read };
+export { controllerMtpProtocol, read };
 
 export const MQTT_CLIENT_TABLE = 'Device.MQTT.Client.';
 const LOCAL_MTP_TABLE = 'Device.LocalAgent.MTP.';
@@ -151,19 +151,6 @@ export function provisionMqttControllers(
   const err = tx.commit();
   if (err !== 0) return fail(`provisioning failed (${err}): ${tx.message}`);
   return '';
-}
-
-/** The Controller's first enabled MTP row (lowest Order): "CoAP", "MQTT" … or "" (no MTP). */
-export function controllerMtpProtocol(model: DataModelApi, endpointId: string): string {
-  const mtps = findController(model, endpointId)?.table('MTP');
-  let best = '';
-  let bestOrder = Infinity;
-  for (const m of mtps === undefined ? [] : mtps.rows) {
-    if (read(model, m, 'Enable') !== 'true') continue;
-    const order = Number(read(model, m, 'Order')) || 1;
-    if (order < bestOrder) { best = read(model, m, 'Protocol'); bestOrder = order; }
-  }
-  return best;
 }
 
 /** The Controller's enabled MQTT MTP: Topic and retain flags, or null. */

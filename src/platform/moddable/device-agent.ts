@@ -30,7 +30,7 @@ import { copyBoardDescription, findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
 import {
   CLASS2_PROFILE, deviceCoapsConfig, parseDeviceSettings, startHostAgent, validateEndpointId,
-  type DevicePems, type DeviceSettings, type HostAgent, type HostAgentConfig,
+  type DevicePems, type DeviceSettings, type HostAgent, type HostAgentConfig, type MqttSettingsParser,
 } from 'tinyusp/core';
 import { createModdablePlatform } from 'tinyusp/platform';
 import { stationMac, whenNetworkReady } from './network.ts';
@@ -56,8 +56,14 @@ export interface DeviceExtras {
   readonly profile: string;
   /** `selfTest=1`: the platform self-test and the crypto vectors instead of the agent. */
   readonly selfTest?: (platform: Platform, port: number) => void;
-  /** startHostAgent's `mqtt` for `mqtt=mqtt[s]://host:port` (CA in usp-mqtt-ca.pem). */
-  readonly mqtt?: (platform: Platform, broker: NonNullable<DeviceSettings['mqtt']>) => HostAgentConfig['mqtt'];
+  /**
+   * `mqtt=mqtt[s]://host:port` (CA in usp-mqtt-ca.pem): `parse` reads the mqtt keys
+   * (parseMqttSettings, config/mqtt-settings.ts), `run` gives startHostAgent's `mqtt`.
+   */
+  readonly mqtt?: {
+    readonly parse: MqttSettingsParser;
+    readonly run: (platform: Platform, broker: NonNullable<DeviceSettings['mqtt']>) => HostAgentConfig['mqtt'];
+  };
   /** startHostAgent's `websocket`: `wsPort=<port>` listens (R-WS.6), a `ws://` Controller is dialled. */
   readonly websocket?: (platform: Platform, listenPort: number) => HostAgentConfig['websocket'];
   /** The A/B firmware slots, opened again at each start (trial, rollback). */
@@ -95,7 +101,7 @@ function agentPems(): DevicePems | undefined {
 
 /** What `mc/config` asks for that this build does not carry, or undefined. */
 function missingExtra(settings: DeviceSettings, extras: DeviceExtras): string | undefined {
-  if (settings.mqtt !== undefined && extras.mqtt === undefined) return 'mqtt=';
+  if (settings.asksMqtt && extras.mqtt === undefined) return 'mqtt=';
   const dialsWs = settings.controllers.some((c) => c.uri.startsWith('ws://'));
   if ((settings.wsPort > 0 || dialsWs) && extras.websocket === undefined) return settings.wsPort > 0 ? 'wsPort=' : 'a ws:// controller=';
   if (config.selfTest && extras.selfTest === undefined) return 'selfTest=1';
@@ -112,7 +118,7 @@ export function runDeviceAgent(extras: DeviceExtras): void {
   const eidError = validateEndpointId(eid);
   platform.log.info(`tinyusp on ${board.identity.modelName} (board ${board.name}), endpoint ${eid}${eidError ? ` INVALID (${eidError})` : ''}`);
   const pems = agentPems();
-  const settings = parseDeviceSettings(config, eid, pems !== undefined);
+  const settings = parseDeviceSettings(config, eid, pems !== undefined, extras.mqtt?.parse ?? null);
   if (typeof settings === 'string') { platform.log.error(`mc/config: ${settings}`); return; }
   const missing = missingExtra(settings, extras);
   if (missing !== undefined) { platform.log.error(`mc/config: ${missing} needs a build that has it; this is the ${extras.profile} build (docs/device.md#build-profiles)`); return; }
@@ -125,17 +131,19 @@ export function runDeviceAgent(extras: DeviceExtras): void {
     const { controllers } = settings;
     if (controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
     const description = copyBoardDescription(board);
+    // Built at preload with the MTPs of this build (tinyusp/schemas, D14); the agent builds none itself.
     const schema = schemaFor(board.name);
+    if (schema === undefined) { platform.log.error(`no preloaded schema for board "${board.name}" (tinyusp/schemas is built for board=${boardName})`); return; }
     const wsPort = settings.wsPort;
     const websocket = wsPort > 0 || controllers.some((c) => c.uri.startsWith('ws://')) ? extras.websocket?.(platform, wsPort) : undefined;
-    const mqtt = settings.mqtt !== undefined ? extras.mqtt?.(platform, settings.mqtt) : undefined;
+    const mqtt = settings.mqtt !== undefined ? extras.mqtt?.run(platform, settings.mqtt) : undefined;
     let agent: HostAgent | null = null;
     const start = (): void => {
       // Each start is a boot for the slots (trial, rollback): open them again.
       const firmware = extras.firmware?.(platform);
       agent = startHostAgent({
         ...(firmware !== undefined ? { firmware } : {}),
-        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, ...(schema !== undefined ? { schema } : {}), serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, schema, serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
         // Callbacks only for the MTPs that run (each closure is ≈ 10 XS slots the agent keeps).
         ...(websocket !== undefined ? {

@@ -93,10 +93,12 @@ t('#13 the CoAP + DTLS core carries no MQTT, WebSocket, HTTP or firmware code, a
   const inputs = inputsOf(await bundle('moddable-coaps-core'));
   assert.ok(inputs.some((f) => f.startsWith('src/dtls/')), 'DTLS is in');
   assert.ok(inputs.some((f) => f.startsWith('src/coap/')), 'CoAP is in');
-  // Of MQTT only disableMqtt stays (mtp/mqtt/provision.ts, with mqtt/types.ts' version numbers): a build
+  // Of MQTT only disableMqtt stays (mtp/mqtt/provision.ts): a build
   // without MQTT disables the Client rows an earlier firmware left and says SupportedProtocols CoAP.
-  const kept = new Set(['src/mtp/mqtt/provision.ts', 'src/mqtt/types.ts']);
+  const kept = new Set(['src/mtp/mqtt/provision.ts']);
   assert.equal(inputs.filter((f) => /^src\/(mqtt|websocket|http|firmware|mtp\/mqtt|mtp\/websocket)\//.test(f) && !kept.has(f)), []);
+  // D14: its schema declares CoAP alone, so MQTT's and WebSocket's data-model objects are not linked either.
+  assert.equal(inputs.filter((f) => f === 'src/dm/objects/mqtt.ts' || f === 'src/dm/objects/websocket.ts'), []);
   const main = (await bundle('moddable-coaps-main')).text;
   assert.equal(specifiers(main).filter((s) => ['tinyusp/stream', 'tinyusp/self-test', 'tinyusp/firmware'].includes(s)), []);
   const full = inputsOf(await bundle('xs'));
