@@ -8,7 +8,7 @@
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
 import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, type WriteFailure, named } from '../dm/index.ts';
-import type { AddInit, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
+import type { Add as AddRequest, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import { readFor } from './get.ts';
@@ -29,7 +29,7 @@ function failure(path: string, code: number, msg: string, errs?: FullParamError[
   return { outcome: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs };
 }
 
-type AddSetting = NonNullable<NonNullable<AddInit['create_objs']>[number]['param_settings']>[number];
+type AddSetting = AddRequest['create_objs'][number]['param_settings'][number];
 
 /** The Add as the write driver sees it (write.ts ObjPathsMessage). */
 class AddMessage extends ObjPathsMessage<AddSetting, Results> {
@@ -45,7 +45,7 @@ class AddMessage extends ObjPathsMessage<AddSetting, Results> {
   }
 }
 
-export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {
+export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddRequest): MsgInit {
   return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true, addPath));
 }
 

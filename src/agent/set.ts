@@ -10,7 +10,7 @@
  */
 import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type WriteFailure } from '../dm/index.ts';
 import type {
-  MsgInit, SetInit, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
+  MsgInit, Set as SetRequest, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
 import { setRespMsg } from '../usp/index.ts';
 import { readFor } from './get.ts';
@@ -29,7 +29,7 @@ function failure(path: string, code: number, msg: string, insts: SetRespUpdatedI
   };
 }
 
-type SetSetting = NonNullable<NonNullable<SetInit['update_objs']>[number]['param_settings']>[number];
+type SetSetting = SetRequest['update_objs'][number]['param_settings'][number];
 
 /** The Set as the write driver sees it (write.ts ObjPathsMessage). */
 class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultInit> {
@@ -42,7 +42,7 @@ class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultI
   }
 }
 
-export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetInit): MsgInit {
+export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetRequest): MsgInit {
   return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set.update_objs ?? [], set.allow_partial === true, setPath));
 }
 

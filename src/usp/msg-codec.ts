@@ -12,8 +12,11 @@
  * every field, proto3 defaults filled ("" / 0 / false, [] for repeated, {} for maps,
  * undefined for sub-messages), and `<oneof>` names the member present; encoding skips
  * falsy scalars and absent sub-messages, writes fields in declaration order, every item
- * of a repeated field and map entries in key order. Strings are UTF-8 (RFC 3629): a
- * string field that is not well-formed UTF-8 makes the message undecodable (proto3 §string).
+ * of a repeated field and map entries in key order; a repeated sub-message may be an
+ * ItemsInit (`length`, read before each item, and `at(i)`): items asked for in order, once, after
+ * the previous one is written — so a producer can hand out one reused object. Strings are
+ * UTF-8 (RFC 3629): a string field that is not well-formed UTF-8 makes the message
+ * undecodable (proto3 §string).
  *
  * Invariants: decodeMessage throws only on malformed input (the caller catches it:
  * msg-decode.ts validates the bytes first); neither direction recurses.
@@ -32,6 +35,12 @@ export const FIELD_BYTES = 5;
 const MAX_DEPTH = 24;
 
 type Obj = Record<string, unknown>;
+
+/** A repeated sub-message given as items made on demand (generated ItemsInit): read in order, each once. */
+interface Items {
+  readonly length: number;
+  at(index: number): Obj;
+}
 
 /** Growable output buffer (doubling, like pbf's). */
 class Out {
@@ -139,9 +148,10 @@ export function encodeMessage(type: number, obj: object): Uint8Array {
       if (value) { out.varint(0x12); out.string(String(value)); }
       out.close(start);
     } else { // a sub-message: open it, continue inside
-      const list = v as Obj[];
+      const list = v as Obj[] | Items;
       if (repeated && item >= list.length) { f++; item = 0; continue; }
-      const child = repeated ? list[item++]! : (v as Obj);
+      // An array's items by index (Espruino has no Array.prototype.at), an ItemsInit's by at().
+      const child = !repeated ? (v as Obj) : Array.isArray(list) ? list[item++]! : (list as Items).at(item++);
       if (!repeated) f++;
       out.varint(tag | WireType.Len);
       out.room(1);
