@@ -9,10 +9,12 @@
  * cached (bounded) so steady-state replies do not re-encode them.
  */
 import { DmError } from '../dm/index.ts';
-import { emitRecord, encodedRecordLength, encodeMsg, errorMsg, RecordType, utf8Bytes, type MsgInit, type RecordFields } from '../usp/index.ts';
+import { emitRecord, emitRecordHead, encodedRecordLength, encodeMsg, errorMsg, RecordType, utf8Bytes, type MsgInit, type RecordFields } from '../usp/index.ts';
 import type { MtpOrigin, Transmit } from './types.ts';
 
 const MAX_CACHED_IDS = 32;
+/** A Msg length whose varint is as wide as any response's (4 bytes: < 256 MiB): the room left for a Record's head. */
+const LONGEST_MSG = 0x0fffffff;
 
 export class Outbox {
   /** Responses refused because the queue was full. */
@@ -57,11 +59,26 @@ export class Outbox {
     this.push({ bytes, origin, endpointId: toId, handle: 0 }, '');
   }
 
+  /**
+   * A no_session_context Record carrying `msg` to `toId`, the Msg encoded in place behind
+   * the Record's head: one buffer, no copy of the Msg (a 6 KB GetSupportedDM response was
+   * held twice: Class 2's chunk heap, #13 item 3).
+   */
+  private recordOf(toId: string, version: string, msg: MsgInit): Uint8Array {
+    const fields: RecordFields = { version: this.encoded(version), toId: this.encoded(toId), fromId: this.ownId, recordType: RecordType.NoSessionContext };
+    const room = encodedRecordLength(fields, LONGEST_MSG) - LONGEST_MSG; // the head with the widest length varints
+    const buf = encodeMsg(msg, room);
+    const len = buf.length - room;
+    const start = room - (encodedRecordLength(fields, len) - len);
+    emitRecordHead(buf, start, fields, len);
+    return buf.subarray(start);
+  }
+
   /** Queues the response to request `msgId` of `toId`, back to `origin` (R-MSG.0a). */
   respond(origin: MtpOrigin, toId: string, version: string, msgId: string, msg: MsgInit): void {
-    let bytes = this.record(toId, version, encodeMsg(msg));
+    let bytes = this.recordOf(toId, version, msg);
     if (bytes.length > this.maxRecordBytes) { // §1.15 7005: the answer does not fit the MTP
-      bytes = this.record(toId, version, encodeMsg(errorMsg(msgId, DmError.ResourcesExceeded, `response of ${bytes.length} bytes exceeds ${this.maxRecordBytes}`)));
+      bytes = this.recordOf(toId, version, errorMsg(msgId, DmError.ResourcesExceeded, `response of ${bytes.length} bytes exceeds ${this.maxRecordBytes}`));
     }
     const key = toId + '\u0000' + msgId;
     if (this.push({ bytes, origin, endpointId: toId, handle: 0 }, key)) this.unanswered.add(key);
