@@ -9,8 +9,9 @@
  * not grow with nesting, and the table is a few hundred bytes in flash.
  *
  * Same objects as pbf's generated code (the generated .d.ts types): a decoded message has
- * every field, proto3 defaults filled ("" / 0 / false, [] for repeated, {} for maps,
- * undefined for sub-messages), and `<oneof>` names the member present; encoding skips
+ * every field, proto3 defaults filled ("" / 0 / false, [] for repeated, {} for maps;
+ * absent sub-messages, oneof members and oneof names are left out, so they read as
+ * undefined), and `<oneof>` names the member present; encoding skips
  * falsy scalars and absent sub-messages, writes fields in declaration order, every item
  * of a repeated field and map entries in key order; a repeated sub-message may be an
  * ItemsInit (`length`, read before each item, and `at(i)`): items asked for in order, once
@@ -196,26 +197,24 @@ function encodePass(type: number, obj: object, out: Out): number {
   return out.pos;
 }
 
-/** A message of `type` with every field at its proto3 default (the shape pbf's readers give). */
+/**
+ * A message of `type` with every field at its proto3 default, as pbf's readers give it —
+ * but a oneof's members, its name and absent sub-messages are left out rather than set to
+ * undefined (reading them gives undefined all the same): a decoded Request carried eleven
+ * such slots, live while the request runs (Class 2, #13 item 3).
+ */
 function fresh(type: number): Obj {
   const o: Obj = {};
-  let named = 0; // the oneof whose name was set last: a oneof's members are declared together
   for (let f = MSG_FIRST[type]!; f < MSG_FIRST[type + 1]!; f++) {
     const at = f * FIELD_BYTES;
     const kind = MSG_FIELDS[at + 1]!;
-    const oneof = MSG_FIELDS[at + 4]!;
     const name = MSG_FIELD_NAMES[MSG_FIELDS[at + 2]!]!;
     if (kind & REPEATED) o[name] = [];
-    else if (oneof !== 0) o[name] = undefined;
+    else if (MSG_FIELDS[at + 4]! !== 0) continue;
     else if (kind === TableKind.String) o[name] = '';
     else if (kind === TableKind.Bool) o[name] = false;
     else if (kind === TableKind.Fixed32 || kind === TableKind.Varint) o[name] = 0;
     else if (kind === TableKind.Map) o[name] = {};
-    else o[name] = undefined;
-    if (oneof !== 0 && oneof !== named) { // the oneof's name follows its first member, as in pbf's readers
-      named = oneof;
-      o[MSG_ONEOF_NAMES[oneof - 1]!] = undefined;
-    }
   }
   return o;
 }
