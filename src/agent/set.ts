@@ -8,12 +8,11 @@
  * (R-SET.0). Non-required failures stay in the success's param_errs. Unique keys are
  * judged after the whole message (write.ts).
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type WriteFailure } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type WriteFailure } from '../dm/index.ts';
 import type {
   MsgInit, Set as SetRequest, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
 import { setRespMsg } from '../usp/index.ts';
-import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
 import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
@@ -55,10 +54,9 @@ function setPath(
   if (r.kind !== PathKind.Object || r.tables.length > 0) return failure(path, DmError.InvalidArguments, `${path} is not an object instance path`, []);
   const results: SetRespUpdatedInstanceResultInit[] = [];
   const failed: SetRespUpdatedInstanceFailureInit[] = [];
-  const read = (inst: ObjectInstance, p: Parameters<typeof readFor>[3]): string => readFor(model, req.access, inst, p);
   for (const inst of r.objects) {
     touched.push(inst.path);
-    const w = writeParams(tx, req, policy, inst, settings, WriteMode.Set, read);
+    const w = writeParams(tx, req, policy, inst, settings, WriteMode.Set, model);
     if (w.failed) failed.push({ affected_path: inst.path, param_errs: w.errs });
     else results.push({ affected_path: inst.path, param_errs: w.errs, updated_params: w.written });
   }
