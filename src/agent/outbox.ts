@@ -5,8 +5,9 @@
  * queued but not yet handed to the MTP so a duplicate msg_id can be ignored.
  *
  * Invariants: at most `capacity` responses wait (more are refused and counted);
- * a response larger than `maxRecordBytes` is replaced by Error 7005; encoded IDs are
- * cached (bounded) so steady-state replies do not re-encode them.
+ * a response larger than `maxRecordBytes` is replaced by Error 7005; Records are written
+ * with the version and to_id as text (no bytes kept per Controller); the UTF-8 bytes of
+ * an MTP peer's Endpoint ID (`encoded`, compared with a Record's from_id) are cached, bounded.
  */
 import { DmError } from '../dm/index.ts';
 import { emitRecord, emitRecordHead, encodedRecordLength, encodeMsg, errorMsg, RecordType, utf8Bytes, type MsgInit, type RecordFields } from '../usp/index.ts';
@@ -47,13 +48,13 @@ export class Outbox {
 
   /** A no_session_context Record carrying `payload` to `toId` (R-E2E.26). */
   record(toId: string, version: string, payload: Uint8Array): Uint8Array {
-    return this.emit({ version: this.encoded(version), toId: this.encoded(toId), fromId: this.ownId, recordType: RecordType.NoSessionContext, payload });
+    return this.emit({ version, toId, fromId: this.ownId, recordType: RecordType.NoSessionContext, payload });
   }
 
   /** A DisconnectRecord (R-E2E.6a: reason_code 7106 for session_context). */
   disconnect(origin: MtpOrigin, toId: string, version: string, reasonCode: number, reason: string): void {
     const bytes = this.emit({
-      version: this.encoded(version), toId: this.encoded(toId), fromId: this.ownId, recordType: RecordType.Disconnect,
+      version, toId, fromId: this.ownId, recordType: RecordType.Disconnect,
       reason: utf8Bytes(reason), reasonCode,
     });
     this.push({ bytes, origin, endpointId: toId, handle: 0 }, '');
@@ -65,7 +66,7 @@ export class Outbox {
    * held twice: Class 2's chunk heap, #13 item 3).
    */
   private recordOf(toId: string, version: string, msg: MsgInit): Uint8Array {
-    const fields: RecordFields = { version: this.encoded(version), toId: this.encoded(toId), fromId: this.ownId, recordType: RecordType.NoSessionContext };
+    const fields: RecordFields = { version, toId, fromId: this.ownId, recordType: RecordType.NoSessionContext };
     const room = encodedRecordLength(fields, LONGEST_MSG) - LONGEST_MSG; // the head with the widest length varints
     const buf = encodeMsg(msg, room);
     const len = buf.length - room;
