@@ -63,38 +63,53 @@ export function covers(target: readonly string[], path: readonly string[]): bool
   return true;
 }
 
+/*
+ * String methods called through the function (`f.call(s, …)`): XS wraps a primitive string
+ * in a new String object (2 slots of garbage) for every `s.length`, `s.indexOf(…)` and
+ * `s.charCodeAt(i)`, and coversPath runs for every target of every role on every path
+ * checked (GetSupportedDM of Device.: ~3 300 slots of garbage in xsnap, docs/budgets.md).
+ * `lastIndexOf('')` is the length. Taken from an instance: Espruino has no String.prototype
+ * methods as values.
+ */
+const charCodeAt = ''.charCodeAt;
+const indexOf = ''.indexOf;
+const lastIndexOf = ''.lastIndexOf;
+const startsWith = ''.startsWith;
+
 /** True when `path`[start, end) is an instance number, "{i}" or "*". */
 function instanceAt(path: string, start: number, end: number): boolean {
   if (end === start) return false;
-  if (end - start === 1 && path.charCodeAt(start) === 42) return true; // "*"
-  if (end - start === 3 && path.startsWith('{i}', start)) return true;
-  for (let i = start; i < end; i++) { const c = path.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  if (end - start === 1 && charCodeAt.call(path, start) === 42) return true; // "*"
+  if (end - start === 3 && startsWith.call(path, '{i}', start)) return true;
+  for (let i = start; i < end; i++) { const c = charCodeAt.call(path, i); if (c < 48 || c > 57) return false; }
   return true;
 }
 
-/** segMatches(target, path[start, end)) without cutting the segment out of the path. */
-function segMatchesAt(target: string, path: string, start: number, end: number): boolean {
-  if (target.length === end - start && path.startsWith(target, start)) return true;
-  if (target === '*' || target === '{i}') return instanceAt(path, start, end);
-  const n = end - start;
-  if ((n === 1 && path.charCodeAt(start) === 42) || (n === 3 && path.startsWith('{i}', start))) return isInstanceSeg(target);
-  return false;
-}
-
-/** covers(target, splitPath(path)), walking the path string in place (allocates nothing). */
+/**
+ * covers(target, splitPath(path)), walking the path string in place (allocates nothing).
+ * Each segment is matched inline (segMatches without cutting it out of the path): one
+ * JavaScript frame less at the deepest point of a Get, whose stack the 384-slot Class 2
+ * stack leaves no room for (the calls through the function add a native frame each).
+ */
 export function coversPath(target: readonly string[], path: string): boolean {
   const partial = target[target.length - 1] === '';
   const n = partial ? target.length - 1 : target.length;
+  const length = lastIndexOf.call(path, '');
   let start = 0;
   for (let i = 0; i < n; i++) {
-    if (start > path.length) return false; // the path has fewer segments
-    let end = path.indexOf('.', start);
-    if (end < 0) end = path.length;
-    if (!segMatchesAt(target[i]!, path, start, end)) return false;
+    if (start > length) return false; // the path has fewer segments
+    let end = indexOf.call(path, '.', start);
+    if (end < 0) end = length;
+    const t = target[i]!;
+    const w = end - start;
+    let ok = lastIndexOf.call(t, '') === w && startsWith.call(path, t, start);
+    if (!ok && (t === '*' || t === '{i}')) ok = instanceAt(path, start, end);
+    else if (!ok && ((w === 1 && charCodeAt.call(path, start) === 42) || (w === 3 && startsWith.call(path, '{i}', start)))) ok = instanceAt(t, 0, lastIndexOf.call(t, ''));
+    if (!ok) return false;
     start = end + 1;
   }
   // Exact target: the path ends here. Partial target: anything (or nothing) may follow.
-  return partial || start === path.length + 1;
+  return partial || start === length + 1;
 }
 
 /** Splits "Device.X.1.Name" → ["Device","X","1","Name"], "Device.X." → [...,""]. */

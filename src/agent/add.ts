@@ -7,11 +7,10 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type ParamNode, type WriteFailure, named } from '../dm/index.ts';
-import type { AddInit, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type WriteFailure, named } from '../dm/index.ts';
+import type { Add as AddRequest, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
-import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
 import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
@@ -29,7 +28,7 @@ function failure(path: string, code: number, msg: string, errs?: FullParamError[
   return { outcome: [{ requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg } } }], failCode: code, failMsg: msg, failErrs };
 }
 
-type AddSetting = NonNullable<NonNullable<AddInit['create_objs']>[number]['param_settings']>[number];
+type AddSetting = AddRequest['create_objs'][number]['param_settings'][number];
 
 /** The Add as the write driver sees it (write.ts ObjPathsMessage). */
 class AddMessage extends ObjPathsMessage<AddSetting, Results> {
@@ -45,7 +44,7 @@ class AddMessage extends ObjPathsMessage<AddSetting, Results> {
   }
 }
 
-export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddInit): MsgInit {
+export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddRequest): MsgInit {
   return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true, addPath));
 }
 
@@ -61,7 +60,6 @@ function addPath(
     return failure(path, DmError.ObjectNotATable, `${path} is not a multi-instance object`);
   }
   const results: AddRespCreatedObjectResultInit[] = [];
-  const read = (inst: ObjectInstance, p: ParamNode): string => readFor(model, req.access, inst, p);
   for (const table of r.tables) {
     if (!req.access.allows(table.path, PermKind.Obj, Right.Write)) {
       return failure(path, DmError.PermissionDenied, `no permission to add to ${table.path}`);
@@ -70,7 +68,7 @@ function addPath(
     if (row === null) return failure(path, tx.err, tx.message);
     created.push(row.path);
     policy.created(tx, row, req);
-    const w = writeParams(tx, req, policy, row, settings, WriteMode.Add, read);
+    const w = writeParams(tx, req, policy, row, settings, WriteMode.Add, model);
     if (w.failed) {
       return failure(path, DmError.RequiredParameterFailed, `required parameter failed creating ${row.path}`, fullParamErrs(row.path, w.errs));
     }

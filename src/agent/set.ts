@@ -8,12 +8,11 @@
  * (R-SET.0). Non-required failures stay in the success's param_errs. Unique keys are
  * judged after the whole message (write.ts).
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type ObjectInstance, type WriteFailure } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type WriteFailure } from '../dm/index.ts';
 import type {
-  MsgInit, SetInit, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
+  MsgInit, Set as SetRequest, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
 import { setRespMsg } from '../usp/index.ts';
-import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
 import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
@@ -29,7 +28,7 @@ function failure(path: string, code: number, msg: string, insts: SetRespUpdatedI
   };
 }
 
-type SetSetting = NonNullable<NonNullable<SetInit['update_objs']>[number]['param_settings']>[number];
+type SetSetting = SetRequest['update_objs'][number]['param_settings'][number];
 
 /** The Set as the write driver sees it (write.ts ObjPathsMessage). */
 class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultInit> {
@@ -42,7 +41,7 @@ class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultI
   }
 }
 
-export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetInit): MsgInit {
+export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetRequest): MsgInit {
   return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set.update_objs ?? [], set.allow_partial === true, setPath));
 }
 
@@ -55,10 +54,9 @@ function setPath(
   if (r.kind !== PathKind.Object || r.tables.length > 0) return failure(path, DmError.InvalidArguments, `${path} is not an object instance path`, []);
   const results: SetRespUpdatedInstanceResultInit[] = [];
   const failed: SetRespUpdatedInstanceFailureInit[] = [];
-  const read = (inst: ObjectInstance, p: Parameters<typeof readFor>[3]): string => readFor(model, req.access, inst, p);
   for (const inst of r.objects) {
     touched.push(inst.path);
-    const w = writeParams(tx, req, policy, inst, settings, WriteMode.Set, read);
+    const w = writeParams(tx, req, policy, inst, settings, WriteMode.Set, model);
     if (w.failed) failed.push({ affected_path: inst.path, param_errs: w.errs });
     else results.push({ affected_path: inst.path, param_errs: w.errs, updated_params: w.written });
   }

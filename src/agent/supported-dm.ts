@@ -15,6 +15,7 @@ import {
 } from '../dm/index.ts';
 import type {
   GetSupportedDMInit, GetSupportedDMRespInit, GetSupportedDMRespRequestedObjectResultInit, GetSupportedDMRespSupportedObjectResultInit,
+  GetSupportedDMRespSupportedParamResultInit, ItemsInit,
 } from '../usp/index.ts';
 import { PermKind, Right, type AccessView } from './acl.ts';
 
@@ -40,24 +41,54 @@ function eventResult(e: EventNode): { event_name: string; arg_names: string[] } 
 }
 
 /**
- * One supported object of the response, its element lists built only when the encoder
- * reads them: a response lists many objects, and building every object's param, command
- * and event results up front held ~2000 XS slots at once for GetSupportedDM of Device.
- * (docs/budgets.md). The encoder reads each list twice (presence, then items): built twice.
+ * The supported_params of one object, made as the encoder reaches each (generated
+ * ItemsInit): this object is also the one param result it hands out, pointed at the next
+ * readable param each time, so a list of ~20 params is not ~20 five-slot objects at once
+ * (GetSupportedDM of Device., docs/budgets.md). Items are asked for in order, each once,
+ * after `length` (ItemsInit).
+ */
+class ParamItems implements ItemsInit<GetSupportedDMRespSupportedParamResultInit> {
+  /** Index in node.params of the next param to look at, and how many were handed out. */
+  private next = 0;
+  private given = 0;
+  private p: ParamNode | null = null;
+
+  constructor(private readonly view: AccessView, private readonly node: ObjectNode) {}
+
+  /** Handed out so far, plus one while a readable param remains (the codec reads it before each item: one ACL check per param). */
+  get length(): number {
+    const params = this.node.params;
+    while (this.next < params.length && !this.view.allows(this.node.path + params[this.next]!.name, PermKind.Param, Right.Read)) this.next++;
+    return this.next < params.length ? this.given + 1 : this.given;
+  }
+
+  at(): GetSupportedDMRespSupportedParamResultInit {
+    this.p = this.node.params[this.next++] ?? null;
+    this.given++;
+    return this;
+  }
+
+  get param_name(): string { return this.p!.name; }
+  get access(): number { return supportedParamAccess(this.p!.access); }
+  get value_type(): number { return this.p!.type; }
+  get value_change(): number { return this.p!.valueChange; }
+}
+
+/**
+ * The supported object the encoder is at, one for the whole response (SupportedObjects
+ * points it at each listed object in turn): its element lists are built only when the
+ * encoder reads them. Building every object's results up front held ~2000 XS slots at once
+ * for GetSupportedDM of Device., and one object per listed node ~190 more (docs/budgets.md).
  */
 class SupportedObject implements GetSupportedDMRespSupportedObjectResultInit {
-  constructor(private readonly view: AccessView, private readonly node: ObjectNode, private readonly f: Flags) {}
+  constructor(private readonly view: AccessView, public node: ObjectNode, public f: Flags) {}
 
   get supported_obj_path(): string { return this.node.path; }
   get access(): number { return this.node.access; }
   get is_multi_instance(): boolean { return this.node.multi; }
 
-  get supported_params(): ReturnType<typeof paramResult>[] {
-    const out: ReturnType<typeof paramResult>[] = [];
-    if (!this.f.params) return out;
-    const base = this.node.path;
-    for (const p of this.node.params) if (this.view.allows(base + p.name, PermKind.Param, Right.Read)) out.push(paramResult(p));
-    return out;
+  get supported_params(): ParamItems | readonly [] {
+    return this.f.params ? new ParamItems(this.view, this.node) : [];
   }
 
   get supported_commands(): ReturnType<typeof commandResult>[] {
@@ -83,6 +114,25 @@ class SupportedObject implements GetSupportedDMRespSupportedObjectResultInit {
   }
 }
 
+/** The supported_objs of one requested path: the listed schema nodes, handed to the encoder through one SupportedObject. */
+class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectResultInit> {
+  private readonly cursor: SupportedObject;
+
+  /** `first` flags for nodes[0] (the requested object), `rest` for the others (first_level_only children). */
+  constructor(view: AccessView, private readonly nodes: readonly ObjectNode[], private readonly first: Flags, private readonly rest: Flags) {
+    this.cursor = new SupportedObject(view, nodes[0]!, first);
+  }
+
+  get length(): number { return this.nodes.length; }
+
+  at(i: number): GetSupportedDMRespSupportedObjectResultInit {
+    const c = this.cursor;
+    c.node = this.nodes[i]!;
+    c.f = i === 0 ? this.first : this.rest;
+    return c;
+  }
+}
+
 function objectResult(access: AccessView, node: ObjectNode, f: Flags): GetSupportedDMRespSupportedObjectResultInit {
   const v = new SupportedObject(access, node, f);
   return {
@@ -97,12 +147,12 @@ function readable(access: AccessView, node: ObjectNode): boolean {
 }
 
 /** `root` and every object below it, depth-first in schema order; an unreadable object hides its subtree. A loop: no stack per level. */
-function addTree(access: AccessView, root: ObjectNode, f: Flags, out: GetSupportedDMRespSupportedObjectResultInit[]): void {
+function addTree(access: AccessView, root: ObjectNode, out: ObjectNode[]): void {
   const todo: ObjectNode[] = [root];
   while (todo.length > 0) {
     const node = todo.pop()!;
     if (!readable(access, node)) continue;
-    out.push(new SupportedObject(access, node, f));
+    out.push(node);
     for (let i = node.objects.length - 1; i >= 0; i--) todo.push(node.objects[i]!);
   }
 }
@@ -137,7 +187,6 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
   }
   const node = r.node;
   if (!readable(access, node)) return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
-  const out: GetSupportedDMRespSupportedObjectResultInit[] = [];
   if (r.kind !== PathKind.Object) {
     const one = objectResult(access, node, NO_FLAGS);
     const el = r.element!;
@@ -145,19 +194,20 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
     else if (r.kind === PathKind.Command && access.allows(node.path + el.name, PermKind.CommandEvent, Right.Read)) one.supported_commands = [commandResult(el as CommandNode)];
     else if (r.kind === PathKind.Event && access.allows(node.path + el.name, PermKind.CommandEvent, Right.Read)) one.supported_events = [eventResult(el as EventNode)];
     else return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
-    out.push(one);
-    return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: out };
+    return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: [one] };
   }
   const f: Flags = {
     commands: gsdm.return_commands === true, events: gsdm.return_events === true,
     params: gsdm.return_params === true, keys: gsdm.return_unique_key_sets === true,
   };
+  const nodes: ObjectNode[] = [];
+  let rest = f;
   if (gsdm.first_level_only === true) {
-    out.push(new SupportedObject(access, node, f));
-    const childFlags = { ...NO_FLAGS, keys: f.keys };
-    for (const c of node.objects) if (readable(access, c)) out.push(new SupportedObject(access, c, childFlags));
-  } else addTree(access, node, f, out);
-  return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: out };
+    nodes.push(node);
+    rest = { ...NO_FLAGS, keys: f.keys };
+    for (const c of node.objects) if (readable(access, c)) nodes.push(c);
+  } else addTree(access, node, nodes);
+  return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: new SupportedObjects(access, nodes, f, rest) };
 }
 
 export function processGetSupportedDm(model: DataModelApi, access: AccessView, gsdm: GetSupportedDMInit): GetSupportedDMRespInit {

@@ -12,6 +12,7 @@
 import { DmError, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction, type WriteFailure, WriteMode, named } from '../dm/index.ts';
 import { errorMsg, type MsgInit } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
+import { readFor } from './get.ts';
 import type { Requester } from './types.ts';
 
 export interface ParamError {
@@ -61,7 +62,7 @@ export interface ObjectWrite {
 /** Applies `settings` to `inst`; unique keys are required in an Add (§ADD keys). */
 export function writeParams(
   tx: Transaction, req: Requester, policy: WritePolicy, inst: ObjectInstance, settings: readonly WriteSetting[],
-  mode: WriteMode, read: (inst: ObjectInstance, p: ParamNode) => string,
+  mode: WriteMode, model: DataModelApi,
 ): ObjectWrite {
   const res: ObjectWrite = { failed: false, errs: [], written: {} };
   const access = req.access;
@@ -85,7 +86,8 @@ export function writeParams(
       if (s.required === true || keyParam) res.failed = true;
       continue;
     }
-    if (access.allows(t!.inst.path + t!.param.name, PermKind.Param, Right.Read)) res.written[rel] = read(t!.inst, t!.param);
+    // The value read back as a Get shows it (readFor): a call, not a closure per obj_path (XS slots at a Set, #13 item 3).
+    if (access.allows(t!.inst.path + t!.param.name, PermKind.Param, Right.Read)) res.written[rel] = readFor(model, access, t!.inst, t!.param);
   }
   return res;
 }
@@ -169,7 +171,7 @@ export abstract class ObjPathsMessage<S extends WriteSetting, O> implements Writ
  * message is re-run without it (at most `count` re-runs).
  */
 export function runWriteMessage<O>(model: DataModelApi, msgId: string, w: WriteMessage<O>): MsgInit {
-  const forced = new Map<number, O>();
+  let forced: Map<number, O> | null = null; // made at the first re-run only (XS slots at a Set, #13 item 3)
   for (let attempt = 0; attempt <= w.count; attempt++) {
     const tx = model.begin();
     const outcomes: O[] = [];
@@ -177,7 +179,7 @@ export function runWriteMessage<O>(model: DataModelApi, msgId: string, w: WriteM
     for (let i = 0; i < w.count; i++) {
       const paths: string[] = [];
       touched.push(paths);
-      const f = forced.get(i);
+      const f = forced?.get(i);
       if (f !== undefined) { outcomes.push(f); continue; }
       const mark = tx.mark();
       const out = w.run(tx, i, paths);
@@ -198,6 +200,7 @@ export function runWriteMessage<O>(model: DataModelApi, msgId: string, w: WriteM
     if (!w.allowPartial || owner < 0) {
       return errorMsg(msgId, f.err, f.message, failures.map((x) => ({ param_path: x.path, err_code: x.err, err_msg: x.message })));
     }
+    if (forced === null) forced = new Map<number, O>();
     forced.set(owner, w.failed(owner, f));
   }
   return errorMsg(msgId, DmError.InternalError, 'the message did not converge');

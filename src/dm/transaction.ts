@@ -41,7 +41,8 @@ export class ModelTransaction implements Transaction {
   message = '';
   open = true;
   private readonly journal = new Journal();
-  private readonly created = new Set<ObjectInstance>();
+  /** Rows added here; made by the first Add (a Set needs none: XS slots, #13 item 3). */
+  private created: Set<ObjectInstance> | null = null;
 
   /**
    * @param tree      the instance tree the writes go to (in place, journaled)
@@ -70,7 +71,9 @@ export class ModelTransaction implements Transaction {
 
   /** The row holding `inst` (or a row above it) was created in this transaction. */
   createdHere(inst: ObjectInstance): boolean {
-    for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) if (this.created.has(i)) return true;
+    const created = this.created;
+    if (created === null) return false;
+    for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) if (created.has(i)) return true;
     return false;
   }
 
@@ -150,6 +153,7 @@ export class ModelTransaction implements Transaction {
     const oldNext = table.nextNumber;
     const row = this.tree.insertRow(table, table.nextNumber);
     this.journal.add(row, table, oldNext);
+    if (this.created === null) this.created = new Set<ObjectInstance>();
     this.created.add(row);
     // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
     fillKeys(this.tree, row, (name, v) => this.put(row, name, v));
@@ -208,7 +212,7 @@ export class ModelTransaction implements Transaction {
       } else if (op === OP_ADD) {
         this.tree.removeRow(j.table(i), inst);
         j.table(i).nextNumber = j.oldNext(i);
-        this.created.delete(inst);
+        this.created?.delete(inst);
       } else {
         this.tree.restoreRow(j.table(i), inst);
       }
@@ -249,7 +253,7 @@ export class ModelTransaction implements Transaction {
     }
     this.open = false;
     this.notify(this.journal.takeAll());
-    this.created.clear();
+    this.created = null;
     return this.ok();
   }
 
@@ -257,7 +261,7 @@ export class ModelTransaction implements Transaction {
     if (!this.open) return;
     this.rollbackTo(0);
     this.open = false;
-    this.created.clear();
+    this.created = null;
   }
 
   /** Setters, then listeners, in journal order; value changes only when the final value differs (R-NOT §VC noise). */

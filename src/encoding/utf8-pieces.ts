@@ -18,6 +18,11 @@ function charBytes(text: string, i: number): number {
   return 3;
 }
 
+/** Where a PieceWriter hands its pieces (an object, not a closure: XS slots at a Set's state write, #13). */
+export interface PieceSink {
+  piece(text: string): void;
+}
+
 /**
  * Collects text and emits it in pieces of at most `maxBytes` UTF-8 bytes (every piece
  * but the last is as full as a character boundary allows). Holds at most one piece.
@@ -26,7 +31,7 @@ export class PieceWriter {
   private pending = '';
   private pendingBytes = 0;
 
-  constructor(private readonly maxBytes: number, private readonly emit: (piece: string) => void) {
+  constructor(private readonly maxBytes: number, private readonly sink: PieceSink) {
     if (!(maxBytes >= 4)) throw new RangeError('a piece must hold any character (maxBytes >= 4)');
   }
 
@@ -43,7 +48,7 @@ export class PieceWriter {
         cut += n === 4 ? 2 : 1;
       }
       const head = text.slice(0, cut);
-      this.emit(this.pending + head);
+      this.sink.piece(this.pending + head);
       this.pending = '';
       this.pendingBytes = 0;
       bytes -= utf8Length(head);
@@ -55,7 +60,7 @@ export class PieceWriter {
 
   /** Emits what is left (nothing when the stream was empty or ended on a full piece). */
   finish(): void {
-    if (this.pendingBytes > 0) this.emit(this.pending);
+    if (this.pendingBytes > 0) this.sink.piece(this.pending);
     this.pending = '';
     this.pendingBytes = 0;
   }

@@ -90,7 +90,7 @@ export const operateMsg = (msgId: string, b: OperateInit): MsgInit => requestMsg
 export const registerMsg = (msgId: string, b: RegisterInit): MsgInit => requestMsg(msgId, 'register', b);
 export const deregisterMsg = (msgId: string, b: DeregisterInit): MsgInit => requestMsg(msgId, 'deregister', b);
 
-/** Encodes a Msg (the table codec, msg-codec.ts). */
-export function encodeMsg(msg: MsgInit): Uint8Array {
-  return encodeMessage(MSG_ROOT, msg);
+/** Encodes a Msg (the table codec, msg-codec.ts); with `before`, into bytes [before, length) of the array returned (see encodeMessage). */
+export function encodeMsg(msg: MsgInit, before = 0): Uint8Array {
+  return encodeMessage(MSG_ROOT, msg, before);
 }

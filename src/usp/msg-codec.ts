@@ -9,11 +9,15 @@
  * not grow with nesting, and the table is a few hundred bytes in flash.
  *
  * Same objects as pbf's generated code (the generated .d.ts types): a decoded message has
- * every field, proto3 defaults filled ("" / 0 / false, [] for repeated, {} for maps,
- * undefined for sub-messages), and `<oneof>` names the member present; encoding skips
+ * every field, proto3 defaults filled ("" / 0 / false, [] for repeated, {} for maps;
+ * absent sub-messages, oneof members and oneof names are left out, so they read as
+ * undefined), and `<oneof>` names the member present; encoding skips
  * falsy scalars and absent sub-messages, writes fields in declaration order, every item
- * of a repeated field and map entries in key order. Strings are UTF-8 (RFC 3629): a
- * string field that is not well-formed UTF-8 makes the message undecodable (proto3 §string).
+ * of a repeated field and map entries in key order; a repeated sub-message may be an
+ * ItemsInit (`length`, read before each item, and `at(i)`): items asked for in order, once
+ * per pass, after the previous one is written — so a producer can hand out one reused object. Strings are
+ * UTF-8 (RFC 3629): a string field that is not well-formed UTF-8 makes the message
+ * undecodable (proto3 §string).
  *
  * Invariants: decodeMessage throws only on malformed input (the caller catches it:
  * msg-decode.ts validates the bytes first); neither direction recurses.
@@ -33,23 +37,44 @@ const MAX_DEPTH = 24;
 
 type Obj = Record<string, unknown>;
 
-/** Growable output buffer (doubling, like pbf's). */
-class Out {
-  buf = new Uint8Array(64);
-  pos = 0;
+/** A repeated sub-message given as items made on demand (generated ItemsInit): read in order, each once. */
+interface Items {
+  readonly length: number;
+  at(index: number): Obj;
+}
 
-  room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.buf.subarray(0, this.pos));
-    this.buf = grown;
+/** First guess of a message's size: a message that fits is written in one pass. */
+const FIRST_BYTES = 512;
+
+/**
+ * The output of one encoding pass: writes into `buf`, or — once `buf` is null — only
+ * counts. A message larger than the first buffer is counted to its end and then written
+ * again into a buffer of its exact size, never grown by doubling: a 6 KB GetSupportedDM
+ * response held an 8 KB buffer, the 4 KB one before it and the Record's copy at once
+ * (Class 2's 32 KiB chunk heap, #13 item 3).
+ */
+class Out {
+  pos: number;
+
+  constructor(public buf: Uint8Array | null, start: number) {
+    this.pos = start;
+  }
+
+  /** False (and counting from now on) when `n` more bytes do not fit. */
+  room(n: number): boolean {
+    if (this.buf !== null && this.pos + n > this.buf.length) this.buf = null;
+    return this.buf !== null;
+  }
+
+  byte(v: number): void {
+    if (this.room(1)) this.buf![this.pos] = v;
+    this.pos++;
   }
 
   varint(v: number): void {
-    this.room(10);
-    const b = this.buf;
+    const n = varintBytes(v);
+    if (!this.room(n)) { this.pos += n; return; }
+    const b = this.buf!;
     while (v >= 0x80) { b[this.pos++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128); }
     b[this.pos++] = v;
   }
@@ -57,29 +82,48 @@ class Out {
   string(s: string): void {
     const n = utf8Length(s);
     this.varint(n);
-    this.room(n);
-    this.pos = writeUtf8(s, this.buf, this.pos);
+    if (this.room(n)) this.pos = writeUtf8(s, this.buf!, this.pos);
+    else this.pos += n;
   }
 
   /** Writes the length of the message whose content began at `start` (one byte reserved before it). */
   close(start: number): void {
     const len = this.pos - start;
-    if (len >= 0x80) {
-      const extra = len <= 0x3fff ? 1 : len <= 0x1fffff ? 2 : 3;
-      this.room(extra);
-      this.buf.copyWithin(start + extra, start, this.pos);
-      this.pos += extra;
-    }
+    const extra = varintBytes(len) - 1;
+    if (extra > 0 && this.room(extra)) this.buf!.copyWithin(start + extra, start, this.pos);
+    this.pos += extra;
     const end = this.pos;
-    this.pos = start - 1;
-    this.varint(len);
+    if (this.buf !== null) {
+      this.pos = start - 1;
+      this.varint(len);
+    }
     this.pos = end;
   }
 }
 
-/** Encodes `obj` as message `type` of the table. */
-export function encodeMessage(type: number, obj: object): Uint8Array {
-  const out = new Out();
+function varintBytes(v: number): number {
+  let n = 1;
+  while (v >= 0x80) { n++; v = Math.floor(v / 128); }
+  return n;
+}
+
+/**
+ * Encodes `obj` as message `type` of the table into bytes `[before, length)` of the array
+ * returned; the first `before` bytes are left for the caller (a Record's head: the Msg is
+ * then never copied into its Record). A message larger than the first guess is encoded
+ * twice (counted, then written): ItemsInit producers are asked for their items once per pass.
+ */
+export function encodeMessage(type: number, obj: object, before = 0): Uint8Array {
+  const first = new Out(new Uint8Array(before + FIRST_BYTES), before);
+  const end = encodePass(type, obj, first);
+  if (first.buf !== null) return first.buf.subarray(0, end);
+  const exact = new Out(new Uint8Array(end), before);
+  encodePass(type, obj, exact);
+  return exact.buf!;
+}
+
+/** One pass of the encoder into `out`; returns the position after the message. */
+function encodePass(type: number, obj: object, out: Out): number {
   // One level per open sub-message: message type, object, next field, its value, next item, content start.
   const stack: unknown[] = [];
   let m = type;
@@ -122,9 +166,7 @@ export function encodeMessage(type: number, obj: object): Uint8Array {
     } else if (k === TableKind.Fixed32) {
       const n = Number(v) >>> 0;
       out.varint(tag | WireType.I32);
-      out.room(4);
-      const b = out.buf;
-      b[out.pos++] = n & 0xff; b[out.pos++] = (n >>> 8) & 0xff; b[out.pos++] = (n >>> 16) & 0xff; b[out.pos++] = n >>> 24;
+      out.byte(n & 0xff); out.byte((n >>> 8) & 0xff); out.byte((n >>> 16) & 0xff); out.byte(n >>> 24);
       f++;
     } else if (k === TableKind.Map) {
       const map = v as Record<string, string>;
@@ -133,18 +175,17 @@ export function encodeMessage(type: number, obj: object): Uint8Array {
       const key = keys[item++]!;
       const value = map[key];
       out.varint(tag | WireType.Len);
-      out.room(1);
       const start = ++out.pos;
       if (key) { out.varint(0x0a); out.string(key); }
       if (value) { out.varint(0x12); out.string(String(value)); }
       out.close(start);
     } else { // a sub-message: open it, continue inside
-      const list = v as Obj[];
+      const list = v as Obj[] | Items;
       if (repeated && item >= list.length) { f++; item = 0; continue; }
-      const child = repeated ? list[item++]! : (v as Obj);
+      // An array's items by index (Espruino has no Array.prototype.at), an ItemsInit's by at().
+      const child = !repeated ? (v as Obj) : Array.isArray(list) ? list[item++]! : (list as Items).at(item++);
       if (!repeated) f++;
       out.varint(tag | WireType.Len);
-      out.room(1);
       const start = ++out.pos;
       stack.push(m, o, f, v, item, start);
       m = MSG_FIELDS[at + 3]!;
@@ -153,29 +194,27 @@ export function encodeMessage(type: number, obj: object): Uint8Array {
       item = 0;
     }
   }
-  return out.buf.subarray(0, out.pos);
+  return out.pos;
 }
 
-/** A message of `type` with every field at its proto3 default (the shape pbf's readers give). */
+/**
+ * A message of `type` with every field at its proto3 default, as pbf's readers give it —
+ * but a oneof's members, its name and absent sub-messages are left out rather than set to
+ * undefined (reading them gives undefined all the same): a decoded Request carried eleven
+ * such slots, live while the request runs (Class 2, #13 item 3).
+ */
 function fresh(type: number): Obj {
   const o: Obj = {};
-  let named = 0; // the oneof whose name was set last: a oneof's members are declared together
   for (let f = MSG_FIRST[type]!; f < MSG_FIRST[type + 1]!; f++) {
     const at = f * FIELD_BYTES;
     const kind = MSG_FIELDS[at + 1]!;
-    const oneof = MSG_FIELDS[at + 4]!;
     const name = MSG_FIELD_NAMES[MSG_FIELDS[at + 2]!]!;
     if (kind & REPEATED) o[name] = [];
-    else if (oneof !== 0) o[name] = undefined;
+    else if (MSG_FIELDS[at + 4]! !== 0) continue;
     else if (kind === TableKind.String) o[name] = '';
     else if (kind === TableKind.Bool) o[name] = false;
     else if (kind === TableKind.Fixed32 || kind === TableKind.Varint) o[name] = 0;
     else if (kind === TableKind.Map) o[name] = {};
-    else o[name] = undefined;
-    if (oneof !== 0 && oneof !== named) { // the oneof's name follows its first member, as in pbf's readers
-      named = oneof;
-      o[MSG_ONEOF_NAMES[oneof - 1]!] = undefined;
-    }
   }
   return o;
 }

@@ -10,6 +10,7 @@
  */
 import { RecordType } from './record-view.ts';
 import { varintLength, writeFixed32, writeVarint } from './wire.ts';
+import { utf8Length, writeUtf8 } from '../encoding/utf8.ts';
 
 export interface SessionContextFields {
   sessionId: number;
@@ -23,10 +24,13 @@ export interface SessionContextFields {
 }
 
 export interface RecordFields {
-  /** UTF-8 bytes of "Major.Minor", to_id and from_id (pre-encoded once, see utf8Bytes). */
-  version: Uint8Array;
-  toId: Uint8Array;
-  fromId: Uint8Array;
+  /**
+   * "Major.Minor", to_id and from_id: their UTF-8 bytes, or the text itself, written
+   * straight into the Record (no bytes to keep per Controller: XS slots, #13 item 3).
+   */
+  version: Uint8Array | string;
+  toId: Uint8Array | string;
+  fromId: Uint8Array | string;
   payloadSecurity?: number;
   macSignature?: Uint8Array;
   senderCert?: Uint8Array;
@@ -50,7 +54,8 @@ function lenField(n: number): number {
 function varintField(v: number): number {
   return v ? 1 + varintLength(v) : 0;
 }
-function optLen(b: Uint8Array | undefined): number {
+function optLen(b: Uint8Array | string | undefined): number {
+  if (typeof b === 'string') return b === '' ? 0 : lenField(utf8Length(b));
   return b && b.length ? lenField(b.length) : 0;
 }
 
@@ -92,7 +97,13 @@ export function encodedRecordLength(f: RecordFields, payloadLen = payloadLength(
   return headLength(f) + lenField(bodyLength(f, payloadLen));
 }
 
-function putBytes(out: Uint8Array, pos: number, tag: number, b: Uint8Array | undefined): number {
+function putBytes(out: Uint8Array, pos: number, tag: number, b: Uint8Array | string | undefined): number {
+  if (typeof b === 'string') {
+    if (b === '') return pos;
+    out[pos++] = tag;
+    pos = writeVarint(out, pos, utf8Length(b));
+    return writeUtf8(b, out, pos);
+  }
   if (!b || !b.length) return pos;
   out[pos++] = tag;
   pos = writeVarint(out, pos, b.length);

@@ -11,7 +11,7 @@ const utf8 = (s: string): number => Buffer.byteLength(s);
 text('PieceWriter: every piece fits maxBytes, none splits a character, all but the last are as full as a boundary allows', () => {
   fc.assert(fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { maxLength: 12 }), fc.integer({ min: 4, max: 33 }), (parts, max) => {
     const pieces: string[] = [];
-    const w = new PieceWriter(max, (p) => { pieces.push(p); });
+    const w = new PieceWriter(max, { piece: (p) => { pieces.push(p); } });
     for (const p of parts) w.add(p);
     w.finish();
     assert.is(pieces.join(''), parts.join(''));

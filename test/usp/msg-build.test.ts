@@ -84,4 +84,16 @@ build('R-MSG.10 a msg_type that disagrees with the body: bodyType is what the bo
   assert.is(res.bodyType, MsgType.GET);
 });
 
+build('a Msg larger than the first buffer (counted, then written at its exact size) equals protobufjs\' bytes, also after `before` bytes of room', () => {
+  for (const n of [1, 5, 40, 800]) { // nested lengths below 128, past 128 and past 16 384 bytes
+    const params: Record<string, string> = {};
+    for (let i = 0; i < n; i++) params[`P${i}`] = 'v'.repeat(1 + (i % 50));
+    const m = b.getRespMsg('big', { req_path_results: [{ requested_path: 'Device.', resolved_path_results: [{ resolved_path: 'Device.X.', result_params: params }] }] });
+    const want = MsgT.encode(MsgT.fromObject(MsgT.toObject(MsgT.decode(b.encodeMsg(m))))).finish();
+    assert.equal(Array.from(b.encodeMsg(m)), Array.from(want));
+    const roomy = b.encodeMsg(m, 37);
+    assert.equal(Array.from(roomy.subarray(37)), Array.from(want));
+  }
+});
+
 build.run();

@@ -67,4 +67,19 @@ emit('R-ENC.1 emitted bytes are canonical: protoc decodes and re-encodes them to
   for (const b of ours) assert.is(v.wrap(b, 0, b.length), RecordError.Ok);
 });
 
+function emitted(f: RecordFields): Uint8Array {
+  const out = new Uint8Array(encodedRecordLength(f));
+  assert.is(emitRecord(out, 0, f), out.length);
+  return out;
+}
+
+emit('R-E2E.26 version, to_id and from_id given as text emit the same bytes as their UTF-8 bytes (non-ASCII included)', () => {
+  const payload = Uint8Array.from([1, 2, 3]);
+  assert.equal([...emitted({ version: '1.3', toId: 'os::A', fromId: 'self::c', recordType: RecordType.NoSessionContext, payload })], [...FIXTURE]);
+  const text: RecordFields = { version: '1.3', toId: 'self::Ω𠀀', fromId: 'os::A', recordType: RecordType.NoSessionContext, payload };
+  const bytes: RecordFields = { version: utf8Bytes('1.3'), toId: utf8Bytes('self::Ω𠀀'), fromId: utf8Bytes('os::A'), recordType: RecordType.NoSessionContext, payload };
+  assert.equal([...emitted(text)], [...emitted(bytes)]);
+  assert.is((RecordT.toObject(RecordT.decode(emitted(text))) as { to_id: string }).to_id, 'self::Ω𠀀');
+});
+
 emit.run();

@@ -88,13 +88,18 @@ function resolveType(type: string, scopePath: string, names: Map<string, string>
   return undefined;
 }
 
-function tsFieldType(f: Field, scopePath: string, names: Map<string, string>, kinds: Map<string, 'm' | 'e'>, init: boolean): string {
+/**
+ * `items`: a repeated sub-message to write may also be an ItemsInit (the table codec asks
+ * for one item at a time: agent/supported-dm.ts makes each as the encoder reaches it).
+ */
+function tsFieldType(f: Field, scopePath: string, names: Map<string, string>, kinds: Map<string, 'm' | 'e'>, init: boolean, items = false): string {
   if (f.type === 'map') return `Record<string, ${SCALAR_TS[f.map!.to] ?? 'string'}>`;
   let t = SCALAR_TS[f.type];
   if (!t) {
     const flat = resolveType(f.type, scopePath, names);
     if (!flat) throw new Error(`unknown type ${f.type} in ${scopePath}`);
     t = kinds.get(flat) === 'e' ? 'number' : flat + (init ? 'Init' : '');
+    if (items && f.repeated && kinds.get(flat) === 'm') return `${t}[] | ItemsInit<${t}>`;
   }
   return f.repeated ? `${t}[]` : t;
 }
@@ -120,7 +125,7 @@ function declarations(s: Schema, pbfCode: boolean): string {
         const optional = f.oneof !== null || f.type === 'bytes' || (!f.repeated && f.type !== 'map' && !SCALAR_TS[f.type] && kinds.get(resolveType(f.type, inner, names)!) === 'm');
         return `  ${f.name}${optional ? '?' : ''}: ${t}${optional ? ' | undefined' : ''};`;
       });
-      const initFields = m.fields.map((f) => `  ${f.name}?: ${tsFieldType(f, inner, names, kinds, true)} | undefined;`);
+      const initFields = m.fields.map((f) => `  ${f.name}?: ${tsFieldType(f, inner, names, kinds, true, !pbfCode)} | undefined;`);
       for (const [o, members] of oneofs) {
         readFields.push(`  /** Which member of oneof ${o} is set. */\n  ${o}?: ${members.map((x) => JSON.stringify(x)).join(' | ')} | undefined;`);
         initFields.push(`  ${o}?: ${members.map((x) => JSON.stringify(x)).join(' | ')} | undefined;`);
@@ -217,6 +222,15 @@ export declare const MSG_ONEOF_NAMES: readonly string[];
 export declare const MSG_FIELDS: Uint8Array;
 export declare const MSG_FIRST: Uint16Array;
 export declare const MSG_ROOT: number;
+/**
+ * A repeated sub-message to write, made one item at a time: the table codec reads \`length\`
+ * before each item and then asks for that item, in order, each once (a producer may count
+ * only the items handed out plus one while more remain).
+ */
+export interface ItemsInit<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
 `;
 
 const HEADER = (proto: string) =>

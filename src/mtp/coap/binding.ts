@@ -100,7 +100,8 @@ export class UspCoapBinding implements RequestScreen {
   private readonly replyToQuery: readonly string[];
   private readonly events: UspCoapEvent[] = [];
   private pendingRecords = 0;
-  private readonly requests = new Map<number, CoapRequestFields>();
+  /** Our requests in flight by handle; made by the first sendRecord (an Agent that only answers needs none: XS slots, #13 item 3). */
+  private requests: Map<number, CoapRequestFields> | null = null;
   /** NoSec Records to destinations that never answered: the per-source and global buckets (issue #16). */
   readonly sourceLimit: SourceLimit;
   private readonly target = new UriTarget();
@@ -167,7 +168,7 @@ export class UspCoapBinding implements RequestScreen {
       method: CoapCode.Post, uriPath: target.path, uriQuery: this.replyToQuery, contentFormat: ContentFormat.OctetStream,
     };
     const handle = this.coap.sendRequest(now, peer, request, record, 0, record.length);
-    if (handle > 0) this.requests.set(handle, request);
+    if (handle > 0) (this.requests ??= new Map<number, CoapRequestFields>()).set(handle, request);
     return handle;
   }
 
@@ -198,7 +199,7 @@ export class UspCoapBinding implements RequestScreen {
   }
 
   private handleOutcome(ev: CoapEvent): void {
-    if (!this.requests.delete(ev.handle)) return;
+    if (this.requests === null || !this.requests.delete(ev.handle)) return;
     let outcome: SendOutcome;
     if (ev.kind === CoapEventKind.Response) outcome = ev.code >> 5 === 2 ? SendOutcome.Delivered : SendOutcome.CoapFailure;
     else {

@@ -37,7 +37,7 @@
  * (test/platform/moddable/two-slot-store.test.ts).
  */
 import { TextRead, type KeyValueStore, type TextSource } from '../types.ts';
-import { PieceWriter } from '../../encoding/utf8-pieces.ts';
+import { PieceWriter, type PieceSink } from '../../encoding/utf8-pieces.ts';
 import { readUtf8, utf8Length, writeUtf8 } from '../../encoding/utf8.ts';
 
 /** The values Moddable's Preference stores. */
@@ -107,6 +107,20 @@ function chunkSize(chunk: PreferenceValue | undefined): number {
   return typeof chunk === 'string' ? utf8Length(chunk) : chunk instanceof ArrayBuffer ? chunk.byteLength : -1;
 }
 
+/** Writes a text value's pieces as the chunks of one slot (TwoSlotStore.writeText): an object, not a closure over the write's state. */
+class SlotText implements PieceSink {
+  count = 0;
+  length = 0;
+
+  constructor(private readonly pref: PreferenceLike, private readonly domain: string, private readonly key: string, private readonly slot: number, private readonly maxText: number) {}
+
+  piece(text: string): void {
+    if (this.count >= MAX_CHUNKS) throw new RangeError(`text value exceeds ${this.maxText} B`);
+    this.pref.set(this.domain, chunkName(this.key, this.slot, this.count++), text);
+    this.length += utf8Length(text);
+  }
+}
+
 /**
  * The store (see the header): a class, so its methods sit once on the prototype — in
  * flash when the module is preloaded — rather than a dozen closures per store in RAM.
@@ -140,6 +154,12 @@ export class TwoSlotStore implements Required<KeyValueStore> {
     const d = new DataView(v);
     const length = d.getUint32(4, true);
     return length <= (this.maxValue > this.maxText ? this.maxValue : this.maxText) ? { generation: d.getUint32(0, true), length } : undefined;
+  }
+
+  /** The generation of a slot's valid header, or -1 (no object: writeText runs at the deepest point of a Set). */
+  private generation(key: string, slot: number): number {
+    const h = this.readHeader(key, slot);
+    return h === undefined ? -1 : h.generation;
   }
 
   /** The slot holding the current value (highest valid generation), or -1. */
@@ -229,19 +249,17 @@ export class TwoSlotStore implements Required<KeyValueStore> {
 
   writeText(key: string, source: TextSource): void {
     this.checkKey(key);
-    const { slot, header } = this.currentSlot(key);
+    // As currentSlot, without its objects (the state write is a Set's peak, #13 item 3).
+    const a = this.generation(key, 0);
+    const b = this.generation(key, 1);
+    const slot = a < 0 && b < 0 ? -1 : b < 0 || a > b ? 0 : 1;
     const target = slot === 0 ? 1 : 0;
     this.clearSlot(key, target);
-    let count = 0;
-    let length = 0;
-    const pieces = new PieceWriter(this.textBytes, (piece) => {
-      if (count >= MAX_CHUNKS) throw new RangeError(`text value exceeds ${this.maxText} B`);
-      this.pref.set(this.domain, chunkName(key, target, count++), piece);
-      length += utf8Length(piece);
-    });
+    const text = new SlotText(this.pref, this.domain, key, target, this.maxText);
+    const pieces = new PieceWriter(this.textBytes, text);
     for (let t = source.next(); t !== null; t = source.next()) pieces.add(t);
     pieces.finish();
-    this.pref.set(this.domain, headerName(key, target), encodeHeader((header?.generation ?? 0) + 1, length)); // commit point
+    this.pref.set(this.domain, headerName(key, target), encodeHeader((a > b ? a : b < 0 ? 0 : b) + 1, text.length)); // commit point
     if (slot >= 0) this.clearSlot(key, slot);
   }
 

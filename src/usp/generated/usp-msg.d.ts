@@ -5,6 +5,15 @@ export declare const MSG_ONEOF_NAMES: readonly string[];
 export declare const MSG_FIELDS: Uint8Array;
 export declare const MSG_FIRST: Uint16Array;
 export declare const MSG_ROOT: number;
+/**
+ * A repeated sub-message to write, made one item at a time: the table codec reads `length`
+ * before each item and then asks for that item, in order, each once (a producer may count
+ * only the items handed out plus one while more remain).
+ */
+export interface ItemsInit<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
 /** usp.Msg as read. */
 export interface Msg {
   header?: Header | undefined;
@@ -112,7 +121,7 @@ export interface Error {
 export interface ErrorInit {
   err_code?: number | undefined;
   err_msg?: string | undefined;
-  param_errs?: ErrorParamErrorInit[] | undefined;
+  param_errs?: ErrorParamErrorInit[] | ItemsInit<ErrorParamErrorInit> | undefined;
 }
 /** usp.Error.ParamError as read. */
 export interface ErrorParamError {
@@ -142,7 +151,7 @@ export interface GetResp {
 }
 /** usp.GetResp to write; absent fields take their proto3 defaults. */
 export interface GetRespInit {
-  req_path_results?: GetRespRequestedPathResultInit[] | undefined;
+  req_path_results?: GetRespRequestedPathResultInit[] | ItemsInit<GetRespRequestedPathResultInit> | undefined;
 }
 /** usp.GetResp.RequestedPathResult as read. */
 export interface GetRespRequestedPathResult {
@@ -156,7 +165,7 @@ export interface GetRespRequestedPathResultInit {
   requested_path?: string | undefined;
   err_code?: number | undefined;
   err_msg?: string | undefined;
-  resolved_path_results?: GetRespResolvedPathResultInit[] | undefined;
+  resolved_path_results?: GetRespResolvedPathResultInit[] | ItemsInit<GetRespResolvedPathResultInit> | undefined;
 }
 /** usp.GetResp.ResolvedPathResult as read. */
 export interface GetRespResolvedPathResult {
@@ -192,7 +201,7 @@ export interface GetSupportedDMResp {
 }
 /** usp.GetSupportedDMResp to write; absent fields take their proto3 defaults. */
 export interface GetSupportedDMRespInit {
-  req_obj_results?: GetSupportedDMRespRequestedObjectResultInit[] | undefined;
+  req_obj_results?: GetSupportedDMRespRequestedObjectResultInit[] | ItemsInit<GetSupportedDMRespRequestedObjectResultInit> | undefined;
 }
 /** usp.GetSupportedDMResp.RequestedObjectResult as read. */
 export interface GetSupportedDMRespRequestedObjectResult {
@@ -208,7 +217,7 @@ export interface GetSupportedDMRespRequestedObjectResultInit {
   err_code?: number | undefined;
   err_msg?: string | undefined;
   data_model_inst_uri?: string | undefined;
-  supported_objs?: GetSupportedDMRespSupportedObjectResultInit[] | undefined;
+  supported_objs?: GetSupportedDMRespSupportedObjectResultInit[] | ItemsInit<GetSupportedDMRespSupportedObjectResultInit> | undefined;
 }
 /** usp.GetSupportedDMResp.SupportedObjectResult as read. */
 export interface GetSupportedDMRespSupportedObjectResult {
@@ -226,11 +235,11 @@ export interface GetSupportedDMRespSupportedObjectResultInit {
   supported_obj_path?: string | undefined;
   access?: number | undefined;
   is_multi_instance?: boolean | undefined;
-  supported_commands?: GetSupportedDMRespSupportedCommandResultInit[] | undefined;
-  supported_events?: GetSupportedDMRespSupportedEventResultInit[] | undefined;
-  supported_params?: GetSupportedDMRespSupportedParamResultInit[] | undefined;
+  supported_commands?: GetSupportedDMRespSupportedCommandResultInit[] | ItemsInit<GetSupportedDMRespSupportedCommandResultInit> | undefined;
+  supported_events?: GetSupportedDMRespSupportedEventResultInit[] | ItemsInit<GetSupportedDMRespSupportedEventResultInit> | undefined;
+  supported_params?: GetSupportedDMRespSupportedParamResultInit[] | ItemsInit<GetSupportedDMRespSupportedParamResultInit> | undefined;
   divergent_paths?: string[] | undefined;
-  unique_key_sets?: GetSupportedDMRespSupportedUniqueKeySetInit[] | undefined;
+  unique_key_sets?: GetSupportedDMRespSupportedUniqueKeySetInit[] | ItemsInit<GetSupportedDMRespSupportedUniqueKeySetInit> | undefined;
 }
 /** usp.GetSupportedDMResp.SupportedParamResult as read. */
 export interface GetSupportedDMRespSupportedParamResult {
@@ -294,7 +303,7 @@ export interface GetInstancesResp {
 }
 /** usp.GetInstancesResp to write; absent fields take their proto3 defaults. */
 export interface GetInstancesRespInit {
-  req_path_results?: GetInstancesRespRequestedPathResultInit[] | undefined;
+  req_path_results?: GetInstancesRespRequestedPathResultInit[] | ItemsInit<GetInstancesRespRequestedPathResultInit> | undefined;
 }
 /** usp.GetInstancesResp.RequestedPathResult as read. */
 export interface GetInstancesRespRequestedPathResult {
@@ -308,7 +317,7 @@ export interface GetInstancesRespRequestedPathResultInit {
   requested_path?: string | undefined;
   err_code?: number | undefined;
   err_msg?: string | undefined;
-  curr_insts?: GetInstancesRespCurrInstanceInit[] | undefined;
+  curr_insts?: GetInstancesRespCurrInstanceInit[] | ItemsInit<GetInstancesRespCurrInstanceInit> | undefined;
 }
 /** usp.GetInstancesResp.CurrInstance as read. */
 export interface GetInstancesRespCurrInstance {
@@ -344,7 +353,7 @@ export interface Add {
 /** usp.Add to write; absent fields take their proto3 defaults. */
 export interface AddInit {
   allow_partial?: boolean | undefined;
-  create_objs?: AddCreateObjectInit[] | undefined;
+  create_objs?: AddCreateObjectInit[] | ItemsInit<AddCreateObjectInit> | undefined;
 }
 /** usp.Add.CreateObject as read. */
 export interface AddCreateObject {
@@ -354,7 +363,7 @@ export interface AddCreateObject {
 /** usp.Add.CreateObject to write; absent fields take their proto3 defaults. */
 export interface AddCreateObjectInit {
   obj_path?: string | undefined;
-  param_settings?: AddCreateParamSettingInit[] | undefined;
+  param_settings?: AddCreateParamSettingInit[] | ItemsInit<AddCreateParamSettingInit> | undefined;
 }
 /** usp.Add.CreateParamSetting as read. */
 export interface AddCreateParamSetting {
@@ -374,7 +383,7 @@ export interface AddResp {
 }
 /** usp.AddResp to write; absent fields take their proto3 defaults. */
 export interface AddRespInit {
-  created_obj_results?: AddRespCreatedObjectResultInit[] | undefined;
+  created_obj_results?: AddRespCreatedObjectResultInit[] | ItemsInit<AddRespCreatedObjectResultInit> | undefined;
 }
 /** usp.AddResp.CreatedObjectResult as read. */
 export interface AddRespCreatedObjectResult {
@@ -418,7 +427,7 @@ export interface AddRespCreatedObjectResultOperationStatusOperationSuccess {
 /** usp.AddResp.CreatedObjectResult.OperationStatus.OperationSuccess to write; absent fields take their proto3 defaults. */
 export interface AddRespCreatedObjectResultOperationStatusOperationSuccessInit {
   instantiated_path?: string | undefined;
-  param_errs?: AddRespParameterErrorInit[] | undefined;
+  param_errs?: AddRespParameterErrorInit[] | ItemsInit<AddRespParameterErrorInit> | undefined;
   unique_keys?: Record<string, string> | undefined;
 }
 /** usp.AddResp.ParameterError as read. */
@@ -449,7 +458,7 @@ export interface DeleteResp {
 }
 /** usp.DeleteResp to write; absent fields take their proto3 defaults. */
 export interface DeleteRespInit {
-  deleted_obj_results?: DeleteRespDeletedObjectResultInit[] | undefined;
+  deleted_obj_results?: DeleteRespDeletedObjectResultInit[] | ItemsInit<DeleteRespDeletedObjectResultInit> | undefined;
 }
 /** usp.DeleteResp.DeletedObjectResult as read. */
 export interface DeleteRespDeletedObjectResult {
@@ -492,7 +501,7 @@ export interface DeleteRespDeletedObjectResultOperationStatusOperationSuccess {
 /** usp.DeleteResp.DeletedObjectResult.OperationStatus.OperationSuccess to write; absent fields take their proto3 defaults. */
 export interface DeleteRespDeletedObjectResultOperationStatusOperationSuccessInit {
   affected_paths?: string[] | undefined;
-  unaffected_path_errs?: DeleteRespUnaffectedPathErrorInit[] | undefined;
+  unaffected_path_errs?: DeleteRespUnaffectedPathErrorInit[] | ItemsInit<DeleteRespUnaffectedPathErrorInit> | undefined;
 }
 /** usp.DeleteResp.UnaffectedPathError as read. */
 export interface DeleteRespUnaffectedPathError {
@@ -514,7 +523,7 @@ export interface Set {
 /** usp.Set to write; absent fields take their proto3 defaults. */
 export interface SetInit {
   allow_partial?: boolean | undefined;
-  update_objs?: SetUpdateObjectInit[] | undefined;
+  update_objs?: SetUpdateObjectInit[] | ItemsInit<SetUpdateObjectInit> | undefined;
 }
 /** usp.Set.UpdateObject as read. */
 export interface SetUpdateObject {
@@ -524,7 +533,7 @@ export interface SetUpdateObject {
 /** usp.Set.UpdateObject to write; absent fields take their proto3 defaults. */
 export interface SetUpdateObjectInit {
   obj_path?: string | undefined;
-  param_settings?: SetUpdateParamSettingInit[] | undefined;
+  param_settings?: SetUpdateParamSettingInit[] | ItemsInit<SetUpdateParamSettingInit> | undefined;
 }
 /** usp.Set.UpdateParamSetting as read. */
 export interface SetUpdateParamSetting {
@@ -544,7 +553,7 @@ export interface SetResp {
 }
 /** usp.SetResp to write; absent fields take their proto3 defaults. */
 export interface SetRespInit {
-  updated_obj_results?: SetRespUpdatedObjectResultInit[] | undefined;
+  updated_obj_results?: SetRespUpdatedObjectResultInit[] | ItemsInit<SetRespUpdatedObjectResultInit> | undefined;
 }
 /** usp.SetResp.UpdatedObjectResult as read. */
 export interface SetRespUpdatedObjectResult {
@@ -579,7 +588,7 @@ export interface SetRespUpdatedObjectResultOperationStatusOperationFailure {
 export interface SetRespUpdatedObjectResultOperationStatusOperationFailureInit {
   err_code?: number | undefined;
   err_msg?: string | undefined;
-  updated_inst_failures?: SetRespUpdatedInstanceFailureInit[] | undefined;
+  updated_inst_failures?: SetRespUpdatedInstanceFailureInit[] | ItemsInit<SetRespUpdatedInstanceFailureInit> | undefined;
 }
 /** usp.SetResp.UpdatedObjectResult.OperationStatus.OperationSuccess as read. */
 export interface SetRespUpdatedObjectResultOperationStatusOperationSuccess {
@@ -587,7 +596,7 @@ export interface SetRespUpdatedObjectResultOperationStatusOperationSuccess {
 }
 /** usp.SetResp.UpdatedObjectResult.OperationStatus.OperationSuccess to write; absent fields take their proto3 defaults. */
 export interface SetRespUpdatedObjectResultOperationStatusOperationSuccessInit {
-  updated_inst_results?: SetRespUpdatedInstanceResultInit[] | undefined;
+  updated_inst_results?: SetRespUpdatedInstanceResultInit[] | ItemsInit<SetRespUpdatedInstanceResultInit> | undefined;
 }
 /** usp.SetResp.UpdatedInstanceFailure as read. */
 export interface SetRespUpdatedInstanceFailure {
@@ -597,7 +606,7 @@ export interface SetRespUpdatedInstanceFailure {
 /** usp.SetResp.UpdatedInstanceFailure to write; absent fields take their proto3 defaults. */
 export interface SetRespUpdatedInstanceFailureInit {
   affected_path?: string | undefined;
-  param_errs?: SetRespParameterErrorInit[] | undefined;
+  param_errs?: SetRespParameterErrorInit[] | ItemsInit<SetRespParameterErrorInit> | undefined;
 }
 /** usp.SetResp.UpdatedInstanceResult as read. */
 export interface SetRespUpdatedInstanceResult {
@@ -608,7 +617,7 @@ export interface SetRespUpdatedInstanceResult {
 /** usp.SetResp.UpdatedInstanceResult to write; absent fields take their proto3 defaults. */
 export interface SetRespUpdatedInstanceResultInit {
   affected_path?: string | undefined;
-  param_errs?: SetRespParameterErrorInit[] | undefined;
+  param_errs?: SetRespParameterErrorInit[] | ItemsInit<SetRespParameterErrorInit> | undefined;
   updated_params?: Record<string, string> | undefined;
 }
 /** usp.SetResp.ParameterError as read. */
@@ -643,7 +652,7 @@ export interface OperateResp {
 }
 /** usp.OperateResp to write; absent fields take their proto3 defaults. */
 export interface OperateRespInit {
-  operation_results?: OperateRespOperationResultInit[] | undefined;
+  operation_results?: OperateRespOperationResultInit[] | ItemsInit<OperateRespOperationResultInit> | undefined;
 }
 /** usp.OperateResp.OperationResult as read. */
 export interface OperateRespOperationResult {
@@ -812,7 +821,7 @@ export interface Register {
 /** usp.Register to write; absent fields take their proto3 defaults. */
 export interface RegisterInit {
   allow_partial?: boolean | undefined;
-  reg_paths?: RegisterRegistrationPathInit[] | undefined;
+  reg_paths?: RegisterRegistrationPathInit[] | ItemsInit<RegisterRegistrationPathInit> | undefined;
 }
 /** usp.Register.RegistrationPath as read. */
 export interface RegisterRegistrationPath {
@@ -828,7 +837,7 @@ export interface RegisterResp {
 }
 /** usp.RegisterResp to write; absent fields take their proto3 defaults. */
 export interface RegisterRespInit {
-  registered_path_results?: RegisterRespRegisteredPathResultInit[] | undefined;
+  registered_path_results?: RegisterRespRegisteredPathResultInit[] | ItemsInit<RegisterRespRegisteredPathResultInit> | undefined;
 }
 /** usp.RegisterResp.RegisteredPathResult as read. */
 export interface RegisterRespRegisteredPathResult {
@@ -885,7 +894,7 @@ export interface DeregisterResp {
 }
 /** usp.DeregisterResp to write; absent fields take their proto3 defaults. */
 export interface DeregisterRespInit {
-  deregistered_path_results?: DeregisterRespDeregisteredPathResultInit[] | undefined;
+  deregistered_path_results?: DeregisterRespDeregisteredPathResultInit[] | ItemsInit<DeregisterRespDeregisteredPathResultInit> | undefined;
 }
 /** usp.DeregisterResp.DeregisteredPathResult as read. */
 export interface DeregisterRespDeregisteredPathResult {
