@@ -117,11 +117,15 @@ function declares(schema: Schema, path: string): boolean {
   return false;
 }
 
-/** Whether the schema rejects one of the stored values[from…] of a row of `table`. */
+/**
+ * Whether the schema rejects one of the stored enumerated values[from…] of a row of
+ * `table` (an MTP's Protocol this build does not run). Only enumerations: they are what a
+ * build with more declares wider; any other value was checked when it was written.
+ */
 function rejects(table: Table, values: readonly string[], from: number): boolean {
   for (let i = from; i + 1 < values.length; i += 2) {
     const p = named(table.node.params, values[i]!);
-    if (p !== undefined && p.entriesOf === '' && p.getter === null && checkValue(p, values[i + 1]!).err !== 0) return true;
+    if (p !== undefined && p.enumeration !== null && p.entriesOf === '' && p.getter === null && checkValue(p, values[i + 1]!).err !== 0) return true;
   }
   return false;
 }

@@ -216,7 +216,8 @@ function checkItem(p: ParamNode, s: string): { err: number; value: string; messa
 
 function matchesPattern(patterns: readonly string[], v: string): boolean {
   // Write path only (Set/Add), never per packet: a RegExp here is acceptable (STYLE rule: no regex on hot paths).
-  for (const p of patterns) if (new RegExp('^(?:' + p + ')$').test(v)) return true;
+  // A capturing group, not `(?:…)`: Espruino 2v29's RegExp matches nothing with one (every Alias was refused there).
+  for (const p of patterns) if (new RegExp('^(' + p + ')$').test(v)) return true;
   return false;
 }
 
