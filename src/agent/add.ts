@@ -7,7 +7,7 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type WriteFailure, named } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type Table, type WriteFailure, named } from '../dm/index.ts';
 import type { Add as AddRequest, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
@@ -48,10 +48,12 @@ export function processAdd(model: DataModelApi, req: Requester, policy: WritePol
   return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true, addPath));
 }
 
-function addPath(
-  model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
-  settings: readonly AddSetting[], created: string[],
-): PathOutcome {
+/**
+ * The tables `path` names, or its outcome when there are none. Resolved in a frame of its
+ * own so the resolution (≈ 10 XS slots) is garbage before the rows are written: the Add of
+ * two subscriptions is the Class 2 run's worst moment (#13 item 3).
+ */
+function tablesAt(model: DataModelApi, path: string): readonly Table[] | PathOutcome {
   const r = model.resolve(path);
   if (r.err !== 0) return failure(path, r.err, r.message);
   if (r.kind !== PathKind.Object) return failure(path, DmError.InvalidPath, `${path} is not an object path`);
@@ -59,8 +61,17 @@ function addPath(
     if (r.search && r.objects.length === 0) return { outcome: [], failCode: 0, failMsg: '', failErrs: [] };
     return failure(path, DmError.ObjectNotATable, `${path} is not a multi-instance object`);
   }
+  return r.tables;
+}
+
+function addPath(
+  model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
+  settings: readonly AddSetting[], created: string[],
+): PathOutcome {
+  const tables = tablesAt(model, path);
+  if ('failCode' in tables) return tables;
   const results: AddRespCreatedObjectResultInit[] = [];
-  for (const table of r.tables) {
+  for (const table of tables) {
     if (!req.access.allows(table.path, PermKind.Obj, Right.Write)) {
       return failure(path, DmError.PermissionDenied, `no permission to add to ${table.path}`);
     }

@@ -55,16 +55,20 @@ export interface ObjectWrite {
   /** A required param failed (R-SET.2, R-ADD.3): the object fails. */
   failed: boolean;
   readonly errs: ParamError[];
-  /** Readable params written, with the value read back (R-SET.3). */
+  /** Readable params written, with the value read back (R-SET.3); always empty for an Add, which answers none. */
   readonly written: Record<string, string>;
 }
+
+const NOTHING_WRITTEN: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** Applies `settings` to `inst`; unique keys are required in an Add (§ADD keys). */
 export function writeParams(
   tx: Transaction, req: Requester, policy: WritePolicy, inst: ObjectInstance, settings: readonly WriteSetting[],
   mode: WriteMode, model: DataModelApi,
 ): ObjectWrite {
-  const res: ObjectWrite = { failed: false, errs: [], written: {} };
+  // An Add answers no values (R-ADD.6: unique keys only, read after the message): nothing is read back (XS slots at the Add, #13 item 3).
+  const readBack = mode !== WriteMode.Add;
+  const res: ObjectWrite = { failed: false, errs: [], written: readBack ? {} : NOTHING_WRITTEN };
   const access = req.access;
   for (const s of settings) {
     const rel = s.param ?? '';
@@ -87,7 +91,7 @@ export function writeParams(
       continue;
     }
     // The value read back as a Get shows it (readFor): a call, not a closure per obj_path (XS slots at a Set, #13 item 3).
-    if (access.allows(t!.inst.path + t!.param.name, PermKind.Param, Right.Read)) res.written[rel] = readFor(model, access, t!.inst, t!.param);
+    if (readBack && access.allows(t!.inst.path + t!.param.name, PermKind.Param, Right.Read)) res.written[rel] = readFor(model, access, t!.inst, t!.param);
   }
   return res;
 }
