@@ -211,6 +211,7 @@ const suite: BenchSuite = {
     console.log(`bundle (dist/xs core, no DTLS)            ${core.bytes} B minified, ${core.gzip} B gzip`);
     printParts('start:xs agent', bundle);
     printParts('Moddable core + DTLS + native crypt', moddable);
+    printParts('core of the Moddable coaps build (flash, #13 item 4)', await bundleSize(join(ROOT, 'src/main/xs-coaps.ts')));
     console.log(`XS bundle without DTLS: ${bundle.bytes} B minified, ${bundle.gzip} B gzip — against the 128 KiB target (which includes DTLS): ${verdict(bundle.bytes, 128 * KIB)}`);
     console.log(`XS bundle with DTLS (portable crypto): ${withDtls.bytes} B minified, ${withDtls.gzip} B gzip — target 128 KiB: ${verdict(withDtls.bytes, 128 * KIB)}`);
     console.log(`Moddable bundle with DTLS (native crypt): ${moddable.bytes} B minified, ${moddable.gzip} B gzip (core + src/dtls + platform/moddable/crypto.ts; not run: no Moddable SDK here) — target 128 KiB: ${verdict(moddable.bytes, 128 * KIB)}`);
