@@ -2,8 +2,9 @@
  * `tinyusp/boards`: every board description (boards/*.json) as one frozen table, a
  * separate XS module so manifest.json can preload it into flash (no RAM at run time).
  * Preload trap (MODDABLE.md): objects built at preload are read-only in XS and
- * `JSON.stringify` on them throws "read only value" — code that persists or
- * serialises a description must copy it first (see copyBoardDescription).
+ * `JSON.stringify` on them throws "read only value". The agent only reads a
+ * description's strings and numbers (device context, factory default), so it keeps the
+ * preloaded one: a RAM copy cost the simulator's sim board 39 XS slots (#13 item 3).
  * test/platform/moddable/boards.test.ts checks that every file in boards/ is listed.
  */
 import type { BoardDescription } from '../board.ts';
@@ -25,18 +26,4 @@ export const BOARDS: readonly BoardDescription[] = deepFreeze([sim, esp32DevkitC
 export function findBoard(name: string): BoardDescription | undefined {
   for (const b of BOARDS) if (b.name === name) return b;
   return undefined;
-}
-
-/** A plain deep copy, property by property (JSON.stringify itself throws on preloaded objects). */
-function deepCopy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(deepCopy);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) out[k] = deepCopy((value as Record<string, unknown>)[k]);
-  return out;
-}
-
-/** A writable deep copy of a description: safe to change or JSON.stringify even when BOARDS was preloaded. */
-export function copyBoardDescription(b: BoardDescription): BoardDescription {
-  return deepCopy(b) as BoardDescription;
 }

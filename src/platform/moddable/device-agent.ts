@@ -19,14 +19,14 @@
  * `tinyusp/device` (manifests/device.json), preloaded so that its functions sit in flash
  * and `main` keeps little more than the wiring. Preload rules
  * (docs/device.md#how-the-app-is-put-together): everything the agent builds (schema,
- * model, sockets) is created here at run time, never at preload; the preloaded board
- * description is copied before the agent keeps it (JSON.stringify throws on preloaded
- * objects); `preference` and the board I/O are not preloaded, so `main` passes them in.
+ * model, sockets) is created here at run time, never at preload; the agent keeps the
+ * preloaded board description (read only, in flash: tinyusp/boards); `preference` and
+ * the board I/O are not preloaded, so `main` passes them in.
  */
 import config from 'mc/config';
 import type { BoardIoOptions, HeldInput } from './board-io.ts';
 import type { PreferenceLike } from './two-slot-store.ts';
-import { copyBoardDescription, findBoard } from 'tinyusp/boards';
+import { findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
 import {
   CLASS2_PROFILE, deviceCoapsConfig, parseDeviceSettings, startHostAgent, validateEndpointId,
@@ -130,7 +130,6 @@ export function runDeviceAgent(extras: DeviceExtras): void {
     if (config.selfTest && extras.selfTest !== undefined) { extras.selfTest(platform, port); return; }
     const { controllers } = settings;
     if (controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
-    const description = copyBoardDescription(board);
     // Built at preload with the MTPs of this build (tinyusp/schemas, D14); the agent builds none itself.
     const schema = schemaFor(board.name);
     if (schema === undefined) { platform.log.error(`no preloaded schema for board "${board.name}" (tinyusp/schemas is built for board=${boardName})`); return; }
@@ -143,7 +142,7 @@ export function runDeviceAgent(extras: DeviceExtras): void {
       const firmware = extras.firmware?.(platform);
       agent = startHostAgent({
         ...(firmware !== undefined ? { firmware } : {}),
-        ...CLASS2_PROFILE, platform, endpointId: eid, board: description, schema, serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
+        ...CLASS2_PROFILE, platform, endpointId: eid, board, schema, serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
         host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
         // Callbacks only for the MTPs that run (each closure is ≈ 10 XS slots the agent keeps).
         ...(websocket !== undefined ? {
