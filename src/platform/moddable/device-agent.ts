@@ -30,7 +30,7 @@ import { findBoard } from 'tinyusp/boards';
 import { schemaFor } from 'tinyusp/schemas';
 import {
   CLASS2_PROFILE, deviceCoapsConfig, parseDeviceSettings, startHostAgent, validateEndpointId,
-  type DevicePems, type DeviceSettings, type HostAgent, type HostAgentConfig, type MqttSettingsParser,
+  type DevicePems, type DeviceSettings, type HostAgent, type HostAgentConfig, type MqttSettingsParser, type Schema,
 } from 'tinyusp/core';
 import { createModdablePlatform } from 'tinyusp/platform';
 import { stationMac, whenNetworkReady } from './network.ts';
@@ -124,44 +124,86 @@ export function runDeviceAgent(extras: DeviceExtras): void {
   if (missing !== undefined) { platform.log.error(`mc/config: ${missing} needs a build that has it; this is the ${extras.profile} build (docs/device.md#build-profiles)`); return; }
   const coaps = settings.coaps === undefined ? undefined : deviceCoapsConfig(settings.coaps, pems, eid, (m) => platform.log.warn(m));
   if (typeof coaps === 'string') { platform.log.error(coaps); return; }
-  const port = settings.coapPort;
   whenNetworkReady(platform, (address) => {
     platform.log.info(`network ready: ${address}`);
-    if (config.selfTest && extras.selfTest !== undefined) { extras.selfTest(platform, port); return; }
-    const { controllers } = settings;
-    if (controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
+    if (config.selfTest && extras.selfTest !== undefined) { extras.selfTest(platform, settings.coapPort); return; }
+    if (settings.controllers.length === 0) platform.log.warn('no controller=<eid>=<uri>: only Controllers already in the stored state are served');
     // Built at preload with the MTPs of this build (tinyusp/schemas, D14); the agent builds none itself.
     const schema = schemaFor(board.name);
     if (schema === undefined) { platform.log.error(`no preloaded schema for board "${board.name}" (tinyusp/schemas is built for board=${boardName})`); return; }
-    const wsPort = settings.wsPort;
-    const websocket = wsPort > 0 || controllers.some((c) => c.uri.startsWith('ws://')) ? extras.websocket?.(platform, wsPort) : undefined;
-    const mqtt = settings.mqtt !== undefined ? extras.mqtt?.run(platform, settings.mqtt) : undefined;
-    let agent: HostAgent | null = null;
-    const start = (): void => {
-      // Each start is a boot for the slots (trial, rollback): open them again.
-      const firmware = extras.firmware?.(platform);
-      agent = startHostAgent({
-        ...(firmware !== undefined ? { firmware } : {}),
-        ...CLASS2_PROFILE, platform, endpointId: eid, board, schema, serialNumber: serialOf(board), softwareVersion: SOFTWARE_VERSION,
-        host: address, coapPort: port, coapPath: '/usp', controllers, plainCoap: settings.plainCoap, coaps, mqtt, websocket,
-        // Callbacks only for the MTPs that run (each closure is ≈ 10 XS slots the agent keeps).
-        ...(websocket !== undefined ? {
-          onWebSocketListening: (p: number) => platform.log.info(`tinyusp ws listening ws://${address}:${p}/usp endpoint ${eid}`),
-          onWebSocketUp: (c: string) => platform.log.info(`tinyusp ws up ${c}`),
-        } : {}),
-        device: { reboot: () => { if (firmware?.reboot() !== true) restart(); }, factoryReset: restart },
-        onError: (m) => platform.log.error(`cannot listen on UDP ${port}${coaps === undefined ? '' : ` / ${coaps.port}`}: ${m}`),
-        // ECMA-419 binds inside startHostAgent, so `agent` is set only after it returns.
-        onReady: () => platform.setTimer(() => {
-          for (const uri of [agent?.uri ?? '', agent?.coapsUri ?? '']) if (uri !== '') platform.log.info(`tinyusp ready ${uri} endpoint ${eid}`);
-        }, 0),
-        ...(mqtt !== undefined ? { onMqttUp: (topic: string) => platform.log.info(`tinyusp mqtt up ${topic} endpoint ${eid}`) } : {}),
-      });
-    };
-    function restart(): void {
-      agent?.close();
-      platform.setTimer(start, 100);
-    }
-    start();
+    new DeviceRun(platform, extras, settings, coaps, board, schema, eid, address).start();
   });
+}
+
+/**
+ * The running agent's configuration, its device hooks and its callbacks in one object
+ * (startHostAgent keeps it as its HostAgentConfig): its methods stay in flash with this
+ * preloaded module, where a configuration literal and a closure per callback took about
+ * 40 XS slots of RAM (#13 item 3).
+ */
+class DeviceRun implements HostAgentConfig {
+  readonly controllers: DeviceSettings['controllers'];
+  readonly coapPort: number;
+  readonly plainCoap: boolean;
+  readonly serialNumber: string;
+  readonly websocket: HostAgentConfig['websocket'];
+  readonly mqtt: HostAgentConfig['mqtt'];
+  firmware: DeviceFirmware | undefined = undefined;
+  private agent: HostAgent | null = null;
+
+  constructor(
+    readonly platform: Platform, private readonly extras: DeviceExtras, settings: DeviceSettings, readonly coaps: HostAgentConfig['coaps'],
+    readonly board: BoardDescription, readonly schema: Schema, readonly endpointId: string, readonly host: string,
+  ) {
+    this.controllers = settings.controllers;
+    this.coapPort = settings.coapPort;
+    this.plainCoap = settings.plainCoap;
+    this.serialNumber = serialOf(board);
+    const wsPort = settings.wsPort;
+    this.websocket = wsPort > 0 || settings.controllers.some((c) => c.uri.startsWith('ws://')) ? extras.websocket?.(platform, wsPort) : undefined;
+    this.mqtt = settings.mqtt !== undefined ? extras.mqtt?.run(platform, settings.mqtt) : undefined;
+  }
+
+  // CLASS2_PROFILE, read from flash.
+  get maxRecordBytes(): number { return CLASS2_PROFILE.maxRecordBytes; }
+  get maxPendingRecords(): number { return CLASS2_PROFILE.maxPendingRecords; }
+  get coapTables(): HostAgentConfig['coapTables'] { return CLASS2_PROFILE.coapTables; }
+  get parseCacheSize(): number { return CLASS2_PROFILE.parseCacheSize; }
+  get softwareVersion(): string { return SOFTWARE_VERSION; }
+  get coapPath(): string { return '/usp'; }
+  /** DeviceHooks: Reboot() and FactoryReset() restart the agent (a firmware slot switch reboots for real). */
+  get device(): DeviceRun { return this; }
+
+  start(): void {
+    // Each start is a boot for the slots (trial, rollback): open them again.
+    this.firmware = this.extras.firmware?.(this.platform);
+    this.agent = startHostAgent(this);
+  }
+
+  reboot(): void {
+    if (this.firmware?.reboot() !== true) this.factoryReset();
+  }
+
+  factoryReset(): void {
+    this.agent?.close();
+    this.platform.setTimer(() => this.start(), 100);
+  }
+
+  onError(m: string): void {
+    this.platform.log.error(`cannot listen on UDP ${this.coapPort}${this.coaps === undefined ? '' : ` / ${this.coaps.port}`}: ${m}`);
+  }
+
+  /** ECMA-419 binds inside startHostAgent, so `agent` is set only after it returns. */
+  onReady(): void {
+    this.platform.setTimer(() => {
+      const a = this.agent;
+      if (a === null) return;
+      if (a.uri !== '') this.platform.log.info(`tinyusp ready ${a.uri} endpoint ${this.endpointId}`);
+      if (a.coapsUri !== '') this.platform.log.info(`tinyusp ready ${a.coapsUri} endpoint ${this.endpointId}`);
+    }, 0);
+  }
+
+  onMqttUp(topic: string): void { this.platform.log.info(`tinyusp mqtt up ${topic} endpoint ${this.endpointId}`); }
+  onWebSocketListening(p: number): void { this.platform.log.info(`tinyusp ws listening ws://${this.host}:${p}/usp endpoint ${this.endpointId}`); }
+  onWebSocketUp(c: string): void { this.platform.log.info(`tinyusp ws up ${c}`); }
 }
