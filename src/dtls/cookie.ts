@@ -33,9 +33,9 @@ export class CookieJar {
 
   private mac(secret: Uint8Array, address: string, port: number, hello: ClientHelloFields): Uint8Array {
     const suites = new Uint8Array(hello.suites.length * 2);
-    hello.suites.forEach((s, i) => { suites[2 * i] = s >>> 8; suites[2 * i + 1] = s & 0xff; });
-    const input = concatBytes(asciiBytes(address), new Uint8Array([port >>> 8, port & 0xff, hello.version >>> 8, hello.version & 0xff]),
-      hello.random, hello.sessionId, suites);
+    for (let i = 0; i < hello.suites.length; i++) { suites[2 * i] = hello.suites[i]! >>> 8; suites[2 * i + 1] = hello.suites[i]! & 0xff; }
+    const input = concatBytes([asciiBytes(address), new Uint8Array([port >>> 8, port & 0xff, hello.version >>> 8, hello.version & 0xff]),
+      hello.random, hello.sessionId, suites]);
     return this.crypto.hmacSha256(secret, input).slice(0, COOKIE_BYTES);
   }
 

@@ -138,7 +138,7 @@ export class DtlsEndpoint implements AssociationHost {
     if (fragOff !== 0 || fragLen !== msgLen || HANDSHAKE_HEADER_BYTES + msgLen > recLen) return;
     const hello = parseClientHello(buf.subarray(h + HANDSHAKE_HEADER_BYTES, h + HANDSHAKE_HEADER_BYTES + msgLen));
     if (hello === undefined) return;
-    if (existing instanceof DtlsServerAssociation && bytesEqual(existing.clientRandom, hello.random)) {
+    if (existing !== undefined && !existing.isClient && bytesEqual(existing.clientRandom, hello.random)) {
       existing.handleDatagram(now, buf, start, end);
       return;
     }
@@ -185,7 +185,8 @@ export class DtlsEndpoint implements AssociationHost {
     const list = this.peers.list;
     for (let i = 0; i < list.length; i++) {
       const a = list[i]!;
-      if (a.stalled) {
+      // Stalled: the current flight went out more than once, the peer missed a retransmission deadline.
+      if (a.state === DtlsState.Handshaking && a.transmissions > 1) {
         if (half === undefined || a.lastActivity < half.lastActivity) half = a;
       } else if (connectedToo && a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
     }
@@ -216,7 +217,8 @@ export class DtlsEndpoint implements AssociationHost {
   pollTimeout(): number {
     let t = Infinity;
     const list = this.peers.list;
-    for (let i = 0; i < list.length; i++) t = Math.min(t, list[i]!.pollTimeout());
+    // An association's retransmitAt is Infinity unless it is handshaking.
+    for (let i = 0; i < list.length; i++) t = Math.min(t, list[i]!.retransmitAt);
     return t;
   }
 

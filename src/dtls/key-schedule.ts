@@ -16,24 +16,25 @@ export function pskPremaster(psk: Uint8Array): Uint8Array {
   return out;
 }
 
-/** master_secret (48 bytes): extended (RFC 7627 §4) over the session hash when negotiated. */
-export function masterSecret(crypto: CryptoPort, premaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, sessionHash: Uint8Array | undefined): Uint8Array {
-  return sessionHash !== undefined
-    ? prfSha256(crypto, premaster, 'extended master secret', sessionHash, 48)
-    : prfSha256(crypto, premaster, 'master secret', concatBytes(clientRandom, serverRandom), 48);
-}
-
+/** The master secret (48 bytes) and what the key block gives the two directions. */
 export interface TrafficKeys {
+  readonly master: Uint8Array;
   readonly clientKey: Uint8Array;
   readonly serverKey: Uint8Array;
   readonly clientIv: Uint8Array;
   readonly serverIv: Uint8Array;
 }
 
-/** key_block for AES-128-CCM-8: no MAC keys, 16-byte keys, 4-byte fixed IVs (RFC 6655 §3). */
-export function trafficKeys(crypto: CryptoPort, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): TrafficKeys {
-  const kb = prfSha256(crypto, master, 'key expansion', concatBytes(serverRandom, clientRandom), 40);
-  return { clientKey: kb.slice(0, 16), serverKey: kb.slice(16, 32), clientIv: kb.slice(32, 36), serverIv: kb.slice(36, 40) };
+/**
+ * master_secret, extended (RFC 7627 §4) over `sessionHash` when negotiated; then the
+ * key_block for AES-128-CCM-8: no MAC keys, 16-byte keys, 4-byte fixed IVs (RFC 6655 §3).
+ */
+export function trafficKeys(crypto: CryptoPort, premaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, sessionHash: Uint8Array | undefined): TrafficKeys {
+  const master = sessionHash !== undefined
+    ? prfSha256(crypto, premaster, 'extended master secret', sessionHash, 48)
+    : prfSha256(crypto, premaster, 'master secret', concatBytes([clientRandom, serverRandom]), 48);
+  const kb = prfSha256(crypto, master, 'key expansion', concatBytes([serverRandom, clientRandom]), 40);
+  return { master, clientKey: kb.slice(0, 16), serverKey: kb.slice(16, 32), clientIv: kb.slice(32, 36), serverIv: kb.slice(36, 40) };
 }
 
 /** verify_data = PRF(master, finished_label, Hash(handshake_messages))[0..11] (RFC 5246 §7.4.9). */
