@@ -9,12 +9,12 @@ import type { CryptoPort } from '../platform/crypto.ts';
 import { Await, DtlsAssociation, type AssociationHost } from './association.ts';
 import type { DtlsConfig } from './config.ts';
 import {
-  buildCertificate, buildClientHello, buildVec, parseEcdheServerKeyExchange, parseHelloVerifyRequest,
+  buildCertificate, buildClientHello, buildSignedParams, buildVec, parseEcdheServerKeyExchange, parseHelloVerifyRequest,
   parseServerHello,
 } from './handshake-messages.ts';
 import { pskPremaster } from './key-schedule.ts';
 import { concatBytes } from './crypto/prf.ts';
-import { AlertDescription, ByteWriter, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, NO_BYTES, SIG_ECDSA_SHA256 } from './wire.ts';
+import { AlertDescription, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, NO_BYTES, SIG_ECDSA_SHA256 } from './wire.ts';
 
 export class DtlsClientAssociation extends DtlsAssociation {
   readonly isClient = true;
@@ -123,9 +123,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
     this.deriveKeys(this.premaster!);
     if (signed) {
       const sig = this.crypto.ecdsaP256Sign(cert!.privateKey, concatBytes(this.transcript));
-      const w = new ByteWriter();
-      w.u16(SIG_ECDSA_SHA256).u16(sig.length).bytes(sig);
-      flight.push(this.message(HandshakeType.CertificateVerify, w.done()));
+      flight.push(this.message(HandshakeType.CertificateVerify, buildSignedParams(NO_BYTES, sig)));
     }
     this.awaiting = Await.ChangeCipherSpec;
     this.sendFlight(now, flight.concat(this.ourFinished()), true);

@@ -21,10 +21,10 @@ import { DtlsClientAssociation } from './client-flow.ts';
 import { suitesFor, type DtlsConfig } from './config.ts';
 import { CookieJar } from './cookie.ts';
 import { PeerTable } from './peer-table.ts';
-import { buildHelloVerifyRequest, parseClientHello } from './handshake-messages.ts';
+import { parseClientHello } from './handshake-messages.ts';
 import { DtlsServerAssociation } from './server-flow.ts';
 import { bytesEqual } from './der.ts';
-import { AlertDescription, ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
+import { AlertDescription, ContentType, DTLS_1_0, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
 
 export interface DtlsTransmit {
   readonly data: Uint8Array;
@@ -108,16 +108,13 @@ export class DtlsEndpoint implements AssociationHost {
 
   handleDatagram(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number): void {
     const a = this.peers.get(address, port);
-    if (this.options.server && this.isInitialClientHello(buf, start, end)) {
+    // An epoch-0 ClientHello, the start of a handshake, goes through the cookie exchange.
+    if (this.options.server && end - start >= RECORD_HEADER_BYTES + HANDSHAKE_HEADER_BYTES && buf[start] === ContentType.Handshake &&
+      buf[start + 3] === 0 && buf[start + 4] === 0 && buf[start + RECORD_HEADER_BYTES] === HandshakeType.ClientHello) {
       this.handleClientHello(now, buf, start, end, address, port, a);
       return;
     }
     if (a !== undefined) a.handleDatagram(now, buf, start, end);
-  }
-
-  private isInitialClientHello(buf: Uint8Array, start: number, end: number): boolean {
-    return end - start >= RECORD_HEADER_BYTES + HANDSHAKE_HEADER_BYTES && buf[start] === ContentType.Handshake &&
-      buf[start + 3] === 0 && buf[start + 4] === 0 && buf[start + RECORD_HEADER_BYTES] === HandshakeType.ClientHello;
   }
 
   /**
@@ -143,7 +140,23 @@ export class DtlsEndpoint implements AssociationHost {
       return;
     }
     if (!this.cookies.verify(now, address, port, hello)) {
-      this.sendHelloVerifyRequest(buf, start, h, this.cookies.issue(now, address, port, hello), address, port);
+      // HelloVerifyRequest, from the datagram alone (no state kept, §4.2.1): its body is
+      // server_version DTLS 1.0 whatever the version negotiated, then cookie<0..2^8-1>.
+      const cookie = this.cookies.issue(now, address, port, hello);
+      const bodyLen = 3 + cookie.length;
+      const len = HANDSHAKE_HEADER_BYTES + bodyLen;
+      const out = new Uint8Array(RECORD_HEADER_BYTES + len);
+      out[0] = ContentType.Handshake; out[1] = DTLS_1_2 >>> 8; out[2] = DTLS_1_2 & 0xff;
+      out.set(buf.subarray(start + 3, start + 11), 3); // epoch 0 and the ClientHello's record sequence number (§4.2.1)
+      out[11] = len >>> 8; out[12] = len & 0xff;
+      const m = RECORD_HEADER_BYTES;
+      out[m] = HandshakeType.HelloVerifyRequest;
+      out[m + 3] = bodyLen; out[m + 11] = bodyLen;
+      out[m + 4] = buf[h + 4]!; out[m + 5] = buf[h + 5]!; // message_seq of the ClientHello
+      out[m + 12] = DTLS_1_0 >>> 8; out[m + 13] = DTLS_1_0 & 0xff; out[m + 14] = cookie.length;
+      out.set(cookie, m + 15);
+      this.helloVerifyRequests++;
+      this.transmit(out, address, port);
       return;
     }
     if (existing !== undefined) { this.peers.remove(existing); existing.close(AlertDescription.InternalError); }
@@ -197,22 +210,6 @@ export class DtlsEndpoint implements AssociationHost {
     return true;
   }
 
-  private sendHelloVerifyRequest(buf: Uint8Array, rec: number, h: number, cookie: Uint8Array, address: string, port: number): void {
-    const body = buildHelloVerifyRequest(cookie);
-    const out = new Uint8Array(RECORD_HEADER_BYTES + HANDSHAKE_HEADER_BYTES + body.length);
-    out[0] = ContentType.Handshake; out[1] = DTLS_1_2 >>> 8; out[2] = DTLS_1_2 & 0xff;
-    out.set(buf.subarray(rec + 3, rec + 11), 3); // epoch 0 and the ClientHello's record sequence number (§4.2.1)
-    const len = HANDSHAKE_HEADER_BYTES + body.length;
-    out[11] = len >>> 8; out[12] = len & 0xff;
-    const m = RECORD_HEADER_BYTES;
-    out[m] = HandshakeType.HelloVerifyRequest;
-    out[m + 3] = body.length; out[m + 11] = body.length;
-    out[m + 4] = buf[h + 4]!; out[m + 5] = buf[h + 5]!; // message_seq of the ClientHello
-    out.set(body, m + HANDSHAKE_HEADER_BYTES);
-    this.helloVerifyRequests++;
-    this.transmit(out, address, port);
-  }
-
   /** Earliest deadline over all associations (Infinity when idle). */
   pollTimeout(): number {
     let t = Infinity;
@@ -223,7 +220,8 @@ export class DtlsEndpoint implements AssociationHost {
   }
 
   handleTimeout(now: number): void {
-    for (const a of this.peers.values()) a.handleTimeout(now);
+    const list = this.peers.values();
+    for (let i = 0; i < list.length; i++) list[i]!.handleTimeout(now);
   }
 
   /** The next datagram to send, or undefined. */

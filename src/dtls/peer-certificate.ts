@@ -30,28 +30,23 @@ function alertFor(e: CertError): number {
 let cachedDers: readonly Uint8Array[] | undefined;
 let cachedAnchors: Certificate[] = [];
 
-function anchorsOf(config: DtlsConfig): Certificate[] {
-  const ders = config.certificate?.trustAnchors ?? [];
-  if (ders !== cachedDers) {
-    const list: Certificate[] = [];
-    for (const d of ders) { const c = parseCertificate(d); if (typeof c !== 'number') list.push(c); }
-    cachedDers = ders;
-    cachedAnchors = list;
-  }
-  return cachedAnchors;
-}
-
 /** Verifies a Certificate message body; an empty list yields `{ alert: HandshakeFailure }`. */
 export function verifyPeerCertificates(crypto: CryptoPort, config: DtlsConfig, body: Uint8Array): PeerChainResult {
   const ders = parseCertificateList(body, MAX_PEER_CHAIN);
   if (ders === undefined) return { alert: AlertDescription.DecodeError };
   if (ders.length === 0) return { alert: AlertDescription.HandshakeFailure };
   const chain: Certificate[] = [];
-  for (const d of ders) {
-    const c = parseCertificate(d.slice());
+  for (let i = 0; i < ders.length; i++) {
+    const c = parseCertificate(ders[i]!.slice());
     if (typeof c === 'number') return { alert: alertFor(c) };
     chain.push(c);
   }
-  const e = verifyChain(crypto, chain, anchorsOf(config), config.wallClock());
+  const anchors = config.certificate?.trustAnchors ?? [];
+  if (anchors !== cachedDers) {
+    cachedDers = anchors;
+    cachedAnchors = [];
+    for (let i = 0; i < anchors.length; i++) { const c = parseCertificate(anchors[i]!); if (typeof c !== 'number') cachedAnchors.push(c); }
+  }
+  const e = verifyChain(crypto, chain, cachedAnchors, config.wallClock());
   return e === CertError.Ok ? { leaf: chain[0]! } : { alert: alertFor(e) };
 }

@@ -9,7 +9,7 @@ import type { CryptoPort } from '../platform/crypto.ts';
 import { Await, DtlsAssociation, type AssociationHost } from './association.ts';
 import type { DtlsConfig } from './config.ts';
 import {
-  buildCertificate, buildCertificateRequest, buildEcdheParams, buildServerHello, buildSignedParams,
+  buildCertificate, CERTIFICATE_REQUEST, buildEcdheParams, buildServerHello, buildSignedParams,
   parseClientHello, parseDigitallySigned, parseVec,
 } from './handshake-messages.ts';
 import { pskPremaster } from './key-schedule.ts';
@@ -116,7 +116,7 @@ export class DtlsServerAssociation extends DtlsAssociation {
       const sig = this.crypto.ecdsaP256Sign(cert.privateKey, concatBytes([this.clientRandom, this.serverRandom, params]));
       flight.push(this.message(HandshakeType.ServerKeyExchange, buildSignedParams(params, sig)));
       if (c.requireClientCertificate) {
-        flight.push(this.message(HandshakeType.CertificateRequest, buildCertificateRequest()));
+        flight.push(this.message(HandshakeType.CertificateRequest, CERTIFICATE_REQUEST));
         this.awaiting = Await.Certificate;
       }
     }

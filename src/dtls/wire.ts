@@ -81,19 +81,22 @@ export class ByteWriter {
   done(): Uint8Array { return this.buf.slice(0, this.len); }
 }
 
-/** Bounds-checked big-endian reader over a handshake message body; `ok` turns false on overrun. */
+/**
+ * Bounds-checked big-endian reader over a handshake message body; `ok` turns false on
+ * overrun. `end - pos` bytes are left.
+ */
 export class ByteReader {
   ok = true;
-  constructor(public buf: Uint8Array, public pos: number, public end: number) {}
+  pos = 0;
+  readonly end: number;
+  constructor(readonly buf: Uint8Array) { this.end = buf.length; }
   u8(): number { if (this.pos + 1 > this.end) { this.ok = false; return 0; } return this.buf[this.pos++]!; }
   u16(): number { return (this.u8() << 8) | this.u8(); }
-  u24(): number { return (this.u8() << 16) | (this.u8() << 8) | this.u8(); }
   bytes(n: number): Uint8Array {
-    if (!this.ok || n < 0 || this.pos + n > this.end) { this.ok = false; return new Uint8Array(0); }
+    if (!this.ok || n < 0 || this.pos + n > this.end) { this.ok = false; return NO_BYTES; }
     const b = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return b;
   }
   vec8(): Uint8Array { return this.bytes(this.u8()); }
   vec16(): Uint8Array { return this.bytes(this.u16()); }
-  vec24(): Uint8Array { return this.bytes(this.u24()); }
-  get left(): number { return this.end - this.pos; }
+  vec24(): Uint8Array { return this.bytes((this.u8() << 16) | this.u16()); }
 }
