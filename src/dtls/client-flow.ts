@@ -46,7 +46,7 @@ export class DtlsClientAssociation extends DtlsAssociation {
     if (type === HandshakeType.HelloVerifyRequest && a === Await.Hello) {
       const cookie = parseHelloVerifyRequest(body);
       if (cookie === undefined) { this.close(AlertDescription.DecodeError); return; }
-      this.rl.resetEpoch0Window();
+      this.rl.window0.reset(); // the server numbers its records afresh (RFC 6347 §4.2.1)
       this.cookieRounds++;
       this.start(now, cookie);
       return;

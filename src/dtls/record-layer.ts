@@ -44,26 +44,17 @@ export class RecordView {
  * time): one set serves every association (20 XS slots each saved). Built at run time:
  * Moddable preloads this module, and an object made at preload is read-only.
  */
-class RecordScratch {
-  readonly nonce = new Uint8Array(12);
-  readonly aad = new Uint8Array(13);
-  readonly view = new RecordView();
-}
-let scratch: RecordScratch | null = null;
-function recordScratch(): RecordScratch {
-  if (scratch === null) scratch = new RecordScratch();
-  return scratch;
-}
-
-export const RecordResult = { Ok: 0, Drop: 1, End: 2 } as const;
-export type RecordResult = (typeof RecordResult)[keyof typeof RecordResult];
+let nonce: Uint8Array | undefined;
+let aad: Uint8Array;
+let sharedView: RecordView;
 
 export class RecordLayer {
   readEpoch = 0;
   private readCipher: Ccm8Cipher | undefined;
   private readIv: Uint8Array = NO_IV;
   private readonly window = new ReplayWindow();
-  private readonly window0 = new ReplayWindow();
+  /** Epoch 0's; a HelloVerifyRequest restarts the server's numbering, its history goes (RFC 6347 §4.2.1). */
+  readonly window0 = new ReplayWindow();
 
   writeEpoch = 0;
   writeSeq = 0;
@@ -72,20 +63,13 @@ export class RecordLayer {
   /** Epoch-0 writer state kept to retransmit a flight started before the epoch change. */
   private writeSeq0 = 0;
 
-  private readonly nonce: Uint8Array;
-  private readonly aad: Uint8Array;
   /** Shared by every record layer like the nonce: read by the caller between two `next` calls of one datagram. */
   readonly view: RecordView;
 
   constructor() {
-    const s = recordScratch();
-    this.nonce = s.nonce;
-    this.aad = s.aad;
-    this.view = s.view;
+    if (nonce === undefined) { nonce = new Uint8Array(12); aad = new Uint8Array(13); sharedView = new RecordView(); }
+    this.view = sharedView;
   }
-
-  /** Forgets epoch-0 history: a HelloVerifyRequest restarts the server's numbering (RFC 6347 §4.2.1). */
-  resetEpoch0Window(): void { this.window0.reset(); }
 
   /** Installs the peer's keys for the next epoch (on its ChangeCipherSpec). */
   setReadKeys(cipher: Ccm8Cipher, iv: Uint8Array): void {
@@ -133,19 +117,19 @@ export class RecordLayer {
     }
     if (epoch !== this.readEpoch || this.readCipher === undefined || len < CCM8_RECORD_OVERHEAD) return recEnd;
     if (!this.window.check(seq)) return recEnd;
-    const n = this.nonce;
+    const n = nonce!;
     n.set(this.readIv, 0);
     for (let i = 0; i < 8; i++) n[4 + i] = buf[body + i]!;
     const plainLen = len - CCM8_RECORD_OVERHEAD;
     this.fillAad(buf, off, type, plainLen);
-    if (!this.readCipher.open(n, this.aad, buf, body + 8, recEnd)) { v.badMac = true; return recEnd; }
+    if (!this.readCipher.open(n, aad, buf, body + 8, recEnd)) { v.badMac = true; return recEnd; }
     this.window.mark(seq);
     v.type = type; v.epoch = epoch; v.seq = seq; v.start = body + 8; v.end = body + 8 + plainLen;
     return recEnd;
   }
 
   private fillAad(hdr: Uint8Array, off: number, type: number, plainLen: number): void {
-    const a = this.aad;
+    const a = aad;
     for (let i = 0; i < 8; i++) a[i] = hdr[off + 3 + i]!;
     a[8] = type; a[9] = DTLS_1_2 >>> 8; a[10] = DTLS_1_2 & 0xff;
     a[11] = plainLen >>> 8; a[12] = plainLen & 0xff;
@@ -182,11 +166,11 @@ export class RecordLayer {
     out[off + 11] = len >>> 8; out[off + 12] = len & 0xff;
     for (let i = 0; i < 8; i++) out[body + i] = out[off + 3 + i]!; // explicit nonce = epoch ‖ seq
     copyBytes(src, start, end, out, body + 8);
-    const n = this.nonce;
+    const n = nonce!;
     n.set(this.writeIv, 0);
     for (let i = 0; i < 8; i++) n[4 + i] = out[body + i]!;
     this.fillAad(out, off, type, plainLen);
-    this.writeCipher.seal(n, this.aad, out, body + 8, body + 8 + plainLen);
+    this.writeCipher.seal(n, aad, out, body + 8, body + 8 + plainLen);
     return body + len;
   }
 }
