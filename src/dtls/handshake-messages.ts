@@ -45,25 +45,25 @@ export function frameHandshake(type: number, seq: number, body: Uint8Array): Uin
 function parseExtensions(r: ByteReader): HelloExtensions | undefined {
   const ext: HelloExtensions = { groups: [], sigAlgs: [], extendedMasterSecret: false, renegotiationInfo: false, uncompressedOk: true };
   if (r.pos === r.end) return ext;
-  const all = r.vec16();
+  const all = r.vec(2);
   if (!r.ok || r.pos !== r.end) return undefined;
   const e = new ByteReader(all);
   while (e.ok && e.pos < e.end) {
     const type = e.u16();
-    const data = e.vec16();
+    const data = e.vec(2);
     const d = new ByteReader(data);
     if (type === ExtensionType.SupportedGroups || type === ExtensionType.SignatureAlgorithms) {
-      const l = d.vec16();
+      const l = d.vec(2);
       const list = type === ExtensionType.SupportedGroups ? ext.groups : ext.sigAlgs;
       for (let i = 0; i + 1 < l.length; i += 2) list.push((l[i]! << 8) | l[i + 1]!);
     } else if (type === ExtensionType.EcPointFormats) {
-      const l = d.vec8();
+      const l = d.vec(1);
       ext.uncompressedOk = l.indexOf(0) >= 0;
     } else if (type === ExtensionType.ExtendedMasterSecret) {
       ext.extendedMasterSecret = true;
     } else if (type === ExtensionType.RenegotiationInfo) {
       // Initial handshake: renegotiated_connection must be empty (RFC 5746 §3.6)
-      if (d.vec8().length !== 0) return undefined;
+      if (d.vec(1).length !== 0) return undefined;
       ext.renegotiationInfo = true;
     }
     if (!d.ok) return undefined;
@@ -75,10 +75,10 @@ export function parseClientHello(body: Uint8Array): ClientHelloFields | undefine
   const r = new ByteReader(body);
   const version = r.u16();
   const random = r.bytes(32);
-  const sessionId = r.vec8();
-  const cookie = r.vec8();
-  const suiteBytes = r.vec16();
-  const compression = r.vec8();
+  const sessionId = r.vec(1);
+  const cookie = r.vec(1);
+  const suiteBytes = r.vec(2);
+  const compression = r.vec(1);
   if (!r.ok || sessionId.length > 32 || compression.indexOf(0) < 0) return undefined;
   const suites: number[] = [];
   for (let i = 0; i + 1 < suiteBytes.length; i += 2) suites.push((suiteBytes[i]! << 8) | suiteBytes[i + 1]!);
@@ -119,7 +119,7 @@ export function buildHelloVerifyRequest(cookie: Uint8Array): Uint8Array {
 export function parseHelloVerifyRequest(body: Uint8Array): Uint8Array | undefined {
   const r = new ByteReader(body);
   r.u16();
-  const cookie = r.vec8();
+  const cookie = r.vec(1);
   return r.ok && cookie.length <= 255 ? cookie.slice() : undefined;
 }
 
@@ -138,7 +138,7 @@ export function parseServerHello(body: Uint8Array): ServerHelloFields | undefine
   const r = new ByteReader(body);
   const version = r.u16();
   const random = r.bytes(32);
-  const sessionId = r.vec8();
+  const sessionId = r.vec(1);
   const suite = r.u16();
   const compression = r.u8();
   if (!r.ok || compression !== 0) return undefined;
@@ -157,13 +157,13 @@ export function buildCertificate(chain: readonly Uint8Array[]): Uint8Array {
 /** The DER certificates of a Certificate message (at most `max`). */
 export function parseCertificateList(body: Uint8Array, max: number): Uint8Array[] | undefined {
   const r = new ByteReader(body);
-  const list = r.vec24();
+  const list = r.vec(3);
   if (!r.ok || r.pos !== r.end) return undefined;
   const l = new ByteReader(list);
   const out: Uint8Array[] = [];
   while (l.ok && l.pos < l.end) {
     if (out.length >= max) return undefined;
-    out.push(l.vec24());
+    out.push(l.vec(3));
   }
   return l.ok ? out : undefined;
 }
@@ -188,10 +188,10 @@ export function parseEcdheServerKeyExchange(body: Uint8Array): ServerKeyExchange
   const r = new ByteReader(body);
   if (r.u8() !== CURVE_TYPE_NAMED) return undefined;
   const group = r.u16();
-  const publicKey = r.vec8();
+  const publicKey = r.vec(1);
   const params = body.subarray(0, r.pos);
   const sigAlg = r.u16();
-  const signature = r.vec16();
+  const signature = r.vec(2);
   return r.ok && r.pos === r.end ? { group, publicKey, params, sigAlg, signature } : undefined;
 }
 
@@ -207,7 +207,7 @@ export function buildVec(lenBytes: 1 | 2, data: Uint8Array): Uint8Array {
 
 export function parseVec(body: Uint8Array, lenBytes: 1 | 2): Uint8Array | undefined {
   const r = new ByteReader(body);
-  const v = lenBytes === 1 ? r.vec8() : r.vec16();
+  const v = r.vec(lenBytes);
   return r.ok && r.pos === r.end ? v : undefined;
 }
 
@@ -215,7 +215,7 @@ export function parseVec(body: Uint8Array, lenBytes: 1 | 2): Uint8Array | undefi
 export function parseDigitallySigned(body: Uint8Array): { sigAlg: number; signature: Uint8Array } | undefined {
   const r = new ByteReader(body);
   const sigAlg = r.u16();
-  const signature = r.vec16();
+  const signature = r.vec(2);
   return r.ok && r.pos === r.end ? { sigAlg, signature } : undefined;
 }
 

@@ -26,15 +26,15 @@ function copyBytes(src: Uint8Array, start: number, end: number, out: Uint8Array,
 }
 
 /** The record just parsed by `RecordLayer.next`: header fields and the plaintext range. */
-export class RecordView {
-  type = 0;
-  epoch = 0;
-  seq = 0;
+export interface RecordView {
+  type: number;
+  epoch: number;
+  seq: number;
   /** Plaintext fragment [start, end) in the datagram buffer. */
-  start = 0;
-  end = 0;
+  start: number;
+  end: number;
   /** The record was dropped because it failed authentication under the current read keys (`type` is 0). */
-  badMac = false;
+  badMac: boolean;
 }
 
 /**
@@ -67,7 +67,7 @@ export class RecordLayer {
   readonly view: RecordView;
 
   constructor() {
-    if (nonce === undefined) { nonce = new Uint8Array(12); aad = new Uint8Array(13); sharedView = new RecordView(); }
+    if (nonce === undefined) { nonce = new Uint8Array(12); aad = new Uint8Array(13); sharedView = { type: 0, epoch: 0, seq: 0, start: 0, end: 0, badMac: false }; }
     this.view = sharedView;
   }
 

@@ -96,7 +96,10 @@ export class ByteReader {
     if (!this.ok || n < 0 || this.pos + n > this.end) { this.ok = false; return NO_BYTES; }
     const b = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return b;
   }
-  vec8(): Uint8Array { return this.bytes(this.u8()); }
-  vec16(): Uint8Array { return this.bytes(this.u16()); }
-  vec24(): Uint8Array { return this.bytes((this.u8() << 16) | this.u16()); }
+  /** A vector with an n-byte length prefix (RFC 5246 §4.3: `opaque x<0..2^8n-1>`). */
+  vec(n: 1 | 2 | 3): Uint8Array {
+    let len = 0;
+    for (let i = 0; i < n; i++) len = (len << 8) | this.u8();
+    return this.bytes(len);
+  }
 }

@@ -49,16 +49,6 @@ function digits(b: Uint8Array, p: number, n: number): number {
   return v;
 }
 
-/** Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /** UTCTime / GeneralizedTime "…Z" (RFC 5280 §4.1.2.5) to Unix ms; NaN if malformed. */
 function timeMs(buf: Uint8Array, t: Tlv): number {
   let p = t.start; let year: number;
@@ -68,7 +58,13 @@ function timeMs(buf: Uint8Array, t: Tlv): number {
   if (buf[t.end - 1] !== 0x5a) return NaN;
   const mo = digits(buf, p, 2); const d = digits(buf, p + 2, 2);
   const h = digits(buf, p + 4, 2); const mi = digits(buf, p + 6, 2); const s = digits(buf, p + 8, 2);
-  return ((daysFromCivil(year, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000;
+  // Days since 1970-01-01 of the civil date (proleptic Gregorian, H. Hinnant's days_from_civil).
+  const y = year - (mo <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60000 + s * 1000;
 }
 
 function ascii(buf: Uint8Array, start: number, end: number): string {
