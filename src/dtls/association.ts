@@ -1,8 +1,9 @@
 /**
  * One DTLS 1.2 association with one peer (RFC 6347): record intake, handshake
- * reassembly, flights with retransmission (§4.2.4), alerts, application data. The
- * client and server handshake logic lives in `client-flow.ts` and `server-flow.ts`,
- * which drive this object through its protected-by-convention fields.
+ * reassembly, flights with retransmission (§4.2.4), alerts, application data, and what
+ * both sides of the handshake do alike (the peer's Certificate and Finished, keys). The
+ * client and server flows live in `client-flow.ts` and `server-flow.ts`, functions that
+ * drive this object through its fields (theirs by convention: the flows' state).
  *
  * Invariants: sans-I/O — input is (now, datagram bytes), output goes to the host's
  * `transmit`; the only timer is `retransmitAt` (Infinity when idle). Application data
@@ -20,6 +21,8 @@ import { frameHandshake } from './handshake-messages.ts';
 import { finishedVerifyData, trafficKeys, type TrafficKeys } from './key-schedule.ts';
 import { concatBytes } from './crypto/prf.ts';
 import { bytesEqual } from './der.ts';
+import { clientMessage } from './client-flow.ts';
+import { serverMessage } from './server-flow.ts';
 import {
   AlertDescription, AlertLevel, CCM8_RECORD_OVERHEAD, ContentType, HANDSHAKE_HEADER_BYTES, HandshakeType, NO_BYTES, RECORD_HEADER_BYTES,
 } from './wire.ts';
@@ -63,7 +66,16 @@ const CCS: FlightMessage = { type: ContentType.ChangeCipherSpec, bytes: new Uint
 /** TLSPlaintext.length limit (RFC 5246 §6.2.1). */
 const MAX_PLAINTEXT_BYTES = 16384;
 
-export abstract class DtlsAssociation {
+export class DtlsAssociation {
+  // Set by the constructor (`declare`: no field initialised twice).
+  declare readonly address: string;
+  declare readonly port: number;
+  declare readonly config: DtlsConfig;
+  declare readonly crypto: CryptoPort;
+  declare readonly host: AssociationHost;
+  /** Our side: client (we connected) or server (a peer's verified hello). */
+  declare readonly isClient: boolean;
+
   state: DtlsState = DtlsState.Handshaking;
   /** The peer's USP Endpoint ID from its certificate's SAN URI (R-SEC.0a), when present. */
   endpointId: string | undefined;
@@ -85,12 +97,12 @@ export abstract class DtlsAssociation {
   startedAt = 0;
 
   readonly rl = new RecordLayer();
-  readonly reasm: HandshakeReassembler;
+  declare readonly reasm: HandshakeReassembler;
   sendSeq = 0;
   transcript: Uint8Array[] = [];
   private flight: FlightMessage[] = [];
   retransmitAt = Infinity;
-  private timeoutMs: number;
+  private declare timeoutMs: number;
   /** Transmissions of the current flight (more than one: the peer missed a deadline, issue #16). */
   transmissions = 0;
   private peerFlightFirst = -1;
@@ -107,21 +119,21 @@ export abstract class DtlsAssociation {
   /** Our ECDHE key pair (the private key is zeroed once used). */
   ephemeral: EcKeyPair | undefined;
   keys: TrafficKeys | undefined;
+  /** Client: HelloVerifyRequests answered (0 when the server skipped the cookie round). */
+  cookieRounds = 0;
+  /** Client: the server sent a CertificateRequest. */
+  certRequested = false;
 
-  constructor(
-    readonly address: string,
-    readonly port: number,
-    readonly config: DtlsConfig,
-    readonly crypto: CryptoPort,
-    readonly host: AssociationHost,
-  ) {
+  constructor(address: string, port: number, config: DtlsConfig, crypto: CryptoPort, host: AssociationHost, isClient: boolean) {
+    this.address = address;
+    this.port = port;
+    this.config = config;
+    this.crypto = crypto;
+    this.host = host;
+    this.isClient = isClient;
     this.reasm = new HandshakeReassembler(config.maxHandshakeMessageBytes);
     this.timeoutMs = config.initialRetransmitMs;
   }
-
-  abstract readonly isClient: boolean;
-  /** Handles one complete handshake message in order; `full` is its unfragmented framing. */
-  protected abstract handleMessage(now: number, type: number, body: Uint8Array, full: Uint8Array): void;
 
   handleTimeout(now: number): void {
     if (this.state !== DtlsState.Handshaking || now < this.retransmitAt) return;
@@ -198,24 +210,24 @@ export abstract class DtlsAssociation {
   }
 
   /** Frames a handshake message with the next message_seq and adds it to the transcript. */
-  protected message(type: number, body: Uint8Array, epoch = 0): FlightMessage {
+  message(type: number, body: Uint8Array, epoch = 0): FlightMessage {
     const bytes = frameHandshake(type, this.sendSeq++, body);
     this.transcript.push(bytes);
     return { type: ContentType.Handshake, bytes, epoch };
   }
 
   /** Hash(handshake_messages) so far (RFC 5246 §7.4.9). */
-  protected transcriptHash(): Uint8Array {
+  transcriptHash(): Uint8Array {
     return this.crypto.sha256(concatBytes(this.transcript));
   }
 
   /** master_secret (extended over the transcript when negotiated, RFC 7627 §4) and the traffic keys. */
-  protected deriveKeys(premaster: Uint8Array): void {
+  deriveKeys(premaster: Uint8Array): void {
     this.keys = trafficKeys(this.crypto, premaster, this.clientRandom, this.serverRandom, this.ems ? this.transcriptHash() : undefined);
   }
 
   /** Our ChangeCipherSpec and Finished, the Finished under our new write keys. */
-  protected ourFinished(): FlightMessage[] {
+  ourFinished(): FlightMessage[] {
     const k = this.keys!; const c = this.isClient;
     this.rl.setWriteKeys(this.crypto.ccm8(c ? k.clientKey : k.serverKey), c ? k.clientIv : k.serverIv);
     return [CCS, this.message(HandshakeType.Finished, finishedVerifyData(this.crypto, k.master, c, this.transcriptHash()), 1)];
@@ -237,7 +249,7 @@ export abstract class DtlsAssociation {
       this.awaiting = Await.KeyExchange;
       return;
     }
-    if (type !== HandshakeType.Finished || a !== Await.Finished) { this.handleMessage(now, type, body, full); return; }
+    if (type !== HandshakeType.Finished || a !== Await.Finished) { (this.isClient ? clientMessage : serverMessage)(this, now, type, body, full); return; }
     const k = this.keys!;
     if (!bytesEqual(finishedVerifyData(this.crypto, k.master, !this.isClient, this.transcriptHash()), body)) { this.close(AlertDescription.DecryptError); return; }
     this.transcript.push(full);
@@ -267,7 +279,7 @@ export abstract class DtlsAssociation {
   }
 
   /** Starts a new flight; `expectsReply` arms the retransmission timer (§4.2.4). */
-  protected sendFlight(now: number, messages: FlightMessage[], expectsReply: boolean): void {
+  sendFlight(now: number, messages: FlightMessage[], expectsReply: boolean): void {
     this.peerFlightFirst = this.flightBoundary;
     this.flightBoundary = this.reasm.next;
     this.flight = messages;

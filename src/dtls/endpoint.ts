@@ -16,13 +16,13 @@
  * for an unknown peer that is not a ClientHello is dropped.
  */
 import type { CryptoPort } from '../platform/crypto.ts';
-import { DtlsState, type AssociationHost, type DtlsAssociation } from './association.ts';
-import { DtlsClientAssociation } from './client-flow.ts';
+import { DtlsAssociation, DtlsState, type AssociationHost } from './association.ts';
+import { startClient } from './client-flow.ts';
 import { suitesFor, type DtlsConfig } from './config.ts';
 import { CookieJar } from './cookie.ts';
 import { PeerTable } from './peer-table.ts';
 import { parseClientHello } from './handshake-messages.ts';
-import { DtlsServerAssociation } from './server-flow.ts';
+import { startServer } from './server-flow.ts';
 import { bytesEqual } from './der.ts';
 import { AlertDescription, ContentType, DTLS_1_0, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
 
@@ -88,11 +88,11 @@ export class DtlsEndpoint implements AssociationHost {
     // handshake a peer left, else the connected association idle longest (issue #16 bound).
     if (this.handshakeCount() >= this.options.config.maxHandshakes) this.evict(false);
     if (this.peers.size >= this.options.config.maxPeers) this.evict(true);
-    const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
+    const a = new DtlsAssociation(address, port, config, this.options.crypto, this, true);
     a.lastActivity = now;
     a.startedAt = now;
     this.peers.set(a);
-    a.start(now);
+    startClient(a, now);
     return a;
   }
 
@@ -165,13 +165,13 @@ export class DtlsEndpoint implements AssociationHost {
     // missed a retransmission deadline gives way instead (a silent peer holds no slot).
     if (this.handshakeCount() >= this.options.config.maxHandshakes && !this.evict(false)) { this.hellosDeferred++; return; }
     if (this.peers.size >= this.options.config.maxPeers && !this.evict(true)) return;
-    const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
+    const a = new DtlsAssociation(address, port, this.options.config, this.options.crypto, this, false);
     a.lastActivity = now;
     a.startedAt = now;
     this.peers.set(a);
     const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +
       (((buf[start + 7]! << 24) | (buf[start + 8]! << 16) | (buf[start + 9]! << 8) | buf[start + 10]!) >>> 0);
-    a.start((buf[h + 4]! << 8) | buf[h + 5]!, recordSeq);
+    startServer(a, (buf[h + 4]! << 8) | buf[h + 5]!, recordSeq);
     a.handleDatagram(now, buf, start, end);
   }
 
