@@ -6,7 +6,8 @@
  */
 import type { CryptoPort } from '../platform/crypto.ts';
 import type { ClientHelloFields } from './handshake-messages.ts';
-import { asciiBytes, concatBytes } from './crypto/prf.ts';
+import { concatBytes } from './crypto/prf.ts';
+import { utf8Bytes } from '../encoding/utf8.ts';
 import { bytesEqual } from './der.ts';
 
 export const COOKIE_BYTES = 16;
@@ -34,7 +35,7 @@ export class CookieJar {
   private mac(secret: Uint8Array, address: string, port: number, hello: ClientHelloFields): Uint8Array {
     const suites = new Uint8Array(hello.suites.length * 2);
     for (let i = 0; i < hello.suites.length; i++) { suites[2 * i] = hello.suites[i]! >>> 8; suites[2 * i + 1] = hello.suites[i]! & 0xff; }
-    const input = concatBytes([asciiBytes(address), new Uint8Array([port >>> 8, port & 0xff, hello.version >>> 8, hello.version & 0xff]),
+    const input = concatBytes([utf8Bytes(address), new Uint8Array([port >>> 8, port & 0xff, hello.version >>> 8, hello.version & 0xff]),
       hello.random, hello.sessionId, suites]);
     return this.crypto.hmacSha256(secret, input).slice(0, COOKIE_BYTES);
   }

@@ -22,7 +22,6 @@ import { suitesFor, type DtlsConfig } from './config.ts';
 import { CookieJar } from './cookie.ts';
 import { PeerTable } from './peer-table.ts';
 import { parseClientHello } from './handshake-messages.ts';
-import { startServer } from './server-flow.ts';
 import { bytesEqual } from './der.ts';
 import { AlertDescription, ContentType, DTLS_1_0, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
 
@@ -169,9 +168,8 @@ export class DtlsEndpoint implements AssociationHost {
     a.lastActivity = now;
     a.startedAt = now;
     this.peers.set(a);
-    const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +
-      (((buf[start + 7]! << 24) | (buf[start + 8]! << 16) | (buf[start + 9]! << 8) | buf[start + 10]!) >>> 0);
-    startServer(a, (buf[h + 4]! << 8) | buf[h + 5]!, recordSeq);
+    // Its reassembly starts at the hello's message_seq (RFC 6347 §4.2.2).
+    a.reasm.reset((buf[h + 4]! << 8) | buf[h + 5]!);
     a.handleDatagram(now, buf, start, end);
   }
 

@@ -14,16 +14,6 @@ import { pskPremaster } from './key-schedule.ts';
 import { concatBytes } from './crypto/prf.ts';
 import { AlertDescription, CipherSuite, DTLS_1_2, HandshakeType, NamedGroup, NO_BYTES, SIG_ECDSA_SHA256 } from './wire.ts';
 
-/**
- * `helloSeq` is the message_seq of the ClientHello that carried a valid cookie and
- * `recordSeq` its record sequence number: our record numbering continues from it so
- * that it never repeats the stateless HelloVerifyRequest's (RFC 6347 §4.2.1).
- */
-export function startServer(a: DtlsAssociation, helloSeq: number, recordSeq: number): void {
-  a.reasm.reset(helloSeq);
-  a.rl.writeSeq = recordSeq;
-}
-
 function onClientHello(a: DtlsAssociation, now: number, body: Uint8Array, full: Uint8Array): void {
   const hello = parseClientHello(body);
   if (hello === undefined) { a.close(AlertDescription.DecodeError); return; }
@@ -50,6 +40,9 @@ function onClientHello(a: DtlsAssociation, now: number, body: Uint8Array, full: 
   a.cipherSuite = suite;
   a.clientRandom = hello.random.slice();
   a.crypto.randomBytes(a.serverRandom);
+  // Our record numbering continues from the hello's record (in the view while it is
+  // handled) so that it never repeats the stateless HelloVerifyRequest's (RFC 6347 §4.2.1).
+  a.rl.writeSeq = a.rl.view.seq;
   a.ems = ext.extendedMasterSecret;
   const reneg = ext.renegotiationInfo || hello.suites.indexOf(CipherSuite.EmptyRenegotiationInfoScsv) >= 0;
   // A stateless server's message_seq continues from the ClientHello's (RFC 6347 §4.2.2).
