@@ -62,10 +62,10 @@ export class DtlsEndpoint implements AssociationHost {
   }
 
   /** Number of associations held (handshaking or connected). */
-  get associationCount(): number { return this.peers.size; }
+  get associationCount(): number { return this.peers.list.length; }
 
   /** All associations (handshaking or connected). */
-  associations(): DtlsAssociation[] { return this.peers.values(); }
+  associations(): DtlsAssociation[] { return this.peers.list.slice(); }
 
   /** The association with address:port, if any. */
   peer(address: string, port: number): DtlsAssociation | undefined { return this.peers.get(address, port); }
@@ -86,7 +86,7 @@ export class DtlsEndpoint implements AssociationHost {
     // Our own handshakes count against maxPeers too: a full table gives up a half-open
     // handshake a peer left, else the connected association idle longest (issue #16 bound).
     if (this.handshakeCount() >= this.options.config.maxHandshakes) this.evict(false);
-    if (this.peers.size >= this.options.config.maxPeers) this.evict(true);
+    if (this.peers.list.length >= this.options.config.maxPeers) this.evict(true);
     const a = new DtlsAssociation(address, port, config, this.options.crypto, this, true);
     a.lastActivity = now;
     a.startedAt = now;
@@ -163,7 +163,7 @@ export class DtlsEndpoint implements AssociationHost {
     // again (RFC 6347 §4.2.4) and its cookie still verifies (§4.2.1). A handshake that
     // missed a retransmission deadline gives way instead (a silent peer holds no slot).
     if (this.handshakeCount() >= this.options.config.maxHandshakes && !this.evict(false)) { this.hellosDeferred++; return; }
-    if (this.peers.size >= this.options.config.maxPeers && !this.evict(true)) return;
+    if (this.peers.list.length >= this.options.config.maxPeers && !this.evict(true)) return;
     const a = new DtlsAssociation(address, port, this.options.config, this.options.crypto, this, false);
     a.lastActivity = now;
     a.startedAt = now;
@@ -218,7 +218,7 @@ export class DtlsEndpoint implements AssociationHost {
   }
 
   handleTimeout(now: number): void {
-    const list = this.peers.values();
+    const list = this.peers.list.slice();
     for (let i = 0; i < list.length; i++) list[i]!.handleTimeout(now);
   }
 

@@ -37,9 +37,13 @@ export interface ServerHelloFields {
 
 /** Handshake header + body, as one unfragmented message (the form hashed, §4.2.6). */
 export function frameHandshake(type: number, seq: number, body: Uint8Array): Uint8Array {
-  const w = new ByteWriter();
-  w.u8(type).u24(body.length).u16(seq).u24(0).u24(body.length).bytes(body);
-  return w.done();
+  const n = body.length;
+  const out = new Uint8Array(HANDSHAKE_HEADER_BYTES + n);
+  out[0] = type; out[1] = n >>> 16; out[2] = n >>> 8; out[3] = n; // length
+  out[4] = seq >>> 8; out[5] = seq; // message_seq; fragment_offset 0
+  out[9] = n >>> 16; out[10] = n >>> 8; out[11] = n; // fragment_length
+  out.set(body, HANDSHAKE_HEADER_BYTES);
+  return out;
 }
 
 function parseExtensions(r: ByteReader): HelloExtensions | undefined {
@@ -149,7 +153,7 @@ export function parseServerHello(body: Uint8Array): ServerHelloFields | undefine
 export function buildCertificate(chain: readonly Uint8Array[]): Uint8Array {
   const w = new ByteWriter();
   const m = w.open(3);
-  for (let i = 0; i < chain.length; i++) w.u24(chain[i]!.length).bytes(chain[i]!);
+  for (let i = 0; i < chain.length; i++) { const m = w.open(3); w.bytes(chain[i]!); w.close(m); }
   w.close(m);
   return w.done();
 }

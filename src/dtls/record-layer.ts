@@ -136,8 +136,8 @@ export class RecordLayer {
   }
 
   /** Bytes `seal` writes for `plainLen` bytes of payload in the current write epoch. */
-  sealedLength(plainLen: number, epoch = this.writeEpoch): number {
-    return RECORD_HEADER_BYTES + plainLen + (epoch > 0 ? CCM8_RECORD_OVERHEAD : 0);
+  sealedLength(plainLen: number): number {
+    return RECORD_HEADER_BYTES + plainLen + (this.writeEpoch > 0 ? CCM8_RECORD_OVERHEAD : 0);
   }
 
   /**

@@ -69,7 +69,6 @@ export class ByteWriter {
   }
   u8(v: number): this { this.room(1); this.buf[this.len++] = v & 0xff; return this; }
   u16(v: number): this { return this.u8(v >>> 8).u8(v); }
-  u24(v: number): this { return this.u8(v >>> 16).u8(v >>> 8).u8(v); }
   bytes(b: Uint8Array): this { this.room(b.length); this.buf.set(b, this.len); this.len += b.length; return this; }
   /** Reserves an n-byte length prefix; `close(mark)` fills it with the bytes written since. */
   open(n: 1 | 2 | 3): number { for (let i = 0; i < n; i++) this.u8(0); return this.len * 4 + n; }
