@@ -67,7 +67,8 @@ const CCS: FlightMessage = { type: ContentType.ChangeCipherSpec, bytes: new Uint
 const MAX_PLAINTEXT_BYTES = 16384;
 
 export class DtlsAssociation {
-  // Set by the constructor (`declare`: no field initialised twice).
+  // `declare`: set by the constructor, or absent (undefined) until set — no initialiser
+  // writes undefined first (bytecode per field).
   declare readonly address: string;
   declare readonly port: number;
   declare readonly config: DtlsConfig;
@@ -78,14 +79,14 @@ export class DtlsAssociation {
 
   state: DtlsState = DtlsState.Handshaking;
   /** The peer's USP Endpoint ID from its certificate's SAN URI (R-SEC.0a), when present. */
-  endpointId: string | undefined;
+  declare endpointId: string | undefined;
   /**
    * The peer's leaf certificate (certificate mode) while handshaking; once Connected only
    * what R-SEC.0a needs of it, its SAN names (the DER and its views are let go: XS RAM).
    */
-  peerCertificate: PeerCertificate | undefined;
+  declare peerCertificate: PeerCertificate | undefined;
   /** The PSK identity used (PSK mode). */
-  pskIdentity: Uint8Array | undefined;
+  declare pskIdentity: Uint8Array | undefined;
   cipherSuite = 0;
   /** The ECDHE group used (NamedGroup), 0 in PSK mode. */
   ecdheGroup = 0;
@@ -115,10 +116,10 @@ export class DtlsAssociation {
   serverRandom: Uint8Array = new Uint8Array(32);
   /** extended_master_secret negotiated (RFC 7627). */
   ems = false;
-  premaster: Uint8Array | undefined;
+  declare premaster: Uint8Array | undefined;
   /** Our ECDHE key pair (the private key is zeroed once used). */
-  ephemeral: EcKeyPair | undefined;
-  keys: TrafficKeys | undefined;
+  declare ephemeral: EcKeyPair | undefined;
+  declare keys: TrafficKeys | undefined;
   /** Client: HelloVerifyRequests answered (0 when the server skipped the cookie round). */
   cookieRounds = 0;
   /** Client: the server sent a CertificateRequest. */
