@@ -313,8 +313,8 @@ export class DtlsAssociation {
       const fragLen = Math.min(room, total - fragOff);
       const frag = new Uint8Array(HANDSHAKE_HEADER_BYTES + fragLen);
       frag.set(m.bytes.subarray(0, 6));
-      frag[6] = fragOff >>> 16; frag[7] = (fragOff >>> 8) & 0xff; frag[8] = fragOff & 0xff;
-      frag[9] = fragLen >>> 16; frag[10] = (fragLen >>> 8) & 0xff; frag[11] = fragLen & 0xff;
+      frag[6] = fragOff >>> 16; frag[7] = fragOff >>> 8; frag[8] = fragOff;
+      frag[9] = fragLen >>> 16; frag[10] = fragLen >>> 8; frag[11] = fragLen;
       frag.set(m.bytes.subarray(HANDSHAKE_HEADER_BYTES + fragOff, HANDSHAKE_HEADER_BYTES + fragOff + fragLen), HANDSHAKE_HEADER_BYTES);
       len = this.rl.seal(ContentType.Handshake, frag, 0, frag.length, out, len, m.epoch === 0);
       fragOff += fragLen;

@@ -33,7 +33,7 @@ export class CookieJar {
       this.rotateAt = now + COOKIE_SECRET_LIFETIME_MS;
     }
     const suites = new Uint8Array(hello.suites.length * 2);
-    for (let i = 0; i < hello.suites.length; i++) { suites[2 * i] = hello.suites[i]! >>> 8; suites[2 * i + 1] = hello.suites[i]! & 0xff; }
+    for (let i = 0; i < hello.suites.length; i++) { suites[2 * i] = hello.suites[i]! >>> 8; suites[2 * i + 1] = hello.suites[i]!; }
     const input = concatBytes([utf8Bytes(address), new Uint8Array([port >>> 8, port & 0xff, hello.version >>> 8, hello.version & 0xff]),
       hello.random, hello.sessionId, suites]);
     return this.crypto.hmacSha256(previous ? this.previous : this.current, input).slice(0, COOKIE_BYTES);

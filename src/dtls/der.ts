@@ -66,7 +66,7 @@ export function base64Decode(text: string): Uint8Array | undefined {
       : c === 43 || c === 45 ? 62 : c === 47 || c === 95 ? 63 : -1;
     if (v < 0) return undefined;
     acc = (acc << 6) | v; bits += 6;
-    if (bits >= 8) { bits -= 8; out[n++] = (acc >>> bits) & 0xff; }
+    if (bits >= 8) { bits -= 8; out[n++] = acc >>> bits; }
   }
   return out.slice(0, n);
 }

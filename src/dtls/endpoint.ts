@@ -23,7 +23,7 @@ import { CookieJar } from './cookie.ts';
 import { PeerTable } from './peer-table.ts';
 import { parseClientHello } from './handshake-messages.ts';
 import { bytesEqual } from './der.ts';
-import { AlertDescription, ContentType, DTLS_1_0, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
+import { AlertDescription, ContentType, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
 
 export interface DtlsTransmit {
   readonly data: Uint8Array;
@@ -145,14 +145,14 @@ export class DtlsEndpoint implements AssociationHost {
       const bodyLen = 3 + cookie.length;
       const len = HANDSHAKE_HEADER_BYTES + bodyLen;
       const out = new Uint8Array(RECORD_HEADER_BYTES + len);
-      out[0] = ContentType.Handshake; out[1] = DTLS_1_2 >>> 8; out[2] = DTLS_1_2 & 0xff;
+      out[0] = ContentType.Handshake; out[1] = 0xfe; out[2] = 0xfd; // DTLS 1.2
       out.set(buf.subarray(start + 3, start + 11), 3); // epoch 0 and the ClientHello's record sequence number (§4.2.1)
-      out[11] = len >>> 8; out[12] = len & 0xff;
+      out[11] = len >>> 8; out[12] = len;
       const m = RECORD_HEADER_BYTES;
       out[m] = HandshakeType.HelloVerifyRequest;
       out[m + 3] = bodyLen; out[m + 11] = bodyLen;
       out[m + 4] = buf[h + 4]!; out[m + 5] = buf[h + 5]!; // message_seq of the ClientHello
-      out[m + 12] = DTLS_1_0 >>> 8; out[m + 13] = DTLS_1_0 & 0xff; out[m + 14] = cookie.length;
+      out[m + 12] = 0xfe; out[m + 13] = 0xff; out[m + 14] = cookie.length; // DTLS 1.0
       out.set(cookie, m + 15);
       this.helloVerifyRequests++;
       this.transmit(out, address, port);

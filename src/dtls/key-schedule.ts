@@ -10,8 +10,8 @@ import { concatBytes, prfSha256 } from './crypto/prf.ts';
 export function pskPremaster(psk: Uint8Array): Uint8Array {
   const n = psk.length;
   const out = new Uint8Array(4 + 2 * n);
-  out[0] = n >>> 8; out[1] = n & 0xff;
-  out[2 + n] = n >>> 8; out[3 + n] = n & 0xff;
+  out[0] = n >>> 8; out[1] = n;
+  out[2 + n] = n >>> 8; out[3 + n] = n;
   out.set(psk, 4 + n);
   return out;
 }

@@ -131,8 +131,8 @@ export class RecordLayer {
   private fillAad(hdr: Uint8Array, off: number, type: number, plainLen: number): void {
     const a = aad;
     for (let i = 0; i < 8; i++) a[i] = hdr[off + 3 + i]!;
-    a[8] = type; a[9] = DTLS_1_2 >>> 8; a[10] = DTLS_1_2 & 0xff;
-    a[11] = plainLen >>> 8; a[12] = plainLen & 0xff;
+    a[8] = type; a[9] = 0xfe; a[10] = 0xfd; // DTLS 1.2
+    a[11] = plainLen >>> 8; a[12] = plainLen;
   }
 
   /** Bytes `seal` writes for `plainLen` bytes of payload in the current write epoch. */
@@ -151,19 +151,19 @@ export class RecordLayer {
     const seq = epoch0 && this.writeEpoch > 0 ? this.writeSeq0++ : this.writeSeq++;
     if (seq > MAX_SEQ) return -1;
     const plainLen = end - start;
-    out[off] = type; out[off + 1] = DTLS_1_2 >>> 8; out[off + 2] = DTLS_1_2 & 0xff;
-    out[off + 3] = epoch >>> 8; out[off + 4] = epoch & 0xff;
+    out[off] = type; out[off + 1] = 0xfe; out[off + 2] = 0xfd; // DTLS 1.2
+    out[off + 3] = epoch >>> 8; out[off + 4] = epoch;
     const hi = Math.floor(seq / 0x100000000); const lo = seq >>> 0;
-    out[off + 5] = hi >>> 8; out[off + 6] = hi & 0xff;
-    out[off + 7] = lo >>> 24; out[off + 8] = (lo >>> 16) & 0xff; out[off + 9] = (lo >>> 8) & 0xff; out[off + 10] = lo & 0xff;
+    out[off + 5] = hi >>> 8; out[off + 6] = hi;
+    out[off + 7] = lo >>> 24; out[off + 8] = lo >>> 16; out[off + 9] = lo >>> 8; out[off + 10] = lo;
     const body = off + RECORD_HEADER_BYTES;
     if (epoch === 0 || this.writeCipher === undefined) {
-      out[off + 11] = plainLen >>> 8; out[off + 12] = plainLen & 0xff;
+      out[off + 11] = plainLen >>> 8; out[off + 12] = plainLen;
       copyBytes(src, start, end, out, body);
       return body + plainLen;
     }
     const len = plainLen + CCM8_RECORD_OVERHEAD;
-    out[off + 11] = len >>> 8; out[off + 12] = len & 0xff;
+    out[off + 11] = len >>> 8; out[off + 12] = len;
     for (let i = 0; i < 8; i++) out[body + i] = out[off + 3 + i]!; // explicit nonce = epoch ‖ seq
     copyBytes(src, start, end, out, body + 8);
     const n = nonce!;

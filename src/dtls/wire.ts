@@ -54,7 +54,10 @@ export const HANDSHAKE_HEADER_BYTES = 12;
 /** CCM-8 record expansion: 8-byte explicit nonce + 8-byte tag (RFC 6655 §3). */
 export const CCM8_RECORD_OVERHEAD = 16;
 
-/** Growable big-endian writer for handshake messages (handshake-time allocation only). */
+/**
+ * Growable big-endian writer for handshake messages (handshake-time allocation only).
+ * A Uint8Array store keeps the low 8 bits (ToUint8): no `& 0xff` here or in the layer.
+ */
 export class ByteWriter {
   buf = new Uint8Array(256);
   len = 0;
@@ -67,14 +70,14 @@ export class ByteWriter {
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
   }
-  u8(v: number): this { this.room(1); this.buf[this.len++] = v & 0xff; return this; }
+  u8(v: number): this { this.room(1); this.buf[this.len++] = v; return this; }
   u16(v: number): this { return this.u8(v >>> 8).u8(v); }
   bytes(b: Uint8Array): this { this.room(b.length); this.buf.set(b, this.len); this.len += b.length; return this; }
   /** Reserves an n-byte length prefix; `close(mark)` fills it with the bytes written since. */
   open(n: 1 | 2 | 3): number { for (let i = 0; i < n; i++) this.u8(0); return this.len * 4 + n; }
   close(mark: number): this {
     const n = mark & 3; const at = (mark >>> 2) - n; const v = this.len - (mark >>> 2);
-    for (let i = n - 1, x = v; i >= 0; i--, x >>>= 8) this.buf[at + i] = x & 0xff;
+    for (let i = n - 1, x = v; i >= 0; i--, x >>>= 8) this.buf[at + i] = x;
     return this;
   }
   done(): Uint8Array { return this.buf.slice(0, this.len); }
