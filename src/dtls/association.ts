@@ -1,8 +1,9 @@
 /**
  * One DTLS 1.2 association with one peer (RFC 6347): record intake, handshake
- * reassembly, flights with retransmission (§4.2.4), alerts, application data. The
- * client and server handshake logic lives in `client-flow.ts` and `server-flow.ts`,
- * which drive this object through its protected-by-convention fields.
+ * reassembly, flights with retransmission (§4.2.4), alerts, application data, and what
+ * both sides of the handshake do alike (the peer's Certificate and Finished, keys). The
+ * client and server flows live in `client-flow.ts` and `server-flow.ts`, functions that
+ * drive this object through its fields (theirs by convention: the flows' state).
  *
  * Invariants: sans-I/O — input is (now, datagram bytes), output goes to the host's
  * `transmit`; the only timer is `retransmitAt` (Infinity when idle). Application data
@@ -10,13 +11,18 @@
  * alert (sent or received) the association is Closed and ignores all input.
  * Renegotiation is refused with a no_renegotiation warning (RFC 5746 §4.5 spirit).
  */
-import type { CryptoPort } from '../platform/crypto.ts';
+import type { CryptoPort, EcKeyPair } from '../platform/crypto.ts';
 import type { DtlsConfig } from './config.ts';
 import { certificateNames, endpointIdOf, type Certificate } from './x509.ts';
 import { verifyPeerCertificates } from './peer-certificate.ts';
 import { RecordLayer } from './record-layer.ts';
 import { FragmentResult, HandshakeReassembler } from './reassembly.ts';
 import { frameHandshake } from './handshake-messages.ts';
+import { finishedVerifyData, trafficKeys, type TrafficKeys } from './key-schedule.ts';
+import { concatBytes } from './crypto/prf.ts';
+import { bytesEqual } from './der.ts';
+import { clientMessage } from './client-flow.ts';
+import { serverMessage } from './server-flow.ts';
 import {
   AlertDescription, AlertLevel, CCM8_RECORD_OVERHEAD, ContentType, HANDSHAKE_HEADER_BYTES, HandshakeType, NO_BYTES, RECORD_HEADER_BYTES,
 } from './wire.ts';
@@ -45,21 +51,42 @@ export interface FlightMessage {
   readonly epoch: number;
 }
 
-const CCS_BODY = new Uint8Array([1]);
+/**
+ * What a flow awaits next, one table for both flows: a client awaits the ServerHello
+ * (Hello), the server's Certificate, ServerKeyExchange (KeyExchange) and ServerHelloDone
+ * (HelloDone); a server the ClientHello (Hello), the client's Certificate,
+ * ClientKeyExchange (KeyExchange) and CertificateVerify; both then the peer's
+ * ChangeCipherSpec and Finished.
+ */
+export const Await = { Hello: 0, Certificate: 1, KeyExchange: 2, HelloDone: 3, CertificateVerify: 3, ChangeCipherSpec: 4, Finished: 5, Done: 6 } as const;
+export type Await = (typeof Await)[keyof typeof Await];
+
+/** ChangeCipherSpec in a flight: always epoch 0 (a retransmitted flight resends it). Never written. */
+const CCS: FlightMessage = { type: ContentType.ChangeCipherSpec, bytes: new Uint8Array([1]), epoch: 0 };
 /** TLSPlaintext.length limit (RFC 5246 §6.2.1). */
 const MAX_PLAINTEXT_BYTES = 16384;
 
-export abstract class DtlsAssociation {
+export class DtlsAssociation {
+  // `declare`: set by the constructor, or absent (undefined) until set — no initialiser
+  // writes undefined first (bytecode per field).
+  declare readonly address: string;
+  declare readonly port: number;
+  declare readonly config: DtlsConfig;
+  declare readonly crypto: CryptoPort;
+  declare readonly host: AssociationHost;
+  /** Our side: client (we connected) or server (a peer's verified hello). */
+  declare readonly isClient: boolean;
+
   state: DtlsState = DtlsState.Handshaking;
   /** The peer's USP Endpoint ID from its certificate's SAN URI (R-SEC.0a), when present. */
-  endpointId: string | undefined;
+  declare endpointId: string | undefined;
   /**
    * The peer's leaf certificate (certificate mode) while handshaking; once Connected only
    * what R-SEC.0a needs of it, its SAN names (the DER and its views are let go: XS RAM).
    */
-  peerCertificate: PeerCertificate | undefined;
+  declare peerCertificate: PeerCertificate | undefined;
   /** The PSK identity used (PSK mode). */
-  pskIdentity: Uint8Array | undefined;
+  declare pskIdentity: Uint8Array | undefined;
   cipherSuite = 0;
   /** The ECDHE group used (NamedGroup), 0 in PSK mode. */
   ecdheGroup = 0;
@@ -71,35 +98,43 @@ export abstract class DtlsAssociation {
   startedAt = 0;
 
   readonly rl = new RecordLayer();
-  readonly reasm: HandshakeReassembler;
+  declare readonly reasm: HandshakeReassembler;
   sendSeq = 0;
   transcript: Uint8Array[] = [];
   private flight: FlightMessage[] = [];
   retransmitAt = Infinity;
-  private timeoutMs: number;
-  private transmissions = 0;
+  private declare timeoutMs: number;
+  /** Transmissions of the current flight (more than one: the peer missed a deadline, issue #16). */
+  transmissions = 0;
   private peerFlightFirst = -1;
   private flightBoundary = 0;
 
-  constructor(
-    readonly address: string,
-    readonly port: number,
-    readonly config: DtlsConfig,
-    readonly crypto: CryptoPort,
-    readonly host: AssociationHost,
-  ) {
+  // Handshake state of both flows (client-flow.ts, server-flow.ts); dropped once Connected.
+  awaiting: Await = Await.Hello;
+  /** The client random; a server tells a retransmitted hello from a new one by it. */
+  clientRandom: Uint8Array = new Uint8Array(32);
+  serverRandom: Uint8Array = new Uint8Array(32);
+  /** extended_master_secret negotiated (RFC 7627). */
+  ems = false;
+  declare premaster: Uint8Array | undefined;
+  /** Our ECDHE key pair (the private key is zeroed once used). */
+  declare ephemeral: EcKeyPair | undefined;
+  declare keys: TrafficKeys | undefined;
+  /** Client: HelloVerifyRequests answered (0 when the server skipped the cookie round). */
+  cookieRounds = 0;
+  /** Client: the server sent a CertificateRequest. */
+  certRequested = false;
+
+  constructor(address: string, port: number, config: DtlsConfig, crypto: CryptoPort, host: AssociationHost, isClient: boolean) {
+    this.address = address;
+    this.port = port;
+    this.config = config;
+    this.crypto = crypto;
+    this.host = host;
+    this.isClient = isClient;
     this.reasm = new HandshakeReassembler(config.maxHandshakeMessageBytes);
     this.timeoutMs = config.initialRetransmitMs;
   }
-
-  abstract readonly isClient: boolean;
-  /** Handles one complete handshake message in order; `full` is its unfragmented framing. */
-  protected abstract handleMessage(now: number, type: number, body: Uint8Array, full: Uint8Array): void;
-  /** Called on the peer's ChangeCipherSpec; ignored when unexpected now. */
-  protected abstract handleChangeCipherSpec(): void;
-
-  /** Earliest time `handleTimeout` has work to do. */
-  pollTimeout(): number { return this.state === DtlsState.Handshaking ? this.retransmitAt : Infinity; }
 
   handleTimeout(now: number): void {
     if (this.state !== DtlsState.Handshaking || now < this.retransmitAt) return;
@@ -127,13 +162,45 @@ export abstract class DtlsAssociation {
         return;
       }
       if (v.type !== 0 && v.epoch > 0) this.lastActivity = now;
-      if (v.type === ContentType.Handshake) this.handleHandshakeRecord(now, buf, v.start, v.end, v.epoch);
-      else if (v.type === ContentType.ChangeCipherSpec) {
-        // a CCS before its keys exist is dropped: the flight will be retransmitted
-        if (v.end - v.start === 1 && buf[v.start] === 1) this.handleChangeCipherSpec();
+      if (v.type === ContentType.Handshake) {
+        // Handshake fragments, several per record maybe (RFC 6347 §4.2.3), into the reassembler.
+        const recEnd = v.end; const epoch = v.epoch;
+        for (let p = v.start; p + HANDSHAKE_HEADER_BYTES <= recEnd && !this.isClosed();) {
+          const type = buf[p]!;
+          const length = (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
+          const seq = (buf[p + 4]! << 8) | buf[p + 5]!;
+          const fragOff = (buf[p + 6]! << 16) | (buf[p + 7]! << 8) | buf[p + 8]!;
+          const fragLen = (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!;
+          const data = p + HANDSHAKE_HEADER_BYTES;
+          if (data + fragLen > recEnd) break;
+          p = data + fragLen;
+          if (this.state === DtlsState.Connected && epoch > 0 &&
+              (type === (this.isClient ? HandshakeType.HelloRequest : HandshakeType.ClientHello))) {
+            this.sendAlert(AlertLevel.Warning, AlertDescription.NoRenegotiation);
+            continue;
+          }
+          if (this.reasm.add(type, length, seq, fragOff, fragLen, buf, data) === FragmentResult.Old) {
+            // The peer retransmitted its previous flight: ours was lost (§4.2.4).
+            if (seq === this.peerFlightFirst && fragOff === 0 && this.flight.length > 0 && this.host.mayRetransmit(now)) this.transmitFlight(now, false);
+            continue;
+          }
+          for (let m = this.reasm.poll(); m !== undefined && !this.isClosed(); m = this.reasm.poll()) {
+            this.handshakeMessage(now, m.type, m.body, frameHandshake(m.type, m.seq, m.body));
+          }
+        }
+      } else if (v.type === ContentType.ChangeCipherSpec) {
+        // The peer's keys from now on; a CCS before its keys exist is dropped: the flight will be retransmitted.
+        const k = this.keys;
+        if (v.end - v.start === 1 && buf[v.start] === 1 && this.awaiting === Await.ChangeCipherSpec && k !== undefined) {
+          this.rl.setReadKeys(this.crypto.ccm8(this.isClient ? k.serverKey : k.clientKey), this.isClient ? k.serverIv : k.clientIv);
+          this.awaiting = Await.Finished;
+        }
       } else if (v.type === ContentType.Alert) {
         // Once records are protected, an unprotected (epoch-0) alert could be forged by anyone: ignore it.
-        if (v.epoch > 0 || this.rl.readEpoch === 0) this.handleAlert(buf, v.start, v.end);
+        // A fatal alert or close_notify closes; warnings are ignored.
+        if ((v.epoch > 0 || this.rl.readEpoch === 0) && v.end - v.start === 2 && (buf[v.start] === AlertLevel.Fatal || buf[v.start + 1] === AlertDescription.CloseNotify)) {
+          this.close(buf[v.start + 1], false);
+        }
       } else if (v.type === ContentType.ApplicationData && this.state === DtlsState.Connected && v.epoch > 0) {
         // The client's data under the new keys: it has our Finished, the last flight is not resent again (§4.2.4).
         if (this.flight.length > 0) this.flight = [];
@@ -143,85 +210,77 @@ export abstract class DtlsAssociation {
     }
   }
 
-  private handleAlert(buf: Uint8Array, start: number, end: number): void {
-    if (end - start !== 2) return;
-    const level = buf[start]!; const desc = buf[start + 1]!;
-    if (level === AlertLevel.Fatal || desc === AlertDescription.CloseNotify) {
-      this.closeAlert = desc;
-      this.state = DtlsState.Closed;
-      this.retransmitAt = Infinity;
-      this.host.closed(this);
-    }
-  }
-
-  private handleHandshakeRecord(now: number, buf: Uint8Array, start: number, end: number, epoch: number): void {
-    let p = start;
-    while (p + HANDSHAKE_HEADER_BYTES <= end && this.state !== DtlsState.Closed) {
-      const type = buf[p]!;
-      const length = (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
-      const seq = (buf[p + 4]! << 8) | buf[p + 5]!;
-      const fragOff = (buf[p + 6]! << 16) | (buf[p + 7]! << 8) | buf[p + 8]!;
-      const fragLen = (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!;
-      const data = p + HANDSHAKE_HEADER_BYTES;
-      if (data + fragLen > end) return;
-      p = data + fragLen;
-      if (this.state === DtlsState.Connected && epoch > 0 &&
-          (type === (this.isClient ? HandshakeType.HelloRequest : HandshakeType.ClientHello))) {
-        this.sendAlert(AlertLevel.Warning, AlertDescription.NoRenegotiation);
-        continue;
-      }
-      const r = this.reasm.add(type, length, seq, fragOff, fragLen, buf, data);
-      if (r === FragmentResult.Old) {
-        // The peer retransmitted its previous flight: ours was lost (§4.2.4).
-        if (seq === this.peerFlightFirst && fragOff === 0 && this.flight.length > 0 && this.host.mayRetransmit(now)) this.transmitFlight(now, false);
-        continue;
-      }
-      for (let m = this.reasm.poll(); m !== undefined && !this.isClosed(); m = this.reasm.poll()) {
-        this.handleMessage(now, m.type, m.body, frameHandshake(m.type, m.seq, m.body));
-      }
-    }
-  }
-
   /** Frames a handshake message with the next message_seq and adds it to the transcript. */
-  protected message(type: number, body: Uint8Array, epoch = 0): FlightMessage {
+  message(type: number, body: Uint8Array, epoch = 0): FlightMessage {
     const bytes = frameHandshake(type, this.sendSeq++, body);
     this.transcript.push(bytes);
     return { type: ContentType.Handshake, bytes, epoch };
   }
 
-  protected changeCipherSpec(): FlightMessage {
-    return { type: ContentType.ChangeCipherSpec, bytes: CCS_BODY, epoch: 0 };
-  }
-
   /** Hash(handshake_messages) so far (RFC 5246 §7.4.9). */
-  protected transcriptHash(): Uint8Array {
-    return this.crypto.sha256(this.transcriptBytes());
+  transcriptHash(): Uint8Array {
+    return this.crypto.sha256(concatBytes(this.transcript));
   }
 
-  protected transcriptBytes(): Uint8Array {
-    let n = 0;
-    for (const m of this.transcript) n += m.length;
-    const all = new Uint8Array(n);
-    let o = 0;
-    for (const m of this.transcript) { all.set(m, o); o += m.length; }
-    return all;
+  /** master_secret (extended over the transcript when negotiated, RFC 7627 §4) and the traffic keys. */
+  deriveKeys(premaster: Uint8Array): void {
+    this.keys = trafficKeys(this.crypto, premaster, this.clientRandom, this.serverRandom, this.ems ? this.transcriptHash() : undefined);
+  }
+
+  /** Our ChangeCipherSpec and Finished, the Finished under our new write keys. */
+  ourFinished(): FlightMessage[] {
+    const k = this.keys!; const c = this.isClient;
+    this.rl.setWriteKeys(this.crypto.ccm8(c ? k.clientKey : k.serverKey), c ? k.clientIv : k.serverIv);
+    return [CCS, this.message(HandshakeType.Finished, finishedVerifyData(this.crypto, k.master, c, this.transcriptHash()), 1)];
   }
 
   /**
-   * The peer's Certificate message (R-MTP.1–3): verifies the chain and records the
-   * leaf and its Endpoint ID (R-SEC.0a). False after closing with the alert.
+   * One complete handshake message, in order. The peer's Certificate and Finished are
+   * the same for both sides; the flow handles the rest (`handleMessage`).
    */
-  protected acceptPeerCertificates(body: Uint8Array, full: Uint8Array): boolean {
+  private handshakeMessage(now: number, type: number, body: Uint8Array, full: Uint8Array): void {
+    const a = this.awaiting;
+    if (type === HandshakeType.Certificate && a === Await.Certificate) {
+      // R-MTP.1–3: the chain is verified; the leaf and its Endpoint ID are recorded (R-SEC.0a).
+      this.transcript.push(full);
+      const r = verifyPeerCertificates(this.crypto, this.config, body);
+      if ('alert' in r) { this.close(r.alert); return; }
+      this.peerCertificate = r.leaf;
+      this.endpointId = endpointIdOf(r.leaf);
+      this.awaiting = Await.KeyExchange;
+      return;
+    }
+    if (type !== HandshakeType.Finished || a !== Await.Finished) { (this.isClient ? clientMessage : serverMessage)(this, now, type, body, full); return; }
+    const k = this.keys!;
+    if (!bytesEqual(finishedVerifyData(this.crypto, k.master, !this.isClient, this.transcriptHash()), body)) { this.close(AlertDescription.DecryptError); return; }
     this.transcript.push(full);
-    const r = verifyPeerCertificates(this.crypto, this.config, body);
-    if ('alert' in r) { this.close(r.alert); return false; }
-    this.peerCertificate = r.leaf;
-    this.endpointId = endpointIdOf(r.leaf);
-    return true;
+    this.awaiting = Await.Done;
+    // The server's ChangeCipherSpec and Finished end the handshake (RFC 6347 Figure 1).
+    if (!this.isClient) this.sendFlight(now, this.ourFinished(), false);
+    // Established: stop retransmitting and drop handshake state (transcript, pending
+    // fragments, secrets zeroed for forward secrecy, the randoms). A server keeps its
+    // last flight to resend it if the client's Finished is retransmitted (§4.2.4), until
+    // the client's first application data shows that it arrived; a client needs its
+    // flight no more. A server keeps the client random: a retransmitted hello is recognised by it.
+    this.state = DtlsState.Connected;
+    this.retransmitAt = Infinity;
+    this.transcript = [];
+    this.reasm.reset(this.reasm.next);
+    if (this.isClient) { this.flight = []; this.clientRandom = NO_BYTES; }
+    const cert = this.peerCertificate;
+    if (cert !== undefined) this.peerCertificate = { sanUris: cert.sanUris, sanDnsNames: cert.sanDnsNames, publicKey: NO_BYTES };
+    this.ephemeral?.privateKey.fill(0);
+    this.ephemeral = undefined;
+    this.premaster?.fill(0);
+    this.premaster = undefined;
+    k.master.fill(0);
+    this.keys = undefined;
+    this.serverRandom = NO_BYTES;
+    this.host.connected(this);
   }
 
   /** Starts a new flight; `expectsReply` arms the retransmission timer (§4.2.4). */
-  protected sendFlight(now: number, messages: FlightMessage[], expectsReply: boolean): void {
+  sendFlight(now: number, messages: FlightMessage[], expectsReply: boolean): void {
     this.peerFlightFirst = this.flightBoundary;
     this.flightBoundary = this.reasm.next;
     this.flight = messages;
@@ -236,35 +295,31 @@ export abstract class DtlsAssociation {
     const max = this.config.maxDatagramBytes;
     let out = new Uint8Array(max);
     let len = 0;
-    const flush = (): void => {
-      if (len > 0) this.host.transmit(out.slice(0, len), this.address, this.port);
-      out = new Uint8Array(max); len = 0;
-    };
-    for (const m of this.flight) {
-      const epoch0 = m.epoch === 0;
-      const overhead = RECORD_HEADER_BYTES + (epoch0 ? 0 : CCM8_RECORD_OVERHEAD);
-      if (m.type === ContentType.ChangeCipherSpec) {
-        if (len + overhead + 1 > max) flush();
-        len = this.rl.seal(m.type, m.bytes, 0, 1, out, len, true);
-        continue;
+    let fragOff = 0;
+    for (let i = 0; ;) {
+      const m = this.flight[i];
+      const ccs = m !== undefined && m.type === ContentType.ChangeCipherSpec;
+      const overhead = RECORD_HEADER_BYTES + (m !== undefined && m.epoch > 0 ? CCM8_RECORD_OVERHEAD : 0) + (ccs ? 0 : HANDSHAKE_HEADER_BYTES);
+      // The datagram so far goes when the next record does not fit, and at the end of the flight.
+      if (m === undefined || max - len < overhead + (ccs ? 1 : 64)) {
+        if (len > 0) this.host.transmit(out.slice(0, len), this.address, this.port);
+        if (m === undefined) break;
+        out = new Uint8Array(max); len = 0;
       }
+      if (ccs) { len = this.rl.seal(m.type, m.bytes, 0, 1, out, len, true); i++; continue; }
+      const room = max - len - overhead;
+      if (room <= 0) return; // cannot happen with MIN_DATAGRAM_BYTES; never loop forever
       const total = m.bytes.length - HANDSHAKE_HEADER_BYTES;
-      let fragOff = 0;
-      do {
-        if (max - len < overhead + HANDSHAKE_HEADER_BYTES + 64) flush();
-        const room = max - len - overhead - HANDSHAKE_HEADER_BYTES;
-        if (room <= 0) return; // cannot happen with MIN_DATAGRAM_BYTES; never loop forever
-        const fragLen = Math.min(room, total - fragOff);
-        const frag = new Uint8Array(HANDSHAKE_HEADER_BYTES + fragLen);
-        frag.set(m.bytes.subarray(0, 6));
-        frag[6] = fragOff >>> 16; frag[7] = (fragOff >>> 8) & 0xff; frag[8] = fragOff & 0xff;
-        frag[9] = fragLen >>> 16; frag[10] = (fragLen >>> 8) & 0xff; frag[11] = fragLen & 0xff;
-        frag.set(m.bytes.subarray(HANDSHAKE_HEADER_BYTES + fragOff, HANDSHAKE_HEADER_BYTES + fragOff + fragLen), HANDSHAKE_HEADER_BYTES);
-        len = this.rl.seal(ContentType.Handshake, frag, 0, frag.length, out, len, epoch0);
-        fragOff += fragLen;
-      } while (fragOff < total);
+      const fragLen = Math.min(room, total - fragOff);
+      const frag = new Uint8Array(HANDSHAKE_HEADER_BYTES + fragLen);
+      frag.set(m.bytes.subarray(0, 6));
+      frag[6] = fragOff >>> 16; frag[7] = fragOff >>> 8; frag[8] = fragOff;
+      frag[9] = fragLen >>> 16; frag[10] = fragLen >>> 8; frag[11] = fragLen;
+      frag.set(m.bytes.subarray(HANDSHAKE_HEADER_BYTES + fragOff, HANDSHAKE_HEADER_BYTES + fragOff + fragLen), HANDSHAKE_HEADER_BYTES);
+      len = this.rl.seal(ContentType.Handshake, frag, 0, frag.length, out, len, m.epoch === 0);
+      fragOff += fragLen;
+      if (fragOff >= total) { i++; fragOff = 0; } // the next message (an empty body is one empty fragment)
     }
-    flush();
     this.transmissions++;
     if (arm) this.retransmitAt = now + this.timeoutMs;
   }
@@ -281,41 +336,16 @@ export abstract class DtlsAssociation {
 
   isClosed(): boolean { return this.state === DtlsState.Closed; }
 
-  /** The current flight went out more than once: the peer missed a retransmission deadline (issue #16). */
-  get stalled(): boolean { return this.state === DtlsState.Handshaking && this.transmissions > 1; }
-
-  /**
-   * Handshake done: stop retransmitting and drop handshake state (transcript, pending
-   * fragments; the flows wipe their secrets in `forgetSecrets`). A server keeps its
-   * last flight to resend it if the client's Finished is retransmitted (§4.2.4), until
-   * the client's first application data shows that it arrived; a client needs its
-   * flight no more.
-   */
-  protected established(): void {
-    this.state = DtlsState.Connected;
-    this.retransmitAt = Infinity;
-    this.transcript = [];
-    this.reasm.reset(this.reasm.next);
-    if (this.isClient) this.flight = [];
-    const cert = this.peerCertificate;
-    if (cert !== undefined) this.peerCertificate = { sanUris: cert.sanUris, sanDnsNames: cert.sanDnsNames, publicKey: NO_BYTES };
-    this.forgetSecrets();
-    this.host.connected(this);
-  }
-
-  /** Zeroes and drops ephemeral keys, premaster and master secret (forward secrecy). */
-  protected abstract forgetSecrets(): void;
-
   sendAlert(level: number, desc: number): void {
     const out = new Uint8Array(this.rl.sealedLength(2));
     const n = this.rl.seal(ContentType.Alert, new Uint8Array([level, desc]), 0, 2, out, 0);
     if (n > 0) this.host.transmit(out, this.address, this.port);
   }
 
-  /** Sends a fatal alert (or close_notify) and closes; the host hears `closed`. */
-  close(desc: number = AlertDescription.CloseNotify): void {
+  /** Sends a fatal alert (or close_notify; none when `send` is false: the peer's alert) and closes; the host hears `closed`. */
+  close(desc: number = AlertDescription.CloseNotify, send = true): void {
     if (this.state === DtlsState.Closed) return;
-    this.sendAlert(desc === AlertDescription.CloseNotify ? AlertLevel.Warning : AlertLevel.Fatal, desc);
+    if (send) this.sendAlert(desc === AlertDescription.CloseNotify ? AlertLevel.Warning : AlertLevel.Fatal, desc);
     this.closeAlert = desc;
     this.state = DtlsState.Closed;
     this.retransmitAt = Infinity;
@@ -324,9 +354,8 @@ export abstract class DtlsAssociation {
 
   /** Sends application data `data[start, end)` (R-COAP.14: only once Connected). Returns false otherwise. */
   send(data: Uint8Array, start = 0, end = data.length): boolean {
-    if (!this.canSeal(end - start)) return false;
     const out = new Uint8Array(this.rl.sealedLength(end - start));
-    if (this.rl.seal(ContentType.ApplicationData, data, start, end, out, 0) < 0) return false;
+    if (this.sealInto(data, start, end, out, 0) < 0) return false;
     this.host.transmit(out, this.address, this.port);
     return true;
   }
@@ -334,16 +363,13 @@ export abstract class DtlsAssociation {
   /**
    * The allocation-free way to send: protects `data[start, end)` into `out` at `off`
    * and returns the datagram length, which the caller writes to this peer itself; -1
-   * when not connected, too large, or `out` too small.
+   * when not connected, too large (one record per datagram: at most 2^14 bytes, RFC 5246
+   * §6.2.1, and `maxDatagramBytes`), or `out` too small.
    */
   sealInto(data: Uint8Array, start: number, end: number, out: Uint8Array, off: number): number {
-    if (!this.canSeal(end - start) || off + this.rl.sealedLength(end - start) > out.length) return -1;
+    const sealed = this.rl.sealedLength(end - start);
+    if (this.state !== DtlsState.Connected || end - start > MAX_PLAINTEXT_BYTES || sealed > this.config.maxDatagramBytes || off + sealed > out.length) return -1;
     const n = this.rl.seal(ContentType.ApplicationData, data, start, end, out, off);
     return n < 0 ? -1 : n - off;
-  }
-
-  /** One record per datagram: at most 2^14 bytes (RFC 5246 §6.2.1) and `maxDatagramBytes`. */
-  private canSeal(len: number): boolean {
-    return this.state === DtlsState.Connected && len <= MAX_PLAINTEXT_BYTES && this.rl.sealedLength(len) <= this.config.maxDatagramBytes;
   }
 }

@@ -82,7 +82,7 @@ export const COAPS_DEFAULT_PORT = 5684;
 export const MIN_DATAGRAM_BYTES = 128;
 
 /** The suites a configuration can use: certificates first, PSK only when configured. */
-export function suitesFor(c: Pick<DtlsConfig, 'certificate' | 'psk' | 'pskForIdentity'>): number[] {
+export function suitesFor(c: Partial<Pick<DtlsConfig, 'certificate' | 'psk' | 'pskForIdentity'>>): number[] {
   const suites: number[] = [];
   if (c.certificate !== undefined) suites.push(CipherSuite.EcdheEcdsaAes128Ccm8);
   if (c.psk !== undefined || c.pskForIdentity !== undefined) suites.push(CipherSuite.PskAes128Ccm8);
@@ -92,7 +92,7 @@ export function suitesFor(c: Pick<DtlsConfig, 'certificate' | 'psk' | 'pskForIde
 /** Frozen configuration from defaults and `overrides` (STYLE.md rule 8). */
 export function createDtlsConfig(overrides: Partial<DtlsConfig>): DtlsConfig {
   return Object.freeze({
-    cipherSuites: suitesFor({ certificate: overrides.certificate, psk: overrides.psk, pskForIdentity: overrides.pskForIdentity }),
+    cipherSuites: suitesFor(overrides),
     groups: [NamedGroup.Secp256r1, NamedGroup.X25519],
     certificate: undefined,
     psk: undefined,

@@ -6,7 +6,8 @@
  */
 import type { CryptoPort } from '../platform/crypto.ts';
 import type { ClientHelloFields } from './handshake-messages.ts';
-import { asciiBytes, concatBytes } from './crypto/prf.ts';
+import { concatBytes } from './crypto/prf.ts';
+import { utf8Bytes } from '../encoding/utf8.ts';
 import { bytesEqual } from './der.ts';
 
 export const COOKIE_BYTES = 16;
@@ -22,32 +23,29 @@ export class CookieJar {
 
   constructor(private readonly crypto: CryptoPort) {}
 
-  private rotate(now: number): void {
-    if (now < this.rotateAt) return;
-    this.previous = this.current;
-    this.current = new Uint8Array(32);
-    this.crypto.randomBytes(this.current);
-    if (this.rotateAt === -Infinity) this.previous = this.current;
-    this.rotateAt = now + COOKIE_SECRET_LIFETIME_MS;
-  }
-
-  private mac(secret: Uint8Array, address: string, port: number, hello: ClientHelloFields): Uint8Array {
+  /** The cookie for this peer and hello under the current (or the previous) secret; rotates the secret when due. */
+  private mac(now: number, previous: boolean, address: string, port: number, hello: ClientHelloFields): Uint8Array {
+    if (now >= this.rotateAt) {
+      this.previous = this.current;
+      this.current = new Uint8Array(32);
+      this.crypto.randomBytes(this.current);
+      if (this.rotateAt === -Infinity) this.previous = this.current;
+      this.rotateAt = now + COOKIE_SECRET_LIFETIME_MS;
+    }
     const suites = new Uint8Array(hello.suites.length * 2);
-    hello.suites.forEach((s, i) => { suites[2 * i] = s >>> 8; suites[2 * i + 1] = s & 0xff; });
-    const input = concatBytes(asciiBytes(address), new Uint8Array([port >>> 8, port & 0xff, hello.version >>> 8, hello.version & 0xff]),
-      hello.random, hello.sessionId, suites);
-    return this.crypto.hmacSha256(secret, input).slice(0, COOKIE_BYTES);
+    for (let i = 0; i < hello.suites.length; i++) { suites[2 * i] = hello.suites[i]! >>> 8; suites[2 * i + 1] = hello.suites[i]!; }
+    const input = concatBytes([utf8Bytes(address), new Uint8Array([port >>> 8, port & 0xff, hello.version >>> 8, hello.version & 0xff]),
+      hello.random, hello.sessionId, suites]);
+    return this.crypto.hmacSha256(previous ? this.previous : this.current, input).slice(0, COOKIE_BYTES);
   }
 
   issue(now: number, address: string, port: number, hello: ClientHelloFields): Uint8Array {
-    this.rotate(now);
-    return this.mac(this.current, address, port, hello);
+    return this.mac(now, false, address, port, hello);
   }
 
   verify(now: number, address: string, port: number, hello: ClientHelloFields): boolean {
-    this.rotate(now);
+    const current = this.mac(now, false, address, port, hello); // rotates first, whatever the cookie
     if (hello.cookie.length !== COOKIE_BYTES) return false;
-    return bytesEqual(hello.cookie, this.mac(this.current, address, port, hello)) ||
-      bytesEqual(hello.cookie, this.mac(this.previous, address, port, hello));
+    return bytesEqual(hello.cookie, current) || bytesEqual(hello.cookie, this.mac(now, true, address, port, hello));
   }
 }

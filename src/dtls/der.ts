@@ -53,15 +53,6 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return d === 0;
 }
 
-function base64Value(c: number): number {
-  if (c >= 65 && c <= 90) return c - 65;
-  if (c >= 97 && c <= 122) return c - 71;
-  if (c >= 48 && c <= 57) return c + 4;
-  if (c === 43 || c === 45) return 62; // + or -
-  if (c === 47 || c === 95) return 63; // / or _
-  return -1;
-}
-
 /** Base64 (RFC 4648 §4, whitespace ignored, padding optional); undefined on bad input. */
 export function base64Decode(text: string): Uint8Array | undefined {
   const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);
@@ -70,10 +61,12 @@ export function base64Decode(text: string): Uint8Array | undefined {
     const c = text.charCodeAt(i);
     if (c === 61) break; // '='
     if (c === 32 || c === 9 || c === 10 || c === 13) continue;
-    const v = base64Value(c);
+    // A–Z a–z 0–9, then + or - (62), / or _ (63)
+    const v = c >= 65 && c <= 90 ? c - 65 : c >= 97 && c <= 122 ? c - 71 : c >= 48 && c <= 57 ? c + 4
+      : c === 43 || c === 45 ? 62 : c === 47 || c === 95 ? 63 : -1;
     if (v < 0) return undefined;
     acc = (acc << 6) | v; bits += 6;
-    if (bits >= 8) { bits -= 8; out[n++] = (acc >>> bits) & 0xff; }
+    if (bits >= 8) { bits -= 8; out[n++] = acc >>> bits; }
   }
   return out.slice(0, n);
 }

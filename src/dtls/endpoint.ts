@@ -16,15 +16,14 @@
  * for an unknown peer that is not a ClientHello is dropped.
  */
 import type { CryptoPort } from '../platform/crypto.ts';
-import { DtlsState, type AssociationHost, type DtlsAssociation } from './association.ts';
-import { DtlsClientAssociation } from './client-flow.ts';
+import { DtlsAssociation, DtlsState, type AssociationHost } from './association.ts';
+import { startClient } from './client-flow.ts';
 import { suitesFor, type DtlsConfig } from './config.ts';
 import { CookieJar } from './cookie.ts';
 import { PeerTable } from './peer-table.ts';
-import { buildHelloVerifyRequest, parseClientHello } from './handshake-messages.ts';
-import { DtlsServerAssociation } from './server-flow.ts';
+import { parseClientHello } from './handshake-messages.ts';
 import { bytesEqual } from './der.ts';
-import { AlertDescription, ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
+import { AlertDescription, ContentType, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './wire.ts';
 
 export interface DtlsTransmit {
   readonly data: Uint8Array;
@@ -63,10 +62,10 @@ export class DtlsEndpoint implements AssociationHost {
   }
 
   /** Number of associations held (handshaking or connected). */
-  get associationCount(): number { return this.peers.size; }
+  get associationCount(): number { return this.peers.list.length; }
 
   /** All associations (handshaking or connected). */
-  associations(): DtlsAssociation[] { return this.peers.values(); }
+  associations(): DtlsAssociation[] { return this.peers.list.slice(); }
 
   /** The association with address:port, if any. */
   peer(address: string, port: number): DtlsAssociation | undefined { return this.peers.get(address, port); }
@@ -87,12 +86,12 @@ export class DtlsEndpoint implements AssociationHost {
     // Our own handshakes count against maxPeers too: a full table gives up a half-open
     // handshake a peer left, else the connected association idle longest (issue #16 bound).
     if (this.handshakeCount() >= this.options.config.maxHandshakes) this.evict(false);
-    if (this.peers.size >= this.options.config.maxPeers) this.evict(true);
-    const a = new DtlsClientAssociation(address, port, config, this.options.crypto, this);
+    if (this.peers.list.length >= this.options.config.maxPeers) this.evict(true);
+    const a = new DtlsAssociation(address, port, config, this.options.crypto, this, true);
     a.lastActivity = now;
     a.startedAt = now;
     this.peers.set(a);
-    a.start(now);
+    startClient(a, now);
     return a;
   }
 
@@ -108,16 +107,13 @@ export class DtlsEndpoint implements AssociationHost {
 
   handleDatagram(now: number, buf: Uint8Array, start: number, end: number, address: string, port: number): void {
     const a = this.peers.get(address, port);
-    if (this.options.server && this.isInitialClientHello(buf, start, end)) {
+    // An epoch-0 ClientHello, the start of a handshake, goes through the cookie exchange.
+    if (this.options.server && end - start >= RECORD_HEADER_BYTES + HANDSHAKE_HEADER_BYTES && buf[start] === ContentType.Handshake &&
+      buf[start + 3] === 0 && buf[start + 4] === 0 && buf[start + RECORD_HEADER_BYTES] === HandshakeType.ClientHello) {
       this.handleClientHello(now, buf, start, end, address, port, a);
       return;
     }
     if (a !== undefined) a.handleDatagram(now, buf, start, end);
-  }
-
-  private isInitialClientHello(buf: Uint8Array, start: number, end: number): boolean {
-    return end - start >= RECORD_HEADER_BYTES + HANDSHAKE_HEADER_BYTES && buf[start] === ContentType.Handshake &&
-      buf[start + 3] === 0 && buf[start + 4] === 0 && buf[start + RECORD_HEADER_BYTES] === HandshakeType.ClientHello;
   }
 
   /**
@@ -138,12 +134,28 @@ export class DtlsEndpoint implements AssociationHost {
     if (fragOff !== 0 || fragLen !== msgLen || HANDSHAKE_HEADER_BYTES + msgLen > recLen) return;
     const hello = parseClientHello(buf.subarray(h + HANDSHAKE_HEADER_BYTES, h + HANDSHAKE_HEADER_BYTES + msgLen));
     if (hello === undefined) return;
-    if (existing instanceof DtlsServerAssociation && bytesEqual(existing.clientRandom, hello.random)) {
+    if (existing !== undefined && !existing.isClient && bytesEqual(existing.clientRandom, hello.random)) {
       existing.handleDatagram(now, buf, start, end);
       return;
     }
     if (!this.cookies.verify(now, address, port, hello)) {
-      this.sendHelloVerifyRequest(buf, start, h, this.cookies.issue(now, address, port, hello), address, port);
+      // HelloVerifyRequest, from the datagram alone (no state kept, §4.2.1): its body is
+      // server_version DTLS 1.0 whatever the version negotiated, then cookie<0..2^8-1>.
+      const cookie = this.cookies.issue(now, address, port, hello);
+      const bodyLen = 3 + cookie.length;
+      const len = HANDSHAKE_HEADER_BYTES + bodyLen;
+      const out = new Uint8Array(RECORD_HEADER_BYTES + len);
+      out[0] = ContentType.Handshake; out[1] = 0xfe; out[2] = 0xfd; // DTLS 1.2
+      out.set(buf.subarray(start + 3, start + 11), 3); // epoch 0 and the ClientHello's record sequence number (§4.2.1)
+      out[11] = len >>> 8; out[12] = len;
+      const m = RECORD_HEADER_BYTES;
+      out[m] = HandshakeType.HelloVerifyRequest;
+      out[m + 3] = bodyLen; out[m + 11] = bodyLen;
+      out[m + 4] = buf[h + 4]!; out[m + 5] = buf[h + 5]!; // message_seq of the ClientHello
+      out[m + 12] = 0xfe; out[m + 13] = 0xff; out[m + 14] = cookie.length; // DTLS 1.0
+      out.set(cookie, m + 15);
+      this.helloVerifyRequests++;
+      this.transmit(out, address, port);
       return;
     }
     if (existing !== undefined) { this.peers.remove(existing); existing.close(AlertDescription.InternalError); }
@@ -151,14 +163,13 @@ export class DtlsEndpoint implements AssociationHost {
     // again (RFC 6347 §4.2.4) and its cookie still verifies (§4.2.1). A handshake that
     // missed a retransmission deadline gives way instead (a silent peer holds no slot).
     if (this.handshakeCount() >= this.options.config.maxHandshakes && !this.evict(false)) { this.hellosDeferred++; return; }
-    if (this.peers.size >= this.options.config.maxPeers && !this.evict(true)) return;
-    const a = new DtlsServerAssociation(address, port, this.options.config, this.options.crypto, this);
+    if (this.peers.list.length >= this.options.config.maxPeers && !this.evict(true)) return;
+    const a = new DtlsAssociation(address, port, this.options.config, this.options.crypto, this, false);
     a.lastActivity = now;
     a.startedAt = now;
     this.peers.set(a);
-    const recordSeq = ((buf[start + 5]! << 8) | buf[start + 6]!) * 0x100000000 +
-      (((buf[start + 7]! << 24) | (buf[start + 8]! << 16) | (buf[start + 9]! << 8) | buf[start + 10]!) >>> 0);
-    a.start((buf[h + 4]! << 8) | buf[h + 5]!, recordSeq);
+    // Its reassembly starts at the hello's message_seq (RFC 6347 §4.2.2).
+    a.reasm.reset((buf[h + 4]! << 8) | buf[h + 5]!);
     a.handleDatagram(now, buf, start, end);
   }
 
@@ -185,7 +196,8 @@ export class DtlsEndpoint implements AssociationHost {
     const list = this.peers.list;
     for (let i = 0; i < list.length; i++) {
       const a = list[i]!;
-      if (a.stalled) {
+      // Stalled: the current flight went out more than once, the peer missed a retransmission deadline.
+      if (a.state === DtlsState.Handshaking && a.transmissions > 1) {
         if (half === undefined || a.lastActivity < half.lastActivity) half = a;
       } else if (connectedToo && a.state === DtlsState.Connected && (oldest === undefined || a.lastActivity < oldest.lastActivity)) oldest = a;
     }
@@ -196,32 +208,18 @@ export class DtlsEndpoint implements AssociationHost {
     return true;
   }
 
-  private sendHelloVerifyRequest(buf: Uint8Array, rec: number, h: number, cookie: Uint8Array, address: string, port: number): void {
-    const body = buildHelloVerifyRequest(cookie);
-    const out = new Uint8Array(RECORD_HEADER_BYTES + HANDSHAKE_HEADER_BYTES + body.length);
-    out[0] = ContentType.Handshake; out[1] = DTLS_1_2 >>> 8; out[2] = DTLS_1_2 & 0xff;
-    out.set(buf.subarray(rec + 3, rec + 11), 3); // epoch 0 and the ClientHello's record sequence number (§4.2.1)
-    const len = HANDSHAKE_HEADER_BYTES + body.length;
-    out[11] = len >>> 8; out[12] = len & 0xff;
-    const m = RECORD_HEADER_BYTES;
-    out[m] = HandshakeType.HelloVerifyRequest;
-    out[m + 3] = body.length; out[m + 11] = body.length;
-    out[m + 4] = buf[h + 4]!; out[m + 5] = buf[h + 5]!; // message_seq of the ClientHello
-    out.set(body, m + HANDSHAKE_HEADER_BYTES);
-    this.helloVerifyRequests++;
-    this.transmit(out, address, port);
-  }
-
   /** Earliest deadline over all associations (Infinity when idle). */
   pollTimeout(): number {
     let t = Infinity;
     const list = this.peers.list;
-    for (let i = 0; i < list.length; i++) t = Math.min(t, list[i]!.pollTimeout());
+    // An association's retransmitAt is Infinity unless it is handshaking.
+    for (let i = 0; i < list.length; i++) t = Math.min(t, list[i]!.retransmitAt);
     return t;
   }
 
   handleTimeout(now: number): void {
-    for (const a of this.peers.values()) a.handleTimeout(now);
+    const list = this.peers.list.slice();
+    for (let i = 0; i < list.length; i++) list[i]!.handleTimeout(now);
   }
 
   /** The next datagram to send, or undefined. */

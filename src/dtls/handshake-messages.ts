@@ -37,35 +37,37 @@ export interface ServerHelloFields {
 
 /** Handshake header + body, as one unfragmented message (the form hashed, §4.2.6). */
 export function frameHandshake(type: number, seq: number, body: Uint8Array): Uint8Array {
-  const w = new ByteWriter();
-  w.u8(type).u24(body.length).u16(seq).u24(0).u24(body.length).bytes(body);
-  return w.done();
+  const n = body.length;
+  const out = new Uint8Array(HANDSHAKE_HEADER_BYTES + n);
+  out[0] = type; out[1] = n >>> 16; out[2] = n >>> 8; out[3] = n; // length
+  out[4] = seq >>> 8; out[5] = seq; // message_seq; fragment_offset 0
+  out[9] = n >>> 16; out[10] = n >>> 8; out[11] = n; // fragment_length
+  out.set(body, HANDSHAKE_HEADER_BYTES);
+  return out;
 }
 
 function parseExtensions(r: ByteReader): HelloExtensions | undefined {
   const ext: HelloExtensions = { groups: [], sigAlgs: [], extendedMasterSecret: false, renegotiationInfo: false, uncompressedOk: true };
-  if (r.left === 0) return ext;
-  const all = r.vec16();
-  if (!r.ok || r.left !== 0) return undefined;
-  const e = new ByteReader(all, 0, all.length);
-  while (e.ok && e.left > 0) {
+  if (r.pos === r.end) return ext;
+  const all = r.vec(2);
+  if (!r.ok || r.pos !== r.end) return undefined;
+  const e = new ByteReader(all);
+  while (e.ok && e.pos < e.end) {
     const type = e.u16();
-    const data = e.vec16();
-    const d = new ByteReader(data, 0, data.length);
-    if (type === ExtensionType.SupportedGroups) {
-      const l = d.vec16();
-      for (let i = 0; i + 1 < l.length; i += 2) ext.groups.push((l[i]! << 8) | l[i + 1]!);
-    } else if (type === ExtensionType.SignatureAlgorithms) {
-      const l = d.vec16();
-      for (let i = 0; i + 1 < l.length; i += 2) ext.sigAlgs.push((l[i]! << 8) | l[i + 1]!);
+    const data = e.vec(2);
+    const d = new ByteReader(data);
+    if (type === ExtensionType.SupportedGroups || type === ExtensionType.SignatureAlgorithms) {
+      const l = d.vec(2);
+      const list = type === ExtensionType.SupportedGroups ? ext.groups : ext.sigAlgs;
+      for (let i = 0; i + 1 < l.length; i += 2) list.push((l[i]! << 8) | l[i + 1]!);
     } else if (type === ExtensionType.EcPointFormats) {
-      const l = d.vec8();
+      const l = d.vec(1);
       ext.uncompressedOk = l.indexOf(0) >= 0;
     } else if (type === ExtensionType.ExtendedMasterSecret) {
       ext.extendedMasterSecret = true;
     } else if (type === ExtensionType.RenegotiationInfo) {
       // Initial handshake: renegotiated_connection must be empty (RFC 5746 §3.6)
-      if (d.vec8().length !== 0) return undefined;
+      if (d.vec(1).length !== 0) return undefined;
       ext.renegotiationInfo = true;
     }
     if (!d.ok) return undefined;
@@ -74,13 +76,13 @@ function parseExtensions(r: ByteReader): HelloExtensions | undefined {
 }
 
 export function parseClientHello(body: Uint8Array): ClientHelloFields | undefined {
-  const r = new ByteReader(body, 0, body.length);
+  const r = new ByteReader(body);
   const version = r.u16();
   const random = r.bytes(32);
-  const sessionId = r.vec8();
-  const cookie = r.vec8();
-  const suiteBytes = r.vec16();
-  const compression = r.vec8();
+  const sessionId = r.vec(1);
+  const cookie = r.vec(1);
+  const suiteBytes = r.vec(2);
+  const compression = r.vec(1);
   if (!r.ok || sessionId.length > 32 || compression.indexOf(0) < 0) return undefined;
   const suites: number[] = [];
   for (let i = 0; i + 1 < suiteBytes.length; i += 2) suites.push((suiteBytes[i]! << 8) | suiteBytes[i + 1]!);
@@ -94,14 +96,14 @@ export function buildClientHello(random: Uint8Array, cookie: Uint8Array, suites:
   w.u16(DTLS_1_2).bytes(random).u8(0);
   let m = w.open(1); w.bytes(cookie); w.close(m);
   m = w.open(2);
-  for (const s of suites) w.u16(s);
+  for (let i = 0; i < suites.length; i++) w.u16(suites[i]!);
   w.u16(0x00ff); // TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3)
   w.close(m);
   w.u8(1).u8(0); // compression: null
   const ext = w.open(2);
   if (certMode) {
     w.u16(ExtensionType.SupportedGroups); m = w.open(2); const l = w.open(2);
-    for (const g of groups) w.u16(g);
+    for (let i = 0; i < groups.length; i++) w.u16(groups[i]!);
     w.close(l); w.close(m);
     w.u16(ExtensionType.EcPointFormats).u16(2).u8(1).u8(0);
     w.u16(ExtensionType.SignatureAlgorithms).u16(4).u16(2).u16(SIG_ECDSA_SHA256);
@@ -119,9 +121,9 @@ export function buildHelloVerifyRequest(cookie: Uint8Array): Uint8Array {
 }
 
 export function parseHelloVerifyRequest(body: Uint8Array): Uint8Array | undefined {
-  const r = new ByteReader(body, 0, body.length);
+  const r = new ByteReader(body);
   r.u16();
-  const cookie = r.vec8();
+  const cookie = r.vec(1);
   return r.ok && cookie.length <= 255 ? cookie.slice() : undefined;
 }
 
@@ -137,10 +139,10 @@ export function buildServerHello(random: Uint8Array, sessionId: Uint8Array, suit
 }
 
 export function parseServerHello(body: Uint8Array): ServerHelloFields | undefined {
-  const r = new ByteReader(body, 0, body.length);
+  const r = new ByteReader(body);
   const version = r.u16();
   const random = r.bytes(32);
-  const sessionId = r.vec8();
+  const sessionId = r.vec(1);
   const suite = r.u16();
   const compression = r.u8();
   if (!r.ok || compression !== 0) return undefined;
@@ -151,21 +153,21 @@ export function parseServerHello(body: Uint8Array): ServerHelloFields | undefine
 export function buildCertificate(chain: readonly Uint8Array[]): Uint8Array {
   const w = new ByteWriter();
   const m = w.open(3);
-  for (const c of chain) w.u24(c.length).bytes(c);
+  for (let i = 0; i < chain.length; i++) { const m = w.open(3); w.bytes(chain[i]!); w.close(m); }
   w.close(m);
   return w.done();
 }
 
 /** The DER certificates of a Certificate message (at most `max`). */
 export function parseCertificateList(body: Uint8Array, max: number): Uint8Array[] | undefined {
-  const r = new ByteReader(body, 0, body.length);
-  const list = r.vec24();
-  if (!r.ok || r.left !== 0) return undefined;
-  const l = new ByteReader(list, 0, list.length);
+  const r = new ByteReader(body);
+  const list = r.vec(3);
+  if (!r.ok || r.pos !== r.end) return undefined;
+  const l = new ByteReader(list);
   const out: Uint8Array[] = [];
-  while (l.ok && l.left > 0) {
+  while (l.ok && l.pos < l.end) {
     if (out.length >= max) return undefined;
-    out.push(l.vec24());
+    out.push(l.vec(3));
   }
   return l.ok ? out : undefined;
 }
@@ -177,6 +179,7 @@ export function buildEcdheParams(group: number, publicKey: Uint8Array): Uint8Arr
   return w.done();
 }
 
+/** `params` (empty for a CertificateVerify) then DigitallySigned (RFC 5246 §4.7): ecdsa_secp256r1_sha256 and the signature. */
 export function buildSignedParams(params: Uint8Array, signature: Uint8Array): Uint8Array {
   const w = new ByteWriter();
   w.bytes(params).u16(SIG_ECDSA_SHA256).u16(signature.length).bytes(signature);
@@ -186,20 +189,18 @@ export function buildSignedParams(params: Uint8Array, signature: Uint8Array): Ui
 export interface ServerKeyExchangeFields { group: number; publicKey: Uint8Array; params: Uint8Array; sigAlg: number; signature: Uint8Array }
 
 export function parseEcdheServerKeyExchange(body: Uint8Array): ServerKeyExchangeFields | undefined {
-  const r = new ByteReader(body, 0, body.length);
+  const r = new ByteReader(body);
   if (r.u8() !== CURVE_TYPE_NAMED) return undefined;
   const group = r.u16();
-  const publicKey = r.vec8();
+  const publicKey = r.vec(1);
   const params = body.subarray(0, r.pos);
   const sigAlg = r.u16();
-  const signature = r.vec16();
-  return r.ok && r.left === 0 ? { group, publicKey, params, sigAlg, signature } : undefined;
+  const signature = r.vec(2);
+  return r.ok && r.pos === r.end ? { group, publicKey, params, sigAlg, signature } : undefined;
 }
 
-export function buildCertificateRequest(): Uint8Array {
-  // ecdsa_sign; ecdsa_secp256r1_sha256; no CA names (RFC 5246 §7.4.4)
-  return new Uint8Array([1, 64, 0, 2, SIG_ECDSA_SHA256 >>> 8, SIG_ECDSA_SHA256 & 0xff, 0, 0]);
-}
+/** CertificateRequest: ecdsa_sign; ecdsa_secp256r1_sha256; no CA names (RFC 5246 §7.4.4). Never written. */
+export const CERTIFICATE_REQUEST = new Uint8Array([1, 64, 0, 2, SIG_ECDSA_SHA256 >>> 8, SIG_ECDSA_SHA256 & 0xff, 0, 0]);
 
 /** ECDHE ClientKeyExchange: ECPoint public<1..255> (RFC 8422 §5.7). PSK: psk_identity<0..2^16-1> (RFC 4279 §2). */
 export function buildVec(lenBytes: 1 | 2, data: Uint8Array): Uint8Array {
@@ -209,17 +210,17 @@ export function buildVec(lenBytes: 1 | 2, data: Uint8Array): Uint8Array {
 }
 
 export function parseVec(body: Uint8Array, lenBytes: 1 | 2): Uint8Array | undefined {
-  const r = new ByteReader(body, 0, body.length);
-  const v = lenBytes === 1 ? r.vec8() : r.vec16();
-  return r.ok && r.left === 0 ? v : undefined;
+  const r = new ByteReader(body);
+  const v = r.vec(lenBytes);
+  return r.ok && r.pos === r.end ? v : undefined;
 }
 
 /** DigitallySigned (RFC 5246 §4.7) for CertificateVerify. */
 export function parseDigitallySigned(body: Uint8Array): { sigAlg: number; signature: Uint8Array } | undefined {
-  const r = new ByteReader(body, 0, body.length);
+  const r = new ByteReader(body);
   const sigAlg = r.u16();
-  const signature = r.vec16();
-  return r.ok && r.left === 0 ? { sigAlg, signature } : undefined;
+  const signature = r.vec(2);
+  return r.ok && r.pos === r.end ? { sigAlg, signature } : undefined;
 }
 
 export { HANDSHAKE_HEADER_BYTES };

@@ -10,30 +10,31 @@ import { concatBytes, prfSha256 } from './crypto/prf.ts';
 export function pskPremaster(psk: Uint8Array): Uint8Array {
   const n = psk.length;
   const out = new Uint8Array(4 + 2 * n);
-  out[0] = n >>> 8; out[1] = n & 0xff;
-  out[2 + n] = n >>> 8; out[3 + n] = n & 0xff;
+  out[0] = n >>> 8; out[1] = n;
+  out[2 + n] = n >>> 8; out[3 + n] = n;
   out.set(psk, 4 + n);
   return out;
 }
 
-/** master_secret (48 bytes): extended (RFC 7627 §4) over the session hash when negotiated. */
-export function masterSecret(crypto: CryptoPort, premaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, sessionHash: Uint8Array | undefined): Uint8Array {
-  return sessionHash !== undefined
-    ? prfSha256(crypto, premaster, 'extended master secret', sessionHash, 48)
-    : prfSha256(crypto, premaster, 'master secret', concatBytes(clientRandom, serverRandom), 48);
-}
-
+/** The master secret (48 bytes) and what the key block gives the two directions. */
 export interface TrafficKeys {
+  readonly master: Uint8Array;
   readonly clientKey: Uint8Array;
   readonly serverKey: Uint8Array;
   readonly clientIv: Uint8Array;
   readonly serverIv: Uint8Array;
 }
 
-/** key_block for AES-128-CCM-8: no MAC keys, 16-byte keys, 4-byte fixed IVs (RFC 6655 §3). */
-export function trafficKeys(crypto: CryptoPort, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): TrafficKeys {
-  const kb = prfSha256(crypto, master, 'key expansion', concatBytes(serverRandom, clientRandom), 40);
-  return { clientKey: kb.slice(0, 16), serverKey: kb.slice(16, 32), clientIv: kb.slice(32, 36), serverIv: kb.slice(36, 40) };
+/**
+ * master_secret, extended (RFC 7627 §4) over `sessionHash` when negotiated; then the
+ * key_block for AES-128-CCM-8: no MAC keys, 16-byte keys, 4-byte fixed IVs (RFC 6655 §3).
+ */
+export function trafficKeys(crypto: CryptoPort, premaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, sessionHash: Uint8Array | undefined): TrafficKeys {
+  const master = sessionHash !== undefined
+    ? prfSha256(crypto, premaster, 'extended master secret', sessionHash, 48)
+    : prfSha256(crypto, premaster, 'master secret', concatBytes([clientRandom, serverRandom]), 48);
+  const kb = prfSha256(crypto, master, 'key expansion', concatBytes([serverRandom, clientRandom]), 40);
+  return { master, clientKey: kb.slice(0, 16), serverKey: kb.slice(16, 32), clientIv: kb.slice(32, 36), serverIv: kb.slice(36, 40) };
 }
 
 /** verify_data = PRF(master, finished_label, Hash(handshake_messages))[0..11] (RFC 5246 §7.4.9). */

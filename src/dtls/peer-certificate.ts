@@ -13,15 +13,6 @@ const MAX_PEER_CHAIN = 4;
 
 export type PeerChainResult = { readonly leaf: Certificate } | { readonly alert: number };
 
-function alertFor(e: CertError): number {
-  switch (e) {
-    case CertError.Expired: return AlertDescription.CertificateExpired;
-    case CertError.UnknownCa: return AlertDescription.UnknownCa;
-    case CertError.Unsupported: return AlertDescription.UnsupportedCertificate;
-    default: return AlertDescription.BadCertificate;
-  }
-}
-
 /**
  * Trust anchors parsed once per DER list (a one-entry cache keyed by its identity).
  * Module-level `let`s, not a WeakMap: Moddable preloads this module into flash, where
@@ -30,28 +21,31 @@ function alertFor(e: CertError): number {
 let cachedDers: readonly Uint8Array[] | undefined;
 let cachedAnchors: Certificate[] = [];
 
-function anchorsOf(config: DtlsConfig): Certificate[] {
-  const ders = config.certificate?.trustAnchors ?? [];
-  if (ders !== cachedDers) {
-    const list: Certificate[] = [];
-    for (const d of ders) { const c = parseCertificate(d); if (typeof c !== 'number') list.push(c); }
-    cachedDers = ders;
-    cachedAnchors = list;
-  }
-  return cachedAnchors;
-}
-
 /** Verifies a Certificate message body; an empty list yields `{ alert: HandshakeFailure }`. */
 export function verifyPeerCertificates(crypto: CryptoPort, config: DtlsConfig, body: Uint8Array): PeerChainResult {
   const ders = parseCertificateList(body, MAX_PEER_CHAIN);
   if (ders === undefined) return { alert: AlertDescription.DecodeError };
   if (ders.length === 0) return { alert: AlertDescription.HandshakeFailure };
   const chain: Certificate[] = [];
-  for (const d of ders) {
-    const c = parseCertificate(d.slice());
-    if (typeof c === 'number') return { alert: alertFor(c) };
-    chain.push(c);
+  let e: CertError = CertError.Ok;
+  for (let i = 0; i < ders.length && e === CertError.Ok; i++) {
+    const c = parseCertificate(ders[i]!.slice());
+    if (typeof c === 'number') e = c;
+    else chain.push(c);
   }
-  const e = verifyChain(crypto, chain, anchorsOf(config), config.wallClock());
-  return e === CertError.Ok ? { leaf: chain[0]! } : { alert: alertFor(e) };
+  if (e === CertError.Ok) {
+    const anchors = config.certificate?.trustAnchors ?? [];
+    if (anchors !== cachedDers) {
+      cachedDers = anchors;
+      cachedAnchors = [];
+      for (let i = 0; i < anchors.length; i++) { const c = parseCertificate(anchors[i]!); if (typeof c !== 'number') cachedAnchors.push(c); }
+    }
+    e = verifyChain(crypto, chain, cachedAnchors, config.wallClock());
+  }
+  if (e === CertError.Ok) return { leaf: chain[0]! };
+  // The TLS alert for the failure (RFC 5246 §7.2.2)
+  return {
+    alert: e === CertError.Expired ? AlertDescription.CertificateExpired : e === CertError.UnknownCa ? AlertDescription.UnknownCa
+      : e === CertError.Unsupported ? AlertDescription.UnsupportedCertificate : AlertDescription.BadCertificate,
+  };
 }

@@ -7,10 +7,8 @@ import type { DtlsAssociation } from './association.ts';
 
 export class PeerTable {
   private readonly byAddress = new Map<string, Map<number, DtlsAssociation>>();
-  /** The same associations as a flat list, for allocation-free scans (deadlines). */
+  /** The same associations as a flat list, for allocation-free scans (deadlines); copy it to iterate while associations close. */
   readonly list: DtlsAssociation[] = [];
-
-  get size(): number { return this.list.length; }
 
   get(address: string, port: number): DtlsAssociation | undefined {
     return this.byAddress.get(address)?.get(port);
@@ -34,7 +32,4 @@ export class PeerTable {
     this.list.splice(this.list.indexOf(a), 1);
     return true;
   }
-
-  /** A snapshot (safe to iterate while associations close). */
-  values(): DtlsAssociation[] { return this.list.slice(); }
 }

@@ -13,14 +13,13 @@ export const MAX_AHEAD = 4;
 /** No per-byte map: the message came whole in one fragment (the usual case). Never written. */
 const WHOLE = new Uint8Array(0);
 
-class PartialMessage {
-  received = 0;
+interface PartialMessage {
+  readonly type: number;
+  readonly length: number;
+  received: number;
   /** Which bytes arrived; built only when a message comes in pieces (a typed array is 7 XS slots). */
-  got: Uint8Array = WHOLE;
+  got: Uint8Array;
   readonly body: Uint8Array;
-  constructor(readonly type: number, readonly length: number) {
-    this.body = new Uint8Array(length);
-  }
 }
 
 export const FragmentResult = { Accepted: 0, Old: 1, Dropped: 2 } as const;
@@ -39,7 +38,7 @@ export class HandshakeReassembler {
     if (seq < this.next) return FragmentResult.Old;
     if (seq > this.next + MAX_AHEAD || length > this.maxMessageBytes || fragOff + fragLen > length) return FragmentResult.Dropped;
     let p = this.pending.get(seq);
-    if (p === undefined) { p = new PartialMessage(type, length); this.pending.set(seq, p); }
+    if (p === undefined) { p = { type, length, received: 0, got: WHOLE, body: new Uint8Array(length) }; this.pending.set(seq, p); }
     if (p.type !== type || p.length !== length) { this.pending.delete(seq); return FragmentResult.Dropped; }
     if (p.received === length) return FragmentResult.Accepted; // complete already: a retransmitted copy
     if (fragOff === 0 && fragLen === length) {

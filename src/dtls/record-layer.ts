@@ -26,15 +26,15 @@ function copyBytes(src: Uint8Array, start: number, end: number, out: Uint8Array,
 }
 
 /** The record just parsed by `RecordLayer.next`: header fields and the plaintext range. */
-export class RecordView {
-  type = 0;
-  epoch = 0;
-  seq = 0;
+export interface RecordView {
+  type: number;
+  epoch: number;
+  seq: number;
   /** Plaintext fragment [start, end) in the datagram buffer. */
-  start = 0;
-  end = 0;
+  start: number;
+  end: number;
   /** The record was dropped because it failed authentication under the current read keys (`type` is 0). */
-  badMac = false;
+  badMac: boolean;
 }
 
 /**
@@ -44,26 +44,17 @@ export class RecordView {
  * time): one set serves every association (20 XS slots each saved). Built at run time:
  * Moddable preloads this module, and an object made at preload is read-only.
  */
-class RecordScratch {
-  readonly nonce = new Uint8Array(12);
-  readonly aad = new Uint8Array(13);
-  readonly view = new RecordView();
-}
-let scratch: RecordScratch | null = null;
-function recordScratch(): RecordScratch {
-  if (scratch === null) scratch = new RecordScratch();
-  return scratch;
-}
-
-export const RecordResult = { Ok: 0, Drop: 1, End: 2 } as const;
-export type RecordResult = (typeof RecordResult)[keyof typeof RecordResult];
+let nonce: Uint8Array | undefined;
+let aad: Uint8Array;
+let sharedView: RecordView;
 
 export class RecordLayer {
   readEpoch = 0;
   private readCipher: Ccm8Cipher | undefined;
   private readIv: Uint8Array = NO_IV;
   private readonly window = new ReplayWindow();
-  private readonly window0 = new ReplayWindow();
+  /** Epoch 0's; a HelloVerifyRequest restarts the server's numbering, its history goes (RFC 6347 §4.2.1). */
+  readonly window0 = new ReplayWindow();
 
   writeEpoch = 0;
   writeSeq = 0;
@@ -72,20 +63,13 @@ export class RecordLayer {
   /** Epoch-0 writer state kept to retransmit a flight started before the epoch change. */
   private writeSeq0 = 0;
 
-  private readonly nonce: Uint8Array;
-  private readonly aad: Uint8Array;
   /** Shared by every record layer like the nonce: read by the caller between two `next` calls of one datagram. */
   readonly view: RecordView;
 
   constructor() {
-    const s = recordScratch();
-    this.nonce = s.nonce;
-    this.aad = s.aad;
-    this.view = s.view;
+    if (nonce === undefined) { nonce = new Uint8Array(12); aad = new Uint8Array(13); sharedView = { type: 0, epoch: 0, seq: 0, start: 0, end: 0, badMac: false }; }
+    this.view = sharedView;
   }
-
-  /** Forgets epoch-0 history: a HelloVerifyRequest restarts the server's numbering (RFC 6347 §4.2.1). */
-  resetEpoch0Window(): void { this.window0.reset(); }
 
   /** Installs the peer's keys for the next epoch (on its ChangeCipherSpec). */
   setReadKeys(cipher: Ccm8Cipher, iv: Uint8Array): void {
@@ -133,27 +117,27 @@ export class RecordLayer {
     }
     if (epoch !== this.readEpoch || this.readCipher === undefined || len < CCM8_RECORD_OVERHEAD) return recEnd;
     if (!this.window.check(seq)) return recEnd;
-    const n = this.nonce;
+    const n = nonce!;
     n.set(this.readIv, 0);
     for (let i = 0; i < 8; i++) n[4 + i] = buf[body + i]!;
     const plainLen = len - CCM8_RECORD_OVERHEAD;
     this.fillAad(buf, off, type, plainLen);
-    if (!this.readCipher.open(n, this.aad, buf, body + 8, recEnd)) { v.badMac = true; return recEnd; }
+    if (!this.readCipher.open(n, aad, buf, body + 8, recEnd)) { v.badMac = true; return recEnd; }
     this.window.mark(seq);
     v.type = type; v.epoch = epoch; v.seq = seq; v.start = body + 8; v.end = body + 8 + plainLen;
     return recEnd;
   }
 
   private fillAad(hdr: Uint8Array, off: number, type: number, plainLen: number): void {
-    const a = this.aad;
+    const a = aad;
     for (let i = 0; i < 8; i++) a[i] = hdr[off + 3 + i]!;
-    a[8] = type; a[9] = DTLS_1_2 >>> 8; a[10] = DTLS_1_2 & 0xff;
-    a[11] = plainLen >>> 8; a[12] = plainLen & 0xff;
+    a[8] = type; a[9] = 0xfe; a[10] = 0xfd; // DTLS 1.2
+    a[11] = plainLen >>> 8; a[12] = plainLen;
   }
 
   /** Bytes `seal` writes for `plainLen` bytes of payload in the current write epoch. */
-  sealedLength(plainLen: number, epoch = this.writeEpoch): number {
-    return RECORD_HEADER_BYTES + plainLen + (epoch > 0 ? CCM8_RECORD_OVERHEAD : 0);
+  sealedLength(plainLen: number): number {
+    return RECORD_HEADER_BYTES + plainLen + (this.writeEpoch > 0 ? CCM8_RECORD_OVERHEAD : 0);
   }
 
   /**
@@ -167,26 +151,26 @@ export class RecordLayer {
     const seq = epoch0 && this.writeEpoch > 0 ? this.writeSeq0++ : this.writeSeq++;
     if (seq > MAX_SEQ) return -1;
     const plainLen = end - start;
-    out[off] = type; out[off + 1] = DTLS_1_2 >>> 8; out[off + 2] = DTLS_1_2 & 0xff;
-    out[off + 3] = epoch >>> 8; out[off + 4] = epoch & 0xff;
+    out[off] = type; out[off + 1] = 0xfe; out[off + 2] = 0xfd; // DTLS 1.2
+    out[off + 3] = epoch >>> 8; out[off + 4] = epoch;
     const hi = Math.floor(seq / 0x100000000); const lo = seq >>> 0;
-    out[off + 5] = hi >>> 8; out[off + 6] = hi & 0xff;
-    out[off + 7] = lo >>> 24; out[off + 8] = (lo >>> 16) & 0xff; out[off + 9] = (lo >>> 8) & 0xff; out[off + 10] = lo & 0xff;
+    out[off + 5] = hi >>> 8; out[off + 6] = hi;
+    out[off + 7] = lo >>> 24; out[off + 8] = lo >>> 16; out[off + 9] = lo >>> 8; out[off + 10] = lo;
     const body = off + RECORD_HEADER_BYTES;
     if (epoch === 0 || this.writeCipher === undefined) {
-      out[off + 11] = plainLen >>> 8; out[off + 12] = plainLen & 0xff;
+      out[off + 11] = plainLen >>> 8; out[off + 12] = plainLen;
       copyBytes(src, start, end, out, body);
       return body + plainLen;
     }
     const len = plainLen + CCM8_RECORD_OVERHEAD;
-    out[off + 11] = len >>> 8; out[off + 12] = len & 0xff;
+    out[off + 11] = len >>> 8; out[off + 12] = len;
     for (let i = 0; i < 8; i++) out[body + i] = out[off + 3 + i]!; // explicit nonce = epoch ‖ seq
     copyBytes(src, start, end, out, body + 8);
-    const n = this.nonce;
+    const n = nonce!;
     n.set(this.writeIv, 0);
     for (let i = 0; i < 8; i++) n[4 + i] = out[body + i]!;
     this.fillAad(out, off, type, plainLen);
-    this.writeCipher.seal(n, this.aad, out, body + 8, body + 8 + plainLen);
+    this.writeCipher.seal(n, aad, out, body + 8, body + 8 + plainLen);
     return body + len;
   }
 }

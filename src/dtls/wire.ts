@@ -54,7 +54,10 @@ export const HANDSHAKE_HEADER_BYTES = 12;
 /** CCM-8 record expansion: 8-byte explicit nonce + 8-byte tag (RFC 6655 §3). */
 export const CCM8_RECORD_OVERHEAD = 16;
 
-/** Growable big-endian writer for handshake messages (handshake-time allocation only). */
+/**
+ * Growable big-endian writer for handshake messages (handshake-time allocation only).
+ * A Uint8Array store keeps the low 8 bits (ToUint8): no `& 0xff` here or in the layer.
+ */
 export class ByteWriter {
   buf = new Uint8Array(256);
   len = 0;
@@ -67,33 +70,38 @@ export class ByteWriter {
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
   }
-  u8(v: number): this { this.room(1); this.buf[this.len++] = v & 0xff; return this; }
+  u8(v: number): this { this.room(1); this.buf[this.len++] = v; return this; }
   u16(v: number): this { return this.u8(v >>> 8).u8(v); }
-  u24(v: number): this { return this.u8(v >>> 16).u8(v >>> 8).u8(v); }
   bytes(b: Uint8Array): this { this.room(b.length); this.buf.set(b, this.len); this.len += b.length; return this; }
   /** Reserves an n-byte length prefix; `close(mark)` fills it with the bytes written since. */
   open(n: 1 | 2 | 3): number { for (let i = 0; i < n; i++) this.u8(0); return this.len * 4 + n; }
   close(mark: number): this {
     const n = mark & 3; const at = (mark >>> 2) - n; const v = this.len - (mark >>> 2);
-    for (let i = n - 1, x = v; i >= 0; i--, x >>>= 8) this.buf[at + i] = x & 0xff;
+    for (let i = n - 1, x = v; i >= 0; i--, x >>>= 8) this.buf[at + i] = x;
     return this;
   }
   done(): Uint8Array { return this.buf.slice(0, this.len); }
 }
 
-/** Bounds-checked big-endian reader over a handshake message body; `ok` turns false on overrun. */
+/**
+ * Bounds-checked big-endian reader over a handshake message body; `ok` turns false on
+ * overrun. `end - pos` bytes are left.
+ */
 export class ByteReader {
   ok = true;
-  constructor(public buf: Uint8Array, public pos: number, public end: number) {}
+  pos = 0;
+  readonly end: number;
+  constructor(readonly buf: Uint8Array) { this.end = buf.length; }
   u8(): number { if (this.pos + 1 > this.end) { this.ok = false; return 0; } return this.buf[this.pos++]!; }
   u16(): number { return (this.u8() << 8) | this.u8(); }
-  u24(): number { return (this.u8() << 16) | (this.u8() << 8) | this.u8(); }
   bytes(n: number): Uint8Array {
-    if (!this.ok || n < 0 || this.pos + n > this.end) { this.ok = false; return new Uint8Array(0); }
+    if (!this.ok || n < 0 || this.pos + n > this.end) { this.ok = false; return NO_BYTES; }
     const b = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return b;
   }
-  vec8(): Uint8Array { return this.bytes(this.u8()); }
-  vec16(): Uint8Array { return this.bytes(this.u16()); }
-  vec24(): Uint8Array { return this.bytes(this.u24()); }
-  get left(): number { return this.end - this.pos; }
+  /** A vector with an n-byte length prefix (RFC 5246 §4.3: `opaque x<0..2^8n-1>`). */
+  vec(n: 1 | 2 | 3): Uint8Array {
+    let len = 0;
+    for (let i = 0; i < n; i++) len = (len << 8) | this.u8();
+    return this.bytes(len);
+  }
 }

@@ -49,16 +49,6 @@ function digits(b: Uint8Array, p: number, n: number): number {
   return v;
 }
 
-/** Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /** UTCTime / GeneralizedTime "…Z" (RFC 5280 §4.1.2.5) to Unix ms; NaN if malformed. */
 function timeMs(buf: Uint8Array, t: Tlv): number {
   let p = t.start; let year: number;
@@ -68,7 +58,13 @@ function timeMs(buf: Uint8Array, t: Tlv): number {
   if (buf[t.end - 1] !== 0x5a) return NaN;
   const mo = digits(buf, p, 2); const d = digits(buf, p + 2, 2);
   const h = digits(buf, p + 4, 2); const mi = digits(buf, p + 6, 2); const s = digits(buf, p + 8, 2);
-  return ((daysFromCivil(year, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000;
+  // Days since 1970-01-01 of the civil date (proleptic Gregorian, H. Hinnant's days_from_civil).
+  const y = year - (mo <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60000 + s * 1000;
 }
 
 function ascii(buf: Uint8Array, start: number, end: number): string {
@@ -81,8 +77,8 @@ function parseExtensions(der: Uint8Array, ext: Tlv, out: { isCa: boolean; sanUri
   const seq = readTlv(der, ext.start, ext.end);
   const list = seq && seq.tag === 0x30 ? children(der, seq, 32) : undefined;
   if (list === undefined) return false;
-  for (const e of list) {
-    const parts = children(der, e, 3);
+  for (let i = 0; i < list.length; i++) {
+    const parts = children(der, list[i]!, 3);
     if (parts === undefined || parts.length < 2) return false;
     const value = parts[parts.length - 1]!;
     if (value.tag !== 0x04) return false;
@@ -90,7 +86,8 @@ function parseExtensions(der: Uint8Array, ext: Tlv, out: { isCa: boolean; sanUri
     if (oidIs(der, parts[0], OID_SAN)) {
       const names = inner && inner.tag === 0x30 ? children(der, inner, 32) : undefined;
       if (names === undefined) return false;
-      for (const n of names) {
+      for (let j = 0; j < names.length; j++) {
+        const n = names[j]!;
         if (n.tag === 0x86) out.sanUris.push(ascii(der, n.start, n.end));
         else if (n.tag === 0x82) out.sanDnsNames.push(ascii(der, n.start, n.end).toLowerCase());
       }
@@ -108,8 +105,8 @@ export function parseCertificate(der: Uint8Array): Certificate | CertError {
   const top = readTlv(der, 0, der.length);
   const parts = top && top.tag === 0x30 ? children(der, top, 3) : undefined;
   if (parts === undefined || parts.length !== 3) return CertError.Malformed;
-  const [tbsT, sigAlg, sigVal] = parts as [Tlv, Tlv, Tlv];
-  const sigAlgKids = children(der, sigAlg, 2);
+  const tbsT = parts[0]!; const sigVal = parts[2]!;
+  const sigAlgKids = children(der, parts[1]!, 2);
   if (!oidIs(der, sigAlgKids?.[0], OID_ECDSA_SHA256)) return CertError.Unsupported;
   if (sigVal.tag !== 0x03 || sigVal.end - sigVal.start < 2 || der[sigVal.start] !== 0) return CertError.Malformed;
   const f = children(der, tbsT, 12);
@@ -145,7 +142,8 @@ export const USP_EID_URN_PREFIX = 'urn:bbf:usp:id:';
 
 /** The USP Endpoint ID carried in the certificate's SAN URIs, if any (R-SEC.0a). */
 export function endpointIdOf(cert: Pick<Certificate, 'sanUris'>): string | undefined {
-  for (const uri of cert.sanUris) {
+  for (let i = 0; i < cert.sanUris.length; i++) {
+    const uri = cert.sanUris[i]!;
     if (uri.length > USP_EID_URN_PREFIX.length && uri.startsWith(USP_EID_URN_PREFIX)) return uri.slice(USP_EID_URN_PREFIX.length);
   }
   return undefined;
@@ -162,12 +160,10 @@ export function certificateNames(cert: Pick<Certificate, 'sanUris' | 'sanDnsName
   if (cert.sanUris.indexOf(USP_EID_URN_PREFIX + eid) >= 0) return true;
   if (!eid.startsWith(FQDN_PREFIX)) return false;
   const host = eid.slice(FQDN_PREFIX.length).toLowerCase();
-  for (const name of cert.sanDnsNames) {
-    if (name === host) return true;
-    if (name.startsWith('*.')) {
-      const dot = host.indexOf('.');
-      if (dot > 0 && host.slice(dot) === name.slice(1)) return true;
-    }
+  const dot = host.indexOf('.');
+  for (let i = 0; i < cert.sanDnsNames.length; i++) {
+    const name = cert.sanDnsNames[i]!;
+    if (name === host || (name.startsWith('*.') && dot > 0 && host.slice(dot) === name.slice(1))) return true;
   }
   return false;
 }
@@ -187,10 +183,9 @@ export function verifyChain(crypto: CryptoPort, chain: readonly Certificate[], a
   for (let i = 0; i < chain.length; i++) {
     const cert = chain[i]!;
     if (!within(cert, nowMs)) return CertError.Expired;
-    const anchor = anchors.find((a) => bytesEqual(a.subject, cert.issuer) && crypto.ecdsaP256Verify(a.publicKey, cert.tbs, cert.signature));
-    if (anchor !== undefined) {
-      if (!within(anchor, nowMs)) return CertError.Expired;
-      return CertError.Ok;
+    for (let j = 0; j < anchors.length; j++) {
+      const a = anchors[j]!;
+      if (bytesEqual(a.subject, cert.issuer) && crypto.ecdsaP256Verify(a.publicKey, cert.tbs, cert.signature)) return within(a, nowMs) ? CertError.Ok : CertError.Expired;
     }
     const next = chain[i + 1];
     if (next === undefined || !bytesEqual(next.subject, cert.issuer)) return CertError.UnknownCa;

@@ -7,7 +7,8 @@ import * as assert from 'uvu/assert';
 import { randomFillSync } from 'node:crypto';
 import { createNodeCrypto } from '../../src/platform/node/crypto.ts';
 import { createPortableCrypto } from '../../src/dtls/crypto/portable.ts';
-import { prfSha256, asciiBytes } from '../../src/dtls/crypto/prf.ts';
+import { prfSha256 } from '../../src/dtls/crypto/prf.ts';
+import { utf8Bytes as asciiBytes } from '../../src/encoding/utf8.ts';
 import type { CryptoPort } from '../../src/platform/crypto.ts';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));

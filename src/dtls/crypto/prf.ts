@@ -3,31 +3,26 @@
  * port's HMAC. Handshake-time only, so it allocates freely.
  */
 import type { CryptoPort } from '../../platform/crypto.ts';
+import { utf8Bytes } from '../../encoding/utf8.ts';
 
-/** ASCII label bytes without TextEncoder (core rule: no platform text APIs). */
-export function asciiBytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0x7f;
-  return out;
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+/** The parts one after the other (also the handshake transcript, RFC 5246 §7.4.9). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
-  for (const p of parts) n += p.length;
+  for (let i = 0; i < parts.length; i++) n += parts[i]!.length;
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (let i = 0; i < parts.length; i++) { out.set(parts[i]!, o); o += parts[i]!.length; }
   return out;
 }
 
 /** PRF(secret, label, seed) truncated to `length` bytes (RFC 5246 §5). */
 export function prfSha256(crypto: CryptoPort, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
-  const labelSeed = concatBytes(asciiBytes(label), seed);
+  const labelSeed = concatBytes([utf8Bytes(label), seed]) // an ASCII label;
   const out = new Uint8Array(length);
   let a = crypto.hmacSha256(secret, labelSeed); // A(1)
   let o = 0;
   while (o < length) {
-    const block = crypto.hmacSha256(secret, concatBytes(a, labelSeed));
+    const block = crypto.hmacSha256(secret, concatBytes([a, labelSeed]));
     const n = Math.min(block.length, length - o);
     out.set(block.subarray(0, n), o);
     o += n;

@@ -5,15 +5,14 @@
  * peer's records after a valid ClientHello, 4 a fresh client association fed the rest as
  * the server's flight.
  */
-import type { AssociationHost, DtlsAssociation } from '../../../src/dtls/association.ts';
-import { DtlsClientAssociation } from '../../../src/dtls/client-flow.ts';
+import { DtlsAssociation, type AssociationHost } from '../../../src/dtls/association.ts';
+import { startClient } from '../../../src/dtls/client-flow.ts';
 import { createDtlsConfig } from '../../../src/dtls/config.ts';
 import {
   buildCertificate, buildEcdheParams, buildHelloVerifyRequest, buildServerHello, buildSignedParams, parseCertificateList, parseClientHello,
   parseDigitallySigned, parseEcdheServerKeyExchange, parseHelloVerifyRequest, parseServerHello, parseVec,
 } from '../../../src/dtls/handshake-messages.ts';
 import { HandshakeReassembler } from '../../../src/dtls/reassembly.ts';
-import { DtlsServerAssociation } from '../../../src/dtls/server-flow.ts';
 import { certificateNames, endpointIdOf, parseCertificate } from '../../../src/dtls/x509.ts';
 import { CipherSuite, NamedGroup } from '../../../src/dtls/wire.ts';
 import { createNodeCrypto } from '../../../src/platform/node/crypto.ts';
@@ -66,16 +65,16 @@ export default function create(): FuzzTarget {
           return;
         }
         case 3: {
-          const a: DtlsAssociation = new DtlsServerAssociation('10.0.0.1', 4000, serverConfig, crypto, host);
-          (a as DtlsServerAssociation).start(0, 0);
+          const a = new DtlsAssociation('10.0.0.1', 4000, serverConfig, crypto, host, false);
+          a.reasm.reset(0);
           a.handleDatagram(0, hello, 0, hello.length);
           a.handleDatagram(1, b, 0, b.length);
           a.handleTimeout(2000);
           return;
         }
         default: {
-          const a = new DtlsClientAssociation('10.0.0.2', 5684, clientConfig, crypto, host);
-          a.start(0);
+          const a = new DtlsAssociation('10.0.0.2', 5684, clientConfig, crypto, host, true);
+          startClient(a, 0);
           a.handleDatagram(1, b, 0, b.length);
           a.handleTimeout(2000);
         }
