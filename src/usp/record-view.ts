@@ -14,7 +14,7 @@
  * the fields read before the failure stay valid, so `canReply` can apply R-MTP.5.
  */
 import { RecordError } from './errors.ts';
-import { bytesEqual, WireError, WireReader, WireType } from './wire.ts';
+import { bytesEqual, WireReader, WireType } from './wire.ts';
 
 /** record_type members, numbered as their field numbers in usp-record.proto. */
 export const RecordType = {
@@ -47,12 +47,10 @@ export function createRecordViewConfig(overrides: Partial<RecordViewConfig> = {}
 
 const DEFAULT_CONFIG = createRecordViewConfig();
 
-function mapWireError(e: number): RecordError {
-  if (e === WireError.Truncated) return RecordError.Truncated;
-  if (e === WireError.VarintTooLong) return RecordError.VarintTooLong;
-  if (e === WireError.LengthPastEnd) return RecordError.LengthPastEnd;
-  return RecordError.WireType;
-}
+/**
+ * WireError 1–4 (Truncated, VarintTooLong, LengthPastEnd, BadTag) are RecordError 1–4
+ * (BadTag reads as WireType): a reader's error is the Record's, no mapping function.
+ */
 
 export class RecordView {
   buf: Uint8Array = new Uint8Array(0);
@@ -91,37 +89,30 @@ export class RecordView {
   constructor(private readonly config: RecordViewConfig = DEFAULT_CONFIG) {}
 
   /**
-   * Resets what every Record sets, and the previous record_type member's fields: only
-   * the current member's fields are ever non-zero, even after a failed wrap.
+   * Parses and validates the Record in `buf[start, end)`; RecordError.Ok when usable.
+   * First it resets what every Record sets and the previous record_type member's
+   * fields: only the current member's fields are ever non-zero, even after a failed wrap.
    */
-  private clear(): void {
-    const prev = this.recordType;
-    if (prev !== RecordType.None && prev !== RecordType.NoSessionContext) this.clearBody(prev);
-    this.versionLen = this.toIdLen = this.fromIdLen = this.macSignatureLen = this.senderCertLen = 0;
-    this.payloadSecurity = 0;
-    this.recordType = RecordType.None;
-    this.payloadLen = this.payloadCount = 0;
-  }
-
-  private clearBody(type: RecordType): void {
-    if (type === RecordType.SessionContext) {
-      this.sessionIdHi = this.sessionIdLo = this.sequenceIdHi = this.sequenceIdLo = 0;
-      this.expectedIdHi = this.expectedIdLo = this.retransmitIdHi = this.retransmitIdLo = 0;
-      this.payloadSarState = this.payloadrecSarState = 0;
-    } else if (type !== RecordType.NoSessionContext) {
-      this.reasonLen = this.reasonCode = this.connectVersion = this.subscribedLen = 0;
-    }
-  }
-
-  /** Parses and validates the Record in `buf[start, end)`; RecordError.Ok when usable. */
   wrap(buf: Uint8Array, start: number, end: number): RecordError {
     this.buf = buf;
     this.start = start;
     this.end = end;
-    this.clear();
-    if (end - start > this.config.maxRecordBytes) return RecordError.TooLarge;
+    const prev = this.recordType;
+    if (prev === RecordType.SessionContext) {
+      this.sessionIdHi = this.sessionIdLo = this.sequenceIdHi = this.sequenceIdLo = 0;
+      this.expectedIdHi = this.expectedIdLo = this.retransmitIdHi = this.retransmitIdLo = 0;
+      this.payloadSarState = this.payloadrecSarState = 0;
+    } else if (prev > RecordType.SessionContext) { // websocket/mqtt/stomp/uds_connect, disconnect
+      this.reasonLen = this.reasonCode = this.connectVersion = this.subscribedLen = 0;
+    }
+    this.versionLen = this.toIdLen = this.fromIdLen = this.macSignatureLen = this.senderCertLen = 0;
+    this.payloadSecurity = 0;
+    this.recordType = RecordType.None;
+    this.payloadLen = this.payloadCount = 0;
+    const config = this.config;
+    if (end - start > config.maxRecordBytes) return RecordError.TooLarge;
     const r = this.r;
-    const maxField = this.config.maxFieldBytes;
+    const maxField = config.maxFieldBytes;
     let pos = start;
     while (pos < end) {
       // Fast path: one-byte tag of a length-delimited field 1–13 with a one-byte length.
@@ -138,16 +129,16 @@ export class RecordView {
       } else {
         r.reset(buf, pos, end);
         tag = r.tag();
-        if (tag < 0) return mapWireError(r.error);
+        if (tag < 0) return r.error;
         const field = tag >>> 3;
         if (field > 13) {
-          if (!r.skip(tag)) return mapWireError(r.error);
+          if (!r.skip(tag)) return r.error;
           pos = r.pos;
           continue;
         }
         if (field === 4) {
           if ((tag & 7) !== WireType.Varint) return RecordError.WireType;
-          if (!r.varint()) return mapWireError(r.error);
+          if (!r.varint()) return r.error;
           if (r.hi !== 0 || r.lo > 1) return RecordError.UnknownEnum;
           this.payloadSecurity = r.lo;
           pos = r.pos;
@@ -155,7 +146,7 @@ export class RecordView {
         }
         if ((tag & 7) !== WireType.Len) return RecordError.WireType;
         len = r.length();
-        if (len < 0) return mapWireError(r.error);
+        if (len < 0) return r.error;
         pos = r.pos;
       }
       const at = pos;
@@ -176,132 +167,116 @@ export class RecordView {
       }
     }
     if (this.versionLen === 0) return RecordError.MissingVersion;
-    if (!this.parseVersion()) return RecordError.BadVersion;
-    if (this.toIdLen === 0) return RecordError.MissingToId;
-    if (this.fromIdLen === 0) return RecordError.MissingFromId;
-    return this.parseBody();
-  }
-
-  /** §Record: version is "Major.Minor", both decimal digit runs. */
-  private parseVersion(): boolean {
-    const b = this.buf;
-    const e = this.versionStart + this.versionLen;
+    // §Record: version is "Major.Minor", both decimal digit runs.
     let major = -1;
     let n = 0;
     let digits = 0;
-    for (let i = this.versionStart; i < e; i++) {
-      const c = b[i]!;
+    for (let i = this.versionStart; i < this.versionStart + this.versionLen; i++) {
+      const c = buf[i]!;
       if (c >= 48 && c <= 57) {
-        if (++digits > 9) return false;
+        if (++digits > 9) return RecordError.BadVersion;
         n = n * 10 + (c - 48);
       } else if (c === 46 && major < 0 && digits > 0) {
         major = n;
         n = 0;
         digits = 0;
-      } else return false;
+      } else return RecordError.BadVersion;
     }
-    if (major < 0 || digits === 0) return false;
+    if (major < 0 || digits === 0) return RecordError.BadVersion;
     this.versionMajor = major;
     this.versionMinor = n;
-    return true;
+    if (this.toIdLen === 0) return RecordError.MissingToId;
+    if (this.fromIdLen === 0) return RecordError.MissingFromId;
+    return this.parseBody();
   }
 
+  /** The record_type member's fields; unknown fields are skipped (§Unknown). */
   private parseBody(): RecordError {
     const type = this.recordType;
     if (type === RecordType.None) return RecordError.MissingRecordType;
     if (type === RecordType.SessionContext && !this.config.sessionContext) return RecordError.SessionContextNotAllowed;
     if (this.payloadSecurity === PayloadSecurity.Tls12 && type !== RecordType.SessionContext) return RecordError.InvalidValue;
+    const b = this.buf;
     if (type === RecordType.NoSessionContext) { // fast path: the body is exactly one payload field
-      const b = this.buf;
       const s = this.bodyStart;
       const n = this.bodyEnd - s;
+      let at = 0;
+      let l = 0;
       if (n > 2 && b[s] === 0x12) {
         const l1 = b[s + 1]!;
-        if (l1 < 0x80 && l1 === n - 2 && l1 > 0) return this.setPayload(s + 2, l1);
-        if (l1 >= 0x80 && n > 3) {
+        if (l1 < 0x80) {
+          if (l1 === n - 2 && l1 > 0) { at = s + 2; l = l1; }
+        } else if (n > 3) {
           const l2 = b[s + 2]!;
-          const l = (l1 & 0x7f) | (l2 << 7);
-          if (l2 < 0x80 && l2 > 0 && l === n - 3) return this.setPayload(s + 3, l);
+          l = (l1 & 0x7f) | (l2 << 7);
+          if (l2 < 0x80 && l2 > 0 && l === n - 3) at = s + 3;
         }
+      }
+      if (at !== 0) {
+        this.payloadStart = at;
+        this.payloadLen = l;
+        this.payloadCount = 1;
+        return RecordError.Ok;
       }
     }
     const r = this.r;
-    r.reset(this.buf, this.bodyStart, this.bodyEnd);
+    r.reset(b, this.bodyStart, this.bodyEnd);
     for (;;) {
       const tag = r.tag();
       if (tag === 0) break;
-      if (tag < 0) return mapWireError(r.error);
-      const e = this.bodyField(type, tag);
-      if (e !== RecordError.Ok) return e;
+      if (tag < 0) return r.error;
+      const field = tag >>> 3;
+      const wt = tag & 7;
+      let known = false;
+      if (type === RecordType.NoSessionContext) known = field === 2;
+      else if (type === RecordType.SessionContext) known = field <= 7;
+      else if (type === RecordType.Disconnect || type === RecordType.MqttConnect || type === RecordType.StompConnect) known = field <= 2;
+      if (!known) {
+        if (!r.skip(tag)) return r.error;
+        continue;
+      }
+      const wantLen = type === RecordType.NoSessionContext || field === 7 ||
+        (field === 1 && type === RecordType.Disconnect) || (field === 2 && type !== RecordType.SessionContext && type !== RecordType.Disconnect);
+      if (wantLen) {
+        if (wt !== WireType.Len) return RecordError.WireType;
+        const len = r.length();
+        if (len < 0) return r.error;
+        const at = r.pos;
+        r.pos += len;
+        if (field === 7 || type === RecordType.NoSessionContext) {
+          if (type === RecordType.NoSessionContext) this.payloadCount = 0; // singular: last one wins
+          if (this.payloadCount++ === 0) { this.payloadStart = at; this.payloadLen = len; }
+        } else if (len > this.config.maxFieldBytes) return RecordError.FieldTooLong;
+        else if (type === RecordType.Disconnect) { this.reasonStart = at; this.reasonLen = len; }
+        else { this.subscribedStart = at; this.subscribedLen = len; }
+        continue;
+      }
+      if (type === RecordType.Disconnect) { // reason_code: fixed32
+        if (wt !== WireType.I32) return RecordError.WireType;
+        const v = r.fixed32();
+        if (v < 0) return r.error;
+        this.reasonCode = v;
+        continue;
+      }
+      if (wt !== WireType.Varint) return RecordError.WireType;
+      if (!r.varint()) return r.error;
+      const hi = r.hi;
+      const lo = r.lo;
+      if (type !== RecordType.SessionContext) { // connect version enum
+        if (hi !== 0 || lo > (type === RecordType.MqttConnect ? 1 : 0)) return RecordError.UnknownEnum;
+        this.connectVersion = lo;
+      } else if (field === 1) { this.sessionIdHi = hi; this.sessionIdLo = lo; }
+      else if (field === 2) { this.sequenceIdHi = hi; this.sequenceIdLo = lo; }
+      else if (field === 3) { this.expectedIdHi = hi; this.expectedIdLo = lo; }
+      else if (field === 4) { this.retransmitIdHi = hi; this.retransmitIdLo = lo; }
+      else if (hi !== 0 || lo > 3) return RecordError.UnknownEnum;
+      else if (field === 5) this.payloadSarState = lo;
+      else this.payloadrecSarState = lo;
     }
     if (type === RecordType.NoSessionContext && this.payloadLen === 0) return RecordError.EmptyPayload;
     return RecordError.Ok;
   }
 
-  private setPayload(at: number, len: number): RecordError {
-    this.payloadStart = at;
-    this.payloadLen = len;
-    this.payloadCount = 1;
-    return RecordError.Ok;
-  }
-
-  /** One field of the record_type member; unknown fields are skipped (§Unknown). */
-  private bodyField(type: RecordType, tag: number): RecordError {
-    const r = this.r;
-    const field = tag >>> 3;
-    const wt = tag & 7;
-    let known = false;
-    if (type === RecordType.NoSessionContext) known = field === 2;
-    else if (type === RecordType.SessionContext) known = field <= 7;
-    else if (type === RecordType.Disconnect || type === RecordType.MqttConnect || type === RecordType.StompConnect) known = field <= 2;
-    if (!known) return r.skip(tag) ? RecordError.Ok : mapWireError(r.error);
-    const wantLen = type === RecordType.NoSessionContext || field === 7 ||
-      (field === 1 && type === RecordType.Disconnect) || (field === 2 && type !== RecordType.SessionContext && type !== RecordType.Disconnect);
-    if (wantLen) {
-      if (wt !== WireType.Len) return RecordError.WireType;
-      const len = r.length();
-      if (len < 0) return mapWireError(r.error);
-      const at = r.pos;
-      r.pos += len;
-      if (field === 7 || type === RecordType.NoSessionContext) {
-        if (type === RecordType.NoSessionContext) this.payloadCount = 0; // singular: last one wins
-        if (this.payloadCount++ === 0) { this.payloadStart = at; this.payloadLen = len; }
-        return RecordError.Ok;
-      }
-      if (len > this.config.maxFieldBytes) return RecordError.FieldTooLong;
-      if (type === RecordType.Disconnect) { this.reasonStart = at; this.reasonLen = len; }
-      else { this.subscribedStart = at; this.subscribedLen = len; }
-      return RecordError.Ok;
-    }
-    if (type === RecordType.Disconnect) { // reason_code: fixed32
-      if (wt !== WireType.I32) return RecordError.WireType;
-      const v = r.fixed32();
-      if (v < 0) return mapWireError(r.error);
-      this.reasonCode = v;
-      return RecordError.Ok;
-    }
-    if (wt !== WireType.Varint) return RecordError.WireType;
-    if (!r.varint()) return mapWireError(r.error);
-    const hi = r.hi;
-    const lo = r.lo;
-    if (type !== RecordType.SessionContext) { // connect version enum
-      const max = type === RecordType.MqttConnect ? 1 : 0;
-      if (hi !== 0 || lo > max) return RecordError.UnknownEnum;
-      this.connectVersion = lo;
-      return RecordError.Ok;
-    }
-    switch (field) {
-      case 1: this.sessionIdHi = hi; this.sessionIdLo = lo; break;
-      case 2: this.sequenceIdHi = hi; this.sequenceIdLo = lo; break;
-      case 3: this.expectedIdHi = hi; this.expectedIdLo = lo; break;
-      case 4: this.retransmitIdHi = hi; this.retransmitIdLo = lo; break;
-      default:
-        if (hi !== 0 || lo > 3) return RecordError.UnknownEnum;
-        if (field === 5) this.payloadSarState = lo;
-        else this.payloadrecSarState = lo;
-    }
-    return RecordError.Ok;
-  }
 
   /** R-E2E.1: true when to_id equals `encoded` (the UTF-8 bytes of our Endpoint ID). */
   toIdEquals(encoded: Uint8Array): boolean {
@@ -322,15 +297,14 @@ export class RecordView {
     return this.fromIdLen > 0 && this.toIdLen > 0 && this.toIdEquals(ownId);
   }
 
-  /** A session_context uint64 as a number, or -1 when it exceeds 2^53 − 1. */
+  /**
+   * A session_context uint64 as a number (`RecordView.uint64(v.sessionIdHi, v.sessionIdLo)`),
+   * or -1 when it exceeds 2^53 − 1. No getter per field: nothing in the agent reads them
+   * (E2E sessions are refused, R-E2E.6a), and each getter was ≈ 100 B of flash.
+   */
   static uint64(hi: number, lo: number): number {
     return hi < 0x200000 ? hi * 4294967296 + lo : -1;
   }
-
-  get sessionId(): number { return RecordView.uint64(this.sessionIdHi, this.sessionIdLo); }
-  get sequenceId(): number { return RecordView.uint64(this.sequenceIdHi, this.sequenceIdLo); }
-  get expectedId(): number { return RecordView.uint64(this.expectedIdHi, this.expectedIdLo); }
-  get retransmitId(): number { return RecordView.uint64(this.retransmitIdHi, this.retransmitIdLo); }
 
   /**
    * Iterates session_context payload segments without allocating: `firstSegment()`

@@ -38,7 +38,7 @@ export default function create(): FuzzTarget {
     run(data) {
       if (view.wrap(data, 0, data.length) !== 0) { view.canReply(own); return; }
       view.toIdEquals(own); view.fromIdEquals(own); view.canReply(own);
-      void view.sessionId; void view.sequenceId; void view.expectedId; void view.retransmitId;
+      RecordView.uint64(view.sessionIdHi, view.sessionIdLo); RecordView.uint64(view.retransmitIdHi, view.retransmitIdLo);
       if (view.recordType === RecordType.SessionContext) for (let ok = view.firstSegment(); ok; ok = view.nextSegment());
     },
   };
