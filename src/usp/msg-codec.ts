@@ -24,7 +24,7 @@
  */
 import { readUtf8, utf8Length, writeUtf8 } from '../encoding/utf8.ts';
 import { MSG_FIELD_NAMES, MSG_FIELDS, MSG_FIRST, MSG_ONEOF_NAMES } from './generated/usp-msg.js';
-import { WireReader, WireType } from './wire.ts';
+import { varintLength, WireReader, WireType, writeFixed32, writeVarint } from './wire.ts';
 
 /** Kinds in the table (tools/protogen writes them); REPEATED is or-ed in. */
 export const TableKind = { String: 0, Bool: 1, Fixed32: 2, Varint: 3, Message: 4, Map: 5 } as const;
@@ -66,17 +66,10 @@ class Out {
     return this.buf !== null;
   }
 
-  byte(v: number): void {
-    if (this.room(1)) this.buf![this.pos] = v;
-    this.pos++;
-  }
-
   varint(v: number): void {
-    const n = varintBytes(v);
-    if (!this.room(n)) { this.pos += n; return; }
-    const b = this.buf!;
-    while (v >= 0x80) { b[this.pos++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128); }
-    b[this.pos++] = v;
+    const n = varintLength(v);
+    if (this.room(n)) writeVarint(this.buf!, this.pos, v);
+    this.pos += n;
   }
 
   string(s: string): void {
@@ -89,7 +82,7 @@ class Out {
   /** Writes the length of the message whose content began at `start` (one byte reserved before it). */
   close(start: number): void {
     const len = this.pos - start;
-    const extra = varintBytes(len) - 1;
+    const extra = varintLength(len) - 1;
     if (extra > 0 && this.room(extra)) this.buf!.copyWithin(start + extra, start, this.pos);
     this.pos += extra;
     const end = this.pos;
@@ -99,12 +92,6 @@ class Out {
     }
     this.pos = end;
   }
-}
-
-function varintBytes(v: number): number {
-  let n = 1;
-  while (v >= 0x80) { n++; v = Math.floor(v / 128); }
-  return n;
 }
 
 /**
@@ -166,7 +153,8 @@ function encodePass(type: number, obj: object, out: Out): number {
     } else if (k === TableKind.Fixed32) {
       const n = Number(v) >>> 0;
       out.varint(tag | WireType.I32);
-      out.byte(n & 0xff); out.byte((n >>> 8) & 0xff); out.byte((n >>> 16) & 0xff); out.byte(n >>> 24);
+      if (out.room(4)) writeFixed32(out.buf!, out.pos, n);
+      out.pos += 4;
       f++;
     } else if (k === TableKind.Map) {
       const map = v as Record<string, string>;
@@ -219,7 +207,8 @@ function fresh(type: number): Obj {
   return o;
 }
 
-const WIRE_OF_KIND = [WireType.Len, WireType.Varint, WireType.I32, WireType.Varint, WireType.Len, WireType.Len];
+/** The wire type of each TableKind: String, Bool, Fixed32, Varint (an enum), Message, Map. */
+export const WIRE_OF_KIND = [WireType.Len, WireType.Varint, WireType.I32, WireType.Varint, WireType.Len, WireType.Len];
 
 function malformed(): never {
   throw new RangeError('malformed protobuf');

@@ -6,16 +6,13 @@
  */
 import { MsgError } from './errors.ts';
 import { MSG_FIELDS, MSG_FIRST } from './generated/usp-msg.js';
-import { FIELD_BYTES, TableKind } from './msg-codec.ts';
+import { FIELD_BYTES, TableKind, WIRE_OF_KIND } from './msg-codec.ts';
 import { fieldAt, MAP_ENTRY, TYPE_ONEOFS } from './msg-schema.ts';
-import { WireReader, WireType } from './wire.ts';
+import type { WireReader } from './wire.ts';
 import { isUtf8 } from '../encoding/utf8.ts';
 
 /** Deepest message nesting accepted (usp-msg.proto itself nests 8 deep). */
 export const MAX_MSG_DEPTH = 16;
-
-/** By TableKind: String, Bool, Fixed32, Varint (an enum), Message, Map. */
-const WIRE_OF_KIND = [WireType.Len, WireType.Varint, WireType.I32, WireType.Varint, WireType.Len, WireType.Len];
 
 /**
  * Message `m` of the table (or MAP_ENTRY); `maxString` bounds every string field (paths, values, msg_ids) in bytes.

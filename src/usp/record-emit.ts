@@ -74,7 +74,8 @@ function bodyLength(f: RecordFields, payloadLen: number): number {
       let n = varintField(s.sessionId) + varintField(s.sequenceId) + varintField(s.expectedId) +
         varintField(s.retransmitId ?? 0) + varintField(s.payloadSarState ?? 0) + varintField(s.payloadrecSarState ?? 0);
       n += lenField(payloadLen);
-      for (const seg of s.extraSegments ?? []) n += lenField(seg.length);
+      const extra = s.extraSegments;
+      if (extra) for (let i = 0; i < extra.length; i++) n += lenField(extra[i]!.length);
       return n;
     }
     case RecordType.Disconnect:
@@ -171,15 +172,15 @@ export function emitRecord(out: Uint8Array, offset: number, f: RecordFields): nu
     out.set(f.payload.subarray(from, from + len), p);
     p += len;
   }
-  if (f.recordType === RecordType.SessionContext && f.session?.extraSegments) {
-    for (const seg of f.session.extraSegments) p = putSegment(out, p, seg);
+  const extra = f.recordType === RecordType.SessionContext ? f.session?.extraSegments : undefined;
+  if (extra) {
+    for (let i = 0; i < extra.length; i++) { // each segment written, an empty one too (bodyLength counts it)
+      const seg = extra[i]!;
+      out[p++] = 0x3a;
+      p = writeVarint(out, p, seg.length);
+      out.set(seg, p);
+      p += seg.length;
+    }
   }
   return p;
-}
-
-function putSegment(out: Uint8Array, p: number, seg: Uint8Array): number {
-  out[p++] = 0x3a;
-  p = writeVarint(out, p, seg.length);
-  out.set(seg, p);
-  return p + seg.length;
 }

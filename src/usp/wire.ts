@@ -27,14 +27,12 @@ export type WireError = (typeof WireError)[keyof typeof WireError];
 /** Deepest group nesting skipped before giving up (bounds the work on hostile input). */
 export const MAX_GROUP_DEPTH = 32;
 
-const TWO_32 = 4294967296;
-
 export class WireReader {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
   end = 0;
   error: WireError = WireError.Ok;
-  /** Low / high unsigned 32-bit halves of the last varint read. */
+  /** Low / high unsigned 32-bit halves of the last varint read (a number: hi × 2^32 + lo, exact while hi < 2^21). */
   lo = 0;
   hi = 0;
 
@@ -74,16 +72,6 @@ export class WireReader {
       }
     }
     return this.fail(WireError.VarintTooLong);
-  }
-
-  /** A varint as a number; exact only while `hi < 2^21` (see `varintIsSafe`). -1 on error. */
-  varintNumber(): number {
-    return this.varint() ? this.hi * TWO_32 + this.lo : -1;
-  }
-
-  /** True when the last varint fits in Number.MAX_SAFE_INTEGER (2^53 − 1). */
-  varintIsSafe(): boolean {
-    return this.hi < 0x200000;
   }
 
   /** Reads a tag: returns `field << 3 | wireType`, 0 at `end`, -1 on error. */
