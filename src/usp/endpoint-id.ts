@@ -25,35 +25,29 @@ export const MAX_INSTANCE_ID_LENGTH = 50;
 
 const SCHEMES = ['oui', 'cid', 'pen', 'self', 'user', 'os', 'ops', 'uuid', 'imei', 'proto', 'doc', 'fqdn'];
 
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+/**
+ * Character classes as bits, so one test and one loop serve every rule: DIGIT, HEX
+ * (digits and a–f, A–F), and RFC 3986 unreserved minus "~" as R-ARC.5 lists it, split
+ * into its dot (DOT) and the rest (NAME): unreserved is NAME | DOT.
+ */
+const DIGIT = 1, HEX = 2, NAME = 4, DOT = 8;
+
+function classOf(c: number): number {
+  if (c >= 48 && c <= 57) return DIGIT | HEX | NAME;
+  if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) return HEX | NAME;
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95) return NAME;
+  return c === 46 ? DOT : 0;
 }
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-/** RFC 3986 unreserved minus "~", as R-ARC.5 lists it. */
-function isUnreserved(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 45 || c === 46 || c === 95;
-}
-function allHex(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isHex(s.charCodeAt(i))) return false;
+
+/** True when every character of `s[from, to)` is in one of the classes `mask`. */
+function all(s: string, from: number, to: number, mask: number): boolean {
+  for (let i = from; i < to; i++) if ((classOf(s.charCodeAt(i)) & mask) === 0) return false;
   return true;
 }
-function allDigits(s: string, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) if (!isDigit(s.charCodeAt(i))) return false;
-  return true;
-}
-function allUnreserved(s: string, from: number, to: number, exceptDot: boolean): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (!isUnreserved(c) || (exceptDot && c === 46)) return false;
-  }
-  return true;
-}
+
 function isOui(s: string, from: number, to: number): boolean {
   const n = to - from;
-  return (n === 6 || n === 7 || n === 9) && allHex(s, from, to);
+  return (n === 6 || n === 7 || n === 9) && all(s, from, to, HEX);
 }
 
 /** Index of `s[from, to)` in SCHEMES, compared in place (no substring is made). */
@@ -74,12 +68,12 @@ function checkAuthority(scheme: number, s: string, from: number, to: number): bo
   const n = to - from;
   switch (scheme) {
     case OUI: return isOui(s, from, to);
-    case CID: return n === 6 && allHex(s, from, to);
-    case PEN: return allDigits(s, from, to);
+    case CID: return n === 6 && all(s, from, to, HEX);
+    case PEN: return n > 0 && all(s, from, to, DIGIT);
     case SELF:
     case USER:
-    case DOC: return n <= 6 && allUnreserved(s, from, to, false);
-    case PROTO: return n <= 6 && allUnreserved(s, from, to, true);
+    case DOC: return n <= 6 && all(s, from, to, NAME | DOT);
+    case PROTO: return n <= 6 && all(s, from, to, NAME);
     default: return n === 0; // os, ops, uuid, imei, fqdn
   }
 }
@@ -100,11 +94,11 @@ function checkInstanceForm(scheme: number, s: string, from: number, to: number):
       for (let i = 0; i < 36; i++) {
         const c = s.charCodeAt(from + i);
         const dash = i === 8 || i === 13 || i === 18 || i === 23;
-        if (dash ? c !== 45 : !isHex(c)) return false;
+        if (dash ? c !== 45 : (classOf(c) & HEX) === 0) return false;
       }
       return true;
     }
-    case IMEI: return (to - from === 15 || to - from === 16) && allDigits(s, from, to);
+    case IMEI: return (to - from === 15 || to - from === 16) && all(s, from, to, DIGIT);
     case FQDN: return to > from && s.indexOf('*', from) < 0 && s.charCodeAt(from) !== 46;
     default: return to > from;
   }
@@ -127,11 +121,11 @@ export function validateEndpointId(eid: string): EndpointIdError {
   for (let i = from; i < to; i++) {
     const c = eid.charCodeAt(i);
     if (c === 37) { // "%" HEXDIG HEXDIG
-      if (i + 2 >= to || !isHex(eid.charCodeAt(i + 1)) || !isHex(eid.charCodeAt(i + 2))) {
+      if (i + 2 >= to || (classOf(eid.charCodeAt(i + 1)) & classOf(eid.charCodeAt(i + 2)) & HEX) === 0) {
         return EndpointIdError.InstanceIdCharacters;
       }
       i += 2;
-    } else if (!isUnreserved(c)) {
+    } else if ((classOf(c) & (NAME | DOT)) === 0) {
       return EndpointIdError.InstanceIdCharacters;
     }
   }
