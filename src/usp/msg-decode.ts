@@ -14,7 +14,7 @@
 import { readUtf8 } from '../encoding/utf8.ts';
 import { MsgError } from './errors.ts';
 import { decodeMessage } from './msg-codec.ts';
-import { BODY_MESSAGE, MSG_TYPE_MAX } from './msg-schema.ts';
+import { BODY_MESSAGE, fieldNumber, MSG_TYPE_MAX, REQUEST_MESSAGE, RESPONSE_MESSAGE } from './msg-schema.ts';
 import { validateMessage } from './msg-validate.ts';
 import { MSG_ROOT, type Msg } from './generated/usp-msg.js';
 import { WireReader, WireType } from './wire.ts';
@@ -28,9 +28,19 @@ export const MsgType = {
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 
-/** MsgType of each Request / Response oneof member, indexed by its field number. */
-const REQUEST_TYPES = [-1, 1, 12, 14, 4, 8, 10, 6, 3, 17, 19, 21];
-const RESPONSE_TYPES = [-1, 2, 13, 15, 5, 9, 11, 7, 16, 18, 20, 22];
+/**
+ * MsgType of each Request member (get = 1 … deregister = 11, usp-msg.proto), one
+ * character per field number − 1; the Response member of the same number is the next
+ * type but for NotifyResp (16). A string: no preloaded array of numbers.
+ */
+const REQUEST_TYPES = '\x01\x0c\x0e\x04\x08\x0a\x06\x03\x11\x13\x15';
+
+/** The MsgType a Request (`response` false) or Response member named `name` carries (R-MSG.10); -1 for no member. */
+export function memberType(response: boolean, name: string | undefined): number {
+  const n = name === undefined ? 0 : fieldNumber(response ? RESPONSE_MESSAGE : REQUEST_MESSAGE, name);
+  if (n === 0) return -1;
+  return response && n === 8 ? MsgType.NOTIFY_RESP : REQUEST_TYPES.charCodeAt(n - 1) + (response ? 1 : 0);
+}
 
 export const BodyKind = { None: 0, Request: 1, Response: 2, Error: 3 } as const;
 export type BodyKind = (typeof BodyKind)[keyof typeof BodyKind];
@@ -107,9 +117,10 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
     return MsgError.Decoder;
   }
   res.msg = msg;
+  // Validated: the Body's member, and its Request/Response member, present exactly once.
   const body = msg.body!;
   if (body.msg_body === 'error') res.bodyType = MsgType.ERROR;
-  else res.bodyType = (body.msg_body === 'request' ? REQUEST_TYPES : RESPONSE_TYPES)[firstMemberField(buf, bodyStart, bodyEnd)] ?? -1;
+  else res.bodyType = body.request ? memberType(false, body.request.req_type) : memberType(true, body.response?.resp_type);
   return MsgError.Ok;
 }
 
@@ -148,27 +159,6 @@ function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   if (id === undefined) return MsgError.InvalidUtf8;
   res.msgId = id;
   return unknownType ? MsgError.UnknownEnum : MsgError.Ok;
-}
-
-/** The field number of the member inside a Body's request/response (its type); 0 if none. */
-function firstMemberField(buf: Uint8Array, start: number, end: number): number {
-  const r = reader;
-  r.reset(buf, start, end);
-  for (;;) { // find Body.request / Body.response (validated: present exactly once)
-    const tag = r.tag();
-    if (tag <= 0) return 0;
-    if (tag >>> 3 <= 3) break;
-    if (!r.skip(tag)) return 0;
-  }
-  const n = r.length();
-  if (n < 0) return 0;
-  r.end = r.pos + n;
-  for (;;) {
-    const t = r.tag();
-    if (t <= 0) return 0;
-    if (t >>> 3 <= 11) return t >>> 3;
-    if (!r.skip(t)) return 0;
-  }
 }
 
 function bodyKindOf(buf: Uint8Array, start: number, end: number): BodyKind {
