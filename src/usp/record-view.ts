@@ -196,31 +196,8 @@ export class RecordView {
     if (type === RecordType.None) return RecordError.MissingRecordType;
     if (type === RecordType.SessionContext && !this.config.sessionContext) return RecordError.SessionContextNotAllowed;
     if (this.payloadSecurity === PayloadSecurity.Tls12 && type !== RecordType.SessionContext) return RecordError.InvalidValue;
-    const b = this.buf;
-    if (type === RecordType.NoSessionContext) { // fast path: the body is exactly one payload field
-      const s = this.bodyStart;
-      const n = this.bodyEnd - s;
-      let at = 0;
-      let l = 0;
-      if (n > 2 && b[s] === 0x12) {
-        const l1 = b[s + 1]!;
-        if (l1 < 0x80) {
-          if (l1 === n - 2 && l1 > 0) { at = s + 2; l = l1; }
-        } else if (n > 3) {
-          const l2 = b[s + 2]!;
-          l = (l1 & 0x7f) | (l2 << 7);
-          if (l2 < 0x80 && l2 > 0 && l === n - 3) at = s + 3;
-        }
-      }
-      if (at !== 0) {
-        this.payloadStart = at;
-        this.payloadLen = l;
-        this.payloadCount = 1;
-        return RecordError.Ok;
-      }
-    }
     const r = this.r;
-    r.reset(b, this.bodyStart, this.bodyEnd);
+    r.reset(this.buf, this.bodyStart, this.bodyEnd);
     for (;;) {
       const tag = r.tag();
       if (tag === 0) break;
