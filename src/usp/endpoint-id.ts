@@ -64,46 +64,6 @@ function schemeIndex(s: string, from: number, to: number): number {
 
 const OUI = 0, CID = 1, PEN = 2, SELF = 3, USER = 4, OS = 5, OPS = 6, UUID = 7, IMEI = 8, PROTO = 9, DOC = 10, FQDN = 11;
 
-function checkAuthority(scheme: number, s: string, from: number, to: number): boolean {
-  const n = to - from;
-  switch (scheme) {
-    case OUI: return isOui(s, from, to);
-    case CID: return n === 6 && all(s, from, to, HEX);
-    case PEN: return n > 0 && all(s, from, to, DIGIT);
-    case SELF:
-    case USER:
-    case DOC: return n <= 6 && all(s, from, to, NAME | DOT);
-    case PROTO: return n <= 6 && all(s, from, to, NAME);
-    default: return n === 0; // os, ops, uuid, imei, fqdn
-  }
-}
-
-function checkInstanceForm(scheme: number, s: string, from: number, to: number): boolean {
-  switch (scheme) {
-    case OS: { // <OUI>-<SerialNumber>
-      const dash = s.indexOf('-', from);
-      return dash > from && dash < to - 1 && isOui(s, from, dash);
-    }
-    case OPS: { // <OUI>-<ProductClass>-<SerialNumber>
-      const d1 = s.indexOf('-', from);
-      const d2 = d1 < 0 ? -1 : s.indexOf('-', d1 + 1);
-      return d1 > from && d2 > d1 && d2 < to - 1 && isOui(s, from, d1);
-    }
-    case UUID: { // 8-4-4-4-12 hex
-      if (to - from !== 36) return false;
-      for (let i = 0; i < 36; i++) {
-        const c = s.charCodeAt(from + i);
-        const dash = i === 8 || i === 13 || i === 18 || i === 23;
-        if (dash ? c !== 45 : (classOf(c) & HEX) === 0) return false;
-      }
-      return true;
-    }
-    case IMEI: return (to - from === 15 || to - from === 16) && all(s, from, to, DIGIT);
-    case FQDN: return to > from && s.indexOf('*', from) < 0 && s.charCodeAt(from) !== 46;
-    default: return to > from;
-  }
-}
-
 /**
  * Validates an Endpoint ID; returns EndpointIdError.Ok or the first rule it breaks.
  * Works on indices into `eid`: no substrings, so it allocates nothing (checked in XS).
@@ -114,7 +74,16 @@ export function validateEndpointId(eid: string): EndpointIdError {
   if (c1 <= 0 || c2 < 0) return EndpointIdError.Syntax;
   const scheme = schemeIndex(eid, 0, c1);
   if (scheme < 0) return EndpointIdError.UnknownScheme;
-  if (!checkAuthority(scheme, eid, c1 + 1, c2)) return EndpointIdError.AuthorityId;
+  // R-ARC.2a: the authority-id's form per scheme; os, ops, uuid, imei and fqdn have none.
+  const a = c1 + 1;
+  const n = c2 - a;
+  let ok = n === 0;
+  if (scheme === OUI) ok = isOui(eid, a, c2);
+  else if (scheme === CID) ok = n === 6 && all(eid, a, c2, HEX);
+  else if (scheme === PEN) ok = n > 0 && all(eid, a, c2, DIGIT);
+  else if (scheme === SELF || scheme === USER || scheme === DOC) ok = n <= 6 && all(eid, a, c2, NAME | DOT);
+  else if (scheme === PROTO) ok = n <= 6 && all(eid, a, c2, NAME);
+  if (!ok) return EndpointIdError.AuthorityId;
   const from = c2 + 1;
   const to = eid.length;
   if (to - from > MAX_INSTANCE_ID_LENGTH) return EndpointIdError.InstanceIdLength;
@@ -129,7 +98,25 @@ export function validateEndpointId(eid: string): EndpointIdError {
       return EndpointIdError.InstanceIdCharacters;
     }
   }
-  return checkInstanceForm(scheme, eid, from, to) ? EndpointIdError.Ok : EndpointIdError.InstanceIdForm;
+  // The instance-id's form per scheme.
+  if (scheme === OS) { // <OUI>-<SerialNumber>
+    const dash = eid.indexOf('-', from);
+    ok = dash > from && dash < to - 1 && isOui(eid, from, dash);
+  } else if (scheme === OPS) { // <OUI>-<ProductClass>-<SerialNumber>
+    const d1 = eid.indexOf('-', from);
+    const d2 = d1 < 0 ? -1 : eid.indexOf('-', d1 + 1);
+    ok = d1 > from && d2 > d1 && d2 < to - 1 && isOui(eid, from, d1);
+  } else if (scheme === UUID) { // 8-4-4-4-12 hex
+    ok = to - from === 36;
+    for (let i = 0; ok && i < 36; i++) {
+      const c = eid.charCodeAt(from + i);
+      const dash = i === 8 || i === 13 || i === 18 || i === 23;
+      if (dash ? c !== 45 : (classOf(c) & HEX) === 0) ok = false;
+    }
+  } else if (scheme === IMEI) ok = (to - from === 15 || to - from === 16) && all(eid, from, to, DIGIT);
+  else if (scheme === FQDN) ok = to > from && eid.indexOf('*', from) < 0 && eid.charCodeAt(from) !== 46;
+  else ok = to > from;
+  return ok ? EndpointIdError.Ok : EndpointIdError.InstanceIdForm;
 }
 
 /** The form used in certificates' subjectAltName (TR-369 §EID): `urn:bbf:usp:id:<eid>`. */

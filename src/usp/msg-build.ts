@@ -8,7 +8,7 @@
  * scalar (OperateResp req_obj_path ""), as pbf did, so such a member is not sent.
  */
 import {
-  MSG_ROOT, type AddInit, type AddRespInit, type DeleteInit, type DeleteRespInit, type DeregisterInit,
+  type AddInit, type AddRespInit, type DeleteInit, type DeleteRespInit, type DeregisterInit,
   type ErrorParamErrorInit, type GetInit, type GetInstancesInit, type GetInstancesRespInit, type GetRespInit,
   type GetSupportedDMInit, type GetSupportedDMRespInit, type GetSupportedProtocolInit,
   type GetSupportedProtocolRespInit, type MsgInit, type NotifyEventInit, type NotifyInit,
@@ -17,7 +17,6 @@ import {
   type OperateRespInit, type RegisterInit, type RequestInit, type ResponseInit, type SetInit, type SetRespInit,
 } from './generated/usp-msg.js';
 import { memberType, MsgType } from './msg-decode.ts';
-import { encodeMessage } from './msg-codec.ts';
 
 type RequestKey = Exclude<keyof RequestInit, 'req_type'>;
 type ResponseKey = Exclude<keyof ResponseInit, 'resp_type'>;
@@ -77,7 +76,5 @@ export const operateMsg = (msgId: string, b: OperateInit): MsgInit => requestMsg
 export const registerMsg = (msgId: string, b: RegisterInit): MsgInit => requestMsg(msgId, 'register', b);
 export const deregisterMsg = (msgId: string, b: DeregisterInit): MsgInit => requestMsg(msgId, 'deregister', b);
 
-/** Encodes a Msg (the table codec, msg-codec.ts); with `before`, into bytes [before, length) of the array returned (see encodeMessage). */
-export function encodeMsg(msg: MsgInit, before = 0): Uint8Array {
-  return encodeMessage(MSG_ROOT, msg, before);
-}
+/** Encodes a Msg (the table codec); with `before`, into bytes [before, length) of the array returned. */
+export { encodeMsg } from './msg-codec.ts';

@@ -23,7 +23,7 @@
  * Invariants: neither direction recurses; decoding never throws (msg-validate.ts).
  */
 import { utf8Length, writeUtf8 } from '../encoding/utf8.ts';
-import { MSG_FIELD_NAMES, MSG_FIELDS, MSG_FIRST } from './generated/usp-msg.js';
+import { MSG_FIELD_NAMES, MSG_FIELDS, MSG_FIRST, MSG_ROOT, type MsgInit } from './generated/usp-msg.js';
 import { varintLength, WireType, writeFixed32, writeVarint } from './wire.ts';
 
 /** Kinds in the table (tools/protogen writes them); REPEATED is or-ed in. */
@@ -92,25 +92,25 @@ class Out {
 }
 
 /**
- * Encodes `obj` as message `type` of the table into bytes `[before, length)` of the array
- * returned; the first `before` bytes are left for the caller (a Record's head: the Msg is
- * then never copied into its Record). A message larger than the first guess is encoded
- * twice (counted, then written): ItemsInit producers are asked for their items once per pass.
+ * Encodes a usp.Msg into bytes `[before, length)` of the array returned; the first
+ * `before` bytes are left for the caller (a Record's head: the Msg is then never copied
+ * into its Record). A message larger than the first guess is encoded twice (counted,
+ * then written): ItemsInit producers are asked for their items once per pass.
  */
-export function encodeMessage(type: number, obj: object, before = 0): Uint8Array {
+export function encodeMsg(msg: MsgInit, before = 0): Uint8Array {
   const first = new Out(new Uint8Array(before + FIRST_BYTES), before);
-  const end = encodePass(type, obj, first);
+  const end = encodePass(msg, first);
   if (first.buf !== null) return first.buf.subarray(0, end);
   const exact = new Out(new Uint8Array(end), before);
-  encodePass(type, obj, exact);
+  encodePass(msg, exact);
   return exact.buf!;
 }
 
 /** One pass of the encoder into `out`; returns the position after the message. */
-function encodePass(type: number, obj: object, out: Out): number {
+function encodePass(obj: object, out: Out): number {
   // One level per open sub-message: message type, object, next field, its value, next item, content start.
   const stack: unknown[] = [];
-  let m = type;
+  let m = MSG_ROOT;
   let o = obj as Obj;
   let f = MSG_FIRST[m]!;
   let item = 0;

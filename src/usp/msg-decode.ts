@@ -13,10 +13,10 @@
  */
 import { isUtf8, readUtf8 } from '../encoding/utf8.ts';
 import { MsgError } from './errors.ts';
-import { fresh } from './msg-codec.ts';
-import { BODY_MESSAGE, fieldNumber, MSG_TYPE_MAX, REQUEST_MESSAGE, RESPONSE_MESSAGE } from './msg-schema.ts';
+import { FIELD_BYTES, fresh } from './msg-codec.ts';
+import { BODY_MESSAGE, MSG_TYPE_MAX, REQUEST_MESSAGE, RESPONSE_MESSAGE } from './msg-schema.ts';
 import { validateMessage } from './msg-validate.ts';
-import type { Body, Msg } from './generated/usp-msg.js';
+import { MSG_FIELD_NAMES, MSG_FIELDS, MSG_FIRST, type Body, type Msg } from './generated/usp-msg.js';
 import { WireReader, WireType } from './wire.ts';
 
 /** Header.MsgType values (usp-msg.proto). */
@@ -37,9 +37,13 @@ const REQUEST_TYPES = '\x01\x0c\x0e\x04\x08\x0a\x06\x03\x11\x13\x15';
 
 /** The MsgType a Request (`response` false) or Response member named `name` carries (R-MSG.10); -1 for no member. */
 export function memberType(response: boolean, name: string | undefined): number {
-  const n = name === undefined ? 0 : fieldNumber(response ? RESPONSE_MESSAGE : REQUEST_MESSAGE, name);
-  if (n === 0) return -1;
-  return response && n === 8 ? MsgType.NOTIFY_RESP : REQUEST_TYPES.charCodeAt(n - 1) + (response ? 1 : 0);
+  const m = response ? RESPONSE_MESSAGE : REQUEST_MESSAGE;
+  for (let f = MSG_FIRST[m]!; f < MSG_FIRST[m + 1]!; f++) {
+    if (MSG_FIELD_NAMES[MSG_FIELDS[f * FIELD_BYTES + 2]!] !== name) continue;
+    const n = MSG_FIELDS[f * FIELD_BYTES]!; // the member's field number
+    return response && n === 8 ? MsgType.NOTIFY_RESP : REQUEST_TYPES.charCodeAt(n - 1) + (response ? 1 : 0);
+  }
+  return -1;
 }
 
 export const BodyKind = { None: 0, Request: 1, Response: 2, Error: 3 } as const;

@@ -8,7 +8,7 @@
  * Espruino ≈ 1 400 blocks at load, docs/espruino.md#memory).
  * Header and the Msg envelope are checked by msg-decode.ts itself.
  */
-import { MSG_FIELD_NAMES, MSG_FIELDS, MSG_FIRST, MSG_ONEOF_NAMES, MSG_ROOT } from './generated/usp-msg.js';
+import { MSG_FIELDS, MSG_FIRST, MSG_ONEOF_NAMES, MSG_ROOT } from './generated/usp-msg.js';
 import { FIELD_BYTES } from './msg-codec.ts';
 
 /** The message "index" of a map<string, string> entry: key = 1, value = 2, both strings. */
@@ -30,12 +30,6 @@ export const BODY_MESSAGE = targetOf(MSG_ROOT, 2);
 /** usp.Request (Body.request = 1) and usp.Response (Body.response = 2): their members name the message type. */
 export const REQUEST_MESSAGE = targetOf(BODY_MESSAGE, 1);
 export const RESPONSE_MESSAGE = targetOf(BODY_MESSAGE, 2);
-
-/** The field number of the field named `name` of message `m`, 0 when it has none. */
-export function fieldNumber(m: number, name: string): number {
-  for (let f = MSG_FIRST[m]!; f < MSG_FIRST[m + 1]!; f++) if (MSG_FIELD_NAMES[MSG_FIELDS[f * FIELD_BYTES + 2]!] === name) return MSG_FIELDS[f * FIELD_BYTES]!;
-  return 0;
-}
 
 /** Header.MsgType's largest value (Msg.header = 1, Header.msg_type = 2). */
 export const MSG_TYPE_MAX = targetOf(targetOf(MSG_ROOT, 1), 2);
