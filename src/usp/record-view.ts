@@ -113,52 +113,34 @@ export class RecordView {
     if (end - start > config.maxRecordBytes) return RecordError.TooLarge;
     const r = this.r;
     const maxField = config.maxFieldBytes;
-    let pos = start;
-    while (pos < end) {
-      // Fast path: one-byte tag of a length-delimited field 1–13 with a one-byte length.
-      let tag = buf[pos]!;
-      let len = pos + 1 < end ? buf[pos + 1]! : 0x80;
-      const fast = (tag & 7) === WireType.Len && tag >= 8 && tag < 0x70;
-      if (fast && len < 0x80) {
-        pos += 2;
-        if (len > end - pos) return RecordError.LengthPastEnd;
-      } else if (fast && pos + 2 < end && buf[pos + 2]! < 0x80 && buf[pos + 2]! > 0) { // two-byte length
-        len = (len & 0x7f) | (buf[pos + 2]! << 7);
-        pos += 3;
-        if (len > end - pos) return RecordError.LengthPastEnd;
-      } else {
-        r.reset(buf, pos, end);
-        tag = r.tag();
-        if (tag < 0) return r.error;
-        const field = tag >>> 3;
-        if (field > 13) {
-          if (!r.skip(tag)) return r.error;
-          pos = r.pos;
-          continue;
-        }
-        if (field === 4) {
-          if ((tag & 7) !== WireType.Varint) return RecordError.WireType;
-          if (!r.varint()) return r.error;
-          if (r.hi !== 0 || r.lo > 1) return RecordError.UnknownEnum;
-          this.payloadSecurity = r.lo;
-          pos = r.pos;
-          continue;
-        }
-        if ((tag & 7) !== WireType.Len) return RecordError.WireType;
-        len = r.length();
-        if (len < 0) return r.error;
-        pos = r.pos;
-      }
-      const at = pos;
-      pos += len;
+    r.reset(buf, start, end);
+    for (;;) {
+      const tag = r.tag();
+      if (tag === 0) break;
+      if (tag < 0) return r.error;
       const field = tag >>> 3;
+      if (field > 13) {
+        if (!r.skip(tag)) return r.error;
+        continue;
+      }
+      if (field === 4) {
+        if ((tag & 7) !== WireType.Varint) return RecordError.WireType;
+        if (!r.varint()) return r.error;
+        if (r.hi !== 0 || r.lo > 1) return RecordError.UnknownEnum;
+        this.payloadSecurity = r.lo;
+        continue;
+      }
+      if ((tag & 7) !== WireType.Len) return RecordError.WireType;
+      const len = r.length();
+      if (len < 0) return r.error;
+      const at = r.pos;
+      r.pos += len;
       if (field <= 3 && len > maxField) return RecordError.FieldTooLong;
       if (field === 1) { this.versionStart = at; this.versionLen = len; }
       else if (field === 2) { this.toIdStart = at; this.toIdLen = len; }
       else if (field === 3) { this.fromIdStart = at; this.fromIdLen = len; }
       else if (field === 5) { this.macSignatureStart = at; this.macSignatureLen = len; }
       else if (field === 6) { this.senderCertStart = at; this.senderCertLen = len; }
-      else if (field === 4) return RecordError.WireType; // payload_security is a varint
       else {
         if (this.recordType !== RecordType.None) return RecordError.MultipleRecordTypes;
         this.recordType = field as RecordType;
