@@ -81,10 +81,11 @@ export class RecordView {
   connectVersion = 0;
   subscribedStart = 0; subscribedLen = 0;
   /** Where the record_type member's body lies (used to iterate payload segments). */
-  private bodyStart = 0;
-  private bodyEnd = 0;
-  private segmentPos = 0;
-  private readonly r = new WireReader();
+  bodyStart = 0;
+  bodyEnd = 0;
+  /** Where `nextSegment` looks next; the reader `wrap` and the segment functions use. */
+  segmentPos = 0;
+  readonly r = new WireReader();
 
   constructor(private readonly config: RecordViewConfig = DEFAULT_CONFIG) {}
 
@@ -169,17 +170,12 @@ export class RecordView {
     this.versionMinor = n;
     if (this.toIdLen === 0) return RecordError.MissingToId;
     if (this.fromIdLen === 0) return RecordError.MissingFromId;
-    return this.parseBody();
-  }
-
-  /** The record_type member's fields; unknown fields are skipped (§Unknown). */
-  private parseBody(): RecordError {
+    // The record_type member's fields; unknown fields are skipped (§Unknown).
     const type = this.recordType;
     if (type === RecordType.None) return RecordError.MissingRecordType;
     if (type === RecordType.SessionContext && !this.config.sessionContext) return RecordError.SessionContextNotAllowed;
     if (this.payloadSecurity === PayloadSecurity.Tls12 && type !== RecordType.SessionContext) return RecordError.InvalidValue;
-    const r = this.r;
-    r.reset(this.buf, this.bodyStart, this.bodyEnd);
+    r.reset(buf, this.bodyStart, this.bodyEnd);
     for (;;) {
       const tag = r.tag();
       if (tag === 0) break;
@@ -255,40 +251,40 @@ export class RecordView {
   canReply(ownId: Uint8Array): boolean {
     return this.fromIdLen > 0 && this.toIdLen > 0 && this.toIdEquals(ownId);
   }
+}
 
-  /**
-   * A session_context uint64 as a number (`RecordView.uint64(v.sessionIdHi, v.sessionIdLo)`),
-   * or -1 when it exceeds 2^53 − 1. No getter per field: nothing in the agent reads them
-   * (E2E sessions are refused, R-E2E.6a), and each getter was ≈ 100 B of flash.
-   */
-  static uint64(hi: number, lo: number): number {
-    return hi < 0x200000 ? hi * 4294967296 + lo : -1;
-  }
+/**
+ * A session_context uint64 (`uint64(v.sessionIdHi, v.sessionIdLo)`) as a number, or -1
+ * when it exceeds 2^53 − 1. Functions, not methods or getters: the agent refuses E2E
+ * sessions (R-E2E.6a), so a build that never reads them carries none of this (#13 item 4).
+ */
+export function uint64(hi: number, lo: number): number {
+  return hi < 0x200000 ? hi * 4294967296 + lo : -1;
+}
 
-  /**
-   * Iterates session_context payload segments without allocating: `firstSegment()`
-   * then `nextSegment()` while true; each sets payloadStart/payloadLen.
-   */
-  firstSegment(): boolean {
-    this.segmentPos = this.bodyStart;
-    return this.nextSegment();
-  }
+/**
+ * Iterates session_context payload segments without allocating: `firstSegment(v)` then
+ * `nextSegment(v)` while true; each sets v.payloadStart/payloadLen.
+ */
+export function firstSegment(v: RecordView): boolean {
+  v.segmentPos = v.bodyStart;
+  return nextSegment(v);
+}
 
-  nextSegment(): boolean {
-    if (this.recordType !== RecordType.SessionContext) return false;
-    const r = this.r;
-    r.reset(this.buf, this.segmentPos, this.bodyEnd);
-    for (;;) {
-      const tag = r.tag();
-      if (tag <= 0) return false; // validated by wrap: 0 = end
-      if (tag === ((7 << 3) | WireType.Len)) {
-        const len = r.length();
-        this.payloadStart = r.pos;
-        this.payloadLen = len;
-        this.segmentPos = r.pos + len;
-        return true;
-      }
-      r.skip(tag);
+export function nextSegment(v: RecordView): boolean {
+  if (v.recordType !== RecordType.SessionContext) return false;
+  const r = v.r;
+  r.reset(v.buf, v.segmentPos, v.bodyEnd);
+  for (;;) {
+    const tag = r.tag();
+    if (tag <= 0) return false; // validated by wrap: 0 = end
+    if (tag === ((7 << 3) | WireType.Len)) {
+      const len = r.length();
+      v.payloadStart = r.pos;
+      v.payloadLen = len;
+      v.segmentPos = r.pos + len;
+      return true;
     }
+    r.skip(tag);
   }
 }
