@@ -14,7 +14,7 @@
 import { MsgError } from './errors.ts';
 import { MSG_FIELD_NAMES, MSG_FIELDS, MSG_FIRST, MSG_ONEOF_NAMES } from './generated/usp-msg.js';
 import { FIELD_BYTES, fresh, REPEATED, TableKind, WIRE_OF_KIND, type Obj } from './msg-codec.ts';
-import { fieldAt, MAP_ENTRY, TYPE_ONEOFS } from './msg-schema.ts';
+import { MAP_ENTRY, TYPE_ONEOFS } from './msg-schema.ts';
 import type { WireReader } from './wire.ts';
 import { readUtf8 } from '../encoding/utf8.ts';
 
@@ -65,7 +65,9 @@ export function validateMessage(r: WireReader, end: number, m: number, maxString
     const tag = r.tag();
     if (tag < 0) return MsgError.Malformed;
     const number = tag >>> 3;
-    const at = m === MAP_ENTRY ? -1 : fieldAt(m, number);
+    // Where field `number` of message m is in the table (msg-schema.ts fieldAt, inlined: this is its only caller at run time).
+    let at = -1;
+    if (m !== MAP_ENTRY) for (let f = MSG_FIRST[m]!; f < MSG_FIRST[m + 1]! && at < 0; f++) if (MSG_FIELDS[f * FIELD_BYTES] === number) at = f * FIELD_BYTES;
     const kind = at >= 0 ? MSG_FIELDS[at + 1]! & 15 : m === MAP_ENTRY && (number === 1 || number === 2) ? TableKind.String : -1;
     if (kind < 0) {
       unknown = true;
