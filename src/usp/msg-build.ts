@@ -61,7 +61,8 @@ export type Notification =
 
 export function notifyMsg(msgId: string, subscriptionId: string, sendResp: boolean, n: Notification): MsgInit {
   const notify: NotifyInit = { subscription_id: subscriptionId, send_resp: sendResp, ...n };
-  return requestMsg(msgId, 'notify', notify);
+  // requestMsg's shape, written out: an agent sends no other request, so a build needs no requestMsg.
+  return { header: { msg_id: msgId, msg_type: MsgType.NOTIFY }, body: { request: { notify } } };
 }
 
 // Requests a Controller sends (CLI, tests).
