@@ -11,7 +11,7 @@
  * (derived from the body) is what to trust, `msgType` is only what the header said.
  * This path allocates (strings, objects); only RecordView is allocation-free.
  */
-import { isUtf8, readUtf8 } from '../encoding/utf8.ts';
+import { readUtf8 } from '../encoding/utf8.ts';
 import { MsgError } from './errors.ts';
 import { FIELD_BYTES, fresh } from './msg-codec.ts';
 import { BODY_MESSAGE, MSG_TYPE_MAX, REQUEST_MESSAGE, RESPONSE_MESSAGE } from './msg-schema.ts';
@@ -134,7 +134,7 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
       if (n < 0) return MsgError.Malformed;
       if (n > config.maxStringBytes) return MsgError.TooLarge;
       // A msg_id the next one replaces must still be UTF-8 (a decoder of the whole Msg reads it): 7004 below.
-      if (idLen > 0 && !isUtf8(buf, idStart, idStart + idLen)) staleBadId = true;
+      if (idLen > 0 && readUtf8(buf, idStart, idStart + idLen) === undefined) staleBadId = true;
       idStart = r.pos;
       idLen = n;
       r.pos += n;
