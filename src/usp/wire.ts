@@ -138,19 +138,18 @@ export class WireReader {
           if (!this.varint()) return false;
           break;
         case WireType.I64:
-          if (this.end - this.pos < 8) { this.error = WireError.Truncated; return false; }
-          this.pos += 8;
+        case WireType.I32: { // fixed width: 8 or 4 bytes
+          const n = (t & 7) === WireType.I64 ? 8 : 4;
+          if (this.end - this.pos < n) { this.error = WireError.Truncated; return false; }
+          this.pos += n;
           break;
+        }
         case WireType.Len: {
           const n = this.length();
           if (n < 0) return false;
           this.pos += n;
           break;
         }
-        case WireType.I32:
-          if (this.end - this.pos < 4) { this.error = WireError.Truncated; return false; }
-          this.pos += 4;
-          break;
         case WireType.StartGroup:
           if (++depth > MAX_GROUP_DEPTH) { this.error = WireError.BadTag; return false; }
           break;
