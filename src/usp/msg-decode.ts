@@ -13,7 +13,7 @@
  */
 import { readUtf8 } from '../encoding/utf8.ts';
 import { MsgError } from './errors.ts';
-import { FIELD_BYTES, fresh } from './msg-codec.ts';
+import { FIELD_BYTES } from './msg-codec.ts';
 import { BODY_MESSAGE, MSG_TYPE_MAX, REQUEST_MESSAGE, RESPONSE_MESSAGE } from './msg-schema.ts';
 import { validateMessage } from './msg-validate.ts';
 import { MSG_FIELD_NAMES, MSG_FIELDS, MSG_FIRST, type Body, type Msg } from './generated/usp-msg.js';
@@ -155,7 +155,7 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   if (unknownType) return MsgError.UnknownEnum;
   if (bodies !== 1) return MsgError.Body;
   r.reset(buf, bodyStart, bodyEnd);
-  const body = fresh(BODY_MESSAGE) as unknown as Body;
+  const body = {} as Body;
   const be = validateMessage(r, bodyEnd, BODY_MESSAGE, config.maxStringBytes, body as unknown as Record<string, unknown>);
   if (be !== MsgError.Ok) return be;
   if (staleBadId) return MsgError.Decoder;
