@@ -13,7 +13,7 @@ export {
 } from '../coap/index.ts';
 export { UspCoapBinding, SendOutcome } from '../mtp/coap/binding.ts';
 
-export { RecordView, RecordType, createRecordViewConfig } from '../usp/record-view.ts';
+export { RecordView, RecordType, createRecordViewConfig, firstSegment, nextSegment, uint64 } from '../usp/record-view.ts';
 export { RecordError } from '../usp/errors.ts';
 export { utf8Bytes } from '../usp/wire.ts';
 

@@ -23,92 +23,45 @@ export type EndpointIdError = (typeof EndpointIdError)[keyof typeof EndpointIdEr
 
 export const MAX_INSTANCE_ID_LENGTH = 50;
 
-const SCHEMES = ['oui', 'cid', 'pen', 'self', 'user', 'os', 'ops', 'uuid', 'imei', 'proto', 'doc', 'fqdn'];
+/** The authority-schemes, each followed by a space: one string in flash rather than an array of twelve. */
+const SCHEMES = 'oui cid pen self user os ops uuid imei proto doc fqdn ';
 
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+/**
+ * Character classes as bits, so one test and one loop serve every rule: DIGIT, HEX
+ * (digits and a–f, A–F), and RFC 3986 unreserved minus "~" as R-ARC.5 lists it, split
+ * into its dot (DOT) and the rest (NAME): unreserved is NAME | DOT.
+ */
+const DIGIT = 1, HEX = 2, NAME = 4, DOT = 8;
+
+function classOf(c: number): number {
+  if (c >= 48 && c <= 57) return DIGIT | HEX | NAME;
+  if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) return HEX | NAME;
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95) return NAME;
+  return c === 46 ? DOT : 0;
 }
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-/** RFC 3986 unreserved minus "~", as R-ARC.5 lists it. */
-function isUnreserved(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 45 || c === 46 || c === 95;
-}
-function allHex(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isHex(s.charCodeAt(i))) return false;
+
+/** True when every character of `s[from, to)` is in one of the classes `mask`. */
+function all(s: string, from: number, to: number, mask: number): boolean {
+  for (let i = from; i < to; i++) if ((classOf(s.charCodeAt(i)) & mask) === 0) return false;
   return true;
 }
-function allDigits(s: string, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) if (!isDigit(s.charCodeAt(i))) return false;
-  return true;
-}
-function allUnreserved(s: string, from: number, to: number, exceptDot: boolean): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (!isUnreserved(c) || (exceptDot && c === 46)) return false;
-  }
-  return true;
-}
+
 function isOui(s: string, from: number, to: number): boolean {
   const n = to - from;
-  return (n === 6 || n === 7 || n === 9) && allHex(s, from, to);
+  return (n === 6 || n === 7 || n === 9) && all(s, from, to, HEX);
 }
 
-/** Index of `s[from, to)` in SCHEMES, compared in place (no substring is made). */
-function schemeIndex(s: string, from: number, to: number): number {
-  for (let k = 0; k < SCHEMES.length; k++) {
-    const name = SCHEMES[k]!;
-    if (name.length !== to - from) continue;
+/** Index of the scheme `s[0, to)` in SCHEMES, compared in place (no substring is made); -1 when unknown. */
+function schemeIndex(s: string, to: number): number {
+  for (let p = 0, k = 0; p < SCHEMES.length; p = SCHEMES.indexOf(' ', p) + 1, k++) {
     let i = 0;
-    while (i < name.length && name.charCodeAt(i) === s.charCodeAt(from + i)) i++;
-    if (i === name.length) return k;
+    while (i < to && SCHEMES.charCodeAt(p + i) === s.charCodeAt(i) && s.charCodeAt(i) !== 32) i++;
+    if (i === to && SCHEMES.charCodeAt(p + i) === 32) return k;
   }
   return -1;
 }
 
 const OUI = 0, CID = 1, PEN = 2, SELF = 3, USER = 4, OS = 5, OPS = 6, UUID = 7, IMEI = 8, PROTO = 9, DOC = 10, FQDN = 11;
-
-function checkAuthority(scheme: number, s: string, from: number, to: number): boolean {
-  const n = to - from;
-  switch (scheme) {
-    case OUI: return isOui(s, from, to);
-    case CID: return n === 6 && allHex(s, from, to);
-    case PEN: return allDigits(s, from, to);
-    case SELF:
-    case USER:
-    case DOC: return n <= 6 && allUnreserved(s, from, to, false);
-    case PROTO: return n <= 6 && allUnreserved(s, from, to, true);
-    default: return n === 0; // os, ops, uuid, imei, fqdn
-  }
-}
-
-function checkInstanceForm(scheme: number, s: string, from: number, to: number): boolean {
-  switch (scheme) {
-    case OS: { // <OUI>-<SerialNumber>
-      const dash = s.indexOf('-', from);
-      return dash > from && dash < to - 1 && isOui(s, from, dash);
-    }
-    case OPS: { // <OUI>-<ProductClass>-<SerialNumber>
-      const d1 = s.indexOf('-', from);
-      const d2 = d1 < 0 ? -1 : s.indexOf('-', d1 + 1);
-      return d1 > from && d2 > d1 && d2 < to - 1 && isOui(s, from, d1);
-    }
-    case UUID: { // 8-4-4-4-12 hex
-      if (to - from !== 36) return false;
-      for (let i = 0; i < 36; i++) {
-        const c = s.charCodeAt(from + i);
-        const dash = i === 8 || i === 13 || i === 18 || i === 23;
-        if (dash ? c !== 45 : !isHex(c)) return false;
-      }
-      return true;
-    }
-    case IMEI: return (to - from === 15 || to - from === 16) && allDigits(s, from, to);
-    case FQDN: return to > from && s.indexOf('*', from) < 0 && s.charCodeAt(from) !== 46;
-    default: return to > from;
-  }
-}
 
 /**
  * Validates an Endpoint ID; returns EndpointIdError.Ok or the first rule it breaks.
@@ -118,24 +71,51 @@ export function validateEndpointId(eid: string): EndpointIdError {
   const c1 = eid.indexOf(':');
   const c2 = c1 < 0 ? -1 : eid.indexOf(':', c1 + 1);
   if (c1 <= 0 || c2 < 0) return EndpointIdError.Syntax;
-  const scheme = schemeIndex(eid, 0, c1);
+  const scheme = schemeIndex(eid, c1);
   if (scheme < 0) return EndpointIdError.UnknownScheme;
-  if (!checkAuthority(scheme, eid, c1 + 1, c2)) return EndpointIdError.AuthorityId;
+  // R-ARC.2a: the authority-id's form per scheme; os, ops, uuid, imei and fqdn have none.
+  const a = c1 + 1;
+  const n = c2 - a;
+  let ok = n === 0;
+  if (scheme === OUI) ok = isOui(eid, a, c2);
+  else if (scheme === CID) ok = n === 6 && all(eid, a, c2, HEX);
+  else if (scheme === PEN) ok = n > 0 && all(eid, a, c2, DIGIT);
+  else if (scheme === SELF || scheme === USER || scheme === DOC) ok = n <= 6 && all(eid, a, c2, NAME | DOT);
+  else if (scheme === PROTO) ok = n <= 6 && all(eid, a, c2, NAME);
+  if (!ok) return EndpointIdError.AuthorityId;
   const from = c2 + 1;
   const to = eid.length;
   if (to - from > MAX_INSTANCE_ID_LENGTH) return EndpointIdError.InstanceIdLength;
   for (let i = from; i < to; i++) {
     const c = eid.charCodeAt(i);
     if (c === 37) { // "%" HEXDIG HEXDIG
-      if (i + 2 >= to || !isHex(eid.charCodeAt(i + 1)) || !isHex(eid.charCodeAt(i + 2))) {
+      if (i + 2 >= to || (classOf(eid.charCodeAt(i + 1)) & classOf(eid.charCodeAt(i + 2)) & HEX) === 0) {
         return EndpointIdError.InstanceIdCharacters;
       }
       i += 2;
-    } else if (!isUnreserved(c)) {
+    } else if ((classOf(c) & (NAME | DOT)) === 0) {
       return EndpointIdError.InstanceIdCharacters;
     }
   }
-  return checkInstanceForm(scheme, eid, from, to) ? EndpointIdError.Ok : EndpointIdError.InstanceIdForm;
+  // The instance-id's form per scheme.
+  if (scheme === OS) { // <OUI>-<SerialNumber>
+    const dash = eid.indexOf('-', from);
+    ok = dash > from && dash < to - 1 && isOui(eid, from, dash);
+  } else if (scheme === OPS) { // <OUI>-<ProductClass>-<SerialNumber>
+    const d1 = eid.indexOf('-', from);
+    const d2 = d1 < 0 ? -1 : eid.indexOf('-', d1 + 1);
+    ok = d1 > from && d2 > d1 && d2 < to - 1 && isOui(eid, from, d1);
+  } else if (scheme === UUID) { // 8-4-4-4-12 hex
+    ok = to - from === 36;
+    for (let i = 0; ok && i < 36; i++) {
+      const c = eid.charCodeAt(from + i);
+      const dash = i === 8 || i === 13 || i === 18 || i === 23;
+      if (dash ? c !== 45 : (classOf(c) & HEX) === 0) ok = false;
+    }
+  } else if (scheme === IMEI) ok = (to - from === 15 || to - from === 16) && all(eid, from, to, DIGIT);
+  else if (scheme === FQDN) ok = to > from && eid.indexOf('*', from) < 0 && eid.charCodeAt(from) !== 46;
+  else ok = to > from;
+  return ok ? EndpointIdError.Ok : EndpointIdError.InstanceIdForm;
 }
 
 /** The form used in certificates' subjectAltName (TR-369 §EID): `urn:bbf:usp:id:<eid>`. */

@@ -8,7 +8,7 @@
  * scalar (OperateResp req_obj_path ""), as pbf did, so such a member is not sent.
  */
 import {
-  MSG_ROOT, type AddInit, type AddRespInit, type DeleteInit, type DeleteRespInit, type DeregisterInit,
+  type AddInit, type AddRespInit, type DeleteInit, type DeleteRespInit, type DeregisterInit,
   type ErrorParamErrorInit, type GetInit, type GetInstancesInit, type GetInstancesRespInit, type GetRespInit,
   type GetSupportedDMInit, type GetSupportedDMRespInit, type GetSupportedProtocolInit,
   type GetSupportedProtocolRespInit, type MsgInit, type NotifyEventInit, type NotifyInit,
@@ -16,35 +16,21 @@ import {
   type NotifyOperationCompleteInit, type NotifyRespInit, type NotifyValueChangeInit, type OperateInit,
   type OperateRespInit, type RegisterInit, type RequestInit, type ResponseInit, type SetInit, type SetRespInit,
 } from './generated/usp-msg.js';
-import { MsgType } from './msg-decode.ts';
-import { encodeMessage } from './msg-codec.ts';
+import { memberType, MsgType } from './msg-decode.ts';
 
 type RequestKey = Exclude<keyof RequestInit, 'req_type'>;
 type ResponseKey = Exclude<keyof ResponseInit, 'resp_type'>;
 
-const REQUEST_TYPE: { [K in RequestKey]: number } = {
-  get: MsgType.GET, get_supported_dm: MsgType.GET_SUPPORTED_DM, get_instances: MsgType.GET_INSTANCES,
-  set: MsgType.SET, add: MsgType.ADD, delete: MsgType.DELETE, operate: MsgType.OPERATE, notify: MsgType.NOTIFY,
-  get_supported_protocol: MsgType.GET_SUPPORTED_PROTO, register: MsgType.REGISTER, deregister: MsgType.DEREGISTER,
-};
-const RESPONSE_TYPE: { [K in ResponseKey]: number } = {
-  get_resp: MsgType.GET_RESP, get_supported_dm_resp: MsgType.GET_SUPPORTED_DM_RESP,
-  get_instances_resp: MsgType.GET_INSTANCES_RESP, set_resp: MsgType.SET_RESP, add_resp: MsgType.ADD_RESP,
-  delete_resp: MsgType.DELETE_RESP, operate_resp: MsgType.OPERATE_RESP, notify_resp: MsgType.NOTIFY_RESP,
-  get_supported_protocol_resp: MsgType.GET_SUPPORTED_PROTO_RESP, register_resp: MsgType.REGISTER_RESP,
-  deregister_resp: MsgType.DEREGISTER_RESP,
-};
-
 /** A request Msg whose only Request member is `kind`. */
 export function requestMsg<K extends RequestKey>(msgId: string, kind: K, body: NonNullable<RequestInit[K]>): MsgInit {
   const request: RequestInit = { [kind]: body };
-  return { header: { msg_id: msgId, msg_type: REQUEST_TYPE[kind] }, body: { request } };
+  return { header: { msg_id: msgId, msg_type: memberType(false, kind) }, body: { request } };
 }
 
 /** A response Msg whose only Response member is `kind`; `msgId` is the request's (R-MSG.9). */
 export function responseMsg<K extends ResponseKey>(msgId: string, kind: K, body: NonNullable<ResponseInit[K]>): MsgInit {
   const response: ResponseInit = { [kind]: body };
-  return { header: { msg_id: msgId, msg_type: RESPONSE_TYPE[kind] }, body: { response } };
+  return { header: { msg_id: msgId, msg_type: memberType(true, kind) }, body: { response } };
 }
 
 /** An Error message (06-messages "Error"): err_code, err_msg and optional param_errs. */
@@ -75,7 +61,8 @@ export type Notification =
 
 export function notifyMsg(msgId: string, subscriptionId: string, sendResp: boolean, n: Notification): MsgInit {
   const notify: NotifyInit = { subscription_id: subscriptionId, send_resp: sendResp, ...n };
-  return requestMsg(msgId, 'notify', notify);
+  // requestMsg's shape, written out: an agent sends no other request, so a build needs no requestMsg.
+  return { header: { msg_id: msgId, msg_type: MsgType.NOTIFY }, body: { request: { notify } } };
 }
 
 // Requests a Controller sends (CLI, tests).
@@ -90,7 +77,5 @@ export const operateMsg = (msgId: string, b: OperateInit): MsgInit => requestMsg
 export const registerMsg = (msgId: string, b: RegisterInit): MsgInit => requestMsg(msgId, 'register', b);
 export const deregisterMsg = (msgId: string, b: DeregisterInit): MsgInit => requestMsg(msgId, 'deregister', b);
 
-/** Encodes a Msg (the table codec, msg-codec.ts); with `before`, into bytes [before, length) of the array returned (see encodeMessage). */
-export function encodeMsg(msg: MsgInit, before = 0): Uint8Array {
-  return encodeMessage(MSG_ROOT, msg, before);
-}
+/** Encodes a Msg (the table codec); with `before`, into bytes [before, length) of the array returned. */
+export { encodeMsg } from './msg-codec.ts';

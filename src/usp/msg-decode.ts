@@ -3,20 +3,20 @@
  * a payload held as offset/length in a Record (RecordView.payloadStart/payloadLen).
  *
  * Order: walk the envelope (R-MSG.5–7: exactly one header and one body), read the
- * header (R-MSG.8 msg_id present, msg_type a known enum), validate the body against
- * msg-schema.ts (wire types, R-ENC.2 enums, R-ENC.3 oneofs), then build the typed
- * object with the table codec (msg-codec.ts) inside a try (its throws — a string that
- * is not UTF-8 — become MsgError.Decoder). msg_id is returned whenever it could be extracted, even on error,
+ * header (R-MSG.8 msg_id present, msg_type a known enum), then decode the body while
+ * validating it against msg-schema.ts (msg-validate.ts: wire types, R-ENC.2 enums,
+ * R-ENC.3 oneofs, UTF-8), one walk. MsgError.Decoder is left for a header that repeats
+ * msg_id with an earlier one not UTF-8. msg_id is returned whenever it could be extracted, even on error,
  * so the caller can answer Error 7004/7001 (R-MTP.5, R-ENC.5); R-MSG.10: `bodyType`
  * (derived from the body) is what to trust, `msgType` is only what the header said.
  * This path allocates (strings, objects); only RecordView is allocation-free.
  */
 import { readUtf8 } from '../encoding/utf8.ts';
 import { MsgError } from './errors.ts';
-import { decodeMessage } from './msg-codec.ts';
-import { BODY_MESSAGE, MSG_TYPE_MAX } from './msg-schema.ts';
+import { FIELD_BYTES } from './msg-codec.ts';
+import { BODY_MESSAGE, MSG_TYPE_MAX, REQUEST_MESSAGE, RESPONSE_MESSAGE } from './msg-schema.ts';
 import { validateMessage } from './msg-validate.ts';
-import { MSG_ROOT, type Msg } from './generated/usp-msg.js';
+import { MSG_FIELD_NAMES, MSG_FIELDS, MSG_FIRST, type Body, type Msg } from './generated/usp-msg.js';
 import { WireReader, WireType } from './wire.ts';
 
 /** Header.MsgType values (usp-msg.proto). */
@@ -28,9 +28,23 @@ export const MsgType = {
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 
-/** MsgType of each Request / Response oneof member, indexed by its field number. */
-const REQUEST_TYPES = [-1, 1, 12, 14, 4, 8, 10, 6, 3, 17, 19, 21];
-const RESPONSE_TYPES = [-1, 2, 13, 15, 5, 9, 11, 7, 16, 18, 20, 22];
+/**
+ * MsgType of each Request member (get = 1 … deregister = 11, usp-msg.proto), one
+ * character per field number − 1; the Response member of the same number is the next
+ * type but for NotifyResp (16). A string: no preloaded array of numbers.
+ */
+const REQUEST_TYPES = '\x01\x0c\x0e\x04\x08\x0a\x06\x03\x11\x13\x15';
+
+/** The MsgType a Request (`response` false) or Response member named `name` carries (R-MSG.10); -1 for no member. */
+export function memberType(response: boolean, name: string | undefined): number {
+  const m = response ? RESPONSE_MESSAGE : REQUEST_MESSAGE;
+  for (let f = MSG_FIRST[m]!; f < MSG_FIRST[m + 1]!; f++) {
+    if (MSG_FIELD_NAMES[MSG_FIELDS[f * FIELD_BYTES + 2]!] !== name) continue;
+    const n = MSG_FIELDS[f * FIELD_BYTES]!; // the member's field number
+    return response && n === 8 ? MsgType.NOTIFY_RESP : REQUEST_TYPES.charCodeAt(n - 1) + (response ? 1 : 0);
+  }
+  return -1;
+}
 
 export const BodyKind = { None: 0, Request: 1, Response: 2, Error: 3 } as const;
 export type BodyKind = (typeof BodyKind)[keyof typeof BodyKind];
@@ -93,33 +107,22 @@ function decodeInto(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
     r.pos += n;
   }
   if (headers !== 1) return MsgError.Header;
-  const he = readHeader(res, buf, headerStart, headerEnd, config.maxStringBytes);
-  if (bodies === 1) res.bodyKind = bodyKindOf(buf, bodyStart, bodyEnd);
-  if (he !== MsgError.Ok) return he;
-  if (bodies !== 1) return MsgError.Body;
-  r.reset(buf, bodyStart, bodyEnd);
-  const be = validateMessage(r, bodyEnd, BODY_MESSAGE, 0, config.maxStringBytes);
-  if (be !== MsgError.Ok) return be;
-  let msg: Msg;
-  try {
-    msg = decodeMessage(MSG_ROOT, buf, start, end) as Msg;
-  } catch {
-    return MsgError.Decoder;
+  if (bodies === 1) { // which Body member the bytes carry, known even when the header or body is invalid
+    r.reset(buf, bodyStart, bodyEnd);
+    for (;;) {
+      const tag = r.tag();
+      if (tag <= 0) break;
+      if (tag >>> 3 >= 1 && tag >>> 3 <= 3) { res.bodyKind = (tag >>> 3) as BodyKind; break; }
+      if (!r.skip(tag)) break;
+    }
   }
-  res.msg = msg;
-  const body = msg.body!;
-  if (body.msg_body === 'error') res.bodyType = MsgType.ERROR;
-  else res.bodyType = (body.msg_body === 'request' ? REQUEST_TYPES : RESPONSE_TYPES)[firstMemberField(buf, bodyStart, bodyEnd)] ?? -1;
-  return MsgError.Ok;
-}
-
-function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: number, maxString: number): MsgError {
-  const r = reader;
-  r.reset(buf, start, end);
+  // The header: R-MSG.8 msg_id present (the last one counts), msg_type a known enum.
+  r.reset(buf, headerStart, headerEnd);
   let idStart = 0;
   let idLen = 0;
   let type = 0;
   let unknownType = false;
+  let staleBadId = false;
   for (;;) {
     const tag = r.tag();
     if (tag === 0) break;
@@ -129,7 +132,9 @@ function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
       if ((tag & 7) !== WireType.Len) return MsgError.WireType;
       const n = r.length();
       if (n < 0) return MsgError.Malformed;
-      if (n > maxString) return MsgError.TooLarge;
+      if (n > config.maxStringBytes) return MsgError.TooLarge;
+      // A msg_id the next one replaces must still be UTF-8 (a decoder of the whole Msg reads it): 7004 below.
+      if (idLen > 0 && readUtf8(buf, idStart, idStart + idLen) === undefined) staleBadId = true;
       idStart = r.pos;
       idLen = n;
       r.pos += n;
@@ -147,38 +152,16 @@ function readHeader(res: MsgDecodeResult, buf: Uint8Array, start: number, end: n
   const id = readUtf8(buf, idStart, idStart + idLen);
   if (id === undefined) return MsgError.InvalidUtf8;
   res.msgId = id;
-  return unknownType ? MsgError.UnknownEnum : MsgError.Ok;
-}
-
-/** The field number of the member inside a Body's request/response (its type); 0 if none. */
-function firstMemberField(buf: Uint8Array, start: number, end: number): number {
-  const r = reader;
-  r.reset(buf, start, end);
-  for (;;) { // find Body.request / Body.response (validated: present exactly once)
-    const tag = r.tag();
-    if (tag <= 0) return 0;
-    if (tag >>> 3 <= 3) break;
-    if (!r.skip(tag)) return 0;
-  }
-  const n = r.length();
-  if (n < 0) return 0;
-  r.end = r.pos + n;
-  for (;;) {
-    const t = r.tag();
-    if (t <= 0) return 0;
-    if (t >>> 3 <= 11) return t >>> 3;
-    if (!r.skip(t)) return 0;
-  }
-}
-
-function bodyKindOf(buf: Uint8Array, start: number, end: number): BodyKind {
-  const r = reader;
-  r.reset(buf, start, end);
-  for (;;) {
-    const tag = r.tag();
-    if (tag <= 0) return BodyKind.None;
-    const f = tag >>> 3;
-    if (f >= 1 && f <= 3) return f as BodyKind;
-    if (!r.skip(tag)) return BodyKind.None;
-  }
+  if (unknownType) return MsgError.UnknownEnum;
+  if (bodies !== 1) return MsgError.Body;
+  r.reset(buf, bodyStart, bodyEnd);
+  const body = {} as Body;
+  const be = validateMessage(r, bodyEnd, BODY_MESSAGE, config.maxStringBytes, body as unknown as Record<string, unknown>);
+  if (be !== MsgError.Ok) return be;
+  if (staleBadId) return MsgError.Decoder;
+  res.msg = { header: { msg_id: id, msg_type: type }, body };
+  // Validated: the Body's member, and its Request/Response member, present exactly once.
+  if (body.msg_body === 'error') res.bodyType = MsgType.ERROR;
+  else res.bodyType = body.request ? memberType(false, body.request.req_type) : memberType(true, body.response?.resp_type);
+  return MsgError.Ok;
 }

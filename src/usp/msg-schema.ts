@@ -27,6 +27,10 @@ function targetOf(m: number, number: number): number {
 /** usp.Body (Msg.body = 2), the message msg-decode.ts validates. */
 export const BODY_MESSAGE = targetOf(MSG_ROOT, 2);
 
+/** usp.Request (Body.request = 1) and usp.Response (Body.response = 2): their members name the message type. */
+export const REQUEST_MESSAGE = targetOf(BODY_MESSAGE, 1);
+export const RESPONSE_MESSAGE = targetOf(BODY_MESSAGE, 2);
+
 /** Header.MsgType's largest value (Msg.header = 1, Header.msg_type = 2). */
 export const MSG_TYPE_MAX = targetOf(targetOf(MSG_ROOT, 1), 2);
 

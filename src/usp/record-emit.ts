@@ -48,93 +48,57 @@ export interface RecordFields {
   subscribed?: Uint8Array;
 }
 
-function lenField(n: number): number {
-  return 1 + varintLength(n) + n;
-}
-function varintField(v: number): number {
-  return v ? 1 + varintLength(v) : 0;
-}
-function optLen(b: Uint8Array | string | undefined): number {
-  if (typeof b === 'string') return b === '' ? 0 : lenField(utf8Length(b));
-  return b && b.length ? lenField(b.length) : 0;
-}
-
 function payloadLength(f: RecordFields): number {
   return f.payload ? (f.payloadEnd ?? f.payload.length) - (f.payloadStart ?? 0) : 0;
 }
 
-/** Length of the record_type member's body, the payload counting as `payloadLen` bytes. */
-function bodyLength(f: RecordFields, payloadLen: number): number {
-  switch (f.recordType) {
-    case RecordType.NoSessionContext:
-      return payloadLen ? lenField(payloadLen) : 0;
-    case RecordType.SessionContext: {
-      const s = f.session;
-      if (!s) return 0;
-      let n = varintField(s.sessionId) + varintField(s.sequenceId) + varintField(s.expectedId) +
-        varintField(s.retransmitId ?? 0) + varintField(s.payloadSarState ?? 0) + varintField(s.payloadrecSarState ?? 0);
-      n += lenField(payloadLen);
-      for (const seg of s.extraSegments ?? []) n += lenField(seg.length);
-      return n;
-    }
-    case RecordType.Disconnect:
-      return optLen(f.reason) + (f.reasonCode ? 5 : 0);
-    case RecordType.MqttConnect:
-    case RecordType.StompConnect:
-      return varintField(f.connectVersion ?? 0) + optLen(f.subscribed);
-    default:
-      return 0;
-  }
-}
-
-function headLength(f: RecordFields): number {
-  return optLen(f.version) + optLen(f.toId) + optLen(f.fromId) + varintField(f.payloadSecurity ?? 0) +
-    optLen(f.macSignature) + optLen(f.senderCert);
-}
-
-/** Bytes `emitRecord` writes for `f`. With `payloadLen` given, the payload is that long. */
-export function encodedRecordLength(f: RecordFields, payloadLen = payloadLength(f)): number {
-  return headLength(f) + lenField(bodyLength(f, payloadLen));
-}
-
-function putBytes(out: Uint8Array, pos: number, tag: number, b: Uint8Array | string | undefined): number {
-  if (typeof b === 'string') {
-    if (b === '') return pos;
-    out[pos++] = tag;
-    pos = writeVarint(out, pos, utf8Length(b));
-    return writeUtf8(b, out, pos);
-  }
-  if (!b || !b.length) return pos;
-  out[pos++] = tag;
-  pos = writeVarint(out, pos, b.length);
-  out.set(b, pos);
-  return pos + b.length;
-}
-function putVarint(out: Uint8Array, pos: number, tag: number, v: number): number {
-  if (!v) return pos;
-  out[pos++] = tag;
-  return writeVarint(out, pos, v);
-}
-
-/**
- * Writes everything up to the payload bytes, which the caller then writes at the
- * returned offset (`payloadLen` of them); for record types without a payload the
- * returned offset is the end of the Record. Returns -1 if `out` is too small.
+/*
+ * Every put… writes at `p` of `out` and returns the position after what it wrote; with
+ * `out` null it only counts. One code path gives both the length and the bytes, so they
+ * cannot disagree.
  */
-export function emitRecordHead(out: Uint8Array, offset: number, f: RecordFields, payloadLen: number): number {
-  if (out.length - offset < encodedRecordLength(f, payloadLen)) return -1;
-  let p = putBytes(out, offset, 0x0a, f.version);
+
+/** A tag and a varint: a length prefix, or a varint field's value. */
+function putLen(out: Uint8Array | null, p: number, tag: number, n: number): number {
+  if (out === null) return p + 1 + varintLength(n);
+  out[p] = tag;
+  return writeVarint(out, p + 1, n);
+}
+
+/** A varint field; proto3 leaves out 0. */
+function putVarint(out: Uint8Array | null, p: number, tag: number, v: number): number {
+  return v ? putLen(out, p, tag, v) : p;
+}
+
+/** A bytes / string field (UTF-8 from the text); proto3 leaves out an empty one. */
+function putBytes(out: Uint8Array | null, p: number, tag: number, b: Uint8Array | string | undefined): number {
+  const n = typeof b === 'string' ? utf8Length(b) : b ? b.length : 0;
+  if (n === 0) return p;
+  p = putLen(out, p, tag, n);
+  if (out === null) return p + n;
+  if (typeof b === 'string') return writeUtf8(b, out, p);
+  out.set(b!, p);
+  return p + n;
+}
+
+/** The fields before record_type: version, to_id, from_id, payload_security, mac_signature, sender_cert. */
+function putHead(out: Uint8Array | null, p: number, f: RecordFields): number {
+  p = putBytes(out, p, 0x0a, f.version);
   p = putBytes(out, p, 0x12, f.toId);
   p = putBytes(out, p, 0x1a, f.fromId);
   p = putVarint(out, p, 0x20, f.payloadSecurity ?? 0);
   p = putBytes(out, p, 0x2a, f.macSignature);
-  p = putBytes(out, p, 0x32, f.senderCert);
-  out[p++] = (f.recordType << 3) | 2;
-  p = writeVarint(out, p, bodyLength(f, payloadLen));
+  return putBytes(out, p, 0x32, f.senderCert);
+}
+
+/**
+ * The record_type member's body up to its payload bytes, which the caller writes; counted
+ * (`out` null), the whole body: the payload as `payloadLen` bytes and the extra segments.
+ */
+function putBody(out: Uint8Array | null, p: number, f: RecordFields, payloadLen: number): number {
   switch (f.recordType) {
     case RecordType.NoSessionContext:
-      if (payloadLen) { out[p++] = 0x12; p = writeVarint(out, p, payloadLen); }
-      return p;
+      return payloadLen ? putLen(out, p, 0x12, payloadLen) + (out === null ? payloadLen : 0) : p;
     case RecordType.SessionContext: {
       const s = f.session;
       if (!s) return p;
@@ -145,13 +109,19 @@ export function emitRecordHead(out: Uint8Array, offset: number, f: RecordFields,
       p = putVarint(out, p, 0x28, s.payloadSarState ?? 0);
       p = putVarint(out, p, 0x30, s.payloadrecSarState ?? 0);
       // Extra segments go after the main payload: the caller's bytes are written first.
-      out[p++] = 0x3a;
-      return writeVarint(out, p, payloadLen);
+      p = putLen(out, p, 0x3a, payloadLen);
+      if (out !== null) return p;
+      p += payloadLen;
+      const extra = s.extraSegments;
+      if (extra) for (let i = 0; i < extra.length; i++) p = putLen(null, p, 0x3a, extra[i]!.length) + extra[i]!.length;
+      return p;
     }
     case RecordType.Disconnect:
       p = putBytes(out, p, 0x0a, f.reason);
-      if (f.reasonCode) { out[p++] = 0x15; p = writeFixed32(out, p, f.reasonCode); }
-      return p;
+      if (!f.reasonCode) return p;
+      if (out === null) return p + 5;
+      out[p] = 0x15;
+      return writeFixed32(out, p + 1, f.reasonCode);
     case RecordType.MqttConnect:
     case RecordType.StompConnect:
       p = putVarint(out, p, 0x08, f.connectVersion ?? 0);
@@ -161,25 +131,42 @@ export function emitRecordHead(out: Uint8Array, offset: number, f: RecordFields,
   }
 }
 
+/** Bytes `emitRecord` writes for `f`. With `payloadLen` given, the payload is that long. */
+export function encodedRecordLength(f: RecordFields, payloadLen = payloadLength(f)): number {
+  const body = putBody(null, 0, f, payloadLen);
+  return putLen(null, putHead(null, 0, f), 0, body) + body;
+}
+
+/**
+ * Writes everything up to the payload bytes, which the caller then writes at the
+ * returned offset (`payloadLen` of them); for record types without a payload the
+ * returned offset is the end of the Record. Returns -1 if `out` is too small.
+ */
+export function emitRecordHead(out: Uint8Array, offset: number, f: RecordFields, payloadLen: number): number {
+  const body = putBody(null, 0, f, payloadLen);
+  if (out.length < putLen(null, putHead(null, offset, f), 0, body) + body) return -1;
+  return putBody(out, putLen(out, putHead(out, offset, f), (f.recordType << 3) | 2, body), f, payloadLen);
+}
+
 /** Writes the whole Record at `offset`; returns the offset after it, or -1 if `out` is too small. */
 export function emitRecord(out: Uint8Array, offset: number, f: RecordFields): number {
   const len = payloadLength(f);
   let p = emitRecordHead(out, offset, f, len);
   if (p < 0) return -1;
-  if (f.payload && len && (f.recordType === RecordType.NoSessionContext || f.recordType === RecordType.SessionContext)) {
+  const type = f.recordType;
+  if (f.payload && len && (type === RecordType.NoSessionContext || type === RecordType.SessionContext)) {
     const from = f.payloadStart ?? 0;
     out.set(f.payload.subarray(from, from + len), p);
     p += len;
   }
-  if (f.recordType === RecordType.SessionContext && f.session?.extraSegments) {
-    for (const seg of f.session.extraSegments) p = putSegment(out, p, seg);
+  const extra = type === RecordType.SessionContext ? f.session?.extraSegments : undefined;
+  if (extra) {
+    for (let i = 0; i < extra.length; i++) { // each segment written, an empty one too (putBody counts it)
+      const seg = extra[i]!;
+      p = putLen(out, p, 0x3a, seg.length);
+      out.set(seg, p);
+      p += seg.length;
+    }
   }
   return p;
-}
-
-function putSegment(out: Uint8Array, p: number, seg: Uint8Array): number {
-  out[p++] = 0x3a;
-  p = writeVarint(out, p, seg.length);
-  out.set(seg, p);
-  return p + seg.length;
 }

@@ -14,7 +14,7 @@
  * the fields read before the failure stay valid, so `canReply` can apply R-MTP.5.
  */
 import { RecordError } from './errors.ts';
-import { bytesEqual, WireError, WireReader, WireType } from './wire.ts';
+import { bytesEqual, WireReader, WireType } from './wire.ts';
 
 /** record_type members, numbered as their field numbers in usp-record.proto. */
 export const RecordType = {
@@ -47,12 +47,10 @@ export function createRecordViewConfig(overrides: Partial<RecordViewConfig> = {}
 
 const DEFAULT_CONFIG = createRecordViewConfig();
 
-function mapWireError(e: number): RecordError {
-  if (e === WireError.Truncated) return RecordError.Truncated;
-  if (e === WireError.VarintTooLong) return RecordError.VarintTooLong;
-  if (e === WireError.LengthPastEnd) return RecordError.LengthPastEnd;
-  return RecordError.WireType;
-}
+/**
+ * WireError 1–4 (Truncated, VarintTooLong, LengthPastEnd, BadTag) are RecordError 1–4
+ * (BadTag reads as WireType): a reader's error is the Record's, no mapping function.
+ */
 
 export class RecordView {
   buf: Uint8Array = new Uint8Array(0);
@@ -83,91 +81,67 @@ export class RecordView {
   connectVersion = 0;
   subscribedStart = 0; subscribedLen = 0;
   /** Where the record_type member's body lies (used to iterate payload segments). */
-  private bodyStart = 0;
-  private bodyEnd = 0;
-  private segmentPos = 0;
-  private readonly r = new WireReader();
+  bodyStart = 0;
+  bodyEnd = 0;
+  /** Where `nextSegment` looks next; the reader `wrap` and the segment functions use. */
+  segmentPos = 0;
+  readonly r = new WireReader();
 
   constructor(private readonly config: RecordViewConfig = DEFAULT_CONFIG) {}
 
   /**
-   * Resets what every Record sets, and the previous record_type member's fields: only
-   * the current member's fields are ever non-zero, even after a failed wrap.
+   * Parses and validates the Record in `buf[start, end)`; RecordError.Ok when usable.
+   * First it resets what every Record sets and the previous record_type member's
+   * fields: only the current member's fields are ever non-zero, even after a failed wrap.
    */
-  private clear(): void {
-    const prev = this.recordType;
-    if (prev !== RecordType.None && prev !== RecordType.NoSessionContext) this.clearBody(prev);
-    this.versionLen = this.toIdLen = this.fromIdLen = this.macSignatureLen = this.senderCertLen = 0;
-    this.payloadSecurity = 0;
-    this.recordType = RecordType.None;
-    this.payloadLen = this.payloadCount = 0;
-  }
-
-  private clearBody(type: RecordType): void {
-    if (type === RecordType.SessionContext) {
-      this.sessionIdHi = this.sessionIdLo = this.sequenceIdHi = this.sequenceIdLo = 0;
-      this.expectedIdHi = this.expectedIdLo = this.retransmitIdHi = this.retransmitIdLo = 0;
-      this.payloadSarState = this.payloadrecSarState = 0;
-    } else if (type !== RecordType.NoSessionContext) {
-      this.reasonLen = this.reasonCode = this.connectVersion = this.subscribedLen = 0;
-    }
-  }
-
-  /** Parses and validates the Record in `buf[start, end)`; RecordError.Ok when usable. */
   wrap(buf: Uint8Array, start: number, end: number): RecordError {
     this.buf = buf;
     this.start = start;
     this.end = end;
-    this.clear();
-    if (end - start > this.config.maxRecordBytes) return RecordError.TooLarge;
+    const prev = this.recordType;
+    if (prev === RecordType.SessionContext) {
+      this.sessionIdHi = this.sessionIdLo = this.sequenceIdHi = this.sequenceIdLo = 0;
+      this.expectedIdHi = this.expectedIdLo = this.retransmitIdHi = this.retransmitIdLo = 0;
+      this.payloadSarState = this.payloadrecSarState = 0;
+    } else if (prev > RecordType.SessionContext) { // websocket/mqtt/stomp/uds_connect, disconnect
+      this.reasonLen = this.reasonCode = this.connectVersion = this.subscribedLen = 0;
+    }
+    this.versionLen = this.toIdLen = this.fromIdLen = this.macSignatureLen = this.senderCertLen = 0;
+    this.payloadSecurity = 0;
+    this.recordType = RecordType.None;
+    this.payloadLen = this.payloadCount = 0;
+    const config = this.config;
+    if (end - start > config.maxRecordBytes) return RecordError.TooLarge;
     const r = this.r;
-    const maxField = this.config.maxFieldBytes;
-    let pos = start;
-    while (pos < end) {
-      // Fast path: one-byte tag of a length-delimited field 1–13 with a one-byte length.
-      let tag = buf[pos]!;
-      let len = pos + 1 < end ? buf[pos + 1]! : 0x80;
-      const fast = (tag & 7) === WireType.Len && tag >= 8 && tag < 0x70;
-      if (fast && len < 0x80) {
-        pos += 2;
-        if (len > end - pos) return RecordError.LengthPastEnd;
-      } else if (fast && pos + 2 < end && buf[pos + 2]! < 0x80 && buf[pos + 2]! > 0) { // two-byte length
-        len = (len & 0x7f) | (buf[pos + 2]! << 7);
-        pos += 3;
-        if (len > end - pos) return RecordError.LengthPastEnd;
-      } else {
-        r.reset(buf, pos, end);
-        tag = r.tag();
-        if (tag < 0) return mapWireError(r.error);
-        const field = tag >>> 3;
-        if (field > 13) {
-          if (!r.skip(tag)) return mapWireError(r.error);
-          pos = r.pos;
-          continue;
-        }
-        if (field === 4) {
-          if ((tag & 7) !== WireType.Varint) return RecordError.WireType;
-          if (!r.varint()) return mapWireError(r.error);
-          if (r.hi !== 0 || r.lo > 1) return RecordError.UnknownEnum;
-          this.payloadSecurity = r.lo;
-          pos = r.pos;
-          continue;
-        }
-        if ((tag & 7) !== WireType.Len) return RecordError.WireType;
-        len = r.length();
-        if (len < 0) return mapWireError(r.error);
-        pos = r.pos;
-      }
-      const at = pos;
-      pos += len;
+    const maxField = config.maxFieldBytes;
+    r.reset(buf, start, end);
+    for (;;) {
+      const tag = r.tag();
+      if (tag === 0) break;
+      if (tag < 0) return r.error;
       const field = tag >>> 3;
+      if (field > 13) {
+        if (!r.skip(tag)) return r.error;
+        continue;
+      }
+      if (field === 4) {
+        if ((tag & 7) !== WireType.Varint) return RecordError.WireType;
+        if (!r.varint()) return r.error;
+        if (r.hi !== 0 || r.lo > 1) return RecordError.UnknownEnum;
+        this.payloadSecurity = r.lo;
+        continue;
+      }
+      if ((tag & 7) !== WireType.Len) return RecordError.WireType;
+      const len = r.length();
+      if (len < 0) return r.error;
+      const at = r.pos;
+      r.pos += len;
       if (field <= 3 && len > maxField) return RecordError.FieldTooLong;
       if (field === 1) { this.versionStart = at; this.versionLen = len; }
       else if (field === 2) { this.toIdStart = at; this.toIdLen = len; }
       else if (field === 3) { this.fromIdStart = at; this.fromIdLen = len; }
       else if (field === 5) { this.macSignatureStart = at; this.macSignatureLen = len; }
       else if (field === 6) { this.senderCertStart = at; this.senderCertLen = len; }
-      else if (field === 4) return RecordError.WireType; // payload_security is a varint
       else {
         if (this.recordType !== RecordType.None) return RecordError.MultipleRecordTypes;
         this.recordType = field as RecordType;
@@ -176,132 +150,88 @@ export class RecordView {
       }
     }
     if (this.versionLen === 0) return RecordError.MissingVersion;
-    if (!this.parseVersion()) return RecordError.BadVersion;
-    if (this.toIdLen === 0) return RecordError.MissingToId;
-    if (this.fromIdLen === 0) return RecordError.MissingFromId;
-    return this.parseBody();
-  }
-
-  /** §Record: version is "Major.Minor", both decimal digit runs. */
-  private parseVersion(): boolean {
-    const b = this.buf;
-    const e = this.versionStart + this.versionLen;
+    // §Record: version is "Major.Minor", both decimal digit runs.
     let major = -1;
     let n = 0;
     let digits = 0;
-    for (let i = this.versionStart; i < e; i++) {
-      const c = b[i]!;
+    for (let i = this.versionStart; i < this.versionStart + this.versionLen; i++) {
+      const c = buf[i]!;
       if (c >= 48 && c <= 57) {
-        if (++digits > 9) return false;
+        if (++digits > 9) return RecordError.BadVersion;
         n = n * 10 + (c - 48);
       } else if (c === 46 && major < 0 && digits > 0) {
         major = n;
         n = 0;
         digits = 0;
-      } else return false;
+      } else return RecordError.BadVersion;
     }
-    if (major < 0 || digits === 0) return false;
+    if (major < 0 || digits === 0) return RecordError.BadVersion;
     this.versionMajor = major;
     this.versionMinor = n;
-    return true;
-  }
-
-  private parseBody(): RecordError {
+    if (this.toIdLen === 0) return RecordError.MissingToId;
+    if (this.fromIdLen === 0) return RecordError.MissingFromId;
+    // The record_type member's fields; unknown fields are skipped (§Unknown).
     const type = this.recordType;
     if (type === RecordType.None) return RecordError.MissingRecordType;
     if (type === RecordType.SessionContext && !this.config.sessionContext) return RecordError.SessionContextNotAllowed;
     if (this.payloadSecurity === PayloadSecurity.Tls12 && type !== RecordType.SessionContext) return RecordError.InvalidValue;
-    if (type === RecordType.NoSessionContext) { // fast path: the body is exactly one payload field
-      const b = this.buf;
-      const s = this.bodyStart;
-      const n = this.bodyEnd - s;
-      if (n > 2 && b[s] === 0x12) {
-        const l1 = b[s + 1]!;
-        if (l1 < 0x80 && l1 === n - 2 && l1 > 0) return this.setPayload(s + 2, l1);
-        if (l1 >= 0x80 && n > 3) {
-          const l2 = b[s + 2]!;
-          const l = (l1 & 0x7f) | (l2 << 7);
-          if (l2 < 0x80 && l2 > 0 && l === n - 3) return this.setPayload(s + 3, l);
-        }
-      }
-    }
-    const r = this.r;
-    r.reset(this.buf, this.bodyStart, this.bodyEnd);
+    r.reset(buf, this.bodyStart, this.bodyEnd);
     for (;;) {
       const tag = r.tag();
       if (tag === 0) break;
-      if (tag < 0) return mapWireError(r.error);
-      const e = this.bodyField(type, tag);
-      if (e !== RecordError.Ok) return e;
+      if (tag < 0) return r.error;
+      const field = tag >>> 3;
+      const wt = tag & 7;
+      let known = false;
+      if (type === RecordType.NoSessionContext) known = field === 2;
+      else if (type === RecordType.SessionContext) known = field <= 7;
+      else if (type === RecordType.Disconnect || type === RecordType.MqttConnect || type === RecordType.StompConnect) known = field <= 2;
+      if (!known) {
+        if (!r.skip(tag)) return r.error;
+        continue;
+      }
+      const wantLen = type === RecordType.NoSessionContext || field === 7 ||
+        (field === 1 && type === RecordType.Disconnect) || (field === 2 && type !== RecordType.SessionContext && type !== RecordType.Disconnect);
+      if (wantLen) {
+        if (wt !== WireType.Len) return RecordError.WireType;
+        const len = r.length();
+        if (len < 0) return r.error;
+        const at = r.pos;
+        r.pos += len;
+        if (field === 7 || type === RecordType.NoSessionContext) {
+          if (type === RecordType.NoSessionContext) this.payloadCount = 0; // singular: last one wins
+          if (this.payloadCount++ === 0) { this.payloadStart = at; this.payloadLen = len; }
+        } else if (len > this.config.maxFieldBytes) return RecordError.FieldTooLong;
+        else if (type === RecordType.Disconnect) { this.reasonStart = at; this.reasonLen = len; }
+        else { this.subscribedStart = at; this.subscribedLen = len; }
+        continue;
+      }
+      if (type === RecordType.Disconnect) { // reason_code: fixed32
+        if (wt !== WireType.I32) return RecordError.WireType;
+        const v = r.fixed32();
+        if (v < 0) return r.error;
+        this.reasonCode = v;
+        continue;
+      }
+      if (wt !== WireType.Varint) return RecordError.WireType;
+      if (!r.varint()) return r.error;
+      const hi = r.hi;
+      const lo = r.lo;
+      if (type !== RecordType.SessionContext) { // connect version enum
+        if (hi !== 0 || lo > (type === RecordType.MqttConnect ? 1 : 0)) return RecordError.UnknownEnum;
+        this.connectVersion = lo;
+      } else if (field === 1) { this.sessionIdHi = hi; this.sessionIdLo = lo; }
+      else if (field === 2) { this.sequenceIdHi = hi; this.sequenceIdLo = lo; }
+      else if (field === 3) { this.expectedIdHi = hi; this.expectedIdLo = lo; }
+      else if (field === 4) { this.retransmitIdHi = hi; this.retransmitIdLo = lo; }
+      else if (hi !== 0 || lo > 3) return RecordError.UnknownEnum;
+      else if (field === 5) this.payloadSarState = lo;
+      else this.payloadrecSarState = lo;
     }
     if (type === RecordType.NoSessionContext && this.payloadLen === 0) return RecordError.EmptyPayload;
     return RecordError.Ok;
   }
 
-  private setPayload(at: number, len: number): RecordError {
-    this.payloadStart = at;
-    this.payloadLen = len;
-    this.payloadCount = 1;
-    return RecordError.Ok;
-  }
-
-  /** One field of the record_type member; unknown fields are skipped (§Unknown). */
-  private bodyField(type: RecordType, tag: number): RecordError {
-    const r = this.r;
-    const field = tag >>> 3;
-    const wt = tag & 7;
-    let known = false;
-    if (type === RecordType.NoSessionContext) known = field === 2;
-    else if (type === RecordType.SessionContext) known = field <= 7;
-    else if (type === RecordType.Disconnect || type === RecordType.MqttConnect || type === RecordType.StompConnect) known = field <= 2;
-    if (!known) return r.skip(tag) ? RecordError.Ok : mapWireError(r.error);
-    const wantLen = type === RecordType.NoSessionContext || field === 7 ||
-      (field === 1 && type === RecordType.Disconnect) || (field === 2 && type !== RecordType.SessionContext && type !== RecordType.Disconnect);
-    if (wantLen) {
-      if (wt !== WireType.Len) return RecordError.WireType;
-      const len = r.length();
-      if (len < 0) return mapWireError(r.error);
-      const at = r.pos;
-      r.pos += len;
-      if (field === 7 || type === RecordType.NoSessionContext) {
-        if (type === RecordType.NoSessionContext) this.payloadCount = 0; // singular: last one wins
-        if (this.payloadCount++ === 0) { this.payloadStart = at; this.payloadLen = len; }
-        return RecordError.Ok;
-      }
-      if (len > this.config.maxFieldBytes) return RecordError.FieldTooLong;
-      if (type === RecordType.Disconnect) { this.reasonStart = at; this.reasonLen = len; }
-      else { this.subscribedStart = at; this.subscribedLen = len; }
-      return RecordError.Ok;
-    }
-    if (type === RecordType.Disconnect) { // reason_code: fixed32
-      if (wt !== WireType.I32) return RecordError.WireType;
-      const v = r.fixed32();
-      if (v < 0) return mapWireError(r.error);
-      this.reasonCode = v;
-      return RecordError.Ok;
-    }
-    if (wt !== WireType.Varint) return RecordError.WireType;
-    if (!r.varint()) return mapWireError(r.error);
-    const hi = r.hi;
-    const lo = r.lo;
-    if (type !== RecordType.SessionContext) { // connect version enum
-      const max = type === RecordType.MqttConnect ? 1 : 0;
-      if (hi !== 0 || lo > max) return RecordError.UnknownEnum;
-      this.connectVersion = lo;
-      return RecordError.Ok;
-    }
-    switch (field) {
-      case 1: this.sessionIdHi = hi; this.sessionIdLo = lo; break;
-      case 2: this.sequenceIdHi = hi; this.sequenceIdLo = lo; break;
-      case 3: this.expectedIdHi = hi; this.expectedIdLo = lo; break;
-      case 4: this.retransmitIdHi = hi; this.retransmitIdLo = lo; break;
-      default:
-        if (hi !== 0 || lo > 3) return RecordError.UnknownEnum;
-        if (field === 5) this.payloadSarState = lo;
-        else this.payloadrecSarState = lo;
-    }
-    return RecordError.Ok;
-  }
 
   /** R-E2E.1: true when to_id equals `encoded` (the UTF-8 bytes of our Endpoint ID). */
   toIdEquals(encoded: Uint8Array): boolean {
@@ -321,41 +251,40 @@ export class RecordView {
   canReply(ownId: Uint8Array): boolean {
     return this.fromIdLen > 0 && this.toIdLen > 0 && this.toIdEquals(ownId);
   }
+}
 
-  /** A session_context uint64 as a number, or -1 when it exceeds 2^53 − 1. */
-  static uint64(hi: number, lo: number): number {
-    return hi < 0x200000 ? hi * 4294967296 + lo : -1;
-  }
+/**
+ * A session_context uint64 (`uint64(v.sessionIdHi, v.sessionIdLo)`) as a number, or -1
+ * when it exceeds 2^53 − 1. Functions, not methods or getters: the agent refuses E2E
+ * sessions (R-E2E.6a), so a build that never reads them carries none of this (#13 item 4).
+ */
+export function uint64(hi: number, lo: number): number {
+  return hi < 0x200000 ? hi * 4294967296 + lo : -1;
+}
 
-  get sessionId(): number { return RecordView.uint64(this.sessionIdHi, this.sessionIdLo); }
-  get sequenceId(): number { return RecordView.uint64(this.sequenceIdHi, this.sequenceIdLo); }
-  get expectedId(): number { return RecordView.uint64(this.expectedIdHi, this.expectedIdLo); }
-  get retransmitId(): number { return RecordView.uint64(this.retransmitIdHi, this.retransmitIdLo); }
+/**
+ * Iterates session_context payload segments without allocating: `firstSegment(v)` then
+ * `nextSegment(v)` while true; each sets v.payloadStart/payloadLen.
+ */
+export function firstSegment(v: RecordView): boolean {
+  v.segmentPos = v.bodyStart;
+  return nextSegment(v);
+}
 
-  /**
-   * Iterates session_context payload segments without allocating: `firstSegment()`
-   * then `nextSegment()` while true; each sets payloadStart/payloadLen.
-   */
-  firstSegment(): boolean {
-    this.segmentPos = this.bodyStart;
-    return this.nextSegment();
-  }
-
-  nextSegment(): boolean {
-    if (this.recordType !== RecordType.SessionContext) return false;
-    const r = this.r;
-    r.reset(this.buf, this.segmentPos, this.bodyEnd);
-    for (;;) {
-      const tag = r.tag();
-      if (tag <= 0) return false; // validated by wrap: 0 = end
-      if (tag === ((7 << 3) | WireType.Len)) {
-        const len = r.length();
-        this.payloadStart = r.pos;
-        this.payloadLen = len;
-        this.segmentPos = r.pos + len;
-        return true;
-      }
-      r.skip(tag);
+export function nextSegment(v: RecordView): boolean {
+  if (v.recordType !== RecordType.SessionContext) return false;
+  const r = v.r;
+  r.reset(v.buf, v.segmentPos, v.bodyEnd);
+  for (;;) {
+    const tag = r.tag();
+    if (tag <= 0) return false; // validated by wrap: 0 = end
+    if (tag === ((7 << 3) | WireType.Len)) {
+      const len = r.length();
+      v.payloadStart = r.pos;
+      v.payloadLen = len;
+      v.segmentPos = r.pos + len;
+      return true;
     }
+    r.skip(tag);
   }
 }

@@ -27,14 +27,12 @@ export type WireError = (typeof WireError)[keyof typeof WireError];
 /** Deepest group nesting skipped before giving up (bounds the work on hostile input). */
 export const MAX_GROUP_DEPTH = 32;
 
-const TWO_32 = 4294967296;
-
 export class WireReader {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
   end = 0;
   error: WireError = WireError.Ok;
-  /** Low / high unsigned 32-bit halves of the last varint read. */
+  /** Low / high unsigned 32-bit halves of the last varint read (a number: hi × 2^32 + lo, exact while hi < 2^21). */
   lo = 0;
   hi = 0;
 
@@ -45,11 +43,6 @@ export class WireReader {
     this.error = WireError.Ok;
   }
 
-  private fail(e: WireError): false {
-    this.error = e;
-    return false;
-  }
-
   /** Reads a varint into `lo`/`hi`; false on truncation or a varint over 10 bytes. */
   varint(): boolean {
     const buf = this.buf;
@@ -58,13 +51,13 @@ export class WireReader {
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
-      if (pos >= end) return this.fail(WireError.Truncated);
+      if (pos >= end) { this.error = WireError.Truncated; return false; }
       const b = buf[pos++]!;
       if (i < 4) lo |= (b & 0x7f) << (7 * i);
       else if (i === 4) {
         lo |= (b & 0x0f) << 28;
         hi = (b & 0x7f) >> 4;
-      } else if (i === 9 && b > 1) return this.fail(WireError.VarintTooLong);
+      } else if (i === 9 && b > 1) { this.error = WireError.VarintTooLong; return false; }
       else hi |= (b & 0x7f) << (7 * i - 32);
       if (b < 0x80) {
         this.pos = pos;
@@ -73,17 +66,8 @@ export class WireReader {
         return true;
       }
     }
-    return this.fail(WireError.VarintTooLong);
-  }
-
-  /** A varint as a number; exact only while `hi < 2^21` (see `varintIsSafe`). -1 on error. */
-  varintNumber(): number {
-    return this.varint() ? this.hi * TWO_32 + this.lo : -1;
-  }
-
-  /** True when the last varint fits in Number.MAX_SAFE_INTEGER (2^53 − 1). */
-  varintIsSafe(): boolean {
-    return this.hi < 0x200000;
+    this.error = WireError.VarintTooLong;
+    return false;
   }
 
   /** Reads a tag: returns `field << 3 | wireType`, 0 at `end`, -1 on error. */
@@ -99,7 +83,7 @@ export class WireReader {
     const t = this.lo;
     // Field numbers are 1 … 2^29 − 1; wire types 6 and 7 do not exist.
     if (this.hi !== 0 || t >>> 3 === 0 || (t & 7) > 5) {
-      this.fail(WireError.BadTag);
+      this.error = WireError.BadTag;
       return -1;
     }
     return t;
@@ -112,7 +96,7 @@ export class WireReader {
       const b = this.buf[pos]!;
       if (b < 0x80) {
         if (b > this.end - pos - 1) {
-          this.fail(WireError.LengthPastEnd);
+          this.error = WireError.LengthPastEnd;
           return -1;
         }
         this.pos = pos + 1;
@@ -123,7 +107,7 @@ export class WireReader {
     }
     if (!this.varint()) return -1;
     if (this.hi !== 0 || this.lo > this.end - this.pos) {
-      this.fail(WireError.LengthPastEnd);
+      this.error = WireError.LengthPastEnd;
       return -1;
     }
     return this.lo;
@@ -133,7 +117,7 @@ export class WireReader {
   fixed32(): number {
     const p = this.pos;
     if (this.end - p < 4) {
-      this.fail(WireError.Truncated);
+      this.error = WireError.Truncated;
       return -1;
     }
     this.pos = p + 4;
@@ -154,29 +138,28 @@ export class WireReader {
           if (!this.varint()) return false;
           break;
         case WireType.I64:
-          if (this.end - this.pos < 8) return this.fail(WireError.Truncated);
-          this.pos += 8;
+        case WireType.I32: { // fixed width: 8 or 4 bytes
+          const n = (t & 7) === WireType.I64 ? 8 : 4;
+          if (this.end - this.pos < n) { this.error = WireError.Truncated; return false; }
+          this.pos += n;
           break;
+        }
         case WireType.Len: {
           const n = this.length();
           if (n < 0) return false;
           this.pos += n;
           break;
         }
-        case WireType.I32:
-          if (this.end - this.pos < 4) return this.fail(WireError.Truncated);
-          this.pos += 4;
-          break;
         case WireType.StartGroup:
-          if (++depth > MAX_GROUP_DEPTH) return this.fail(WireError.BadTag);
+          if (++depth > MAX_GROUP_DEPTH) { this.error = WireError.BadTag; return false; }
           break;
         default: // EndGroup: must close the innermost open group of the same field
-          if (depth === 0) return this.fail(WireError.BadTag);
+          if (depth === 0) { this.error = WireError.BadTag; return false; }
           depth--;
       }
       if (depth === 0) return true;
       t = this.tag();
-      if (t === 0) return this.fail(WireError.Truncated);
+      if (t === 0) { this.error = WireError.Truncated; return false; }
       if (t < 0) return false;
     }
   }

@@ -69,6 +69,13 @@ bad('R-MSG.6 no header or two headers → Header; no msg_id extracted → discar
   assert.is(codeOf([...h, ...h, ...noHeader]).error, MsgError.Header);
 });
 
+bad('proto3 §string a msg_id the header repeats must be UTF-8 too: the last one is answered with 7004 (Decoder)', () => {
+  const header = [0x0a, 0x02, 0xff, 0xfe, 0x0a, 0x02, 0x6f, 0x6b, 0x10, 0x01]; // msg_id ff fe, msg_id "ok", GET
+  const r = codeOf([0x0a, header.length, ...header, ...jsEncode(get)]);
+  assert.equal([r.error, r.msgId, r.msg], [MsgError.Decoder, 'ok', undefined]);
+  assert.is(msgErrorUspCode(r.error), 7004);
+});
+
 bad('R-MSG.7 no body or two bodies → Body, answered with 7004 (msg_id known)', () => {
   const h = jsEncode(hdr('m7', 1));
   const r = codeOf(h);

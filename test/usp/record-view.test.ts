@@ -2,9 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import type Long from 'long';
-import { createRecordViewConfig, RecordType, RecordView } from '../../src/usp/record-view.ts';
+import { createRecordViewConfig, firstSegment, nextSegment, RecordType, RecordView, uint64 } from '../../src/usp/record-view.ts';
 import { RecordError, recordErrorAction, recordErrorUspCode, UspAction } from '../../src/usp/errors.ts';
-import { utf8Bytes } from '../../src/usp/wire.ts';
+import { utf8Bytes, WireError } from '../../src/usp/wire.ts';
 import { protocEncode, RecordT, toText } from './oracle.ts';
 import { arbRecord } from './record-arb.ts';
 
@@ -75,7 +75,7 @@ function agrees(v: RecordView, bytes: Uint8Array): void {
     assert.is(v.payloadrecSarState, b.payloadrec_sar_state);
     assert.is(v.payloadCount, b.payload.length);
     const segs: number[][] = [];
-    for (let ok = v.firstSegment(); ok; ok = v.nextSegment()) segs.push([...bytes.subarray(v.payloadStart, v.payloadStart + v.payloadLen)]);
+    for (let ok = firstSegment(v); ok; ok = nextSegment(v)) segs.push([...bytes.subarray(v.payloadStart, v.payloadStart + v.payloadLen)]);
     assert.equal(segs, b.payload);
   } else if (type === 'disconnect') {
     assert.is(str(v, v.reasonStart, v.reasonLen), b.reason);
@@ -107,13 +107,13 @@ oracle('R-ENC.1 RecordView reads Records that protoc encoded from text format', 
   }
 });
 
-oracle('R-E2E (session ids) uint64 beyond 2^53 is exposed as 32-bit halves, number getter says -1', () => {
+oracle('R-E2E (session ids) uint64 beyond 2^53 is exposed as 32-bit halves, uint64 says -1', () => {
   const [b] = protocEncode('RecordBatch', ['version: "1.4" to_id: "a" from_id: "b" session_context { session_id: 18446744073709551615 sequence_id: 9007199254740991 expected_id: 4294967296 payload: "x" }']);
   const v = new RecordView(withSessions);
   assert.is(v.wrap(b!, 0, b!.length), RecordError.Ok);
-  assert.equal([v.sessionIdHi, v.sessionIdLo, v.sessionId], [0xffffffff, 0xffffffff, -1]);
-  assert.is(v.sequenceId, Number.MAX_SAFE_INTEGER);
-  assert.is(v.expectedId, 4294967296);
+  assert.equal([v.sessionIdHi, v.sessionIdLo, uint64(v.sessionIdHi, v.sessionIdLo)], [0xffffffff, 0xffffffff, -1]);
+  assert.is(uint64(v.sequenceIdHi, v.sequenceIdLo), Number.MAX_SAFE_INTEGER);
+  assert.is(uint64(v.expectedIdHi, v.expectedIdLo), 4294967296);
 });
 
 const errors = suite('usp/record-view errors');
@@ -126,6 +126,11 @@ function wrapCode(b: Uint8Array | number[], v = new RecordView()): RecordError {
   const u = Uint8Array.from(b);
   return v.wrap(u, 0, u.length);
 }
+
+errors('R-ENC.4 a reader failure is the Record error of the same number (wrap returns the reader\'s error as is)', () => {
+  assert.equal([WireError.Truncated, WireError.VarintTooLong, WireError.LengthPastEnd, WireError.BadTag],
+    [RecordError.Truncated, RecordError.VarintTooLong, RecordError.LengthPastEnd, RecordError.WireType]);
+});
 
 errors('§Record missing version / to_id / from_id / record_type → specific codes, discarded', () => {
   assert.is(wrapCode(enc({ ...OK, version: '' })), RecordError.MissingVersion);

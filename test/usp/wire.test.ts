@@ -39,7 +39,7 @@ wire('varints: truncated, 11 bytes, and a 10th byte above 1 are errors', () => {
   assert.is(r.error, WireError.VarintTooLong);
   r = reader([...Array(9).fill(0xff), 0x01]);
   assert.ok(r.varint());
-  assert.equal([r.hi, r.lo, r.varintIsSafe()], [0xffffffff, 0xffffffff, false]);
+  assert.equal([r.hi, r.lo, r.hi < 0x200000], [0xffffffff, 0xffffffff, false]); // beyond 2^53 − 1
 });
 
 wire('writeVarint / varintLength round-trip every safe integer through protobufjs', () => {
@@ -48,7 +48,9 @@ wire('writeVarint / varintLength round-trip every safe integer through protobufj
     const n = writeVarint(out, 0, v);
     assert.is(n, varintLength(v));
     assert.is((protobuf.Reader.create(out.subarray(0, n)).uint64() as unknown as LongLike).toNumber(), v);
-    assert.is(reader(out.subarray(0, n)).varintNumber(), v);
+    const r = reader(out.subarray(0, n));
+    assert.ok(r.varint());
+    assert.is(r.hi * 4294967296 + r.lo, v);
   }), { numRuns: 300 });
 });
 

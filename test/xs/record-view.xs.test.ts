@@ -44,9 +44,9 @@ xs.before(async () => {
         const b = list[i];
         if (view.wrap(b, 0, b.length) === 0 && view.toIdEquals(id) && view.fromIdLen > 0) {
           ok++;
-          // session_context payload segments and uint64 getters, also without allocating
-          for (let more = view.firstSegment(); more; more = view.nextSegment()) segments++;
-          if (view.sessionId < -1 || view.sequenceId < -1) ok = -1e9;
+          // session_context payload segments and uint64, also without allocating
+          for (let more = tinyusp.firstSegment(view); more; more = tinyusp.nextSegment(view)) segments++;
+          if (tinyusp.uint64(view.sessionIdHi, view.sessionIdLo) < -1 || tinyusp.uint64(view.sequenceIdHi, view.sequenceIdLo) < -1) ok = -1e9;
         }
       }
       return ok;

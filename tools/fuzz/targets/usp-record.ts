@@ -3,7 +3,7 @@
  * zero-allocation receive path — and every accessor a receiver uses after it.
  */
 import {
-  emitRecord, encodedRecordLength, encodeMsg, getMsg, RecordType, RecordView, utf8Bytes, type RecordFields,
+  emitRecord, encodedRecordLength, encodeMsg, firstSegment, getMsg, nextSegment, RecordType, RecordView, uint64, utf8Bytes, type RecordFields,
 } from '../../../src/usp/index.ts';
 import { ascii, type FuzzTarget } from '../target.ts';
 
@@ -38,8 +38,8 @@ export default function create(): FuzzTarget {
     run(data) {
       if (view.wrap(data, 0, data.length) !== 0) { view.canReply(own); return; }
       view.toIdEquals(own); view.fromIdEquals(own); view.canReply(own);
-      void view.sessionId; void view.sequenceId; void view.expectedId; void view.retransmitId;
-      if (view.recordType === RecordType.SessionContext) for (let ok = view.firstSegment(); ok; ok = view.nextSegment());
+      uint64(view.sessionIdHi, view.sessionIdLo); uint64(view.retransmitIdHi, view.retransmitIdLo);
+      if (view.recordType === RecordType.SessionContext) for (let ok = firstSegment(view); ok; ok = nextSegment(view));
     },
   };
 }
