@@ -192,7 +192,7 @@ export class AccessControl implements ChangeListener {
     if (v !== undefined) return v;
     const compiled: (readonly CompiledPermission[])[] = [];
     let secured = false;
-    for (const r of roles) {
+    for (let i = 0; i < roles.length; i++) { const r = roles[i]!;
       if (r === banned) continue;
       if (securedRoles.indexOf(r) >= 0) secured = true;
       compiled.push(this.compileRole(r));
@@ -210,19 +210,19 @@ export class AccessControl implements ChangeListener {
     const out: CompiledPermission[] = [];
     if (role !== undefined && this.param(role.path, 'Enable') === 'true') {
       const table = role.table('Permission');
-      for (const row of table === undefined ? [] : table.rows) {
+      for (let i = 0, rows = table === undefined ? [] : table.rows; i < rows.length; i++) { const row = rows[i]!;
         if (this.param(row.path, 'Enable') !== 'true') continue;
         const bits = (rwxn(this.param(row.path, 'Param')) << 12) | (rwxn(this.param(row.path, 'Obj')) << 8) |
           (rwxn(this.param(row.path, 'InstantiatedObj')) << 4) | rwxn(this.param(row.path, 'CommandEvent'));
         const targets: string[][] = [];
-        for (const t of splitList(this.param(row.path, 'Targets'))) {
+        for (let j = 0, list = splitList(this.param(row.path, 'Targets')); j < list.length; j++) { const t = list[j]!;
           if (t === '') continue;
           if (t.indexOf('[') < 0) { targets.push(splitPath(t)); continue; }
           this.searchTargets = true; // §Targets: a search target names what it resolves to now
           const r = m.resolve(t);
           if (r.err !== 0) continue;
           const suffix = r.element === null ? '' : r.element.name;
-          for (const o of r.objects) targets.push(splitPath(o.path + suffix));
+          for (let k = 0, objects = r.objects; k < objects.length; k++) { const o = objects[k]!; targets.push(splitPath(o.path + suffix)); }
         }
         out.push({ order: Number(this.param(row.path, 'Order')), bits, targets });
       }
@@ -250,7 +250,7 @@ export function searchReadable(access: AccessView, parsed: ParsedPath, objPath: 
     if (parts === null) parts = objPath.split('.');
     if (parts.length <= i) return true;
     const row = parts.slice(0, i + 1).join('.') + '.';
-    for (const term of seg.terms) {
+    for (let j = 0, terms = seg.terms; j < terms.length; j++) { const term = terms[j]!;
       if (term.steps.length === 0 || term.steps[0]!.follow !== null) continue;
       const rel = term.steps.map((s) => s.name).join('.');
       if (!access.allows(row + rel, PermKind.Param, Right.Read)) return false;

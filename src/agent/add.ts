@@ -71,7 +71,7 @@ function addPath(
   const tables = tablesAt(model, path);
   if ('failCode' in tables) return tables;
   const results: AddRespCreatedObjectResultInit[] = [];
-  for (const table of tables) {
+  for (let i = 0; i < tables.length; i++) { const table = tables[i]!;
     if (!req.access.allows(table.path, PermKind.Obj, Right.Write)) {
       return failure(path, DmError.PermissionDenied, `no permission to add to ${table.path}`);
     }
@@ -90,7 +90,7 @@ function addPath(
 
 /** R-ADD.5/6: every readable unique key of the created rows, read after the message's writes. */
 export function fillUniqueKeys(model: DataModelApi, req: Requester, results: AddRespCreatedObjectResultInit[]): void {
-  for (const res of results) {
+  for (let i = 0; i < results.length; i++) { const res = results[i]!;
     const ok = res.oper_status?.oper_success;
     if (ok === undefined) continue;
     const row = model.instanceAt(ok.instantiated_path ?? '');

@@ -259,8 +259,8 @@ export class Agent {
   dropControllerState(): void {
     const known = new Set<string>();
     const t = this.model.tableAt(CONTROLLER_TABLE);
-    for (const c of t === undefined ? [] : t.rows) known.add(readParam(this.model, c, 'EndpointID'));
-    for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) this.lastVersion.delete(eid);
+    for (let i = 0, rows = t === undefined ? [] : t.rows; i < rows.length; i++) { const c = rows[i]!; known.add(readParam(this.model, c, 'EndpointID')); }
+    for (const eid of this.lastVersion.keys()) if (!known.has(eid)) this.lastVersion.delete(eid);
     this.notifications.keepOnly(known);
   }
 
@@ -339,7 +339,7 @@ export class Agent {
 
   /** §Periodic!: sends what is due and re-reads changed intervals/phases. */
   private periodicTick(now: number): void {
-    for (const c of this.periodic.due(now, this.model.context.wallClock)) this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c);
+    for (let i = 0, list = this.periodic.due(now, this.model.context.wallClock); i < list.length; i++) { const c = list[i]!; this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c); }
   }
 
   pollTimeout(): number {

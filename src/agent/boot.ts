@@ -49,16 +49,16 @@ export function saveBootInfo(store: KeyValueStore | undefined, info: BootInfo): 
 export function parameterMap(model: DataModelApi, access: AccessView, controller: ObjectInstance): string {
   const map: Record<string, string> = {};
   const table = controller.table('BootParameter');
-  for (const row of table === undefined ? [] : table.rows) {
+  for (let i = 0, rows = table === undefined ? [] : table.rows; i < rows.length; i++) { const row = rows[i]!;
     if (readParam(model, row, 'Enable') !== 'true') continue;
     const r = model.resolve(readParam(model, row, 'ParameterName'));
     if (r.err !== 0) continue;
     const add = (inst: ObjectInstance, p: ParamNode): void => {
       if (access.allows(inst.path + p.name, PermKind.Param, Right.Read)) map[inst.path + p.name] = readFor(model, access, inst, p);
     };
-    for (const inst of r.objects) {
+    for (let j = 0, objects = r.objects; j < objects.length; j++) { const inst = objects[j]!;
       if (r.element !== null) { if (r.element.kind === 2) add(inst, r.element as ParamNode); }
-      else for (const p of inst.node.params) add(inst, p);
+      else for (let k = 0, params = inst.node.params; k < params.length; k++) { const p = params[k]!; add(inst, p); }
     }
   }
   return JSON.stringify(map);
@@ -81,7 +81,7 @@ export class PeriodicSchedule {
     const out: ObjectInstance[] = [];
     const table = this.model.tableAt(CONTROLLER_TABLE);
     const seen = new Set<string>();
-    for (const c of table === undefined ? [] : table.rows) {
+    for (let i = 0, rows = table === undefined ? [] : table.rows; i < rows.length; i++) { const c = rows[i]!;
       if (readParam(this.model, c, 'Enable') !== 'true') continue;
       seen.add(c.path);
       const interval = readParam(this.model, c, 'PeriodicNotifInterval');
@@ -97,7 +97,7 @@ export class PeriodicSchedule {
         while (st.due <= now) st.due += step;
       }
     }
-    for (const k of [...this.states.keys()]) if (!seen.has(k)) this.states.delete(k);
+    for (const k of this.states.keys()) if (!seen.has(k)) this.states.delete(k);
     return out;
   }
 

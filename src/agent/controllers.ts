@@ -58,7 +58,7 @@ export class ControllerIndex implements ChangeListener {
     if (this.entries !== null) return this.entries;
     const out: ControllerEntry[] = [];
     const t = this.model.tableAt(CONTROLLER_TABLE);
-    for (const row of t === undefined ? [] : t.rows) {
+    for (let i = 0, rows = t === undefined ? [] : t.rows; i < rows.length; i++) { const row = rows[i]!;
       const endpointId = readParam(this.model, row, 'EndpointID');
       if (endpointId !== '') out.push({ row, endpointId, bytes: utf8Bytes(endpointId), enabled: readParam(this.model, row, 'Enable') === 'true' });
     }
@@ -74,7 +74,7 @@ export class ControllerIndex implements ChangeListener {
   }
 
   byEndpointId(endpointId: string): ControllerEntry | null {
-    for (const e of this.all()) if (e.endpointId === endpointId) return e;
+    for (let i = 0, list = this.all(); i < list.length; i++) { const e = list[i]!; if (e.endpointId === endpointId) return e; }
     return null;
   }
 }

@@ -31,7 +31,7 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
   const tx = model.begin();
   const results: DeleteRespDeletedObjectResultInit[] = [];
   const readable = (p: string): boolean => req.access.allows(p, PermKind.InstantiatedObj, Right.Read);
-  for (const path of del.obj_paths ?? []) {
+  for (let i = 0, paths = del.obj_paths ?? []; i < paths.length; i++) { const path = paths[i]!;
     const r = model.resolve(path);
     let err = r.err;
     let msg = r.message;
@@ -50,7 +50,7 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
     }
     const affected: string[] = [];
     const unaffected: DeleteRespUnaffectedPathErrorInit[] = [];
-    for (const inst of r.objects) {
+    for (let j = 0, objects = r.objects; j < objects.length; j++) { const inst = objects[j]!;
       let code = 0;
       let text = '';
       if (!model.instanceAt(inst.path)) continue; // already deleted by an earlier path of this message

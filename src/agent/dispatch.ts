@@ -61,13 +61,13 @@ export class ChainedWritePolicy implements WritePolicy {
   checkWrite(inst: ObjectInstance, p: ParamNode, value: string, created: boolean): number {
     const e = this.first.checkWrite(inst, p, value, created);
     if (e !== 0) return e;
-    for (const x of this.rest) { const r = x.checkWrite(inst, p, value, created); if (r !== 0) return r; }
+    for (let i = 0, rest = this.rest; i < rest.length; i++) { const x = rest[i]!; const r = x.checkWrite(inst, p, value, created); if (r !== 0) return r; }
     return 0;
   }
 
   created(tx: Transaction, row: ObjectInstance, req: Requester): void {
     this.first.created(tx, row, req);
-    for (const x of this.rest) x.created(tx, row, req);
+    for (let i = 0, rest = this.rest; i < rest.length; i++) { const x = rest[i]!; x.created(tx, row, req); }
   }
 }
 

@@ -33,7 +33,7 @@ interface GetWalk {
 function objectResult(w: GetWalk, inst: ObjectInstance): void {
   if (inst.node.params.length === 0) return;
   const params: Record<string, string> = {};
-  for (const p of inst.node.params) {
+  for (let i = 0, params2 = inst.node.params; i < params2.length; i++) { const p = params2[i]!;
     if (w.access.allows(inst.path + p.name, PermKind.Param, Right.Read)) params[p.name] = readFor(w.model, w.access, inst, p);
   }
   w.budget--;
@@ -46,9 +46,9 @@ function walk(w: GetWalk, inst: ObjectInstance, depth: number): void {
   objectResult(w, inst);
   if (depth === 1) return;
   const next = depth === 0 ? 0 : depth - 1;
-  for (const c of inst.sub) if (c instanceof ObjectInstance) walk(w, c, next);
-  for (const t of inst.sub) {
-    if (t instanceof Table) for (const r of t.rows) if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); // §Perm: unreadable rows do not exist
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) { const c = sub[i]!; if (c instanceof ObjectInstance) walk(w, c, next); }
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) { const t = sub[i]!;
+    if (t instanceof Table) for (let j = 0, rows = t.rows; j < rows.length; j++) { const r = rows[j]!; if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); } // §Perm: unreadable rows do not exist
   }
 }
 
@@ -64,7 +64,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
   const objects = parsed === null ? r.objects : r.objects.filter((o) => searchReadable(access, parsed, o.path)); // R-GET.1
   if (r.kind === PathKind.Param) {
     const p = r.element as ParamNode;
-    for (const inst of objects) {
+    for (let i = 0; i < objects.length; i++) { const inst = objects[i]!;
       const visible = inst.number === 0 || !r.search || access.allows(inst.path, PermKind.InstantiatedObj, Right.Read); // §Perm strings: wildcard/search reads need InstantiatedObj-r
       if (!visible || !access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
         if (!r.search) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
@@ -74,7 +74,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
     }
     return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
   }
-  for (const inst of objects) {
+  for (let i = 0; i < objects.length; i++) { const inst = objects[i]!;
     if (inst.number > 0 && !access.allows(inst.path, PermKind.InstantiatedObj, Right.Read)) {
       if (!r.search && r.tables.length === 0) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
       continue;
@@ -88,6 +88,6 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
 export function processGet(model: DataModelApi, access: AccessView, get: GetInit, maxObjects: number): GetRespInit {
   const results: GetRespRequestedPathResultInit[] = [];
   const depth = get.max_depth ?? 0;
-  for (const path of get.param_paths ?? []) results.push(requested(model, access, path, depth, maxObjects));
+  for (let i = 0, paths = get.param_paths ?? []; i < paths.length; i++) { const path = paths[i]!; results.push(requested(model, access, path, depth, maxObjects)); }
   return { req_path_results: results };
 }

@@ -14,8 +14,8 @@ import { readFor } from './get.ts';
 function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, deep: boolean, out: GetInstancesRespCurrInstanceInit[]): void {
   if (!access.allows(row.path, PermKind.InstantiatedObj, Right.Read)) return;
   const keys: Record<string, string> = {};
-  for (const k of row.node.uniqueKeys) {
-    for (const name of k.params) {
+  for (let i = 0, uniqueKeys = row.node.uniqueKeys; i < uniqueKeys.length; i++) { const k = uniqueKeys[i]!;
+    for (let j = 0, params = k.params; j < params.length; j++) { const name = params[j]!;
       const p = named(row.node.params, name);
       if (p !== undefined && access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = readFor(model, access, row, p);
     }
@@ -25,8 +25,8 @@ function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, de
 }
 
 function addBelow(model: DataModelApi, access: AccessView, inst: ObjectInstance, out: GetInstancesRespCurrInstanceInit[]): void {
-  for (const c of inst.sub) if (c instanceof ObjectInstance) addBelow(model, access, c, out);
-  for (const t of inst.sub) if (t instanceof Table) for (const r of t.rows) addRow(model, access, r, true, out);
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) { const c = sub[i]!; if (c instanceof ObjectInstance) addBelow(model, access, c, out); }
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) { const t = sub[i]!; if (t instanceof Table) for (let j = 0, rows = t.rows; j < rows.length; j++) { const r = rows[j]!; addRow(model, access, r, true, out); } }
 }
 
 function requested(model: DataModelApi, access: AccessView, path: string, firstLevel: boolean): GetInstancesRespRequestedPathResultInit {
@@ -41,7 +41,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, firstL
     if (only === undefined || only.number === 0) return fail(DmError.ObjectNotATable, `${path} is not a multi-instance object`);
   }
   const parsed = r.search ? parsePath(path) : null;
-  for (const inst of r.objects) {
+  for (let i = 0, objects = r.objects; i < objects.length; i++) { const inst = objects[i]!;
     if (parsed !== null && !searchReadable(access, parsed, inst.path)) continue; // R-GIN.0
     if (inst.number === 0) { if (!firstLevel) addBelow(model, access, inst, out); continue; }
     addRow(model, access, inst, !firstLevel, out);

@@ -77,7 +77,7 @@ export class Notifier implements RetryDelay, NotifySink {
     const t = this.model.tableAt(CONTROLLER_TABLE);
     let m = DEFAULT_MIN_WAIT_S;
     let k = DEFAULT_MULTIPLIER;
-    for (const c of t === undefined ? [] : t.rows) {
+    for (let i = 0, rows = t === undefined ? [] : t.rows; i < rows.length; i++) { const c = rows[i]!;
       if (readParam(this.model, c, 'EndpointID') !== endpointId) continue;
       m = Number(readParam(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
       k = Number(readParam(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;

@@ -69,7 +69,7 @@ export function processOperate(c: OperateContext, req: Requester, msgId: string,
     return errorMsg(msgId, DmError.PermissionDenied, `no permission to run ${path}`);
   }
   const results: OperateRespOperationResultInit[] = [];
-  for (const inst of r.objects) results.push(runOne(c, req, inst, cmd, op));
+  for (let i = 0, objects = r.objects; i < objects.length; i++) { const inst = objects[i]!; results.push(runOne(c, req, inst, cmd, op)); }
   if (op.send_resp !== true) return null; // R-OPR.4
   return operateRespMsg(msgId, { operation_results: results });
 }

@@ -54,7 +54,7 @@ function setPath(
   if (r.kind !== PathKind.Object || r.tables.length > 0) return failure(path, DmError.InvalidArguments, `${path} is not an object instance path`, []);
   const results: SetRespUpdatedInstanceResultInit[] = [];
   const failed: SetRespUpdatedInstanceFailureInit[] = [];
-  for (const inst of r.objects) {
+  for (let i = 0, objects = r.objects; i < objects.length; i++) { const inst = objects[i]!;
     touched.push(inst.path);
     const w = writeParams(tx, req, policy, inst, settings, WriteMode.Set, model);
     if (w.failed) failed.push({ affected_path: inst.path, param_errs: w.errs });

@@ -69,7 +69,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const gone: ObjectInstance[] = [];
-    for (const row of t.rows) {
+    for (let i = 0, rows = t.rows; i < rows.length; i++) { const row = rows[i]!;
       if (Number(readParam(this.model, row, 'TimeToLive')) === 0) continue;
       const cd = readParam(this.model, row, 'CreationDate');
       const ms = wallClock === undefined || cd === '' || cd.startsWith('0001-') ? NaN : parseDateTime(cd) * 1000;
@@ -88,14 +88,14 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const gone: ObjectInstance[] = [];
-    for (const row of t.rows) if (readParam(this.model, row, 'Persistent') !== 'true') gone.push(row);
+    for (let i = 0, rows = t.rows; i < rows.length; i++) { const row = rows[i]!; if (readParam(this.model, row, 'Persistent') !== 'true') gone.push(row); }
     this.deleteRows(gone);
   }
 
   private deleteRows(rows: readonly ObjectInstance[]): void {
     if (rows.length === 0) return;
     const tx = this.model.begin();
-    for (const r of rows) tx.deleteInstance(r, WriteMode.Agent);
+    for (let i = 0; i < rows.length; i++) { const r = rows[i]!; tx.deleteInstance(r, WriteMode.Agent); }
     tx.commit();
   }
 
@@ -131,14 +131,14 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     const m = this.model;
     const now = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
-    for (const row of t === undefined ? [] : t.rows) {
+    for (let i = 0, rows = t === undefined ? [] : t.rows; i < rows.length; i++) { const row = rows[i]!;
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== 'ValueChange') continue;
-      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) {
+      for (let j = 0, list = splitList(readParam(m, row, 'ReferenceList')); j < list.length; j++) { const ref = list[j]!;
         const r = ref === '' ? null : m.resolve(ref);
         if (r === null || r.err !== 0) continue;
-        for (const inst of r.objects) {
+        for (let n = 0, objects = r.objects; n < objects.length; n++) { const inst = objects[n]!;
           const params = r.element === null ? inst.node.params : r.element.kind === 2 ? [r.element as ParamNode] : [];
-          for (const p of params) if (p.getter !== null && p.valueChange === 1) now.set(inst.path + p.name, { inst, p });
+          for (let q = 0; q < params.length; q++) { const p = params[q]!; if (p.getter !== null && p.valueChange === 1) now.set(inst.path + p.name, { inst, p }); }
         }
       }
     }
@@ -154,7 +154,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (p.name !== 'ReferenceList') return 0;
     const current = this.model.read(inst, p);
     if (!created && current !== '' && current !== value) return DmError.NonWritableParameter; // §1.14: immutable once non-empty
-    for (const ref of splitList(value)) { // every item must be a path of the supported model (absent instances are fine)
+    for (let i = 0, list = splitList(value); i < list.length; i++) { const ref = list[i]!; // every item must be a path of the supported model (absent instances are fine)
       const r = ref === '' ? null : this.model.resolve(ref);
       if (r !== null && r.err !== 0 && r.err !== DmError.ObjectDoesNotExist) return DmError.InvalidValue;
     }
@@ -174,10 +174,10 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const m = this.model;
-    for (const row of t.rows) {
+    for (let i = 0, rows = t.rows; i < rows.length; i++) { const row = rows[i]!;
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== type) continue;
       let hit = false;
-      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) if (ref !== '' && matches(ref)) { hit = true; break; }
+      for (let j = 0, list = splitList(readParam(m, row, 'ReferenceList')); j < list.length; j++) { const ref = list[j]!; if (ref !== '' && matches(ref)) { hit = true; break; } }
       if (!hit) continue;
       const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
       if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
@@ -210,7 +210,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       const r = this.model.resolve(ref);
       if (r.err !== 0) return false;
       if (r.element !== null) return r.element.name === name && r.objects.indexOf(inst) >= 0;
-      for (const o of r.objects) if (path.startsWith(o.path)) return true;
+      for (let i = 0, objects = r.objects; i < objects.length; i++) { const o = objects[i]!; if (path.startsWith(o.path)) return true; }
       return false;
     }
     return covers(splitPath(ref), splitPath(path));

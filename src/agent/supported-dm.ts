@@ -95,7 +95,7 @@ class SupportedObject implements GetSupportedDMRespSupportedObjectResultInit {
     const out: ReturnType<typeof commandResult>[] = [];
     if (!this.f.commands) return out;
     const base = this.node.path;
-    for (const c of this.node.commands) if (this.view.allows(base + c.name, PermKind.CommandEvent, Right.Read)) out.push(commandResult(c));
+    for (let i = 0, commands = this.node.commands; i < commands.length; i++) { const c = commands[i]!; if (this.view.allows(base + c.name, PermKind.CommandEvent, Right.Read)) out.push(commandResult(c)); }
     return out;
   }
 
@@ -103,13 +103,13 @@ class SupportedObject implements GetSupportedDMRespSupportedObjectResultInit {
     const out: ReturnType<typeof eventResult>[] = [];
     if (!this.f.events) return out;
     const base = this.node.path;
-    for (const e of this.node.events) if (this.view.allows(base + e.name, PermKind.CommandEvent, Right.Read)) out.push(eventResult(e));
+    for (let i = 0, events = this.node.events; i < events.length; i++) { const e = events[i]!; if (this.view.allows(base + e.name, PermKind.CommandEvent, Right.Read)) out.push(eventResult(e)); }
     return out;
   }
 
   get unique_key_sets(): { key_names: string[] }[] {
     const out: { key_names: string[] }[] = [];
-    if (this.f.keys) for (const k of this.node.uniqueKeys) out.push({ key_names: k.params.slice() });
+    if (this.f.keys) for (let i = 0, uniqueKeys = this.node.uniqueKeys; i < uniqueKeys.length; i++) { const k = uniqueKeys[i]!; out.push({ key_names: k.params.slice() }); }
     return out;
   }
 }
@@ -159,7 +159,7 @@ function addTree(access: AccessView, root: ObjectNode, out: ObjectNode[]): void 
 
 /** An instantiated path names an instance number somewhere ("Device.X.1."). */
 function hasInstanceNumber(path: string): boolean {
-  for (const seg of path.split('.')) {
+  for (let j = 0, list = path.split('.'); j < list.length; j++) { const seg = list[j]!;
     if (seg.length === 0) continue;
     let digits = true;
     for (let i = 0; i < seg.length; i++) { const c = seg.charCodeAt(i); if (c < 48 || c > 57) { digits = false; break; } }
@@ -205,7 +205,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
   if (gsdm.first_level_only === true) {
     nodes.push(node);
     rest = { ...NO_FLAGS, keys: f.keys };
-    for (const c of node.objects) if (readable(access, c)) nodes.push(c);
+    for (let i = 0, objects = node.objects; i < objects.length; i++) { const c = objects[i]!; if (readable(access, c)) nodes.push(c); }
   } else addTree(access, node, nodes);
   return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: new SupportedObjects(access, nodes, f, rest) };
 }

@@ -32,7 +32,7 @@ export function parseSetting(item: string): { path: string; value: string } | nu
  * names a parameter of the supported model (its instances may not exist yet). 0 or 7012.
  */
 export function checkConfigSettings(model: DataModelApi, value: string): number {
-  for (const item of splitList(value)) {
+  for (let i = 0, list = splitList(value); i < list.length; i++) { const item = list[i]!;
     const s = parseSetting(item);
     if (s === null) return DmError.InvalidValue;
     const supported = model.resolveSupported(s.path);
@@ -52,14 +52,14 @@ export function applyTriggerConfig(model: DataModelApi, acl: AccessControl, poli
   const access = acl.viewFor(recipient);
   const tx = model.begin();
   const fail = (err: number): number => { tx.rollback(); return err; };
-  for (const item of splitList(readParam(model, row, 'TriggerConfigSettings'))) {
+  for (let i = 0, list = splitList(readParam(model, row, 'TriggerConfigSettings')); i < list.length; i++) { const item = list[i]!;
     const s = parseSetting(item);
     if (s === null) return fail(DmError.InvalidValue);
     const r = model.resolve(s.path);
     if (r.err !== 0) return fail(r.err);
     if (r.kind !== PathKind.Param) return fail(DmError.InvalidPath);
     const p = r.element as ParamNode;
-    for (const inst of r.objects) {
+    for (let j = 0, objects = r.objects; j < objects.length; j++) { const inst = objects[j]!;
       if (!access.allows(inst.path + p.name, PermKind.Param, Right.Write)) return fail(DmError.PermissionDenied);
       const err = policy.checkWrite(inst, p, s.value, false) || tx.set(inst, p.name, s.value, WriteMode.Set);
       if (err !== 0) return fail(err);
@@ -77,7 +77,7 @@ export function applyTriggered(model: DataModelApi, acl: AccessControl, subs: Wr
   for (let round = 0; round < MAX_TRIGGER_ROUNDS; round++) {
     const rows = subs.takeTriggered();
     if (rows.length === 0) return;
-    for (const path of rows) applyTriggerConfig(model, acl, subs, path);
+    for (let i = 0; i < rows.length; i++) { const path = rows[i]!; applyTriggerConfig(model, acl, subs, path); }
   }
   subs.takeTriggered(); // a deeper cascade is dropped
 }

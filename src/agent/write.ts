@@ -70,7 +70,7 @@ export function writeParams(
   const readBack = mode !== WriteMode.Add;
   const res: ObjectWrite = { failed: false, errs: [], written: readBack ? {} : NOTHING_WRITTEN };
   const access = req.access;
-  for (const s of settings) {
+  for (let i = 0; i < settings.length; i++) { const s = settings[i]!;
     const rel = s.param ?? '';
     const value = s.value ?? '';
     const t = paramTarget(inst, rel);
@@ -97,7 +97,7 @@ export function writeParams(
 }
 
 function isUniqueKey(inst: ObjectInstance, name: string): boolean {
-  for (const k of inst.node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
+  for (let i = 0, uniqueKeys = inst.node.uniqueKeys; i < uniqueKeys.length; i++) { const k = uniqueKeys[i]!; if (k.params.indexOf(name) >= 0) return true; }
   return false;
 }
 
@@ -111,7 +111,7 @@ export function fullParamErrs(base: string, errs: readonly ParamError[]): FullPa
 /** The obj_path index whose touched instances include the failing path, -1 if none. */
 function ownerOf(failure: WriteFailure, touched: readonly (readonly string[])[]): number {
   for (let i = 0; i < touched.length; i++) {
-    for (const p of touched[i]!) if (failure.path === p || failure.path.startsWith(p)) return i;
+    for (let j = 0, list = touched[i]!; j < list.length; j++) { const p = list[j]!; if (failure.path === p || failure.path.startsWith(p)) return i; }
   }
   return -1;
 }
