@@ -41,28 +41,6 @@ function rwxn(s: string): number {
   return b;
 }
 
-function isInstanceSeg(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
-  return true;
-}
-
-export function segMatches(target: string, seg: string): boolean {
-  if (target === seg) return true;
-  if (target === '*' || target === '{i}') return isInstanceSeg(seg) || seg === '{i}' || seg === '*';
-  if (seg === '{i}' || seg === '*') return isInstanceSeg(target);
-  return false;
-}
-
-/** `path` (split) is covered by `target` (split): equal, or below a partial target. */
-export function covers(target: readonly string[], path: readonly string[]): boolean {
-  const partial = target[target.length - 1] === '';
-  const n = partial ? target.length - 1 : target.length;
-  if (path.length < n || (!partial && path.length !== n)) return false;
-  for (let i = 0; i < n; i++) if (!segMatches(target[i]!, path[i]!)) return false;
-  return true;
-}
-
 /*
  * String methods called through the function (`f.call(s, …)`): XS wraps a primitive string
  * in a new String object (2 slots of garbage) for every `s.length`, `s.indexOf(…)` and
@@ -86,8 +64,10 @@ function instanceAt(path: string, start: number, end: number): boolean {
 }
 
 /**
- * covers(target, splitPath(path)), walking the path string in place (allocates nothing).
- * Each segment is matched inline (segMatches without cutting it out of the path): one
+ * Whether `path` is covered by `target` (split at "."; a trailing "" segment marks a partial
+ * target, which covers that object and everything below): each segment equal, or `*`/`{i}`
+ * against an instance number, `*` or `{i}`. Walks the path string in place (allocates nothing).
+ * Each segment is matched inline (never cut out of the path): one
  * JavaScript frame less at the deepest point of a Get, whose stack the 384-slot Class 2
  * stack leaves no room for (the calls through the function add a native frame each).
  */
@@ -110,11 +90,6 @@ export function coversPath(target: readonly string[], path: string): boolean {
   }
   // Exact target: the path ends here. Partial target: anything (or nothing) may follow.
   return partial || start === length + 1;
-}
-
-/** Splits "Device.X.1.Name" → ["Device","X","1","Name"], "Device.X." → [...,""]. */
-export function splitPath(path: string): string[] {
-  return path.split('.');
 }
 
 export class AccessView {
@@ -217,12 +192,12 @@ export class AccessControl implements ChangeListener {
         const targets: string[][] = [];
         for (let j = 0, list = splitList(this.param(row.path, 'Targets')); j < list.length; j++) { const t = list[j]!;
           if (t === '') continue;
-          if (t.indexOf('[') < 0) { targets.push(splitPath(t)); continue; }
+          if (t.indexOf('[') < 0) { targets.push(t.split('.')); continue; }
           this.searchTargets = true; // §Targets: a search target names what it resolves to now
           const r = m.resolve(t);
           if (r.err !== 0) continue;
           const suffix = r.element === null ? '' : r.element.name;
-          for (let k = 0, objects = r.objects; k < objects.length; k++) { const o = objects[k]!; targets.push(splitPath(o.path + suffix)); }
+          for (let k = 0, objects = r.objects; k < objects.length; k++) { const o = objects[k]!; targets.push((o.path + suffix).split('.')); }
         }
         out.push({ order: Number(this.param(row.path, 'Order')), bits, targets });
       }

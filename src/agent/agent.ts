@@ -19,7 +19,7 @@
  * Responses carry the request's version when supported, else the highest (D1), and
  * go only back to the origin (R-MSG.0a).
  */
-import { DmError, type DataModelApi } from '../dm/index.ts';
+import { DmError, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction } from '../dm/index.ts';
 import {
   BodyKind, createMsgDecodeConfig, createRecordViewConfig, decodeMsg, errorMsg, msgErrorUspCode, RecordError, RecordType, RecordView, recordErrorUspCode,
   UspErrorCode, utf8Bytes,
@@ -28,7 +28,7 @@ import { AccessControl } from './acl.ts';
 import { parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
 import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
 import { registerDeviceCommands } from './device-commands.ts';
-import { AgentDispatch, ChainedWritePolicy, dispatchRequest, type DispatchContext } from './dispatch.ts';
+import { dispatchRequest, type DispatchContext } from './dispatch.ts';
 import { readParam } from './get.ts';
 import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
@@ -52,7 +52,8 @@ function ascii(buf: Uint8Array, start: number, len: number): string {
   return s;
 }
 
-export class Agent {
+/** Also the context requests are processed with (DispatchContext): async command handlers by "<object node path><command name>". */
+export class Agent implements DispatchContext {
   readonly model: DataModelApi;
   readonly endpointId: string;
   readonly limits: AgentLimits;
@@ -80,7 +81,7 @@ export class Agent {
   private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
   private readonly periodic: PeriodicSchedule;
   private readonly controllers: ControllerIndex;
-  private readonly dispatch: DispatchContext;
+  /** The write rules of Set and Add: the subscriptions' first, then those of other layers (addWritePolicy). */
   private readonly policies: WritePolicy[] = [];
   private nextPoll = Infinity;
   private restartAt = Infinity;
@@ -105,10 +106,10 @@ export class Agent {
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;
+    this.policies.push(this.subscriptions);
     this.onBoarding = new OnBoarding(this.model, this.notifier, this.limits.maxQueuedNotifications);
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, this.notifier);
     this.periodic = new PeriodicSchedule(this.model);
-    this.dispatch = new AgentDispatch(this.model, this.requests, this.limits, new ChainedWritePolicy(this.subscriptions, this.policies), this.versions, this.asyncHandlers);
     registerDeviceCommands(this);
   }
 
@@ -118,6 +119,10 @@ export class Agent {
     if (r.err !== 0 || r.node === null || r.element === null) return r.err || DmError.InvalidPath;
     this.asyncHandlers.set(r.node.path + r.element.name, handler);
     return 0;
+  }
+
+  asyncHandler(objectNodePath: string, commandName: string): AsyncCommandHandler | undefined {
+    return this.asyncHandlers.get(objectNodePath + commandName);
   }
 
   /** Ends an async operation started by a registered handler (OperationComplete follows). */
@@ -176,10 +181,7 @@ export class Agent {
   /** from_id of a well-formed Record (the MTP's NoSec reply-to rule, issue #16), or undefined. */
   recordFromId(buf: Uint8Array, start: number, end: number): string | undefined {
     const v = this.view;
-    if (v.wrap(buf, start, end) !== RecordError.Ok) return undefined;
-    let fromId = '';
-    for (let i = v.fromIdStart; i < v.fromIdStart + v.fromIdLen; i++) fromId += String.fromCharCode(buf[i]!);
-    return fromId;
+    return v.wrap(buf, start, end) === RecordError.Ok ? ascii(buf, v.fromIdStart, v.fromIdLen) : undefined;
   }
 
   handleRecord(now: number, buf: Uint8Array, start: number, end: number, origin: MtpOrigin): void {
@@ -213,7 +215,7 @@ export class Agent {
       return;
     }
     if (this.outbox.pending(fromId, d.msgId)) return; // R-MSG.4
-    const resp = dispatchRequest(this.dispatch, req, d.msg);
+    const resp = dispatchRequest(this, req, d.msg);
     if (resp !== null) this.outbox.respond(origin, fromId, replyVersion, d.msgId, resp);
     this.runTriggers();
     const kind = body.request!.req_type;
@@ -278,6 +280,18 @@ export class Agent {
   /** Write rules beyond the schema from another layer (firmware: Available, BootFirmwareImage). */
   addWritePolicy(p: WritePolicy): void {
     this.policies.push(p);
+  }
+
+  /** WritePolicy of Set and Add: the subscriptions' rules, then those other layers added; the first refusal wins. */
+  checkWrite(inst: ObjectInstance, p: ParamNode, value: string, created: boolean): number {
+    const policies = this.policies;
+    for (let i = 0; i < policies.length; i++) { const e = policies[i]!.checkWrite(inst, p, value, created); if (e !== 0) return e; }
+    return 0;
+  }
+
+  created(tx: Transaction, row: ObjectInstance, req: Requester): void {
+    const policies = this.policies;
+    for (let i = 0; i < policies.length; i++) policies[i]!.created(tx, row, req);
   }
 
   /** CommandHost (Device.Reboot(), Device.FactoryReset()): Boot! information stored, the platform action scheduled. */

@@ -67,7 +67,7 @@ export class OnBoarding {
 
   /** Sends the OnBoardRequests that fell due (still wanted) at `now`. */
   handleTimeout(now: number): void {
-    for (const [path, due] of [...this.restarts]) {
+    for (const [path, due] of this.restarts) { // request() deletes from the Map, never adds: iterating it live is exact
       if (due > now) continue;
       this.restarts.delete(path);
       if (this.restartSeconds(path) > 0) this.request(path);

@@ -22,7 +22,7 @@ import {
   type ParamNode, type Transaction,
 } from '../dm/index.ts';
 import type { Notification } from '../usp/index.ts';
-import { covers, PermKind, Right, segMatches, splitPath, type AccessControl, type AccessView } from './acl.ts';
+import { coversPath, PermKind, Right, type AccessControl, type AccessView } from './acl.ts';
 import { readFor, readParam } from './get.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import type { Requester } from './types.ts';
@@ -43,13 +43,14 @@ export interface NotifySink {
 export type NotificationFor = (access: AccessView, recipient: ObjectInstance) => Notification | null;
 
 
-/** Exact segment match (no covering of what is below): "Device.X.*." vs "Device.X.3.". */
+/**
+ * Exact segment match (no covering of what is below): "Device.X.*." vs "Device.X.3.".
+ * `path` ends in "." (a table or an instance path), so with as many segments a partial
+ * `ref` compares them all too.
+ */
 function sameShape(ref: string, path: string): boolean {
-  const a = splitPath(ref);
-  const b = splitPath(path);
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!segMatches(a[i]!, b[i]!)) return false;
-  return true;
+  const target = ref.split('.');
+  return target.length === path.split('.').length && coversPath(target, path);
 }
 
 export class Subscriptions implements ChangeListener, WritePolicy {
@@ -213,7 +214,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       for (let i = 0, objects = r.objects; i < objects.length; i++) { const o = objects[i]!; if (path.startsWith(o.path)) return true; }
       return false;
     }
-    return covers(splitPath(ref), splitPath(path));
+    return coversPath(ref.split('.'), path);
   }
 
   handleValueChange(inst: ObjectInstance, p: ParamNode, value: string): void {
