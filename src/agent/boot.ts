@@ -24,20 +24,16 @@ function encode(info: BootInfo): Uint8Array {
   return utf8Bytes(encodeURIComponent(info.cause) + '&' + encodeURIComponent(info.commandKey) + '&' + (info.firmwareUpdated ? '1' : '0'));
 }
 
-function decode(b: Uint8Array): BootInfo | undefined {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!); // ASCII: encodeURIComponent output
-  const parts = s.split('&');
-  if (parts.length !== 3) return undefined;
-  return { cause: decodeURIComponent(parts[0]!), commandKey: decodeURIComponent(parts[1]!), firmwareUpdated: parts[2] === '1' };
-}
-
 /** Reads the BootInfo left by the previous run and replaces it with the power-cycle default. */
 export function takeBootInfo(store: KeyValueStore | undefined, firmwareUpdated: boolean): BootInfo {
   const stored = store === undefined ? undefined : store.get(BOOT_KEY);
-  const info = (stored === undefined ? undefined : decode(stored)) ?? { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
+  let s = '';
+  if (stored !== undefined) for (let i = 0; i < stored.length; i++) s += String.fromCharCode(stored[i]!); // ASCII: encodeURIComponent output
+  const parts = s.split('&'); // cause & commandKey & firmwareUpdated (encode)
+  const info: BootInfo = parts.length !== 3 ? { cause: 'LocalReboot', commandKey: '', firmwareUpdated } :
+    { cause: decodeURIComponent(parts[0]!), commandKey: decodeURIComponent(parts[1]!), firmwareUpdated: parts[2] === '1' || firmwareUpdated };
   if (store !== undefined) store.set(BOOT_KEY, encode({ cause: 'LocalReboot', commandKey: '', firmwareUpdated: false }));
-  return { ...info, firmwareUpdated: info.firmwareUpdated || firmwareUpdated };
+  return info;
 }
 
 export function saveBootInfo(store: KeyValueStore | undefined, info: BootInfo): void {
@@ -53,12 +49,15 @@ export function parameterMap(model: DataModelApi, access: AccessView, controller
     if (readParam(model, row, 'Enable') !== 'true') continue;
     const r = model.resolve(readParam(model, row, 'ParameterName'));
     if (r.err !== 0) continue;
-    const add = (inst: ObjectInstance, p: ParamNode): void => {
-      if (access.allows(inst.path + p.name, PermKind.Param, Right.Read)) map[inst.path + p.name] = readFor(model, access, inst, p);
-    };
+    const el = r.element;
+    if (el !== null && el.kind !== 2) continue; // a command or event names no value
+    const one = el === null ? null : [el as ParamNode];
     for (let j = 0, objects = r.objects; j < objects.length; j++) { const inst = objects[j]!;
-      if (r.element !== null) { if (r.element.kind === 2) add(inst, r.element as ParamNode); }
-      else for (let k = 0, params = inst.node.params; k < params.length; k++) { const p = params[k]!; add(inst, p); }
+      const params = one ?? inst.node.params;
+      for (let k = 0; k < params.length; k++) {
+        const p = params[k]!;
+        if (access.allows(inst.path + p.name, PermKind.Param, Right.Read)) map[inst.path + p.name] = readFor(model, access, inst, p);
+      }
     }
   }
   return JSON.stringify(map);
@@ -86,14 +85,17 @@ export class PeriodicSchedule {
       seen.add(c.path);
       const interval = readParam(this.model, c, 'PeriodicNotifInterval');
       const time = readParam(this.model, c, 'PeriodicNotifTime');
+      const step = Math.max(1000, Number(interval) * 1000);
       let st = this.states.get(c.path);
       if (st === undefined || st.interval !== interval || st.time !== time) {
-        st = { due: next(now, wallClock, Number(interval) * 1000, time), interval, time };
+        // The first deadline after `now` for the interval and the phase PeriodicNotifTime (Unknown Time or no wall clock: now).
+        const phase = time === '' || time.startsWith('0001-') ? NaN : parseDateTime(time) * 1000;
+        const due = wallClock === undefined || Number.isNaN(phase) ? now + step : now + (phase + (Math.floor((wallClock - phase) / step) + 1) * step - wallClock);
+        st = { due, interval, time };
         this.states.set(c.path, st);
       }
       if (st.due <= now) {
         out.push(c);
-        const step = Math.max(1000, Number(interval) * 1000);
         while (st.due <= now) st.due += step;
       }
     }
@@ -106,13 +108,4 @@ export class PeriodicSchedule {
     for (const s of this.states.values()) if (s.due < t) t = s.due;
     return t;
   }
-}
-
-/** The first Periodic! deadline after `now` (monotonic ms) for interval `ms` and phase `time`. */
-function next(now: number, wallClock: number | undefined, ms: number, time: string): number {
-  const step = Math.max(1000, ms);
-  const phase = time === '' || time.startsWith('0001-') ? NaN : parseDateTime(time) * 1000;
-  if (wallClock === undefined || Number.isNaN(phase)) return now + step;
-  const k = Math.floor((wallClock - phase) / step) + 1;
-  return now + (phase + k * step - wallClock);
 }

@@ -61,10 +61,11 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
   if (r.kind === PathKind.Command || r.kind === PathKind.Event) return fail(DmError.InvalidPath, `${path} is not a parameter or object path`);
   const w: GetWalk = { model, access, out: [], budget: budget + 1 };
   const parsed = r.search ? parsePath(path) : null;
-  const objects = parsed === null ? r.objects : r.objects.filter((o) => searchReadable(access, parsed, o.path)); // R-GET.1
+  const objects = r.objects;
   if (r.kind === PathKind.Param) {
     const p = r.element as ParamNode;
     for (let i = 0; i < objects.length; i++) { const inst = objects[i]!;
+      if (parsed !== null && !searchReadable(access, parsed, inst.path)) continue; // R-GET.1
       const visible = inst.number === 0 || !r.search || access.allows(inst.path, PermKind.InstantiatedObj, Right.Read); // §Perm strings: wildcard/search reads need InstantiatedObj-r
       if (!visible || !access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
         if (!r.search) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
@@ -75,6 +76,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
     return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
   }
   for (let i = 0; i < objects.length; i++) { const inst = objects[i]!;
+    if (parsed !== null && !searchReadable(access, parsed, inst.path)) continue; // R-GET.1
     if (inst.number > 0 && !access.allows(inst.path, PermKind.InstantiatedObj, Right.Read)) {
       if (!r.search && r.tables.length === 0) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
       continue;

@@ -50,5 +50,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, firstL
 }
 
 export function processGetInstances(model: DataModelApi, access: AccessView, gi: GetInstancesInit): GetInstancesRespInit {
-  return { req_path_results: (gi.obj_paths ?? []).map((p) => requested(model, access, p, gi.first_level_only === true)) };
+  const results: GetInstancesRespRequestedPathResultInit[] = [];
+  for (let i = 0, paths = gi.obj_paths ?? []; i < paths.length; i++) results.push(requested(model, access, paths[i]!, gi.first_level_only === true));
+  return { req_path_results: results };
 }

@@ -14,6 +14,7 @@ import type { AccessControl, AccessView } from './acl.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import { readParam } from './get.ts';
 import { NotifyQueue, type PendingNotify, type RetryDelay } from './notify-queue.ts';
+import { toRecord } from './operate.ts';
 import type { Operation } from './requests.ts';
 import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
 import { Subscriptions, type NotifySink } from './subscriptions.ts';
@@ -59,15 +60,11 @@ export class Notifier implements RetryDelay, NotifySink {
     return bytes;
   }
 
-  private nextMsgId(): string {
-    if (this.msgCounter === 0) this.msgCounter = 1 + Math.floor(this.random() * 1e6);
-    return 'N' + String(this.msgCounter++);
-  }
-
   /** Queues a Notify for `recipient`; returns its msg_id, or "" when it was dropped. */
   queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): string {
     const eid = readParam(this.model, recipient, 'EndpointID');
-    const msgId = this.nextMsgId();
+    if (this.msgCounter === 0) this.msgCounter = 1 + Math.floor(this.random() * 1e6); // R-MSG.8: unique across restarts too
+    const msgId = 'N' + String(this.msgCounter++);
     const expiresAt = sendResp && expirationS > 0 ? this.model.context.now + expirationS * 1000 : Infinity;
     // Encoded when first sent (Agent.pollTransmit), where a Notify too large for one Record is dropped.
     return this.queue.enqueue(eid, msgId, notifyMsg(msgId, subId, sendResp, n), sendResp, expiresAt) === 0 ? '' : msgId;
@@ -88,8 +85,7 @@ export class Notifier implements RetryDelay, NotifySink {
   operationComplete(op: Operation, o: { err: number; message: string; output: ReadonlyMap<string, string> | null }): void {
     const inst = this.model.instanceAt(op.objPath);
     if (inst === undefined) return;
-    const out: Record<string, string> = {};
-    if (o.output !== null) for (const [k, v] of o.output) out[k] = v;
+    const out = toRecord(o.output);
     const base = { obj_path: op.objPath, command_name: op.commandName, command_key: op.commandKey };
     this.subscriptions.notifyElement('OperationComplete', inst, op.commandName, () => ({
       oper_complete: o.err === 0 ? { ...base, req_output_args: { output_args: out } } : { ...base, cmd_failure: { err_code: o.err, err_msg: o.message } },

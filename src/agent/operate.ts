@@ -21,7 +21,8 @@ export interface OperateContext {
   asyncHandler(objectNodePath: string, commandName: string): AsyncCommandHandler | undefined;
 }
 
-function toRecord(m: ReadonlyMap<string, string> | null): Record<string, string> {
+/** A command's output arguments as the Msg's map (also OperationComplete's, notifier.ts). */
+export function toRecord(m: ReadonlyMap<string, string> | null): Record<string, string> {
   const out: Record<string, string> = {};
   if (m !== null) for (const [k, v] of m) out[k] = v;
   return out;
@@ -33,7 +34,8 @@ function runOne(c: OperateContext, req: Requester, inst: ObjectInstance, cmd: Co
     ({ executed_command: executed, cmd_failure: { err_code: code, err_msg: msg } });
   if (!req.access.allows(executed, PermKind.CommandEvent, Right.Execute)) return fail(DmError.PermissionDenied, `no permission to run ${executed}`);
   const input = new Map<string, string>();
-  for (const k of Object.keys(op.input_args ?? {})) input.set(k, op.input_args![k]!);
+  const args = op.input_args ?? {};
+  for (let i = 0, keys = Object.keys(args); i < keys.length; i++) input.set(keys[i]!, args[keys[i]!]!);
   const chk = c.model.checkCommandInput(cmd, input); // R-OPR.5–7
   if (chk.err !== 0) return fail(chk.err, chk.message);
   const inv = { target: inst, command: cmd, path: executed, input: chk.input, commandKey: op.command_key ?? '' };

@@ -170,15 +170,18 @@ export class Subscriptions implements ChangeListener, WritePolicy {
   }
 
   // Matching ---------------------------------------------------------------
-  /** Calls `build` for every enabled subscription of `type` whose ReferenceList `matches`, and whose recipient may be told. */
-  notify(type: string, matches: (ref: string) => boolean, perm: { path: string; kind: PermKind }, build: NotificationFor): void {
+  /**
+   * Calls `build` for every enabled subscription of `type` whose ReferenceList names what
+   * happened (matches), and whose recipient may be told: `kind`-n on `path`.
+   */
+  private notify(type: string, path: string, kind: PermKind, inst: ObjectInstance | null, name: string, build: NotificationFor): void {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const m = this.model;
     for (let i = 0, rows = t.rows; i < rows.length; i++) { const row = rows[i]!;
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== type) continue;
       let hit = false;
-      for (let j = 0, list = splitList(readParam(m, row, 'ReferenceList')); j < list.length; j++) { const ref = list[j]!; if (ref !== '' && matches(ref)) { hit = true; break; } }
+      for (let j = 0, list = splitList(readParam(m, row, 'ReferenceList')); j < list.length; j++) { const ref = list[j]!; if (ref !== '' && this.matches(type, ref, path, inst, name)) { hit = true; break; } }
       if (!hit) continue;
       const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
       if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
@@ -186,7 +189,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       if (action === 'Config' || action === 'NotifyAndConfig') this.trigger(row.path);
       if (action === 'Config') continue;
       const access = this.acl.viewFor(recipient);
-      if (!access.allows(perm.path, perm.kind, Right.Notify)) continue;
+      if (!access.allows(path, kind, Right.Notify)) continue;
       const n = build(access, recipient);
       if (n === null) continue;
       const retry = readParam(m, row, 'NotifRetry') === 'true';
@@ -204,25 +207,32 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     return this.triggered.length === 0 ? NONE_TRIGGERED : this.triggered.splice(0); // nothing allocated on the common path
   }
 
-  /** Element path (param, command, event) against a reference: exact, or under an object reference. */
-  private elementMatch(ref: string, inst: ObjectInstance, name: string): boolean {
-    const path = inst.path + name;
-    if (ref.indexOf('[') >= 0) {
-      const r = this.model.resolve(ref);
-      if (r.err !== 0) return false;
-      if (r.element !== null) return r.element.name === name && r.objects.indexOf(inst) >= 0;
-      for (let i = 0, objects = r.objects; i < objects.length; i++) { const o = objects[i]!; if (path.startsWith(o.path)) return true; }
+  /**
+   * Whether ReferenceList item `ref` names what happened. ObjectCreation: the table `path`
+   * (or a search over tables resolving to it); ObjectDeletion: the row `path` or its table
+   * (a search cannot be evaluated once the row is gone); the others: element `name` of
+   * `inst` (`path`), exactly or under an object reference.
+   */
+  private matches(type: string, ref: string, path: string, inst: ObjectInstance | null, name: string): boolean {
+    const search = ref.indexOf('[') >= 0;
+    if (type === 'ObjectDeletion') return !search && (sameShape(ref, path) || sameShape(ref + '*.', path));
+    if (!search) return type === 'ObjectCreation' ? sameShape(ref, path) : coversPath(ref.split('.'), path);
+    const r = this.model.resolve(ref);
+    if (r.err !== 0) return false;
+    if (type === 'ObjectCreation') {
+      for (let i = 0; i < r.tables.length; i++) if (r.tables[i]!.path === path) return true;
       return false;
     }
-    return coversPath(ref.split('.'), path);
+    if (r.element !== null) return r.element.name === name && r.objects.indexOf(inst!) >= 0;
+    for (let i = 0, objects = r.objects; i < objects.length; i++) if (path.startsWith(objects[i]!.path)) return true;
+    return false;
   }
 
   handleValueChange(inst: ObjectInstance, p: ParamNode, value: string): void {
     const path = inst.path + p.name;
     // TR-181 Controller.{i}.Enable: the ValueChange disabling a Controller still reaches it, as its last notification.
     this.disabling = p.name === 'Enable' && value === 'false' && inst.node.path === CONTROLLER_TABLE + '{i}.' ? inst : null;
-    this.notify('ValueChange', (ref) => this.elementMatch(ref, inst, p.name), { path, kind: PermKind.Param },
-      (access) => ({ value_change: { param_path: path, param_value: p.secured && !access.secured ? '' : value } }));
+    this.notify('ValueChange', path, PermKind.Param, inst, p.name, (access) => ({ value_change: { param_path: path, param_value: p.secured && !access.secured ? '' : value } }));
     this.disabling = null;
   }
 
@@ -231,11 +241,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (inst.node.path === SUBSCRIPTION_TABLE + '{i}.') this.born.set(inst.path, this.model.context.now);
     const tablePath = inst.path.slice(0, inst.path.length - String(inst.number).length - 1);
     const m = this.model;
-    this.notify('ObjectCreation', (ref) => {
-      if (ref.indexOf('[') < 0) return sameShape(ref, tablePath);
-      const r = m.resolve(ref);
-      return r.err === 0 && r.tables.some((t) => t.path === tablePath);
-    }, { path: tablePath, kind: PermKind.Obj }, (access) => {
+    this.notify('ObjectCreation', tablePath, PermKind.Obj, inst, '', (access) => {
       const keys: Record<string, string> = {};
       for (const [k, v] of m.uniqueKeyValues(inst)) {
         const kp = named(inst.node.params, k)!;
@@ -247,14 +253,11 @@ export class Subscriptions implements ChangeListener, WritePolicy {
 
   handleObjectDeletion(path: string, _node: ObjectNode): void {
     this.born.delete(path);
-    this.notify('ObjectDeletion', (ref) => {
-      if (ref.indexOf('[') >= 0) return false; // the row is gone: a search cannot be evaluated any more
-      return sameShape(ref, path) || sameShape(ref + '*.', path);
-    }, { path, kind: PermKind.InstantiatedObj }, () => ({ obj_deletion: { obj_path: path } }));
+    this.notify('ObjectDeletion', path, PermKind.InstantiatedObj, null, '', () => ({ obj_deletion: { obj_path: path } }));
   }
 
   /** OperationComplete / Event for `inst` + element `name` ("Reboot()", "Boot!"). */
   notifyElement(type: 'OperationComplete' | 'Event', inst: ObjectInstance, name: string, build: NotificationFor): void {
-    this.notify(type, (ref) => this.elementMatch(ref, inst, name), { path: inst.path + name, kind: PermKind.CommandEvent }, build);
+    this.notify(type, inst.path + name, PermKind.CommandEvent, inst, name, build);
   }
 }

@@ -208,5 +208,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
 }
 
 export function processGetSupportedDm(model: DataModelApi, access: AccessView, gsdm: GetSupportedDMInit): GetSupportedDMRespInit {
-  return { req_obj_results: (gsdm.obj_paths ?? []).map((p) => requested(model, access, p, gsdm)) };
+  const results: GetSupportedDMRespRequestedObjectResultInit[] = [];
+  for (let i = 0, paths = gsdm.obj_paths ?? []; i < paths.length; i++) results.push(requested(model, access, paths[i]!, gsdm));
+  return { req_obj_results: results };
 }

@@ -85,7 +85,10 @@ export function writeParams(
       else { err = tx.set(t.inst, t.param.name, value, mode); msg = tx.message; }
     }
     if (err !== 0) {
-      const keyParam = mode === WriteMode.Add && t !== null && t.inst === inst && isUniqueKey(inst, t.param.name);
+      let keyParam = false; // §ADD keys: a unique key of the created row itself
+      if (mode === WriteMode.Add && t !== null && t.inst === inst) {
+        for (let i = 0, uniqueKeys = inst.node.uniqueKeys; i < uniqueKeys.length && !keyParam; i++) keyParam = uniqueKeys[i]!.params.indexOf(t.param.name) >= 0;
+      }
       res.errs.push({ param: rel, err_code: err, err_msg: msg });
       if (s.required === true || keyParam) res.failed = true;
       continue;
@@ -96,24 +99,12 @@ export function writeParams(
   return res;
 }
 
-function isUniqueKey(inst: ObjectInstance, name: string): boolean {
-  for (let i = 0, uniqueKeys = inst.node.uniqueKeys; i < uniqueKeys.length; i++) { const k = uniqueKeys[i]!; if (k.params.indexOf(name) >= 0) return true; }
-  return false;
-}
-
 /** Error.param_errs with full paths (§4 item 1). */
 export interface FullParamError { param_path: string; err_code: number; err_msg: string }
 
-export function fullParamErrs(base: string, errs: readonly ParamError[]): FullParamError[] {
-  return errs.map((e) => ({ param_path: base + e.param, err_code: e.err_code, err_msg: e.err_msg }));
-}
-
-/** The obj_path index whose touched instances include the failing path, -1 if none. */
-function ownerOf(failure: WriteFailure, touched: readonly (readonly string[])[]): number {
-  for (let i = 0; i < touched.length; i++) {
-    for (let j = 0, list = touched[i]!; j < list.length; j++) { const p = list[j]!; if (failure.path === p || failure.path.startsWith(p)) return i; }
-  }
-  return -1;
+export function fullParamErrs(base: string, errs: readonly ParamError[], out: FullParamError[] = []): FullParamError[] {
+  for (let i = 0; i < errs.length; i++) { const e = errs[i]!; out.push({ param_path: base + e.param, err_code: e.err_code, err_msg: e.err_msg }); }
+  return out;
 }
 
 /** The outcome of one obj_path: a message-level failure when failCode ≠ 0 (allow_partial=false → Error). */
@@ -200,9 +191,14 @@ export function runWriteMessage<O>(model: DataModelApi, msgId: string, w: WriteM
     }
     tx.rollback();
     const f = failures[0]!;
-    const owner = ownerOf(f, touched);
+    let owner = -1; // the obj_path whose touched instances include the failing path
+    for (let i = 0; i < touched.length && owner < 0; i++) {
+      for (let j = 0, list = touched[i]!; j < list.length; j++) if (f.path.startsWith(list[j]!)) { owner = i; break; }
+    }
     if (!w.allowPartial || owner < 0) {
-      return errorMsg(msgId, f.err, f.message, failures.map((x) => ({ param_path: x.path, err_code: x.err, err_msg: x.message })));
+      const errs: FullParamError[] = [];
+      for (let i = 0; i < failures.length; i++) { const x = failures[i]!; errs.push({ param_path: x.path, err_code: x.err, err_msg: x.message }); }
+      return errorMsg(msgId, f.err, f.message, errs);
     }
     if (forced === null) forced = new Map<number, O>();
     forced.set(owner, w.failed(owner, f));
