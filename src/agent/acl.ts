@@ -139,17 +139,6 @@ export class AccessControl implements ChangeListener {
     this.compiled.clear();
   }
 
-  /** Role list of a configured Controller (AssignedRole ∪ InheritedRole, else the default role). */
-  rolesOf(controller: ObjectInstance | null): string[] {
-    const m = this.model;
-    if (controller === null) return splitList(this.param('Device.LocalAgent.ControllerTrust.', 'UntrustedRole'));
-    const node = controller.node;
-    const assigned = splitList(m.read(controller, named(node.params, 'AssignedRole')!));
-    const inherited = splitList(m.read(controller, named(node.params, 'InheritedRole')!));
-    const all = assigned.concat(inherited).filter((r) => r !== '');
-    return all.length > 0 ? all : [this.defaultRole];
-  }
-
   private param(objPath: string, name: string): string {
     const inst = this.model.instanceAt(objPath);
     if (inst === undefined) return '';
@@ -157,9 +146,21 @@ export class AccessControl implements ChangeListener {
     return p === undefined ? '' : this.model.read(inst, p);
   }
 
-  /** The AccessView for a Controller (cached per role set). */
+  /**
+   * The AccessView for a Controller (cached per role set): the roles of a configured
+   * Controller are AssignedRole ∪ InheritedRole, else the default role; an unknown one
+   * (null) gets UntrustedRole.
+   */
   viewFor(controller: ObjectInstance | null): AccessView {
-    const roles = this.rolesOf(controller);
+    let roles: string[];
+    if (controller === null) roles = splitList(this.param(ROLES_PATH, 'UntrustedRole'));
+    else {
+      const params = controller.node.params;
+      const all = splitList(this.model.read(controller, named(params, 'AssignedRole')!)).concat(splitList(this.model.read(controller, named(params, 'InheritedRole')!)));
+      roles = [];
+      for (let i = 0; i < all.length; i++) if (all[i] !== '') roles.push(all[i]!);
+      if (roles.length === 0) roles.push(this.defaultRole);
+    }
     const banned = this.param(ROLES_PATH, 'BannedRole');
     const securedRoles = splitList(this.param(ROLES_PATH, 'SecuredRoles'));
     const key = roles.join(',');
@@ -199,10 +200,13 @@ export class AccessControl implements ChangeListener {
           const suffix = r.element === null ? '' : r.element.name;
           for (let k = 0, objects = r.objects; k < objects.length; k++) { const o = objects[k]!; targets.push((o.path + suffix).split('.')); }
         }
-        out.push({ order: Number(this.param(row.path, 'Order')), bits, targets });
+        // Sorted by Order, highest first; equal Orders keep the table's order (a stable sort).
+        const order = Number(this.param(row.path, 'Order'));
+        let at = out.length;
+        while (at > 0 && out[at - 1]!.order < order) at--;
+        out.splice(at, 0, { order, bits, targets });
       }
     }
-    out.sort((a, b) => b.order - a.order);
     this.compiled.set(rolePath, out);
     return out;
   }
@@ -227,7 +231,8 @@ export function searchReadable(access: AccessView, parsed: ParsedPath, objPath: 
     const row = parts.slice(0, i + 1).join('.') + '.';
     for (let j = 0, terms = seg.terms; j < terms.length; j++) { const term = terms[j]!;
       if (term.steps.length === 0 || term.steps[0]!.follow !== null) continue;
-      const rel = term.steps.map((s) => s.name).join('.');
+      let rel = term.steps[0]!.name;
+      for (let k = 1; k < term.steps.length; k++) rel += '.' + term.steps[k]!.name;
       if (!access.allows(row + rel, PermKind.Param, Right.Read)) return false;
     }
   }

@@ -186,7 +186,9 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
       if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
       const action = readParam(m, row, 'TriggerAction');
-      if (action === 'Config' || action === 'NotifyAndConfig') this.trigger(row.path);
+      // Queues the Config action (trigger-config.ts applies it after the current change is committed); bounded.
+      const queued = this.triggered;
+      if ((action === 'Config' || action === 'NotifyAndConfig') && queued.indexOf(row.path) < 0 && queued.length < MAX_TRIGGERED) queued.push(row.path);
       if (action === 'Config') continue;
       const access = this.acl.viewFor(recipient);
       if (!access.allows(path, kind, Right.Notify)) continue;
@@ -195,11 +197,6 @@ export class Subscriptions implements ChangeListener, WritePolicy {
       const retry = readParam(m, row, 'NotifRetry') === 'true';
       this.sink.queueNotify(recipient, readParam(m, row, 'ID'), retry, retry ? Number(readParam(m, row, 'NotifExpiration')) : 0, n);
     }
-  }
-
-  /** Queues a Config action (trigger-config.ts applies it after the current change is committed); bounded. */
-  private trigger(rowPath: string): void {
-    if (this.triggered.indexOf(rowPath) < 0 && this.triggered.length < MAX_TRIGGERED) this.triggered.push(rowPath);
   }
 
   /** Subscription rows whose Config action is due (TriggerAction Config / NotifyAndConfig), oldest first; the queue is emptied. */

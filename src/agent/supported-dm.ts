@@ -132,16 +132,12 @@ class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectRes
   }
 }
 
-function readable(access: AccessView, node: ObjectNode): boolean {
-  return access.allows(node.path, PermKind.Obj, Right.Read);
-}
-
 /** `root` and every object below it, depth-first in schema order; an unreadable object hides its subtree. A loop: no stack per level. */
 function addTree(access: AccessView, root: ObjectNode, out: ObjectNode[]): void {
   const todo: ObjectNode[] = [root];
   while (todo.length > 0) {
     const node = todo.pop()!;
-    if (!readable(access, node)) continue;
+    if (!access.allows(node.path, PermKind.Obj, Right.Read)) continue;
     out.push(node);
     for (let i = node.objects.length - 1; i >= 0; i--) todo.push(node.objects[i]!);
   }
@@ -176,7 +172,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
     if (inst.err !== 0) return fail(inst.err, inst.message);
   }
   const node = r.node;
-  if (!readable(access, node)) return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
+  if (!access.allows(node.path, PermKind.Obj, Right.Read)) return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
   if (r.kind !== PathKind.Object) {
     // The object with only that element (no flags: no other lists).
     const one: GetSupportedDMRespSupportedObjectResultInit = {
@@ -202,7 +198,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
   if (gsdm.first_level_only === true) {
     nodes.push(node);
     rest = { commands: false, events: false, params: false, keys: f.keys };
-    for (let i = 0, objects = node.objects; i < objects.length; i++) { const c = objects[i]!; if (readable(access, c)) nodes.push(c); }
+    for (let i = 0, objects = node.objects; i < objects.length; i++) { const c = objects[i]!; if (access.allows(c.path, PermKind.Obj, Right.Read)) nodes.push(c); }
   } else addTree(access, node, nodes);
   return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: new SupportedObjects(access, nodes, f, rest) };
 }
