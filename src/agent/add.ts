@@ -7,10 +7,11 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type Table, type WriteFailure, named } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type Table, type WriteFailure } from '../dm/index.ts';
 import type { Add as AddRequest, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
+import { readableKeys } from './get.ts';
 import type { Requester } from './types.ts';
 import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
@@ -95,11 +96,6 @@ export function fillUniqueKeys(model: DataModelApi, req: Requester, results: Add
     if (ok === undefined) continue;
     const row = model.instanceAt(ok.instantiated_path ?? '');
     if (row === undefined) continue;
-    const keys: Record<string, string> = {};
-    for (const [name, value] of model.uniqueKeyValues(row)) {
-      const p = named(row.node.params, name)!;
-      if (req.access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = p.secured && !req.access.secured ? '' : value;
-    }
-    ok.unique_keys = keys;
+    ok.unique_keys = readableKeys(model, req.access, row);
   }
 }

@@ -23,6 +23,22 @@ export function readFor(model: DataModelApi, access: AccessView, inst: ObjectIns
   return p.secured && !access.secured ? '' : model.read(inst, p);
 }
 
+/**
+ * The unique keys of `row` the Controller may read, by name, secured ones blank (§4 item 17):
+ * what an Add (R-ADD.6), a GetInstances (R-GIN.1) and an ObjectCreation notification report.
+ */
+export function readableKeys(model: DataModelApi, access: AccessView, row: ObjectInstance): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (let i = 0, uniqueKeys = row.node.uniqueKeys; i < uniqueKeys.length; i++) {
+    for (let j = 0, names = uniqueKeys[i]!.params; j < names.length; j++) {
+      const name = names[j]!;
+      const p = named(row.node.params, name);
+      if (p !== undefined && access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = readFor(model, access, row, p);
+    }
+  }
+  return keys;
+}
+
 interface GetWalk {
   readonly model: DataModelApi;
   readonly access: AccessView;

@@ -6,21 +6,14 @@
  * carries every readable unique key (R-GIN.1). Rows without InstantiatedObj-r are
  * absent (R-GIN.0); a single-instance object path is 7018.
  */
-import { DmError, parsePath, PathKind, type DataModelApi, ObjectInstance, Table, named } from '../dm/index.ts';
+import { DmError, parsePath, PathKind, type DataModelApi, ObjectInstance, Table } from '../dm/index.ts';
 import type { GetInstancesInit, GetInstancesRespCurrInstanceInit, GetInstancesRespInit, GetInstancesRespRequestedPathResultInit } from '../usp/index.ts';
 import { PermKind, Right, searchReadable, type AccessView } from './acl.ts';
-import { readFor } from './get.ts';
+import { readableKeys } from './get.ts';
 
 function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, deep: boolean, out: GetInstancesRespCurrInstanceInit[]): void {
   if (!access.allows(row.path, PermKind.InstantiatedObj, Right.Read)) return;
-  const keys: Record<string, string> = {};
-  for (let i = 0, uniqueKeys = row.node.uniqueKeys; i < uniqueKeys.length; i++) { const k = uniqueKeys[i]!;
-    for (let j = 0, params = k.params; j < params.length; j++) { const name = params[j]!;
-      const p = named(row.node.params, name);
-      if (p !== undefined && access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = readFor(model, access, row, p);
-    }
-  }
-  out.push({ instantiated_obj_path: row.path, unique_keys: keys });
+  out.push({ instantiated_obj_path: row.path, unique_keys: readableKeys(model, access, row) });
   if (deep) addBelow(model, access, row, out);
 }
 

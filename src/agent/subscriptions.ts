@@ -18,12 +18,12 @@
  * the monotonic clock.
  */
 import {
-  DmError, formatDateTime, named, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
+  DmError, formatDateTime, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
   type ParamNode, type Transaction,
 } from '../dm/index.ts';
 import type { Notification } from '../usp/index.ts';
 import { coversPath, PermKind, Right, type AccessControl, type AccessView } from './acl.ts';
-import { readFor, readParam } from './get.ts';
+import { readableKeys, readParam } from './get.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import type { Requester } from './types.ts';
 import { checkConfigSettings } from './trigger-config.ts';
@@ -238,14 +238,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (inst.node.path === SUBSCRIPTION_TABLE + '{i}.') this.born.set(inst.path, this.model.context.now);
     const tablePath = inst.path.slice(0, inst.path.length - String(inst.number).length - 1);
     const m = this.model;
-    this.notify('ObjectCreation', tablePath, PermKind.Obj, inst, '', (access) => {
-      const keys: Record<string, string> = {};
-      for (const [k, v] of m.uniqueKeyValues(inst)) {
-        const kp = named(inst.node.params, k)!;
-        if (access.allows(inst.path + k, PermKind.Param, Right.Read)) keys[k] = readFor(m, access, inst, kp) === '' ? '' : v;
-      }
-      return { obj_creation: { obj_path: inst.path, unique_keys: keys } };
-    });
+    this.notify('ObjectCreation', tablePath, PermKind.Obj, inst, '', (access) => ({ obj_creation: { obj_path: inst.path, unique_keys: readableKeys(m, access, inst) } }));
   }
 
   handleObjectDeletion(path: string, _node: ObjectNode): void {
