@@ -30,7 +30,6 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
   const allowPartial = del.allow_partial === true;
   const tx = model.begin();
   const results: DeleteRespDeletedObjectResultInit[] = [];
-  const readable = (p: string): boolean => req.access.allows(p, PermKind.InstantiatedObj, Right.Read);
   for (let i = 0, paths = del.obj_paths ?? []; i < paths.length; i++) { const path = paths[i]!;
     const r = model.resolve(path);
     let err = r.err;
@@ -57,9 +56,10 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
       if (inst.number === 0) { code = DmError.ObjectNotATable; text = `${inst.path} is not a multi-instance object`; }
       else if (!req.access.allows(inst.path, PermKind.InstantiatedObj, Right.Write)) { code = DmError.PermissionDenied; text = `no permission to delete ${inst.path}`; }
       else { code = tx.deleteInstance(inst, WriteMode.Set); text = tx.message; }
-      if (code === 0) { if (readable(inst.path)) affected.push(inst.path); continue; }
+      const readable = req.access.allows(inst.path, PermKind.InstantiatedObj, Right.Read); // R-DEL.2/4: unreadable rows are left out
+      if (code === 0) { if (readable) affected.push(inst.path); continue; }
       if (!allowPartial) { tx.rollback(); return errorMsg(msgId, code, text, [{ param_path: inst.path, err_code: code, err_msg: text }]); }
-      if (readable(inst.path)) unaffected.push({ unaffected_path: inst.path, err_code: code, err_msg: text });
+      if (readable) unaffected.push({ unaffected_path: inst.path, err_code: code, err_msg: text });
     }
     results.push({ requested_path: path, oper_status: { oper_success: { affected_paths: affected, unaffected_path_errs: unaffected } } });
   }

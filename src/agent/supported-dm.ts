@@ -145,11 +145,11 @@ function addTree(access: AccessView, root: ObjectNode, out: ObjectNode[]): void 
 
 /** An instantiated path names an instance number somewhere ("Device.X.1."). */
 function hasInstanceNumber(path: string): boolean {
-  for (let j = 0, list = path.split('.'); j < list.length; j++) { const seg = list[j]!;
-    if (seg.length === 0) continue;
-    let digits = true;
-    for (let i = 0; i < seg.length; i++) { const c = seg.charCodeAt(i); if (c < 48 || c > 57) { digits = false; break; } }
-    if (digits) return true;
+  let digits = 0; // digits so far in this segment, -1 once it holds anything else
+  for (let i = 0; i <= path.length; i++) {
+    const c = i < path.length ? path.charCodeAt(i) : 46;
+    if (c === 46) { if (digits > 0) return true; digits = 0; } // "."
+    else if (digits >= 0) digits = c >= 48 && c <= 57 ? digits + 1 : -1;
   }
   return false;
 }

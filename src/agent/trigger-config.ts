@@ -51,22 +51,25 @@ export function applyTriggerConfig(model: DataModelApi, acl: AccessControl, poli
   if (recipient === undefined) return DmError.PermissionDenied;
   const access = acl.viewFor(recipient);
   const tx = model.begin();
-  const fail = (err: number): number => { tx.rollback(); return err; };
-  for (let i = 0, list = splitList(readParam(model, row, 'TriggerConfigSettings')); i < list.length; i++) { const item = list[i]!;
-    const s = parseSetting(item);
-    if (s === null) return fail(DmError.InvalidValue);
-    const r = model.resolve(s.path);
-    if (r.err !== 0) return fail(r.err);
-    if (r.kind !== PathKind.Param) return fail(DmError.InvalidPath);
-    const p = r.element as ParamNode;
-    for (let j = 0, objects = r.objects; j < objects.length; j++) { const inst = objects[j]!;
-      if (!access.allows(inst.path + p.name, PermKind.Param, Right.Write)) return fail(DmError.PermissionDenied);
-      const err = policy.checkWrite(inst, p, s.value, false) || tx.set(inst, p.name, s.value, WriteMode.Set);
-      if (err !== 0) return fail(err);
+  let err = 0; // the first failure undoes every item
+  for (let i = 0, list = splitList(readParam(model, row, 'TriggerConfigSettings')); i < list.length && err === 0; i++) {
+    const s = parseSetting(list[i]!);
+    const r = s === null ? null : model.resolve(s.path);
+    if (s === null || r === null) err = DmError.InvalidValue;
+    else if (r.err !== 0) err = r.err;
+    else if (r.kind !== PathKind.Param) err = DmError.InvalidPath;
+    else {
+      const p = r.element as ParamNode;
+      for (let j = 0, objects = r.objects; j < objects.length && err === 0; j++) {
+        const inst = objects[j]!;
+        err = !access.allows(inst.path + p.name, PermKind.Param, Right.Write) ? DmError.PermissionDenied :
+          policy.checkWrite(inst, p, s.value, false) || tx.set(inst, p.name, s.value, WriteMode.Set);
+      }
     }
   }
-  const err = tx.commit();
-  return err === 0 ? 0 : fail(err);
+  if (err === 0) err = tx.commit();
+  if (err !== 0) tx.rollback();
+  return err;
 }
 
 /** A Config action that fires another is followed this many times, so subscriptions that configure each other cannot loop. */
