@@ -38,9 +38,13 @@ class AddMessage extends ObjPathsMessage<AddSetting, Results> {
   }
 
   respond(outcomes: Results[]): MsgInit {
-    // unique_keys are read after the whole message: the values the Controller will see (R-ADD.5).
+    // R-ADD.5/6: every readable unique key of the created rows, read after the whole message: the values the Controller will see.
     const results = outcomes.flat();
-    fillUniqueKeys(this.model, this.req, results);
+    for (let i = 0; i < results.length; i++) {
+      const ok = results[i]!.oper_status?.oper_success;
+      const row = ok === undefined ? undefined : this.model.instanceAt(ok.instantiated_path ?? '');
+      if (row !== undefined) ok!.unique_keys = readableKeys(this.model, this.req.access, row);
+    }
     return addRespMsg(this.msgId, { created_obj_results: results });
   }
 }
@@ -87,15 +91,4 @@ function addPath(
     results.push({ requested_path: path, oper_status: { oper_success: { instantiated_path: row.path, param_errs: w.errs, unique_keys: {} } } });
   }
   return { outcome: results, failCode: 0, failMsg: '', failErrs: [] };
-}
-
-/** R-ADD.5/6: every readable unique key of the created rows, read after the message's writes. */
-export function fillUniqueKeys(model: DataModelApi, req: Requester, results: AddRespCreatedObjectResultInit[]): void {
-  for (let i = 0; i < results.length; i++) { const res = results[i]!;
-    const ok = res.oper_status?.oper_success;
-    if (ok === undefined) continue;
-    const row = model.instanceAt(ok.instantiated_path ?? '');
-    if (row === undefined) continue;
-    ok.unique_keys = readableKeys(model, req.access, row);
-  }
 }

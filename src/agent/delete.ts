@@ -18,14 +18,6 @@ import { deleteRespMsg, errorMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import type { Requester } from './types.ts';
 
-/** "Device.X.7." ends with an instance number (the path is an Object Instance Path, not a table or sub-object). */
-function endsWithInstance(path: string): boolean {
-  const cut = path.lastIndexOf('.', path.length - 2);
-  if (cut < 0 || !path.endsWith('.') || cut === path.length - 2) return false;
-  for (let i = cut + 1; i < path.length - 1; i++) { const c = path.charCodeAt(i); if (c < 48 || c > 57) return false; }
-  return true;
-}
-
 export function processDelete(model: DataModelApi, req: Requester, msgId: string, del: DeleteInit): MsgInit {
   const allowPartial = del.allow_partial === true;
   const tx = model.begin();
@@ -36,9 +28,13 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
     let msg = r.message;
     if (err === 0 && (r.kind !== PathKind.Object || r.tables.length > 0)) { err = DmError.InvalidArguments; msg = `${path} is not an object instance path`; }
     if (err === DmError.ObjectDoesNotExist) { // R-DEL.2a: valid, resolves to nothing → nothing to delete
+      // "Device.X.7." ends with an instance number (an Object Instance Path, not a table or sub-object).
+      const cut = path.lastIndexOf('.', path.length - 2);
+      let endsWithInstance = cut >= 0 && path.endsWith('.') && cut !== path.length - 2;
+      for (let k = cut + 1; k < path.length - 1 && endsWithInstance; k++) { const c = path.charCodeAt(k); endsWithInstance = c >= 48 && c <= 57; }
       const s = model.resolveSupported(path);
       if (s.err !== 0) { err = s.err; msg = s.message; }
-      else if (s.kind !== PathKind.Object || s.node === null || !s.node.multi || !endsWithInstance(path)) {
+      else if (s.kind !== PathKind.Object || s.node === null || !s.node.multi || !endsWithInstance) {
         err = DmError.InvalidArguments; msg = `${path} is not an object instance path`;
       } else err = 0;
     }

@@ -132,28 +132,6 @@ class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectRes
   }
 }
 
-/** `root` and every object below it, depth-first in schema order; an unreadable object hides its subtree. A loop: no stack per level. */
-function addTree(access: AccessView, root: ObjectNode, out: ObjectNode[]): void {
-  const todo: ObjectNode[] = [root];
-  while (todo.length > 0) {
-    const node = todo.pop()!;
-    if (!access.allows(node.path, PermKind.Obj, Right.Read)) continue;
-    out.push(node);
-    for (let i = node.objects.length - 1; i >= 0; i--) todo.push(node.objects[i]!);
-  }
-}
-
-/** An instantiated path names an instance number somewhere ("Device.X.1."). */
-function hasInstanceNumber(path: string): boolean {
-  let digits = 0; // digits so far in this segment, -1 once it holds anything else
-  for (let i = 0; i <= path.length; i++) {
-    const c = i < path.length ? path.charCodeAt(i) : 46;
-    if (c === 46) { if (digits > 0) return true; digits = 0; } // "."
-    else if (digits >= 0) digits = c >= 48 && c <= 57 ? digits + 1 : -1;
-  }
-  return false;
-}
-
 function requested(model: DataModelApi, access: AccessView, path: string, gsdm: GetSupportedDMInit): GetSupportedDMRespRequestedObjectResultInit {
   const uri = model.schema.dataModelUri;
   const fail = (code: number, msg: string): GetSupportedDMRespRequestedObjectResultInit =>
@@ -167,7 +145,15 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
     if (asObject.err === 0) { r = asObject; at = path + '.'; }
   }
   if (r.err !== 0 || r.node === null) return fail(r.err || DmError.InvalidPath, r.message);
-  if (hasInstanceNumber(at)) { // an instantiated path must exist (§GSDM paths)
+  // An instantiated path (an instance number somewhere: "Device.X.1.") must exist (§GSDM paths).
+  let digits = 0; // digits so far in this segment, -1 once it holds anything else
+  let instantiated = false;
+  for (let i = 0; i <= at.length && !instantiated; i++) {
+    const c = i < at.length ? at.charCodeAt(i) : 46;
+    if (c === 46) { instantiated = digits > 0; digits = 0; } // "."
+    else if (digits >= 0) digits = c >= 48 && c <= 57 ? digits + 1 : -1;
+  }
+  if (instantiated) {
     const inst = model.resolve(at);
     if (inst.err !== 0) return fail(inst.err, inst.message);
   }
@@ -199,7 +185,15 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
     nodes.push(node);
     rest = { commands: false, events: false, params: false, keys: f.keys };
     for (let i = 0, objects = node.objects; i < objects.length; i++) { const c = objects[i]!; if (access.allows(c.path, PermKind.Obj, Right.Read)) nodes.push(c); }
-  } else addTree(access, node, nodes);
+  } else { // the object and every object below it, depth-first in schema order; an unreadable object hides its subtree (a loop: no stack per level)
+    const todo: ObjectNode[] = [node];
+    while (todo.length > 0) {
+      const n = todo.pop()!;
+      if (!access.allows(n.path, PermKind.Obj, Right.Read)) continue;
+      nodes.push(n);
+      for (let i = n.objects.length - 1; i >= 0; i--) todo.push(n.objects[i]!);
+    }
+  }
   return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: new SupportedObjects(access, nodes, f, rest) };
 }
 
