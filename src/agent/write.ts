@@ -34,23 +34,6 @@ export interface WriteSetting {
   readonly required?: boolean | undefined;
 }
 
-/** "Stats.ErrorsSent" from `inst` → the sub-object and its param node, or null. */
-export function paramTarget(inst: ObjectInstance, rel: string): { inst: ObjectInstance; param: ParamNode } | null {
-  let at = inst;
-  let start = 0;
-  for (;;) {
-    const dot = rel.indexOf('.', start);
-    if (dot < 0) break;
-    const child = at.child(rel.slice(start, dot));
-    if (child === undefined) return null;
-    at = child;
-    start = dot + 1;
-  }
-  const name = rel.slice(start);
-  const param = named(at.node.params, name);
-  return param === undefined ? null : { inst: at, param };
-}
-
 export interface ObjectWrite {
   /** A required param failed (R-SET.2, R-ADD.3): the object fails. */
   failed: boolean;
@@ -73,28 +56,35 @@ export function writeParams(
   for (let i = 0; i < settings.length; i++) { const s = settings[i]!;
     const rel = s.param ?? '';
     const value = s.value ?? '';
-    const t = paramTarget(inst, rel);
+    // "Stats.ErrorsSent": the sub-object of `inst` (at) and its param node, if any.
+    let at: ObjectInstance | undefined = inst;
+    let start = 0;
+    for (let dot = rel.indexOf('.'); dot >= 0 && at !== undefined; dot = rel.indexOf('.', start)) {
+      at = at.child(rel.slice(start, dot));
+      start = dot + 1;
+    }
+    const p = at === undefined ? undefined : named(at.node.params, rel.slice(start));
     let err = 0;
     let msg = '';
-    if (t === null) { err = DmError.UnsupportedParameter; msg = `${inst.path}${rel} is not a supported parameter`; }
-    else if (!access.allows(t.inst.path + t.param.name, PermKind.Param, Right.Write)) {
-      err = DmError.PermissionDenied; msg = `no write permission on ${t.inst.path}${t.param.name}`;
+    if (p === undefined) { err = DmError.UnsupportedParameter; msg = `${inst.path}${rel} is not a supported parameter`; }
+    else if (!access.allows(at!.path + p.name, PermKind.Param, Right.Write)) {
+      err = DmError.PermissionDenied; msg = `no write permission on ${at!.path}${p.name}`;
     } else {
-      err = policy.checkWrite(t.inst, t.param, value, mode === WriteMode.Add);
-      if (err !== 0) msg = `${t.inst.path}${t.param.name} cannot be changed`;
-      else { err = tx.set(t.inst, t.param.name, value, mode); msg = tx.message; }
+      err = policy.checkWrite(at!, p, value, mode === WriteMode.Add);
+      if (err !== 0) msg = `${at!.path}${p.name} cannot be changed`;
+      else { err = tx.set(at!, p.name, value, mode); msg = tx.message; }
     }
     if (err !== 0) {
       let keyParam = false; // §ADD keys: a unique key of the created row itself
-      if (mode === WriteMode.Add && t !== null && t.inst === inst) {
-        for (let i = 0, uniqueKeys = inst.node.uniqueKeys; i < uniqueKeys.length && !keyParam; i++) keyParam = uniqueKeys[i]!.params.indexOf(t.param.name) >= 0;
+      if (mode === WriteMode.Add && p !== undefined && at === inst) {
+        for (let k = 0, uniqueKeys = inst.node.uniqueKeys; k < uniqueKeys.length && !keyParam; k++) keyParam = uniqueKeys[k]!.params.indexOf(p.name) >= 0;
       }
       res.errs.push({ param: rel, err_code: err, err_msg: msg });
       if (s.required === true || keyParam) res.failed = true;
       continue;
     }
     // The value read back as a Get shows it (readFor): a call, not a closure per obj_path (XS slots at a Set, #13 item 3).
-    if (readBack && access.allows(t!.inst.path + t!.param.name, PermKind.Param, Right.Read)) res.written[rel] = readFor(model, access, t!.inst, t!.param);
+    if (readBack && access.allows(at!.path + p!.name, PermKind.Param, Right.Read)) res.written[rel] = readFor(model, access, at!, p!);
   }
   return res;
 }
