@@ -126,11 +126,11 @@ export class AccessControl implements ChangeListener {
     model.addListener(this); // the class is the listener: no object of closures (XS RAM, issue #13)
   }
 
-  handleValueChange(inst: ObjectInstance): void { this.changed(inst.path); }
-  handleObjectCreation(inst: ObjectInstance): void { this.changed(inst.path); }
-  handleObjectDeletion(path: string): void { this.changed(path); }
-
-  private changed(path: string): void {
+  // A value change or a creation is handled as a deletion at its path: any change under ControllerTrust or the
+  // Controller table (anywhere, with search targets) drops the compiled views.
+  handleValueChange(inst: ObjectInstance): void { this.handleObjectDeletion(inst.path); }
+  handleObjectCreation(inst: ObjectInstance): void { this.handleObjectDeletion(inst.path); }
+  handleObjectDeletion(path: string): void {
     if (this.searchTargets || path.startsWith(ROLES_PATH) || path.startsWith('Device.LocalAgent.Controller.')) this.invalidate();
   }
 

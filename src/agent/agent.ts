@@ -25,7 +25,7 @@ import {
   UspErrorCode, utf8Bytes,
 } from '../usp/index.ts';
 import { AccessControl } from './acl.ts';
-import { parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
+import { parameterMap, periodicDue, periodicTimeout, saveBootInfo, takeBootInfo, type PeriodicState } from './boot.ts';
 import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
 import { registerDeviceCommands } from './device-commands.ts';
 import { dispatchRequest, type DispatchContext } from './dispatch.ts';
@@ -79,7 +79,8 @@ export class Agent implements DispatchContext {
   private readonly versionList: string[];
   private readonly lastVersion = new Map<string, string>();
   private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
-  private readonly periodic: PeriodicSchedule;
+  /** Periodic! deadlines per Controller row path (boot.ts). */
+  private readonly periodic = new Map<string, PeriodicState>();
   private readonly controllers: ControllerIndex;
   /** The write rules of Set and Add: the subscriptions' first, then those of other layers (addWritePolicy). */
   private readonly policies: WritePolicy[] = [];
@@ -109,7 +110,6 @@ export class Agent implements DispatchContext {
     this.policies.push(this.subscriptions);
     this.onBoarding = new OnBoarding(this.model, this.notifier, this.limits.maxQueuedNotifications);
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, this.notifier);
-    this.periodic = new PeriodicSchedule(this.model);
     registerDeviceCommands(this);
   }
 
@@ -162,7 +162,7 @@ export class Agent implements DispatchContext {
       ParameterMap: parameterMap(this.model, access, recipient),
     }));
     this.subscriptions.dropNonPersistent();
-    this.periodic.due(now, this.model.context.wallClock);
+    periodicDue(this.model, this.periodic, now, this.model.context.wallClock);
     this.nextPoll = now + this.limits.pollIntervalMs;
     this.runTriggers();
   }
@@ -353,14 +353,15 @@ export class Agent implements DispatchContext {
 
   /** §Periodic!: sends what is due and re-reads changed intervals/phases. */
   private periodicTick(now: number): void {
-    for (let i = 0, list = this.periodic.due(now, this.model.context.wallClock); i < list.length; i++) { const c = list[i]!; this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c); }
+    const due = periodicDue(this.model, this.periodic, now, this.model.context.wallClock);
+    for (let i = 0; i < due.length; i++) this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, due[i]!);
   }
 
   pollTimeout(): number {
     if (this.outbox.size > 0) return this.now;
     const q = this.notifications.pollTimeout();
     if (q === -Infinity) return this.now;
-    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.periodic.pollTimeout(), this.onBoarding.pollTimeout(),
+    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), periodicTimeout(this.periodic), this.onBoarding.pollTimeout(),
       this.nextPoll, this.restartAt);
   }
 }

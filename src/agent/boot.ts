@@ -63,49 +63,48 @@ export function parameterMap(model: DataModelApi, access: AccessView, controller
   return JSON.stringify(map);
 }
 
-interface PeriodicState {
+/** Periodic! state of one Controller row: its next deadline and the parameters it was computed from. */
+export interface PeriodicState {
   due: number;
   interval: string;
   time: string;
 }
 
-/** Periodic! deadlines per Controller row path. */
-export class PeriodicSchedule {
-  private readonly states = new Map<string, PeriodicState>();
-
-  constructor(private readonly model: DataModelApi) {}
-
-  /** Controllers whose Periodic! is due now (deadlines advanced); recomputes changed ones. */
-  due(now: number, wallClock: number | undefined): ObjectInstance[] {
-    const out: ObjectInstance[] = [];
-    const table = this.model.tableAt(CONTROLLER_TABLE);
-    const seen = new Set<string>();
-    for (let i = 0, rows = table === undefined ? [] : table.rows; i < rows.length; i++) { const c = rows[i]!;
-      if (readParam(this.model, c, 'Enable') !== 'true') continue;
-      seen.add(c.path);
-      const interval = readParam(this.model, c, 'PeriodicNotifInterval');
-      const time = readParam(this.model, c, 'PeriodicNotifTime');
-      const step = Math.max(1000, Number(interval) * 1000);
-      let st = this.states.get(c.path);
-      if (st === undefined || st.interval !== interval || st.time !== time) {
-        // The first deadline after `now` for the interval and the phase PeriodicNotifTime (Unknown Time or no wall clock: now).
-        const phase = time === '' || time.startsWith('0001-') ? NaN : parseDateTime(time) * 1000;
-        const due = wallClock === undefined || Number.isNaN(phase) ? now + step : now + (phase + (Math.floor((wallClock - phase) / step) + 1) * step - wallClock);
-        st = { due, interval, time };
-        this.states.set(c.path, st);
-      }
-      if (st.due <= now) {
-        out.push(c);
-        while (st.due <= now) st.due += step;
-      }
+/**
+ * Controllers whose Periodic! is due now (deadlines advanced); recomputes changed ones.
+ * `states`: the Periodic! deadlines per Controller row path (the agent's; module functions,
+ * no object of their own: flash, #13 item 4).
+ */
+export function periodicDue(model: DataModelApi, states: Map<string, PeriodicState>, now: number, wallClock: number | undefined): ObjectInstance[] {
+  const out: ObjectInstance[] = [];
+  const table = model.tableAt(CONTROLLER_TABLE);
+  const seen = new Set<string>();
+  for (let i = 0, rows = table === undefined ? [] : table.rows; i < rows.length; i++) { const c = rows[i]!;
+    if (readParam(model, c, 'Enable') !== 'true') continue;
+    seen.add(c.path);
+    const interval = readParam(model, c, 'PeriodicNotifInterval');
+    const time = readParam(model, c, 'PeriodicNotifTime');
+    const step = Math.max(1000, Number(interval) * 1000);
+    let st = states.get(c.path);
+    if (st === undefined || st.interval !== interval || st.time !== time) {
+      // The first deadline after `now` for the interval and the phase PeriodicNotifTime (Unknown Time or no wall clock: now).
+      const phase = time === '' || time.startsWith('0001-') ? NaN : parseDateTime(time) * 1000;
+      const due = wallClock === undefined || Number.isNaN(phase) ? now + step : now + (phase + (Math.floor((wallClock - phase) / step) + 1) * step - wallClock);
+      st = { due, interval, time };
+      states.set(c.path, st);
     }
-    for (const k of this.states.keys()) if (!seen.has(k)) this.states.delete(k);
-    return out;
+    if (st.due <= now) {
+      out.push(c);
+      while (st.due <= now) st.due += step;
+    }
   }
+  for (const k of states.keys()) if (!seen.has(k)) states.delete(k);
+  return out;
+}
 
-  pollTimeout(): number {
-    let t = Infinity;
-    for (const s of this.states.values()) if (s.due < t) t = s.due;
-    return t;
-  }
+/** The earliest Periodic! deadline in `states` (Infinity when none). */
+export function periodicTimeout(states: ReadonlyMap<string, PeriodicState>): number {
+  let t = Infinity;
+  for (const s of states.values()) if (s.due < t) t = s.due;
+  return t;
 }
