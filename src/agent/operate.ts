@@ -24,7 +24,7 @@ export interface OperateContext {
 /** A command's output arguments as the Msg's map (also OperationComplete's, notifier.ts). */
 export function toRecord(m: ReadonlyMap<string, string> | null): Record<string, string> {
   const out: Record<string, string> = {};
-  if (m !== null) for (const [k, v] of m) out[k] = v;
+  if (m !== null) for (const k of m.keys()) out[k] = m.get(k)!; // keys: no [key, value] array per entry
   return out;
 }
 

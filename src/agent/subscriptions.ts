@@ -103,7 +103,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
   /** Removes subscriptions whose TimeToLive ran out. */
   expire(now: number): void {
     const gone: ObjectInstance[] = [];
-    for (const [path, born] of this.born) {
+    for (const path of this.born.keys()) { // keys, each value read: no [key, value] array per entry
+      const born = this.born.get(path)!;
       const row = this.model.instanceAt(path);
       if (row === undefined) { this.born.delete(path); continue; }
       const ttl = Number(readParam(this.model, row, 'TimeToLive'));
@@ -115,7 +116,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
 
   nextExpiry(): number {
     let t = Infinity;
-    for (const [path, born] of this.born) {
+    for (const path of this.born.keys()) {
+      const born = this.born.get(path)!;
       const row = this.model.instanceAt(path);
       if (row === undefined) continue;
       const ttl = Number(readParam(this.model, row, 'TimeToLive'));
@@ -143,7 +145,11 @@ export class Subscriptions implements ChangeListener, WritePolicy {
         }
       }
     }
-    for (const [k, w] of this.watched) if (!now.has(k)) m.unwatch(w.inst, w.p);
+    for (const k of this.watched.keys()) {
+      if (now.has(k)) continue;
+      const w = this.watched.get(k)!;
+      m.unwatch(w.inst, w.p);
+    }
     for (const w of now.values()) m.watch(w.inst, w.p);
     this.watched = now;
   }
