@@ -86,14 +86,15 @@ class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectRes
   supported_obj_path = '';
   access = 0;
   is_multi_instance = false;
+  /** ItemsInit: how many objects are listed (a plain property: no getter). */
+  readonly length: number;
 
   /** `first` flags for nodes[0] (the requested object), `rest` for the others (first_level_only children). */
   constructor(private readonly view: AccessView, private readonly nodes: readonly ObjectNode[], private readonly first: Flags, private readonly rest: Flags) {
     this.node = nodes[0]!;
     this.f = first;
+    this.length = nodes.length;
   }
-
-  get length(): number { return this.nodes.length; }
 
   at(i: number): GetSupportedDMRespSupportedObjectResultInit {
     const node = this.nodes[i]!;
