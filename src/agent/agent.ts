@@ -25,7 +25,7 @@ import {
   UspErrorCode, utf8Bytes,
 } from '../usp/index.ts';
 import { AccessControl } from './acl.ts';
-import { parameterMap, periodicDue, periodicTimeout, saveBootInfo, takeBootInfo, type PeriodicState } from './boot.ts';
+import { parameterMap, periodicDue, saveBootInfo, takeBootInfo, type PeriodicState } from './boot.ts';
 import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
 import { registerDeviceCommands } from './device-commands.ts';
 import { dispatchRequest, type DispatchContext } from './dispatch.ts';
@@ -361,8 +361,9 @@ export class Agent implements DispatchContext {
     if (this.outbox.size > 0) return this.now;
     const q = this.notifications.pollTimeout();
     if (q === -Infinity) return this.now;
-    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), periodicTimeout(this.periodic), this.onBoarding.pollTimeout(),
-      this.nextPoll, this.restartAt);
+    let t = Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.onBoarding.pollTimeout(), this.nextPoll, this.restartAt);
+    for (const s of this.periodic.values()) if (s.due < t) t = s.due; // Periodic!
+    return t;
   }
 }
 

@@ -101,10 +101,3 @@ export function periodicDue(model: DataModelApi, states: Map<string, PeriodicSta
   for (const k of states.keys()) if (!seen.has(k)) states.delete(k);
   return out;
 }
-
-/** The earliest Periodic! deadline in `states` (Infinity when none). */
-export function periodicTimeout(states: ReadonlyMap<string, PeriodicState>): number {
-  let t = Infinity;
-  for (const s of states.values()) if (s.due < t) t = s.due;
-  return t;
-}

@@ -9,7 +9,7 @@
  * Records when the driver polls.
  */
 import { DmError, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
-import { encodeMsg, notifyMsg, type Notification } from '../usp/index.ts';
+import { encodeMsg, notifyMsg, type Notification, type NotifyOperationCompleteInit } from '../usp/index.ts';
 import type { AccessControl, AccessView } from './acl.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import { readParam } from './get.ts';
@@ -85,11 +85,11 @@ export class Notifier implements RetryDelay, NotifySink {
   operationComplete(op: Operation, o: { err: number; message: string; output: ReadonlyMap<string, string> | null }): void {
     const inst = this.model.instanceAt(op.objPath);
     if (inst === undefined) return;
-    const out = toRecord(o.output);
-    const base = { obj_path: op.objPath, command_name: op.commandName, command_key: op.commandKey };
-    this.subscriptions.notifyElement('OperationComplete', inst, op.commandName, () => ({
-      oper_complete: o.err === 0 ? { ...base, req_output_args: { output_args: out } } : { ...base, cmd_failure: { err_code: o.err, err_msg: o.message } },
-    }));
+    // One OperationComplete for every recipient: queued Msgs are only read (encoded when sent).
+    const oc: NotifyOperationCompleteInit = { obj_path: op.objPath, command_name: op.commandName, command_key: op.commandKey };
+    if (o.err === 0) oc.req_output_args = { output_args: toRecord(o.output) };
+    else oc.cmd_failure = { err_code: o.err, err_msg: o.message };
+    this.subscriptions.notifyElement('OperationComplete', inst, op.commandName, () => ({ oper_complete: oc }));
   }
 
   /** R-NOT.5/6: OnBoardRequest to an enabled Controller, send_resp=true, never expires, subscription_id "". Its msg_id, or a USP error code. */
