@@ -54,34 +54,35 @@ function ascii(buf: Uint8Array, start: number, len: number): string {
 
 /** Also the context requests are processed with (DispatchContext): async command handlers by "<object node path><command name>". */
 export class Agent implements DispatchContext {
-  readonly model: DataModelApi;
-  readonly endpointId: string;
-  readonly limits: AgentLimits;
-  readonly versions: string;
-  readonly acl: AccessControl;
-  readonly subscriptions: Subscriptions;
-  readonly requests: Requests;
-  readonly notifications: NotifyQueue;
+  // `declare`: assigned in the constructor, so no field of its own to define them first (an undefined each, flash: #13 item 4).
+  declare readonly model: DataModelApi;
+  declare readonly endpointId: string;
+  declare readonly limits: AgentLimits;
+  declare readonly versions: string;
+  declare readonly acl: AccessControl;
+  declare readonly subscriptions: Subscriptions;
+  declare readonly requests: Requests;
+  declare readonly notifications: NotifyQueue;
   /** Produces every agent-initiated Notify (Event, OnBoardRequest, OperationComplete…). */
-  readonly notifier: Notifier;
+  declare readonly notifier: Notifier;
   /** SendOnBoardRequest() and the OnBoardingRestartTime restarts. */
-  readonly onBoarding: OnBoarding;
+  declare readonly onBoarding: OnBoarding;
   /** Records accepted from known, enabled Controllers: the firmware layer's "healthy" signal (TR-369 08 rollback). */
   controllerContacts = 0;
   /** Boot! information of this run (after start). */
   bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
   /** Responses waiting for pollTransmit (and their refusal count). */
-  readonly outbox: Outbox;
-  private readonly config: AgentConfig;
-  private readonly ownId: Uint8Array;
-  private readonly view: RecordView;
-  private readonly messageLimits: MessageLimits;
-  private readonly versionList: string[];
+  declare readonly outbox: Outbox;
+  declare private readonly config: AgentConfig;
+  declare private readonly ownId: Uint8Array;
+  declare private readonly view: RecordView;
+  declare private readonly messageLimits: MessageLimits;
+  declare private readonly versionList: string[];
   private readonly lastVersion = new Map<string, string>();
   private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
   /** Periodic! deadlines per Controller row path (boot.ts). */
   private readonly periodic = new Map<string, PeriodicState>();
-  private readonly controllers: ControllerIndex;
+  declare private readonly controllers: ControllerIndex;
   /** The write rules of Set and Add: the subscriptions' first, then those of other layers (addWritePolicy). */
   private readonly policies: WritePolicy[] = [];
   private nextPoll = Infinity;

@@ -25,8 +25,9 @@ const RECORD_OVERHEAD_BYTES = 300;
 
 /** Also the sink of the notify queue (retry delays) and of the subscriptions: no closures kept (XS RAM, issue #13). */
 export class Notifier implements RetryDelay, NotifySink {
-  readonly queue: NotifyQueue;
-  readonly subscriptions: Subscriptions;
+  // `declare`: assigned in the constructor (no undefined first: flash, #13 item 4).
+  declare readonly queue: NotifyQueue;
+  declare readonly subscriptions: Subscriptions;
   private msgCounter = 0;
 
   constructor(

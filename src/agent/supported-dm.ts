@@ -81,13 +81,14 @@ class ParamItems implements ItemsInit<GetSupportedDMRespSupportedParamResultInit
  * one object per listed node ~190 more (docs/budgets.md).
  */
 class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectResultInit>, GetSupportedDMRespSupportedObjectResultInit {
-  private node: ObjectNode;
-  private f: Flags;
+  // `declare`: assigned in the constructor (no undefined first: flash, #13 item 4).
+  declare private node: ObjectNode;
+  declare private f: Flags;
   supported_obj_path = '';
   access = 0;
   is_multi_instance = false;
   /** ItemsInit: how many objects are listed (a plain property: no getter). */
-  readonly length: number;
+  declare readonly length: number;
 
   /** `first` flags for nodes[0] (the requested object), `rest` for the others (first_level_only children). */
   constructor(private readonly view: AccessView, private readonly nodes: readonly ObjectNode[], private readonly first: Flags, private readonly rest: Flags) {

@@ -127,7 +127,7 @@ export interface ObjPathSettings<S extends WriteSetting> {
  * object, not three closures over a scope (XS RAM while the state is written, #13 item 3).
  */
 export abstract class ObjPathsMessage<S extends WriteSetting, O> implements WriteMessage<O> {
-  readonly count: number;
+  declare readonly count: number; // assigned in the constructor (no undefined first: flash, #13 item 4)
 
   constructor(
     protected readonly model: DataModelApi, protected readonly req: Requester, protected readonly policy: WritePolicy,
