@@ -156,7 +156,8 @@ export class AccessControl implements ChangeListener {
     if (controller === null) roles = splitList(this.param(ROLES_PATH, 'UntrustedRole'));
     else {
       const params = controller.node.params;
-      const all = splitList(this.model.read(controller, named(params, 'AssignedRole')!)).concat(splitList(this.model.read(controller, named(params, 'InheritedRole')!)));
+      const all = splitList(this.model.read(controller, named(params, 'AssignedRole')!))
+        .concat(splitList(this.model.read(controller, named(params, 'InheritedRole')!)));
       roles = [];
       for (let i = 0; i < all.length; i++) if (all[i] !== '') roles.push(all[i]!);
       if (roles.length === 0) roles.push(this.defaultRole);

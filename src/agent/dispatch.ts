@@ -30,7 +30,9 @@ export function dispatchRequest(c: DispatchContext, req: Requester, msg: Msg): M
   const r = msg.body!.request!;
   // Paths per message, counted in the condition: no local kept in this frame, on the stack under every handler (XS stack, #13 item 3).
   if ((r.get?.param_paths.length ?? 0) + (r.get_supported_dm?.obj_paths.length ?? 0) + (r.get_instances?.obj_paths.length ?? 0) +
-    (r.set?.update_objs.length ?? 0) + (r.add?.create_objs.length ?? 0) + (r.delete?.obj_paths.length ?? 0) > c.limits.maxPathsPerMessage) return errorMsg(id, DmError.ResourcesExceeded, `more than ${c.limits.maxPathsPerMessage} paths`);
+    (r.set?.update_objs.length ?? 0) + (r.add?.create_objs.length ?? 0) + (r.delete?.obj_paths.length ?? 0) > c.limits.maxPathsPerMessage) {
+    return errorMsg(id, DmError.ResourcesExceeded, `more than ${c.limits.maxPathsPerMessage} paths`);
+  }
   const m = c.model;
   switch (r.req_type) {
     case 'get': return getRespMsg(id, processGet(m, req.access, r.get!, c.limits.maxGetObjects));

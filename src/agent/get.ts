@@ -48,12 +48,12 @@ interface GetWalk {
 
 function objectResult(w: GetWalk, inst: ObjectInstance): void {
   if (inst.node.params.length === 0) return;
-  const params: Record<string, string> = {};
-  for (let i = 0, params2 = inst.node.params; i < params2.length; i++) { const p = params2[i]!;
-    if (w.access.allows(inst.path + p.name, PermKind.Param, Right.Read)) params[p.name] = readFor(w.model, w.access, inst, p);
+  const values: Record<string, string> = {};
+  for (let i = 0, params = inst.node.params; i < params.length; i++) { const p = params[i]!;
+    if (w.access.allows(inst.path + p.name, PermKind.Param, Right.Read)) values[p.name] = readFor(w.model, w.access, inst, p);
   }
   w.budget--;
-  w.out.push({ resolved_path: inst.path, result_params: params });
+  w.out.push({ resolved_path: inst.path, result_params: values });
 }
 
 /** Object `inst` and, depth permitting, everything below it (depth 0 = unlimited). */
@@ -64,7 +64,11 @@ function walk(w: GetWalk, inst: ObjectInstance, depth: number): void {
   const next = depth === 0 ? 0 : depth - 1;
   for (let i = 0, sub = inst.sub; i < sub.length; i++) { const c = sub[i]!; if (c instanceof ObjectInstance) walk(w, c, next); }
   for (let i = 0, sub = inst.sub; i < sub.length; i++) { const t = sub[i]!;
-    if (t instanceof Table) for (let j = 0, rows = t.rows; j < rows.length; j++) { const r = rows[j]!; if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); } // §Perm: unreadable rows do not exist
+    if (!(t instanceof Table)) continue;
+    for (let j = 0, rows = t.rows; j < rows.length; j++) {
+      const r = rows[j]!;
+      if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); // §Perm: unreadable rows do not exist
+    }
   }
 }
 

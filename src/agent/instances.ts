@@ -19,7 +19,10 @@ function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, de
 
 function addBelow(model: DataModelApi, access: AccessView, inst: ObjectInstance, out: GetInstancesRespCurrInstanceInit[]): void {
   for (let i = 0, sub = inst.sub; i < sub.length; i++) { const c = sub[i]!; if (c instanceof ObjectInstance) addBelow(model, access, c, out); }
-  for (let i = 0, sub = inst.sub; i < sub.length; i++) { const t = sub[i]!; if (t instanceof Table) for (let j = 0, rows = t.rows; j < rows.length; j++) { const r = rows[j]!; addRow(model, access, r, true, out); } }
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) {
+    const t = sub[i]!;
+    if (t instanceof Table) for (let j = 0, rows = t.rows; j < rows.length; j++) addRow(model, access, rows[j]!, true, out);
+  }
 }
 
 function requested(model: DataModelApi, access: AccessView, path: string, firstLevel: boolean): GetInstancesRespRequestedPathResultInit {

@@ -161,7 +161,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (p.name !== 'ReferenceList') return 0;
     const current = this.model.read(inst, p);
     if (!created && current !== '' && current !== value) return DmError.NonWritableParameter; // §1.14: immutable once non-empty
-    for (let i = 0, list = splitList(value); i < list.length; i++) { const ref = list[i]!; // every item must be a path of the supported model (absent instances are fine)
+    // Every item must be a path of the supported model (absent instances are fine).
+    for (let i = 0, list = splitList(value); i < list.length; i++) { const ref = list[i]!;
       const r = ref === '' ? null : this.model.resolve(ref);
       if (r !== null && r.err !== 0 && r.err !== DmError.ObjectDoesNotExist) return DmError.InvalidValue;
     }
@@ -187,7 +188,9 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     for (let i = 0, rows = t.rows; i < rows.length; i++) { const row = rows[i]!;
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== type) continue;
       let hit = false;
-      for (let j = 0, list = splitList(readParam(m, row, 'ReferenceList')); j < list.length; j++) { const ref = list[j]!; if (ref !== '' && this.matches(type, ref, path, inst, name)) { hit = true; break; } }
+      for (let j = 0, list = splitList(readParam(m, row, 'ReferenceList')); j < list.length && !hit; j++) {
+        hit = list[j] !== '' && this.matches(type, list[j]!, path, inst, name);
+      }
       if (!hit) continue;
       const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
       if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
@@ -235,7 +238,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const path = inst.path + p.name;
     // TR-181 Controller.{i}.Enable: the ValueChange disabling a Controller still reaches it, as its last notification.
     this.disabling = p.name === 'Enable' && value === 'false' && inst.node.path === CONTROLLER_TABLE + '{i}.' ? inst : null;
-    this.notify('ValueChange', path, PermKind.Param, inst, p.name, (access) => ({ value_change: { param_path: path, param_value: p.secured && !access.secured ? '' : value } }));
+    this.notify('ValueChange', path, PermKind.Param, inst, p.name,
+      (access) => ({ value_change: { param_path: path, param_value: p.secured && !access.secured ? '' : value } }));
     this.disabling = null;
   }
 
@@ -244,7 +248,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (inst.node.path === SUBSCRIPTION_TABLE + '{i}.') this.born.set(inst.path, this.model.context.now);
     const tablePath = inst.path.slice(0, inst.path.length - String(inst.number).length - 1);
     const m = this.model;
-    this.notify('ObjectCreation', tablePath, PermKind.Obj, inst, '', (access) => ({ obj_creation: { obj_path: inst.path, unique_keys: readableKeys(m, access, inst) } }));
+    this.notify('ObjectCreation', tablePath, PermKind.Obj, inst, '',
+      (access) => ({ obj_creation: { obj_path: inst.path, unique_keys: readableKeys(m, access, inst) } }));
   }
 
   handleObjectDeletion(path: string, _node: ObjectNode): void {

@@ -115,7 +115,10 @@ class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectRes
     const out: ReturnType<typeof commandResult>[] = [];
     if (!this.f.commands) return out;
     const base = this.node.path;
-    for (let i = 0, commands = this.node.commands; i < commands.length; i++) { const c = commands[i]!; if (this.view.allows(base + c.name, PermKind.CommandEvent, Right.Read)) out.push(commandResult(c)); }
+    for (let i = 0, commands = this.node.commands; i < commands.length; i++) {
+      const c = commands[i]!;
+      if (this.view.allows(base + c.name, PermKind.CommandEvent, Right.Read)) out.push(commandResult(c));
+    }
     return out;
   }
 
@@ -123,13 +126,16 @@ class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectRes
     const out: ReturnType<typeof eventResult>[] = [];
     if (!this.f.events) return out;
     const base = this.node.path;
-    for (let i = 0, events = this.node.events; i < events.length; i++) { const e = events[i]!; if (this.view.allows(base + e.name, PermKind.CommandEvent, Right.Read)) out.push(eventResult(e)); }
+    for (let i = 0, events = this.node.events; i < events.length; i++) {
+      const e = events[i]!;
+      if (this.view.allows(base + e.name, PermKind.CommandEvent, Right.Read)) out.push(eventResult(e));
+    }
     return out;
   }
 
   get unique_key_sets(): { key_names: string[] }[] {
     const out: { key_names: string[] }[] = [];
-    if (this.f.keys) for (let i = 0, uniqueKeys = this.node.uniqueKeys; i < uniqueKeys.length; i++) { const k = uniqueKeys[i]!; out.push({ key_names: k.params.slice() }); }
+    if (this.f.keys) for (let i = 0, uniqueKeys = this.node.uniqueKeys; i < uniqueKeys.length; i++) out.push({ key_names: uniqueKeys[i]!.params.slice() });
     return out;
   }
 }
