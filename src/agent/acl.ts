@@ -41,28 +41,6 @@ function rwxn(s: string): number {
   return b;
 }
 
-function isInstanceSeg(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
-  return true;
-}
-
-export function segMatches(target: string, seg: string): boolean {
-  if (target === seg) return true;
-  if (target === '*' || target === '{i}') return isInstanceSeg(seg) || seg === '{i}' || seg === '*';
-  if (seg === '{i}' || seg === '*') return isInstanceSeg(target);
-  return false;
-}
-
-/** `path` (split) is covered by `target` (split): equal, or below a partial target. */
-export function covers(target: readonly string[], path: readonly string[]): boolean {
-  const partial = target[target.length - 1] === '';
-  const n = partial ? target.length - 1 : target.length;
-  if (path.length < n || (!partial && path.length !== n)) return false;
-  for (let i = 0; i < n; i++) if (!segMatches(target[i]!, path[i]!)) return false;
-  return true;
-}
-
 /*
  * String methods called through the function (`f.call(s, …)`): XS wraps a primitive string
  * in a new String object (2 slots of garbage) for every `s.length`, `s.indexOf(…)` and
@@ -86,8 +64,10 @@ function instanceAt(path: string, start: number, end: number): boolean {
 }
 
 /**
- * covers(target, splitPath(path)), walking the path string in place (allocates nothing).
- * Each segment is matched inline (segMatches without cutting it out of the path): one
+ * Whether `path` is covered by `target` (split at "."; a trailing "" segment marks a partial
+ * target, which covers that object and everything below): each segment equal, or `*`/`{i}`
+ * against an instance number, `*` or `{i}`. Walks the path string in place (allocates nothing).
+ * Each segment is matched inline (never cut out of the path): one
  * JavaScript frame less at the deepest point of a Get, whose stack the 384-slot Class 2
  * stack leaves no room for (the calls through the function add a native frame each).
  */
@@ -110,11 +90,6 @@ export function coversPath(target: readonly string[], path: string): boolean {
   }
   // Exact target: the path ends here. Partial target: anything (or nothing) may follow.
   return partial || start === length + 1;
-}
-
-/** Splits "Device.X.1.Name" → ["Device","X","1","Name"], "Device.X." → [...,""]. */
-export function splitPath(path: string): string[] {
-  return path.split('.');
 }
 
 export class AccessView {
@@ -151,28 +126,17 @@ export class AccessControl implements ChangeListener {
     model.addListener(this); // the class is the listener: no object of closures (XS RAM, issue #13)
   }
 
-  handleValueChange(inst: ObjectInstance): void { this.changed(inst.path); }
-  handleObjectCreation(inst: ObjectInstance): void { this.changed(inst.path); }
-  handleObjectDeletion(path: string): void { this.changed(path); }
-
-  private changed(path: string): void {
+  // A value change or a creation is handled as a deletion at its path: any change under ControllerTrust or the
+  // Controller table (anywhere, with search targets) drops the compiled views.
+  handleValueChange(inst: ObjectInstance): void { this.handleObjectDeletion(inst.path); }
+  handleObjectCreation(inst: ObjectInstance): void { this.handleObjectDeletion(inst.path); }
+  handleObjectDeletion(path: string): void {
     if (this.searchTargets || path.startsWith(ROLES_PATH) || path.startsWith('Device.LocalAgent.Controller.')) this.invalidate();
   }
 
   invalidate(): void {
     this.views.clear();
     this.compiled.clear();
-  }
-
-  /** Role list of a configured Controller (AssignedRole ∪ InheritedRole, else the default role). */
-  rolesOf(controller: ObjectInstance | null): string[] {
-    const m = this.model;
-    if (controller === null) return splitList(this.param('Device.LocalAgent.ControllerTrust.', 'UntrustedRole'));
-    const node = controller.node;
-    const assigned = splitList(m.read(controller, named(node.params, 'AssignedRole')!));
-    const inherited = splitList(m.read(controller, named(node.params, 'InheritedRole')!));
-    const all = assigned.concat(inherited).filter((r) => r !== '');
-    return all.length > 0 ? all : [this.defaultRole];
   }
 
   private param(objPath: string, name: string): string {
@@ -182,9 +146,22 @@ export class AccessControl implements ChangeListener {
     return p === undefined ? '' : this.model.read(inst, p);
   }
 
-  /** The AccessView for a Controller (cached per role set). */
+  /**
+   * The AccessView for a Controller (cached per role set): the roles of a configured
+   * Controller are AssignedRole ∪ InheritedRole, else the default role; an unknown one
+   * (null) gets UntrustedRole.
+   */
   viewFor(controller: ObjectInstance | null): AccessView {
-    const roles = this.rolesOf(controller);
+    let roles: string[];
+    if (controller === null) roles = splitList(this.param(ROLES_PATH, 'UntrustedRole'));
+    else {
+      const params = controller.node.params;
+      const all = splitList(this.model.read(controller, named(params, 'AssignedRole')!))
+        .concat(splitList(this.model.read(controller, named(params, 'InheritedRole')!)));
+      roles = [];
+      for (let i = 0; i < all.length; i++) if (all[i] !== '') roles.push(all[i]!);
+      if (roles.length === 0) roles.push(this.defaultRole);
+    }
     const banned = this.param(ROLES_PATH, 'BannedRole');
     const securedRoles = splitList(this.param(ROLES_PATH, 'SecuredRoles'));
     const key = roles.join(',');
@@ -192,7 +169,7 @@ export class AccessControl implements ChangeListener {
     if (v !== undefined) return v;
     const compiled: (readonly CompiledPermission[])[] = [];
     let secured = false;
-    for (const r of roles) {
+    for (let i = 0; i < roles.length; i++) { const r = roles[i]!;
       if (r === banned) continue;
       if (securedRoles.indexOf(r) >= 0) secured = true;
       compiled.push(this.compileRole(r));
@@ -210,24 +187,27 @@ export class AccessControl implements ChangeListener {
     const out: CompiledPermission[] = [];
     if (role !== undefined && this.param(role.path, 'Enable') === 'true') {
       const table = role.table('Permission');
-      for (const row of table === undefined ? [] : table.rows) {
+      for (let i = 0, rows = table === undefined ? [] : table.rows; i < rows.length; i++) { const row = rows[i]!;
         if (this.param(row.path, 'Enable') !== 'true') continue;
         const bits = (rwxn(this.param(row.path, 'Param')) << 12) | (rwxn(this.param(row.path, 'Obj')) << 8) |
           (rwxn(this.param(row.path, 'InstantiatedObj')) << 4) | rwxn(this.param(row.path, 'CommandEvent'));
         const targets: string[][] = [];
-        for (const t of splitList(this.param(row.path, 'Targets'))) {
+        for (let j = 0, list = splitList(this.param(row.path, 'Targets')); j < list.length; j++) { const t = list[j]!;
           if (t === '') continue;
-          if (t.indexOf('[') < 0) { targets.push(splitPath(t)); continue; }
+          if (t.indexOf('[') < 0) { targets.push(t.split('.')); continue; }
           this.searchTargets = true; // §Targets: a search target names what it resolves to now
           const r = m.resolve(t);
           if (r.err !== 0) continue;
           const suffix = r.element === null ? '' : r.element.name;
-          for (const o of r.objects) targets.push(splitPath(o.path + suffix));
+          for (let k = 0, objects = r.objects; k < objects.length; k++) { const o = objects[k]!; targets.push((o.path + suffix).split('.')); }
         }
-        out.push({ order: Number(this.param(row.path, 'Order')), bits, targets });
+        // Sorted by Order, highest first; equal Orders keep the table's order (a stable sort).
+        const order = Number(this.param(row.path, 'Order'));
+        let at = out.length;
+        while (at > 0 && out[at - 1]!.order < order) at--;
+        out.splice(at, 0, { order, bits, targets });
       }
     }
-    out.sort((a, b) => b.order - a.order);
     this.compiled.set(rolePath, out);
     return out;
   }
@@ -250,9 +230,10 @@ export function searchReadable(access: AccessView, parsed: ParsedPath, objPath: 
     if (parts === null) parts = objPath.split('.');
     if (parts.length <= i) return true;
     const row = parts.slice(0, i + 1).join('.') + '.';
-    for (const term of seg.terms) {
+    for (let j = 0, terms = seg.terms; j < terms.length; j++) { const term = terms[j]!;
       if (term.steps.length === 0 || term.steps[0]!.follow !== null) continue;
-      const rel = term.steps.map((s) => s.name).join('.');
+      let rel = term.steps[0]!.name;
+      for (let k = 1; k < term.steps.length; k++) rel += '.' + term.steps[k]!.name;
       if (!access.allows(row + rel, PermKind.Param, Right.Read)) return false;
     }
   }

@@ -7,10 +7,11 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type Table, type WriteFailure, named } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type Table, type WriteFailure } from '../dm/index.ts';
 import type { Add as AddRequest, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { addRespMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
+import { readableKeys } from './get.ts';
 import type { Requester } from './types.ts';
 import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
@@ -37,9 +38,13 @@ class AddMessage extends ObjPathsMessage<AddSetting, Results> {
   }
 
   respond(outcomes: Results[]): MsgInit {
-    // unique_keys are read after the whole message: the values the Controller will see (R-ADD.5).
+    // R-ADD.5/6: every readable unique key of the created rows, read after the whole message: the values the Controller will see.
     const results = outcomes.flat();
-    fillUniqueKeys(this.model, this.req, results);
+    for (let i = 0; i < results.length; i++) {
+      const ok = results[i]!.oper_status?.oper_success;
+      const row = ok === undefined ? undefined : this.model.instanceAt(ok.instantiated_path ?? '');
+      if (row !== undefined) ok!.unique_keys = readableKeys(this.model, this.req.access, row);
+    }
     return addRespMsg(this.msgId, { created_obj_results: results });
   }
 }
@@ -71,7 +76,7 @@ function addPath(
   const tables = tablesAt(model, path);
   if ('failCode' in tables) return tables;
   const results: AddRespCreatedObjectResultInit[] = [];
-  for (const table of tables) {
+  for (let i = 0; i < tables.length; i++) { const table = tables[i]!;
     if (!req.access.allows(table.path, PermKind.Obj, Right.Write)) {
       return failure(path, DmError.PermissionDenied, `no permission to add to ${table.path}`);
     }
@@ -86,20 +91,4 @@ function addPath(
     results.push({ requested_path: path, oper_status: { oper_success: { instantiated_path: row.path, param_errs: w.errs, unique_keys: {} } } });
   }
   return { outcome: results, failCode: 0, failMsg: '', failErrs: [] };
-}
-
-/** R-ADD.5/6: every readable unique key of the created rows, read after the message's writes. */
-export function fillUniqueKeys(model: DataModelApi, req: Requester, results: AddRespCreatedObjectResultInit[]): void {
-  for (const res of results) {
-    const ok = res.oper_status?.oper_success;
-    if (ok === undefined) continue;
-    const row = model.instanceAt(ok.instantiated_path ?? '');
-    if (row === undefined) continue;
-    const keys: Record<string, string> = {};
-    for (const [name, value] of model.uniqueKeyValues(row)) {
-      const p = named(row.node.params, name)!;
-      if (req.access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = p.secured && !req.access.secured ? '' : value;
-    }
-    ok.unique_keys = keys;
-  }
 }

@@ -19,16 +19,16 @@
  * Responses carry the request's version when supported, else the highest (D1), and
  * go only back to the origin (R-MSG.0a).
  */
-import { DmError, type DataModelApi } from '../dm/index.ts';
+import { DmError, type DataModelApi, type ObjectInstance, type ParamNode, type Transaction } from '../dm/index.ts';
 import {
   BodyKind, createMsgDecodeConfig, createRecordViewConfig, decodeMsg, errorMsg, msgErrorUspCode, RecordError, RecordType, RecordView, recordErrorUspCode,
   UspErrorCode, utf8Bytes,
 } from '../usp/index.ts';
 import { AccessControl } from './acl.ts';
-import { parameterMap, PeriodicSchedule, saveBootInfo, takeBootInfo } from './boot.ts';
+import { parameterMap, periodicDue, saveBootInfo, takeBootInfo, type PeriodicState } from './boot.ts';
 import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
 import { registerDeviceCommands } from './device-commands.ts';
-import { AgentDispatch, ChainedWritePolicy, dispatchRequest, type DispatchContext } from './dispatch.ts';
+import { dispatchRequest, type DispatchContext } from './dispatch.ts';
 import { readParam } from './get.ts';
 import type { NotifyQueue } from './notify-queue.ts';
 import { Notifier } from './notifier.ts';
@@ -52,35 +52,38 @@ function ascii(buf: Uint8Array, start: number, len: number): string {
   return s;
 }
 
-export class Agent {
-  readonly model: DataModelApi;
-  readonly endpointId: string;
-  readonly limits: AgentLimits;
-  readonly versions: string;
-  readonly acl: AccessControl;
-  readonly subscriptions: Subscriptions;
-  readonly requests: Requests;
-  readonly notifications: NotifyQueue;
+/** Also the context requests are processed with (DispatchContext): async command handlers by "<object node path><command name>". */
+export class Agent implements DispatchContext {
+  // `declare`: assigned in the constructor, so no field of its own to define them first (an undefined each, flash: #13 item 4).
+  declare readonly model: DataModelApi;
+  declare readonly endpointId: string;
+  declare readonly limits: AgentLimits;
+  declare readonly versions: string;
+  declare readonly acl: AccessControl;
+  declare readonly subscriptions: Subscriptions;
+  declare readonly requests: Requests;
+  declare readonly notifications: NotifyQueue;
   /** Produces every agent-initiated Notify (Event, OnBoardRequest, OperationComplete…). */
-  readonly notifier: Notifier;
+  declare readonly notifier: Notifier;
   /** SendOnBoardRequest() and the OnBoardingRestartTime restarts. */
-  readonly onBoarding: OnBoarding;
+  declare readonly onBoarding: OnBoarding;
   /** Records accepted from known, enabled Controllers: the firmware layer's "healthy" signal (TR-369 08 rollback). */
   controllerContacts = 0;
   /** Boot! information of this run (after start). */
   bootInfo: BootInfo = { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
   /** Responses waiting for pollTransmit (and their refusal count). */
-  readonly outbox: Outbox;
-  private readonly config: AgentConfig;
-  private readonly ownId: Uint8Array;
-  private readonly view: RecordView;
-  private readonly messageLimits: MessageLimits;
-  private readonly versionList: string[];
+  declare readonly outbox: Outbox;
+  declare private readonly config: AgentConfig;
+  declare private readonly ownId: Uint8Array;
+  declare private readonly view: RecordView;
+  declare private readonly messageLimits: MessageLimits;
+  declare private readonly versionList: string[];
   private readonly lastVersion = new Map<string, string>();
   private readonly asyncHandlers = new Map<string, AsyncCommandHandler>();
-  private readonly periodic: PeriodicSchedule;
-  private readonly controllers: ControllerIndex;
-  private readonly dispatch: DispatchContext;
+  /** Periodic! deadlines per Controller row path (boot.ts). */
+  private readonly periodic = new Map<string, PeriodicState>();
+  declare private readonly controllers: ControllerIndex;
+  /** The write rules of Set and Add: the subscriptions' first, then those of other layers (addWritePolicy). */
   private readonly policies: WritePolicy[] = [];
   private nextPoll = Infinity;
   private restartAt = Infinity;
@@ -105,10 +108,9 @@ export class Agent {
     this.notifier = new Notifier(this.model, this.acl, this.limits.maxQueuedNotifications, config.random, this.versions, this.limits.maxRecordBytes);
     this.notifications = this.notifier.queue;
     this.subscriptions = this.notifier.subscriptions;
+    this.policies.push(this.subscriptions);
     this.onBoarding = new OnBoarding(this.model, this.notifier, this.limits.maxQueuedNotifications);
     this.requests = new Requests(this.model, this.limits.maxPendingRequests, this.notifier);
-    this.periodic = new PeriodicSchedule(this.model);
-    this.dispatch = new AgentDispatch(this.model, this.requests, this.limits, new ChainedWritePolicy(this.subscriptions, this.policies), this.versions, this.asyncHandlers);
     registerDeviceCommands(this);
   }
 
@@ -118,6 +120,10 @@ export class Agent {
     if (r.err !== 0 || r.node === null || r.element === null) return r.err || DmError.InvalidPath;
     this.asyncHandlers.set(r.node.path + r.element.name, handler);
     return 0;
+  }
+
+  asyncHandler(objectNodePath: string, commandName: string): AsyncCommandHandler | undefined {
+    return this.asyncHandlers.get(objectNodePath + commandName);
   }
 
   /** Ends an async operation started by a registered handler (OperationComplete follows). */
@@ -157,7 +163,7 @@ export class Agent {
       ParameterMap: parameterMap(this.model, access, recipient),
     }));
     this.subscriptions.dropNonPersistent();
-    this.periodic.due(now, this.model.context.wallClock);
+    periodicDue(this.model, this.periodic, now, this.model.context.wallClock);
     this.nextPoll = now + this.limits.pollIntervalMs;
     this.runTriggers();
   }
@@ -176,10 +182,7 @@ export class Agent {
   /** from_id of a well-formed Record (the MTP's NoSec reply-to rule, issue #16), or undefined. */
   recordFromId(buf: Uint8Array, start: number, end: number): string | undefined {
     const v = this.view;
-    if (v.wrap(buf, start, end) !== RecordError.Ok) return undefined;
-    let fromId = '';
-    for (let i = v.fromIdStart; i < v.fromIdStart + v.fromIdLen; i++) fromId += String.fromCharCode(buf[i]!);
-    return fromId;
+    return v.wrap(buf, start, end) === RecordError.Ok ? ascii(buf, v.fromIdStart, v.fromIdLen) : undefined;
   }
 
   handleRecord(now: number, buf: Uint8Array, start: number, end: number, origin: MtpOrigin): void {
@@ -213,7 +216,7 @@ export class Agent {
       return;
     }
     if (this.outbox.pending(fromId, d.msgId)) return; // R-MSG.4
-    const resp = dispatchRequest(this.dispatch, req, d.msg);
+    const resp = dispatchRequest(this, req, d.msg);
     if (resp !== null) this.outbox.respond(origin, fromId, replyVersion, d.msgId, resp);
     this.runTriggers();
     const kind = body.request!.req_type;
@@ -259,8 +262,8 @@ export class Agent {
   dropControllerState(): void {
     const known = new Set<string>();
     const t = this.model.tableAt(CONTROLLER_TABLE);
-    for (const c of t === undefined ? [] : t.rows) known.add(readParam(this.model, c, 'EndpointID'));
-    for (const eid of [...this.lastVersion.keys()]) if (!known.has(eid)) this.lastVersion.delete(eid);
+    for (let i = 0, rows = t === undefined ? [] : t.rows; i < rows.length; i++) { const c = rows[i]!; known.add(readParam(this.model, c, 'EndpointID')); }
+    for (const eid of this.lastVersion.keys()) if (!known.has(eid)) this.lastVersion.delete(eid);
     this.notifications.keepOnly(known);
   }
 
@@ -278,6 +281,18 @@ export class Agent {
   /** Write rules beyond the schema from another layer (firmware: Available, BootFirmwareImage). */
   addWritePolicy(p: WritePolicy): void {
     this.policies.push(p);
+  }
+
+  /** WritePolicy of Set and Add: the subscriptions' rules, then those other layers added; the first refusal wins. */
+  checkWrite(inst: ObjectInstance, p: ParamNode, value: string, created: boolean): number {
+    const policies = this.policies;
+    for (let i = 0; i < policies.length; i++) { const e = policies[i]!.checkWrite(inst, p, value, created); if (e !== 0) return e; }
+    return 0;
+  }
+
+  created(tx: Transaction, row: ObjectInstance, req: Requester): void {
+    const policies = this.policies;
+    for (let i = 0; i < policies.length; i++) policies[i]!.created(tx, row, req);
   }
 
   /** CommandHost (Device.Reboot(), Device.FactoryReset()): Boot! information stored, the platform action scheduled. */
@@ -339,15 +354,17 @@ export class Agent {
 
   /** §Periodic!: sends what is due and re-reads changed intervals/phases. */
   private periodicTick(now: number): void {
-    for (const c of this.periodic.due(now, this.model.context.wallClock)) this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, c);
+    const due = periodicDue(this.model, this.periodic, now, this.model.context.wallClock);
+    for (let i = 0; i < due.length; i++) this.notifier.sendEvent('Device.LocalAgent.', 'Periodic!', {}, due[i]!);
   }
 
   pollTimeout(): number {
     if (this.outbox.size > 0) return this.now;
     const q = this.notifications.pollTimeout();
     if (q === -Infinity) return this.now;
-    return Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.periodic.pollTimeout(), this.onBoarding.pollTimeout(),
-      this.nextPoll, this.restartAt);
+    let t = Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.onBoarding.pollTimeout(), this.nextPoll, this.restartAt);
+    for (const s of this.periodic.values()) if (s.due < t) t = s.due; // Periodic!
+    return t;
   }
 }
 

@@ -24,20 +24,16 @@ function encode(info: BootInfo): Uint8Array {
   return utf8Bytes(encodeURIComponent(info.cause) + '&' + encodeURIComponent(info.commandKey) + '&' + (info.firmwareUpdated ? '1' : '0'));
 }
 
-function decode(b: Uint8Array): BootInfo | undefined {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!); // ASCII: encodeURIComponent output
-  const parts = s.split('&');
-  if (parts.length !== 3) return undefined;
-  return { cause: decodeURIComponent(parts[0]!), commandKey: decodeURIComponent(parts[1]!), firmwareUpdated: parts[2] === '1' };
-}
-
 /** Reads the BootInfo left by the previous run and replaces it with the power-cycle default. */
 export function takeBootInfo(store: KeyValueStore | undefined, firmwareUpdated: boolean): BootInfo {
   const stored = store === undefined ? undefined : store.get(BOOT_KEY);
-  const info = (stored === undefined ? undefined : decode(stored)) ?? { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false };
+  let s = '';
+  if (stored !== undefined) for (let i = 0; i < stored.length; i++) s += String.fromCharCode(stored[i]!); // ASCII: encodeURIComponent output
+  const parts = s.split('&'); // cause & commandKey & firmwareUpdated (encode)
+  const info: BootInfo = parts.length !== 3 ? { cause: 'LocalReboot', commandKey: '', firmwareUpdated } :
+    { cause: decodeURIComponent(parts[0]!), commandKey: decodeURIComponent(parts[1]!), firmwareUpdated: parts[2] === '1' || firmwareUpdated };
   if (store !== undefined) store.set(BOOT_KEY, encode({ cause: 'LocalReboot', commandKey: '', firmwareUpdated: false }));
-  return { ...info, firmwareUpdated: info.firmwareUpdated || firmwareUpdated };
+  return info;
 }
 
 export function saveBootInfo(store: KeyValueStore | undefined, info: BootInfo): void {
@@ -49,70 +45,59 @@ export function saveBootInfo(store: KeyValueStore | undefined, info: BootInfo): 
 export function parameterMap(model: DataModelApi, access: AccessView, controller: ObjectInstance): string {
   const map: Record<string, string> = {};
   const table = controller.table('BootParameter');
-  for (const row of table === undefined ? [] : table.rows) {
+  for (let i = 0, rows = table === undefined ? [] : table.rows; i < rows.length; i++) { const row = rows[i]!;
     if (readParam(model, row, 'Enable') !== 'true') continue;
     const r = model.resolve(readParam(model, row, 'ParameterName'));
     if (r.err !== 0) continue;
-    const add = (inst: ObjectInstance, p: ParamNode): void => {
-      if (access.allows(inst.path + p.name, PermKind.Param, Right.Read)) map[inst.path + p.name] = readFor(model, access, inst, p);
-    };
-    for (const inst of r.objects) {
-      if (r.element !== null) { if (r.element.kind === 2) add(inst, r.element as ParamNode); }
-      else for (const p of inst.node.params) add(inst, p);
+    const el = r.element;
+    if (el !== null && el.kind !== 2) continue; // a command or event names no value
+    const one = el === null ? null : [el as ParamNode];
+    for (let j = 0, objects = r.objects; j < objects.length; j++) { const inst = objects[j]!;
+      const params = one ?? inst.node.params;
+      for (let k = 0; k < params.length; k++) {
+        const p = params[k]!;
+        if (access.allows(inst.path + p.name, PermKind.Param, Right.Read)) map[inst.path + p.name] = readFor(model, access, inst, p);
+      }
     }
   }
   return JSON.stringify(map);
 }
 
-interface PeriodicState {
+/** Periodic! state of one Controller row: its next deadline and the parameters it was computed from. */
+export interface PeriodicState {
   due: number;
   interval: string;
   time: string;
 }
 
-/** Periodic! deadlines per Controller row path. */
-export class PeriodicSchedule {
-  private readonly states = new Map<string, PeriodicState>();
-
-  constructor(private readonly model: DataModelApi) {}
-
-  /** Controllers whose Periodic! is due now (deadlines advanced); recomputes changed ones. */
-  due(now: number, wallClock: number | undefined): ObjectInstance[] {
-    const out: ObjectInstance[] = [];
-    const table = this.model.tableAt(CONTROLLER_TABLE);
-    const seen = new Set<string>();
-    for (const c of table === undefined ? [] : table.rows) {
-      if (readParam(this.model, c, 'Enable') !== 'true') continue;
-      seen.add(c.path);
-      const interval = readParam(this.model, c, 'PeriodicNotifInterval');
-      const time = readParam(this.model, c, 'PeriodicNotifTime');
-      let st = this.states.get(c.path);
-      if (st === undefined || st.interval !== interval || st.time !== time) {
-        st = { due: next(now, wallClock, Number(interval) * 1000, time), interval, time };
-        this.states.set(c.path, st);
-      }
-      if (st.due <= now) {
-        out.push(c);
-        const step = Math.max(1000, Number(interval) * 1000);
-        while (st.due <= now) st.due += step;
-      }
+/**
+ * Controllers whose Periodic! is due now (deadlines advanced); recomputes changed ones.
+ * `states`: the Periodic! deadlines per Controller row path (the agent's; module functions,
+ * no object of their own: flash, #13 item 4).
+ */
+export function periodicDue(model: DataModelApi, states: Map<string, PeriodicState>, now: number, wallClock: number | undefined): ObjectInstance[] {
+  const out: ObjectInstance[] = [];
+  const table = model.tableAt(CONTROLLER_TABLE);
+  const seen = new Set<string>();
+  for (let i = 0, rows = table === undefined ? [] : table.rows; i < rows.length; i++) { const c = rows[i]!;
+    if (readParam(model, c, 'Enable') !== 'true') continue;
+    seen.add(c.path);
+    const interval = readParam(model, c, 'PeriodicNotifInterval');
+    const time = readParam(model, c, 'PeriodicNotifTime');
+    const step = Math.max(1000, Number(interval) * 1000);
+    let st = states.get(c.path);
+    if (st === undefined || st.interval !== interval || st.time !== time) {
+      // The first deadline after `now` for the interval and the phase PeriodicNotifTime (Unknown Time or no wall clock: now).
+      const phase = time === '' || time.startsWith('0001-') ? NaN : parseDateTime(time) * 1000;
+      const due = wallClock === undefined || Number.isNaN(phase) ? now + step : now + (phase + (Math.floor((wallClock - phase) / step) + 1) * step - wallClock);
+      st = { due, interval, time };
+      states.set(c.path, st);
     }
-    for (const k of [...this.states.keys()]) if (!seen.has(k)) this.states.delete(k);
-    return out;
+    if (st.due <= now) {
+      out.push(c);
+      while (st.due <= now) st.due += step;
+    }
   }
-
-  pollTimeout(): number {
-    let t = Infinity;
-    for (const s of this.states.values()) if (s.due < t) t = s.due;
-    return t;
-  }
-}
-
-/** The first Periodic! deadline after `now` (monotonic ms) for interval `ms` and phase `time`. */
-function next(now: number, wallClock: number | undefined, ms: number, time: string): number {
-  const step = Math.max(1000, ms);
-  const phase = time === '' || time.startsWith('0001-') ? NaN : parseDateTime(time) * 1000;
-  if (wallClock === undefined || Number.isNaN(phase)) return now + step;
-  const k = Math.floor((wallClock - phase) / step) + 1;
-  return now + (phase + k * step - wallClock);
+  for (const k of states.keys()) if (!seen.has(k)) states.delete(k);
+  return out;
 }

@@ -54,27 +54,19 @@ export class ControllerIndex implements ChangeListener {
     this.entries = null;
   }
 
-  all(): readonly ControllerEntry[] {
-    if (this.entries !== null) return this.entries;
-    const out: ControllerEntry[] = [];
-    const t = this.model.tableAt(CONTROLLER_TABLE);
-    for (const row of t === undefined ? [] : t.rows) {
-      const endpointId = readParam(this.model, row, 'EndpointID');
-      if (endpointId !== '') out.push({ row, endpointId, bytes: utf8Bytes(endpointId), enabled: readParam(this.model, row, 'Enable') === 'true' });
-    }
-    this.entries = out;
-    return out;
-  }
-
   /** The Controller whose EndpointID equals the wrapped Record's from_id (compared in place). */
   bySender(view: RecordView): ControllerEntry | null {
-    const all = this.all();
+    let all = this.entries;
+    if (all === null) { // rebuilt after a change (see the invariant above)
+      all = [];
+      const t = this.model.tableAt(CONTROLLER_TABLE);
+      for (let i = 0, rows = t === undefined ? [] : t.rows; i < rows.length; i++) { const row = rows[i]!;
+        const endpointId = readParam(this.model, row, 'EndpointID');
+        if (endpointId !== '') all.push({ row, endpointId, bytes: utf8Bytes(endpointId), enabled: readParam(this.model, row, 'Enable') === 'true' });
+      }
+      this.entries = all;
+    }
     for (let i = 0; i < all.length; i++) if (view.fromIdEquals(all[i]!.bytes)) return all[i]!; // indexed: for-of allocates an iterator in XS
-    return null;
-  }
-
-  byEndpointId(endpointId: string): ControllerEntry | null {
-    for (const e of this.all()) if (e.endpointId === endpointId) return e;
     return null;
   }
 }

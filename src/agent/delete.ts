@@ -18,28 +18,23 @@ import { deleteRespMsg, errorMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import type { Requester } from './types.ts';
 
-/** "Device.X.7." ends with an instance number (the path is an Object Instance Path, not a table or sub-object). */
-function endsWithInstance(path: string): boolean {
-  const cut = path.lastIndexOf('.', path.length - 2);
-  if (cut < 0 || !path.endsWith('.') || cut === path.length - 2) return false;
-  for (let i = cut + 1; i < path.length - 1; i++) { const c = path.charCodeAt(i); if (c < 48 || c > 57) return false; }
-  return true;
-}
-
 export function processDelete(model: DataModelApi, req: Requester, msgId: string, del: DeleteInit): MsgInit {
   const allowPartial = del.allow_partial === true;
   const tx = model.begin();
   const results: DeleteRespDeletedObjectResultInit[] = [];
-  const readable = (p: string): boolean => req.access.allows(p, PermKind.InstantiatedObj, Right.Read);
-  for (const path of del.obj_paths ?? []) {
+  for (let i = 0, paths = del.obj_paths ?? []; i < paths.length; i++) { const path = paths[i]!;
     const r = model.resolve(path);
     let err = r.err;
     let msg = r.message;
     if (err === 0 && (r.kind !== PathKind.Object || r.tables.length > 0)) { err = DmError.InvalidArguments; msg = `${path} is not an object instance path`; }
     if (err === DmError.ObjectDoesNotExist) { // R-DEL.2a: valid, resolves to nothing → nothing to delete
+      // "Device.X.7." ends with an instance number (an Object Instance Path, not a table or sub-object).
+      const cut = path.lastIndexOf('.', path.length - 2);
+      let endsWithInstance = cut >= 0 && path.endsWith('.') && cut !== path.length - 2;
+      for (let k = cut + 1; k < path.length - 1 && endsWithInstance; k++) { const c = path.charCodeAt(k); endsWithInstance = c >= 48 && c <= 57; }
       const s = model.resolveSupported(path);
       if (s.err !== 0) { err = s.err; msg = s.message; }
-      else if (s.kind !== PathKind.Object || s.node === null || !s.node.multi || !endsWithInstance(path)) {
+      else if (s.kind !== PathKind.Object || s.node === null || !s.node.multi || !endsWithInstance) {
         err = DmError.InvalidArguments; msg = `${path} is not an object instance path`;
       } else err = 0;
     }
@@ -50,16 +45,17 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
     }
     const affected: string[] = [];
     const unaffected: DeleteRespUnaffectedPathErrorInit[] = [];
-    for (const inst of r.objects) {
+    for (let j = 0, objects = r.objects; j < objects.length; j++) { const inst = objects[j]!;
       let code = 0;
       let text = '';
       if (!model.instanceAt(inst.path)) continue; // already deleted by an earlier path of this message
       if (inst.number === 0) { code = DmError.ObjectNotATable; text = `${inst.path} is not a multi-instance object`; }
       else if (!req.access.allows(inst.path, PermKind.InstantiatedObj, Right.Write)) { code = DmError.PermissionDenied; text = `no permission to delete ${inst.path}`; }
       else { code = tx.deleteInstance(inst, WriteMode.Set); text = tx.message; }
-      if (code === 0) { if (readable(inst.path)) affected.push(inst.path); continue; }
+      const readable = req.access.allows(inst.path, PermKind.InstantiatedObj, Right.Read); // R-DEL.2/4: unreadable rows are left out
+      if (code === 0) { if (readable) affected.push(inst.path); continue; }
       if (!allowPartial) { tx.rollback(); return errorMsg(msgId, code, text, [{ param_path: inst.path, err_code: code, err_msg: text }]); }
-      if (readable(inst.path)) unaffected.push({ unaffected_path: inst.path, err_code: code, err_msg: text });
+      if (readable) unaffected.push({ unaffected_path: inst.path, err_code: code, err_msg: text });
     }
     results.push({ requested_path: path, oper_status: { oper_success: { affected_paths: affected, unaffected_path_errs: unaffected } } });
   }

@@ -23,6 +23,22 @@ export function readFor(model: DataModelApi, access: AccessView, inst: ObjectIns
   return p.secured && !access.secured ? '' : model.read(inst, p);
 }
 
+/**
+ * The unique keys of `row` the Controller may read, by name, secured ones blank (§4 item 17):
+ * what an Add (R-ADD.6), a GetInstances (R-GIN.1) and an ObjectCreation notification report.
+ */
+export function readableKeys(model: DataModelApi, access: AccessView, row: ObjectInstance): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (let i = 0, uniqueKeys = row.node.uniqueKeys; i < uniqueKeys.length; i++) {
+    for (let j = 0, names = uniqueKeys[i]!.params; j < names.length; j++) {
+      const name = names[j]!;
+      const p = named(row.node.params, name);
+      if (p !== undefined && access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = readFor(model, access, row, p);
+    }
+  }
+  return keys;
+}
+
 interface GetWalk {
   readonly model: DataModelApi;
   readonly access: AccessView;
@@ -32,12 +48,12 @@ interface GetWalk {
 
 function objectResult(w: GetWalk, inst: ObjectInstance): void {
   if (inst.node.params.length === 0) return;
-  const params: Record<string, string> = {};
-  for (const p of inst.node.params) {
-    if (w.access.allows(inst.path + p.name, PermKind.Param, Right.Read)) params[p.name] = readFor(w.model, w.access, inst, p);
+  const values: Record<string, string> = {};
+  for (let i = 0, params = inst.node.params; i < params.length; i++) { const p = params[i]!;
+    if (w.access.allows(inst.path + p.name, PermKind.Param, Right.Read)) values[p.name] = readFor(w.model, w.access, inst, p);
   }
   w.budget--;
-  w.out.push({ resolved_path: inst.path, result_params: params });
+  w.out.push({ resolved_path: inst.path, result_params: values });
 }
 
 /** Object `inst` and, depth permitting, everything below it (depth 0 = unlimited). */
@@ -46,9 +62,13 @@ function walk(w: GetWalk, inst: ObjectInstance, depth: number): void {
   objectResult(w, inst);
   if (depth === 1) return;
   const next = depth === 0 ? 0 : depth - 1;
-  for (const c of inst.sub) if (c instanceof ObjectInstance) walk(w, c, next);
-  for (const t of inst.sub) {
-    if (t instanceof Table) for (const r of t.rows) if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); // §Perm: unreadable rows do not exist
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) { const c = sub[i]!; if (c instanceof ObjectInstance) walk(w, c, next); }
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) { const t = sub[i]!;
+    if (!(t instanceof Table)) continue;
+    for (let j = 0, rows = t.rows; j < rows.length; j++) {
+      const r = rows[j]!;
+      if (w.access.allows(r.path, PermKind.InstantiatedObj, Right.Read)) walk(w, r, next); // §Perm: unreadable rows do not exist
+    }
   }
 }
 
@@ -61,10 +81,11 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
   if (r.kind === PathKind.Command || r.kind === PathKind.Event) return fail(DmError.InvalidPath, `${path} is not a parameter or object path`);
   const w: GetWalk = { model, access, out: [], budget: budget + 1 };
   const parsed = r.search ? parsePath(path) : null;
-  const objects = parsed === null ? r.objects : r.objects.filter((o) => searchReadable(access, parsed, o.path)); // R-GET.1
+  const objects = r.objects;
   if (r.kind === PathKind.Param) {
     const p = r.element as ParamNode;
-    for (const inst of objects) {
+    for (let i = 0; i < objects.length; i++) { const inst = objects[i]!;
+      if (parsed !== null && !searchReadable(access, parsed, inst.path)) continue; // R-GET.1
       const visible = inst.number === 0 || !r.search || access.allows(inst.path, PermKind.InstantiatedObj, Right.Read); // §Perm strings: wildcard/search reads need InstantiatedObj-r
       if (!visible || !access.allows(inst.path + p.name, PermKind.Param, Right.Read)) {
         if (!r.search) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
@@ -74,7 +95,8 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
     }
     return { requested_path: path, err_code: 0, err_msg: '', resolved_path_results: w.out };
   }
-  for (const inst of objects) {
+  for (let i = 0; i < objects.length; i++) { const inst = objects[i]!;
+    if (parsed !== null && !searchReadable(access, parsed, inst.path)) continue; // R-GET.1
     if (inst.number > 0 && !access.allows(inst.path, PermKind.InstantiatedObj, Right.Read)) {
       if (!r.search && r.tables.length === 0) return fail(DmError.InvalidPath, `${path} does not exist`); // R-GET.1
       continue;
@@ -88,6 +110,6 @@ function requested(model: DataModelApi, access: AccessView, path: string, maxDep
 export function processGet(model: DataModelApi, access: AccessView, get: GetInit, maxObjects: number): GetRespInit {
   const results: GetRespRequestedPathResultInit[] = [];
   const depth = get.max_depth ?? 0;
-  for (const path of get.param_paths ?? []) results.push(requested(model, access, path, depth, maxObjects));
+  for (let i = 0, paths = get.param_paths ?? []; i < paths.length; i++) { const path = paths[i]!; results.push(requested(model, access, path, depth, maxObjects)); }
   return { req_path_results: results };
 }

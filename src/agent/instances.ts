@@ -6,27 +6,23 @@
  * carries every readable unique key (R-GIN.1). Rows without InstantiatedObj-r are
  * absent (R-GIN.0); a single-instance object path is 7018.
  */
-import { DmError, parsePath, PathKind, type DataModelApi, ObjectInstance, Table, named } from '../dm/index.ts';
+import { DmError, parsePath, PathKind, type DataModelApi, ObjectInstance, Table } from '../dm/index.ts';
 import type { GetInstancesInit, GetInstancesRespCurrInstanceInit, GetInstancesRespInit, GetInstancesRespRequestedPathResultInit } from '../usp/index.ts';
 import { PermKind, Right, searchReadable, type AccessView } from './acl.ts';
-import { readFor } from './get.ts';
+import { readableKeys } from './get.ts';
 
 function addRow(model: DataModelApi, access: AccessView, row: ObjectInstance, deep: boolean, out: GetInstancesRespCurrInstanceInit[]): void {
   if (!access.allows(row.path, PermKind.InstantiatedObj, Right.Read)) return;
-  const keys: Record<string, string> = {};
-  for (const k of row.node.uniqueKeys) {
-    for (const name of k.params) {
-      const p = named(row.node.params, name);
-      if (p !== undefined && access.allows(row.path + name, PermKind.Param, Right.Read)) keys[name] = readFor(model, access, row, p);
-    }
-  }
-  out.push({ instantiated_obj_path: row.path, unique_keys: keys });
+  out.push({ instantiated_obj_path: row.path, unique_keys: readableKeys(model, access, row) });
   if (deep) addBelow(model, access, row, out);
 }
 
 function addBelow(model: DataModelApi, access: AccessView, inst: ObjectInstance, out: GetInstancesRespCurrInstanceInit[]): void {
-  for (const c of inst.sub) if (c instanceof ObjectInstance) addBelow(model, access, c, out);
-  for (const t of inst.sub) if (t instanceof Table) for (const r of t.rows) addRow(model, access, r, true, out);
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) { const c = sub[i]!; if (c instanceof ObjectInstance) addBelow(model, access, c, out); }
+  for (let i = 0, sub = inst.sub; i < sub.length; i++) {
+    const t = sub[i]!;
+    if (t instanceof Table) for (let j = 0, rows = t.rows; j < rows.length; j++) addRow(model, access, rows[j]!, true, out);
+  }
 }
 
 function requested(model: DataModelApi, access: AccessView, path: string, firstLevel: boolean): GetInstancesRespRequestedPathResultInit {
@@ -41,7 +37,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, firstL
     if (only === undefined || only.number === 0) return fail(DmError.ObjectNotATable, `${path} is not a multi-instance object`);
   }
   const parsed = r.search ? parsePath(path) : null;
-  for (const inst of r.objects) {
+  for (let i = 0, objects = r.objects; i < objects.length; i++) { const inst = objects[i]!;
     if (parsed !== null && !searchReadable(access, parsed, inst.path)) continue; // R-GIN.0
     if (inst.number === 0) { if (!firstLevel) addBelow(model, access, inst, out); continue; }
     addRow(model, access, inst, !firstLevel, out);
@@ -50,5 +46,7 @@ function requested(model: DataModelApi, access: AccessView, path: string, firstL
 }
 
 export function processGetInstances(model: DataModelApi, access: AccessView, gi: GetInstancesInit): GetInstancesRespInit {
-  return { req_path_results: (gi.obj_paths ?? []).map((p) => requested(model, access, p, gi.first_level_only === true)) };
+  const results: GetInstancesRespRequestedPathResultInit[] = [];
+  for (let i = 0, paths = gi.obj_paths ?? []; i < paths.length; i++) results.push(requested(model, access, paths[i]!, gi.first_level_only === true));
+  return { req_path_results: results };
 }

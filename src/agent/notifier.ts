@@ -9,11 +9,12 @@
  * Records when the driver polls.
  */
 import { DmError, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
-import { encodeMsg, notifyMsg, type Notification } from '../usp/index.ts';
+import { encodeMsg, notifyMsg, type Notification, type NotifyOperationCompleteInit } from '../usp/index.ts';
 import type { AccessControl, AccessView } from './acl.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import { readParam } from './get.ts';
 import { NotifyQueue, type PendingNotify, type RetryDelay } from './notify-queue.ts';
+import { toRecord } from './operate.ts';
 import type { Operation } from './requests.ts';
 import { DEFAULT_MIN_WAIT_S, DEFAULT_MULTIPLIER, retryDelayMs } from './retry.ts';
 import { Subscriptions, type NotifySink } from './subscriptions.ts';
@@ -24,8 +25,9 @@ const RECORD_OVERHEAD_BYTES = 300;
 
 /** Also the sink of the notify queue (retry delays) and of the subscriptions: no closures kept (XS RAM, issue #13). */
 export class Notifier implements RetryDelay, NotifySink {
-  readonly queue: NotifyQueue;
-  readonly subscriptions: Subscriptions;
+  // `declare`: assigned in the constructor (no undefined first: flash, #13 item 4).
+  declare readonly queue: NotifyQueue;
+  declare readonly subscriptions: Subscriptions;
   private msgCounter = 0;
 
   constructor(
@@ -59,15 +61,11 @@ export class Notifier implements RetryDelay, NotifySink {
     return bytes;
   }
 
-  private nextMsgId(): string {
-    if (this.msgCounter === 0) this.msgCounter = 1 + Math.floor(this.random() * 1e6);
-    return 'N' + String(this.msgCounter++);
-  }
-
   /** Queues a Notify for `recipient`; returns its msg_id, or "" when it was dropped. */
   queueNotify(recipient: ObjectInstance, subId: string, sendResp: boolean, expirationS: number, n: Notification): string {
     const eid = readParam(this.model, recipient, 'EndpointID');
-    const msgId = this.nextMsgId();
+    if (this.msgCounter === 0) this.msgCounter = 1 + Math.floor(this.random() * 1e6); // R-MSG.8: unique across restarts too
+    const msgId = 'N' + String(this.msgCounter++);
     const expiresAt = sendResp && expirationS > 0 ? this.model.context.now + expirationS * 1000 : Infinity;
     // Encoded when first sent (Agent.pollTransmit), where a Notify too large for one Record is dropped.
     return this.queue.enqueue(eid, msgId, notifyMsg(msgId, subId, sendResp, n), sendResp, expiresAt) === 0 ? '' : msgId;
@@ -77,7 +75,7 @@ export class Notifier implements RetryDelay, NotifySink {
     const t = this.model.tableAt(CONTROLLER_TABLE);
     let m = DEFAULT_MIN_WAIT_S;
     let k = DEFAULT_MULTIPLIER;
-    for (const c of t === undefined ? [] : t.rows) {
+    for (let i = 0, rows = t === undefined ? [] : t.rows; i < rows.length; i++) { const c = rows[i]!;
       if (readParam(this.model, c, 'EndpointID') !== endpointId) continue;
       m = Number(readParam(this.model, c, 'USPNotifRetryMinimumWaitInterval')) || m;
       k = Number(readParam(this.model, c, 'USPNotifRetryIntervalMultiplier')) || k;
@@ -88,12 +86,11 @@ export class Notifier implements RetryDelay, NotifySink {
   operationComplete(op: Operation, o: { err: number; message: string; output: ReadonlyMap<string, string> | null }): void {
     const inst = this.model.instanceAt(op.objPath);
     if (inst === undefined) return;
-    const out: Record<string, string> = {};
-    if (o.output !== null) for (const [k, v] of o.output) out[k] = v;
-    const base = { obj_path: op.objPath, command_name: op.commandName, command_key: op.commandKey };
-    this.subscriptions.notifyElement('OperationComplete', inst, op.commandName, () => ({
-      oper_complete: o.err === 0 ? { ...base, req_output_args: { output_args: out } } : { ...base, cmd_failure: { err_code: o.err, err_msg: o.message } },
-    }));
+    // One OperationComplete for every recipient: queued Msgs are only read (encoded when sent).
+    const oc: NotifyOperationCompleteInit = { obj_path: op.objPath, command_name: op.commandName, command_key: op.commandKey };
+    if (o.err === 0) oc.req_output_args = { output_args: toRecord(o.output) };
+    else oc.cmd_failure = { err_code: o.err, err_msg: o.message };
+    this.subscriptions.notifyElement('OperationComplete', inst, op.commandName, () => ({ oper_complete: oc }));
   }
 
   /** R-NOT.5/6: OnBoardRequest to an enabled Controller, send_resp=true, never expires, subscription_id "". Its msg_id, or a USP error code. */

@@ -64,7 +64,7 @@ export class NotifyQueue {
 
   /** The oldest notification due now (marked InFlight), or null. */
   nextReady(now: number): PendingNotify | null {
-    for (const e of this.entries) {
+    for (let i = 0, entries = this.entries; i < entries.length; i++) { const e = entries[i]!;
       const due = e.state === NotifyState.Queued ||
         ((e.state === NotifyState.Backoff || e.state === NotifyState.AwaitResp) && e.dueAt <= now);
       if (!due) continue;
@@ -123,7 +123,7 @@ export class NotifyQueue {
 
   pollTimeout(): number {
     let t = Infinity;
-    for (const e of this.entries) {
+    for (let i = 0, entries = this.entries; i < entries.length; i++) { const e = entries[i]!;
       if (e.state === NotifyState.Queued) return -Infinity;
       if (e.state === NotifyState.Backoff || e.state === NotifyState.AwaitResp) t = Math.min(t, e.dueAt, e.expiresAt);
     }

@@ -67,8 +67,9 @@ export class OnBoarding {
 
   /** Sends the OnBoardRequests that fell due (still wanted) at `now`. */
   handleTimeout(now: number): void {
-    for (const [path, due] of [...this.restarts]) {
-      if (due > now) continue;
+    // Keys, each value read: no [key, value] array per entry. request() deletes from the Map, never adds: iterating it live is exact.
+    for (const path of this.restarts.keys()) {
+      if (this.restarts.get(path)! > now) continue;
       this.restarts.delete(path);
       if (this.restartSeconds(path) > 0) this.request(path);
     }

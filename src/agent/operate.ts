@@ -21,9 +21,10 @@ export interface OperateContext {
   asyncHandler(objectNodePath: string, commandName: string): AsyncCommandHandler | undefined;
 }
 
-function toRecord(m: ReadonlyMap<string, string> | null): Record<string, string> {
+/** A command's output arguments as the Msg's map (also OperationComplete's, notifier.ts). */
+export function toRecord(m: ReadonlyMap<string, string> | null): Record<string, string> {
   const out: Record<string, string> = {};
-  if (m !== null) for (const [k, v] of m) out[k] = v;
+  if (m !== null) for (const k of m.keys()) out[k] = m.get(k)!; // keys: no [key, value] array per entry
   return out;
 }
 
@@ -33,7 +34,8 @@ function runOne(c: OperateContext, req: Requester, inst: ObjectInstance, cmd: Co
     ({ executed_command: executed, cmd_failure: { err_code: code, err_msg: msg } });
   if (!req.access.allows(executed, PermKind.CommandEvent, Right.Execute)) return fail(DmError.PermissionDenied, `no permission to run ${executed}`);
   const input = new Map<string, string>();
-  for (const k of Object.keys(op.input_args ?? {})) input.set(k, op.input_args![k]!);
+  const args = op.input_args ?? {};
+  for (let i = 0, keys = Object.keys(args); i < keys.length; i++) input.set(keys[i]!, args[keys[i]!]!);
   const chk = c.model.checkCommandInput(cmd, input); // R-OPR.5–7
   if (chk.err !== 0) return fail(chk.err, chk.message);
   const inv = { target: inst, command: cmd, path: executed, input: chk.input, commandKey: op.command_key ?? '' };
@@ -69,7 +71,7 @@ export function processOperate(c: OperateContext, req: Requester, msgId: string,
     return errorMsg(msgId, DmError.PermissionDenied, `no permission to run ${path}`);
   }
   const results: OperateRespOperationResultInit[] = [];
-  for (const inst of r.objects) results.push(runOne(c, req, inst, cmd, op));
+  for (let i = 0, objects = r.objects; i < objects.length; i++) { const inst = objects[i]!; results.push(runOne(c, req, inst, cmd, op)); }
   if (op.send_resp !== true) return null; // R-OPR.4
   return operateRespMsg(msgId, { operation_results: results });
 }

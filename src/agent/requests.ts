@@ -108,7 +108,7 @@ export class Requests {
 
   /** Fires due timers (ScheduleTimer and other timed operations). */
   handleTimeout(now: number): void {
-    for (const op of [...this.ops.values()]) {
+    for (const op of this.ops.values()) { // complete() deletes from the Map, never adds: iterating it live is exact
       if (op.dueAt <= now) this.complete(op.requestPath, op.timerOutcome ?? { err: 0, message: '', output: new Map() });
     }
   }

@@ -14,13 +14,14 @@ import type {
 } from '../usp/index.ts';
 import { setRespMsg } from '../usp/index.ts';
 import type { Requester } from './types.ts';
-import { fullParamErrs, runWriteMessage, writeParams, type ParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
+import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type ParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
 type PathOutcome = PathRun<SetRespUpdatedObjectResultInit>;
 
 /** An obj_path that failed; its Error param_errs name the failed parameters, or else the obj_path itself (as Add does, TP-469 1.4). */
 function failure(path: string, code: number, msg: string, insts: SetRespUpdatedInstanceFailureInit[]): PathOutcome {
-  const errs = insts.flatMap((i) => fullParamErrs(i.affected_path ?? '', (i.param_errs ?? []) as ParamError[]));
+  const errs: FullParamError[] = [];
+  for (let i = 0; i < insts.length; i++) fullParamErrs(insts[i]!.affected_path ?? '', (insts[i]!.param_errs ?? []) as ParamError[], errs);
   if (errs.length === 0) errs.push({ param_path: path, err_code: code, err_msg: msg });
   return {
     outcome: { requested_path: path, oper_status: { oper_failure: { err_code: code, err_msg: msg, updated_inst_failures: insts } } },
@@ -54,7 +55,7 @@ function setPath(
   if (r.kind !== PathKind.Object || r.tables.length > 0) return failure(path, DmError.InvalidArguments, `${path} is not an object instance path`, []);
   const results: SetRespUpdatedInstanceResultInit[] = [];
   const failed: SetRespUpdatedInstanceFailureInit[] = [];
-  for (const inst of r.objects) {
+  for (let i = 0, objects = r.objects; i < objects.length; i++) { const inst = objects[i]!;
     touched.push(inst.path);
     const w = writeParams(tx, req, policy, inst, settings, WriteMode.Set, model);
     if (w.failed) failed.push({ affected_path: inst.path, param_errs: w.errs });

@@ -18,12 +18,12 @@
  * the monotonic clock.
  */
 import {
-  DmError, formatDateTime, named, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
+  DmError, formatDateTime, parseDateTime, splitList, WriteMode, type ChangeListener, type DataModelApi, type ObjectInstance, type ObjectNode,
   type ParamNode, type Transaction,
 } from '../dm/index.ts';
 import type { Notification } from '../usp/index.ts';
-import { covers, PermKind, Right, segMatches, splitPath, type AccessControl, type AccessView } from './acl.ts';
-import { readFor, readParam } from './get.ts';
+import { coversPath, PermKind, Right, type AccessControl, type AccessView } from './acl.ts';
+import { readableKeys, readParam } from './get.ts';
 import { CONTROLLER_TABLE } from './controllers.ts';
 import type { Requester } from './types.ts';
 import { checkConfigSettings } from './trigger-config.ts';
@@ -43,13 +43,14 @@ export interface NotifySink {
 export type NotificationFor = (access: AccessView, recipient: ObjectInstance) => Notification | null;
 
 
-/** Exact segment match (no covering of what is below): "Device.X.*." vs "Device.X.3.". */
+/**
+ * Exact segment match (no covering of what is below): "Device.X.*." vs "Device.X.3.".
+ * `path` ends in "." (a table or an instance path), so with as many segments a partial
+ * `ref` compares them all too.
+ */
 function sameShape(ref: string, path: string): boolean {
-  const a = splitPath(ref);
-  const b = splitPath(path);
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!segMatches(a[i]!, b[i]!)) return false;
-  return true;
+  const target = ref.split('.');
+  return target.length === path.split('.').length && coversPath(target, path);
 }
 
 export class Subscriptions implements ChangeListener, WritePolicy {
@@ -69,7 +70,7 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const gone: ObjectInstance[] = [];
-    for (const row of t.rows) {
+    for (let i = 0, rows = t.rows; i < rows.length; i++) { const row = rows[i]!;
       if (Number(readParam(this.model, row, 'TimeToLive')) === 0) continue;
       const cd = readParam(this.model, row, 'CreationDate');
       const ms = wallClock === undefined || cd === '' || cd.startsWith('0001-') ? NaN : parseDateTime(cd) * 1000;
@@ -88,21 +89,22 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const gone: ObjectInstance[] = [];
-    for (const row of t.rows) if (readParam(this.model, row, 'Persistent') !== 'true') gone.push(row);
+    for (let i = 0, rows = t.rows; i < rows.length; i++) { const row = rows[i]!; if (readParam(this.model, row, 'Persistent') !== 'true') gone.push(row); }
     this.deleteRows(gone);
   }
 
   private deleteRows(rows: readonly ObjectInstance[]): void {
     if (rows.length === 0) return;
     const tx = this.model.begin();
-    for (const r of rows) tx.deleteInstance(r, WriteMode.Agent);
+    for (let i = 0; i < rows.length; i++) { const r = rows[i]!; tx.deleteInstance(r, WriteMode.Agent); }
     tx.commit();
   }
 
   /** Removes subscriptions whose TimeToLive ran out. */
   expire(now: number): void {
     const gone: ObjectInstance[] = [];
-    for (const [path, born] of this.born) {
+    for (const path of this.born.keys()) { // keys, each value read: no [key, value] array per entry
+      const born = this.born.get(path)!;
       const row = this.model.instanceAt(path);
       if (row === undefined) { this.born.delete(path); continue; }
       const ttl = Number(readParam(this.model, row, 'TimeToLive'));
@@ -114,7 +116,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
 
   nextExpiry(): number {
     let t = Infinity;
-    for (const [path, born] of this.born) {
+    for (const path of this.born.keys()) {
+      const born = this.born.get(path)!;
       const row = this.model.instanceAt(path);
       if (row === undefined) continue;
       const ttl = Number(readParam(this.model, row, 'TimeToLive'));
@@ -131,18 +134,22 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     const m = this.model;
     const now = new Map<string, { inst: ObjectInstance; p: ParamNode }>();
-    for (const row of t === undefined ? [] : t.rows) {
+    for (let i = 0, rows = t === undefined ? [] : t.rows; i < rows.length; i++) { const row = rows[i]!;
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== 'ValueChange') continue;
-      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) {
+      for (let j = 0, list = splitList(readParam(m, row, 'ReferenceList')); j < list.length; j++) { const ref = list[j]!;
         const r = ref === '' ? null : m.resolve(ref);
         if (r === null || r.err !== 0) continue;
-        for (const inst of r.objects) {
+        for (let n = 0, objects = r.objects; n < objects.length; n++) { const inst = objects[n]!;
           const params = r.element === null ? inst.node.params : r.element.kind === 2 ? [r.element as ParamNode] : [];
-          for (const p of params) if (p.getter !== null && p.valueChange === 1) now.set(inst.path + p.name, { inst, p });
+          for (let q = 0; q < params.length; q++) { const p = params[q]!; if (p.getter !== null && p.valueChange === 1) now.set(inst.path + p.name, { inst, p }); }
         }
       }
     }
-    for (const [k, w] of this.watched) if (!now.has(k)) m.unwatch(w.inst, w.p);
+    for (const k of this.watched.keys()) {
+      if (now.has(k)) continue;
+      const w = this.watched.get(k)!;
+      m.unwatch(w.inst, w.p);
+    }
     for (const w of now.values()) m.watch(w.inst, w.p);
     this.watched = now;
   }
@@ -154,7 +161,8 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (p.name !== 'ReferenceList') return 0;
     const current = this.model.read(inst, p);
     if (!created && current !== '' && current !== value) return DmError.NonWritableParameter; // §1.14: immutable once non-empty
-    for (const ref of splitList(value)) { // every item must be a path of the supported model (absent instances are fine)
+    // Every item must be a path of the supported model (absent instances are fine).
+    for (let i = 0, list = splitList(value); i < list.length; i++) { const ref = list[i]!;
       const r = ref === '' ? null : this.model.resolve(ref);
       if (r !== null && r.err !== 0 && r.err !== DmError.ObjectDoesNotExist) return DmError.InvalidValue;
     }
@@ -169,23 +177,30 @@ export class Subscriptions implements ChangeListener, WritePolicy {
   }
 
   // Matching ---------------------------------------------------------------
-  /** Calls `build` for every enabled subscription of `type` whose ReferenceList `matches`, and whose recipient may be told. */
-  notify(type: string, matches: (ref: string) => boolean, perm: { path: string; kind: PermKind }, build: NotificationFor): void {
+  /**
+   * Calls `build` for every enabled subscription of `type` whose ReferenceList names what
+   * happened (matches), and whose recipient may be told: `kind`-n on `path`.
+   */
+  private notify(type: string, path: string, kind: PermKind, inst: ObjectInstance | null, name: string, build: NotificationFor): void {
     const t = this.model.tableAt(SUBSCRIPTION_TABLE);
     if (t === undefined) return;
     const m = this.model;
-    for (const row of t.rows) {
+    for (let i = 0, rows = t.rows; i < rows.length; i++) { const row = rows[i]!;
       if (readParam(m, row, 'Enable') !== 'true' || readParam(m, row, 'NotifType') !== type) continue;
       let hit = false;
-      for (const ref of splitList(readParam(m, row, 'ReferenceList'))) if (ref !== '' && matches(ref)) { hit = true; break; }
+      for (let j = 0, list = splitList(readParam(m, row, 'ReferenceList')); j < list.length && !hit; j++) {
+        hit = list[j] !== '' && this.matches(type, list[j]!, path, inst, name);
+      }
       if (!hit) continue;
       const recipient = m.instanceAt(readParam(m, row, 'Recipient') + '.');
       if (recipient === undefined || (readParam(m, recipient, 'Enable') !== 'true' && recipient !== this.disabling)) continue;
       const action = readParam(m, row, 'TriggerAction');
-      if (action === 'Config' || action === 'NotifyAndConfig') this.trigger(row.path);
+      // Queues the Config action (trigger-config.ts applies it after the current change is committed); bounded.
+      const queued = this.triggered;
+      if ((action === 'Config' || action === 'NotifyAndConfig') && queued.indexOf(row.path) < 0 && queued.length < MAX_TRIGGERED) queued.push(row.path);
       if (action === 'Config') continue;
       const access = this.acl.viewFor(recipient);
-      if (!access.allows(perm.path, perm.kind, Right.Notify)) continue;
+      if (!access.allows(path, kind, Right.Notify)) continue;
       const n = build(access, recipient);
       if (n === null) continue;
       const retry = readParam(m, row, 'NotifRetry') === 'true';
@@ -193,34 +208,37 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     }
   }
 
-  /** Queues a Config action (trigger-config.ts applies it after the current change is committed); bounded. */
-  private trigger(rowPath: string): void {
-    if (this.triggered.indexOf(rowPath) < 0 && this.triggered.length < MAX_TRIGGERED) this.triggered.push(rowPath);
-  }
-
   /** Subscription rows whose Config action is due (TriggerAction Config / NotifyAndConfig), oldest first; the queue is emptied. */
   takeTriggered(): readonly string[] {
     return this.triggered.length === 0 ? NONE_TRIGGERED : this.triggered.splice(0); // nothing allocated on the common path
   }
 
-  /** Element path (param, command, event) against a reference: exact, or under an object reference. */
-  private elementMatch(ref: string, inst: ObjectInstance, name: string): boolean {
-    const path = inst.path + name;
-    if (ref.indexOf('[') >= 0) {
-      const r = this.model.resolve(ref);
-      if (r.err !== 0) return false;
-      if (r.element !== null) return r.element.name === name && r.objects.indexOf(inst) >= 0;
-      for (const o of r.objects) if (path.startsWith(o.path)) return true;
+  /**
+   * Whether ReferenceList item `ref` names what happened. ObjectCreation: the table `path`
+   * (or a search over tables resolving to it); ObjectDeletion: the row `path` or its table
+   * (a search cannot be evaluated once the row is gone); the others: element `name` of
+   * `inst` (`path`), exactly or under an object reference.
+   */
+  private matches(type: string, ref: string, path: string, inst: ObjectInstance | null, name: string): boolean {
+    const search = ref.indexOf('[') >= 0;
+    if (type === 'ObjectDeletion') return !search && (sameShape(ref, path) || sameShape(ref + '*.', path));
+    if (!search) return type === 'ObjectCreation' ? sameShape(ref, path) : coversPath(ref.split('.'), path);
+    const r = this.model.resolve(ref);
+    if (r.err !== 0) return false;
+    if (type === 'ObjectCreation') {
+      for (let i = 0; i < r.tables.length; i++) if (r.tables[i]!.path === path) return true;
       return false;
     }
-    return covers(splitPath(ref), splitPath(path));
+    if (r.element !== null) return r.element.name === name && r.objects.indexOf(inst!) >= 0;
+    for (let i = 0, objects = r.objects; i < objects.length; i++) if (path.startsWith(objects[i]!.path)) return true;
+    return false;
   }
 
   handleValueChange(inst: ObjectInstance, p: ParamNode, value: string): void {
     const path = inst.path + p.name;
     // TR-181 Controller.{i}.Enable: the ValueChange disabling a Controller still reaches it, as its last notification.
     this.disabling = p.name === 'Enable' && value === 'false' && inst.node.path === CONTROLLER_TABLE + '{i}.' ? inst : null;
-    this.notify('ValueChange', (ref) => this.elementMatch(ref, inst, p.name), { path, kind: PermKind.Param },
+    this.notify('ValueChange', path, PermKind.Param, inst, p.name,
       (access) => ({ value_change: { param_path: path, param_value: p.secured && !access.secured ? '' : value } }));
     this.disabling = null;
   }
@@ -230,30 +248,17 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     if (inst.node.path === SUBSCRIPTION_TABLE + '{i}.') this.born.set(inst.path, this.model.context.now);
     const tablePath = inst.path.slice(0, inst.path.length - String(inst.number).length - 1);
     const m = this.model;
-    this.notify('ObjectCreation', (ref) => {
-      if (ref.indexOf('[') < 0) return sameShape(ref, tablePath);
-      const r = m.resolve(ref);
-      return r.err === 0 && r.tables.some((t) => t.path === tablePath);
-    }, { path: tablePath, kind: PermKind.Obj }, (access) => {
-      const keys: Record<string, string> = {};
-      for (const [k, v] of m.uniqueKeyValues(inst)) {
-        const kp = named(inst.node.params, k)!;
-        if (access.allows(inst.path + k, PermKind.Param, Right.Read)) keys[k] = readFor(m, access, inst, kp) === '' ? '' : v;
-      }
-      return { obj_creation: { obj_path: inst.path, unique_keys: keys } };
-    });
+    this.notify('ObjectCreation', tablePath, PermKind.Obj, inst, '',
+      (access) => ({ obj_creation: { obj_path: inst.path, unique_keys: readableKeys(m, access, inst) } }));
   }
 
   handleObjectDeletion(path: string, _node: ObjectNode): void {
     this.born.delete(path);
-    this.notify('ObjectDeletion', (ref) => {
-      if (ref.indexOf('[') >= 0) return false; // the row is gone: a search cannot be evaluated any more
-      return sameShape(ref, path) || sameShape(ref + '*.', path);
-    }, { path, kind: PermKind.InstantiatedObj }, () => ({ obj_deletion: { obj_path: path } }));
+    this.notify('ObjectDeletion', path, PermKind.InstantiatedObj, null, '', () => ({ obj_deletion: { obj_path: path } }));
   }
 
   /** OperationComplete / Event for `inst` + element `name` ("Reboot()", "Boot!"). */
   notifyElement(type: 'OperationComplete' | 'Event', inst: ObjectInstance, name: string, build: NotificationFor): void {
-    this.notify(type, (ref) => this.elementMatch(ref, inst, name), { path: inst.path + name, kind: PermKind.CommandEvent }, build);
+    this.notify(type, inst.path + name, PermKind.CommandEvent, inst, name, build);
   }
 }

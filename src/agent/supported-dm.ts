@@ -26,18 +26,14 @@ interface Flags {
   readonly keys: boolean;
 }
 
-const NO_FLAGS: Flags = { commands: false, events: false, params: false, keys: false };
-
-function paramResult(p: ParamNode): { param_name: string; access: number; value_type: number; value_change: number } {
-  return { param_name: p.name, access: supportedParamAccess(p.access), value_type: p.type, value_change: p.valueChange };
-}
+const argName = (a: { readonly name: string }): string => a.name;
 
 function commandResult(c: CommandNode): { command_name: string; input_arg_names: string[]; output_arg_names: string[]; command_type: number } {
-  return { command_name: c.name, input_arg_names: c.input.map((a) => a.name), output_arg_names: c.output.map((a) => a.name), command_type: c.async ? 2 : 1 };
+  return { command_name: c.name, input_arg_names: c.input.map(argName), output_arg_names: c.output.map(argName), command_type: c.async ? 2 : 1 };
 }
 
 function eventResult(e: EventNode): { event_name: string; arg_names: string[] } {
-  return { event_name: e.name, arg_names: e.args.map((a) => a.name) };
+  return { event_name: e.name, arg_names: e.args.map(argName) };
 }
 
 /**
@@ -45,13 +41,17 @@ function eventResult(e: EventNode): { event_name: string; arg_names: string[] } 
  * ItemsInit): this object is also the one param result it hands out, pointed at the next
  * readable param each time, so a list of ~20 params is not ~20 five-slot objects at once
  * (GetSupportedDM of Device., docs/budgets.md). Items are asked for in order, each once,
- * after `length` (ItemsInit).
+ * after `length` (ItemsInit). The result's fields are plain properties set by at(), not
+ * getters (a function each in flash, #13 item 4).
  */
-class ParamItems implements ItemsInit<GetSupportedDMRespSupportedParamResultInit> {
+class ParamItems implements ItemsInit<GetSupportedDMRespSupportedParamResultInit>, GetSupportedDMRespSupportedParamResultInit {
   /** Index in node.params of the next param to look at, and how many were handed out. */
   private next = 0;
   private given = 0;
-  private p: ParamNode | null = null;
+  param_name = '';
+  access = 0;
+  value_type = 0;
+  value_change = 0;
 
   constructor(private readonly view: AccessView, private readonly node: ObjectNode) {}
 
@@ -63,29 +63,49 @@ class ParamItems implements ItemsInit<GetSupportedDMRespSupportedParamResultInit
   }
 
   at(): GetSupportedDMRespSupportedParamResultInit {
-    this.p = this.node.params[this.next++] ?? null;
+    const p = this.node.params[this.next++]!;
+    this.param_name = p.name;
+    this.access = supportedParamAccess(p.access);
+    this.value_type = p.type;
+    this.value_change = p.valueChange;
     this.given++;
     return this;
   }
-
-  get param_name(): string { return this.p!.name; }
-  get access(): number { return supportedParamAccess(this.p!.access); }
-  get value_type(): number { return this.p!.type; }
-  get value_change(): number { return this.p!.valueChange; }
 }
 
 /**
- * The supported object the encoder is at, one for the whole response (SupportedObjects
- * points it at each listed object in turn): its element lists are built only when the
- * encoder reads them. Building every object's results up front held ~2000 XS slots at once
- * for GetSupportedDM of Device., and one object per listed node ~190 more (docs/budgets.md).
+ * The supported_objs of one requested path, and the one supported object the encoder is
+ * at (at(i) points it at each listed schema node in turn: ItemsInit hands out one reused
+ * object). Its element lists are built only when the encoder reads them. Building every
+ * object's results up front held ~2000 XS slots at once for GetSupportedDM of Device., and
+ * one object per listed node ~190 more (docs/budgets.md).
  */
-class SupportedObject implements GetSupportedDMRespSupportedObjectResultInit {
-  constructor(private readonly view: AccessView, public node: ObjectNode, public f: Flags) {}
+class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectResultInit>, GetSupportedDMRespSupportedObjectResultInit {
+  // `declare`: assigned in the constructor (no undefined first: flash, #13 item 4).
+  declare private node: ObjectNode;
+  declare private f: Flags;
+  supported_obj_path = '';
+  access = 0;
+  is_multi_instance = false;
+  /** ItemsInit: how many objects are listed (a plain property: no getter). */
+  declare readonly length: number;
 
-  get supported_obj_path(): string { return this.node.path; }
-  get access(): number { return this.node.access; }
-  get is_multi_instance(): boolean { return this.node.multi; }
+  /** `first` flags for nodes[0] (the requested object), `rest` for the others (first_level_only children). */
+  constructor(private readonly view: AccessView, private readonly nodes: readonly ObjectNode[], private readonly first: Flags, private readonly rest: Flags) {
+    this.node = nodes[0]!;
+    this.f = first;
+    this.length = nodes.length;
+  }
+
+  at(i: number): GetSupportedDMRespSupportedObjectResultInit {
+    const node = this.nodes[i]!;
+    this.node = node;
+    this.f = i === 0 ? this.first : this.rest;
+    this.supported_obj_path = node.path;
+    this.access = node.access;
+    this.is_multi_instance = node.multi;
+    return this;
+  }
 
   get supported_params(): ParamItems | readonly [] {
     return this.f.params ? new ParamItems(this.view, this.node) : [];
@@ -95,7 +115,10 @@ class SupportedObject implements GetSupportedDMRespSupportedObjectResultInit {
     const out: ReturnType<typeof commandResult>[] = [];
     if (!this.f.commands) return out;
     const base = this.node.path;
-    for (const c of this.node.commands) if (this.view.allows(base + c.name, PermKind.CommandEvent, Right.Read)) out.push(commandResult(c));
+    for (let i = 0, commands = this.node.commands; i < commands.length; i++) {
+      const c = commands[i]!;
+      if (this.view.allows(base + c.name, PermKind.CommandEvent, Right.Read)) out.push(commandResult(c));
+    }
     return out;
   }
 
@@ -103,69 +126,18 @@ class SupportedObject implements GetSupportedDMRespSupportedObjectResultInit {
     const out: ReturnType<typeof eventResult>[] = [];
     if (!this.f.events) return out;
     const base = this.node.path;
-    for (const e of this.node.events) if (this.view.allows(base + e.name, PermKind.CommandEvent, Right.Read)) out.push(eventResult(e));
+    for (let i = 0, events = this.node.events; i < events.length; i++) {
+      const e = events[i]!;
+      if (this.view.allows(base + e.name, PermKind.CommandEvent, Right.Read)) out.push(eventResult(e));
+    }
     return out;
   }
 
   get unique_key_sets(): { key_names: string[] }[] {
     const out: { key_names: string[] }[] = [];
-    if (this.f.keys) for (const k of this.node.uniqueKeys) out.push({ key_names: k.params.slice() });
+    if (this.f.keys) for (let i = 0, uniqueKeys = this.node.uniqueKeys; i < uniqueKeys.length; i++) out.push({ key_names: uniqueKeys[i]!.params.slice() });
     return out;
   }
-}
-
-/** The supported_objs of one requested path: the listed schema nodes, handed to the encoder through one SupportedObject. */
-class SupportedObjects implements ItemsInit<GetSupportedDMRespSupportedObjectResultInit> {
-  private readonly cursor: SupportedObject;
-
-  /** `first` flags for nodes[0] (the requested object), `rest` for the others (first_level_only children). */
-  constructor(view: AccessView, private readonly nodes: readonly ObjectNode[], private readonly first: Flags, private readonly rest: Flags) {
-    this.cursor = new SupportedObject(view, nodes[0]!, first);
-  }
-
-  get length(): number { return this.nodes.length; }
-
-  at(i: number): GetSupportedDMRespSupportedObjectResultInit {
-    const c = this.cursor;
-    c.node = this.nodes[i]!;
-    c.f = i === 0 ? this.first : this.rest;
-    return c;
-  }
-}
-
-function objectResult(access: AccessView, node: ObjectNode, f: Flags): GetSupportedDMRespSupportedObjectResultInit {
-  const v = new SupportedObject(access, node, f);
-  return {
-    supported_obj_path: v.supported_obj_path, access: v.access, is_multi_instance: v.is_multi_instance,
-    supported_params: v.supported_params, supported_commands: v.supported_commands, supported_events: v.supported_events,
-    unique_key_sets: v.unique_key_sets,
-  };
-}
-
-function readable(access: AccessView, node: ObjectNode): boolean {
-  return access.allows(node.path, PermKind.Obj, Right.Read);
-}
-
-/** `root` and every object below it, depth-first in schema order; an unreadable object hides its subtree. A loop: no stack per level. */
-function addTree(access: AccessView, root: ObjectNode, out: ObjectNode[]): void {
-  const todo: ObjectNode[] = [root];
-  while (todo.length > 0) {
-    const node = todo.pop()!;
-    if (!readable(access, node)) continue;
-    out.push(node);
-    for (let i = node.objects.length - 1; i >= 0; i--) todo.push(node.objects[i]!);
-  }
-}
-
-/** An instantiated path names an instance number somewhere ("Device.X.1."). */
-function hasInstanceNumber(path: string): boolean {
-  for (const seg of path.split('.')) {
-    if (seg.length === 0) continue;
-    let digits = true;
-    for (let i = 0; i < seg.length; i++) { const c = seg.charCodeAt(i); if (c < 48 || c > 57) { digits = false; break; } }
-    if (digits) return true;
-  }
-  return false;
 }
 
 function requested(model: DataModelApi, access: AccessView, path: string, gsdm: GetSupportedDMInit): GetSupportedDMRespRequestedObjectResultInit {
@@ -181,16 +153,31 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
     if (asObject.err === 0) { r = asObject; at = path + '.'; }
   }
   if (r.err !== 0 || r.node === null) return fail(r.err || DmError.InvalidPath, r.message);
-  if (hasInstanceNumber(at)) { // an instantiated path must exist (§GSDM paths)
+  // An instantiated path (an instance number somewhere: "Device.X.1.") must exist (§GSDM paths).
+  let digits = 0; // digits so far in this segment, -1 once it holds anything else
+  let instantiated = false;
+  for (let i = 0; i <= at.length && !instantiated; i++) {
+    const c = i < at.length ? at.charCodeAt(i) : 46;
+    if (c === 46) { instantiated = digits > 0; digits = 0; } // "."
+    else if (digits >= 0) digits = c >= 48 && c <= 57 ? digits + 1 : -1;
+  }
+  if (instantiated) {
     const inst = model.resolve(at);
     if (inst.err !== 0) return fail(inst.err, inst.message);
   }
   const node = r.node;
-  if (!readable(access, node)) return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
+  if (!access.allows(node.path, PermKind.Obj, Right.Read)) return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
   if (r.kind !== PathKind.Object) {
-    const one = objectResult(access, node, NO_FLAGS);
+    // The object with only that element (no flags: no other lists).
+    const one: GetSupportedDMRespSupportedObjectResultInit = {
+      supported_obj_path: node.path, access: node.access, is_multi_instance: node.multi,
+      supported_params: [], supported_commands: [], supported_events: [], unique_key_sets: [],
+    };
     const el = r.element!;
-    if (r.kind === PathKind.Param && access.allows(node.path + el.name, PermKind.Param, Right.Read)) one.supported_params = [paramResult(el as ParamNode)];
+    if (r.kind === PathKind.Param && access.allows(node.path + el.name, PermKind.Param, Right.Read)) {
+      const p = el as ParamNode;
+      one.supported_params = [{ param_name: p.name, access: supportedParamAccess(p.access), value_type: p.type, value_change: p.valueChange }];
+    }
     else if (r.kind === PathKind.Command && access.allows(node.path + el.name, PermKind.CommandEvent, Right.Read)) one.supported_commands = [commandResult(el as CommandNode)];
     else if (r.kind === PathKind.Event && access.allows(node.path + el.name, PermKind.CommandEvent, Right.Read)) one.supported_events = [eventResult(el as EventNode)];
     else return fail(DmError.InvalidPath, `${path} is not in the supported data model`);
@@ -204,12 +191,22 @@ function requested(model: DataModelApi, access: AccessView, path: string, gsdm: 
   let rest = f;
   if (gsdm.first_level_only === true) {
     nodes.push(node);
-    rest = { ...NO_FLAGS, keys: f.keys };
-    for (const c of node.objects) if (readable(access, c)) nodes.push(c);
-  } else addTree(access, node, nodes);
+    rest = { commands: false, events: false, params: false, keys: f.keys };
+    for (let i = 0, objects = node.objects; i < objects.length; i++) { const c = objects[i]!; if (access.allows(c.path, PermKind.Obj, Right.Read)) nodes.push(c); }
+  } else { // the object and every object below it, depth-first in schema order; an unreadable object hides its subtree (a loop: no stack per level)
+    const todo: ObjectNode[] = [node];
+    while (todo.length > 0) {
+      const n = todo.pop()!;
+      if (!access.allows(n.path, PermKind.Obj, Right.Read)) continue;
+      nodes.push(n);
+      for (let i = n.objects.length - 1; i >= 0; i--) todo.push(n.objects[i]!);
+    }
+  }
   return { req_obj_path: path, err_code: 0, err_msg: '', data_model_inst_uri: uri, supported_objs: new SupportedObjects(access, nodes, f, rest) };
 }
 
 export function processGetSupportedDm(model: DataModelApi, access: AccessView, gsdm: GetSupportedDMInit): GetSupportedDMRespInit {
-  return { req_obj_results: (gsdm.obj_paths ?? []).map((p) => requested(model, access, p, gsdm)) };
+  const results: GetSupportedDMRespRequestedObjectResultInit[] = [];
+  for (let i = 0, paths = gsdm.obj_paths ?? []; i < paths.length; i++) results.push(requested(model, access, paths[i]!, gsdm));
+  return { req_obj_results: results };
 }

@@ -32,7 +32,7 @@ export function parseSetting(item: string): { path: string; value: string } | nu
  * names a parameter of the supported model (its instances may not exist yet). 0 or 7012.
  */
 export function checkConfigSettings(model: DataModelApi, value: string): number {
-  for (const item of splitList(value)) {
+  for (let i = 0, list = splitList(value); i < list.length; i++) { const item = list[i]!;
     const s = parseSetting(item);
     if (s === null) return DmError.InvalidValue;
     const supported = model.resolveSupported(s.path);
@@ -43,41 +43,42 @@ export function checkConfigSettings(model: DataModelApi, value: string): number 
   return 0;
 }
 
-/** Applies the TriggerConfigSettings of Subscription row `rowPath` as its Recipient. 0 or the USP error that undid it. */
-export function applyTriggerConfig(model: DataModelApi, acl: AccessControl, policy: WritePolicy, rowPath: string): number {
-  const row = model.instanceAt(rowPath);
-  if (row === undefined) return 0;
-  const recipient = model.instanceAt(readParam(model, row, 'Recipient') + '.');
-  if (recipient === undefined) return DmError.PermissionDenied;
-  const access = acl.viewFor(recipient);
-  const tx = model.begin();
-  const fail = (err: number): number => { tx.rollback(); return err; };
-  for (const item of splitList(readParam(model, row, 'TriggerConfigSettings'))) {
-    const s = parseSetting(item);
-    if (s === null) return fail(DmError.InvalidValue);
-    const r = model.resolve(s.path);
-    if (r.err !== 0) return fail(r.err);
-    if (r.kind !== PathKind.Param) return fail(DmError.InvalidPath);
-    const p = r.element as ParamNode;
-    for (const inst of r.objects) {
-      if (!access.allows(inst.path + p.name, PermKind.Param, Right.Write)) return fail(DmError.PermissionDenied);
-      const err = policy.checkWrite(inst, p, s.value, false) || tx.set(inst, p.name, s.value, WriteMode.Set);
-      if (err !== 0) return fail(err);
-    }
-  }
-  const err = tx.commit();
-  return err === 0 ? 0 : fail(err);
-}
-
 /** A Config action that fires another is followed this many times, so subscriptions that configure each other cannot loop. */
 const MAX_TRIGGER_ROUNDS = 4;
 
-/** Applies every queued Config action (and those they fire, MAX_TRIGGER_ROUNDS deep). */
+/**
+ * Applies every queued Config action (and those they fire, MAX_TRIGGER_ROUNDS deep): the
+ * TriggerConfigSettings of each Subscription row, as its Recipient, all of them or none.
+ */
 export function applyTriggered(model: DataModelApi, acl: AccessControl, subs: WritePolicy & { takeTriggered(): readonly string[] }): void {
   for (let round = 0; round < MAX_TRIGGER_ROUNDS; round++) {
     const rows = subs.takeTriggered();
     if (rows.length === 0) return;
-    for (const path of rows) applyTriggerConfig(model, acl, subs, path);
+    for (let q = 0; q < rows.length; q++) {
+      const row = model.instanceAt(rows[q]!);
+      const recipient = row === undefined ? undefined : model.instanceAt(readParam(model, row, 'Recipient') + '.');
+      if (recipient === undefined) continue; // the row or its Recipient is gone: nothing to write, or no one to write it as
+      const access = acl.viewFor(recipient);
+      const tx = model.begin();
+      let err = 0; // the first failure undoes every item
+      for (let i = 0, list = splitList(readParam(model, row!, 'TriggerConfigSettings')); i < list.length && err === 0; i++) {
+        const s = parseSetting(list[i]!);
+        const r = s === null ? null : model.resolve(s.path);
+        if (s === null || r === null) err = DmError.InvalidValue;
+        else if (r.err !== 0) err = r.err;
+        else if (r.kind !== PathKind.Param) err = DmError.InvalidPath;
+        else {
+          const p = r.element as ParamNode;
+          for (let j = 0, objects = r.objects; j < objects.length && err === 0; j++) {
+            const inst = objects[j]!;
+            err = !access.allows(inst.path + p.name, PermKind.Param, Right.Write) ? DmError.PermissionDenied :
+              subs.checkWrite(inst, p, s.value, false) || tx.set(inst, p.name, s.value, WriteMode.Set);
+          }
+        }
+      }
+      if (err === 0) err = tx.commit();
+      if (err !== 0) tx.rollback();
+    }
   }
   subs.takeTriggered(); // a deeper cascade is dropped
 }

@@ -34,23 +34,6 @@ export interface WriteSetting {
   readonly required?: boolean | undefined;
 }
 
-/** "Stats.ErrorsSent" from `inst` → the sub-object and its param node, or null. */
-export function paramTarget(inst: ObjectInstance, rel: string): { inst: ObjectInstance; param: ParamNode } | null {
-  let at = inst;
-  let start = 0;
-  for (;;) {
-    const dot = rel.indexOf('.', start);
-    if (dot < 0) break;
-    const child = at.child(rel.slice(start, dot));
-    if (child === undefined) return null;
-    at = child;
-    start = dot + 1;
-  }
-  const name = rel.slice(start);
-  const param = named(at.node.params, name);
-  return param === undefined ? null : { inst: at, param };
-}
-
 export interface ObjectWrite {
   /** A required param failed (R-SET.2, R-ADD.3): the object fails. */
   failed: boolean;
@@ -70,50 +53,48 @@ export function writeParams(
   const readBack = mode !== WriteMode.Add;
   const res: ObjectWrite = { failed: false, errs: [], written: readBack ? {} : NOTHING_WRITTEN };
   const access = req.access;
-  for (const s of settings) {
+  for (let i = 0; i < settings.length; i++) { const s = settings[i]!;
     const rel = s.param ?? '';
     const value = s.value ?? '';
-    const t = paramTarget(inst, rel);
+    // "Stats.ErrorsSent": the sub-object of `inst` (at) and its param node, if any.
+    let at: ObjectInstance | undefined = inst;
+    let start = 0;
+    for (let dot = rel.indexOf('.'); dot >= 0 && at !== undefined; dot = rel.indexOf('.', start)) {
+      at = at.child(rel.slice(start, dot));
+      start = dot + 1;
+    }
+    const p = at === undefined ? undefined : named(at.node.params, rel.slice(start));
     let err = 0;
     let msg = '';
-    if (t === null) { err = DmError.UnsupportedParameter; msg = `${inst.path}${rel} is not a supported parameter`; }
-    else if (!access.allows(t.inst.path + t.param.name, PermKind.Param, Right.Write)) {
-      err = DmError.PermissionDenied; msg = `no write permission on ${t.inst.path}${t.param.name}`;
+    if (p === undefined) { err = DmError.UnsupportedParameter; msg = `${inst.path}${rel} is not a supported parameter`; }
+    else if (!access.allows(at!.path + p.name, PermKind.Param, Right.Write)) {
+      err = DmError.PermissionDenied; msg = `no write permission on ${at!.path}${p.name}`;
     } else {
-      err = policy.checkWrite(t.inst, t.param, value, mode === WriteMode.Add);
-      if (err !== 0) msg = `${t.inst.path}${t.param.name} cannot be changed`;
-      else { err = tx.set(t.inst, t.param.name, value, mode); msg = tx.message; }
+      err = policy.checkWrite(at!, p, value, mode === WriteMode.Add);
+      if (err !== 0) msg = `${at!.path}${p.name} cannot be changed`;
+      else { err = tx.set(at!, p.name, value, mode); msg = tx.message; }
     }
     if (err !== 0) {
-      const keyParam = mode === WriteMode.Add && t !== null && t.inst === inst && isUniqueKey(inst, t.param.name);
+      let keyParam = false; // §ADD keys: a unique key of the created row itself
+      if (mode === WriteMode.Add && p !== undefined && at === inst) {
+        for (let k = 0, uniqueKeys = inst.node.uniqueKeys; k < uniqueKeys.length && !keyParam; k++) keyParam = uniqueKeys[k]!.params.indexOf(p.name) >= 0;
+      }
       res.errs.push({ param: rel, err_code: err, err_msg: msg });
       if (s.required === true || keyParam) res.failed = true;
       continue;
     }
     // The value read back as a Get shows it (readFor): a call, not a closure per obj_path (XS slots at a Set, #13 item 3).
-    if (readBack && access.allows(t!.inst.path + t!.param.name, PermKind.Param, Right.Read)) res.written[rel] = readFor(model, access, t!.inst, t!.param);
+    if (readBack && access.allows(at!.path + p!.name, PermKind.Param, Right.Read)) res.written[rel] = readFor(model, access, at!, p!);
   }
   return res;
-}
-
-function isUniqueKey(inst: ObjectInstance, name: string): boolean {
-  for (const k of inst.node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
-  return false;
 }
 
 /** Error.param_errs with full paths (§4 item 1). */
 export interface FullParamError { param_path: string; err_code: number; err_msg: string }
 
-export function fullParamErrs(base: string, errs: readonly ParamError[]): FullParamError[] {
-  return errs.map((e) => ({ param_path: base + e.param, err_code: e.err_code, err_msg: e.err_msg }));
-}
-
-/** The obj_path index whose touched instances include the failing path, -1 if none. */
-function ownerOf(failure: WriteFailure, touched: readonly (readonly string[])[]): number {
-  for (let i = 0; i < touched.length; i++) {
-    for (const p of touched[i]!) if (failure.path === p || failure.path.startsWith(p)) return i;
-  }
-  return -1;
+export function fullParamErrs(base: string, errs: readonly ParamError[], out: FullParamError[] = []): FullParamError[] {
+  for (let i = 0; i < errs.length; i++) { const e = errs[i]!; out.push({ param_path: base + e.param, err_code: e.err_code, err_msg: e.err_msg }); }
+  return out;
 }
 
 /** The outcome of one obj_path: a message-level failure when failCode ≠ 0 (allow_partial=false → Error). */
@@ -146,7 +127,7 @@ export interface ObjPathSettings<S extends WriteSetting> {
  * object, not three closures over a scope (XS RAM while the state is written, #13 item 3).
  */
 export abstract class ObjPathsMessage<S extends WriteSetting, O> implements WriteMessage<O> {
-  readonly count: number;
+  declare readonly count: number; // assigned in the constructor (no undefined first: flash, #13 item 4)
 
   constructor(
     protected readonly model: DataModelApi, protected readonly req: Requester, protected readonly policy: WritePolicy,
@@ -200,9 +181,14 @@ export function runWriteMessage<O>(model: DataModelApi, msgId: string, w: WriteM
     }
     tx.rollback();
     const f = failures[0]!;
-    const owner = ownerOf(f, touched);
+    let owner = -1; // the obj_path whose touched instances include the failing path
+    for (let i = 0; i < touched.length && owner < 0; i++) {
+      for (let j = 0, list = touched[i]!; j < list.length; j++) if (f.path.startsWith(list[j]!)) { owner = i; break; }
+    }
     if (!w.allowPartial || owner < 0) {
-      return errorMsg(msgId, f.err, f.message, failures.map((x) => ({ param_path: x.path, err_code: x.err, err_msg: x.message })));
+      const errs: FullParamError[] = [];
+      for (let i = 0; i < failures.length; i++) { const x = failures[i]!; errs.push({ param_path: x.path, err_code: x.err, err_msg: x.message }); }
+      return errorMsg(msgId, f.err, f.message, errs);
     }
     if (forced === null) forced = new Map<number, O>();
     forced.set(owner, w.failed(owner, f));
