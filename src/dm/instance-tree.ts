@@ -221,9 +221,17 @@ export class InstanceTree implements SearchContext {
     if (parsed.err !== 0 || parsed.kind !== PathKind.Object) return undefined;
     // A reference holds a Path Name, at most with key addressing (R-ARC.11): no wildcard and no
     // reference hops, which also rules out a weak reference whose search follows itself forever.
-    for (const seg of parsed.segments) {
+    const segs = parsed.segments;
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i]!;
       if (seg.kind === SegmentKind.Wildcard || seg.follow !== null) return undefined;
-      if (seg.terms !== null) for (const t of seg.terms) for (const step of t.steps) if (step.follow !== null) return undefined;
+      const terms = seg.terms;
+      if (terms !== null) {
+        for (let t = 0; t < terms.length; t++) {
+          const steps = terms[t]!.steps;
+          for (let k = 0; k < steps.length; k++) if (steps[k]!.follow !== null) return undefined;
+        }
+      }
     }
     const r = resolveParsed(this, this.root, parsed);
     return r.err === 0 && r.tables.length === 0 && r.objects.length === 1 ? r.objects[0] : undefined;

@@ -176,12 +176,15 @@ class StateLoader {
       if (d !== null && typeof d === 'object' && d.v === 2) return;
       if (d === null || typeof d !== 'object' || d.v !== 1 || !Array.isArray(d.o) || !Array.isArray(d.n)) { this.error = 'stored state has an unknown format'; return; }
       this.legacy = true;
-      for (const entry of d.o as unknown[]) {
+      const o = d.o as unknown[];
+      for (let i = 0; i < o.length; i++) {
+        const entry = o[i];
         if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStringArray(entry[1])) { this.error = 'stored object entry is malformed'; return; }
         this.instance(entry[0], entry[1], 0);
         if (this.error !== '') return;
       }
-      for (const entry of d.n as unknown[]) if (!this.counter(entry)) return;
+      const n = d.n as unknown[];
+      for (let i = 0; i < n.length; i++) if (!this.counter(n[i])) return;
       return;
     }
     if (!Array.isArray(v) || v.length === 0 || typeof v[0] !== 'string') { this.error = 'stored line is malformed'; return; }

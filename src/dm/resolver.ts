@@ -47,8 +47,8 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
         const target = ctx.objectNodeAt(p.reference.targetParent);
         if (target === undefined) return failure(DmError.InvalidPath, `${seg.name} references no object`);
         const next: ObjectInstance[] = [];
-        for (const inst of objects) {
-          const items = splitList(ctx.read(inst, p));
+        for (let o = 0; o < objects.length; o++) {
+          const items = splitList(ctx.read(objects[o]!, p));
           for (let k = 0; k < items.length; k++) {
             if (seg.follow.item > 0 && k !== seg.follow.item - 1) continue;
             const t = ctx.referenced(items[k]!);
@@ -65,14 +65,14 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
       node = child;
       if (child.multi) {
         tables = [];
-        for (const inst of objects) tables.push(inst.sub[at] as Table);
+        for (let o = 0; o < objects.length; o++) tables.push(objects[o]!.sub[at] as Table);
       } else {
         const next: ObjectInstance[] = [];
         // A discriminated sub-object (IoTCapability.{i}.<Class>.) may be absent from a row.
-        for (const inst of objects) {
-          const c = inst.sub[at];
+        for (let o = 0; o < objects.length; o++) {
+          const c = objects[o]!.sub[at];
           if (c instanceof ObjectInstance) next.push(c);
-          else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no object ${inst.path}${seg.name}.`);
+          else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no object ${objects[o]!.path}${seg.name}.`);
         }
         objects = next;
       }
@@ -80,20 +80,21 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
     }
     if (tables === null) return failure(DmError.InvalidPath, `${node.path} is not a table`);
     const next: ObjectInstance[] = [];
-    if (seg.kind === SegmentKind.Instance) {
-      for (const t of tables) {
+    if (seg.kind === SegmentKind.SupportedInstance) return failure(DmError.InvalidPathSyntax, '{i} is only valid in supported-DM paths');
+    if (seg.kind === SegmentKind.Search) {
+      const check = checkTerms(ctx, node, seg.terms!);
+      if (check.err !== 0) return failure(check.err, check.message);
+    }
+    for (let k = 0; k < tables.length; k++) {
+      const t = tables[k]!;
+      if (seg.kind === SegmentKind.Instance) {
         const row = t.row(seg.number);
         if (row !== undefined) next.push(row);
         else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no instance ${t.path}${seg.number}.`);
+        continue;
       }
-    } else if (seg.kind === SegmentKind.Wildcard) {
-      for (const t of tables) for (const row of t.rows) next.push(row);
-    } else if (seg.kind === SegmentKind.Search) {
-      const check = checkTerms(ctx, node, seg.terms!);
-      if (check.err !== 0) return failure(check.err, check.message);
-      for (const t of tables) for (const row of t.rows) if (matchesTerms(ctx, row, seg.terms!)) next.push(row);
-    } else {
-      return failure(DmError.InvalidPathSyntax, '{i} is only valid in supported-DM paths');
+      // Wildcard, or search: every row (that matches).
+      for (let r = 0; r < t.rows.length; r++) if (seg.terms === null || matchesTerms(ctx, t.rows[r]!, seg.terms)) next.push(t.rows[r]!);
     }
     objects = next;
     tables = null;
@@ -101,7 +102,7 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
   if (parsed.kind === PathKind.Object) {
     if (tables !== null) {
       const rows: ObjectInstance[] = [];
-      for (const t of tables) for (const row of t.rows) rows.push(row);
+      for (let k = 0; k < tables.length; k++) for (let r = 0; r < tables[k]!.rows.length; r++) rows.push(tables[k]!.rows[r]!);
       return { err: 0, message: '', kind: PathKind.Object, search: parsed.search, node, objects: rows, tables, element: null };
     }
     return { err: 0, message: '', kind: PathKind.Object, search: parsed.search, node, objects, tables: NONE, element: null };

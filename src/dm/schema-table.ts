@@ -166,7 +166,8 @@ function makeObject(name: string, multi: boolean, o: ObjectOptions, members: rea
   const objects: ObjectNode[] = [];
   const commands: CommandNode[] = [];
   const events: EventNode[] = [];
-  for (const m of members) {
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
     if (m.kind === NodeKind.Param) params.push(m);
     else if (m.kind === NodeKind.Object) objects.push(m);
     else if (m.kind === NodeKind.Command) commands.push(m);
@@ -193,14 +194,15 @@ function place(node: ObjectNode, parent: ObjectNode | null, all: ObjectNode[]): 
   m.parent = parent;
   m.path = (parent ? parent.path : '') + node.name + (node.multi ? '.{i}.' : '.');
   all.push(node);
-  for (const child of node.objects) place(child, node, all);
+  for (let i = 0; i < node.objects.length; i++) place(node.objects[i]!, node, all);
 }
 
 /** Object.freeze, deeply (tested: test/dm/schema.test.ts). */
 export function deepFreeze<V>(value: V): V {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) deepFreeze((value as Record<string, unknown>)[keys[i]!]);
   return value;
 }
 

@@ -181,7 +181,9 @@ export class ModelTransaction implements Transaction {
     const gone = refForm(deleted.path);
     const cascade: ObjectInstance[] = [];
     forEachInstance(this.tree.root, (inst) => {
-      for (const p of inst.node.params) {
+      const params = inst.node.params;
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
         if (p.reference === null || !p.reference.strong) continue;
         const v = inst.stored(p.name);
         if (v === undefined || v === '') continue;
@@ -192,7 +194,7 @@ export class ModelTransaction implements Transaction {
         else this.put(inst, p.name, kept.join(','));
       }
     });
-    for (const inst of cascade) if (this.live(inst)) this.deleteInstance(inst, WriteMode.Agent);
+    for (let i = 0; i < cascade.length; i++) if (this.live(cascade[i]!)) this.deleteInstance(cascade[i]!, WriteMode.Agent);
   }
 
   mark(): number {
@@ -271,11 +273,11 @@ export class ModelTransaction implements Transaction {
       const inst = j.inst(i);
       const op = j.op(i);
       if (op === OP_ADD) {
-        if (this.live(inst)) for (const l of this.listeners) l.handleObjectCreation(inst);
+        if (this.live(inst)) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleObjectCreation(inst);
       } else if (op === OP_DELETE) {
         if (this.createdHere(inst)) continue;
         forEachInstance(inst, (gone) => {
-          if (gone.number > 0) for (const l of this.listeners) l.handleObjectDeletion(gone.path, gone.node);
+          if (gone.number > 0) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleObjectDeletion(gone.path, gone.node);
         });
       } else {
         // Once per param, at its first change, against the value before it (no Map per instance: XS slots).
@@ -288,7 +290,7 @@ export class ModelTransaction implements Transaction {
         if (this.createdHere(inst)) continue;
         const now = tree.read(inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
-        if (p.valueChange === 1) for (const l of this.listeners) l.handleValueChange(inst, p, now);
+        if (p.valueChange === 1) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleValueChange(inst, p, now);
       }
     }
   }

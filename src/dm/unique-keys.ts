@@ -10,13 +10,15 @@ import type { InstanceTree } from './instance-tree.ts';
 import { type ObjectNode, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 
 export function isKeyParam(node: ObjectNode, name: string): boolean {
-  for (const k of node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
+  const keys = node.uniqueKeys;
+  for (let i = 0; i < keys.length; i++) if (keys[i]!.params.indexOf(name) >= 0) return true;
   return false;
 }
 
 /** R-KEY.1: `name` belongs to a non-functional unique key of `node` (it never changes after creation). */
 export function isNonFunctionalKeyParam(node: ObjectNode, name: string): boolean {
-  for (const k of node.uniqueKeys) if (!k.functional && k.params.indexOf(name) >= 0) return true;
+  const keys = node.uniqueKeys;
+  for (let i = 0; i < keys.length; i++) if (!keys[i]!.functional && keys[i]!.params.indexOf(name) >= 0) return true;
   return false;
 }
 
@@ -24,7 +26,7 @@ export function isNonFunctionalKeyParam(node: ObjectNode, name: string): boolean
 function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
   if (table === undefined) return wanted;
   const taken = new Set<string>();
-  for (const other of table.rows) if (other !== row) taken.add(tree.read(other, p));
+  for (let i = 0; i < table.rows.length; i++) if (table.rows[i] !== row) taken.add(tree.read(table.rows[i]!, p));
   if (!taken.has(wanted)) return wanted;
   const numeric = p.type !== ParamType.String;
   for (let k = 1; ; k++) {
@@ -41,8 +43,10 @@ function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectI
  */
 export function fillKeys(tree: InstanceTree, row: ObjectInstance, put: (name: string, value: string) => void): void {
   const table = tree.tableOf(row);
-  for (const key of row.node.uniqueKeys) {
-    for (const name of key.params) {
+  const keys = row.node.uniqueKeys;
+  for (let k = 0; k < keys.length; k++) {
+    for (let i = 0; i < keys[k]!.params.length; i++) {
+      const name = keys[k]!.params[i]!;
       const p = named(row.node.params, name);
       if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
       if (row.stored(name) !== undefined) continue;
@@ -54,12 +58,15 @@ export function fillKeys(tree: InstanceTree, row: ObjectInstance, put: (name: st
 
 /** Appends a 7025 failure for every row of `table` whose key values repeat an earlier row's. */
 export function duplicateKeys(tree: InstanceTree, table: Table, failures: WriteFailure[]): void {
-  for (const key of table.node.uniqueKeys) {
+  const keys = table.node.uniqueKeys;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const seen = new Map<string, ObjectInstance>();
-    for (const row of table.rows) {
+    for (let r = 0; r < table.rows.length; r++) {
+      const row = table.rows[r]!;
       let k = '';
-      for (const name of key.params) {
-        const p = named(row.node.params, name);
+      for (let n = 0; n < key.params.length; n++) {
+        const p = named(row.node.params, key.params[n]!);
         k += (p === undefined ? '' : tree.read(row, p)) + '\u0000';
       }
       const other = seen.get(k);

@@ -217,7 +217,7 @@ function checkItem(p: ParamNode, s: string): { err: number; value: string; messa
 function matchesPattern(patterns: readonly string[], v: string): boolean {
   // Write path only (Set/Add), never per packet: a RegExp here is acceptable (STYLE rule: no regex on hot paths).
   // A capturing group, not `(?:…)`: Espruino 2v29's RegExp matches nothing with one (every Alias was refused there).
-  for (const p of patterns) if (new RegExp('^(' + p + ')$').test(v)) return true;
+  for (let i = 0; i < patterns.length; i++) if (new RegExp('^(' + patterns[i] + ')$').test(v)) return true;
   return false;
 }
 
