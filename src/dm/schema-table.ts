@@ -5,10 +5,10 @@
  * every node (XS preload: no RAM for the schema, nothing allocated per request).
  */
 import {
-  CompactParam, fallbackDefault, forgetInterned, internFacets, packParam, type ParamFacets,
+  compactParam, fallbackDefault, forgetInterned, internFacets, packParam, type ParamFacets,
   P_HIDDEN, P_IGNORE_CHANGE, P_IMMUTABLE, P_LIST, P_MANDATORY, P_SECURED, P_VOLATILE,
 } from './param-node.ts';
-import { CompactObject, NO_PARAMS, O_MULTI, O_VOLATILE } from './object-node.ts';
+import { compactObject, NO_PARAMS, O_MULTI, O_VOLATILE } from './object-node.ts';
 import {
   type CommandNode, type EventNode, NodeKind, ObjAccess, type ObjectNode, ParamAccess, type ParamGetter, type ParamNode,
   type ParamSetter, ParamType, type ReferenceSpec, type Schema, type UniqueKey,
@@ -100,7 +100,7 @@ export function param(name: string, type: ParamType, access: ParamAccess, o: Par
   if (o.get !== undefined) { f.getter = o.get; any = true; }
   if (o.set !== undefined) { f.setter = o.set; any = true; }
   const d = o.def === undefined || o.def === fallbackDefault(type, list) ? undefined : pooled(o.def);
-  return new CompactParam(pooled(name), packParam(type, access, flags), d, any ? internFacets(f) : undefined);
+  return compactParam(pooled(name), packParam(type, access, flags), d, any ? internFacets(f) : undefined);
 }
 
 /** A "…NumberOfEntries" parameter counting the rows of sibling table `tableName`. */
@@ -174,7 +174,7 @@ function makeObject(name: string, multi: boolean, o: ObjectOptions, members: rea
     else events.push(m);
   }
   const b = (o.access ?? ObjAccess.ReadOnly) | (multi ? O_MULTI : 0) | (o.volatile === true ? O_VOLATILE : 0);
-  return new CompactObject(pooled(name), b, {
+  return compactObject(pooled(name), b, {
     params, objects, commands, events, uniqueKeys: o.keys?.map(uniqueKey), maxEntries: o.maxEntries, persistWhen: o.persistWhen,
   });
 }
