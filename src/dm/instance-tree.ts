@@ -178,11 +178,6 @@ export class InstanceTree implements SearchContext {
     }
   }
 
-  /** The stored value (undefined when the parameter holds its default). */
-  stored(inst: ObjectInstance, name: string): string | undefined {
-    return inst.stored(name);
-  }
-
   /** Value of a parameter in USP string form: getter, stored, default or row count. Hidden params read "". */
   read(inst: ObjectInstance, param: ParamNode): string {
     if (param.hidden) return '';
