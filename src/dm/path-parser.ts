@@ -13,23 +13,14 @@ import { DmError } from './errors.ts';
 import {
   type ParsedPath, PathKind, type PathSegment, type RefFollow, type RelativeStep, SearchOp, type SearchTerm, SegmentKind,
 } from './path-types.ts';
+import { isDigit } from './types/date-time.ts';
 
 const NO_TERMS = null;
 const FIRST_ITEM: RefFollow = Object.freeze({ item: 1 });
 const ALL_ITEMS: RefFollow = Object.freeze({ item: -1 });
 
-function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57);
-}
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function fail(message: string, kind: PathKind = PathKind.Object): ParsedPath {
-  return { err: DmError.InvalidPathSyntax, message, kind, segments: [], search: false };
+function fail(message: string): ParsedPath {
+  return { err: DmError.InvalidPathSyntax, message, kind: PathKind.Object, segments: [], search: false };
 }
 
 /** Scanner state for one parse; a plain object per call (paths are per-message, not per-packet). */
@@ -39,11 +30,13 @@ interface Cursor {
   error: string;
 }
 
+/** `[A-Za-z_][A-Za-z_0-9]*` at c.i, or "" (c.i unchanged). */
 function readName(c: Cursor): string {
   const start = c.i;
-  if (c.i >= c.s.length || !isNameStart(c.s.charCodeAt(c.i))) return '';
-  c.i++;
-  while (c.i < c.s.length && isNameChar(c.s.charCodeAt(c.i))) c.i++;
+  for (; c.i < c.s.length; c.i++) {
+    const ch = c.s.charCodeAt(c.i);
+    if (!((ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 95 || (c.i > start && isDigit(ch)))) break;
+  }
   return c.s.slice(start, c.i);
 }
 

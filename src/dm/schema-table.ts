@@ -37,11 +37,15 @@ export interface ParamOptions {
   readonly immutable?: boolean;
 }
 
-/** Short names for declarations: type and access letters. */
-export const T = ParamType;
-export const R = ParamAccess.ReadOnly;
-export const W = ParamAccess.ReadWrite;
-export const WO = ParamAccess.WriteOnceReadOnly;
+/**
+ * Short names for declarations: type and access letters. A re-export and literals, not
+ * `const T = ParamType`: an alias passes the table on, so the XS build could not inline
+ * `ParamType.String` as the number 8 anywhere (tools/build/xs-constants.ts).
+ */
+export { ParamType as T } from './schema.ts';
+export const R: typeof ParamAccess.ReadOnly = 0;
+export const W: typeof ParamAccess.ReadWrite = 1;
+export const WO: typeof ParamAccess.WriteOnceReadOnly = 3;
 
 
 /**
@@ -75,37 +79,34 @@ function internStrings(a: readonly string[] | undefined): readonly string[] | un
   return a;
 }
 
-/** Facets left at their default are not stored (param-node.ts). */
-type MutableFacets = { -readonly [K in keyof ParamFacets]: ParamFacets[K] };
-
 export function param(name: string, type: ParamType, access: ParamAccess, o: ParamOptions = {}): ParamNode {
   const list = o.list === undefined ? false : o.list !== false;
   const lo = typeof o.list === 'object' ? o.list : undefined;
   const flags = (list ? P_LIST : 0) | (o.secured === true ? P_SECURED : 0) | (o.hidden === true ? P_HIDDEN : 0) |
     (o.ignoreChange === true ? P_IGNORE_CHANGE : 0) | (o.mandatory === true ? P_MANDATORY : 0) |
     ((o.volatile ?? (o.get !== undefined)) ? P_VOLATILE : 0) | (o.immutable === true ? P_IMMUTABLE : 0);
-  const f: MutableFacets = {};
+  // Every facet as declared; those left at their default (undefined, 0, "") are dropped:
+  // the record holds only what differs (param-node.ts).
+  const f: Record<string, unknown> = {
+    minLength: o.minLength, maxLength: o.maxLength, rangeMin: o.min, rangeMax: o.max,
+    enumeration: internStrings(o.enumeration), patterns: internStrings(o.patterns),
+    minItems: lo?.minItems, maxItems: lo?.maxItems, listMaxLength: lo?.maxLength,
+    reference: o.ref, entriesOf: o.entriesOf, getter: o.get, setter: o.set,
+  };
+  const keys = Object.keys(f);
   let any = false;
-  if (o.minLength !== undefined && o.minLength !== 0) { f.minLength = o.minLength; any = true; }
-  if (o.maxLength !== undefined && o.maxLength !== 0) { f.maxLength = o.maxLength; any = true; }
-  if (o.min !== undefined && o.min !== '') { f.rangeMin = o.min; any = true; }
-  if (o.max !== undefined && o.max !== '') { f.rangeMax = o.max; any = true; }
-  if (o.enumeration !== undefined) { f.enumeration = internStrings(o.enumeration); any = true; }
-  if (o.patterns !== undefined) { f.patterns = internStrings(o.patterns); any = true; }
-  if (lo?.minItems !== undefined && lo.minItems !== 0) { f.minItems = lo.minItems; any = true; }
-  if (lo?.maxItems !== undefined && lo.maxItems !== 0) { f.maxItems = lo.maxItems; any = true; }
-  if (lo?.maxLength !== undefined && lo.maxLength !== 0) { f.listMaxLength = lo.maxLength; any = true; }
-  if (o.ref !== undefined) { f.reference = o.ref; any = true; }
-  if (o.entriesOf !== undefined && o.entriesOf !== '') { f.entriesOf = o.entriesOf; any = true; }
-  if (o.get !== undefined) { f.getter = o.get; any = true; }
-  if (o.set !== undefined) { f.setter = o.set; any = true; }
+  for (let i = 0; i < keys.length; i++) {
+    const v = f[keys[i]!];
+    if (v === undefined || v === 0 || v === '') delete f[keys[i]!];
+    else any = true;
+  }
   const d = o.def === undefined || o.def === fallbackDefault(type, list) ? undefined : pooled(o.def);
-  return compactParam(pooled(name), packParam(type, access, flags), d, any ? internFacets(f) : undefined);
+  return compactParam(pooled(name), packParam(type, access, flags), d, any ? internFacets(f as ParamFacets) : undefined);
 }
 
 /** A "…NumberOfEntries" parameter counting the rows of sibling table `tableName`. */
 export function entries(tableName: string): ParamNode {
-  return param(tableName + 'NumberOfEntries', T.UnsignedInt, R, { entriesOf: tableName, volatile: true });
+  return param(tableName + 'NumberOfEntries', ParamType.UnsignedInt, R, { entriesOf: tableName, volatile: true });
 }
 
 /**
@@ -116,7 +117,7 @@ export function entries(tableName: string): ParamNode {
  * 1–64 characters starting with a letter (TP-469 1.88: "88InvalidAlias" is refused).
  */
 export function alias(): ParamNode {
-  return param('Alias', T.String, W, { minLength: 1, maxLength: 64, patterns: [ALIAS_PATTERN] });
+  return param('Alias', ParamType.String, W, { minLength: 1, maxLength: 64, patterns: [ALIAS_PATTERN] });
 }
 
 /** TR-106 Alias: starts with a letter (XML Schema regex, whole value). */

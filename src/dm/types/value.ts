@@ -8,7 +8,7 @@
  */
 import { DmError } from '../errors.ts';
 import { type ParamNode, ParamType } from '../schema.ts';
-import { parseDateTime } from './date-time.ts';
+import { isDigit, parseDateTime } from './date-time.ts';
 
 export { formatDateTime, parseDateTime, UNKNOWN_TIME } from './date-time.ts';
 
@@ -18,10 +18,6 @@ const UINT32_MAX = '4294967295';
 const INT64_MIN = '-9223372036854775808';
 const INT64_MAX = '9223372036854775807';
 const UINT64_MAX = '18446744073709551615';
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /** "[+-]?digits" → "-123"/"123" without leading zeros, or null. */
 function canonicalInteger(s: string): string | null {
