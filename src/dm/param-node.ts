@@ -84,16 +84,11 @@ interface CompactParam extends ParamNode {
  * A parameter node: own `name`, `b` and `d`; its prototype is its interned facets record
  * (internFacets), or PARAM_BASE when it has none.
  */
-export function compactParam(name: string, b: number, d: string | undefined, f: ParamFacets | undefined): ParamNode {
+export function compactParam(name: string, type: ParamType, access: ParamAccess, flags: number, d: string | undefined, f: ParamFacets | undefined): ParamNode {
   // Own properties made while the prototype is Object.prototype: PARAM_BASE is frozen.
-  const n: { name: string; b: number; d?: string } = { name, b };
+  const n: { name: string; b: number; d?: string } = { name, b: type | (access << ACCESS_SHIFT) | flags };
   if (d !== undefined) n.d = d;
   return Object.setPrototypeOf(n, f ?? PARAM_BASE) as ParamNode;
-}
-
-/** Packs type, access and the boolean facets into CompactParam.b. */
-export function packParam(type: ParamType, access: ParamAccess, flags: number): number {
-  return type | (access << ACCESS_SHIFT) | flags;
 }
 
 /** Facets read through PARAM_BASE: an absent list or reference is null. */
@@ -104,16 +99,12 @@ function sameStrings(a: readonly string[] | null | undefined, b: readonly string
   return true;
 }
 
-function sameReference(a: ReferenceSpec | null | undefined, b: ReferenceSpec | null | undefined): boolean {
-  if (a === b) return true;
-  return !!a && !!b && a.strong === b.strong && a.targetParent === b.targetParent && a.cascade === b.cascade;
-}
-
 function sameFacets(a: ParamFacets, b: ParamFacets): boolean {
   return a.getter === b.getter && a.setter === b.setter && a.entriesOf === b.entriesOf && a.minLength === b.minLength &&
     a.maxLength === b.maxLength && a.rangeMin === b.rangeMin && a.rangeMax === b.rangeMax && a.minItems === b.minItems &&
     a.maxItems === b.maxItems && a.listMaxLength === b.listMaxLength && sameStrings(a.enumeration, b.enumeration) &&
-    sameStrings(a.patterns, b.patterns) && sameReference(a.reference, b.reference);
+    sameStrings(a.patterns, b.patterns) && (a.reference === b.reference || (!!a.reference && !!b.reference &&
+      a.reference.strong === b.reference.strong && a.reference.targetParent === b.reference.targetParent && a.reference.cascade === b.reference.cascade));
 }
 
 /**

@@ -180,36 +180,27 @@ export function parsePath(path: string, supported = false): ParsedPath {
       const start = c.i;
       const name = readName(c);
       if (name === '') return fail(c.i >= path.length ? 'path ends after "."' : `unexpected "${path[c.i]}" at ${c.i}`);
-      if (segments.length > 0 && c.i === path.length) {
-        segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow: null });
-        kind = PathKind.Param;
-        break;
-      }
-      if (path[c.i] === '(' && path[c.i + 1] === ')' && c.i + 2 === path.length && segments.length > 0) {
-        segments.push({ kind: SegmentKind.Name, name: name + '()', number: 0, terms: NO_TERMS, follow: null });
-        kind = PathKind.Command;
-        break;
-      }
-      if (path[c.i] === '!' && c.i + 1 === path.length && segments.length > 0) {
-        segments.push({ kind: SegmentKind.Name, name: name + '!', number: 0, terms: NO_TERMS, follow: null });
-        kind = PathKind.Event;
-        break;
+      // The last name, after the first: a parameter, "name()" a command, "name!" an event.
+      if (segments.length > 0) {
+        const n = path.length - c.i;
+        const last = n === 0 ? PathKind.Param : n === 2 && path.endsWith('()') ? PathKind.Command : n === 1 && path.endsWith('!') ? PathKind.Event : 0;
+        if (last !== 0) {
+          segments.push({ kind: SegmentKind.Name, name: n === 0 ? name : name + path.slice(c.i), number: 0, terms: NO_TERMS, follow: null });
+          kind = last;
+          break;
+        }
       }
       const follow = supported ? null : readFollow(c);
       if (c.error) return fail(c.error);
       if (follow !== null) {
         if (segments.length === 0) return fail(`reference following on the root at ${start}`);
         search = true;
-        if (c.i === path.length) {
-          segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow });
-          kind = PathKind.Object;
-          break;
-        }
       }
       segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow });
     }
     if (c.i === path.length) {
-      // Only reachable after an instance identifier with no trailing "." (reference values, R-ARC.11).
+      // After an instance identifier with no trailing "." (reference values, R-ARC.11), or a
+      // name ending in a reference hop ("…Recipient+"): an object path.
       break;
     }
     if (path[c.i] !== '.') return fail(`expected "." at ${c.i}`);

@@ -38,18 +38,14 @@ const HEADER = '{"v":2}\n';
 /** Longest line a loader holds (a Format 1 document is one line); longer is corrupt. */
 const MAX_LINE_CHARS = 65536;
 
-function persistable(inst: ObjectInstance): boolean {
-  for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) {
-    if (i.node.volatile) return false;
-    const flag = i.node.persistWhen;
-    if (flag !== '' && i.stored(flag) !== 'true') return false;
-  }
-  return true;
-}
-
-/** What is written, in order: instances (parents first) and tables (for their counters). */
+/**
+ * What is written, in order: instances (parents first) and tables (for their counters).
+ * Walked from the root, so an instance is reached only when every one above it is stored:
+ * only its own object's flags are checked.
+ */
 function collect(inst: ObjectInstance, out: (ObjectInstance | Table)[]): void {
-  if (!persistable(inst)) return;
+  const flag = inst.node.persistWhen;
+  if (inst.node.volatile || (flag !== '' && inst.stored(flag) !== 'true')) return;
   out.push(inst);
   const s = inst.sub;
   for (let i = 0; i < s.length; i++) {
@@ -98,8 +94,9 @@ function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
-/** "Device.LocalAgent.MTP.3.CoAP." → "Device.LocalAgent.MTP.{i}.CoAP." (regex-free: it runs on XS and Espruino). */
-function supportedPathOf(path: string): string {
+/** The schema declares the object at instantiated `path` (regex-free: it runs on XS and Espruino). */
+function declares(schema: Schema, path: string): boolean {
+  // "Device.LocalAgent.MTP.3.CoAP." → "Device.LocalAgent.MTP.{i}.CoAP."
   const parts = path.split('.');
   for (let i = 0; i < parts.length; i++) {
     const s = parts[i]!;
@@ -107,11 +104,7 @@ function supportedPathOf(path: string): string {
     for (let k = 0; k < s.length && digits; k++) digits = s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57;
     if (digits) parts[i] = '{i}';
   }
-  return parts.join('.');
-}
-
-function declares(schema: Schema, path: string): boolean {
-  const supported = supportedPathOf(path);
+  const supported = parts.join('.');
   const objects = schema.objects;
   for (let i = 0; i < objects.length; i++) if (objects[i]!.path === supported) return true;
   return false;

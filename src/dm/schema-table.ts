@@ -5,7 +5,7 @@
  * every node (XS preload: no RAM for the schema, nothing allocated per request).
  */
 import {
-  compactParam, fallbackDefault, forgetInterned, internFacets, packParam, type ParamFacets,
+  compactParam, fallbackDefault, forgetInterned, internFacets, type ParamFacets,
   P_HIDDEN, P_IGNORE_CHANGE, P_IMMUTABLE, P_LIST, P_MANDATORY, P_SECURED, P_VOLATILE,
 } from './param-node.ts';
 import { compactObject, NO_PARAMS, O_MULTI, O_VOLATILE } from './object-node.ts';
@@ -101,7 +101,7 @@ export function param(name: string, type: ParamType, access: ParamAccess, o: Par
     else any = true;
   }
   const d = o.def === undefined || o.def === fallbackDefault(type, list) ? undefined : pooled(o.def);
-  return compactParam(pooled(name), packParam(type, access, flags), d, any ? internFacets(f as ParamFacets) : undefined);
+  return compactParam(pooled(name), type, access, flags, d, any ? internFacets(f as ParamFacets) : undefined);
 }
 
 /** A "…NumberOfEntries" parameter counting the rows of sibling table `tableName`. */

@@ -16,7 +16,7 @@ import { WriteMode } from './model-types.ts';
 import type { InstanceTree } from './instance-tree.ts';
 import { ObjAccess, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
-import { duplicateKeys, fillKeys, isKeyParam, isNonFunctionalKeyParam } from './unique-keys.ts';
+import { duplicateKeys, fillKeys, isKeyParam } from './unique-keys.ts';
 import { type JournalItem, OP_ADD, OP_DELETE, OP_SET, STRIDE } from './journal.ts';
 
 
@@ -111,16 +111,12 @@ export class ModelTransaction implements Transaction {
     }
     const r = checkValue(p, value);
     if (r.err !== 0) return this.fail(r.err, `${inst.path}${name}: ${r.message}`);
-    if (p.immutable && mode === WriteMode.Set && !this.createdHere(inst)) {
-      const current = inst.stored(name);
-      if (current !== undefined && current !== '' && current !== r.value) {
-        return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
-      }
-    }
-    // R-KEY.1 (TP-469 1.96): a non-functional unique key never changes after the row's creation.
-    if (mode === WriteMode.Set && inst.number > 0 && !this.createdHere(inst) && isNonFunctionalKeyParam(inst.node, name)) {
-      const current = inst.stored(name);
-      if (current !== undefined && current !== '' && current !== r.value) {
+    // A value set once stays: immutable params (§1.14), and non-functional unique keys, which
+    // never change after the row's creation (R-KEY.1, TP-469 1.96).
+    const current = inst.stored(name);
+    if (mode === WriteMode.Set && current !== undefined && current !== '' && current !== r.value && !this.createdHere(inst)) {
+      if (p.immutable) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
+      if (inst.number > 0 && isKeyParam(inst.node, name, true)) {
         return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is a non-functional unique key: it cannot change after creation (R-KEY.1)`);
       }
     }
@@ -226,7 +222,7 @@ export class ModelTransaction implements Transaction {
     for (let e = 0; e < j.length; e += STRIDE) {
       const inst = j[e + 1] as ObjectInstance;
       if (j[e] === OP_ADD) tables.add(j[e + 2] as Table);
-      else if (j[e] === OP_SET && inst.number > 0 && inst.parent !== null && isKeyParam(inst.node, j[e + 2] as string)) {
+      else if (j[e] === OP_SET && inst.number > 0 && inst.parent !== null && isKeyParam(inst.node, j[e + 2] as string, false)) {
         const t = this.tree.tableOf(inst);
         if (t !== undefined) tables.add(t);
       }

@@ -9,16 +9,13 @@ import type { WriteFailure } from './model-types.ts';
 import type { InstanceTree } from './instance-tree.ts';
 import { type ObjectNode, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 
-export function isKeyParam(node: ObjectNode, name: string): boolean {
+/**
+ * `name` belongs to a unique key of `node` — with `nonFunctional`, to a non-functional one
+ * (R-KEY.1: it never changes after the row's creation).
+ */
+export function isKeyParam(node: ObjectNode, name: string, nonFunctional: boolean): boolean {
   const keys = node.uniqueKeys;
-  for (let i = 0; i < keys.length; i++) if (keys[i]!.params.indexOf(name) >= 0) return true;
-  return false;
-}
-
-/** R-KEY.1: `name` belongs to a non-functional unique key of `node` (it never changes after creation). */
-export function isNonFunctionalKeyParam(node: ObjectNode, name: string): boolean {
-  const keys = node.uniqueKeys;
-  for (let i = 0; i < keys.length; i++) if (!keys[i]!.functional && keys[i]!.params.indexOf(name) >= 0) return true;
+  for (let i = 0; i < keys.length; i++) if (!(nonFunctional && keys[i]!.functional) && keys[i]!.params.indexOf(name) >= 0) return true;
   return false;
 }
 

@@ -61,21 +61,6 @@ function splitDecimal(s: string): [boolean, string, string] | null {
   return [neg && (intPart !== '0' || frac !== ''), intPart, frac];
 }
 
-function compareDecimals(a: string, b: string): number {
-  const x = splitDecimal(a);
-  const y = splitDecimal(b);
-  if (!x || !y) return NaN;
-  if (x[0] !== y[0]) return x[0] ? -1 : 1;
-  let r = compareIntegers(x[1], y[1]);
-  if (r === 0) {
-    const n = Math.max(x[2].length, y[2].length);
-    const fx = x[2].padEnd(n, '0');
-    const fy = y[2].padEnd(n, '0');
-    r = fx < fy ? -1 : fx > fy ? 1 : 0;
-  }
-  return x[0] ? -r : r;
-}
-
 function isBase64(s: string): number {
   let n = 0;
   let pads = 0;
@@ -89,15 +74,6 @@ function isBase64(s: string): number {
   }
   if (n % 4 !== 0 || pads > 2) return -1;
   return (n / 4) * 3 - pads;
-}
-
-function isHex(s: string): boolean {
-  if (s.length % 2 !== 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) | 32;
-    if (!isDigit(s.charCodeAt(i)) && (c < 97 || c > 102)) return false;
-  }
-  return true;
 }
 
 /**
@@ -148,8 +124,14 @@ export function canonicalValue(type: ParamType, s: string): string | null {
       return Number.isNaN(parseDateTime(s)) ? null : s;
     case ParamType.Base64:
       return isBase64(s) < 0 ? null : s;
-    case ParamType.HexBinary:
-      return isHex(s) ? s : null;
+    case ParamType.HexBinary: {
+      if (s.length % 2 !== 0) return null;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i) | 32;
+        if (!isDigit(s.charCodeAt(i)) && (c < 97 || c > 102)) return null;
+      }
+      return s;
+    }
     case ParamType.String:
       return isXmlString(s) ? s : null;
     default:
@@ -166,8 +148,20 @@ export function compareValues(type: ParamType, a: string, b: string): number {
       const y = canonicalInteger(b);
       return x === null || y === null ? NaN : compareIntegers(x, y);
     }
-    case ParamType.Decimal:
-      return compareDecimals(a, b);
+    case ParamType.Decimal: {
+      const x = splitDecimal(a);
+      const y = splitDecimal(b);
+      if (!x || !y) return NaN;
+      if (x[0] !== y[0]) return x[0] ? -1 : 1;
+      let r = compareIntegers(x[1], y[1]);
+      if (r === 0) {
+        const n = Math.max(x[2].length, y[2].length);
+        const fx = x[2].padEnd(n, '0');
+        const fy = y[2].padEnd(n, '0');
+        r = fx < fy ? -1 : fx > fy ? 1 : 0;
+      }
+      return x[0] ? -r : r;
+    }
     case ParamType.DateTime: {
       const x = parseDateTime(a);
       const y = parseDateTime(b);
@@ -204,17 +198,16 @@ function checkItem(p: ParamNode, s: string): { err: number; value: string; messa
   if (p.enumeration !== null && p.enumeration.indexOf(v) < 0) {
     return { err: DmError.InvalidValue, value: v, message: `"${v}" is not one of ${p.enumeration.join(', ')}` };
   }
-  if (p.patterns !== null && !matchesPattern(p.patterns, v)) return { err: DmError.InvalidValue, value: v, message: `"${v}" does not match the pattern` };
+  if (p.patterns !== null) {
+    // Write path only (Set/Add), never per packet: a RegExp here is acceptable (STYLE rule: no regex on hot paths).
+    // A capturing group, not `(?:…)`: Espruino 2v29's RegExp matches nothing with one (every Alias was refused there).
+    let i = 0;
+    while (i < p.patterns.length && !new RegExp('^(' + p.patterns[i] + ')$').test(v)) i++;
+    if (i === p.patterns.length) return { err: DmError.InvalidValue, value: v, message: `"${v}" does not match the pattern` };
+  }
   if (p.rangeMin !== '' && !(compareValues(p.type, v, p.rangeMin) >= 0)) return { err: DmError.InvalidValue, value: v, message: `below ${p.rangeMin}` };
   if (p.rangeMax !== '' && !(compareValues(p.type, v, p.rangeMax) <= 0)) return { err: DmError.InvalidValue, value: v, message: `above ${p.rangeMax}` };
   return { err: 0, value: v, message: '' };
-}
-
-function matchesPattern(patterns: readonly string[], v: string): boolean {
-  // Write path only (Set/Add), never per packet: a RegExp here is acceptable (STYLE rule: no regex on hot paths).
-  // A capturing group, not `(?:…)`: Espruino 2v29's RegExp matches nothing with one (every Alias was refused there).
-  for (let i = 0; i < patterns.length; i++) if (new RegExp('^(' + patterns[i] + ')$').test(v)) return true;
-  return false;
 }
 
 export function typeName(t: ParamType): string {
