@@ -8,19 +8,13 @@
  * frozen; getters are defined once on OBJECT_BASE; OBJECT_BASE is frozen.
  */
 import {
-  type CommandNode, type EventNode, NodeKind, type ObjAccess, type ObjectNode, type ParamNode, type UniqueKey,
+  type CommandNode, type EventNode, NodeKind, NONE, type ObjAccess, type ObjectNode, type ParamNode, type UniqueKey,
 } from './schema.ts';
 
 /** `b`: bits 0–1 the ObjAccess, then one bit each. */
 export const O_MULTI = 1 << 2;
 export const O_VOLATILE = 1 << 3;
 
-// Shared empty member lists: an XS array costs slots even when empty.
-export const NO_PARAMS: readonly ParamNode[] = Object.freeze([]);
-const NO_OBJECTS: readonly ObjectNode[] = Object.freeze([]);
-const NO_COMMANDS: readonly CommandNode[] = Object.freeze([]);
-const NO_EVENTS: readonly EventNode[] = Object.freeze([]);
-const NO_KEYS: readonly UniqueKey[] = Object.freeze([]);
 
 /** What an object has besides its name and `b`; an absent field is empty (or 0, ""). */
 export interface ObjectMembers {
@@ -39,7 +33,7 @@ export interface ObjectMembers {
  */
 const OBJECT_BASE: Omit<ObjectNode, 'name' | 'path' | 'parent'> & { readonly b?: number } = {
   kind: NodeKind.Object,
-  params: NO_PARAMS, objects: NO_OBJECTS, commands: NO_COMMANDS, events: NO_EVENTS, uniqueKeys: NO_KEYS, maxEntries: 0, persistWhen: '',
+  params: NONE, objects: NONE, commands: NONE, events: NONE, uniqueKeys: NONE, maxEntries: 0, persistWhen: '',
   get multi(): boolean { return (this.b! & O_MULTI) !== 0; },
   get access(): ObjAccess { return (this.b! & 3) as ObjAccess; },
   get volatile(): boolean { return (this.b! & O_VOLATILE) !== 0; },

@@ -25,7 +25,7 @@
  * would mean something else (a second CoAP MTP). A single-instance object's rejected
  * value reads as its default. Anything else malformed rejects the state.
  */
-import { named, type Schema } from './schema.ts';
+import { named } from './schema.ts';
 import { checkValue } from './types/value.ts';
 import type { KeyValueStore, TextSource } from '../platform/types.ts';
 import { TextRead } from '../platform/types.ts';
@@ -95,7 +95,7 @@ function isStringArray(v: unknown): v is string[] {
 }
 
 /** The schema declares the object at instantiated `path` (regex-free: it runs on XS and Espruino). */
-function declares(schema: Schema, path: string): boolean {
+function declares(tree: InstanceTree, path: string): boolean {
   // "Device.LocalAgent.MTP.3.CoAP." → "Device.LocalAgent.MTP.{i}.CoAP."
   const parts = path.split('.');
   for (let i = 0; i < parts.length; i++) {
@@ -104,10 +104,7 @@ function declares(schema: Schema, path: string): boolean {
     for (let k = 0; k < s.length && digits; k++) digits = s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57;
     if (digits) parts[i] = '{i}';
   }
-  const supported = parts.join('.');
-  const objects = schema.objects;
-  for (let i = 0; i < objects.length; i++) if (objects[i]!.path === supported) return true;
-  return false;
+  return tree.objectNodeAt(parts.join('.')) !== undefined;
 }
 
 /**
@@ -192,7 +189,7 @@ class StateLoader {
     for (let i = 0; i < this.dropped.length; i++) if (path.startsWith(this.dropped[i]!)) return;
     let inst = tree.instanceAt(path);
     if (inst === undefined) {
-      if (!declares(tree.schema, path)) return; // an object of a build with more (D14)
+      if (!declares(tree, path)) return; // an object of a build with more (D14)
       const cut = path.lastIndexOf('.', path.length - 2);
       const table = tree.tableAt(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));

@@ -8,9 +8,9 @@ import {
   compactParam, fallbackDefault, forgetInterned, internFacets, type ParamFacets,
   P_HIDDEN, P_IGNORE_CHANGE, P_IMMUTABLE, P_LIST, P_MANDATORY, P_SECURED, P_VOLATILE,
 } from './param-node.ts';
-import { compactObject, NO_PARAMS, O_MULTI, O_VOLATILE } from './object-node.ts';
+import { compactObject, O_MULTI, O_VOLATILE } from './object-node.ts';
 import {
-  type CommandNode, type EventNode, NodeKind, ObjAccess, type ObjectNode, ParamAccess, type ParamGetter, type ParamNode,
+  type CommandNode, type EventNode, NodeKind, NONE, ObjAccess, type ObjectNode, ParamAccess, type ParamGetter, type ParamNode,
   type ParamSetter, ParamType, type ReferenceSpec, type Schema, type UniqueKey,
 } from './schema.ts';
 
@@ -123,11 +123,11 @@ export function alias(): ParamNode {
 /** TR-106 Alias: starts with a letter (XML Schema regex, whole value). */
 export const ALIAS_PATTERN = '[A-Za-z].*';
 
-export function command(name: string, async: boolean, input: readonly ParamNode[] = NO_PARAMS, output: readonly ParamNode[] = NO_PARAMS): CommandNode {
+export function command(name: string, async: boolean, input: readonly ParamNode[] = NONE, output: readonly ParamNode[] = NONE): CommandNode {
   return { kind: NodeKind.Command, name, async, input, output };
 }
 
-export function event(name: string, args: readonly ParamNode[] = NO_PARAMS): EventNode {
+export function event(name: string, args: readonly ParamNode[] = NONE): EventNode {
   return { kind: NodeKind.Event, name, args };
 }
 

@@ -156,14 +156,15 @@ export function sensorParams(node: ObjectNode): readonly ParamNode[] {
 // Declarations ----------------------------------------------------------------------
 
 function subObject(cls: IoTCapabilityClass): ObjectNode {
+  const type = param('Type', T.String, R, { get: typeName });
   switch (cls) {
     case 'BinaryControl': return object('BinaryControl', [
-      param('Type', T.String, R, { get: typeName }),
+      type,
       param('Value', T.Boolean, W, { set: driveBinaryControl }),
       command('Toggle()', true),
     ]);
     case 'LevelControl': return object('LevelControl', [
-      param('Type', T.String, R, { get: typeName }),
+      type,
       param('Value', T.Decimal, W),
       param('Unit', T.String, R, { get: unit }),
       param('MinValue', T.Decimal, R, { get: minValue }),
@@ -173,12 +174,12 @@ function subObject(cls: IoTCapabilityClass): ObjectNode {
       command('StepDown()', true),
     ]);
     case 'BinarySensor': return object('BinarySensor', [
-      param('Type', T.String, R, { get: typeName }),
+      type,
       param('Value', T.Boolean, R, { get: binarySensorValue }),
       param('LastChange', T.DateTime, R, { get: lastChange, ignoreChange: true }),
     ]);
     default: return object('LevelSensor', [
-      param('Type', T.String, R, { get: typeName }),
+      type,
       param('Value', T.Decimal, R, { get: levelSensorValue }),
       param('Unit', T.String, R, { get: unit }),
       param('LowLevel', T.Boolean, R, { get: lowLevel }),
