@@ -123,12 +123,24 @@ export function alias(): ParamNode {
 /** TR-106 Alias: starts with a letter (XML Schema regex, whole value). */
 export const ALIAS_PATTERN = '[A-Za-z].*';
 
+/**
+ * What commands and events inherit: `kind` and the defaults. A node holds as own
+ * properties its name and only what differs (as param-node.ts does for parameters).
+ */
+const COMMAND_BASE: Omit<CommandNode, 'name'> = Object.freeze({ kind: NodeKind.Command, async: false, input: NONE, output: NONE });
+const EVENT_BASE: Omit<EventNode, 'name'> = Object.freeze({ kind: NodeKind.Event, args: NONE });
+
 export function command(name: string, async: boolean, input: readonly ParamNode[] = NONE, output: readonly ParamNode[] = NONE): CommandNode {
-  return { kind: NodeKind.Command, name, async, input, output };
+  // Own properties made while the prototype is Object.prototype: COMMAND_BASE is frozen.
+  const c: { name: string; async?: boolean; input?: readonly ParamNode[]; output?: readonly ParamNode[] } = { name };
+  if (async) c.async = true;
+  if (input.length > 0) c.input = input;
+  if (output.length > 0) c.output = output;
+  return Object.setPrototypeOf(c, COMMAND_BASE) as CommandNode;
 }
 
 export function event(name: string, args: readonly ParamNode[] = NONE): EventNode {
-  return { kind: NodeKind.Event, name, args };
+  return Object.setPrototypeOf(args.length > 0 ? { name, args } : { name }, EVENT_BASE) as EventNode;
 }
 
 export interface ObjectOptions {
