@@ -174,7 +174,15 @@ function uniqueKey(list: readonly string[]): UniqueKey {
   return k;
 }
 
-function makeObject(name: string, multi: boolean, o: ObjectOptions, members: readonly Member[]): ObjectNode {
+/**
+ * A declared member, or a list of them in its place (a list the caller computed: the MTPs'
+ * sub-objects, a firmware's images): one level is flattened, in order — no array spread in
+ * every declaration (flash, #13 item 4).
+ */
+export type Members = readonly (Member | readonly Member[])[];
+
+function makeObject(name: string, multi: boolean, o: ObjectOptions, declared: Members): ObjectNode {
+  const members: readonly Member[] = Array.prototype.concat.apply([], declared as Member[][]);
   const params: ParamNode[] = [];
   const objects: ObjectNode[] = [];
   const commands: CommandNode[] = [];
@@ -193,12 +201,12 @@ function makeObject(name: string, multi: boolean, o: ObjectOptions, members: rea
 }
 
 /** A single-instance object. */
-export function object(name: string, members: readonly Member[], o: ObjectOptions = {}): ObjectNode {
+export function object(name: string, members: Members, o: ObjectOptions = {}): ObjectNode {
   return makeObject(name, false, o, members);
 }
 
 /** A multi-instance object (table). */
-export function table(name: string, o: ObjectOptions, members: readonly Member[]): ObjectNode {
+export function table(name: string, o: ObjectOptions, members: Members): ObjectNode {
   return makeObject(name, true, o, members);
 }
 

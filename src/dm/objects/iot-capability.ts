@@ -202,7 +202,7 @@ export function iotCapabilityObjects(board: BoardDescription): (ObjectNode | Par
       alias(),
       param('Name', T.String, W, { maxLength: 64 }),
       param('Class', T.String, R, { get: className, enumeration: IOT_CLASSES }),
-      ...used.map(subObject),
+      used.map(subObject),
     ]),
   ];
 }
