@@ -78,7 +78,7 @@ export class DataModel implements DataModelApi {
       if (table === undefined || !(number >= 1) || table.row(number) !== undefined) continue;
       const inst = tree.insertRow(table, number);
       for (let k = 0; k < row.values.length; k++) tree.storeValue(inst, row.values[k]![0], row.values[k]![1]);
-      fillKeys(tree, inst, (name, v) => { tree.storeValue(inst, name, v); });
+      fillKeys(tree, inst, null);
     }
     for (let i = 0; i < fd.params.length; i++) {
       const [path, value] = fd.params[i]!;

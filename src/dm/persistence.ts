@@ -91,7 +91,9 @@ export function saveTree(tree: InstanceTree, store: KeyValueStore): void {
 }
 
 function isStringArray(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
 }
 
 /** The schema declares the object at instantiated `path` (regex-free: it runs on XS and Espruino). */

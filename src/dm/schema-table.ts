@@ -157,19 +157,19 @@ type Member = ParamNode | CommandNode | EventNode | ObjectNode;
 /** Unique keys declared since the last buildSchema: every table with the same key shares it. */
 const keys: UniqueKey[] = [];
 
-/** A key's parameter name ("~" marks a non-functional key on its first name). */
-const keyParam = (n: string): string => pooled(n.startsWith('~') ? n.slice(1) : n);
-
 function uniqueKey(list: readonly string[]): UniqueKey {
   const functional = !(list[0] ?? '').startsWith('~');
+  // The key's parameter names ("~" marks a non-functional key on its first name).
+  const params: string[] = [];
+  for (let j = 0; j < list.length; j++) params.push(pooled(list[j]!.startsWith('~') ? list[j]!.slice(1) : list[j]!));
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    if (k.functional !== functional || k.params.length !== list.length) continue;
+    if (k.functional !== functional || k.params.length !== params.length) continue;
     let same = true;
-    for (let j = 0; j < list.length && same; j++) same = k.params[j] === (list[j]!.startsWith('~') ? list[j]!.slice(1) : list[j]);
+    for (let j = 0; j < params.length && same; j++) same = k.params[j] === params[j];
     if (same) return k;
   }
-  const k: UniqueKey = Object.freeze({ params: Object.freeze(list.map(keyParam)), functional });
+  const k: UniqueKey = Object.freeze({ params: Object.freeze(params), functional });
   keys.push(k);
   return k;
 }

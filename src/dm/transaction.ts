@@ -78,8 +78,8 @@ export class ModelTransaction implements Transaction {
     return false;
   }
 
-  /** Stores a value and journals the old one. */
-  private put(inst: ObjectInstance, name: string, value: string): void {
+  /** Stores a value and journals the old one (fillKeys writes the keys it assigns through this). */
+  put(inst: ObjectInstance, name: string, value: string): void {
     this.journal.push(OP_SET, inst, name, inst.stored(name));
     this.tree.putValue(inst, name, value);
   }
@@ -149,7 +149,7 @@ export class ModelTransaction implements Transaction {
     if (this.created === null) this.created = new Set<ObjectInstance>();
     this.created.add(row);
     // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
-    fillKeys(this.tree, row, (name, v) => this.put(row, name, v));
+    fillKeys(this.tree, row, this);
     this.ok();
     return row;
   }
@@ -181,7 +181,8 @@ export class ModelTransaction implements Transaction {
         const v = inst.stored(p.name);
         if (v === undefined || v === '') continue;
         const items = splitList(v);
-        const kept = items.filter((it) => it !== gone && !it.startsWith(gone + '.'));
+        const kept: string[] = [];
+        for (let k = 0; k < items.length; k++) if (items[k] !== gone && !items[k]!.startsWith(gone + '.')) kept.push(items[k]!);
         if (kept.length === items.length) continue;
         if (p.reference.cascade === true) cascade.push(inst);
         else this.put(inst, p.name, kept.join(','));

@@ -38,7 +38,12 @@ function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectI
  * references, enumerations and keys the Agent owns (read-only, like Request.Originator)
  * are left alone.
  */
-export function fillKeys(tree: InstanceTree, row: ObjectInstance, put: (name: string, value: string) => void): void {
+/** Where fillKeys writes: a transaction (journaled), or null for the tree itself (seeding the factory default). */
+export interface KeyWriter {
+  put(inst: ObjectInstance, name: string, value: string): void;
+}
+
+export function fillKeys(tree: InstanceTree, row: ObjectInstance, tx: KeyWriter | null): void {
   const table = tree.tableOf(row);
   const keys = row.node.uniqueKeys;
   for (let k = 0; k < keys.length; k++) {
@@ -47,8 +52,12 @@ export function fillKeys(tree: InstanceTree, row: ObjectInstance, put: (name: st
       const p = named(row.node.params, name);
       if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
       if (row.stored(name) !== undefined) continue;
-      if (p.type === ParamType.String && p.enumeration === null) put(name, freeKeyValue(tree, table, row, p, 'cpe-' + row.number));
-      else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, freeKeyValue(tree, table, row, p, String(row.number)));
+      let v: string;
+      if (p.type === ParamType.String && p.enumeration === null) v = freeKeyValue(tree, table, row, p, 'cpe-' + row.number);
+      else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) v = freeKeyValue(tree, table, row, p, String(row.number));
+      else continue;
+      if (tx === null) tree.storeValue(row, name, v);
+      else tx.put(row, name, v);
     }
   }
 }

@@ -16,24 +16,20 @@
  *
  * Sans-I/O: the BoardIo is the one in the IoTDeviceContext, called synchronously.
  */
-import type { IoTCapabilityDescription } from '../../platform/board.ts';
 import { DmError } from '../errors.ts';
 import type { ObjectInstance } from '../instances.ts';
 import type { CommandInvocation, CommandOutcome, DataModelApi } from '../model-types.ts';
 import { WriteMode } from '../model-types.ts';
 import type { DataModel } from '../model.ts';
+import { named } from '../schema.ts';
 import { formatDateTime } from '../types/value.ts';
 import {
   capabilityIndex, formatLevel, iotCapabilityDefaults, IOT_TABLE, logical, sensorParams, type IoTDeviceContext,
 } from './iot-capability.ts';
 
 function paramValue(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
+  const p = named(inst.node.params, name);
   return p === undefined ? '' : model.read(inst, p);
-}
-
-function boardOf(model: DataModelApi, inst: ObjectInstance): IoTCapabilityDescription | undefined {
-  return model.context.board.capabilities[capabilityIndex(inst.path)];
 }
 
 /** Writes one value as the Agent (listeners fire); a failed write is the command's failure. */
@@ -54,7 +50,7 @@ function toggle(model: DataModelApi, inv: CommandInvocation): CommandOutcome {
 }
 
 function step(model: DataModelApi, inv: CommandInvocation, sign: number): CommandOutcome {
-  const cap = boardOf(model, inv.target);
+  const cap = model.context.board.capabilities[capabilityIndex(inv.target.path)];
   if (cap === undefined) return { err: DmError.CommandFailure, message: 'no such capability on this board', output: null };
   const min = cap.min ?? 0;
   const max = cap.max ?? 1;

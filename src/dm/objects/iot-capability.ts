@@ -211,7 +211,9 @@ export function iotCapabilityObjects(board: BoardDescription): (ObjectNode | Par
 export function iotCapabilityDefaults(board: BoardDescription): { rows: FactoryRow[]; params: [string, string][] } {
   const rows: FactoryRow[] = [];
   const params: [string, string][] = [];
-  board.capabilities.forEach((c, i) => {
+  const caps = board.capabilities;
+  for (let i = 0; i < caps.length; i++) {
+    const c = caps[i]!;
     const path = `${IOT_TABLE}${i + 1}.`;
     rows.push({ path, values: [['Alias', `cpe-${i + 1}`], ['Name', c.name.slice(0, 64)]] });
     if (c.class === 'LevelSensor') {
@@ -221,6 +223,6 @@ export function iotCapabilityDefaults(board: BoardDescription): { rows: FactoryR
       params.push([`${path}LevelControl.Value`, formatLevel(c, c.min ?? 0)]);
       params.push([`${path}LevelControl.StepValue`, formatLevel(c, c.step ?? 1)]);
     }
-  });
+  }
   return { rows, params };
 }
