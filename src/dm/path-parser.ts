@@ -63,29 +63,6 @@ function skipSpace(c: Cursor): void {
   while (c.i < c.s.length && (c.s[c.i] === ' ' || c.s[c.i] === '\t')) c.i++;
 }
 
-function readOperator(c: Cursor): SearchOp | 0 {
-  const a = c.s[c.i];
-  const b = c.s[c.i + 1];
-  if (b === '=') {
-    const op = a === '=' ? SearchOp.Eq : a === '!' ? SearchOp.Ne : a === '~' ? SearchOp.Contains : a === '<' ? SearchOp.Le : a === '>' ? SearchOp.Ge : 0;
-    if (op !== 0) c.i += 2;
-    return op;
-  }
-  if (a === '<') { c.i++; return SearchOp.Lt; }
-  if (a === '>') { c.i++; return SearchOp.Gt; }
-  return 0;
-}
-
-/** Quoted literal with %22/%25 decoded; c.i on the opening quote. */
-function readLiteral(c: Cursor): string {
-  const start = ++c.i;
-  const end = c.s.indexOf('"', start);
-  if (end < 0) { c.error = `unterminated string at ${start - 1}`; return ''; }
-  c.i = end + 1;
-  const raw = c.s.slice(start, end);
-  return raw.indexOf('%') < 0 ? raw : raw.split('%22').join('"').split('%25').join('%');
-}
-
 function readTerm(c: Cursor): SearchTerm | null {
   skipSpace(c);
   const steps: RelativeStep[] = [];
@@ -99,15 +76,25 @@ function readTerm(c: Cursor): SearchTerm | null {
     c.i++;
   }
   skipSpace(c);
-  const op = readOperator(c);
+  // == != ~= <= >= < >
+  const a = c.s[c.i];
+  const two = c.s[c.i + 1] === '=';
+  const op = two ? (a === '=' ? SearchOp.Eq : a === '!' ? SearchOp.Ne : a === '~' ? SearchOp.Contains : a === '<' ? SearchOp.Le : a === '>' ? SearchOp.Ge : 0)
+    : a === '<' ? SearchOp.Lt : a === '>' ? SearchOp.Gt : 0;
   if (op === 0) { c.error = `expected an operator at ${c.i}`; return null; }
+  c.i += two ? 2 : 1;
   skipSpace(c);
   let value: string;
   let quoted = false;
   if (c.s[c.i] === '"') {
-    value = readLiteral(c);
+    // A quoted literal, %22 and %25 decoded.
+    const start = ++c.i;
+    const end = c.s.indexOf('"', start);
+    if (end < 0) { c.error = `unterminated string at ${start - 1}`; return null; }
+    c.i = end + 1;
+    value = c.s.slice(start, end);
+    if (value.indexOf('%') >= 0) value = value.split('%22').join('"').split('%25').join('%');
     quoted = true;
-    if (c.error) return null;
   } else {
     const start = c.i;
     while (c.i < c.s.length) {
@@ -120,21 +107,6 @@ function readTerm(c: Cursor): SearchTerm | null {
   }
   skipSpace(c);
   return { steps, op, value, quoted };
-}
-
-/** "[" term ("&&" term)* "]"; c.i on "[". */
-function readExpression(c: Cursor): SearchTerm[] | null {
-  c.i++;
-  const terms: SearchTerm[] = [];
-  for (;;) {
-    const t = readTerm(c);
-    if (t === null) return null;
-    terms.push(t);
-    if (c.s[c.i] === ']') { c.i++; return terms; }
-    if (c.s[c.i] === '&' && c.s[c.i + 1] === '&') { c.i += 2; continue; }
-    c.error = `expected "&&" or "]" at ${c.i}`;
-    return null;
-  }
 }
 
 /**
@@ -155,8 +127,17 @@ export function parsePath(path: string, supported = false): ParsedPath {
     if (ch === 91 /* [ */) {
       if (supported) return fail(`search expression in a supported-DM path at ${c.i}`);
       if (!afterTable) return fail(`instance identifier without a table name at ${c.i}`);
-      const terms = readExpression(c);
-      if (terms === null) return fail(c.error);
+      // "[" term ("&&" term)* "]"
+      c.i++;
+      const terms: SearchTerm[] = [];
+      for (;;) {
+        const t = readTerm(c);
+        if (t === null) return fail(c.error);
+        terms.push(t);
+        if (c.s[c.i] === ']') { c.i++; break; }
+        if (c.s[c.i] !== '&' || c.s[c.i + 1] !== '&') return fail(`expected "&&" or "]" at ${c.i}`);
+        c.i += 2;
+      }
       segments.push({ kind: SegmentKind.Search, name: '', number: 0, terms, follow: null });
       search = true;
     } else if (ch === 42 /* * */) {

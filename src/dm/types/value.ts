@@ -77,28 +77,6 @@ function isBase64(s: string): number {
 }
 
 /**
- * TR-106 strings are XML Schema strings (App. I.4), whose characters are XML 1.0 `Char`
- * (§2.2): no C0 control other than tab, LF and CR, no surrogate halves (what a decoder
- * makes of bytes that are not UTF-8 arrives as U+FFFD, refused before, in the codec),
- * no U+FFFE/U+FFFF. DEL and the C1 controls, which §2.2 discourages, are refused too
- * (issue #16: control bytes were stored in string parameters).
- */
-function isXmlString(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f) continue;
-    if (c < 0x20) { if (c !== 0x09 && c !== 0x0a && c !== 0x0d) return false; continue; }
-    if (c <= 0x9f || c === 0xfffe || c === 0xffff) return false;
-    if (c >= 0xd800 && c <= 0xdbff) { // a high surrogate needs its low one
-      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (d < 0xdc00 || d > 0xdfff) return false;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
-  }
-  return true;
-}
-
-/**
  * Canonical USP string of one scalar value of `type`, or null when it is not in the
  * type's lexical space (booleans "1"/"0" → "true"/"false", integers without "+" or
  * leading zeros, others unchanged). Range limits of the type itself are checked here.
@@ -133,7 +111,23 @@ export function canonicalValue(type: ParamType, s: string): string | null {
       return s;
     }
     case ParamType.String:
-      return isXmlString(s) ? s : null;
+      // TR-106 strings are XML Schema strings (App. I.4), whose characters are XML 1.0 `Char`
+      // (§2.2): no C0 control other than tab, LF and CR, no surrogate halves (what a decoder
+      // makes of bytes that are not UTF-8 arrives as U+FFFD, refused before, in the codec),
+      // no U+FFFE/U+FFFF. DEL and the C1 controls, which §2.2 discourages, are refused too
+      // (issue #16: control bytes were stored in string parameters).
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x20 && c < 0x7f) continue;
+        if (c < 0x20) { if (c !== 0x09 && c !== 0x0a && c !== 0x0d) return null; continue; }
+        if (c <= 0x9f || c === 0xfffe || c === 0xffff) return null;
+        if (c >= 0xd800 && c <= 0xdbff) { // a high surrogate needs its low one
+          const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+          if (d < 0xdc00 || d > 0xdfff) return null;
+          i++;
+        } else if (c >= 0xdc00 && c <= 0xdfff) return null;
+      }
+      return s;
     default:
       return s;
   }
