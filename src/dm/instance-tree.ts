@@ -25,18 +25,6 @@ import { checkValue } from './types/value.ts';
 /** Parsed paths kept (FIFO) by default; a path string longer than a message is never repeated anyway. */
 export const PARSE_CACHE_SIZE = 8;
 
-/** Row number written at path[start, end): canonical decimal ≥ 1, else 0. */
-function rowNumber(path: string, start: number, end: number): number {
-  if (end === start || end - start > 9 || path.charCodeAt(start) === 48) return 0;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = path.charCodeAt(i);
-    if (c < 48 || c > 57) return 0;
-    n = n * 10 + (c - 48);
-  }
-  return n;
-}
-
 export class InstanceTree implements SearchContext {
   root: ObjectInstance;
   private readonly parseCache = new Map<string, ParsedPath>();
@@ -64,8 +52,15 @@ export class InstanceTree implements SearchContext {
       const end = path.indexOf('.', start);
       if (end < 0) return undefined; // an object or table path ends with "."
       let next: ObjectInstance | Table | null | undefined;
-      if (cur instanceof Table) next = cur.row(rowNumber(path, start, end));
-      else {
+      if (cur instanceof Table) {
+        // The row number written at path[start, end): canonical decimal ≥ 1, else 0 (no row).
+        let n = end === start || end - start > 9 || path.charCodeAt(start) === 48 ? -1 : 0;
+        for (let i = start; i < end && n >= 0; i++) {
+          const c = path.charCodeAt(i);
+          n = c < 48 || c > 57 ? -1 : n * 10 + (c - 48);
+        }
+        next = cur.row(n < 0 ? 0 : n);
+      } else {
         const objects = cur.node.objects;
         next = undefined;
         for (let i = 0; i < objects.length; i++) {
