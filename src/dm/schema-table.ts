@@ -182,7 +182,8 @@ function uniqueKey(list: readonly string[]): UniqueKey {
 export type Members = readonly (Member | readonly Member[])[];
 
 function makeObject(name: string, multi: boolean, o: ObjectOptions, declared: Members): ObjectNode {
-  const members: readonly Member[] = Array.prototype.concat.apply([], declared as Member[][]);
+  const flat: Member[] = [];
+  const members: readonly Member[] = flat.concat.apply(flat, declared as Member[][]);
   const params: ParamNode[] = [];
   const objects: ObjectNode[] = [];
   const commands: CommandNode[] = [];

@@ -212,7 +212,7 @@ export class ModelTransaction implements Transaction {
       } else {
         this.tree.restoreRow(j[e + 2] as Table, inst);
       }
-      j.length = e;
+      j.splice(e, STRIDE);
     }
     this.ok();
   }
