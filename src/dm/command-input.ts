@@ -48,7 +48,9 @@ function checkTemplated(arg: ParamNode, input: ReadonlyMap<string, string>, out:
 export function checkCommandInput(command: CommandNode, input: ReadonlyMap<string, string>): CommandInputCheck {
   const out = new Map<string, string>();
   let seen: Map<string, Set<string>> | null = null;
-  for (const arg of command.input) {
+  const args = command.input;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (arg.name.indexOf('.{i}.') > 0) {
       if (seen === null) seen = new Map();
       const why = checkTemplated(arg, input, out, seen);

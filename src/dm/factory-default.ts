@@ -20,7 +20,7 @@ export const FULL_ACCESS_ROLE = 'Device.LocalAgent.ControllerTrust.Role.1';
 export const UNTRUSTED_ROLE = 'Device.LocalAgent.ControllerTrust.Role.2';
 
 export function createFactoryDefault(board: BoardDescription, o: FactoryOptions = {}): FactoryDefault {
-  const rows: FactoryRow[] = [
+  const own: FactoryRow[] = [
     { path: FULL_ACCESS_ROLE + '.', values: [['Alias', 'cpe-1'], ['Enable', 'true'], ['Name', 'Full Access']] },
     {
       path: FULL_ACCESS_ROLE + '.Permission.1.',
@@ -34,14 +34,12 @@ export function createFactoryDefault(board: BoardDescription, o: FactoryOptions 
         ['Param', '----'], ['Obj', '----'], ['InstantiatedObj', '----'], ['CommandEvent', '----']],
     },
     { path: 'Device.LocalAgent.MTP.1.', values: [['Alias', 'cpe-1'], ['Enable', 'true'], ['Protocol', 'CoAP']] },
-    ...(o.rows ?? []),
   ];
-  const params: (readonly [string, string])[] = [
+  const ownParams: (readonly [string, string])[] = [
     ['Device.DeviceInfo.FriendlyName', board.identity.modelName.slice(0, 32)],
     ['Device.LocalAgent.ControllerTrust.UntrustedRole', UNTRUSTED_ROLE],
     ['Device.LocalAgent.MTP.1.CoAP.Port', String(o.coapPort ?? 5683)],
     ['Device.LocalAgent.MTP.1.CoAP.Path', o.coapPath ?? 'usp'],
-    ...(o.params ?? []),
   ];
-  return { rows, params };
+  return { rows: own.concat(o.rows ?? []), params: ownParams.concat(o.params ?? []) };
 }

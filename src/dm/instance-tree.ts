@@ -25,18 +25,6 @@ import { checkValue } from './types/value.ts';
 /** Parsed paths kept (FIFO) by default; a path string longer than a message is never repeated anyway. */
 export const PARSE_CACHE_SIZE = 8;
 
-/** Row number written at path[start, end): canonical decimal ≥ 1, else 0. */
-function rowNumber(path: string, start: number, end: number): number {
-  if (end === start || end - start > 9 || path.charCodeAt(start) === 48) return 0;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = path.charCodeAt(i);
-    if (c < 48 || c > 57) return 0;
-    n = n * 10 + (c - 48);
-  }
-  return n;
-}
-
 export class InstanceTree implements SearchContext {
   root: ObjectInstance;
   private readonly parseCache = new Map<string, ParsedPath>();
@@ -64,8 +52,15 @@ export class InstanceTree implements SearchContext {
       const end = path.indexOf('.', start);
       if (end < 0) return undefined; // an object or table path ends with "."
       let next: ObjectInstance | Table | null | undefined;
-      if (cur instanceof Table) next = cur.row(rowNumber(path, start, end));
-      else {
+      if (cur instanceof Table) {
+        // The row number written at path[start, end): canonical decimal ≥ 1, else 0 (no row).
+        let n = end === start || end - start > 9 || path.charCodeAt(start) === 48 ? -1 : 0;
+        for (let i = start; i < end && n >= 0; i++) {
+          const c = path.charCodeAt(i);
+          n = c < 48 || c > 57 ? -1 : n * 10 + (c - 48);
+        }
+        next = cur.row(n < 0 ? 0 : n);
+      } else {
         const objects = cur.node.objects;
         next = undefined;
         for (let i = 0; i < objects.length; i++) {
@@ -178,11 +173,6 @@ export class InstanceTree implements SearchContext {
     }
   }
 
-  /** The stored value (undefined when the parameter holds its default). */
-  stored(inst: ObjectInstance, name: string): string | undefined {
-    return inst.stored(name);
-  }
-
   /** Value of a parameter in USP string form: getter, stored, default or row count. Hidden params read "". */
   read(inst: ObjectInstance, param: ParamNode): string {
     if (param.hidden) return '';
@@ -221,9 +211,17 @@ export class InstanceTree implements SearchContext {
     if (parsed.err !== 0 || parsed.kind !== PathKind.Object) return undefined;
     // A reference holds a Path Name, at most with key addressing (R-ARC.11): no wildcard and no
     // reference hops, which also rules out a weak reference whose search follows itself forever.
-    for (const seg of parsed.segments) {
+    const segs = parsed.segments;
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i]!;
       if (seg.kind === SegmentKind.Wildcard || seg.follow !== null) return undefined;
-      if (seg.terms !== null) for (const t of seg.terms) for (const step of t.steps) if (step.follow !== null) return undefined;
+      const terms = seg.terms;
+      if (terms !== null) {
+        for (let t = 0; t < terms.length; t++) {
+          const steps = terms[t]!.steps;
+          for (let k = 0; k < steps.length; k++) if (steps[k]!.follow !== null) return undefined;
+        }
+      }
     }
     const r = resolveParsed(this, this.root, parsed);
     return r.err === 0 && r.tables.length === 0 && r.objects.length === 1 ? r.objects[0] : undefined;

@@ -14,10 +14,10 @@
  * only grows and is persisted (R-ARC.8, §4 item 8); paths use instance numbers;
  * `rows` is in number order. Only the instance tree (instance-tree.ts) changes them.
  */
-import type { ObjectNode } from './schema.ts';
+import { NONE, type ObjectNode } from './schema.ts';
 
 /** Shared by every instance without stored values / sub-objects and every empty table: never written. */
-export const NONE: readonly never[] = Object.freeze([]);
+export { NONE };
 
 export class ObjectInstance {
   /**

@@ -70,16 +70,18 @@ export class DataModel implements DataModelApi {
   private seed(): void {
     const tree = this.tree;
     const fd = typeof this.factoryDefault === 'function' ? this.factoryDefault() : this.factoryDefault;
-    for (const row of fd.rows) {
+    for (let i = 0; i < fd.rows.length; i++) {
+      const row = fd.rows[i]!;
       const cut = row.path.lastIndexOf('.', row.path.length - 2);
       const table = tree.tableAt(row.path.slice(0, cut + 1));
       const number = Number(row.path.slice(cut + 1, -1));
       if (table === undefined || !(number >= 1) || table.row(number) !== undefined) continue;
       const inst = tree.insertRow(table, number);
-      for (const [name, value] of row.values) tree.storeValue(inst, name, value);
-      fillKeys(tree, inst, (name, v) => { tree.storeValue(inst, name, v); });
+      for (let k = 0; k < row.values.length; k++) tree.storeValue(inst, row.values[k]![0], row.values[k]![1]);
+      fillKeys(tree, inst, null);
     }
-    for (const [path, value] of fd.params) {
+    for (let i = 0; i < fd.params.length; i++) {
+      const [path, value] = fd.params[i]!;
       const dot = path.lastIndexOf('.');
       const inst = tree.instanceAt(path.slice(0, dot + 1));
       if (inst !== undefined) tree.storeValue(inst, path.slice(dot + 1), value);
@@ -104,8 +106,8 @@ export class DataModel implements DataModelApi {
   covers(path: string, inst: ObjectInstance): boolean {
     const r = this.resolve(path);
     if (r.err !== 0 || r.kind !== PathKind.Object) return false;
-    for (const o of r.objects) if (inst.path.startsWith(o.path)) return true;
-    for (const t of r.tables) if (inst.path.startsWith(t.path)) return true;
+    for (let i = 0; i < r.objects.length; i++) if (inst.path.startsWith(r.objects[i]!.path)) return true;
+    for (let i = 0; i < r.tables.length; i++) if (inst.path.startsWith(r.tables[i]!.path)) return true;
     return false;
   }
 
@@ -127,8 +129,10 @@ export class DataModel implements DataModelApi {
 
   uniqueKeyValues(inst: ObjectInstance): Map<string, string> {
     const out = new Map<string, string>();
-    for (const key of inst.node.uniqueKeys) {
-      for (const name of key.params) {
+    const keys = inst.node.uniqueKeys;
+    for (let k = 0; k < keys.length; k++) {
+      for (let i = 0; i < keys[k]!.params.length; i++) {
+        const name = keys[k]!.params[i]!;
         const p = named(inst.node.params, name);
         if (p !== undefined) out.set(name, this.read(inst, p));
       }
@@ -184,7 +188,7 @@ export class DataModel implements DataModelApi {
       const v = this.read(w.inst, w.param);
       if (v === w.last) continue;
       w.last = v;
-      for (const l of this.listeners) l.handleValueChange(w.inst, w.param, v);
+      for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!.handleValueChange(w.inst, w.param, v);
     }
   }
 

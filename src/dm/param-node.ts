@@ -1,16 +1,17 @@
 /**
  * Compact storage of ParamNode (schema.ts). A parameter holds as own properties only its
- * name, one small integer packing its type, access and boolean facets (`b`), its default
- * when it is not the type's usual one (`d`), and, when it has any, a record of its
- * other facets (`f`) interned at declaration time, so equal facets are one shared
- * record. Everything else — `kind`, the defaults, the accessors — lives once on the
- * prototype. Every own property costs: a 16-byte slot in XS when the schema is not
+ * name, one small integer packing its type, access and boolean facets (`b`) and its default
+ * when it is not the type's usual one (`d`). Its prototype is, when it has any, the record
+ * of its other facets interned at declaration time, so equal facets are one shared
+ * record; that record's prototype (or the parameter's, without one) is PARAM_BASE, which
+ * holds `kind`, every facet's default as a plain value and the accessors of `b`.
+ * Every own property costs: a 16-byte slot in XS when the schema is not
  * preloaded into flash, a JsVar block in Espruino (docs/espruino.md#memory: a boolean
  * costs two blocks there, a small integer one, an unused facet none).
  *
  * Invariants: a facets record holds only facets that differ from their default and is
- * never changed once interned; getters are defined once on the prototype (no per-node
- * closures); the prototype is frozen.
+ * never changed once interned; getters are defined once on PARAM_BASE (no per-node
+ * closures); PARAM_BASE and every facets record are frozen.
  */
 import {
   NodeKind, type ParamAccess, type ParamGetter, type ParamNode, type ParamSetter, ParamType, type ReferenceSpec, ValueChange,
@@ -51,72 +52,59 @@ export function fallbackDefault(type: ParamType, list: boolean): string {
   return type === ParamType.DateTime ? '0001-01-01T00:00:00Z' : '0';
 }
 
-export class CompactParam implements ParamNode {
-  readonly name: string;
-  /** Type, access and boolean facets (the P_* bits). */
+/**
+ * What every parameter inherits: the facets' defaults as plain values (a facets record
+ * with this as its prototype only holds what differs) and the accessors of `b` and `d`.
+ * Values, not getters, for the facets: a getter is a function in flash (#13 item 4).
+ */
+const PARAM_BASE: Omit<ParamNode, 'name'> = {
+  kind: NodeKind.Param,
+  minLength: 0, maxLength: 0, rangeMin: '', rangeMax: '', enumeration: null, patterns: null, minItems: 0, maxItems: 0,
+  listMaxLength: 0, reference: null, entriesOf: '', getter: null, setter: null,
+  get type(): ParamType { return ((this as CompactParam).b & TYPE_BITS) as ParamType; },
+  get access(): ParamAccess { return (((this as CompactParam).b >> ACCESS_SHIFT) & 3) as ParamAccess; },
+  get defaultValue(): string { return (this as CompactParam).d ?? fallbackDefault(this.type, this.list); },
+  get list(): boolean { return ((this as CompactParam).b & P_LIST) !== 0; },
+  get secured(): boolean { return ((this as CompactParam).b & P_SECURED) !== 0; },
+  get hidden(): boolean { return ((this as CompactParam).b & P_HIDDEN) !== 0; },
+  get valueChange(): ValueChange { return ((this as CompactParam).b & P_IGNORE_CHANGE) !== 0 ? ValueChange.WillIgnore : ValueChange.Allowed; },
+  get mandatory(): boolean { return ((this as CompactParam).b & P_MANDATORY) !== 0; },
+  get volatile(): boolean { return ((this as CompactParam).b & P_VOLATILE) !== 0; },
+  get immutable(): boolean { return ((this as CompactParam).b & P_IMMUTABLE) !== 0; },
+};
+Object.freeze(PARAM_BASE);
+
+/** A parameter's own properties: its name, type/access/flags (`b`) and, when not the type's usual one, its default (`d`). */
+interface CompactParam extends ParamNode {
   readonly b: number;
-  /** The default, only when it is not fallbackDefault(type, list). */
-  declare readonly d?: string;
-  /** The other facets, only when one differs from its default; shared (internFacets). */
-  declare readonly f?: ParamFacets;
-
-  constructor(name: string, b: number, d: string | undefined, f: ParamFacets | undefined) {
-    this.name = name;
-    this.b = b;
-    if (d !== undefined) this.d = d;
-    if (f !== undefined) this.f = f;
-  }
-
-  get kind(): typeof NodeKind.Param { return NodeKind.Param; }
-  get type(): ParamType { return (this.b & TYPE_BITS) as ParamType; }
-  get access(): ParamAccess { return ((this.b >> ACCESS_SHIFT) & 3) as ParamAccess; }
-  get defaultValue(): string { return this.d ?? fallbackDefault(this.type, this.list); }
-  get list(): boolean { return (this.b & P_LIST) !== 0; }
-  get secured(): boolean { return (this.b & P_SECURED) !== 0; }
-  get hidden(): boolean { return (this.b & P_HIDDEN) !== 0; }
-  get valueChange(): ValueChange { return (this.b & P_IGNORE_CHANGE) !== 0 ? ValueChange.WillIgnore : ValueChange.Allowed; }
-  get mandatory(): boolean { return (this.b & P_MANDATORY) !== 0; }
-  get volatile(): boolean { return (this.b & P_VOLATILE) !== 0; }
-  get immutable(): boolean { return (this.b & P_IMMUTABLE) !== 0; }
-  get minLength(): number { return this.f?.minLength ?? 0; }
-  get maxLength(): number { return this.f?.maxLength ?? 0; }
-  get rangeMin(): string { return this.f?.rangeMin ?? ''; }
-  get rangeMax(): string { return this.f?.rangeMax ?? ''; }
-  get enumeration(): readonly string[] | null { return this.f?.enumeration ?? null; }
-  get patterns(): readonly string[] | null { return this.f?.patterns ?? null; }
-  get minItems(): number { return this.f?.minItems ?? 0; }
-  get maxItems(): number { return this.f?.maxItems ?? 0; }
-  get listMaxLength(): number { return this.f?.listMaxLength ?? 0; }
-  get reference(): ReferenceSpec | null { return this.f?.reference ?? null; }
-  get entriesOf(): string { return this.f?.entriesOf ?? ''; }
-  get getter(): ParamGetter | null { return this.f?.getter ?? null; }
-  get setter(): ParamSetter | null { return this.f?.setter ?? null; }
-}
-Object.freeze(CompactParam.prototype);
-Object.freeze(CompactParam);
-
-/** Packs type, access and the boolean facets into CompactParam.b. */
-export function packParam(type: ParamType, access: ParamAccess, flags: number): number {
-  return type | (access << ACCESS_SHIFT) | flags;
+  readonly d?: string;
 }
 
-function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+/**
+ * A parameter node: own `name`, `b` and `d`; its prototype is its interned facets record
+ * (internFacets), or PARAM_BASE when it has none.
+ */
+export function compactParam(name: string, type: ParamType, access: ParamAccess, flags: number, d: string | undefined, f: ParamFacets | undefined): ParamNode {
+  // Own properties made while the prototype is Object.prototype: PARAM_BASE is frozen.
+  const n: { name: string; b: number; d?: string } = { name, b: type | (access << ACCESS_SHIFT) | flags };
+  if (d !== undefined) n.d = d;
+  return Object.setPrototypeOf(n, f ?? PARAM_BASE) as ParamNode;
+}
+
+/** Facets read through PARAM_BASE: an absent list or reference is null. */
+function sameStrings(a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): boolean {
   if (a === b) return true;
-  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  if (!a || !b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function sameReference(a: ReferenceSpec | undefined, b: ReferenceSpec | undefined): boolean {
-  if (a === b) return true;
-  return a !== undefined && b !== undefined && a.strong === b.strong && a.targetParent === b.targetParent && a.cascade === b.cascade;
 }
 
 function sameFacets(a: ParamFacets, b: ParamFacets): boolean {
   return a.getter === b.getter && a.setter === b.setter && a.entriesOf === b.entriesOf && a.minLength === b.minLength &&
     a.maxLength === b.maxLength && a.rangeMin === b.rangeMin && a.rangeMax === b.rangeMax && a.minItems === b.minItems &&
     a.maxItems === b.maxItems && a.listMaxLength === b.listMaxLength && sameStrings(a.enumeration, b.enumeration) &&
-    sameStrings(a.patterns, b.patterns) && sameReference(a.reference, b.reference);
+    sameStrings(a.patterns, b.patterns) && (a.reference === b.reference || (!!a.reference && !!b.reference &&
+      a.reference.strong === b.reference.strong && a.reference.targetParent === b.reference.targetParent && a.reference.cascade === b.reference.cascade));
 }
 
 /**
@@ -132,6 +120,8 @@ export function forgetInterned(): void {
 
 /** The shared record equal to `f` (a new one is frozen and kept). */
 export function internFacets(f: ParamFacets): ParamFacets {
+  // Compared as they will read: facets left out read PARAM_BASE's defaults.
+  Object.setPrototypeOf(f, PARAM_BASE);
   for (let i = 0; i < interned.length; i++) if (sameFacets(interned[i]!, f)) return interned[i]!;
   if (f.reference !== undefined) Object.freeze(f.reference);
   interned.push(Object.freeze(f));

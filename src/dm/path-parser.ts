@@ -13,23 +13,14 @@ import { DmError } from './errors.ts';
 import {
   type ParsedPath, PathKind, type PathSegment, type RefFollow, type RelativeStep, SearchOp, type SearchTerm, SegmentKind,
 } from './path-types.ts';
+import { isDigit } from './types/date-time.ts';
 
 const NO_TERMS = null;
 const FIRST_ITEM: RefFollow = Object.freeze({ item: 1 });
 const ALL_ITEMS: RefFollow = Object.freeze({ item: -1 });
 
-function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57);
-}
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function fail(message: string, kind: PathKind = PathKind.Object): ParsedPath {
-  return { err: DmError.InvalidPathSyntax, message, kind, segments: [], search: false };
+function fail(message: string): ParsedPath {
+  return { err: DmError.InvalidPathSyntax, message, kind: PathKind.Object, segments: [], search: false };
 }
 
 /** Scanner state for one parse; a plain object per call (paths are per-message, not per-packet). */
@@ -39,11 +30,13 @@ interface Cursor {
   error: string;
 }
 
+/** `[A-Za-z_][A-Za-z_0-9]*` at c.i, or "" (c.i unchanged). */
 function readName(c: Cursor): string {
   const start = c.i;
-  if (c.i >= c.s.length || !isNameStart(c.s.charCodeAt(c.i))) return '';
-  c.i++;
-  while (c.i < c.s.length && isNameChar(c.s.charCodeAt(c.i))) c.i++;
+  for (; c.i < c.s.length; c.i++) {
+    const ch = c.s.charCodeAt(c.i);
+    if (!((ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 95 || (c.i > start && isDigit(ch)))) break;
+  }
   return c.s.slice(start, c.i);
 }
 
@@ -70,29 +63,6 @@ function skipSpace(c: Cursor): void {
   while (c.i < c.s.length && (c.s[c.i] === ' ' || c.s[c.i] === '\t')) c.i++;
 }
 
-function readOperator(c: Cursor): SearchOp | 0 {
-  const a = c.s[c.i];
-  const b = c.s[c.i + 1];
-  if (b === '=') {
-    const op = a === '=' ? SearchOp.Eq : a === '!' ? SearchOp.Ne : a === '~' ? SearchOp.Contains : a === '<' ? SearchOp.Le : a === '>' ? SearchOp.Ge : 0;
-    if (op !== 0) c.i += 2;
-    return op;
-  }
-  if (a === '<') { c.i++; return SearchOp.Lt; }
-  if (a === '>') { c.i++; return SearchOp.Gt; }
-  return 0;
-}
-
-/** Quoted literal with %22/%25 decoded; c.i on the opening quote. */
-function readLiteral(c: Cursor): string {
-  const start = ++c.i;
-  const end = c.s.indexOf('"', start);
-  if (end < 0) { c.error = `unterminated string at ${start - 1}`; return ''; }
-  c.i = end + 1;
-  const raw = c.s.slice(start, end);
-  return raw.indexOf('%') < 0 ? raw : raw.split('%22').join('"').split('%25').join('%');
-}
-
 function readTerm(c: Cursor): SearchTerm | null {
   skipSpace(c);
   const steps: RelativeStep[] = [];
@@ -106,15 +76,25 @@ function readTerm(c: Cursor): SearchTerm | null {
     c.i++;
   }
   skipSpace(c);
-  const op = readOperator(c);
+  // == != ~= <= >= < >
+  const a = c.s[c.i];
+  const two = c.s[c.i + 1] === '=';
+  const op = two ? (a === '=' ? SearchOp.Eq : a === '!' ? SearchOp.Ne : a === '~' ? SearchOp.Contains : a === '<' ? SearchOp.Le : a === '>' ? SearchOp.Ge : 0)
+    : a === '<' ? SearchOp.Lt : a === '>' ? SearchOp.Gt : 0;
   if (op === 0) { c.error = `expected an operator at ${c.i}`; return null; }
+  c.i += two ? 2 : 1;
   skipSpace(c);
   let value: string;
   let quoted = false;
   if (c.s[c.i] === '"') {
-    value = readLiteral(c);
+    // A quoted literal, %22 and %25 decoded.
+    const start = ++c.i;
+    const end = c.s.indexOf('"', start);
+    if (end < 0) { c.error = `unterminated string at ${start - 1}`; return null; }
+    c.i = end + 1;
+    value = c.s.slice(start, end);
+    if (value.indexOf('%') >= 0) value = value.split('%22').join('"').split('%25').join('%');
     quoted = true;
-    if (c.error) return null;
   } else {
     const start = c.i;
     while (c.i < c.s.length) {
@@ -127,21 +107,6 @@ function readTerm(c: Cursor): SearchTerm | null {
   }
   skipSpace(c);
   return { steps, op, value, quoted };
-}
-
-/** "[" term ("&&" term)* "]"; c.i on "[". */
-function readExpression(c: Cursor): SearchTerm[] | null {
-  c.i++;
-  const terms: SearchTerm[] = [];
-  for (;;) {
-    const t = readTerm(c);
-    if (t === null) return null;
-    terms.push(t);
-    if (c.s[c.i] === ']') { c.i++; return terms; }
-    if (c.s[c.i] === '&' && c.s[c.i + 1] === '&') { c.i += 2; continue; }
-    c.error = `expected "&&" or "]" at ${c.i}`;
-    return null;
-  }
 }
 
 /**
@@ -162,8 +127,17 @@ export function parsePath(path: string, supported = false): ParsedPath {
     if (ch === 91 /* [ */) {
       if (supported) return fail(`search expression in a supported-DM path at ${c.i}`);
       if (!afterTable) return fail(`instance identifier without a table name at ${c.i}`);
-      const terms = readExpression(c);
-      if (terms === null) return fail(c.error);
+      // "[" term ("&&" term)* "]"
+      c.i++;
+      const terms: SearchTerm[] = [];
+      for (;;) {
+        const t = readTerm(c);
+        if (t === null) return fail(c.error);
+        terms.push(t);
+        if (c.s[c.i] === ']') { c.i++; break; }
+        if (c.s[c.i] !== '&' || c.s[c.i + 1] !== '&') return fail(`expected "&&" or "]" at ${c.i}`);
+        c.i += 2;
+      }
       segments.push({ kind: SegmentKind.Search, name: '', number: 0, terms, follow: null });
       search = true;
     } else if (ch === 42 /* * */) {
@@ -187,36 +161,27 @@ export function parsePath(path: string, supported = false): ParsedPath {
       const start = c.i;
       const name = readName(c);
       if (name === '') return fail(c.i >= path.length ? 'path ends after "."' : `unexpected "${path[c.i]}" at ${c.i}`);
-      if (segments.length > 0 && c.i === path.length) {
-        segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow: null });
-        kind = PathKind.Param;
-        break;
-      }
-      if (path[c.i] === '(' && path[c.i + 1] === ')' && c.i + 2 === path.length && segments.length > 0) {
-        segments.push({ kind: SegmentKind.Name, name: name + '()', number: 0, terms: NO_TERMS, follow: null });
-        kind = PathKind.Command;
-        break;
-      }
-      if (path[c.i] === '!' && c.i + 1 === path.length && segments.length > 0) {
-        segments.push({ kind: SegmentKind.Name, name: name + '!', number: 0, terms: NO_TERMS, follow: null });
-        kind = PathKind.Event;
-        break;
+      // The last name, after the first: a parameter, "name()" a command, "name!" an event.
+      if (segments.length > 0) {
+        const n = path.length - c.i;
+        const last = n === 0 ? PathKind.Param : n === 2 && path.endsWith('()') ? PathKind.Command : n === 1 && path.endsWith('!') ? PathKind.Event : 0;
+        if (last !== 0) {
+          segments.push({ kind: SegmentKind.Name, name: n === 0 ? name : name + path.slice(c.i), number: 0, terms: NO_TERMS, follow: null });
+          kind = last;
+          break;
+        }
       }
       const follow = supported ? null : readFollow(c);
       if (c.error) return fail(c.error);
       if (follow !== null) {
         if (segments.length === 0) return fail(`reference following on the root at ${start}`);
         search = true;
-        if (c.i === path.length) {
-          segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow });
-          kind = PathKind.Object;
-          break;
-        }
       }
       segments.push({ kind: SegmentKind.Name, name, number: 0, terms: NO_TERMS, follow });
     }
     if (c.i === path.length) {
-      // Only reachable after an instance identifier with no trailing "." (reference values, R-ARC.11).
+      // After an instance identifier with no trailing "." (reference values, R-ARC.11), or a
+      // name ending in a reference hop ("…Recipient+"): an object path.
       break;
     }
     if (path[c.i] !== '.') return fail(`expected "." at ${c.i}`);

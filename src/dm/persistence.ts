@@ -25,7 +25,7 @@
  * would mean something else (a second CoAP MTP). A single-instance object's rejected
  * value reads as its default. Anything else malformed rejects the state.
  */
-import { named, type Schema } from './schema.ts';
+import { named } from './schema.ts';
 import { checkValue } from './types/value.ts';
 import type { KeyValueStore, TextSource } from '../platform/types.ts';
 import { TextRead } from '../platform/types.ts';
@@ -38,18 +38,14 @@ const HEADER = '{"v":2}\n';
 /** Longest line a loader holds (a Format 1 document is one line); longer is corrupt. */
 const MAX_LINE_CHARS = 65536;
 
-function persistable(inst: ObjectInstance): boolean {
-  for (let i: ObjectInstance | null = inst; i !== null; i = i.parent) {
-    if (i.node.volatile) return false;
-    const flag = i.node.persistWhen;
-    if (flag !== '' && i.stored(flag) !== 'true') return false;
-  }
-  return true;
-}
-
-/** What is written, in order: instances (parents first) and tables (for their counters). */
+/**
+ * What is written, in order: instances (parents first) and tables (for their counters).
+ * Walked from the root, so an instance is reached only when every one above it is stored:
+ * only its own object's flags are checked.
+ */
 function collect(inst: ObjectInstance, out: (ObjectInstance | Table)[]): void {
-  if (!persistable(inst)) return;
+  const flag = inst.node.persistWhen;
+  if (inst.node.volatile || (flag !== '' && inst.stored(flag) !== 'true')) return;
   out.push(inst);
   const s = inst.sub;
   for (let i = 0; i < s.length; i++) {
@@ -95,11 +91,14 @@ export function saveTree(tree: InstanceTree, store: KeyValueStore): void {
 }
 
 function isStringArray(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
 }
 
-/** "Device.LocalAgent.MTP.3.CoAP." → "Device.LocalAgent.MTP.{i}.CoAP." (regex-free: it runs on XS and Espruino). */
-function supportedPathOf(path: string): string {
+/** The schema declares the object at instantiated `path` (regex-free: it runs on XS and Espruino). */
+function declares(tree: InstanceTree, path: string): boolean {
+  // "Device.LocalAgent.MTP.3.CoAP." → "Device.LocalAgent.MTP.{i}.CoAP."
   const parts = path.split('.');
   for (let i = 0; i < parts.length; i++) {
     const s = parts[i]!;
@@ -107,14 +106,7 @@ function supportedPathOf(path: string): string {
     for (let k = 0; k < s.length && digits; k++) digits = s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57;
     if (digits) parts[i] = '{i}';
   }
-  return parts.join('.');
-}
-
-function declares(schema: Schema, path: string): boolean {
-  const supported = supportedPathOf(path);
-  const objects = schema.objects;
-  for (let i = 0; i < objects.length; i++) if (objects[i]!.path === supported) return true;
-  return false;
+  return tree.objectNodeAt(parts.join('.')) !== undefined;
 }
 
 /**
@@ -176,12 +168,15 @@ class StateLoader {
       if (d !== null && typeof d === 'object' && d.v === 2) return;
       if (d === null || typeof d !== 'object' || d.v !== 1 || !Array.isArray(d.o) || !Array.isArray(d.n)) { this.error = 'stored state has an unknown format'; return; }
       this.legacy = true;
-      for (const entry of d.o as unknown[]) {
+      const o = d.o as unknown[];
+      for (let i = 0; i < o.length; i++) {
+        const entry = o[i];
         if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStringArray(entry[1])) { this.error = 'stored object entry is malformed'; return; }
         this.instance(entry[0], entry[1], 0);
         if (this.error !== '') return;
       }
-      for (const entry of d.n as unknown[]) if (!this.counter(entry)) return;
+      const n = d.n as unknown[];
+      for (let i = 0; i < n.length; i++) if (!this.counter(n[i])) return;
       return;
     }
     if (!Array.isArray(v) || v.length === 0 || typeof v[0] !== 'string') { this.error = 'stored line is malformed'; return; }
@@ -196,7 +191,7 @@ class StateLoader {
     for (let i = 0; i < this.dropped.length; i++) if (path.startsWith(this.dropped[i]!)) return;
     let inst = tree.instanceAt(path);
     if (inst === undefined) {
-      if (!declares(tree.schema, path)) return; // an object of a build with more (D14)
+      if (!declares(tree, path)) return; // an object of a build with more (D14)
       const cut = path.lastIndexOf('.', path.length - 2);
       const table = tree.tableAt(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));

@@ -11,11 +11,9 @@ import { DmError } from './errors.ts';
 import { ObjectInstance, type Table } from './instances.ts';
 import { type ParsedPath, PathKind, type ResolvedPath, SegmentKind, type SupportedPath } from './path-types.ts';
 import { parsePath } from './path-parser.ts';
-import { type CommandNode, type EventNode, type ObjectNode, type ParamNode, named } from './schema.ts';
+import { type CommandNode, type EventNode, NONE, type ObjectNode, type ParamNode, named } from './schema.ts';
 import { checkTerms, matchesTerms, type SearchContext } from './search.ts';
 import { splitList } from './types/value.ts';
-
-const NONE: readonly never[] = Object.freeze([]);
 
 function failure(err: number, message: string, kind: PathKind = PathKind.Object): ResolvedPath {
   return { err, message, kind, search: false, node: null, objects: NONE, tables: NONE, element: null };
@@ -47,8 +45,8 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
         const target = ctx.objectNodeAt(p.reference.targetParent);
         if (target === undefined) return failure(DmError.InvalidPath, `${seg.name} references no object`);
         const next: ObjectInstance[] = [];
-        for (const inst of objects) {
-          const items = splitList(ctx.read(inst, p));
+        for (let o = 0; o < objects.length; o++) {
+          const items = splitList(ctx.read(objects[o]!, p));
           for (let k = 0; k < items.length; k++) {
             if (seg.follow.item > 0 && k !== seg.follow.item - 1) continue;
             const t = ctx.referenced(items[k]!);
@@ -65,14 +63,14 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
       node = child;
       if (child.multi) {
         tables = [];
-        for (const inst of objects) tables.push(inst.sub[at] as Table);
+        for (let o = 0; o < objects.length; o++) tables.push(objects[o]!.sub[at] as Table);
       } else {
         const next: ObjectInstance[] = [];
         // A discriminated sub-object (IoTCapability.{i}.<Class>.) may be absent from a row.
-        for (const inst of objects) {
-          const c = inst.sub[at];
+        for (let o = 0; o < objects.length; o++) {
+          const c = objects[o]!.sub[at];
           if (c instanceof ObjectInstance) next.push(c);
-          else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no object ${inst.path}${seg.name}.`);
+          else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no object ${objects[o]!.path}${seg.name}.`);
         }
         objects = next;
       }
@@ -80,31 +78,32 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
     }
     if (tables === null) return failure(DmError.InvalidPath, `${node.path} is not a table`);
     const next: ObjectInstance[] = [];
-    if (seg.kind === SegmentKind.Instance) {
-      for (const t of tables) {
+    if (seg.kind === SegmentKind.SupportedInstance) return failure(DmError.InvalidPathSyntax, '{i} is only valid in supported-DM paths');
+    if (seg.kind === SegmentKind.Search) {
+      const check = checkTerms(ctx, node, seg.terms!);
+      if (check.err !== 0) return failure(check.err, check.message);
+    }
+    for (let k = 0; k < tables.length; k++) {
+      const t = tables[k]!;
+      if (seg.kind === SegmentKind.Instance) {
         const row = t.row(seg.number);
         if (row !== undefined) next.push(row);
         else if (!parsed.search) return failure(DmError.ObjectDoesNotExist, `no instance ${t.path}${seg.number}.`);
+        continue;
       }
-    } else if (seg.kind === SegmentKind.Wildcard) {
-      for (const t of tables) for (const row of t.rows) next.push(row);
-    } else if (seg.kind === SegmentKind.Search) {
-      const check = checkTerms(ctx, node, seg.terms!);
-      if (check.err !== 0) return failure(check.err, check.message);
-      for (const t of tables) for (const row of t.rows) if (matchesTerms(ctx, row, seg.terms!)) next.push(row);
-    } else {
-      return failure(DmError.InvalidPathSyntax, '{i} is only valid in supported-DM paths');
+      // Wildcard, or search: every row (that matches).
+      for (let r = 0; r < t.rows.length; r++) if (seg.terms === null || matchesTerms(ctx, t.rows[r]!, seg.terms)) next.push(t.rows[r]!);
     }
     objects = next;
     tables = null;
   }
   if (parsed.kind === PathKind.Object) {
     if (tables !== null) {
-      const rows: ObjectInstance[] = [];
-      for (const t of tables) for (const row of t.rows) rows.push(row);
-      return { err: 0, message: '', kind: PathKind.Object, search: parsed.search, node, objects: rows, tables, element: null };
+      // A path ending at a table name: its rows are the objects.
+      objects = [];
+      for (let k = 0; k < tables.length; k++) for (let r = 0; r < tables[k]!.rows.length; r++) objects.push(tables[k]!.rows[r]!);
     }
-    return { err: 0, message: '', kind: PathKind.Object, search: parsed.search, node, objects, tables: NONE, element: null };
+    return { err: 0, message: '', kind: PathKind.Object, search: parsed.search, node, objects, tables: tables ?? NONE, element: null };
   }
   const name = segs[segs.length - 1]!.name;
   if (tables !== null) return failure(DmError.InvalidPath, `${node.path} is a table: expected an instance before ${name}`, parsed.kind);
@@ -116,28 +115,28 @@ export function resolveParsed(ctx: SearchContext, root: ObjectInstance, parsed: 
 /** Resolves a supported-DM path: "{i}", instance numbers or nothing after a table name (§4 item 6). */
 export function resolveSupportedPath(root: ObjectNode, path: string): SupportedPath {
   const parsed = parsePath(path, true);
-  const fail = (err: number, message: string): SupportedPath => ({ err, message, kind: parsed.kind, node: null, element: null });
-  if (parsed.err !== 0) return fail(parsed.err, parsed.message);
+  // A failed ResolvedPath is a failed SupportedPath too (node and element null).
+  if (parsed.err !== 0) return failure(parsed.err, parsed.message, parsed.kind);
   const segs = parsed.segments;
-  if (segs[0]!.name !== root.name) return fail(DmError.InvalidPath, `unknown root ${segs[0]!.name}`);
+  if (segs[0]!.name !== root.name) return failure(DmError.InvalidPath, `unknown root ${segs[0]!.name}`, parsed.kind);
   let node = root;
   let pendingTable = false;
   const end = parsed.kind === PathKind.Object ? segs.length : segs.length - 1;
   for (let i = 1; i < end; i++) {
     const seg = segs[i]!;
     if (seg.kind !== SegmentKind.Name) {
-      if (!pendingTable) return fail(DmError.InvalidPath, `${node.path} is not a table`);
+      if (!pendingTable) return failure(DmError.InvalidPath, `${node.path} is not a table`, parsed.kind);
       pendingTable = false;
       continue;
     }
     const child = named(node.objects, seg.name);
-    if (child === undefined) return fail(DmError.InvalidPath, `no object ${seg.name} in ${node.path}`);
+    if (child === undefined) return failure(DmError.InvalidPath, `no object ${seg.name} in ${node.path}`, parsed.kind);
     node = child;
     pendingTable = child.multi;
   }
   if (parsed.kind === PathKind.Object) return { err: 0, message: '', kind: parsed.kind, node, element: null };
   const name = segs[segs.length - 1]!.name;
   const element = findElement(node, parsed.kind, name);
-  if (element === undefined) return fail(DmError.InvalidPath, `no ${name} in ${node.path}`);
+  if (element === undefined) return failure(DmError.InvalidPath, `no ${name} in ${node.path}`, parsed.kind);
   return { err: 0, message: '', kind: parsed.kind, node, element };
 }

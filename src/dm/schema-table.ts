@@ -5,12 +5,12 @@
  * every node (XS preload: no RAM for the schema, nothing allocated per request).
  */
 import {
-  CompactParam, fallbackDefault, forgetInterned, internFacets, packParam, type ParamFacets,
+  compactParam, fallbackDefault, forgetInterned, internFacets, type ParamFacets,
   P_HIDDEN, P_IGNORE_CHANGE, P_IMMUTABLE, P_LIST, P_MANDATORY, P_SECURED, P_VOLATILE,
 } from './param-node.ts';
-import { CompactObject, NO_PARAMS, O_MULTI, O_VOLATILE } from './object-node.ts';
+import { compactObject, O_MULTI, O_VOLATILE } from './object-node.ts';
 import {
-  type CommandNode, type EventNode, NodeKind, ObjAccess, type ObjectNode, ParamAccess, type ParamGetter, type ParamNode,
+  type CommandNode, type EventNode, NodeKind, NONE, ObjAccess, type ObjectNode, ParamAccess, type ParamGetter, type ParamNode,
   type ParamSetter, ParamType, type ReferenceSpec, type Schema, type UniqueKey,
 } from './schema.ts';
 
@@ -37,11 +37,15 @@ export interface ParamOptions {
   readonly immutable?: boolean;
 }
 
-/** Short names for declarations: type and access letters. */
-export const T = ParamType;
-export const R = ParamAccess.ReadOnly;
-export const W = ParamAccess.ReadWrite;
-export const WO = ParamAccess.WriteOnceReadOnly;
+/**
+ * Short names for declarations: type and access letters. A re-export and literals, not
+ * `const T = ParamType`: an alias passes the table on, so the XS build could not inline
+ * `ParamType.String` as the number 8 anywhere (tools/build/xs-constants.ts).
+ */
+export { ParamType as T } from './schema.ts';
+export const R: typeof ParamAccess.ReadOnly = 0;
+export const W: typeof ParamAccess.ReadWrite = 1;
+export const WO: typeof ParamAccess.WriteOnceReadOnly = 3;
 
 
 /**
@@ -75,37 +79,34 @@ function internStrings(a: readonly string[] | undefined): readonly string[] | un
   return a;
 }
 
-/** Facets left at their default are not stored (param-node.ts). */
-type MutableFacets = { -readonly [K in keyof ParamFacets]: ParamFacets[K] };
-
 export function param(name: string, type: ParamType, access: ParamAccess, o: ParamOptions = {}): ParamNode {
   const list = o.list === undefined ? false : o.list !== false;
   const lo = typeof o.list === 'object' ? o.list : undefined;
   const flags = (list ? P_LIST : 0) | (o.secured === true ? P_SECURED : 0) | (o.hidden === true ? P_HIDDEN : 0) |
     (o.ignoreChange === true ? P_IGNORE_CHANGE : 0) | (o.mandatory === true ? P_MANDATORY : 0) |
     ((o.volatile ?? (o.get !== undefined)) ? P_VOLATILE : 0) | (o.immutable === true ? P_IMMUTABLE : 0);
-  const f: MutableFacets = {};
+  // Every facet as declared; those left at their default (undefined, 0, "") are dropped:
+  // the record holds only what differs (param-node.ts).
+  const f: Record<string, unknown> = {
+    minLength: o.minLength, maxLength: o.maxLength, rangeMin: o.min, rangeMax: o.max,
+    enumeration: internStrings(o.enumeration), patterns: internStrings(o.patterns),
+    minItems: lo?.minItems, maxItems: lo?.maxItems, listMaxLength: lo?.maxLength,
+    reference: o.ref, entriesOf: o.entriesOf, getter: o.get, setter: o.set,
+  };
+  const keys = Object.keys(f);
   let any = false;
-  if (o.minLength !== undefined && o.minLength !== 0) { f.minLength = o.minLength; any = true; }
-  if (o.maxLength !== undefined && o.maxLength !== 0) { f.maxLength = o.maxLength; any = true; }
-  if (o.min !== undefined && o.min !== '') { f.rangeMin = o.min; any = true; }
-  if (o.max !== undefined && o.max !== '') { f.rangeMax = o.max; any = true; }
-  if (o.enumeration !== undefined) { f.enumeration = internStrings(o.enumeration); any = true; }
-  if (o.patterns !== undefined) { f.patterns = internStrings(o.patterns); any = true; }
-  if (lo?.minItems !== undefined && lo.minItems !== 0) { f.minItems = lo.minItems; any = true; }
-  if (lo?.maxItems !== undefined && lo.maxItems !== 0) { f.maxItems = lo.maxItems; any = true; }
-  if (lo?.maxLength !== undefined && lo.maxLength !== 0) { f.listMaxLength = lo.maxLength; any = true; }
-  if (o.ref !== undefined) { f.reference = o.ref; any = true; }
-  if (o.entriesOf !== undefined && o.entriesOf !== '') { f.entriesOf = o.entriesOf; any = true; }
-  if (o.get !== undefined) { f.getter = o.get; any = true; }
-  if (o.set !== undefined) { f.setter = o.set; any = true; }
+  for (let i = 0; i < keys.length; i++) {
+    const v = f[keys[i]!];
+    if (v === undefined || v === 0 || v === '') delete f[keys[i]!];
+    else any = true;
+  }
   const d = o.def === undefined || o.def === fallbackDefault(type, list) ? undefined : pooled(o.def);
-  return new CompactParam(pooled(name), packParam(type, access, flags), d, any ? internFacets(f) : undefined);
+  return compactParam(pooled(name), type, access, flags, d, any ? internFacets(f as ParamFacets) : undefined);
 }
 
 /** A "…NumberOfEntries" parameter counting the rows of sibling table `tableName`. */
 export function entries(tableName: string): ParamNode {
-  return param(tableName + 'NumberOfEntries', T.UnsignedInt, R, { entriesOf: tableName, volatile: true });
+  return param(tableName + 'NumberOfEntries', ParamType.UnsignedInt, R, { entriesOf: tableName, volatile: true });
 }
 
 /**
@@ -116,18 +117,30 @@ export function entries(tableName: string): ParamNode {
  * 1–64 characters starting with a letter (TP-469 1.88: "88InvalidAlias" is refused).
  */
 export function alias(): ParamNode {
-  return param('Alias', T.String, W, { minLength: 1, maxLength: 64, patterns: [ALIAS_PATTERN] });
+  return param('Alias', ParamType.String, W, { minLength: 1, maxLength: 64, patterns: [ALIAS_PATTERN] });
 }
 
 /** TR-106 Alias: starts with a letter (XML Schema regex, whole value). */
 export const ALIAS_PATTERN = '[A-Za-z].*';
 
-export function command(name: string, async: boolean, input: readonly ParamNode[] = NO_PARAMS, output: readonly ParamNode[] = NO_PARAMS): CommandNode {
-  return { kind: NodeKind.Command, name, async, input, output };
+/**
+ * What commands and events inherit: `kind` and the defaults. A node holds as own
+ * properties its name and only what differs (as param-node.ts does for parameters).
+ */
+const COMMAND_BASE: Omit<CommandNode, 'name'> = Object.freeze({ kind: NodeKind.Command, async: false, input: NONE, output: NONE });
+const EVENT_BASE: Omit<EventNode, 'name'> = Object.freeze({ kind: NodeKind.Event, args: NONE });
+
+export function command(name: string, async: boolean, input: readonly ParamNode[] = NONE, output: readonly ParamNode[] = NONE): CommandNode {
+  // Own properties made while the prototype is Object.prototype: COMMAND_BASE is frozen.
+  const c: { name: string; async?: boolean; input?: readonly ParamNode[]; output?: readonly ParamNode[] } = { name };
+  if (async) c.async = true;
+  if (input.length > 0) c.input = input;
+  if (output.length > 0) c.output = output;
+  return Object.setPrototypeOf(c, COMMAND_BASE) as CommandNode;
 }
 
-export function event(name: string, args: readonly ParamNode[] = NO_PARAMS): EventNode {
-  return { kind: NodeKind.Event, name, args };
+export function event(name: string, args: readonly ParamNode[] = NONE): EventNode {
+  return Object.setPrototypeOf(args.length > 0 ? { name, args } : { name }, EVENT_BASE) as EventNode;
 }
 
 export interface ObjectOptions {
@@ -144,47 +157,57 @@ type Member = ParamNode | CommandNode | EventNode | ObjectNode;
 /** Unique keys declared since the last buildSchema: every table with the same key shares it. */
 const keys: UniqueKey[] = [];
 
-/** A key's parameter name ("~" marks a non-functional key on its first name). */
-const keyParam = (n: string): string => pooled(n.startsWith('~') ? n.slice(1) : n);
-
 function uniqueKey(list: readonly string[]): UniqueKey {
   const functional = !(list[0] ?? '').startsWith('~');
+  // The key's parameter names ("~" marks a non-functional key on its first name).
+  const params: string[] = [];
+  for (let j = 0; j < list.length; j++) params.push(pooled(list[j]!.startsWith('~') ? list[j]!.slice(1) : list[j]!));
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    if (k.functional !== functional || k.params.length !== list.length) continue;
+    if (k.functional !== functional || k.params.length !== params.length) continue;
     let same = true;
-    for (let j = 0; j < list.length && same; j++) same = k.params[j] === (list[j]!.startsWith('~') ? list[j]!.slice(1) : list[j]);
+    for (let j = 0; j < params.length && same; j++) same = k.params[j] === params[j];
     if (same) return k;
   }
-  const k: UniqueKey = Object.freeze({ params: Object.freeze(list.map(keyParam)), functional });
+  const k: UniqueKey = Object.freeze({ params: Object.freeze(params), functional });
   keys.push(k);
   return k;
 }
 
-function makeObject(name: string, multi: boolean, o: ObjectOptions, members: readonly Member[]): ObjectNode {
+/**
+ * A declared member, or a list of them in its place (a list the caller computed: the MTPs'
+ * sub-objects, a firmware's images): one level is flattened, in order — no array spread in
+ * every declaration (flash, #13 item 4).
+ */
+export type Members = readonly (Member | readonly Member[])[];
+
+function makeObject(name: string, multi: boolean, o: ObjectOptions, declared: Members): ObjectNode {
+  const flat: Member[] = [];
+  const members: readonly Member[] = flat.concat.apply(flat, declared as Member[][]);
   const params: ParamNode[] = [];
   const objects: ObjectNode[] = [];
   const commands: CommandNode[] = [];
   const events: EventNode[] = [];
-  for (const m of members) {
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
     if (m.kind === NodeKind.Param) params.push(m);
     else if (m.kind === NodeKind.Object) objects.push(m);
     else if (m.kind === NodeKind.Command) commands.push(m);
     else events.push(m);
   }
   const b = (o.access ?? ObjAccess.ReadOnly) | (multi ? O_MULTI : 0) | (o.volatile === true ? O_VOLATILE : 0);
-  return new CompactObject(pooled(name), b, {
+  return compactObject(pooled(name), b, {
     params, objects, commands, events, uniqueKeys: o.keys?.map(uniqueKey), maxEntries: o.maxEntries, persistWhen: o.persistWhen,
   });
 }
 
 /** A single-instance object. */
-export function object(name: string, members: readonly Member[], o: ObjectOptions = {}): ObjectNode {
+export function object(name: string, members: Members, o: ObjectOptions = {}): ObjectNode {
   return makeObject(name, false, o, members);
 }
 
 /** A multi-instance object (table). */
-export function table(name: string, o: ObjectOptions, members: readonly Member[]): ObjectNode {
+export function table(name: string, o: ObjectOptions, members: Members): ObjectNode {
   return makeObject(name, true, o, members);
 }
 
@@ -193,14 +216,15 @@ function place(node: ObjectNode, parent: ObjectNode | null, all: ObjectNode[]): 
   m.parent = parent;
   m.path = (parent ? parent.path : '') + node.name + (node.multi ? '.{i}.' : '.');
   all.push(node);
-  for (const child of node.objects) place(child, node, all);
+  for (let i = 0; i < node.objects.length; i++) place(node.objects[i]!, node, all);
 }
 
 /** Object.freeze, deeply (tested: test/dm/schema.test.ts). */
 export function deepFreeze<V>(value: V): V {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) deepFreeze((value as Record<string, unknown>)[keys[i]!]);
   return value;
 }
 

@@ -151,6 +151,13 @@ export interface ObjectNode {
 }
 
 /**
+ * The one shared empty list (frozen, never written): empty member lists of schema nodes,
+ * instances without stored values or sub-objects, empty tables, empty results. One array
+ * in flash, not one per module (#13 item 4).
+ */
+export const NONE: readonly never[] = Object.freeze([]);
+
+/**
  * Member of `list` named `name`, or undefined. A plain loop: `Array.prototype.find`
  * with an arrow function costs a closure (7 XS slots) per lookup on the request path.
  */

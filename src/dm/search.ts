@@ -58,7 +58,8 @@ function termParam(ctx: SearchContext, node: ObjectNode, term: SearchTerm): Para
 
 /** Schema-level validity of every term on rows of `node` (before any row is looked at). */
 export function checkTerms(ctx: SearchContext, node: ObjectNode, terms: readonly SearchTerm[]): TermCheck {
-  for (const t of terms) {
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
     const p = termParam(ctx, node, t);
     if (typeof p === 'string') return bad(p);
     const equality = t.op === SearchOp.Eq || t.op === SearchOp.Ne;
@@ -92,22 +93,22 @@ function compareOp(op: SearchOp, r: number): boolean {
   }
 }
 
-function matchParam(p: ParamNode, value: string, t: SearchTerm): boolean {
-  if (t.op === SearchOp.Contains) {
-    for (const item of splitList(value)) if (compareValues(p.type, item, t.value) === 0) return true;
-    return false;
-  }
-  if (p.list) return compareOp(t.op, value === t.value ? 0 : 1);
-  return compareOp(t.op, compareValues(p.type, value, t.value));
-}
-
 /** Evaluates one term from `inst` along its relative steps (any followed reference matching counts). */
 function matchFrom(ctx: SearchContext, inst: ObjectInstance, t: SearchTerm, from: number): boolean {
   let cur = inst;
   for (let i = from; i < t.steps.length; i++) {
     const step = t.steps[i]!;
     const p = named(cur.node.params, step.name);
-    if (i === t.steps.length - 1) return p !== undefined && matchParam(p, ctx.read(cur, p), t);
+    if (i === t.steps.length - 1) {
+      if (p === undefined) return false;
+      const value = ctx.read(cur, p);
+      if (t.op === SearchOp.Contains) {
+        const items = splitList(value);
+        for (let k = 0; k < items.length; k++) if (compareValues(p.type, items[k]!, t.value) === 0) return true;
+        return false;
+      }
+      return compareOp(t.op, p.list ? (value === t.value ? 0 : 1) : compareValues(p.type, value, t.value));
+    }
     if (step.follow !== null) {
       if (p === undefined) return false;
       const items = splitList(ctx.read(cur, p));
@@ -127,6 +128,6 @@ function matchFrom(ctx: SearchContext, inst: ObjectInstance, t: SearchTerm, from
 
 /** True when every term holds for `row` (AND only, R-ARC.9). */
 export function matchesTerms(ctx: SearchContext, row: ObjectInstance, terms: readonly SearchTerm[]): boolean {
-  for (const t of terms) if (!matchFrom(ctx, row, t, 0)) return false;
+  for (let i = 0; i < terms.length; i++) if (!matchFrom(ctx, row, terms[i]!, 0)) return false;
   return true;
 }

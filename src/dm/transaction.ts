@@ -16,8 +16,8 @@ import { WriteMode } from './model-types.ts';
 import type { InstanceTree } from './instance-tree.ts';
 import { ObjAccess, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
-import { duplicateKeys, fillKeys, isKeyParam, isNonFunctionalKeyParam } from './unique-keys.ts';
-import { Journal, OP_ADD, OP_DELETE, OP_SET } from './journal.ts';
+import { duplicateKeys, fillKeys, isKeyParam } from './unique-keys.ts';
+import { type JournalItem, OP_ADD, OP_DELETE, OP_SET, STRIDE } from './journal.ts';
 
 
 /** "Device.X.1." → "Device.X.1" (reference values carry no final dot). */
@@ -25,10 +25,10 @@ function refForm(path: string): string {
   return path.endsWith('.') ? path.slice(0, -1) : path;
 }
 
-/** Index of the first OP_SET of (inst, name) in `j`, looking no further than `upTo`. */
-function firstSet(j: Journal, upTo: number, inst: ObjectInstance, name: string): number {
-  for (let k = 0; k < upTo; k++) if (j.op(k) === OP_SET && j.inst(k) === inst && j.name(k) === name) return k;
-  return upTo;
+/** True when journal `j` holds an OP_SET of (inst, name) before entry index `upTo`. */
+function setBefore(j: readonly JournalItem[], upTo: number, inst: ObjectInstance, name: string): boolean {
+  for (let e = 0; e < upTo; e += STRIDE) if (j[e] === OP_SET && j[e + 1] === inst && j[e + 2] === name) return true;
+  return false;
 }
 
 /** Writes the committed state (the data model: DataModel.save). */
@@ -40,7 +40,8 @@ export class ModelTransaction implements Transaction {
   err = 0;
   message = '';
   open = true;
-  private readonly journal = new Journal();
+  /** The undo journal (journal.ts): STRIDE items per change. */
+  private journal: JournalItem[] = [];
   /** Rows added here; made by the first Add (a Set needs none: XS slots, #13 item 3). */
   private created: Set<ObjectInstance> | null = null;
 
@@ -77,13 +78,9 @@ export class ModelTransaction implements Transaction {
     return false;
   }
 
-  private live(inst: ObjectInstance): boolean {
-    return this.tree.live(inst);
-  }
-
-  /** Stores a value and journals the old one. */
-  private put(inst: ObjectInstance, name: string, value: string): void {
-    this.journal.set(inst, name, this.tree.stored(inst, name));
+  /** Stores a value and journals the old one (fillKeys writes the keys it assigns through this). */
+  put(inst: ObjectInstance, name: string, value: string): void {
+    this.journal.push(OP_SET, inst, name, inst.stored(name));
     this.tree.putValue(inst, name, value);
   }
 
@@ -103,7 +100,7 @@ export class ModelTransaction implements Transaction {
 
   set(inst: ObjectInstance, name: string, value: string, mode: WriteMode = WriteMode.Set): number {
     if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
-    if (!this.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
+    if (!this.tree.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
     const p = named(inst.node.params, name);
     if (p === undefined) return this.fail(DmError.UnsupportedParameter, `no parameter ${name} in ${inst.node.path}`);
     if (p.entriesOf !== '' || (p.getter !== null && p.setter === null)) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is read-only`);
@@ -114,16 +111,12 @@ export class ModelTransaction implements Transaction {
     }
     const r = checkValue(p, value);
     if (r.err !== 0) return this.fail(r.err, `${inst.path}${name}: ${r.message}`);
-    if (p.immutable && mode === WriteMode.Set && !this.createdHere(inst)) {
-      const current = inst.stored(name);
-      if (current !== undefined && current !== '' && current !== r.value) {
-        return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
-      }
-    }
-    // R-KEY.1 (TP-469 1.96): a non-functional unique key never changes after the row's creation.
-    if (mode === WriteMode.Set && inst.number > 0 && !this.createdHere(inst) && isNonFunctionalKeyParam(inst.node, name)) {
-      const current = this.tree.stored(inst, name);
-      if (current !== undefined && current !== '' && current !== r.value) {
+    // A value set once stays: immutable params (§1.14), and non-functional unique keys, which
+    // never change after the row's creation (R-KEY.1, TP-469 1.96).
+    const current = inst.stored(name);
+    if (mode === WriteMode.Set && current !== undefined && current !== '' && current !== r.value && !this.createdHere(inst)) {
+      if (p.immutable) return this.fail(DmError.NonWritableParameter, `${inst.path}${name} cannot change once set (delete and recreate the row)`);
+      if (inst.number > 0 && isKeyParam(inst.node, name, true)) {
         return this.fail(DmError.NonWritableParameter, `${inst.path}${name} is a non-functional unique key: it cannot change after creation (R-KEY.1)`);
       }
     }
@@ -139,7 +132,7 @@ export class ModelTransaction implements Transaction {
 
   add(table: Table, mode: WriteMode = WriteMode.Set): ObjectInstance | null {
     if (!this.open) { this.fail(DmError.InternalError, 'transaction closed'); return null; }
-    if (!this.live(table.parent) || table.parent.table(table.node.name) !== table) {
+    if (!this.tree.live(table.parent) || table.parent.table(table.node.name) !== table) {
       this.fail(DmError.ObjectDoesNotExist, `${table.path} does not exist`);
       return null;
     }
@@ -152,18 +145,18 @@ export class ModelTransaction implements Transaction {
     if (table.rows.length >= max) { this.fail(DmError.ResourcesExceeded, `${table.path} is full (${max} rows)`); return null; }
     const oldNext = table.nextNumber;
     const row = this.tree.insertRow(table, table.nextNumber);
-    this.journal.add(row, table, oldNext);
+    this.journal.push(OP_ADD, row, table, oldNext);
     if (this.created === null) this.created = new Set<ObjectInstance>();
     this.created.add(row);
     // R-ADD.5: the Agent assigns unique-key values the Controller leaves out.
-    fillKeys(this.tree, row, (name, v) => this.put(row, name, v));
+    fillKeys(this.tree, row, this);
     this.ok();
     return row;
   }
 
   deleteInstance(inst: ObjectInstance, mode: WriteMode = WriteMode.Set): number {
     if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
-    if (!this.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
+    if (!this.tree.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
     if (inst.number === 0 || inst.parent === null) return this.fail(DmError.ObjectNotATable, `${inst.path} is not a table row`);
     const node = inst.node;
     if (mode !== WriteMode.Agent && node.access !== ObjAccess.AddDelete && node.access !== ObjAccess.DeleteOnly) {
@@ -171,7 +164,7 @@ export class ModelTransaction implements Transaction {
     }
     const table = this.tree.tableOf(inst)!;
     this.tree.removeRow(table, inst);
-    this.journal.remove(inst, table);
+    this.journal.push(OP_DELETE, inst, table, undefined);
     this.clearReferences(inst);
     return this.ok();
   }
@@ -181,18 +174,21 @@ export class ModelTransaction implements Transaction {
     const gone = refForm(deleted.path);
     const cascade: ObjectInstance[] = [];
     forEachInstance(this.tree.root, (inst) => {
-      for (const p of inst.node.params) {
+      const params = inst.node.params;
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
         if (p.reference === null || !p.reference.strong) continue;
         const v = inst.stored(p.name);
         if (v === undefined || v === '') continue;
         const items = splitList(v);
-        const kept = items.filter((it) => it !== gone && !it.startsWith(gone + '.'));
+        const kept: string[] = [];
+        for (let k = 0; k < items.length; k++) if (items[k] !== gone && !items[k]!.startsWith(gone + '.')) kept.push(items[k]!);
         if (kept.length === items.length) continue;
         if (p.reference.cascade === true) cascade.push(inst);
         else this.put(inst, p.name, kept.join(','));
       }
     });
-    for (const inst of cascade) if (this.live(inst)) this.deleteInstance(inst, WriteMode.Agent);
+    for (let i = 0; i < cascade.length; i++) if (this.tree.live(cascade[i]!)) this.deleteInstance(cascade[i]!, WriteMode.Agent);
   }
 
   mark(): number {
@@ -202,21 +198,21 @@ export class ModelTransaction implements Transaction {
   rollbackTo(mark: number): void {
     const j = this.journal;
     while (j.length > mark) {
-      const i = j.length - 1;
-      const op = j.op(i);
-      const inst = j.inst(i);
+      const e = j.length - STRIDE;
+      const op = j[e];
+      const inst = j[e + 1] as ObjectInstance;
       if (op === OP_SET) {
-        const old = j.old(i);
-        if (old === undefined) this.tree.dropValue(inst, j.name(i));
-        else this.tree.putValue(inst, j.name(i), old);
+        const old = j[e + 3] as string | undefined;
+        if (old === undefined) this.tree.dropValue(inst, j[e + 2] as string);
+        else this.tree.putValue(inst, j[e + 2] as string, old);
       } else if (op === OP_ADD) {
-        this.tree.removeRow(j.table(i), inst);
-        j.table(i).nextNumber = j.oldNext(i);
+        this.tree.removeRow(j[e + 2] as Table, inst);
+        (j[e + 2] as Table).nextNumber = j[e + 3] as number;
         this.created?.delete(inst);
       } else {
-        this.tree.restoreRow(j.table(i), inst);
+        this.tree.restoreRow(j[e + 2] as Table, inst);
       }
-      j.pop();
+      j.splice(e, STRIDE);
     }
     this.ok();
   }
@@ -224,16 +220,16 @@ export class ModelTransaction implements Transaction {
   validate(): readonly WriteFailure[] {
     const tables = new Set<Table>();
     const j = this.journal;
-    for (let i = 0; i < j.length; i++) {
-      const inst = j.inst(i);
-      if (j.op(i) === OP_ADD) tables.add(j.table(i));
-      else if (j.op(i) === OP_SET && inst.number > 0 && inst.parent !== null && isKeyParam(inst.node, j.name(i))) {
+    for (let e = 0; e < j.length; e += STRIDE) {
+      const inst = j[e + 1] as ObjectInstance;
+      if (j[e] === OP_ADD) tables.add(j[e + 2] as Table);
+      else if (j[e] === OP_SET && inst.number > 0 && inst.parent !== null && isKeyParam(inst.node, j[e + 2] as string, false)) {
         const t = this.tree.tableOf(inst);
         if (t !== undefined) tables.add(t);
       }
     }
     const failures: WriteFailure[] = [];
-    for (const t of tables) if (this.live(t.parent)) duplicateKeys(this.tree, t, failures);
+    for (const t of tables) if (this.tree.live(t.parent)) duplicateKeys(this.tree, t, failures);
     return failures;
   }
 
@@ -252,7 +248,9 @@ export class ModelTransaction implements Transaction {
       }
     }
     this.open = false;
-    this.notify(this.journal.takeAll());
+    const j = this.journal;
+    this.journal = [];
+    this.notify(j);
     this.created = null;
     return this.ok();
   }
@@ -265,30 +263,30 @@ export class ModelTransaction implements Transaction {
   }
 
   /** Setters, then listeners, in journal order; value changes only when the final value differs (R-NOT §VC noise). */
-  private notify(j: Journal): void {
+  private notify(j: readonly JournalItem[]): void {
     const tree = this.tree;
-    for (let i = 0; i < j.length; i++) {
-      const inst = j.inst(i);
-      const op = j.op(i);
+    for (let e = 0; e < j.length; e += STRIDE) {
+      const inst = j[e + 1] as ObjectInstance;
+      const op = j[e];
       if (op === OP_ADD) {
-        if (this.live(inst)) for (const l of this.listeners) l.handleObjectCreation(inst);
+        if (this.tree.live(inst)) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleObjectCreation(inst);
       } else if (op === OP_DELETE) {
         if (this.createdHere(inst)) continue;
         forEachInstance(inst, (gone) => {
-          if (gone.number > 0) for (const l of this.listeners) l.handleObjectDeletion(gone.path, gone.node);
+          if (gone.number > 0) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleObjectDeletion(gone.path, gone.node);
         });
       } else {
         // Once per param, at its first change, against the value before it (no Map per instance: XS slots).
-        const name = j.name(i);
-        if (firstSet(j, i, inst, name) < i || !this.live(inst)) continue;
-        const old = j.old(i);
+        const name = j[e + 2] as string;
+        if (setBefore(j, e, inst, name) || !this.tree.live(inst)) continue;
+        const old = j[e + 3] as string | undefined;
         const p = named(inst.node.params, name)!;
         // Setters push the committed value to the platform first, so a getter reads it back below.
-        if (p.setter !== null) p.setter(tree.context, inst.path, tree.stored(inst, name) ?? p.defaultValue);
+        if (p.setter !== null) p.setter(tree.context, inst.path, inst.stored(name) ?? p.defaultValue);
         if (this.createdHere(inst)) continue;
         const now = tree.read(inst, p);
         if (now === (old === undefined ? p.defaultValue : old)) continue;
-        if (p.valueChange === 1) for (const l of this.listeners) l.handleValueChange(inst, p, now);
+        if (p.valueChange === 1) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleValueChange(inst, p, now);
       }
     }
   }

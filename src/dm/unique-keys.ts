@@ -9,14 +9,13 @@ import type { WriteFailure } from './model-types.ts';
 import type { InstanceTree } from './instance-tree.ts';
 import { type ObjectNode, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
 
-export function isKeyParam(node: ObjectNode, name: string): boolean {
-  for (const k of node.uniqueKeys) if (k.params.indexOf(name) >= 0) return true;
-  return false;
-}
-
-/** R-KEY.1: `name` belongs to a non-functional unique key of `node` (it never changes after creation). */
-export function isNonFunctionalKeyParam(node: ObjectNode, name: string): boolean {
-  for (const k of node.uniqueKeys) if (!k.functional && k.params.indexOf(name) >= 0) return true;
+/**
+ * `name` belongs to a unique key of `node` — with `nonFunctional`, to a non-functional one
+ * (R-KEY.1: it never changes after the row's creation).
+ */
+export function isKeyParam(node: ObjectNode, name: string, nonFunctional: boolean): boolean {
+  const keys = node.uniqueKeys;
+  for (let i = 0; i < keys.length; i++) if (!(nonFunctional && keys[i]!.functional) && keys[i]!.params.indexOf(name) >= 0) return true;
   return false;
 }
 
@@ -24,7 +23,7 @@ export function isNonFunctionalKeyParam(node: ObjectNode, name: string): boolean
 function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
   if (table === undefined) return wanted;
   const taken = new Set<string>();
-  for (const other of table.rows) if (other !== row) taken.add(tree.read(other, p));
+  for (let i = 0; i < table.rows.length; i++) if (table.rows[i] !== row) taken.add(tree.read(table.rows[i]!, p));
   if (!taken.has(wanted)) return wanted;
   const numeric = p.type !== ParamType.String;
   for (let k = 1; ; k++) {
@@ -39,27 +38,41 @@ function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectI
  * references, enumerations and keys the Agent owns (read-only, like Request.Originator)
  * are left alone.
  */
-export function fillKeys(tree: InstanceTree, row: ObjectInstance, put: (name: string, value: string) => void): void {
+/** Where fillKeys writes: a transaction (journaled), or null for the tree itself (seeding the factory default). */
+export interface KeyWriter {
+  put(inst: ObjectInstance, name: string, value: string): void;
+}
+
+export function fillKeys(tree: InstanceTree, row: ObjectInstance, tx: KeyWriter | null): void {
   const table = tree.tableOf(row);
-  for (const key of row.node.uniqueKeys) {
-    for (const name of key.params) {
+  const keys = row.node.uniqueKeys;
+  for (let k = 0; k < keys.length; k++) {
+    for (let i = 0; i < keys[k]!.params.length; i++) {
+      const name = keys[k]!.params[i]!;
       const p = named(row.node.params, name);
       if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
       if (row.stored(name) !== undefined) continue;
-      if (p.type === ParamType.String && p.enumeration === null) put(name, freeKeyValue(tree, table, row, p, 'cpe-' + row.number));
-      else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) put(name, freeKeyValue(tree, table, row, p, String(row.number)));
+      let v: string;
+      if (p.type === ParamType.String && p.enumeration === null) v = freeKeyValue(tree, table, row, p, 'cpe-' + row.number);
+      else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) v = freeKeyValue(tree, table, row, p, String(row.number));
+      else continue;
+      if (tx === null) tree.storeValue(row, name, v);
+      else tx.put(row, name, v);
     }
   }
 }
 
 /** Appends a 7025 failure for every row of `table` whose key values repeat an earlier row's. */
 export function duplicateKeys(tree: InstanceTree, table: Table, failures: WriteFailure[]): void {
-  for (const key of table.node.uniqueKeys) {
+  const keys = table.node.uniqueKeys;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const seen = new Map<string, ObjectInstance>();
-    for (const row of table.rows) {
+    for (let r = 0; r < table.rows.length; r++) {
+      const row = table.rows[r]!;
       let k = '';
-      for (const name of key.params) {
-        const p = named(row.node.params, name);
+      for (let n = 0; n < key.params.length; n++) {
+        const p = named(row.node.params, key.params[n]!);
         k += (p === undefined ? '' : tree.read(row, p)) + '\u0000';
       }
       const other = seen.get(k);

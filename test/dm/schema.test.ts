@@ -349,6 +349,9 @@ function walk(v: unknown, seen: Set<unknown>, visit: (o: object) => void): void 
   seen.add(v);
   visit(v);
   for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], seen, visit);
+  // Nodes inherit their facets and defaults (param-node.ts, object-node.ts): those records too.
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== Array.prototype) walk(proto, seen, visit);
 }
 
 frozen('DESIGN "Static, compact data model": every node and array of the schema is frozen', () => {

@@ -31,7 +31,7 @@ xs.after(() => worker?.close());
 xs('DESIGN "Static, compact data model": the schema is deeply frozen inside XS', async () => {
   const { value } = await worker.call<[number, number]>(`(() => {
     const seen = new Set(); let all = 0, frozen = 0;
-    const walk = (v) => { if (v === null || typeof v !== 'object' || seen.has(v)) return; seen.add(v); all++; if (Object.isFrozen(v)) frozen++; for (const k of Object.keys(v)) walk(v[k]); };
+    const walk = (v) => { if (v === null || typeof v !== 'object' || seen.has(v)) return; seen.add(v); all++; if (Object.isFrozen(v)) frozen++; for (const k of Object.keys(v)) walk(v[k]); const p = Object.getPrototypeOf(v); if (p !== Object.prototype && p !== Array.prototype) walk(p); };
     walk(schema); return [all, frozen]; })()`);
   assert.ok(value[0] > 300);
   assert.is(value[1], value[0]);

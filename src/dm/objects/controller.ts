@@ -39,13 +39,13 @@ export function controllerTable(mtps: readonly MtpObjects[], protocols: readonly
       param('Enable', T.Boolean, W),
       param('Protocol', T.String, W, { enumeration: protocols, def: 'CoAP' }),
       param('Order', T.UnsignedInt, W, { min: '1', def: '1' }),
-      ...children,
+      children,
     ]),
     table('BootParameter', { access: ObjAccess.AddDelete, keys: [['ParameterName'], ['~Alias']], maxEntries: 16 }, [
       alias(),
       param('Enable', T.Boolean, W),
       param('ParameterName', T.String, W, { maxLength: 256 }),
     ]),
-    ...(firmware === null ? [] : [firmware.transferCompletePolicy()]),
+    firmware === null ? [] : firmware.transferCompletePolicy(),
   ]);
 }

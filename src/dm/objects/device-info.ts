@@ -32,11 +32,11 @@ export function deviceInfoObject(firmware: FirmwareObjects | null): ObjectNode {
     param('SerialNumber', T.String, R, { maxLength: 64, get: serialNumber }),
     param('HardwareVersion', T.String, R, { maxLength: 64, get: hardwareVersion }),
     param('SoftwareVersion', T.String, R, { maxLength: 64, get: softwareVersion }),
-    ...(firmware === null ? [] : firmware.imageRefs()),
+    firmware === null ? [] : firmware.imageRefs(),
     param('ProvisioningCode', T.String, W, { maxLength: 64 }),
     param('UpTime', T.UnsignedInt, R, { get: upTime, ignoreChange: true }),
     param('FirstUseDate', T.DateTime, R),
     param('FriendlyName', T.String, W, { maxLength: 32 }),
-    ...(firmware === null ? [] : firmware.images()),
+    firmware === null ? [] : firmware.images(),
   ]);
 }

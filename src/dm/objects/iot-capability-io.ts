@@ -16,24 +16,20 @@
  *
  * Sans-I/O: the BoardIo is the one in the IoTDeviceContext, called synchronously.
  */
-import type { IoTCapabilityDescription } from '../../platform/board.ts';
 import { DmError } from '../errors.ts';
 import type { ObjectInstance } from '../instances.ts';
 import type { CommandInvocation, CommandOutcome, DataModelApi } from '../model-types.ts';
 import { WriteMode } from '../model-types.ts';
 import type { DataModel } from '../model.ts';
+import { named } from '../schema.ts';
 import { formatDateTime } from '../types/value.ts';
 import {
   capabilityIndex, formatLevel, iotCapabilityDefaults, IOT_TABLE, logical, sensorParams, type IoTDeviceContext,
 } from './iot-capability.ts';
 
 function paramValue(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
+  const p = named(inst.node.params, name);
   return p === undefined ? '' : model.read(inst, p);
-}
-
-function boardOf(model: DataModelApi, inst: ObjectInstance): IoTCapabilityDescription | undefined {
-  return model.context.board.capabilities[capabilityIndex(inst.path)];
 }
 
 /** Writes one value as the Agent (listeners fire); a failed write is the command's failure. */
@@ -54,7 +50,7 @@ function toggle(model: DataModelApi, inv: CommandInvocation): CommandOutcome {
 }
 
 function step(model: DataModelApi, inv: CommandInvocation, sign: number): CommandOutcome {
-  const cap = boardOf(model, inv.target);
+  const cap = model.context.board.capabilities[capabilityIndex(inv.target.path)];
   if (cap === undefined) return { err: DmError.CommandFailure, message: 'no such capability on this board', output: null };
   const min = cap.min ?? 0;
   const max = cap.max ?? 1;
@@ -71,18 +67,21 @@ function reconcileRows(model: DataModel): boolean {
   if (table === undefined) return false;
   const caps = model.context.board.capabilities;
   let changed = false;
-  for (const row of table.rows.slice()) {
-    if (row.number <= caps.length) continue;
-    model.tree.removeRow(table, row);
+  const old = table.rows.slice();
+  for (let i = 0; i < old.length; i++) {
+    if (old[i]!.number <= caps.length) continue;
+    model.tree.removeRow(table, old[i]!);
     changed = true;
   }
   const defaults = iotCapabilityDefaults(model.context.board);
-  for (const r of defaults.rows) {
+  for (let i = 0; i < defaults.rows.length; i++) {
+    const r = defaults.rows[i]!;
     const n = capabilityIndex(r.path) + 1;
     if (table.row(n) !== undefined) continue;
     const row = model.tree.insertRow(table, n);
-    for (const [name, value] of r.values) model.tree.storeValue(row, name, value);
-    for (const [path, value] of defaults.params) {
+    for (let k = 0; k < r.values.length; k++) model.tree.storeValue(row, r.values[k]![0], r.values[k]![1]);
+    for (let k = 0; k < defaults.params.length; k++) {
+      const [path, value] = defaults.params[k]!;
       if (!path.startsWith(r.path)) continue;
       const dot = path.lastIndexOf('.');
       const inst = model.instanceAt(path.slice(0, dot + 1));
@@ -95,7 +94,8 @@ function reconcileRows(model: DataModel): boolean {
 
 /** Keeps only the sub-object named by the row's Class. */
 function pruneSubObjects(model: DataModel, row: ObjectInstance, cls: string): void {
-  for (const o of row.node.objects) if (o.name !== cls) model.tree.removeChild(row, o.name);
+  const objects = row.node.objects;
+  for (let i = 0; i < objects.length; i++) if (objects[i]!.name !== cls) model.tree.removeChild(row, objects[i]!.name);
 }
 
 /**
@@ -112,7 +112,8 @@ export function attachIoTCapabilities(model: DataModel, onInput: () => void): nu
   const caps = ctx.board.capabilities;
   const io = ctx.iot.io;
   let result: number = DmError.Ok;
-  for (const row of table.rows) {
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r]!;
     const i = row.number - 1;
     const cap = caps[i]!;
     pruneSubObjects(model, row, cap.class);
@@ -123,8 +124,9 @@ export function attachIoTCapabilities(model: DataModel, onInput: () => void): nu
       ctx.iot.lowThreshold[i] = Number(paramValue(model, sub, 'LowLevelThreshold'));
       ctx.iot.highThreshold[i] = Number(paramValue(model, sub, 'HighLevelThreshold'));
     }
-    for (const p of sensorParams(sub.node)) {
-      const err = model.watch(sub, p);
+    const sensors = sensorParams(sub.node);
+    for (let k = 0; k < sensors.length; k++) {
+      const err = model.watch(sub, sensors[k]!);
       if (err !== 0) result = err;
     }
     if (cap.class === 'BinarySensor' && io !== null) {

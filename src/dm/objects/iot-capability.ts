@@ -156,14 +156,15 @@ export function sensorParams(node: ObjectNode): readonly ParamNode[] {
 // Declarations ----------------------------------------------------------------------
 
 function subObject(cls: IoTCapabilityClass): ObjectNode {
+  const type = param('Type', T.String, R, { get: typeName });
   switch (cls) {
     case 'BinaryControl': return object('BinaryControl', [
-      param('Type', T.String, R, { get: typeName }),
+      type,
       param('Value', T.Boolean, W, { set: driveBinaryControl }),
       command('Toggle()', true),
     ]);
     case 'LevelControl': return object('LevelControl', [
-      param('Type', T.String, R, { get: typeName }),
+      type,
       param('Value', T.Decimal, W),
       param('Unit', T.String, R, { get: unit }),
       param('MinValue', T.Decimal, R, { get: minValue }),
@@ -173,12 +174,12 @@ function subObject(cls: IoTCapabilityClass): ObjectNode {
       command('StepDown()', true),
     ]);
     case 'BinarySensor': return object('BinarySensor', [
-      param('Type', T.String, R, { get: typeName }),
+      type,
       param('Value', T.Boolean, R, { get: binarySensorValue }),
       param('LastChange', T.DateTime, R, { get: lastChange, ignoreChange: true }),
     ]);
     default: return object('LevelSensor', [
-      param('Type', T.String, R, { get: typeName }),
+      type,
       param('Value', T.Decimal, R, { get: levelSensorValue }),
       param('Unit', T.String, R, { get: unit }),
       param('LowLevel', T.Boolean, R, { get: lowLevel }),
@@ -201,7 +202,7 @@ export function iotCapabilityObjects(board: BoardDescription): (ObjectNode | Par
       alias(),
       param('Name', T.String, W, { maxLength: 64 }),
       param('Class', T.String, R, { get: className, enumeration: IOT_CLASSES }),
-      ...used.map(subObject),
+      used.map(subObject),
     ]),
   ];
 }
@@ -210,7 +211,9 @@ export function iotCapabilityObjects(board: BoardDescription): (ObjectNode | Par
 export function iotCapabilityDefaults(board: BoardDescription): { rows: FactoryRow[]; params: [string, string][] } {
   const rows: FactoryRow[] = [];
   const params: [string, string][] = [];
-  board.capabilities.forEach((c, i) => {
+  const caps = board.capabilities;
+  for (let i = 0; i < caps.length; i++) {
+    const c = caps[i]!;
     const path = `${IOT_TABLE}${i + 1}.`;
     rows.push({ path, values: [['Alias', `cpe-${i + 1}`], ['Name', c.name.slice(0, 64)]] });
     if (c.class === 'LevelSensor') {
@@ -220,6 +223,6 @@ export function iotCapabilityDefaults(board: BoardDescription): { rows: FactoryR
       params.push([`${path}LevelControl.Value`, formatLevel(c, c.min ?? 0)]);
       params.push([`${path}LevelControl.StepValue`, formatLevel(c, c.step ?? 1)]);
     }
-  });
+  }
   return { rows, params };
 }

@@ -34,7 +34,7 @@ function mtpTable(mtps: readonly MtpObjects[], protocols: readonly string[]): Ob
     param('Status', T.String, R, { enumeration: ['Up', 'Down', 'Error'], def: 'Down', volatile: true }),
     param('Protocol', T.String, W, { enumeration: protocols, def: 'CoAP' }),
     param('EnableMDNS', T.Boolean, W, { def: 'true' }),
-    ...children,
+    children,
   ]);
 }
 
@@ -108,7 +108,7 @@ export function localAgentObject(mtps: readonly MtpObjects[], firmware: Firmware
     entries('Request'),
     entries('Certificate'),
     event('Periodic!'),
-    ...(firmware === null ? [] : [firmware.transferComplete()]),
+    firmware === null ? [] : firmware.transferComplete(),
     mtpTable(mtps, protocols),
     controllerTable(mtps, protocols, firmware),
     subscriptionTable(),

@@ -27,6 +27,6 @@ export function deviceObject(children: readonly (ObjectNode | ParamNode)[]): Obj
       param('FirmwareUpdated', T.Boolean, R),
       param('ParameterMap', T.String, R),
     ]),
-    ...children,
+    children,
   ]);
 }

@@ -7,7 +7,8 @@
 
 export const UNKNOWN_TIME = '0001-01-01T00:00:00Z';
 
-function isDigit(c: number): boolean {
+/** "0"–"9" (a char code): the one copy the data model's parsers share (flash, #13 item 4). */
+export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
@@ -21,21 +22,6 @@ function num(s: string, from: number, len: number): number {
   return v;
 }
 
-/** Days from 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
 /** XML Schema dateTime "YYYY-MM-DDThh:mm:ss(.f*)?(Z|±hh:mm)?" → seconds since the epoch, or NaN. */
 export function parseDateTime(s: string): number {
   if (s.length < 19 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN;
@@ -45,7 +31,9 @@ export function parseDateTime(s: string): number {
   const h = num(s, 11, 2);
   const mi = num(s, 14, 2);
   const se = num(s, 17, 2);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 24 || mi < 0 || mi > 59 || se < 0 || se > 60) return NaN;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const monthDays = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > monthDays || h < 0 || h > 24 || mi < 0 || mi > 59 || se < 0 || se > 60) return NaN;
   if (h === 24 && (mi !== 0 || se !== 0 || s[19] === '.')) return NaN; // XML Schema: 24:00:00 only
   let i = 19;
   let frac = 0;
@@ -66,7 +54,13 @@ export function parseDateTime(s: string): number {
       offset = (oh * 60 + om) * 60 * (s[i] === '-' ? -1 : 1);
     } else return NaN;
   }
-  return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se + frac - offset;
+  // Days from 1970-01-01 to the civil date (proleptic Gregorian; H. Hinnant's days_from_civil).
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+  return days * 86400 + h * 3600 + mi * 60 + se + frac - offset;
 }
 
 function pad(n: number, width: number): string {

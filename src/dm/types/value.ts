@@ -8,7 +8,7 @@
  */
 import { DmError } from '../errors.ts';
 import { type ParamNode, ParamType } from '../schema.ts';
-import { parseDateTime } from './date-time.ts';
+import { isDigit, parseDateTime } from './date-time.ts';
 
 export { formatDateTime, parseDateTime, UNKNOWN_TIME } from './date-time.ts';
 
@@ -18,10 +18,6 @@ const UINT32_MAX = '4294967295';
 const INT64_MIN = '-9223372036854775808';
 const INT64_MAX = '9223372036854775807';
 const UINT64_MAX = '18446744073709551615';
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /** "[+-]?digits" → "-123"/"123" without leading zeros, or null. */
 function canonicalInteger(s: string): string | null {
@@ -65,21 +61,6 @@ function splitDecimal(s: string): [boolean, string, string] | null {
   return [neg && (intPart !== '0' || frac !== ''), intPart, frac];
 }
 
-function compareDecimals(a: string, b: string): number {
-  const x = splitDecimal(a);
-  const y = splitDecimal(b);
-  if (!x || !y) return NaN;
-  if (x[0] !== y[0]) return x[0] ? -1 : 1;
-  let r = compareIntegers(x[1], y[1]);
-  if (r === 0) {
-    const n = Math.max(x[2].length, y[2].length);
-    const fx = x[2].padEnd(n, '0');
-    const fy = y[2].padEnd(n, '0');
-    r = fx < fy ? -1 : fx > fy ? 1 : 0;
-  }
-  return x[0] ? -r : r;
-}
-
 function isBase64(s: string): number {
   let n = 0;
   let pads = 0;
@@ -93,37 +74,6 @@ function isBase64(s: string): number {
   }
   if (n % 4 !== 0 || pads > 2) return -1;
   return (n / 4) * 3 - pads;
-}
-
-function isHex(s: string): boolean {
-  if (s.length % 2 !== 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) | 32;
-    if (!isDigit(s.charCodeAt(i)) && (c < 97 || c > 102)) return false;
-  }
-  return true;
-}
-
-/**
- * TR-106 strings are XML Schema strings (App. I.4), whose characters are XML 1.0 `Char`
- * (§2.2): no C0 control other than tab, LF and CR, no surrogate halves (what a decoder
- * makes of bytes that are not UTF-8 arrives as U+FFFD, refused before, in the codec),
- * no U+FFFE/U+FFFF. DEL and the C1 controls, which §2.2 discourages, are refused too
- * (issue #16: control bytes were stored in string parameters).
- */
-function isXmlString(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f) continue;
-    if (c < 0x20) { if (c !== 0x09 && c !== 0x0a && c !== 0x0d) return false; continue; }
-    if (c <= 0x9f || c === 0xfffe || c === 0xffff) return false;
-    if (c >= 0xd800 && c <= 0xdbff) { // a high surrogate needs its low one
-      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (d < 0xdc00 || d > 0xdfff) return false;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
-  }
-  return true;
 }
 
 /**
@@ -152,10 +102,32 @@ export function canonicalValue(type: ParamType, s: string): string | null {
       return Number.isNaN(parseDateTime(s)) ? null : s;
     case ParamType.Base64:
       return isBase64(s) < 0 ? null : s;
-    case ParamType.HexBinary:
-      return isHex(s) ? s : null;
+    case ParamType.HexBinary: {
+      if (s.length % 2 !== 0) return null;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i) | 32;
+        if (!isDigit(s.charCodeAt(i)) && (c < 97 || c > 102)) return null;
+      }
+      return s;
+    }
     case ParamType.String:
-      return isXmlString(s) ? s : null;
+      // TR-106 strings are XML Schema strings (App. I.4), whose characters are XML 1.0 `Char`
+      // (§2.2): no C0 control other than tab, LF and CR, no surrogate halves (what a decoder
+      // makes of bytes that are not UTF-8 arrives as U+FFFD, refused before, in the codec),
+      // no U+FFFE/U+FFFF. DEL and the C1 controls, which §2.2 discourages, are refused too
+      // (issue #16: control bytes were stored in string parameters).
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x20 && c < 0x7f) continue;
+        if (c < 0x20) { if (c !== 0x09 && c !== 0x0a && c !== 0x0d) return null; continue; }
+        if (c <= 0x9f || c === 0xfffe || c === 0xffff) return null;
+        if (c >= 0xd800 && c <= 0xdbff) { // a high surrogate needs its low one
+          const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+          if (d < 0xdc00 || d > 0xdfff) return null;
+          i++;
+        } else if (c >= 0xdc00 && c <= 0xdfff) return null;
+      }
+      return s;
     default:
       return s;
   }
@@ -170,8 +142,20 @@ export function compareValues(type: ParamType, a: string, b: string): number {
       const y = canonicalInteger(b);
       return x === null || y === null ? NaN : compareIntegers(x, y);
     }
-    case ParamType.Decimal:
-      return compareDecimals(a, b);
+    case ParamType.Decimal: {
+      const x = splitDecimal(a);
+      const y = splitDecimal(b);
+      if (!x || !y) return NaN;
+      if (x[0] !== y[0]) return x[0] ? -1 : 1;
+      let r = compareIntegers(x[1], y[1]);
+      if (r === 0) {
+        const n = Math.max(x[2].length, y[2].length);
+        const fx = x[2].padEnd(n, '0');
+        const fy = y[2].padEnd(n, '0');
+        r = fx < fy ? -1 : fx > fy ? 1 : 0;
+      }
+      return x[0] ? -r : r;
+    }
     case ParamType.DateTime: {
       const x = parseDateTime(a);
       const y = parseDateTime(b);
@@ -208,17 +192,16 @@ function checkItem(p: ParamNode, s: string): { err: number; value: string; messa
   if (p.enumeration !== null && p.enumeration.indexOf(v) < 0) {
     return { err: DmError.InvalidValue, value: v, message: `"${v}" is not one of ${p.enumeration.join(', ')}` };
   }
-  if (p.patterns !== null && !matchesPattern(p.patterns, v)) return { err: DmError.InvalidValue, value: v, message: `"${v}" does not match the pattern` };
+  if (p.patterns !== null) {
+    // Write path only (Set/Add), never per packet: a RegExp here is acceptable (STYLE rule: no regex on hot paths).
+    // A capturing group, not `(?:…)`: Espruino 2v29's RegExp matches nothing with one (every Alias was refused there).
+    let i = 0;
+    while (i < p.patterns.length && !new RegExp('^(' + p.patterns[i] + ')$').test(v)) i++;
+    if (i === p.patterns.length) return { err: DmError.InvalidValue, value: v, message: `"${v}" does not match the pattern` };
+  }
   if (p.rangeMin !== '' && !(compareValues(p.type, v, p.rangeMin) >= 0)) return { err: DmError.InvalidValue, value: v, message: `below ${p.rangeMin}` };
   if (p.rangeMax !== '' && !(compareValues(p.type, v, p.rangeMax) <= 0)) return { err: DmError.InvalidValue, value: v, message: `above ${p.rangeMax}` };
   return { err: 0, value: v, message: '' };
-}
-
-function matchesPattern(patterns: readonly string[], v: string): boolean {
-  // Write path only (Set/Add), never per packet: a RegExp here is acceptable (STYLE rule: no regex on hot paths).
-  // A capturing group, not `(?:…)`: Espruino 2v29's RegExp matches nothing with one (every Alias was refused there).
-  for (const p of patterns) if (new RegExp('^(' + p + ')$').test(v)) return true;
-  return false;
 }
 
 export function typeName(t: ParamType): string {
