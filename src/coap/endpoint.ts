@@ -14,21 +14,18 @@
  * Randomness (Message-ID start, tokens, ACK_RANDOM_FACTOR jitter) comes from the
  * caller's `random` function, never Math.random.
  */
-import { BlockResult, blockErrorCode, blockNum, blockSzx, encodeBlock, ReassemblyTable } from './block.ts';
-import {
-  CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs,
-  type CoapConfig,
-} from './constants.ts';
+import { BlockResult, blockNum, blockSzx, encodeBlock, ReassemblyTable } from './block.ts';
+import { CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs, type CoapConfig } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
-import { CoapEventKind, CoapEventQueue, CoapFailure, type CoapEvent } from './event.ts';
+import { CoapEventKind, type CoapEvent } from './event.ts';
 import type { CoapRequestFields } from './exchange.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
 import { copyBytes } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 import { DeferredRequest, Responder } from './responder.ts';
-import { sendRst } from './reply.ts';
+import { sendEmpty } from './reply.ts';
 import { CoapSendError, Requester, type RandomSource } from './requester.ts';
-import { TransmitQueue, type Transmit } from './transmit.ts';
+import type { Transmit } from './transmit.ts';
 
 export { CoapSendError, type RandomSource } from './requester.ts';
 
@@ -44,14 +41,14 @@ export interface RequestScreen {
 
 const NONE: readonly string[] = Object.freeze([]);
 
-export class CoapEndpoint {
-  readonly config: CoapConfig;
+/**
+ * The client half — sendRequest, handleTimeout, handleUnreachable, pollTimeout — is
+ * Requester's (requester.ts); this class adds the server side and the receive path.
+ */
+export class CoapEndpoint extends Requester {
   readonly view = new CoapMessageView();
   private readonly dedup: DedupTable;
-  private readonly events: CoapEventQueue;
-  private readonly transmits = new TransmitQueue(8);
   private readonly reassemblyTable: ReassemblyTable;
-  private nextMessageId: number;
   private readonly lifetimeMs: number;
   private readonly nonLifetime: number;
   /**
@@ -65,24 +62,19 @@ export class CoapEndpoint {
   private readonly responder: Responder;
   /** Requests answered later by separate responses (§5.2.2). */
   private readonly deferred: DeferredRequest[] = [];
-  /** Our requests: retransmission, NSTART, block-wise sending. */
-  private readonly requester: Requester;
   /** The dedup entry of the message being handled (its response is cached there). */
   private reqDedup: DedupEntry | null = null;
 
   constructor(random: RandomSource, config: Partial<CoapConfig> = {}, private readonly screen: RequestScreen | null = null) {
-    this.config = createCoapConfig(config);
-    this.dedup = new DedupTable(this.config.dedupEntries);
-    // Room for every exchange's outcome plus one request: one input never loses an event.
-    this.events = new CoapEventQueue(this.config.maxExchanges + this.config.maxQueuedRequests + 1);
-    this.requester = new Requester(this.config, this.transmits, this.events, random, this);
+    super(random, createCoapConfig(config));
+    const c = this.config;
+    this.dedup = new DedupTable(c.dedupEntries);
     // Deferred tickets and reassemblies are built on first use, up to their bounds (XS boot heap).
-    this.reassemblyTable = new ReassemblyTable(this.config.maxReassemblies, this.config.maxBodyBytes);
-    this.responder = new Responder(this.transmits, this.config.preferredSzx, this);
-    this.lifetimeMs = exchangeLifetimeMs(this.config);
-    this.nonLifetime = nonLifetimeMs(this.config);
-    this.blockLifetimeMs = maxTransmitWaitMs(this.config);
-    this.nextMessageId = this.requester.random16(); // its scratch bytes: one 7-slot typed array less
+    this.reassemblyTable = new ReassemblyTable(c.maxReassemblies, c.maxBodyBytes);
+    this.responder = new Responder(this.transmits, c.preferredSzx, this);
+    this.lifetimeMs = exchangeLifetimeMs(c);
+    this.nonLifetime = nonLifetimeMs(c);
+    this.blockLifetimeMs = maxTransmitWaitMs(c);
   }
 
   // ---- input -------------------------------------------------------------------------
@@ -93,62 +85,41 @@ export class CoapEndpoint {
     peer.lastSeen = now;
     this.reqDedup = null;
     this.responder.peer = null;
-    if (rc !== CoapParseError.Ok) {
-      // §4.2/§4.3: reject a malformed CON with RST; ignore everything else.
-      if (rc !== CoapParseError.TooShort && rc !== CoapParseError.Version && v.type === CoapType.Con) sendRst(this.transmits, peer, v.messageId);
+    const type = v.type;
+    const code = v.code;
+    // §4.2/§4.3: a malformed CON gets RST, anything else malformed is ignored; an empty CON
+    // ("ping") gets RST; an empty ACK or RST ends one of our CONs.
+    const empty = rc === CoapParseError.Ok && code === 0;
+    if (rc !== CoapParseError.Ok || empty) {
+      if (type === CoapType.Con && rc !== CoapParseError.TooShort && rc !== CoapParseError.Version) {
+        sendEmpty(this.transmits, peer, CoapType.Rst, v.messageId, null);
+      } else if (empty && type >= CoapType.Ack) {
+        this.handleEmptyReply(now, v, peer);
+        this.dropEnded();
+      }
       return;
     }
-    if (v.isEmpty()) {
-      if (v.type === CoapType.Con) sendRst(this.transmits, peer, v.messageId);
-      else if (v.type === CoapType.Ack || v.type === CoapType.Rst) { this.requester.handleEmptyReply(now, v, peer); this.requester.dropEnded(); }
-      return;
-    }
-    if (v.type === CoapType.Con || v.type === CoapType.Non) {
+    if (type <= CoapType.Non) {
       const seen = this.dedup.find(peer, v.messageId, now);
       if (seen !== null) {
         // §4.5: replay the cached response; without one, only a safe GET is processed again.
         if (seen.responseLength >= 0) { this.replay(peer, seen); return; }
         if (!seen.reprocess) return;
-      } else if (v.code < 224) {
-        this.reqDedup = this.dedup.insert(peer, v.messageId, now, v.type === CoapType.Con ? this.lifetimeMs : this.nonLifetime);
+      } else if (code < 224) {
+        this.reqDedup = this.dedup.insert(peer, v.messageId, now, type === CoapType.Con ? this.lifetimeMs : this.nonLifetime);
       }
     }
-    if (v.isRequest()) {
-      if (v.type === CoapType.Con || v.type === CoapType.Non) this.handleRequest(now, peer);
-    } else if (v.isResponse()) {
-      this.requester.handleResponse(now, v, peer, this.reqDedup);
-      this.requester.dropEnded();
-    } else if (v.type === CoapType.Con) {
-      sendRst(this.transmits, peer, v.messageId); // reserved code class (1, 6, 7) in a CON
+    if (code < 32) { // a request (§5.1)
+      if (type <= CoapType.Non) this.handleRequest(now, peer);
+    } else if (code >= 64) { // a response (§5.2)
+      this.handleResponse(now, v, peer, this.reqDedup);
+      this.dropEnded();
+    } else if (type === CoapType.Con) {
+      sendEmpty(this.transmits, peer, CoapType.Rst, v.messageId, null); // reserved code class 1 in a CON
     }
-  }
-
-  handleTimeout(now: number): void {
-    this.requester.handleTimeout(now);
-    this.requester.dropEnded();
-  }
-
-  /**
-   * The driver could not send to `peer` (a name that does not resolve, a refused
-   * destination): our requests to it fail now (Failed, CoapFailure.Unreachable) rather
-   * than after MAX_TRANSMIT_WAIT. Concerns that peer only (issue #16).
-   */
-  handleUnreachable(now: number, peer: CoapPeer): void {
-    this.requester.failPeer(now, peer, CoapFailure.Unreachable);
-    this.requester.dropEnded();
   }
 
   // ---- commands ----------------------------------------------------------------------
-
-  /**
-   * Sends a CON request (bodies larger than one block go as Block1, RFC 7959 §2.5).
-   * Returns a handle > 0 reported again in the Response/Failed event, or a CoapSendError.
-   * NSTART = 1 (§4.7): a request to a peer with one outstanding waits in a bounded queue.
-   * The body is not copied: keep it unchanged until the outcome.
-   */
-  sendRequest(now: number, peer: CoapPeer, request: CoapRequestFields, body: Uint8Array | null, start: number, end: number): number {
-    return this.requester.sendRequest(now, peer, request, body, start, end);
-  }
 
   /**
    * Answers the request of the current Request event: piggybacked in the ACK of a CON,
@@ -189,7 +160,7 @@ export class CoapEndpoint {
     d.peer = null;
     peer.busy--;
     const fields: CoapRequestFields = { method: code, uriPath: NONE, uriQuery: NONE, contentFormat };
-    return this.requester.sendRequest(now, peer, fields, payload, s, e, d.token, d.tokenLength);
+    return this.sendRequest(now, peer, fields, payload, s, e, d.token, d.tokenLength);
   }
 
   // ---- output ------------------------------------------------------------------------
@@ -207,11 +178,6 @@ export class CoapEndpoint {
     return this.reassemblyTable.busy(now);
   }
 
-  /** Earliest deadline (ms), Infinity when idle. */
-  pollTimeout(): number {
-    return this.requester.pollTimeout();
-  }
-
   // ---- server side -------------------------------------------------------------------
 
   private handleRequest(now: number, peer: CoapPeer): void {
@@ -226,7 +192,7 @@ export class CoapEndpoint {
       return;
     }
     if (v.findOption(CoapOption.ProxyUri) >= 0 || v.findOption(CoapOption.ProxyScheme) >= 0) {
-      this.respondError(CoapCode.ProxyingNotSupported, false); // §5.10.2: we are no proxy
+      this.respondError(CoapCode.ProxyingNotSupported, -1); // §5.10.2: we are no proxy
       return;
     }
     let buf = v.buf;
@@ -235,7 +201,7 @@ export class CoapEndpoint {
     const block1 = v.uintOption(CoapOption.Block1, -1);
     if (block1 >= 0) {
       const refused = blockNum(block1) === 0 && this.screen !== null ? this.screen.screenRequest(v) : 0;
-      if (refused > 0) { this.respondError(refused, false); return; }
+      if (refused > 0) { this.respondError(refused, -1); return; }
       const asm = this.reassemblyTable.slotFor(peer, blockNum(block1) === 0, now, this.config.ackTimeoutMs);
       const r = asm === null ? BlockResult.Incomplete
         : asm.handleBlock(block1, v.buf, s, e, v.uintOption(CoapOption.Size1, -1), now, this.blockLifetimeMs);
@@ -249,7 +215,9 @@ export class CoapEndpoint {
       }
       if (r !== BlockResult.Complete) {
         if (asm !== null) asm.release();
-        this.respondError(blockErrorCode(r), r === BlockResult.TooLarge);
+        // RFC 7959 §2.9.3: 4.13 carries Size1 = the largest body we accept; §2.9.2: 4.08; §2.2: 4.00.
+        if (r === BlockResult.TooLarge) this.respondError(CoapCode.RequestEntityTooLarge, this.config.maxBodyBytes);
+        else this.respondError(r === BlockResult.Incomplete ? CoapCode.RequestEntityIncomplete : CoapCode.BadRequest, -1);
         return;
       }
       this.responder.block1 = encodeBlock(blockNum(block1), false, blockSzx(block1));
@@ -258,11 +226,11 @@ export class CoapEndpoint {
       e = asm!.length;
       asm!.release();
     } else if (v.uintOption(CoapOption.Size1, -1) > this.config.maxBodyBytes) {
-      this.respondError(CoapCode.RequestEntityTooLarge, true);
+      this.respondError(CoapCode.RequestEntityTooLarge, this.config.maxBodyBytes);
       return;
     }
     const ev = this.events.push();
-    if (ev === null) { this.respondError(CoapCode.ServiceUnavailable, false); return; }
+    if (ev === null) { this.respondError(CoapCode.ServiceUnavailable, -1); return; }
     ev.kind = CoapEventKind.Request;
     ev.handle = 0;
     ev.peer = peer;
@@ -273,9 +241,9 @@ export class CoapEndpoint {
     ev.end = e;
   }
 
-  private respondError(code: number, withSize1: boolean): void {
-    // RFC 7959 §2.9.3: 4.13 carries Size1 = the largest body we accept.
-    this.responder.respond(code, -1, null, 0, 0, withSize1 ? this.config.maxBodyBytes : -1);
+  /** An error answer without payload; `size1` ≥ 0 adds that Size1 option (RFC 7959 §2.9.3). */
+  private respondError(code: number, size1: number): void {
+    this.responder.respond(code, -1, null, 0, 0, size1);
   }
 
   private replay(peer: CoapPeer, entry: DedupEntry): void {
@@ -283,12 +251,5 @@ export class CoapEndpoint {
     if (out === null) return;
     copyBytes(out, 0, entry.store, entry.offset, entry.offset + entry.responseLength);
     this.transmits.commit(peer, entry.responseLength);
-  }
-
-  /** The next Message ID (RFC 7252 §4.4), for the requester and the responder. */
-  takeMessageId(): number {
-    const id = this.nextMessageId;
-    this.nextMessageId = (id + 1) & 0xffff;
-    return id;
   }
 }

@@ -90,3 +90,9 @@ export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, s: numbe
   for (let k = s; k < e; k++) dst[at++] = src[k]!;
   return at;
 }
+
+/**
+ * The one writer the requests and the responses of every endpoint are encoded with: each
+ * message is written from `begin` to `finish` without a pause, so one object serves all.
+ */
+export const messageWriter = new CoapMessageWriter();

@@ -88,7 +88,8 @@ export class PeerTable {
   private evictIdle(): boolean {
     let victim: CoapPeer | null = null;
     for (const list of this.byAddress.values()) {
-      for (const p of list) {
+      for (let i = 0; i < list.length; i++) {
+        const p = list[i]!;
         if (p.busy !== 0) continue;
         if (victim === null || (victim.answered && !p.answered) || (victim.answered === p.answered && p.lastSeen < victim.lastSeen)) victim = p;
       }

@@ -11,7 +11,7 @@ import { blockNum, blockSize, blockSzx, encodeBlock } from './block.ts';
 import { CoapCode, CoapOption, CoapType, NO_BYTES } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
 import type { CoapMessageView } from './message-view.ts';
-import { CoapMessageWriter } from './message-writer.ts';
+import { messageWriter } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 import { sendEmpty } from './reply.ts';
 import { SLOT_BYTES, type TransmitQueue } from './transmit.ts';
@@ -34,7 +34,6 @@ export class Responder {
   block1 = -1;
   private block2 = -1;
   private dedup: DedupEntry | null = null;
-  private readonly writer = new CoapMessageWriter();
   /** Where a response goes when the ring is full (then it is only cached); allocated on first need. */
   private spare: Uint8Array = NO_BYTES;
 
@@ -97,7 +96,7 @@ export class Responder {
       if (bs > e || (bs === e && num > 0)) { code = CoapCode.BadOption; payload = null; } // block out of range
       else { be = bs + blockSize(szx) < e ? bs + blockSize(szx) : e; b2 = encodeBlock(num, be < e, szx); }
     }
-    const w = this.writer.begin(out, 0, piggy ? CoapType.Ack : CoapType.Non, code,
+    const w = messageWriter.begin(out, 0, piggy ? CoapType.Ack : CoapType.Non, code,
       piggy ? this.messageId : this.ids.takeMessageId(), this.token, 0, this.tokenLength);
     if (payload !== null && len > 0 && contentFormat >= 0) w.optionUint(CoapOption.ContentFormat, contentFormat);
     if (b2 >= 0) w.optionUint(CoapOption.Block2, b2);
