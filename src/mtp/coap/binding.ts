@@ -211,11 +211,12 @@ export class UspCoapBinding implements RequestScreen {
   }
 
   /**
-   * What the options alone decide (R-COAP.11, R-COAP.12, R-COAP.2): 0 to go on, else the
-   * error code. Also run on the first block of a Block1 upload, before reassembly.
-   * /.well-known/core answers with −1 (handled by the caller).
+   * RequestScreen, run on every request and on the first block of a Block1 upload before
+   * reassembly: what the options alone decide (R-COAP.11, R-COAP.12, R-COAP.2) — 0 to go
+   * on, else the error code; /.well-known/core answers with −1 (handled by handleRequest).
    */
-  private screen(m: CoapMessageView, method: number): number {
+  screenRequest(m: CoapMessageView): number {
+    const method = m.code;
     if (this.pathIs(m, WELL_KNOWN)) {
       if (method !== CoapCode.Get) return CoapCode.MethodNotAllowed;
       const accept = m.uintOption(CoapOption.Accept, ContentFormat.LinkFormat);
@@ -228,39 +229,33 @@ export class UspCoapBinding implements RequestScreen {
     return 0;
   }
 
-  /** RequestScreen: the first block of a Block1 upload, before reassembly. */
-  screenRequest(m: CoapMessageView): number {
-    return this.screen(m, m.code);
-  }
-
   private handleRequest(ev: CoapEvent): void {
     const m = ev.message!;
-    const refused = this.screen(m, ev.code);
-    if (refused === -1) { // R-COAP.1, RFC 6690 §4
+    let code = this.screenRequest(m);
+    if (code === -1) { // R-COAP.1, RFC 6690 §4
       // RFC 6690 §2 link format, R-COAP.1 attributes: built per (rare) discovery, not kept.
-      const link = utf8Bytes(`</${this.pathSegments.map((b) => readUtf8(b, 0, b.length)).join('/')}>;rt="bbf.usp.endpoint";if="${this.interfaceName}"`);
+      let path = '';
+      for (let i = 0; i < this.pathSegments.length; i++) path += '/' + readUtf8(this.pathSegments[i]!, 0, this.pathSegments[i]!.length);
+      const link = utf8Bytes(`<${path}>;rt="bbf.usp.endpoint";if="${this.interfaceName}"`);
       this.coap.respond(CoapCode.Content, ContentFormat.LinkFormat, link, 0, link.length);
       return;
     }
-    if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
-    if (ev.end <= ev.start || !this.validateRecord(ev.buf, ev.start, ev.end)) { // R-COAP.13
-      this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0);
-      return;
+    let replyTo: string | undefined;
+    if (code === 0) {
+      const q = this.replyToOption(m);
+      const s = m.optionStart[q]! + REPLY_TO.length;
+      const e = m.optionStart[q]! + m.optionLength[q]!;
+      if (ev.end <= ev.start || !this.validateRecord(ev.buf, ev.start, ev.end)) code = CoapCode.BadRequest; // R-COAP.13
+      else if (this.pendingRecords >= this.maxPendingRecords) code = CoapCode.ServiceUnavailable;
+      else if (this.checkReplyTo && !this.secure) code = this.screenNoSec(m.buf, s, e, ev);
+      // Accepted: from here the Record leaves the datagram buffer.
+      if (code === 0) replyTo = readUtf8(m.buf, s, e);
+      if (code === 0 && replyTo === undefined) code = CoapCode.BadRequest; // R-COAP.2
     }
-    if (this.pendingRecords >= this.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
-    const q = this.replyToOption(m);
-    const s = m.optionStart[q]! + REPLY_TO.length;
-    const e = m.optionStart[q]! + m.optionLength[q]!;
-    if (this.checkReplyTo && !this.secure) {
-      const refused = this.screenNoSec(m.buf, s, e, ev);
-      if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
-    }
-    // Accepted: from here the Record leaves the datagram buffer.
-    const replyTo = readUtf8(m.buf, s, e);
-    if (replyTo === undefined) { this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0); return; } // R-COAP.2
-    this.coap.respond(CoapCode.Changed, -1, null, 0, 0); // R-COAP.7
+    this.coap.respond(code === 0 ? CoapCode.Changed : code, -1, null, 0, 0); // R-COAP.7
+    if (code !== 0) return;
     this.pendingRecords++;
-    this.events.push({ kind: 'record', bytes: ev.buf.slice(ev.start, ev.end), replyTo, peer: ev.peer! });
+    this.events.push({ kind: 'record', bytes: ev.buf.slice(ev.start, ev.end), replyTo: replyTo!, peer: ev.peer! });
   }
 
   /**
@@ -304,7 +299,9 @@ export class UspCoapBinding implements RequestScreen {
     for (let i = m.findOption(CoapOption.UriQuery); i >= 0 && i < m.optionCount && m.optionNumber[i] === CoapOption.UriQuery; i++) {
       const s = m.optionStart[i]!;
       const len = m.optionLength[i]!;
-      if (len < REPLY_TO.length || !startsWith(m.buf, s, REPLY_TO)) continue;
+      let k = 0;
+      while (k < REPLY_TO.length && k < len && m.buf[s + k] === REPLY_TO[k]) k++;
+      if (k < REPLY_TO.length) continue; // not a reply-to value
       if (found >= 0) return -1; // two reply-to values: ambiguous
       if (checkCoapUri(m.buf, s + REPLY_TO.length, s + len) < 0) return -1;
       found = i;
@@ -312,10 +309,3 @@ export class UspCoapBinding implements RequestScreen {
     return found;
   }
 }
-
-function startsWith(b: Uint8Array, s: number, prefix: Uint8Array): boolean {
-  for (let k = 0; k < prefix.length; k++) if (b[s + k] !== prefix[k]) return false;
-  return true;
-}
-
-

@@ -105,23 +105,11 @@ export function hostIs(b: Uint8Array, s: number, e: number, address: string): bo
 export function parseCoapUri(uri: string): CoapUri | null {
   const bytes = new Uint8Array(uri.length);
   for (let i = 0; i < uri.length; i++) { const c = uri.charCodeAt(i); if (c > 0x7e) return null; bytes[i] = c; }
-  const host = checkCoapUri(bytes, 0, bytes.length);
-  if (host < 0) return null;
-  const secure = bytes[4] === 0x73;
-  let p = host;
-  let hostEnd: number;
-  if (bytes[p] === 0x5b) { hostEnd = uri.indexOf(']', p) + 1; p = hostEnd; }
-  else { while (p < bytes.length && bytes[p] !== 0x3a && bytes[p] !== 0x2f) p++; hostEnd = p; }
-  let port = secure ? COAPS_DEFAULT_PORT : COAP_DEFAULT_PORT;
-  if (bytes[p] === 0x3a) {
-    const slash = uri.indexOf('/', p);
-    const pe = slash < 0 ? uri.length : slash;
-    port = Number(uri.slice(p + 1, pe));
-    p = pe;
-  }
-  const hostText = bytes[host] === 0x5b ? uri.slice(host + 1, hostEnd - 1) : uri.slice(host, hostEnd);
-  const path = uri.slice(p).split('/').filter((seg) => seg.length > 0);
-  return { secure, host: hostText, port, path };
+  const t = new UriTarget();
+  if (!uriTarget(bytes, 0, bytes.length, t)) return null;
+  const slash = uri.indexOf('/', t.hostEnd);
+  const path = slash < 0 ? [] : uri.slice(slash).split('/').filter((seg) => seg.length > 0);
+  return { secure: bytes[4] === 0x73, host: uri.slice(t.hostStart, t.hostEnd), port: t.port, path };
 }
 
 function isHex(c: number): boolean {
