@@ -25,12 +25,14 @@ function open(config: DtlsConfig, port = 0, admits?: (a: DtlsAssociation) => boo
   return new Promise((resolve, reject) => {
     const side: Side = { socket: null as unknown as DtlsSocket, port: 0, got: [], closed: [] };
     side.socket = openDtlsSocket({
-      platform, crypto: platform.crypto!, config, port, address: '127.0.0.1', ...(admits !== undefined ? { admits } : {}),
+      port, address: '127.0.0.1',
       onReadable() {
         for (let d = side.socket.read(); d !== undefined; d = side.socket.read()) side.got.push(`${Buffer.from(d.data).toString()} from ${d.port}`);
       },
       onReady(p) { side.port = p; resolve(side); },
       onError: reject,
+    }, platform, platform.crypto!, config, {
+      ...(admits !== undefined ? { admits } : {}),
       onClosed(a) { side.closed.push(a); },
     });
   });
