@@ -18,13 +18,12 @@ import { BlockResult, blockNum, blockSzx, encodeBlock, ReassemblyTable } from '.
 import { CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs, type CoapConfig } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
 import { CoapEventKind, type CoapEvent } from './event.ts';
-import type { CoapRequestFields } from './exchange.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
 import { copyBytes } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
-import { DeferredRequest, Responder } from './responder.ts';
+import { Responder } from './responder.ts';
 import { sendEmpty } from './reply.ts';
-import { CoapSendError, Requester, type RandomSource } from './requester.ts';
+import type { RandomSource } from './requester.ts';
 import type { Transmit } from './transmit.ts';
 
 export { CoapSendError, type RandomSource } from './requester.ts';
@@ -39,13 +38,12 @@ export interface RequestScreen {
   screenRequest(request: CoapMessageView): number;
 }
 
-const NONE: readonly string[] = Object.freeze([]);
-
 /**
  * The client half — sendRequest, handleTimeout, handleUnreachable, pollTimeout — is
- * Requester's (requester.ts); this class adds the server side and the receive path.
+ * Requester's (requester.ts), the answers — respond, deferResponse, respondSeparately —
+ * Responder's (responder.ts); this class adds the receive path and the server's checks.
  */
-export class CoapEndpoint extends Requester {
+export class CoapEndpoint extends Responder {
   readonly view = new CoapMessageView();
   private readonly dedup: DedupTable;
   private readonly reassemblyTable: ReassemblyTable;
@@ -58,12 +56,6 @@ export class CoapEndpoint extends Requester {
    * dead; EXCHANGE_LIFETIME (247 s) held half-open uploads for 4 minutes (issue #16).
    */
   private readonly blockLifetimeMs: number;
-  /** Answers the request of the current Request event. */
-  private readonly responder: Responder;
-  /** Requests answered later by separate responses (§5.2.2). */
-  private readonly deferred: DeferredRequest[] = [];
-  /** The dedup entry of the message being handled (its response is cached there). */
-  private reqDedup: DedupEntry | null = null;
 
   constructor(random: RandomSource, config: Partial<CoapConfig> = {}, private readonly screen: RequestScreen | null = null) {
     super(random, createCoapConfig(config));
@@ -71,7 +63,6 @@ export class CoapEndpoint extends Requester {
     this.dedup = new DedupTable(c.dedupEntries);
     // Deferred tickets and reassemblies are built on first use, up to their bounds (XS boot heap).
     this.reassemblyTable = new ReassemblyTable(c.maxReassemblies, c.maxBodyBytes);
-    this.responder = new Responder(this.transmits, c.preferredSzx, this);
     this.lifetimeMs = exchangeLifetimeMs(c);
     this.nonLifetime = nonLifetimeMs(c);
     this.blockLifetimeMs = maxTransmitWaitMs(c);
@@ -84,7 +75,7 @@ export class CoapEndpoint extends Requester {
     const rc = v.wrap(data, start, end);
     peer.lastSeen = now;
     this.reqDedup = null;
-    this.responder.peer = null;
+    this.peer = null;
     const type = v.type;
     const code = v.code;
     // §4.2/§4.3: a malformed CON gets RST, anything else malformed is ignored; an empty CON
@@ -119,50 +110,6 @@ export class CoapEndpoint extends Requester {
     }
   }
 
-  // ---- commands ----------------------------------------------------------------------
-
-  /**
-   * Answers the request of the current Request event: piggybacked in the ACK of a CON,
-   * or as a NON to a NON (RFC 7252 §5.2). `payload[s, e)` larger than one block is
-   * served block-wise by Block2 (RFC 7959 §2.4, stateless: the block is cut from the
-   * payload the caller regenerates for each request).
-   */
-  respond(code: number, contentFormat: number, payload: Uint8Array | null, s: number, e: number): void {
-    this.responder.respond(code, contentFormat, payload, s, e);
-  }
-
-  /**
-   * Answers the current request later (RFC 7252 §5.2.2): ACKs a CON now and returns a
-   * ticket > 0 for `respondSeparately`, or −1 when all `maxDeferred` tickets are taken.
-   */
-  deferResponse(): number {
-    let i = 0;
-    while (i < this.deferred.length && this.deferred[i]!.peer !== null) i++;
-    if (i === this.deferred.length) {
-      if (i >= this.config.maxDeferred) return -1;
-      this.deferred.push(new DeferredRequest());
-    }
-    const peer = this.responder.defer(this.deferred[i]!);
-    if (peer === null) return -1;
-    peer.busy++; // keeps the peer record from eviction until the answer goes out
-    return i + 1;
-  }
-
-  /**
-   * Sends the separate response for `ticket` as a CON with the request's token, retransmitted
-   * like a request; its outcome is a Response event with code 0 once ACKed, or Failed.
-   * The payload must fit one message. Returns the exchange handle or a CoapSendError.
-   */
-  respondSeparately(now: number, ticket: number, code: number, contentFormat: number, payload: Uint8Array | null, s: number, e: number): number {
-    const d = this.deferred[ticket - 1];
-    if (d === undefined || d.peer === null) return CoapSendError.QueueFull;
-    const peer = d.peer;
-    d.peer = null;
-    peer.busy--;
-    const fields: CoapRequestFields = { method: code, uriPath: NONE, uriQuery: NONE, contentFormat };
-    return this.sendRequest(now, peer, fields, payload, s, e, d.token, d.tokenLength);
-  }
-
   // ---- output ------------------------------------------------------------------------
 
   pollTransmit(out: Uint8Array): Transmit | null {
@@ -182,13 +129,13 @@ export class CoapEndpoint extends Requester {
 
   private handleRequest(now: number, peer: CoapPeer): void {
     const v = this.view;
-    this.responder.begin(v, peer, this.reqDedup);
+    this.begin(v, peer);
     const dedup = this.reqDedup;
     if (dedup !== null) dedup.reprocess = v.code === CoapCode.Get && v.type === CoapType.Con;
     if (v.unrecognizedCriticalOption() !== 0) {
       // §5.4.1: 4.02 for a CON; a NON is rejected (silently here).
       if (v.type === CoapType.Con) this.respond(CoapCode.BadOption, -1, null, 0, 0);
-      this.responder.peer = null;
+      this.peer = null;
       return;
     }
     if (v.findOption(CoapOption.ProxyUri) >= 0 || v.findOption(CoapOption.ProxyScheme) >= 0) {
@@ -208,7 +155,7 @@ export class CoapEndpoint extends Requester {
       if (r === BlockResult.Continue) {
         // RFC 7959 §2.3: 2.31 echoing NUM; a smaller SZX asks the client to shrink blocks.
         const szx = blockSzx(block1) < this.config.preferredSzx ? blockSzx(block1) : this.config.preferredSzx;
-        this.responder.block1 = encodeBlock(blockNum(block1), true, szx);
+        this.block1 = encodeBlock(blockNum(block1), true, szx);
         asm!.peer = peer;
         this.respond(CoapCode.Continue, -1, null, 0, 0);
         return;
@@ -220,7 +167,7 @@ export class CoapEndpoint extends Requester {
         else this.respondError(r === BlockResult.Incomplete ? CoapCode.RequestEntityIncomplete : CoapCode.BadRequest, -1);
         return;
       }
-      this.responder.block1 = encodeBlock(blockNum(block1), false, blockSzx(block1));
+      this.block1 = encodeBlock(blockNum(block1), false, blockSzx(block1));
       buf = asm!.body;
       s = 0;
       e = asm!.length;
@@ -243,7 +190,7 @@ export class CoapEndpoint extends Requester {
 
   /** An error answer without payload; `size1` ≥ 0 adds that Size1 option (RFC 7959 §2.9.3). */
   private respondError(code: number, size1: number): void {
-    this.responder.respond(code, -1, null, 0, 0, size1);
+    this.respond(code, -1, null, 0, 0, size1);
   }
 
   private replay(peer: CoapPeer, entry: DedupEntry): void {

@@ -22,7 +22,7 @@ import {
   CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, ContentFormat, type CoapConfig, type CoapEvent,
   type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, type RequestScreen, readUtf8, type Transmit,
 } from '../../coap/index.ts';
-import { checkCoapUri, hostIs, parseCoapUri, UriTarget, uriTarget } from './uri.ts';
+import { checkCoapUri, hostIs, parseCoapUri, UriTarget } from './uri.ts';
 import { DEFAULT_SOURCE_LIMIT, SourceLimit, type SourceLimitConfig } from './source-limit.ts';
 import { utf8Bytes } from '../../encoding/utf8.ts';
 
@@ -267,7 +267,7 @@ export class UspCoapBinding implements RequestScreen {
   private screenNoSec(b: Uint8Array, s: number, e: number, ev: CoapEvent): number {
     const t = this.target;
     const from = ev.peer!;
-    if (!uriTarget(b, s, e, t)) return CoapCode.BadRequest;
+    if (checkCoapUri(b, s, e, t) < 0) return CoapCode.BadRequest;
     let destHost = from.address;
     if (!hostIs(b, t.hostStart, t.hostEnd, from.address)) {
       const host = readUtf8(b, t.hostStart, t.hostEnd);

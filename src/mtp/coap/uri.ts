@@ -19,40 +19,6 @@ export interface CoapUri {
   readonly path: readonly string[];
 }
 
-/**
- * Checks `b[s, e)` is a coap/coaps URI acceptable as reply-to (R-COAP.2): returns the
- * offset where the host starts, or −1. Allocates nothing.
- */
-export function checkCoapUri(b: Uint8Array, s: number, e: number): number {
-  let p = s;
-  // "coap"
-  if (e - s < 8 || b[p] !== 0x63 || b[p + 1] !== 0x6f || b[p + 2] !== 0x61 || b[p + 3] !== 0x70) return -1;
-  p += 4;
-  if (b[p] === 0x73) p++; // "s"
-  if (b[p] !== 0x3a || b[p + 1] !== 0x2f || b[p + 2] !== 0x2f) return -1; // "://"
-  p += 3;
-  const host = p;
-  if (b[p] === 0x5b) { // "[" IPv6 literal "]"
-    p++;
-    while (p < e && b[p] !== 0x5d) { if (!isHex(b[p]!) && b[p] !== 0x3a && b[p] !== 0x2e) return -1; p++; }
-    if (p === e || p === host + 1) return -1;
-    p++;
-  } else {
-    while (p < e && b[p] !== 0x3a && b[p] !== 0x2f) { if (!isHostChar(b[p]!)) return -1; p++; }
-    if (p === host) return -1;
-  }
-  if (p < e && b[p] === 0x3a) {
-    p++;
-    let port = 0;
-    const ps = p;
-    while (p < e && b[p] !== 0x2f) { const c = b[p]!; if (c < 0x30 || c > 0x39) return -1; port = port * 10 + c - 0x30; p++; }
-    if (p === ps || port === 0 || port > 65535) return -1;
-  }
-  // path: pchar and "/" only — in particular no "?" (R-COAP.2) and no "#".
-  for (; p < e; p++) { const c = b[p]!; if (c <= 0x20 || c === 0x3f || c === 0x23 || c >= 0x7f) return -1; }
-  return host;
-}
-
 /** Where a checked URI points: host `[hostStart, hostEnd)` (without IPv6 brackets) and port. */
 export class UriTarget {
   hostStart = 0;
@@ -61,30 +27,47 @@ export class UriTarget {
 }
 
 /**
- * Reads host and port of the URI `b[s, e)` into `into` (reused, nothing allocated);
- * false when it is not acceptable (checkCoapUri).
+ * Checks `b[s, e)` is a coap/coaps URI acceptable as reply-to (R-COAP.2): returns the
+ * offset where the host starts, or −1; and reads its host and port into `into` (reused)
+ * when given. Allocates nothing.
  */
-export function uriTarget(b: Uint8Array, s: number, e: number, into: UriTarget): boolean {
-  const host = checkCoapUri(b, s, e);
-  if (host < 0) return false;
-  let p = host;
-  if (b[p] === 0x5b) {
-    while (b[p] !== 0x5d) p++;
-    into.hostStart = host + 1;
-    into.hostEnd = p;
+export function checkCoapUri(b: Uint8Array, s: number, e: number, into: UriTarget | null = null): number {
+  let p = s;
+  // "coap"
+  if (e - s < 8 || b[p] !== 0x63 || b[p + 1] !== 0x6f || b[p + 2] !== 0x61 || b[p + 3] !== 0x70) return -1;
+  p += 4;
+  const secure = b[p] === 0x73;
+  if (secure) p++; // "s"
+  if (b[p] !== 0x3a || b[p + 1] !== 0x2f || b[p + 2] !== 0x2f) return -1; // "://"
+  p += 3;
+  const host = p;
+  let hostEnd: number;
+  if (b[p] === 0x5b) { // "[" IPv6 literal "]"
     p++;
+    while (p < e && b[p] !== 0x5d) { if (!isHex(b[p]!) && b[p] !== 0x3a && b[p] !== 0x2e) return -1; p++; }
+    if (p === e || p === host + 1) return -1;
+    hostEnd = p++;
   } else {
-    while (p < e && b[p] !== 0x3a && b[p] !== 0x2f) p++;
-    into.hostStart = host;
-    into.hostEnd = p;
+    while (p < e && b[p] !== 0x3a && b[p] !== 0x2f) { if (!isHostChar(b[p]!)) return -1; p++; }
+    if (p === host) return -1;
+    hostEnd = p;
   }
-  let port = b[s + 4] === 0x73 ? COAPS_DEFAULT_PORT : COAP_DEFAULT_PORT;
+  let port = secure ? COAPS_DEFAULT_PORT : COAP_DEFAULT_PORT;
   if (p < e && b[p] === 0x3a) {
+    p++;
     port = 0;
-    for (p++; p < e && b[p] !== 0x2f; p++) port = port * 10 + b[p]! - 0x30;
+    const ps = p;
+    while (p < e && b[p] !== 0x2f) { const c = b[p]!; if (c < 0x30 || c > 0x39) return -1; port = port * 10 + c - 0x30; p++; }
+    if (p === ps || port === 0 || port > 65535) return -1;
   }
-  into.port = port;
-  return true;
+  // path: pchar and "/" only — in particular no "?" (R-COAP.2) and no "#".
+  for (; p < e; p++) { const c = b[p]!; if (c <= 0x20 || c === 0x3f || c === 0x23 || c >= 0x7f) return -1; }
+  if (into !== null) {
+    into.hostStart = b[host] === 0x5b ? host + 1 : host;
+    into.hostEnd = hostEnd;
+    into.port = port;
+  }
+  return host;
 }
 
 function lower(c: number): number {
@@ -106,7 +89,7 @@ export function parseCoapUri(uri: string): CoapUri | null {
   const bytes = new Uint8Array(uri.length);
   for (let i = 0; i < uri.length; i++) { const c = uri.charCodeAt(i); if (c > 0x7e) return null; bytes[i] = c; }
   const t = new UriTarget();
-  if (!uriTarget(bytes, 0, bytes.length, t)) return null;
+  if (checkCoapUri(bytes, 0, bytes.length, t) < 0) return null;
   const slash = uri.indexOf('/', t.hostEnd);
   const path = slash < 0 ? [] : uri.slice(slash).split('/').filter((seg) => seg.length > 0);
   return { secure: bytes[4] === 0x73, host: uri.slice(t.hostStart, t.hostEnd), port: t.port, path };
