@@ -10,14 +10,14 @@
  * transmit ring is full, so a retransmitted request still gets it (RFC 7252 §4.5).
  */
 import { blockNum, blockSize, blockSzx, encodeBlock } from './block.ts';
-import { CoapCode, CoapOption, CoapType, NO_BYTES } from './constants.ts';
+import { CoapCode, CoapOption, CoapType, NO_BYTES, type CoapConfig } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
 import type { CoapRequestFields } from './exchange.ts';
 import type { CoapMessageView } from './message-view.ts';
 import { messageWriter } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 import { sendEmpty } from './reply.ts';
-import { CoapSendError, Requester } from './requester.ts';
+import { CoapSendError, Requester, type RandomSource } from './requester.ts';
 import { SLOT_BYTES } from './transmit.ts';
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -45,6 +45,11 @@ export class Responder extends Requester {
   private spare: Uint8Array = NO_BYTES;
   /** Requests answered later by separate responses (§5.2.2); built on first use, up to maxDeferred. */
   private readonly deferred: DeferredRequest[] = [];
+
+  // Spelled out: the implicit one, super(...arguments), is beyond the Espruino build's Babel.
+  constructor(random: RandomSource, config: CoapConfig) {
+    super(random, config);
+  }
 
   /** Takes the request in `v` from `peer` as the one to answer (its dedup entry is `reqDedup`). */
   protected begin(v: CoapMessageView, peer: CoapPeer): void {
