@@ -22,20 +22,20 @@ import {
   CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, ContentFormat, type CoapConfig, type CoapEvent,
   type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, type RequestScreen, readUtf8, type Transmit,
 } from '../../coap/index.ts';
-import { checkCoapUri, hostIs, parseCoapUri, UriTarget } from './uri.ts';
-import { DEFAULT_SOURCE_LIMIT, SourceLimit, type SourceLimitConfig } from './source-limit.ts';
+import { checkCoapUri, hostIs, parseCoapUri, UriTarget, uriPath } from './uri.ts';
+import { SourceLimit, type SourceLimitConfig } from './source-limit.ts';
 import { utf8Bytes } from '../../encoding/utf8.ts';
 
 export interface UspCoapConfig {
-  /** Our USP resource, e.g. '/usp' (R-COAP.1). */
+  /** Our USP resource (R-COAP.1); default '/usp'. */
   readonly path: string;
   /** Our own CoAP server URI sent as reply-to in every request (R-COAP.2), e.g. 'coap://192.0.2.1:5683/usp'. */
   readonly replyTo: string;
-  /** R-COAP.1 interface: 'bbf.usp.a' (Agent) or 'bbf.usp.c' (Controller). */
+  /** R-COAP.1 interface: 'bbf.usp.a' (Agent, the default) or 'bbf.usp.c' (Controller). */
   readonly interfaceName: 'bbf.usp.a' | 'bbf.usp.c';
   /** Decides whether bytes are a USP Record we can process (false → 4.00, R-COAP.13). */
   readonly validateRecord: (buf: Uint8Array, start: number, end: number) => boolean;
-  /** Records received and not yet taken by pollEvent(); beyond this → 5.03. */
+  /** Records received and not yet taken by pollEvent(); beyond this → 5.03. Default 8. */
   readonly maxPendingRecords: number;
   readonly coap: Partial<CoapConfig>;
   /**
@@ -54,16 +54,6 @@ export interface UspCoapConfig {
   readonly admitReplyTo?: (host: string, buf: Uint8Array, start: number, end: number) => boolean;
   readonly sourceLimit: SourceLimitConfig;
 }
-
-export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateRecord'> = Object.freeze({
-  path: '/usp',
-  interfaceName: 'bbf.usp.a',
-  maxPendingRecords: 8,
-  coap: {},
-  secure: false,
-  checkReplyTo: false,
-  sourceLimit: DEFAULT_SOURCE_LIMIT,
-});
 
 /**
  * How a sendRecord ended (R-COAP.9, R-COAP.10). Unreachable: the datagram could not be
@@ -108,21 +98,21 @@ export class UspCoapBinding implements RequestScreen {
   private now = 0;
 
   constructor(random: RandomSource, config: Partial<UspCoapConfig> & Pick<UspCoapConfig, 'replyTo' | 'validateRecord'>) {
-    const d = DEFAULT_USP_COAP_CONFIG;
+    // Defaults: path '/usp', an Agent's interface, 8 pending Records, no DTLS, no NoSec reply-to rule.
     if (parseCoapUri(config.replyTo) === null) throw new RangeError('replyTo must be a coap:// or coaps:// URI without a query');
-    this.secure = config.secure ?? d.secure;
-    this.checkReplyTo = config.checkReplyTo ?? d.checkReplyTo;
-    this.maxPendingRecords = config.maxPendingRecords ?? d.maxPendingRecords;
+    this.secure = config.secure ?? false;
+    this.checkReplyTo = config.checkReplyTo ?? false;
+    this.maxPendingRecords = config.maxPendingRecords ?? 8;
     this.validateRecord = config.validateRecord;
     this.admitReplyTo = config.admitReplyTo;
-    this.interfaceName = config.interfaceName ?? d.interfaceName;
-    this.coap = new CoapEndpoint(random, config.coap ?? d.coap, this); // screens the first block of a Block1 upload
+    this.interfaceName = config.interfaceName ?? 'bbf.usp.a';
+    this.coap = new CoapEndpoint(random, config.coap, this); // screens the first block of a Block1 upload
     this.peers = new PeerTable(this.coap.config.maxPeers);
-    const path = (config.path ?? d.path).split('/').filter((s) => s.length > 0);
+    const path = uriPath(config.path ?? '/usp');
     if (path.length === 0) throw new RangeError('path must name a resource, e.g. /usp');
     this.pathSegments = path.map(utf8Bytes);
     this.replyToQuery = Object.freeze([`reply-to=${config.replyTo}`]);
-    this.sourceLimit = new SourceLimit(config.sourceLimit ?? d.sourceLimit);
+    this.sourceLimit = new SourceLimit(config.sourceLimit);
   }
 
   // ---- input (delegated to the CoAP endpoint, then our resources answer) ---------------

@@ -64,7 +64,7 @@ export function provisionCoapMtps(model: DataModelApi, o: CoapMtpSettings, defau
   if (table === undefined) return 'the data model has no LocalAgent.MTP table';
   const coapRows = coapMtpRows(model);
   const tx = model.begin();
-  const path = o.path.replace(/^\//, '');
+  const path = o.path.startsWith('/') ? o.path.slice(1) : o.path;
   let why = '';
   // Row 0 is plain CoAP, row 1 CoAP over DTLS (added when coaps is configured or was).
   for (let i = 0; i < 2 && why === ''; i++) {

@@ -91,8 +91,15 @@ export function parseCoapUri(uri: string): CoapUri | null {
   const t = new UriTarget();
   if (checkCoapUri(bytes, 0, bytes.length, t) < 0) return null;
   const slash = uri.indexOf('/', t.hostEnd);
-  const path = slash < 0 ? [] : uri.slice(slash).split('/').filter((seg) => seg.length > 0);
-  return { secure: bytes[4] === 0x73, host: uri.slice(t.hostStart, t.hostEnd), port: t.port, path };
+  return { secure: bytes[4] === 0x73, host: uri.slice(t.hostStart, t.hostEnd), port: t.port, path: uriPath(slash < 0 ? '' : uri.slice(slash)) };
+}
+
+/** The Uri-Path segments of a path such as '/usp' or 'a//b/' (empty segments dropped, RFC 7252 §6.4). */
+export function uriPath(path: string): string[] {
+  const all = path.split('/');
+  const segments: string[] = [];
+  for (let i = 0; i < all.length; i++) if (all[i]!.length > 0) segments.push(all[i]!);
+  return segments;
 }
 
 function isHex(c: number): boolean {
