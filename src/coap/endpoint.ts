@@ -16,7 +16,7 @@
  */
 import { BlockResult, blockNum, blockSzx, encodeBlock, ReassemblyTable } from './block.ts';
 import { CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs, type CoapConfig } from './constants.ts';
-import { DedupTable, type DedupEntry } from './dedup.ts';
+import { DedupTable } from './dedup.ts';
 import { CoapEventKind, type CoapEvent } from './event.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
 import { copyBytes } from './message-writer.ts';
@@ -94,7 +94,13 @@ export class CoapEndpoint extends Responder {
       const seen = this.dedup.find(peer, v.messageId, now);
       if (seen !== null) {
         // §4.5: replay the cached response; without one, only a safe GET is processed again.
-        if (seen.responseLength >= 0) { this.replay(peer, seen); return; }
+        if (seen.responseLength >= 0) {
+          const out = this.transmits.reserve();
+          if (out === null) return;
+          copyBytes(out, 0, seen.store, seen.offset, seen.offset + seen.responseLength);
+          this.transmits.commit(peer, seen.responseLength);
+          return;
+        }
         if (!seen.reprocess) return;
       } else if (code < 224) {
         this.reqDedup = this.dedup.insert(peer, v.messageId, now, type === CoapType.Con ? this.lifetimeMs : this.nonLifetime);
@@ -191,12 +197,5 @@ export class CoapEndpoint extends Responder {
   /** An error answer without payload; `size1` ≥ 0 adds that Size1 option (RFC 7959 §2.9.3). */
   private respondError(code: number, size1: number): void {
     this.respond(code, -1, null, 0, 0, size1);
-  }
-
-  private replay(peer: CoapPeer, entry: DedupEntry): void {
-    const out = this.transmits.reserve();
-    if (out === null) return;
-    copyBytes(out, 0, entry.store, entry.offset, entry.offset + entry.responseLength);
-    this.transmits.commit(peer, entry.responseLength);
   }
 }

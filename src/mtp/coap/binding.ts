@@ -183,21 +183,18 @@ export class UspCoapBinding implements RequestScreen {
 
   private drainCoap(): void {
     for (let ev = this.coap.pollEvent(); ev !== null; ev = this.coap.pollEvent()) {
-      if (ev.kind === CoapEventKind.Request) this.handleRequest(ev);
-      else this.handleOutcome(ev);
+      if (ev.kind === CoapEventKind.Request) { this.handleRequest(ev); continue; }
+      // The outcome of one of our requests (R-COAP.9, R-COAP.10).
+      if (this.requests === null || !this.requests.delete(ev.handle)) continue;
+      let outcome: SendOutcome;
+      if (ev.kind === CoapEventKind.Response) outcome = ev.code >> 5 === 2 ? SendOutcome.Delivered : SendOutcome.CoapFailure;
+      else {
+        const f = ev.failure;
+        outcome = f === CoapFailure.Reset ? SendOutcome.Reset : f === CoapFailure.Timeout || f === CoapFailure.Evicted ? SendOutcome.Timeout
+          : f === CoapFailure.Unreachable ? SendOutcome.Unreachable : SendOutcome.CoapFailure;
+      }
+      this.events.push({ kind: 'sent', handle: ev.handle, outcome, code: ev.code });
     }
-  }
-
-  private handleOutcome(ev: CoapEvent): void {
-    if (this.requests === null || !this.requests.delete(ev.handle)) return;
-    let outcome: SendOutcome;
-    if (ev.kind === CoapEventKind.Response) outcome = ev.code >> 5 === 2 ? SendOutcome.Delivered : SendOutcome.CoapFailure;
-    else {
-      const f = ev.failure;
-      outcome = f === CoapFailure.Reset ? SendOutcome.Reset : f === CoapFailure.Timeout || f === CoapFailure.Evicted ? SendOutcome.Timeout
-        : f === CoapFailure.Unreachable ? SendOutcome.Unreachable : SendOutcome.CoapFailure;
-    }
-    this.events.push({ kind: 'sent', handle: ev.handle, outcome, code: ev.code });
   }
 
   /**

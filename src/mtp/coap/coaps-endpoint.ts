@@ -45,7 +45,7 @@ export interface CoapsCredentials {
   readonly controllerPsks?: readonly ControllerPsk[] | undefined;
 }
 
-export interface CoapsEndpointOptions extends Omit<CoapEndpointOptions, 'openUdp'> {
+export interface CoapsEndpointOptions extends CoapEndpointOptions {
   readonly credentials: CoapsCredentials;
   readonly crypto: CryptoPort;
   /** DTLS settings beyond the credentials (timers, datagram size). */
@@ -131,7 +131,7 @@ class CoapsEndpoint extends CoapEndpointLoop<CoapsEndpointOptions> implements Co
       this.sends.delete(e.handle);
       if (key !== undefined && e.outcome === SendOutcome.Timeout) {
         const sp = key.lastIndexOf(' ');
-        const a = this.socket?.association(key.slice(0, sp), Number(key.slice(sp + 1)));
+        const a = this.socket?.endpoint.peer(key.slice(0, sp), Number(key.slice(sp + 1)));
         if (a !== undefined) this.socket!.endpoint.close(a); // reconnect on the next send (RFC 6347 §4.2.8)
       }
     }
@@ -188,7 +188,7 @@ class CoapsEndpoint extends CoapEndpointLoop<CoapsEndpointOptions> implements Co
   }
 
   originOf(peer: { readonly address: string; readonly port: number }, record: Uint8Array): CoapsOrigin | null {
-    const a = this.socket?.association(peer.address, peer.port);
+    const a = this.socket?.endpoint.peer(peer.address, peer.port);
     if (a === undefined || a.state !== DtlsState.Connected) return null;
     if (a.peerCertificate !== undefined) {
       if (a.endpointId !== undefined) return { secure: true, peerEndpointId: a.endpointId };

@@ -39,9 +39,8 @@ export interface DtlsPeerChecks {
 }
 
 export interface DtlsSocket extends UdpSocket {
+  /** Its DTLS endpoint: `endpoint.peer(address, port)` is the association with a peer (handshaking or connected), if any. */
   readonly endpoint: DtlsEndpoint;
-  /** The association with address:port (handshaking or connected), if any. */
-  association(address: string, port: number): DtlsAssociation | undefined;
 }
 
 /** Plaintext datagrams waiting for one peer's handshake (a CoAP retransmission brings more). */
@@ -146,10 +145,6 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
     const n = peer.sealInto(data, start, end, sealed, 0);
     if (n < 0 || this.raw === null) return false;
     return this.raw.write(sealed, 0, n, peer.address, peer.port);
-  }
-
-  association(address: string, port: number): DtlsAssociation | undefined {
-    return this.endpoint.peer(address, port);
   }
 
   read(): Datagram | undefined {

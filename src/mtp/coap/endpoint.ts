@@ -29,8 +29,6 @@ export interface CoapEndpointOptions {
    * then that destination's Records end with SendOutcome.Unreachable. Never fatal.
    */
   readonly onWriteError?: (address: string, port: number, message: string) => void;
-  /** Opens the socket (default `platform.openUdp`); coaps passes a DTLS socket (dtls-socket.ts). */
-  readonly openUdp?: (options: UdpOptions) => UdpSocket;
 }
 
 export interface CoapEndpointHandle {
@@ -89,10 +87,9 @@ export class CoapEndpointLoop<O extends CoapEndpointOptions = CoapEndpointOption
     if (this.bound) this.onReadable();
   }
 
-  /** The socket under the loop: `options.openUdp`'s, else the platform's UDP socket. */
+  /** The socket under the loop: the platform's UDP socket (coaps: a DTLS socket, dtls-socket.ts). */
   protected openSocket(udp: UdpOptions): UdpSocket {
-    const o = this.options;
-    return o.openUdp !== undefined ? o.openUdp(udp) : o.platform.openUdp(udp);
+    return this.options.platform.openUdp(udp);
   }
 
   /** Hands a binding event to the owner (the coaps endpoint looks at `sent` outcomes first). */

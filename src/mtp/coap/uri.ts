@@ -44,11 +44,18 @@ export function checkCoapUri(b: Uint8Array, s: number, e: number, into: UriTarge
   let hostEnd: number;
   if (b[p] === 0x5b) { // "[" IPv6 literal "]"
     p++;
-    while (p < e && b[p] !== 0x5d) { if (!isHex(b[p]!) && b[p] !== 0x3a && b[p] !== 0x2e) return -1; p++; }
+    for (; p < e && b[p] !== 0x5d; p++) {
+      const c = b[p]!; // hex digits, ":" and "." (an embedded IPv4 address)
+      if (!((c >= 0x30 && c <= 0x3a) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) || c === 0x2e)) return -1;
+    }
     if (p === e || p === host + 1) return -1;
     hostEnd = p++;
   } else {
-    while (p < e && b[p] !== 0x3a && b[p] !== 0x2f) { if (!isHostChar(b[p]!)) return -1; p++; }
+    for (; p < e && b[p] !== 0x3a && b[p] !== 0x2f; p++) {
+      const c = b[p]!; // RFC 3986 reg-name / IPv4: unreserved, sub-delims, pct-encoded
+      if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2e || c === 0x5f
+        || c === 0x7e || c === 0x25 || c === 0x21 || c === 0x24 || (c >= 0x26 && c <= 0x2c) || c === 0x3b || c === 0x3d)) return -1;
+    }
     if (p === host) return -1;
     hostEnd = p;
   }
@@ -100,14 +107,4 @@ export function uriPath(path: string): string[] {
   const segments: string[] = [];
   for (let i = 0; i < all.length; i++) if (all[i]!.length > 0) segments.push(all[i]!);
   return segments;
-}
-
-function isHex(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-/** RFC 3986 reg-name / IPv4 characters (unreserved, sub-delims, pct-encoded). */
-function isHostChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
-    || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x25 || c === 0x21 || c === 0x24
-    || (c >= 0x26 && c <= 0x2c) || c === 0x3b || c === 0x3d;
 }

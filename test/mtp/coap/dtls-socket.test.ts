@@ -54,7 +54,7 @@ t('RFC 6347 §4.2 a write connects on demand; queued datagrams follow the handsh
     await until(() => a.got.length === 1);
     assert.equal(a.got, [`back from ${b.port}`]);
     assert.is(b.socket.endpoint.helloVerifyRequests, 1, 'one handshake only');
-    assert.is(b.socket.association('127.0.0.1', a.port)!.isClient, false);
+    assert.is(b.socket.endpoint.peer('127.0.0.1', a.port)!.isClient, false);
   } finally { a.socket.close(); b.socket.close(); }
 });
 
@@ -77,8 +77,8 @@ t('RFC 6347 §4.2.8 a closed association is forgotten: the next write handshakes
   try {
     a.socket.write(text('first'), 0, 5, '127.0.0.1', b.port);
     await until(() => b.got.length === 1);
-    a.socket.endpoint.close(a.socket.association('127.0.0.1', b.port)!);
-    assert.is(a.socket.association('127.0.0.1', b.port), undefined);
+    a.socket.endpoint.close(a.socket.endpoint.peer('127.0.0.1', b.port)!);
+    assert.is(a.socket.endpoint.peer('127.0.0.1', b.port), undefined);
     a.socket.write(text('again'), 0, 5, '127.0.0.1', b.port);
     await until(() => b.got.length === 2);
     assert.equal(b.got, [`first from ${a.port}`, `again from ${a.port}`]);
