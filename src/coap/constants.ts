@@ -80,12 +80,6 @@ export function isCriticalOption(num: number): boolean {
   return (num & 1) === 1;
 }
 
-/** Options this implementation understands; an unknown critical one in a request → 4.02 (RFC 7252 §5.4.1). */
-export function isKnownOption(num: number): boolean {
-  // One bit per option number of CoapOption: 1 3 4 5 7 8 11 12 14 15 17 20 23 27 28 | 35 39 60.
-  return num < 64 && (((num < 32 ? 0x1892d9ba : 0x10000088) >>> (num & 31)) & 1) === 1;
-}
-
 /** RFC 7252 §4.6: without path-MTU knowledge a message should fit 1152 bytes (1024 payload + header/options). */
 export const MAX_MESSAGE_BYTES = 1152;
 /** Largest block size (RFC 7959 §2.2: SZX 6 = 1024). */

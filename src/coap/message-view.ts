@@ -8,7 +8,7 @@
  * (proved in XS by test/xs/coap.xs.test.ts). The view is only valid until the next
  * `wrap()` and until the caller reuses the datagram buffer.
  */
-import { isKnownOption, NO_BYTES } from './constants.ts';
+import { NO_BYTES } from './constants.ts';
 
 /** Parse outcomes (RFC 7252 §3, §4.2, §4.3). */
 export const CoapParseError = {
@@ -135,8 +135,10 @@ export class CoapMessageView {
     let prev = -1;
     for (let i = 0; i < this.optionCount; i++) {
       const n = this.optionNumber[i]!;
-      // Odd numbers are critical; of the known critical ones If-Match, Uri-Path and Uri-Query repeat (§5.10).
-      if ((n & 1) === 1 && (!isKnownOption(n) || (n === prev && n !== 1 && n !== 11 && n !== 15))) return n;
+      // Odd numbers are critical. Known: one bit per option number of CoapOption (1 3 4 5 7 8 11 12 14 15
+      // 17 20 23 27 28 | 35 39 60); of the known critical ones If-Match, Uri-Path and Uri-Query repeat (§5.10).
+      const known = n < 64 && (((n < 32 ? 0x1892d9ba : 0x10000088) >>> (n & 31)) & 1) === 1;
+      if ((n & 1) === 1 && (!known || (n === prev && n !== 1 && n !== 11 && n !== 15))) return n;
       prev = n;
     }
     return 0;
