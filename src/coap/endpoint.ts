@@ -46,7 +46,8 @@ export interface RequestScreen {
 export class CoapEndpoint extends Responder {
   readonly view = new CoapMessageView();
   private readonly dedup: DedupTable;
-  private readonly reassemblyTable: ReassemblyTable;
+  /** Block1 uploads (bounded by maxReassemblies; `busy(now)` counts those in progress: tests and the fuzzer watch it). */
+  readonly reassemblyTable: ReassemblyTable;
   private readonly lifetimeMs: number;
   private readonly nonLifetime: number;
   /**
@@ -126,16 +127,17 @@ export class CoapEndpoint extends Responder {
     return this.events.poll();
   }
 
-  /** Block1 uploads in progress at `now` (bounded by maxReassemblies; the soak watches it). */
-  reassemblies(now: number): number {
-    return this.reassemblyTable.busy(now);
-  }
-
   // ---- server side -------------------------------------------------------------------
 
   private handleRequest(now: number, peer: CoapPeer): void {
     const v = this.view;
-    this.begin(v, peer);
+    this.peer = peer; // the request to answer (responder.ts)
+    this.type = v.type;
+    this.messageId = v.messageId;
+    this.tokenLength = v.tokenLength;
+    for (let k = 0; k < v.tokenLength; k++) this.token[k] = v.buf[v.tokenStart + k]!;
+    this.block1 = -1;
+    this.block2 = v.uintOption(CoapOption.Block2, -1);
     const dedup = this.reqDedup;
     if (dedup !== null) dedup.reprocess = v.code === CoapCode.Get && v.type === CoapType.Con;
     if (v.unrecognizedCriticalOption() !== 0) {
@@ -153,15 +155,16 @@ export class CoapEndpoint extends Responder {
     let e = v.end;
     const block1 = v.uintOption(CoapOption.Block1, -1);
     if (block1 >= 0) {
-      const refused = blockNum(block1) === 0 && this.screen !== null ? this.screen.screenRequest(v) : 0;
+      const num = blockNum(block1);
+      const szx = blockSzx(block1);
+      const refused = num === 0 && this.screen !== null ? this.screen.screenRequest(v) : 0;
       if (refused > 0) { this.respondError(refused, -1); return; }
-      const asm = this.reassemblyTable.slotFor(peer, blockNum(block1) === 0, now, this.config.ackTimeoutMs);
+      const asm = this.reassemblyTable.slotFor(peer, num === 0, now, this.config.ackTimeoutMs);
       const r = asm === null ? BlockResult.Incomplete
         : asm.handleBlock(block1, v.buf, s, e, v.uintOption(CoapOption.Size1, -1), now, this.blockLifetimeMs);
       if (r === BlockResult.Continue) {
         // RFC 7959 §2.3: 2.31 echoing NUM; a smaller SZX asks the client to shrink blocks.
-        const szx = blockSzx(block1) < this.config.preferredSzx ? blockSzx(block1) : this.config.preferredSzx;
-        this.block1 = encodeBlock(blockNum(block1), true, szx);
+        this.block1 = encodeBlock(num, true, szx < this.config.preferredSzx ? szx : this.config.preferredSzx);
         asm!.peer = peer;
         this.respond(CoapCode.Continue, -1, null, 0, 0);
         return;
@@ -173,7 +176,7 @@ export class CoapEndpoint extends Responder {
         else this.respondError(r === BlockResult.Incomplete ? CoapCode.RequestEntityIncomplete : CoapCode.BadRequest, -1);
         return;
       }
-      this.block1 = encodeBlock(blockNum(block1), false, blockSzx(block1));
+      this.block1 = encodeBlock(num, false, szx);
       buf = asm!.body;
       s = 0;
       e = asm!.length;

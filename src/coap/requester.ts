@@ -211,15 +211,16 @@ export class Requester implements MessageIds {
       return;
     }
     const b2 = v.uintOption(CoapOption.Block2, -1);
-    if (b2 >= 0 && code >> 5 === 2 && (ex.block2Num > 0 || blockNum(b2) === 0)) {
+    const num = blockNum(b2);
+    if (b2 >= 0 && code >> 5 === 2 && (ex.block2Num > 0 || num === 0)) {
       const szx = blockSzx(b2);
-      if (szx === 7 || !ex.appendBlock2(blockNum(b2) * blockSize(szx), v.buf, v.payloadStart, v.end, this.config.maxBodyBytes)) {
+      if (szx === 7 || !ex.appendBlock2(num * blockSize(szx), v.buf, v.payloadStart, v.end, this.config.maxBodyBytes)) {
         this.end(now, ex, CoapFailure.Protocol);
         return;
       }
       if ((b2 & 8) !== 0) {
         ex.block2Szx = szx;
-        ex.block2Num = blockNum(b2) + 1;
+        ex.block2Num = num + 1;
         this.next(now, ex);
         return;
       }

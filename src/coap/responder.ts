@@ -13,7 +13,6 @@ import { blockNum, blockSize, blockSzx, encodeBlock } from './block.ts';
 import { CoapCode, CoapOption, CoapType, NO_BYTES, type CoapConfig } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
 import type { CoapRequestFields } from './exchange.ts';
-import type { CoapMessageView } from './message-view.ts';
 import { messageWriter } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 import { sendEmpty } from './reply.ts';
@@ -30,15 +29,15 @@ class DeferredRequest {
 }
 
 export class Responder extends Requester {
-  /** The peer of the request being answered; null when none is (or it was answered). */
+  /** The request being answered (CoapEndpoint.handleRequest sets it): its peer, null when none is (or it was answered); its type, Message ID, token and Block2 (−1: none). */
   protected peer: CoapPeer | null = null;
-  private type = 0;
-  private messageId = 0;
-  private readonly token = new Uint8Array(8);
-  private tokenLength = 0;
+  protected type = 0;
+  protected messageId = 0;
+  protected readonly token = new Uint8Array(8);
+  protected tokenLength = 0;
   /** Block1 value to echo (−1: none), the request's Block2 (−1: none). */
   protected block1 = -1;
-  private block2 = -1;
+  protected block2 = -1;
   /** The dedup entry of the message being handled (its response is cached there). */
   protected reqDedup: DedupEntry | null = null;
   /** Where a response goes when the ring is full (then it is only cached); allocated on first need. */
@@ -49,17 +48,6 @@ export class Responder extends Requester {
   // Spelled out: the implicit one, super(...arguments), is beyond the Espruino build's Babel.
   constructor(random: RandomSource, config: CoapConfig) {
     super(random, config);
-  }
-
-  /** Takes the request in `v` from `peer` as the one to answer (its dedup entry is `reqDedup`). */
-  protected begin(v: CoapMessageView, peer: CoapPeer): void {
-    this.peer = peer;
-    this.type = v.type;
-    this.messageId = v.messageId;
-    this.tokenLength = v.tokenLength;
-    for (let k = 0; k < v.tokenLength; k++) this.token[k] = v.buf[v.tokenStart + k]!;
-    this.block1 = -1;
-    this.block2 = v.uintOption(CoapOption.Block2, -1);
   }
 
   /**
@@ -86,12 +74,14 @@ export class Responder extends Requester {
       let num = 0;
       if (this.block2 >= 0) {
         // §2.4: the client may ask for a smaller size; a larger one is answered with ours.
-        if (blockSzx(this.block2) < szx) szx = blockSzx(this.block2);
-        num = Math.floor(blockNum(this.block2) * blockSize(blockSzx(this.block2)) / blockSize(szx));
+        const asked = blockSzx(this.block2);
+        if (asked < szx) szx = asked;
+        num = Math.floor(blockNum(this.block2) * blockSize(asked) / blockSize(szx));
       }
-      bs = s + num * blockSize(szx);
+      const size = blockSize(szx);
+      bs = s + num * size;
       if (bs > e || (bs === e && num > 0)) { code = CoapCode.BadOption; payload = null; } // block out of range
-      else { be = bs + blockSize(szx) < e ? bs + blockSize(szx) : e; b2 = encodeBlock(num, be < e, szx); }
+      else { be = bs + size < e ? bs + size : e; b2 = encodeBlock(num, be < e, szx); }
     }
     const w = messageWriter.begin(out, 0, piggy ? CoapType.Ack : CoapType.Non, code,
       piggy ? this.messageId : this.takeMessageId(), this.token, 0, this.tokenLength);

@@ -77,16 +77,17 @@ export function checkCoapUri(b: Uint8Array, s: number, e: number, into: UriTarge
   return host;
 }
 
-function lower(c: number): number {
-  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
-}
-
 /** `b[s, e)` spells `address` (an IPv4-mapped IPv6 address also matches its IPv4 form). */
 export function hostIs(b: Uint8Array, s: number, e: number, address: string): boolean {
   const skip = address.startsWith('::ffff:') && address.indexOf('.') > 0 ? 7 : 0;
   if (e - s !== address.length - skip) return false;
   for (let i = 0; i < e - s; i++) {
-    if (lower(b[s + i]!) !== lower(address.charCodeAt(skip + i))) return false; // IPv6 hex digits in either case
+    // IPv6 hex digits in either case: A-Z compare as a-z.
+    let x = b[s + i]!;
+    let y = address.charCodeAt(skip + i);
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x !== y) return false;
   }
   return true;
 }

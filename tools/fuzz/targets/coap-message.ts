@@ -63,7 +63,7 @@ export default function create(): FuzzTarget {
       for (let t = binding.pollTransmit(out); t !== null; t = binding.pollTransmit(out));
       for (let e = binding.pollEvent(); e !== null; e = binding.pollEvent());
     },
-    size: () => binding.peers.size + binding.coap.reassemblies(now),
+    size: () => binding.peers.size + binding.coap.reassemblyTable.busy(now),
     maxSize: 16 + 2,
   };
 }
