@@ -15,7 +15,7 @@
  * caller's `random` function, never Math.random.
  */
 import { BlockResult, blockNum, blockSzx, encodeBlock, ReassemblyTable } from './block.ts';
-import { CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs, type CoapConfig } from './constants.ts';
+import { CoapCode, CoapOption, CoapType, createCoapConfig, exchangeLifetimeMs, nonLifetimeMs, type CoapConfig } from './constants.ts';
 import { DedupTable } from './dedup.ts';
 import { CoapEventKind, type CoapEvent } from './event.ts';
 import { CoapMessageView, CoapParseError } from './message-view.ts';
@@ -50,13 +50,6 @@ export class CoapEndpoint extends Responder {
   readonly reassemblyTable: ReassemblyTable;
   private readonly lifetimeMs: number;
   private readonly nonLifetime: number;
-  /**
-   * How long a Block1 reassembly waits for its next block: MAX_TRANSMIT_WAIT (93 s by
-   * default). A client retransmits one block for MAX_TRANSMIT_SPAN at most (RFC 7252
-   * §4.2) — its previous block's, then the next one's — so a transfer silent longer is
-   * dead; EXCHANGE_LIFETIME (247 s) held half-open uploads for 4 minutes (issue #16).
-   */
-  private readonly blockLifetimeMs: number;
 
   constructor(random: RandomSource, config: Partial<CoapConfig> = {}, private readonly screen: RequestScreen | null = null) {
     super(random, createCoapConfig(config));
@@ -66,7 +59,6 @@ export class CoapEndpoint extends Responder {
     this.reassemblyTable = new ReassemblyTable(c.maxReassemblies, c.maxBodyBytes);
     this.lifetimeMs = exchangeLifetimeMs(c);
     this.nonLifetime = nonLifetimeMs(c);
-    this.blockLifetimeMs = maxTransmitWaitMs(c);
   }
 
   // ---- input -------------------------------------------------------------------------
@@ -161,7 +153,7 @@ export class CoapEndpoint extends Responder {
       if (refused > 0) { this.respondError(refused, -1); return; }
       const asm = this.reassemblyTable.slotFor(peer, num === 0, now, this.config.ackTimeoutMs);
       const r = asm === null ? BlockResult.Incomplete
-        : asm.handleBlock(block1, v.buf, s, e, v.uintOption(CoapOption.Size1, -1), now, this.blockLifetimeMs);
+        : asm.handleBlock(block1, v.buf, s, e, v.uintOption(CoapOption.Size1, -1), now, this.maxTransmitWait);
       if (r === BlockResult.Continue) {
         // RFC 7959 §2.3: 2.31 echoing NUM; a smaller SZX asks the client to shrink blocks.
         this.block1 = encodeBlock(num, true, szx < this.config.preferredSzx ? szx : this.config.preferredSzx);

@@ -42,11 +42,20 @@ export class Requester implements MessageIds {
   private nextMessageId: number;
   protected readonly events: CoapEventQueue;
   protected readonly transmits = new TransmitQueue(8);
+  /**
+   * RFC 7252 §4.8.2 MAX_TRANSMIT_WAIT (93 s by default): how long a separate response is
+   * waited for after the empty ACK, and how long a Block1 reassembly waits for its next
+   * block — a client retransmits one block for MAX_TRANSMIT_SPAN at most (§4.2), its
+   * previous block's, then the next one's, so a transfer silent longer is dead;
+   * EXCHANGE_LIFETIME (247 s) held half-open uploads for 4 minutes (issue #16).
+   */
+  protected readonly maxTransmitWait: number;
 
   constructor(private readonly random: RandomSource, readonly config: CoapConfig) {
     // Exchanges are built on first use, up to maxExchanges + maxQueuedRequests (XS boot heap).
     // Room for every exchange's outcome plus one request: one input never loses an event.
     this.events = new CoapEventQueue(config.maxExchanges + config.maxQueuedRequests + 1);
+    this.maxTransmitWait = maxTransmitWaitMs(config);
     this.nextMessageId = this.random16(); // RFC 7252 §4.4: a random first Message ID
   }
 
@@ -176,7 +185,7 @@ export class Requester implements MessageIds {
       if (ex.separateResponse) { this.end(now, ex, CoapFailure.None); return; } // delivered
       // §5.2.2: empty ACK — a separate response follows; wait MAX_TRANSMIT_WAIT for it.
       ex.state = ExchangeState.Waiting;
-      ex.deadline = now + maxTransmitWaitMs(this.config);
+      ex.deadline = now + this.maxTransmitWait;
       return;
     }
   }
