@@ -44,21 +44,17 @@ export interface RequestScreen {
  * Responder's (responder.ts); this class adds the receive path and the server's checks.
  */
 export class CoapEndpoint extends Responder {
+  // Initialised after super(), so from this.config. Dedup entries, reassemblies and deferred
+  // tickets are built on first use, up to their bounds (XS boot heap).
   readonly view = new CoapMessageView();
-  private readonly dedup: DedupTable;
+  private readonly dedup = new DedupTable(this.config.dedupEntries);
   /** Block1 uploads (bounded by maxReassemblies; `busy(now)` counts those in progress: tests and the fuzzer watch it). */
-  readonly reassemblyTable: ReassemblyTable;
-  private readonly lifetimeMs: number;
-  private readonly nonLifetime: number;
+  readonly reassemblyTable = new ReassemblyTable(this.config.maxReassemblies, this.config.maxBodyBytes);
+  private readonly lifetimeMs = exchangeLifetimeMs(this.config);
+  private readonly nonLifetime = nonLifetimeMs(this.config);
 
   constructor(random: RandomSource, config: Partial<CoapConfig> = {}, private readonly screen: RequestScreen | null = null) {
     super(random, createCoapConfig(config));
-    const c = this.config;
-    this.dedup = new DedupTable(c.dedupEntries);
-    // Deferred tickets and reassemblies are built on first use, up to their bounds (XS boot heap).
-    this.reassemblyTable = new ReassemblyTable(c.maxReassemblies, c.maxBodyBytes);
-    this.lifetimeMs = exchangeLifetimeMs(c);
-    this.nonLifetime = nonLifetimeMs(c);
   }
 
   // ---- input -------------------------------------------------------------------------

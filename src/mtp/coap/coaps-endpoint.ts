@@ -98,22 +98,20 @@ export function coapsDtlsConfig(c: CoapsCredentials, wallClock: () => number | u
  */
 class CoapsEndpoint extends CoapEndpointLoop<CoapsEndpointOptions> implements CoapsEndpointHandle, DtlsPeerChecks {
   socket: DtlsSocket | null = null;
-  private readonly psks: readonly ControllerPsk[];
+  // Initialised after super(), so from this.options.
+  private readonly psks: readonly ControllerPsk[] = this.options.credentials.controllerPsks ?? [];
   /** "address port" → the Endpoint ID that must be there (set by sendRecord). */
   private readonly expected = new Map<string, string>();
   /** Reads a Record's from_id for a certificate without a USP Endpoint ID SAN; built at its first use (rare: XS RAM). */
   private view: RecordView | null = null;
-  // Issue #16: a flood of failed handshakes must not write one line each.
-  private readonly peerLog: LogLimiter;
+  // Issue #16: a flood of failed handshakes must not write one line each. platform.now is
+  // called unbound (Platform contract): no closure kept.
+  private readonly peerLog = new LogLimiter(this.options.platform.log, this.options.platform.now, 'DTLS peers');
   /** send handle → "address port", to drop a silent peer's association. */
   private readonly sends = new Map<number, string>();
 
   constructor(o: CoapsEndpointOptions) {
     super(o, true);
-    const { platform } = o;
-    this.psks = o.credentials.controllerPsks ?? [];
-    // platform.now is called unbound (Platform contract): no closure kept.
-    this.peerLog = new LogLimiter(platform.log, platform.now, 'DTLS peers');
   }
 
   /** The Endpoint ID a PSK peer is bound to: its controller's, '' for the global PSK, undefined if unknown. */
