@@ -7,7 +7,7 @@
  * (§2.9.2) and drops the partial body; the buffer grows by doubling, only once a
  * first block (NUM 0) has been accepted.
  */
-import { CoapCode, NO_BYTES } from './constants.ts';
+import { NO_BYTES } from './constants.ts';
 import type { CoapPeer } from './peer.ts';
 
 /** Block option value: NUM (up to 20 bits) << 4 | M << 3 | SZX (RFC 7959 §2.2). */
@@ -27,13 +27,6 @@ export function blockSzx(value: number): number {
 export function blockSize(szx: number): number {
   return 16 << szx;
 }
-/** Largest SZX whose block fits `bytes`. */
-export function szxFor(bytes: number): number {
-  let szx = 6;
-  while (szx > 0 && blockSize(szx) > bytes) szx--;
-  return szx;
-}
-
 /** What the server answers to one Block1 block. */
 export const BlockResult = {
   /** More blocks expected: answer 2.31 Continue (§2.3). */
@@ -49,10 +42,17 @@ export const BlockResult = {
 } as const;
 export type BlockResult = (typeof BlockResult)[keyof typeof BlockResult];
 
-/** Maps a BlockResult that ends the exchange with an error to its response code. */
-export function blockErrorCode(r: BlockResult): number {
-  return r === BlockResult.TooLarge ? CoapCode.RequestEntityTooLarge
-    : r === BlockResult.Incomplete ? CoapCode.RequestEntityIncomplete : CoapCode.BadRequest;
+/**
+ * `buf` with room for `total` bytes (≤ `max`) and its first `used` bytes: itself when it
+ * is large enough, else a copy doubled from 2 048 bytes, clamped to `max`.
+ */
+export function grownBuffer(buf: Uint8Array, used: number, total: number, max: number): Uint8Array {
+  if (total <= buf.length) return buf;
+  let cap = buf.length === 0 ? 2048 : buf.length * 2;
+  while (cap < total) cap *= 2;
+  const grown = new Uint8Array(cap < max ? cap : max);
+  grown.set(buf.subarray(0, used));
+  return grown;
 }
 
 export class BlockAssembler {
@@ -74,36 +74,21 @@ export class BlockAssembler {
     const szx = blockSzx(value);
     if (szx === 7) return BlockResult.BadRequest;
     const num = blockNum(value);
-    const more = blockMore(value);
+    const more = (value & 8) !== 0;
     const len = e - s;
     const size = blockSize(szx);
-    if (more ? len !== size : len > size) return this.fail(BlockResult.BadRequest);
-    if (num === 0) {
-      this.length = 0;
-      if (size1 > this.maxBodyBytes) return this.fail(BlockResult.TooLarge);
-    } else if (num * size !== this.length) {
-      return this.fail(BlockResult.Incomplete);
-    }
-    const total = this.length + len;
-    if (total > this.maxBodyBytes) return this.fail(BlockResult.TooLarge);
-    if (total > this.body.length) {
-      let cap = this.body.length === 0 ? 2048 : this.body.length * 2;
-      while (cap < total) cap *= 2;
-      const grown = new Uint8Array(cap < this.maxBodyBytes ? cap : this.maxBodyBytes);
-      grown.set(this.body.subarray(0, this.length));
-      this.body = grown;
-    }
+    if (num === 0) this.length = 0;
+    // Each error drops the partial body (the slot is released).
+    const r = (more ? len !== size : len > size) ? BlockResult.BadRequest
+      : num !== 0 && num * size !== this.length ? BlockResult.Incomplete
+      : (num === 0 && size1 > this.maxBodyBytes) || this.length + len > this.maxBodyBytes ? BlockResult.TooLarge
+      : more ? BlockResult.Continue : BlockResult.Complete;
+    if (r > BlockResult.Complete) { this.release(); return r; }
+    this.body = grownBuffer(this.body, this.length, this.length + len, this.maxBodyBytes);
     this.body.set(payload.subarray(s, e), this.length);
-    this.length = total;
+    this.length += len;
     this.lastBlockAt = now;
     this.expires = now + lifetimeMs;
-    if (more) return BlockResult.Continue;
-    return BlockResult.Complete;
-  }
-
-  private fail(r: BlockResult): BlockResult {
-    this.length = 0;
-    this.peer = null;
     return r;
   }
 

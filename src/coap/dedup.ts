@@ -27,11 +27,6 @@ export class DedupEntry {
    * entry cost 7 XS slots; the offset 1).
    */
   constructor(readonly store: Uint8Array, readonly offset: number) {}
-
-  /** The cache area (a new view on each call: for tests and diagnostics, not the replay path). */
-  get response(): Uint8Array {
-    return this.store.subarray(this.offset, this.offset + RESPONSE_CACHE_BYTES);
-  }
 }
 
 export class DedupTable {

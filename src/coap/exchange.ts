@@ -10,8 +10,8 @@
  * Response/Failed event.
  */
 import { CoapOption, CoapType, NO_BYTES } from './constants.ts';
-import { blockSize, encodeBlock } from './block.ts';
-import { CoapMessageWriter } from './message-writer.ts';
+import { blockSize, encodeBlock, grownBuffer } from './block.ts';
+import { messageWriter } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
 import { SLOT_BYTES } from './transmit.ts';
 
@@ -28,8 +28,6 @@ export interface CoapRequestFields {
   /** Content-Format of the body, or −1 for none. */
   readonly contentFormat: number;
 }
-
-const writer = new CoapMessageWriter();
 
 export class ClientExchange {
   state: ExchangeState = ExchangeState.Free;
@@ -85,7 +83,7 @@ export class ClientExchange {
     const r = this.request!;
     if (this.message.length === 0) this.message = new Uint8Array(SLOT_BYTES);
     this.messageId = messageId;
-    const w = writer.begin(this.message, 0, CoapType.Con, r.method, messageId, this.token, 0, this.tokenLength);
+    const w = messageWriter.begin(this.message, 0, CoapType.Con, r.method, messageId, this.token, 0, this.tokenLength);
     for (let i = 0; i < r.uriPath.length; i++) w.optionString(CoapOption.UriPath, r.uriPath[i]!);
     const sendsBody = this.block2Num === 0 && this.body !== null && this.bodyEnd > this.bodyStart;
     if (sendsBody && r.contentFormat >= 0) w.optionUint(CoapOption.ContentFormat, r.contentFormat);
@@ -108,22 +106,11 @@ export class ClientExchange {
 
   /** Appends a Block2 block at `offset`; false when out of step or over `max` (RFC 7959 §2.4). */
   appendBlock2(offset: number, src: Uint8Array, s: number, e: number, max: number): boolean {
-    if (offset !== this.receivedLength || this.receivedLength + (e - s) > max) return false;
     const total = this.receivedLength + (e - s);
-    if (total > this.received.length) {
-      let cap = this.received.length === 0 ? 2048 : this.received.length * 2;
-      while (cap < total) cap *= 2;
-      const grown = new Uint8Array(cap);
-      grown.set(this.received.subarray(0, this.receivedLength));
-      this.received = grown;
-    }
+    if (offset !== this.receivedLength || total > max) return false;
+    this.received = grownBuffer(this.received, this.receivedLength, total, max);
     this.received.set(src.subarray(s, e), this.receivedLength);
     this.receivedLength = total;
     return true;
   }
-}
-
-/** True for 2.xx codes. */
-export function isSuccess(code: number): boolean {
-  return code >> 5 === 2;
 }

@@ -8,7 +8,7 @@
  * (proved in XS by test/xs/coap.xs.test.ts). The view is only valid until the next
  * `wrap()` and until the caller reuses the datagram buffer.
  */
-import { CoapOption, CoapType, isCriticalOption, isKnownOption, NO_BYTES } from './constants.ts';
+import { NO_BYTES } from './constants.ts';
 
 /** Parse outcomes (RFC 7252 §3, §4.2, §4.3). */
 export const CoapParseError = {
@@ -32,11 +32,6 @@ export type CoapParseError = (typeof CoapParseError)[keyof typeof CoapParseError
 
 /** Options one message may carry here; a request with more is rejected as malformed. */
 export const MAX_OPTIONS = 32;
-
-function isRepeatable(num: number): boolean {
-  return num === CoapOption.IfMatch || num === CoapOption.ETag || num === CoapOption.LocationPath
-    || num === CoapOption.UriPath || num === CoapOption.UriQuery || num === CoapOption.LocationQuery;
-}
 
 export class CoapMessageView {
   buf: Uint8Array = NO_BYTES;
@@ -89,14 +84,15 @@ export class CoapMessageView {
         return CoapParseError.Ok;
       }
       pos++;
-      let delta = head >> 4;
-      let len = head & 15;
-      if (delta === 13) { if (pos >= end) return CoapParseError.Option; delta = buf[pos++]! + 13; }
-      else if (delta === 14) { if (pos + 1 >= end) return CoapParseError.Option; delta = ((buf[pos]! << 8) | buf[pos + 1]!) + 269; pos += 2; }
-      else if (delta === 15) return CoapParseError.Option;
-      if (len === 13) { if (pos >= end) return CoapParseError.Option; len = buf[pos++]! + 13; }
-      else if (len === 14) { if (pos + 1 >= end) return CoapParseError.Option; len = ((buf[pos]! << 8) | buf[pos + 1]!) + 269; pos += 2; }
-      else if (len === 15) return CoapParseError.Option;
+      // Delta, then length: a nibble 13/14 takes 1/2 extended bytes, 15 is reserved (§3.1).
+      let delta = 0;
+      let len = head >> 4;
+      for (let j = 0; j < 2; j++) {
+        if (j === 1) { delta = len; len = head & 15; }
+        if (len === 13) { if (pos >= end) return CoapParseError.Option; len = buf[pos++]! + 13; }
+        else if (len === 14) { if (pos + 1 >= end) return CoapParseError.Option; len = ((buf[pos]! << 8) | buf[pos + 1]!) + 269; pos += 2; }
+        else if (len === 15) return CoapParseError.Option;
+      }
       if (pos + len > end) return CoapParseError.Option;
       num += delta;
       if (num > 0xffff) return CoapParseError.Option;
@@ -109,19 +105,6 @@ export class CoapMessageView {
       pos += len;
     }
     return CoapParseError.Ok;
-  }
-
-  isRequest(): boolean {
-    return this.code >= 1 && this.code <= 31;
-  }
-  isResponse(): boolean {
-    return this.code >= 64;
-  }
-  isEmpty(): boolean {
-    return this.code === 0;
-  }
-  hasPayload(): boolean {
-    return this.payloadStart < this.end;
   }
 
   /** Index of the first option `num` at or after `from`, or −1. */
@@ -138,14 +121,9 @@ export class CoapMessageView {
   uintOption(num: number, missing: number): number {
     const i = this.findOption(num);
     if (i < 0) return missing;
-    return this.uintAt(i);
-  }
-
-  uintAt(i: number): number {
     let v = 0;
     const s = this.optionStart[i]!;
-    const n = this.optionLength[i]!;
-    for (let k = 0; k < n; k++) v = v * 256 + this.buf[s + k]!;
+    for (let k = 0; k < this.optionLength[i]!; k++) v = v * 256 + this.buf[s + k]!;
     return v;
   }
 
@@ -157,7 +135,10 @@ export class CoapMessageView {
     let prev = -1;
     for (let i = 0; i < this.optionCount; i++) {
       const n = this.optionNumber[i]!;
-      if (isCriticalOption(n) && (!isKnownOption(n) || (n === prev && !isRepeatable(n)))) return n;
+      // Odd numbers are critical. Known: one bit per option number of CoapOption (1 3 4 5 7 8 11 12 14 15
+      // 17 20 23 27 28 | 35 39 60); of the known critical ones If-Match, Uri-Path and Uri-Query repeat (§5.10).
+      const known = n < 64 && (((n < 32 ? 0x1892d9ba : 0x10000088) >>> (n & 31)) & 1) === 1;
+      if ((n & 1) === 1 && (!known || (n === prev && n !== 1 && n !== 11 && n !== 15))) return n;
       prev = n;
     }
     return 0;
@@ -177,9 +158,5 @@ export class CoapMessageView {
     if (this.tokenLength !== len) return false;
     for (let k = 0; k < len; k++) if (this.buf[this.tokenStart + k] !== token[k]) return false;
     return true;
-  }
-
-  isConfirmable(): boolean {
-    return this.type === CoapType.Con;
   }
 }

@@ -30,7 +30,8 @@ export class CoapMessageWriter {
     return this;
   }
 
-  private head(num: number, len: number): boolean {
+  /** The option header (delta and length, RFC 7252 §3.1) before a value of `len` bytes; false when it does not fit. */
+  protected head(num: number, len: number): boolean {
     if (this.failed || num < this.lastOption) { this.failed = true; return false; }
     const delta = num - this.lastOption;
     const need = 1 + (delta >= 269 ? 2 : delta >= 13 ? 1 : 0) + (len >= 269 ? 2 : len >= 13 ? 1 : 0) + len;
@@ -46,12 +47,6 @@ export class CoapMessageWriter {
     else if (ln === 14) { b[this.pos++] = (len - 269) >> 8; b[this.pos++] = (len - 269) & 0xff; }
     this.lastOption = num;
     return true;
-  }
-
-  option(num: number, src: Uint8Array, s: number, e: number): this {
-    if (!this.head(num, e - s)) return this;
-    for (let k = s; k < e; k++) this.buf[this.pos++] = src[k]!;
-    return this;
   }
 
   /** uint option in the fewest bytes (RFC 7252 §3.2: 0 is the empty value). */
@@ -90,3 +85,9 @@ export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, s: numbe
   for (let k = s; k < e; k++) dst[at++] = src[k]!;
   return at;
 }
+
+/**
+ * The one writer the requests and the responses of every endpoint are encoded with: each
+ * message is written from `begin` to `finish` without a pause, so one object serves all.
+ */
+export const messageWriter = new CoapMessageWriter();

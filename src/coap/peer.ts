@@ -21,7 +21,8 @@ export class CoapPeer {
 
 export class PeerTable {
   private readonly byAddress = new Map<string, CoapPeer[]>();
-  private count = 0;
+  /** Peers held (at most maxPeers). Written by the table only. */
+  size = 0;
   /** Peers that answered and were evicted, remembered (a ring of `maxPeers`) so the standing outlives the record. */
   private readonly goneAddress: string[] = [];
   private readonly gonePort: number[] = [];
@@ -64,19 +65,15 @@ export class PeerTable {
   intern(address: string, port: number, now: number): CoapPeer | null {
     const known = this.lookup(address, port);
     if (known !== null) { known.lastSeen = now; return known; }
-    if (this.count >= this.maxPeers && !this.evictIdle()) return null;
+    if (this.size >= this.maxPeers && !this.evictIdle()) return null;
     const peer = new CoapPeer(address, port);
     peer.lastSeen = now;
     peer.answered = this.gone > 0 && this.remembered(address, port);
     const list = this.byAddress.get(address);
     if (list === undefined) this.byAddress.set(address, [peer]);
     else list.push(peer);
-    this.count++;
+    this.size++;
     return peer;
-  }
-
-  get size(): number {
-    return this.count;
   }
 
   /**
@@ -88,7 +85,8 @@ export class PeerTable {
   private evictIdle(): boolean {
     let victim: CoapPeer | null = null;
     for (const list of this.byAddress.values()) {
-      for (const p of list) {
+      for (let i = 0; i < list.length; i++) {
+        const p = list[i]!;
         if (p.busy !== 0) continue;
         if (victim === null || (victim.answered && !p.answered) || (victim.answered === p.answered && p.lastSeen < victim.lastSeen)) victim = p;
       }
@@ -102,7 +100,7 @@ export class PeerTable {
     const list = this.byAddress.get(victim.address)!;
     list.splice(list.indexOf(victim), 1);
     if (list.length === 0) this.byAddress.delete(victim.address);
-    this.count--;
+    this.size--;
     return true;
   }
 }

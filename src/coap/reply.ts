@@ -2,7 +2,6 @@
  * Empty messages (RFC 7252 §4.1, §4.2, §4.3): RST to reject a message, empty ACK to
  * acknowledge a separate response. Written straight into the transmit ring.
  */
-import { CoapType } from './constants.ts';
 import { DedupTable, type DedupEntry } from './dedup.ts';
 import type { CoapPeer } from './peer.ts';
 import type { TransmitQueue } from './transmit.ts';
@@ -16,8 +15,4 @@ export function sendEmpty(q: TransmitQueue, peer: CoapPeer, type: number, messag
   out[3] = messageId & 0xff;
   q.commit(peer, 4);
   if (cacheIn !== null) DedupTable.cache(cacheIn, out, 0, 4);
-}
-
-export function sendRst(q: TransmitQueue, peer: CoapPeer, messageId: number): void {
-  sendEmpty(q, peer, CoapType.Rst, messageId, null);
 }

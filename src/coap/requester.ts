@@ -9,15 +9,16 @@
  * exactly one Response or Failed event (unless the event ring is full).
  */
 import { blockNum, blockSize, blockSzx } from './block.ts';
-import { CoapCode, CoapOption, CoapType, maxTransmitWaitMs, type CoapConfig } from './constants.ts';
+import { CoapCode, CoapOption, CoapType, maxTransmitWaitMs, NO_BYTES, type CoapConfig } from './constants.ts';
 import type { DedupEntry } from './dedup.ts';
-import { CoapEventKind, CoapFailure, type CoapEventQueue } from './event.ts';
-import { ClientExchange, ExchangeState, isSuccess, type CoapRequestFields } from './exchange.ts';
-import { answeredWaiting, silentVictim } from './slot-policy.ts';
+import { CoapEventKind, CoapEventQueue, CoapFailure } from './event.ts';
+import { ClientExchange, ExchangeState, type CoapRequestFields } from './exchange.ts';
+import { activeBesides, silentVictim } from './slot-policy.ts';
 import type { CoapMessageView } from './message-view.ts';
+import { copyBytes } from './message-writer.ts';
 import type { CoapPeer } from './peer.ts';
-import { sendEmpty, sendRst } from './reply.ts';
-import type { TransmitQueue } from './transmit.ts';
+import { sendEmpty } from './reply.ts';
+import { TransmitQueue } from './transmit.ts';
 
 /** Why `sendRequest` refused (negative, so any handle > 0 is a success). */
 export const CoapSendError = { QueueFull: -1, TooBig: -2 } as const;
@@ -25,31 +26,45 @@ export const CoapSendError = { QueueFull: -1, TooBig: -2 } as const;
 /** Fills `out` with random bytes (the platform's `randomBytes`; seeded in tests). */
 export type RandomSource = (out: Uint8Array) => void;
 
-/** Where an endpoint's Message IDs come from (RFC 7252 §4.4): the CoapEndpoint itself. */
+/** Where an endpoint's Message IDs come from (RFC 7252 §4.4): the CoapEndpoint (a Requester). */
 export interface MessageIds {
   takeMessageId(): number;
 }
 
-export class Requester {
+/**
+ * The base of CoapEndpoint (endpoint.ts), which adds the server side: one class, so the
+ * endpoint's commands and polls of the client half are these methods, not forwarders.
+ */
+export class Requester implements MessageIds {
   private readonly exchanges: ClientExchange[] = [];
   private readonly scratch = new Uint8Array(4);
   private nextHandle = 1;
+  private nextMessageId: number;
+  protected readonly events: CoapEventQueue;
+  protected readonly transmits = new TransmitQueue(8);
+  /**
+   * RFC 7252 §4.8.2 MAX_TRANSMIT_WAIT (93 s by default): how long a separate response is
+   * waited for after the empty ACK, and how long a Block1 reassembly waits for its next
+   * block — a client retransmits one block for MAX_TRANSMIT_SPAN at most (§4.2), its
+   * previous block's, then the next one's, so a transfer silent longer is dead;
+   * EXCHANGE_LIFETIME (247 s) held half-open uploads for 4 minutes (issue #16).
+   */
+  protected readonly maxTransmitWait: number;
 
-  constructor(
-    private readonly config: CoapConfig,
-    private readonly transmits: TransmitQueue,
-    private readonly events: CoapEventQueue,
-    private readonly random: RandomSource,
-    /** The endpoint's Message-ID counter (an object, not a closure: XS RAM). */
-    private readonly ids: MessageIds,
-  ) {
+  constructor(private readonly random: RandomSource, readonly config: CoapConfig) {
     // Exchanges are built on first use, up to maxExchanges + maxQueuedRequests (XS boot heap).
+    // Room for every exchange's outcome plus one request: one input never loses an event.
+    this.events = new CoapEventQueue(config.maxExchanges + config.maxQueuedRequests + 1);
+    this.maxTransmitWait = maxTransmitWaitMs(config);
+    this.nextMessageId = this.random16(); // RFC 7252 §4.4: a random first Message ID
   }
 
   /**
    * Sends a CON request (bodies larger than one block go as Block1, RFC 7959 §2.5).
    * Returns a handle > 0 reported again in the Response/Failed event, or a CoapSendError.
    * NSTART = 1 (§4.7): a request to a peer with one outstanding waits in a bounded queue.
+   * The body is not copied: keep it unchanged until the outcome. `token` is given for a
+   * separate response only (CoapEndpoint.respondSeparately).
    */
   sendRequest(now: number, peer: CoapPeer, request: CoapRequestFields, body: Uint8Array | null, start: number, end: number,
     token: Uint8Array | null = null, tokenLength = 0): number {
@@ -71,7 +86,7 @@ export class Requester {
     // A peer that answers may take the queue place of one that never did (issue #16).
     const queuedVictim = !startNow && queued >= this.config.maxQueuedRequests && peer.answered ? silentVictim(this.exchanges, ExchangeState.Queued) : null;
     if (queuedVictim !== null) { // an answering peer takes the queue place of one that never answered
-      this.fail(now, queuedVictim, CoapFailure.Evicted);
+      this.end(now, queuedVictim, CoapFailure.Evicted);
       queued--;
       if (ex === null) ex = queuedVictim;
     }
@@ -102,7 +117,7 @@ export class Requester {
     peer.busy++;
     ex.state = ExchangeState.Queued;
     const handle = ex.handle;
-    if (startNow) this.start(now, ex);
+    if (startNow) this.next(now, ex);
     else if (peer.answered) this.rebalance(now);
     return handle;
   }
@@ -113,10 +128,13 @@ export class Requester {
    * the queue, answering peers first.
    */
   private rebalance(now: number): void {
-    while (answeredWaiting(this.exchanges)) {
+    for (let i = 0; i < this.exchanges.length; i++) {
+      const x = this.exchanges[i]!;
+      if (x.state !== ExchangeState.Queued || !x.peer!.answered || activeBesides(this.exchanges, x.peer!) < 0) continue;
       const victim = silentVictim(this.exchanges, ExchangeState.Sent);
       if (victim === null) return;
-      this.fail(now, victim, CoapFailure.Evicted);
+      this.end(now, victim, CoapFailure.Evicted);
+      i = -1; // the eviction may have started queued requests: look again from the start
     }
   }
 
@@ -131,25 +149,28 @@ export class Requester {
         ex.deadline = now + ex.timeoutMs;
         this.queueMessage(ex);
       } else if (ex.state === ExchangeState.Sent || ex.state === ExchangeState.Waiting) {
-        this.fail(now, ex, CoapFailure.Timeout);
+        this.end(now, ex, CoapFailure.Timeout);
       }
     }
     this.rebalance(now);
+    this.dropEnded();
   }
 
-
   /**
-   * Our datagrams cannot reach `peer` (issue #16): every request to it ends now with
-   * `failure` — queued ones first, so none of them starts in the freed slot.
+   * The driver could not send to `peer` (a name that does not resolve, a refused
+   * destination): our requests to it fail now (Failed, CoapFailure.Unreachable) rather
+   * than after MAX_TRANSMIT_WAIT — queued ones first, so none of them starts in the freed
+   * slot. Concerns that peer only (issue #16).
    */
-  failPeer(now: number, peer: CoapPeer, failure: CoapFailure): void {
+  handleUnreachable(now: number, peer: CoapPeer): void {
     for (let pass = 0; pass < 2; pass++) {
       for (let i = 0; i < this.exchanges.length; i++) {
         const ex = this.exchanges[i]!;
         if (ex.peer !== peer || ex.state === ExchangeState.Free) continue;
-        if ((ex.state === ExchangeState.Queued) === (pass === 0)) this.fail(now, ex, failure);
+        if ((ex.state === ExchangeState.Queued) === (pass === 0)) this.end(now, ex, CoapFailure.Unreachable);
       }
     }
+    this.dropEnded();
   }
 
   /** An empty ACK or RST (RFC 7252 §4.2, §5.2.2) for one of our CONs. */
@@ -159,12 +180,12 @@ export class Requester {
     for (let i = 0; i < this.exchanges.length; i++) {
       const ex = this.exchanges[i]!;
       if (ex.state !== ExchangeState.Sent || ex.peer !== peer || ex.messageId !== mid) continue;
-      if (type === CoapType.Rst) { this.fail(now, ex, CoapFailure.Reset); return; }
+      if (type === CoapType.Rst) { this.end(now, ex, CoapFailure.Reset); return; }
       peer.answered = true;
-      if (ex.separateResponse) { this.complete(now, ex, 0, ex.message, 0, 0); return; } // delivered
+      if (ex.separateResponse) { this.end(now, ex, CoapFailure.None); return; } // delivered
       // §5.2.2: empty ACK — a separate response follows; wait MAX_TRANSMIT_WAIT for it.
       ex.state = ExchangeState.Waiting;
-      ex.deadline = now + maxTransmitWaitMs(this.config);
+      ex.deadline = now + this.maxTransmitWait;
       return;
     }
   }
@@ -182,7 +203,7 @@ export class Requester {
     }
     if (v.type === CoapType.Con) {
       // §5.3.2: ACK a separate response we expect; RST one we do not.
-      if (match === null) { sendRst(this.transmits, peer, v.messageId); return; }
+      if (match === null) { sendEmpty(this.transmits, peer, CoapType.Rst, v.messageId, null); return; }
       sendEmpty(this.transmits, peer, CoapType.Ack, v.messageId, dedup);
     }
     if (match === null) return;
@@ -199,47 +220,40 @@ export class Requester {
       return;
     }
     const b2 = v.uintOption(CoapOption.Block2, -1);
-    if (b2 >= 0 && isSuccess(code) && (ex.block2Num > 0 || blockNum(b2) === 0)) {
+    const num = blockNum(b2);
+    if (b2 >= 0 && code >> 5 === 2 && (ex.block2Num > 0 || num === 0)) {
       const szx = blockSzx(b2);
-      if (szx === 7 || !ex.appendBlock2(blockNum(b2) * blockSize(szx), v.buf, v.payloadStart, v.end, this.config.maxBodyBytes)) {
-        this.fail(now, ex, CoapFailure.Protocol);
+      if (szx === 7 || !ex.appendBlock2(num * blockSize(szx), v.buf, v.payloadStart, v.end, this.config.maxBodyBytes)) {
+        this.end(now, ex, CoapFailure.Protocol);
         return;
       }
       if ((b2 & 8) !== 0) {
         ex.block2Szx = szx;
-        ex.block2Num = blockNum(b2) + 1;
+        ex.block2Num = num + 1;
         this.next(now, ex);
         return;
       }
-      this.complete(now, ex, code, ex.received, 0, ex.receivedLength);
+      this.end(now, ex, CoapFailure.None, code, ex.received, 0, ex.receivedLength);
       return;
     }
-    this.complete(now, ex, code, v.buf, v.payloadStart, v.end);
+    this.end(now, ex, CoapFailure.None, code, v.buf, v.payloadStart, v.end);
   }
 
-  private complete(now: number, ex: ClientExchange, code: number, buf: Uint8Array, s: number, e: number): void {
+  /**
+   * Reports the outcome — a Response (`failure` None: `code` and body `buf[s, e)`) or
+   * Failed (`failure` says why) — and frees the exchange.
+   */
+  private end(now: number, ex: ClientExchange, failure: CoapFailure, code = 0, buf = NO_BYTES, s = 0, e = 0): void {
     const ev = this.events.push();
     if (ev !== null) {
-      ev.kind = CoapEventKind.Response;
+      ev.kind = failure === CoapFailure.None ? CoapEventKind.Response : CoapEventKind.Failed;
       ev.handle = ex.handle;
       ev.peer = ex.peer;
       ev.code = code;
+      ev.failure = failure;
       ev.buf = buf;
       ev.start = s;
       ev.end = e;
-    }
-    this.finish(now, ex);
-  }
-
-  private fail(now: number, ex: ClientExchange, failure: CoapFailure): void {
-    const ev = this.events.push();
-    if (ev !== null) {
-      ev.kind = CoapEventKind.Failed;
-      ev.handle = ex.handle;
-      ev.peer = ex.peer;
-      ev.code = 0;
-      ev.failure = failure;
-      ev.start = ev.end = 0;
     }
     this.finish(now, ex);
   }
@@ -254,22 +268,14 @@ export class Requester {
     let nextEx: ClientExchange | null = null;
     for (let i = 0; i < this.exchanges.length; i++) {
       const x = this.exchanges[i]!;
-      if (x.state !== ExchangeState.Queued || !this.startable(x)) continue;
+      if (x.state !== ExchangeState.Queued) continue;
+      // NSTART = 1 and maxExchanges: startable when its peer has none active and a slot is free.
+      const active = activeBesides(this.exchanges, x.peer!);
+      if (active < 0 || active >= this.config.maxExchanges) continue;
       // Answering peers first (issue #16), then first come first served.
       if (nextEx === null || (x.peer!.answered ? !nextEx.peer!.answered || x.handle < nextEx.handle : !nextEx.peer!.answered && x.handle < nextEx.handle)) nextEx = x;
     }
-    if (nextEx !== null) this.start(now, nextEx);
-  }
-
-  private startable(x: ClientExchange): boolean {
-    let active = 0;
-    for (let i = 0; i < this.exchanges.length; i++) {
-      const y = this.exchanges[i]!;
-      if (y.state !== ExchangeState.Sent && y.state !== ExchangeState.Waiting) continue;
-      if (y.peer === x.peer) return false;
-      active++;
-    }
-    return active < this.config.maxExchanges;
+    if (nextEx !== null) this.next(now, nextEx);
   }
 
   /** Two random bytes as 0..65535 (also the endpoint's first Message ID, RFC 7252 §4.4). */
@@ -278,15 +284,10 @@ export class Requester {
     return (this.scratch[0]! << 8) | this.scratch[1]!;
   }
 
-  /** First transmission of an exchange: new Message ID, randomised ACK timeout (§4.2). */
-  private start(now: number, ex: ClientExchange): void {
-    ex.state = ExchangeState.Sent;
-    this.next(now, ex);
-  }
-
+  /** Sends the exchange's next message (its first, or a block's): new Message ID, randomised ACK timeout (§4.2). */
   private next(now: number, ex: ClientExchange): void {
     ex.state = ExchangeState.Sent;
-    if (!ex.encode(this.ids.takeMessageId())) { this.fail(now, ex, CoapFailure.Protocol); return; }
+    if (!ex.encode(this.takeMessageId())) { this.end(now, ex, CoapFailure.Protocol); return; }
     // §4.2: initial timeout is random in [ACK_TIMEOUT, ACK_TIMEOUT × ACK_RANDOM_FACTOR).
     const r = this.random16() / 65536;
     ex.timeoutMs = Math.floor(this.config.ackTimeoutMs * (1 + (this.config.ackRandomFactor - 1) * r));
@@ -298,16 +299,16 @@ export class Requester {
   private queueMessage(ex: ClientExchange): void {
     const out = this.transmits.reserve();
     if (out === null) return;
-    for (let k = 0; k < ex.messageLength; k++) out[k] = ex.message[k]!;
+    copyBytes(out, 0, ex.message, 0, ex.messageLength);
     this.transmits.commit(ex.peer!, ex.messageLength);
   }
 
   /**
    * Lets go of the records of ended exchanges, keeping the order of the others: an idle
    * requester holds none (each is ≈ 38 XS slots with its token and message buffer; RFC
-   * 7228 Class 2, issue #13). The caller runs it after each input, never while iterating.
+   * 7228 Class 2, issue #13). Runs after each input, never while iterating.
    */
-  dropEnded(): void {
+  protected dropEnded(): void {
     const xs = this.exchanges;
     let j = 0;
     for (let i = 0; i < xs.length; i++) if (xs[i]!.state !== ExchangeState.Free) xs[j++] = xs[i]!;
@@ -319,5 +320,12 @@ export class Requester {
     let t = Infinity;
     for (let i = 0; i < this.exchanges.length; i++) if (this.exchanges[i]!.deadline < t) t = this.exchanges[i]!.deadline;
     return t;
+  }
+
+  /** The next Message ID (RFC 7252 §4.4), for the requester and the responder. */
+  takeMessageId(): number {
+    const id = this.nextMessageId;
+    this.nextMessageId = (id + 1) & 0xffff;
+    return id;
   }
 }

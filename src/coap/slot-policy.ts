@@ -8,6 +8,7 @@
  * be cut short this way only while every slot is taken; it then asks again.
  */
 import { ExchangeState, type ClientExchange } from './exchange.ts';
+import type { CoapPeer } from './peer.ts';
 
 /** The oldest exchange in `state` whose peer never answered, or null. */
 export function silentVictim(exchanges: readonly ClientExchange[], state: ExchangeState): ClientExchange | null {
@@ -20,19 +21,17 @@ export function silentVictim(exchanges: readonly ClientExchange[], state: Exchan
   return victim;
 }
 
-function peerActive(exchanges: readonly ClientExchange[], q: ClientExchange): boolean {
+/**
+ * −1 when an exchange to `peer` is active (Sent or Waiting: NSTART = 1 holds its next
+ * request back), else how many exchanges are active in all.
+ */
+export function activeBesides(exchanges: readonly ClientExchange[], peer: CoapPeer): number {
+  let active = 0;
   for (let i = 0; i < exchanges.length; i++) {
     const y = exchanges[i]!;
-    if (y.peer === q.peer && (y.state === ExchangeState.Sent || y.state === ExchangeState.Waiting)) return true;
+    if (y.state !== ExchangeState.Sent && y.state !== ExchangeState.Waiting) continue;
+    if (y.peer === peer) return -1;
+    active++;
   }
-  return false;
-}
-
-/** A queued request to an answering peer waits only for a slot (no exchange of its peer is active, NSTART = 1). */
-export function answeredWaiting(exchanges: readonly ClientExchange[]): boolean {
-  for (let i = 0; i < exchanges.length; i++) {
-    const x = exchanges[i]!;
-    if (x.state === ExchangeState.Queued && x.peer!.answered && !peerActive(exchanges, x)) return true;
-  }
-  return false;
+  return active;
 }

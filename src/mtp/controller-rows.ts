@@ -5,7 +5,7 @@
  * option-defaults.ts, the one rule for provisioned rows).
  * Uses only the data-model API.
  */
-import type { DataModelApi, ObjectInstance } from '../dm/index.ts';
+import { named, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
 
 export const CONTROLLER_TABLE = 'Device.LocalAgent.Controller.';
 
@@ -16,7 +16,7 @@ export interface ControllerAddress {
 
 /** A parameter's value in USP string form ("" if the object has no such parameter). */
 export function read(model: DataModelApi, inst: ObjectInstance, name: string): string {
-  const p = inst.node.params.find((q) => q.name === name);
+  const p = named(inst.node.params, name);
   return p === undefined ? '' : model.read(inst, p);
 }
 
@@ -24,7 +24,7 @@ export function read(model: DataModelApi, inst: ObjectInstance, name: string): s
 export function findController(model: DataModelApi, endpointId: string): ObjectInstance | undefined {
   const table = model.tableAt(CONTROLLER_TABLE);
   if (table === undefined) return undefined;
-  for (const row of table.rows) if (read(model, row, 'EndpointID') === endpointId) return row;
+  for (let i = 0; i < table.rows.length; i++) if (read(model, table.rows[i]!, 'EndpointID') === endpointId) return table.rows[i];
   return undefined;
 }
 
@@ -33,7 +33,9 @@ export function controllerMtpProtocol(model: DataModelApi, endpointId: string): 
   const mtps = findController(model, endpointId)?.table('MTP');
   let best = '';
   let bestOrder = Infinity;
-  for (const m of mtps === undefined ? [] : mtps.rows) {
+  const rows = mtps === undefined ? [] : mtps.rows;
+  for (let i = 0; i < rows.length; i++) {
+    const m = rows[i]!;
     if (read(model, m, 'Enable') !== 'true') continue;
     const order = Number(read(model, m, 'Order')) || 1;
     if (order < bestOrder) { best = read(model, m, 'Protocol'); bestOrder = order; }

@@ -33,17 +33,27 @@ export class OptionDefaults {
     let doc: unknown;
     try { doc = JSON.parse(text); } catch { return; } // unreadable: as if nothing was seeded (options win once)
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return;
-    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (typeof v === 'string') this.last.set(k, v);
+    const keys = Object.keys(doc);
+    for (let i = 0; i < keys.length; i++) {
+      const v = (doc as Record<string, unknown>)[keys[i]!];
+      if (typeof v === 'string') this.last.set(keys[i]!, v);
+    }
   }
 
-  /** Stages each [name, value] on `inst` under the rule above; "" or why the first write failed. */
+  /**
+   * Stages each [name, value] on `inst` under the rule above; "" or why the first write failed.
+   * Values are compared with the stored one (inst.stored, not model.read: hidden parameters
+   * such as Password read "").
+   */
   apply(tx: Transaction, inst: ObjectInstance, values: readonly (readonly [string, string])[]): string {
-    for (const [name, value] of values) {
+    for (let i = 0; i < values.length; i++) {
+      const name = values[i]![0];
+      const value = values[i]![1];
       const p = named(inst.node.params, name);
       if (p === undefined) return `${inst.path}${name}: no such parameter`;
       const path = inst.path + name;
       if (p.access !== ParamAccess.ReadOnly) {
-        const current = stored(inst, name);
+        const current = inst.stored(name);
         const last = this.last.get(path);
         // Changed since by someone else: it wins — unless the row is new in this transaction
         // (re-created after a delete: its values are the agent's defaults, e.g. a "cpe-N" key).
@@ -61,7 +71,7 @@ export class OptionDefaults {
    * where the agent listens next).
    */
   changedSince(inst: ObjectInstance, name: string): boolean {
-    const current = stored(inst, name);
+    const current = inst.stored(name);
     const last = this.last.get(inst.path + name);
     return current !== undefined && last !== undefined && current !== last;
   }
@@ -89,7 +99,7 @@ export class OptionDefaults {
     }
     for (const [path, value] of this.now) {
       const inst = model.instanceAt(rowOf(path));
-      if (inst !== undefined && stored(inst, path.slice(path.lastIndexOf('.') + 1)) === value) doc[path] = value;
+      if (inst !== undefined && inst.stored(path.slice(path.lastIndexOf('.') + 1)) === value) doc[path] = value;
     }
     this.store.set(SEEDED_KEY, utf8Bytes(JSON.stringify(doc)));
   }
@@ -100,7 +110,3 @@ function rowOf(paramPath: string): string {
   return paramPath.slice(0, paramPath.lastIndexOf('.') + 1);
 }
 
-/** The stored value (not model.read: hidden parameters such as Password read ""), undefined when never written. */
-function stored(inst: ObjectInstance, name: string): string | undefined {
-  return inst.stored(name);
-}

@@ -20,16 +20,25 @@ export interface MessageSpec {
   payload?: Uint8Array;
 }
 
+/** The writer with an opaque-bytes option (the endpoint itself writes only uint and string options). */
+class FixtureWriter extends CoapMessageWriter {
+  option(num: number, src: Uint8Array): this {
+    if (!this.head(num, src.length)) return this;
+    for (let k = 0; k < src.length; k++) this.buf[this.pos++] = src[k]!;
+    return this;
+  }
+}
+
 /** Builds one message (options sorted by number, as RFC 7252 §3.1 requires). */
 export function msg(spec: MessageSpec): Uint8Array {
   const out = new Uint8Array(2048);
   const token = Uint8Array.from(spec.token ?? []);
-  const w = new CoapMessageWriter().begin(out, 0, spec.type, spec.code, spec.mid, token, 0, token.length);
+  const w = new FixtureWriter().begin(out, 0, spec.type, spec.code, spec.mid, token, 0, token.length);
   const opts = [...(spec.options ?? [])].sort((a, b) => a[0] - b[0]);
   for (const [n, v] of opts) {
     if (typeof v === 'number') w.optionUint(n, v);
     else if (typeof v === 'string') w.optionString(n, v);
-    else w.option(n, v, 0, v.length);
+    else w.option(n, v);
   }
   if (spec.payload) w.payload(spec.payload, 0, spec.payload.length);
   const n = w.finish();

@@ -90,8 +90,8 @@ blocks('issue #16 a transfer with no new block for MAX_TRANSMIT_WAIT is dead and
   feed(ep, 0, peer(1), firstBlock(1));
   transmits(ep);
   const wait = maxTransmitWaitMs(DEFAULT_COAP_CONFIG);
-  assert.is(ep.reassemblies(wait - 1), 1);
-  assert.is(ep.reassemblies(wait), 0);
+  assert.is(ep.reassemblyTable.busy(wait - 1), 1);
+  assert.is(ep.reassemblyTable.busy(wait), 0);
 });
 
 const slots = suite('coap/hardening: exchange slots');

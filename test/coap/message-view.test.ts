@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { CoapMessageView, CoapParseError, CoapOption, CoapType, CoapCode, MAX_OPTIONS } from '../../src/coap/index.ts';
+import { CoapMessageView, CoapParseError, CoapOption, CoapType, CoapCode, coapCode, MAX_OPTIONS } from '../../src/coap/index.ts';
 
 const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
 
@@ -10,6 +10,35 @@ const view = suite('coap/message-view');
 
 // RFC 7252 Appendix-A-style GET: CON, code 0.01, MID 0x7d34, no token, Uri-Path "temperature".
 const GET_TEMPERATURE = hex('40 01 7d 34 bb 74 65 6d 70 65 72 61 74 75 72 65');
+
+view('RFC 7252 §12.1 the CoapCode literals are class << 5 | detail ("c.dd")', () => {
+  const dotted: Record<string, string> = {
+    Created: '2.01', Deleted: '2.02', Valid: '2.03', Changed: '2.04', Content: '2.05', Continue: '2.31', BadRequest: '4.00',
+    Unauthorized: '4.01', BadOption: '4.02', Forbidden: '4.03', NotFound: '4.04', MethodNotAllowed: '4.05', NotAcceptable: '4.06',
+    RequestEntityIncomplete: '4.08', PreconditionFailed: '4.12', RequestEntityTooLarge: '4.13', UnsupportedContentFormat: '4.15',
+    InternalServerError: '5.00', NotImplemented: '5.01', ServiceUnavailable: '5.03', ProxyingNotSupported: '5.05',
+  };
+  for (const [name, cdd] of Object.entries(dotted)) {
+    const [c, dd] = cdd.split('.').map(Number) as [number, number];
+    assert.is(CoapCode[name as keyof typeof CoapCode], coapCode(c, dd), name);
+  }
+});
+
+view('RFC 7252 §5.4.1 exactly the critical options of CoapOption are recognised (0..299, each once; repeats only If-Match, Uri-Path, Uri-Query)', () => {
+  const known = new Set<number>(Object.values(CoapOption));
+  const v = new CoapMessageView();
+  for (let n = 0; n < 300; n++) {
+    // One empty option n (delta in the extended forms where needed), then the same option again.
+    const ext = (d: number): number[] => (d < 13 ? [d << 4] : d < 269 ? [13 << 4, d - 13] : [14 << 4, (d - 269) >> 8, (d - 269) & 0xff]);
+    const once = Uint8Array.from([0x40, CoapCode.Post, 0, 1, ...ext(n)]);
+    assert.is(v.wrap(once, 0, once.length), CoapParseError.Ok);
+    assert.is(v.unrecognizedCriticalOption(), (n & 1) === 1 && !known.has(n) ? n : 0, `option ${n}`);
+    const twice = Uint8Array.from([...once, 0x00]);
+    assert.is(v.wrap(twice, 0, twice.length), CoapParseError.Ok);
+    const repeatable = n === CoapOption.IfMatch || n === CoapOption.UriPath || n === CoapOption.UriQuery;
+    assert.is(v.unrecognizedCriticalOption(), (n & 1) === 1 && !repeatable ? n : 0, `option ${n} twice`);
+  }
+});
 
 view('RFC 7252 §3 deconstruct a CON GET with one Uri-Path option', () => {
   const v = new CoapMessageView();
@@ -21,7 +50,7 @@ view('RFC 7252 §3 deconstruct a CON GET with one Uri-Path option', () => {
   assert.is(v.optionCount, 1);
   assert.is(v.optionNumber[0], CoapOption.UriPath);
   assert.is(v.optionLength[0], 11);
-  assert.is(v.hasPayload(), false);
+  assert.is(v.payloadStart < v.end, false);
 });
 
 view('RFC 7252 §3.1 extended delta/length forms (13 and 14) and repeated options', () => {

@@ -22,20 +22,20 @@ import {
   CoapCode, CoapEndpoint, CoapEventKind, CoapFailure, CoapOption, ContentFormat, type CoapConfig, type CoapEvent,
   type CoapMessageView, type CoapPeer, type CoapRequestFields, PeerTable, type RandomSource, type RequestScreen, readUtf8, type Transmit,
 } from '../../coap/index.ts';
-import { checkCoapUri, hostIs, parseCoapUri, UriTarget, uriTarget } from './uri.ts';
-import { DEFAULT_SOURCE_LIMIT, SourceLimit, type SourceLimitConfig } from './source-limit.ts';
+import { checkCoapUri, hostIs, parseCoapUri, UriTarget, uriPath } from './uri.ts';
+import { SourceLimit, type SourceLimitConfig } from './source-limit.ts';
 import { utf8Bytes } from '../../encoding/utf8.ts';
 
 export interface UspCoapConfig {
-  /** Our USP resource, e.g. '/usp' (R-COAP.1). */
+  /** Our USP resource (R-COAP.1); default '/usp'. */
   readonly path: string;
   /** Our own CoAP server URI sent as reply-to in every request (R-COAP.2), e.g. 'coap://192.0.2.1:5683/usp'. */
   readonly replyTo: string;
-  /** R-COAP.1 interface: 'bbf.usp.a' (Agent) or 'bbf.usp.c' (Controller). */
+  /** R-COAP.1 interface: 'bbf.usp.a' (Agent, the default) or 'bbf.usp.c' (Controller). */
   readonly interfaceName: 'bbf.usp.a' | 'bbf.usp.c';
   /** Decides whether bytes are a USP Record we can process (false → 4.00, R-COAP.13). */
   readonly validateRecord: (buf: Uint8Array, start: number, end: number) => boolean;
-  /** Records received and not yet taken by pollEvent(); beyond this → 5.03. */
+  /** Records received and not yet taken by pollEvent(); beyond this → 5.03. Default 8. */
   readonly maxPendingRecords: number;
   readonly coap: Partial<CoapConfig>;
   /**
@@ -54,16 +54,6 @@ export interface UspCoapConfig {
   readonly admitReplyTo?: (host: string, buf: Uint8Array, start: number, end: number) => boolean;
   readonly sourceLimit: SourceLimitConfig;
 }
-
-export const DEFAULT_USP_COAP_CONFIG: Omit<UspCoapConfig, 'replyTo' | 'validateRecord'> = Object.freeze({
-  path: '/usp',
-  interfaceName: 'bbf.usp.a',
-  maxPendingRecords: 8,
-  coap: {},
-  secure: false,
-  checkReplyTo: false,
-  sourceLimit: DEFAULT_SOURCE_LIMIT,
-});
 
 /**
  * How a sendRecord ended (R-COAP.9, R-COAP.10). Unreachable: the datagram could not be
@@ -108,21 +98,21 @@ export class UspCoapBinding implements RequestScreen {
   private now = 0;
 
   constructor(random: RandomSource, config: Partial<UspCoapConfig> & Pick<UspCoapConfig, 'replyTo' | 'validateRecord'>) {
-    const d = DEFAULT_USP_COAP_CONFIG;
+    // Defaults: path '/usp', an Agent's interface, 8 pending Records, no DTLS, no NoSec reply-to rule.
     if (parseCoapUri(config.replyTo) === null) throw new RangeError('replyTo must be a coap:// or coaps:// URI without a query');
-    this.secure = config.secure ?? d.secure;
-    this.checkReplyTo = config.checkReplyTo ?? d.checkReplyTo;
-    this.maxPendingRecords = config.maxPendingRecords ?? d.maxPendingRecords;
+    this.secure = config.secure ?? false;
+    this.checkReplyTo = config.checkReplyTo ?? false;
+    this.maxPendingRecords = config.maxPendingRecords ?? 8;
     this.validateRecord = config.validateRecord;
     this.admitReplyTo = config.admitReplyTo;
-    this.interfaceName = config.interfaceName ?? d.interfaceName;
-    this.coap = new CoapEndpoint(random, config.coap ?? d.coap, this); // screens the first block of a Block1 upload
+    this.interfaceName = config.interfaceName ?? 'bbf.usp.a';
+    this.coap = new CoapEndpoint(random, config.coap, this); // screens the first block of a Block1 upload
     this.peers = new PeerTable(this.coap.config.maxPeers);
-    const path = (config.path ?? d.path).split('/').filter((s) => s.length > 0);
+    const path = uriPath(config.path ?? '/usp');
     if (path.length === 0) throw new RangeError('path must name a resource, e.g. /usp');
     this.pathSegments = path.map(utf8Bytes);
     this.replyToQuery = Object.freeze([`reply-to=${config.replyTo}`]);
-    this.sourceLimit = new SourceLimit(config.sourceLimit ?? d.sourceLimit);
+    this.sourceLimit = new SourceLimit(config.sourceLimit);
   }
 
   // ---- input (delegated to the CoAP endpoint, then our resources answer) ---------------
@@ -193,29 +183,27 @@ export class UspCoapBinding implements RequestScreen {
 
   private drainCoap(): void {
     for (let ev = this.coap.pollEvent(); ev !== null; ev = this.coap.pollEvent()) {
-      if (ev.kind === CoapEventKind.Request) this.handleRequest(ev);
-      else this.handleOutcome(ev);
+      if (ev.kind === CoapEventKind.Request) { this.handleRequest(ev); continue; }
+      // The outcome of one of our requests (R-COAP.9, R-COAP.10).
+      if (this.requests === null || !this.requests.delete(ev.handle)) continue;
+      let outcome: SendOutcome;
+      if (ev.kind === CoapEventKind.Response) outcome = ev.code >> 5 === 2 ? SendOutcome.Delivered : SendOutcome.CoapFailure;
+      else {
+        const f = ev.failure;
+        outcome = f === CoapFailure.Reset ? SendOutcome.Reset : f === CoapFailure.Timeout || f === CoapFailure.Evicted ? SendOutcome.Timeout
+          : f === CoapFailure.Unreachable ? SendOutcome.Unreachable : SendOutcome.CoapFailure;
+      }
+      this.events.push({ kind: 'sent', handle: ev.handle, outcome, code: ev.code });
     }
-  }
-
-  private handleOutcome(ev: CoapEvent): void {
-    if (this.requests === null || !this.requests.delete(ev.handle)) return;
-    let outcome: SendOutcome;
-    if (ev.kind === CoapEventKind.Response) outcome = ev.code >> 5 === 2 ? SendOutcome.Delivered : SendOutcome.CoapFailure;
-    else {
-      const f = ev.failure;
-      outcome = f === CoapFailure.Reset ? SendOutcome.Reset : f === CoapFailure.Timeout || f === CoapFailure.Evicted ? SendOutcome.Timeout
-        : f === CoapFailure.Unreachable ? SendOutcome.Unreachable : SendOutcome.CoapFailure;
-    }
-    this.events.push({ kind: 'sent', handle: ev.handle, outcome, code: ev.code });
   }
 
   /**
-   * What the options alone decide (R-COAP.11, R-COAP.12, R-COAP.2): 0 to go on, else the
-   * error code. Also run on the first block of a Block1 upload, before reassembly.
-   * /.well-known/core answers with −1 (handled by the caller).
+   * RequestScreen, run on every request and on the first block of a Block1 upload before
+   * reassembly: what the options alone decide (R-COAP.11, R-COAP.12, R-COAP.2) — 0 to go
+   * on, else the error code; /.well-known/core answers with −1 (handled by handleRequest).
    */
-  private screen(m: CoapMessageView, method: number): number {
+  screenRequest(m: CoapMessageView): number {
+    const method = m.code;
     if (this.pathIs(m, WELL_KNOWN)) {
       if (method !== CoapCode.Get) return CoapCode.MethodNotAllowed;
       const accept = m.uintOption(CoapOption.Accept, ContentFormat.LinkFormat);
@@ -228,39 +216,33 @@ export class UspCoapBinding implements RequestScreen {
     return 0;
   }
 
-  /** RequestScreen: the first block of a Block1 upload, before reassembly. */
-  screenRequest(m: CoapMessageView): number {
-    return this.screen(m, m.code);
-  }
-
   private handleRequest(ev: CoapEvent): void {
     const m = ev.message!;
-    const refused = this.screen(m, ev.code);
-    if (refused === -1) { // R-COAP.1, RFC 6690 §4
+    let code = this.screenRequest(m);
+    if (code === -1) { // R-COAP.1, RFC 6690 §4
       // RFC 6690 §2 link format, R-COAP.1 attributes: built per (rare) discovery, not kept.
-      const link = utf8Bytes(`</${this.pathSegments.map((b) => readUtf8(b, 0, b.length)).join('/')}>;rt="bbf.usp.endpoint";if="${this.interfaceName}"`);
+      let path = '';
+      for (let i = 0; i < this.pathSegments.length; i++) path += '/' + readUtf8(this.pathSegments[i]!, 0, this.pathSegments[i]!.length);
+      const link = utf8Bytes(`<${path}>;rt="bbf.usp.endpoint";if="${this.interfaceName}"`);
       this.coap.respond(CoapCode.Content, ContentFormat.LinkFormat, link, 0, link.length);
       return;
     }
-    if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
-    if (ev.end <= ev.start || !this.validateRecord(ev.buf, ev.start, ev.end)) { // R-COAP.13
-      this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0);
-      return;
+    let replyTo: string | undefined;
+    if (code === 0) {
+      const q = this.replyToOption(m);
+      const s = m.optionStart[q]! + REPLY_TO.length;
+      const e = m.optionStart[q]! + m.optionLength[q]!;
+      if (ev.end <= ev.start || !this.validateRecord(ev.buf, ev.start, ev.end)) code = CoapCode.BadRequest; // R-COAP.13
+      else if (this.pendingRecords >= this.maxPendingRecords) code = CoapCode.ServiceUnavailable;
+      else if (this.checkReplyTo && !this.secure) code = this.screenNoSec(m.buf, s, e, ev);
+      // Accepted: from here the Record leaves the datagram buffer.
+      if (code === 0) replyTo = readUtf8(m.buf, s, e);
+      if (code === 0 && replyTo === undefined) code = CoapCode.BadRequest; // R-COAP.2
     }
-    if (this.pendingRecords >= this.maxPendingRecords) { this.coap.respond(CoapCode.ServiceUnavailable, -1, null, 0, 0); return; }
-    const q = this.replyToOption(m);
-    const s = m.optionStart[q]! + REPLY_TO.length;
-    const e = m.optionStart[q]! + m.optionLength[q]!;
-    if (this.checkReplyTo && !this.secure) {
-      const refused = this.screenNoSec(m.buf, s, e, ev);
-      if (refused !== 0) { this.coap.respond(refused, -1, null, 0, 0); return; }
-    }
-    // Accepted: from here the Record leaves the datagram buffer.
-    const replyTo = readUtf8(m.buf, s, e);
-    if (replyTo === undefined) { this.coap.respond(CoapCode.BadRequest, -1, null, 0, 0); return; } // R-COAP.2
-    this.coap.respond(CoapCode.Changed, -1, null, 0, 0); // R-COAP.7
+    this.coap.respond(code === 0 ? CoapCode.Changed : code, -1, null, 0, 0); // R-COAP.7
+    if (code !== 0) return;
     this.pendingRecords++;
-    this.events.push({ kind: 'record', bytes: ev.buf.slice(ev.start, ev.end), replyTo, peer: ev.peer! });
+    this.events.push({ kind: 'record', bytes: ev.buf.slice(ev.start, ev.end), replyTo: replyTo!, peer: ev.peer! });
   }
 
   /**
@@ -272,7 +254,7 @@ export class UspCoapBinding implements RequestScreen {
   private screenNoSec(b: Uint8Array, s: number, e: number, ev: CoapEvent): number {
     const t = this.target;
     const from = ev.peer!;
-    if (!uriTarget(b, s, e, t)) return CoapCode.BadRequest;
+    if (checkCoapUri(b, s, e, t) < 0) return CoapCode.BadRequest;
     let destHost = from.address;
     if (!hostIs(b, t.hostStart, t.hostEnd, from.address)) {
       const host = readUtf8(b, t.hostStart, t.hostEnd);
@@ -304,7 +286,9 @@ export class UspCoapBinding implements RequestScreen {
     for (let i = m.findOption(CoapOption.UriQuery); i >= 0 && i < m.optionCount && m.optionNumber[i] === CoapOption.UriQuery; i++) {
       const s = m.optionStart[i]!;
       const len = m.optionLength[i]!;
-      if (len < REPLY_TO.length || !startsWith(m.buf, s, REPLY_TO)) continue;
+      let k = 0;
+      while (k < REPLY_TO.length && k < len && m.buf[s + k] === REPLY_TO[k]) k++;
+      if (k < REPLY_TO.length) continue; // not a reply-to value
       if (found >= 0) return -1; // two reply-to values: ambiguous
       if (checkCoapUri(m.buf, s + REPLY_TO.length, s + len) < 0) return -1;
       found = i;
@@ -312,10 +296,3 @@ export class UspCoapBinding implements RequestScreen {
     return found;
   }
 }
-
-function startsWith(b: Uint8Array, s: number, prefix: Uint8Array): boolean {
-  for (let k = 0; k < prefix.length; k++) if (b[s + k] !== prefix[k]) return false;
-  return true;
-}
-
-

@@ -23,11 +23,11 @@
 import type { CryptoPort } from '../../platform/crypto.ts';
 import { createDtlsConfig, DtlsState, NamedGroup, type DtlsAssociation, type DtlsCertificateConfig, type DtlsConfig } from '../../dtls/index.ts';
 import { parseCoapUri } from './uri.ts';
-import { SendOutcome, type UspCoapBinding, type UspCoapEvent } from './binding.ts';
+import { SendOutcome, type UspCoapEvent } from './binding.ts';
 import { createRecordViewConfig, RecordView } from '../../usp/index.ts';
-import { startCoapEndpoint, type CoapEndpointHandle, type CoapEndpointOptions } from './endpoint.ts';
-import { openDtlsSocket, type DtlsSocket, type DtlsSocketOptions } from './dtls-socket.ts';
-import type { Platform, UdpOptions, UdpSocket } from '../../platform/types.ts';
+import { CoapEndpointLoop, type CoapEndpointHandle, type CoapEndpointOptions } from './endpoint.ts';
+import { openDtlsSocket, type DtlsPeerChecks, type DtlsSocket } from './dtls-socket.ts';
+import type { UdpOptions } from '../../platform/types.ts';
 import { LogLimiter } from '../../platform/log-limiter.ts';
 
 export interface PskCredential {
@@ -45,7 +45,7 @@ export interface CoapsCredentials {
   readonly controllerPsks?: readonly ControllerPsk[] | undefined;
 }
 
-export interface CoapsEndpointOptions extends Omit<CoapEndpointOptions, 'openUdp'> {
+export interface CoapsEndpointOptions extends CoapEndpointOptions {
   readonly credentials: CoapsCredentials;
   readonly crypto: CryptoPort;
   /** DTLS settings beyond the credentials (timers, datagram size). */
@@ -79,7 +79,7 @@ export function coapsDtlsConfig(c: CoapsCredentials, wallClock: () => number | u
   const psks = c.controllerPsks ?? [];
   const keyFor = (identity: Uint8Array): Uint8Array | undefined => {
     if (c.psk !== undefined && sameBytes(c.psk.identity, identity)) return c.psk.key;
-    for (const p of psks) if (sameBytes(p.identity, identity)) return p.key;
+    for (let i = 0; i < psks.length; i++) if (sameBytes(psks[i]!.identity, identity)) return psks[i]!.key;
     return undefined;
   };
   return createDtlsConfig({
@@ -91,153 +91,102 @@ export function coapsDtlsConfig(c: CoapsCredentials, wallClock: () => number | u
   });
 }
 
-/** The CoAP loop's options for a coaps endpoint: its own, with the events and the DTLS socket coming through the endpoint. */
-class CoapsLoopOptions implements CoapEndpointOptions {
-  readonly platform: Platform;
-  readonly port: number;
-  readonly address: string | undefined;
-  constructor(private readonly ep: CoapsEndpoint, private readonly o: CoapsEndpointOptions) {
-    this.platform = o.platform;
-    this.port = o.port;
-    this.address = o.address;
-  }
-
-  /** Read once, when the loop builds its binding: no copy of the settings kept from boot (XS RAM, #13 item 3). */
-  get binding(): CoapEndpointOptions['binding'] { return { ...this.o.binding, secure: true }; }
-
-  // The owner's callbacks, called as its methods (they may be: composition/agent-runtime.ts).
-  onReady(port: number): void { this.o.onReady?.(port); }
-  onError(message: string): void {
-    if (this.o.onError !== undefined) this.o.onError(message);
-    else this.o.platform.log.error(`CoAP socket: ${message}`);
-  }
-  onWriteError(address: string, port: number, message: string): void { this.o.onWriteError?.(address, port, message); }
-
-  onEvent(e: UspCoapEvent): void { this.ep.coapEvent(e); }
-  openUdp(udp: UdpOptions): UdpSocket { return this.ep.openSocket(udp); }
-}
-
-/** The DTLS socket's options: the CoAP loop's UDP callbacks, the DTLS configuration, and the endpoint's checks. */
-class CoapsSocketOptions implements DtlsSocketOptions {
-  readonly port: number;
-  readonly address: string | undefined;
-
-  constructor(private readonly ep: CoapsEndpoint, private readonly udp: UdpOptions, readonly platform: Platform, readonly crypto: CryptoPort, readonly config: DtlsConfig) {
-    this.port = udp.port;
-    this.address = udp.address;
-  }
-
-  // The CoAP loop's callbacks, called as its methods (they may be: endpoint.ts).
-  onReadable(count: number): void { this.udp.onReadable(count); }
-  onReady(port: number): void { this.udp.onReady?.(port); }
-  onError(message: string): void { this.udp.onError?.(message); }
-  onWriteError(address: string, port: number, message: string): void { this.udp.onWriteError?.(address, port, message); }
-
-  clientConfig(address: string, port: number): Partial<DtlsConfig> | undefined { return this.ep.clientConfig(address, port); }
-  admits(a: DtlsAssociation): boolean { return this.ep.admits(a); }
-  onConnected(a: DtlsAssociation): void { this.ep.peerConnected(a); }
-  onClosed(a: DtlsAssociation): void { this.ep.peerClosed(a); }
-}
-
 /**
- * The endpoint as a class: on Moddable its methods stay with the preloaded code, where
- * a handle of closures cost ≈ 10 XS slots of RAM per function (docs/device.md#figures-in-the-simulator).
+ * The coaps endpoint: the CoAP loop (endpoint.ts) on a DTLS socket, and that socket's
+ * peer checks. A class: on Moddable its methods stay with the preloaded code, where a
+ * handle of closures cost ≈ 10 XS slots of RAM per function (docs/device.md#figures-in-the-simulator).
  */
-class CoapsEndpoint implements CoapsEndpointHandle {
+class CoapsEndpoint extends CoapEndpointLoop<CoapsEndpointOptions> implements CoapsEndpointHandle, DtlsPeerChecks {
   socket: DtlsSocket | null = null;
-  private readonly psks: readonly ControllerPsk[];
+  // Initialised after super(), so from this.options.
+  private readonly psks: readonly ControllerPsk[] = this.options.credentials.controllerPsks ?? [];
   /** "address port" → the Endpoint ID that must be there (set by sendRecord). */
   private readonly expected = new Map<string, string>();
   /** Reads a Record's from_id for a certificate without a USP Endpoint ID SAN; built at its first use (rare: XS RAM). */
   private view: RecordView | null = null;
-  // Issue #16: a flood of failed handshakes must not write one line each.
-  private readonly peerLog: LogLimiter;
-  private readonly config: DtlsConfig;
+  // Issue #16: a flood of failed handshakes must not write one line each. platform.now is
+  // called unbound (Platform contract): no closure kept.
+  private readonly peerLog = new LogLimiter(this.options.platform.log, this.options.platform.now, 'DTLS peers');
   /** send handle → "address port", to drop a silent peer's association. */
   private readonly sends = new Map<number, string>();
-  private readonly ep: CoapEndpointHandle;
 
-  constructor(private readonly o: CoapsEndpointOptions) {
-    const { platform } = o;
-    this.psks = o.credentials.controllerPsks ?? [];
-    // platform.now and wallClock are called unbound (Platform contract): no closures kept.
-    this.peerLog = new LogLimiter(platform.log, platform.now, 'DTLS peers');
-    this.config = coapsDtlsConfig(o.credentials, platform.wallClock, o.dtls);
-    this.ep = startCoapEndpoint(new CoapsLoopOptions(this, o));
+  constructor(o: CoapsEndpointOptions) {
+    super(o, true);
   }
 
   /** The Endpoint ID a PSK peer is bound to: its controller's, '' for the global PSK, undefined if unknown. */
   private pskEndpointId(a: DtlsAssociation): string | undefined {
     const id = a.pskIdentity;
     if (id === undefined) return undefined;
-    for (const p of this.psks) if (sameBytes(p.identity, id)) return p.endpointId;
-    const psk = this.o.credentials.psk;
+    for (let i = 0; i < this.psks.length; i++) if (sameBytes(this.psks[i]!.identity, id)) return this.psks[i]!.endpointId;
+    const psk = this.options.credentials.psk;
     return psk !== undefined && sameBytes(psk.identity, id) ? '' : undefined;
   }
 
-  private proves(a: DtlsAssociation, eid: string): boolean {
-    if (a.peerCertificate !== undefined) return a.authenticates(eid);
-    const bound = this.pskEndpointId(a);
-    return bound === '' || bound === eid;
-  }
-
-  coapEvent(e: UspCoapEvent): void {
+  protected override deliver(e: UspCoapEvent): void {
     if (e.kind === 'sent') {
       const key = this.sends.get(e.handle);
       this.sends.delete(e.handle);
       if (key !== undefined && e.outcome === SendOutcome.Timeout) {
         const sp = key.lastIndexOf(' ');
-        const a = this.socket?.association(key.slice(0, sp), Number(key.slice(sp + 1)));
+        const a = this.socket?.endpoint.peer(key.slice(0, sp), Number(key.slice(sp + 1)));
         if (a !== undefined) this.socket!.endpoint.close(a); // reconnect on the next send (RFC 6347 §4.2.8)
       }
     }
-    this.o.onEvent(e);
+    super.deliver(e);
   }
 
-  openSocket(udp: UdpOptions): DtlsSocket {
-    this.socket = openDtlsSocket(new CoapsSocketOptions(this, udp, this.o.platform, this.o.crypto, this.config));
+  protected override openSocket(udp: UdpOptions): DtlsSocket {
+    const o = this.options;
+    // platform.wallClock is called unbound (Platform contract): no closure kept.
+    this.socket = openDtlsSocket(udp, o.platform, o.crypto, coapsDtlsConfig(o.credentials, o.platform.wallClock, o.dtls), this);
     return this.socket;
   }
 
+  // ---- DtlsPeerChecks ----------------------------------------------------------------
+
   clientConfig(address: string, port: number): Partial<DtlsConfig> | undefined {
     const eid = this.expected.get(`${address} ${port}`);
-    const p = eid === undefined ? undefined : this.psks.find((q) => q.endpointId === eid);
-    return p === undefined ? undefined : { psk: { identity: p.identity, key: p.key } };
+    for (let i = 0; eid !== undefined && i < this.psks.length; i++) {
+      const p = this.psks[i]!;
+      if (p.endpointId === eid) return { psk: { identity: p.identity, key: p.key } };
+    }
+    return undefined;
   }
 
   admits(a: DtlsAssociation): boolean {
     const eid = this.expected.get(`${a.address} ${a.port}`);
-    if (eid === undefined || this.proves(a, eid)) return true;
+    if (eid === undefined) return true;
+    // The peer proves `eid` by its certificate, or by a PSK identity bound to it or global.
+    const bound = a.peerCertificate !== undefined ? undefined : this.pskEndpointId(a);
+    if (a.peerCertificate !== undefined ? a.authenticates(eid) : bound === '' || bound === eid) return true;
     this.peerLog.warn(`coaps peer ${a.address}:${a.port} is not ${eid} (R-SEC.0a): nothing sent`);
     return false;
   }
 
-  peerConnected(a: DtlsAssociation): void {
-    const { platform } = this.o;
+  onConnected(a: DtlsAssociation): void {
+    const { platform } = this.options;
     platform.log.info(`coaps ${a.address}:${a.port}: DTLS ${a.isClient ? 'client' : 'server'} ${a.pskIdentity !== undefined ? 'PSK' : `ECDHE-ECDSA ${a.ecdheGroup === NamedGroup.X25519 ? 'X25519' : 'P-256'}`} connected in ${Math.round(platform.now() - a.startedAt)} ms`);
-    this.o.onPeerConnected?.(a);
+    this.options.onPeerConnected?.(a);
   }
 
-  peerClosed(a: DtlsAssociation): void {
+  onClosed(a: DtlsAssociation): void {
     if (a.closeAlert !== 0) this.peerLog.info(`coaps ${a.address}:${a.port}: DTLS closed (alert ${a.closeAlert})`);
-    this.o.onPeerClosed?.(a);
+    this.options.onPeerClosed?.(a);
   }
 
-  get port(): number { return this.ep.port; }
-  get binding(): UspCoapBinding | null { return this.ep.binding; }
+  // ---- CoapsEndpointHandle -----------------------------------------------------------
 
-  close(): void { this.ep.close(); }
-
-  sendRecord(uri: string, record: Uint8Array, endpointId?: string): number {
+  override sendRecord(uri: string, record: Uint8Array, endpointId?: string): number {
     const u = parseCoapUri(uri.replace('://localhost', '://127.0.0.1'));
     if (u !== null && endpointId !== undefined) this.expected.set(`${u.host} ${u.port}`, endpointId);
-    const h = this.ep.sendRecord(uri, record);
+    const h = super.sendRecord(uri, record);
     if (h > 0 && u !== null) this.sends.set(h, `${u.host} ${u.port}`);
     return h;
   }
 
   originOf(peer: { readonly address: string; readonly port: number }, record: Uint8Array): CoapsOrigin | null {
-    const a = this.socket?.association(peer.address, peer.port);
+    const a = this.socket?.endpoint.peer(peer.address, peer.port);
     if (a === undefined || a.state !== DtlsState.Connected) return null;
     if (a.peerCertificate !== undefined) {
       if (a.endpointId !== undefined) return { secure: true, peerEndpointId: a.endpointId };
@@ -255,5 +204,7 @@ class CoapsEndpoint implements CoapsEndpointHandle {
 }
 
 export function startCoapsEndpoint(o: CoapsEndpointOptions): CoapsEndpointHandle {
-  return new CoapsEndpoint(o);
+  const ep = new CoapsEndpoint(o);
+  ep.open();
+  return ep;
 }

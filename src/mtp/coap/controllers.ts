@@ -28,22 +28,19 @@ export function provisionControllers(model: DataModelApi, controllers: readonly 
   const table = model.tableAt(CONTROLLER_TABLE);
   if (table === undefined) return 'the data model has no Controller table';
   const tx = model.begin();
-  for (const c of controllers) {
+  let why = '';
+  for (let i = 0; i < controllers.length && why === ''; i++) {
+    const c = controllers[i]!;
     const u = parseCoapUri(c.uri);
-    if (u === null) { tx.rollback(); return `${c.uri} is not a coap:// URI`; }
-    let row = findController(model, c.endpointId) ?? null;
-    if (row === null) {
-      row = tx.add(table, WriteMode.Agent);
-      if (row === null) { tx.rollback(); return `cannot add a Controller row: ${tx.message}`; }
-    }
-    let why = defaults.apply(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true'], ['AssignedRole', FULL_ACCESS_ROLE]]);
+    if (u === null) { why = `${c.uri} is not a coap:// URI`; break; }
+    const row = findController(model, c.endpointId) ?? tx.add(table, WriteMode.Agent);
+    if (row === null) { why = `cannot add a Controller row: ${tx.message}`; break; }
+    why = defaults.apply(tx, row, [['EndpointID', c.endpointId], ['Enable', 'true'], ['AssignedRole', FULL_ACCESS_ROLE]]);
     const mtps = row.table('MTP');
     if (why === '' && mtps === undefined) why = `${row.path} has no MTP table`;
-    if (why !== '' || mtps === undefined) { tx.rollback(); return why; }
-    let mtp: ObjectInstance | null = null;
-    for (const m of mtps.rows) if (read(model, m, 'Protocol') === 'CoAP') { mtp = m; break; }
-    if (mtp === null) mtp = tx.add(mtps, WriteMode.Agent);
-    if (mtp === null) { tx.rollback(); return `cannot add ${mtps.path} row: ${tx.message}`; }
+    if (why !== '' || mtps === undefined) break;
+    const mtp = coapMtp(model, mtps.rows, false) ?? tx.add(mtps, WriteMode.Agent);
+    if (mtp === null) { why = `cannot add ${mtps.path} row: ${tx.message}`; break; }
     const coap = mtp.child('CoAP');
     why = defaults.apply(tx, mtp, [['Enable', 'true'], ['Protocol', 'CoAP']]);
     if (why === '' && coap !== undefined) {
@@ -51,11 +48,20 @@ export function provisionControllers(model: DataModelApi, controllers: readonly 
         ['Host', u.host], ['Port', String(u.port)], ['Path', u.path.join('/')], ['EnableEncryption', String(u.secure)],
       ]);
     }
-    if (why !== '') { tx.rollback(); return why; }
   }
-  const err = tx.commit();
-  if (err !== 0) { tx.rollback(); return `provisioning failed (${err}): ${tx.message}`; }
-  return '';
+  const err = why === '' ? tx.commit() : 0;
+  if (why === '' && err !== 0) why = `provisioning failed (${err}): ${tx.message}`;
+  if (why !== '') tx.rollback(); // nothing is committed
+  return why;
+}
+
+/** The first CoAP row of a Controller's MTP table (Protocol is a unique key: one at most), enabled only if `enabled`. */
+function coapMtp(model: DataModelApi, rows: readonly ObjectInstance[], enabled: boolean): ObjectInstance | null {
+  for (let i = 0; i < rows.length; i++) {
+    const m = rows[i]!;
+    if ((!enabled || read(model, m, 'Enable') === 'true') && read(model, m, 'Protocol') === 'CoAP') return m;
+  }
+  return null;
 }
 
 /** coap(s)://Host:Port/Path of the Controller's enabled CoAP MTP (Protocol is a unique key: one at most), or null. */
@@ -63,10 +69,7 @@ export function controllerUri(model: DataModelApi, endpointId: string): string |
   const row = findController(model, endpointId);
   const mtps = row?.table('MTP');
   if (mtps === undefined) return null;
-  let best: ObjectInstance | null = null;
-  for (const m of mtps.rows) {
-    if (read(model, m, 'Enable') === 'true' && read(model, m, 'Protocol') === 'CoAP') { best = m; break; }
-  }
+  const best = coapMtp(model, mtps.rows, true);
   const coap = best?.child('CoAP');
   if (coap === undefined) return null;
   const host = read(model, coap, 'Host');

@@ -28,10 +28,8 @@ import type { Datagram, Platform, UdpOptions, UdpSocket } from '../../platform/t
 import { AlertDescription, DtlsEndpoint, DtlsState, type DtlsAssociation, type DtlsConfig, type DtlsEndpointOptions } from '../../dtls/index.ts';
 import { createDeadlineTimer, type DeadlineListener, type DeadlineTimer } from '../../platform/deadline-timer.ts';
 
-export interface DtlsSocketOptions extends UdpOptions {
-  readonly platform: Platform;
-  readonly crypto: CryptoPort;
-  readonly config: DtlsConfig;
+/** What the owner of a DTLS socket decides about its peers (each optional). */
+export interface DtlsPeerChecks {
   /** Client: configuration overrides for a connection to this peer (e.g. its PSK). */
   readonly clientConfig?: (address: string, port: number) => Partial<DtlsConfig> | undefined;
   /** May application data go to this connected peer? (default: yes) */
@@ -41,9 +39,8 @@ export interface DtlsSocketOptions extends UdpOptions {
 }
 
 export interface DtlsSocket extends UdpSocket {
+  /** Its DTLS endpoint: `endpoint.peer(address, port)` is the association with a peer (handshaking or connected), if any. */
   readonly endpoint: DtlsEndpoint;
-  /** The association with address:port (handshaking or connected), if any. */
-  association(address: string, port: number): DtlsAssociation | undefined;
 }
 
 /** Plaintext datagrams waiting for one peer's handshake (a CoAP retransmission brings more). */
@@ -61,10 +58,7 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
   readonly endpoint: DtlsEndpoint;
   readonly port: number;
   readonly address: string | undefined;
-  readonly config: DtlsConfig;
-  readonly crypto: CryptoPort;
   readonly server = true;
-  private readonly platform: Platform;
   /** Built at the first datagram sealed: an idle coaps socket keeps no 1 600-byte buffer (#13 item 3). */
   private sealed: Uint8Array | null = null;
   private readonly readQueue: Datagram[] = [];
@@ -73,13 +67,11 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
   private raw: UdpSocket | null = null;
   private readonly timer: DeadlineTimer;
 
-  constructor(private readonly o: DtlsSocketOptions) {
-    const platform = o.platform;
-    this.platform = platform;
-    this.port = o.port;
-    this.address = o.address;
-    this.config = o.config;
-    this.crypto = o.crypto;
+  /** `udp`: the consumer's socket options and callbacks (the CoAP loop's); `checks`: its owner's (the coaps endpoint). */
+  constructor(private readonly udp: UdpOptions, private readonly platform: Platform, readonly crypto: CryptoPort, readonly config: DtlsConfig,
+    private readonly checks: DtlsPeerChecks) {
+    this.port = udp.port;
+    this.address = udp.address;
     this.timer = createDeadlineTimer(platform, this);
     this.endpoint = new DtlsEndpoint(this);
     this.raw = platform.openUdp(this);
@@ -99,19 +91,19 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
     for (let d = raw?.read(); d !== undefined && !this.isClosed; d = raw?.read()) {
       this.endpoint.handleDatagram(this.platform.now(), d.data, 0, d.data.length, d.address, d.port);
       this.flush();
-      if (q.length > 0 && !this.isClosed) this.o.onReadable(q.length);
+      if (q.length > 0 && !this.isClosed) this.udp.onReadable(q.length);
       while (q.length > 0) q.pop(); // what the consumer left; Espruino's arrays refuse `length = 0`
     }
   }
 
-  onReady(port: number): void { this.o.onReady?.(port); }
-  onError(message: string): void { this.o.onError?.(message); }
+  onReady(port: number): void { this.udp.onReady?.(port); }
+  onError(message: string): void { this.udp.onError?.(message); }
 
   onWriteError(address: string, port: number, message: string): void {
     // The peer's address cannot be reached: a handshake with it cannot finish (issue #16).
     const a = this.endpoint.peer(address, port);
     if (a !== undefined && a.state === DtlsState.Handshaking) this.endpoint.close(a);
-    if (!this.isClosed) this.o.onWriteError?.(address, port, message);
+    if (!this.isClosed) this.udp.onWriteError?.(address, port, message);
   }
 
   /** Decrypted application data: queued; onReadable hands it to the consumer once the endpoint has returned. */
@@ -120,20 +112,20 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
   }
 
   onConnected(peer: DtlsAssociation): void {
-    const o = this.o;
+    const c = this.checks;
     const list = this.waiting.get(peer);
     this.waiting.delete(peer);
-    if (o.admits !== undefined && !o.admits(peer)) {
+    if (c.admits !== undefined && !c.admits(peer)) {
       if (peer.isClient) peer.close(AlertDescription.BadCertificate); // not the peer we meant to reach (R-SEC.0a)
     } else if (list !== undefined) {
-      for (const d of list) this.seal(peer, d, 0, d.length);
+      for (let i = 0; i < list.length; i++) this.seal(peer, list[i]!, 0, list[i]!.length);
     }
-    o.onConnected?.(peer);
+    c.onConnected?.(peer);
   }
 
   onClosed(peer: DtlsAssociation): void {
     this.waiting.delete(peer);
-    this.o.onClosed?.(peer);
+    this.checks.onClosed?.(peer);
   }
 
   private flush(): void {
@@ -155,26 +147,22 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
     return this.raw.write(sealed, 0, n, peer.address, peer.port);
   }
 
-  association(address: string, port: number): DtlsAssociation | undefined {
-    return this.endpoint.peer(address, port);
-  }
-
   read(): Datagram | undefined {
     return this.readQueue.shift();
   }
 
   write(data: Uint8Array, start: number, end: number, address: string, port: number): boolean {
     if (this.isClosed) return false;
-    const o = this.o;
+    const c = this.checks;
     const endpoint = this.endpoint;
     let peer = endpoint.peer(address, port);
     if (peer !== undefined && peer.state === DtlsState.Connected) {
-      const ok = (o.admits === undefined || o.admits(peer)) && this.seal(peer, data, start, end);
+      const ok = (c.admits === undefined || c.admits(peer)) && this.seal(peer, data, start, end);
       this.flush();
       return ok;
     }
     if (peer === undefined || peer.state === DtlsState.Closed) {
-      peer = endpoint.connect(this.platform.now(), address, port, o.clientConfig?.(address, port));
+      peer = endpoint.connect(this.platform.now(), address, port, c.clientConfig?.(address, port));
       this.waiting.set(peer, []);
     }
     const list = this.waiting.get(peer);
@@ -187,7 +175,8 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
 
   close(): void {
     if (this.isClosed) return;
-    for (const p of this.endpoint.associations()) this.endpoint.close(p); // close_notify
+    const all = this.endpoint.associations();
+    for (let i = 0; i < all.length; i++) this.endpoint.close(all[i]!); // close_notify
     this.flush();
     this.isClosed = true;
     this.timer.cancel();
@@ -196,6 +185,7 @@ class SecureDatagramSocket implements DtlsSocket, UdpOptions, DtlsEndpointOption
   }
 }
 
-export function openDtlsSocket(o: DtlsSocketOptions): DtlsSocket {
-  return new SecureDatagramSocket(o);
+/** A DTLS socket over the platform's UDP, bound as `udp` says, delivering to `udp`'s callbacks. */
+export function openDtlsSocket(udp: UdpOptions, platform: Platform, crypto: CryptoPort, config: DtlsConfig, checks: DtlsPeerChecks = {}): DtlsSocket {
+  return new SecureDatagramSocket(udp, platform, crypto, config, checks);
 }

@@ -29,8 +29,6 @@ export interface CoapEndpointOptions {
    * then that destination's Records end with SendOutcome.Unreachable. Never fatal.
    */
   readonly onWriteError?: (address: string, port: number, message: string) => void;
-  /** Opens the socket (default `platform.openUdp`); coaps passes a DTLS socket (dtls-socket.ts). */
-  readonly openUdp?: (options: UdpOptions) => UdpSocket;
 }
 
 export interface CoapEndpointHandle {
@@ -58,8 +56,9 @@ class LoopSocketEvents implements UdpOptions {
  * The loop as a class: on Moddable its methods stay with the preloaded code, where a
  * handle of closures cost ≈ 10 XS slots of RAM per function (the agent runs one loop per
  * CoAP socket, two with coaps). The timer fires its `onDeadline` method: no closure.
+ * The coaps endpoint extends it (coaps-endpoint.ts: its socket, its events, `secure`).
  */
-class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
+export class CoapEndpointLoop<O extends CoapEndpointOptions = CoapEndpointOptions> implements CoapEndpointHandle, DeadlineListener {
   /**
    * The binding, built at its first use (a datagram, a send, a reader of `binding`), not
    * at bind time: an endpoint nobody talks to — plain CoAP beside coaps — holds no CoAP
@@ -69,7 +68,7 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
   private bound = false;
   /** Built with the binding: an idle endpoint (plain CoAP beside coaps) keeps no 1 500-byte buffer. */
   private out: Uint8Array | null = null;
-  private socket: UdpSocket | null = null;
+  private udp: UdpSocket | null = null;
   private readonly timer: DeadlineTimer;
   private boundPort = 0;
   private closed = false;
@@ -77,13 +76,25 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
   /** address, port pairs whose write was refused during this drain. */
   private readonly unreachable: (string | number)[] = [];
 
-  constructor(private readonly options: CoapEndpointOptions) {
-    const { platform } = options;
-    this.timer = createDeadlineTimer(platform, this);
-    const udpOptions = new LoopSocketEvents(this, options.port, options.address);
-    // Moddable binds synchronously: onReady (and onReadable) may run before this returns.
-    this.socket = options.openUdp !== undefined ? options.openUdp(udpOptions) : platform.openUdp(udpOptions);
+  /** `secure`: the binding runs over DTLS (coaps:// URIs only, UspCoapConfig.secure). */
+  constructor(protected readonly options: O, private readonly secure = false) {
+    this.timer = createDeadlineTimer(options.platform, this);
+  }
+
+  /** Opens the socket once the endpoint is built (Moddable binds synchronously: onReady and onReadable may run in here). */
+  open(): void {
+    this.udp = this.openSocket(new LoopSocketEvents(this, this.options.port, this.options.address));
     if (this.bound) this.onReadable();
+  }
+
+  /** The socket under the loop: the platform's UDP socket (coaps: a DTLS socket, dtls-socket.ts). */
+  protected openSocket(udp: UdpOptions): UdpSocket {
+    return this.options.platform.openUdp(udp);
+  }
+
+  /** Hands a binding event to the owner (the coaps endpoint looks at `sent` outcomes first). */
+  protected deliver(e: UspCoapEvent): void {
+    this.options.onEvent(e);
   }
 
   /** DeadlineListener: the binding's next deadline (retransmission, exchange lifetime). */
@@ -99,7 +110,7 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
       const b = this.options.binding;
       // The platform's randomBytes is called unbound (Platform contract): no closure kept.
       this.coap = new UspCoapBinding(this.options.platform.randomBytes, {
-        ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(this.boundPort) : b.replyTo,
+        ...b, replyTo: typeof b.replyTo === 'function' ? b.replyTo(this.boundPort) : b.replyTo, secure: this.secure || b.secure === true,
       });
     }
     return this.coap;
@@ -127,7 +138,7 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
 
   private drain(): void {
     const binding = this.coap;
-    const socket = this.socket;
+    const socket = this.udp;
     if (this.draining || binding === null || socket === null) return;
     this.draining = true;
     const out = this.out ?? (this.out = new Uint8Array(OUT_BYTES));
@@ -145,7 +156,7 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
           binding.handleUnreachable(this.options.platform.now(), unreachable.pop() as string, port);
           busy = true;
         }
-        for (let e = binding.pollEvent(); e !== null && !this.closed; e = binding.pollEvent()) { busy = true; this.options.onEvent(e); }
+        for (let e = binding.pollEvent(); e !== null && !this.closed; e = binding.pollEvent()) { busy = true; this.deliver(e); }
         if (!busy || this.closed) break;
       }
     } finally {
@@ -155,7 +166,7 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
   }
 
   onReadable(): void {
-    const socket = this.socket;
+    const socket = this.udp;
     if (!this.bound || socket === null) return;
     for (let d = socket.read(); d !== undefined && !this.closed; d = socket.read()) {
       const binding = this.binding; // built with the first datagram
@@ -183,10 +194,12 @@ class CoapEndpointLoop implements CoapEndpointHandle, DeadlineListener {
     if (this.closed) return;
     this.closed = true;
     this.timer.cancel();
-    this.socket?.close();
+    this.udp?.close();
   }
 }
 
 export function startCoapEndpoint(options: CoapEndpointOptions): CoapEndpointHandle {
-  return new CoapEndpointLoop(options);
+  const ep = new CoapEndpointLoop(options);
+  ep.open();
+  return ep;
 }

@@ -62,58 +62,70 @@ export interface CoapMtpSettings {
 export function provisionCoapMtps(model: DataModelApi, o: CoapMtpSettings, defaults = new OptionDefaults()): string {
   const table = model.tableAt(LOCAL_MTP_TABLE);
   if (table === undefined) return 'the data model has no LocalAgent.MTP table';
-  const coapRows: ObjectInstance[] = [];
-  for (const m of table.rows) if (read(model, m, 'Protocol') === 'CoAP') coapRows.push(m);
+  const coapRows = coapMtpRows(model);
   const tx = model.begin();
-  const fail = (why: string): string => { tx.rollback(); return why; };
-  const path = o.path.replace(/^\//, '');
-  const rows: [ObjectInstance | null, boolean, number, boolean][] = [
-    [coapRows[0] ?? tx.add(table, WriteMode.Agent), o.plain !== null, o.plain || 5683, false],
-  ];
-  if (o.coaps !== undefined || coapRows[1] !== undefined) {
-    rows.push([coapRows[1] ?? tx.add(table, WriteMode.Agent), o.coaps !== undefined, o.coaps?.port || 5684, true]);
-  }
-  for (const [row, enable, port, encrypt] of rows) {
-    if (row === null) return fail(`cannot add a LocalAgent.MTP row: ${tx.message}`);
-    let why = defaults.apply(tx, row, [['Enable', String(enable)], ['Protocol', 'CoAP']]);
+  const path = o.path.startsWith('/') ? o.path.slice(1) : o.path;
+  let why = '';
+  // Row 0 is plain CoAP, row 1 CoAP over DTLS (added when coaps is configured or was).
+  for (let i = 0; i < 2 && why === ''; i++) {
+    const encrypt = i === 1;
+    if (encrypt && o.coaps === undefined && coapRows[1] === undefined) break;
+    const row = coapRows[i] ?? tx.add(table, WriteMode.Agent);
+    const enable = encrypt ? o.coaps !== undefined : o.plain !== null;
+    if (row === null) { why = `cannot add a LocalAgent.MTP row: ${tx.message}`; break; }
+    why = defaults.apply(tx, row, [['Enable', String(enable)], ['Protocol', 'CoAP']]);
     // It runs when the options configure it and the row is enabled (a Controller may have disabled it).
     const runs = enable && read(model, row, 'Enable') === 'true';
     if (why === '') why = defaults.apply(tx, row, [['Status', runs ? 'Up' : 'Down']]);
-    if (why === '' && enable) {
-      why = defaults.apply(tx, row.child('CoAP')!, [['Port', String(port)], ['Path', path], ['EnableEncryption', String(encrypt)]]);
-    } else if (why === '') why = defaults.apply(tx, row.child('CoAP')!, [['EnableEncryption', String(encrypt)]]);
-    if (why !== '') return fail(why);
+    const port = encrypt ? o.coaps?.port || 5684 : o.plain || 5683;
+    if (why === '') {
+      why = defaults.apply(tx, row.child('CoAP')!, enable
+        ? [['Port', String(port)], ['Path', path], ['EnableEncryption', String(encrypt)]] : [['EnableEncryption', String(encrypt)]]);
+    }
   }
-  const why = provisionCertificates(model, tx, o.coaps?.certificates ?? [], defaults);
-  if (why !== '') return fail(why);
-  const err = tx.commit();
-  return err === 0 ? '' : fail(`CoAP MTP provisioning failed (${err}): ${tx.message}`);
+  if (why === '') why = provisionCertificates(model, tx, o.coaps?.certificates ?? [], defaults);
+  const err = why === '' ? tx.commit() : 0;
+  if (why === '' && err !== 0) why = `CoAP MTP provisioning failed (${err}): ${tx.message}`;
+  if (why !== '') tx.rollback(); // nothing is committed
+  return why;
+}
+
+/** The LocalAgent.MTP rows whose Protocol is CoAP, in table order: the plain one, then the coaps one. */
+function coapMtpRows(model: DataModelApi): ObjectInstance[] {
+  const table = model.tableAt(LOCAL_MTP_TABLE);
+  const coapRows: ObjectInstance[] = [];
+  const rows = table === undefined ? [] : table.rows;
+  for (let i = 0; i < rows.length; i++) if (read(model, rows[i]!, 'Protocol') === 'CoAP') coapRows.push(rows[i]!);
+  return coapRows;
 }
 
 /** Which CoAP MTPs run, as provisioning decided (Status Up): the plain one, the coaps one. */
 export function runningCoapMtps(model: DataModelApi): { plain: boolean; coaps: boolean } {
-  const table = model.tableAt(LOCAL_MTP_TABLE);
-  const coapRows: ObjectInstance[] = [];
-  for (const m of table === undefined ? [] : table.rows) if (read(model, m, 'Protocol') === 'CoAP') coapRows.push(m);
-  const up = (row: ObjectInstance | undefined): boolean => row !== undefined && read(model, row, 'Status') === 'Up';
-  return { plain: up(coapRows[0]), coaps: up(coapRows[1]) };
+  const coapRows = coapMtpRows(model);
+  return {
+    plain: coapRows[0] !== undefined && read(model, coapRows[0], 'Status') === 'Up',
+    coaps: coapRows[1] !== undefined && read(model, coapRows[1], 'Status') === 'Up',
+  };
 }
 
 function provisionCertificates(model: DataModelApi, tx: Transaction, certs: readonly AgentCertificateInfo[], defaults: OptionDefaults): string {
   const table = model.tableAt(CERTIFICATE_TABLE);
   if (table === undefined) return certs.length === 0 ? '' : 'the data model has no LocalAgent.Certificate table';
   const keep = new Set<ObjectInstance>();
-  for (const c of certs) {
+  const rows = table.rows;
+  for (let i = 0; i < certs.length; i++) {
+    const c = certs[i]!;
     let row: ObjectInstance | null = null;
-    for (const r of table.rows) if (read(model, r, 'SerialNumber') === c.serialNumber && read(model, r, 'Issuer') === c.issuer) row = r;
+    for (let k = 0; k < rows.length; k++) if (read(model, rows[k]!, 'SerialNumber') === c.serialNumber && read(model, rows[k]!, 'Issuer') === c.issuer) row = rows[k]!;
     row ??= tx.add(table, WriteMode.Agent);
     if (row === null) return `cannot add a Certificate row: ${tx.message}`;
     keep.add(row);
     const why = defaults.apply(tx, row, [['Enable', 'true'], ['SerialNumber', c.serialNumber], ['Issuer', c.issuer.slice(0, 256)]]);
     if (why !== '') return why;
   }
-  for (const r of [...table.rows]) {
-    if (!keep.has(r) && tx.deleteInstance(r, WriteMode.Agent) !== 0) return `${r.path}: ${tx.message}`;
+  const all = table.rows.slice(); // deleting changes table.rows
+  for (let i = 0; i < all.length; i++) {
+    if (!keep.has(all[i]!) && tx.deleteInstance(all[i]!, WriteMode.Agent) !== 0) return `${all[i]!.path}: ${tx.message}`;
   }
   return '';
 }

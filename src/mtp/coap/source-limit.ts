@@ -60,27 +60,25 @@ export class SourceLimit {
   /** Takes one token for a Record from `address` at `now`; false when its bucket or the global one is empty. */
   admit(address: string, now: number): boolean {
     const c = this.config;
-    const b = this.bucketOf(address, now);
+    // The address's bucket; a new source takes a new bucket, or the one refilled longest ago.
+    let b: Bucket | null = null;
+    let oldest: Bucket | null = null;
+    for (let i = 0; i < this.buckets.length && b === null; i++) {
+      const k = this.buckets[i]!;
+      if (k.address === address) b = k;
+      else if (oldest === null || k.at < oldest.at) oldest = k;
+    }
+    if (b === null) {
+      if (this.buckets.length < c.maxSources) { b = new Bucket(); this.buckets.push(b); } else b = oldest!;
+      b.address = address;
+      b.tokens = c.perSourceBurst;
+      b.at = now;
+    }
     refill(b, now, c.perSourcePerSecond, c.perSourceBurst);
     refill(this.global, now, c.globalPerSecond, c.globalBurst);
     if (b.tokens < 1 || this.global.tokens < 1) { this.refused++; return false; }
     b.tokens--;
     this.global.tokens--;
     return true;
-  }
-
-  private bucketOf(address: string, now: number): Bucket {
-    let oldest: Bucket | null = null;
-    for (let i = 0; i < this.buckets.length; i++) {
-      const b = this.buckets[i]!;
-      if (b.address === address) return b;
-      if (oldest === null || b.at < oldest.at) oldest = b;
-    }
-    let b: Bucket;
-    if (this.buckets.length < this.config.maxSources) { b = new Bucket(); this.buckets.push(b); } else b = oldest!;
-    b.address = address;
-    b.tokens = this.config.perSourceBurst;
-    b.at = now;
-    return b;
   }
 }

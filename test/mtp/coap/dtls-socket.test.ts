@@ -25,12 +25,14 @@ function open(config: DtlsConfig, port = 0, admits?: (a: DtlsAssociation) => boo
   return new Promise((resolve, reject) => {
     const side: Side = { socket: null as unknown as DtlsSocket, port: 0, got: [], closed: [] };
     side.socket = openDtlsSocket({
-      platform, crypto: platform.crypto!, config, port, address: '127.0.0.1', ...(admits !== undefined ? { admits } : {}),
+      port, address: '127.0.0.1',
       onReadable() {
         for (let d = side.socket.read(); d !== undefined; d = side.socket.read()) side.got.push(`${Buffer.from(d.data).toString()} from ${d.port}`);
       },
       onReady(p) { side.port = p; resolve(side); },
       onError: reject,
+    }, platform, platform.crypto!, config, {
+      ...(admits !== undefined ? { admits } : {}),
       onClosed(a) { side.closed.push(a); },
     });
   });
@@ -52,7 +54,7 @@ t('RFC 6347 §4.2 a write connects on demand; queued datagrams follow the handsh
     await until(() => a.got.length === 1);
     assert.equal(a.got, [`back from ${b.port}`]);
     assert.is(b.socket.endpoint.helloVerifyRequests, 1, 'one handshake only');
-    assert.is(b.socket.association('127.0.0.1', a.port)!.isClient, false);
+    assert.is(b.socket.endpoint.peer('127.0.0.1', a.port)!.isClient, false);
   } finally { a.socket.close(); b.socket.close(); }
 });
 
@@ -75,8 +77,8 @@ t('RFC 6347 §4.2.8 a closed association is forgotten: the next write handshakes
   try {
     a.socket.write(text('first'), 0, 5, '127.0.0.1', b.port);
     await until(() => b.got.length === 1);
-    a.socket.endpoint.close(a.socket.association('127.0.0.1', b.port)!);
-    assert.is(a.socket.association('127.0.0.1', b.port), undefined);
+    a.socket.endpoint.close(a.socket.endpoint.peer('127.0.0.1', b.port)!);
+    assert.is(a.socket.endpoint.peer('127.0.0.1', b.port), undefined);
     a.socket.write(text('again'), 0, 5, '127.0.0.1', b.port);
     await until(() => b.got.length === 2);
     assert.equal(b.got, [`first from ${a.port}`, `again from ${a.port}`]);

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CoapCode, CoapOption, CoapPeer, CoapType } from '../../../src/coap/index.ts';
 import { UspCoapBinding, type UspCoapConfig, type UspCoapEvent } from '../../../src/mtp/coap/binding.ts';
-import { hostIs, UriTarget, uriTarget } from '../../../src/mtp/coap/uri.ts';
+import { checkCoapUri, hostIs, UriTarget } from '../../../src/mtp/coap/uri.ts';
 import { utf8Bytes } from '../../../src/encoding/utf8.ts';
 import { constantRandom, msg, parse } from '../../coap/fixtures.ts';
 import { uspRecord, validateRecord } from '../record-fixture.ts';
@@ -64,14 +64,14 @@ rule('a Controller\'s binding (checkReplyTo off) keeps taking any reply-to, as b
   assert.equal(codes(b), [CoapCode.Changed]);
 });
 
-rule('uriTarget/hostIs read host and port in place (IPv6 brackets off, IPv4-mapped sources match)', () => {
+rule('checkCoapUri/hostIs read host and port in place (IPv6 brackets off, IPv4-mapped sources match)', () => {
   const t = new UriTarget();
   const u = utf8Bytes('coap://[FD00::7]:61616/usp');
-  assert.ok(uriTarget(u, 0, u.length, t));
+  assert.ok(checkCoapUri(u, 0, u.length, t) >= 0);
   assert.is(t.port, 61616);
   assert.ok(hostIs(u, t.hostStart, t.hostEnd, 'fd00::7'));
   const v = utf8Bytes('coaps://10.0.0.1/usp');
-  assert.ok(uriTarget(v, 0, v.length, t));
+  assert.ok(checkCoapUri(v, 0, v.length, t) >= 0);
   assert.is(t.port, 5684);
   assert.ok(hostIs(v, t.hostStart, t.hostEnd, '::ffff:10.0.0.1'));
   assert.not.ok(hostIs(v, t.hostStart, t.hostEnd, '10.0.0.11'));

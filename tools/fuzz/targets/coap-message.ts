@@ -48,9 +48,9 @@ export default function create(): FuzzTarget {
       Uint8Array.of(0xd1, 0x0e, 0x0a), Uint8Array.of(0xd1, 0x02, 0x0e), Uint8Array.of(0xff), Uint8Array.of(0x0d, 0x01), Uint8Array.of(0x0e, 0x01, 0x00), ascii(':65535')],
     run(data) {
       if (view.wrap(data, 0, data.length) === 0) {
-        view.isRequest(); view.isResponse(); view.isEmpty(); view.hasPayload(); view.unrecognizedCriticalOption();
+        view.unrecognizedCriticalOption();
         view.uintOption(CoapOption.Block1, -1); view.uintOption(CoapOption.Block2, -1); view.uintOption(CoapOption.Size1, -1);
-        for (let i = 0; i < view.optionCount; i++) { view.uintAt(i); view.optionEquals(i, data, 0, Math.min(4, data.length)); }
+        for (let i = 0; i < view.optionCount; i++) { view.uintOption(view.optionNumber[i]!, -1); view.optionEquals(i, data, 0, Math.min(4, data.length)); }
         view.tokenEquals(data, Math.min(8, data.length));
       }
       now += 7;
@@ -63,7 +63,7 @@ export default function create(): FuzzTarget {
       for (let t = binding.pollTransmit(out); t !== null; t = binding.pollTransmit(out));
       for (let e = binding.pollEvent(); e !== null; e = binding.pollEvent());
     },
-    size: () => binding.peers.size + binding.coap.reassemblies(now),
+    size: () => binding.peers.size + binding.coap.reassemblyTable.busy(now),
     maxSize: 16 + 2,
   };
 }
