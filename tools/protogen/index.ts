@@ -204,30 +204,17 @@ function tableModule(s: Schema): string {
     first.push(first[first.length - 1]! + m.fields.length);
   }
   for (const v of bytes) if (v > 255) throw new Error('table value over 255: the table needs wider entries');
-  for (const v of first) if (v > 255) throw new Error('message offset over 255: MSG_FIRST needs wider text');
   const keys = (list: string[]): string => `Object.keys({ ${list.map((n) => `${n}: 0`).join(', ')} })`;
   return `/** Field names, by index (keys of a literal: XS keys from the start, in flash when preloaded). */\n` +
     `export const MSG_FIELD_NAMES = ${keys(fieldNames)};\n` +
     `/** Oneof names, by index − 1. */\n` +
     `export const MSG_ONEOF_NAMES = ${keys(oneofNames)};\n` +
     `/** Per field, 5 bytes: number, kind (+16 repeated), name index, message index (an enum's largest value), oneof index + 1. */\n` +
-    `export const MSG_FIELDS = new Uint8Array(${bytes.length});\n` +
+    `export const MSG_FIELDS = new Uint8Array([${bytes.join(',')}]);\n` +
     `/** Message i's fields are MSG_FIELDS[5 × MSG_FIRST[i] … 5 × MSG_FIRST[i + 1]). Messages: ${order.map((o, i) => `${i} ${o.flat}`).join(', ')}. */\n` +
-    `export const MSG_FIRST = new Uint16Array(${first.length});\n` +
-    `/*\n * Filled from text, one character per value: fewer bytes of source than an array literal\n` +
-    ` * (the bundle's size on Espruino; the by-module figure of the XS flash diet, #13 item 4), the\n` +
-    ` * same arrays once loaded — preloaded on XS, this code is gone from flash.\n */\n` +
-    `const FIELDS_TEXT = '${charText(bytes)}';\n` +
-    `for (let i = 0; i < FIELDS_TEXT.length; i++) MSG_FIELDS[i] = FIELDS_TEXT.charCodeAt(i);\n` +
-    `const FIRST_TEXT = '${charText(first)}';\n` +
-    `for (let i = 0; i < FIRST_TEXT.length; i++) MSG_FIRST[i] = FIRST_TEXT.charCodeAt(i);\n` +
+    `export const MSG_FIRST = new Uint16Array([${first.join(',')}]);\n` +
     `/** Index of usp.Msg. */\n` +
     `export const MSG_ROOT = ${index.get('Msg') ?? -1};\n`;
-}
-
-/** Values 0–255 as the body of a single-quoted JavaScript string (printable ASCII as is, the rest as \\xHH). */
-function charText(values: readonly number[]): string {
-  return values.map((v) => (v >= 32 && v < 127 && v !== 39 && v !== 92 ? String.fromCharCode(v) : `\\x${v.toString(16).padStart(2, '0')}`)).join('');
 }
 
 const TABLE_DECLARATIONS = `export declare const MSG_FIELD_NAMES: readonly string[];
