@@ -9,7 +9,7 @@
  */
 import { DmError, PathKind, WriteMode, type DataModelApi, type Table, type WriteFailure } from '../dm/index.ts';
 import type { Add as AddRequest, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
-import { addRespMsg } from '../usp/index.ts';
+import { responseMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import { readableKeys } from './get.ts';
 import type { Requester } from './types.ts';
@@ -45,7 +45,7 @@ class AddMessage extends ObjPathsMessage<AddSetting, Results> {
       const row = ok === undefined ? undefined : this.model.instanceAt(ok.instantiated_path ?? '');
       if (row !== undefined) ok!.unique_keys = readableKeys(this.model, this.req.access, row);
     }
-    return addRespMsg(this.msgId, { created_obj_results: results });
+    return responseMsg(this.msgId, 'add_resp', { created_obj_results: results });
   }
 }
 

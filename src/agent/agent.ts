@@ -324,7 +324,7 @@ export class Agent implements DispatchContext {
   handleTimeout(now: number): void {
     this.setTime(now);
     this.requests.handleTimeout(now);
-    this.subscriptions.expire(now);
+    this.subscriptions.expire(now, true);
     this.notifications.handleTimeout(now);
     this.periodicTick(now);
     this.onBoarding.handleTimeout(now);
@@ -362,7 +362,7 @@ export class Agent implements DispatchContext {
     if (this.outbox.size > 0) return this.now;
     const q = this.notifications.pollTimeout();
     if (q === -Infinity) return this.now;
-    let t = Math.min(q, this.requests.pollTimeout(), this.subscriptions.nextExpiry(), this.onBoarding.pollTimeout(), this.nextPoll, this.restartAt);
+    let t = Math.min(q, this.requests.pollTimeout(), this.subscriptions.expire(this.now, false), this.onBoarding.pollTimeout(), this.nextPoll, this.restartAt);
     for (const s of this.periodic.values()) if (s.due < t) t = s.due; // Periodic!
     return t;
   }

@@ -14,7 +14,7 @@
  */
 import { DmError, PathKind, WriteMode, type DataModelApi } from '../dm/index.ts';
 import type { DeleteInit, DeleteRespDeletedObjectResultInit, DeleteRespUnaffectedPathErrorInit, MsgInit } from '../usp/index.ts';
-import { deleteRespMsg, errorMsg } from '../usp/index.ts';
+import { errorMsg, responseMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import type { Requester } from './types.ts';
 
@@ -61,5 +61,5 @@ export function processDelete(model: DataModelApi, req: Requester, msgId: string
   }
   const err = tx.commit();
   if (err !== 0) { tx.rollback(); return errorMsg(msgId, err, tx.message); }
-  return deleteRespMsg(msgId, { deleted_obj_results: results });
+  return responseMsg(msgId, 'delete_resp', { deleted_obj_results: results });
 }

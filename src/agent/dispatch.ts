@@ -8,7 +8,7 @@
  */
 import { DmError } from '../dm/index.ts';
 import type { Msg, MsgInit } from '../usp/index.ts';
-import { errorMsg, getInstancesRespMsg, getRespMsg, getSupportedDmRespMsg, getSupportedProtocolRespMsg, UspErrorCode } from '../usp/index.ts';
+import { errorMsg, responseMsg, UspErrorCode } from '../usp/index.ts';
 import { processAdd } from './add.ts';
 import { processDelete } from './delete.ts';
 import { processGet } from './get.ts';
@@ -35,10 +35,10 @@ export function dispatchRequest(c: DispatchContext, req: Requester, msg: Msg): M
   }
   const m = c.model;
   switch (r.req_type) {
-    case 'get': return getRespMsg(id, processGet(m, req.access, r.get!, c.limits.maxGetObjects));
-    case 'get_supported_dm': return getSupportedDmRespMsg(id, processGetSupportedDm(m, req.access, r.get_supported_dm!));
-    case 'get_instances': return getInstancesRespMsg(id, processGetInstances(m, req.access, r.get_instances!));
-    case 'get_supported_protocol': return getSupportedProtocolRespMsg(id, c.versions);
+    case 'get': return responseMsg(id, 'get_resp', processGet(m, req.access, r.get!, c.limits.maxGetObjects));
+    case 'get_supported_dm': return responseMsg(id, 'get_supported_dm_resp', processGetSupportedDm(m, req.access, r.get_supported_dm!));
+    case 'get_instances': return responseMsg(id, 'get_instances_resp', processGetInstances(m, req.access, r.get_instances!));
+    case 'get_supported_protocol': return responseMsg(id, 'get_supported_protocol_resp', { agent_supported_protocol_versions: c.versions });
     case 'set': return processSet(m, req, c, id, r.set!);
     case 'add': return processAdd(m, req, c, id, r.add!);
     case 'delete': return processDelete(m, req, id, r.delete!);

@@ -10,7 +10,7 @@
  */
 import { DmError, PathKind, type CommandNode, type DataModelApi, type ObjectInstance } from '../dm/index.ts';
 import type { MsgInit, OperateInit, OperateRespOperationResultInit } from '../usp/index.ts';
-import { errorMsg, operateRespMsg } from '../usp/index.ts';
+import { errorMsg, responseMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
 import type { AsyncCommandHandler, Requests } from './requests.ts';
 import type { Requester } from './types.ts';
@@ -73,5 +73,5 @@ export function processOperate(c: OperateContext, req: Requester, msgId: string,
   const results: OperateRespOperationResultInit[] = [];
   for (let i = 0, objects = r.objects; i < objects.length; i++) { const inst = objects[i]!; results.push(runOne(c, req, inst, cmd, op)); }
   if (op.send_resp !== true) return null; // R-OPR.4
-  return operateRespMsg(msgId, { operation_results: results });
+  return responseMsg(msgId, 'operate_resp', { operation_results: results });
 }

@@ -12,7 +12,7 @@ import { DmError, PathKind, WriteMode, type DataModelApi, type WriteFailure } fr
 import type {
   MsgInit, Set as SetRequest, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
-import { setRespMsg } from '../usp/index.ts';
+import { responseMsg } from '../usp/index.ts';
 import type { Requester } from './types.ts';
 import { fullParamErrs, runWriteMessage, writeParams, type FullParamError, type ParamError, type PathRun, ObjPathsMessage, type WritePolicy } from './write.ts';
 
@@ -38,7 +38,7 @@ class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultI
   }
 
   respond(outcomes: SetRespUpdatedObjectResultInit[]): MsgInit {
-    return setRespMsg(this.msgId, { updated_obj_results: outcomes });
+    return responseMsg(this.msgId, 'set_resp', { updated_obj_results: outcomes });
   }
 }
 

@@ -100,29 +100,22 @@ export class Subscriptions implements ChangeListener, WritePolicy {
     tx.commit();
   }
 
-  /** Removes subscriptions whose TimeToLive ran out. */
-  expire(now: number): void {
+  /**
+   * The earliest TimeToLive deadline still ahead; with `remove` (handleTimeout), subscriptions
+   * whose TimeToLive ran out by `now` go first, and so do the entries of rows gone or without a TTL.
+   */
+  expire(now: number, remove: boolean): number {
     const gone: ObjectInstance[] = [];
+    let t = Infinity;
     for (const path of this.born.keys()) { // keys, each value read: no [key, value] array per entry
       const born = this.born.get(path)!;
       const row = this.model.instanceAt(path);
-      if (row === undefined) { this.born.delete(path); continue; }
-      const ttl = Number(readParam(this.model, row, 'TimeToLive'));
-      if (ttl === 0) { this.born.delete(path); continue; }
-      if (born + ttl * 1000 <= now) { gone.push(row); this.born.delete(path); }
+      const ttl = row === undefined ? 0 : Number(readParam(this.model, row, 'TimeToLive'));
+      if (remove && ttl === 0) this.born.delete(path);
+      else if (remove && born + ttl * 1000 <= now) { gone.push(row!); this.born.delete(path); }
+      else if (ttl > 0 && born + ttl * 1000 < t) t = born + ttl * 1000;
     }
     this.deleteRows(gone);
-  }
-
-  nextExpiry(): number {
-    let t = Infinity;
-    for (const path of this.born.keys()) {
-      const born = this.born.get(path)!;
-      const row = this.model.instanceAt(path);
-      if (row === undefined) continue;
-      const ttl = Number(readParam(this.model, row, 'TimeToLive'));
-      if (ttl > 0) t = Math.min(t, born + ttl * 1000);
-    }
     return t;
   }
 
