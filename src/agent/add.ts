@@ -7,7 +7,7 @@
  * Unique keys left out are filled by the model (R-ADD.5) and always count as
  * required; the response lists every readable key (R-ADD.6). Needs Obj-w on the table.
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type Table, type WriteFailure } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type Table, type Transaction, type WriteFailure } from '../dm/index.ts';
 import type { Add as AddRequest, AddRespCreatedObjectResultInit, MsgInit } from '../usp/index.ts';
 import { responseMsg } from '../usp/index.ts';
 import { PermKind, Right } from './acl.ts';
@@ -31,28 +31,6 @@ function failure(path: string, code: number, msg: string, errs?: FullParamError[
 
 type AddSetting = AddRequest['create_objs'][number]['param_settings'][number];
 
-/** The Add as the write driver sees it (write.ts ObjPathsMessage). */
-class AddMessage extends ObjPathsMessage<AddSetting, Results> {
-  failed(i: number, f: WriteFailure): Results {
-    return failure(this.objs[i]!.obj_path ?? '', f.err, f.message).outcome;
-  }
-
-  respond(outcomes: Results[]): MsgInit {
-    // R-ADD.5/6: every readable unique key of the created rows, read after the whole message: the values the Controller will see.
-    const results = outcomes.flat();
-    for (let i = 0; i < results.length; i++) {
-      const ok = results[i]!.oper_status?.oper_success;
-      const row = ok === undefined ? undefined : this.model.instanceAt(ok.instantiated_path ?? '');
-      if (row !== undefined) ok!.unique_keys = readableKeys(this.model, this.req.access, row);
-    }
-    return responseMsg(this.msgId, 'add_resp', { created_obj_results: results });
-  }
-}
-
-export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddRequest): MsgInit {
-  return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true, addPath));
-}
-
 /**
  * The tables `path` names, or its outcome when there are none. Resolved in a frame of its
  * own so the resolution (≈ 10 XS slots) is garbage before the rows are written: the Add of
@@ -69,26 +47,49 @@ function tablesAt(model: DataModelApi, path: string): readonly Table[] | PathOut
   return r.tables;
 }
 
-function addPath(
-  model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
-  settings: readonly AddSetting[], created: string[],
-): PathOutcome {
-  const tables = tablesAt(model, path);
-  if ('failCode' in tables) return tables;
-  const results: AddRespCreatedObjectResultInit[] = [];
-  for (let i = 0; i < tables.length; i++) { const table = tables[i]!;
-    if (!req.access.allows(table.path, PermKind.Obj, Right.Write)) {
-      return failure(path, DmError.PermissionDenied, `no permission to add to ${table.path}`);
-    }
-    const row = tx.add(table, WriteMode.Add);
-    if (row === null) return failure(path, tx.err, tx.message);
-    created.push(row.path);
-    policy.created(tx, row, req);
-    const w = writeParams(tx, req, policy, row, settings, WriteMode.Add, model);
-    if (w.failed) {
-      return failure(path, DmError.RequiredParameterFailed, `required parameter failed creating ${row.path}`, fullParamErrs(row.path, w.errs));
-    }
-    results.push({ requested_path: path, oper_status: { oper_success: { instantiated_path: row.path, param_errs: w.errs, unique_keys: {} } } });
+/** The Add as the write driver sees it (write.ts ObjPathsMessage). */
+class AddMessage extends ObjPathsMessage<AddSetting, Results> {
+  failed(i: number, f: WriteFailure): Results {
+    return failure(this.objs[i]!.obj_path ?? '', f.err, f.message).outcome;
   }
-  return { outcome: results, failCode: 0, failMsg: '', failErrs: [] };
+
+  respond(outcomes: Results[]): MsgInit {
+    // R-ADD.5/6: every readable unique key of the created rows, read after the whole message: the values the Controller will see.
+    const results = outcomes.flat();
+    for (let i = 0; i < results.length; i++) {
+      const ok = results[i]!.oper_status?.oper_success;
+      const row = ok === undefined ? undefined : this.model.instanceAt(ok.instantiated_path ?? '');
+      if (row !== undefined) ok!.unique_keys = readableKeys(this.model, this.req.access, row);
+    }
+    return responseMsg(this.msgId, 'add_resp', { created_obj_results: results });
+  }
+
+  /** Creates the rows of obj_path `i` (atomic: R-ADD.2a), pushing each new row's path into `created`. */
+  run(tx: Transaction, i: number, created: string[]): PathOutcome {
+    const o = this.objs[i]!;
+    const path = o.obj_path ?? '';
+    const settings = o.param_settings ?? [];
+    const tables = tablesAt(this.model, path);
+    if ('failCode' in tables) return tables;
+    const results: AddRespCreatedObjectResultInit[] = [];
+    for (let j = 0; j < tables.length; j++) { const table = tables[j]!;
+      if (!this.req.access.allows(table.path, PermKind.Obj, Right.Write)) {
+        return failure(path, DmError.PermissionDenied, `no permission to add to ${table.path}`);
+      }
+      const row = tx.add(table, WriteMode.Add);
+      if (row === null) return failure(path, tx.err, tx.message);
+      created.push(row.path);
+      this.policy.created(tx, row, this.req);
+      const w = writeParams(tx, this.req, this.policy, row, settings, WriteMode.Add, this.model);
+      if (w.failed) {
+        return failure(path, DmError.RequiredParameterFailed, `required parameter failed creating ${row.path}`, fullParamErrs(row.path, w.errs));
+      }
+      results.push({ requested_path: path, oper_status: { oper_success: { instantiated_path: row.path, param_errs: w.errs, unique_keys: {} } } });
+    }
+    return { outcome: results, failCode: 0, failMsg: '', failErrs: [] };
+  }
+}
+
+export function processAdd(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, add: AddRequest): MsgInit {
+  return runWriteMessage(model, msgId, new AddMessage(model, req, policy, msgId, add.create_objs ?? [], add.allow_partial === true));
 }

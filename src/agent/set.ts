@@ -8,7 +8,7 @@
  * (R-SET.0). Non-required failures stay in the success's param_errs. Unique keys are
  * judged after the whole message (write.ts).
  */
-import { DmError, PathKind, WriteMode, type DataModelApi, type WriteFailure } from '../dm/index.ts';
+import { DmError, PathKind, WriteMode, type DataModelApi, type Transaction, type WriteFailure } from '../dm/index.ts';
 import type {
   MsgInit, Set as SetRequest, SetRespUpdatedInstanceFailureInit, SetRespUpdatedInstanceResultInit, SetRespUpdatedObjectResultInit,
 } from '../usp/index.ts';
@@ -40,27 +40,29 @@ class SetMessage extends ObjPathsMessage<SetSetting, SetRespUpdatedObjectResultI
   respond(outcomes: SetRespUpdatedObjectResultInit[]): MsgInit {
     return responseMsg(this.msgId, 'set_resp', { updated_obj_results: outcomes });
   }
+
+  /** Writes obj_path `i` (atomic: R-SET.2a). */
+  run(tx: Transaction, i: number, touched: string[]): PathOutcome {
+    const o = this.objs[i]!;
+    const path = o.obj_path ?? '';
+    const settings = o.param_settings ?? [];
+    const model = this.model;
+    const r = model.resolve(path);
+    if (r.err !== 0) return failure(path, r.err, r.message, []);
+    if (r.kind !== PathKind.Object || r.tables.length > 0) return failure(path, DmError.InvalidArguments, `${path} is not an object instance path`, []);
+    const results: SetRespUpdatedInstanceResultInit[] = [];
+    const failed: SetRespUpdatedInstanceFailureInit[] = [];
+    for (let j = 0, objects = r.objects; j < objects.length; j++) { const inst = objects[j]!;
+      touched.push(inst.path);
+      const w = writeParams(tx, this.req, this.policy, inst, settings, WriteMode.Set, model);
+      if (w.failed) failed.push({ affected_path: inst.path, param_errs: w.errs });
+      else results.push({ affected_path: inst.path, param_errs: w.errs, updated_params: w.written });
+    }
+    if (failed.length > 0) return failure(path, DmError.RequiredParameterFailed, `required parameter failed in ${failed.length} object(s)`, failed);
+    return { outcome: { requested_path: path, oper_status: { oper_success: { updated_inst_results: results } } }, failCode: 0, failMsg: '', failErrs: [] };
+  }
 }
 
 export function processSet(model: DataModelApi, req: Requester, policy: WritePolicy, msgId: string, set: SetRequest): MsgInit {
-  return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set.update_objs ?? [], set.allow_partial === true, setPath));
-}
-
-function setPath(
-  model: DataModelApi, req: Requester, policy: WritePolicy, tx: ReturnType<DataModelApi['begin']>, path: string,
-  settings: readonly SetSetting[], touched: string[],
-): PathOutcome {
-  const r = model.resolve(path);
-  if (r.err !== 0) return failure(path, r.err, r.message, []);
-  if (r.kind !== PathKind.Object || r.tables.length > 0) return failure(path, DmError.InvalidArguments, `${path} is not an object instance path`, []);
-  const results: SetRespUpdatedInstanceResultInit[] = [];
-  const failed: SetRespUpdatedInstanceFailureInit[] = [];
-  for (let i = 0, objects = r.objects; i < objects.length; i++) { const inst = objects[i]!;
-    touched.push(inst.path);
-    const w = writeParams(tx, req, policy, inst, settings, WriteMode.Set, model);
-    if (w.failed) failed.push({ affected_path: inst.path, param_errs: w.errs });
-    else results.push({ affected_path: inst.path, param_errs: w.errs, updated_params: w.written });
-  }
-  if (failed.length > 0) return failure(path, DmError.RequiredParameterFailed, `required parameter failed in ${failed.length} object(s)`, failed);
-  return { outcome: { requested_path: path, oper_status: { oper_success: { updated_inst_results: results } } }, failCode: 0, failMsg: '', failErrs: [] };
+  return runWriteMessage(model, msgId, new SetMessage(model, req, policy, msgId, set.update_objs ?? [], set.allow_partial === true));
 }

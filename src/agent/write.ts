@@ -124,7 +124,8 @@ export interface ObjPathSettings<S extends WriteSetting> {
 
 /**
  * What a Set and an Add share as WriteMessages: their obj_paths and who writes them. An
- * object, not three closures over a scope (XS RAM while the state is written, #13 item 3).
+ * object, not three closures over a scope (XS RAM while the state is written, #13 item 3);
+ * each message writes an obj_path in its own run (no function field, no frame in between).
  */
 export abstract class ObjPathsMessage<S extends WriteSetting, O> implements WriteMessage<O> {
   declare readonly count: number; // assigned in the constructor (no undefined first: flash, #13 item 4)
@@ -132,19 +133,11 @@ export abstract class ObjPathsMessage<S extends WriteSetting, O> implements Writ
   constructor(
     protected readonly model: DataModelApi, protected readonly req: Requester, protected readonly policy: WritePolicy,
     protected readonly msgId: string, protected readonly objs: readonly ObjPathSettings<S>[], readonly allowPartial: boolean,
-    /** Writes one obj_path (a module function: setPath, addPath). */
-    private readonly writePath: (
-      model: DataModelApi, req: Requester, policy: WritePolicy, tx: Transaction, path: string, settings: readonly S[], touched: string[],
-    ) => PathRun<O>,
   ) {
     this.count = objs.length;
   }
 
-  run(tx: Transaction, i: number, touched: string[]): PathRun<O> {
-    const o = this.objs[i]!;
-    return this.writePath(this.model, this.req, this.policy, tx, o.obj_path ?? '', o.param_settings ?? [], touched);
-  }
-
+  abstract run(tx: Transaction, i: number, touched: string[]): PathRun<O>;
   abstract failed(i: number, f: WriteFailure): O;
   abstract respond(outcomes: O[]): MsgInit;
 }
