@@ -25,7 +25,7 @@ import {
   UspErrorCode, utf8Bytes,
 } from '../usp/index.ts';
 import { AccessControl } from './acl.ts';
-import { parameterMap, periodicDue, saveBootInfo, takeBootInfo, type PeriodicState } from './boot.ts';
+import { ascii, parameterMap, periodicDue, saveBootInfo, takeBootInfo, type PeriodicState } from './boot.ts';
 import { CONTROLLER_TABLE, ControllerIndex } from './controllers.ts';
 import { registerDeviceCommands } from './device-commands.ts';
 import { dispatchRequest, type DispatchContext } from './dispatch.ts';
@@ -45,12 +45,6 @@ import { DEFAULT_LIMITS, type AgentConfig, type AgentLimits, type BootInfo, type
 /** D1: the versions this agent speaks. */
 export const SUPPORTED_VERSIONS = '1.0,1.1,1.2,1.3,1.4';
 const FULL_ACCESS_ROLE = 'Device.LocalAgent.ControllerTrust.Role.1';
-
-function ascii(buf: Uint8Array, start: number, len: number): string {
-  let s = '';
-  for (let i = start; i < start + len; i++) s += String.fromCharCode(buf[i]!);
-  return s;
-}
 
 /** Also the context requests are processed with (DispatchContext): async command handlers by "<object node path><command name>". */
 export class Agent implements DispatchContext {

@@ -20,24 +20,26 @@ import type { BootInfo } from './types.ts';
 
 const BOOT_KEY = 'agent.boot';
 
-function encode(info: BootInfo): Uint8Array {
-  return utf8Bytes(encodeURIComponent(info.cause) + '&' + encodeURIComponent(info.commandKey) + '&' + (info.firmwareUpdated ? '1' : '0'));
+/** The text of ASCII bytes `buf`[start, start + len): a Record's ids and version, the stored BootInfo (encodeURIComponent output). */
+export function ascii(buf: Uint8Array, start: number, len: number): string {
+  let s = '';
+  for (let i = start; i < start + len; i++) s += String.fromCharCode(buf[i]!);
+  return s;
+}
+
+/** Stores the BootInfo the next run reports: cause & commandKey & firmwareUpdated, URI-encoded (ASCII). */
+export function saveBootInfo(store: KeyValueStore | undefined, info: BootInfo): void {
+  if (store !== undefined) store.set(BOOT_KEY, utf8Bytes(encodeURIComponent(info.cause) + '&' + encodeURIComponent(info.commandKey) + '&' + (info.firmwareUpdated ? '1' : '0')));
 }
 
 /** Reads the BootInfo left by the previous run and replaces it with the power-cycle default. */
 export function takeBootInfo(store: KeyValueStore | undefined, firmwareUpdated: boolean): BootInfo {
   const stored = store === undefined ? undefined : store.get(BOOT_KEY);
-  let s = '';
-  if (stored !== undefined) for (let i = 0; i < stored.length; i++) s += String.fromCharCode(stored[i]!); // ASCII: encodeURIComponent output
-  const parts = s.split('&'); // cause & commandKey & firmwareUpdated (encode)
+  const parts = (stored === undefined ? '' : ascii(stored, 0, stored.length)).split('&'); // cause & commandKey & firmwareUpdated (saveBootInfo)
   const info: BootInfo = parts.length !== 3 ? { cause: 'LocalReboot', commandKey: '', firmwareUpdated } :
     { cause: decodeURIComponent(parts[0]!), commandKey: decodeURIComponent(parts[1]!), firmwareUpdated: parts[2] === '1' || firmwareUpdated };
-  if (store !== undefined) store.set(BOOT_KEY, encode({ cause: 'LocalReboot', commandKey: '', firmwareUpdated: false }));
+  saveBootInfo(store, { cause: 'LocalReboot', commandKey: '', firmwareUpdated: false });
   return info;
-}
-
-export function saveBootInfo(store: KeyValueStore | undefined, info: BootInfo): void {
-  if (store !== undefined) store.set(BOOT_KEY, encode(info));
 }
 
 
