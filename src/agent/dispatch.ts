@@ -33,15 +33,15 @@ export function dispatchRequest(c: DispatchContext, req: Requester, msg: Msg): M
     (r.set?.update_objs.length ?? 0) + (r.add?.create_objs.length ?? 0) + (r.delete?.obj_paths.length ?? 0) > c.limits.maxPathsPerMessage) {
     return errorMsg(id, DmError.ResourcesExceeded, `more than ${c.limits.maxPathsPerMessage} paths`);
   }
-  const m = c.model;
+  // c.model read in each case, no local: the response kind pushed before processGet runs takes that slot (XS stack, #13 item 3).
   switch (r.req_type) {
-    case 'get': return responseMsg(id, 'get_resp', processGet(m, req.access, r.get!, c.limits.maxGetObjects));
-    case 'get_supported_dm': return responseMsg(id, 'get_supported_dm_resp', processGetSupportedDm(m, req.access, r.get_supported_dm!));
-    case 'get_instances': return responseMsg(id, 'get_instances_resp', processGetInstances(m, req.access, r.get_instances!));
+    case 'get': return responseMsg(id, 'get_resp', processGet(c.model, req.access, r.get!, c.limits.maxGetObjects));
+    case 'get_supported_dm': return responseMsg(id, 'get_supported_dm_resp', processGetSupportedDm(c.model, req.access, r.get_supported_dm!));
+    case 'get_instances': return responseMsg(id, 'get_instances_resp', processGetInstances(c.model, req.access, r.get_instances!));
     case 'get_supported_protocol': return responseMsg(id, 'get_supported_protocol_resp', { agent_supported_protocol_versions: c.versions });
-    case 'set': return processSet(m, req, c, id, r.set!);
-    case 'add': return processAdd(m, req, c, id, r.add!);
-    case 'delete': return processDelete(m, req, id, r.delete!);
+    case 'set': return processSet(c.model, req, c, id, r.set!);
+    case 'add': return processAdd(c.model, req, c, id, r.add!);
+    case 'delete': return processDelete(c.model, req, id, r.delete!);
     case 'operate': return processOperate(c, req, id, r.operate!);
     default: return errorMsg(id, UspErrorCode.MessageNotSupported, `${r.req_type ?? 'this'} message is not supported by the Agent`);
   }

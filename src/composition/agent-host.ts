@@ -26,7 +26,7 @@
  * certificate/PSK Endpoint ID (R-SEC.0a); coaps:// reply-to and Controller URIs are
  * sent over DTLS to that Endpoint ID only. Plain CoAP is NoSec (D3: warned at start).
  */
-import { createAgent, type Agent, type AgentLimits, type DeviceHooks } from '../agent/index.ts';
+import { Agent, type AgentLimits, type DeviceHooks } from '../agent/index.ts';
 import {
   createDataModel, createDeviceContext, createFactoryDefault, createIoTDeviceContext,
   iotCapabilityDefaults, type DataModel, type Schema,
@@ -222,7 +222,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   defaults.save(model);
   const random = new Uint32Array(1);
   const randomBytes = new Uint8Array(random.buffer);
-  const agent = createAgent({
+  const agent = new Agent({
     endpointId: c.endpointId, model, store: platform.storage, limits: { ...c.agentLimits, maxRecordBytes },
     wallClock: platform.wallClock, // called unbound (Platform contract): no closure kept
     random: () => { platform.randomBytes(randomBytes); return random[0]! / 4294967296; /* 2^32, without Math.pow */ },
