@@ -185,15 +185,13 @@ export class ModelTransaction implements Transaction {
       const op = j[e];
       const inst = j[e + 1] as ObjectInstance;
       if (op === OP_SET) {
-        const old = j[e + 3] as string | undefined;
-        if (old === undefined) this.tree.dropValue(inst, j[e + 2] as string);
-        else this.tree.putValue(inst, j[e + 2] as string, old);
+        this.tree.putValue(inst, j[e + 2] as string, j[e + 3] as string | undefined);
       } else if (op === OP_ADD) {
         this.tree.removeRow(j[e + 2] as Table, inst);
         (j[e + 2] as Table).nextNumber = j[e + 3] as number;
         this.created?.delete(inst);
       } else {
-        this.tree.restoreRow(j[e + 2] as Table, inst);
+        this.tree.attach(j[e + 2] as Table, inst);
       }
       j.splice(e, STRIDE);
     }
