@@ -15,24 +15,24 @@ import { checkValue } from './types/value.ts';
 
 const MAX_INPUT_INSTANCES = 16;
 
-function checkTemplated(arg: ParamNode, input: ReadonlyMap<string, string>, out: Map<string, string>, seen: Map<string, Set<string>>): string {
+function checkTemplated(arg: ParamNode, input: ReadonlyMap<string, string>, out: Map<string, string>, seen: Map<string, string[]>): string {
   const at = arg.name.indexOf('.{i}.');
   const prefix = arg.name.slice(0, at + 1);
   const suffix = arg.name.slice(at + 4);
   let numbers = seen.get(prefix);
   if (numbers === undefined) {
-    numbers = new Set();
+    numbers = [];
     for (const k of input.keys()) {
       if (!k.startsWith(prefix)) continue;
       const dot = k.indexOf('.', prefix.length);
       const n = dot < 0 ? '' : k.slice(prefix.length, dot);
-      if (/^[1-9][0-9]{0,4}$/.test(n)) numbers.add(n);
+      if (/^[1-9][0-9]{0,4}$/.test(n) && numbers.indexOf(n) < 0 && numbers.push(n) > MAX_INPUT_INSTANCES) break; // past the bound: stop
     }
-    if (numbers.size > MAX_INPUT_INSTANCES) return `more than ${MAX_INPUT_INSTANCES} ${prefix}{i}. instances`;
+    if (numbers.length > MAX_INPUT_INSTANCES) return `more than ${MAX_INPUT_INSTANCES} ${prefix}{i}. instances`;
     seen.set(prefix, numbers);
   }
-  for (const n of numbers) {
-    const key = prefix + n + suffix;
+  for (let i = 0; i < numbers.length; i++) {
+    const key = prefix + numbers[i]! + suffix;
     const v = input.get(key);
     if (v === undefined) {
       if (arg.mandatory) return `missing mandatory argument ${key}`;
@@ -47,7 +47,7 @@ function checkTemplated(arg: ParamNode, input: ReadonlyMap<string, string>, out:
 
 export function checkCommandInput(command: CommandNode, input: ReadonlyMap<string, string>): CommandInputCheck {
   const out = new Map<string, string>();
-  let seen: Map<string, Set<string>> | null = null;
+  let seen: Map<string, string[]> | null = null;
   const args = command.input;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;

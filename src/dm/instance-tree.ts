@@ -114,8 +114,9 @@ export class InstanceTree implements SearchContext {
     return row;
   }
 
-  /** Puts `row` into `table` at its place in number order. */
-  private attach(table: Table, row: ObjectInstance): void {
+  /** Puts `row` into `table` at its place in number order: a new row, or a removed one back (a rolled-back delete). */
+  attach(table: Table, row: ObjectInstance): void {
+    if (table.rows.indexOf(row) >= 0) return;
     const rows = table.rows.length === 0 ? [] : table.rows;
     let i = rows.length;
     while (i > 0 && rows[i - 1]!.number > row.number) i--;
@@ -129,11 +130,6 @@ export class InstanceTree implements SearchContext {
     if (i < 0) return;
     if (table.rows.length === 1) table.rows = NONE as never[];
     else table.rows.splice(i, 1);
-  }
-
-  /** Puts a removed row back, keeping the table's rows in number order (a rolled-back delete). */
-  restoreRow(table: Table, row: ObjectInstance): void {
-    if (table.rows.indexOf(row) < 0) this.attach(table, row);
   }
 
   /** Removes a single-instance sub-object (an IoT row keeps only the class it has). */
@@ -152,25 +148,21 @@ export class InstanceTree implements SearchContext {
     return true;
   }
 
-  /** Raw write of a stored value (a Transaction checks and journals it first). */
-  putValue(inst: ObjectInstance, name: string, value: string): void {
+  /** Raw write of a stored value (a Transaction checks and journals it first); undefined removes it (the default reads again). */
+  putValue(inst: ObjectInstance, name: string, value: string | undefined): void {
     const p = inst.pairs;
-    for (let i = 0; i < p.length; i += 2) if (p[i] === name) { p[i + 1] = value; return; }
+    for (let i = 0; i < p.length; i += 2) {
+      if (p[i] !== name) continue;
+      if (value !== undefined) p[i + 1] = value;
+      else if (p.length === 2) inst.pairs = NONE as never[];
+      else p.splice(i, 2);
+      return;
+    }
+    if (value === undefined) return;
     // Keep the schema's own name string, never a copy that came in a message.
     const own = named(inst.node.params, name)?.name ?? name;
     if (p.length === 0) inst.pairs = [own, value];
     else p.push(own, value);
-  }
-
-  /** Raw removal of a stored value: the parameter reads its default again. */
-  dropValue(inst: ObjectInstance, name: string): void {
-    const p = inst.pairs;
-    for (let i = 0; i < p.length; i += 2) {
-      if (p[i] !== name) continue;
-      if (p.length === 2) inst.pairs = NONE as never[];
-      else p.splice(i, 2);
-      return;
-    }
   }
 
   /** Value of a parameter in USP string form: getter, stored, default or row count. Hidden params read "". */

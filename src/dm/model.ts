@@ -81,10 +81,10 @@ export class DataModel implements DataModelApi {
       fillKeys(tree, inst, null);
     }
     for (let i = 0; i < fd.params.length; i++) {
-      const [path, value] = fd.params[i]!;
+      const path = fd.params[i]![0];
       const dot = path.lastIndexOf('.');
       const inst = tree.instanceAt(path.slice(0, dot + 1));
-      if (inst !== undefined) tree.storeValue(inst, path.slice(dot + 1), value);
+      if (inst !== undefined) tree.storeValue(inst, path.slice(dot + 1), fd.params[i]![1]);
     }
     this.save();
   }
@@ -183,8 +183,8 @@ export class DataModel implements DataModelApi {
   }
 
   pollWatched(): void {
-    for (const [key, w] of this.watched) {
-      if (!this.tree.live(w.inst)) { this.watched.delete(key); continue; }
+    for (const w of this.watched.values()) {
+      if (!this.tree.live(w.inst)) { this.watched.delete(w.inst.path + w.param.name); continue; }
       const v = this.read(w.inst, w.param);
       if (v === w.last) continue;
       w.last = v;

@@ -91,22 +91,6 @@ export function compactParam(name: string, type: ParamType, access: ParamAccess,
   return Object.setPrototypeOf(n, f ?? PARAM_BASE) as ParamNode;
 }
 
-/** Facets read through PARAM_BASE: an absent list or reference is null. */
-function sameStrings(a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameFacets(a: ParamFacets, b: ParamFacets): boolean {
-  return a.getter === b.getter && a.setter === b.setter && a.entriesOf === b.entriesOf && a.minLength === b.minLength &&
-    a.maxLength === b.maxLength && a.rangeMin === b.rangeMin && a.rangeMax === b.rangeMax && a.minItems === b.minItems &&
-    a.maxItems === b.maxItems && a.listMaxLength === b.listMaxLength && sameStrings(a.enumeration, b.enumeration) &&
-    sameStrings(a.patterns, b.patterns) && (a.reference === b.reference || (!!a.reference && !!b.reference &&
-      a.reference.strong === b.reference.strong && a.reference.targetParent === b.reference.targetParent && a.reference.cascade === b.reference.cascade));
-}
-
 /**
  * Every distinct facets record declared since the last buildSchema, which empties it
  * (forgetInterned): the records live on in the parameters that share them.
@@ -122,7 +106,17 @@ export function forgetInterned(): void {
 export function internFacets(f: ParamFacets): ParamFacets {
   // Compared as they will read: facets left out read PARAM_BASE's defaults.
   Object.setPrototypeOf(f, PARAM_BASE);
-  for (let i = 0; i < interned.length; i++) if (sameFacets(interned[i]!, f)) return interned[i]!;
+  // Enumerations and patterns compare by identity: param() (schema-table.ts) already shares
+  // one list per content (internStrings).
+  for (let i = 0; i < interned.length; i++) {
+    const a = interned[i]!;
+    if (a.getter === f.getter && a.setter === f.setter && a.entriesOf === f.entriesOf && a.minLength === f.minLength &&
+      a.maxLength === f.maxLength && a.rangeMin === f.rangeMin && a.rangeMax === f.rangeMax && a.minItems === f.minItems &&
+      a.maxItems === f.maxItems && a.listMaxLength === f.listMaxLength && a.enumeration === f.enumeration &&
+      a.patterns === f.patterns && (a.reference === f.reference || (!!a.reference && !!f.reference &&
+        a.reference.strong === f.reference.strong && a.reference.targetParent === f.reference.targetParent &&
+        a.reference.cascade === f.reference.cascade))) return a;
+  }
   if (f.reference !== undefined) Object.freeze(f.reference);
   interned.push(Object.freeze(f));
   return f;

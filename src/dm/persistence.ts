@@ -96,32 +96,6 @@ function isStringArray(v: unknown): v is string[] {
   return true;
 }
 
-/** The schema declares the object at instantiated `path` (regex-free: it runs on XS and Espruino). */
-function declares(tree: InstanceTree, path: string): boolean {
-  // "Device.LocalAgent.MTP.3.CoAP." → "Device.LocalAgent.MTP.{i}.CoAP."
-  const parts = path.split('.');
-  for (let i = 0; i < parts.length; i++) {
-    const s = parts[i]!;
-    let digits = s.length > 0;
-    for (let k = 0; k < s.length && digits; k++) digits = s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57;
-    if (digits) parts[i] = '{i}';
-  }
-  return tree.objectNodeAt(parts.join('.')) !== undefined;
-}
-
-/**
- * Whether the schema rejects one of the stored enumerated values[from…] of a row of
- * `table` (an MTP's Protocol this build does not run). Only enumerations: they are what a
- * build with more declares wider; any other value was checked when it was written.
- */
-function rejects(table: Table, values: readonly string[], from: number): boolean {
-  for (let i = from; i + 1 < values.length; i += 2) {
-    const p = named(table.node.params, values[i]!);
-    if (p !== undefined && p.enumeration !== null && p.entriesOf === '' && p.getter === null && checkValue(p, values[i + 1]!).err !== 0) return true;
-  }
-  return false;
-}
-
 /** Takes the stored text piece by piece and applies each complete line to the tree. */
 class StateLoader {
   error = '';
@@ -191,13 +165,31 @@ class StateLoader {
     for (let i = 0; i < this.dropped.length; i++) if (path.startsWith(this.dropped[i]!)) return;
     let inst = tree.instanceAt(path);
     if (inst === undefined) {
-      if (!declares(tree, path)) return; // an object of a build with more (D14)
+      // An object this schema does not declare is one of a build with more (D14): skipped.
+      // "Device.LocalAgent.MTP.3.CoAP." → "Device.LocalAgent.MTP.{i}.CoAP." (regex-free: it runs on XS and Espruino).
+      const parts = path.split('.');
+      for (let i = 0; i < parts.length; i++) {
+        const s = parts[i]!;
+        let digits = s.length > 0;
+        for (let k = 0; k < s.length && digits; k++) digits = s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57;
+        if (digits) parts[i] = '{i}';
+      }
+      if (tree.objectNodeAt(parts.join('.')) === undefined) return;
       const cut = path.lastIndexOf('.', path.length - 2);
       const table = tree.tableAt(path.slice(0, cut + 1));
       const number = Number(path.slice(cut + 1, -1));
       if (table === undefined || !Number.isInteger(number) || number < 1) { this.error = `stored row ${path} has no table`; return; }
       if (table.rows.length >= tree.maxRowsPerTable) { this.error = `stored table ${table.path} has more than ${tree.maxRowsPerTable} rows`; return; }
-      if (rejects(table, values, from)) { this.dropped.push(path); return; }
+      // A stored enumerated value this schema rejects (an MTP's Protocol this build does not
+      // run) drops the row and the lines under it. Only enumerations: they are what a build
+      // with more declares wider; any other value was checked when it was written.
+      for (let i = from; i + 1 < values.length; i += 2) {
+        const p = named(table.node.params, values[i]!);
+        if (p !== undefined && p.enumeration !== null && p.entriesOf === '' && p.getter === null && checkValue(p, values[i + 1]!).err !== 0) {
+          this.dropped.push(path);
+          return;
+        }
+      }
       inst = tree.insertRow(table, number);
     }
     for (let i = from; i + 1 < values.length; i += 2) tree.storeValue(inst, values[i]!, values[i + 1]!);

@@ -159,17 +159,13 @@ const keys: UniqueKey[] = [];
 
 function uniqueKey(list: readonly string[]): UniqueKey {
   const functional = !(list[0] ?? '').startsWith('~');
-  // The key's parameter names ("~" marks a non-functional key on its first name).
-  const params: string[] = [];
-  for (let j = 0; j < list.length; j++) params.push(pooled(list[j]!.startsWith('~') ? list[j]!.slice(1) : list[j]!));
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (k.functional !== functional || k.params.length !== params.length) continue;
-    let same = true;
-    for (let j = 0; j < params.length && same; j++) same = k.params[j] === params[j];
-    if (same) return k;
-  }
-  const k: UniqueKey = Object.freeze({ params: Object.freeze(params), functional });
+  // The key's parameter names ("~" marks a non-functional key on its first name), one shared
+  // frozen list per content (internStrings), so equal keys have the same list.
+  const given: string[] = [];
+  for (let j = 0; j < list.length; j++) given.push(pooled(list[j]!.startsWith('~') ? list[j]!.slice(1) : list[j]!));
+  const params = internStrings(given)!;
+  for (let i = 0; i < keys.length; i++) if (keys[i]!.functional === functional && keys[i]!.params === params) return keys[i]!;
+  const k: UniqueKey = Object.freeze({ params, functional });
   keys.push(k);
   return k;
 }
@@ -181,7 +177,8 @@ function uniqueKey(list: readonly string[]): UniqueKey {
  */
 export type Members = readonly (Member | readonly Member[])[];
 
-function makeObject(name: string, multi: boolean, o: ObjectOptions, declared: Members): ObjectNode {
+/** A multi-instance object (table); `multi` false: a single-instance one (object()). */
+export function table(name: string, o: ObjectOptions, declared: Members, multi = true): ObjectNode {
   const flat: Member[] = [];
   const members: readonly Member[] = flat.concat.apply(flat, declared as Member[][]);
   const params: ParamNode[] = [];
@@ -203,12 +200,7 @@ function makeObject(name: string, multi: boolean, o: ObjectOptions, declared: Me
 
 /** A single-instance object. */
 export function object(name: string, members: Members, o: ObjectOptions = {}): ObjectNode {
-  return makeObject(name, false, o, members);
-}
-
-/** A multi-instance object (table). */
-export function table(name: string, o: ObjectOptions, members: Members): ObjectNode {
-  return makeObject(name, true, o, members);
+  return table(name, o, members, false);
 }
 
 function place(node: ObjectNode, parent: ObjectNode | null, all: ObjectNode[]): void {

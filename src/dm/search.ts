@@ -29,38 +29,32 @@ function bad(message: string): TermCheck {
   return { err: DmError.InvalidPathSyntax, message };
 }
 
-/** Finds the parameter a term's relative path ends on, following single-instance objects and references. */
-function termParam(ctx: SearchContext, node: ObjectNode, term: SearchTerm): ParamNode | string {
-  let cur = node;
-  const steps = term.steps;
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!;
-    const last = i === steps.length - 1;
-    if (step.follow !== null) {
-      const p = named(cur.params, step.name);
-      if (p === undefined || p.reference === null) return `${step.name} is not a reference parameter of ${cur.path}`;
-      const target = ctx.objectNodeAt(p.reference.targetParent);
-      if (target === undefined || last) return `reference ${step.name}+ must be followed by a parameter`;
-      cur = target;
-      continue;
-    }
-    if (last) {
-      const p = named(cur.params, step.name);
-      return p ?? `no parameter ${step.name} in ${cur.path}`;
-    }
-    const child = named(cur.objects, step.name);
-    if (child === undefined) return `no object ${step.name} in ${cur.path}`;
-    if (child.multi) return `search expressions cannot descend into the child table ${step.name}`;
-    cur = child;
-  }
-  return 'empty expression parameter';
-}
-
 /** Schema-level validity of every term on rows of `node` (before any row is looked at). */
 export function checkTerms(ctx: SearchContext, node: ObjectNode, terms: readonly SearchTerm[]): TermCheck {
   for (let i = 0; i < terms.length; i++) {
     const t = terms[i]!;
-    const p = termParam(ctx, node, t);
+    // The parameter the term's relative path ends on, following single-instance objects and references.
+    let p: ParamNode | string = 'empty expression parameter';
+    let cur = node;
+    const steps = t.steps;
+    for (let k = 0; k < steps.length; k++) {
+      const step = steps[k]!;
+      const last = k === steps.length - 1;
+      if (step.follow !== null) {
+        const r = named(cur.params, step.name);
+        if (r === undefined || r.reference === null) { p = `${step.name} is not a reference parameter of ${cur.path}`; break; }
+        const target = ctx.objectNodeAt(r.reference.targetParent);
+        if (target === undefined || last) { p = `reference ${step.name}+ must be followed by a parameter`; break; }
+        cur = target;
+      } else if (last) {
+        p = named(cur.params, step.name) ?? `no parameter ${step.name} in ${cur.path}`;
+      } else {
+        const child = named(cur.objects, step.name);
+        if (child === undefined) { p = `no object ${step.name} in ${cur.path}`; break; }
+        if (child.multi) { p = `search expressions cannot descend into the child table ${step.name}`; break; }
+        cur = child;
+      }
+    }
     if (typeof p === 'string') return bad(p);
     const equality = t.op === SearchOp.Eq || t.op === SearchOp.Ne;
     if (t.op === SearchOp.Contains && !p.list) return bad(`~= needs a list parameter, ${p.name} is not one`);
@@ -81,18 +75,6 @@ export function checkTerms(ctx: SearchContext, node: ObjectNode, terms: readonly
   return OK;
 }
 
-function compareOp(op: SearchOp, r: number): boolean {
-  if (Number.isNaN(r)) return op === SearchOp.Ne;
-  switch (op) {
-    case SearchOp.Eq: return r === 0;
-    case SearchOp.Ne: return r !== 0;
-    case SearchOp.Lt: return r < 0;
-    case SearchOp.Gt: return r > 0;
-    case SearchOp.Le: return r <= 0;
-    default: return r >= 0;
-  }
-}
-
 /** Evaluates one term from `inst` along its relative steps (any followed reference matching counts). */
 function matchFrom(ctx: SearchContext, inst: ObjectInstance, t: SearchTerm, from: number): boolean {
   let cur = inst;
@@ -107,7 +89,11 @@ function matchFrom(ctx: SearchContext, inst: ObjectInstance, t: SearchTerm, from
         for (let k = 0; k < items.length; k++) if (compareValues(p.type, items[k]!, t.value) === 0) return true;
         return false;
       }
-      return compareOp(t.op, p.list ? (value === t.value ? 0 : 1) : compareValues(p.type, value, t.value));
+      const r = p.list ? (value === t.value ? 0 : 1) : compareValues(p.type, value, t.value);
+      const op = t.op;
+      if (Number.isNaN(r)) return op === SearchOp.Ne;
+      return op === SearchOp.Eq ? r === 0 : op === SearchOp.Ne ? r !== 0 : op === SearchOp.Lt ? r < 0
+        : op === SearchOp.Gt ? r > 0 : op === SearchOp.Le ? r <= 0 : r >= 0;
     }
     if (step.follow !== null) {
       if (p === undefined) return false;

@@ -14,7 +14,7 @@ import { forEachInstance, type ObjectInstance, type Table } from './instances.ts
 import type { ChangeListener, Transaction, WriteFailure } from './model-types.ts';
 import { WriteMode } from './model-types.ts';
 import type { InstanceTree } from './instance-tree.ts';
-import { ObjAccess, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
+import { ObjAccess, ParamAccess, ParamType, named } from './schema.ts';
 import { checkValue, splitList } from './types/value.ts';
 import { duplicateKeys, fillKeys, isKeyParam } from './unique-keys.ts';
 import { type JournalItem, OP_ADD, OP_DELETE, OP_SET, STRIDE } from './journal.ts';
@@ -23,12 +23,6 @@ import { type JournalItem, OP_ADD, OP_DELETE, OP_SET, STRIDE } from './journal.t
 /** "Device.X.1." → "Device.X.1" (reference values carry no final dot). */
 function refForm(path: string): string {
   return path.endsWith('.') ? path.slice(0, -1) : path;
-}
-
-/** True when journal `j` holds an OP_SET of (inst, name) before entry index `upTo`. */
-function setBefore(j: readonly JournalItem[], upTo: number, inst: ObjectInstance, name: string): boolean {
-  for (let e = 0; e < upTo; e += STRIDE) if (j[e] === OP_SET && j[e + 1] === inst && j[e + 2] === name) return true;
-  return false;
 }
 
 /** Writes the committed state (the data model: DataModel.save). */
@@ -84,20 +78,6 @@ export class ModelTransaction implements Transaction {
     this.tree.putValue(inst, name, value);
   }
 
-  /** Canonical reference value: every item resolved to instance numbers (R-ARC.11); strong ones must exist (R-ARC.12). */
-  private reference(p: ParamNode, value: string): string | null {
-    const items = splitList(value);
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      if (item === '') continue;
-      const target = this.tree.referenced(item);
-      const okTarget = target !== undefined && (target.node.path === p.reference!.targetParent);
-      if (okTarget) items[i] = refForm(target.path);
-      else if (p.reference!.strong) return null;
-    }
-    return items.join(',');
-  }
-
   set(inst: ObjectInstance, name: string, value: string, mode: WriteMode = WriteMode.Set): number {
     if (!this.open) return this.fail(DmError.InternalError, 'transaction closed');
     if (!this.tree.live(inst)) return this.fail(DmError.ObjectDoesNotExist, `${inst.path} does not exist`);
@@ -121,10 +101,17 @@ export class ModelTransaction implements Transaction {
       }
     }
     let v = r.value;
-    if (p.reference !== null && p.type === ParamType.String) {
-      const canonical = this.reference(p, v);
-      if (canonical === null) return this.fail(DmError.InvalidValue, `${inst.path}${name}: "${value}" references no ${p.reference.targetParent}`);
-      v = canonical;
+    const ref = p.reference;
+    if (ref !== null && p.type === ParamType.String) {
+      // Canonical reference value: every item resolved to instance numbers (R-ARC.11); strong ones must exist (R-ARC.12).
+      const items = splitList(v);
+      for (let i = 0; i < items.length; i++) {
+        if (items[i] === '') continue;
+        const target = this.tree.referenced(items[i]!);
+        if (target !== undefined && target.node.path === ref.targetParent) items[i] = refForm(target.path);
+        else if (ref.strong) return this.fail(DmError.InvalidValue, `${inst.path}${name}: "${value}" references no ${ref.targetParent}`);
+      }
+      v = items.join(',');
     }
     this.put(inst, name, v);
     return this.ok();
@@ -165,30 +152,26 @@ export class ModelTransaction implements Transaction {
     const table = this.tree.tableOf(inst)!;
     this.tree.removeRow(table, inst);
     this.journal.push(OP_DELETE, inst, table, undefined);
-    this.clearReferences(inst);
-    return this.ok();
-  }
-
-  /** R-ARC.12: strong references to `deleted` (or below it) become "" / lose the list item; cascade rows go too. */
-  private clearReferences(deleted: ObjectInstance): void {
-    const gone = refForm(deleted.path);
+    // R-ARC.12: strong references to the deleted row (or below it) become "" / lose the list item; cascade rows go too.
+    const gone = refForm(inst.path);
     const cascade: ObjectInstance[] = [];
-    forEachInstance(this.tree.root, (inst) => {
-      const params = inst.node.params;
+    forEachInstance(this.tree.root, (r) => {
+      const params = r.node.params;
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         if (p.reference === null || !p.reference.strong) continue;
-        const v = inst.stored(p.name);
+        const v = r.stored(p.name);
         if (v === undefined || v === '') continue;
         const items = splitList(v);
         const kept: string[] = [];
         for (let k = 0; k < items.length; k++) if (items[k] !== gone && !items[k]!.startsWith(gone + '.')) kept.push(items[k]!);
         if (kept.length === items.length) continue;
-        if (p.reference.cascade === true) cascade.push(inst);
-        else this.put(inst, p.name, kept.join(','));
+        if (p.reference.cascade === true) cascade.push(r);
+        else this.put(r, p.name, kept.join(','));
       }
     });
     for (let i = 0; i < cascade.length; i++) if (this.tree.live(cascade[i]!)) this.deleteInstance(cascade[i]!, WriteMode.Agent);
+    return this.ok();
   }
 
   mark(): number {
@@ -202,15 +185,13 @@ export class ModelTransaction implements Transaction {
       const op = j[e];
       const inst = j[e + 1] as ObjectInstance;
       if (op === OP_SET) {
-        const old = j[e + 3] as string | undefined;
-        if (old === undefined) this.tree.dropValue(inst, j[e + 2] as string);
-        else this.tree.putValue(inst, j[e + 2] as string, old);
+        this.tree.putValue(inst, j[e + 2] as string, j[e + 3] as string | undefined);
       } else if (op === OP_ADD) {
         this.tree.removeRow(j[e + 2] as Table, inst);
         (j[e + 2] as Table).nextNumber = j[e + 3] as number;
         this.created?.delete(inst);
       } else {
-        this.tree.restoreRow(j[e + 2] as Table, inst);
+        this.tree.attach(j[e + 2] as Table, inst);
       }
       j.splice(e, STRIDE);
     }
@@ -218,18 +199,17 @@ export class ModelTransaction implements Transaction {
   }
 
   validate(): readonly WriteFailure[] {
-    const tables = new Set<Table>();
+    // Each touched table once, in journal order (a plain array: no Set and no iterator).
+    const tables: Table[] = [];
     const j = this.journal;
     for (let e = 0; e < j.length; e += STRIDE) {
       const inst = j[e + 1] as ObjectInstance;
-      if (j[e] === OP_ADD) tables.add(j[e + 2] as Table);
-      else if (j[e] === OP_SET && inst.number > 0 && inst.parent !== null && isKeyParam(inst.node, j[e + 2] as string, false)) {
-        const t = this.tree.tableOf(inst);
-        if (t !== undefined) tables.add(t);
-      }
+      const t = j[e] === OP_ADD ? j[e + 2] as Table
+        : j[e] === OP_SET && inst.number > 0 && inst.parent !== null && isKeyParam(inst.node, j[e + 2] as string, false) ? this.tree.tableOf(inst) : undefined;
+      if (t !== undefined && tables.indexOf(t) < 0) tables.push(t);
     }
     const failures: WriteFailure[] = [];
-    for (const t of tables) if (this.tree.live(t.parent)) duplicateKeys(this.tree, t, failures);
+    for (let i = 0; i < tables.length; i++) if (this.tree.live(tables[i]!.parent)) duplicateKeys(this.tree, tables[i]!, failures);
     return failures;
   }
 
@@ -250,26 +230,13 @@ export class ModelTransaction implements Transaction {
     this.open = false;
     const j = this.journal;
     this.journal = [];
-    this.notify(j);
-    this.created = null;
-    return this.ok();
-  }
-
-  rollback(): void {
-    if (!this.open) return;
-    this.rollbackTo(0);
-    this.open = false;
-    this.created = null;
-  }
-
-  /** Setters, then listeners, in journal order; value changes only when the final value differs (R-NOT §VC noise). */
-  private notify(j: readonly JournalItem[]): void {
+    // Setters, then listeners, in journal order; value changes only when the final value differs (R-NOT §VC noise).
     const tree = this.tree;
     for (let e = 0; e < j.length; e += STRIDE) {
       const inst = j[e + 1] as ObjectInstance;
       const op = j[e];
       if (op === OP_ADD) {
-        if (this.tree.live(inst)) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleObjectCreation(inst);
+        if (tree.live(inst)) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleObjectCreation(inst);
       } else if (op === OP_DELETE) {
         if (this.createdHere(inst)) continue;
         forEachInstance(inst, (gone) => {
@@ -278,7 +245,9 @@ export class ModelTransaction implements Transaction {
       } else {
         // Once per param, at its first change, against the value before it (no Map per instance: XS slots).
         const name = j[e + 2] as string;
-        if (setBefore(j, e, inst, name) || !this.tree.live(inst)) continue;
+        let before = false;
+        for (let b = 0; b < e; b += STRIDE) if (j[b] === OP_SET && j[b + 1] === inst && j[b + 2] === name) before = true;
+        if (before || !tree.live(inst)) continue;
         const old = j[e + 3] as string | undefined;
         const p = named(inst.node.params, name)!;
         // Setters push the committed value to the platform first, so a getter reads it back below.
@@ -289,5 +258,14 @@ export class ModelTransaction implements Transaction {
         if (p.valueChange === 1) for (let k = 0; k < this.listeners.length; k++) this.listeners[k]!.handleValueChange(inst, p, now);
       }
     }
+    this.created = null;
+    return this.ok();
+  }
+
+  rollback(): void {
+    if (!this.open) return;
+    this.rollbackTo(0);
+    this.open = false;
+    this.created = null;
   }
 }

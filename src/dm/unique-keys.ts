@@ -7,7 +7,7 @@ import { DmError } from './errors.ts';
 import type { ObjectInstance, Table } from './instances.ts';
 import type { WriteFailure } from './model-types.ts';
 import type { InstanceTree } from './instance-tree.ts';
-import { type ObjectNode, ParamAccess, type ParamNode, ParamType, named } from './schema.ts';
+import { type ObjectNode, ParamAccess, ParamType, named } from './schema.ts';
 
 /**
  * `name` belongs to a unique key of `node` — with `nonFunctional`, to a non-functional one
@@ -17,19 +17,6 @@ export function isKeyParam(node: ObjectNode, name: string, nonFunctional: boolea
   const keys = node.uniqueKeys;
   for (let i = 0; i < keys.length; i++) if (!(nonFunctional && keys[i]!.functional) && keys[i]!.params.indexOf(name) >= 0) return true;
   return false;
-}
-
-/** `wanted`, or wanted + "-k" / the next free number when another row already holds it (a Controller may have chosen "cpe-3"). */
-function freeKeyValue(tree: InstanceTree, table: Table | undefined, row: ObjectInstance, p: ParamNode, wanted: string): string {
-  if (table === undefined) return wanted;
-  const taken = new Set<string>();
-  for (let i = 0; i < table.rows.length; i++) if (table.rows[i] !== row) taken.add(tree.read(table.rows[i]!, p));
-  if (!taken.has(wanted)) return wanted;
-  const numeric = p.type !== ParamType.String;
-  for (let k = 1; ; k++) {
-    const v = numeric ? String(Number(wanted) + k) : wanted + '-' + k;
-    if (!taken.has(v)) return v;
-  }
 }
 
 /**
@@ -52,10 +39,17 @@ export function fillKeys(tree: InstanceTree, row: ObjectInstance, tx: KeyWriter 
       const p = named(row.node.params, name);
       if (p === undefined || p.reference !== null || p.getter !== null || p.access === ParamAccess.ReadOnly) continue;
       if (row.stored(name) !== undefined) continue;
-      let v: string;
-      if (p.type === ParamType.String && p.enumeration === null) v = freeKeyValue(tree, table, row, p, 'cpe-' + row.number);
-      else if (p.type === ParamType.UnsignedInt || p.type === ParamType.Int) v = freeKeyValue(tree, table, row, p, String(row.number));
-      else continue;
+      const numeric = p.type === ParamType.UnsignedInt || p.type === ParamType.Int;
+      if (!numeric && (p.type !== ParamType.String || p.enumeration !== null)) continue;
+      // "cpe-N" or N, moved on to "cpe-N-k" / the next free number when another row already
+      // holds it (a Controller may have chosen "cpe-3"); the rows are bounded: an array, no Set.
+      const wanted = numeric ? String(row.number) : 'cpe-' + row.number;
+      let v = wanted;
+      if (table !== undefined) {
+        const taken: string[] = [];
+        for (let r = 0; r < table.rows.length; r++) if (table.rows[r] !== row) taken.push(tree.read(table.rows[r]!, p));
+        for (let n = 1; taken.indexOf(v) >= 0; n++) v = numeric ? String(Number(wanted) + n) : wanted + '-' + n;
+      }
       if (tx === null) tree.storeValue(row, name, v);
       else tx.put(row, name, v);
     }

@@ -17,8 +17,9 @@ function description(ctx: DeviceContext): string { return ctx.board.identity.des
 function productClass(ctx: DeviceContext): string { return ctx.board.identity.productClass; }
 function serialNumber(ctx: DeviceContext): string { return ctx.serialNumber; }
 function hardwareVersion(ctx: DeviceContext): string { return ctx.board.identity.hardwareVersion; }
-function softwareVersion(ctx: DeviceContext): string { return ctx.softwareVersion; }
-function upTime(ctx: DeviceContext): string { return String(upTimeSeconds(ctx)); }
+/** Shared with LocalAgent.SoftwareVersion and LocalAgent.UpTime (local-agent.ts): one getter each. */
+export function softwareVersion(ctx: DeviceContext): string { return ctx.softwareVersion; }
+export function upTime(ctx: DeviceContext): string { return String(upTimeSeconds(ctx)); }
 
 /** Device.DeviceInfo.; the firmware images' parameters and table with `firmware` (D14). */
 export function deviceInfoObject(firmware: FirmwareObjects | null): ObjectNode {

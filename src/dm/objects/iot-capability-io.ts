@@ -45,27 +45,35 @@ function writeValue(model: DataModelApi, inst: ObjectInstance, value: string): C
   return { err: 0, message: '', output: null };
 }
 
-function toggle(model: DataModelApi, inv: CommandInvocation): CommandOutcome {
-  return writeValue(model, inv.target, paramValue(model, inv.target, 'Value') === 'true' ? 'false' : 'true');
-}
-
-function step(model: DataModelApi, inv: CommandInvocation, sign: number): CommandOutcome {
+/**
+ * Toggle(), StepUp() and StepDown(): one handler, told apart by the command's name.
+ * Toggle flips BinaryControl.Value; a step moves LevelControl.Value by StepValue, clamped
+ * to MinValue..MaxValue without failing (§BinaryControl, §LevelControl).
+ */
+function control(model: DataModelApi, inv: CommandInvocation): CommandOutcome {
+  const value = paramValue(model, inv.target, 'Value');
+  if (inv.command.name === 'Toggle()') return writeValue(model, inv.target, value === 'true' ? 'false' : 'true');
   const cap = model.context.board.capabilities[capabilityIndex(inv.target.path)];
   if (cap === undefined) return { err: DmError.CommandFailure, message: 'no such capability on this board', output: null };
   const min = cap.min ?? 0;
   const max = cap.max ?? 1;
-  const next = Number(paramValue(model, inv.target, 'Value')) + sign * Number(paramValue(model, inv.target, 'StepValue'));
+  const step = Number(paramValue(model, inv.target, 'StepValue'));
+  const next = Number(value) + (inv.command.name === 'StepUp()' ? step : -step);
   return writeValue(model, inv.target, formatLevel(cap, Math.min(max, Math.max(min, next))));
 }
 
-function stepUp(model: DataModelApi, inv: CommandInvocation): CommandOutcome { return step(model, inv, 1); }
-function stepDown(model: DataModelApi, inv: CommandInvocation): CommandOutcome { return step(model, inv, -1); }
-
-/** Creates missing rows (with their defaults) and drops rows past the board's capabilities. Returns true if it changed anything. */
-function reconcileRows(model: DataModel): boolean {
+/**
+ * Binds the IoTCapability rows of `model` (built with an IoTDeviceContext) to the board.
+ * Call once after createDataModel, before the agent starts. `onInput` runs after a
+ * watched digital input changed (a button press): poll the model and transmit.
+ * Returns 0, or 7005 when the model's watch bound is too small for the board's sensors.
+ */
+export function attachIoTCapabilities(model: DataModel, onInput: () => void): number {
   const table = model.tableAt(IOT_TABLE);
-  if (table === undefined) return false;
-  const caps = model.context.board.capabilities;
+  const ctx = model.context as IoTDeviceContext;
+  if (table === undefined || ctx.iot === undefined) return DmError.Ok;
+  const caps = ctx.board.capabilities;
+  // Creates missing rows (with their defaults) and drops rows past the board's capabilities.
   let changed = false;
   const old = table.rows.slice();
   for (let i = 0; i < old.length; i++) {
@@ -81,42 +89,24 @@ function reconcileRows(model: DataModel): boolean {
     const row = model.tree.insertRow(table, n);
     for (let k = 0; k < r.values.length; k++) model.tree.storeValue(row, r.values[k]![0], r.values[k]![1]);
     for (let k = 0; k < defaults.params.length; k++) {
-      const [path, value] = defaults.params[k]!;
+      const path = defaults.params[k]![0];
       if (!path.startsWith(r.path)) continue;
       const dot = path.lastIndexOf('.');
       const inst = model.instanceAt(path.slice(0, dot + 1));
-      if (inst !== undefined) model.tree.storeValue(inst, path.slice(dot + 1), value);
+      if (inst !== undefined) model.tree.storeValue(inst, path.slice(dot + 1), defaults.params[k]![1]);
     }
     changed = true;
   }
-  return changed;
-}
-
-/** Keeps only the sub-object named by the row's Class. */
-function pruneSubObjects(model: DataModel, row: ObjectInstance, cls: string): void {
-  const objects = row.node.objects;
-  for (let i = 0; i < objects.length; i++) if (objects[i]!.name !== cls) model.tree.removeChild(row, objects[i]!.name);
-}
-
-/**
- * Binds the IoTCapability rows of `model` (built with an IoTDeviceContext) to the board.
- * Call once after createDataModel, before the agent starts. `onInput` runs after a
- * watched digital input changed (a button press): poll the model and transmit.
- * Returns 0, or 7005 when the model's watch bound is too small for the board's sensors.
- */
-export function attachIoTCapabilities(model: DataModel, onInput: () => void): number {
-  const table = model.tableAt(IOT_TABLE);
-  const ctx = model.context as IoTDeviceContext;
-  if (table === undefined || ctx.iot === undefined) return DmError.Ok;
-  if (reconcileRows(model)) model.save();
-  const caps = ctx.board.capabilities;
+  if (changed) model.save();
   const io = ctx.iot.io;
   let result: number = DmError.Ok;
   for (let r = 0; r < table.rows.length; r++) {
     const row = table.rows[r]!;
     const i = row.number - 1;
     const cap = caps[i]!;
-    pruneSubObjects(model, row, cap.class);
+    // Keeps only the sub-object named by the row's Class.
+    const objects = row.node.objects;
+    for (let k = 0; k < objects.length; k++) if (objects[k]!.name !== cap.class) model.tree.removeChild(row, objects[k]!.name);
     const sub = row.child(cap.class);
     if (sub === undefined) continue;
     if (cap.class === 'BinaryControl' && io !== null) io.writeDigital(cap.pin, logical(cap, paramValue(model, sub, 'Value') === 'true'));
@@ -136,8 +126,8 @@ export function attachIoTCapabilities(model: DataModel, onInput: () => void): nu
       });
     }
   }
-  model.registerCommand(`${IOT_TABLE}{i}.BinaryControl.Toggle()`, toggle);
-  model.registerCommand(`${IOT_TABLE}{i}.LevelControl.StepUp()`, stepUp);
-  model.registerCommand(`${IOT_TABLE}{i}.LevelControl.StepDown()`, stepDown);
+  model.registerCommand(`${IOT_TABLE}{i}.BinaryControl.Toggle()`, control);
+  model.registerCommand(`${IOT_TABLE}{i}.LevelControl.StepUp()`, control);
+  model.registerCommand(`${IOT_TABLE}{i}.LevelControl.StepDown()`, control);
   return result;
 }

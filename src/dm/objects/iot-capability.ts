@@ -150,7 +150,13 @@ function setHighThreshold(ctx: DeviceContext, path: string, value: string): void
 
 /** LevelSensor.Value etc. computed from a pin: polled for ValueChange (iot-capability-io.ts). */
 export function sensorParams(node: ObjectNode): readonly ParamNode[] {
-  return node.params.filter((p) => p.getter !== null && p.name !== 'Type' && p.name !== 'Unit' && p.name !== 'LastChange');
+  const out: ParamNode[] = [];
+  const ps = node.params;
+  for (let i = 0; i < ps.length; i++) {
+    const n = ps[i]!.name;
+    if (ps[i]!.getter !== null && n !== 'Type' && n !== 'Unit' && n !== 'LastChange') out.push(ps[i]!);
+  }
+  return out;
 }
 
 // Declarations ----------------------------------------------------------------------
@@ -195,14 +201,21 @@ function subObject(cls: IoTCapabilityClass): ObjectNode {
  * of the classes `board` uses (in IOT_IMPLEMENTED order): the `extra` of createDeviceSchema.
  */
 export function iotCapabilityObjects(board: BoardDescription): (ObjectNode | ParamNode)[] {
-  const used = IOT_IMPLEMENTED.filter((cls) => board.capabilities.some((c) => c.class === cls));
+  // The sub-objects of the classes the board uses, in IOT_IMPLEMENTED order (loops: no arrow per test).
+  const used: ObjectNode[] = [];
+  const caps = board.capabilities;
+  for (let i = 0; i < IOT_IMPLEMENTED.length; i++) {
+    let k = 0;
+    while (k < caps.length && caps[k]!.class !== IOT_IMPLEMENTED[i]) k++;
+    if (k < caps.length) used.push(subObject(IOT_IMPLEMENTED[i]!));
+  }
   return [
     entries('IoTCapability'),
     table('IoTCapability', { keys: [['~Alias'], ['~Name']] }, [
       alias(),
       param('Name', T.String, W, { maxLength: 64 }),
       param('Class', T.String, R, { get: className, enumeration: IOT_CLASSES }),
-      used.map(subObject),
+      used,
     ]),
   ];
 }

@@ -5,11 +5,11 @@
  * Requests (R-OPR.0; never persisted: operations do not survive a reboot),
  * Certificates, ControllerTrust, and the Periodic! event (TransferComplete!: firmware-objects.ts).
  */
-import { upTimeSeconds } from '../context.ts';
 import { alias, command, entries, event, object, param, R, T, table, W } from '../schema-table.ts';
 import { ObjAccess, type DeviceContext, type ObjectNode } from '../schema.ts';
 import { controllerTable } from './controller.ts';
 import { controllerTrustObject } from './controller-trust.ts';
+import { softwareVersion, upTime } from './device-info.ts';
 import type { FirmwareObjects } from './firmware-objects.ts';
 import { protocolsOf, type MtpObjects } from './mtp-objects.ts';
 
@@ -18,75 +18,6 @@ export const MAX_SUBSCRIPTIONS = 16;
 const CONTROLLER = 'Device.LocalAgent.Controller.{i}.';
 
 function endpointId(ctx: DeviceContext): string { return ctx.endpointId; }
-function softwareVersion(ctx: DeviceContext): string { return ctx.softwareVersion; }
-function upTime(ctx: DeviceContext): string { return String(upTimeSeconds(ctx)); }
-
-/**
- * Up to four rows (plain CoAP, CoAP over DTLS, MQTT, the WebSocket listener), each with
- * the sub-object of every MTP the schema declares (mtp-objects.ts).
- */
-function mtpTable(mtps: readonly MtpObjects[], protocols: readonly string[]): ObjectNode {
-  const children: ObjectNode[] = [];
-  for (let i = 0; i < mtps.length; i++) children.push(mtps[i]!.localMtp());
-  return table('MTP', { access: ObjAccess.AddDelete, keys: [['~Alias']], maxEntries: 4 }, [
-    alias(),
-    param('Enable', T.Boolean, W),
-    param('Status', T.String, R, { enumeration: ['Up', 'Down', 'Error'], def: 'Down', volatile: true }),
-    param('Protocol', T.String, W, { enumeration: protocols, def: 'CoAP' }),
-    param('EnableMDNS', T.Boolean, W, { def: 'true' }),
-    children,
-  ]);
-}
-
-/**
- * Every row is stored, Persistent or not: at start-up the agent first delivers Boot! to the
- * subscriptions that were there before the restart and only then deletes the non-persistent
- * ones (TR-181 Persistent "removed whenever it is restarted"; TP-469 9.10 subscribes with
- * Persistent left false and still expects Boot!, as the reference agent sends it).
- */
-function subscriptionTable(): ObjectNode {
-  return table('Subscription', {
-    access: ObjAccess.AddDelete, keys: [['~Alias'], ['~Recipient', 'ID']], maxEntries: MAX_SUBSCRIPTIONS,
-  }, [
-    alias(),
-    param('Enable', T.Boolean, W),
-    param('Recipient', T.String, R, { ref: { strong: true, targetParent: CONTROLLER, cascade: true } }),
-    param('TriggerAction', T.String, W, { enumeration: ['Notify', 'Config', 'NotifyAndConfig'], def: 'Notify' }),
-    param('TriggerConfigSettings', T.String, W, { list: { maxItems: 16 } }),
-    param('ID', T.String, W, { minLength: 1, maxLength: 64 }),
-    param('CreationDate', T.DateTime, R),
-    param('NotifType', T.String, W, { enumeration: ['ValueChange', 'ObjectCreation', 'ObjectDeletion', 'OperationComplete', 'Event'], def: '' }),
-    param('ReferenceList', T.String, W, { list: true, maxLength: 256, immutable: true }),
-    param('Persistent', T.Boolean, W),
-    param('TimeToLive', T.UnsignedInt, W),
-    param('NotifRetry', T.Boolean, W),
-    param('NotifExpiration', T.UnsignedInt, W),
-  ]);
-}
-
-function requestTable(): ObjectNode {
-  return table('Request', { keys: [['Originator', 'Command', 'CommandKey'], ['~Alias']], volatile: true, maxEntries: 8 }, [
-    alias(),
-    param('Originator', T.String, R),
-    param('Command', T.String, R),
-    param('CommandKey', T.String, R),
-    param('Status', T.String, R, { enumeration: ['Requested', 'Active', 'Canceling', 'Canceled', 'Success', 'Error'], def: 'Requested' }),
-    command('Cancel()', false),
-  ]);
-}
-
-function certificateTable(): ObjectNode {
-  return table('Certificate', { keys: [['SerialNumber', 'Issuer'], ['~Alias']], maxEntries: 4 }, [
-    alias(),
-    param('Enable', T.Boolean, W),
-    param('SerialNumber', T.String, R, { maxLength: 64 }),
-    param('Issuer', T.String, R, { maxLength: 256 }),
-    command('Delete()', false),
-    command('GetFingerprint()', false, [
-      param('FingerprintAlgorithm', T.String, R, { enumeration: ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'], mandatory: true }),
-    ], [param('Fingerprint', T.HexBinary, R, { maxLength: 128 })]),
-  ]);
-}
 
 /**
  * Device.LocalAgent. with the MTPs `mtps` (the Protocol enumerations list exactly those)
@@ -94,6 +25,10 @@ function certificateTable(): ObjectNode {
  */
 export function localAgentObject(mtps: readonly MtpObjects[], firmware: FirmwareObjects | null): ObjectNode {
   const protocols = protocolsOf(mtps);
+  // MTP rows (plain CoAP, CoAP over DTLS, MQTT, the WebSocket listener), each with the
+  // sub-object of every MTP the schema declares (mtp-objects.ts).
+  const children: ObjectNode[] = [];
+  for (let i = 0; i < mtps.length; i++) children.push(mtps[i]!.localMtp());
   return object('LocalAgent', [
     param('EndpointID', T.String, R, { get: endpointId }),
     param('SoftwareVersion', T.String, R, { maxLength: 64, get: softwareVersion }),
@@ -109,11 +44,54 @@ export function localAgentObject(mtps: readonly MtpObjects[], firmware: Firmware
     entries('Certificate'),
     event('Periodic!'),
     firmware === null ? [] : firmware.transferComplete(),
-    mtpTable(mtps, protocols),
+    table('MTP', { access: ObjAccess.AddDelete, keys: [['~Alias']], maxEntries: 4 }, [
+      alias(),
+      param('Enable', T.Boolean, W),
+      param('Status', T.String, R, { enumeration: ['Up', 'Down', 'Error'], def: 'Down', volatile: true }),
+      param('Protocol', T.String, W, { enumeration: protocols, def: 'CoAP' }),
+      param('EnableMDNS', T.Boolean, W, { def: 'true' }),
+      children,
+    ]),
     controllerTable(mtps, protocols, firmware),
-    subscriptionTable(),
-    requestTable(),
-    certificateTable(),
+    // Every Subscription row is stored, Persistent or not: at start-up the agent first delivers
+    // Boot! to the subscriptions that were there before the restart and only then deletes the
+    // non-persistent ones (TR-181 Persistent "removed whenever it is restarted"; TP-469 9.10
+    // subscribes with Persistent left false and still expects Boot!, as the reference agent sends it).
+    table('Subscription', {
+      access: ObjAccess.AddDelete, keys: [['~Alias'], ['~Recipient', 'ID']], maxEntries: MAX_SUBSCRIPTIONS,
+    }, [
+      alias(),
+      param('Enable', T.Boolean, W),
+      param('Recipient', T.String, R, { ref: { strong: true, targetParent: CONTROLLER, cascade: true } }),
+      param('TriggerAction', T.String, W, { enumeration: ['Notify', 'Config', 'NotifyAndConfig'], def: 'Notify' }),
+      param('TriggerConfigSettings', T.String, W, { list: { maxItems: 16 } }),
+      param('ID', T.String, W, { minLength: 1, maxLength: 64 }),
+      param('CreationDate', T.DateTime, R),
+      param('NotifType', T.String, W, { enumeration: ['ValueChange', 'ObjectCreation', 'ObjectDeletion', 'OperationComplete', 'Event'], def: '' }),
+      param('ReferenceList', T.String, W, { list: true, maxLength: 256, immutable: true }),
+      param('Persistent', T.Boolean, W),
+      param('TimeToLive', T.UnsignedInt, W),
+      param('NotifRetry', T.Boolean, W),
+      param('NotifExpiration', T.UnsignedInt, W),
+    ]),
+    table('Request', { keys: [['Originator', 'Command', 'CommandKey'], ['~Alias']], volatile: true, maxEntries: 8 }, [
+      alias(),
+      param('Originator', T.String, R),
+      param('Command', T.String, R),
+      param('CommandKey', T.String, R),
+      param('Status', T.String, R, { enumeration: ['Requested', 'Active', 'Canceling', 'Canceled', 'Success', 'Error'], def: 'Requested' }),
+      command('Cancel()', false),
+    ]),
+    table('Certificate', { keys: [['SerialNumber', 'Issuer'], ['~Alias']], maxEntries: 4 }, [
+      alias(),
+      param('Enable', T.Boolean, W),
+      param('SerialNumber', T.String, R, { maxLength: 64 }),
+      param('Issuer', T.String, R, { maxLength: 256 }),
+      command('Delete()', false),
+      command('GetFingerprint()', false, [
+        param('FingerprintAlgorithm', T.String, R, { enumeration: ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'], mandatory: true }),
+      ], [param('Fingerprint', T.HexBinary, R, { maxLength: 128 })]),
+    ]),
     controllerTrustObject(),
   ]);
 }

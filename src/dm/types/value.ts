@@ -19,18 +19,6 @@ const INT64_MIN = '-9223372036854775808';
 const INT64_MAX = '9223372036854775807';
 const UINT64_MAX = '18446744073709551615';
 
-/** "[+-]?digits" → "-123"/"123" without leading zeros, or null. */
-function canonicalInteger(s: string): string | null {
-  let i = 0;
-  let neg = false;
-  if (s.length > 0 && (s[0] === '+' || s[0] === '-')) { neg = s[0] === '-'; i = 1; }
-  if (i >= s.length) return null;
-  for (let j = i; j < s.length; j++) if (!isDigit(s.charCodeAt(j))) return null;
-  while (i < s.length - 1 && s[i] === '0') i++;
-  const digits = s.slice(i);
-  return neg && digits !== '0' ? '-' + digits : digits;
-}
-
 /** Compares two canonical integers. */
 function compareIntegers(a: string, b: string): number {
   const na = a[0] === '-';
@@ -59,6 +47,12 @@ function splitDecimal(s: string): [boolean, string, string] | null {
   const intPart = ip.slice(a) || '0';
   const frac = fp.slice(0, b);
   return [neg && (intPart !== '0' || frac !== ''), intPart, frac];
+}
+
+/** "[+-]?digits" → "-123"/"123" without leading zeros, or null (a decimal without a fraction part). */
+function canonicalInteger(s: string): string | null {
+  const d = s.indexOf('.') < 0 ? splitDecimal(s) : null;
+  return d === null ? null : d[0] ? '-' + d[1] : d[1];
 }
 
 function isBase64(s: string): number {
@@ -184,28 +178,29 @@ export function splitList(s: string): string[] {
 function checkItem(p: ParamNode, s: string): { err: number; value: string; message: string } {
   const v = canonicalValue(p.type, s);
   if (v === null) return { err: DmError.InvalidType, value: s, message: `"${s}" is not a valid ${typeName(p.type)}` };
+  // The first facet the value breaks (7012), "" when none.
+  let why = '';
   if (p.type === ParamType.String || p.type === ParamType.Base64 || p.type === ParamType.HexBinary) {
     const len = p.type === ParamType.String ? v.length : p.type === ParamType.HexBinary ? v.length / 2 : isBase64(v);
-    if (p.maxLength > 0 && len > p.maxLength) return { err: DmError.InvalidValue, value: v, message: `longer than ${p.maxLength}` };
-    if (len < p.minLength) return { err: DmError.InvalidValue, value: v, message: `shorter than ${p.minLength}` };
+    if (p.maxLength > 0 && len > p.maxLength) why = `longer than ${p.maxLength}`;
+    else if (len < p.minLength) why = `shorter than ${p.minLength}`;
   }
-  if (p.enumeration !== null && p.enumeration.indexOf(v) < 0) {
-    return { err: DmError.InvalidValue, value: v, message: `"${v}" is not one of ${p.enumeration.join(', ')}` };
-  }
-  if (p.patterns !== null) {
+  if (why === '' && p.enumeration !== null && p.enumeration.indexOf(v) < 0) why = `"${v}" is not one of ${p.enumeration.join(', ')}`;
+  if (why === '' && p.patterns !== null) {
     // Write path only (Set/Add), never per packet: a RegExp here is acceptable (STYLE rule: no regex on hot paths).
     // A capturing group, not `(?:…)`: Espruino 2v29's RegExp matches nothing with one (every Alias was refused there).
     let i = 0;
     while (i < p.patterns.length && !new RegExp('^(' + p.patterns[i] + ')$').test(v)) i++;
-    if (i === p.patterns.length) return { err: DmError.InvalidValue, value: v, message: `"${v}" does not match the pattern` };
+    if (i === p.patterns.length) why = `"${v}" does not match the pattern`;
   }
-  if (p.rangeMin !== '' && !(compareValues(p.type, v, p.rangeMin) >= 0)) return { err: DmError.InvalidValue, value: v, message: `below ${p.rangeMin}` };
-  if (p.rangeMax !== '' && !(compareValues(p.type, v, p.rangeMax) <= 0)) return { err: DmError.InvalidValue, value: v, message: `above ${p.rangeMax}` };
-  return { err: 0, value: v, message: '' };
+  if (why === '' && p.rangeMin !== '' && !(compareValues(p.type, v, p.rangeMin) >= 0)) why = `below ${p.rangeMin}`;
+  if (why === '' && p.rangeMax !== '' && !(compareValues(p.type, v, p.rangeMax) <= 0)) why = `above ${p.rangeMax}`;
+  return { err: why === '' ? 0 : DmError.InvalidValue, value: v, message: why };
 }
 
 export function typeName(t: ParamType): string {
-  return ['', 'base64', 'boolean', 'dateTime', 'decimal', 'hexBinary', 'int', 'long', 'string', 'unsignedInt', 'unsignedLong'][t]!;
+  // One string rather than an array literal built at every call (ParamType order: 1 = base64).
+  return ' base64 boolean dateTime decimal hexBinary int long string unsignedInt unsignedLong'.split(' ')[t] ?? '';
 }
 
 /**
