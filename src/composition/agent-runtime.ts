@@ -63,8 +63,13 @@ class EndpointEvents implements CoapEndpointOptions {
 
   onEvent(e: UspCoapEvent): void { this.rt.onCoapEvent(e, this.secure); }
   onReady(port: number): void { this.rt.endpointReady(this.secure, port); }
-  onError(message: string): void { this.rt.onSocketError(message); }
-  onWriteError(address: string, port: number, message: string): void { this.rt.onWriteError(address, port, message); }
+  onError(message: string): void {
+    this.platform.log.error(`CoAP socket: ${message}`);
+    this.rt.c.onError?.(message);
+  }
+
+  /** One destination could not be reached; its Records end as Unreachable (issue #16: never fatal). */
+  onWriteError(address: string, port: number, message: string): void { this.rt.sendLog.warn(`cannot send to ${address}:${port}: ${message}`); }
 }
 
 /** The same for the coaps endpoint, with its credentials. */
@@ -96,22 +101,24 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
   private readonly secureNotifies = new Map<number, number>();
   private ep: CoapEndpointHandle | null = null;
   private sep: CoapsEndpointHandle | null = null;
-  private coapsUriText = '';
+  /** Our coaps:// URI ('' without coaps or until ready): a field, not a getter (HostAgent). */
+  coapsUri = '';
   /** Sockets still to bind; the agent starts once none is left and both endpoints exist. */
   private waitingSockets: number;
   private constructed = false;
   private started = false;
   protected mqtt: MqttMtp | null = null;
   protected ws: WebSocketMtp | null = null;
-  private uriText = '';
+  /** Our coap:// URI ('' until ready). */
+  uri = '';
   private readonly timer: DeadlineTimer;
   private closed = false;
   private pumping = false;
   // Issue #16: one burst must not write hundreds of lines; each kind is limited on its own.
   protected readonly dropLog: LogLimiter;
-  protected readonly sendLog: LogLimiter;
+  readonly sendLog: LogLimiter;
 
-  constructor(protected readonly c: HostAgentConfig, p: AgentRuntimeParts) {
+  constructor(readonly c: HostAgentConfig, p: AgentRuntimeParts) {
     const platform = c.platform;
     this.platform = platform;
     this.agent = p.agent;
@@ -234,9 +241,10 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
   /** An endpoint's socket is bound: its URI is known. */
   endpointReady(secure: boolean, port: number): void {
     const c = this.c;
-    if (secure) this.coapsUriText = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-    else this.uriText = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-    this.socketReady();
+    if (secure) this.coapsUri = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+    else this.uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+    this.waitingSockets--;
+    this.ready();
   }
 
   /** A CoAP event of the plain (`fromCoaps` false) or the coaps endpoint. */
@@ -265,22 +273,6 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
     this.pump();
   }
 
-  onSocketError(message: string): void {
-    this.platform.log.error(`CoAP socket: ${message}`);
-    this.c.onError?.(message);
-  }
-
-  /** One destination could not be reached; its Records end as Unreachable (issue #16: never fatal). */
-  onWriteError(address: string, port: number, message: string): void {
-    this.sendLog.warn(`cannot send to ${address}:${port}: ${message}`);
-  }
-
-  /** A socket is bound. */
-  private socketReady(): void {
-    this.waitingSockets--;
-    this.ready();
-  }
-
   /**
    * Every socket is bound and both endpoint handles exist: the agent starts, once.
    * Moddable binds UDP synchronously, inside startCoapEndpoint, before `ep` is assigned:
@@ -296,15 +288,13 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
     this.firmware?.start(platform.now());
     this.startMtps();
     this.pump();
-    this.c.onReady?.(this.uriText !== '' ? this.uriText : this.coapsUriText);
+    this.c.onReady?.(this.uri !== '' ? this.uri : this.coapsUri);
   }
 
   /** The agent has started: MtpRuntime starts MQTT and WebSocket here, before the first pump (Boot! may go over them). */
   protected startMtps(): void {}
 
-  get uri(): string { return this.uriText; }
   get port(): number { return this.ep?.port ?? 0; }
-  get coapsUri(): string { return this.coapsUriText; }
   get coapsPort(): number { return this.sep?.port ?? 0; }
   get wsPort(): number { return this.ws?.port ?? 0; }
 
