@@ -36,15 +36,15 @@ import type { BoardDescription } from '../platform/board.ts';
 import type { Platform } from '../platform/types.ts';
 import { provisionCoapMtps, runningCoapMtps, type HostCoapsConfig } from '../mtp/coap/provision.ts';
 import { OptionDefaults } from '../mtp/option-defaults.ts';
-import { read } from '../mtp/controller-rows.ts';
 import { provisionControllers, type ControllerAddress } from '../mtp/coap/controllers.ts';
 import type { MqttMtpModule, OpenMqttTransport } from '../mtp/mqtt/mtp.ts';
-import { disableMqtt, type MqttBrokerSettings, type MqttRows } from '../mtp/mqtt/provision.ts';
+import type { MqttBrokerSettings } from '../mtp/mqtt/provision.ts';
 import type { FirmwareService, ImageHeader } from '../firmware/index.ts';
 import type { FirmwareSlots, HashFactory, OpenDownloadStream } from '../platform/firmware.ts';
-import type { WebSocketMtpModule, WebSocketRows, WebSocketSettings } from '../mtp/websocket/index.ts';
+import type { WebSocketMtpModule, WebSocketSettings } from '../mtp/websocket/index.ts';
 import type { StreamPort, StreamTlsOptions } from '../platform/stream.ts';
 import { AgentRuntime } from './agent-runtime.ts';
+import { isWsController, MtpRuntime } from './mtp-runtime.ts';
 
 /**
  * Limits for RFC 7228 Class 2 devices (≈ 50 KiB RAM: ESP32 with Moddable): one or two
@@ -170,7 +170,18 @@ export interface HostAgent {
   close(): void;
 }
 
+/** The data model, the agent and every MTP the config injects: CoAP, coaps, MQTT, WebSocket. */
 export function startHostAgent(c: HostAgentConfig): HostAgent {
+  return startCoapAgent(c, MtpRuntime);
+}
+
+/**
+ * startHostAgent without the MQTT and WebSocket side (composition/mtp-runtime.ts): the
+ * entry of a build that injects neither and whose schema declares neither (the Moddable
+ * coaps build, src/main/xs-coaps.ts, exports it as startHostAgent) links none of that code.
+ * `mqtt` and `websocket` are then not run, and no Device.MQTT. row is disabled.
+ */
+export function startCoapAgent(c: HostAgentConfig, Runtime: typeof AgentRuntime & { provision?: typeof MtpRuntime.provision } = AgentRuntime): HostAgent {
   const { platform } = c;
   const log = platform.log;
   const maxRecordBytes = c.maxRecordBytes ?? 65536;
@@ -190,8 +201,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   });
   // The options are factory defaults: what a Controller configured in these rows stays (mtp/option-defaults.ts).
   const defaults = new OptionDefaults(platform.storage);
-  const isWs = (a: { uri: string }): boolean => a.uri.startsWith('ws://') || a.uri.startsWith('wss://');
-  const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:') && !isWs(a)), defaults);
+  const why = provisionControllers(model, c.controllers.filter((a) => !a.uri.startsWith('mqtt:') && !isWsController(a)), defaults);
   if (why !== '') log.error(`controllers not provisioned: ${why}`);
   const mtpWhy = provisionCoapMtps(model, { plain: c.plainCoap !== false ? c.coapPort : null, path: c.coapPath, coaps: c.coaps }, defaults);
   if (mtpWhy !== '') log.error(`CoAP MTP rows not provisioned: ${mtpWhy}`);
@@ -199,26 +209,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
   const plainCoap = c.plainCoap !== false && running.plain;
   const coaps = running.coaps ? c.coaps : undefined;
   if (plainCoap !== (c.plainCoap !== false) || coaps !== c.coaps) log.warn('a CoAP MTP a Controller disabled (LocalAgent.MTP.{i}.Enable) is not started');
-  let mqttRows: MqttRows | null = null;
-  if (c.mqtt !== undefined) {
-    const rows = c.mqtt.mtp.provision(model, c.mqtt.broker, defaults);
-    const mqttControllers = c.controllers.filter((a) => a.uri.startsWith('mqtt:')).map((a) => ({ endpointId: a.endpointId, topic: a.uri.slice(5) }));
-    const bad = typeof rows === 'string' ? rows : c.mqtt.mtp.provisionControllers(model, mqttControllers, rows.mtp, defaults);
-    if (bad !== '') log.error(`MQTT MTP not provisioned: ${bad}`);
-    if (typeof rows !== 'string') {
-      if (read(model, rows.client, 'Enable') === 'true' && read(model, rows.mtp, 'Enable') === 'true') mqttRows = rows;
-      else log.warn(`the MQTT MTP is disabled in the data model (${rows.client.path}Enable / ${rows.mtp.path}Enable): not started`);
-    }
-  } else {
-    const off = disableMqtt(model, defaults);
-    if (off !== '') log.error(`MQTT rows not disabled: ${off}`);
-  }
-  let wsRows: WebSocketRows | null = null;
-  if (c.websocket !== undefined) {
-    const rows = c.websocket.mtp.provision(model, defaults, { ...c.websocket.settings, controllers: c.controllers.filter(isWs) });
-    if (typeof rows === 'string') log.error(`WebSocket MTP not provisioned: ${rows}`);
-    else wsRows = rows;
-  }
+  const rows = Runtime.provision?.(c, model, defaults, log);
   defaults.save(model);
   const random = new Uint32Array(1);
   const randomBytes = new Uint8Array(random.buffer);
@@ -229,9 +220,7 @@ export function startHostAgent(c: HostAgentConfig): HostAgent {
     ...(c.device !== undefined ? { device: c.device } : {}),
     ...(fwSlots !== undefined ? { firmwareUpdated: fwSlots.updated } : {}),
   });
-  const runtime = new AgentRuntime(c, {
-    agent, model, maxRecordBytes, plainCoap, coaps, mqttRows, wsRows,
-  });
+  const runtime = new Runtime(c, { agent, model, maxRecordBytes, plainCoap, coaps, ...rows });
   if (c.firmware !== undefined) {
     const fw = c.firmware;
     runtime.firmware = new fw.service({

@@ -10,7 +10,7 @@
  * an agent with coaps; docs/device.md#figures-in-the-simulator). The few closures left are
  * callbacks the sockets and the core keep.
  */
-import { DeliveryOutcome, type Agent, type MtpOrigin } from '../agent/index.ts';
+import { DeliveryOutcome, type Agent, type MtpOrigin, type Transmit } from '../agent/index.ts';
 import { attachIoTCapabilities, type DataModel } from '../dm/index.ts';
 import { SendOutcome, type UspCoapEvent } from '../mtp/coap/binding.ts';
 import { startCoapEndpoint, type CoapEndpointHandle, type CoapEndpointOptions } from '../mtp/coap/endpoint.ts';
@@ -23,7 +23,6 @@ import { LogLimiter } from '../platform/log-limiter.ts';
 import { controllerUri } from '../mtp/coap/controllers.ts';
 import { parseCoapUri } from '../mtp/coap/uri.ts';
 import type { MqttMtp } from '../mtp/mqtt/mtp.ts';
-import { controllerMtpProtocol } from '../mtp/controller-rows.ts';
 import type { MqttRows } from '../mtp/mqtt/provision.ts';
 import type { FirmwareService } from '../firmware/index.ts';
 import type { WebSocketMtp, WebSocketRows } from '../mtp/websocket/index.ts';
@@ -43,8 +42,9 @@ export interface AgentRuntimeParts {
   readonly maxRecordBytes: number;
   readonly plainCoap: boolean;
   readonly coaps: HostCoapsConfig | undefined;
-  readonly mqttRows: MqttRows | null;
-  readonly wsRows: WebSocketRows | null;
+  /** The MQTT and WebSocket MTP rows to run (MtpRuntime, composition/mtp-runtime.ts; absent: none). */
+  readonly mqttRows?: MqttRows | null;
+  readonly wsRows?: WebSocketRows | null;
 }
 
 /** A CoAP endpoint's options and its callbacks into the runtime: one object, not four closures (XS RAM). */
@@ -63,8 +63,13 @@ class EndpointEvents implements CoapEndpointOptions {
 
   onEvent(e: UspCoapEvent): void { this.rt.onCoapEvent(e, this.secure); }
   onReady(port: number): void { this.rt.endpointReady(this.secure, port); }
-  onError(message: string): void { this.rt.onSocketError(message); }
-  onWriteError(address: string, port: number, message: string): void { this.rt.onWriteError(address, port, message); }
+  onError(message: string): void {
+    this.platform.log.error(`CoAP socket: ${message}`);
+    this.rt.c.onError?.(message);
+  }
+
+  /** One destination could not be reached; its Records end as Unreachable (issue #16: never fatal). */
+  onWriteError(address: string, port: number, message: string): void { this.rt.sendLog.warn(`cannot send to ${address}:${port}: ${message}`); }
 }
 
 /** The same for the coaps endpoint, with its credentials. */
@@ -77,38 +82,43 @@ class SecureEndpointEvents extends EndpointEvents implements CoapsEndpointOption
   }
 }
 
+/**
+ * The CoAP and coaps part, all the Moddable coaps build links (startCoapAgent). MtpRuntime
+ * (composition/mtp-runtime.ts) adds MQTT and WebSocket through startMtps, respond and
+ * sendNotify; `mqtt` and `ws` stay here so that pump and close serve both.
+ */
 export class AgentRuntime implements HostAgent, DeadlineListener {
   readonly agent: Agent;
   readonly model: DataModel;
   firmware: FirmwareService | null = null;
-  private readonly platform: Platform;
-  private readonly maxRecordBytes: number;
+  protected readonly platform: Platform;
+  protected readonly maxRecordBytes: number;
   private readonly plainCoap: boolean;
   private readonly coaps: HostCoapsConfig | undefined;
-  private readonly mqttRows: MqttRows | null;
-  private readonly wsRows: WebSocketRows | null;
   /** CoAP send handle → agent Notify handle. */
   private readonly notifies = new Map<number, number>();
   /** coaps send handle → agent Notify handle (the two bindings number their sends apart). */
   private readonly secureNotifies = new Map<number, number>();
   private ep: CoapEndpointHandle | null = null;
   private sep: CoapsEndpointHandle | null = null;
-  private coapsUriText = '';
+  /** Our coaps:// URI ('' without coaps or until ready): a field, not a getter (HostAgent). */
+  coapsUri = '';
   /** Sockets still to bind; the agent starts once none is left and both endpoints exist. */
   private waitingSockets: number;
   private constructed = false;
   private started = false;
-  private mqtt: MqttMtp | null = null;
-  private ws: WebSocketMtp | null = null;
-  private uriText = '';
+  protected mqtt: MqttMtp | null = null;
+  protected ws: WebSocketMtp | null = null;
+  /** Our coap:// URI ('' until ready). */
+  uri = '';
   private readonly timer: DeadlineTimer;
   private closed = false;
   private pumping = false;
   // Issue #16: one burst must not write hundreds of lines; each kind is limited on its own.
-  private readonly dropLog: LogLimiter;
-  private readonly sendLog: LogLimiter;
+  protected readonly dropLog: LogLimiter;
+  readonly sendLog: LogLimiter;
 
-  constructor(private readonly c: HostAgentConfig, p: AgentRuntimeParts) {
+  constructor(readonly c: HostAgentConfig, p: AgentRuntimeParts) {
     const platform = c.platform;
     this.platform = platform;
     this.agent = p.agent;
@@ -116,8 +126,6 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
     this.maxRecordBytes = p.maxRecordBytes;
     this.plainCoap = p.plainCoap;
     this.coaps = p.coaps;
-    this.mqttRows = p.mqttRows;
-    this.wsRows = p.wsRows;
     this.waitingSockets = (p.plainCoap ? 1 : 0) + (p.coaps !== undefined ? 1 : 0);
     this.timer = createDeadlineTimer(platform, this);
     // platform.now is called unbound (Platform contract): no clock closure kept.
@@ -190,49 +198,31 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
     return u !== null && u.host.toLowerCase() === host.toLowerCase();
   }
 
-  private sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
-    const { agent, ws, mqtt } = this;
-    // An open WebSocket session with the Controller first (it may be one the Controller opened on our listener).
-    const protocol = ws !== null && ws.hasSession(endpointId) ? 'WebSocket' : controllerMtpProtocol(this.model, endpointId);
-    if (protocol === 'WebSocket') {
-      // Queued on the Controller's TCP session: delivered as far as the MTP can tell; the NotifyResp decides the retry (R-NOT.1).
-      const err = ws === null ? -1 : ws.sendNotify(endpointId, bytes);
-      if (err !== 0) this.platform.log.debug(`notify to ${endpointId} not sent over WebSocket (error ${err})`);
-      agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
-      return;
-    }
-    if (protocol === 'MQTT') {
-      // QoS 1 PUBLISH accepted (queued while offline): the NotifyResp decides the retry (R-NOT.1).
-      const err = mqtt === null ? -1 : mqtt.sendNotify(endpointId, bytes);
-      if (err !== 0) this.sendLog.debug(`notify to ${endpointId} not sent over MQTT (error ${err})`);
-      agent.handleDelivery(handle, err === 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Failure, now);
-      return;
-    }
+  /** A Notify to its Controller's CoAP MTP; its delivery comes back as the send's outcome (onCoapEvent). */
+  protected sendNotify(now: number, endpointId: string, bytes: Uint8Array, handle: number): void {
     const to = controllerUri(this.model, endpointId);
     const h = to === null ? -1 : this.sendCoap(to, bytes, endpointId);
     if (h > 0) { (to!.startsWith('coaps:') ? this.secureNotifies : this.notifies).set(h, handle); return; }
     this.sendLog.debug(`notify to ${endpointId} not sent (${to === null ? 'no CoAP MTP configured' : `send error ${h}`})`);
-    agent.handleDelivery(handle, DeliveryOutcome.Failure, now);
+    this.agent.handleDelivery(handle, DeliveryOutcome.Failure, now);
+  }
+
+  /** A response, to the CoAP reply-to of the Record it answers (R-COAP.2a). */
+  protected respond(t: Transmit): void {
+    const h = this.sendCoap(String(t.origin!.reply), t.bytes, t.endpointId);
+    if (h < 0) this.dropLog.warn(`response to ${t.endpointId} at ${String(t.origin!.reply)} not sent (send error ${h})`);
   }
 
   pump(): void {
     if (this.pumping || this.closed) return;
-    const { c, agent } = this;
+    const agent = this.agent;
     this.pumping = true;
     try {
       const now = this.platform.now();
       this.firmware?.checkHealth(now);
       for (let t = agent.pollTransmit(now); t !== null; t = agent.pollTransmit(now)) {
-        if (t.origin !== null && c.websocket !== undefined && c.websocket.mtp.isReply(t.origin.reply)) {
-          const err = this.ws === null ? -1 : this.ws.sendResponse(t.origin.reply, t.endpointId, t.bytes);
-          if (err !== 0) this.platform.log.warn(`response to ${t.endpointId} over WebSocket not sent (error ${err})`);
-        } else if (t.origin !== null && c.mqtt !== undefined && c.mqtt.mtp.isReply(t.origin.reply)) {
-          const err = this.mqtt === null ? -1 : this.mqtt.sendResponse(t.origin.reply, t.endpointId, t.bytes);
-          if (err !== 0) this.dropLog.warn(`response to ${t.endpointId} over MQTT not sent (error ${err})`);
-        } else if (t.origin !== null) {
-          const h = this.sendCoap(String(t.origin.reply), t.bytes, t.endpointId);
-          if (h < 0) this.dropLog.warn(`response to ${t.endpointId} at ${String(t.origin.reply)} not sent (send error ${h})`);
-        } else this.sendNotify(now, t.endpointId, t.bytes, t.handle);
+        if (t.origin !== null) this.respond(t);
+        else this.sendNotify(now, t.endpointId, t.bytes, t.handle);
       }
     } finally {
       this.pumping = false;
@@ -251,9 +241,10 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
   /** An endpoint's socket is bound: its URI is known. */
   endpointReady(secure: boolean, port: number): void {
     const c = this.c;
-    if (secure) this.coapsUriText = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-    else this.uriText = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
-    this.socketReady();
+    if (secure) this.coapsUri = `coaps://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+    else this.uri = `coap://${advertisedHost(c.host, c.advertiseHost)}:${port}${c.coapPath}`;
+    this.waitingSockets--;
+    this.ready();
   }
 
   /** A CoAP event of the plain (`fromCoaps` false) or the coaps endpoint. */
@@ -282,22 +273,6 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
     this.pump();
   }
 
-  onSocketError(message: string): void {
-    this.platform.log.error(`CoAP socket: ${message}`);
-    this.c.onError?.(message);
-  }
-
-  /** One destination could not be reached; its Records end as Unreachable (issue #16: never fatal). */
-  onWriteError(address: string, port: number, message: string): void {
-    this.sendLog.warn(`cannot send to ${address}:${port}: ${message}`);
-  }
-
-  /** A socket is bound. */
-  private socketReady(): void {
-    this.waitingSockets--;
-    this.ready();
-  }
-
   /**
    * Every socket is bound and both endpoint handles exist: the agent starts, once.
    * Moddable binds UDP synchronously, inside startCoapEndpoint, before `ep` is assigned:
@@ -306,33 +281,20 @@ export class AgentRuntime implements HostAgent, DeadlineListener {
    */
   private ready(): void {
     if (this.waitingSockets > 0 || !this.constructed || this.started || this.closed) return;
-    const { c, platform, agent, model } = this;
+    const platform = this.platform;
     this.started = true;
     if (this.plainCoap) platform.log.warn('CoAP without DTLS (NoSec): for development and trusted LANs only (D3)');
-    agent.start(platform.now());
+    this.agent.start(platform.now());
     this.firmware?.start(platform.now());
-    const maxRecordBytes = this.maxRecordBytes;
-    if (this.mqttRows !== null && c.mqtt !== undefined) {
-      this.mqtt = c.mqtt.mtp.start({
-        platform, agent, model, endpointId: c.endpointId, rows: this.mqttRows, caPem: c.mqtt.caPem, openTransport: c.mqtt.openTransport, maxRecordBytes,
-        onService: () => this.pump(), onUp: (topic) => { this.pump(); c.onMqttUp?.(topic); },
-      });
-    }
-    if (this.wsRows !== null && c.websocket !== undefined) {
-      this.ws = c.websocket.mtp.start({
-        platform, streams: c.websocket.streams, agent, model, endpointId: c.endpointId, rows: this.wsRows, maxRecordBytes,
-        validateRecord: (buf, start, end) => agent.acceptsRecord(buf, start, end),
-        address: c.host, tls: c.websocket.tls, maxSessions: c.websocket.maxSessions,
-        onService: () => this.pump(), onListening: (p) => c.onWebSocketListening?.(p), onUp: (eid) => { this.pump(); c.onWebSocketUp?.(eid); },
-      });
-    }
+    this.startMtps();
     this.pump();
-    c.onReady?.(this.uriText !== '' ? this.uriText : this.coapsUriText);
+    this.c.onReady?.(this.uri !== '' ? this.uri : this.coapsUri);
   }
 
-  get uri(): string { return this.uriText; }
+  /** The agent has started: MtpRuntime starts MQTT and WebSocket here, before the first pump (Boot! may go over them). */
+  protected startMtps(): void {}
+
   get port(): number { return this.ep?.port ?? 0; }
-  get coapsUri(): string { return this.coapsUriText; }
   get coapsPort(): number { return this.sep?.port ?? 0; }
   get wsPort(): number { return this.ws?.port ?? 0; }
 

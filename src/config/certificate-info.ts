@@ -8,17 +8,11 @@ import { children, readTlv, type Tlv } from '../dtls/der.ts';
 import { readUtf8 } from '../encoding/utf8.ts';
 import type { AgentCertificateInfo } from '../mtp/coap/provision.ts';
 
-/** id-at-* (2.5.4.x) short names, RFC 4514 §3. */
-const ATTRIBUTE_NAMES = new Map<number, string>([[3, 'CN'], [6, 'C'], [7, 'L'], [8, 'ST'], [10, 'O'], [11, 'OU']]);
-
-function hexByte(b: number): string {
-  return (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
-}
-
 function oidText(der: Uint8Array, t: Tlv): string {
   if (t.end - t.start === 3 && der[t.start] === 0x55 && der[t.start + 1] === 0x04) {
-    const name = ATTRIBUTE_NAMES.get(der[t.start + 2]!);
-    if (name !== undefined) return name;
+    // id-at-* (2.5.4.x) short names, RFC 4514 §3, by x (a string, not a table kept in flash and RAM).
+    const name = ',,,CN,,,C,L,ST,,O,OU'.split(',')[der[t.start + 2]!];
+    if (name) return name;
   }
   const parts: number[] = [Math.floor(der[t.start]! / 40), der[t.start]! % 40];
   let v = 0;
@@ -34,9 +28,10 @@ function nameText(der: Uint8Array, name: Tlv): string | undefined {
   const rdns = children(der, name, 16);
   if (rdns === undefined) return undefined;
   const out: string[] = [];
-  for (const rdn of rdns) {
-    for (const atv of children(der, rdn, 4) ?? []) {
-      const kids = children(der, atv, 2);
+  for (let r = 0; r < rdns.length; r++) {
+    const atvs = children(der, rdns[r]!, 4) ?? [];
+    for (let a = 0; a < atvs.length; a++) {
+      const kids = children(der, atvs[a]!, 2);
       if (kids === undefined || kids.length !== 2 || kids[0]!.tag !== 0x06) return undefined;
       const value = readUtf8(der, kids[1]!.start, kids[1]!.end);
       if (value === undefined) return undefined;
@@ -57,7 +52,7 @@ export function certificateInfoOf(der: Uint8Array): AgentCertificateInfo | undef
   let s = serial.start;
   if (der[s] === 0 && serial.end - s > 1) s++; // the sign byte openssl does not print
   const hex: string[] = [];
-  for (let k = s; k < serial.end; k++) hex.push(hexByte(der[k]!));
+  for (let k = s; k < serial.end; k++) hex.push((der[k]! < 16 ? '0' : '') + der[k]!.toString(16).toUpperCase());
   const issuerText = nameText(der, issuer);
   return issuerText === undefined ? undefined : { serialNumber: hex.join(':'), issuer: issuerText };
 }

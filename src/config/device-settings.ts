@@ -128,7 +128,9 @@ export function parseDeviceSettings(config: Config, endpointId: string, certific
   const psk = pskText === undefined ? undefined : parseDevicePsk(pskText, 'psk');
   if (typeof psk === 'string') return psk;
   const controllerPsks: (DevicePsk & { endpointId: string })[] = [];
-  for (const v of list(text(config, 'pskFor'))) {
+  const pskFor = list(text(config, 'pskFor'));
+  for (let i = 0; i < pskFor.length; i++) {
+    const v = pskFor[i]!;
     const eq = v.indexOf('=');
     const eid = v.slice(0, eq);
     if (eq <= 0 || validateEndpointId(eid) !== EndpointIdError.Ok) return `pskFor expects <endpointId>=<identity>:<hexkey>, got "${v}"`;
@@ -142,8 +144,9 @@ export function parseDeviceSettings(config: Config, endpointId: string, certific
   if (typeof coapsPort === 'string') return coapsPort;
   if (secure && plainCoap && coapsPort !== 0 && coapsPort === coapPort) return `coapsPort ${coapsPort} is the CoAP port too`;
   const controllers: { endpointId: string; uri: string }[] = [];
-  for (const v of list(text(config, 'controller'))) {
-    const c = parseController(v);
+  const given = list(text(config, 'controller'));
+  for (let i = 0; i < given.length; i++) {
+    const c = parseController(given[i]!);
     if (typeof c === 'string') return c;
     if (c.uri.startsWith('coaps:') && !secure) return `controller ${c.uri} needs DTLS credentials: psk, pskFor or the certificate resources`;
     controllers.push(c);

@@ -7,7 +7,7 @@
  * checks that every name those modules import from `tinyusp/core` is exported here.
  */
 export { validateEndpointId } from '../usp/endpoint-id.ts';
-export { startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
+export { startCoapAgent as startHostAgent, CLASS2_PROFILE, type HostAgent, type HostAgentConfig } from '../composition/agent-host.ts';
 // BUILD_SCHEMA: what this build's schema declares (tinyusp/schemas; D14): CoAP alone and no
 // firmware images, so no Device.MQTT., MQTT or WebSocket sub-object or FirmwareImage is linked.
 export { buildDeviceSchema, COAPS_SCHEMA as BUILD_SCHEMA, iotCapabilityObjects, type Schema } from '../dm/index.ts';

@@ -26,7 +26,7 @@ class PlatformDeadlineTimer implements DeadlineTimer {
   private timer: TimerHandle | null = null;
   private timerAt = Infinity;
 
-  constructor(private readonly platform: DeadlineClock, private readonly onFire: DeadlineListener | (() => void)) {}
+  constructor(private readonly platform: DeadlineClock, private readonly onFire: DeadlineListener) {}
 
   arm(at: number): void {
     if (at === this.timerAt) return;
@@ -36,8 +36,7 @@ class PlatformDeadlineTimer implements DeadlineTimer {
     this.timer = this.platform.setTimer(() => {
       this.timer = null;
       this.timerAt = Infinity;
-      const f = this.onFire;
-      if (typeof f === 'function') f(); else f.onDeadline();
+      this.onFire.onDeadline();
     }, Math.max(0, at - this.platform.now()));
   }
 
@@ -47,6 +46,6 @@ class PlatformDeadlineTimer implements DeadlineTimer {
   }
 }
 
-export function createDeadlineTimer(platform: DeadlineClock, onFire: DeadlineListener | (() => void)): DeadlineTimer {
+export function createDeadlineTimer(platform: DeadlineClock, onFire: DeadlineListener): DeadlineTimer {
   return new PlatformDeadlineTimer(platform, onFire);
 }

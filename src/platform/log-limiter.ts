@@ -10,7 +10,8 @@ import { LogLevel, type Logger } from './types.ts';
 export class LogLimiter {
   private windowStart = -Infinity;
   private lines = 0;
-  private suppressed = 0;
+  /** Lines held back in the current window so far (a field, not a getter: one function less in flash). */
+  held = 0;
 
   constructor(
     private readonly log: Logger,
@@ -21,9 +22,6 @@ export class LogLimiter {
     readonly windowMs = 10_000,
   ) {}
 
-  /** Lines held back in the current window so far. */
-  get held(): number { return this.suppressed; }
-
   warn(message: string): void { this.line(LogLevel.Warn, message); }
   info(message: string): void { this.line(LogLevel.Info, message); }
   debug(message: string): void { this.line(LogLevel.Debug, message); }
@@ -32,12 +30,12 @@ export class LogLimiter {
     if (level > this.log.level) return; // not printed anyway: costs no clock read
     const now = this.now();
     if (now - this.windowStart >= this.windowMs) {
-      if (this.suppressed > 0) this.print(level, `… ${this.suppressed} more lines about ${this.what} not logged in ${Math.round((now - this.windowStart) / 1000)} s`);
+      if (this.held > 0) this.print(level, `… ${this.held} more lines about ${this.what} not logged in ${Math.round((now - this.windowStart) / 1000)} s`);
       this.windowStart = now;
       this.lines = 0;
-      this.suppressed = 0;
+      this.held = 0;
     }
-    if (this.lines < this.perWindow) { this.lines++; this.print(level, message); } else this.suppressed++;
+    if (this.lines < this.perWindow) { this.lines++; this.print(level, message); } else this.held++;
   }
 
   private print(level: LogLevel, message: string): void {

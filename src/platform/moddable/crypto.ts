@@ -57,12 +57,14 @@ function derInteger(v: Uint8Array): number[] {
   while (i < v.length - 1 && v[i] === 0) i++;
   const body = Array.from(v.subarray(i));
   if (body[0]! & 0x80) body.unshift(0);
-  return [0x02, body.length, ...body];
+  body.unshift(0x02, body.length); // the length is read before the call
+  return body;
 }
 
 function derSignature(raw: Uint8Array): Uint8Array {
-  const body = [...derInteger(raw.subarray(0, 32)), ...derInteger(raw.subarray(32, 64))];
-  return Uint8Array.from([0x30, body.length, ...body]);
+  const body = derInteger(raw.subarray(0, 32)).concat(derInteger(raw.subarray(32, 64)));
+  body.unshift(0x30, body.length);
+  return Uint8Array.from(body);
 }
 
 /** Ecdsa-Sig-Value → r ‖ s (32 bytes each), or undefined when malformed or out of range. */

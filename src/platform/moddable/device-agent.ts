@@ -85,12 +85,6 @@ function serialOf(board: BoardDescription): string {
   return sn.source === 'fixed' ? sn.value : (stationMac() ?? 'unknown');
 }
 
-/** `os::<OUI>-<serial>` (R-ARC.2a "os" authority) unless `endpointId=` overrides it. */
-function endpointIdOf(board: BoardDescription): string {
-  if (config.endpointId) return config.endpointId;
-  return `os::${board.identity.manufacturerOUI}-${serialOf(board)}`;
-}
-
 /** The certificate `data` resources, when the app carries all three. */
 function agentPems(): DevicePems | undefined {
   const certificate = readTextResource('usp-agent-cert.pem');
@@ -114,7 +108,8 @@ export function runDeviceAgent(extras: DeviceExtras): void {
   const boardIo = board ? extras.createBoardIo({ description: board, heldInputs: heldM5Buttons(), onProblem: (m) => trace(`tinyusp warn ${m}\n`) }) : undefined;
   const platform = createModdablePlatform(boardIo ? { preference: extras.preference, board: boardIo } : { preference: extras.preference });
   if (!board) { platform.log.error(`unknown board "${boardName}" (see boards/)`); return; }
-  const eid = endpointIdOf(board);
+  // `os::<OUI>-<serial>` (R-ARC.2a "os" authority) unless `endpointId=` overrides it.
+  const eid = config.endpointId || `os::${board.identity.manufacturerOUI}-${serialOf(board)}`;
   const eidError = validateEndpointId(eid);
   platform.log.info(`tinyusp on ${board.identity.modelName} (board ${board.name}), endpoint ${eid}${eidError ? ` INVALID (${eidError})` : ''}`);
   const pems = agentPems();
@@ -150,6 +145,13 @@ class DeviceRun implements HostAgentConfig {
   readonly mqtt: HostAgentConfig['mqtt'];
   firmware: DeviceFirmware | undefined = undefined;
   private agent: HostAgent | null = null;
+  // CLASS2_PROFILE, the version and the path: on the prototype, set at preload (flash; see below the class).
+  declare readonly maxRecordBytes: number;
+  declare readonly maxPendingRecords: number;
+  declare readonly coapTables: HostAgentConfig['coapTables'];
+  declare readonly parseCacheSize: number;
+  declare readonly softwareVersion: string;
+  declare readonly coapPath: string;
 
   constructor(
     readonly platform: Platform, private readonly extras: DeviceExtras, settings: DeviceSettings, readonly coaps: HostAgentConfig['coaps'],
@@ -164,13 +166,6 @@ class DeviceRun implements HostAgentConfig {
     this.mqtt = settings.mqtt !== undefined ? extras.mqtt?.run(platform, settings.mqtt) : undefined;
   }
 
-  // CLASS2_PROFILE, read from flash.
-  get maxRecordBytes(): number { return CLASS2_PROFILE.maxRecordBytes; }
-  get maxPendingRecords(): number { return CLASS2_PROFILE.maxPendingRecords; }
-  get coapTables(): HostAgentConfig['coapTables'] { return CLASS2_PROFILE.coapTables; }
-  get parseCacheSize(): number { return CLASS2_PROFILE.parseCacheSize; }
-  get softwareVersion(): string { return SOFTWARE_VERSION; }
-  get coapPath(): string { return '/usp'; }
   /** DeviceHooks: Reboot() and FactoryReset() restart the agent (a firmware slot switch reboots for real). */
   get device(): DeviceRun { return this; }
 
@@ -207,3 +202,6 @@ class DeviceRun implements HostAgentConfig {
   onWebSocketListening(p: number): void { this.platform.log.info(`tinyusp ws listening ws://${this.host}:${p}/usp endpoint ${this.endpointId}`); }
   onWebSocketUp(c: string): void { this.platform.log.info(`tinyusp ws up ${c}`); }
 }
+// Data properties of the preloaded prototype, read from flash: no getter each (a function
+// each in flash) and no field per run (RAM).
+Object.assign(DeviceRun.prototype, CLASS2_PROFILE, { softwareVersion: SOFTWARE_VERSION, coapPath: '/usp' });

@@ -68,11 +68,6 @@ function wallClockNow(): number | undefined {
   return wallClockFrom(Date.now());
 }
 
-/** The native side writes through the view (xsmcGetBufferWritable honours offsets). */
-function randomBytes(out: Uint8Array): void {
-  fillRandom(out);
-}
-
 function setTimer(callback: () => void, ms: number): TimerHandle {
   const id = nextTimer++;
   const live = timers ?? (timers = new Map());
@@ -91,9 +86,10 @@ export function createModdablePlatform(options: ModdablePlatformOptions): Platfo
   const removed = storage.recover();
   if (removed > 0) log.warn(`storage: removed ${removed} entries of an interrupted write`);
   return {
-    name: 'moddable', now: createMonotonicClock(ticks), wallClock: wallClockNow, randomBytes, setTimer, clearTimer,
+    // The native side writes through the view (xsmcGetBufferWritable honours offsets).
+    name: 'moddable', now: createMonotonicClock(ticks), wallClock: wallClockNow, randomBytes: fillRandom, setTimer, clearTimer,
     get crypto(): CryptoPort {
-      cryptoPort ??= createModdableCrypto(randomBytes);
+      cryptoPort ??= createModdableCrypto(fillRandom);
       return cryptoPort;
     },
     openUdp: openModdableUdp, storage, log,

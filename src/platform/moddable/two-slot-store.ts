@@ -63,7 +63,6 @@ export const MAX_VALUE_BYTES = CHUNK_BYTES * MAX_CHUNKS;
 /** UTF-8 bytes of one text piece: half an NVS string (≤ 3999 bytes + NUL), so reading one costs little RAM. */
 export const TEXT_PIECE_BYTES = 2000;
 
-const SLOTS = ['a', 'b'] as const;
 const SEPARATOR = ':';
 const HEADER_BYTES = 8;
 
@@ -77,19 +76,19 @@ export interface TwoSlotStoreConfig {
   readonly textPieceBytes?: number;
 }
 
-function isKeyChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
-    c === 0x5f || c === 0x2d || c === 0x2e; // 0-9 A-Z a-z _ - .
-}
-
 /** True for a logical key the store accepts: 1..12 of [A-Za-z0-9_.-]. */
 export function isStoreKey(key: string): boolean {
   if (key.length < 1 || key.length > KEY_MAX) return false;
-  for (let i = 0; i < key.length; i++) if (!isKeyChar(key.charCodeAt(i))) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
+      c === 0x5f || c === 0x2d || c === 0x2e)) return false; // 0-9 A-Z a-z _ - .
+  }
   return true;
 }
 
-const headerName = (key: string, slot: number): string => key + SEPARATOR + SLOTS[slot];
+/** `K:a` for slot 0, `K:b` for slot 1. */
+const headerName = (key: string, slot: number): string => key + SEPARATOR + (slot === 0 ? 'a' : 'b');
 const chunkName = (key: string, slot: number, index: number): string => headerName(key, slot) + index.toString(36);
 
 interface Header { readonly generation: number; readonly length: number }
@@ -154,12 +153,6 @@ export class TwoSlotStore implements Required<KeyValueStore> {
     const d = new DataView(v);
     const length = d.getUint32(4, true);
     return length <= (this.maxValue > this.maxText ? this.maxValue : this.maxText) ? { generation: d.getUint32(0, true), length } : undefined;
-  }
-
-  /** The generation of a slot's valid header, or -1 (no object: writeText runs at the deepest point of a Set). */
-  private generation(key: string, slot: number): number {
-    const h = this.readHeader(key, slot);
-    return h === undefined ? -1 : h.generation;
   }
 
   /** The slot holding the current value (highest valid generation), or -1. */
@@ -250,8 +243,8 @@ export class TwoSlotStore implements Required<KeyValueStore> {
   writeText(key: string, source: TextSource): void {
     this.checkKey(key);
     // As currentSlot, without its objects (the state write is a Set's peak, #13 item 3).
-    const a = this.generation(key, 0);
-    const b = this.generation(key, 1);
+    const a = this.readHeader(key, 0)?.generation ?? -1;
+    const b = this.readHeader(key, 1)?.generation ?? -1;
     const slot = a < 0 && b < 0 ? -1 : b < 0 || a > b ? 0 : 1;
     const target = slot === 0 ? 1 : 0;
     this.clearSlot(key, target);
@@ -274,13 +267,15 @@ export class TwoSlotStore implements Required<KeyValueStore> {
 
   keys(): string[] {
     const out: string[] = [];
-    for (const name of this.pref.keys(this.domain)) {
+    const names = this.pref.keys(this.domain);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       const sep = name.indexOf(SEPARATOR);
       // Headers are `K:a` / `K:b`; list K once, from the slot that is current.
       if (sep < 0 || name.length !== sep + 2) continue;
       const key = name.slice(0, sep);
       const { slot } = this.currentSlot(key);
-      if (slot >= 0 && name.charAt(sep + 1) === SLOTS[slot]) out.push(key);
+      if (slot >= 0 && name === headerName(key, slot)) out.push(key);
     }
     return out;
   }
@@ -293,11 +288,14 @@ export class TwoSlotStore implements Required<KeyValueStore> {
   recover(): number {
     let removed = 0;
     const counts = new Map<string, number>();
-    for (const name of this.pref.keys(this.domain)) {
+    const names = this.pref.keys(this.domain);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       const sep = name.indexOf(SEPARATOR);
       if (sep < 0) continue;
       const key = name.slice(0, sep);
-      const slot = SLOTS.indexOf(name.charAt(sep + 1) as 'a' | 'b');
+      const letter = name.charAt(sep + 1);
+      const slot = letter === 'a' ? 0 : letter === 'b' ? 1 : -1;
       const current = this.currentSlot(key);
       const isHeader = name.length === sep + 2;
       let live = slot >= 0 && slot === current.slot;
