@@ -1,6 +1,7 @@
 /**
  * The Moddable part of `npm run bench -- xs-budget` (needs $MODDABLE; a `skipped:` line
- * otherwise): the flash of both builds (full, coaps) from the ESP32 JavaScript link (tools/moddable/flash.ts),
+ * otherwise): the flash of both builds (full, coaps) from the ESP32 JavaScript link (tools/moddable/flash.ts)
+ * and the coaps build part by part (flash-parts.ts),
  * and the app's XS heap in the Moddable simulator (tools/moddable/check.ts) printed
  * beside the xsnap figures of the same suite. The simulator check runs twice: with the
  * creation most ESP32 boards have (its verdict: does the agent fit?) and with generous
@@ -18,6 +19,7 @@ import { figureLines, peakOf, verdictLine, type CheckOutcome } from '../moddable
 import { group } from '../moddable/creation.ts';
 import { BUILDS, buildManifest } from '../moddable/builds.ts';
 import { flashLines, measureFlash } from '../moddable/flash.ts';
+import { runFlashParts } from '../moddable/flash-parts.ts';
 import { findSdk, type Sdk } from '../moddable/sdk.ts';
 import type { XsnapFigures } from './suites/xs-budget.ts';
 
@@ -47,6 +49,8 @@ export async function moddableFigures(xsnap: XsnapFigures): Promise<void> {
     if (typeof flash === 'string') console.log(`ESP32 link: failed: ${flash}`);
     else for (const line of flashLines(flash)) console.log(line);
   }
+  console.log('-- the coaps build part by part (flash --build coaps --parts) --');
+  if (await runFlashParts(sdk) !== 0) console.log('ESP32 link of the parts: failed (output above)');
 
   console.log('-- Moddable simulator (test:moddable) --');
   const board = await simulator(sdk, undefined);

@@ -63,11 +63,12 @@ function writeEmptyApp(out: string, appManifest: string): string {
   return manifest;
 }
 
-export async function measureFlash(sdk: Sdk, manifest = join(ROOT, 'manifest.json'), out = join(defaultOut(ROOT), 'esp32-link')): Promise<FlashFigures | string> {
+/** The figures of `manifest` and of the empty app; `build` false when dist/ is already built. */
+export async function measureFlash(sdk: Sdk, manifest = join(ROOT, 'manifest.json'), out = join(defaultOut(ROOT), 'esp32-link'), build = true): Promise<FlashFigures | string> {
   mkdirSync(out, { recursive: true });
   const idf = idfPlaceholder(out);
   if (idf === null) return 'cannot create the IDF_PATH placeholder (git init/commit failed)';
-  await buildAll();
+  if (build) await buildAll();
   const app = linkEsp32(sdk, manifest, dirname(manifest), out, idf);
   if (app === null) return `the ESP32 JavaScript link of ${manifest} failed (output above)`;
   const emptyManifest = writeEmptyApp(out, manifest);
@@ -76,7 +77,7 @@ export async function measureFlash(sdk: Sdk, manifest = join(ROOT, 'manifest.jso
   return { app: parseXsLink(app), empty: parseXsLink(empty) };
 }
 
-const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** The table and one summary line per figure. */
 export function flashLines(f: FlashFigures): string[] {

@@ -6,6 +6,7 @@
  *                                                             npm run build:esp32
  *   tsx tools/moddable/index.ts test  [options]               npm run test:moddable (check.ts)
  *   tsx tools/moddable/index.ts flash                         ESP32 JavaScript link figures (flash.ts)
+ *   tsx tools/moddable/index.ts flash --build coaps --parts   the same per part: MTP/codec, core, schema, app (flash-parts.ts)
  *
  * Each first runs the esbuild targets (`npm run build`), because the manifest links
  * dist/. Without an SDK, `sim` and `esp32` fail with a clear message; `test` and
@@ -26,6 +27,7 @@ import type { BoardDescription } from '../../src/platform/board.ts';
 import { runCheck } from './check.ts';
 import { BUILDS, buildManifest, parseBuildName, type BuildName } from './builds.ts';
 import { runFlash } from './flash.ts';
+import { runFlashParts } from './flash-parts.ts';
 import { defaultOut } from './check-options.ts';
 import { buildPaths, findSdk, HOST, mcBuild, type Sdk } from './sdk.ts';
 import { simWrapperManifest, writeManifest } from './wrapper.ts';
@@ -117,9 +119,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'esp32') return esp32(found, args);
   if (command === 'test') return runCheck(found, args);
   if (command === 'flash') {
-    const taken = takeBuild(args);
-    if (typeof taken === 'string' || taken.rest.length > 0) { console.error(typeof taken === 'string' ? taken : `usage: flash [--build ${Object.keys(BUILDS).join('|')}]`); return 2; }
-    return runFlash(found, buildManifest(taken.build));
+    const parts = args.includes('--parts');
+    const taken = takeBuild(args.filter((a) => a !== '--parts'));
+    if (typeof taken === 'string' || taken.rest.length > 0 || (parts && taken.build !== 'coaps')) { console.error(typeof taken === 'string' ? taken : `usage: flash [--build ${Object.keys(BUILDS).join('|')}] [--parts (with --build coaps)]`); return 2; }
+    return parts ? runFlashParts(found) : runFlash(found, buildManifest(taken.build));
   }
   console.error('usage: tsx tools/moddable/index.ts sim|esp32|test|flash [args]');
   return 2;
