@@ -16,7 +16,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Module specifiers the Moddable SDK provides at link time. */
 export const MODDABLE_EXTERNALS = [
-  'embedded:*', 'timer', 'preference', 'crypt', 'hmac', 'gcm', 'ecdsa', 'curve', 'ecp', 'instrumentation', 'debug',
+  'embedded:*', 'timer', 'preference', 'crypt', 'gcm', 'curve', 'ecp', 'modular', 'instrumentation', 'debug',
   'socket', 'net', 'sntp', 'wifi', 'mc/config', 'modules', 'flash', 'ota', 'resource', 'Resource', 'time', 'system',
 ];
 

@@ -32,6 +32,9 @@ import type { HeapSample } from './sim-log.ts';
 import { findSdk, type Sdk } from './sdk.ts';
 import { VirtualDisplay } from './simulator.ts';
 
+/** The parts src/platform/moddable/crypto-self-test.ts reports, in order: each must say ok. */
+const CRYPTO_PARTS = ['sha256', 'hmac', 'aes', 'ccm8', 'x25519', 'p256-ecdh', 'ecdsa', 'ecdsa-sec1', 'keygen'];
+
 const AGENT_ID = 'os::0A1B2C-SIM000001';
 const CTL = 'self::usp-ctl';
 const CTL_B = 'self::ctl-b';
@@ -83,7 +86,8 @@ export async function runCoapsCheck(sdk: Sdk, argv: readonly string[]): Promise<
     try {
       const done = await st.line(/self-test done (\d+) failed/, 120_000);
       const parts = st.lines.filter((l) => / self-test crypto-\S+ (ok|FAIL)/.test(l)).map((l) => /self-test (crypto-\S+ \S+)/.exec(l)![1]!);
-      if (done[1] !== '0' || parts.length !== 8 || parts.some((p) => !p.endsWith(' ok'))) throw new Error(`${done[0]}: ${parts.join(', ')}`);
+      const expected = CRYPTO_PARTS.map((p) => `crypto-${p} ok`);
+      if (done[1] !== '0' || parts.join() !== expected.join()) throw new Error(`${done[0]}: ${parts.join(', ')} (expected ${expected.join(', ')})`);
       return parts.join(', ');
     } finally { await st.stop(); }
   });

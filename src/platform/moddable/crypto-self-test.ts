@@ -17,6 +17,10 @@
  * - ecdsa: RFC 6979 §A.2.5 P-256/SHA-256 "sample" and "test": the public key, signing
  *   with the RFC's nonce k gives exactly its (r, s), the signatures verify, a changed
  *   message does not;
+ * - ecdsa-sec1: NIST's ECDSA example "P-256 with SHA-256" (CSRC Examples with Intermediate
+ *   Values): signing with its K gives exactly its (R, S), which verifies; (r, n − s) verifies
+ *   too (the verify arithmetic, not a byte compare) and r = n or s = n is refused (SEC1
+ *   §4.1.4 step 1: 1 ≤ r, s < n);
  * - keygen: fresh P-256 and X25519 key pairs agree both ways.
  *
  * The exact-signature check needs the nonce: `makeCrypto(random)` builds a second port
@@ -80,6 +84,16 @@ const RFC6979_SIGS: readonly (readonly [string, string, string, string])[] = [
   ['test', 'd16b6ae827f17175e040871a1c7ec3500192c4c92677336ec2537acaee0008e0',
     'f1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367', '019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083'],
 ];
+
+const NIST_MESSAGE = 'Example of ECDSA with P-256';
+const NIST_D = 'c477f9f65c22cce20657faa5b2d1d8122336f851a508a1ed04e479c34985bf96';
+const NIST_K = '7a1a7e52797fc8caaa435d2a4dace39158504bf204fbe19f14dbb427faee50ae';
+const NIST_PUB = '04b7e08afdfe94bad3f1dc8c734798ba1c62b3a0ad1e9ea2a38201cd0889bc7a19'
+  + '3603f747959dbf7a4bb226e41928729063adc7ae43529e61b563bbc606cc5e09';
+const NIST_R = '2b42f576d07f4165ff65d1f3b1500f81e44c316f1f0b3ef57325b69aca46104f';
+const NIST_S = 'dc42c2122d6392cd3e3a993a89502a8198c1886fe69d262c4b329bdb6b63faf1';
+/** The order n of P-256's base point (FIPS 186-4 D.1.2.3). */
+const P256_N = 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551';
 
 function hashes(c: CryptoPort, report: CryptoReport): void {
   const b1 = toHex(c.sha256(ascii('abc')));
@@ -161,6 +175,8 @@ function curves(c: CryptoPort, makeCrypto: (random: (out: Uint8Array) => void) =
   }
   report('ecdsa', ok, detail);
 
+  sec1(c, makeCrypto, report);
+
   const a = c.p256Keygen(), b = c.p256Keygen();
   const p256Agree = toHex(c.p256SharedSecret(a.privateKey, b.publicKey)) === toHex(c.p256SharedSecret(b.privateKey, a.publicKey));
   const m = ascii('tinyusp');
@@ -168,6 +184,20 @@ function curves(c: CryptoPort, makeCrypto: (random: (out: Uint8Array) => void) =
   const xa = c.x25519Keygen(), xb = c.x25519Keygen();
   const xAgree = toHex(c.x25519SharedSecret(xa.privateKey, xb.publicKey)) === toHex(c.x25519SharedSecret(xb.privateKey, xa.publicKey));
   report('keygen', p256Agree && p256Signs && xAgree, `P-256 ECDH agrees ${p256Agree}, signs ${p256Signs}; X25519 agrees ${xAgree}`);
+}
+
+function sec1(c: CryptoPort, makeCrypto: (random: (out: Uint8Array) => void) => CryptoPort, report: CryptoReport): void {
+  const m = ascii(NIST_MESSAGE);
+  const pub = fromHex(NIST_PUB);
+  const sig = toHex(makeCrypto(nonceSource(fromHex(NIST_K))).ecdsaP256Sign(fromHex(NIST_D), m));
+  const exact = sig === toHex(derOf(NIST_R, NIST_S));
+  const verifies = c.ecdsaP256Verify(pub, m, derOf(NIST_R, NIST_S));
+  const negS = (BigInt('0x' + P256_N) - BigInt('0x' + NIST_S)).toString(16).padStart(64, '0');
+  const negated = c.ecdsaP256Verify(pub, m, derOf(NIST_R, negS));
+  const rIsN = c.ecdsaP256Verify(pub, m, derOf(P256_N, NIST_S));
+  const sIsN = c.ecdsaP256Verify(pub, m, derOf(NIST_R, P256_N));
+  report('ecdsa-sec1', exact && verifies && negated && !rIsN && !sIsN,
+    `NIST P-256/SHA-256 example sign ${exact ? 'exact' : `WRONG ${sig}`} verify ${verifies}; (r, n-s) ${negated}; r = n ${rIsN}, s = n ${sIsN}`);
 }
 
 /** Runs every vector; returns the number of failed parts. A primitive that throws is a failed part. */

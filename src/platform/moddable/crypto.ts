@@ -1,28 +1,30 @@
 /**
  * The crypto port on Moddable (platform/crypto.ts) over the SDK's native crypt
- * (MODDABLE.md "crypt"): SHA-256 (`Digest`), HMAC-SHA256 (`hmac` on a Digest), the
- * AES-128 block (`BlockCipher`), P-256 ECDH (`curve` dh) and ECDSA (`ecdsa`), whose
- * point arithmetic is the SDK's C (`ec`). What crypt lacks comes from the portable
- * pieces: CCM-8 (RFC 6655) over the native AES block (dtls/crypto/ccm.ts) and X25519
- * (RFC 7748, dtls/crypto/x25519.ts, BigInt).
+ * (MODDABLE.md "crypt"): SHA-256 (`Digest`), the AES-128 block (`BlockCipher`), P-256
+ * ECDH (`curve` dh), whose point arithmetic is the SDK's C (`ec`), and its modular
+ * inverse (`modular`, C). HMAC-SHA256 (RFC 2104) and ECDSA (SEC1 §4.1.3/§4.1.4) are a
+ * few lines here over those natives rather than the SDK's `hmac` and `ecdsa` modules,
+ * which bring `ber`, `pkcs1`, `rng`, `mont` and `bin` into the link: dropping them took
+ * 15.0 KiB off the coaps build's ESP32 flash (docs/budgets.md, "The SDK crypt modules"). What crypt lacks comes
+ * from the portable pieces: CCM-8 (RFC 6655) over the native AES block
+ * (dtls/crypto/ccm.ts) and X25519 (RFC 7748, dtls/crypto/x25519.ts, BigInt).
  *
- * Invariants: randomness only from `random` (the platform's tinyusp/random); the ECDSA
- * nonce k is drawn from it too (the SDK's ecdsa would use its RC4 `rng`); a peer's
- * P-256 point is checked to be on the curve before any scalar multiplication (RFC 8422
- * §5.11: the SDK's Curve.dh does not check); r and s are range-checked before the SDK's
- * verify (it does not); no method throws on hostile input.
+ * Invariants: randomness only from `random` (the platform's tinyusp/random), the ECDSA
+ * nonce k included; a peer's P-256 point is checked to be on the curve before any
+ * scalar multiplication (RFC 8422 §5.11: the SDK's Curve.dh does not check); r and s
+ * are range-checked (1 ≤ r, s < n, SEC1 §4.1.4 step 1) before the arithmetic; no
+ * method throws on hostile input.
  *
- * SDK argument rules (checked against SDK 8.2.3 modCrypt.c, curve.js, ecdsa.js):
- * BlockCipher's key, data and result, Curve.dh's scalar and point, and ECDSA's hash and
- * signature must be ArrayBuffers (read with xsmcToArrayBuffer / BigInt.fromArrayBuffer);
- * Digest.write and the hmac key take views. Runs in the simulator (selfTest=1:
- * crypto-self-test.ts vectors) and, over stand-ins of these modules, inside xsnap.
+ * SDK argument rules (checked against SDK 8.2.3 modCrypt.c, curve.js, ec.js):
+ * BlockCipher's key, data and result and Curve.dh's scalar and point must be
+ * ArrayBuffers (read with xsmcToArrayBuffer / BigInt.fromArrayBuffer); Digest.write
+ * takes views. Runs in the simulator (selfTest=1: crypto-self-test.ts vectors) and,
+ * over stand-ins of these modules, inside xsnap.
  */
 import { BlockCipher, Digest } from 'crypt';
 import Curve from 'curve';
-import ECDSA from 'ecdsa';
 import ECPoint from 'ecp';
-import HMAC from 'hmac';
+import Modular from 'modular';
 import { Ccm8, CcmBlocks } from '../../dtls/crypto/ccm.ts';
 import { x25519, X25519_BASE } from '../../dtls/crypto/x25519.ts';
 import type { AesBlockCipher, Ccm8Cipher, CryptoPort, EcKeyPair } from '../crypto.ts';
@@ -51,18 +53,18 @@ function onP256(pub: Uint8Array): boolean {
   return (y * y - (x * x * x - 3n * x + P256_B)) % P256_P === 0n;
 }
 
-/** DER INTEGER of a 32-byte unsigned big-endian value (RFC 3279 Ecdsa-Sig-Value). */
-function derInteger(v: Uint8Array): number[] {
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  const body = Array.from(v.subarray(i));
+/** DER INTEGER (X.690 §8.3: minimal, a leading 0 when the top bit is set) of 0 < v < 2²⁵⁶. */
+function derInteger(v: bigint): number[] {
+  const body: number[] = [];
+  for (; v > 0n; v >>= 8n) body.unshift(Number(v & 0xffn));
   if (body[0]! & 0x80) body.unshift(0);
   body.unshift(0x02, body.length); // the length is read before the call
   return body;
 }
 
-function derSignature(raw: Uint8Array): Uint8Array {
-  const body = derInteger(raw.subarray(0, 32)).concat(derInteger(raw.subarray(32, 64)));
+/** Ecdsa-Sig-Value (RFC 3279 §2.2.3): SEQUENCE { r INTEGER, s INTEGER }. */
+function derSignature(r: bigint, s: bigint): Uint8Array {
+  const body = derInteger(r).concat(derInteger(s));
   body.unshift(0x30, body.length);
   return Uint8Array.from(body);
 }
@@ -163,8 +165,27 @@ class ModdableCrypto implements CryptoPort {
     return new Uint8Array(d.close());
   }
 
+  /**
+   * RFC 2104 over one SDK Digest: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ data)), a key longer
+   * than SHA-256's 64-byte block hashed first (§2). Checked by RFC 4231 cases 1, 2, 6.
+   */
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
-    return new Uint8Array(new HMAC(new Digest('SHA256'), key).process(data));
+    const d = new Digest('SHA256');
+    const pad = new Uint8Array(64);
+    if (key.length > 64) {
+      d.write(key);
+      pad.set(new Uint8Array(d.close()));
+      d.reset();
+    } else pad.set(key);
+    for (let i = 0; i < 64; i++) pad[i]! ^= 0x36;
+    d.write(pad);
+    d.write(data);
+    const inner = d.close();
+    for (let i = 0; i < 64; i++) pad[i]! ^= 0x36 ^ 0x5c;
+    d.reset();
+    d.write(pad);
+    d.write(inner);
+    return new Uint8Array(d.close());
   }
 
   aes128(key: Uint8Array): AesBlockCipher {
@@ -214,22 +235,39 @@ class ModdableCrypto implements CryptoPort {
     return acc === 0 ? undefined : s;
   }
 
+  /**
+   * SEC1 §4.1.3 with SHA-256 (e = the whole hash: n has 256 bits): R = k·G, r = R.x mod n,
+   * s = k⁻¹(e + r·d) mod n, a fresh k from `random` while r or s is 0.
+   */
   ecdsaP256Sign(sk: Uint8Array, msg: Uint8Array): Uint8Array {
-    const curve = this.curve;
-    const k = toBigInt(this.scalar(), 0, 32);
-    const signer = new ECDSA(toBigInt(sk, 0, 32), { G: curve.G, n: curve.n, orderSize: curve.orderSize, ec: curve.ec, k });
-    return derSignature(new Uint8Array(signer.sign(bufferOf(this.sha256(msg)))));
+    const curve = this.curve, n = curve.n;
+    const d = toBigInt(sk, 0, 32);
+    const e = toBigInt(this.sha256(msg), 0, 32);
+    for (;;) {
+      const k = toBigInt(this.scalar(), 0, 32);
+      const r = curve.ec.mul(curve.G, k).X % n;
+      if (r === 0n) continue;
+      const s = (new Modular(n).mulinv(k) * ((e + r * d) % n)) % n;
+      if (s !== 0n) return derSignature(r, s);
+    }
   }
 
+  /**
+   * SEC1 §4.1.4: 1 ≤ r, s < n; w = s⁻¹, R = (e·w)·G + (r·w)·Q in one native pass;
+   * valid iff R is not the identity and R.x mod n = r.
+   */
   ecdsaP256Verify(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
     const raw = rawSignature(sig);
     if (raw === undefined || !onP256(pub)) return false;
-    const n = this.curve.n;
+    const curve = this.curve, n = curve.n;
     const r = toBigInt(raw, 0, 32), s = toBigInt(raw, 32, 64);
     if (r === 0n || s === 0n || r >= n || s >= n) return false;
     try {
+      const w = new Modular(n).mulinv(s);
+      const e = toBigInt(this.sha256(msg), 0, 32);
       const q = new ECPoint(toBigInt(pub, 1, 33), toBigInt(pub, 33, 65));
-      return new ECDSA(q, this.curve).verify(bufferOf(this.sha256(msg)), bufferOf(raw));
+      const R = curve.ec.mul2(curve.G, (e * w) % n, q, (r * w) % n);
+      return !R.isZero() && R.X % n === r;
     } catch { return false; }
   }
 }

@@ -3,7 +3,7 @@
  * the SDK's crypt modules stood in for by test/platform/moddable/sdk (their shapes and
  * ArrayBuffer rules, the portable port's arithmetic): the on-device self-test
  * (crypto-self-test.ts: FIPS 180-2, RFC 4231, FIPS 197, RFC 3610, SP 800-38C, RFC 7748,
- * CAVS CDH, RFC 6979 vectors) passes, and hostile input gives undefined/false.
+ * CAVS CDH, RFC 6979 and NIST ECDSA vectors) passes, and hostile input gives undefined/false.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,10 +24,10 @@ xs.before(async () => {
 });
 xs.after(() => worker?.close());
 
-xs('FIPS 180-2, RFC 4231, FIPS 197, RFC 3610, SP 800-38C, RFC 7748, CAVS CDH and RFC 6979 vectors: every self-test part passes inside XS', async () => {
+xs('FIPS 180-2, RFC 4231, FIPS 197, RFC 3610, SP 800-38C, RFC 7748, CAVS CDH, RFC 6979 and NIST ECDSA vectors, SEC1 §4.1.4 ranges: every self-test part passes inside XS', async () => {
   const { value } = await worker.call<string[]>('m.selfTest()');
   const parts = value.filter((l) => l.startsWith('crypto-')).map((l) => l.split(' ').slice(0, 2).join(' '));
-  assert.equal(parts, ['crypto-sha256 ok', 'crypto-hmac ok', 'crypto-aes ok', 'crypto-ccm8 ok', 'crypto-x25519 ok', 'crypto-p256-ecdh ok', 'crypto-ecdsa ok', 'crypto-keygen ok'], value.join('\n'));
+  assert.equal(parts, ['crypto-sha256 ok', 'crypto-hmac ok', 'crypto-aes ok', 'crypto-ccm8 ok', 'crypto-x25519 ok', 'crypto-p256-ecdh ok', 'crypto-ecdsa ok', 'crypto-ecdsa-sec1 ok', 'crypto-keygen ok'], value.join('\n'));
   assert.is(value[value.length - 1], 'failed 0');
 });
 

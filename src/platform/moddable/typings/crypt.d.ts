@@ -1,9 +1,9 @@
 /**
  * Minimal ambient typings for the Moddable SDK crypt modules the Moddable crypto port
  * uses (src/platform/moddable/crypto.ts), checked against SDK 8.2.3:
- * modules/crypt/digest/{crypt.js,modCrypt.c}, etc/{hmac,ecdsa,curve}.js,
- * arith/{ec,ecp}.js. Where the C reads an argument with xsmcToArrayBuffer (BlockCipher,
- * BigInt.fromArrayBuffer in curve/ecdsa) only an ArrayBuffer is typed; Digest.write
+ * modules/crypt/digest/{crypt.js,modCrypt.c}, etc/curve.js, arith/{ec,ecp,modular}.js.
+ * Where the C reads an argument with xsmcToArrayBuffer (BlockCipher, BigInt.fromArrayBuffer
+ * in curve) only an ArrayBuffer is typed; Digest.write
  * (xsmcGetBufferReadable) takes views too. Run in the simulator by the crypto self-test.
  */
 
@@ -29,16 +29,6 @@ declare module 'crypt' {
   }
 }
 
-declare module 'hmac' {
-  import type { Digest } from 'crypt';
-  export default class HMAC {
-    /** `key` is copied (new Uint8Array(key)); one longer than the block is hashed first. */
-    constructor(digest: Digest, key: ArrayBuffer | ArrayBufferView, bitlen?: number);
-    /** reset, write every item, close: the MAC. */
-    process(...items: (ArrayBuffer | ArrayBufferView)[]): ArrayBuffer;
-  }
-}
-
 declare module 'ecp' {
   export default class ECPoint {
     /** Affine coordinates; `identity` makes the point at infinity (z = 0). */
@@ -49,7 +39,28 @@ declare module 'ecp' {
   }
 }
 
+declare module 'ec' {
+  import type ECPoint from 'ecp';
+  /** Point arithmetic over the curve's field, in C (arith/ec.c); the identity has isZero(). */
+  export default class EC {
+    /** k·a. */
+    mul(a: ECPoint, k: bigint): ECPoint;
+    /** k1·a1 + k2·a2 (Shamir's trick, one pass). */
+    mul2(a1: ECPoint, k1: bigint, a2: ECPoint, k2: bigint): ECPoint;
+  }
+}
+
+declare module 'modular' {
+  /** Arithmetic modulo m (arith/modular.js); mulinv is C (xs_mod2_mulinv_general). */
+  export default class Modular {
+    constructor(m: bigint);
+    /** a⁻¹ mod m, for a coprime to m. */
+    mulinv(a: bigint): bigint;
+  }
+}
+
 declare module 'curve' {
+  import type EC from 'ec';
   import type ECPoint from 'ecp';
   export default class Curve {
     /** An unknown name leaves an empty object (no G, n, ec). */
@@ -57,7 +68,7 @@ declare module 'curve' {
     readonly G: ECPoint;
     readonly n: bigint;
     /** The curve's arithmetic (EC from "ec": mul/mul2 in C). */
-    readonly ec: unknown;
+    readonly ec: EC;
     /** A getter: bytes of n. */
     readonly orderSize: number;
     /**
@@ -65,25 +76,5 @@ declare module 'curve' {
      * length. P is NOT checked to be on the curve.
      */
     dh(x: ArrayBuffer, P?: ArrayBuffer): ArrayBuffer | undefined;
-  }
-}
-
-declare module 'ecdsa' {
-  import type ECPoint from 'ecp';
-  /** What ECDSA reads of its curve argument (a Curve, plus `k` to fix the nonce). */
-  export interface EcdsaCurve {
-    readonly G: unknown;
-    readonly n: bigint;
-    readonly orderSize: number;
-    readonly ec: unknown;
-    readonly k?: bigint;
-  }
-  export default class ECDSA {
-    /** `key`: the private scalar to sign, the public point to verify. */
-    constructor(key: bigint | ECPoint, curve: EcdsaCurve);
-    /** Raw r ‖ s (orderSize bytes each) over the hash `H`; nonce `curve.k`, else the SDK's RC4 rng. */
-    sign(H: ArrayBuffer): ArrayBuffer;
-    /** `sig` raw r ‖ s; r and s are not range-checked. */
-    verify(H: ArrayBuffer, sig: ArrayBuffer): boolean;
   }
 }

@@ -6,8 +6,7 @@ const dir = join(ROOT, 'test/platform/moddable/sdk');
 
 export const SDK_CRYPT_STAND_INS: Readonly<Record<string, string>> = {
   crypt: join(dir, 'crypt.ts'),
-  hmac: join(dir, 'hmac.ts'),
   ecp: join(dir, 'ecp.ts'),
   curve: join(dir, 'curve.ts'),
-  ecdsa: join(dir, 'ecdsa.ts'),
+  modular: join(dir, 'modular.ts'),
 };

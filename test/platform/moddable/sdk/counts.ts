@@ -1,11 +1,11 @@
 /**
  * Stand-ins for the Moddable SDK modules the Moddable crypto port imports (`crypt`,
- * `hmac`, `ecp`, `curve`, `ecdsa`; this folder), with the SDK's module shapes and its
+ * `ecp`, `curve` with its `ec`, `modular`; this folder), with the SDK's module shapes and its
  * argument rules (an ArrayBuffer where the SDK's C calls xsmcToArrayBuffer). They run
  * the port's own logic inside xsnap without the SDK; the arithmetic is the portable
  * port's (@noble/hashes, @noble/curves, dtls/crypto/aes.ts). Written from the SDK 8.2.3
- * sources (modules/crypt/digest/crypt.js + modCrypt.c, etc/{hmac,curve,ecdsa}.js,
- * arith/{ec,ecp}.js).
+ * sources (modules/crypt/digest/crypt.js + modCrypt.c, etc/curve.js,
+ * arith/{ec,ecp,modular}.js).
  *
  * `nativeCounts`: how often each operation the SDK does in C ran through the stand-ins
  * (the xs-budget bench separates the port's JavaScript from the SDK's C with it).
