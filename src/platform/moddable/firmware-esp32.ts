@@ -2,9 +2,11 @@
  * `tinyusp/firmware` on ESP32 (manifest.json maps it per platform, like tinyusp/board-io):
  * the OTA slots (firmware-ota.ts) and the ECMA-419 TCP download streams. Undefined when
  * the build has no OTA partitions: the agent then runs without FirmwareImage behaviour.
- * A switch needs the chip to reboot (System.restart) so the bootloader starts the slot.
+ * A switch needs the chip to reboot so the bootloader starts the slot: tinyusp/ota's
+ * restart(), not the SDK's io "system" module, whose embedded:provider/builtin import
+ * links every ECMA-419 I/O class into the app (docs/device.md#how-the-app-is-put-together).
  */
-import System from 'system';
+import { restart } from 'tinyusp/ota';
 import type { FirmwareSlots, HashFactory, OpenDownloadStream } from '../firmware.ts';
 import type { Platform } from '../types.ts';
 import { cryptHashes } from './digest.ts';
@@ -25,7 +27,7 @@ export function openFirmware(platform: Platform, factory: { name: string; versio
     const slots = openOtaSlots(platform.storage, factory, () => '');
     const reboot = (): boolean => {
       if (slots.next === slots.running && !slots.trial) return false;
-      System.restart(); // the bootloader picks the slot (and rolls back an unconfirmed trial)
+      restart(); // the bootloader picks the slot (and rolls back an unconfirmed trial)
       return true;
     };
     return { slots, openStream: moddableDownloadStreams(platform), reboot, hashes: cryptHashes };

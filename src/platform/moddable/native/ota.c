@@ -4,6 +4,9 @@
  * boot partition back (embedded:update's complete() always switches it), and app
  * rollback (CONFIG_BOOTLOADER_APP_ROLLBACK_ENABLE): is the running image still
  * PENDING_VERIFY, mark it valid, which image the bootloader last rejected.
+ * restart() reboots the chip so the bootloader starts the slot chosen: the SDK's io
+ * "system" module would do it too, but it imports embedded:provider/builtin, which links
+ * every ECMA-419 I/O class (I2C, SPI, serial, PWM…) the app never uses.
  * Elsewhere (the simulator) every function reports "no OTA": -1 / false.
  * NOT COMPILED YET: written against ESP-IDF's esp_ota_ops.h; no ESP-IDF on the build machine.
  */
@@ -12,6 +15,7 @@
 #if ESP32
 	#include "esp_partition.h"
 	#include "esp_ota_ops.h"
+	#include "esp_system.h"
 
 static const esp_partition_t *otaPartition(int index)
 {
@@ -91,5 +95,14 @@ void xs_tinyusp_ota_last_invalid(xsMachine *the)
 	xsmcSetInteger(xsResult, otaIndex(esp_ota_get_last_invalid_partition()));
 #else
 	xsmcSetInteger(xsResult, -1);
+#endif
+}
+
+void xs_tinyusp_ota_restart(xsMachine *the)
+{
+#if ESP32
+	esp_restart();
+#else
+	xsmcSetBoolean(xsResult, 0);
 #endif
 }

@@ -195,6 +195,8 @@ declare module 'tinyusp/ota' {
   export function pendingVerify(): boolean;
   export function markValid(): boolean;
   export function lastInvalidSlot(): number;
+  /** Reboots the chip (esp_restart, does not return); false where there is no OTA. */
+  export function restart(): boolean;
 }
 
 /** ECMA-419 flash partitions (SDK 8.2.3 typings/embedded/storage/flash.d.ts, the part used). */
@@ -214,10 +216,4 @@ declare module 'embedded:update' {
   }
   const Update: { open(options: { partition: Flash; mode?: 'a' | 'w'; byteLength?: number }): Updater };
   export default Update;
-}
-
-/** The io "system" module (SDK 8.2.3 modules/io/system/system.js): restart() reboots the chip. */
-declare module 'system' {
-  const System: { restart(): void };
-  export default System;
 }
